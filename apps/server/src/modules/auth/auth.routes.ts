@@ -1,0 +1,70 @@
+import { Empty, IdParams, LoginRequest, Me, Page, PageQuery, Problem, Session } from '@estate/contract';
+import type { HttpServer } from '../../platform/http/http-server';
+import { actionContext } from '../../platform/http/principal';
+import type { AuthService } from './auth.service';
+import type { MfaService } from './mfa.service';
+import { clearSessionCookie, clientInfo, setSessionCookie } from './session-cookie';
+import type { TokenService } from './token.service';
+import type { UserService } from './user.service';
+
+/** What the auth routes need. */
+export interface AuthRouteDeps {
+  auth: AuthService;
+  mfa: MfaService;
+  users: UserService;
+  tokens: TokenService;
+  sessionMaxAgeMs: number;
+  publicUrl: string | undefined;
+}
+
+const self = { permission: 'self', allowDuringMfaEnrolment: true } as const;
+
+/** Sign-in, sign-out, and who am I. */
+export function registerSessionRoutes(app: HttpServer, deps: AuthRouteDeps): void {
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } },
+      schema: { tags: ['auth'], summary: 'Sign in', body: LoginRequest, response: { 200: Me, 401: Problem, 429: Problem } },
+    },
+    async (request, reply) => {
+      const session = await deps.auth.login(request.body, actionContext(request), clientInfo(request));
+      setSessionCookie(request, reply, session.token, deps.sessionMaxAgeMs, deps.publicUrl);
+      return session.me;
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    { config: self, schema: { tags: ['auth'], summary: 'Sign out (ends this session)', response: { 204: Empty } } },
+    async (request, reply) => {
+      if (request.principal) await deps.auth.logout(request.principal, actionContext(request));
+      clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    { config: self, schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: Me } } },
+    async (request) => deps.auth.me(request.principal!),
+  );
+
+  app.get(
+    '/api/v1/me/sessions',
+    { config: self, schema: { tags: ['profile'], summary: 'My sessions', querystring: PageQuery, response: { 200: Page(Session) } } },
+    async (request) => deps.auth.listSessions(request.principal!, request.query.limit ?? 50, request.query.cursor),
+  );
+
+  app.delete(
+    '/api/v1/me/sessions/:id',
+    {
+      config: self,
+      schema: { tags: ['profile'], summary: 'Revoke one of my sessions', params: IdParams, response: { 204: Empty, 404: Problem } },
+    },
+    async (request, reply) => {
+      await deps.auth.revokeSession(request.principal!, request.params.id, actionContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+}

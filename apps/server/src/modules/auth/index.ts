@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../../platform/audit/audit-log';
+import type { SecretBox } from '../../platform/crypto/secret-box';
+import type { HttpServer } from '../../platform/http/http-server';
+import { registerSessionRoutes } from './auth.routes';
+import { AuthService, type SessionPolicy } from './auth.service';
+import type { AuthTables } from './auth.tables';
+import { MfaService } from './mfa.service';
+import { registerProfileRoutes } from './profile.routes';
+import { registerSetupRoutes } from './setup.routes';
+import { registerTokenRoutes } from './token.routes';
+import { TokenService } from './token.service';
+import { registerUserRoutes } from './user.routes';
+import { UserService } from './user.service';
+
+export { ROLE_PERMISSIONS } from './auth.policy';
+export type { AuthService } from './auth.service';
+export type { TokenService } from './token.service';
+export type { UserService } from './user.service';
+
+/** The auth module's services, for wiring and for the CLI. */
+export interface AuthModule {
+  auth: AuthService;
+  mfa: MfaService;
+  users: UserService;
+  tokens: TokenService;
+}
+
+export interface AuthModuleOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: the shared store, narrowed to this module's tables here.
+  db: Kysely<any>;
+  audit: AuditLog;
+  secretBox: SecretBox;
+  policy: SessionPolicy;
+}
+
+/** Builds the auth module's services. */
+export function createAuthModule(options: AuthModuleOptions): AuthModule {
+  const db = options.db as Kysely<AuthTables>;
+  const mfa = new MfaService(db, options.audit, options.secretBox);
+  return {
+    auth: new AuthService(db, options.audit, mfa, options.policy),
+    mfa,
+    users: new UserService(db, options.audit),
+    tokens: new TokenService(db, options.audit),
+  };
+}
+
+/** Registers setup, sign-in, profile, user and token routes. */
+export function registerAuthRoutes(
+  app: HttpServer,
+  module: AuthModule,
+  options: { sessionMaxAgeMs: number; publicUrl: string | undefined },
+): void {
+  const deps = { ...module, ...options };
+  registerSetupRoutes(app, deps);
+  registerSessionRoutes(app, deps);
+  registerProfileRoutes(app, deps);
+  registerUserRoutes(app, deps);
+  registerTokenRoutes(app, deps);
+}

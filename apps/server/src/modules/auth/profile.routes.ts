@@ -1,0 +1,73 @@
+import {
+  ChangePasswordRequest,
+  Empty,
+  Problem,
+  RecoveryCodes,
+  TotpConfirmRequest,
+  TotpDisableRequest,
+  TotpEnrolment,
+} from '@estate/contract';
+import type { HttpServer } from '../../platform/http/http-server';
+import { actionContext } from '../../platform/http/principal';
+import type { AuthRouteDeps } from './auth.routes';
+import { clearSessionCookie } from './session-cookie';
+
+const self = { permission: 'self', allowDuringMfaEnrolment: true } as const;
+
+/** The signed-in user's own password and second factor. */
+export function registerProfileRoutes(app: HttpServer, deps: AuthRouteDeps): void {
+  app.put(
+    '/api/v1/me/password',
+    {
+      config: self,
+      schema: {
+        tags: ['profile'],
+        summary: 'Change my password (signs out everywhere)',
+        body: ChangePasswordRequest,
+        response: { 204: Empty, 400: Problem, 403: Problem },
+      },
+    },
+    async (request, reply) => {
+      await deps.auth.changePassword(request.principal!, request.body.currentPassword, request.body.newPassword, actionContext(request));
+      clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/me/mfa/totp',
+    { config: self, schema: { tags: ['profile'], summary: 'Start TOTP enrolment', response: { 200: TotpEnrolment, 409: Problem } } },
+    async (request) => deps.mfa.beginEnrolment(request.principal!, actionContext(request)),
+  );
+
+  app.post(
+    '/api/v1/me/mfa/totp/confirm',
+    {
+      config: self,
+      schema: {
+        tags: ['profile'],
+        summary: 'Confirm TOTP enrolment with a code',
+        body: TotpConfirmRequest,
+        response: { 200: RecoveryCodes, 400: Problem, 409: Problem },
+      },
+    },
+    async (request) => deps.mfa.confirmEnrolment(request.principal!, request.body.code, actionContext(request)),
+  );
+
+  app.delete(
+    '/api/v1/me/mfa/totp',
+    {
+      config: { permission: 'self' },
+      schema: {
+        tags: ['profile'],
+        summary: 'Turn TOTP off',
+        body: TotpDisableRequest,
+        response: { 204: Empty, 403: Problem, 409: Problem },
+      },
+    },
+    async (request, reply) => {
+      await deps.mfa.disable(request.principal!, request.body.password, actionContext(request));
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,66 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AuthTables, SessionsTable } from './auth.tables';
+
+export type SessionRow = Selectable<SessionsTable>;
+
+/** SQL for server-side sessions. Only the SHA-256 of a session token is stored. */
+export class SessionRepository {
+  constructor(private readonly db: Kysely<AuthTables>) {}
+
+  async insert(db: Kysely<AuthTables>, row: SessionRow): Promise<void> {
+    await db.insertInto('sessions').values(row).execute();
+  }
+
+  /** The session and its user in one statement. */
+  byTokenHash(tokenHash: string) {
+    return this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select([
+        'sessions.id as session_id',
+        'sessions.csrf_token',
+        'sessions.last_seen_at',
+        'sessions.expires_at',
+        'users.id as user_id',
+        'users.email',
+        'users.role',
+        'users.disabled_at',
+        'users.mfa_enabled_at',
+      ])
+      .where('sessions.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+  }
+
+  async touch(id: string, at: number): Promise<void> {
+    await this.db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
+  }
+
+  async delete(db: Kysely<AuthTables>, id: string): Promise<void> {
+    await db.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  /** Revokes all of a user's sessions, or all but `exceptId`. Returns how many were revoked. */
+  async deleteForUser(db: Kysely<AuthTables>, userId: string, exceptId?: string): Promise<number> {
+    let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+    if (exceptId) q = q.where('id', '!=', exceptId);
+    const result = await q.executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  listForUser(userId: string, limit: number, afterId?: string) {
+    let q = this.db.selectFrom('sessions').selectAll().where('user_id', '=', userId);
+    if (afterId) q = q.where('id', '>', afterId);
+    return q
+      .orderBy('id', 'asc')
+      .limit(limit + 1)
+      .execute();
+  }
+
+  async deleteExpired(now: number, idleMs: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb('last_seen_at', '<=', now - idleMs)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+
+/** The two engines Estate runs on. Code branches on this only inside repositories and migrations. */
+export type Dialect = 'sqlite' | 'postgres';
+
+// int8 (bigint) columns hold epoch milliseconds and counters, all far below 2^53: read them as numbers.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+/** An open primary store. `db` is typed per module (`Kysely<AuthTables>`…) by the repositories that use it. */
+export interface Database {
+  // biome-ignore lint/suspicious/noExplicitAny: each module narrows this to its own tables.
+  readonly db: Kysely<any>;
+  readonly dialect: Dialect;
+  /** A short description for logs: the SQLite file path or the PostgreSQL host/database, never a password. */
+  readonly describe: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  /** SQLite file; defaults to `<dataDir>/estate.db`. `:memory:` for throwaway stores. */
+  sqliteFile?: string;
+  dataDir?: string;
+  /** Connection pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/**
+ * Opens the primary store: PostgreSQL when `databaseUrl` is given, otherwise SQLite in WAL mode with foreign keys on,
+ * a 5 s busy timeout and synchronous=NORMAL (a committed transaction survives a process crash; see ADR 0002).
+ */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    pool.on('error', () => {
+      // An idle client lost its connection; the pool replaces it. Queries in flight see their own error.
+    });
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+    const url = new URL(options.databaseUrl);
+    try {
+      await sql`select 1`.execute(db);
+    } catch (err) {
+      await db.destroy();
+      throw new Error(
+        `Cannot connect to PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`,
+      );
+    }
+    return { db, dialect: 'postgres', describe: `postgres ${url.hostname}:${url.port || 5432}${url.pathname}`, close: () => db.destroy() };
+  }
+  const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'estate.db');
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const native = new SQLite(file);
+  native.pragma('journal_mode = WAL');
+  native.pragma('synchronous = NORMAL');
+  native.pragma('foreign_keys = ON');
+  native.pragma('busy_timeout = 5000');
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: native }) });
+  return { db, dialect: 'sqlite', describe: `sqlite ${file}`, close: () => db.destroy() };
+}
+
+/**
+ * Runs `fn` in one transaction. On SQLite Kysely serialises all statements on its single connection, so a
+ * transaction is the only writer for its duration.
+ */
+export function inTransaction<T, DB>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+  return db.transaction().execute(fn);
+}
+
+/** JSON columns are jsonb on PostgreSQL (parsed by the driver) and text on SQLite: read either as a value. */
+export function readJson<T = unknown>(value: unknown): T {
+  if (value === null || value === undefined) return null as T;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/** Writes a JSON column value for either engine. */
+export function writeJson(dialect: Dialect, value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  return dialect === 'postgres' ? JSON.stringify(value) : JSON.stringify(value);
+}

@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrationsFor } from '../../migrations';
+import { migrateToLatest } from './migrate';
+import { type TestDatabase, testEngines } from './test-databases';
+
+/** A schema reduced to what must match across engines: tables, columns, nullability, type family, indexes. */
+async function describeSchema(database: TestDatabase): Promise<Record<string, unknown>> {
+  const tables = await database.db.introspection.getTables();
+  const out: Record<string, unknown> = {};
+  for (const table of tables.filter((t) => !t.name.startsWith('estate_migrations')).sort((a, b) => a.name.localeCompare(b.name))) {
+    out[table.name] = Object.fromEntries(table.columns.map((c) => [c.name, { type: typeFamily(c.dataType), nullable: c.isNullable }]));
+  }
+  const indexes =
+    database.dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name not like 'sqlite_%'`.execute(database.db)
+      : await sql<{
+          name: string;
+        }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexname not like '%_pkey' and indexname not like '%_key'`.execute(
+          database.db,
+        );
+  out['#indexes'] = indexes.rows
+    .map((r) => r.name)
+    .filter((n) => !n.startsWith('estate_migrations'))
+    .sort();
+  return out;
+}
+
+function typeFamily(dataType: string): string {
+  const t = dataType.toLowerCase();
+  if (['int4', 'int8', 'integer', 'bigint', 'int'].includes(t)) return 'integer';
+  if (['text', 'varchar', 'jsonb'].includes(t)) return t === 'jsonb' ? 'json' : 'text';
+  return t;
+}
+
+describe('migrations', () => {
+  const created: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const d of created) await d.cleanup();
+  });
+
+  for (const engine of testEngines()) {
+    it(`apply to an empty ${engine.dialect} database and are idempotent`, async () => {
+      const database = await engine.create({ migrate: false });
+      created.push(database);
+      const applied = await migrateToLatest(database, migrationsFor(engine.dialect));
+      expect(applied).toContain('0001-foundation');
+      expect(await migrateToLatest(database, migrationsFor(engine.dialect))).toEqual([]);
+    });
+  }
+
+  it('produce the same schema on both engines', async (ctx) => {
+    const engines = testEngines();
+    if (engines.length < 2) {
+      ctx.skip();
+      return;
+    }
+    const schemas = [];
+    for (const engine of engines) {
+      const database = await engine.create();
+      created.push(database);
+      schemas.push(await describeSchema(database));
+    }
+    // JSON columns are jsonb on PostgreSQL and text on SQLite by design; compare them as one family.
+    const normalise = (s: Record<string, unknown>) => JSON.parse(JSON.stringify(s).replaceAll('"json"', '"text"'));
+    expect(normalise(schemas[1] as Record<string, unknown>)).toEqual(normalise(schemas[0] as Record<string, unknown>));
+    expect(Object.keys(schemas[0] as object)).toContain('audit_events');
+  });
+});

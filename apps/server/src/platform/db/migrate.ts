@@ -1,0 +1,26 @@
+import { type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import type { Database } from './database';
+
+/**
+ * Applies every pending migration. Kysely takes a lock first (a PostgreSQL advisory lock held for the migration
+ * transaction; SQLite's single writer), so concurrent starts of several processes migrate exactly once.
+ * Throws with the failing migration's name; nothing of a failed migration stays applied on PostgreSQL.
+ */
+export async function migrateToLatest(database: Database, migrations: Record<string, Migration>): Promise<string[]> {
+  // Kysely looks for its own tables across every schema on PostgreSQL; pin them to the schema we run in.
+  const schema =
+    database.dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(database.db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({
+    db: database.db,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'estate_migrations',
+    migrationLockTableName: 'estate_migrations_lock',
+  });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`);
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,108 @@
+import { ProblemType } from '@estate/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditLog } from '../audit/audit-log';
+import { type Authenticator, actionContext } from './principal';
+import { HttpProblem, problems } from './problem';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const SESSION_COOKIE = 'estate_session';
+
+/** Paths that are public by nature: the web UI's static files and the API docs' assets. Never under /api/v1. */
+function isStaticPublic(url: string): boolean {
+  if (url.startsWith('/api/docs')) return true;
+  return !url.startsWith('/api/') && url !== '/metrics';
+}
+
+export interface AccessHookOptions {
+  authenticator: Authenticator;
+  audit: AuditLog;
+  /** Origins allowed to make cookie requests besides the request's own host. */
+  allowedOrigins: string[];
+}
+
+/**
+ * Installs Estate's single deny-by-default access layer:
+ * - at startup, every route must declare `config.public` or `config.permission` (static files and docs excepted);
+ * - each request is authenticated once (cookie or bearer), then the matched route's own policy decides: because the
+ *   policy belongs to the route the router matched, no spelling of a path (`//`, `%2e`, case) can reach a route
+ *   without its check;
+ * - cookie requests with unsafe methods must carry the session's CSRF token, and any request with a foreign Origin
+ *   is refused;
+ * - refusals for lack of permission are audited.
+ */
+export function installAccessHook(app: FastifyInstance, options: AccessHookOptions): void {
+  app.addHook('onRoute', (route) => {
+    const config = (route.config ?? {}) as { public?: boolean; permission?: string };
+    if (config.public || config.permission) return;
+    if (isStaticPublic(route.url)) {
+      route.config = { ...(route.config ?? {}), public: true } as typeof route.config;
+      return;
+    }
+    throw new Error(`Route ${route.method} ${route.url} declares no access policy (config.public or config.permission).`);
+  });
+
+  app.decorateRequest('principal', null);
+
+  app.addHook('onRequest', async (request) => {
+    checkOrigin(request, options.allowedOrigins);
+    const config = request.routeOptions.config ?? {};
+    const bearer = parseBearer(request.headers.authorization);
+    const sessionToken = request.cookies?.[SESSION_COOKIE];
+    if (bearer !== undefined || sessionToken) {
+      request.principal = await options.authenticator.authenticate({ sessionToken, bearerToken: bearer, ip: request.ip });
+      if (bearer !== undefined && !request.principal && !config.public) throw problems.unauthenticated();
+    }
+    if (config.public) return;
+    const principal = request.principal;
+    if (!principal) throw problems.unauthenticated();
+    if (principal.via === 'session' && UNSAFE.has(request.method)) {
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || sent !== principal.csrfToken) {
+        throw new HttpProblem(
+          403,
+          ProblemType.csrf,
+          'CSRF token missing or wrong',
+          'Send the csrfToken from GET /api/v1/me as X-CSRF-Token.',
+        );
+      }
+    }
+    if (principal.mfaEnrolmentRequired && !config.allowDuringMfaEnrolment) {
+      throw new HttpProblem(
+        403,
+        ProblemType.mfaEnrolmentRequired,
+        'Two-factor enrolment required',
+        'Administrators must enrol TOTP before continuing.',
+      );
+    }
+    if (!config.permission || !principal.permissions.has(config.permission)) {
+      await options.audit.record(actionContext(request), {
+        action: 'authz.denied',
+        outcome: 'denied',
+        targetType: 'route',
+        targetId: `${request.method} ${request.routeOptions.url}`,
+        after: { permission: config.permission ?? null },
+      });
+      throw problems.forbidden();
+    }
+  });
+}
+
+function parseBearer(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : '';
+}
+
+function checkOrigin(request: FastifyRequest, allowed: string[]): void {
+  const origin = request.headers.origin;
+  if (!origin || !UNSAFE.has(request.method)) return;
+  const host = request.headers.host;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw problems.forbidden('The Origin header is not a valid origin.');
+  }
+  if (originHost === host || allowed.includes(origin)) return;
+  throw problems.forbidden(`Requests from origin ${origin} are not allowed.`);
+}

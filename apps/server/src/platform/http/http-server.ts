@@ -1,0 +1,201 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ProblemType } from '@estate/contract';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { newId } from '../ids';
+import { type AccessHookOptions, installAccessHook } from './access-hook';
+import { registerJsonParser } from './json-body';
+import { HttpProblem } from './problem';
+import { toFieldErrors, validatorCompiler } from './validation';
+
+/** The Fastify instance type every module registers routes on. */
+export type HttpServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpServerOptions extends AccessHookOptions {
+  logger: FastifyBaseLogger | false;
+  bodyLimit: number;
+  rateLimitPerMinute: number;
+  trustProxy: boolean;
+  /** Built web UI to serve, with index.html as the fallback for client-side routes. Skipped when missing. */
+  webDir?: string | undefined;
+  version: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Builds the HTTP server with Estate's conventions: request ids, strict JSON bodies, problem+json errors, security
+ * headers, rate limits, the deny-by-default access hook and the OpenAPI document. Modules add routes afterwards.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const app = Fastify({
+    loggerInstance: options.logger || undefined,
+    logger: options.logger ? undefined : false,
+    bodyLimit: options.bodyLimit,
+    trustProxy: options.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+    },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
+
+  app.setValidatorCompiler(validatorCompiler);
+  registerJsonParser(app as unknown as FastifyInstance);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+    const problem = toProblem(error);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof HttpProblem && error.headers) reply.headers(error.headers);
+    if (problem.status === 429 && 'headers' in error === false) reply.header('retry-after', '60');
+    reply
+      .code(problem.status)
+      .type('application/problem+json')
+      .send({ ...problem.body, instance: request.url.split('?')[0], requestId: request.id });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .type('application/problem+json')
+      .send({ type: ProblemType.notFound, title: 'Not found', status: 404, instance: request.url.split('?')[0], requestId: request.id });
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, {
+    max: options.rateLimitPerMinute,
+    timeWindow: 60_000,
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    errorResponseBuilder: (_req, ctx) =>
+      new HttpProblem(
+        429,
+        ProblemType.tooManyRequests,
+        'Too many requests',
+        `Rate limit exceeded; try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`,
+        undefined,
+        {
+          'retry-after': String(Math.ceil(ctx.ttl / 1000)),
+        },
+      ),
+  });
+
+  installAccessHook(app as unknown as FastifyInstance, options);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Estate API',
+        version: options.version,
+        description: 'IT infrastructure management. Errors are RFC 9457 problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from /api/v1/tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: 'estate_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { url: '/api/v1/openapi.json' } as object });
+
+  if (options.webDir && existsSync(path.join(options.webDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: path.resolve(options.webDir), wildcard: false, index: false });
+    const indexHtml = path.resolve(options.webDir, 'index.html');
+    app.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) =>
+      reply.sendFile('index.html', path.dirname(indexHtml)),
+    );
+    // Client-side routes: any GET outside the API that matched no file answers index.html.
+    app.get('/*', { config: { public: true }, schema: { hide: true } }, (request, reply) => {
+      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.sendFile('index.html', path.dirname(indexHtml));
+    });
+  }
+  return app;
+}
+
+interface RenderedProblem {
+  status: number;
+  body: { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
+}
+
+function toProblem(error: FastifyError | HttpProblem): RenderedProblem {
+  if (error instanceof HttpProblem) {
+    return {
+      status: error.status,
+      body: { type: error.type, title: error.title, status: error.status, detail: error.detail, errors: error.errors },
+    };
+  }
+  const fe = error as FastifyError & { validation?: unknown; validationContext?: string };
+  if (fe.validation) {
+    const errors = toFieldErrors(fe.validation as never, fe.validationContext);
+    return problem(400, ProblemType.validation, 'Invalid request', 'The request does not match the API contract.', errors);
+  }
+  const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problem(413, ProblemType.payloadTooLarge, 'Payload too large', 'The request body is larger than the server accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problem(415, ProblemType.unsupportedMediaType, 'Unsupported media type', 'Send application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problem(400, ProblemType.validation, 'Invalid request', fe.message);
+  }
+  if ((error as Error).name === 'SyntaxError' || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return problem(400, ProblemType.validation, 'Invalid request', 'The request body is not valid JSON.');
+  }
+  if (status >= 400 && status < 500) {
+    const type = status === 404 ? ProblemType.notFound : status === 429 ? ProblemType.tooManyRequests : ProblemType.validation;
+    return problem(status, type, status === 429 ? 'Too many requests' : 'Invalid request', fe.message);
+  }
+  return problem(
+    500,
+    ProblemType.internal,
+    'Internal error',
+    'Something went wrong on the server; the request id identifies it in the logs.',
+  );
+}
+
+function problem(
+  status: number,
+  type: string,
+  title: string,
+  detail?: string,
+  errors?: { path: string; message: string }[],
+): RenderedProblem {
+  return { status, body: { type, title, status, ...(detail ? { detail } : {}), ...(errors ? { errors } : {}) } };
+}

@@ -1,0 +1,32 @@
+import type { FastifyInstance } from 'fastify';
+import sjson from 'secure-json-parse';
+import { problems } from './problem';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Replaces Fastify's JSON parser with one that rejects invalid UTF-8 (instead of silently replacing bytes),
+ * and `__proto__` / `constructor.prototype` keys, all as 400 validation problems.
+ */
+export function registerJsonParser(app: FastifyInstance): void {
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(;.*)?$/i, { parseAs: 'buffer' }, (_req, body, done) => {
+    const buf = body as Buffer;
+    if (buf.length === 0) {
+      done(problems.validation('The request body is empty; send a JSON document.'), undefined);
+      return;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(buf);
+    } catch {
+      done(problems.validation('The request body is not valid UTF-8.'), undefined);
+      return;
+    }
+    try {
+      done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (err) {
+      done(problems.validation(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
+}

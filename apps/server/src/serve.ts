@@ -1,0 +1,92 @@
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createEstate, createLogger, type Estate, migrate, openStore } from './app';
+import { type Config, ConfigError } from './platform/config/config';
+
+/** A running server: its URL and how to stop it. */
+export interface RunningServer {
+  url: string;
+  estate: Estate;
+  /** The one-time setup token, when no admin exists yet. */
+  setupToken: string | null;
+  stop(): Promise<void>;
+}
+
+/** Fails with a ConfigError naming the fix unless the data directory exists (or can be created) and is writable. */
+export function ensureDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = path.join(dir, `.write-test-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (err) {
+    throw new ConfigError(
+      `The data directory ${path.resolve(dir)} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Set ESTATE_DATA_DIR to a writable directory or fix its permissions.`,
+    );
+  }
+}
+
+/**
+ * Starts Estate: checks the data directory, opens and migrates the store, wires every module, issues a setup token
+ * when no admin exists, and listens. Errors carry a message naming the problem and its fix.
+ */
+export async function serve(config: Config, options: { print?: (line: string) => void } = {}): Promise<RunningServer> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  ensureDataDir(config.dataDir);
+  const database = await openStore(config);
+  let estate: Estate | undefined;
+  try {
+    await migrate(database);
+    estate = await createEstate(config, database, { logger: createLogger(config.logLevel) });
+    try {
+      await estate.http.listen({ host: config.host, port: config.port });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new ConfigError(
+          `Port ${config.port} on ${config.host} is already in use. Stop the other process or set ESTATE_PORT to a free port.`,
+        );
+      }
+      if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+        throw new ConfigError(`Cannot listen on ${config.host}: no such address on this machine. Fix ESTATE_HOST.`);
+      }
+      throw err;
+    }
+    const address = estate.http.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = config.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    const setupToken = await estate.auth.auth.issueSetupToken();
+    const sweeper = setInterval(() => {
+      estate?.auth.auth.pruneSessions().catch((err) => estate?.logger.warn({ err }, 'session pruning failed'));
+    }, 10 * 60_000);
+    sweeper.unref();
+    print('');
+    print(`  Estate is running at ${url}  (${database.describe})`);
+    if (setupToken) {
+      print('');
+      print('  First run: open the URL above and create the first admin with this one-time setup token:');
+      print('');
+      print(`      ${setupToken}`);
+      print('');
+      print('  (or from a shell: npx estate admin create --email you@example.org --password-stdin)');
+      print('  The setup page disappears for good once an admin exists.');
+    }
+    print('');
+    const running = estate;
+    return {
+      url,
+      estate: running,
+      setupToken,
+      async stop() {
+        clearInterval(sweeper);
+        await running.close();
+        await database.close();
+      },
+    };
+  } catch (err) {
+    await estate?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The Estate API contract: TypeBox schemas for every request, response and event. The server validates against
+ * them and generates its OpenAPI document from them; the web UI, CLI and agent share only these types.
+ */
+
+export * from './audit';
+export * from './auth';
+export * from './common';
+export * from './system';
