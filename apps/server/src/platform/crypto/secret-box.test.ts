@@ -1,0 +1,31 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SecretBox } from './secret-box';
+
+describe('SecretBox', () => {
+  it('creates a 0600 key file once and decrypts what it encrypted', () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'estate-key-')), 'secret.key');
+    const box = SecretBox.fromKeyFile(file);
+    const key = readFileSync(file, 'utf8');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const again = SecretBox.fromKeyFile(file);
+    expect(readFileSync(file, 'utf8')).toBe(key);
+    const sealed = box.encrypt('s3cret community', 'snmp:1');
+    expect(sealed).not.toContain('s3cret');
+    expect(again.decrypt(sealed, 'snmp:1')).toBe('s3cret community');
+  });
+
+  it('refuses tampered ciphertext and ciphertext moved to another row', () => {
+    const box = SecretBox.fromKey(Buffer.alloc(32, 7));
+    const sealed = box.encrypt('value', 'row:1');
+    expect(() => box.decrypt(sealed, 'row:2')).toThrow();
+    const parts = sealed.split('.');
+    const data = Buffer.from(parts[3] as string, 'base64url');
+    data[0] = (data[0] as number) ^ 1;
+    parts[3] = data.toString('base64url');
+    expect(() => box.decrypt(parts.join('.'), 'row:1')).toThrow();
+    expect(() => SecretBox.fromKey(Buffer.alloc(32, 8)).decrypt(sealed, 'row:1')).toThrow();
+  });
+});
