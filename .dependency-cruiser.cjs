@@ -1,0 +1,60 @@
+/**
+ * Module boundaries, checked by `npm run check:boundaries`:
+ * - server modules meet only through each other's index.ts;
+ * - platform code never imports a domain module;
+ * - clients (web, cli API commands) import only the contract and the client, never server files
+ *   (the CLI's admin commands may use the server's admin entry, @estate/server → apps/server/src/admin.ts);
+ * - no cycles.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'module-internals',
+      comment: 'A module may import another module only through its index.ts.',
+      severity: 'error',
+      from: { path: '^apps/server/src/modules/([^/]+)/' },
+      to: { path: '^apps/server/src/modules/([^/]+)/', pathNot: ['^apps/server/src/modules/$1/', '^apps/server/src/modules/[^/]+/index\\.ts$'] },
+    },
+    {
+      name: 'platform-is-below-modules',
+      comment: 'platform/ is infrastructure; it must not depend on a domain module.',
+      severity: 'error',
+      from: { path: '^apps/server/src/platform/' },
+      to: { path: '^apps/server/src/modules/' },
+    },
+    {
+      name: 'clients-share-only-the-contract',
+      comment: 'The web UI and client library import only @estate/contract and @estate/client.',
+      severity: 'error',
+      from: { path: '^(apps/web|packages/client|packages/contract)/' },
+      to: { path: '^apps/(server|cli)/' },
+    },
+    {
+      name: 'cli-uses-server-admin-entry-only',
+      comment: 'The CLI reaches the server only through its admin entry.',
+      severity: 'error',
+      from: { path: '^apps/cli/' },
+      to: { path: '^apps/server/', pathNot: '^apps/server/src/admin\\.ts$' },
+    },
+    {
+      name: 'contract-stands-alone',
+      severity: 'error',
+      from: { path: '^packages/contract/' },
+      to: { path: '^(apps|packages/client)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: { pathNot: '\\.test\\.ts$' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    combinedDependencies: true,
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'default'], extensions: ['.ts', '.tsx', '.js', '.mjs'] },
+  },
+};
