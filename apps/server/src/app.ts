@@ -9,6 +9,7 @@ import type { Config } from './platform/config/config';
 import { SecretBox } from './platform/crypto/secret-box';
 import { type Database, openDatabase } from './platform/db/database';
 import { migrateToLatest } from './platform/db/migrate';
+import { EventBus } from './platform/events';
 import { createHttpServer, type HttpServer } from './platform/http/http-server';
 import { createMetrics } from './platform/observability/metrics';
 import { registerSystemRoutes } from './platform/observability/system.routes';
@@ -28,6 +29,8 @@ export interface Estate {
   database: Database;
   audit: AuditLog;
   auth: AuthModule;
+  /** Where modules subscribe to events; delivery runs in processes with the worker role. */
+  bus: EventBus;
   http: HttpServer;
   logger: Logger;
   close(): Promise<void>;
@@ -69,6 +72,7 @@ export function migrate(database: Database): Promise<string[]> {
 export async function createEstate(config: Config, database: Database, options: { logger?: Logger | false } = {}): Promise<Estate> {
   const logger = options.logger === undefined ? createLogger(config.logLevel) : options.logger || createLogger('silent');
   const audit = new AuditLog(database);
+  const bus = new EventBus();
   const secretBox = SecretBox.fromKeyFile(config.secretKeyFile);
   const auth = createAuthModule({
     db: database.db,
@@ -110,6 +114,7 @@ export async function createEstate(config: Config, database: Database, options: 
     database,
     audit,
     auth,
+    bus,
     http,
     logger,
     async close() {

@@ -2,6 +2,8 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { createEstate, createLogger, type Estate, migrate, openStore } from './app';
 import { type Config, ConfigError } from './platform/config/config';
+import { OutboxDispatcher, registerEventDelivery } from './platform/events';
+import { JobWorker } from './platform/jobs';
 
 /** A running server: its URL and how to stop it. */
 export interface RunningServer {
@@ -28,8 +30,10 @@ export function ensureDataDir(dir: string): void {
 }
 
 /**
- * Starts Estate: checks the data directory, opens and migrates the store, wires every module, issues a setup token
- * when no admin exists, and listens. Errors carry a message naming the problem and its fix.
+ * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
+ * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
+ * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning); `all` does all
+ * three. Errors carry a message naming the problem and its fix.
  */
 export async function serve(config: Config, options: { print?: (line: string) => void } = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -39,9 +43,46 @@ export async function serve(config: Config, options: { print?: (line: string) =>
   try {
     await migrate(database);
     estate = await createEstate(config, database, { logger: createLogger(config.logLevel) });
+    const runs = (role: 'api' | 'worker' | 'scheduler') => config.role === 'all' || config.role === role;
+    const logger = estate.logger;
+    let worker: JobWorker | undefined;
+    let dispatcher: OutboxDispatcher | undefined;
+    if (runs('worker')) {
+      worker = new JobWorker(database, { logger });
+      registerEventDelivery(worker, estate.bus);
+      dispatcher = new OutboxDispatcher(database, estate.bus, { logger });
+      worker.start();
+      dispatcher.start();
+    }
+    const sweeper = runs('scheduler')
+      ? setInterval(() => {
+          estate?.auth.auth.pruneSessions().catch((err) => logger.warn({ err }, 'session pruning failed'));
+        }, 10 * 60_000)
+      : undefined;
+    sweeper?.unref();
+    const stopBackground = async () => {
+      if (sweeper) clearInterval(sweeper);
+      await dispatcher?.stop();
+      await worker?.stop();
+    };
+    if (!runs('api')) {
+      print(`  Estate ${config.role} process running (${database.describe}).`);
+      const running = estate;
+      return {
+        url: '',
+        estate: running,
+        setupToken: null,
+        async stop() {
+          await stopBackground();
+          await running.close();
+          await database.close();
+        },
+      };
+    }
     try {
       await estate.http.listen({ host: config.host, port: config.port });
     } catch (err) {
+      await stopBackground();
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
         throw new ConfigError(
           `Port ${config.port} on ${config.host} is already in use. Stop the other process or set ESTATE_PORT to a free port.`,
@@ -57,10 +98,6 @@ export async function serve(config: Config, options: { print?: (line: string) =>
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = config.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     const setupToken = await estate.auth.auth.issueSetupToken();
-    const sweeper = setInterval(() => {
-      estate?.auth.auth.pruneSessions().catch((err) => estate?.logger.warn({ err }, 'session pruning failed'));
-    }, 10 * 60_000);
-    sweeper.unref();
     print('');
     print(`  Estate is running at ${url}  (${database.describe})`);
     if (setupToken) {
@@ -79,7 +116,7 @@ export async function serve(config: Config, options: { print?: (line: string) =>
       estate: running,
       setupToken,
       async stop() {
-        clearInterval(sweeper);
+        await stopBackground();
         await running.close();
         await database.close();
       },

@@ -3,7 +3,7 @@ import type { ActorType, AuditEvent, AuditQuery, Outcome } from '@estate/contrac
 import { type Kysely, sql } from 'kysely';
 import type { Database, Dialect } from '../db/database';
 import { readJson } from '../db/database';
-import { decodeCursor, encodeCursor } from '../http/pagination';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '../http/pagination';
 import { newId } from '../ids';
 import { canonicalJson } from './canonical-json';
 
@@ -127,7 +127,7 @@ export class AuditLog {
         hash,
       })
       .execute();
-    return toEvent({ ...base, prev_hash: prevHash, hash });
+    return toEvent({ ...base, prev_hash: prevHash, hash }, 'postgres');
   }
 
   /** Appends in a transaction of its own: for events that change nothing else (logins, refusals). */
@@ -150,6 +150,7 @@ export class AuditLog {
     if (query.until !== undefined) q = q.where('at', '<', query.until);
     if (query.cursor) {
       const [seq] = decodeCursor(query.cursor, 1);
+      if (typeof seq !== 'number') throw new InvalidCursorError();
       q = q.where('seq', '<', Number(seq));
     }
     const rows = (await q
@@ -158,7 +159,7 @@ export class AuditLog {
       .execute()) as AuditRow[];
     const page = rows.slice(0, limit);
     const nextCursor = rows.length > limit && page.length > 0 ? encodeCursor([page[page.length - 1]!.seq]) : null;
-    return { items: page.map(toEvent), nextCursor };
+    return { items: page.map((r) => toEvent(r, this.database.dialect)), nextCursor };
   }
 
   /** Walks the whole chain in order, in batches; reports the first row whose hash or link does not match. */
@@ -179,7 +180,13 @@ export class AuditLog {
         const fail = (problem: string): AuditVerification => ({ ok: false, checked, brokenAt: expectedSeq, problem });
         if (Number(row.seq) !== expectedSeq) return fail(`row ${expectedSeq} is missing (next row is ${row.seq})`);
         if (row.prev_hash !== prevHash) return fail(`row ${row.seq} does not link to the row before it`);
-        const normalised = { ...row, seq: Number(row.seq), at: Number(row.at), before: readJson(row.before), after: readJson(row.after) };
+        const normalised = {
+          ...row,
+          seq: Number(row.seq),
+          at: Number(row.at),
+          before: readJson(row.before, this.database.dialect),
+          after: readJson(row.after, this.database.dialect),
+        };
         if (rowHash(prevHash, normalised) !== row.hash) return fail(`row ${row.seq} was modified after it was written`);
         prevHash = row.hash;
         expectedSeq++;
@@ -198,7 +205,7 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function toEvent(row: AuditRow): AuditEvent {
+function toEvent(row: AuditRow, dialect: Dialect): AuditEvent {
   return {
     seq: Number(row.seq),
     id: row.id,
@@ -210,8 +217,8 @@ function toEvent(row: AuditRow): AuditEvent {
     outcome: row.outcome as Outcome,
     targetType: row.target_type,
     targetId: row.target_id,
-    before: readJson(row.before),
-    after: readJson(row.after),
+    before: readJson(row.before, dialect),
+    after: readJson(row.after, dialect),
     requestId: row.request_id,
     sourceIp: row.source_ip,
     hash: row.hash,

@@ -70,14 +70,12 @@ export function inTransaction<T, DB>(db: Kysely<DB>, fn: (trx: Transaction<DB>) 
   return db.transaction().execute(fn);
 }
 
-/** JSON columns are jsonb on PostgreSQL (parsed by the driver) and text on SQLite: read either as a value. */
-export function readJson<T = unknown>(value: unknown): T {
+/**
+ * JSON columns are jsonb on PostgreSQL (already parsed by the driver) and text on SQLite. Pass the dialect whenever
+ * the stored value may itself be a JSON string: without it, a string read from PostgreSQL would be parsed twice.
+ */
+export function readJson<T = unknown>(value: unknown, dialect?: Dialect): T {
   if (value === null || value === undefined) return null as T;
+  if (dialect === 'postgres') return value as T;
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
-
-/** Writes a JSON column value for either engine. */
-export function writeJson(dialect: Dialect, value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  return dialect === 'postgres' ? JSON.stringify(value) : JSON.stringify(value);
 }
