@@ -4,7 +4,7 @@ import Type, { type Static, type TSchema } from 'typebox';
 export const Id = Type.String({ minLength: 36, maxLength: 36, pattern: '^[0-9a-f-]{36}$', description: 'UUIDv7' });
 
 /** Milliseconds since the Unix epoch, UTC. */
-export const EpochMs = Type.Integer({ minimum: 0, description: 'Epoch milliseconds (UTC)' });
+export const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'Epoch milliseconds (UTC)' });
 
 /** The path parameter of every single-resource route. */
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });

@@ -118,7 +118,9 @@ export class AuthService implements Authenticator {
       throw problems.tooManyRequests(wait);
     }
     const user = await this.users.byEmail(email);
-    const passwordOk = user ? await verifyPassword(user.password_hash, input.password) : (await burnVerification(input.password), false);
+    let passwordOk = false;
+    if (user) passwordOk = await verifyPassword(user.password_hash, input.password);
+    else await burnVerification(input.password);
     if (!user || !passwordOk || user.disabled_at !== null) {
       await this.failLogin(email, client.ip, ctx, user?.id ?? null, 'bad-credentials');
       throw invalidCredentials();

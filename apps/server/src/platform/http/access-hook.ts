@@ -45,6 +45,8 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
 
   app.addHook('onRequest', async (request) => {
     checkOrigin(request, options.allowedOrigins);
+    // No route matched: the not-found handler answers 404 and runs nothing, so there is nothing to guard or audit.
+    if (request.is404) return;
     const config = request.routeOptions.config ?? {};
     const bearer = parseBearer(request.headers.authorization);
     const sessionToken = request.cookies?.[SESSION_COOKIE];

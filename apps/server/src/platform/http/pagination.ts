@@ -14,7 +14,11 @@ export function decodeCursor(cursor: string, arity: number): Array<string | numb
   } catch {
     throw new InvalidCursorError();
   }
-  if (!Array.isArray(parsed) || parsed.length !== arity || !parsed.every((v) => typeof v === 'string' || typeof v === 'number')) {
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== arity ||
+    !parsed.every((v) => (typeof v === 'string' && !v.includes('\u0000')) || Number.isSafeInteger(v))
+  ) {
     throw new InvalidCursorError();
   }
   return parsed;
