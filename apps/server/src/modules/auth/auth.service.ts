@@ -272,7 +272,7 @@ export class AuthService implements Authenticator {
       await this.audit.record(ctx, { action: 'user.password.change', outcome: 'failure', targetType: 'user', targetId: principal.userId });
       throw new HttpProblem(403, ProblemType.invalidCredentials, 'Current password is wrong', 'Enter your current password to change it.');
     }
-    assertPasswordStrong(next, user.email);
+    assertPasswordStrong(next, user.email, 'newPassword');
     const passwordHash = await hashPassword(next);
     await this.db.transaction().execute(async (trx) => {
       await this.users.updateVersioned(trx, user.id, user.version, { password_hash: passwordHash });

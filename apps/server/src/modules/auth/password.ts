@@ -34,9 +34,9 @@ export async function burnVerification(password: string): Promise<void> {
  * Enforces the password policy: at least 12 characters, and not a common password (the zxcvbn list, also checked
  * with the email's local part and "estate" removed, so `estate-password1` style variants are caught).
  */
-export function assertPasswordStrong(password: string, email?: string): void {
+export function assertPasswordStrong(password: string, email?: string, field = 'password'): void {
   const fail = (detail: string) =>
-    new HttpProblem(400, ProblemType.weakPassword, 'Password too weak', detail, [{ path: 'body/password', message: detail }]);
+    new HttpProblem(400, ProblemType.weakPassword, 'Password too weak', detail, [{ path: `body/${field}`, message: detail }]);
   if ([...password].length < 12) throw fail('Use at least 12 characters.');
   const lower = password.toLowerCase();
   const local = email?.split('@')[0]?.toLowerCase();

@@ -90,7 +90,7 @@ export class UserService {
   async setPassword(id: string, newPassword: string, ctx: ActionContext): Promise<void> {
     const user = await this.users.byId(id);
     if (!user) throw problems.notFound('The user');
-    assertPasswordStrong(newPassword, user.email);
+    assertPasswordStrong(newPassword, user.email, 'newPassword');
     const hash = await hashPassword(newPassword);
     await this.db.transaction().execute(async (trx) => {
       const current = await this.users.byId(id, trx);

@@ -1,0 +1,56 @@
+import type { Me, Permission } from '@estate/contract';
+import { NavLink, Stack } from '@mantine/core';
+import { Link, useRouterState } from '@tanstack/react-router';
+import { API_DOCS_URL } from './api-docs';
+import { can } from './auth-guard';
+
+/** Props of `NavLinks`. */
+export interface NavLinksProps {
+  me: Me;
+  /** Called after a link is followed; the shell closes the phone-sized navbar with it. */
+  onNavigate: () => void;
+}
+
+interface Section {
+  to: '/users' | '/tokens' | '/audit' | '/profile';
+  label: string;
+  description: string;
+  permission?: Permission;
+}
+
+const SECTIONS: readonly Section[] = [
+  { to: '/users', label: 'Users', description: 'Accounts and roles', permission: 'users:read' },
+  { to: '/tokens', label: 'API tokens', description: 'Keys for scripts and integrations' },
+  { to: '/audit', label: 'Audit log', description: 'Who changed what', permission: 'audit:read' },
+  { to: '/profile', label: 'Profile', description: 'Password, MFA, sessions' },
+];
+
+/** The main navigation: the sections the user may see, then a link to the API documentation. */
+export function NavLinks({ me, onNavigate }: NavLinksProps) {
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  return (
+    <Stack gap={4} component="nav" aria-label="Main">
+      {SECTIONS.filter((section) => !section.permission || can(me, section.permission)).map((section) => (
+        <NavLink
+          key={section.to}
+          component={Link}
+          to={section.to}
+          label={section.label}
+          description={section.description}
+          active={pathname.startsWith(section.to)}
+          onClick={onNavigate}
+          data-testid={`nav-${section.to.slice(1)}`}
+        />
+      ))}
+      <NavLink
+        component="a"
+        href={API_DOCS_URL}
+        target="_blank"
+        rel="noopener"
+        label="API docs"
+        description="OpenAPI reference (new tab)"
+        data-testid="nav-api-docs"
+      />
+    </Stack>
+  );
+}

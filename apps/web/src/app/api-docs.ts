@@ -1,0 +1,2 @@
+/** Where the server serves its OpenAPI documentation. */
+export const API_DOCS_URL = '/api/docs';

@@ -1,0 +1,121 @@
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { AppShellLayout } from './AppShellLayout';
+import { can, isSetupRequired, loadMe, type RouterContext, requireSignedIn } from './auth-guard';
+import { NotFoundPage } from './NotFoundPage';
+import { RouteErrorPage } from './RouteErrorPage';
+
+/** Search parameters of the login page: where to go after signing in. */
+export interface LoginSearch {
+  redirect?: string;
+}
+
+/** Search parameters of the setup page: the one-time token, when the console printed it as part of a link. */
+export interface SetupSearch {
+  token?: string;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+  errorComponent: RouteErrorPage,
+});
+
+const setupRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/setup',
+  validateSearch: (search: Record<string, unknown>): SetupSearch => (typeof search.token === 'string' ? { token: search.token } : {}),
+  beforeLoad: async ({ context }) => {
+    if (!(await isSetupRequired(context))) throw redirect({ to: '/login' });
+  },
+  component: lazyRouteComponent(() => import('../features/setup/SetupPage'), 'SetupPage'),
+});
+
+const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/login',
+  validateSearch: (search: Record<string, unknown>): LoginSearch =>
+    typeof search.redirect === 'string' ? { redirect: search.redirect } : {},
+  beforeLoad: async ({ context }) => {
+    if (await loadMe(context)) throw redirect({ to: '/' });
+    if (await isSetupRequired(context)) throw redirect({ to: '/setup' });
+  },
+  component: lazyRouteComponent(() => import('../features/auth/LoginPage'), 'LoginPage'),
+});
+
+const enrolMfaRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/enrol-mfa',
+  beforeLoad: async ({ context, location }) => {
+    const me = await loadMe(context);
+    if (!me) throw redirect({ to: '/login', search: { redirect: location.href } });
+    if (!me.mfaEnrolmentRequired) throw redirect({ to: '/' });
+  },
+  component: lazyRouteComponent(() => import('../features/profile/EnrolMfaPage'), 'EnrolMfaPage'),
+});
+
+const shellRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: 'shell',
+  beforeLoad: async ({ context, location }) => ({ me: await requireSignedIn(context, location.href) }),
+  component: AppShellLayout,
+});
+
+const homeRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/',
+  beforeLoad: ({ context }) => {
+    throw redirect({ to: can(context.me, 'users:read') ? '/users' : '/tokens' });
+  },
+});
+
+const usersRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/users',
+  component: lazyRouteComponent(() => import('../features/users/UsersPage'), 'UsersPage'),
+});
+
+const tokensRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/tokens',
+  component: lazyRouteComponent(() => import('../features/tokens/TokensPage'), 'TokensPage'),
+});
+
+const auditRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/audit',
+  component: lazyRouteComponent(() => import('../features/audit/AuditPage'), 'AuditPage'),
+});
+
+const profileRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/profile',
+  component: lazyRouteComponent(() => import('../features/profile/ProfilePage'), 'ProfilePage'),
+});
+
+const routeTree = rootRoute.addChildren([
+  setupRoute,
+  loginRoute,
+  enrolMfaRoute,
+  shellRoute.addChildren([homeRoute, usersRoute, tokensRoute, auditRoute, profileRoute]),
+]);
+
+/** Creates the UI's router over the given API client and query cache. */
+export function createAppRouter(context: RouterContext) {
+  return createRouter({
+    routeTree,
+    context,
+    defaultPreload: 'intent',
+    // The query cache decides freshness; the router must not cache loader results on top of it.
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+/** The UI's router type. */
+export type AppRouter = ReturnType<typeof createAppRouter>;
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: AppRouter;
+  }
+}

@@ -1,0 +1,41 @@
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { can } from '../../app/auth-guard';
+import { useApi } from '../../app/use-api';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { NoPermission } from '../../components/NoPermission';
+import { PageHeader } from '../../components/PageHeader';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { useMe } from '../auth/use-me';
+import { AuditFilterBar } from './AuditFilterBar';
+import { AuditTable } from './AuditTable';
+import { type AuditFilters, auditEventsQuery } from './audit-queries';
+
+/** The audit log: every change and sign-in, newest first, filterable, each row expandable to its full record. */
+export function AuditPage() {
+  const me = useMe();
+  if (!can(me, 'audit:read')) return <NoPermission permission="audit:read" />;
+  return <AuditLog />;
+}
+
+function AuditLog() {
+  const api = useApi();
+  const [filters, setFilters] = useState<AuditFilters>({});
+  const list = useInfiniteQuery(auditEventsQuery(api, filters));
+  const events = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <>
+      <PageHeader title="Audit log" description="Append-only and hash-chained: who did what, when, from where, and what changed." />
+      <AuditFilterBar onApply={setFilters} />
+      <ProblemAlert error={list.error} />
+      <AuditTable events={events} loading={list.isPending} />
+      <LoadMoreButton
+        hasNextPage={list.hasNextPage}
+        isFetchingNextPage={list.isFetchingNextPage}
+        fetchNextPage={list.fetchNextPage}
+        endLabel={events.length > 0 ? 'End of the log' : undefined}
+      />
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+import { Anchor, Text, TextInput } from '@mantine/core';
+
+/** Which second factor the user types: a code from the authenticator app or a one-time recovery code. */
+export type SecondFactorKind = 'totp' | 'recovery';
+
+/** Props of `SecondFactorFields`. */
+export interface SecondFactorFieldsProps {
+  kind: SecondFactorKind;
+  code: string;
+  onCodeChange: (code: string) => void;
+  onKindChange: (kind: SecondFactorKind) => void;
+}
+
+/** Step two of sign-in: one code field, and a switch between authenticator code and recovery code. */
+export function SecondFactorFields({ kind, code, onCodeChange, onKindChange }: SecondFactorFieldsProps) {
+  return kind === 'totp' ? (
+    <>
+      <TextInput
+        label="Authentication code"
+        description="The 6-digit code from your authenticator app."
+        value={code}
+        onChange={(event) => onCodeChange(event.currentTarget.value.replace(/\D/g, '').slice(0, 6))}
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        maxLength={6}
+        required
+        data-autofocus
+        autoFocus
+        data-testid="login-totp"
+      />
+      <Text size="sm">
+        Lost your device?{' '}
+        <Anchor component="button" type="button" onClick={() => onKindChange('recovery')} data-testid="use-recovery-code">
+          Use a recovery code
+        </Anchor>
+      </Text>
+    </>
+  ) : (
+    <>
+      <TextInput
+        label="Recovery code"
+        description="One of the codes you saved when you set up two-step verification, like abcde-12345. Each works once."
+        value={code}
+        onChange={(event) => onCodeChange(event.currentTarget.value)}
+        autoComplete="off"
+        spellCheck={false}
+        required
+        autoFocus
+        data-testid="login-recovery-code"
+      />
+      <Text size="sm">
+        <Anchor component="button" type="button" onClick={() => onKindChange('totp')}>
+          Use the authenticator app instead
+        </Anchor>
+      </Text>
+    </>
+  );
+}

@@ -1,0 +1,43 @@
+import { Button, Switch } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useApi } from '../../app/use-api';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { PageHeader } from '../../components/PageHeader';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { CreateTokenModal } from './CreateTokenModal';
+import { TokensTable } from './TokensTable';
+import { ownTokensQuery } from './tokens-queries';
+
+/** The signed-in user's API tokens: list, create (the secret is shown once) and revoke. */
+export function TokensPage() {
+  const api = useApi();
+  const [includeRevoked, setIncludeRevoked] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const list = useInfiniteQuery(ownTokensQuery(api, includeRevoked));
+  const tokens = list.data?.pages.flatMap((page) => page.items) ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="API tokens"
+        description="Tokens let scripts and integrations call the API as you, limited to the scopes you choose."
+        actions={
+          <Button onClick={() => setCreating(true)} data-testid="create-token">
+            Create token
+          </Button>
+        }
+      />
+      <Switch
+        mb="md"
+        label="Show revoked tokens"
+        checked={includeRevoked}
+        onChange={(event) => setIncludeRevoked(event.currentTarget.checked)}
+      />
+      <ProblemAlert error={list.error} />
+      <TokensTable tokens={tokens} loading={list.isPending} />
+      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <CreateTokenModal opened={creating} onClose={() => setCreating(false)} />
+    </>
+  );
+}

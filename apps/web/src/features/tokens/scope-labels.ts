@@ -1,0 +1,20 @@
+import { PERMISSIONS, type Permission } from '@estate/contract';
+
+/** What a token with each scope may do, in a few words. */
+export const SCOPE_LABELS: Record<Permission, string> = {
+  self: 'self: own profile, sessions and tokens',
+  'users:read': 'users:read: list and read users',
+  'users:write': 'users:write: create and change users',
+  'tokens:read-all': "tokens:read-all: read everyone's tokens",
+  'tokens:write-all': "tokens:write-all: revoke everyone's tokens",
+  'audit:read': 'audit:read: read the audit log',
+  'metrics:read': 'metrics:read: read server metrics',
+};
+
+/**
+ * The options of the scope picker: every permission of the contract, those the user does not hold disabled
+ * (a token can never do more than its owner).
+ */
+export function scopeOptions(held: readonly string[]) {
+  return PERMISSIONS.map((scope) => ({ value: scope, label: SCOPE_LABELS[scope], disabled: !held.includes(scope) }));
+}

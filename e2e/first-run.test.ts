@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from './server-process';
+
+const CHROMIUM = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
+const required = (process.env.ESTATE_TEST_REQUIRE ?? '').split(',').includes('browser');
+const available = existsSync(CHROMIUM);
+const webBuilt = existsSync(path.resolve(import.meta.dirname, '../apps/web/dist/index.html'));
+if (!available && !required) console.warn(`[tests] browser tier skipped: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
+const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
+
+describe.runIf(available || required)('first run in a real browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`ESTATE_TEST_REQUIRE includes browser but there is no Chromium at ${CHROMIUM}.`);
+    if (!webBuilt) throw new Error('The web UI is not built (npm run build:web).');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('sets up the first admin with the console token, signs in, creates a token and sees its audit event', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.getByTestId('setup-form').waitFor();
+    await page.getByTestId('setup-token').fill(server.setupToken);
+    await page.getByTestId('setup-email').fill('admin@example.org');
+    await page.getByTestId('setup-name').fill('First Admin');
+    await page.getByTestId('setup-password').fill('correct horse battery staple 42');
+    await page.getByTestId('setup-confirm').fill('correct horse battery staple 42');
+    await page.getByTestId('setup-submit').click();
+    await page.getByTestId('user-menu').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '01-after-setup.png') });
+
+    // Setup is gone for good: the API answers 404 and the UI sends us to sign in instead.
+    expect((await fetch(`${server.url}/api/v1/setup`)).status).toBe(404);
+
+    // Sign out and back in through the login page.
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login-form').waitFor();
+    await page.getByTestId('login-email').fill('admin@example.org');
+    await page.getByTestId('login-password').fill('correct horse battery staple 42');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('user-menu').waitFor();
+
+    await page.goto(`${server.url}/tokens`);
+    await page.getByTestId('create-token').click();
+    await page.getByTestId('token-name').fill('e2e token');
+    await page.getByTestId('create-token-submit').click();
+    const secretBox = page.getByTestId('token-secret');
+    await secretBox.waitFor();
+    const secret = ((await secretBox.inputValue().catch(() => null)) ?? (await secretBox.textContent()) ?? '').trim();
+    expect(secret).toMatch(/^estate_[A-Za-z0-9_-]{40,}$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, '02-token-created.png') });
+
+    // The token works against the API.
+    const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(me.status).toBe(200);
+    expect((await me.json()).user.email).toBe('admin@example.org');
+
+    await page.goto(`${server.url}/audit`);
+    const row = page.getByTestId('audit-row').filter({ hasText: 'token.create' });
+    await row.first().waitFor();
+    expect(await row.count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, '03-audit-log.png'), fullPage: true });
+
+    // Phone-sized screen: the navigation collapses behind a burger.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/audit`);
+    await page.getByTestId('nav-burger').waitFor();
+    expect(await page.getByTestId('nav-burger').isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, '04-phone.png') });
+  }, 90_000);
+});

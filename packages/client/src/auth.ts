@@ -1,0 +1,96 @@
+import type {
+  ChangePasswordRequest,
+  LoginRequest,
+  Me,
+  PageQuery,
+  RecoveryCodes,
+  Session,
+  SetupRequest,
+  TotpEnrolment,
+} from '@estate/contract';
+import { ApiError } from './api-error';
+import type { PageOf } from './page';
+import type { Transport } from './transport';
+
+/** Setup, sign-in and the signed-in user's own account: password, MFA and sessions. */
+export interface AuthMethods {
+  /** `GET /setup`: `setupRequired` is true while no admin exists (the server answers 404 once one does). */
+  getSetupStatus(): Promise<{ setupRequired: boolean }>;
+  /** `POST /setup`: creates the first admin with the console's one-time token and signs in as them. */
+  setup(request: SetupRequest): Promise<Me>;
+  /**
+   * `POST /auth/login`: signs in and keeps the answer's CSRF token. Rejects with problem type `mfa-required` when
+   * the account has TOTP and neither `totp` nor `recoveryCode` was sent; `invalid-credentials` otherwise.
+   */
+  login(request: LoginRequest): Promise<Me>;
+  /** `POST /auth/logout`: ends the current session and forgets the CSRF token. */
+  logout(): Promise<void>;
+  /** `GET /me`: who is asking; keeps the answer's CSRF token. Rejects with status 401 when not signed in. */
+  getMe(): Promise<Me>;
+  /** `PUT /me/password`: changes the own password. Revokes every session, this one too: sign in again after. */
+  changePassword(request: ChangePasswordRequest): Promise<void>;
+  /** `POST /me/mfa/totp`: starts TOTP enrolment; the secret is not active until `confirmTotpEnrolment`. */
+  startTotpEnrolment(): Promise<TotpEnrolment>;
+  /** `POST /me/mfa/totp/confirm`: activates TOTP and answers the recovery codes, shown only this once. */
+  confirmTotpEnrolment(code: string): Promise<RecoveryCodes>;
+  /** `DELETE /me/mfa/totp`: turns TOTP off after re-checking the password; revokes the user's other sessions. */
+  disableTotp(password: string): Promise<void>;
+  /** `GET /me/sessions`: the signed-in user's active sessions, the current one marked `current`. */
+  listSessions(query?: PageQuery): Promise<PageOf<Session>>;
+  /** `DELETE /me/sessions/{id}`: revokes one of the own sessions. */
+  revokeSession(id: string): Promise<void>;
+}
+
+/** Builds the auth methods over a transport; Me answers refresh the transport's CSRF token. */
+export function createAuthMethods(transport: Transport): AuthMethods {
+  const remember = (me: Me): Me => {
+    transport.csrfToken = me.csrfToken;
+    return me;
+  };
+  return {
+    async getSetupStatus() {
+      try {
+        await transport.request('GET', '/api/v1/setup');
+        return { setupRequired: true };
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return { setupRequired: false };
+        throw error;
+      }
+    },
+    async setup(request) {
+      return remember((await transport.request<Me>('POST', '/api/v1/setup', { body: request })).body);
+    },
+    async login(request) {
+      return remember((await transport.request<Me>('POST', '/api/v1/auth/login', { body: request })).body);
+    },
+    async logout() {
+      try {
+        await transport.request('POST', '/api/v1/auth/logout');
+      } finally {
+        transport.csrfToken = null;
+      }
+    },
+    async getMe() {
+      return remember((await transport.request<Me>('GET', '/api/v1/me')).body);
+    },
+    async changePassword(request) {
+      await transport.request('PUT', '/api/v1/me/password', { body: request });
+      transport.csrfToken = null;
+    },
+    async startTotpEnrolment() {
+      return (await transport.request<TotpEnrolment>('POST', '/api/v1/me/mfa/totp')).body;
+    },
+    async confirmTotpEnrolment(code) {
+      return (await transport.request<RecoveryCodes>('POST', '/api/v1/me/mfa/totp/confirm', { body: { code } })).body;
+    },
+    async disableTotp(password) {
+      await transport.request('DELETE', '/api/v1/me/mfa/totp', { body: { password } });
+    },
+    async listSessions(query = {}) {
+      return (await transport.request<PageOf<Session>>('GET', '/api/v1/me/sessions', { query })).body;
+    },
+    async revokeSession(id) {
+      await transport.request('DELETE', `/api/v1/me/sessions/${encodeURIComponent(id)}`);
+    },
+  };
+}

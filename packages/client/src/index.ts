@@ -1,0 +1,12 @@
+/**
+ * The typed HTTP client of the Estate API, shared by the web UI, the CLI and the agent. It speaks only the types of
+ * `@estate/contract` and works wherever a global `fetch` exists (browsers, Node ≥ 20).
+ */
+export { ApiError, type FieldError, isApiError } from './api-error';
+export type { AuditMethods } from './audit';
+export type { AuthMethods } from './auth';
+export { type ClientOptions, createClient, type EstateClient } from './client';
+export { collectAll, type ListMethod, type PageOf, paginate } from './page';
+export type { TokenMethods } from './tokens';
+export { type ApiResponse, createTransport, type QueryValue, queryString, type RequestOptions, type Transport } from './transport';
+export type { UserMethods, VersionedUser } from './users';
