@@ -4,6 +4,7 @@
  */
 export { createEstate, createLogger, type Estate, migrate, openStore, VERSION } from './app';
 export { AuditLog, type AuditVerification } from './platform/audit/audit-log';
+export { BackupError, backup, restore, tableChecksums, verifyBackup } from './platform/backup';
 export { type Config, ConfigError, loadConfig, OPTIONS } from './platform/config/config';
 export type { Database } from './platform/db/database';
 export { HttpProblem } from './platform/http/problem';

@@ -17,7 +17,12 @@ export async function migrateToLatest(database: Database, migrations: Record<str
     migrationTableName: 'estate_migrations',
     migrationLockTableName: 'estate_migrations_lock',
   });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  let result: MigrationResultSet = await migrator.migrateToLatest();
+  // Kysely's table check scans every schema in the catalog; a schema dropped meanwhile by another process (3F000)
+  // fails that scan without touching ours, so try again.
+  for (let attempt = 0; attempt < 3 && (result.error as { code?: string } | undefined)?.code === '3F000'; attempt++) {
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`);

@@ -1,0 +1,206 @@
+import { AuditLog } from '../audit/audit-log';
+import type { Database } from '../db/database';
+
+/** Ids the fixtures use, for tests that look rows up. */
+export const FIXTURE = {
+  adminId: '0190a000-0000-7000-8000-000000000001',
+  unicodeUserId: '0190a000-0000-7000-8000-000000000002',
+  bareUserId: '0190a000-0000-7000-8000-000000000003',
+  tokenId: '0190a000-0000-7000-8000-0000000000a1',
+  throttleKey: 'login:admin@example.com',
+  /** Beyond 2^53: only exact if integers never pass through a double. */
+  hugeInteger: 2n ** 62n + 7n,
+  maxDateMs: 8_640_000_000_000_000,
+  scopes: { b: ['inventory:read', 'audit:read'], a: { nested: [1, 2.5, null, true, 'ü'] } },
+} as const;
+
+const T0 = 1_726_000_000_000;
+
+/**
+ * Multi-row inserts name every NOT NULL column in every row: SQLite has no DEFAULT inside VALUES, so Kysely writes
+ * NULL for a key a row leaves out.
+ *
+ * Puts rows into every table of migration 0001 with the values that are easy to get wrong between engines: JSON
+ * objects whose key order jsonb changes, JSON scalars and JSON `null` next to SQL NULL, unicode beyond the BMP,
+ * quotes and newlines, integers at and beyond 2^53, and audit events appended through the real hash chain. A table a
+ * later migration adds needs rows here too; the round-trip test names any table left empty.
+ */
+export async function fillEveryTable(database: Database): Promise<void> {
+  const db = database.db;
+  const json = (v: unknown) => JSON.stringify(v);
+  await db
+    .insertInto('system_state')
+    .values([
+      { key: 'initialised', value: 'true', updated_at: T0 },
+      { key: 'ünïcødé 🔑 key', value: 'a "quoted"\nmulti-line\tvalue \\ with backslash', updated_at: FIXTURE.maxDateMs },
+      { key: '{"looks":"like json"}', value: '{ "b" : 1, "a" : 2 }', updated_at: 0 },
+    ])
+    .execute();
+  await db
+    .insertInto('users')
+    .values([
+      {
+        id: FIXTURE.adminId,
+        email: 'admin@example.com',
+        name: 'Ada Admin',
+        role: 'admin',
+        password_hash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+        mfa_secret: 'enc:v1:abcdef',
+        mfa_enabled_at: T0 + 1,
+        mfa_last_step: 57_533_333,
+        disabled_at: null,
+        created_at: T0,
+        updated_at: T0 + 5,
+        last_login_at: Number.MAX_SAFE_INTEGER,
+        version: 3,
+      },
+      {
+        id: FIXTURE.unicodeUserId,
+        email: 'zoë@例え.jp',
+        name: '李小龍 🐉 Zoë עברית e\u0301',
+        role: 'viewer',
+        password_hash: 'x',
+        created_at: T0 + 10,
+        updated_at: T0 + 10,
+        disabled_at: T0 + 20,
+        version: 1,
+      },
+      {
+        id: FIXTURE.bareUserId,
+        email: 'bare@example.com',
+        name: '',
+        role: 'operator',
+        password_hash: 'y',
+        created_at: -1,
+        updated_at: 0,
+        version: 1,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('recovery_codes')
+    .values([
+      { id: 'rc-1', user_id: FIXTURE.adminId, code_hash: 'h1', used_at: null },
+      { id: 'rc-2', user_id: FIXTURE.adminId, code_hash: 'h2', used_at: T0 + 99 },
+    ])
+    .execute();
+  await db
+    .insertInto('sessions')
+    .values([
+      {
+        id: 's-1',
+        token_hash: 'th-1',
+        user_id: FIXTURE.adminId,
+        csrf_token: 'c1',
+        created_at: T0,
+        last_seen_at: T0 + 1,
+        expires_at: T0 + 86_400_000,
+        ip: '2001:db8::1',
+        user_agent: 'Mozilla/5.0 (X11; Linux x86_64) “curly” ✓',
+      },
+      { id: 's-2', token_hash: 'th-2', user_id: FIXTURE.unicodeUserId, csrf_token: 'c2', created_at: T0, last_seen_at: T0, expires_at: T0 },
+    ])
+    .execute();
+  await db
+    .insertInto('api_tokens')
+    .values([
+      {
+        id: FIXTURE.tokenId,
+        user_id: FIXTURE.adminId,
+        name: 'ci 🚀',
+        prefix: 'est_abc',
+        token_hash: 'tok-h-1',
+        scopes: json(FIXTURE.scopes),
+        created_at: T0,
+        expires_at: FIXTURE.maxDateMs,
+      },
+      {
+        id: 'tok-2',
+        user_id: FIXTURE.bareUserId,
+        name: 'empty',
+        prefix: 'est_def',
+        token_hash: 'tok-h-2',
+        scopes: '[]',
+        created_at: T0,
+        expires_at: T0 + 1,
+        last_used_at: T0,
+        revoked_at: T0 + 1,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('login_throttle')
+    .values([
+      { key: FIXTURE.throttleKey, failures: 2_147_483_647, window_start: T0, locked_until: FIXTURE.hugeInteger },
+      { key: 'ip:198.51.100.7', failures: 0, window_start: -FIXTURE.maxDateMs, locked_until: null },
+    ])
+    .execute();
+  const audit = new AuditLog(database);
+  const ctx = { actor: { type: 'user' as const, id: FIXTURE.adminId, label: 'Ada Admin' }, requestId: 'req-1', sourceIp: '192.0.2.1' };
+  await audit.record(ctx, {
+    action: 'user.create',
+    targetType: 'user',
+    targetId: FIXTURE.unicodeUserId,
+    after: { name: '李小龍 🐉', z: 1, a: [null] },
+  });
+  await audit.record(ctx, {
+    action: 'user.update',
+    targetType: 'user',
+    targetId: FIXTURE.unicodeUserId,
+    before: { v: 1 },
+    after: { v: 2 },
+  });
+  await audit.record(
+    { actor: { type: 'system', id: null, label: null }, requestId: null, sourceIp: null },
+    { action: 'system.start', outcome: 'failure' },
+  );
+  await db
+    .insertInto('jobs')
+    .values([
+      {
+        id: 'job-1',
+        queue: 'notify',
+        payload: json({ z: 1, a: { y: 2, b: 3 }, text: 'naïve “quotes” \u2028 line sep' }),
+        status: 'succeeded',
+        attempts: 1,
+        max_attempts: 5,
+        run_at: T0,
+        result: 'null',
+        dedupe_key: 'notify:1',
+        created_at: T0,
+        updated_at: T0,
+        finished_at: T0 + 1,
+      },
+      {
+        id: 'job-2',
+        queue: 'scan',
+        payload: json('just a string'),
+        status: 'queued',
+        attempts: 0,
+        max_attempts: 1,
+        run_at: T0,
+        created_at: T0,
+        updated_at: T0,
+        last_error: 'Error: boom\n    at x (y.ts:1:1)',
+      },
+      {
+        id: 'job-3',
+        queue: 'scan',
+        payload: json([1, 1e21, -0.5]),
+        status: 'dead',
+        attempts: 3,
+        max_attempts: 1,
+        run_at: 0,
+        created_at: 0,
+        updated_at: 0,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('outbox')
+    .values([
+      { id: 'ev-1', topic: 'user.created', payload: json({ id: FIXTURE.unicodeUserId }), created_at: T0, dispatched_at: T0 + 3 },
+      { id: 'ev-2', topic: 'job.dead', payload: json({ emoji: '🧯', deep: { k: [{ b: 1, a: 2 }] } }), created_at: T0 },
+    ])
+    .execute();
+}
