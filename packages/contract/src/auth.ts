@@ -6,20 +6,9 @@ export const Role = Type.Union([Type.Literal('admin'), Type.Literal('operator'),
 export type Role = Static<typeof Role>;
 export const ROLES: readonly Role[] = ['admin', 'operator', 'viewer', 'auditor'];
 
-/**
- * Permissions, `<resource>:<action>`. A route names exactly one; an API token's scopes are a subset of these.
- * `self` is held by every signed-in user: their own profile, password, MFA, sessions and tokens.
- */
-export const PERMISSIONS = [
-  'self',
-  'users:read',
-  'users:write',
-  'tokens:read-all',
-  'tokens:write-all',
-  'audit:read',
-  'metrics:read',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+import { PERMISSIONS, type Permission } from './permissions';
+
+export { PERMISSIONS, type Permission };
 export const PermissionSchema = Type.Unsafe<Permission>({ type: 'string', enum: [...PERMISSIONS] });
 
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });

@@ -1,6 +1,6 @@
-import { createEstate } from '@estate/server';
 import type { Command } from 'commander';
 import { fail, readStdin } from '../output';
+import { loadServer } from '../server';
 import { withStore } from './with-store';
 
 /** `estate admin create`: creates an admin directly in the store (works before and after setup). */
@@ -13,6 +13,7 @@ export function registerAdminCommands(program: Command): void {
     .option('--name <name>', 'display name (defaults to the email)')
     .requiredOption('--password-stdin', 'read the password from standard input')
     .action(async (opts: { email: string; name?: string }) => {
+      const { createEstate } = await loadServer();
       try {
         const password = (await readStdin()).replace(/\r?\n$/, '');
         await withStore(async (database, config) => {

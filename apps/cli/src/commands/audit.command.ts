@@ -1,7 +1,7 @@
-import { AuditLog } from '@estate/server';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import { fail } from '../output';
+import { loadServer } from '../server';
 import { withStore } from './with-store';
 
 /** `estate audit verify`: walks the hash chain; exit 4 and the first broken row when anything was altered. */
@@ -11,6 +11,7 @@ export function registerAuditCommands(program: Command): void {
     .command('verify')
     .description('Check that no audit row was edited, inserted or deleted')
     .action(async () => {
+      const { AuditLog } = await loadServer();
       try {
         const result = await withStore((database) => new AuditLog(database).verify());
         if (result.ok) {

@@ -1,15 +1,16 @@
-import { BackupError, backup, ensureDataDir, loadConfig, openStore, restore, verifyBackup } from '@estate/server';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import { fail } from '../output';
+import { loadServer } from '../server';
 import { withStore } from './with-store';
 
 const REFUSALS = new Set(['not-empty', 'newer-estate', 'schema-mismatch', 'unsupported-store', 'unsupported-version']);
 
 function failBackup(err: unknown): never {
-  if (err instanceof BackupError) {
+  if (err instanceof Error && err.name === 'BackupError') {
+    const code = (err as Error & { code: string }).code;
     process.stderr.write(`estate: ${err.message}\n`);
-    process.exit(REFUSALS.has(err.code) ? ExitCode.refused : ExitCode.verification);
+    process.exit(REFUSALS.has(code) ? ExitCode.refused : ExitCode.verification);
   }
   fail(err);
 }
@@ -26,6 +27,7 @@ export function registerBackupCommands(program: Command): void {
     .description('Write a consistent backup of all Estate data (safe while the server runs)')
     .argument('<file>', 'where to write the backup (gzip-compressed JSON lines)')
     .action(async (file: string) => {
+      const { backup, ensureDataDir, loadConfig, openStore, restore, verifyBackup } = await loadServer();
       try {
         const summary = await withStore((database) => backup(database, file));
         process.stdout.write(`Backup written to ${file}: ${tableLine(summary.tables)}, ${summary.bytes} bytes.\n`);
@@ -39,6 +41,7 @@ export function registerBackupCommands(program: Command): void {
     .description('Check a backup file end to end without a database')
     .argument('<file>', 'backup file')
     .action(async (file: string) => {
+      const { backup, ensureDataDir, loadConfig, openStore, restore, verifyBackup } = await loadServer();
       try {
         const summary = await verifyBackup(file);
         process.stdout.write(`Backup ${file} is intact: ${tableLine(summary.tables)}.\n`);
@@ -52,6 +55,7 @@ export function registerBackupCommands(program: Command): void {
     .description('Restore a backup into an empty data directory or database')
     .argument('<file>', 'backup file written by `estate backup`')
     .action(async (file: string) => {
+      const { backup, ensureDataDir, loadConfig, openStore, restore, verifyBackup } = await loadServer();
       try {
         const config = loadConfig();
         if (!config.databaseUrl) ensureDataDir(config.dataDir);

@@ -1,6 +1,6 @@
-import { loadConfig, migrate, openStore, serve } from '@estate/server';
 import type { Command } from 'commander';
 import { fail } from '../output';
+import { loadServer } from '../server';
 
 /** `estate serve` and `estate migrate`. */
 export function registerServeCommands(program: Command): void {
@@ -10,6 +10,7 @@ export function registerServeCommands(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (overrides ESTATE_PORT)')
     .option('--host <host>', 'address to listen on (overrides ESTATE_HOST)')
     .action(async (opts: { port?: string; host?: string }) => {
+      const { loadConfig, migrate, openStore, serve } = await loadServer();
       try {
         const env = { ...process.env, ...(opts.port ? { ESTATE_PORT: opts.port } : {}), ...(opts.host ? { ESTATE_HOST: opts.host } : {}) };
         const running = await serve(loadConfig(env));
@@ -28,6 +29,7 @@ export function registerServeCommands(program: Command): void {
     .command('migrate')
     .description('Apply pending database migrations and exit')
     .action(async () => {
+      const { loadConfig, migrate, openStore, serve } = await loadServer();
       const database = await openStore(loadConfig()).catch(fail);
       try {
         const applied = await migrate(database);

@@ -1,7 +1,7 @@
-import { PERMISSIONS, type Permission } from '@estate/contract';
-import { createEstate } from '@estate/server';
+import { PERMISSIONS, type Permission } from '@estate/contract/permissions';
 import { type Command, InvalidArgumentError } from 'commander';
 import { fail } from '../output';
+import { loadServer } from '../server';
 import { withStore } from './with-store';
 
 function scope(value: string, previous: Permission[] = []): Permission[] {
@@ -21,6 +21,7 @@ export function registerTokenCommands(program: Command): void {
     .requiredOption('--scope <scope...>', `one or more of: ${PERMISSIONS.join(', ')}`, (v: string, p: Permission[]) => scope(v, p))
     .option('--expires-in-days <days>', 'lifetime in days (1-365)', '90')
     .action(async (opts: { user: string; name: string; scope: Permission[]; expiresInDays: string }) => {
+      const { createEstate } = await loadServer();
       try {
         const days = Number(opts.expiresInDays);
         if (!Number.isInteger(days) || days < 1 || days > 365)

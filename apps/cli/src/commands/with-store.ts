@@ -1,7 +1,9 @@
-import { type Database, ensureDataDir, loadConfig, migrate, openStore } from '@estate/server';
+import type { Config, Database } from '@estate/server';
+import { loadServer } from '../server';
 
 /** Opens and migrates the configured store, runs `fn`, and always closes the store. */
-export async function withStore<T>(fn: (database: Database, config: ReturnType<typeof loadConfig>) => Promise<T>): Promise<T> {
+export async function withStore<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
+  const { ensureDataDir, loadConfig, migrate, openStore } = await loadServer();
   const config = loadConfig();
   if (!config.databaseUrl) ensureDataDir(config.dataDir);
   const database = await openStore(config);

@@ -278,6 +278,18 @@ for (const engine of testEngines()) {
         expect(demote.statusCode).toBe(409);
       });
 
+      it('searches names literally, including % and _', async () => {
+        const admin = await t.setupAdmin();
+        const ctx = { actor: { type: 'system' as const, id: null, label: null }, requestId: null, sourceIp: null };
+        await t.estate.auth.users.create({ email: 'promo@example.org', name: '50% off_x', role: 'viewer', password: STRONG_PASSWORD }, ctx);
+        await t.estate.auth.users.create({ email: 'plain@example.org', name: '50 offax', role: 'viewer', password: STRONG_PASSWORD }, ctx);
+        const names = async (q: string) =>
+          (await admin.request('GET', `/api/v1/users?q=${encodeURIComponent(q)}`)).json().items.map((u: { name: string }) => u.name);
+        expect(await names('50%')).toEqual(['50% off_x']);
+        expect(await names('off_x')).toEqual(['50% off_x']);
+        expect((await names('50')).sort()).toEqual(['50 offax', '50% off_x']);
+      });
+
       it('pages with keyset cursors and no duplicates', async () => {
         const admin = await t.setupAdmin();
         for (let i = 0; i < 7; i++)

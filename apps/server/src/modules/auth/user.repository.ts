@@ -1,5 +1,5 @@
 import type { Role, User, UserListQuery } from '@estate/contract';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { decodeCursor, toPage } from '../../platform/http/pagination';
 import type { AuthTables, UsersTable } from './auth.tables';
 
@@ -63,7 +63,8 @@ export class UserRepository {
     if (query.role) q = q.where('role', '=', query.role);
     if (query.q) {
       const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      q = q.where((eb) => eb.or([eb('email', 'like', like), eb(eb.fn('lower', ['name']), 'like', like)]));
+      // ESCAPE is explicit: SQLite's LIKE has no default escape character, PostgreSQL's is the backslash.
+      q = q.where(sql<boolean>`(email like ${like} escape '\\' or lower(name) like ${like} escape '\\')`);
     }
     if (query.cursor) q = q.where('id', '>', String(decodeCursor(query.cursor, 1)[0]));
     const rows = await q

@@ -141,7 +141,9 @@ export class AuditLog {
     let q = this.database.db.selectFrom('audit_events').selectAll();
     if (query.actorId) q = q.where('actor_id', '=', query.actorId);
     if (query.action) {
-      q = query.action.endsWith('.') ? q.where('action', 'like', `${escapeLike(query.action)}%`) : q.where('action', '=', query.action);
+      q = query.action.endsWith('.')
+        ? q.where(sql<boolean>`action like ${`${escapeLike(query.action)}%`} escape '\\'`)
+        : q.where('action', '=', query.action);
     }
     if (query.outcome) q = q.where('outcome', '=', query.outcome);
     if (query.targetType) q = q.where('target_type', '=', query.targetType);

@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { newId } from '../ids';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
 import { registerJsonParser } from './json-body';
@@ -51,6 +51,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+    // Router-level errors (undecodable URLs, over-long path parameters) bypass the error handler: render them here.
+    frameworkErrors: (error, request, reply) => {
+      const status = (error as FastifyError).statusCode ?? 400;
+      (reply as unknown as FastifyReply)
+        .code(status)
+        .type('application/problem+json')
+        .send({
+          type: ProblemType.validation,
+          title: 'Invalid request',
+          status,
+          detail: status === 414 ? 'A path parameter is too long.' : 'The request URL cannot be decoded.',
+          requestId: request.id,
+        });
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
 

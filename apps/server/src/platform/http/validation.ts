@@ -27,9 +27,36 @@ const textAjv = makeAjv(true);
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
   const validate: ValidateFunction = ajv.compile(schema as object);
-  return (data: unknown) =>
-    validate(data) ? { value: data } : { error: Object.assign(new Error('validation'), { validation: validate.errors }) };
+  return (data: unknown) => {
+    if (!validate(data)) return { error: Object.assign(new Error('validation'), { validation: validate.errors }) };
+    // PostgreSQL text cannot hold U+0000 and SQLite would store it silently: refuse it everywhere, up front.
+    const nulAt = findNul(data, '');
+    if (nulAt !== null) {
+      const validation = [{ instancePath: nulAt, keyword: 'nul', message: 'must not contain NUL characters', params: {} }];
+      return { error: Object.assign(new Error('validation'), { validation }) };
+    }
+    return { value: data };
+  };
 };
+
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], `${path}/${i}`);
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '')}`;
+      const found = findNul(v, `${path}/${key}`);
+      if (found !== null) return found;
+    }
+  }
+  return null;
+}
 
 /** Turns Ajv errors into the `errors` list of a validation problem, with JSON-pointer-ish paths. */
 export function toFieldErrors(errors: ErrorObject[] | null | undefined, part: string | undefined): FieldError[] {

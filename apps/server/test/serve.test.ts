@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type Config, ConfigError, loadConfig } from '../src/platform/config/config';
+import { type RunningServer, serve } from '../src/serve';
+
+const root = mkdtempSync(path.join(tmpdir(), 'estate-serve-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+let dirs = 0;
+function configFor(overrides: Partial<Config> = {}): Config {
+  const dataDir = path.join(root, `data-${++dirs}`);
+  return loadConfig({}, { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', webDir: path.join(root, 'no-web'), ...overrides });
+}
+
+/** The error `serve` fails with; fails the test if it starts instead. */
+async function serveError(config: Config): Promise<Error> {
+  const lines: string[] = [];
+  try {
+    const running = await serve(config, { print: (l) => lines.push(l) });
+    await running.stop();
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error(`serve() started although it should have failed:\n${lines.join('\n')}`);
+}
+
+describe('serve', () => {
+  const running: RunningServer[] = [];
+  afterEach(async () => {
+    for (const r of running.splice(0)) await r.stop();
+  });
+
+  it('starts on a free port, prints its URL and a setup token, and answers /readyz (control)', async () => {
+    const lines: string[] = [];
+    const server = await serve(configFor(), { print: (l) => lines.push(l) });
+    running.push(server);
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(server.setupToken).toMatch(/^\S{16,}$/);
+    expect(lines.join('\n')).toContain(server.url);
+    expect(lines.join('\n')).toContain(server.setupToken!);
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('fails with a ConfigError naming ESTATE_PORT when the port is taken; the same data then starts elsewhere', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const config = configFor({ port });
+      const err = await serveError(config);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toContain('ESTATE_PORT');
+      expect(err.message).toContain(String(port));
+      // The failed start closed what it opened: the same data directory serves on another port.
+      const server = await serve({ ...config, port: 0 }, { print: () => undefined });
+      running.push(server);
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('fails with a ConfigError naming ESTATE_DATA_DIR when the data directory cannot be created', async () => {
+    const file = path.join(root, 'a-regular-file');
+    writeFileSync(file, 'not a directory');
+    const dataDir = path.join(file, 'data');
+    const err = await serveError(configFor({ dataDir }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain('ESTATE_DATA_DIR');
+    expect(err.message).toContain(dataDir);
+  });
+
+  it('fails with a ConfigError naming ESTATE_DATA_DIR when the data directory is read-only', async () => {
+    // Root ignores permission bits, so as root use a place where nobody can create a directory.
+    let dataDir = '/dev/null/estate-data';
+    if (process.getuid?.() !== 0) {
+      dataDir = path.join(root, 'read-only');
+      mkdirSync(dataDir, { mode: 0o500 });
+    }
+    const err = await serveError(configFor({ dataDir }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain('ESTATE_DATA_DIR');
+  });
+
+  it('fails naming the host and DATABASE_URL, and never the password, when PostgreSQL is unreachable', async () => {
+    const err = await serveError(configFor({ databaseUrl: 'postgres://estate:hunter2-secret@127.0.0.1:1/estate' }));
+    expect(err.message).toContain('127.0.0.1:1');
+    expect(err.message).toContain('DATABASE_URL');
+    expect(err.message).not.toContain('hunter2-secret');
+  });
+});
