@@ -76,7 +76,7 @@ describe.runIf(available || required)('first run in a real browser', () => {
     // The token works against the API.
     const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${secret}` } });
     expect(me.status).toBe(200);
-    expect((await me.json()).user.email).toBe('admin@example.org');
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe('admin@example.org');
 
     await page.goto(`${server.url}/audit`);
     const row = page.getByTestId('audit-row').filter({ hasText: 'token.create' });

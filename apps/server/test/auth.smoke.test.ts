@@ -8,6 +8,16 @@ for (const engine of testEngines()) {
       t = await createTestEstate(engine);
     });
     afterAll(() => t.close());
+    it('sends security headers and a request id on every answer, errors included', async () => {
+      for (const url of ['/healthz', '/api/v1/me', '/no/such/page']) {
+        const res = await t.anonymous().request('GET', url);
+        expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(res.headers['x-frame-options']).toBe('DENY');
+        expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{12}-[0-9a-z]+$/);
+      }
+    });
+
     it('sets up an admin who can read /me', async () => {
       const admin = await t.setupAdmin();
       const res = await admin.request('GET', '/api/v1/me');

@@ -27,7 +27,7 @@ export function registerBackupCommands(program: Command): void {
     .description('Write a consistent backup of all Estate data (safe while the server runs)')
     .argument('<file>', 'where to write the backup (gzip-compressed JSON lines)')
     .action(async (file: string) => {
-      const { backup, ensureDataDir, loadConfig, openStore, restore, verifyBackup } = await loadServer();
+      const { backup } = await loadServer();
       try {
         const summary = await withStore((database) => backup(database, file));
         process.stdout.write(`Backup written to ${file}: ${tableLine(summary.tables)}, ${summary.bytes} bytes.\n`);
@@ -41,7 +41,7 @@ export function registerBackupCommands(program: Command): void {
     .description('Check a backup file end to end without a database')
     .argument('<file>', 'backup file')
     .action(async (file: string) => {
-      const { backup, ensureDataDir, loadConfig, openStore, restore, verifyBackup } = await loadServer();
+      const { verifyBackup } = await loadServer();
       try {
         const summary = await verifyBackup(file);
         process.stdout.write(`Backup ${file} is intact: ${tableLine(summary.tables)}.\n`);
@@ -55,7 +55,7 @@ export function registerBackupCommands(program: Command): void {
     .description('Restore a backup into an empty data directory or database')
     .argument('<file>', 'backup file written by `estate backup`')
     .action(async (file: string) => {
-      const { backup, ensureDataDir, loadConfig, openStore, restore, verifyBackup } = await loadServer();
+      const { ensureDataDir, loadConfig, openStore, restore } = await loadServer();
       try {
         const config = loadConfig();
         if (!config.databaseUrl) ensureDataDir(config.dataDir);

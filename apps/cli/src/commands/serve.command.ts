@@ -10,7 +10,7 @@ export function registerServeCommands(program: Command): void {
     .option('-p, --port <port>', 'port to listen on (overrides ESTATE_PORT)')
     .option('--host <host>', 'address to listen on (overrides ESTATE_HOST)')
     .action(async (opts: { port?: string; host?: string }) => {
-      const { loadConfig, migrate, openStore, serve } = await loadServer();
+      const { loadConfig, serve } = await loadServer();
       try {
         const env = { ...process.env, ...(opts.port ? { ESTATE_PORT: opts.port } : {}), ...(opts.host ? { ESTATE_HOST: opts.host } : {}) };
         const running = await serve(loadConfig(env));
@@ -29,7 +29,7 @@ export function registerServeCommands(program: Command): void {
     .command('migrate')
     .description('Apply pending database migrations and exit')
     .action(async () => {
-      const { loadConfig, migrate, openStore, serve } = await loadServer();
+      const { loadConfig, migrate, openStore } = await loadServer();
       const database = await openStore(loadConfig()).catch(fail);
       try {
         const applied = await migrate(database);

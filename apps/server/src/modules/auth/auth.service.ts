@@ -1,4 +1,4 @@
-import type { LoginRequest, Me, Permission, Role, Session, SetupRequest } from '@estate/contract';
+import type { LoginRequest, Me, Permission, Role, Session, SetupRequest, User } from '@estate/contract';
 import { ProblemType } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
@@ -214,6 +214,7 @@ export class AuthService implements Authenticator {
         tokenId: row.token_id,
         csrfToken: null,
         mfaEnrolmentRequired: false,
+        user: userFromJoin(row),
       };
     }
     if (!input.sessionToken) return null;
@@ -231,11 +232,21 @@ export class AuthService implements Authenticator {
       tokenId: null,
       csrfToken: row.csrf_token,
       mfaEnrolmentRequired: this.policy.requireAdminMfa && row.role === 'admin' && row.mfa_enabled_at === null,
+      user: userFromJoin(row),
     };
   }
 
   /** The `Me` document for a principal. */
   async me(principal: Principal): Promise<Me> {
+    if (principal.user) {
+      return {
+        user: principal.user,
+        permissions: [...principal.permissions].sort(),
+        via: principal.via,
+        csrfToken: principal.csrfToken,
+        mfaEnrolmentRequired: principal.mfaEnrolmentRequired,
+      };
+    }
     const user = await this.users.byId(principal.userId);
     if (!user) throw problems.unauthenticated();
     return this.meFor(user, principal);
@@ -319,6 +330,31 @@ export class AuthService implements Authenticator {
   pruneSessions(now = Date.now()): Promise<number> {
     return this.sessions.deleteExpired(now, this.policy.idleMs);
   }
+}
+
+/** The user columns joined onto a session or token row, as the API presents them. */
+function userFromJoin(row: {
+  user_id: string;
+  email: string;
+  name: string;
+  role: string;
+  disabled_at: number | null;
+  mfa_enabled_at: number | null;
+  user_created_at: number;
+  user_updated_at: number;
+  last_login_at: number | null;
+}): User {
+  return {
+    id: row.user_id,
+    email: row.email,
+    name: row.name,
+    role: row.role as Role,
+    mfaEnabled: row.mfa_enabled_at !== null,
+    disabled: row.disabled_at !== null,
+    createdAt: Number(row.user_created_at),
+    updatedAt: Number(row.user_updated_at),
+    lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
+  };
 }
 
 /** Where a sign-in came from; stored with the session so users can recognise it. */

@@ -58,8 +58,34 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
-  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return { db, dialect: 'sqlite', describe: `sqlite ${file}`, close: () => db.destroy() };
+}
+
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely prepares every query anew; preparing is a large share of a small query's cost on SQLite. This keeps the
+ * most recently used prepared statements by SQL text (bounded, least recently used out first). A statement that is
+ * still iterating is never handed out twice.
+ */
+function withStatementCache(native: SQLite.Database): { prepare: SQLite.Database['prepare']; close: () => void } {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => native.close(),
+    prepare: ((sqlText: string) => {
+      const cached = cache.get(sqlText);
+      if (cached && !cached.busy) {
+        cache.delete(sqlText);
+        cache.set(sqlText, cached);
+        return cached;
+      }
+      const statement = native.prepare(sqlText);
+      cache.set(sqlText, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+      return statement;
+    }) as SQLite.Database['prepare'],
+  };
 }
 
 /**

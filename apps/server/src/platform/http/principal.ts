@@ -1,4 +1,4 @@
-import type { Permission, Role } from '@estate/contract';
+import type { Permission, Role, User } from '@estate/contract';
 import type { ActionContext } from '../audit/audit-log';
 
 /** The authenticated caller of a request, resolved once by the auth hook. */
@@ -15,6 +15,8 @@ export interface Principal {
   csrfToken: string | null;
   /** An admin who must enrol TOTP before anything else (policy `ESTATE_REQUIRE_ADMIN_MFA`). */
   mfaEnrolmentRequired: boolean;
+  /** The user as read while authenticating, so answering "who am I" needs no second query. */
+  user?: User;
 }
 
 /** Resolves the caller of a request from its cookie or bearer token; null when there is none or it is invalid. */
