@@ -37,7 +37,8 @@ async function measure(side: Sample['side'], idleMs: number): Promise<Sample> {
   const [args, env] =
     side === 'estate'
       ? [
-          [path.join(ROOT, 'apps/cli/bin/estate.mjs'), 'serve'],
+          // What `npm start` runs: the bundle built by scripts/build-server.mjs (the prestart step builds it).
+          ['--enable-source-maps', path.join(ROOT, 'apps/cli/dist/estate.mjs'), 'serve'],
           cleanEnv({ ESTATE_DATA_DIR: dataDir, ESTATE_HOST: '127.0.0.1', ESTATE_PORT: String(port) }),
         ]
       : [['-e', BARE_SERVER], cleanEnv({ BENCH_PORT: String(port) })];

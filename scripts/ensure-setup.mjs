@@ -197,5 +197,20 @@ function ensureWebBuild() {
   if (!existsSync(path.join(root, WEB_OUTPUT))) die(`The web build finished but ${WEB_OUTPUT} is missing; check apps/web/vite.config.ts.`);
 }
 
+/** Inputs of the server bundle that `npm start` runs (scripts/build-server.mjs). */
+const SERVER_INPUTS = ['apps/server/src', 'apps/cli/src', 'packages/contract/src', 'scripts/build-server.mjs', 'package-lock.json'];
+const SERVER_OUTPUT = 'apps/cli/dist/estate.mjs';
+
+function ensureServerBundle() {
+  const builtAt = mtimeOf(path.join(root, SERVER_OUTPUT));
+  let why;
+  if (builtAt === 0) why = 'the server bundle is not built';
+  else if (SERVER_INPUTS.some((input) => newestMtime(path.join(root, input)) > builtAt)) why = 'the server sources changed';
+  else return;
+  const result = run(`${why}: bundling it (scripts/build-server.mjs)`, process.execPath, [path.join(root, 'scripts/build-server.mjs')]);
+  if (!result.ok) die(`Bundling the server failed (${result.why}). Fix the error above, then run the command again.`);
+}
+
 ensureDependencies();
 ensureWebBuild();
+if (process.argv.includes('--server-bundle')) ensureServerBundle();

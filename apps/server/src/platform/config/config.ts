@@ -138,8 +138,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   { env: 'ESTATE_WEB_DIR', key: 'webDir', kind: 'string', describe: 'Built web UI directory', fallback: () => defaultWebDir() },
 ];
 
+/** `apps/web/dist` of the checkout this code runs from, whether from sources or from the bundle. */
 function defaultWebDir(): string {
-  return path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../../../web/dist');
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  for (let i = 0; i < 8; i++) {
+    if (existsSync(path.join(dir, 'apps', 'web'))) return path.join(dir, 'apps', 'web', 'dist');
+    dir = path.dirname(dir);
+  }
+  return path.resolve('apps/web/dist');
 }
 
 function camelToEnv(key: string): string | undefined {
