@@ -6,4 +6,5 @@
 export * from './audit';
 export * from './auth';
 export * from './common';
+export * from './inventory';
 export * from './system';

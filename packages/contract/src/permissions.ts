@@ -12,5 +12,8 @@ export const PERMISSIONS = [
   'tokens:write-all',
   'audit:read',
   'metrics:read',
+  'inventory:read',
+  'inventory:write',
+  'inventory:admin',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,10 +1,14 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../platform/db/database';
 import { foundation } from './0001-foundation';
+import { inventory } from './0002-inventory';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
-const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [['0001-foundation', foundation]];
+const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
+  ['0001-foundation', foundation],
+  ['0002-inventory', inventory],
+];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {

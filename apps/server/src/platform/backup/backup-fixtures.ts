@@ -203,4 +203,148 @@ export async function fillEveryTable(database: Database): Promise<void> {
       { id: 'ev-2', topic: 'job.dead', payload: json({ emoji: '🧯', deep: { k: [{ b: 1, a: 2 }] } }), created_at: T0 },
     ])
     .execute();
+
+  await fillInventory(db, json);
+}
+
+/** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */
+// biome-ignore lint/suspicious/noExplicitAny: fixtures write every table.
+async function fillInventory(db: import('kysely').Kysely<any>, json: (v: unknown) => string): Promise<void> {
+  const site = '0190a000-0000-7000-8000-0000000000c1';
+  const server = '0190a000-0000-7000-8000-0000000000c2';
+  const team = '0190a000-0000-7000-8000-0000000000c3';
+  const base = {
+    environment: null,
+    criticality: null,
+    owner_team_id: null,
+    location_id: null,
+    serial: null,
+    asset_tag: null,
+    manufacturer: null,
+    model: null,
+    purchase_date: null,
+    warranty_end: null,
+    end_of_life: null,
+    monthly_cost: null,
+    first_seen: null,
+    last_seen: null,
+    custom_fields: json({}),
+    provenance: json({}),
+    version: 1,
+  };
+  await db
+    .insertInto('cis')
+    .values([
+      {
+        ...base,
+        id: site,
+        type: 'site',
+        name: 'Zürich DC 🏢',
+        status: 'deployed',
+        attributes: json({ address: 'Bahnhofstr. 1' }),
+        search_text: 'zürich dc',
+        created_at: T0,
+        updated_at: T0,
+      },
+      {
+        ...base,
+        id: team,
+        type: 'team',
+        name: 'Platform',
+        status: 'deployed',
+        attributes: json({}),
+        search_text: 'platform',
+        created_at: T0,
+        updated_at: T0,
+      },
+      {
+        ...base,
+        id: server,
+        type: 'physical_server',
+        name: 'db-01',
+        status: 'deployed',
+        environment: 'production',
+        criticality: 'critical',
+        owner_team_id: team,
+        location_id: site,
+        serial: 'SN-001',
+        monthly_cost: 412.37,
+        warranty_end: '2027-03-31',
+        attributes: json({ ipAddresses: ['10.0.0.5'], memoryGb: 256, z: { b: 1, a: 2 } }),
+        custom_fields: json({ rack_unit: 12 }),
+        provenance: json({ serial: { source: 'agent', at: T0, actor: null } }),
+        search_text: 'db-01 sn-001 10.0.0.5',
+        first_seen: T0,
+        last_seen: FIXTURE.maxDateMs,
+        created_at: T0,
+        updated_at: T0 + 1,
+        version: 2,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('ci_tags')
+    .values([
+      { ci_id: server, tag: 'pci' },
+      { ci_id: server, tag: 'ünï' },
+    ])
+    .execute();
+  await db
+    .insertInto('relationships')
+    .values([
+      {
+        id: '0190a000-0000-7000-8000-0000000000d1',
+        type: 'located_in',
+        source_id: server,
+        target_id: site,
+        source: 'manual',
+        created_at: T0,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('ci_history')
+    .values([
+      {
+        id: '0190a000-0000-7000-8000-0000000000e1',
+        ci_id: server,
+        at: T0,
+        kind: 'created',
+        source: 'manual',
+        actor_type: 'user',
+        actor_id: FIXTURE.adminId,
+        actor_label: 'admin@example.com',
+        changes: json([{ field: 'name', from: null, to: 'db-01' }]),
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('custom_fields')
+    .values([
+      {
+        id: '0190a000-0000-7000-8000-0000000000f1',
+        ci_type: 'physical_server',
+        key: 'rack_unit',
+        label: 'Rack unit',
+        kind: 'number',
+        required: 0,
+        options: json([]),
+        reference_type: null,
+        created_at: T0,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('saved_views')
+    .values([
+      {
+        id: '0190a000-0000-7000-8000-0000000000f2',
+        user_id: FIXTURE.adminId,
+        resource: 'cis',
+        name: 'Prod servers',
+        query: json({ type: 'physical_server' }),
+        created_at: T0,
+      },
+    ])
+    .execute();
 }

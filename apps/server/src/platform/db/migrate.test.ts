@@ -16,7 +16,7 @@ async function describeSchema(database: TestDatabase): Promise<Record<string, un
       ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name not like 'sqlite_%'`.execute(database.db)
       : await sql<{
           name: string;
-        }>`select indexname as name from pg_indexes where schemaname = current_schema() and indexname not like '%_pkey' and indexname not like '%_key'`.execute(
+        }>`select indexname as name from pg_indexes i where schemaname = current_schema() and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`.execute(
           database.db,
         );
   out['#indexes'] = indexes.rows
@@ -30,6 +30,7 @@ function typeFamily(dataType: string): string {
   const t = dataType.toLowerCase();
   if (['int4', 'int8', 'integer', 'bigint', 'int'].includes(t)) return 'integer';
   if (['text', 'varchar', 'jsonb'].includes(t)) return t === 'jsonb' ? 'json' : 'text';
+  if (['real', 'float8', 'double precision', 'double'].includes(t)) return 'real';
   return t;
 }
 
