@@ -77,53 +77,36 @@ export const Ci = Type.Object({
 });
 export type Ci = Static<typeof Ci>;
 
+/** Fields a client may write besides `type` and `name`; all optional in both create and update. */
+const CiWritable = {
+  status: Type.Optional(LifecycleStatusSchema),
+  environment: Type.Optional(CiCommonFields.environment),
+  criticality: Type.Optional(CiCommonFields.criticality),
+  ownerTeamId: Type.Optional(CiCommonFields.ownerTeamId),
+  locationId: Type.Optional(CiCommonFields.locationId),
+  serial: Type.Optional(CiCommonFields.serial),
+  assetTag: Type.Optional(CiCommonFields.assetTag),
+  manufacturer: Type.Optional(CiCommonFields.manufacturer),
+  model: Type.Optional(CiCommonFields.model),
+  purchaseDate: Type.Optional(CiCommonFields.purchaseDate),
+  warrantyEnd: Type.Optional(CiCommonFields.warrantyEnd),
+  endOfLife: Type.Optional(CiCommonFields.endOfLife),
+  monthlyCost: Type.Optional(CiCommonFields.monthlyCost),
+  tags: Type.Optional(CiCommonFields.tags),
+  /** On update, merged key by key; a key set to null is removed. */
+  attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+};
+
 export const CreateCiRequest = Type.Object(
-  {
-    type: Type.String({ minLength: 1, maxLength: 64 }),
-    name: CiCommonFields.name,
-    status: Type.Optional(LifecycleStatusSchema),
-    environment: Type.Optional(CiCommonFields.environment),
-    criticality: Type.Optional(CiCommonFields.criticality),
-    ownerTeamId: Type.Optional(CiCommonFields.ownerTeamId),
-    locationId: Type.Optional(CiCommonFields.locationId),
-    serial: Type.Optional(CiCommonFields.serial),
-    assetTag: Type.Optional(CiCommonFields.assetTag),
-    manufacturer: Type.Optional(CiCommonFields.manufacturer),
-    model: Type.Optional(CiCommonFields.model),
-    purchaseDate: Type.Optional(CiCommonFields.purchaseDate),
-    warrantyEnd: Type.Optional(CiCommonFields.warrantyEnd),
-    endOfLife: Type.Optional(CiCommonFields.endOfLife),
-    monthlyCost: Type.Optional(CiCommonFields.monthlyCost),
-    tags: Type.Optional(CiCommonFields.tags),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  },
+  { type: Type.String({ minLength: 1, maxLength: 64 }), name: CiCommonFields.name, ...CiWritable },
   { additionalProperties: false },
 );
 export type CreateCiRequest = Static<typeof CreateCiRequest>;
 
 /** A partial update (merge): omitted fields are unchanged; `null` clears a nullable field. Needs If-Match. */
 export const UpdateCiRequest = Type.Object(
-  {
-    name: Type.Optional(CiCommonFields.name),
-    status: Type.Optional(LifecycleStatusSchema),
-    environment: Type.Optional(CiCommonFields.environment),
-    criticality: Type.Optional(CiCommonFields.criticality),
-    ownerTeamId: Type.Optional(CiCommonFields.ownerTeamId),
-    locationId: Type.Optional(CiCommonFields.locationId),
-    serial: Type.Optional(CiCommonFields.serial),
-    assetTag: Type.Optional(CiCommonFields.assetTag),
-    manufacturer: Type.Optional(CiCommonFields.manufacturer),
-    model: Type.Optional(CiCommonFields.model),
-    purchaseDate: Type.Optional(CiCommonFields.purchaseDate),
-    warrantyEnd: Type.Optional(CiCommonFields.warrantyEnd),
-    endOfLife: Type.Optional(CiCommonFields.endOfLife),
-    monthlyCost: Type.Optional(CiCommonFields.monthlyCost),
-    tags: Type.Optional(CiCommonFields.tags),
-    /** Merged key by key; a key set to null is removed. */
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    customFields: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  },
+  { name: Type.Optional(CiCommonFields.name), ...CiWritable },
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateCiRequest = Static<typeof UpdateCiRequest>;

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import type { AuthTables, SessionsTable } from './auth.tables';
+import { JOINED_USER_COLUMNS } from './user.repository';
 
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -18,21 +19,7 @@ export class SessionRepository {
     return db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select([
-        'sessions.id as session_id',
-        'sessions.csrf_token',
-        'sessions.last_seen_at',
-        'sessions.expires_at',
-        'users.id as user_id',
-        'users.email',
-        'users.name',
-        'users.role',
-        'users.disabled_at',
-        'users.mfa_enabled_at',
-        'users.created_at as user_created_at',
-        'users.updated_at as user_updated_at',
-        'users.last_login_at',
-      ])
+      .select(['sessions.id as session_id', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at', ...JOINED_USER_COLUMNS])
       .where('sessions.token_hash', '=', tokenHash);
   }
 

@@ -3,6 +3,7 @@ import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { readJson } from '../../platform/db/database';
 import { decodeCursor, toPage } from '../../platform/http/pagination';
 import type { ApiTokensTable, AuthTables } from './auth.tables';
+import { JOINED_USER_COLUMNS } from './user.repository';
 
 export type TokenRow = Selectable<ApiTokensTable>;
 
@@ -49,15 +50,7 @@ export class TokenRepository {
         'api_tokens.expires_at',
         'api_tokens.revoked_at',
         'api_tokens.last_used_at',
-        'users.id as user_id',
-        'users.email',
-        'users.name',
-        'users.role',
-        'users.disabled_at',
-        'users.mfa_enabled_at',
-        'users.created_at as user_created_at',
-        'users.updated_at as user_updated_at',
-        'users.last_login_at',
+        ...JOINED_USER_COLUMNS,
       ])
       .where('api_tokens.token_hash', '=', tokenHash);
   }

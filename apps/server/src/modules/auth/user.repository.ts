@@ -5,6 +5,19 @@ import type { AuthTables, UsersTable } from './auth.tables';
 
 export type UserRow = Selectable<UsersTable>;
 
+/** The user columns joined onto a session or token lookup (aliased where they clash), as `userFromJoin` reads them. */
+export const JOINED_USER_COLUMNS = [
+  'users.id as user_id',
+  'users.email',
+  'users.name',
+  'users.role',
+  'users.disabled_at',
+  'users.mfa_enabled_at',
+  'users.created_at as user_created_at',
+  'users.updated_at as user_updated_at',
+  'users.last_login_at',
+] as const;
+
 /** Presents a user row through the API: never the password hash or the MFA secret. */
 export function toUser(row: UserRow): User {
   return {
