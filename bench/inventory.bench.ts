@@ -1,0 +1,207 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { sql } from 'kysely';
+import { createEstate, migrate, openStore } from '../apps/server/src/app';
+import { loadConfig } from '../apps/server/src/platform/config/config';
+import { type GeneratedEstate, generateEstate } from './support/inventory-generator';
+import { type LoadResult, runLoad } from './support/load-loop';
+import { type Benchmark, type Comparison, compare, median } from './support/report';
+
+interface Running {
+  base: string;
+  headers: Record<string, string>;
+  estate: GeneratedEstate;
+  generateMs: number;
+  close(): Promise<void>;
+}
+
+/** A real Estate over a fresh store of the given engine, filled with a generated estate, listening on loopback. */
+async function startEstate(databaseUrl: string | undefined, size: { cis: number; relationships: number }): Promise<Running> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'estate-bench-inv-'));
+  let schema: string | undefined;
+  let url = databaseUrl;
+  if (databaseUrl) {
+    const pg = (await import('pg')).default;
+    schema = `bench_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    await admin.end();
+    const u = new URL(databaseUrl);
+    u.searchParams.set('options', `-c search_path=${schema}`);
+    url = u.toString();
+  }
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      databaseUrl: url,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'silent',
+      rateLimitPerMinute: 10_000_000,
+      webDir: path.join(dataDir, 'no-web'),
+    },
+  );
+  const database = await openStore(config);
+  await migrate(database);
+  const started = performance.now();
+  const generated = await generateEstate(database.db, size);
+  if (database.dialect === 'postgres')
+    await database.db.executeQuery({ sql: 'analyze', parameters: [], query: { kind: 'RawNode' } } as never);
+  else await database.db.executeQuery({ sql: 'analyze', parameters: [], query: { kind: 'RawNode' } } as never);
+  const generateMs = performance.now() - started;
+  const estate = await createEstate(config, database, { logger: false });
+  const ctx = { actor: { type: 'system' as const, id: null, label: 'bench' }, requestId: null, sourceIp: null };
+  const { user } = await estate.auth.users.create(
+    { email: 'bench@example.org', name: 'Bench', role: 'admin', password: 'correct horse battery staple 42' },
+    ctx,
+  );
+  const { token } = await estate.auth.tokens.create(user.id, { name: 'bench', scopes: ['inventory:read'], expiresInDays: 1 }, ctx);
+  await estate.http.listen({ host: '127.0.0.1', port: 0 });
+  const address = estate.http.server.address();
+  if (!address || typeof address === 'string') throw new Error('not listening');
+  return {
+    base: `http://127.0.0.1:${address.port}`,
+    headers: { authorization: `Bearer ${token}` },
+    estate: generated,
+    generateMs,
+    async close() {
+      await estate.close();
+      await database.close();
+      if (databaseUrl && schema) {
+        const pg = (await import('pg')).default;
+        const admin = new pg.Client({ connectionString: databaseUrl });
+        await admin.connect();
+        await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+        await admin.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The peer: a bare Fastify server answering the same paths with bodies of the same shape and size. */
+async function startBare(sampleCi: unknown, samplePage: unknown): Promise<{ base: string; close(): Promise<void> }> {
+  const app = Fastify({ logger: false });
+  app.get('/api/v1/cis/:id', async () => sampleCi);
+  app.get('/api/v1/cis', async () => samplePage);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('not listening');
+  return { base: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
+
+async function getJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/** Median latency of `n` sequential requests (ms), or null when the endpoint does not answer 200. */
+async function sequentialLatency(url: string, headers: Record<string, string>, n: number): Promise<number | null> {
+  const first = await fetch(url, { headers });
+  await first.text();
+  if (first.status !== 200) return null;
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers });
+    await res.text();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+function clean(result: LoadResult): boolean {
+  return !result.timedOut && Object.keys(result.statuses).every((s) => s === '200');
+}
+
+/**
+ * Inventory at size: 100k CIs and 300k relationships (10k/30k with --quick), on SQLite and, when
+ * ESTATE_TEST_DATABASE_URL (or ESTATE_BENCH_DATABASE_URL) is set, on PostgreSQL. Each figure stands beside a bare
+ * Fastify route answering a body of the same shape in the same run: single-CI GET (target ≥ 40% of bare), a
+ * filtered page of 100 (≥ 25%), impact analysis to depth 5, search latency.
+ */
+export const benchmark: Benchmark = {
+  name: 'inventory',
+  description: 'CMDB at 100k CIs / 300k relationships: single GET, filtered page, impact depth 5, search (SQLite and PostgreSQL)',
+  async run({ quick }) {
+    const size = quick ? { cis: 10_000, relationships: 30_000 } : { cis: 100_000, relationships: 300_000 };
+    const load = { warmup: quick ? 200 : 1_000, requests: quick ? 2_000 : 10_000, concurrency: 16, timeoutMs: 120_000 };
+    const engines: Array<[string, string | undefined]> = [['sqlite', undefined]];
+    const pgUrl = process.env.ESTATE_BENCH_DATABASE_URL ?? process.env.ESTATE_TEST_DATABASE_URL;
+    if (pgUrl) engines.push(['postgres', pgUrl]);
+    const comparisons: Comparison[] = [];
+    const notes: string[] = [];
+    const samples: Record<string, unknown> = { size, load };
+    for (const [engine, url] of engines) {
+      const ours = await startEstate(url, size);
+      try {
+        notes.push(
+          `${engine}: generated ${ours.estate.cis} CIs and ${ours.estate.relationships} relationships in ${(ours.generateMs / 1000).toFixed(1)} s.`,
+        );
+        const single = `${ours.base}/api/v1/cis/${ours.estate.anyServerId}`;
+        const page = `${ours.base}/api/v1/cis?type=virtual_machine&status=deployed&environment=production&limit=100`;
+        const oneCi = await getJson(single, ours.headers);
+        const onePage = await getJson(page, ours.headers);
+        if (oneCi.status !== 200 || onePage.status !== 200) {
+          notes.push(`${engine}: CI endpoints not available yet (GET /cis/:id → ${oneCi.status}, GET /cis → ${onePage.status}); skipped.`);
+          continue;
+        }
+        const bare = await startBare(oneCi.body, onePage.body);
+        try {
+          for (const [metric, ourUrl, peerUrl, target] of [
+            ['single-CI GET', single, `${bare.base}/api/v1/cis/x`, 0.4],
+            ['filtered page of 100', page, `${bare.base}/api/v1/cis`, 0.25],
+          ] as const) {
+            const p = await runLoad({ ...load, url: peerUrl, headers: {} });
+            const o = await runLoad({ ...load, url: ourUrl, headers: ours.headers });
+            samples[`${engine}:${metric}`] = { ours: o, peer: p };
+            if (!clean(o)) notes.push(`${engine}: ${metric} load run not clean: ${JSON.stringify(o.statuses)} ${o.firstError ?? ''}`);
+            comparisons.push(
+              compare({
+                metric: `${engine} ${metric} throughput`,
+                unit: 'req/s',
+                ours: o.requestsPerSecond,
+                peer: p.requestsPerSecond,
+                better: 'higher',
+                target: `ratio >= ${target}`,
+                meetsTarget: o.requestsPerSecond / p.requestsPerSecond >= target,
+              }),
+            );
+          }
+          const bareLatency = (await sequentialLatency(`${bare.base}/api/v1/cis/x`, {}, 50)) ?? Number.NaN;
+          const impact = await sequentialLatency(
+            `${ours.base}/api/v1/cis/${ours.estate.aSwitchId}/impact?depth=5&direction=downstream`,
+            ours.headers,
+            quick ? 5 : 20,
+          );
+          if (impact === null) notes.push(`${engine}: impact endpoint not available yet; skipped.`);
+          else
+            comparisons.push(
+              compare({
+                metric: `${engine} impact depth 5 (switch) latency`,
+                unit: 'ms',
+                ours: impact,
+                peer: bareLatency,
+                better: 'lower',
+              }),
+            );
+          const search = await sequentialLatency(`${ours.base}/api/v1/cis?q=000123&limit=50`, ours.headers, quick ? 10 : 50);
+          if (search === null) notes.push(`${engine}: search not available yet; skipped.`);
+          else
+            comparisons.push(compare({ metric: `${engine} search latency`, unit: 'ms', ours: search, peer: bareLatency, better: 'lower' }));
+        } finally {
+          await bare.close();
+        }
+      } finally {
+        await ours.close();
+      }
+    }
+    notes.push('CSV import of 100k rows is not measured yet: the import API is not built.');
+    return { peerName: 'bare Fastify route with a body of the same shape, same run', comparisons, samples, notes };
+  },
+};
