@@ -7,4 +7,7 @@ export * from './audit';
 export * from './auth';
 export * from './common';
 export * from './inventory';
+export * from './inventory-history';
+export * from './inventory-lifecycle';
+export * from './inventory-views';
 export * from './system';

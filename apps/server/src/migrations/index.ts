@@ -2,12 +2,14 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../platform/db/database';
 import { foundation } from './0001-foundation';
 import { inventory } from './0002-inventory';
+import { inventorySearch } from './0003-inventory-search';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
 const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0001-foundation', foundation],
   ['0002-inventory', inventory],
+  ['0003-inventory-search', inventorySearch],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -2,8 +2,17 @@ import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../platform/audit/audit-log';
 import type { Dialect } from '../../platform/db/database';
 import type { HttpServer } from '../../platform/http/http-server';
+import { registerBulkRoutes } from './bulk.routes';
+import { registerCiRoutes } from './ci.routes';
 import { CiHistoryRepository } from './ci-history.repository';
+import { registerCiListRoutes } from './ci-list.routes';
+import { registerCiTypeRoutes } from './ci-type.routes';
+import { registerCustomFieldRoutes } from './custom-field.routes';
+import { registerImpactRoutes } from './impact.routes';
 import type { InventoryTables } from './inventory.tables';
+import { registerLifecycleRoutes } from './lifecycle.routes';
+import { registerRelationshipRoutes } from './relationship.routes';
+import { registerSavedViewRoutes } from './saved-view.routes';
 
 /** What every part of the inventory module is built from. */
 export interface InventoryDeps {
@@ -25,4 +34,14 @@ export function createInventoryDeps(options: {
 }
 
 /** Registers every inventory route: CI types, CIs, history, relationships, impact, custom fields, lifecycle. */
-export function registerInventoryRoutes(_app: HttpServer, _deps: InventoryDeps): void {}
+export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): void {
+  registerCiTypeRoutes(app, deps);
+  registerCustomFieldRoutes(app, deps);
+  registerCiListRoutes(app, deps);
+  registerBulkRoutes(app, deps);
+  registerSavedViewRoutes(app, deps);
+  registerCiRoutes(app, deps);
+  registerRelationshipRoutes(app, deps);
+  registerImpactRoutes(app, deps);
+  registerLifecycleRoutes(app, deps);
+}

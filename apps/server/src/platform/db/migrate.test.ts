@@ -4,12 +4,21 @@ import { migrationsFor } from '../../migrations';
 import { migrateToLatest } from './migrate';
 import { type TestDatabase, testEngines } from './test-databases';
 
+/** Full-text search objects are engine-specific by design (FTS5 tables on SQLite, a tsvector column and its GIN index on PostgreSQL). */
+const ENGINE_SPECIFIC = /_fts(_|$)/;
+
 /** A schema reduced to what must match across engines: tables, columns, nullability, type family, indexes. */
 async function describeSchema(database: TestDatabase): Promise<Record<string, unknown>> {
   const tables = await database.db.introspection.getTables();
   const out: Record<string, unknown> = {};
-  for (const table of tables.filter((t) => !t.name.startsWith('estate_migrations')).sort((a, b) => a.name.localeCompare(b.name))) {
-    out[table.name] = Object.fromEntries(table.columns.map((c) => [c.name, { type: typeFamily(c.dataType), nullable: c.isNullable }]));
+  for (const table of tables
+    .filter((t) => !t.name.startsWith('estate_migrations') && !ENGINE_SPECIFIC.test(t.name))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    out[table.name] = Object.fromEntries(
+      table.columns
+        .filter((c) => !ENGINE_SPECIFIC.test(c.name))
+        .map((c) => [c.name, { type: typeFamily(c.dataType), nullable: c.isNullable }]),
+    );
   }
   const indexes =
     database.dialect === 'sqlite'
@@ -21,7 +30,7 @@ async function describeSchema(database: TestDatabase): Promise<Record<string, un
         );
   out['#indexes'] = indexes.rows
     .map((r) => r.name)
-    .filter((n) => !n.startsWith('estate_migrations'))
+    .filter((n) => !n.startsWith('estate_migrations') && !ENGINE_SPECIFIC.test(n))
     .sort();
   return out;
 }

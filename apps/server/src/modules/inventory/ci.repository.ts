@@ -1,0 +1,126 @@
+import type { Ci } from '@estate/contract';
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../../platform/db/database';
+import { searchTextOf, toCi } from './ci.mapper';
+import type { CisTable, InventoryTables } from './inventory.tables';
+
+/** The row a CI is stored as, with its search text rebuilt from the values. */
+function toRow(ci: Ci): CisTable {
+  return {
+    id: ci.id,
+    type: ci.type,
+    name: ci.name,
+    status: ci.status,
+    environment: ci.environment,
+    criticality: ci.criticality,
+    owner_team_id: ci.ownerTeamId,
+    location_id: ci.locationId,
+    serial: ci.serial,
+    asset_tag: ci.assetTag,
+    manufacturer: ci.manufacturer,
+    model: ci.model,
+    purchase_date: ci.purchaseDate,
+    warranty_end: ci.warrantyEnd,
+    end_of_life: ci.endOfLife,
+    monthly_cost: ci.monthlyCost,
+    attributes: JSON.stringify(ci.attributes),
+    custom_fields: JSON.stringify(ci.customFields),
+    provenance: JSON.stringify(ci.provenance),
+    search_text: searchTextOf(ci),
+    first_seen: ci.firstSeen,
+    last_seen: ci.lastSeen,
+    created_at: ci.createdAt,
+    updated_at: ci.updatedAt,
+    version: ci.version,
+  };
+}
+
+/** Whether an error is a unique-constraint violation on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** SQL for single CIs and their tags (the list and search live in ci-list.*). Both engines. */
+export class CiRepository {
+  constructor(
+    private readonly db: Kysely<InventoryTables>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /** A CI with its tags, or undefined. Two statements, whatever the CI holds. */
+  async get(id: string, db: Kysely<InventoryTables> = this.db): Promise<Ci | undefined> {
+    const row = await db.selectFrom('cis').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    const tags = await db.selectFrom('ci_tags').select('tag').where('ci_id', '=', id).execute();
+    return toCi(
+      row,
+      tags.map((t) => t.tag),
+      this.dialect,
+    );
+  }
+
+  /** The types of the given CIs, by id; ids that do not exist are absent. One statement. */
+  async typesOf(ids: readonly string[], db: Kysely<InventoryTables> = this.db): Promise<Map<string, string>> {
+    // Guard against running an invalid `in ()` query when the list is empty.
+    if (ids.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('cis')
+      .select(['id', 'type'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.type]));
+  }
+
+  /** Whether another CI of `type` already has `name`. */
+  async nameTaken(db: Kysely<InventoryTables>, type: string, name: string, exceptId?: string): Promise<boolean> {
+    let q = db.selectFrom('cis').select('id').where('type', '=', type).where('name', '=', name);
+    if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  /** Whether any CI names `id` as its owner or location. */
+  async isReferenced(db: Kysely<InventoryTables>, id: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('cis')
+      .select('id')
+      .where((eb) => eb.or([eb('owner_team_id', '=', id), eb('location_id', '=', id)]))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insert(db: Kysely<InventoryTables>, ci: Ci): Promise<void> {
+    await db.insertInto('cis').values(toRow(ci)).execute();
+    if (ci.tags.length > 0)
+      await db
+        .insertInto('ci_tags')
+        .values(ci.tags.map((tag) => ({ ci_id: ci.id, tag })))
+        .execute();
+  }
+
+  /**
+   * Writes every column of `ci` when the stored version is still `expectedVersion`; false when someone else changed
+   * it first. Tags are replaced only when `tagsChanged`.
+   */
+  async update(db: Kysely<InventoryTables>, ci: Ci, expectedVersion: number, tagsChanged: boolean): Promise<boolean> {
+    const { id: _, ...set } = toRow(ci);
+    const result = await db.updateTable('cis').set(set).where('id', '=', ci.id).where('version', '=', expectedVersion).executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    if (tagsChanged) {
+      await db.deleteFrom('ci_tags').where('ci_id', '=', ci.id).execute();
+      if (ci.tags.length > 0)
+        await db
+          .insertInto('ci_tags')
+          .values(ci.tags.map((tag) => ({ ci_id: ci.id, tag })))
+          .execute();
+    }
+    return true;
+  }
+
+  /** Deletes a CI at `expectedVersion` (tags and relationships cascade); false when it changed or is gone. */
+  async delete(db: Kysely<InventoryTables>, id: string, expectedVersion: number): Promise<boolean> {
+    const result = await db.deleteFrom('cis').where('id', '=', id).where('version', '=', expectedVersion).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+}

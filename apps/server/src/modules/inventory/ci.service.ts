@@ -1,0 +1,447 @@
+import type {
+  Ci,
+  CiDiff,
+  CiHistoryEntry,
+  CreateCiRequest,
+  FieldProvenance,
+  RelationshipType,
+  Source,
+  UpdateCiRequest,
+} from '@estate/contract';
+import type { Kysely } from 'kysely';
+import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
+import { canonicalJson } from '../../platform/audit/canonical-json';
+import type { Dialect } from '../../platform/db/database';
+import { type FieldError, problems } from '../../platform/http/problem';
+import { newId } from '../../platform/ids';
+import { COMMON_COLUMNS, type CommonField } from './ci.mapper';
+import { CiRepository, isUniqueViolation } from './ci.repository';
+import type { CiHistoryRepository } from './ci-history.repository';
+import { ciType, validateAttributes } from './ci-types';
+import type { CustomFieldService } from './custom-field.service';
+import type { InventoryTables } from './inventory.tables';
+import { ruleOf } from './relationship-types';
+
+/** One field change, as history and diffs name it. */
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** A CI's values flattened to history's field names: common fields, `tags`, `attributes.<k>`, `customFields.<k>`. */
+type FlatFields = Record<string, unknown>;
+
+const COMMON_FIELDS = Object.keys(COMMON_COLUMNS) as CommonField[];
+const OWNER_TYPES = ['team', 'person'];
+const LOCATION_TYPES = ['site', 'room', 'rack'];
+
+/** Values discovery or an import observed for a CI: common fields and attributes (merged key by key). */
+export type ObservedFields = Partial<Pick<Ci, Exclude<CommonField, 'ownerTeamId' | 'locationId'>>> & {
+  attributes?: Record<string, unknown>;
+};
+
+/** A discovered value that was not applied because a person set the field by hand. */
+export interface ObservedConflict {
+  field: string;
+  manual: unknown;
+  observed: unknown;
+}
+
+function isEmpty(v: unknown): boolean {
+  return v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+}
+
+function flatten(ci: Pick<Ci, CommonField | 'tags' | 'attributes' | 'customFields'>): FlatFields {
+  const out: FlatFields = {};
+  for (const f of COMMON_FIELDS) if (!isEmpty(ci[f])) out[f] = ci[f];
+  if (ci.tags.length > 0) out.tags = [...ci.tags].sort();
+  for (const [k, v] of Object.entries(ci.attributes)) if (!isEmpty(v)) out[`attributes.${k}`] = v;
+  for (const [k, v] of Object.entries(ci.customFields)) if (!isEmpty(v)) out[`customFields.${k}`] = v;
+  return out;
+}
+
+/** Every field whose value differs between two flat states, sorted by name; absent values are null. */
+function changesBetween(before: FlatFields, after: FlatFields): FieldChange[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys
+    .filter((k) => canonicalJson(before[k] ?? null) !== canonicalJson(after[k] ?? null))
+    .map((k) => ({ field: k, from: before[k] ?? null, to: after[k] ?? null }));
+}
+
+function withoutNulls(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));
+}
+
+function merge(current: Record<string, unknown>, patch: Record<string, unknown> | undefined): Record<string, unknown> {
+  return patch === undefined ? current : withoutNulls({ ...current, ...patch });
+}
+
+function actorOf(ctx: ActionContext): string | null {
+  return ctx.actor.id ?? ctx.actor.label;
+}
+
+/** A CI as history rebuilt it at some time, or null when it did not exist then. */
+interface ReplayedCi {
+  ci: Ci;
+  flat: FlatFields;
+}
+
+/** Rebuilds a CI from its history entries (oldest first). */
+function replayEntries(ciId: string, entries: CiHistoryEntry[]): ReplayedCi | null {
+  let flat: FlatFields | null = null;
+  let provenance: Record<string, FieldProvenance> = {};
+  let type = '';
+  let createdAt = 0;
+  let updatedAt = 0;
+  let version = 0;
+  let firstSeen: number | null = null;
+  let lastSeen: number | null = null;
+  for (const e of entries) {
+    if (e.kind === 'created') {
+      flat = {};
+      provenance = {};
+      createdAt = e.at;
+      version = 0;
+      firstSeen = null;
+      lastSeen = null;
+    } else if (e.kind === 'deleted') {
+      flat = null;
+      continue;
+    } else if (e.kind !== 'updated' || flat === null) continue;
+    version++;
+    updatedAt = e.at;
+    if (e.source !== 'manual') {
+      firstSeen ??= e.at;
+      lastSeen = e.at;
+    }
+    for (const c of e.changes) {
+      if (c.field === 'type') {
+        type = String(c.to);
+        continue;
+      }
+      if (isEmpty(c.to)) {
+        delete flat[c.field];
+        delete provenance[c.field];
+      } else {
+        flat[c.field] = c.to;
+        provenance[c.field] = { source: e.source, at: e.at, actor: e.actorId ?? e.actorLabel };
+      }
+    }
+  }
+  if (flat === null) return null;
+  const f = flat;
+  const attributes: Record<string, unknown> = {};
+  const customFields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(f)) {
+    if (k.startsWith('attributes.')) attributes[k.slice('attributes.'.length)] = v;
+    else if (k.startsWith('customFields.')) customFields[k.slice('customFields.'.length)] = v;
+  }
+  const common = Object.fromEntries(COMMON_FIELDS.map((k) => [k, f[k] ?? null])) as Pick<Ci, CommonField>;
+  const ci: Ci = {
+    id: ciId,
+    type,
+    ...common,
+    status: (f.status as Ci['status']) ?? 'deployed',
+    tags: (f.tags as string[] | undefined) ?? [],
+    attributes,
+    customFields,
+    provenance,
+    firstSeen,
+    lastSeen,
+    createdAt,
+    updatedAt,
+    version,
+  };
+  return { ci, flat: f };
+}
+
+/**
+ * The rules of configuration items: typed attributes validated by the type's schema, custom fields by their
+ * definitions, references to owners and locations checked, per-field provenance, a history entry and an audit
+ * entry in the same transaction as every change, and optimistic concurrency through versions.
+ */
+export class CiService {
+  private readonly cis: CiRepository;
+
+  constructor(
+    private readonly db: Kysely<InventoryTables>,
+    dialect: Dialect,
+    private readonly audit: AuditLog,
+    private readonly history: CiHistoryRepository,
+    private readonly customFields: CustomFieldService,
+  ) {
+    this.cis = new CiRepository(db, dialect);
+  }
+
+  /** The current CI (its version is the ETag's). */
+  async get(id: string): Promise<Ci> {
+    const ci = await this.cis.get(id);
+    if (!ci) throw problems.notFound('The CI');
+    return ci;
+  }
+
+  /** The CI rebuilt from its history as it was at `at` (epoch ms); 404 when it did not exist then. */
+  async getAsOf(id: string, at: number): Promise<Ci> {
+    const state = replayEntries(id, await this.history.replay(id, at));
+    if (!state) throw problems.notFound('The CI at that time');
+    return state.ci;
+  }
+
+  /** Field-level differences between the CI at `from` and at `to` (default: now). */
+  async diff(id: string, from: number, to = Date.now()): Promise<CiDiff> {
+    if (to < from) throw problems.validation('`to` must not be before `from`.', [{ path: 'querystring/to', message: 'must be >= from' }]);
+    const entries = await this.history.replay(id, to);
+    if (entries.length === 0) throw problems.notFound('The CI');
+    const before = replayEntries(
+      id,
+      entries.filter((e) => e.at <= from),
+    );
+    const after = replayEntries(id, entries);
+    return {
+      ciId: id,
+      from,
+      to,
+      existedAtFrom: before !== null,
+      existedAtTo: after !== null,
+      changes: changesBetween(before?.flat ?? {}, after?.flat ?? {}),
+    };
+  }
+
+  /** Creates a CI with every given value recorded as manual. 400 for invalid input, 409 for a taken (type, name). */
+  async create(input: CreateCiRequest, ctx: ActionContext): Promise<Ci> {
+    if (!ciType(input.type)) {
+      throw problems.validation(`Unknown CI type ${input.type}.`, [
+        { path: 'body/type', message: `is not a known CI type (${input.type})` },
+      ]);
+    }
+    const now = Date.now();
+    const common = Object.fromEntries(COMMON_FIELDS.map((k) => [k, input[k] ?? null])) as Pick<Ci, CommonField>;
+    const ci: Ci = {
+      id: newId(now),
+      type: input.type,
+      ...common,
+      status: input.status ?? 'deployed',
+      tags: [...(input.tags ?? [])].sort(),
+      attributes: input.attributes ?? {},
+      customFields: withoutNulls(input.customFields ?? {}),
+      provenance: {},
+      firstSeen: null,
+      lastSeen: null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const flat = flatten(ci);
+    for (const field of Object.keys(flat)) ci.provenance[field] = { source: 'manual', at: now, actor: actorOf(ctx) };
+    return this.write(async (trx) => {
+      await this.assertValid(trx, ci, input.customFields ?? {}, true);
+      if (await this.cis.nameTaken(trx, ci.type, ci.name)) throw this.nameConflict(ci);
+      await this.cis.insert(trx, ci);
+      await this.history.append(trx, ctx, {
+        ciId: ci.id,
+        kind: 'created',
+        source: 'manual',
+        at: now,
+        changes: [{ field: 'type', from: null, to: ci.type }, ...changesBetween({}, flat)],
+      });
+      await this.audit.append(trx, ctx, { action: 'ci.create', targetType: 'ci', targetId: ci.id, after: ci });
+      return ci;
+    }, ci);
+  }
+
+  /**
+   * Merges `patch` into the CI at `expectedVersion` (412 when it moved on). Changed fields become manual; history
+   * records exactly the changed fields. A patch that changes nothing writes nothing and returns the CI as it is.
+   */
+  async update(id: string, patch: UpdateCiRequest, expectedVersion: number, ctx: ActionContext): Promise<Ci> {
+    return this.write(async (trx) => {
+      const before = await this.cis.get(id, trx);
+      if (!before) throw problems.notFound('The CI');
+      if (before.version !== expectedVersion) throw problems.preconditionFailed();
+      const now = Date.now();
+      const after: Ci = {
+        ...before,
+        ...(Object.fromEntries(COMMON_FIELDS.filter((k) => patch[k] !== undefined).map((k) => [k, patch[k]])) as Partial<Ci>),
+        tags: patch.tags ? [...patch.tags].sort() : before.tags,
+        attributes: merge(before.attributes, patch.attributes),
+        customFields: merge(before.customFields, patch.customFields),
+        provenance: { ...before.provenance },
+        updatedAt: now,
+        version: before.version + 1,
+      };
+      await this.assertValid(trx, after, patch.customFields ?? {}, false, patch.attributes !== undefined);
+      const changes = changesBetween(flatten(before), flatten(after));
+      if (changes.length === 0) return before;
+      for (const c of changes) {
+        if (isEmpty(c.to)) delete after.provenance[c.field];
+        else after.provenance[c.field] = { source: 'manual', at: now, actor: actorOf(ctx) };
+      }
+      if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, id))) throw this.nameConflict(after);
+      if (!(await this.cis.update(trx, after, expectedVersion, patch.tags !== undefined))) throw problems.preconditionFailed();
+      await this.history.append(trx, ctx, { ciId: id, kind: 'updated', source: 'manual', at: now, changes });
+      await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: id, before, after });
+      return after;
+    });
+  }
+
+  /**
+   * Deletes the CI at `expectedVersion`; history keeps its last values. 409 while other CIs name it as owner or
+   * location. Its tags and relationships go with it.
+   */
+  async delete(id: string, expectedVersion: number, ctx: ActionContext): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const before = await this.cis.get(id, trx);
+      if (!before) throw problems.notFound('The CI');
+      if (before.version !== expectedVersion) throw problems.preconditionFailed();
+      // The foreign keys would clear those references silently, leaving changes that no history records.
+      if (await this.cis.isReferenced(trx, id)) {
+        throw problems.conflict('Other CIs name this CI as their owner or location; reassign them first.');
+      }
+      // The foreign keys drop this CI's relationships with it; record that on the other end of each one.
+      const links = await trx
+        .selectFrom('relationships')
+        .select(['type', 'source_id', 'target_id'])
+        .where((eb) => eb.or([eb('source_id', '=', id), eb('target_id', '=', id)]))
+        .execute();
+      if (!(await this.cis.delete(trx, id, expectedVersion))) throw problems.preconditionFailed();
+      for (const link of links) {
+        const rule = ruleOf(link.type as RelationshipType);
+        const atSource = link.source_id === id;
+        await this.history.append(trx, ctx, {
+          ciId: atSource ? link.target_id : link.source_id,
+          kind: 'unrelated',
+          source: 'manual',
+          changes: [{ field: `relationship:${atSource ? rule.inverseKey : rule.type}`, from: `${id} (${before.name})`, to: null }],
+        });
+      }
+      const changes = changesBetween(flatten(before), {});
+      await this.history.append(trx, ctx, { ciId: id, kind: 'deleted', source: 'manual', changes });
+      await this.audit.append(trx, ctx, { action: 'ci.delete', targetType: 'ci', targetId: id, before });
+    });
+  }
+
+  /**
+   * Applies values observed by discovery (`agent`, `scan`) or an `import`. A field is set when its current value was
+   * not entered by hand; a hand-entered field that differs keeps its value and gets a `conflict` history entry
+   * instead, and the conflicts are returned. `lastSeen` (and, the first time, `firstSeen`) are stamped. Changes are
+   * audited and versioned like any other update; an observation that changes nothing leaves the version alone.
+   * Invalid values (by the type's schema) are a 400 and nothing is written.
+   */
+  async applyObserved(
+    ciId: string,
+    source: Exclude<Source, 'manual'>,
+    fields: ObservedFields,
+    ctx: ActionContext,
+  ): Promise<{ ci: Ci; conflicts: ObservedConflict[] }> {
+    return this.write(async (trx) => {
+      const before = await this.cis.get(ciId, trx);
+      if (!before) throw problems.notFound('The CI');
+      const now = Date.now();
+      const current = flatten(before);
+      const observed: FlatFields = {};
+      for (const f of COMMON_FIELDS) if (f in fields) observed[f] = (fields as Record<string, unknown>)[f];
+      for (const [k, v] of Object.entries(fields.attributes ?? {})) observed[`attributes.${k}`] = v;
+      const conflicts: ObservedConflict[] = [];
+      const next: FlatFields = { ...current };
+      const provenance = { ...before.provenance };
+      for (const [field, value] of Object.entries(observed)) {
+        const same = canonicalJson(current[field] ?? null) === canonicalJson(value ?? null);
+        if (same) continue;
+        if (provenance[field]?.source === 'manual') {
+          conflicts.push({ field, manual: current[field] ?? null, observed: value ?? null });
+          continue;
+        }
+        if (isEmpty(value)) {
+          delete next[field];
+          delete provenance[field];
+        } else {
+          next[field] = value;
+          provenance[field] = { source, at: now, actor: actorOf(ctx) };
+        }
+      }
+      const changes = changesBetween(current, next);
+      const after: Ci = {
+        ...before,
+        ...(Object.fromEntries(COMMON_FIELDS.map((k) => [k, next[k] ?? null])) as Pick<Ci, CommonField>),
+        status: (next.status as Ci['status'] | undefined) ?? before.status,
+        attributes: Object.fromEntries(
+          Object.entries(next)
+            .filter(([k]) => k.startsWith('attributes.'))
+            .map(([k, v]) => [k.slice('attributes.'.length), v]),
+        ),
+        provenance,
+        firstSeen: before.firstSeen ?? now,
+        lastSeen: now,
+        updatedAt: changes.length > 0 ? now : before.updatedAt,
+        version: changes.length > 0 ? before.version + 1 : before.version,
+      };
+      if (changes.length > 0) {
+        const errors = validateAttributes(after.type, after.attributes, 'observed/attributes');
+        if (errors.length > 0) throw problems.validation(`The observed attributes do not fit the type ${after.type}.`, errors);
+        if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, ciId))) throw this.nameConflict(after);
+      }
+      if (!(await this.cis.update(trx, after, before.version, false))) throw problems.preconditionFailed();
+      if (changes.length > 0) {
+        await this.history.append(trx, ctx, { ciId, kind: 'updated', source, at: now, changes });
+        await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: ciId, before, after: { ...after, source } });
+      }
+      if (conflicts.length > 0) {
+        await this.history.append(trx, ctx, {
+          ciId,
+          kind: 'conflict',
+          source,
+          at: now,
+          changes: conflicts.map((c) => ({ field: c.field, from: c.manual, to: c.observed })),
+        });
+        await this.audit.append(trx, ctx, { action: 'ci.conflict', targetType: 'ci', targetId: ciId, after: { source, conflicts } });
+      }
+      return { ci: after, conflicts };
+    });
+  }
+
+  /**
+   * Checks attributes, custom fields and references of `ci` as it would be written; throws one 400 listing every
+   * problem. `customValues` are the custom keys the request wrote (null clears); `creating` enforces required ones.
+   */
+  private async assertValid(
+    db: Kysely<InventoryTables>,
+    ci: Ci,
+    customValues: Record<string, unknown>,
+    creating: boolean,
+    attributesWritten = true,
+  ): Promise<void> {
+    const errors: FieldError[] = attributesWritten ? validateAttributes(ci.type, ci.attributes) : [];
+    errors.push(...(await this.customFields.validate(db, ci.type, customValues, ci.customFields, creating)));
+    const ids = [ci.ownerTeamId, ci.locationId].filter((v): v is string => v !== null);
+    const types = await this.cis.typesOf(ids, db);
+    const checkRef = (field: 'ownerTeamId' | 'locationId', allowed: string[], what: string) => {
+      const id = ci[field];
+      if (id === null) return;
+      const found = types.get(id);
+      if (id === ci.id) errors.push({ path: `body/${field}`, message: 'must not refer to the CI itself' });
+      else if (found === undefined) errors.push({ path: `body/${field}`, message: `refers to a CI that does not exist (${id})` });
+      else if (!allowed.includes(found)) errors.push({ path: `body/${field}`, message: `must refer to ${what}, not a ${found}` });
+    };
+    checkRef('ownerTeamId', OWNER_TYPES, 'a team or person CI');
+    checkRef('locationId', LOCATION_TYPES, 'a site, room or rack CI');
+    if (errors.length > 0) throw problems.validation(`The CI is not valid for type ${ci.type}.`, errors);
+  }
+
+  private nameConflict(ci: Pick<Ci, 'type' | 'name'>) {
+    return problems.conflict(`A CI of type ${ci.type} named "${ci.name}" already exists.`);
+  }
+
+  /** Runs a write transaction, turning a lost race on the unique (type, name) index into the same 409. */
+  private async write<T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>, ci?: Pick<Ci, 'type' | 'name'>): Promise<T> {
+    try {
+      return await this.db.transaction().execute(fn);
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw problems.conflict(
+          ci ? `A CI of type ${ci.type} named "${ci.name}" already exists.` : 'A CI of that type and name already exists.',
+        );
+      throw error;
+    }
+  }
+}
