@@ -1,5 +1,6 @@
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
+import { createInventoryMethods, type InventoryMethods } from './inventory';
 import { createTokenMethods, type TokenMethods } from './tokens';
 import { createTransport } from './transport';
 import { createUserMethods, type UserMethods } from './users';
@@ -22,7 +23,7 @@ export interface ClientOptions {
  * with `ApiError` on a problem answer. With cookie auth it keeps the CSRF token of the latest `Me` answer (setup,
  * login, getMe) and sends it on unsafe requests.
  */
-export interface EstateClient extends AuthMethods, UserMethods, TokenMethods, AuditMethods {
+export interface EstateClient extends AuthMethods, UserMethods, TokenMethods, AuditMethods, InventoryMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -37,6 +38,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createUserMethods(transport),
     ...createTokenMethods(transport),
     ...createAuditMethods(transport),
+    ...createInventoryMethods(transport, options.baseUrl),
     get csrfToken() {
       return transport.csrfToken;
     },

@@ -86,6 +86,31 @@ const auditRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/audit/AuditPage'), 'AuditPage'),
 });
 
+const inventoryRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/inventory',
+  component: lazyRouteComponent(() => import('../features/inventory/InventoryPage'), 'InventoryPage'),
+});
+
+const createCiRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/inventory/new',
+  validateSearch: (search: Record<string, unknown>): { type?: string } => (typeof search.type === 'string' ? { type: search.type } : {}),
+  component: lazyRouteComponent(() => import('../features/inventory/CreateCiPage'), 'CreateCiPage'),
+});
+
+const ciRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/inventory/$id',
+  component: lazyRouteComponent(() => import('../features/inventory/CiDetailPage'), 'CiDetailPage'),
+});
+
+const lifecycleRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/lifecycle',
+  component: lazyRouteComponent(() => import('../features/inventory/LifecyclePage'), 'LifecyclePage'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/profile',
@@ -96,7 +121,17 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
   enrolMfaRoute,
-  shellRoute.addChildren([homeRoute, usersRoute, tokensRoute, auditRoute, profileRoute]),
+  shellRoute.addChildren([
+    homeRoute,
+    usersRoute,
+    tokensRoute,
+    auditRoute,
+    inventoryRoute,
+    createCiRoute,
+    ciRoute,
+    lifecycleRoute,
+    profileRoute,
+  ]),
 ]);
 
 /** Creates the UI's router over the given API client and query cache. */

@@ -9,6 +9,9 @@ export const SCOPE_LABELS: Record<Permission, string> = {
   'tokens:write-all': "tokens:write-all: revoke everyone's tokens",
   'audit:read': 'audit:read: read the audit log',
   'metrics:read': 'metrics:read: read server metrics',
+  'inventory:read': 'inventory:read: read the inventory',
+  'inventory:write': 'inventory:write: create and change configuration items',
+  'inventory:admin': 'inventory:admin: define custom fields and administer the inventory',
 };
 
 /**

@@ -1,0 +1,87 @@
+import type { Ci, CiTypeInfo } from '@estate/contract';
+import { SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { formatDateTime } from '../../components/format-time';
+import { CiLink } from './CiLink';
+import { attributeFields, COMMON_FIELDS, customFieldSpecs, type FieldSpec, fieldValue } from './ci-fields';
+import { formatValue, humanize, labelOfKey, provenanceHint } from './ci-labels';
+
+/** Props of `AttributesPanel`. */
+export interface AttributesPanelProps {
+  ci: Ci;
+  type: CiTypeInfo | undefined;
+}
+
+/**
+ * Every field of a CI in three groups (common, type attributes, custom fields), each value with where it came from
+ * and when ("agent · 3 hr. ago"). Attributes the type's schema does not know are shown too, last.
+ */
+export function AttributesPanel({ ci, type }: AttributesPanelProps) {
+  const attributes = attributeFields(type);
+  const known = new Set(attributes.map((field) => field.key));
+  const extra: FieldSpec[] = Object.keys(ci.attributes)
+    .filter((key) => !known.has(`attributes.${key}`))
+    .map((key) => ({
+      key: `attributes.${key}`,
+      label: labelOfKey(key),
+      kind: 'text',
+      required: false,
+      provenanceKey: `attributes.${key}`,
+    }));
+  return (
+    <Stack gap="lg" data-testid="ci-attributes">
+      <FieldGroup title="General" ci={ci} fields={COMMON_FIELDS} />
+      <FieldGroup title={`${type?.label ?? humanize(ci.type)} attributes`} ci={ci} fields={[...attributes, ...extra]} />
+      <FieldGroup title="Custom fields" ci={ci} fields={customFieldSpecs(type)} />
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
+        <Fact label="Created" value={formatDateTime(ci.createdAt)} />
+        <Fact label="Updated" value={formatDateTime(ci.updatedAt)} />
+        <Fact label="First seen" value={formatDateTime(ci.firstSeen, '—')} />
+        <Fact label="Last seen" value={formatDateTime(ci.lastSeen, '—')} />
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+function FieldGroup({ title, ci, fields }: { title: string; ci: Ci; fields: FieldSpec[] }) {
+  if (fields.length === 0) return null;
+  return (
+    <Stack gap="xs">
+      <Title order={3} fz="h5">
+        {title}
+      </Title>
+      <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm" verticalSpacing="sm">
+        {fields.map((field) => {
+          const value = fieldValue(ci, field.key);
+          const shortKey = field.key.replace(/^(attributes|customFields)\./, '');
+          const hint = provenanceHint(ci.provenance[field.provenanceKey] ?? ci.provenance[shortKey]);
+          const shown: ReactNode =
+            field.kind === 'ci' && typeof value === 'string' ? (
+              <CiLink id={value} />
+            ) : (
+              formatValue(field.options?.find((o) => o.value === value)?.label ?? value)
+            );
+          return <Fact key={field.key} label={field.label} value={shown} hint={hint} testId={`ci-value-${field.key}`} />;
+        })}
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+function Fact({ label, value, hint, testId }: { label: string; value: ReactNode; hint?: string | null; testId?: string }) {
+  return (
+    <Stack gap={0} miw={0}>
+      <Text size="xs" c="dimmed" fw={500}>
+        {label}
+      </Text>
+      <Text size="sm" component="div" style={{ wordBreak: 'break-word' }} data-testid={testId}>
+        {value}
+      </Text>
+      {hint && (
+        <Text size="xs" c="dimmed" data-testid="provenance-hint">
+          {hint}
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,109 @@
+import type { CiHistoryEntry } from '@estate/contract';
+import { Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Timeline } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useApi } from '../../app/use-api';
+import { formatPreciseDateTime, localInputToEpochMs } from '../../components/format-time';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { formatValue } from './ci-labels';
+import { ciHistoryQuery } from './inventory-queries';
+
+/** Props of `HistoryPanel`. */
+export interface HistoryPanelProps {
+  ciId: string;
+  /** Shows the CI as it was at this time (epoch ms). */
+  onViewAsOf: (at: number) => void;
+}
+
+const KIND_COLORS: Record<CiHistoryEntry['kind'], string> = {
+  created: 'teal',
+  updated: 'blue',
+  deleted: 'red',
+  related: 'grape',
+  unrelated: 'gray',
+  conflict: 'orange',
+};
+
+/** The CI's history, newest first: who changed which field from what to what, from which source; and "view as of". */
+export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
+  const api = useApi();
+  const history = useInfiniteQuery(ciHistoryQuery(api, ciId));
+  const entries = history.data?.pages.flatMap((page) => page.items) ?? [];
+  const [asOfInput, setAsOfInput] = useState('');
+  const asOf = localInputToEpochMs(asOfInput);
+
+  return (
+    <Stack gap="md">
+      <Paper withBorder p="sm">
+        <Group align="flex-end" gap="sm">
+          <TextInput
+            label="View as of"
+            type="datetime-local"
+            value={asOfInput}
+            onChange={(event) => setAsOfInput(event.currentTarget.value)}
+            data-testid="as-of-input"
+          />
+          <Button
+            variant="default"
+            disabled={asOf === undefined}
+            onClick={() => asOf !== undefined && onViewAsOf(asOf)}
+            data-testid="as-of-apply"
+          >
+            Show
+          </Button>
+        </Group>
+      </Paper>
+      <ProblemAlert error={history.error} />
+      {!history.isPending && entries.length === 0 && (
+        <Text c="dimmed" size="sm">
+          No history recorded.
+        </Text>
+      )}
+      <Timeline bulletSize={14} lineWidth={2} data-testid="history">
+        {entries.map((entry) => (
+          <Timeline.Item
+            key={entry.id}
+            color={KIND_COLORS[entry.kind]}
+            data-testid="history-entry"
+            title={
+              <Group gap={6} wrap="wrap">
+                <Badge size="sm" variant="light" color={KIND_COLORS[entry.kind]}>
+                  {entry.kind}
+                </Badge>
+                <Text size="sm" fw={500}>
+                  {entry.actorLabel ?? entry.actorId ?? entry.actorType}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  via {entry.source} · {formatPreciseDateTime(entry.at)}
+                </Text>
+              </Group>
+            }
+          >
+            <Stack gap={2} mt={4}>
+              {entry.changes.map((change) => (
+                <Text key={change.field} size="sm" style={{ wordBreak: 'break-word' }}>
+                  <Code>{change.field}</Code> {formatValue(change.from)} → <b>{formatValue(change.to)}</b>
+                </Text>
+              ))}
+              <Button
+                size="compact-xs"
+                variant="subtle"
+                w="fit-content"
+                onClick={() => onViewAsOf(entry.at)}
+                data-testid="history-view-as-of"
+              >
+                View as of this change
+              </Button>
+            </Stack>
+          </Timeline.Item>
+        ))}
+      </Timeline>
+      <LoadMoreButton
+        hasNextPage={history.hasNextPage}
+        isFetchingNextPage={history.isFetchingNextPage}
+        fetchNextPage={history.fetchNextPage}
+      />
+    </Stack>
+  );
+}

@@ -1,0 +1,76 @@
+import { SegmentedControl, Stack } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { can } from '../../app/auth-guard';
+import { useApi } from '../../app/use-api';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { NoPermission } from '../../components/NoPermission';
+import { PageHeader } from '../../components/PageHeader';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { SectionCard } from '../../components/SectionCard';
+import { useMe } from '../auth/use-me';
+import { ExpiringTable, LicenceTable, RefreshPlanView } from './LifecycleTables';
+import { expiringQuery, licenceUsageQuery, refreshPlanQuery } from './lifecycle-queries';
+
+/** Lifecycle: what expires soon, licence use against seats, and the hardware refresh plan per quarter. */
+export function LifecyclePage() {
+  const me = useMe();
+  if (!can(me, 'inventory:read')) return <NoPermission permission="inventory:read" />;
+  return <Lifecycle />;
+}
+
+function Lifecycle() {
+  const api = useApi();
+  const [within, setWithin] = useState('90');
+  const [horizon, setHorizon] = useState<'quarter' | 'year'>('year');
+  const expiring = useInfiniteQuery(expiringQuery(api, Number(within)));
+  const licences = useInfiniteQuery(licenceUsageQuery(api));
+  const plan = useInfiniteQuery(refreshPlanQuery(api, horizon));
+  const more = (query: typeof expiring | typeof licences | typeof plan) => (
+    <LoadMoreButton hasNextPage={query.hasNextPage} isFetchingNextPage={query.isFetchingNextPage} fetchNextPage={query.fetchNextPage} />
+  );
+
+  return (
+    <>
+      <PageHeader title="Lifecycle" description="Warranties, end of life, contracts and licences: what needs attention, and when." />
+      <Stack gap="lg">
+        <SectionCard title="Expiring soon" description="Warranties, end-of-life dates, contracts and licences ending within the window.">
+          <SegmentedControl
+            w="fit-content"
+            value={within}
+            onChange={setWithin}
+            data={['30', '90', '180', '365'].map((days) => ({ value: days, label: `${days} days` }))}
+            data-testid="expiring-within"
+          />
+          <ProblemAlert error={expiring.error} />
+          <ExpiringTable items={expiring.data?.pages.flatMap((page) => page.items) ?? []} loading={expiring.isPending} />
+          {more(expiring)}
+        </SectionCard>
+        <SectionCard title="Licences" description="Seats bought against seats in use (licensed_by relationships).">
+          <ProblemAlert error={licences.error} />
+          <LicenceTable items={licences.data?.pages.flatMap((page) => page.items) ?? []} loading={licences.isPending} />
+          {more(licences)}
+        </SectionCard>
+        <SectionCard title="Refresh plan" description="Hardware whose warranty or end of life falls before the horizon, per quarter.">
+          <SegmentedControl
+            w="fit-content"
+            value={horizon}
+            onChange={(value) => setHorizon(value as 'quarter' | 'year')}
+            data={[
+              { value: 'quarter', label: 'This quarter' },
+              { value: 'year', label: 'This year' },
+            ]}
+            data-testid="refresh-horizon"
+          />
+          <ProblemAlert error={plan.error} />
+          <RefreshPlanView
+            plan={plan.data?.pages[0]}
+            items={plan.data?.pages.flatMap((page) => page.items) ?? []}
+            loading={plan.isPending}
+          />
+          {more(plan)}
+        </SectionCard>
+      </Stack>
+    </>
+  );
+}

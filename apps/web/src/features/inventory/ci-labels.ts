@@ -1,0 +1,108 @@
+import type { Criticality, Environment, FieldProvenance, LifecycleStatus } from '@estate/contract';
+import { CRITICALITIES, ENVIRONMENTS, LIFECYCLE_STATUSES } from '@estate/contract';
+
+/** Turns an enum id such as `in_stock` into words: "In stock". */
+export function humanize(id: string): string {
+  const words = id.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const ACRONYMS = new Set([
+  'ip',
+  'ips',
+  'mac',
+  'cpu',
+  'gb',
+  'tb',
+  'mb',
+  'os',
+  'fqdn',
+  'bmc',
+  'u',
+  'url',
+  'id',
+  'kw',
+  'mm',
+  'ups',
+  'pdu',
+  'san',
+  'nas',
+  'vlan',
+  'dns',
+  'sku',
+  'ssl',
+  'tls',
+  'api',
+]);
+
+/**
+ * Turns an attribute key such as `memoryGb`, `ipAddresses` or `heightU` into a label: "Memory GB", "IP addresses",
+ * "Height U". Words known as acronyms are upper-cased.
+ */
+export function labelOfKey(key: string): string {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replaceAll('_', ' ')
+    .toLowerCase()
+    .split(' ')
+    .filter(Boolean)
+    .map((word) => (ACRONYMS.has(word) ? (word === 'ips' ? 'IPs' : word.toUpperCase()) : word));
+  const first = words[0] ?? '';
+  return [first.charAt(0).toUpperCase() + first.slice(1), ...words.slice(1)].join(' ');
+}
+
+/** Badge colour of each lifecycle status. */
+export const STATUS_COLORS: Record<LifecycleStatus, string> = {
+  planned: 'gray',
+  ordered: 'indigo',
+  in_stock: 'cyan',
+  deployed: 'teal',
+  in_maintenance: 'yellow',
+  retired: 'orange',
+  disposed: 'dark',
+};
+
+/** Badge colour of each criticality. */
+export const CRITICALITY_COLORS: Record<Criticality, string> = { critical: 'red', high: 'orange', medium: 'yellow', low: 'gray' };
+
+/** Select options of the lifecycle statuses, in lifecycle order. */
+export const STATUS_OPTIONS = LIFECYCLE_STATUSES.map((value) => ({ value, label: humanize(value) }));
+/** Select options of the environments. */
+export const ENVIRONMENT_OPTIONS = ENVIRONMENTS.map((value: Environment) => ({ value, label: humanize(value) }));
+/** Select options of the criticalities, most critical first. */
+export const CRITICALITY_OPTIONS = CRITICALITIES.map((value) => ({ value, label: humanize(value) }));
+
+const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 30],
+  ['month', 12],
+  ['year', Number.POSITIVE_INFINITY],
+];
+
+/** Epoch milliseconds as a relative time, e.g. "3 hr. ago", relative to `now`. */
+export function formatRelative(epochMs: number, now = Date.now()): string {
+  let amount = (epochMs - now) / 1000;
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(amount) < size) return relative.format(Math.round(amount), unit);
+    amount /= size;
+  }
+  return relative.format(Math.round(amount), 'year');
+}
+
+/** A field's provenance as a short hint: "agent · 3 hr. ago". */
+export function provenanceHint(provenance: FieldProvenance | undefined): string | null {
+  if (!provenance) return null;
+  return `${provenance.source} · ${formatRelative(provenance.at)}`;
+}
+
+/** Any JSON value as short text for tables and history: dates stay, arrays join, objects serialise. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(formatValue).join(', ');
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}

@@ -1,0 +1,70 @@
+import type { CiFilters, EstateClient } from '@estate/client';
+import type { ImpactQuery } from '@estate/contract';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+
+/** Prefix of every inventory query; invalidate it after changing CIs or relationships. */
+export const INVENTORY_QUERY_KEY = ['inventory'] as const;
+
+/** The CI list, `limit` per page, read on with the keyset cursor. */
+export function cisListQuery(api: EstateClient, filters: CiFilters, limit = 100) {
+  return infiniteQueryOptions({
+    queryKey: [...INVENTORY_QUERY_KEY, 'cis', filters, limit] as const,
+    queryFn: ({ pageParam }) => api.listCis({ ...filters, limit, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+/** Every CI type; they change only when an admin adds a custom field, so they stay fresh for a while. */
+export function ciTypesQuery(api: EstateClient) {
+  return queryOptions({ queryKey: [...INVENTORY_QUERY_KEY, 'types'] as const, queryFn: () => api.listCiTypes(), staleTime: 300_000 });
+}
+
+/** Relationship types with their names read from either end. */
+export function relationshipTypesQuery(api: EstateClient) {
+  return queryOptions({
+    queryKey: [...INVENTORY_QUERY_KEY, 'relationship-types'] as const,
+    queryFn: () => api.listRelationshipTypes(),
+    staleTime: 300_000,
+  });
+}
+
+/** One CI with its ETag (or its state at `asOf`), always re-read so an edit starts from the latest version. */
+export function ciQuery(api: EstateClient, id: string, asOf?: number) {
+  return queryOptions({
+    queryKey: [...INVENTORY_QUERY_KEY, 'ci', id, asOf ?? null] as const,
+    queryFn: () => api.getCi(id, asOf),
+    staleTime: 0,
+  });
+}
+
+/** The relationships of one CI, both directions, up to 500. */
+export function ciRelationshipsQuery(api: EstateClient, ciId: string) {
+  return queryOptions({
+    queryKey: [...INVENTORY_QUERY_KEY, 'relationships', ciId] as const,
+    queryFn: () => api.listRelationships({ ciId, limit: 500 }),
+  });
+}
+
+/** The history of one CI, newest first. */
+export function ciHistoryQuery(api: EstateClient, ciId: string) {
+  return infiniteQueryOptions({
+    queryKey: [...INVENTORY_QUERY_KEY, 'history', ciId] as const,
+    queryFn: ({ pageParam }) => api.listCiHistory(ciId, { limit: 50, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
+}
+
+/** The impact graph around one CI. */
+export function impactQuery(api: EstateClient, ciId: string, query: ImpactQuery) {
+  return queryOptions({
+    queryKey: [...INVENTORY_QUERY_KEY, 'impact', ciId, query] as const,
+    queryFn: () => api.getImpact(ciId, query),
+  });
+}
+
+/** The caller's saved CI views. */
+export function savedViewsQuery(api: EstateClient) {
+  return queryOptions({ queryKey: [...INVENTORY_QUERY_KEY, 'saved-views'] as const, queryFn: () => api.listSavedViews() });
+}
