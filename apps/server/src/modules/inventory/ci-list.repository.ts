@@ -1,6 +1,8 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database';
-import type { CisTable, InventoryTables } from './inventory.tables';
+import { CI_COLUMNS, type CiRow } from './ci.mapper';
+import { tagsOfCi } from './ci.repository';
+import type { InventoryTables } from './inventory.tables';
 
 /** Which CIs a list, an export or a bulk operation is about. Every present condition must hold. */
 export interface CiFilter {
@@ -26,34 +28,8 @@ export interface CiSort {
 }
 
 /** A CI row as lists read it: every column but `search_text`, which is large and never presented. */
-export type CiListRow = Omit<CisTable, 'search_text'>;
-
-const LIST_COLUMNS = [
-  'id',
-  'type',
-  'name',
-  'status',
-  'environment',
-  'criticality',
-  'owner_team_id',
-  'location_id',
-  'serial',
-  'asset_tag',
-  'manufacturer',
-  'model',
-  'purchase_date',
-  'warranty_end',
-  'end_of_life',
-  'monthly_cost',
-  'attributes',
-  'custom_fields',
-  'provenance',
-  'first_seen',
-  'last_seen',
-  'created_at',
-  'updated_at',
-  'version',
-] as const satisfies ReadonlyArray<keyof CiListRow>;
+/** A listed CI: its presented columns and its tags (JSON, see `tagsOfCi`). */
+export type CiListRow = CiRow & { tags: unknown };
 
 type CisBuilder = ExpressionBuilder<InventoryTables, 'cis'>;
 
@@ -82,7 +58,8 @@ export class CiListRepository {
     const op = sort.direction === 'asc' ? '>' : '<';
     return db
       .selectFrom('cis')
-      .select(LIST_COLUMNS)
+      .select(CI_COLUMNS)
+      .select(tagsOfCi(this.dialect))
       .where((eb) => eb.and(this.conditions(eb, filter)))
       .$if(after !== undefined, (q) => q.where((eb) => eb(eb.refTuple(sort.column, 'id'), op, eb.tuple(after!.value as never, after!.id))))
       .orderBy(sort.column, sort.direction)

@@ -3,6 +3,7 @@ import type { Dialect } from '../../platform/db/database';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../../platform/http/pagination';
 import { problems } from '../../platform/http/problem';
 import { toCi } from './ci.mapper';
+import { readTags } from './ci.repository';
 import type { CiFilter, CiListRepository, CiListRow, CiSort } from './ci-list.repository';
 
 /** The query parameters that name a filter condition (besides `attr.<key>` and `cf.<key>`). */
@@ -191,8 +192,7 @@ export class CiListService {
   }
 
   private async present(rows: CiListRow[]): Promise<Ci[]> {
-    const tags = await this.repository.tagsOf(rows.map((r) => r.id));
-    return rows.map((row) => toCi({ ...row, search_text: '' }, tags.get(row.id) ?? [], this.dialect));
+    return rows.map((row) => toCi(row, readTags(row.tags, this.dialect), this.dialect));
   }
 
   private sortValue(row: CiListRow, sort: CiSort): string | number {

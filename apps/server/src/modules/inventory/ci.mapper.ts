@@ -22,8 +22,39 @@ export const COMMON_COLUMNS = {
 
 export type CommonField = keyof typeof COMMON_COLUMNS;
 
+/** A CI row as read for presenting: every column but the search text. */
+export type CiRow = Omit<CisTable, 'search_text'>;
+
+/** The columns read to present a CI (never the search text, nor PostgreSQL's generated search vector). */
+export const CI_COLUMNS = [
+  'id',
+  'type',
+  'name',
+  'status',
+  'environment',
+  'criticality',
+  'owner_team_id',
+  'location_id',
+  'serial',
+  'asset_tag',
+  'manufacturer',
+  'model',
+  'purchase_date',
+  'warranty_end',
+  'end_of_life',
+  'monthly_cost',
+  'attributes',
+  'custom_fields',
+  'provenance',
+  'first_seen',
+  'last_seen',
+  'created_at',
+  'updated_at',
+  'version',
+] as const satisfies ReadonlyArray<keyof CiRow>;
+
 /** Presents a CI row (and its tags) through the API. */
-export function toCi(row: CisTable, tags: string[], dialect: Dialect): Ci {
+export function toCi(row: CiRow, tags: string[], dialect: Dialect): Ci {
   return {
     id: row.id,
     type: row.type,

@@ -1,7 +1,7 @@
 import type { Ci } from '@estate/contract';
-import type { Kysely } from 'kysely';
-import type { Dialect } from '../../platform/db/database';
-import { searchTextOf, toCi } from './ci.mapper';
+import { type Kysely, sql } from 'kysely';
+import { type Dialect, readJson } from '../../platform/db/database';
+import { CI_COLUMNS, searchTextOf, toCi } from './ci.mapper';
 import type { CisTable, InventoryTables } from './inventory.tables';
 
 /** The row a CI is stored as, with its search text rebuilt from the values. */
@@ -42,6 +42,21 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /** SQL for single CIs and their tags (the list and search live in ci-list.*). Both engines. */
+/**
+ * A `tags` column of a CI query: the CI's tags as a JSON array, aggregated in a subquery so a CI (or a page of
+ * them) is read with its tags in one statement.
+ */
+export function tagsOfCi(dialect: Dialect) {
+  return dialect === 'postgres'
+    ? sql<unknown>`(select coalesce(json_agg(t.tag), '[]'::json) from ci_tags t where t.ci_id = cis.id)`.as('tags')
+    : sql<unknown>`(select json_group_array(t.tag) from ci_tags t where t.ci_id = cis.id)`.as('tags');
+}
+
+/** Reads the `tags` column of {@link tagsOfCi}. */
+export function readTags(value: unknown, dialect: Dialect): string[] {
+  return readJson<string[] | null>(value, dialect) ?? [];
+}
+
 export class CiRepository {
   constructor(
     private readonly db: Kysely<InventoryTables>,
@@ -49,15 +64,11 @@ export class CiRepository {
   ) {}
 
   /** A CI with its tags, or undefined. Two statements, whatever the CI holds. */
+  /** A CI with its tags, in one statement. */
   async get(id: string, db: Kysely<InventoryTables> = this.db): Promise<Ci | undefined> {
-    const row = await db.selectFrom('cis').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await db.selectFrom('cis').select(CI_COLUMNS).select(tagsOfCi(this.dialect)).where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
-    const tags = await db.selectFrom('ci_tags').select('tag').where('ci_id', '=', id).execute();
-    return toCi(
-      row,
-      tags.map((t) => t.tag),
-      this.dialect,
-    );
+    return toCi(row, readTags(row.tags, this.dialect), this.dialect);
   }
 
   /** The types of the given CIs, by id; ids that do not exist are absent. One statement. */

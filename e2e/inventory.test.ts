@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from './server-process';
+
+const CHROMIUM = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
+const required = (process.env.ESTATE_TEST_REQUIRE ?? '').split(',').includes('browser');
+const available = existsSync(CHROMIUM);
+const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
+const PASSWORD = 'correct horse battery staple 42';
+
+/** A signed-in API session made with fetch: cookie plus CSRF token. */
+async function apiSession(server: ServerProcess) {
+  const setup = await fetch(`${server.url}/api/v1/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
+  });
+  expect(setup.status).toBe(201);
+  const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const { csrfToken } = (await setup.json()) as { csrfToken: string };
+  return async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${server.url}/api/v1${url}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = res.status === 204 ? null : await res.json();
+    if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(json)}`);
+    return json as { id: string };
+  };
+}
+
+describe.runIf(available || required)('modelling a small data centre in a real browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`ESTATE_TEST_REQUIRE includes browser but there is no Chromium at ${CHROMIUM}.`);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+      ],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('creates a server through the generated form and shows which business service breaks when its switch fails', async () => {
+    const api = await apiSession(server);
+    const site = await api('POST', '/cis', { type: 'site', name: 'HQ' });
+    const rack = await api('POST', '/cis', { type: 'rack', name: 'Rack A1', locationId: site.id, attributes: { heightU: 42 } });
+    const sw = await api('POST', '/cis', { type: 'switch', name: 'sw-tor-a1', locationId: rack.id });
+    const srv = await api('POST', '/cis', { type: 'physical_server', name: 'srv-web-01', locationId: rack.id });
+    const app = await api('POST', '/cis', { type: 'application', name: 'Web shop' });
+    const svc = await api('POST', '/cis', { type: 'business_service', name: 'Online sales', criticality: 'critical' });
+    await api('POST', '/relationships', { type: 'connected_to', sourceId: srv.id, targetId: sw.id });
+    await api('POST', '/relationships', { type: 'runs_on', sourceId: app.id, targetId: srv.id });
+    await api('POST', '/relationships', { type: 'depends_on', sourceId: svc.id, targetId: app.id });
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-email').fill('admin@example.org');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('user-menu').waitFor();
+
+    // A CI created through the form generated from its type's schema.
+    await page.goto(`${server.url}/inventory/new?type=physical_server`);
+    await page.getByTestId('ci-form').waitFor();
+    await page.getByTestId('ci-name').fill('srv-db-01');
+    await page.getByTestId('ci-submit').click();
+    await page.getByTestId('ci-title').filter({ hasText: 'srv-db-01' }).waitFor();
+    const created = (await api('GET', '/cis?type=physical_server&q=srv-db-01')) as unknown as {
+      items: Array<{ name: string; provenance: Record<string, { source: string }> }>;
+    };
+    expect(created.items.map((ci) => ci.name)).toEqual(['srv-db-01']);
+    expect(created.items[0]?.provenance.name?.source).toBe('manual');
+
+    // The list finds both servers by search.
+    await page.goto(`${server.url}/inventory`);
+    await page.getByTestId('inventory-search').fill('srv');
+    await expect.poll(async () => page.getByTestId('ci-row').count(), { timeout: 10_000 }).toBe(2);
+
+    // What breaks if the switch fails: the server, the app on it, and the business service.
+    await page.goto(`${server.url}/inventory/${sw.id}`);
+    await page.getByTestId('tab-impact').click();
+    const affected = page.getByTestId('affected-services');
+    await affected.filter({ hasText: 'Online sales' }).waitFor({ timeout: 15_000 });
+    // Cytoscape loads on demand and draws into canvases.
+    await page.locator('[data-testid="impact-graph"] canvas').first().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, '10-switch-impact.png') });
+    await page.getByTestId('impact-view').getByText('List').click();
+    const list = page.getByTestId('impact-list');
+    await list.waitFor();
+    for (const name of ['srv-web-01', 'Web shop', 'Online sales']) expect(await list.textContent()).toContain(name);
+
+    // And the rack shows its devices.
+    await page.goto(`${server.url}/inventory/${rack.id}`);
+    await page.getByTestId('tab-rack').click();
+    await page.getByTestId('rack-elevation').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '11-rack.png') });
+  }, 120_000);
+});
