@@ -116,15 +116,23 @@ export async function generateEstate(db: Kysely<any>, size: EstateSize): Promise
   };
   const pick = (list: string[] | undefined, n: number) => (list && list.length > 0 ? list[n % list.length] : undefined);
   const t = byType;
-  t.room?.forEach((id, i) => add('located_in', id, pick(t.site, i)));
-  t.rack?.forEach((id, i) => add('located_in', id, pick(t.room, i)));
+  t.room?.forEach((id, i) => {
+    add('located_in', id, pick(t.site, i));
+  });
+  t.rack?.forEach((id, i) => {
+    add('located_in', id, pick(t.room, i));
+  });
   t.physical_server?.forEach((id, i) => {
     add('located_in', id, pick(t.rack, i));
     add('connected_to', id, pick(t.switch, i));
     add('connected_to', id, pick(t.switch, i + 1));
   });
-  t.virtual_machine?.forEach((id, i) => add('runs_on', id, pick(t.physical_server, i)));
-  t.database?.forEach((id, i) => add('runs_on', id, pick(t.virtual_machine, i * 7)));
+  t.virtual_machine?.forEach((id, i) => {
+    add('runs_on', id, pick(t.physical_server, i));
+  });
+  t.database?.forEach((id, i) => {
+    add('runs_on', id, pick(t.virtual_machine, i * 7));
+  });
   t.application?.forEach((id, i) => {
     add('runs_on', id, pick(t.virtual_machine, i * 3));
     add('depends_on', id, pick(t.database, i));

@@ -4,7 +4,7 @@ import { actionContext } from '../../platform/http/principal';
 import { BulkRepository } from './bulk.repository';
 import { BulkService } from './bulk.service';
 import { CiListRepository } from './ci-list.repository';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 
 /** POST /api/v1/cis/bulk-update and /api/v1/cis/bulk-delete: confirmed, all-or-nothing changes to many CIs. */
 export function registerBulkRoutes(app: HttpServer, deps: InventoryDeps): void {

@@ -4,7 +4,7 @@ import type { HttpServer } from '../../platform/http/http-server';
 import { problems } from '../../platform/http/problem';
 import { CiListRepository } from './ci-list.repository';
 import { CiListService, DEFAULT_CI_SORT, isCiSort, parseCiFilter } from './ci-list.service';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 
 /** The typed columns of a CSV export, in order, before the flattened `attr.*` and `cf.*` columns. */
 const CSV_COLUMNS = [

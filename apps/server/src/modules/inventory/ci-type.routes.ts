@@ -4,7 +4,7 @@ import type { HttpServer } from '../../platform/http/http-server';
 import { problems } from '../../platform/http/problem';
 import { type CiTypeDefinition, ciType, listCiTypes } from './ci-types';
 import { CustomFieldRepository } from './custom-field.repository';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 
 /** The built-in CI types with their attribute schemas and the custom fields admins defined for them. */
 export function registerCiTypeRoutes(app: HttpServer, deps: InventoryDeps): void {

@@ -17,7 +17,7 @@ import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
 import { CiService } from './ci.service';
 import { CustomFieldService } from './custom-field.service';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 
 /** Builds the CI service over the module's dependencies (also for discovery and imports, through applyObserved). */
 export function createCiService(deps: InventoryDeps): CiService {

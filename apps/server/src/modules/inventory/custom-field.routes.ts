@@ -3,7 +3,7 @@ import Type from 'typebox';
 import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
 import { CustomFieldService } from './custom-field.service';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 
 /** Custom field definitions: readable by inventory readers, defined and removed by inventory admins. */
 export function registerCustomFieldRoutes(app: HttpServer, deps: InventoryDeps): void {

@@ -1,7 +1,7 @@
 import { IdParams, ImpactQuery, ImpactResult, Problem } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
 import { ImpactService } from './impact.service';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 
 /** Impact analysis of one CI. */
 export function registerImpactRoutes(app: HttpServer, deps: InventoryDeps): void {

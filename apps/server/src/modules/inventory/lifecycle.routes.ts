@@ -9,7 +9,7 @@ import {
   RefreshPlanQuery,
 } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 import { LifecycleService } from './lifecycle.service';
 
 /** Lifecycle reports: expiring warranties, contracts, licences and ends of life; licence use; the refresh plan. */

@@ -10,7 +10,7 @@ import {
 } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 import { RelationshipService } from './relationship.service';
 
 /** Relationship types, and listing, creating and deleting relationships between CIs. */

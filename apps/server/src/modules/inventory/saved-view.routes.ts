@@ -2,7 +2,7 @@ import { CreateSavedViewRequest, Empty, IdParams, Page, Problem, SavedView, Save
 import type { HttpServer } from '../../platform/http/http-server';
 import type { Principal } from '../../platform/http/principal';
 import { actionContext } from '../../platform/http/principal';
-import type { InventoryDeps } from './index';
+import type { InventoryDeps } from './inventory-deps';
 import { SavedViewRepository } from './saved-view.repository';
 import { SavedViewService } from './saved-view.service';
 
