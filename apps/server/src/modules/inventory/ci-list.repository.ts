@@ -126,8 +126,11 @@ export class CiListRepository {
   /** The WHERE conditions of a filter (an empty list matches every CI). Columns are qualified: exports join. */
   private conditions(eb: CisBuilder, filter: CiFilter): Expression<SqlBool>[] {
     const out: Expression<SqlBool>[] = [];
-    if (filter.types?.length) out.push(eb('cis.type', 'in', filter.types));
-    if (filter.statuses?.length) out.push(eb('cis.status', 'in', filter.statuses));
+    // One value compares with `=`: SQLite then walks the (type, name) index in sort order instead of sorting.
+    if (filter.types?.length === 1) out.push(eb('cis.type', '=', filter.types[0] as string));
+    else if (filter.types?.length) out.push(eb('cis.type', 'in', filter.types));
+    if (filter.statuses?.length === 1) out.push(eb('cis.status', '=', filter.statuses[0] as string));
+    else if (filter.statuses?.length) out.push(eb('cis.status', 'in', filter.statuses));
     if (filter.environment !== undefined) out.push(eb('cis.environment', '=', filter.environment));
     if (filter.criticality !== undefined) out.push(eb('cis.criticality', '=', filter.criticality));
     if (filter.ownerTeamId !== undefined) out.push(eb('cis.owner_team_id', '=', filter.ownerTeamId));
