@@ -156,6 +156,11 @@ export const Relationship = Type.Object({
   inverseName: Type.String(),
   source: SourceSchema,
   createdAt: EpochMs,
+  /** Names and types of both ends, included in lists so a client needs no request per row. */
+  sourceName: Type.Optional(Type.String()),
+  sourceType: Type.Optional(Type.String()),
+  targetName: Type.Optional(Type.String()),
+  targetType: Type.Optional(Type.String()),
 });
 export type Relationship = Static<typeof Relationship>;
 export const CreateRelationshipRequest = Type.Object(

@@ -20,6 +20,14 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /** SQL for relationships. Every method takes the executor, so writes and their checks share one transaction. */
+/** A relationship row with the names and types of both ends. */
+export type RelationshipWithEnds = RelationshipsTable & {
+  source_name: string;
+  source_type: string;
+  target_name: string;
+  target_type: string;
+};
+
 export class RelationshipRepository {
   constructor(private readonly db: Kysely<InventoryTables>) {}
 
@@ -88,14 +96,20 @@ export class RelationshipRepository {
     cursor?: string | undefined;
     ciId?: string | undefined;
     type?: RelationshipType | undefined;
-  }): Promise<{ items: RelationshipsTable[]; nextCursor: string | null }> {
-    let q = this.db.selectFrom('relationships').selectAll();
+  }): Promise<{ items: RelationshipWithEnds[]; nextCursor: string | null }> {
+    // Both ends' names come with the page, in the same statement.
+    let q = this.db
+      .selectFrom('relationships')
+      .innerJoin('cis as s', 's.id', 'relationships.source_id')
+      .innerJoin('cis as t', 't.id', 'relationships.target_id')
+      .selectAll('relationships')
+      .select(['s.name as source_name', 's.type as source_type', 't.name as target_name', 't.type as target_type']);
     const ciId = query.ciId;
-    if (ciId) q = q.where((eb) => eb.or([eb('source_id', '=', ciId), eb('target_id', '=', ciId)]));
-    if (query.type) q = q.where('type', '=', query.type);
-    if (query.cursor) q = q.where('id', '>', String(decodeCursor(query.cursor, 1)[0]));
+    if (ciId) q = q.where((eb) => eb.or([eb('relationships.source_id', '=', ciId), eb('relationships.target_id', '=', ciId)]));
+    if (query.type) q = q.where('relationships.type', '=', query.type);
+    if (query.cursor) q = q.where('relationships.id', '>', String(decodeCursor(query.cursor, 1)[0]));
     const rows = await q
-      .orderBy('id', 'asc')
+      .orderBy('relationships.id', 'asc')
       .limit(query.limit + 1)
       .execute();
     return toPage(rows, query.limit, (r) => [r.id]);

@@ -182,6 +182,13 @@ for (const engine of testEngines()) {
       expect(bySrv.json().items).toHaveLength(3);
       const byType = await admin.request('GET', `/api/v1/relationships?ciId=${ci.srv1}&type=runs_on`);
       expect(byType.json().items.map((r: Relationship) => r.sourceId)).toEqual([ci.vm1, ci.vm2]);
+      // Both ends' names and types come with the list, so clients need no request per row.
+      expect(byType.json().items[0]).toMatchObject({
+        sourceName: 'vm1',
+        sourceType: 'virtual_machine',
+        targetName: 'srv1',
+        targetType: 'physical_server',
+      });
       const first = (await admin.request('GET', '/api/v1/relationships?limit=3')).json();
       expect(first.items).toHaveLength(3);
       const second = (await admin.request('GET', `/api/v1/relationships?limit=3&cursor=${first.nextCursor}`)).json();

@@ -6,13 +6,18 @@ import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { CiHistoryRepository } from './ci-history.repository';
 import type { InventoryTables, RelationshipsTable } from './inventory.tables';
-import { type CiStub, isUniqueViolation, RelationshipRepository } from './relationship.repository';
+import { type CiStub, isUniqueViolation, RelationshipRepository, type RelationshipWithEnds } from './relationship.repository';
 import { allowsPair, RELATIONSHIP_RULES, type RelationshipRule, ruleOf } from './relationship-types';
 
 /** Presents a relationship row with its names read from each end. */
-export function toRelationship(row: RelationshipsTable): Relationship {
+export function toRelationship(row: RelationshipsTable & Partial<RelationshipWithEnds>): Relationship {
   const rule = ruleOf(row.type as Relationship['type']);
+  const ends =
+    row.source_name === undefined
+      ? {}
+      : { sourceName: row.source_name, sourceType: row.source_type, targetName: row.target_name, targetType: row.target_type };
   return {
+    ...ends,
     id: row.id,
     type: rule.type,
     sourceId: row.source_id,

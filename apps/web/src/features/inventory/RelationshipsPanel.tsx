@@ -90,7 +90,7 @@ function RelationshipRow({
         <Text size="sm">{outgoing ? relationship.name : relationship.inverseName}</Text>
       </Table.Td>
       <Table.Td>
-        <CiLink id={otherId} />
+        <CiLink id={otherId} name={outgoing ? relationship.targetName : relationship.sourceName} />
       </Table.Td>
       <Table.Td>
         <Text size="xs" c="dimmed">
