@@ -144,12 +144,12 @@ for (const engine of testEngines()) {
       dispatcher.start();
       await sleep(50);
       await publish(database.db, 'incident.opened', 'direct');
-      await vi.waitFor(() => expect(got).toEqual(['direct']), { timeout: 2_000, interval: 10 });
+      await vi.waitFor(() => expect(got).toEqual(['direct']), { timeout: 5_000, interval: 10 });
       await database.db.transaction().execute(async (trx) => {
         await publish(trx, 'incident.opened', 'in transaction');
         await sleep(30);
       });
-      await vi.waitFor(() => expect(got).toEqual(['direct', 'in transaction']), { timeout: 2_000, interval: 10 });
+      await vi.waitFor(() => expect(got).toEqual(['direct', 'in transaction']), { timeout: 5_000, interval: 10 });
     });
 
     // Registered only on PostgreSQL (SQLite has one writer), so no engine reports it as skipped.

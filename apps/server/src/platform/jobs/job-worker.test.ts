@@ -84,15 +84,17 @@ for (const engine of testEngines()) {
     });
 
     it('keeps the lease alive with heartbeats while a long handler runs', async () => {
-      const w = worker({ leaseMs: 300, heartbeatMs: 50 }).handle('slow', async () => {
-        await sleep(800);
+      // The handler outlives its lease (2.5 s vs 1.5 s) and survives only through heartbeats. The margins leave
+      // room for a loaded CI machine: a heartbeat would have to be 1.4 s late for the lease to lapse.
+      const w = worker({ leaseMs: 1_500, heartbeatMs: 100 }).handle('slow', async () => {
+        await sleep(2_500);
         return 'done';
       });
       const { id } = await enqueue(database.db, { queue: 'slow', payload: null });
       const running = w.runOnce();
-      const deadline = Date.now() + 700;
+      const deadline = Date.now() + 2_300;
       while (Date.now() < deadline) {
-        await sleep(40);
+        await sleep(100);
         expect(await claimJobs(database, { workerId: 'thief', queues: ['slow'], limit: 1, leaseMs: 1_000 })).toEqual([]);
       }
       await running;
@@ -123,13 +125,13 @@ for (const engine of testEngines()) {
       w.start();
       await sleep(50);
       await enqueue(database.db, { queue: 'prompt', payload: 'direct' });
-      await vi.waitFor(() => expect(done).toEqual(['direct']), { timeout: 2_000, interval: 10 });
+      await vi.waitFor(() => expect(done).toEqual(['direct']), { timeout: 5_000, interval: 10 });
       // Enqueued inside a transaction that commits a little later: the follow-up look finds it.
       await database.db.transaction().execute(async (trx) => {
         await enqueue(trx, { queue: 'prompt', payload: 'in transaction' });
         await sleep(30);
       });
-      await vi.waitFor(() => expect(done).toEqual(['direct', 'in transaction']), { timeout: 2_000, interval: 10 });
+      await vi.waitFor(() => expect(done).toEqual(['direct', 'in transaction']), { timeout: 5_000, interval: 10 });
     });
 
     it('runs up to `concurrency` handlers at once', async () => {
