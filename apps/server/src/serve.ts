@@ -1,6 +1,7 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEstate, createLogger, type Estate, migrate, openStore } from './app';
+import { createInventoryDeps, registerInventoryJobs } from './modules/inventory';
 import { type Config, ConfigError } from './platform/config/config';
 import { OutboxDispatcher, registerEventDelivery } from './platform/events';
 import { JobWorker } from './platform/jobs';
@@ -50,6 +51,7 @@ export async function serve(config: Config, options: { print?: (line: string) =>
     if (runs('worker')) {
       worker = new JobWorker(database, { logger });
       registerEventDelivery(worker, estate.bus);
+      registerInventoryJobs(worker, createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit }));
       dispatcher = new OutboxDispatcher(database, estate.bus, { logger });
       worker.start();
       dispatcher.start();

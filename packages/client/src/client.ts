@@ -1,6 +1,7 @@
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
 import { createInventoryMethods, type InventoryMethods } from './inventory';
+import { createInventoryImportMethods, type InventoryImportMethods } from './inventory-import';
 import { createTokenMethods, type TokenMethods } from './tokens';
 import { createTransport } from './transport';
 import { createUserMethods, type UserMethods } from './users';
@@ -23,7 +24,7 @@ export interface ClientOptions {
  * with `ApiError` on a problem answer. With cookie auth it keeps the CSRF token of the latest `Me` answer (setup,
  * login, getMe) and sends it on unsafe requests.
  */
-export interface EstateClient extends AuthMethods, UserMethods, TokenMethods, AuditMethods, InventoryMethods {
+export interface EstateClient extends AuthMethods, UserMethods, TokenMethods, AuditMethods, InventoryMethods, InventoryImportMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -39,6 +40,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createTokenMethods(transport),
     ...createAuditMethods(transport),
     ...createInventoryMethods(transport, options.baseUrl),
+    ...createInventoryImportMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

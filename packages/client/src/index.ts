@@ -7,6 +7,7 @@ export type { AuditMethods } from './audit';
 export type { AuthMethods } from './auth';
 export { type ClientOptions, createClient, type EstateClient } from './client';
 export type { CiFilters, InventoryMethods, VersionedCi } from './inventory';
+export type { InventoryImportMethods } from './inventory-import';
 export { collectAll, type ListMethod, type PageOf, paginate } from './page';
 export type { TokenMethods } from './tokens';
 export { type ApiResponse, createTransport, type QueryValue, queryString, type RequestOptions, type Transport } from './transport';

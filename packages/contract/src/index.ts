@@ -8,6 +8,7 @@ export * from './auth';
 export * from './common';
 export * from './inventory';
 export * from './inventory-history';
+export * from './inventory-import';
 export * from './inventory-lifecycle';
 export * from './inventory-views';
 export * from './system';

@@ -3,6 +3,7 @@ import type { Dialect } from '../platform/db/database';
 import { foundation } from './0001-foundation';
 import { inventory } from './0002-inventory';
 import { inventorySearch } from './0003-inventory-search';
+import { inventoryImports } from './0004-inventory-imports';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -10,6 +11,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0001-foundation', foundation],
   ['0002-inventory', inventory],
   ['0003-inventory-search', inventorySearch],
+  ['0004-inventory-imports', inventoryImports],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -99,6 +99,12 @@ const createCiRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/inventory/CreateCiPage'), 'CreateCiPage'),
 });
 
+const importCisRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/inventory/import',
+  component: lazyRouteComponent(() => import('../features/inventory/import/ImportPage'), 'ImportPage'),
+});
+
 const ciRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/inventory/$id',
@@ -128,6 +134,7 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     inventoryRoute,
     createCiRoute,
+    importCisRoute,
     ciRoute,
     lifecycleRoute,
     profileRoute,

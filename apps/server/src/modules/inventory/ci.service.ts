@@ -208,8 +208,11 @@ export class CiService {
     };
   }
 
-  /** Creates a CI with every given value recorded as manual. 400 for invalid input, 409 for a taken (type, name). */
-  async create(input: CreateCiRequest, ctx: ActionContext): Promise<Ci> {
+  /**
+   * Creates a CI with every given value recorded as coming from `source` (default manual; imports pass `import`, so
+   * later imports may update those fields). 400 for invalid input, 409 for a taken (type, name).
+   */
+  async create(input: CreateCiRequest, ctx: ActionContext, source: Source = 'manual'): Promise<Ci> {
     if (!ciType(input.type)) {
       throw problems.validation(`Unknown CI type ${input.type}.`, [
         { path: 'body/type', message: `is not a known CI type (${input.type})` },
@@ -233,7 +236,7 @@ export class CiService {
       version: 1,
     };
     const flat = flatten(ci);
-    for (const field of Object.keys(flat)) ci.provenance[field] = { source: 'manual', at: now, actor: actorOf(ctx) };
+    for (const field of Object.keys(flat)) ci.provenance[field] = { source, at: now, actor: actorOf(ctx) };
     return this.write(async (trx) => {
       await this.assertValid(trx, ci, input.customFields ?? {}, true);
       if (await this.cis.nameTaken(trx, ci.type, ci.name)) throw this.nameConflict(ci);
@@ -241,7 +244,7 @@ export class CiService {
       await this.history.append(trx, ctx, {
         ciId: ci.id,
         kind: 'created',
-        source: 'manual',
+        source,
         at: now,
         changes: [{ field: 'type', from: null, to: ci.type }, ...changesBetween({}, flat)],
       });
@@ -432,9 +435,13 @@ export class CiService {
     return problems.conflict(`A CI of type ${ci.type} named "${ci.name}" already exists.`);
   }
 
-  /** Runs a write transaction, turning a lost race on the unique (type, name) index into the same 409. */
+  /**
+   * Runs a write transaction, turning a lost race on the unique (type, name) index into the same 409. A service built
+   * over a transaction (an import's batch) writes in that transaction instead of opening its own.
+   */
   private async write<T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>, ci?: Pick<Ci, 'type' | 'name'>): Promise<T> {
     try {
+      if (this.db.isTransaction) return await fn(this.db);
       return await this.db.transaction().execute(fn);
     } catch (error) {
       if (isUniqueViolation(error))

@@ -1,18 +1,23 @@
 import type { HttpServer } from '../../platform/http/http-server';
+import type { JobWorker } from '../../platform/jobs';
 import { registerBulkRoutes } from './bulk.routes';
 import { registerCiRoutes } from './ci.routes';
 import { registerCiListRoutes } from './ci-list.routes';
 import { registerCiTypeRoutes } from './ci-type.routes';
 import { registerCustomFieldRoutes } from './custom-field.routes';
 import { registerImpactRoutes } from './impact.routes';
+import { registerImportJob } from './import.job';
+import { registerImportRoutes } from './import.routes';
+import { ImportService } from './import.service';
 import type { InventoryDeps } from './inventory-deps';
 import { registerLifecycleRoutes } from './lifecycle.routes';
 import { registerRelationshipRoutes } from './relationship.routes';
 import { registerSavedViewRoutes } from './saved-view.routes';
 
+export { ImportService } from './import.service';
 export { createInventoryDeps, type InventoryDeps } from './inventory-deps';
 
-/** Registers every inventory route: CI types, CIs, history, relationships, impact, custom fields, lifecycle. */
+/** Registers every inventory route: CI types, CIs, history, relationships, impact, custom fields, lifecycle, imports. */
 export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): void {
   registerCiTypeRoutes(app, deps);
   registerCustomFieldRoutes(app, deps);
@@ -23,4 +28,10 @@ export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): v
   registerRelationshipRoutes(app, deps);
   registerImpactRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
+  registerImportRoutes(app, new ImportService(deps));
+}
+
+/** Registers the inventory module's job handlers (CMDB imports) on a worker. */
+export function registerInventoryJobs(worker: JobWorker, deps: InventoryDeps): void {
+  registerImportJob(worker, new ImportService(deps));
 }

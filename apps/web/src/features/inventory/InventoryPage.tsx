@@ -68,6 +68,11 @@ function Inventory({ canWrite }: { canWrite: boolean }) {
               </Menu.Dropdown>
             </Menu>
             {canWrite && (
+              <Button component={Link} to="/inventory/import" variant="default" data-testid="import-cis">
+                Import
+              </Button>
+            )}
+            {canWrite && (
               <Button component={Link} to="/inventory/new" data-testid="create-ci">
                 New item
               </Button>

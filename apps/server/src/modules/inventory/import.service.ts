@@ -1,0 +1,287 @@
+import {
+  type Ci,
+  type CreateImportRequest,
+  IMPORT_MAX_CONTENT,
+  type ImportCounts,
+  type ImportFieldError,
+  type ImportRowReport,
+  type ImportRun,
+  type ImportSummary,
+} from '@estate/contract';
+import type { Kysely } from 'kysely';
+import type { ActionContext } from '../../platform/audit/audit-log';
+import { decodeCursor, encodeCursor } from '../../platform/http/pagination';
+import { problems } from '../../platform/http/problem';
+import { newId } from '../../platform/ids';
+import { enqueue } from '../../platform/jobs';
+import { toCi } from './ci.mapper';
+import { CiService } from './ci.service';
+import { CiListRepository } from './ci-list.repository';
+import { ciType } from './ci-types';
+import { CustomFieldService } from './custom-field.service';
+import { contentText, ImportFileError, mapRow, readRows, resolveMapping } from './import.mapping';
+import { ImportRepository, type ImportsTable, type ImportTables } from './import.repository';
+import { type NaturalKey, type PlannedRow, planRows } from './import.validate';
+import type { InventoryDeps } from './inventory-deps';
+
+/** The job queue imports run on. */
+export const IMPORT_QUEUE = 'inventory.import';
+/** Rows written per transaction: a batch is all-or-nothing, earlier batches stay when a later one fails. */
+export const IMPORT_BATCH = 1000;
+/** The most row reports an import keeps (rows with errors first). */
+export const IMPORT_REPORT_ROWS = 1000;
+
+/** What an import keeps as its report (JSON in `imports.report`). */
+interface StoredReport {
+  counts: ImportCounts;
+  fileErrors: ImportFieldError[];
+  rows: ImportRowReport[];
+  rowsTruncated: boolean;
+  appliedRows: number;
+  failure: string | null;
+}
+
+const EMPTY_COUNTS: ImportCounts = { created: 0, updated: 0, unchanged: 0, errors: 0 };
+
+function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTruncated: boolean } {
+  if (rows.length <= IMPORT_REPORT_ROWS) return { rows, rowsTruncated: false };
+  const errors = rows.filter((r) => r.action === 'error').slice(0, IMPORT_REPORT_ROWS);
+  const rest = rows.filter((r) => r.action !== 'error').slice(0, IMPORT_REPORT_ROWS - errors.length);
+  return { rows: [...errors, ...rest].sort((a, b) => a.row - b.row), rowsTruncated: true };
+}
+
+/**
+ * CMDB imports. `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
+ * it is a dry run or any row has an error, in which case nothing is written — applies the rows in batches of
+ * {@link IMPORT_BATCH}, each in one transaction: new CIs through `CiService.create` with source `import`, existing
+ * ones (matched by the natural key) through `applyObserved`, so fields set by hand are kept and a conflict is
+ * recorded. A later batch failing leaves earlier batches written; the report says how many rows were applied, and
+ * running the same file again is idempotent (unchanged rows write nothing), so a fixed file can simply be re-run.
+ * A row that differs only in hand-set fields is reported `unchanged` with its conflicts, and each run records those
+ * conflicts again in the CI's history, as discovery does. New CIs get a `ci.create` audit entry each (through
+ * `CiService.create`); the import as a whole gets one `import.run` entry, dry runs and failures included.
+ */
+export class ImportService {
+  readonly repo: ImportRepository;
+
+  constructor(private readonly deps: InventoryDeps) {
+    this.repo = new ImportRepository(deps.db as unknown as Kysely<ImportTables>, deps.dialect);
+  }
+
+  /** Stores the file and enqueues its run. 400 for an unknown type or content over the size limit. */
+  async start(request: CreateImportRequest, ctx: ActionContext): Promise<{ id: string }> {
+    if (!ciType(request.ciType)) {
+      throw problems.validation(`Unknown CI type ${request.ciType}.`, [{ path: 'body/ciType', message: 'is not a known CI type' }]);
+    }
+    const size = request.contentEncoding === 'base64' ? Math.floor((request.content.length * 3) / 4) : Buffer.byteLength(request.content);
+    if (size > IMPORT_MAX_CONTENT) {
+      throw problems.validation('The file is larger than 50 MB.', [{ path: 'body/content', message: 'must be at most 50 MB' }]);
+    }
+    if (request.contentEncoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(request.content)) {
+      throw problems.validation('The content is not valid base64.', [{ path: 'body/content', message: 'is not base64' }]);
+    }
+    const now = Date.now();
+    const id = newId(now);
+    const row: ImportsTable = {
+      id,
+      user_id: ctx.actor.id,
+      status: 'queued',
+      format: request.format,
+      ci_type: request.ciType,
+      mapping: request.mapping ?? null,
+      natural_key: request.naturalKey ?? 'name',
+      dry_run: request.dryRun ? 1 : 0,
+      context: { ...ctx, encoding: request.contentEncoding ?? 'text' },
+      total_rows: null,
+      processed_rows: 0,
+      report: null,
+      content: request.content,
+      created_at: now,
+      finished_at: null,
+    };
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.insert(trx, row);
+      await enqueue(trx, { queue: IMPORT_QUEUE, payload: { importId: id }, dedupeKey: `import:${id}`, maxAttempts: 3 });
+    });
+    return { id };
+  }
+
+  /** The import `id` if `userId` started it (others' imports are 404s). */
+  async get(id: string, userId: string | null): Promise<ImportRun> {
+    const row = await this.repo.get(id);
+    if (!row || row.user_id !== userId) throw problems.notFound('The import');
+    return this.present(row);
+  }
+
+  /** The caller's imports, newest first, without row reports. */
+  async list(userId: string | null, limit: number, cursor?: string): Promise<{ items: ImportSummary[]; nextCursor: string | null }> {
+    if (userId === null) return { items: [], nextCursor: null };
+    const before = cursor === undefined ? undefined : String(decodeCursor(cursor, 1)[0]);
+    const rows = await this.repo.listOwn(userId, limit + 1, before);
+    const items = rows.slice(0, limit).map((r) => {
+      const { rows: _rows, fileErrors: _f, ...summary } = this.present(r);
+      return summary;
+    });
+    const last = rows[limit - 1];
+    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
+  }
+
+  /**
+   * Runs the import `id` to its end (the job handler; tests call it directly). Safe to call again: a finished import
+   * is left alone, and a run interrupted between batches resumes idempotently because written rows now match.
+   */
+  async run(id: string): Promise<void> {
+    const row = await this.repo.get(id);
+    if (!row || row.status === 'succeeded' || row.status === 'failed') return;
+    const content = await this.repo.content(id);
+    const stored = this.repo.read<ActionContext & { encoding: 'text' | 'base64' }>(row.context);
+    const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
+    await this.repo.progress(id, { status: 'running' });
+    const report: StoredReport = {
+      counts: { ...EMPTY_COUNTS },
+      fileErrors: [],
+      rows: [],
+      rowsTruncated: false,
+      appliedRows: 0,
+      failure: null,
+    };
+    let plan: PlannedRow[];
+    try {
+      const type = ciType(row.ci_type);
+      if (!type || content === null) throw new ImportFileError([{ field: '', message: 'The import has no file or an unknown CI type.' }]);
+      const format = row.format === 'json' ? 'json' : 'csv';
+      const file = readRows(format, contentText(content, stored.encoding));
+      const targets = resolveMapping(file.columns, this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined, type.schema);
+      await this.repo.progress(id, { total: file.rows.length });
+      const mapped = file.rows.map((r) => mapRow(r, targets, format === 'csv'));
+      plan = planRows(mapped, await this.loadContext(row.ci_type, row.natural_key as NaturalKey));
+    } catch (error) {
+      if (!(error instanceof ImportFileError)) throw error;
+      report.fileErrors = error.errors;
+      report.failure = 'The file cannot be read; no row was imported.';
+      await this.finish(id, 'failed', report, row, ctx);
+      return;
+    }
+    for (const p of plan) {
+      const action = p.report.action;
+      report.counts[action === 'create' ? 'created' : action === 'update' ? 'updated' : action === 'error' ? 'errors' : 'unchanged']++;
+    }
+    Object.assign(report, boundedRows(plan.map((p) => p.report)));
+    if (row.dry_run === 1) {
+      await this.repo.progress(id, { processed: plan.length });
+      await this.finish(id, 'succeeded', report, row, ctx);
+      return;
+    }
+    if (report.counts.errors > 0) {
+      report.failure = `${report.counts.errors} of ${plan.length} rows have errors; nothing was written.`;
+      await this.finish(id, 'failed', report, row, ctx);
+      return;
+    }
+    for (let start = 0; start < plan.length; start += IMPORT_BATCH) {
+      const batch = plan.slice(start, start + IMPORT_BATCH);
+      try {
+        await this.deps.db.transaction().execute(async (trx) => {
+          const cis = new CiService(
+            trx,
+            this.deps.dialect,
+            this.deps.audit,
+            this.deps.history,
+            new CustomFieldService(trx, this.deps.dialect, this.deps.audit),
+          );
+          for (const p of batch) {
+            if (p.kind === 'create') await cis.create(p.input, ctx, 'import');
+            else if (p.kind === 'update' || p.kind === 'conflict') await cis.applyObserved(p.ciId, 'import', p.observed, ctx);
+          }
+          await this.repo.progress(id, { processed: start + batch.length }, trx as unknown as Kysely<ImportTables>);
+        });
+        report.appliedRows = start + batch.length;
+      } catch (error) {
+        const last = Math.min(start + IMPORT_BATCH, plan.length);
+        report.failure =
+          `Rows ${start + 1}–${last} failed to apply (${(error as Error).message}) and were rolled back; ` +
+          `${report.appliedRows === 0 ? 'no earlier row was written' : `rows 1–${report.appliedRows} were written by earlier batches and stay`}. ` +
+          'Later rows were not applied; import the file again once fixed (rows already written are unchanged).';
+        await this.finish(id, 'failed', report, row, ctx);
+        return;
+      }
+    }
+    await this.finish(id, 'succeeded', report, row, ctx);
+  }
+
+  /** The type's CIs, candidate owners and locations, and the problems every new CI of the type would have. */
+  private async loadContext(type: string, naturalKey: NaturalKey) {
+    const db = this.deps.db;
+    const list = new CiListRepository(db, this.deps.dialect);
+    const rows = await db.selectFrom('cis').selectAll().where('type', '=', type).execute();
+    const existing: Ci[] = [];
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      const tags = await list.tagsOf(
+        chunk.map((r) => r.id),
+        db,
+      );
+      for (const r of chunk) existing.push(toCi(r, tags.get(r.id) ?? [], this.deps.dialect));
+    }
+    const references = await db
+      .selectFrom('cis')
+      .select(['id', 'type', 'name'])
+      .where('type', 'in', ['team', 'person', 'site', 'room', 'rack'])
+      .execute();
+    const fields = new CustomFieldService(db, this.deps.dialect, this.deps.audit);
+    const createErrors = (await fields.validate(db, type, {}, {}, true)).map((e) => ({
+      field: e.path.replace(/^body\//, '').replaceAll('/', '.'),
+      message: `${e.message} (custom fields cannot be imported yet)`,
+    }));
+    return { ciType: type, naturalKey, existing, references, createErrors };
+  }
+
+  /** Writes the final status and report, drops the content and appends the one `import.run` audit entry. */
+  private async finish(
+    id: string,
+    status: 'succeeded' | 'failed',
+    report: StoredReport,
+    row: Omit<ImportsTable, 'content'>,
+    ctx: ActionContext,
+  ) {
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.finish(id, status, report, trx);
+      await this.deps.audit.append(trx, ctx, {
+        action: 'import.run',
+        outcome: status === 'succeeded' ? 'success' : 'failure',
+        targetType: 'import',
+        targetId: id,
+        after: {
+          ciType: row.ci_type,
+          format: row.format,
+          dryRun: row.dry_run === 1,
+          naturalKey: row.natural_key,
+          counts: report.counts,
+          appliedRows: report.appliedRows,
+          failure: report.failure,
+        },
+      });
+    });
+  }
+
+  private present(row: Omit<ImportsTable, 'content'>): ImportRun {
+    const report = this.repo.read<StoredReport | null>(row.report);
+    return {
+      id: row.id,
+      status: row.status as ImportRun['status'],
+      format: row.format,
+      ciType: row.ci_type,
+      naturalKey: row.natural_key,
+      dryRun: row.dry_run === 1,
+      mapping: this.repo.read<Record<string, string> | null>(row.mapping),
+      progress: { processed: Number(row.processed_rows), total: row.total_rows === null ? null : Number(row.total_rows) },
+      counts: report?.counts ?? { ...EMPTY_COUNTS },
+      fileErrors: report?.fileErrors ?? [],
+      rows: report?.rows ?? [],
+      rowsTruncated: report?.rowsTruncated ?? false,
+      appliedRows: report?.appliedRows ?? 0,
+      failure: report?.failure ?? null,
+      createdAt: Number(row.created_at),
+      finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+    };
+  }
+}

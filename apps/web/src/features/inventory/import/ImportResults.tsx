@@ -1,0 +1,145 @@
+import type { ImportRowReport, ImportRun } from '@estate/contract';
+import { Badge, Group, List, Pagination, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { useState } from 'react';
+
+const PAGE_SIZE = 50;
+
+/** Badge colour and words of each row action. */
+export const ACTION_BADGES: Record<ImportRowReport['action'], { color: string; label: string }> = {
+  create: { color: 'teal', label: 'Create' },
+  update: { color: 'blue', label: 'Update' },
+  unchanged: { color: 'gray', label: 'Unchanged' },
+  error: { color: 'red', label: 'Error' },
+};
+
+type RowFilter = 'all' | 'error' | 'create' | 'update';
+
+function matches(row: ImportRowReport, filter: RowFilter): boolean {
+  return filter === 'all' || row.action === filter;
+}
+
+/** The counts of a finished import as four figures. */
+export function ImportCounts({ job, dryRun }: { job: ImportRun; dryRun: boolean }) {
+  const figures = [
+    { label: dryRun ? 'To create' : 'Created', value: job.counts.created, color: 'teal' },
+    { label: dryRun ? 'To update' : 'Updated', value: job.counts.updated, color: 'blue' },
+    { label: 'Unchanged', value: job.counts.unchanged, color: 'gray' },
+    { label: 'Errors', value: job.counts.errors, color: job.counts.errors > 0 ? 'red' : 'gray' },
+  ];
+  return (
+    <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="xs" data-testid="import-counts">
+      {figures.map((figure) => (
+        <Stack key={figure.label} gap={0} p="xs" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 8 }}>
+          <Text size="xs" c="dimmed">
+            {figure.label}
+          </Text>
+          <Text
+            fw={700}
+            fz="xl"
+            c={figure.value > 0 ? figure.color : undefined}
+            data-testid={`import-count-${figure.label.toLowerCase().replace(' ', '-')}`}
+          >
+            {figure.value}
+          </Text>
+        </Stack>
+      ))}
+    </SimpleGrid>
+  );
+}
+
+/** Every row of an import with what happens to it and why it fails, filterable, 50 rows a page. */
+export function ImportResults({ job }: { job: ImportRun }) {
+  const [filter, setFilter] = useState<RowFilter>(job.counts.errors > 0 ? 'error' : 'all');
+  const [page, setPage] = useState(1);
+  const rows = job.rows.filter((row) => matches(row, filter)).sort((a, b) => a.row - b.row);
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const current = Math.min(page, pages);
+  const shown = rows.slice((current - 1) * PAGE_SIZE, current * PAGE_SIZE);
+
+  return (
+    <Stack gap="sm" data-testid="import-results">
+      <SegmentedControl
+        value={filter}
+        onChange={(value) => {
+          setFilter(value as RowFilter);
+          setPage(1);
+        }}
+        data={[
+          { value: 'all', label: `All (${job.progress.total ?? job.rows.length})` },
+          { value: 'error', label: `Errors (${job.counts.errors})` },
+          { value: 'create', label: `Creates (${job.counts.created})` },
+          { value: 'update', label: `Updates (${job.counts.updated})` },
+        ]}
+        size="xs"
+        fullWidth
+        style={{ maxWidth: 560 }}
+        data-testid="import-results-filter"
+      />
+      <Table.ScrollContainer minWidth={360}>
+        <Table striped verticalSpacing="xs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={60}>Row</Table.Th>
+              <Table.Th>Key</Table.Th>
+              <Table.Th w={110}>Action</Table.Th>
+              <Table.Th>Problems</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shown.map((row) => (
+              <Table.Tr key={row.row} data-testid="import-row" data-action={row.action}>
+                <Table.Td>
+                  <Text size="sm">{row.row}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" style={{ wordBreak: 'break-word' }}>
+                    {row.naturalKey || '—'}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={ACTION_BADGES[row.action].color}>
+                    {ACTION_BADGES[row.action].label}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  {row.conflicts && row.conflicts.length > 0 && (
+                    <Text size="xs" c="orange">
+                      Kept values set by hand: {row.conflicts.join(', ')}
+                    </Text>
+                  )}
+                  {row.errors.length > 0 && (
+                    <List size="sm" c="red">
+                      {row.errors.map((error, index) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: a row may report the same field twice.
+                        <List.Item key={index}>{error.field ? `${error.field}: ${error.message}` : error.message}</List.Item>
+                      ))}
+                    </List>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {shown.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={4}>
+                  <Text c="dimmed" ta="center" py="sm" size="sm">
+                    No rows to show.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {pages > 1 && (
+        <Group justify="center">
+          <Pagination total={pages} value={current} onChange={setPage} size="sm" siblings={1} data-testid="import-results-pages" />
+        </Group>
+      )}
+      {job.rowsTruncated && (
+        <Text size="xs" c="dimmed" data-testid="import-rows-truncated">
+          The server keeps the reports of {job.rows.length} rows, those with errors first; the counts above cover every row.
+        </Text>
+      )}
+    </Stack>
+  );
+}

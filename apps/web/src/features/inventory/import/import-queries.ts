@@ -1,0 +1,27 @@
+import type { EstateClient } from '@estate/client';
+import type { ImportSummary } from '@estate/contract';
+import { queryOptions } from '@tanstack/react-query';
+import { INVENTORY_QUERY_KEY } from '../inventory-queries';
+
+/** Prefix of the import queries; invalidate it when an import finishes so the history refreshes. */
+export const IMPORTS_QUERY_KEY = [...INVENTORY_QUERY_KEY, 'imports'] as const;
+
+/** Whether a job has stopped changing. */
+export function isFinished(job: Pick<ImportSummary, 'status'> | undefined): boolean {
+  return job?.status === 'succeeded' || job?.status === 'failed';
+}
+
+/** One import job, polled every second until it has succeeded or failed. */
+export function importJobQuery(api: EstateClient, id: string) {
+  return queryOptions({
+    queryKey: [...IMPORTS_QUERY_KEY, 'job', id] as const,
+    queryFn: () => api.getImport(id),
+    refetchInterval: (query) => (isFinished(query.state.data) || query.state.error ? false : 1000),
+    staleTime: (query) => (isFinished(query.state.data) ? Number.POSITIVE_INFINITY : 0),
+  });
+}
+
+/** The caller's latest imports. */
+export function importHistoryQuery(api: EstateClient, limit = 20) {
+  return queryOptions({ queryKey: [...IMPORTS_QUERY_KEY, 'history', limit] as const, queryFn: () => api.listImports({ limit }) });
+}

@@ -1,0 +1,31 @@
+import type { CreateImportRequest, ImportAccepted, ImportRun, ImportSummary } from '@estate/contract';
+import type { PageOf } from './page';
+import type { Transport } from './transport';
+
+/** Bulk import of CIs from CSV or JSON files, run as background jobs. */
+export interface InventoryImportMethods {
+  /**
+   * `POST /imports`: queues an import of one CI type (a dry run with `dryRun: true`, which changes nothing) and
+   * answers its id; poll `getImport` until its status is `succeeded` or `failed`.
+   */
+  createImport(request: CreateImportRequest): Promise<ImportAccepted>;
+  /** `GET /imports/{id}`: one import with its progress, counts, file errors and row reports. */
+  getImport(id: string): Promise<ImportRun>;
+  /** `GET /imports`: one page of the caller's imports, newest first, without their row reports. */
+  listImports(query?: { limit?: number; cursor?: string }): Promise<PageOf<ImportSummary>>;
+}
+
+/** Builds the import methods over a transport. */
+export function createInventoryImportMethods(transport: Transport): InventoryImportMethods {
+  return {
+    async createImport(request) {
+      return (await transport.request<ImportAccepted>('POST', '/api/v1/imports', { body: request })).body;
+    },
+    async getImport(id) {
+      return (await transport.request<ImportRun>('GET', `/api/v1/imports/${encodeURIComponent(id)}`)).body;
+    },
+    async listImports(query = {}) {
+      return (await transport.request<PageOf<ImportSummary>>('GET', '/api/v1/imports', { query })).body;
+    },
+  };
+}
