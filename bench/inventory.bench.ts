@@ -5,6 +5,7 @@ import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { createEstate, migrate, openStore } from '../apps/server/src/app';
 import { loadConfig } from '../apps/server/src/platform/config/config';
+import { serverCsv, timeImport } from './support/import-run';
 import { type GeneratedEstate, generateEstate } from './support/inventory-generator';
 import { type LoadResult, runLoad } from './support/load-loop';
 import { type Benchmark, type Comparison, compare, median } from './support/report';
@@ -200,7 +201,23 @@ export const benchmark: Benchmark = {
         await ours.close();
       }
     }
-    notes.push('CSV import of 100k rows is not measured yet: the import API is not built.');
+    const importRows = quick ? 2_000 : 100_000;
+    const csv = serverCsv(importRows);
+    for (const [engine, url] of engines) {
+      const result = await timeImport(url, csv);
+      samples[`${engine}:import`] = result;
+      if (result.status !== 'succeeded') notes.push(`${engine}: the import ended ${result.status}.`);
+      comparisons.push(
+        compare({
+          metric: `${engine} CSV import of ${importRows} rows`,
+          unit: 'rows/s',
+          ours: importRows / (result.importMs / 1000),
+          peer: importRows / (result.parseMs / 1000),
+          better: 'higher',
+        }),
+      );
+    }
+    notes.push('Import peer: a bare Fastify route receiving the same body and only parsing the CSV (no validation, no writes).');
     return { peerName: 'bare Fastify route with a body of the same shape, same run', comparisons, samples, notes };
   },
 };
