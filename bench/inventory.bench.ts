@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
-import { createEstate, migrate, openStore } from '../apps/server/src/app';
-import { loadConfig } from '../apps/server/src/platform/config/config';
+import { createEstate } from '../apps/server/src/app';
+import { openBenchStore } from './support/bench-store';
 import { serverCsv, timeImport } from './support/import-run';
 import { type GeneratedEstate, generateEstate } from './support/inventory-generator';
 import { type LoadResult, runLoad } from './support/load-loop';
@@ -20,34 +17,7 @@ interface Running {
 
 /** A real Estate over a fresh store of the given engine, filled with a generated estate, listening on loopback. */
 async function startEstate(databaseUrl: string | undefined, size: { cis: number; relationships: number }): Promise<Running> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'estate-bench-inv-'));
-  let schema: string | undefined;
-  let url = databaseUrl;
-  if (databaseUrl) {
-    const pg = (await import('pg')).default;
-    schema = `bench_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA "${schema}"`);
-    await admin.end();
-    const u = new URL(databaseUrl);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    url = u.toString();
-  }
-  const config = loadConfig(
-    {},
-    {
-      dataDir,
-      databaseUrl: url,
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'silent',
-      rateLimitPerMinute: 10_000_000,
-      webDir: path.join(dataDir, 'no-web'),
-    },
-  );
-  const database = await openStore(config);
-  await migrate(database);
+  const { config, database, drop } = await openBenchStore(databaseUrl);
   const started = performance.now();
   const generated = await generateEstate(database.db, size);
   // Fresh statistics, as a real store would have, so both planners choose their indexes.
@@ -70,15 +40,7 @@ async function startEstate(databaseUrl: string | undefined, size: { cis: number;
     generateMs,
     async close() {
       await estate.close();
-      await database.close();
-      if (databaseUrl && schema) {
-        const pg = (await import('pg')).default;
-        const admin = new pg.Client({ connectionString: databaseUrl });
-        await admin.connect();
-        await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-        await admin.end();
-      }
-      rmSync(dataDir, { recursive: true, force: true });
+      await drop();
     },
   };
 }

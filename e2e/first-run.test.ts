@@ -1,41 +1,21 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from './server-process';
+import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
+import type { ServerProcess } from './server-process';
 
-const CHROMIUM = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
-const required = (process.env.ESTATE_TEST_REQUIRE ?? '').split(',').includes('browser');
-const available = existsSync(CHROMIUM);
-const webBuilt = existsSync(path.resolve(import.meta.dirname, '../apps/web/dist/index.html'));
-if (!available && !required) console.warn(`[tests] browser tier skipped: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
-const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
-
-describe.runIf(available || required)('first run in a real browser', () => {
+describe.runIf(browserTier())('first run in a real browser', () => {
+  let session: BrowserSession;
   let server: ServerProcess;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`ESTATE_TEST_REQUIRE includes browser but there is no Chromium at ${CHROMIUM}.`);
-    if (!webBuilt) throw new Error('The web UI is not built (npm run build:web).');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    session = await startBrowserSession();
+    ({ server, browser } = session);
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.close();
   });
 
   it('sets up the first admin with the console token, signs in, creates a token and sees its audit event', async () => {

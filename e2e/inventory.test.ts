@@ -1,13 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from './server-process';
+import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
+import type { ServerProcess } from './server-process';
 
-const CHROMIUM = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
-const required = (process.env.ESTATE_TEST_REQUIRE ?? '').split(',').includes('browser');
-const available = existsSync(CHROMIUM);
-const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
 const PASSWORD = 'correct horse battery staple 42';
 
 /** A signed-in API session made with fetch: cookie plus CSRF token. */
@@ -32,30 +28,18 @@ async function apiSession(server: ServerProcess) {
   };
 }
 
-describe.runIf(available || required)('modelling a small data centre in a real browser', () => {
+describe.runIf(browserTier())('modelling a small data centre in a real browser', () => {
+  let session: BrowserSession;
   let server: ServerProcess;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`ESTATE_TEST_REQUIRE includes browser but there is no Chromium at ${CHROMIUM}.`);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-      ],
-    });
+    session = await startBrowserSession();
+    ({ server, browser } = session);
   }, 90_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await session?.close();
   });
 
   it('creates a server through the generated form and shows which business service breaks when its switch fails', async () => {

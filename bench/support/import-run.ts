@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Fastify from 'fastify';
-import { createEstate, migrate, openStore } from '../../apps/server/src/app';
+import { createEstate } from '../../apps/server/src/app';
 import { createInventoryDeps, registerInventoryJobs } from '../../apps/server/src/modules/inventory';
 import { parseCsv } from '../../apps/server/src/modules/inventory/csv';
-import { loadConfig } from '../../apps/server/src/platform/config/config';
 import { JobWorker } from '../../apps/server/src/platform/jobs';
+import { openBenchStore } from './bench-store';
 
 /** A CSV of `rows` physical servers, with common fields and attributes, as an operator would export one. */
 export function serverCsv(rows: number): string {
@@ -27,35 +24,7 @@ export async function timeImport(
   databaseUrl: string | undefined,
   csv: string,
 ): Promise<{ importMs: number; parseMs: number; status: string }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'estate-bench-import-'));
-  let url = databaseUrl;
-  let schema: string | undefined;
-  const pg = databaseUrl ? (await import('pg')).default : undefined;
-  if (databaseUrl && pg) {
-    schema = `bench_imp_${Date.now().toString(36)}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA "${schema}"`);
-    await admin.end();
-    const u = new URL(databaseUrl);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    url = u.toString();
-  }
-  const config = loadConfig(
-    {},
-    {
-      dataDir,
-      databaseUrl: url,
-      host: '127.0.0.1',
-      port: 0,
-      logLevel: 'silent',
-      rateLimitPerMinute: 10_000_000,
-      bodyLimit: 104_857_600,
-      webDir: path.join(dataDir, 'x'),
-    },
-  );
-  const database = await openStore(config);
-  await migrate(database);
+  const { config, database, drop } = await openBenchStore(databaseUrl, { bodyLimit: 104_857_600 });
   const estate = await createEstate(config, database, { logger: false });
   const worker = new JobWorker(database, { pollIntervalMs: 20, logger: { warn: () => {}, error: () => {} } });
   registerInventoryJobs(worker, createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit }));
@@ -93,13 +62,6 @@ export async function timeImport(
     await worker.stop();
     await bare.close();
     await estate.close();
-    await database.close();
-    if (databaseUrl && pg && schema) {
-      const admin = new pg.Client({ connectionString: databaseUrl });
-      await admin.connect();
-      await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
-      await admin.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
+    await drop();
   }
 }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Ci, CiExportQuery, CiListQuery, Page, Problem } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
 import { problems } from '../../platform/http/problem';
+import { COMMON_COLUMNS, type CommonField } from './ci.mapper';
 import { CiListRepository } from './ci-list.repository';
 import { CiListService, DEFAULT_CI_SORT, isCiSort, parseCiFilter } from './ci-list.service';
 import type { InventoryDeps } from './inventory-deps';
@@ -10,20 +11,7 @@ import type { InventoryDeps } from './inventory-deps';
 const CSV_COLUMNS = [
   'id',
   'type',
-  'name',
-  'status',
-  'environment',
-  'criticality',
-  'ownerTeamId',
-  'locationId',
-  'serial',
-  'assetTag',
-  'manufacturer',
-  'model',
-  'purchaseDate',
-  'warrantyEnd',
-  'endOfLife',
-  'monthlyCost',
+  ...(Object.keys(COMMON_COLUMNS) as CommonField[]),
   'tags',
   'firstSeen',
   'lastSeen',

@@ -1,5 +1,6 @@
 import type { ImportFieldError } from '@estate/contract';
 import type { TObject } from 'typebox';
+import { COMMON_COLUMNS, type CommonField } from './ci.mapper';
 import { CsvError, decodeText, parseCsv, stripBom } from './csv';
 
 /** Where a source column goes: a common field, the tags, or one attribute of the CI type. */
@@ -9,23 +10,8 @@ export type ImportTarget =
   | { kind: 'attribute'; key: string; type: string | undefined };
 
 /** Common fields an import may set (references are given as a CI id or a name). */
-export const IMPORT_COMMON_FIELDS = [
-  'name',
-  'status',
-  'environment',
-  'criticality',
-  'ownerTeamId',
-  'locationId',
-  'serial',
-  'assetTag',
-  'manufacturer',
-  'model',
-  'purchaseDate',
-  'warrantyEnd',
-  'endOfLife',
-  'monthlyCost',
-] as const;
-export type ImportCommonField = (typeof IMPORT_COMMON_FIELDS)[number];
+export const IMPORT_COMMON_FIELDS = Object.keys(COMMON_COLUMNS) as CommonField[];
+export type ImportCommonField = CommonField;
 
 /** One data row as read from the file: its 1-based number and its values by source column. */
 export interface SourceRow {

@@ -27,6 +27,24 @@ export interface ImportsTable {
 export type ImportTables = InventoryTables & { imports: ImportsTable };
 
 /** SQL for import runs. */
+/** Every column of an import but its (possibly large) uploaded content. */
+const IMPORT_COLUMNS = [
+  'id',
+  'user_id',
+  'status',
+  'format',
+  'ci_type',
+  'mapping',
+  'natural_key',
+  'dry_run',
+  'context',
+  'total_rows',
+  'processed_rows',
+  'report',
+  'created_at',
+  'finished_at',
+] as const;
+
 export class ImportRepository {
   constructor(
     readonly db: Kysely<ImportTables>,
@@ -43,26 +61,7 @@ export class ImportRepository {
 
   /** One import without its content. */
   async get(id: string): Promise<Omit<ImportsTable, 'content'> | undefined> {
-    return this.db
-      .selectFrom('imports')
-      .select([
-        'id',
-        'user_id',
-        'status',
-        'format',
-        'ci_type',
-        'mapping',
-        'natural_key',
-        'dry_run',
-        'context',
-        'total_rows',
-        'processed_rows',
-        'report',
-        'created_at',
-        'finished_at',
-      ])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    return this.db.selectFrom('imports').select(IMPORT_COLUMNS).where('id', '=', id).executeTakeFirst();
   }
 
   /** The uploaded file of an import, or null once it finished. */
@@ -73,25 +72,7 @@ export class ImportRepository {
 
   /** A user's imports, newest first, after the id `afterId` (keyset). Without content. */
   async listOwn(userId: string, limit: number, beforeId?: string): Promise<Array<Omit<ImportsTable, 'content'>>> {
-    let q = this.db
-      .selectFrom('imports')
-      .select([
-        'id',
-        'user_id',
-        'status',
-        'format',
-        'ci_type',
-        'mapping',
-        'natural_key',
-        'dry_run',
-        'context',
-        'total_rows',
-        'processed_rows',
-        'report',
-        'created_at',
-        'finished_at',
-      ])
-      .where('user_id', '=', userId);
+    let q = this.db.selectFrom('imports').select(IMPORT_COLUMNS).where('user_id', '=', userId);
     if (beforeId !== undefined) q = q.where('id', '<', beforeId);
     return q.orderBy('id', 'desc').limit(limit).execute();
   }

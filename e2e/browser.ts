@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { type ServerProcess, startServer } from './server-process';
+
+/** Debian's Chromium, driven by playwright-core (never a downloaded browser). */
+export const CHROMIUM = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
+/** Where browser tests keep their screenshots. */
+export const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
+
+const required = (process.env.ESTATE_TEST_REQUIRE ?? '').split(',').includes('browser');
+const available = existsSync(CHROMIUM);
+let warned = false;
+
+/**
+ * Whether the browser tier runs: when Chromium is installed, or when `ESTATE_TEST_REQUIRE` includes `browser`
+ * (then a missing Chromium fails in `startBrowserSession` instead of skipping). A skip prints one line, once.
+ */
+export function browserTier(): boolean {
+  if (!available && !required && !warned) {
+    warned = true;
+    console.warn(`[tests] browser tier skipped: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
+  }
+  return available || required;
+}
+
+/** A real `estate serve` and a headless Chromium, for one test file. */
+export interface BrowserSession {
+  server: ServerProcess;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts the server as `npm start` does and launches Chromium; fails clearly when either is missing. */
+export async function startBrowserSession(): Promise<BrowserSession> {
+  if (!available) throw new Error(`ESTATE_TEST_REQUIRE includes browser but there is no Chromium at ${CHROMIUM}.`);
+  if (!existsSync(path.resolve(import.meta.dirname, '../apps/web/dist/index.html'))) {
+    throw new Error('The web UI is not built (npm run build:web).');
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  return {
+    server,
+    browser,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
