@@ -183,7 +183,7 @@ export class AuthService implements Authenticator {
       });
     });
     const fresh = (await this.users.byId(user.id)) ?? user;
-    return { token, me: this.meFor(fresh, this.principalFor(fresh, 'session', row.id, null, row.csrf_token)) };
+    return { token, me: this.meFor(toUser(fresh), this.principalFor(fresh, 'session', row.id, null, row.csrf_token)) };
   }
 
   /** Ends a session. */
@@ -231,34 +231,31 @@ export class AuthService implements Authenticator {
       sessionId: row.session_id,
       tokenId: null,
       csrfToken: row.csrf_token,
-      mfaEnrolmentRequired: this.policy.requireAdminMfa && row.role === 'admin' && row.mfa_enabled_at === null,
+      mfaEnrolmentRequired: this.mustEnrolMfa(row.role, row.mfa_enabled_at),
       user: userFromJoin(row),
     };
   }
 
   /** The `Me` document for a principal. */
   async me(principal: Principal): Promise<Me> {
-    if (principal.user) {
-      return {
-        user: principal.user,
-        permissions: [...principal.permissions].sort(),
-        via: principal.via,
-        csrfToken: principal.csrfToken,
-        mfaEnrolmentRequired: principal.mfaEnrolmentRequired,
-      };
-    }
+    if (principal.user) return this.meFor(principal.user, principal);
     const user = await this.users.byId(principal.userId);
     if (!user) throw problems.unauthenticated();
-    return this.meFor(user, principal);
+    return this.meFor(toUser(user), principal);
   }
 
-  private meFor(user: UserRow, principal: Principal): Me {
+  /** Whether the admin-MFA policy holds this user to enrolling TOTP before anything else. */
+  private mustEnrolMfa(role: string, mfaEnabledAt: number | null): boolean {
+    return this.policy.requireAdminMfa && role === 'admin' && mfaEnabledAt === null;
+  }
+
+  private meFor(user: User, principal: Principal): Me {
     return {
-      user: toUser(user),
+      user,
       permissions: [...principal.permissions].sort(),
       via: principal.via,
       csrfToken: principal.csrfToken,
-      mfaEnrolmentRequired: this.policy.requireAdminMfa && user.role === 'admin' && user.mfa_enabled_at === null,
+      mfaEnrolmentRequired: principal.mfaEnrolmentRequired,
     };
   }
 
@@ -272,7 +269,7 @@ export class AuthService implements Authenticator {
       sessionId,
       tokenId,
       csrfToken,
-      mfaEnrolmentRequired: this.policy.requireAdminMfa && user.role === 'admin' && user.mfa_enabled_at === null,
+      mfaEnrolmentRequired: this.mustEnrolMfa(user.role, user.mfa_enabled_at),
     };
   }
 

@@ -127,7 +127,7 @@ export class AuditLog {
         hash,
       })
       .execute();
-    return toEvent({ ...base, prev_hash: prevHash, hash }, 'postgres');
+    return toEvent({ ...base, prev_hash: prevHash, hash });
   }
 
   /** Appends in a transaction of its own: for events that change nothing else (logins, refusals). */
@@ -161,7 +161,7 @@ export class AuditLog {
       .execute()) as AuditRow[];
     const page = rows.slice(0, limit);
     const nextCursor = rows.length > limit && page.length > 0 ? encodeCursor([page[page.length - 1]!.seq]) : null;
-    return { items: page.map((r) => toEvent(r, this.database.dialect)), nextCursor };
+    return { items: page.map((r) => toEvent(decoded(r, this.database.dialect))), nextCursor };
   }
 
   /** Walks the whole chain in order, in batches; reports the first row whose hash or link does not match. */
@@ -207,7 +207,13 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function toEvent(row: AuditRow, dialect: Dialect): AuditEvent {
+/** A stored row with its JSON columns read as values (jsonb arrives parsed, text does not). */
+function decoded(row: AuditRow, dialect: Dialect): AuditRow {
+  return { ...row, before: readJson(row.before, dialect), after: readJson(row.after, dialect) };
+}
+
+/** Presents a row whose `before`/`after` are already values. */
+function toEvent(row: AuditRow): AuditEvent {
   return {
     seq: Number(row.seq),
     id: row.id,
@@ -219,8 +225,8 @@ function toEvent(row: AuditRow, dialect: Dialect): AuditEvent {
     outcome: row.outcome as Outcome,
     targetType: row.target_type,
     targetId: row.target_id,
-    before: readJson(row.before, dialect),
-    after: readJson(row.after, dialect),
+    before: row.before,
+    after: row.after,
     requestId: row.request_id,
     sourceIp: row.source_ip,
     hash: row.hash,

@@ -263,4 +263,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 }
 
 /** Variables read by tests and tooling, not by the server; accepted so they never trip the unknown-variable check. */
-export const EXTRA_ENV = ['ESTATE_TEST_DATABASE_URL', 'ESTATE_TEST_REQUIRE', 'ESTATE_SETUP_TOKEN_FILE'] as const;
+export const EXTRA_ENV = ['ESTATE_TEST_DATABASE_URL', 'ESTATE_TEST_REQUIRE', 'ESTATE_BENCH_DATABASE_URL', 'ESTATE_CHROMIUM'] as const;
