@@ -18,9 +18,12 @@ export async function migrateToLatest(database: Database, migrations: Record<str
     migrationLockTableName: 'estate_migrations_lock',
   });
   let result: MigrationResultSet = await migrator.migrateToLatest();
-  // Kysely's table check scans every schema in the catalog; a schema dropped meanwhile by another process (3F000)
-  // fails that scan without touching ours, so try again.
-  for (let attempt = 0; attempt < 3 && (result.error as { code?: string } | undefined)?.code === '3F000'; attempt++) {
+  // Kysely's table check reads the catalog of every schema; a schema or table dropped meanwhile by another process
+  // fails that read (3F000, 42P01) without touching ours. Migrations run in one transaction on PostgreSQL, so a
+  // failed run left nothing behind and can simply be tried again.
+  const catalogRace = (error: unknown) => ['3F000', '42P01'].includes((error as { code?: string } | undefined)?.code ?? '');
+  for (let attempt = 0; attempt < 5 && database.dialect === 'postgres' && catalogRace(result.error); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
     result = await migrator.migrateToLatest();
   }
   if (result.error) {
