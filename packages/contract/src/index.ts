@@ -3,8 +3,11 @@
  * them and generates its OpenAPI document from them; the web UI, CLI and agent share only these types.
  */
 
+export * from './agent-protocol';
+export * from './agents';
 export * from './audit';
 export * from './auth';
+export * from './canonical-json';
 export * from './common';
 export * from './inventory';
 export * from './inventory-history';

@@ -15,5 +15,9 @@ export const PERMISSIONS = [
   'inventory:read',
   'inventory:write',
   'inventory:admin',
+  'agents:read',
+  'agents:write',
+  'discovery:read',
+  'discovery:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -32,6 +32,21 @@ const host = {
   osVersion: opt(str()),
   kernel: opt(str()),
   architecture: opt(oneOf('x86_64', 'arm64', 'armv7', 'ppc64le', 's390x', 'riscv64', 'other')),
+  cpuModel: opt(str()),
+  machineId: opt(str()),
+  virtualization: opt(str(100)),
+  interfaces: opt(
+    list(
+      Type.Object({ name: str(100), mac: opt(mac()), addresses: list(str(64)), speedMbps: opt(num()) }, { additionalProperties: false }),
+      1000,
+    ),
+  ),
+  disks: opt(list(Type.Object({ device: str(), sizeGb: num(), model: opt(str()) }, { additionalProperties: false }), 1000)),
+  filesystems: opt(list(Type.Object({ mount: str(1000), fsType: opt(str(50)), sizeGb: num() }, { additionalProperties: false }), 1000)),
+  /** Running services (systemd units), by name. */
+  services: opt(list(str(), 5000)),
+  /** Listening sockets as `tcp/22`, `udp/53`. */
+  listeningPorts: opt(list(str(100), 5000)),
 };
 
 /** Attributes of rack-mounted equipment. */

@@ -14,8 +14,14 @@ import { registerLifecycleRoutes } from './lifecycle.routes';
 import { registerRelationshipRoutes } from './relationship.routes';
 import { registerSavedViewRoutes } from './saved-view.routes';
 
+export { createCiService } from './ci.routes';
+export type { CiService, ObservedConflict, ObservedFields } from './ci.service';
+export type { CiTypeId } from './ci-type-ids';
 export { ImportService } from './import.service';
+export type { InventoryTables } from './inventory.tables';
 export { createInventoryDeps, type InventoryDeps } from './inventory-deps';
+export { createRelationshipService } from './relationship.routes';
+export type { RelationshipService } from './relationship.service';
 
 /** Registers every inventory route: CI types, CIs, history, relationships, impact, custom fields, lifecycle, imports. */
 export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): void {

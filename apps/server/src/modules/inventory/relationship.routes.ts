@@ -13,9 +13,14 @@ import { actionContext } from '../../platform/http/principal';
 import type { InventoryDeps } from './inventory-deps';
 import { RelationshipService } from './relationship.service';
 
+/** Builds the relationship service over the module's dependencies (also for discovery, through `ensure`). */
+export function createRelationshipService(deps: InventoryDeps): RelationshipService {
+  return new RelationshipService(deps.db, deps.dialect, deps.audit, deps.history);
+}
+
 /** Relationship types, and listing, creating and deleting relationships between CIs. */
 export function registerRelationshipRoutes(app: HttpServer, deps: InventoryDeps): void {
-  const relationships = new RelationshipService(deps.db, deps.dialect, deps.audit, deps.history);
+  const relationships = createRelationshipService(deps);
 
   app.get(
     '/api/v1/relationship-types',

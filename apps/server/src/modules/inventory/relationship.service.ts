@@ -86,7 +86,7 @@ export class RelationshipService {
     const [sourceId, targetId] =
       rule.symmetric && input.targetId < input.sourceId ? [input.targetId, input.sourceId] : [input.sourceId, input.targetId];
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      return await this.inTransaction(async (trx) => {
         const found = await this.repo.cis([sourceId, targetId], trx);
         const from = found.find((c) => c.id === sourceId);
         const to = found.find((c) => c.id === targetId);
@@ -131,9 +131,21 @@ export class RelationshipService {
     }
   }
 
+  /**
+   * The relationship of `type` between the two CIs, created (with `source`) when it does not exist yet: how discovery
+   * records what it sees again and again. Refused pairs and cycles are errors as for `create`.
+   */
+  async ensure(input: CreateRelationshipRequest, ctx: ActionContext, source: Source): Promise<Relationship> {
+    const rule = ruleOf(input.type);
+    const [sourceId, targetId] =
+      rule.symmetric && input.targetId < input.sourceId ? [input.targetId, input.sourceId] : [input.sourceId, input.targetId];
+    const existing = await this.repo.find(rule.type, sourceId, targetId, this.db);
+    return existing ? toRelationship(existing) : this.create(input, ctx, source);
+  }
+
   /** Deletes a relationship; 404 when it does not exist. */
   async delete(id: string, ctx: ActionContext): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.inTransaction(async (trx) => {
       const row = await this.repo.byId(id, trx);
       if (!row) throw problems.notFound('The relationship');
       const rule = ruleOf(row.type as Relationship['type']);
@@ -162,6 +174,11 @@ export class RelationshipService {
 
   private duplicate(rule: RelationshipRule, from: CiStub, to: CiStub) {
     return problems.conflict(`${from.name} is already ${rule.name} ${to.name} (${rule.type}).`);
+  }
+
+  /** Runs `fn` in the caller's transaction when this service was built over one, else in a new one. */
+  private inTransaction<T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>): Promise<T> {
+    return this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
   }
 
   private async recordBothEnds(

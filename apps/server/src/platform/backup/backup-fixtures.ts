@@ -1,5 +1,6 @@
 import { AuditLog } from '../audit/audit-log';
 import type { Database } from '../db/database';
+import { fillDiscovery } from './backup-fixtures-discovery';
 
 /** Ids the fixtures use, for tests that look rows up. */
 export const FIXTURE = {
@@ -206,6 +207,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
 
   await fillInventory(db, json);
   await fillImports(db, json);
+  await fillDiscovery(db, json);
 }
 
 /** Rows for the table of migration 0004 (CMDB imports): a finished one without content, a queued one with it. */

@@ -10,8 +10,14 @@ const ENGINE_SPECIFIC = /_fts(_|$)/;
 /** A schema reduced to what must match across engines: tables, columns, nullability, type family, indexes. */
 async function describeSchema(database: TestDatabase): Promise<Record<string, unknown>> {
   const tables = await database.db.introspection.getTables();
+  // Kysely lists the tables of every schema on PostgreSQL; tests running beside this one have their own schemas.
+  const schema =
+    database.dialect === 'postgres'
+      ? (await sql<{ name: string }>`select current_schema() as name`.execute(database.db)).rows[0]?.name
+      : undefined;
   const out: Record<string, unknown> = {};
   for (const table of tables
+    .filter((t) => schema === undefined || t.schema === schema)
     .filter((t) => !t.name.startsWith('estate_migrations') && !ENGINE_SPECIFIC.test(t.name))
     .sort((a, b) => a.name.localeCompare(b.name))) {
     out[table.name] = Object.fromEntries(

@@ -12,6 +12,10 @@ export const SCOPE_LABELS: Record<Permission, string> = {
   'inventory:read': 'inventory:read: read the inventory',
   'inventory:write': 'inventory:write: create and change configuration items',
   'inventory:admin': 'inventory:admin: define custom fields and administer the inventory',
+  'agents:read': 'agents:read: list agents and enrollment tokens',
+  'agents:write': 'agents:write: enroll, approve and revoke agents',
+  'discovery:read': 'discovery:read: read scans, their results and merge suggestions',
+  'discovery:write': 'discovery:write: run scans, manage SNMP credentials, merge CIs, import Terraform state',
 };
 
 /**

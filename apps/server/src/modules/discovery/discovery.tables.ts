@@ -1,0 +1,108 @@
+import type { InventoryTables } from '../inventory';
+
+/** Row shapes of the discovery tables (migration 0006). Times are epoch ms; JSON columns are jsonb/text. */
+export interface CiIdentifiersTable {
+  ci_id: string;
+  /** `serial`, `machine_id`, `mac`, `hostname`, `ip`, `external_id` (cloud id, Terraform address), `snmp_engine_id`. */
+  kind: string;
+  /** Normalised: lower-case MACs with colons, lower-case host names, compressed IPv6. */
+  value: string;
+  source: string;
+  seen_at: number;
+}
+
+export interface MergeSuggestionsTable {
+  id: string;
+  ci_id: string;
+  other_ci_id: string;
+  reason: string;
+  details: unknown;
+  /** `open`, `merged` or `dismissed`. */
+  status: string;
+  source: string;
+  created_at: number;
+  resolved_at: number | null;
+  resolved_by: string | null;
+}
+
+export interface CiSoftwareTable {
+  ci_id: string;
+  name: string;
+  version: string;
+  /** '' when the package manager names no architecture. */
+  arch: string;
+  source: string;
+  seen_at: number;
+}
+
+export interface SnmpCredentialsTable {
+  id: string;
+  name: string;
+  /** `v2c` or `v3`. */
+  snmp_version: string;
+  /** What is not secret: the v3 user name, security level and protocols. */
+  params: unknown;
+  /** Community string or v3 keys, sealed with the secret box; never returned by the API. */
+  secret: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface DiscoveryScansTable {
+  id: string;
+  name: string;
+  targets: unknown;
+  options: unknown;
+  interval_minutes: number | null;
+  next_run_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface DiscoveryRunsTable {
+  id: string;
+  scan_id: string;
+  /** `queued`, `running`, `succeeded`, `failed`. */
+  status: string;
+  total: number;
+  done: number;
+  summary: unknown;
+  error: string | null;
+  requested_by: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface DiscoveryHostsTable {
+  run_id: string;
+  address: string;
+  /** `new`, `changed`, `unchanged` or `missing` compared with the scan's previous run. */
+  change: string;
+  data: unknown;
+  ci_id: string | null;
+}
+
+export interface TerraformImportsTable {
+  id: string;
+  lineage: string;
+  serial: number;
+  summary: unknown;
+  user_id: string | null;
+  created_at: number;
+}
+
+/** The tables the discovery module reads and writes, with the inventory's beside them. */
+export interface DiscoveryTables extends InventoryTables {
+  ci_identifiers: CiIdentifiersTable;
+  merge_suggestions: MergeSuggestionsTable;
+  ci_software: CiSoftwareTable;
+  snmp_credentials: SnmpCredentialsTable;
+  discovery_scans: DiscoveryScansTable;
+  discovery_runs: DiscoveryRunsTable;
+  discovery_hosts: DiscoveryHostsTable;
+  terraform_imports: TerraformImportsTable;
+}

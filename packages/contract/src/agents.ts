@@ -1,0 +1,251 @@
+import Type, { type Static } from 'typebox';
+import { EpochMs, Id } from './common';
+
+/*
+ * The host agent's side of the API. Administrators create enrollment tokens and manage agents under
+ * `/api/v1/enrollment-tokens` and `/api/v1/agents`; an agent enrolls once at `/api/v1/agent/enroll` and then calls
+ * `/api/v1/agent/*` with every request signed by its own Ed25519 key (see agent-protocol.ts).
+ */
+
+export const AGENT_STATUSES = ['pending', 'active', 'revoked'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+export const AgentStatusSchema = Type.Unsafe<AgentStatus>({ type: 'string', enum: [...AGENT_STATUSES] });
+
+export const ENROLLMENT_TOKEN_STATUSES = ['unused', 'used', 'expired', 'revoked'] as const;
+export type EnrollmentTokenStatus = (typeof ENROLLMENT_TOKEN_STATUSES)[number];
+
+/** Longest an enrollment token may live: one week. Tokens default to one hour. */
+export const ENROLLMENT_TOKEN_MAX_MINUTES = 7 * 24 * 60;
+
+/** Creates a single-use enrollment token. `requireApproval` makes the enrolled agent wait as `pending`. */
+export const CreateEnrollmentTokenRequest = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    ttlMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: ENROLLMENT_TOKEN_MAX_MINUTES, default: 60 })),
+    requireApproval: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type CreateEnrollmentTokenRequest = Static<typeof CreateEnrollmentTokenRequest>;
+
+/** An enrollment token as listed: never its secret, which is stored hashed and shown once at creation. */
+export const EnrollmentToken = Type.Object({
+  id: Id,
+  name: Type.String(),
+  status: Type.Unsafe<EnrollmentTokenStatus>({ type: 'string', enum: [...ENROLLMENT_TOKEN_STATUSES] }),
+  requireApproval: Type.Boolean(),
+  createdAt: EpochMs,
+  expiresAt: EpochMs,
+  usedAt: Type.Union([EpochMs, Type.Null()]),
+  /** The agent that enrolled with it. */
+  agentId: Type.Union([Id, Type.Null()]),
+  createdBy: Type.Union([Id, Type.Null()]),
+});
+export type EnrollmentToken = Static<typeof EnrollmentToken>;
+
+/** The answer to a token's creation: the token itself (`estate-enroll-…`), shown this once. */
+export const CreatedEnrollmentToken = Type.Object({ enrollmentToken: EnrollmentToken, token: Type.String() });
+export type CreatedEnrollmentToken = Static<typeof CreatedEnrollmentToken>;
+
+/** An enrolled agent as administrators see it. `online` is derived from `lastSeenAt` and the reporting interval. */
+export const Agent = Type.Object({
+  id: Id,
+  hostname: Type.String(),
+  machineId: Type.Union([Type.String(), Type.Null()]),
+  status: AgentStatusSchema,
+  online: Type.Boolean(),
+  version: Type.String(),
+  os: Type.Union([Type.String(), Type.Null()]),
+  /** The CI this agent reports for, once its first inventory arrived. */
+  ciId: Type.Union([Id, Type.Null()]),
+  keyFingerprint: Type.String({ description: 'SHA-256 of the agent public key (SPKI DER), hex' }),
+  enrolledAt: EpochMs,
+  approvedAt: Type.Union([EpochMs, Type.Null()]),
+  revokedAt: Type.Union([EpochMs, Type.Null()]),
+  lastSeenAt: Type.Union([EpochMs, Type.Null()]),
+  lastAddress: Type.Union([Type.String(), Type.Null()]),
+  /** Records the agent had to drop from its full buffer while the server was unreachable, as last reported. */
+  droppedRecords: Type.Integer({ minimum: 0 }),
+});
+export type Agent = Static<typeof Agent>;
+
+export const AgentListQuery = Type.Object(
+  {
+    status: Type.Optional(AgentStatusSchema),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+export type AgentListQuery = Static<typeof AgentListQuery>;
+
+/** How often an agent reports, as the server asks. */
+export const AgentIntervals = Type.Object({
+  inventorySeconds: Type.Integer({ minimum: 60 }),
+  metricsSeconds: Type.Integer({ minimum: 5 }),
+});
+export type AgentIntervals = Static<typeof AgentIntervals>;
+
+/**
+ * Enrollment: the one agent call made without a signature. The token is consumed whether or not the agent is then
+ * approved. `publicKey` is the agent's Ed25519 public key as SPKI PEM; the private key never leaves the host.
+ */
+export const EnrollRequest = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    publicKey: Type.String({ minLength: 1, maxLength: 1000 }),
+    hostname: Type.String({ minLength: 1, maxLength: 253 }),
+    machineId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    version: Type.String({ minLength: 1, maxLength: 50 }),
+    os: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type EnrollRequest = Static<typeof EnrollRequest>;
+
+/**
+ * The server's answer to an enrollment: the agent's id and the server's identity key (Ed25519 SPKI PEM), which the
+ * agent pins and checks on every later answer (`X-Estate-Server-Signature`).
+ */
+export const EnrollResponse = Type.Object({
+  agentId: Id,
+  status: AgentStatusSchema,
+  serverKey: Type.String(),
+  serverKeyFingerprint: Type.String(),
+  intervals: AgentIntervals,
+});
+export type EnrollResponse = Static<typeof EnrollResponse>;
+
+/** `GET /api/v1/agent/config`: what a signed-in agent should do now. Also serves as its heartbeat. */
+export const AgentConfig = Type.Object({
+  agentId: Id,
+  status: AgentStatusSchema,
+  intervals: AgentIntervals,
+  serverTime: EpochMs,
+});
+export type AgentConfig = Static<typeof AgentConfig>;
+
+const name = (maxLength = 200) => Type.String({ maxLength });
+const optNum = () => Type.Optional(Type.Number({ minimum: 0 }));
+const keyed = <T extends Parameters<typeof Type.Record>[1]>(value: T, maxProperties = 10_000) =>
+  Type.Record(Type.String({ minLength: 1, maxLength: 300 }), value, { maxProperties });
+
+/**
+ * What an agent knows about its host. Collections are maps keyed by a stable name (package, unit, interface,
+ * mount point, device, `tcp/22`) so that a delta is a JSON merge patch (RFC 7386) of this document. Values that
+ * change all the time (use, uptime) are metrics, not inventory.
+ */
+export const HostSnapshot = Type.Object(
+  {
+    hostname: name(253),
+    fqdn: Type.Optional(name(253)),
+    machineId: Type.Optional(name()),
+    system: Type.Object(
+      {
+        manufacturer: Type.Optional(name()),
+        model: Type.Optional(name()),
+        serial: Type.Optional(name()),
+        uuid: Type.Optional(name()),
+        virtualization: Type.Optional(name()),
+      },
+      { additionalProperties: false },
+    ),
+    cpu: Type.Object(
+      { model: Type.Optional(name()), cores: Type.Integer({ minimum: 0 }), architecture: Type.Optional(name(50)) },
+      { additionalProperties: false },
+    ),
+    memoryBytes: Type.Number({ minimum: 0 }),
+    os: Type.Object(
+      { name: name(), version: Type.Optional(name()), kernel: Type.Optional(name()), codename: Type.Optional(name()) },
+      { additionalProperties: false },
+    ),
+    interfaces: keyed(
+      Type.Object(
+        {
+          mac: Type.Optional(name(17)),
+          addresses: Type.Array(name(64), { maxItems: 256 }),
+          speedMbps: optNum(),
+          virtual: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+      1000,
+    ),
+    disks: keyed(
+      Type.Object(
+        {
+          sizeBytes: Type.Number({ minimum: 0 }),
+          model: Type.Optional(name()),
+          serial: Type.Optional(name()),
+          type: Type.Optional(name(50)),
+        },
+        { additionalProperties: false },
+      ),
+      1000,
+    ),
+    filesystems: keyed(
+      Type.Object(
+        { device: Type.Optional(name()), fsType: Type.Optional(name(50)), sizeBytes: Type.Number({ minimum: 0 }) },
+        { additionalProperties: false },
+      ),
+      1000,
+    ),
+    packages: keyed(Type.Object({ version: name(), arch: Type.Optional(name(50)) }, { additionalProperties: false }), 20_000),
+    services: keyed(Type.Object({ state: name(50), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), 5000),
+    ports: keyed(Type.Object({ address: Type.Optional(name(64)), process: Type.Optional(name()) }, { additionalProperties: false }), 5000),
+    bootTime: Type.Optional(EpochMs),
+  },
+  { additionalProperties: false },
+);
+export type HostSnapshot = Static<typeof HostSnapshot>;
+
+/**
+ * An inventory report. `full` carries the whole snapshot; `delta` a JSON merge patch against the snapshot whose
+ * hash is `baseHash` (the last one the server acknowledged). `hash` is the SHA-256 (hex) of the canonical JSON of
+ * the snapshot after the report. A `delta` on a base the server does not hold is answered 409
+ * (`urn:estate:problem:snapshot-mismatch`), and the agent then sends a `full` report.
+ */
+export const InventoryReport = Type.Object(
+  {
+    kind: Type.Unsafe<'full' | 'delta'>({ type: 'string', enum: ['full', 'delta'] }),
+    collectedAt: EpochMs,
+    hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    baseHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+    snapshot: Type.Optional(HostSnapshot),
+    patch: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 100 })),
+  },
+  { additionalProperties: false },
+);
+export type InventoryReport = Static<typeof InventoryReport>;
+
+/** The server's acknowledgement of an inventory report: the hash it now holds and the CI the host became. */
+export const InventoryAck = Type.Object({ hash: Type.String(), ciId: Type.Union([Id, Type.Null()]) });
+export type InventoryAck = Static<typeof InventoryAck>;
+
+/**
+ * A batch of metric samples. A series is a metric name plus labels (e.g. `fs.used_bytes` with `{mount: "/"}`);
+ * points are `[epochMs, value]` in time order. The server stores each (series, time) once, so a resent batch is
+ * harmless. `dropped` counts records the agent lost from its full buffer since it started.
+ */
+export const MetricsReport = Type.Object(
+  {
+    series: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ pattern: '^[a-z][a-z0-9_.]*$', maxLength: 100 }),
+          labels: Type.Optional(Type.Record(Type.String({ maxLength: 50 }), Type.String({ maxLength: 200 }), { maxProperties: 10 })),
+          points: Type.Array(Type.Tuple([EpochMs, Type.Number()]), { minItems: 1, maxItems: 10_000 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 5000 },
+    ),
+    dropped: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type MetricsReport = Static<typeof MetricsReport>;
+
+/** How many points a metrics report stored; points already held (a resend) are not counted again. */
+export const MetricsAck = Type.Object({ accepted: Type.Integer({ minimum: 0 }) });
+export type MetricsAck = Static<typeof MetricsAck>;
