@@ -11,8 +11,11 @@ export const IMPORT_ACTIONS = ['create', 'update', 'unchanged', 'error'] as cons
 
 /**
  * Starts an import of CIs of one type. `mapping` maps source columns (CSV headers, JSON keys) to target fields:
- * a common field (`name`, `status`, `serial`, `assetTag`, …, `tags`), `attributes.<key>`, or '' to ignore the
- * column. Without a mapping, columns are matched to fields by name, case-insensitively (`attr.x`, `attributes.x`).
+ * a common field (`name`, `status`, `serial`, `assetTag`, …, `ownerTeamId`, `locationId`, `tags`),
+ * `attributes.<key>`, `customFields.<key>`, or '' to ignore the column. Without a mapping, columns are matched to
+ * fields by name, case-insensitively (`attr.x`, `attributes.x`, `cf.x`, `customFields.x`). Owners, locations and
+ * ci_reference custom fields take a CI id or a unique name. Every field, custom ones included, is applied on create
+ * and on update; a field set by hand is never overwritten (the row reports a conflict, recorded in history).
  * `contentEncoding: base64` sends the file's bytes (byte order marks and encodings are then checked); `text` (the
  * default) sends it as a JSON string.
  */

@@ -54,8 +54,8 @@ function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTr
  * CMDB imports. `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
  * it is a dry run or any row has an error, in which case nothing is written — applies the rows in batches of
  * {@link IMPORT_BATCH}, each in one transaction: new CIs through `CiService.create` with source `import`, existing
- * ones (matched by the natural key) through `applyObserved`, so fields set by hand are kept and a conflict is
- * recorded. A later batch failing leaves earlier batches written; the report says how many rows were applied, and
+ * ones (matched by the natural key) through `applyObserved` — common fields, owner, location, tags, attributes and
+ * custom fields alike — so fields set by hand are kept and a conflict is recorded. A later batch failing leaves earlier batches written; the report says how many rows were applied, and
  * running the same file again is idempotent (unchanged rows write nothing), so a fixed file can simply be re-run.
  * A row that differs only in hand-set fields is reported `unchanged` with its conflicts, and each run records those
  * conflicts again in the CI's history, as discovery does. New CIs get a `ci.create` audit entry each (through
@@ -151,10 +151,12 @@ export class ImportService {
       if (!type || content === null) throw new ImportFileError([{ field: '', message: 'The import has no file or an unknown CI type.' }]);
       const format = row.format === 'json' ? 'json' : 'csv';
       const file = readRows(format, contentText(content, stored.encoding));
-      const targets = resolveMapping(file.columns, this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined, type.schema);
+      const context = await this.loadContext(row.ci_type, row.natural_key as NaturalKey);
+      const mapping = this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined;
+      const targets = resolveMapping(file.columns, mapping, type.schema, context.customFields);
       await this.repo.progress(id, { total: file.rows.length });
       const mapped = file.rows.map((r) => mapRow(r, targets, format === 'csv'));
-      plan = planRows(mapped, await this.loadContext(row.ci_type, row.natural_key as NaturalKey));
+      plan = planRows(mapped, context);
     } catch (error) {
       if (!(error instanceof ImportFileError)) throw error;
       report.fileErrors = error.errors;
@@ -208,7 +210,7 @@ export class ImportService {
     await this.finish(id, 'succeeded', report, row, ctx);
   }
 
-  /** The type's CIs, candidate owners and locations, and the problems every new CI of the type would have. */
+  /** The type's CIs, its custom field definitions, and the CIs an owner, location or reference field may name. */
   private async loadContext(type: string, naturalKey: NaturalKey) {
     const db = this.deps.db;
     const list = new CiListRepository(db, this.deps.dialect);
@@ -222,17 +224,13 @@ export class ImportService {
       );
       for (const r of chunk) existing.push(toCi(r, tags.get(r.id) ?? [], this.deps.dialect));
     }
-    const references = await db
-      .selectFrom('cis')
-      .select(['id', 'type', 'name'])
-      .where('type', 'in', ['team', 'person', 'site', 'room', 'rack'])
-      .execute();
-    const fields = new CustomFieldService(db, this.deps.dialect, this.deps.audit);
-    const createErrors = (await fields.validate(db, type, {}, {}, true)).map((e) => ({
-      field: e.path.replace(/^body\//, '').replaceAll('/', '.'),
-      message: `${e.message} (custom fields cannot be imported yet)`,
-    }));
-    return { ciType: type, naturalKey, existing, references, createErrors };
+    const customFields = await new CustomFieldService(db, this.deps.dialect, this.deps.audit).list(type);
+    const referenced = customFields.filter((d) => d.kind === 'ci_reference').map((d) => d.referenceType);
+    // A reference field open to any type makes every CI a candidate; otherwise only owners, locations and those types.
+    const types = [...new Set(['team', 'person', 'site', 'room', 'rack', ...referenced.filter((t): t is string => t !== null)])];
+    let references = db.selectFrom('cis').select(['id', 'type', 'name']);
+    if (!referenced.includes(null)) references = references.where('type', 'in', types);
+    return { ciType: type, naturalKey, existing, references: await references.execute(), customFields };
   }
 
   /** Writes the final status and report, drops the content and appends the one `import.run` audit entry. */

@@ -122,17 +122,14 @@ export interface TargetField {
 }
 
 /**
- * Every field a column can be imported into for a type: common fields and its attributes. Custom fields are left
- * out while the import API refuses them (it answers "custom fields cannot be imported yet"); `withCustomFields`
- * adds them for when it accepts them.
+ * Every field a column can be imported into for a type: common fields, its attributes and its custom fields (sent as
+ * `customFields.<key>`; the server checks each value against the field's definition, row by row).
  */
-export function targetFields(type: CiTypeInfo | undefined, withCustomFields = false): TargetField[] {
+export function targetFields(type: CiTypeInfo | undefined): TargetField[] {
   return [
     ...COMMON_FIELDS.map((field) => ({ value: field.key, label: field.label, group: 'Common fields' as const })),
     ...attributeFields(type).map((field) => ({ value: field.key, label: field.label, group: 'Attributes' as const })),
-    ...(withCustomFields
-      ? customFieldSpecs(type).map((field) => ({ value: field.key, label: field.label, group: 'Custom fields' as const }))
-      : []),
+    ...customFieldSpecs(type).map((field) => ({ value: field.key, label: field.label, group: 'Custom fields' as const })),
   ];
 }
 
