@@ -28,6 +28,8 @@ import type { InventoryDeps } from './inventory-deps';
 export const IMPORT_QUEUE = 'inventory.import';
 /** Rows written per transaction: a batch is all-or-nothing, earlier batches stay when a later one fails. */
 export const IMPORT_BATCH = 1000;
+/** Imports younger than this are never judged abandoned by the housekeeping sweep. */
+const ABANDON_GRACE_MS = 60_000;
 /** The most row reports an import keeps (rows with errors first). */
 export const IMPORT_REPORT_ROWS = 1000;
 
@@ -208,6 +210,45 @@ export class ImportService {
       }
     }
     await this.finish(id, 'succeeded', report, row, ctx);
+  }
+
+  /**
+   * Marks the import `id` failed with `reason` unless it already finished: for a job that gave up on it (its last
+   * attempt threw, or its worker died). Written rows stay (batches are atomic); the report keeps what was known.
+   * Returns whether the import was marked.
+   */
+  async fail(id: string, reason: string): Promise<boolean> {
+    const row = await this.repo.get(id);
+    if (!row || row.status === 'succeeded' || row.status === 'failed') return false;
+    const stored = this.repo.read<ActionContext>(row.context);
+    const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
+    const report: StoredReport = {
+      counts: { ...EMPTY_COUNTS },
+      fileErrors: [],
+      rows: [],
+      rowsTruncated: false,
+      appliedRows: Number(row.processed_rows),
+      failure:
+        `The import stopped: ${reason}. ` +
+        (Number(row.processed_rows) > 0
+          ? `Rows 1–${row.processed_rows} were written and stay; import the file again to finish (written rows are unchanged).`
+          : 'No row was written.'),
+    };
+    await this.finish(id, 'failed', report, row, ctx);
+    return true;
+  }
+
+  /**
+   * Fails every import whose job can no longer run it (dead after its last attempt, lost with its worker, or
+   * removed), so none stays `running` forever. For the scheduler's housekeeping; idempotent. Returns how many.
+   */
+  async recoverAbandoned(now = Date.now()): Promise<number> {
+    let failed = 0;
+    for (const { id, lastError } of await this.repo.abandoned(now, now - ABANDON_GRACE_MS)) {
+      const cause = (lastError ?? 'no error was recorded').split('\n')[0]?.slice(0, 300);
+      if (await this.fail(id, `its job gave up after its last attempt (${cause})`)) failed++;
+    }
+    return failed;
   }
 
   /** The type's CIs, its custom field definitions, and the CIs an owner, location or reference field may name. */
