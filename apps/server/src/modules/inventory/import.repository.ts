@@ -8,6 +8,8 @@ export interface ImportsTable {
   id: string;
   user_id: string | null;
   status: string;
+  /** `cis` or `relationships` (migration 0007). */
+  kind: string;
   format: string;
   ci_type: string;
   mapping: unknown;
@@ -33,6 +35,7 @@ const IMPORT_COLUMNS = [
   'id',
   'user_id',
   'status',
+  'kind',
   'format',
   'ci_type',
   'mapping',

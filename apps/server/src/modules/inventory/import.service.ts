@@ -1,5 +1,4 @@
 import {
-  type Ci,
   type CreateImportRequest,
   IMPORT_MAX_CONTENT,
   type ImportCounts,
@@ -14,15 +13,15 @@ import { decodeCursor, encodeCursor } from '../../platform/http/pagination';
 import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { enqueue } from '../../platform/jobs';
-import { toCi } from './ci.mapper';
 import { CiService } from './ci.service';
-import { CiListRepository } from './ci-list.repository';
 import { ciType } from './ci-types';
 import { CustomFieldService } from './custom-field.service';
-import { contentText, ImportFileError, mapRow, readRows, resolveMapping } from './import.mapping';
+import { ImportFileError } from './import.mapping';
+import { ImportPlanner } from './import.planner';
 import { ImportRepository, type ImportsTable, type ImportTables } from './import.repository';
-import { type NaturalKey, type PlannedRow, planRows } from './import.validate';
+import type { PlannedRow } from './import.validate';
 import type { InventoryDeps } from './inventory-deps';
+import { RelationshipService } from './relationship.service';
 
 /** The job queue imports run on. */
 export const IMPORT_QUEUE = 'inventory.import';
@@ -57,11 +56,14 @@ function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTr
  * it is a dry run or any row has an error, in which case nothing is written — applies the rows in batches of
  * {@link IMPORT_BATCH}, each in one transaction: new CIs through `CiService.create` with source `import`, existing
  * ones (matched by the natural key) through `applyObserved` — common fields, owner, location, tags, attributes and
- * custom fields alike — so fields set by hand are kept and a conflict is recorded. A later batch failing leaves earlier batches written; the report says how many rows were applied, and
- * running the same file again is idempotent (unchanged rows write nothing), so a fixed file can simply be re-run.
- * A row that differs only in hand-set fields is reported `unchanged` with its conflicts, and each run records those
- * conflicts again in the CI's history, as discovery does. New CIs get a `ci.create` audit entry each (through
- * `CiService.create`); the import as a whole gets one `import.run` entry, dry runs and failures included.
+ * custom fields alike — so fields set by hand are kept and a conflict is recorded; a relationship import's new
+ * relationships through `RelationshipService.create` (existing ones are `unchanged`). A later batch failing leaves
+ * earlier batches written; the report says how many rows were applied, and running the same file again is
+ * idempotent (unchanged rows write nothing), so a fixed file can simply be re-run. A row that differs only in
+ * hand-set fields is reported `unchanged` with its conflicts, and each run records those conflicts again in the CI's
+ * history, as discovery does. New CIs get a `ci.create` audit entry each (through `CiService.create`); the import as
+ * a whole gets one `import.run` entry, dry runs and failures included. An import whose job gives up is failed by
+ * {@link ImportService.fail} (last attempt) or {@link ImportService.recoverAbandoned} (housekeeping).
  */
 export class ImportService {
   readonly repo: ImportRepository;
@@ -70,10 +72,20 @@ export class ImportService {
     this.repo = new ImportRepository(deps.db as unknown as Kysely<ImportTables>, deps.dialect);
   }
 
-  /** Stores the file and enqueues its run. 400 for an unknown type or content over the size limit. */
+  /**
+   * Stores the file and enqueues its run. 400 for a CI import without a known type, a relationship import with one,
+   * or content over the size limit.
+   */
   async start(request: CreateImportRequest, ctx: ActionContext): Promise<{ id: string }> {
-    if (!ciType(request.ciType)) {
-      throw problems.validation(`Unknown CI type ${request.ciType}.`, [{ path: 'body/ciType', message: 'is not a known CI type' }]);
+    const kind = request.kind ?? 'cis';
+    if (kind === 'relationships' && request.ciType !== undefined) {
+      throw problems.validation('A relationship import has no CI type.', [
+        { path: 'body/ciType', message: 'must be left out when kind is relationships' },
+      ]);
+    }
+    if (kind === 'cis' && !ciType(request.ciType ?? '')) {
+      const message = request.ciType === undefined ? 'is required to import CIs' : 'is not a known CI type';
+      throw problems.validation(`Unknown CI type ${request.ciType ?? '(none)'}.`, [{ path: 'body/ciType', message }]);
     }
     const size = request.contentEncoding === 'base64' ? Math.floor((request.content.length * 3) / 4) : Buffer.byteLength(request.content);
     if (size > IMPORT_MAX_CONTENT) {
@@ -88,8 +100,9 @@ export class ImportService {
       id,
       user_id: ctx.actor.id,
       status: 'queued',
+      kind,
       format: request.format,
-      ci_type: request.ciType,
+      ci_type: request.ciType ?? '',
       mapping: request.mapping ?? null,
       natural_key: request.naturalKey ?? 'name',
       dry_run: request.dryRun ? 1 : 0,
@@ -149,16 +162,8 @@ export class ImportService {
     };
     let plan: PlannedRow[];
     try {
-      const type = ciType(row.ci_type);
-      if (!type || content === null) throw new ImportFileError([{ field: '', message: 'The import has no file or an unknown CI type.' }]);
-      const format = row.format === 'json' ? 'json' : 'csv';
-      const file = readRows(format, contentText(content, stored.encoding));
-      const context = await this.loadContext(row.ci_type, row.natural_key as NaturalKey);
       const mapping = this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined;
-      const targets = resolveMapping(file.columns, mapping, type.schema, context.customFields);
-      await this.repo.progress(id, { total: file.rows.length });
-      const mapped = file.rows.map((r) => mapRow(r, targets, format === 'csv'));
-      plan = planRows(mapped, context);
+      plan = await new ImportPlanner(this.deps).plan(row, content, stored.encoding, mapping, (total) => this.repo.progress(id, { total }));
     } catch (error) {
       if (!(error instanceof ImportFileError)) throw error;
       report.fileErrors = error.errors;
@@ -192,9 +197,11 @@ export class ImportService {
             this.deps.history,
             new CustomFieldService(trx, this.deps.dialect, this.deps.audit),
           );
+          const relationships = new RelationshipService(trx, this.deps.dialect, this.deps.audit, this.deps.history);
           for (const p of batch) {
             if (p.kind === 'create') await cis.create(p.input, ctx, 'import');
             else if (p.kind === 'update' || p.kind === 'conflict') await cis.applyObserved(p.ciId, 'import', p.observed, ctx);
+            else if (p.kind === 'relate') await relationships.create(p.input, ctx, 'import');
           }
           await this.repo.progress(id, { processed: start + batch.length }, trx as unknown as Kysely<ImportTables>);
         });
@@ -251,29 +258,6 @@ export class ImportService {
     return failed;
   }
 
-  /** The type's CIs, its custom field definitions, and the CIs an owner, location or reference field may name. */
-  private async loadContext(type: string, naturalKey: NaturalKey) {
-    const db = this.deps.db;
-    const list = new CiListRepository(db, this.deps.dialect);
-    const rows = await db.selectFrom('cis').selectAll().where('type', '=', type).execute();
-    const existing: Ci[] = [];
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const tags = await list.tagsOf(
-        chunk.map((r) => r.id),
-        db,
-      );
-      for (const r of chunk) existing.push(toCi(r, tags.get(r.id) ?? [], this.deps.dialect));
-    }
-    const customFields = await new CustomFieldService(db, this.deps.dialect, this.deps.audit).list(type);
-    const referenced = customFields.filter((d) => d.kind === 'ci_reference').map((d) => d.referenceType);
-    // A reference field open to any type makes every CI a candidate; otherwise only owners, locations and those types.
-    const types = [...new Set(['team', 'person', 'site', 'room', 'rack', ...referenced.filter((t): t is string => t !== null)])];
-    let references = db.selectFrom('cis').select(['id', 'type', 'name']);
-    if (!referenced.includes(null)) references = references.where('type', 'in', types);
-    return { ciType: type, naturalKey, existing, references: await references.execute(), customFields };
-  }
-
   /** Writes the final status and report, drops the content and appends the one `import.run` audit entry. */
   private async finish(
     id: string,
@@ -290,6 +274,7 @@ export class ImportService {
         targetType: 'import',
         targetId: id,
         after: {
+          kind: row.kind,
           ciType: row.ci_type,
           format: row.format,
           dryRun: row.dry_run === 1,
@@ -307,6 +292,7 @@ export class ImportService {
     return {
       id: row.id,
       status: row.status as ImportRun['status'],
+      kind: row.kind as ImportRun['kind'],
       format: row.format,
       ciType: row.ci_type,
       naturalKey: row.natural_key,

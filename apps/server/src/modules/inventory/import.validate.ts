@@ -1,4 +1,11 @@
-import { type Ci, CreateCiRequest, type CustomField, type ImportFieldError, type ImportRowReport } from '@estate/contract';
+import {
+  type Ci,
+  CreateCiRequest,
+  type CreateRelationshipRequest,
+  type CustomField,
+  type ImportFieldError,
+  type ImportRowReport,
+} from '@estate/contract';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { canonicalJson } from '../../platform/audit/canonical-json';
@@ -39,7 +46,8 @@ export interface ImportContext {
 export type PlannedRow =
   | { report: ImportRowReport; kind: 'error' | 'unchanged' }
   | { report: ImportRowReport; kind: 'create'; input: CreateCiRequest }
-  | { report: ImportRowReport; kind: 'update' | 'conflict'; ciId: string; observed: ObservedFields };
+  | { report: ImportRowReport; kind: 'update' | 'conflict'; ciId: string; observed: ObservedFields }
+  | { report: ImportRowReport; kind: 'relate'; input: CreateRelationshipRequest };
 
 function keyOf(ci: Pick<Ci, 'name' | 'serial' | 'assetTag'>, key: NaturalKey): string | null {
   return ci[key] ?? null;

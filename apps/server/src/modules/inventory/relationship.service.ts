@@ -78,7 +78,7 @@ export class RelationshipService {
   /**
    * Creates a relationship. 400 for a self-link or a type pair the rules do not allow, 404 when either CI is missing,
    * 409 for a duplicate or a cycle (the detail names the path). Symmetric relationships are stored with the smaller
-   * id as source.
+   * id as source. A service built over a transaction (an import's batch) writes in that transaction.
    */
   async create(input: CreateRelationshipRequest, ctx: ActionContext, source: Source = 'manual'): Promise<Relationship> {
     const rule = ruleOf(input.type);
@@ -86,7 +86,9 @@ export class RelationshipService {
     const [sourceId, targetId] =
       rule.symmetric && input.targetId < input.sourceId ? [input.targetId, input.sourceId] : [input.sourceId, input.targetId];
     try {
-      return await this.db.transaction().execute(async (trx) => {
+      const inTransaction = <T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>) =>
+        this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
+      return await inTransaction(async (trx) => {
         const found = await this.repo.cis([sourceId, targetId], trx);
         const from = found.find((c) => c.id === sourceId);
         const to = found.find((c) => c.id === targetId);

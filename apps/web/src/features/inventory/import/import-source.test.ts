@@ -1,6 +1,6 @@
 import type { CiTypeInfo } from '@estate/contract';
 import { describe, expect, it } from 'vitest';
-import { autoMapping, countCsvRows, parseCsvHeader, readSource, targetFields } from './import-source';
+import { autoMapping, countCsvRows, parseCsvHeader, RELATIONSHIP_TARGETS, readSource, targetFields } from './import-source';
 
 const server = {
   id: 'physical_server',
@@ -42,6 +42,16 @@ describe('reading an import file in the browser', () => {
       memorygb: 'attributes.memoryGb',
       'cf.costCentre': 'customFields.costCentre',
       whatever: '',
+    });
+  });
+
+  it('maps relationship columns by key or label', () => {
+    expect(autoMapping(['Source', 'relationship type', 'TARGET', 'Source item type', 'note'], RELATIONSHIP_TARGETS)).toEqual({
+      Source: 'source',
+      'relationship type': 'type',
+      TARGET: 'target',
+      'Source item type': 'sourceType',
+      note: '',
     });
   });
 });

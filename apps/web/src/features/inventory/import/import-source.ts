@@ -118,8 +118,17 @@ export function readSource(fileName: string, content: string): ImportSource {
 export interface TargetField {
   value: string;
   label: string;
-  group: 'Common fields' | 'Attributes' | 'Custom fields';
+  group: 'Common fields' | 'Attributes' | 'Custom fields' | 'Relationship';
 }
+
+/** The fields of a relationship import (the server's `RELATIONSHIP_IMPORT_FIELDS`), with labels. */
+export const RELATIONSHIP_TARGETS: readonly TargetField[] = [
+  { value: 'source', label: 'Source item', group: 'Relationship' },
+  { value: 'type', label: 'Relationship type', group: 'Relationship' },
+  { value: 'target', label: 'Target item', group: 'Relationship' },
+  { value: 'sourceType', label: 'Source item type', group: 'Relationship' },
+  { value: 'targetType', label: 'Target item type', group: 'Relationship' },
+];
 
 /**
  * Every field a column can be imported into for a type: common fields, its attributes and its custom fields (sent as
