@@ -164,7 +164,7 @@ function ImportWizard() {
     <>
       <PageHeader
         title="Import items"
-        description="Create or update configuration items from a CSV or JSON file. A dry run shows what would happen first."
+        description="Create or update configuration items, or relate existing ones, from a CSV or JSON file. A dry run shows what would happen first."
         actions={
           <Button component={Link} to="/inventory" variant="default">
             Back to inventory
