@@ -261,7 +261,8 @@ export class CiService {
         const customWritten = Object.fromEntries(
           changes.filter((c) => c.field.startsWith('customFields.')).map((c) => [c.field.slice('customFields.'.length), c.to]),
         );
-        await this.assertValid(trx, after, customWritten, false, changed('attributes.'));
+        const references = changed('ownerTeamId') || changed('locationId');
+        await this.assertValid(trx, after, customWritten, false, changed('attributes.'), references);
         if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, ciId))) throw this.nameConflict(after);
       }
       if (!(await this.cis.update(trx, after, before.version, changed('tags')))) throw problems.preconditionFailed();
@@ -285,7 +286,8 @@ export class CiService {
 
   /**
    * Checks attributes, custom fields and references of `ci` as it would be written; throws one 400 listing every
-   * problem. `customValues` are the custom keys the request wrote (null clears); `creating` enforces required ones.
+   * problem. `customValues` are the custom keys the request wrote (null clears); `creating` enforces required ones;
+   * attributes and owner/location references are checked only when written (they were valid before).
    */
   private async assertValid(
     db: Kysely<InventoryTables>,
@@ -293,11 +295,15 @@ export class CiService {
     customValues: Record<string, unknown>,
     creating: boolean,
     attributesWritten = true,
+    referencesWritten = true,
   ): Promise<void> {
     const errors: FieldError[] = attributesWritten ? validateAttributes(ci.type, ci.attributes) : [];
-    errors.push(...(await this.customFields.validate(db, ci.type, customValues, ci.customFields, creating)));
+    // Without custom values written (and not creating), no definition can be broken: skip its query.
+    if (creating || Object.keys(customValues).length > 0) {
+      errors.push(...(await this.customFields.validate(db, ci.type, customValues, ci.customFields, creating)));
+    }
     const ids = [ci.ownerTeamId, ci.locationId].filter((v): v is string => v !== null);
-    const types = await this.cis.typesOf(ids, db);
+    const types = referencesWritten ? await this.cis.typesOf(ids, db) : new Map<string, string>();
     const checkRef = (field: 'ownerTeamId' | 'locationId', allowed: string[], what: string) => {
       const id = ci[field];
       if (id === null) return;
@@ -306,8 +312,10 @@ export class CiService {
       else if (found === undefined) errors.push({ path: `body/${field}`, message: `refers to a CI that does not exist (${id})` });
       else if (!allowed.includes(found)) errors.push({ path: `body/${field}`, message: `must refer to ${what}, not a ${found}` });
     };
-    checkRef('ownerTeamId', OWNER_TYPES, 'a team or person CI');
-    checkRef('locationId', LOCATION_TYPES, 'a site, room or rack CI');
+    if (referencesWritten) {
+      checkRef('ownerTeamId', OWNER_TYPES, 'a team or person CI');
+      checkRef('locationId', LOCATION_TYPES, 'a site, room or rack CI');
+    }
     if (errors.length > 0) throw problems.validation(`The CI is not valid for type ${ci.type}.`, errors);
   }
 
