@@ -313,7 +313,8 @@ function ImportWizard() {
               <Stack gap="sm" data-testid="import-summary" data-status={run.data.status}>
                 {run.data.status === 'succeeded' ? (
                   <Alert color="teal" title="Import finished">
-                    {run.data.counts.created} created, {run.data.counts.updated} updated, {run.data.counts.unchanged} unchanged
+                    {run.data.counts.created} created, {run.data.kind === 'relationships' ? '' : `${run.data.counts.updated} updated, `}
+                    {run.data.counts.unchanged} unchanged
                     {run.data.counts.errors > 0 ? `, ${run.data.counts.errors} rows failed` : ''}.
                   </Alert>
                 ) : (
