@@ -33,7 +33,7 @@ export function ensureDataDir(dir: string): void {
 /**
  * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
  * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
- * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning); `all` does all
+ * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning; agent nonces, receipts and old samples); `all` does all
  * three. Errors carry a message naming the problem and its fix.
  */
 export async function serve(config: Config, options: { print?: (line: string) => void } = {}): Promise<RunningServer> {
@@ -59,6 +59,7 @@ export async function serve(config: Config, options: { print?: (line: string) =>
     const sweeper = runs('scheduler')
       ? setInterval(() => {
           estate?.auth.auth.pruneSessions().catch((err) => logger.warn({ err }, 'session pruning failed'));
+          estate?.agents.prune().catch((err) => logger.warn({ err }, 'agent housekeeping failed'));
         }, 10 * 60_000)
       : undefined;
     sweeper?.unref();
