@@ -112,7 +112,8 @@ export async function createEstate(config: Config, database: Database, options: 
   });
   registerAuthRoutes(http, auth, { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl });
   registerAuditRoutes(http, audit);
-  registerInventoryRoutes(http, createInventoryDeps({ db: database.db, dialect: database.dialect, audit }));
+  const inventory = createInventoryDeps({ db: database.db, dialect: database.dialect, audit });
+  registerInventoryRoutes(http, inventory);
   const agents = createAgentsModule({
     db: database.db,
     dialect: database.dialect,
@@ -120,7 +121,7 @@ export async function createEstate(config: Config, database: Database, options: 
     secretBox,
     intervals: { metricsSeconds: config.agentMetricsSeconds, inventorySeconds: config.agentInventorySeconds },
     sampleRetentionDays: config.agentSampleRetentionDays,
-    reconcile: null,
+    inventory,
   });
   registerAgentRoutes(http, agents);
   await http.ready();

@@ -54,7 +54,7 @@ export function seriesKey(name: string, labels: Record<string, string> = {}): st
 export class AgentReportService {
   constructor(
     private readonly agents: AgentRepository,
-    private readonly reconcile: HostReconciler | null,
+    private readonly reconcile: HostReconciler,
     private readonly intervals: AgentIntervals,
   ) {}
 
@@ -149,7 +149,7 @@ export class AgentReportService {
       os: [snapshot.os.name, snapshot.os.version].filter(Boolean).join(' ').slice(0, 200) || row.os,
     });
     // An unchanged snapshot of a host already bound to its CI has nothing new to reconcile.
-    if (!this.reconcile || (hash === row.snapshot_hash && row.ci_id !== null)) return { hash, ciId: row.ci_id };
+    if (hash === row.snapshot_hash && row.ci_id !== null) return { hash, ciId: row.ci_id };
     const { ciId } = await this.reconcile(trx, observeHost(snapshot, { hostname: row.hostname, ciId: row.ci_id }), ctx);
     if (ciId !== row.ci_id) await this.agents.bindCi(trx, agentId, ciId);
     return { hash, ciId };

@@ -1,27 +1,10 @@
 import { isIP } from 'node:net';
 import type { HostSnapshot } from '@estate/contract';
+import type { Observation } from '../discovery';
 import type { CiTypeId, ObservedFields } from '../inventory';
 
-/** The identifiers an agent knows its host by, for matching it to one CI (the discovery module's HostIdentity). */
-export interface HostIdentityOf {
-  serial?: string;
-  machineId?: string;
-  macs?: string[];
-  hostname?: string;
-  ips?: string[];
-}
-
-/** What an agent's snapshot says about its host, in the shape identity reconciliation takes. */
-export interface HostObservation {
-  source: 'agent';
-  observer: string;
-  type: CiTypeId;
-  name: string;
-  identity: HostIdentityOf;
-  fields: ObservedFields;
-  software: Array<{ name: string; version: string; arch?: string }>;
-  ciId?: string;
-}
+/** What an agent's snapshot says about its host: an observation for identity reconciliation, from an agent. */
+export type HostObservation = Observation & { source: 'agent'; software: NonNullable<Observation['software']> };
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 /** Values firmware puts where it has no serial number. */
@@ -96,7 +79,10 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
   const virtualization = text(snapshot.system.virtualization, 100);
   const type: CiTypeId = virtualization && !PHYSICAL.test(virtualization) ? 'virtual_machine' : 'physical_server';
   const hostname = text(snapshot.hostname, 253) ?? agent.hostname;
-  const interfaces = Object.entries(snapshot.interfaces).sort(([a], [b]) => a.localeCompare(b));
+  // Physical interfaces first, so the first address listed is the host's own rather than a bridge's.
+  const interfaces = Object.entries(snapshot.interfaces).sort(
+    ([a, x], [b, y]) => Number(x.virtual === true) - Number(y.virtual === true) || a.localeCompare(b),
+  );
   const ips = new Set<string>();
   const macs = new Set<string>();
   const physicalMacs = new Set<string>();

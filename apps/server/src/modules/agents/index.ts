@@ -4,6 +4,8 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { HttpServer } from '../../platform/http/http-server';
+import { createIdentityService } from '../discovery';
+import type { InventoryDeps } from '../inventory';
 import { AgentRepository } from './agent.repository';
 import { registerAgentAdminRoutes } from './agent.routes';
 import { AgentService } from './agent.service';
@@ -33,8 +35,19 @@ export interface AgentsModuleOptions {
   intervals: AgentIntervals;
   /** Days raw metric samples are kept. */
   sampleRetentionDays: number;
-  /** Reconciles inventory reports to CIs; without one, snapshots are stored but no CI is created. */
-  reconcile: HostReconciler | null;
+  /** The inventory the hosts' CIs live in; reports are reconciled into it through the discovery module. */
+  inventory: InventoryDeps;
+  /** Replaces the reconciliation of reports to CIs (tests of this module's own rules). */
+  reconcile?: HostReconciler;
+}
+
+/** Reconciles a host observation inside the report's own transaction, so a failed report leaves no CI change. */
+function reconcilerOver(inventory: InventoryDeps): HostReconciler {
+  return async (trx, observation, ctx) => {
+    const identity = createIdentityService({ ...inventory, db: trx as InventoryDeps['db'] });
+    const { ciId } = await identity.reconcile(observation, ctx);
+    return { ciId };
+  };
 }
 
 /** The agents module: enrollment, agent authentication, reports and administration. */
@@ -64,7 +77,7 @@ export function createAgentsModule(options: AgentsModuleOptions): AgentsModule {
     agents: new AgentService(repository, options.audit, onlineWindowMs),
     tokens: new EnrollmentTokenService(db, options.audit),
     enrollment: new EnrollmentService(db, repository, options.audit, identity, options.intervals, onlineWindowMs),
-    reports: new AgentReportService(repository, options.reconcile, options.intervals),
+    reports: new AgentReportService(repository, options.reconcile ?? reconcilerOver(options.inventory), options.intervals),
     auth: new AgentAuthenticator(repository, identity),
     prune: (now = Date.now()) => repository.prune(now, now - RECEIPT_RETENTION_MS, now - options.sampleRetentionDays * 86_400_000),
   };
