@@ -165,6 +165,17 @@ for (const engine of testEngines()) {
       expect(actions).toEqual(['agent.enroll', 'agent.approve', 'agent.revoke']);
     });
 
+    it('limits enrollment attempts per client address', async () => {
+      const guesses = [];
+      for (let i = 0; i < 12; i++) {
+        guesses.push(await new TestAgentClient(t).enroll(`estate-enroll-${randomBytes(32).toString('base64url')}`, {}, '10.77.0.1'));
+      }
+      expect(guesses.slice(0, 10).map((r) => r.statusCode)).toEqual(Array(10).fill(401));
+      expectProblem(guesses[11]!, 429, ProblemType.tooManyRequests);
+      // Another address is not held back by it.
+      expectProblem(await new TestAgentClient(t).enroll('estate-enroll-x', {}, '10.77.0.2'), 401, AgentProblemType.enrollmentTokenInvalid);
+    });
+
     it('keeps tokens and agents to their permissions and refuses revoking a used token', async () => {
       const viewer = await t.userWithRole('viewer');
       expect((await viewer.request('GET', '/api/v1/agents')).statusCode).toBe(200);
