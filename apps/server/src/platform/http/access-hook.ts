@@ -38,7 +38,16 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
     if (config.agent && (config.public || config.permission)) {
       throw new Error(`Route ${route.method} ${route.url} is an agent route; it must not also be public or need a permission.`);
     }
-    if (config.public || config.permission || config.agent) return;
+    if (config.agent) {
+      // Deny by default for agent routes too: whatever the route's own hooks did, no verified agent means no handler.
+      const guard = async (request: FastifyRequest) => {
+        if (!request.agentId) throw problems.unauthenticated();
+      };
+      const own = route.preHandler;
+      route.preHandler = own === undefined ? [guard] : [...(Array.isArray(own) ? own : [own]), guard];
+      return;
+    }
+    if (config.public || config.permission) return;
     if (isStaticPublic(route.url)) {
       route.config = { ...(route.config ?? {}), public: true } as typeof route.config;
       return;
@@ -95,11 +104,6 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
       });
       throw problems.forbidden();
     }
-  });
-
-  // Deny by default for agent routes too: whatever the route's own hooks did, no verified agent means no handler.
-  app.addHook('preHandler', async (request) => {
-    if (request.routeOptions.config?.agent && !request.agentId) throw problems.unauthenticated();
   });
 }
 
