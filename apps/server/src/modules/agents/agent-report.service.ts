@@ -140,14 +140,17 @@ export class AgentReportService {
         { path: 'body/hash', message: 'does not match the snapshot' },
       ]);
     }
-    await this.agents.saveSnapshot(trx, agentId, {
-      snapshot,
-      snapshot_hash: hash,
-      snapshot_at: report.collectedAt,
-      hostname: snapshot.hostname || row.hostname,
-      machine_id: snapshot.machineId ?? row.machine_id,
-      os: [snapshot.os.name, snapshot.os.version].filter(Boolean).join(' ').slice(0, 200) || row.os,
-    });
+    // An unchanged snapshot is not written again (it can be megabytes): only the time it was last confirmed.
+    if (hash === row.snapshot_hash) await this.agents.confirmSnapshot(trx, agentId, report.collectedAt);
+    else
+      await this.agents.saveSnapshot(trx, agentId, {
+        snapshot,
+        snapshot_hash: hash,
+        snapshot_at: report.collectedAt,
+        hostname: snapshot.hostname || row.hostname,
+        machine_id: snapshot.machineId ?? row.machine_id,
+        os: [snapshot.os.name, snapshot.os.version].filter(Boolean).join(' ').slice(0, 200) || row.os,
+      });
     // An unchanged snapshot of a host already bound to its CI has nothing new to reconcile.
     if (hash === row.snapshot_hash && row.ci_id !== null) return { hash, ciId: row.ci_id };
     const { ciId } = await this.reconcile(trx, observeHost(snapshot, { hostname: row.hostname, ciId: row.ci_id }), ctx);

@@ -132,6 +132,10 @@ export class AgentRepository {
       .execute();
   }
 
+  async confirmSnapshot(db: Kysely<AgentTables>, id: string, at: number): Promise<void> {
+    await db.updateTable('agents').set({ snapshot_at: at }).where('id', '=', id).execute();
+  }
+
   async bindCi(db: Kysely<AgentTables>, id: string, ciId: string): Promise<void> {
     await db.updateTable('agents').set({ ci_id: ciId }).where('id', '=', id).execute();
   }
