@@ -16,7 +16,7 @@ import { registerSavedViewRoutes } from './saved-view.routes';
 
 export { createCiService } from './ci.routes';
 export type { CiService, ObservedConflict, ObservedFields } from './ci.service';
-export type { CiTypeId } from './ci-type-ids';
+export { type CiTypeId, typesIn } from './ci-type-ids';
 export { ImportService } from './import.service';
 export type { InventoryTables } from './inventory.tables';
 export { createInventoryDeps, type InventoryDeps } from './inventory-deps';

@@ -23,6 +23,8 @@ const KIND_COLORS: Record<CiHistoryEntry['kind'], string> = {
   related: 'grape',
   unrelated: 'gray',
   conflict: 'orange',
+  software: 'cyan',
+  merged: 'violet',
 };
 
 /** The CI's history, newest first: who changed which field from what to what, from which source; and "view as of". */
