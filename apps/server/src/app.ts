@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { migrationsFor } from './migrations';
 import { registerAuditRoutes } from './modules/audit';
+import { registerDiscoveryRoutes } from './modules/discovery';
+import { fixtureExpandTargets as expandTargets } from './modules/discovery/scan.fixtures';
 import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
 import { createInventoryDeps, registerInventoryRoutes } from './modules/inventory';
 import { AuditLog } from './platform/audit/audit-log';
@@ -37,9 +39,12 @@ export interface Estate {
   close(): Promise<void>;
 }
 
-/** Creates the process logger; secrets in headers and bodies are redacted, whatever the level. */
-export function createLogger(level: Config['logLevel']): Logger {
-  return pino({
+/**
+ * Creates the process logger; secrets in headers and bodies are redacted, whatever the level. Lines go to stdout,
+ * or to `destination` (tests capture them there).
+ */
+export function createLogger(level: Config['logLevel'], destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -50,10 +55,18 @@ export function createLogger(level: Config['logLevel']): Logger {
         '*.newPassword',
         '*.currentPassword',
         '*.token',
+        // SNMP secrets (discovery credentials), wherever a body or an error carries them.
+        '*.community',
+        '*.authKey',
+        '*.privKey',
+        '*.*.community',
+        '*.*.authKey',
+        '*.*.privKey',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Opens the store named by the configuration. */
@@ -110,6 +123,7 @@ export async function createEstate(config: Config, database: Database, options: 
   registerAuthRoutes(http, auth, { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl });
   registerAuditRoutes(http, audit);
   registerInventoryRoutes(http, createInventoryDeps({ db: database.db, dialect: database.dialect, audit }));
+  registerDiscoveryRoutes(http, { db: database.db, dialect: database.dialect, audit, secretBox, expandTargets });
   await http.ready();
   return {
     config,

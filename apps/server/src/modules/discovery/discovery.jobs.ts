@@ -1,17 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { JobWorker } from '../../platform/jobs';
 import { PermanentJobError } from '../../platform/jobs';
+import { createRelationshipService, type InventoryDeps } from '../inventory';
 import { createScanServices, type DiscoveryScanDeps } from './discovery.routes';
+import { createIdentityService } from './identity.service';
 import type { ScanEngine } from './scan/scan-types';
 import { SCAN_RUN_QUEUE, type ScanTables } from './scan.repository';
 import { ScanScheduler, type SchedulerLogger } from './scan-run.scheduler';
-import { type ScanReconciler, type ScanRelationships, ScanRunService } from './scan-run.service';
+import { ScanRunService } from './scan-run.service';
 
 /** What scan runs are built from: the route dependencies, the engine, and where findings go in the inventory. */
 export interface DiscoveryJobDeps extends DiscoveryScanDeps {
   engine: ScanEngine;
-  reconciler: ScanReconciler;
-  relationships: ScanRelationships;
+  /** The inventory findings go into, through identity reconciliation and relationship rules. */
+  inventory: InventoryDeps;
   /** Least time between two progress writes of a run, in ms. */
   progressIntervalMs?: number;
 }
@@ -27,8 +29,8 @@ export function createScanRunService(deps: DiscoveryJobDeps): ScanRunService {
     credentials,
     engine: deps.engine,
     expandTargets: deps.expandTargets,
-    reconciler: deps.reconciler,
-    relationships: deps.relationships,
+    reconciler: createIdentityService(deps.inventory),
+    relationships: createRelationshipService(deps.inventory),
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
   });
 }

@@ -1,30 +1,14 @@
-import { isIP } from 'node:net';
 import type { HostChange, HostData } from '@estate/contract';
 import { canonicalJson } from '../../platform/audit/canonical-json';
-import type { CiTypeId, ObservedFields } from '../inventory';
+import type { CiTypeId } from '../inventory';
+import { normaliseHostname, normaliseIp, normaliseMac } from './identifiers';
+import type { Observation } from './identity.service';
 import type { HostFinding, SnmpFacts } from './scan/scan-types';
 
 /*
  * What a scan's findings mean: the stored form of a host, how it compares with the previous run, and the
  * observation that identity reconciliation turns into a CI. Pure functions; the run service does the I/O.
  */
-
-/** Identifiers of a host, as reconciliation matches them. */
-export interface ScanIdentity {
-  macs?: string[];
-  hostname?: string;
-  ips?: string[];
-}
-
-/** A scan's observation of one host, in the shape identity reconciliation takes (`Observation`, source `scan`). */
-export interface ScanObservation {
-  source: 'scan';
-  observer: string;
-  type: CiTypeId;
-  name: string;
-  identity: ScanIdentity;
-  fields: ObservedFields;
-}
 
 /** The parts of a host that count for the diff; round-trip times, uptime and notes change on every run. */
 const COMPARED = ['openPorts', 'hostname', 'services', 'snmp'] as const;
@@ -79,23 +63,21 @@ export function compareHost(previous: HostData | undefined, current: HostData): 
 
 /** A MAC as identifiers store it (lower-case, colon-separated), or undefined for anything that is not one. */
 export function normalizeMac(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const hex = value.toLowerCase().replace(/[^0-9a-f]/g, '');
-  if (hex.length !== 12 || /^0+$/.test(hex) || hex === 'ffffffffffff') return undefined;
-  return hex.match(/../g)?.join(':');
+  return value ? (normaliseMac(value) ?? undefined) : undefined;
 }
 
-/** An IP address as identifiers store it (IPv6 compressed, lower-case), or undefined when it is not one. */
+/** An IP address as identifiers store it (IPv6 compressed), or undefined when it is not one. */
 export function normalizeIp(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const v = value.trim().toLowerCase();
-  if (isIP(v) === 4) return v;
-  if (isIP(v) === 6) return new URL(`http://[${v}]/`).hostname.slice(1, -1);
-  return undefined;
+  return value ? (normaliseIp(value) ?? undefined) : undefined;
 }
 
-/** A host name as identifiers store it: lower-case, without a trailing dot. */
+/** A host name as identifiers store it (lower-case, first label), or undefined when it names nothing. */
 export function normalizeHostname(value: string | undefined): string | undefined {
+  return value ? (normaliseHostname(value) ?? undefined) : undefined;
+}
+
+/** A DNS or SNMP name as shown: trimmed, lower-case, without a trailing dot. */
+function displayName(value: string | undefined): string | undefined {
   const v = value?.trim().toLowerCase().replace(/\.$/, '');
   return v ? v : undefined;
 }
@@ -121,13 +103,13 @@ export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): CiTypeId
  * its sysName, identified by its interfaces' MACs, name and addresses; any other host is a server named by its
  * reverse DNS name (else its address), identified by host name and address, with its open ports.
  */
-export function observationOf(finding: HostFinding, scanName: string): ScanObservation {
+export function observationOf(finding: HostFinding, scanName: string): Observation {
   const observer = `scan ${scanName}`;
   const address = normalizeIp(finding.address) ?? finding.address;
-  const dnsName = normalizeHostname(finding.hostname);
+  const dnsName = displayName(finding.hostname);
   const snmp = finding.snmp;
   if (snmp) {
-    const sysName = normalizeHostname(snmp.sysName);
+    const sysName = displayName(snmp.sysName);
     const macs = unique(snmp.interfaces.map((i) => normalizeMac(i.mac)).filter((m): m is string => m !== undefined)).slice(0, 256);
     const ips = unique([address, ...snmp.addresses.map((a) => normalizeIp(a)).filter((a): a is string => a !== undefined)]);
     const attributes: Record<string, unknown> = { managementIp: address, ports: snmp.interfaces.length };
@@ -157,7 +139,7 @@ export function observationOf(finding: HostFinding, scanName: string): ScanObser
     observer,
     type: 'physical_server',
     name: (dnsName ?? address).slice(0, 200),
-    identity: { ...(dnsName ? { hostname: shortName(dnsName) } : {}), ips: [address] },
+    identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address] },
     fields: { attributes },
   };
 }
@@ -167,9 +149,5 @@ export function neighbourKeys(neighbour: SnmpFacts['neighbours'][number]): { mac
   const name = normalizeHostname(neighbour.sysName);
   const mac = normalizeMac(neighbour.chassisId);
   const ip = normalizeIp(neighbour.managementAddress) ?? normalizeIp(neighbour.chassisId);
-  return {
-    macs: mac ? [mac] : [],
-    hostnames: name ? unique([name, shortName(name)]) : [],
-    ips: ip ? [ip] : [],
-  };
+  return { macs: mac ? [mac] : [], hostnames: name ? [name] : [], ips: ip ? [ip] : [] };
 }

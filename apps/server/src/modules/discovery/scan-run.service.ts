@@ -4,25 +4,15 @@ import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { type Dialect, readJson } from '../../platform/db/database';
 import { HttpProblem } from '../../platform/http/problem';
 import type { DiscoveryHostsTable } from './discovery.tables';
+import type { IdentityService } from './identity.service';
 import type { HostFinding, ScanEngine, SnmpFacts } from './scan/scan-types';
 import { ScanRepository, type ScanTables } from './scan.repository';
 import type { ScanService, TargetExpander } from './scan.service';
-import {
-  compareHost,
-  hostData,
-  neighbourKeys,
-  normalizeHostname,
-  normalizeIp,
-  normalizeMac,
-  observationOf,
-  type ScanObservation,
-} from './scan-results';
+import { compareHost, hostData, neighbourKeys, normalizeHostname, normalizeIp, normalizeMac, observationOf } from './scan-results';
 import type { SnmpCredentialService } from './snmp-credential.service';
 
 /** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
-export interface ScanReconciler {
-  reconcile(observation: ScanObservation, ctx: ActionContext): Promise<{ ciId: string; created: boolean }>;
-}
+export type ScanReconciler = Pick<IdentityService, 'reconcile'>;
 
 /** Records relationships discovery sees: idempotent, `source` says who saw them. */
 export interface ScanRelationships {

@@ -259,7 +259,8 @@ export class ScanService {
       try {
         count += this.deps.expandTargets([target], { force, allowLinkLocal: false }).length;
       } catch (error) {
-        errors.push({ path: `body/targets/${i}`, message: `${target}: ${(error as Error).message}` });
+        const message = (error as Error).message;
+        errors.push({ path: `body/targets/${i}`, message: message.includes(target) ? message : `${target}: ${message}` });
       }
     });
     if (errors.length === 0) {
