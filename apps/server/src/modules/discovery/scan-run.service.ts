@@ -267,6 +267,8 @@ export class ScanRunService {
         })
         .finally(() => {
           inFlight = null;
+          // Reports that came while this write was going are written next, not lost until the next report.
+          if (latest !== written && latest !== done) write();
         });
     };
     return {
