@@ -175,7 +175,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
 
     // The scan shows its last run; its audit trail has starts and finishes by the scan itself.
     expect((await admin.request('GET', `${SCANS}/${scanId}`)).json().lastRun).toMatchObject({ id: second, status: 'succeeded' });
-    const finishes = await db()
+    const finishes = await t.database.db
       .selectFrom('audit_events')
       .select(['actor_label', 'outcome'])
       .where('action', '=', 'discovery_run.finish')
@@ -188,7 +188,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
 
   it('reports progress while a run is going', async () => {
     const scanId = await createScan('Progress');
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     scanEngine.gate = new Promise<void>((resolve) => {
       release = resolve;
     });
