@@ -117,6 +117,30 @@ const lifecycleRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/inventory/LifecyclePage'), 'LifecyclePage'),
 });
 
+const discoveryRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery',
+  component: lazyRouteComponent(() => import('../features/discovery/DiscoveryPage'), 'DiscoveryPage'),
+});
+
+const snmpCredentialsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery/snmp-credentials',
+  component: lazyRouteComponent(() => import('../features/discovery/SnmpCredentialsPage'), 'SnmpCredentialsPage'),
+});
+
+const scanRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery/scans/$id',
+  component: lazyRouteComponent(() => import('../features/discovery/ScanDetailPage'), 'ScanDetailPage'),
+});
+
+const scanRunRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery/runs/$id',
+  component: lazyRouteComponent(() => import('../features/discovery/RunPage'), 'RunPage'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/profile',
@@ -137,6 +161,10 @@ const routeTree = rootRoute.addChildren([
     importCisRoute,
     ciRoute,
     lifecycleRoute,
+    discoveryRoute,
+    snmpCredentialsRoute,
+    scanRoute,
+    scanRunRoute,
     profileRoute,
   ]),
 ]);
