@@ -167,37 +167,63 @@ export function createScanEngine(options: ScanEngineOptions = {}): ScanEngine {
       };
       onProgress?.(0, total);
       const tasks: Promise<void>[] = [];
+      const launch = async (address: string, rtt: number | undefined) => {
+        await slots.acquire();
+        if (inner.aborted) return;
+        tasks.push(
+          probeHost(address, rtt, ctx)
+            .then(async (finding) => {
+              if (finding && !inner.aborted) await onHost(finding);
+              finished();
+            })
+            .catch((err) => {
+              if (!inner.aborted) fail(err);
+            })
+            .finally(() => slots.release()),
+        );
+      };
       try {
         for (let start = 0; start < total && !inner.aborted; start += batchSize) {
           const batch = request.addresses.slice(start, start + batchSize);
-          const alive = fping
-            ? await probeIcmp(batch, {
-                fpingPath: fping,
-                timeoutMs: request.timeoutMs,
-                ratePerSecond: request.ratePerSecond,
-                signal: inner,
-              })
-            : new Map<string, number>();
+          const launched = new Set<string>();
+          if (fping) {
+            // Hosts are probed as their echo replies come in, while fping still waits for the rest of the batch.
+            const replies: Array<[string, number]> = [];
+            let wake: (() => void) | undefined;
+            let pinging = true;
+            const icmp = probeIcmp(batch, {
+              fpingPath: fping,
+              timeoutMs: request.timeoutMs,
+              ratePerSecond: request.ratePerSecond,
+              signal: inner,
+              onAlive: (address, rtt) => {
+                replies.push([address, rtt]);
+                wake?.();
+              },
+            }).finally(() => {
+              pinging = false;
+              wake?.();
+            });
+            icmp.catch(() => undefined);
+            while (!inner.aborted) {
+              const reply = replies.shift();
+              if (reply) {
+                launched.add(reply[0]);
+                await launch(reply[0], reply[1]);
+              } else if (pinging) {
+                await new Promise<void>((resolve) => {
+                  wake = resolve;
+                });
+                wake = undefined;
+              } else break;
+            }
+            await icmp;
+          }
           for (const address of batch) {
             if (inner.aborted) break;
-            const rtt = alive.get(address);
-            if (rtt === undefined && !ctx.request.tcpLiveness) {
-              finished();
-              continue;
-            }
-            await slots.acquire();
-            if (inner.aborted) break;
-            tasks.push(
-              probeHost(address, rtt, ctx)
-                .then(async (finding) => {
-                  if (finding && !inner.aborted) await onHost(finding);
-                  finished();
-                })
-                .catch((err) => {
-                  if (!inner.aborted) fail(err);
-                })
-                .finally(() => slots.release()),
-            );
+            if (launched.has(address)) continue;
+            if (!ctx.request.tcpLiveness) finished();
+            else await launch(address, undefined);
           }
         }
       } catch (err) {

@@ -24,6 +24,8 @@ export interface IcmpProbeOptions {
   retries?: number;
   signal?: AbortSignal;
   fpingPath: string;
+  /** Called as each address answers (once per address), before the whole batch is done. */
+  onAlive?: (address: string, rttMs: number) => void;
 }
 
 /** Addresses that answered, each with its round-trip time in milliseconds. */
@@ -57,7 +59,9 @@ export function probeIcmp(addresses: string[], options: IcmpProbeOptions): Promi
     let stderr = '';
     const take = (line: string) => {
       const match = /^(\S+) is alive\b.*?\(([\d.]+) ms\)/.exec(line);
-      if (match && isIP(match[1]!)) alive.set(match[1]!, Number(match[2]));
+      if (!match || !isIP(match[1]!) || alive.has(match[1]!)) return;
+      alive.set(match[1]!, Number(match[2]));
+      options.onAlive?.(match[1]!, Number(match[2]));
     };
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       buffered += chunk;

@@ -128,6 +128,11 @@ export async function startPeer(
   return peer;
 }
 
+/** True for the host end of a veth pair made by createNamespace (other test files may add or remove them any time). */
+export function isTestLink(name: string): boolean {
+  return /^est[0-9a-f]{6}[hn]$/.test(name);
+}
+
 /** A network namespace joined to this one by a veth pair. */
 export interface Namespace {
   name: string;
