@@ -5,7 +5,6 @@ import { migrationsFor } from './migrations';
 import { registerAuditRoutes } from './modules/audit';
 import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
 import { registerDiscoveryRoutes } from './modules/discovery';
-import { fixtureExpandTargets as expandTargets } from './modules/discovery/scan.fixtures';
 import { createInventoryDeps, registerInventoryRoutes } from './modules/inventory';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
@@ -123,7 +122,7 @@ export async function createEstate(config: Config, database: Database, options: 
   registerAuthRoutes(http, auth, { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl });
   registerAuditRoutes(http, audit);
   registerInventoryRoutes(http, createInventoryDeps({ db: database.db, dialect: database.dialect, audit }));
-  registerDiscoveryRoutes(http, { db: database.db, dialect: database.dialect, audit, secretBox, expandTargets });
+  registerDiscoveryRoutes(http, { db: database.db, dialect: database.dialect, audit, secretBox });
   await http.ready();
   return {
     config,

@@ -4,14 +4,17 @@ import { PermanentJobError } from '../../platform/jobs';
 import { createRelationshipService, type InventoryDeps } from '../inventory';
 import { createScanServices, type DiscoveryScanDeps } from './discovery.routes';
 import { createIdentityService } from './identity.service';
+import { createScanEngine } from './scan/engine';
 import type { ScanEngine } from './scan/scan-types';
+import { expandTargets } from './scan/targets';
 import { SCAN_RUN_QUEUE, type ScanTables } from './scan.repository';
 import { ScanScheduler, type SchedulerLogger } from './scan-run.scheduler';
 import { ScanRunService } from './scan-run.service';
 
 /** What scan runs are built from: the route dependencies, the engine, and where findings go in the inventory. */
 export interface DiscoveryJobDeps extends DiscoveryScanDeps {
-  engine: ScanEngine;
+  /** The scan engine; `createScanEngine()` of `scan/engine.ts` unless a test gives a scripted one. */
+  engine?: ScanEngine;
   /** The inventory findings go into, through identity reconciliation and relationship rules. */
   inventory: InventoryDeps;
   /** Least time between two progress writes of a run, in ms. */
@@ -27,8 +30,8 @@ export function createScanRunService(deps: DiscoveryJobDeps): ScanRunService {
     audit: deps.audit,
     scans,
     credentials,
-    engine: deps.engine,
-    expandTargets: deps.expandTargets,
+    engine: deps.engine ?? createScanEngine(),
+    expandTargets: deps.expandTargets ?? expandTargets,
     reconciler: createIdentityService(deps.inventory),
     relationships: createRelationshipService(deps.inventory),
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),

@@ -3,6 +3,7 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { HttpServer } from '../../platform/http/http-server';
+import { expandTargets } from './scan/targets';
 import type { ScanTables } from './scan.repository';
 import { registerScanRoutes } from './scan.routes';
 import { ScanService, type TargetExpander } from './scan.service';
@@ -17,15 +18,15 @@ export interface DiscoveryScanDeps {
   audit: AuditLog;
   /** Seals SNMP secrets; its key lives in a file outside the database. */
   secretBox: SecretBox;
-  /** The scan policy's target expansion (`scan/targets.ts`). */
-  expandTargets: TargetExpander;
+  /** The scan policy's target expansion; `expandTargets` of `scan/targets.ts` unless a test gives another. */
+  expandTargets?: TargetExpander;
 }
 
 /** The scan and credential services over the given dependencies. */
 export function createScanServices(deps: DiscoveryScanDeps): { scans: ScanService; credentials: SnmpCredentialService } {
   const db = deps.db as Kysely<ScanTables>;
   return {
-    scans: new ScanService({ db, dialect: deps.dialect, audit: deps.audit, expandTargets: deps.expandTargets }),
+    scans: new ScanService({ db, dialect: deps.dialect, audit: deps.audit, expandTargets: deps.expandTargets ?? expandTargets }),
     credentials: new SnmpCredentialService(db, deps.dialect, deps.audit, deps.secretBox),
   };
 }
