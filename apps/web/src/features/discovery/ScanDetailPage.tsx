@@ -21,7 +21,8 @@ export function summaryLine(run: Pick<ScanRun, 'summary' | 'status' | 'done' | '
   if (run.status === 'failed') return run.error ?? 'failed';
   if (!run.summary) return run.status === 'running' ? `${run.done} of ${run.total} addresses` : '';
   const s = run.summary;
-  return `${s.hosts} hosts · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${s.cisCreated} CIs created`;
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  return `${n(s.hosts, 'host', 'hosts')} · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${n(s.cisCreated, 'CI', 'CIs')} created`;
 }
 
 /** A scan: what it scans and how, run it now or edit it, and its runs. */
