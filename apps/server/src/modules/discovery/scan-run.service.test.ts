@@ -222,6 +222,19 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     await worker.drain();
   });
 
+  it('never stores or shows a secret the engine quotes in a note or an error', async () => {
+    const scanId = await createScan('Quoting');
+    scanEngine.script([host('192.0.2.3', { notes: [`SNMP ${COMMUNITY} got no answer`] })]);
+    scanEngine.failWith = new Error(`session for community ${COMMUNITY} broke`);
+    const runId = await startRun(scanId);
+    await worker.drain();
+    const run = await getRun(runId);
+    expect(run.error).toContain('[redacted]');
+    const stored = await db().selectFrom('discovery_hosts').selectAll().where('run_id', '=', runId).execute();
+    const jobs = await db().selectFrom('jobs').select('last_error').where('dedupe_key', '=', `discovery.run:${runId}`).execute();
+    expect(JSON.stringify([run, stored, jobs])).not.toContain(COMMUNITY);
+  });
+
   it('marks a run failed when the worker running its last attempt died', async () => {
     const scanId = await createScan('Crashed');
     const runId = await startRun(scanId);

@@ -34,6 +34,14 @@ export interface ScanRunDeps {
   progressIntervalMs?: number;
 }
 
+/** Replaces every secret of `credentials` in a text by `[redacted]`. */
+function scrubber(credentials: Awaited<ReturnType<SnmpCredentialService['unseal']>>): (text: string) => string {
+  const secrets = credentials
+    .flatMap((c) => (c.version === 'v2c' ? [c.community] : [c.authKey, c.privKey]))
+    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
 /** An SNMP device seen by this run, for the LLDP pass. */
 interface SeenDevice {
   ciId: string;
@@ -96,7 +104,8 @@ export class ScanRunService {
       return chain;
     };
     const progress = this.progressWriter(runId);
-    await this.deps.engine.scan(
+    const scrub = scrubber(credentials);
+    const scanning = this.deps.engine.scan(
       {
         addresses,
         ports: options.ports,
@@ -109,10 +118,18 @@ export class ScanRunService {
         snmpPort: options.snmpPort,
         tcpLiveness: options.tcpLiveness,
       },
-      onHost,
+      (finding) => onHost({ ...finding, notes: finding.notes.map(scrub) }),
       progress.report,
       signal,
     );
+    try {
+      await scanning;
+    } catch (error) {
+      // Findings still being written finish first, so a retry's clean start is not raced by this attempt.
+      await chain.catch(() => undefined);
+      // What fails here is logged and shown on the run: it must not quote a secret the engine was handed.
+      throw new Error(scrub(error instanceof Error ? error.message : String(error)));
+    }
     await chain;
     await progress.flush();
     signal?.throwIfAborted();

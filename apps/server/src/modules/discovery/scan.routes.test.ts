@@ -121,6 +121,14 @@ describe.each(testEngines())('scan definitions on $dialect', (engine) => {
     expect((await admin.request('POST', `${SCANS}/0190c1a2-7b3d-7e4f-8a9b-0c1d2e3f4a5b/runs`)).statusCode).toBe(404);
   });
 
+  it('starts exactly one run when several requests race to start one', async () => {
+    const scan = await admin.request('POST', SCANS, { name: 'Raced', targets: ['192.0.2.3'] });
+    const answers = await Promise.all([1, 2, 3, 4].map(() => admin.request('POST', `${SCANS}/${scan.json().id}/runs`)));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([202, 409, 409, 409]);
+    const runs = await t.database.db.selectFrom('discovery_runs').select('id').where('scan_id', '=', scan.json().id).execute();
+    expect(runs).toHaveLength(1);
+  });
+
   it('lets an operator scan and a viewer only read', async () => {
     const operator = await t.userWithRole('operator');
     const viewer = await t.userWithRole('viewer');
