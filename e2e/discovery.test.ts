@@ -59,7 +59,7 @@ describe.runIf(browserTier())('network discovery in a real browser', () => {
     await page.getByTestId('scan-submit').click();
     const refused = page.getByTestId('scan-target-errors');
     await refused.waitFor();
-    expect(await refused.innerText()).toContain('10.0.0.0/16');
+    expect(await refused.textContent()).toContain('10.0.0.0/16');
     await page.screenshot({ path: path.join(ARTIFACTS, 'discovery-refused-target.png') });
 
     await page.getByTestId('scan-targets').fill('127.0.0.1');
@@ -71,10 +71,10 @@ describe.runIf(browserTier())('network discovery in a real browser', () => {
       .filter({ hasText: /succeeded|failed/ })
       .waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('run-status').textContent()).toBe('succeeded');
-    expect(await page.getByTestId('run-summary').innerText()).toContain('1 new');
+    expect(await page.getByTestId('run-summary').textContent()).toContain('1 new');
     const row = page.getByTestId('host-row').filter({ hasText: '127.0.0.1' });
     await row.waitFor();
-    expect(await row.innerText()).toContain(port);
+    expect(await row.textContent()).toContain(port);
     await page.screenshot({ path: path.join(ARTIFACTS, 'discovery-run.png') });
     await row.getByRole('link').click();
     await page.waitForURL(/\/inventory\/[0-9a-f-]{36}$/);
