@@ -208,7 +208,7 @@ export class ScanRunService {
   /**
    * Links each SNMP device to the CIs its LLDP neighbours are: by chassis MAC, then system name, then management
    * address, looked up among this run's devices first and then among every CI's identifiers. Returns how many
-   * neighbour links were ensured.
+   * distinct links were ensured (two switches that see each other are one link).
    */
   private async linkNeighbours(devices: SeenDevice[], ctx: ActionContext): Promise<number> {
     const local = new Map<string, string>();
@@ -224,7 +224,7 @@ export class ScanRunService {
         if (ip) local.set(`ip:${ip}`, d.ciId);
       }
     }
-    let linked = 0;
+    const linked = new Set<string>();
     for (const device of devices) {
       for (const neighbour of device.snmp.neighbours) {
         const keys = neighbourKeys(neighbour);
@@ -236,16 +236,18 @@ export class ScanRunService {
         let target = candidates.map(([k, v]) => local.get(`${k}:${v}`)).find((id) => id !== undefined);
         target ??= await this.lookup(candidates);
         if (!target || target === device.ciId) continue;
+        const pair = [device.ciId, target].sort().join(' ');
+        if (linked.has(pair)) continue;
         try {
           await this.deps.relationships.ensure({ type: 'connected_to', sourceId: device.ciId, targetId: target }, ctx, 'scan');
-          linked++;
+          linked.add(pair);
         } catch (error) {
           // A pair the relationship rules refuse (a device linked to a CI of a type that cannot connect) is skipped.
           if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
         }
       }
     }
-    return linked;
+    return linked.size;
   }
 
   /** The CI with the first matching identifier, in the order given. */
