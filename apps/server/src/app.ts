@@ -5,6 +5,7 @@ import { migrationsFor } from './migrations';
 import { type AgentsModule, createAgentsModule, registerAgentRoutes } from './modules/agents';
 import { registerAuditRoutes } from './modules/audit';
 import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
+import { registerDiscoveryRoutes } from './modules/discovery';
 import { createInventoryDeps, registerInventoryRoutes } from './modules/inventory';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
@@ -40,9 +41,12 @@ export interface Estate {
   close(): Promise<void>;
 }
 
-/** Creates the process logger; secrets in headers and bodies are redacted, whatever the level. */
-export function createLogger(level: Config['logLevel']): Logger {
-  return pino({
+/**
+ * Creates the process logger; secrets in headers and bodies are redacted, whatever the level. Lines go to stdout,
+ * or to `destination` (tests capture them there).
+ */
+export function createLogger(level: Config['logLevel'], destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -53,10 +57,18 @@ export function createLogger(level: Config['logLevel']): Logger {
         '*.newPassword',
         '*.currentPassword',
         '*.token',
+        // SNMP secrets (discovery credentials), wherever a body or an error carries them.
+        '*.community',
+        '*.authKey',
+        '*.privKey',
+        '*.*.community',
+        '*.*.authKey',
+        '*.*.privKey',
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Opens the store named by the configuration. */
@@ -124,6 +136,7 @@ export async function createEstate(config: Config, database: Database, options: 
     inventory,
   });
   registerAgentRoutes(http, agents);
+  registerDiscoveryRoutes(http, { db: database.db, dialect: database.dialect, audit, secretBox });
   await http.ready();
   return {
     config,

@@ -1,8 +1,10 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEstate, createLogger, type Estate, migrate, openStore } from './app';
+import { registerDiscoveryJobs, startDiscoveryScheduler } from './modules/discovery';
 import { createInventoryDeps, registerInventoryJobs, sweepInventory } from './modules/inventory';
 import { type Config, ConfigError } from './platform/config/config';
+import { SecretBox } from './platform/crypto/secret-box';
 import { OutboxDispatcher, registerEventDelivery } from './platform/events';
 import { JobWorker } from './platform/jobs';
 
@@ -33,6 +35,7 @@ export function ensureDataDir(dir: string): void {
 /**
  * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
  * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
+import { registerDiscoveryJobs, startDiscoveryScheduler } from './modules/discovery';
  * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning, failing imports
  * whose job died, expired agent nonces, receipts and old samples); `all` does all three. Errors carry a message
  * naming the problem and its fix.
@@ -47,12 +50,22 @@ export async function serve(config: Config, options: { print?: (line: string) =>
     estate = await createEstate(config, database, { logger: createLogger(config.logLevel) });
     const runs = (role: 'api' | 'worker' | 'scheduler') => config.role === 'all' || config.role === role;
     const logger = estate.logger;
+    const discoveryDeps = {
+      db: database.db,
+      dialect: database.dialect,
+      audit: estate.audit,
+      secretBox: SecretBox.fromKeyFile(config.secretKeyFile),
+    };
     let worker: JobWorker | undefined;
     let dispatcher: OutboxDispatcher | undefined;
     if (runs('worker')) {
       worker = new JobWorker(database, { logger });
       registerEventDelivery(worker, estate.bus);
       registerInventoryJobs(worker, createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit }));
+      registerDiscoveryJobs(worker, {
+        ...discoveryDeps,
+        inventory: createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit }),
+      });
       dispatcher = new OutboxDispatcher(database, estate.bus, { logger });
       worker.start();
       dispatcher.start();
@@ -68,8 +81,10 @@ export async function serve(config: Config, options: { print?: (line: string) =>
         }, 10 * 60_000)
       : undefined;
     sweeper?.unref();
+    const scanScheduler = runs('scheduler') ? startDiscoveryScheduler(discoveryDeps, logger) : undefined;
     const stopBackground = async () => {
       if (sweeper) clearInterval(sweeper);
+      await scanScheduler?.stop();
       await dispatcher?.stop();
       await worker?.stop();
     };

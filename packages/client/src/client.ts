@@ -1,6 +1,7 @@
 import { type AgentMethods, createAgentMethods } from './agents';
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
+import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discovery-scans';
 import { createInventoryMethods, type InventoryMethods } from './inventory';
 import { createInventoryImportMethods, type InventoryImportMethods } from './inventory-import';
 import { createTokenMethods, type TokenMethods } from './tokens';
@@ -32,7 +33,8 @@ export interface EstateClient
     AuditMethods,
     InventoryMethods,
     InventoryImportMethods,
-    AgentMethods {
+    AgentMethods,
+    DiscoveryScanMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -50,6 +52,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createInventoryMethods(transport, options.baseUrl),
     ...createInventoryImportMethods(transport),
     ...createAgentMethods(transport),
+    ...createDiscoveryScanMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

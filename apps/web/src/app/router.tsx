@@ -123,6 +123,30 @@ const agentsRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/agents/AgentsPage'), 'AgentsPage'),
 });
 
+const discoveryRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery',
+  component: lazyRouteComponent(() => import('../features/discovery/DiscoveryPage'), 'DiscoveryPage'),
+});
+
+const snmpCredentialsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery/snmp-credentials',
+  component: lazyRouteComponent(() => import('../features/discovery/SnmpCredentialsPage'), 'SnmpCredentialsPage'),
+});
+
+const scanRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery/scans/$id',
+  component: lazyRouteComponent(() => import('../features/discovery/ScanDetailPage'), 'ScanDetailPage'),
+});
+
+const scanRunRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/discovery/runs/$id',
+  component: lazyRouteComponent(() => import('../features/discovery/RunPage'), 'RunPage'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/profile',
@@ -144,6 +168,10 @@ const routeTree = rootRoute.addChildren([
     ciRoute,
     lifecycleRoute,
     agentsRoute,
+    discoveryRoute,
+    snmpCredentialsRoute,
+    scanRoute,
+    scanRunRoute,
     profileRoute,
   ]),
 ]);

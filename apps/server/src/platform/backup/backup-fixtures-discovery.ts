@@ -13,7 +13,7 @@ const runId = '0190a000-0000-7000-8000-0000000002d1';
 /**
  * Rows for every table of migration 0006 (discovery): an agent with a JSON snapshot whose key order jsonb changes,
  * samples with fractional and negative values, identifiers, a suggestion, software, an encrypted-looking secret,
- * a scan with a run and its hosts, and a Terraform import. Uses the CIs the inventory fixtures wrote.
+ * a scan with its credential (migration 0009), a run and its hosts, and a Terraform import. Uses the CIs the inventory fixtures wrote.
  */
 export async function fillDiscovery(db: Kysely<any>, json: (v: unknown) => string): Promise<void> {
   await db
@@ -156,6 +156,10 @@ export async function fillDiscovery(db: Kysely<any>, json: (v: unknown) => strin
         version: 1,
       },
     ])
+    .execute();
+  await db
+    .insertInto('discovery_scan_credentials')
+    .values([{ scan_id: scanId, credential_id: '0190a000-0000-7000-8000-000000000301', position: 0 }])
     .execute();
   await db
     .insertInto('discovery_runs')

@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { JobWorker } from '../../platform/jobs';
+import { PermanentJobError } from '../../platform/jobs';
+import { createRelationshipService, type InventoryDeps } from '../inventory';
+import { createScanServices, type DiscoveryScanDeps } from './discovery.routes';
+import { createIdentityService } from './identity.service';
+import { createScanEngine } from './scan/engine';
+import type { ScanEngine } from './scan/scan-types';
+import { expandTargets } from './scan/targets';
+import { SCAN_RUN_QUEUE, type ScanTables } from './scan.repository';
+import { ScanScheduler, type SchedulerLogger } from './scan-run.scheduler';
+import { ScanRunService } from './scan-run.service';
+
+/** What scan runs are built from: the route dependencies, the engine, and where findings go in the inventory. */
+export interface DiscoveryJobDeps extends DiscoveryScanDeps {
+  /** The scan engine; `createScanEngine()` of `scan/engine.ts` unless a test gives a scripted one. */
+  engine?: ScanEngine;
+  /** The inventory findings go into, through identity reconciliation and relationship rules. */
+  inventory: InventoryDeps;
+  /** Least time between two progress writes of a run, in ms. */
+  progressIntervalMs?: number;
+}
+
+/** The run service over the given dependencies (the job handler's body; tests use it directly). */
+export function createScanRunService(deps: DiscoveryJobDeps): ScanRunService {
+  const { scans, credentials } = createScanServices(deps);
+  return new ScanRunService({
+    db: deps.db as Kysely<ScanTables>,
+    dialect: deps.dialect,
+    audit: deps.audit,
+    scans,
+    credentials,
+    engine: deps.engine ?? createScanEngine(),
+    expandTargets: deps.expandTargets ?? expandTargets,
+    reconciler: createIdentityService(deps.inventory),
+    relationships: createRelationshipService(deps.inventory),
+    ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
+  });
+}
+
+/**
+ * Registers the scan-run job on a worker. A run whose last attempt fails is marked failed with the error before the
+ * job goes `dead`; a run whose worker died on its last attempt is marked failed by the scheduler's reaping (and when
+ * it is read).
+ */
+export function registerDiscoveryJobs(worker: JobWorker, deps: DiscoveryJobDeps): void {
+  const runs = createScanRunService(deps);
+  worker.handle<{ runId: string }>(SCAN_RUN_QUEUE, async (job) => {
+    if (typeof job.payload?.runId !== 'string') throw new PermanentJobError('The scan-run job has no run id.');
+    try {
+      await runs.run(job.payload.runId, job.signal);
+    } catch (error) {
+      if (job.attempt >= job.maxAttempts) {
+        await runs.fail(job.payload.runId, `The scan failed: ${(error as Error).message ?? String(error)}`);
+      }
+      throw error;
+    }
+  });
+}
+
+/** Starts the scheduler of periodic scans (processes with the scheduler role); `stop` ends it. */
+export function startDiscoveryScheduler(deps: DiscoveryScanDeps, logger?: SchedulerLogger, intervalMs?: number): ScanScheduler {
+  const { scans } = createScanServices(deps);
+  const scheduler = new ScanScheduler(deps.db as Kysely<ScanTables>, scans, logger);
+  scheduler.start(intervalMs);
+  return scheduler;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { OID, parseAddresses, parseInterfaces, parseNeighbours, parseSystem, type SnmpVarbind, snmpText } from './snmp-tables';
+
+// Varbinds shaped as net-snmp hands them over: OCTET STRING → Buffer, INTEGER/Gauge → number, OID/IpAddress → string.
+const OCTETS = 4;
+const INT = 2;
+const vb = (oid: string, value: unknown, type = OCTETS): SnmpVarbind => ({ oid, type, value });
+const str = (text: string) => Buffer.from(text, 'utf8');
+const bytes = (...values: number[]) => Buffer.from(values);
+
+describe('SNMP table parsing', () => {
+  it('reads LLDP neighbours of a switch: MAC chassis ids, interface-name port ids, local port names and management addresses', () => {
+    // lldpRemTable index: timeMark . localPortNum . remIndex
+    const rem = OID.lldpRemEntry;
+    const remTable = [
+      vb(`${rem}.4.0.3.1`, 4, INT),
+      vb(`${rem}.4.0.7.2`, 7, INT),
+      vb(`${rem}.5.0.3.1`, bytes(0x00, 0x1b, 0x21, 0x3c, 0x4d, 0x5e)),
+      vb(`${rem}.5.0.7.2`, str('core-chassis-7')),
+      vb(`${rem}.6.0.3.1`, 5, INT),
+      vb(`${rem}.6.0.7.2`, 3, INT),
+      vb(`${rem}.7.0.3.1`, str('eth0')),
+      vb(`${rem}.7.0.7.2`, bytes(0xaa, 0xbb, 0xcc, 0x00, 0x11, 0x22)),
+      vb(`${rem}.8.0.3.1`, str('uplink NIC')),
+      vb(`${rem}.9.0.3.1`, str('db-01.example.org')),
+      vb(`${rem}.9.0.7.2`, str('')),
+    ];
+    // lldpLocPortTable index: localPortNum; column 3 id, 4 description (port 7 has neither).
+    const loc = OID.lldpLocPortEntry;
+    const locTable = [vb(`${loc}.2.3`, 5, INT), vb(`${loc}.3.3`, str('Gi1/0/3')), vb(`${loc}.4.3`, str('GigabitEthernet1/0/3'))];
+    // lldpRemManAddrTable index: timeMark . localPortNum . remIndex . subtype . length . address bytes
+    const man = OID.lldpRemManAddrEntry;
+    const manTable = [
+      vb(`${man}.3.0.3.1.1.4.10.20.30.40`, 2, INT),
+      vb(`${man}.3.0.3.1.2.16.253.0.0.0.0.0.0.0.0.0.0.0.0.0.0.9`, 2, INT),
+      vb(`${man}.3.0.7.2.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.1`, 2, INT),
+    ];
+    const interfaces = [{ index: 7, name: 'xe-0/0/7' }];
+    expect(parseNeighbours(locTable, remTable, manTable, interfaces)).toEqual([
+      {
+        localPort: 'GigabitEthernet1/0/3',
+        chassisId: '00:1b:21:3c:4d:5e',
+        portId: 'eth0',
+        sysName: 'db-01.example.org',
+        managementAddress: '10.20.30.40',
+      },
+      { localPort: 'xe-0/0/7', chassisId: 'core-chassis-7', portId: 'aa:bb:cc:00:11:22', managementAddress: '2001:db8::1' },
+    ]);
+  });
+
+  it('reads no neighbours from empty LLDP tables', () => {
+    expect(parseNeighbours([], [], [])).toEqual([]);
+  });
+
+  it('joins ifTable and ifXTable: ifName over ifDescr, ifHighSpeed over ifSpeed, MACs, oper status', () => {
+    const ifE = OID.ifEntry;
+    const ifX = OID.ifXEntry;
+    const ifTable = [
+      vb(`${ifE}.1.1`, 1, INT),
+      vb(`${ifE}.1.2`, 2, INT),
+      vb(`${ifE}.2.1`, str('lo')),
+      vb(`${ifE}.2.2`, str('Intel Corporation Ethernet Controller X710\u0000')),
+      vb(`${ifE}.5.1`, 10_000_000, 66),
+      vb(`${ifE}.5.2`, 4_294_967_295, 66),
+      vb(`${ifE}.6.1`, Buffer.alloc(0)),
+      vb(`${ifE}.6.2`, bytes(0x3c, 0xfd, 0xfe, 0x01, 0x02, 0x03)),
+      vb(`${ifE}.8.1`, 1, INT),
+      vb(`${ifE}.8.2`, 2, INT),
+    ];
+    const ifXTable = [vb(`${ifX}.1.2`, str('enp1s0f0')), vb(`${ifX}.15.2`, 25_000, 66)];
+    expect(parseInterfaces(ifTable, ifXTable)).toEqual([
+      { index: 1, name: 'lo', description: 'lo', speedMbps: 10, operUp: true },
+      {
+        index: 2,
+        name: 'enp1s0f0',
+        description: 'Intel Corporation Ethernet Controller X710',
+        mac: '3c:fd:fe:01:02:03',
+        speedMbps: 25_000,
+        operUp: false,
+      },
+    ]);
+  });
+
+  it('reads unicast addresses from both IP tables, without loopback, link-local or broadcast entries', () => {
+    const old = OID.ipAddrEntry;
+    const ipAddrTable = [vb(`${old}.1.127.0.0.1`, '127.0.0.1', 64), vb(`${old}.1.10.1.2.3`, '10.1.2.3', 64)];
+    const now = OID.ipAddressEntry;
+    const ipAddressTable = [
+      vb(`${now}.4.1.4.10.1.2.3`, 1, INT),
+      vb(`${now}.4.1.4.10.1.2.255`, 3, INT),
+      vb(`${now}.4.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.66`, 1, INT),
+      vb(`${now}.4.2.16.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1`, 1, INT),
+      vb(`${now}.4.2.16.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1`, 1, INT),
+      vb(`${now}.4.4.20.254.128.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.2`, 1, INT),
+    ];
+    expect(parseAddresses(ipAddrTable, ipAddressTable)).toEqual(['10.1.2.3', '2001:db8::42']);
+  });
+
+  it('reads the system group, leaving out what the agent does not have', () => {
+    expect(
+      parseSystem([
+        vb(OID.sysDescr, str('Cisco IOS Software, C2960 Software\r\nTechnical Support: http://www.cisco.com')),
+        vb(OID.sysObjectID, '1.3.6.1.4.1.9.1.1208', 6),
+        vb(OID.sysUpTime, 123_456_78, 67),
+        vb(OID.sysName, str('sw-access-01')),
+        vb(OID.sysLocation, str('')),
+      ]),
+    ).toEqual({
+      sysDescr: 'Cisco IOS Software, C2960 Software\r\nTechnical Support: http://www.cisco.com',
+      sysObjectId: '1.3.6.1.4.1.9.1.1208',
+      sysUpTimeSeconds: 123_456,
+      sysName: 'sw-access-01',
+    });
+  });
+
+  it('shows binary OCTET STRINGs as hex', () => {
+    expect(snmpText(bytes(0x00, 0x01, 0xff))).toBe('00:01:ff');
+    expect(snmpText(str('plain'))).toBe('plain');
+    expect(snmpText(Buffer.alloc(0))).toBeUndefined();
+  });
+});

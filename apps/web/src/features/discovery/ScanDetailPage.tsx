@@ -1,0 +1,171 @@
+import type { ScanRun } from '@estate/contract';
+import { Anchor, Badge, Button, Group, SimpleGrid, Table, Text } from '@mantine/core';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { useState } from 'react';
+import { can } from '../../app/auth-guard';
+import { useApi } from '../../app/use-api';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { formatDateTime } from '../../components/format-time';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { PageHeader } from '../../components/PageHeader';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { SectionCard } from '../../components/SectionCard';
+import { useMe } from '../auth/use-me';
+import { DISCOVERY_QUERY_KEY, scanQuery, scanRunsQuery, snmpCredentialsQuery } from './discovery-queries';
+import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
+import { ScanFormModal } from './ScanFormModal';
+
+/** One line of a run's summary: "3 new · 1 changed · 2 missing". */
+export function summaryLine(run: Pick<ScanRun, 'summary' | 'status' | 'done' | 'total' | 'error'>): string {
+  if (run.status === 'failed') return run.error ?? 'failed';
+  if (!run.summary) return run.status === 'running' ? `${run.done} of ${run.total} addresses` : '';
+  const s = run.summary;
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  return `${n(s.hosts, 'host', 'hosts')} · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${n(s.cisCreated, 'CI', 'CIs')} created`;
+}
+
+/** A scan: what it scans and how, run it now or edit it, and its runs. */
+export function ScanDetailPage() {
+  const { id } = useParams({ strict: false }) as { id: string };
+  const api = useApi();
+  const me = useMe();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const writable = can(me, 'discovery:write');
+  const [editing, setEditing] = useState(false);
+  const scan = useQuery(scanQuery(api, id));
+  const runs = useInfiniteQuery({
+    ...scanRunsQuery(api, id),
+    refetchInterval: scan.data?.value.lastRun?.status === 'running' ? 2000 : false,
+  });
+  const credentials = useInfiniteQuery(snmpCredentialsQuery(api));
+  const credentialNames = new Map((credentials.data?.pages.flatMap((p) => p.items) ?? []).map((c) => [c.id, c.name]));
+  const runNow = useMutation({
+    mutationFn: () => api.startScanRun(id),
+    onSuccess: async (run) => {
+      await queryClient.invalidateQueries({ queryKey: DISCOVERY_QUERY_KEY });
+      await navigate({ to: '/discovery/runs/$id', params: { id: run.id } });
+    },
+  });
+
+  if (!scan.data) return <ProblemAlert error={scan.error} />;
+  const { value, etag } = scan.data;
+  const going = value.lastRun?.status === 'queued' || value.lastRun?.status === 'running';
+  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title={value.name}
+        description={`${value.addressCount} addresses · ${scheduleLabel(value.intervalMinutes)}${value.nextRunAt ? ` · next run ${formatDateTime(value.nextRunAt)}` : ''}`}
+        actions={
+          writable && (
+            <>
+              <Button onClick={() => runNow.mutate()} loading={runNow.isPending} disabled={going} data-testid="run-scan">
+                Run now
+              </Button>
+              <Button variant="default" onClick={() => setEditing(true)} data-testid="edit-scan">
+                Edit
+              </Button>
+              <ConfirmButton
+                label="Delete"
+                title={`Delete ${value.name}?`}
+                message="The scan and all its runs and results are deleted. CIs it created stay in the inventory."
+                confirmLabel="Delete"
+                size="sm"
+                onConfirm={async () => {
+                  await api.deleteScan(value.id, etag ?? '');
+                  await queryClient.invalidateQueries({ queryKey: DISCOVERY_QUERY_KEY });
+                  await navigate({ to: '/discovery' });
+                }}
+              />
+            </>
+          )
+        }
+      />
+      <ProblemAlert error={runNow.error} />
+      <SimpleGrid cols={{ base: 1, md: 2 }} mb="md">
+        <SectionCard title="Targets">
+          <Group gap={6}>
+            {value.targets.map((t) => (
+              <Badge key={t} variant="outline" tt="none">
+                {t}
+              </Badge>
+            ))}
+          </Group>
+          <Text size="sm" mt="xs">
+            Ports: {value.ports.join(', ')}
+          </Text>
+        </SectionCard>
+        <SectionCard title="How">
+          <Text size="sm">
+            SNMP: {value.credentialIds.length ? value.credentialIds.map((c) => credentialNames.get(c) ?? c).join(', ') : 'none'} (port{' '}
+            {value.options.snmpPort})
+          </Text>
+          <Text size="sm">
+            {value.options.ratePerSecond} probes/s, {value.options.concurrency} in flight, {value.options.timeoutMs} ms timeout
+          </Text>
+          <Text size="sm">
+            {[
+              value.options.reverseDns && 'reverse DNS',
+              value.options.serviceHints && 'service hints',
+              value.options.tcpLiveness && 'TCP liveness',
+              value.options.force && 'forced (large range)',
+            ]
+              .filter(Boolean)
+              .join(', ') || 'no extras'}
+          </Text>
+        </SectionCard>
+      </SimpleGrid>
+      <SectionCard title="Runs">
+        <ProblemAlert error={runs.error} />
+        <Table.ScrollContainer minWidth={640}>
+          <Table data-testid="runs-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Started</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Result</Table.Th>
+                <Table.Th>By</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {items.map((run) => (
+                <Table.Tr key={run.id}>
+                  <Table.Td>
+                    <Anchor renderRoot={(props) => <Link {...props} to="/discovery/runs/$id" params={{ id: run.id }} />} size="sm">
+                      {formatDateTime(run.startedAt ?? run.createdAt)}
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td>
+                    <RunStatusBadge status={run.status} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm">{summaryLine(run)}</Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" c="dimmed">
+                      {run.requestedBy ? 'on demand' : 'schedule'}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+              {!runs.isPending && items.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={4}>
+                    <Text size="sm" c="dimmed">
+                      Not run yet.
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <LoadMoreButton hasNextPage={runs.hasNextPage} isFetchingNextPage={runs.isFetchingNextPage} fetchNextPage={runs.fetchNextPage} />
+      </SectionCard>
+      <ScanFormModal opened={editing} onClose={() => setEditing(false)} scan={scan.data} />
+    </>
+  );
+}

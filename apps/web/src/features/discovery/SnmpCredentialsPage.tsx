@@ -1,0 +1,143 @@
+import type { Versioned } from '@estate/client';
+import type { SnmpCredential } from '@estate/contract';
+import { Badge, Button, Group, Table, Text } from '@mantine/core';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
+import { can } from '../../app/auth-guard';
+import { useApi } from '../../app/use-api';
+import { ConfirmButton } from '../../components/ConfirmButton';
+import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { PageHeader } from '../../components/PageHeader';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { useMe } from '../auth/use-me';
+import { DISCOVERY_QUERY_KEY, snmpCredentialsQuery } from './discovery-queries';
+import { SnmpCredentialModal } from './SnmpCredentialForm';
+
+/** Which secrets of a credential are stored, as badges; their values are never shown (nor known to the UI). */
+function SecretBadges({ credential }: { credential: SnmpCredential }) {
+  const names = (['community', 'authKey', 'privKey'] as const).filter((k) => credential.configured[k]);
+  const labels = { community: 'community', authKey: 'auth key', privKey: 'privacy key' };
+  return (
+    <Group gap={4}>
+      {names.map((k) => (
+        <Badge key={k} variant="light" color="teal" data-testid="secret-configured">
+          {labels[k]} configured
+        </Badge>
+      ))}
+    </Group>
+  );
+}
+
+/** SNMP credentials that scans try on live hosts: list, create, edit (secrets write-only) and delete. */
+export function SnmpCredentialsPage() {
+  const api = useApi();
+  const me = useMe();
+  const queryClient = useQueryClient();
+  const writable = can(me, 'discovery:write');
+  const [editing, setEditing] = useState<Versioned<SnmpCredential> | 'new' | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const list = useInfiniteQuery(snmpCredentialsQuery(api));
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+
+  const edit = async (id: string) => {
+    setLoadError(null);
+    try {
+      setEditing(await api.getSnmpCredential(id));
+    } catch (error) {
+      setLoadError(error);
+    }
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="SNMP credentials"
+        description="Communities and v3 users that scans try. Secrets are encrypted at rest and never shown again."
+        actions={
+          <>
+            <Button variant="default" renderRoot={(props) => <Link {...props} to="/discovery" />}>
+              Scans
+            </Button>
+            {writable && (
+              <Button onClick={() => setEditing('new')} data-testid="create-credential">
+                New credential
+              </Button>
+            )}
+          </>
+        }
+      />
+      <ProblemAlert error={list.error ?? loadError} />
+      <Table.ScrollContainer minWidth={640}>
+        <Table striped data-testid="credentials-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Version</Table.Th>
+              <Table.Th>User and security</Table.Th>
+              <Table.Th>Secrets</Table.Th>
+              <Table.Th>Used by</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {items.map((c) => (
+              <Table.Tr key={c.id} data-testid="credential-row">
+                <Table.Td>{c.name}</Table.Td>
+                <Table.Td>{c.snmpVersion}</Table.Td>
+                <Table.Td>
+                  <Text size="sm">
+                    {c.snmpVersion === 'v3'
+                      ? `${c.user} · ${c.securityLevel}${c.authProtocol ? ` · ${c.authProtocol}` : ''}${c.privProtocol ? `/${c.privProtocol}` : ''}`
+                      : '—'}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <SecretBadges credential={c} />
+                </Table.Td>
+                <Table.Td>
+                  {c.usedBy} scan{c.usedBy === 1 ? '' : 's'}
+                </Table.Td>
+                <Table.Td>
+                  {writable && (
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      <Button size="xs" variant="default" onClick={() => edit(c.id)} data-testid="edit-credential">
+                        Edit
+                      </Button>
+                      <ConfirmButton
+                        label="Delete"
+                        title={`Delete ${c.name}?`}
+                        message="Scans can no longer use this credential. A credential a scan still uses cannot be deleted."
+                        confirmLabel="Delete"
+                        onConfirm={async () => {
+                          const current = await api.getSnmpCredential(c.id);
+                          await api.deleteSnmpCredential(c.id, current.etag ?? '');
+                          await queryClient.invalidateQueries({ queryKey: DISCOVERY_QUERY_KEY });
+                        }}
+                      />
+                    </Group>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+            {!list.isPending && items.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={6}>
+                  <Text size="sm" c="dimmed">
+                    No SNMP credentials yet.
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <SnmpCredentialModal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        {...(editing && editing !== 'new' ? { credential: editing } : {})}
+      />
+    </>
+  );
+}
