@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 import { migrationsFor } from './migrations';
 import { registerAuditRoutes } from './modules/audit';
 import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
+import { registerIdentityRoutes } from './modules/discovery';
 import { createInventoryDeps, registerInventoryRoutes } from './modules/inventory';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
@@ -110,6 +111,7 @@ export async function createEstate(config: Config, database: Database, options: 
   registerAuthRoutes(http, auth, { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl });
   registerAuditRoutes(http, audit);
   registerInventoryRoutes(http, createInventoryDeps({ db: database.db, dialect: database.dialect, audit }));
+  registerIdentityRoutes(http, createInventoryDeps({ db: database.db, dialect: database.dialect, audit }));
   await http.ready();
   return {
     config,

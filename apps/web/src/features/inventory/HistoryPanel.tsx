@@ -25,6 +25,7 @@ const KIND_COLORS: Record<CiHistoryEntry['kind'], string> = {
   conflict: 'orange',
   software: 'cyan',
   merged: 'violet',
+  vanished: 'gray',
 };
 
 /** The CI's history, newest first: who changed which field from what to what, from which source; and "view as of". */
