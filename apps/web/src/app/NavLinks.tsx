@@ -12,7 +12,16 @@ export interface NavLinksProps {
 }
 
 interface Section {
-  to: '/users' | '/tokens' | '/audit' | '/inventory' | '/lifecycle' | '/profile';
+  to:
+    | '/users'
+    | '/tokens'
+    | '/audit'
+    | '/inventory'
+    | '/lifecycle'
+    | '/software'
+    | '/merge-suggestions'
+    | '/terraform-imports'
+    | '/profile';
   label: string;
   description: string;
   permission?: Permission;
@@ -21,6 +30,9 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { to: '/inventory', label: 'Inventory', description: 'Configuration items and their relations', permission: 'inventory:read' },
   { to: '/lifecycle', label: 'Lifecycle', description: 'Expiring, licences, refresh plan', permission: 'inventory:read' },
+  { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
+  { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },
+  { to: '/terraform-imports', label: 'Terraform import', description: 'Cloud resources from state files', permission: 'discovery:read' },
   { to: '/users', label: 'Users', description: 'Accounts and roles', permission: 'users:read' },
   { to: '/tokens', label: 'API tokens', description: 'Keys for scripts and integrations' },
   { to: '/audit', label: 'Audit log', description: 'Who changed what', permission: 'audit:read' },
