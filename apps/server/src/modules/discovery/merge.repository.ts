@@ -194,6 +194,11 @@ export class MergeRepository {
     return fresh;
   }
 
+  /** Points the Terraform resources tracked as `from` at `to`, so a later state can still retire or revive them. */
+  async repointTerraformResources(db: Kysely<DiscoveryTables>, from: string, to: string): Promise<void> {
+    await db.updateTable('terraform_resources').set({ ci_id: to }).where('ci_id', '=', from).execute();
+  }
+
   async relationshipsOf(db: Kysely<DiscoveryTables>, ciId: string): Promise<RelationshipRow[]> {
     return db
       .selectFrom('relationships')

@@ -236,6 +236,37 @@ describe.each(testEngines())('merge suggestions and software on $dialect', (engi
     expect(seenAgain.suggestionIds).toEqual([]);
   });
 
+  it('refuses a merge whose other CI still owns items (409) and changes nothing', async () => {
+    const teamA = (await admin.request('POST', '/api/v1/cis', { type: 'team', name: 'Ops' })).json().id;
+    const teamB = (await admin.request('POST', '/api/v1/cis', { type: 'team', name: 'Operations' })).json().id;
+    const owned = await admin.request('POST', '/api/v1/cis', { type: 'physical_server', name: 'owned-1', ownerTeamId: teamB });
+    expect(owned.statusCode, owned.body).toBe(201);
+    const id = newId();
+    await t.database.db
+      .insertInto('merge_suggestions')
+      .values({
+        id,
+        ci_id: teamA,
+        other_ci_id: teamB,
+        reason: 'same name',
+        details: '{}',
+        status: 'open',
+        source: 'import',
+        created_at: Date.now(),
+        resolved_at: null,
+        resolved_by: null,
+      })
+      .execute();
+    const before = await history(teamA);
+    const res = await admin.request('POST', `/api/v1/discovery/merge-suggestions/${id}/merge`, { keepCiId: teamA });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().detail).toContain('owner or location');
+    expect((await ci(teamB)).statusCode).toBe(200);
+    expect(await history(teamA)).toEqual(before);
+    const row = await t.database.db.selectFrom('merge_suggestions').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('open');
+  });
+
   it('lists a CI software by name prefix with paging, and where a package is installed', async () => {
     await identity.reconcile(
       agentSaw({

@@ -94,6 +94,7 @@ export function createMergeService(deps: InventoryDeps): MergeService {
       links.map((l) => (l.source_id === mergedId ? l.target_id : l.source_id)),
     );
 
+    await repo.repointTerraformResources(trx, mergedId, keepCiId);
     await cis.delete(mergedId, merged.version, ctx);
     const filledFields = await fill(cis, kept, merged, ctx);
     const movedIdentifiers = await repo.addIdentifiers(trx, keepCiId, identifiers);

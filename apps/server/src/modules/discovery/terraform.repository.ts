@@ -69,6 +69,22 @@ export class TerraformRepository {
     return row !== undefined;
   }
 
+  /** The type of the CI holding each of these external ids, for the ids some CI holds. */
+  async typesByExternalId(db: Kysely<DiscoveryTables>, externalIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < externalIds.length; i += 500) {
+      const rows = await db
+        .selectFrom('ci_identifiers as i')
+        .innerJoin('cis as c', 'c.id', 'i.ci_id')
+        .select(['i.value', 'c.type'])
+        .where('i.kind', '=', 'external_id')
+        .where('i.value', 'in', externalIds.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.value, r.type);
+    }
+    return out;
+  }
+
   /** Which of the state's relationships already exist, as `type source target` keys. */
   async existingRelations(db: Kysely<DiscoveryTables>, ciIds: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>();

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { CiHistoryEntry, Relationship, TerraformImportResult } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../test/harness';
+import { newId } from '../../platform/ids';
+import { createInventoryDeps } from '../inventory';
+import { createIdentityService } from './index';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const SERIAL_17 = fixture('aws-prod.serial-17.tfstate');
@@ -172,6 +175,61 @@ describe.each(testEngines())('Terraform state import on $dialect', (engine) => {
     expect(list.nextCursor).not.toBeNull();
     const lineage = (await admin.request('GET', `/api/v1/discovery/terraform-imports?lineage=${LINEAGE}&limit=50`)).json();
     expect(lineage.items.map((i: { serial: number }) => i.serial)).toEqual([18, 18, 17, 17]);
+  });
+
+  it('keeps a resource merged into an agent-reported VM on that VM, without forcing cloud attributes on it', async () => {
+    const identity = createIdentityService(createInventoryDeps({ db: t.database.db, dialect: t.database.dialect, audit: t.estate.audit }));
+    const ctx = { actor: { type: 'agent' as const, id: null, label: 'agent web-1' }, requestId: null, sourceIp: null };
+    const vm = await identity.reconcile(
+      {
+        source: 'agent',
+        observer: 'agent web-1',
+        type: 'virtual_machine',
+        name: 'web-1',
+        identity: { machineId: 'ec2aaaa1', hostname: 'ip-10-20-1-11' },
+        fields: { attributes: { cpuCores: 2 } },
+      },
+      ctx,
+    );
+    const cloud = (
+      await t.database.db
+        .selectFrom('ci_identifiers')
+        .select('ci_id')
+        .where('value', '=', 'aws:i-0abc1234def567801')
+        .executeTakeFirstOrThrow()
+    ).ci_id;
+    const id = newId();
+    await t.database.db
+      .insertInto('merge_suggestions')
+      .values({
+        id,
+        ci_id: vm.ciId,
+        other_ci_id: cloud,
+        reason: 'same host',
+        details: '{}',
+        status: 'open',
+        source: 'agent',
+        created_at: Date.now(),
+        resolved_at: null,
+        resolved_by: null,
+      })
+      .execute();
+    const merged = await admin.request('POST', `/api/v1/discovery/merge-suggestions/${id}/merge`, { keepCiId: vm.ciId });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(merged.json().skippedRelationships).toEqual([]);
+    const tracked = await t.database.db
+      .selectFrom('terraform_resources')
+      .select('ci_id')
+      .where('external_id', '=', 'aws:i-0abc1234def567801')
+      .executeTakeFirstOrThrow();
+    expect(tracked.ci_id).toBe(vm.ciId);
+
+    const res = await post(SERIAL_18);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().counts).toMatchObject({ created: 0, retired: 0, related: 0 });
+    expect(report(res.json(), 'aws_instance.web[0]')).toMatchObject({ ciId: vm.ciId, action: 'unchanged' });
+    const ci = (await admin.request('GET', `/api/v1/cis/${vm.ciId}`)).json();
+    expect(ci).toMatchObject({ type: 'virtual_machine', attributes: { cpuCores: 2 } });
   });
 
   it('answers malformed states with a 400 that says what is wrong, writing nothing', async () => {

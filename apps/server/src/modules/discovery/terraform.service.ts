@@ -67,9 +67,16 @@ export function createTerraformService(deps: InventoryDeps): TerraformService {
     const counts: TerraformImportCounts = { created: 0, updated: 0, unchanged: 0, retired: 0, related: 0, skipped: 0 };
     const known = new Map((await repo.resources(trx, lineage)).map((r) => [r.external_id, r]));
 
+    // A resource someone merged into a CI of another type (an agent's VM on this instance) keeps that CI's schema:
+    // the import only confirms it is still there.
+    const typeOf = await repo.typesByExternalId(
+      trx,
+      mapping.resources.map((r) => r.externalId),
+    );
     const resources: TerraformResourceReport[] = [];
     const ciOf = new Map<string, string>();
     for (const r of mapping.resources) {
+      const other = typeOf.has(r.externalId) && typeOf.get(r.externalId) !== 'cloud_resource';
       const result = await identity.reconcile(
         {
           source: 'import',
@@ -77,7 +84,7 @@ export function createTerraformService(deps: InventoryDeps): TerraformService {
           type: 'cloud_resource',
           name: r.name,
           identity: { externalId: r.externalId },
-          fields: { attributes: r.attributes },
+          fields: other ? {} : { attributes: r.attributes },
         },
         ctx,
       );
