@@ -27,7 +27,9 @@ export function TerraformImportResultView({ result }: TerraformImportResultViewP
         {result.dryRun ? ': nothing was written.' : '.'}
       </Text>
       <Group gap="xs" data-testid="terraform-counts">
-        <Badge color="teal">{counts.created} to create</Badge>
+        <Badge color="teal">
+          {counts.created} {result.dryRun ? 'to create' : 'created'}
+        </Badge>
         <Badge color="blue">{counts.updated} updated</Badge>
         <Badge color="gray">{counts.unchanged} unchanged</Badge>
         <Badge color="orange">{counts.retired} retired</Badge>

@@ -46,6 +46,7 @@ describe('compareCis', () => {
     expect(by.tags).toMatchObject({ left: null, right: ['legacy'] });
     expect(by.model).toBeUndefined();
     expect(rows.map((r) => r.field)).toEqual([
+      'name',
       'type',
       'status',
       'serial',

@@ -2,6 +2,7 @@ import type { Ci } from '@estate/contract';
 
 /** Fields a merge review compares, in display order (attributes and custom fields follow, by key). */
 const COMMON: ReadonlyArray<keyof Ci> = [
+  'name',
   'type',
   'status',
   'serial',
