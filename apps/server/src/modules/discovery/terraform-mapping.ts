@@ -115,6 +115,8 @@ function ipsOf(a: Record<string, unknown>): string[] {
     ...strings(a.private_ips),
     str(a.private_ip_address),
     str(a.public_ip_address),
+    str(a.ipv4_address),
+    str(a.ipv6_address),
     ...strings(a.ipv6_addresses),
     ...objects(a.network_interface).flatMap((n) => [str(n.network_ip), ...objects(n.access_config).map((c) => str(c.nat_ip))]),
   ];
