@@ -7,6 +7,7 @@ import { inventoryImports } from './0004-inventory-imports';
 import { discovery } from './0006-discovery';
 import { inventoryImportRelationships } from './0007-inventory-import-relationships';
 import { discoveryScans } from './0009-discovery-scans';
+import { discoveryIdentity } from './0010-discovery-identity';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0006-discovery', discovery],
   ['0007-inventory-import-relationships', inventoryImportRelationships],
   ['0009-discovery-scans', discoveryScans],
+  ['0010-discovery-identity', discoveryIdentity],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

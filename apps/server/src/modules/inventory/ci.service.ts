@@ -176,7 +176,8 @@ export class CiService {
    * location. Its tags and relationships go with it.
    */
   async delete(id: string, expectedVersion: number, ctx: ActionContext): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    // In the caller's transaction when built over one (a merge deletes the merged CI in its own).
+    await this.write(async (trx) => {
       const before = await this.cis.get(id, trx);
       if (!before) throw problems.notFound('The CI');
       if (before.version !== expectedVersion) throw problems.preconditionFailed();
