@@ -11,5 +11,6 @@ export { AgentConfigError, DEFAULT_STATE_DIR, isEnrolled, keyFingerprint, resolv
 export { type AgentLogger, silentLogger, stderrLogger } from './logger';
 export { AgentRefusedError } from './run-lock';
 export type { AgentStats } from './status';
+export { AGENT_NODE_FLAGS, renderUnit } from './systemd-unit';
 export { AGENT_PATHS } from './transport/sender';
 export { AGENT_VERSION } from './version';

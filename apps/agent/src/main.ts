@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -11,7 +11,16 @@ import { readStatus } from './status';
 import { DEFAULT_UNIT_PATH, hasSystemctl, renderUnit, systemctl } from './systemd-unit';
 import { AGENT_VERSION } from './version';
 
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/estate-agent.mjs');
+/**
+ * The script a systemd unit should run: this file when it is the bundle, else the bundle built beside the sources
+ * (`npm run build -w apps/agent`), else bin/estate-agent.mjs (sources through tsx, about twice the memory).
+ */
+function agentScript(): string {
+  const self = fileURLToPath(import.meta.url);
+  if (self.endsWith('.mjs')) return self;
+  const bundle = path.resolve(path.dirname(self), '../dist/estate-agent.mjs');
+  return existsSync(bundle) ? bundle : path.resolve(path.dirname(self), '../bin/estate-agent.mjs');
+}
 
 function fail(err: unknown): never {
   process.stderr.write(`estate-agent: ${(err as Error).message ?? String(err)}\n`);
@@ -89,8 +98,13 @@ program
         process.stderr.write(`estate-agent: note: ${stateDir} is not enrolled yet; enroll before starting the unit.\n`);
       const unitPath = path.resolve(opts.unitPath);
       mkdirSync(path.dirname(unitPath), { recursive: true });
-      writeFileSync(unitPath, renderUnit({ nodePath: process.execPath, scriptPath: SCRIPT, stateDir }), { mode: 0o644 });
-      process.stdout.write(`Wrote ${unitPath}\n`);
+      const scriptPath = agentScript();
+      writeFileSync(unitPath, renderUnit({ nodePath: process.execPath, scriptPath, stateDir }), { mode: 0o644 });
+      process.stdout.write(`Wrote ${unitPath} (runs ${scriptPath})\n`);
+      if (scriptPath.endsWith(path.join('bin', 'estate-agent.mjs')))
+        process.stderr.write(
+          'estate-agent: note: the unit runs the sources; `npm run build -w apps/agent` makes a bundle that needs half the memory, then install again.\n',
+        );
       if (opts.now) {
         if (!hasSystemctl()) throw new AgentConfigError('--now needs systemctl, which this host does not have.');
         await systemctl(['daemon-reload']);

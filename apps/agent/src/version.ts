@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import packageJson from '../package.json' with { type: 'json' };
 
-/** This agent's version, from its package.json; sent at enrollment and shown to administrators. */
-export const AGENT_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+/** This agent's version, from its package.json (inlined in the bundle); sent at enrollment and shown to administrators. */
+export const AGENT_VERSION: string = packageJson.version;
