@@ -5,7 +5,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { startAgent } from './agent';
 import { enrollAgent } from './enroll';
 import { ExitCode, exitCodeOf } from './exit-codes';
-import { AgentConfigError, isEnrolled, loadIdentity, resolveStateDir } from './identity';
+import { isEnrolled, loadIdentity, resolveStateDir } from './identity';
 import { stderrLogger } from './logger';
 import { readStatus } from './status';
 import { DEFAULT_UNIT_PATH, hasSystemctl, renderUnit, systemctl } from './systemd-unit';
@@ -105,8 +105,9 @@ program
         process.stderr.write(
           'estate-agent: note: the unit runs the sources; `npm run build -w apps/agent` makes a bundle that needs half the memory, then install again.\n',
         );
-      if (opts.now) {
-        if (!hasSystemctl()) throw new AgentConfigError('--now needs systemctl, which this host does not have.');
+      if (opts.now && !hasSystemctl())
+        process.stderr.write('estate-agent: note: no systemctl on this host; the unit was written but not started.\n');
+      else if (opts.now) {
         await systemctl(['daemon-reload']);
         await systemctl(['enable', '--now', path.basename(unitPath)]);
         process.stdout.write(`Enabled and started ${path.basename(unitPath)}\n`);
