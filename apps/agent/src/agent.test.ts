@@ -176,6 +176,19 @@ describe('reporting through the seam server', () => {
     expect(server.refused).toEqual([]);
   });
 
+  it('drops a record the server refuses for good instead of blocking the queue behind it', async () => {
+    const running = await enrolledAgent({ mode: 'reject-reports' });
+    await until(() => running.stats().sender.rejected >= 2, 'two rejections');
+    await running.flush();
+    expect(running.stats().buffer.pending).toBe(0);
+    expect(warnings.some((w) => /refused a .* for good \(422/.test(w))).toBe(true);
+    server.mode = 'normal';
+    packages = { fish: { version: '3.6' } };
+    await running.collectNow();
+    await running.flush();
+    expect(server.snapshot?.packages).toEqual({ fish: { version: '3.6' } });
+  });
+
   it('drops the oldest records when its buffer is full and reports how many', async () => {
     const running = await enrolledAgent({ metricsSeconds: 0.01, bufferMaxBytes: 8 * 1024, mode: 'down' });
     await until(() => running.stats().buffer.dropped > 0, 'a drop');

@@ -21,7 +21,7 @@ import {
  */
 
 /** How the stand-in misbehaves, switchable during a test. */
-export type SeamMode = 'normal' | 'down' | 'unsigned' | 'foreign-key';
+export type SeamMode = 'normal' | 'down' | 'unsigned' | 'foreign-key' | 'reject-reports';
 
 /** One request the stand-in accepted, in arrival order. */
 export interface SeamRequest {
@@ -143,6 +143,8 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
       const first = receipts.get(idempotencyKey) as { status: number; body: unknown };
       return record(first.status, first.body);
     }
+    if (state.mode === 'reject-reports' && req.method === 'POST')
+      return record(422, problem('validation', 422, 'This report can never be accepted'));
     if (req.method === 'GET' && path === '/api/v1/agent/config')
       return record(200, { agentId, status: 'active', intervals: state.intervals, serverTime: Date.now() });
     if (req.method === 'POST' && path === '/api/v1/agent/inventory') {
