@@ -125,7 +125,8 @@ export function createSender(options: SenderOptions): Sender {
       body: report,
       idempotencyKey: `${record.key}.${report.kind}`,
     });
-    if (answer.status === 409 && answer.problemType === SNAPSHOT_MISMATCH) {
+    // Only a delta can miss its base; a full report answered so is a server fault, retried with backoff below.
+    if (report.kind === 'delta' && answer.status === 409 && answer.problemType === SNAPSHOT_MISMATCH) {
       log.info('The server does not hold the base snapshot; sending a full one.');
       inventory.clear();
       return 'again';
