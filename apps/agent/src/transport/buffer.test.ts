@@ -86,6 +86,19 @@ describe('DiskBuffer', () => {
     expect(kept.length + stats.dropped).toBe(1000);
   });
 
+  it('hands out a run of the oldest records across segments, stopping where the caller says', () => {
+    const buffer = new DiskBuffer<{ n: number; pad: string }>({ dir: tempDir(), segmentBytes: 4096 });
+    for (let n = 0; n < 100; n++) buffer.append({ n, pad: 'x'.repeat(100) });
+    const first = buffer.peek();
+    if (first) buffer.ack(first.id);
+    const run = buffer.peekRun(60, (value) => value.n < 50);
+    expect(run.map((r) => r.value.n)).toEqual(Array.from({ length: 49 }, (_, i) => i + 1));
+    expect(buffer.peekRun(10, () => true).map((r) => r.value.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const record of run) buffer.ack(record.id);
+    expect(buffer.peek()?.value.n).toBe(50);
+    expect(buffer.stats().pending).toBe(50);
+  });
+
   it('refuses a record larger than the whole buffer', () => {
     const buffer = new DiskBuffer({ dir: tempDir(), maxBytes: 4096 });
     expect(() => buffer.append({ pad: 'x'.repeat(5000) })).toThrow(RangeError);

@@ -113,26 +113,40 @@ export class DiskBuffer<T = unknown> {
         this.removeOldestSegment();
         continue;
       }
-      const bytes = Buffer.alloc(record.size);
-      const fd = openSync(segment.file, 'r');
-      try {
-        readSync(fd, bytes, 0, record.size, record.offset);
-      } finally {
-        closeSync(fd);
-      }
-      const frame = readFrameAt(bytes, 0);
-      let value: T | undefined;
-      try {
-        if (frame) value = JSON.parse(frame.payload.toString('utf8')) as T;
-      } catch {
-        value = undefined;
-      }
+      const value = this.read(segment, record);
       const id = { segment: segment.seq, offset: record.offset };
       if (value !== undefined) return { id, value };
       // Damaged on disk since it was written: it costs only itself.
       this.damaged++;
       this.ack(id);
     }
+  }
+
+  /**
+   * Up to `limit` of the oldest records, in order, whose values `accept` takes (it sees each candidate and the ones
+   * taken so far); stops at the first it refuses or that cannot be read. Nothing is removed: `ack` each id in order.
+   */
+  peekRun(limit: number, accept: (value: T, taken: ReadonlyArray<BufferedRecord<T>>) => boolean): BufferedRecord<T>[] {
+    const first = this.peek();
+    if (!first || !accept(first.value, [])) return [];
+    const taken: BufferedRecord<T>[] = [first];
+    let s = 0;
+    let i = (this.segments[0] as Segment).start + 1;
+    while (taken.length < limit) {
+      const segment = this.segments[s];
+      if (!segment) break;
+      const record = segment.records[i];
+      if (!record) {
+        s++;
+        i = this.segments[s]?.start ?? 0;
+        continue;
+      }
+      const value = this.read(segment, record);
+      if (value === undefined || !accept(value, taken)) break;
+      taken.push({ id: { segment: segment.seq, offset: record.offset }, value });
+      i++;
+    }
+    return taken;
   }
 
   /** Removes the oldest record, which must be `id` (the one `peek` returned). Acknowledging twice is a no-op. */
@@ -161,6 +175,24 @@ export class DiskBuffer<T = unknown> {
   close(): void {
     if (this.activeFd !== null) closeSync(this.activeFd);
     this.activeFd = null;
+  }
+
+  /** Reads one record's value, or undefined when its frame or JSON is damaged. */
+  private read(segment: Segment, record: { offset: number; size: number }): T | undefined {
+    const bytes = Buffer.alloc(record.size);
+    const fd = openSync(segment.file, 'r');
+    try {
+      readSync(fd, bytes, 0, record.size, record.offset);
+    } finally {
+      closeSync(fd);
+    }
+    const frame = readFrameAt(bytes, 0);
+    if (!frame) return undefined;
+    try {
+      return JSON.parse(frame.payload.toString('utf8')) as T;
+    } catch {
+      return undefined;
+    }
   }
 
   private activeSegment(): Segment | undefined {

@@ -1,10 +1,18 @@
-import { type HostSnapshot, type InventoryAck, type InventoryReport, type MetricsReport, mergePatchBetween } from '@estate/contract';
+import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  type HostSnapshot,
+  type InventoryAck,
+  type InventoryReport,
+  type MetricsReport,
+  mergePatchBetween,
+} from '@estate/contract';
 import type { MetricSeries } from '../collectors/collector';
 import type { InventoryState } from '../inventory-state';
 import type { AgentLogger } from '../logger';
 import { type AgentAnswer, type AgentClient, ServerNotTrustedError } from './agent-client';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff';
-import type { DiskBuffer } from './buffer';
+import type { BufferedRecord, DiskBuffer } from './buffer';
 
 /** Where the agent posts its records. */
 export const AGENT_PATHS = {
@@ -58,6 +66,37 @@ export interface Sender {
 type Outcome = 'done' | 'retry' | 'again';
 
 const PERMANENT = new Set([400, 413, 422]);
+
+/** Most metrics records sent in one report, and most series and bytes (roughly) in it: well inside the contract and body limits. */
+const MAX_RUN = 60;
+const MAX_RUN_SERIES = 4000;
+const MAX_RUN_BYTES = 512 * 1024;
+
+/** True when `value` is a metrics record that still fits the run `taken` (series count and rough size). */
+function fitsRun(value: OutboxRecord, taken: ReadonlyArray<BufferedRecord<OutboxRecord>>): boolean {
+  if (value.kind !== 'metrics') return false;
+  let series = value.series.length;
+  let bytes = JSON.stringify(value.series).length;
+  for (const t of taken) {
+    if (t.value.kind !== 'metrics') return false;
+    series += t.value.series.length;
+    bytes += JSON.stringify(t.value.series).length;
+  }
+  return series <= MAX_RUN_SERIES && bytes <= MAX_RUN_BYTES;
+}
+
+/** Joins the series of several rounds: one entry per name and labels, points in round order. */
+export function mergeSeries(rounds: ReadonlyArray<ReadonlyArray<MetricSeries>>): MetricSeries[] {
+  const merged = new Map<string, MetricSeries>();
+  for (const round of rounds)
+    for (const series of round) {
+      const id = `${series.name}${canonicalJson(series.labels ?? {})}`;
+      const existing = merged.get(id);
+      if (existing) existing.points.push(...series.points);
+      else merged.set(id, { ...series, points: [...series.points] });
+    }
+  return [...merged.values()];
+}
 
 /**
  * Sends buffered records one at a time, oldest first, so each series arrives in order. A record leaves the buffer
@@ -140,9 +179,20 @@ export function createSender(options: SenderOptions): Sender {
     return judge(answer, 'inventory report');
   }
 
-  async function sendMetrics(record: Extract<OutboxRecord, { kind: 'metrics' }>): Promise<Outcome> {
-    const report: MetricsReport = { series: record.series, dropped: buffer.stats().dropped };
-    const answer = await client.send('POST', AGENT_PATHS.metrics, { body: report, idempotencyKey: record.key });
+  async function sendMetrics(records: ReadonlyArray<BufferedRecord<OutboxRecord>>): Promise<Outcome> {
+    const series = mergeSeries(records.map((r) => (r.value as Extract<OutboxRecord, { kind: 'metrics' }>).series));
+    const report: MetricsReport = { series, dropped: buffer.stats().dropped };
+    // One record keeps its own key; a run of them gets a key made of theirs, so the same run retried has the same key
+    // and a different run (more records appended meanwhile) a different one. Points already stored are not stored
+    // twice, so runs that overlap are harmless.
+    const key =
+      records.length === 1
+        ? records[0]?.value.key
+        : `run-${createHash('sha256')
+            .update(records.map((r) => r.value.key).join(','))
+            .digest('hex')
+            .slice(0, 40)}`;
+    const answer = await client.send('POST', AGENT_PATHS.metrics, { body: report, ...(key ? { idempotencyKey: key } : {}) });
     if (answer.status >= 200 && answer.status < 300) return 'done';
     return judge(answer, 'metrics report');
   }
@@ -170,16 +220,18 @@ export function createSender(options: SenderOptions): Sender {
         });
         continue;
       }
+      // A backlog of metrics rounds (after an outage) goes out as one report per run of up to MAX_RUN records.
+      const run = record.value.kind === 'metrics' ? buffer.peekRun(MAX_RUN, (value, taken) => fitsRun(value, taken)) : [record];
       let outcome: Outcome;
       try {
-        outcome = record.value.kind === 'inventory' ? await sendInventory(record.value) : await sendMetrics(record.value);
+        outcome = record.value.kind === 'inventory' ? await sendInventory(record.value) : await sendMetrics(run);
       } catch (err) {
         const message = err instanceof ServerNotTrustedError ? err.message : `The server is unreachable: ${(err as Error).message}`;
         outcome = fail(message);
       }
       if (outcome === 'again') continue;
       if (outcome === 'done') {
-        buffer.ack(record.id);
+        for (const sent of run) buffer.ack(sent.id);
         succeeded();
         continue;
       }
