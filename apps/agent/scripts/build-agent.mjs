@@ -2,7 +2,7 @@
 /**
  * Bundles the agent (sources, workspace packages and third-party dependencies) into one ESM file,
  * `apps/agent/dist/estate-agent.mjs`, that needs nothing but Node to run: what a systemd unit runs and what can be
- * copied to a host. Running it instead of the sources through tsx halves the agent's memory (ADR 0009);
+ * copied to a host. Running it instead of the sources through tsx halves the agent's memory (ADR 0010);
  * `bin/estate-agent.mjs` keeps running the sources for development and tests.
  */
 import path from 'node:path';

@@ -26,8 +26,9 @@ const quote = (arg: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"$
 /**
  * A hardened systemd unit for `estate-agent run`: restarts on failure, no new privileges, a read-only view of the
  * system except the state directory, private /tmp, no kernel tunables or modules, and only the address families
- * it needs (MemoryDenyWriteExecute stays off: V8's JIT needs writable code pages). It runs as root by default because reading every package, service and socket owner needs it; the
- * hardening keeps that root from writing anywhere but its state directory.
+ * it needs (MemoryDenyWriteExecute stays off: V8 needs writable code pages). It runs as root, with only the
+ * capabilities to read every package, service and socket owner; the hardening keeps that root from writing
+ * anywhere but its state directory.
  */
 export function renderUnit(options: UnitOptions): string {
   const stateDir = path.resolve(options.stateDir);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { migrationsFor } from './migrations';
+import { type AgentsModule, createAgentsModule, registerAgentRoutes } from './modules/agents';
 import { registerAuditRoutes } from './modules/audit';
 import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
 import { createInventoryDeps, registerInventoryRoutes } from './modules/inventory';
@@ -30,6 +31,8 @@ export interface Estate {
   database: Database;
   audit: AuditLog;
   auth: AuthModule;
+  /** Host agents: enrollment, signed reports, administration, housekeeping. */
+  agents: AgentsModule;
   /** Where modules subscribe to events; delivery runs in processes with the worker role. */
   bus: EventBus;
   http: HttpServer;
@@ -109,13 +112,25 @@ export async function createEstate(config: Config, database: Database, options: 
   });
   registerAuthRoutes(http, auth, { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl });
   registerAuditRoutes(http, audit);
-  registerInventoryRoutes(http, createInventoryDeps({ db: database.db, dialect: database.dialect, audit }));
+  const inventory = createInventoryDeps({ db: database.db, dialect: database.dialect, audit });
+  registerInventoryRoutes(http, inventory);
+  const agents = createAgentsModule({
+    db: database.db,
+    dialect: database.dialect,
+    audit,
+    secretBox,
+    intervals: { metricsSeconds: config.agentMetricsSeconds, inventorySeconds: config.agentInventorySeconds },
+    sampleRetentionDays: config.agentSampleRetentionDays,
+    inventory,
+  });
+  registerAgentRoutes(http, agents);
   await http.ready();
   return {
     config,
     database,
     audit,
     auth,
+    agents,
     bus,
     http,
     logger,

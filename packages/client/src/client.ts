@@ -1,3 +1,4 @@
+import { type AgentMethods, createAgentMethods } from './agents';
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
 import { createInventoryMethods, type InventoryMethods } from './inventory';
@@ -24,7 +25,14 @@ export interface ClientOptions {
  * with `ApiError` on a problem answer. With cookie auth it keeps the CSRF token of the latest `Me` answer (setup,
  * login, getMe) and sends it on unsafe requests.
  */
-export interface EstateClient extends AuthMethods, UserMethods, TokenMethods, AuditMethods, InventoryMethods, InventoryImportMethods {
+export interface EstateClient
+  extends AuthMethods,
+    UserMethods,
+    TokenMethods,
+    AuditMethods,
+    InventoryMethods,
+    InventoryImportMethods,
+    AgentMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -41,6 +49,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createAuditMethods(transport),
     ...createInventoryMethods(transport, options.baseUrl),
     ...createInventoryImportMethods(transport),
+    ...createAgentMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

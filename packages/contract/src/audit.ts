@@ -6,6 +6,7 @@ export const ActorType = Type.Union([
   Type.Literal('token'),
   Type.Literal('system'),
   Type.Literal('cli'),
+  Type.Literal('agent'),
   Type.Literal('anonymous'),
 ]);
 export type ActorType = Static<typeof ActorType>;

@@ -192,6 +192,8 @@ export const CiHistoryEntry = Type.Object({
     Type.Literal('related'),
     Type.Literal('unrelated'),
     Type.Literal('conflict'),
+    Type.Literal('software'),
+    Type.Literal('merged'),
   ]),
   source: SourceSchema,
   actorType: Type.String(),

@@ -62,7 +62,7 @@ const SEGMENT_SUFFIX = '.seg';
 const HEAD_FILE = 'head.json';
 
 /**
- * A disk-backed FIFO of JSON records (store-and-forward; ADR 0009). Every append is framed (length, CRC32),
+ * A disk-backed FIFO of JSON records (store-and-forward; ADR 0010). Every append is framed (length, CRC32),
  * written to the newest append-only segment file and fsynced before `append` returns, so a record the caller was
  * told about survives `kill -9` and power loss. Records leave in the order they came; `ack` removes the oldest and
  * deletes segment files once all their records are acknowledged. When the bound would be passed, whole segments

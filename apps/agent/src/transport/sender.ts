@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  AgentProblemType,
   canonicalJson,
   type HostSnapshot,
   type InventoryAck,
@@ -21,9 +22,6 @@ export const AGENT_PATHS = {
   inventory: '/api/v1/agent/inventory',
   metrics: '/api/v1/agent/metrics',
 } as const;
-
-/** The problem type of a delta on a base the server does not hold. */
-export const SNAPSHOT_MISMATCH = 'urn:estate:problem:snapshot-mismatch';
 
 /** One record of the store-and-forward buffer. `key` is its Idempotency-Key, fixed when it was buffered. */
 export type OutboxRecord =
@@ -165,7 +163,7 @@ export function createSender(options: SenderOptions): Sender {
       idempotencyKey: `${record.key}.${report.kind}`,
     });
     // Only a delta can miss its base; a full report answered so is a server fault, retried with backoff below.
-    if (report.kind === 'delta' && answer.status === 409 && answer.problemType === SNAPSHOT_MISMATCH) {
+    if (report.kind === 'delta' && answer.status === 409 && answer.problemType === AgentProblemType.snapshotMismatch) {
       log.info('The server does not hold the base snapshot; sending a full one.');
       inventory.clear();
       return 'again';

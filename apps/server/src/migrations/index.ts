@@ -5,6 +5,7 @@ import { inventory } from './0002-inventory';
 import { inventorySearch } from './0003-inventory-search';
 import { inventoryImports } from './0004-inventory-imports';
 import { discovery } from './0006-discovery';
+import { inventoryImportRelationships } from './0007-inventory-import-relationships';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -14,6 +15,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0003-inventory-search', inventorySearch],
   ['0004-inventory-imports', inventoryImports],
   ['0006-discovery', discovery],
+  ['0007-inventory-import-relationships', inventoryImportRelationships],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -12,7 +12,7 @@ export interface NavLinksProps {
 }
 
 interface Section {
-  to: '/users' | '/tokens' | '/audit' | '/inventory' | '/lifecycle' | '/profile';
+  to: '/users' | '/tokens' | '/audit' | '/inventory' | '/lifecycle' | '/agents' | '/profile';
   label: string;
   description: string;
   permission?: Permission;
@@ -21,6 +21,7 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { to: '/inventory', label: 'Inventory', description: 'Configuration items and their relations', permission: 'inventory:read' },
   { to: '/lifecycle', label: 'Lifecycle', description: 'Expiring, licences, refresh plan', permission: 'inventory:read' },
+  { to: '/agents', label: 'Agents', description: 'Enrolled hosts and enrollment tokens', permission: 'agents:read' },
   { to: '/users', label: 'Users', description: 'Accounts and roles', permission: 'users:read' },
   { to: '/tokens', label: 'API tokens', description: 'Keys for scripts and integrations' },
   { to: '/audit', label: 'Audit log', description: 'Who changed what', permission: 'audit:read' },

@@ -117,6 +117,12 @@ const lifecycleRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/inventory/LifecyclePage'), 'LifecyclePage'),
 });
 
+const agentsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/agents',
+  component: lazyRouteComponent(() => import('../features/agents/AgentsPage'), 'AgentsPage'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/profile',
@@ -137,6 +143,7 @@ const routeTree = rootRoute.addChildren([
     importCisRoute,
     ciRoute,
     lifecycleRoute,
+    agentsRoute,
     profileRoute,
   ]),
 ]);

@@ -16,7 +16,7 @@ import { registerSavedViewRoutes } from './saved-view.routes';
 
 export { createCiService } from './ci.routes';
 export type { CiService, ObservedConflict, ObservedFields } from './ci.service';
-export type { CiTypeId } from './ci-type-ids';
+export { type CiTypeId, typesIn } from './ci-type-ids';
 export { ImportService } from './import.service';
 export type { InventoryTables } from './inventory.tables';
 export { createInventoryDeps, type InventoryDeps } from './inventory-deps';
@@ -35,6 +35,14 @@ export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): v
   registerImpactRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
   registerImportRoutes(app, new ImportService(deps));
+}
+
+/**
+ * The inventory module's periodic housekeeping (processes with the scheduler role): fails imports whose job can no
+ * longer run them. Idempotent; returns how many imports it failed.
+ */
+export function sweepInventory(deps: InventoryDeps): Promise<number> {
+  return new ImportService(deps).recoverAbandoned();
 }
 
 /** Registers the inventory module's job handlers (CMDB imports) on a worker. */

@@ -1,0 +1,110 @@
+import { isIP } from 'node:net';
+
+/** What an observer knows about the identity of a thing it saw. Every member is optional. */
+export interface HostIdentity {
+  /** Hardware serial number (DMI, SNMP entPhysicalSerialNum, an import column). */
+  serial?: string;
+  /** The operating system's machine id (/etc/machine-id) or the SMBIOS UUID. */
+  machineId?: string;
+  /** MAC addresses of physical interfaces. */
+  macs?: string[];
+  hostname?: string;
+  ips?: string[];
+  /** An id that only one thing can have at its source: a cloud resource id, a Terraform address. */
+  externalId?: string;
+}
+
+/** Identifier kinds, strongest first. Strong kinds name one thing; the weak ones only together. */
+export const STRONG_KINDS = ['external_id', 'serial', 'machine_id', 'mac'] as const;
+export type StrongKind = (typeof STRONG_KINDS)[number];
+export type IdentifierKind = StrongKind | 'hostname' | 'ip';
+
+/** Kinds of which a thing has exactly one value: two different values mean two different things. */
+export const SINGLE_VALUED: ReadonlySet<IdentifierKind> = new Set(['external_id', 'serial', 'machine_id']);
+
+/** One normalised identifier. */
+export interface Identifier {
+  kind: IdentifierKind;
+  value: string;
+}
+
+// Placeholders firmware writes where a serial or UUID should be; they identify nothing.
+const JUNK = new Set([
+  '',
+  '0',
+  'none',
+  'n/a',
+  'na',
+  'null',
+  'unknown',
+  'default string',
+  'not specified',
+  'not applicable',
+  'not available',
+  'to be filled by o.e.m.',
+  'to be filled by oem',
+  'system serial number',
+  'chassis serial number',
+  'serial number',
+  'invalid',
+  '0123456789',
+  '123456789',
+]);
+
+function cleanToken(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const v = value.trim();
+  const lower = v.toLowerCase();
+  if (JUNK.has(lower) || /^[0\-:. ]+$/.test(v) || /^f+$/i.test(v.replace(/-/g, ''))) return null;
+  return v;
+}
+
+/** A MAC as `aa:bb:cc:dd:ee:ff`, or null for malformed, all-zero, broadcast and multicast addresses. */
+export function normaliseMac(value: string): string | null {
+  const hex = value.toLowerCase().replace(/[^0-9a-f]/g, '');
+  if (hex.length !== 12 || /^0+$/.test(hex) || /^f+$/.test(hex)) return null;
+  if (Number.parseInt(hex.slice(0, 2), 16) & 1) return null; // multicast bit
+  return hex.match(/../g)?.join(':') ?? null;
+}
+
+/** An IP in canonical text (IPv4 dotted, IPv6 compressed lower-case), or null for loopback, link-local and malformed. */
+export function normaliseIp(value: string): string | null {
+  const v =
+    value
+      .trim()
+      .replace(/^\[|\]$/g, '')
+      .split('%')[0] ?? '';
+  const family = isIP(v);
+  if (family === 4) {
+    if (v.startsWith('127.') || v.startsWith('169.254.') || v === '0.0.0.0') return null;
+    return v;
+  }
+  if (family === 6) {
+    const canonical = new URL(`http://[${v}]/`).hostname.slice(1, -1);
+    if (canonical === '::1' || canonical === '::' || /^fe[89ab]/.test(canonical)) return null;
+    return canonical;
+  }
+  return null;
+}
+
+/** A host name's first label, lower-case: `web01.example.com` and `WEB01` are the same host to matching. */
+export function normaliseHostname(value: string): string | null {
+  const v = value.trim().toLowerCase().replace(/\.$/, '');
+  if (v === '' || v === 'localhost' || v === 'localhost.localdomain' || isIP(v) !== 0) return null;
+  return v.split('.')[0] || null;
+}
+
+/** Every usable identifier of `identity`, normalised and de-duplicated; placeholders and junk are dropped. */
+export function identifiersOf(identity: HostIdentity): Identifier[] {
+  const out = new Map<string, Identifier>();
+  const add = (kind: IdentifierKind, value: string | null) => {
+    if (value !== null) out.set(`${kind}\u0000${value}`, { kind, value });
+  };
+  add('external_id', cleanToken(identity.externalId));
+  add('serial', cleanToken(identity.serial)?.toUpperCase() ?? null);
+  add('machine_id', cleanToken(identity.machineId)?.toLowerCase().replace(/-/g, '') ?? null);
+  for (const mac of identity.macs ?? []) add('mac', normaliseMac(mac));
+  if (identity.hostname !== undefined) add('hostname', normaliseHostname(identity.hostname));
+  for (const ip of identity.ips ?? []) add('ip', normaliseIp(ip));
+  return [...out.values()];
+}
