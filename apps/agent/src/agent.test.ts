@@ -179,6 +179,18 @@ describe('reporting through the seam server', () => {
     expect(server.refused).toEqual([]);
   });
 
+  it('keeps its reports while it waits for approval, and delivers them once approved', async () => {
+    const running = await enrolledAgent({ mode: 'pending' });
+    await until(() => running.stats().status === 'pending' && running.stats().sender.failures >= 2, 'the pending answer');
+    expect(running.stats().buffer.pending).toBeGreaterThan(0);
+    expect(warnings.some((w) => /waits for an administrator/.test(w))).toBe(true);
+    server.mode = 'normal';
+    await running.collectNow();
+    await running.flush();
+    expect(running.stats().status).toBe('active');
+    expect(server.snapshot?.packages).toEqual(packages);
+  });
+
   it('drops a record the server refuses for good instead of blocking the queue behind it', async () => {
     const running = await enrolledAgent({ mode: 'reject-reports' });
     await until(() => running.stats().sender.rejected >= 2, 'two rejections');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentConfig, AgentIntervals, AgentStatus } from '@estate/contract';
+import { type AgentConfig, type AgentIntervals, AgentProblemType, type AgentStatus } from '@estate/contract';
 import type { InventoryCollector, MetricCollector } from './collectors/collector';
 import { collectInventory, defaultInventoryCollectors, snapshotHash } from './collectors/inventory';
 import { collectMetrics, defaultMetricCollectors } from './collectors/metrics';
@@ -97,6 +97,23 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   async function heartbeat(): Promise<void> {
     try {
       const answer = await client.send<AgentConfig>('GET', AGENT_PATHS.config);
+      // A pending or revoked agent is refused with a problem saying so: remember it for `estate-agent status`.
+      const refusedAs =
+        answer.problemType === AgentProblemType.agentPending
+          ? 'pending'
+          : answer.problemType === AgentProblemType.agentRevoked
+            ? 'revoked'
+            : null;
+      if (refusedAs && refusedAs !== status) {
+        log.warn(
+          refusedAs === 'pending'
+            ? 'This agent waits for an administrator to approve it; its reports stay buffered until then.'
+            : 'An administrator revoked this agent; enroll it again with a new token (`estate-agent enroll --force`).',
+        );
+        status = refusedAs;
+        return;
+      }
+      if (refusedAs) return;
       if (answer.status !== 200 || !answer.body)
         throw new Error(`the server answered ${answer.status}${answer.problemType ? ` ${answer.problemType}` : ''}`);
       if (heartbeatFailing) log.info('Heartbeat answered again.');

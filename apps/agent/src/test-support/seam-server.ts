@@ -21,7 +21,7 @@ import {
  */
 
 /** How the stand-in misbehaves, switchable during a test. */
-export type SeamMode = 'normal' | 'down' | 'unsigned' | 'foreign-key' | 'reject-reports';
+export type SeamMode = 'normal' | 'down' | 'unsigned' | 'foreign-key' | 'reject-reports' | 'pending';
 
 /** One request the stand-in accepted, in arrival order. */
 export interface SeamRequest {
@@ -133,6 +133,8 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
     if (Math.abs(Date.now() - Number(timestamp)) > AGENT_CLOCK_SKEW_MS) return refuse('clock skew');
     if (nonce.length < 22 || seenNonces.has(nonce)) return refuse('replayed nonce');
     seenNonces.add(nonce);
+    // Like the real server, an unapproved agent is refused before any handler: no receipt is kept.
+    if (state.mode === 'pending') return answer(res, nonce, 403, problem('agent-pending', 403, 'Agent awaiting approval'));
     const idempotencyKey = header(AGENT_HEADERS.idempotencyKey);
     const record = (status: number, body: unknown) => {
       state.requests.push({ method: req.method ?? '', path, nonce, idempotencyKey, status, body: json });
