@@ -7,7 +7,7 @@ export type { Collector, InventoryCollector, MetricCollector, MetricSeries } fro
 export { collectInventory, defaultInventoryCollectors, snapshotHash } from './collectors/inventory';
 export { collectMetrics, defaultMetricCollectors } from './collectors/metrics';
 export { type EnrollAgentOptions, type EnrollResult, enrollAgent } from './enroll';
-export { AgentConfigError, DEFAULT_STATE_DIR, isEnrolled, keyFingerprint, resolveStateDir } from './identity';
+export { AgentConfigError, DEFAULT_STATE_DIR, isEnrolled, keyFingerprint, loadIdentity, resolveStateDir } from './identity';
 export { type AgentLogger, silentLogger, stderrLogger } from './logger';
 export { AgentRefusedError } from './run-lock';
 export type { AgentStats } from './status';
