@@ -4,6 +4,7 @@ import { foundation } from './0001-foundation';
 import { inventory } from './0002-inventory';
 import { inventorySearch } from './0003-inventory-search';
 import { inventoryImports } from './0004-inventory-imports';
+import { inventoryIndexes } from './0005-inventory-indexes';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -12,6 +13,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0002-inventory', inventory],
   ['0003-inventory-search', inventorySearch],
   ['0004-inventory-imports', inventoryImports],
+  ['0005-inventory-indexes', inventoryIndexes],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */
