@@ -1,4 +1,5 @@
 import type { Ci, Criticality, Environment, FieldProvenance, LifecycleStatus } from '@estate/contract';
+import { type RawBuilder, sql } from 'kysely';
 import { type Dialect, readJson } from '../../platform/db/database';
 import type { CisTable } from './inventory.tables';
 
@@ -52,6 +53,60 @@ export const CI_COLUMNS = [
   'updated_at',
   'version',
 ] as const satisfies ReadonlyArray<keyof CiRow>;
+
+/** A CI row as read to be written straight out as JSON: the JSON columns as their JSON text, and the tags. */
+export type CiDocumentRow = Omit<CiRow, 'attributes' | 'custom_fields' | 'provenance'> & {
+  attributes: string | null;
+  custom_fields: string | null;
+  provenance: string | null;
+  tags: unknown;
+};
+
+const SCALAR_COLUMNS = CI_COLUMNS.filter(
+  (c): c is Exclude<(typeof CI_COLUMNS)[number], 'attributes' | 'custom_fields' | 'provenance'> =>
+    c !== 'attributes' && c !== 'custom_fields' && c !== 'provenance',
+);
+
+/**
+ * The columns of {@link CiDocumentRow}: SQLite's JSON columns are text already; PostgreSQL's jsonb is read as its
+ * text (`::text`, always valid JSON), so the driver does not parse what the response would only serialise again.
+ */
+export function ciDocumentColumns(dialect: Dialect): ReadonlyArray<string | RawBuilder<unknown>> {
+  if (dialect === 'sqlite') return CI_COLUMNS;
+  const text = (column: string) => sql<string>`${sql.ref(`cis.${column}`)}::text`.as(column);
+  return [...SCALAR_COLUMNS, text('attributes'), text('custom_fields'), text('provenance')] as never;
+}
+
+const str = JSON.stringify as (value: string) => string;
+const nullableText = (value: string | null) => (value === null ? 'null' : str(value));
+const nullableNumber = (value: unknown) => (value === null ? 'null' : JSON.stringify(Number(value)));
+// As toCi, an absent (or JSON null) object is presented as {}.
+const object = (json: string | null) => (json === null || json === 'null' ? '{}' : json);
+
+/**
+ * Presents a CI row as the JSON text of {@link toCi}'s value (same fields, same order), without parsing the stored
+ * JSON only to serialise it again: attributes, custom fields and provenance are written out as stored (every writer
+ * stores them as JSON text; jsonb's own text on PostgreSQL). For single reads and pages, where nothing else is done
+ * with the CI than answering it.
+ */
+export function ciDocument(row: CiDocumentRow, dialect: Dialect): string {
+  const tags = readJson<string[] | null>(row.tags, dialect) ?? [];
+  return `{"id":${str(row.id)},"type":${str(row.type)},"name":${str(row.name)},"status":${str(row.status)},"environment":${nullableText(
+    row.environment,
+  )},"criticality":${nullableText(row.criticality)},"ownerTeamId":${nullableText(row.owner_team_id)},"locationId":${nullableText(
+    row.location_id,
+  )},"serial":${nullableText(row.serial)},"assetTag":${nullableText(row.asset_tag)},"manufacturer":${nullableText(
+    row.manufacturer,
+  )},"model":${nullableText(row.model)},"purchaseDate":${nullableText(row.purchase_date)},"warrantyEnd":${nullableText(
+    row.warranty_end,
+  )},"endOfLife":${nullableText(row.end_of_life)},"monthlyCost":${nullableNumber(row.monthly_cost)},"tags":${
+    tags.length === 0 ? '[]' : JSON.stringify([...tags].sort())
+  },"attributes":${object(row.attributes)},"customFields":${object(row.custom_fields)},"provenance":${object(row.provenance)},"firstSeen":${nullableNumber(
+    row.first_seen,
+  )},"lastSeen":${nullableNumber(row.last_seen)},"createdAt":${Number(row.created_at)},"updatedAt":${Number(row.updated_at)},"version":${Number(
+    row.version,
+  )}}`;
+}
 
 /** Presents a CI row (and its tags) through the API. */
 export function toCi(row: CiRow, tags: string[], dialect: Dialect): Ci {
