@@ -1,5 +1,5 @@
 import type { Ci, Criticality, Environment, FieldProvenance, LifecycleStatus } from '@estate/contract';
-import { type RawBuilder, sql } from 'kysely';
+import { type AliasedRawBuilder, sql } from 'kysely';
 import { type Dialect, readJson } from '../../platform/db/database';
 import type { CisTable } from './inventory.tables';
 
@@ -54,58 +54,90 @@ export const CI_COLUMNS = [
   'version',
 ] as const satisfies ReadonlyArray<keyof CiRow>;
 
-/** A CI row as read to be written straight out as JSON: the JSON columns as their JSON text, and the tags. */
-export type CiDocumentRow = Omit<CiRow, 'attributes' | 'custom_fields' | 'provenance'> & {
-  attributes: string | null;
-  custom_fields: string | null;
-  provenance: string | null;
-  tags: unknown;
-};
-
-const SCALAR_COLUMNS = CI_COLUMNS.filter(
-  (c): c is Exclude<(typeof CI_COLUMNS)[number], 'attributes' | 'custom_fields' | 'provenance'> =>
-    c !== 'attributes' && c !== 'custom_fields' && c !== 'provenance',
-);
-
 /**
- * The columns of {@link CiDocumentRow}: SQLite's JSON columns are text already; PostgreSQL's jsonb is read as its
- * text (`::text`, always valid JSON), so the driver does not parse what the response would only serialise again.
+ * A CI as read to be written straight out as JSON: the database builds the JSON of its fields before and after
+ * `monthlyCost` and `tags` (`head`, `tail`), which are presented here exactly as {@link toCi} presents them. Plus
+ * the scalars a cursor or an ETag needs.
  */
-export function ciDocumentColumns(dialect: Dialect): ReadonlyArray<string | RawBuilder<unknown>> {
-  if (dialect === 'sqlite') return CI_COLUMNS;
-  const text = (column: string) => sql<string>`${sql.ref(`cis.${column}`)}::text`.as(column);
-  return [...SCALAR_COLUMNS, text('attributes'), text('custom_fields'), text('provenance')] as never;
+export interface CiDocumentRow {
+  id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+  monthly_cost: number | null;
+  tags: unknown;
+  head: string;
+  tail: string;
 }
 
-const str = JSON.stringify as (value: string) => string;
-const nullableText = (value: string | null) => (value === null ? 'null' : str(value));
-const nullableNumber = (value: unknown) => (value === null ? 'null' : JSON.stringify(Number(value)));
-// As toCi, an absent (or JSON null) object is presented as {}.
-const object = (json: string | null) => (json === null || json === 'null' ? '{}' : json);
+const HEAD_FIELDS = [
+  ['id', 'id'],
+  ['type', 'type'],
+  ['name', 'name'],
+  ['status', 'status'],
+  ['environment', 'environment'],
+  ['criticality', 'criticality'],
+  ['ownerTeamId', 'owner_team_id'],
+  ['locationId', 'location_id'],
+  ['serial', 'serial'],
+  ['assetTag', 'asset_tag'],
+  ['manufacturer', 'manufacturer'],
+  ['model', 'model'],
+  ['purchaseDate', 'purchase_date'],
+  ['warrantyEnd', 'warranty_end'],
+  ['endOfLife', 'end_of_life'],
+] as const;
+const JSON_FIELDS = [
+  ['attributes', 'attributes'],
+  ['customFields', 'custom_fields'],
+  ['provenance', 'provenance'],
+] as const;
+const TAIL_FIELDS = [
+  ['firstSeen', 'first_seen'],
+  ['lastSeen', 'last_seen'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+  ['version', 'version'],
+] as const;
 
 /**
- * Presents a CI row as the JSON text of {@link toCi}'s value (same fields, same order), without parsing the stored
- * JSON only to serialise it again: attributes, custom fields and provenance are written out as stored (every writer
- * stores them as JSON text; jsonb's own text on PostgreSQL). For single reads and pages, where nothing else is done
- * with the CI than answering it.
+ * The columns of {@link CiDocumentRow}, for a query over `cis` that also selects `tags` (see `tagsOfCi`). Every
+ * value in `head` and `tail` is text, an integer or stored JSON (SQLite's `json()` of the stored text, PostgreSQL's
+ * jsonb), which both engines write as JSON exactly as JavaScript would mean it; the one float is left to
+ * {@link ciDocument}, so its digits are JavaScript's.
+ */
+export function ciDocumentColumns(dialect: Dialect): AliasedRawBuilder<unknown, keyof CiDocumentRow>[] {
+  const cached = documentColumns.get(dialect);
+  if (cached) return cached;
+  // Constant SQL, written once as raw text: the query builder then has one node to visit per column, not dozens.
+  const ref = (column: string) => `"cis"."${column}"`;
+  const pair = ([key, column]: readonly [string, string]) => `'${key}', ${ref(column)}`;
+  const jsonPair = ([key, column]: readonly [string, string]) =>
+    dialect === 'sqlite' ? `'${key}', json(${ref(column)})` : pair([key, column]);
+  const object = (pairs: string[]) =>
+    dialect === 'sqlite' ? `json_object(${pairs.join(', ')})` : `json_build_object(${pairs.join(', ')})::text`;
+  const columns = [
+    ...(['id', 'name', 'created_at', 'updated_at', 'version', 'monthly_cost'] as const).map((c) => sql.raw(ref(c)).as(c)),
+    sql.raw<string>(object(HEAD_FIELDS.map(pair))).as('head'),
+    sql.raw<string>(object([...JSON_FIELDS.map(jsonPair), ...TAIL_FIELDS.map(pair)])).as('tail'),
+  ];
+  documentColumns.set(dialect, columns);
+  return columns;
+}
+
+const documentColumns = new Map<Dialect, AliasedRawBuilder<unknown, keyof CiDocumentRow>[]>();
+
+/**
+ * Presents a {@link CiDocumentRow} as the JSON text of {@link toCi}'s value: the same fields in the same order,
+ * without parsing the stored JSON only to serialise it again. For single reads and pages, where nothing else is
+ * done with the CI than answering it.
  */
 export function ciDocument(row: CiDocumentRow, dialect: Dialect): string {
-  const tags = readJson<string[] | null>(row.tags, dialect) ?? [];
-  return `{"id":${str(row.id)},"type":${str(row.type)},"name":${str(row.name)},"status":${str(row.status)},"environment":${nullableText(
-    row.environment,
-  )},"criticality":${nullableText(row.criticality)},"ownerTeamId":${nullableText(row.owner_team_id)},"locationId":${nullableText(
-    row.location_id,
-  )},"serial":${nullableText(row.serial)},"assetTag":${nullableText(row.asset_tag)},"manufacturer":${nullableText(
-    row.manufacturer,
-  )},"model":${nullableText(row.model)},"purchaseDate":${nullableText(row.purchase_date)},"warrantyEnd":${nullableText(
-    row.warranty_end,
-  )},"endOfLife":${nullableText(row.end_of_life)},"monthlyCost":${nullableNumber(row.monthly_cost)},"tags":${
-    tags.length === 0 ? '[]' : JSON.stringify([...tags].sort())
-  },"attributes":${object(row.attributes)},"customFields":${object(row.custom_fields)},"provenance":${object(row.provenance)},"firstSeen":${nullableNumber(
-    row.first_seen,
-  )},"lastSeen":${nullableNumber(row.last_seen)},"createdAt":${Number(row.created_at)},"updatedAt":${Number(row.updated_at)},"version":${Number(
-    row.version,
-  )}}`;
+  const tags = row.tags === '[]' ? [] : (readJson<string[] | null>(row.tags, dialect) ?? []);
+  const cost = row.monthly_cost === null ? 'null' : JSON.stringify(Number(row.monthly_cost));
+  const tagsJson = tags.length === 0 ? '[]' : JSON.stringify([...tags].sort());
+  return `${row.head.slice(0, -1)},"monthlyCost":${cost},"tags":${tagsJson},${row.tail.slice(1)}`;
 }
 
 /** Presents a CI row (and its tags) through the API. */

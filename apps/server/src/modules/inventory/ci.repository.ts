@@ -79,7 +79,7 @@ export class CiRepository {
   async getDocument(id: string): Promise<{ json: string; version: number } | undefined> {
     this.documentSql ??= this.db
       .selectFrom('cis')
-      .select(ciDocumentColumns(this.dialect) as typeof CI_COLUMNS)
+      .select(ciDocumentColumns(this.dialect))
       .select(tagsOfCi(this.dialect))
       .where('id', '=', '')
       .compile().sql;
