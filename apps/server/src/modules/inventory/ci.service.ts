@@ -64,6 +64,13 @@ export class CiService {
     return ci;
   }
 
+  /** The current CI as its JSON document, and its version (the ETag's); 404 when there is none. */
+  async getDocument(id: string): Promise<{ json: string; version: number }> {
+    const doc = await this.cis.getDocument(id);
+    if (!doc) throw problems.notFound('The CI');
+    return doc;
+  }
+
   /** The CI rebuilt from its history as it was at `at` (epoch ms); 404 when it did not exist then. */
   async getAsOf(id: string, at: number): Promise<Ci> {
     const state = replayEntries(id, await this.history.replay(id, at));
