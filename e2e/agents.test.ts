@@ -85,7 +85,9 @@ describe.runIf(browserTier())('enrolling and revoking a host agent in a real bro
     expect(command).toMatch(new RegExp(`^estate-agent enroll --server ${server.url} --token estate-enroll-[A-Za-z0-9_-]{43}$`));
     await page.screenshot({ path: path.join(ARTIFACTS, '20-enrollment-command.png') });
     await page.getByTestId('enrollment-token-done').click();
-    await page.getByTestId('enrollment-token-status').filter({ hasText: 'unused' }).waitFor();
+    // `estate serve` enrolled its local agent with a token of its own: look at this test's token only.
+    const tokenRow = page.getByTestId('enrollment-token-row').filter({ hasText: 'e2e host' });
+    await tokenRow.getByTestId('enrollment-token-status').filter({ hasText: 'unused' }).waitFor();
 
     const agent = hostAgent(server);
     await agent.enroll(command.split('--token ')[1]!);
@@ -94,7 +96,10 @@ describe.runIf(browserTier())('enrolling and revoking a host agent in a real bro
     await page.reload();
     const row = page.getByTestId('agent-row').filter({ hasText: 'e2e-host' });
     await row.getByTestId('agent-online').filter({ hasText: 'online' }).waitFor();
-    await page.getByTestId('enrollment-token-status').filter({ hasText: 'used' }).waitFor();
+    await tokenRow
+      .getByTestId('enrollment-token-status')
+      .filter({ hasText: /^used$/ })
+      .waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '21-agents.png') });
 
     await row.getByTestId('revoke-agent').click();

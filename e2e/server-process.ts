@@ -29,8 +29,19 @@ export function freePort(): Promise<number> {
 
 /** Starts the server exactly as `npm start` does and waits for its setup token. */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'estate-e2e-'));
+  return spawnServer(dataDir, await freePort(), env, /setup token:\s*\n\s*\n\s*(\S+)/);
+}
+
+/**
+ * Starts the server again on the data directory and port of one that stopped, and waits until it listens (an
+ * initialised store prints no setup token; `setupToken` is then '').
+ */
+export function restartServer(previous: ServerProcess, env: Record<string, string> = {}): Promise<ServerProcess> {
+  return spawnServer(previous.dataDir, Number(new URL(previous.url).port), env, /Estate is running at (\S+)/);
+}
+
+async function spawnServer(dataDir: string, port: number, env: Record<string, string>, ready: RegExp): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['apps/cli/bin/estate.mjs', 'serve'], {
     cwd: path.resolve(import.meta.dirname, '..'),
     env: {
@@ -50,14 +61,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   child.stderr?.on('data', (d) => {
     out += d;
   });
-  const token = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not print a setup token:\n${out}`)), 30_000);
+  const match = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print ${ready}:\n${out}`)), 30_000);
     const poll = setInterval(() => {
-      const match = /setup token:\s*\n\s*\n\s*(\S+)/.exec(out);
-      if (match?.[1]) {
+      const found = ready.exec(out);
+      if (found?.[1]) {
         clearInterval(poll);
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(found[1]);
       }
     }, 50);
     child.once('exit', (code) => {
@@ -69,7 +80,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
-    setupToken: token,
+    setupToken: ready.source.startsWith('setup') ? match : '',
     output: () => out,
     child,
     stop: () =>

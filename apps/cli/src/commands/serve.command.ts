@@ -15,19 +15,19 @@ export function registerServeCommands(program: Command): void {
         const env = { ...process.env, ...(opts.port ? { ESTATE_PORT: opts.port } : {}), ...(opts.host ? { ESTATE_HOST: opts.host } : {}) };
         const config = loadConfig(env);
         const running = await serve(config);
-        const { startLocalAgent } = await import('../local-agent');
-        const agent = await startLocalAgent(config, running);
-        if (agent)
-          process.stdout.write(
-            `  This machine is reported by a local agent (${config.dataDir}/agent); ESTATE_LOCAL_AGENT=false turns it off.\n\n`,
-          );
+        // Signals are handled before the local agent starts, so a stop during its enrollment still exits cleanly.
+        const agent = import('../local-agent').then(({ startLocalAgent }) => startLocalAgent(config, running));
         const stop = async () => {
-          await agent?.stop();
+          await (await agent)?.stop();
           await running.stop();
           process.exit(0);
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        if (await agent)
+          process.stdout.write(
+            `  This machine is reported by a local agent (${config.dataDir}/agent); ESTATE_LOCAL_AGENT=false turns it off.\n\n`,
+          );
       } catch (err) {
         fail(err);
       }

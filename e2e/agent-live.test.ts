@@ -1,0 +1,196 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { restartServer, type ServerProcess, startServer } from './server-process';
+
+/*
+ * The agent run for real on this machine against the real server: `estate serve`'s local agent, and a separate
+ * `estate-agent` process through enrollment, an outage, a kill -9 and a restart. Sample rows are read straight from
+ * the server's SQLite store, since metrics have no read API before the monitoring issue.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const AGENT_BIN = path.join(ROOT, 'apps/agent/bin/estate-agent.mjs');
+const PASSWORD = 'correct horse battery staple 42';
+
+interface AgentRow {
+  id: string;
+  hostname: string;
+  status: string;
+  online: boolean;
+  ciId: string | null;
+}
+
+/** Sets the first admin up and signs in; answers a tiny JSON client with the session and CSRF token. */
+async function admin(server: ServerProcess) {
+  const setup = await fetch(`${server.url}/api/v1/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
+  });
+  expect(setup.status).toBe(201);
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@example.org', password: PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return {
+    async get<T>(url: string): Promise<T> {
+      const res = await fetch(`${server.url}${url}`, { headers: { cookie } });
+      expect(res.status, url).toBe(200);
+      return (await res.json()) as T;
+    },
+    async post<T>(url: string, body: unknown): Promise<T> {
+      const res = await fetch(`${server.url}${url}`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status, url).toBeLessThan(300);
+      return (await res.json()) as T;
+    },
+  };
+}
+
+/** Polls `probe` every 250 ms until it answers something truthy, for at most `ms`. */
+async function until<T>(probe: () => Promise<T | undefined | null | false>, ms: number, what: string): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value) return value;
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Times of the metric samples the server holds for one agent's `cpu.usage` series. */
+function sampleTimes(server: ServerProcess, agentId: string): number[] {
+  const db = new Database(path.join(server.dataDir, 'estate.db'), { readonly: true, fileMustExist: true });
+  try {
+    const rows = db.prepare("select at from agent_samples where agent_id = ? and series = 'cpu.usage' order by at").all(agentId) as Array<{
+      at: number;
+    }>;
+    return rows.map((r) => Number(r.at));
+  } finally {
+    db.close();
+  }
+}
+
+function runAgent(stateDir: string): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [AGENT_BIN, 'run', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  child.stderr?.on('data', (d) => {
+    out += d;
+  });
+  return Object.assign(child, { output: () => out });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+describe('host agents for real', () => {
+  it('estate serve reports this machine through its local agent: one CI with agent provenance and its packages', {
+    timeout: 180_000,
+  }, async () => {
+    const server = await startServer({ ESTATE_AGENT_METRICS_SECONDS: '5' });
+    try {
+      const api = await admin(server);
+      const agent = await until(
+        async () => (await api.get<{ items: AgentRow[] }>('/api/v1/agents')).items.find((a) => a.ciId !== null),
+        90_000,
+        'the local agent to report its inventory',
+      );
+      expect(agent).toMatchObject({ status: 'active', online: true, hostname: os.hostname() });
+      const ci = await api.get<{
+        type: string;
+        name: string;
+        attributes: Record<string, unknown>;
+        provenance: Record<string, { source: string }>;
+      }>(`/api/v1/cis/${agent.ciId}`);
+      expect(['physical_server', 'virtual_machine']).toContain(ci.type);
+      expect(ci.attributes.hostname).toBe(os.hostname());
+      expect(ci.provenance['attributes.memoryGb']?.source).toBe('agent');
+      const software = await api.get<{ items: Array<{ name: string; version: string }> }>(`/api/v1/cis/${agent.ciId}/software?name=bash`);
+      const bash = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'bash'], { encoding: 'utf8' });
+      expect(software.items.find((s) => s.name === 'bash')?.version).toBe(bash.stdout);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('an estate-agent process enrolls, buffers while the server is down, survives kill -9 and delivers what it buffered', {
+    timeout: 300_000,
+  }, async () => {
+    const env = { ESTATE_AGENT_METRICS_SECONDS: '5', ESTATE_LOCAL_AGENT: 'false' };
+    let server = await startServer(env);
+    const stateDir = mkdtempSync(path.join(tmpdir(), 'estate-agent-e2e-'));
+    let agent: ReturnType<typeof runAgent> | undefined;
+    try {
+      const api = await admin(server);
+      const { token } = await api.post<{ token: string }>('/api/v1/enrollment-tokens', { name: 'e2e host', ttlMinutes: 10 });
+      const enroll = spawnSync(process.execPath, [AGENT_BIN, 'enroll', '--server', server.url, '--token', token, '--state-dir', stateDir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect(enroll.status, enroll.stderr).toBe(0);
+      // The token was single-use: a second enrollment with it is refused (exit code 5 or 1, never 0).
+      const again = spawnSync(
+        process.execPath,
+        [
+          AGENT_BIN,
+          'enroll',
+          '--server',
+          server.url,
+          '--token',
+          token,
+          '--state-dir',
+          mkdtempSync(path.join(tmpdir(), 'estate-agent-e2e-')),
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
+      expect(again.status).not.toBe(0);
+
+      agent = runAgent(stateDir);
+      const enrolled = await until(
+        async () => (await api.get<{ items: AgentRow[] }>('/api/v1/agents')).items.find((a) => a.ciId !== null),
+        90_000,
+        'the agent to report its inventory',
+      );
+      await until(async () => sampleTimes(server, enrolled.id).length > 0, 30_000, 'the first metrics');
+
+      // The server goes away; the agent keeps collecting into its disk buffer, and is then killed outright.
+      await server.stop();
+      const outageFrom = Date.now();
+      await sleep(16_000);
+      agent.kill('SIGKILL');
+      await exited(agent);
+      const outageTo = Date.now();
+
+      server = await restartServer(server, env);
+      agent = runAgent(stateDir);
+      const delivered = await until(
+        async () => {
+          const during = sampleTimes(server, enrolled.id).filter((t) => t >= outageFrom && t <= outageTo);
+          return during.length >= 2 ? during : undefined;
+        },
+        60_000,
+        'the samples buffered during the outage',
+      );
+      expect(delivered.length).toBeGreaterThanOrEqual(2);
+    } finally {
+      agent?.kill('SIGTERM');
+      if (agent) await exited(agent);
+      await server.stop();
+    }
+  });
+});
