@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { migrationsFor } from './migrations';
+import { type AgentsModule, createAgentsModule, registerAgentRoutes } from './modules/agents';
 import { registerAuditRoutes } from './modules/audit';
 import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
 import { registerDiscoveryRoutes } from './modules/discovery';
@@ -31,6 +32,8 @@ export interface Estate {
   database: Database;
   audit: AuditLog;
   auth: AuthModule;
+  /** Host agents: enrollment, signed reports, administration, housekeeping. */
+  agents: AgentsModule;
   /** Where modules subscribe to events; delivery runs in processes with the worker role. */
   bus: EventBus;
   http: HttpServer;
@@ -121,7 +124,18 @@ export async function createEstate(config: Config, database: Database, options: 
   });
   registerAuthRoutes(http, auth, { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl });
   registerAuditRoutes(http, audit);
-  registerInventoryRoutes(http, createInventoryDeps({ db: database.db, dialect: database.dialect, audit }));
+  const inventory = createInventoryDeps({ db: database.db, dialect: database.dialect, audit });
+  registerInventoryRoutes(http, inventory);
+  const agents = createAgentsModule({
+    db: database.db,
+    dialect: database.dialect,
+    audit,
+    secretBox,
+    intervals: { metricsSeconds: config.agentMetricsSeconds, inventorySeconds: config.agentInventorySeconds },
+    sampleRetentionDays: config.agentSampleRetentionDays,
+    inventory,
+  });
+  registerAgentRoutes(http, agents);
   registerDiscoveryRoutes(http, { db: database.db, dialect: database.dialect, audit, secretBox });
   await http.ready();
   return {
@@ -129,6 +143,7 @@ export async function createEstate(config: Config, database: Database, options: 
     database,
     audit,
     auth,
+    agents,
     bus,
     http,
     logger,

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 import { createEstate, createLogger, type Estate, migrate, openStore } from './app';
 import { registerDiscoveryJobs, startDiscoveryScheduler } from './modules/discovery';
-import { createInventoryDeps, registerInventoryJobs } from './modules/inventory';
+import { createInventoryDeps, registerInventoryJobs, sweepInventory } from './modules/inventory';
 import { type Config, ConfigError } from './platform/config/config';
 import { SecretBox } from './platform/crypto/secret-box';
 import { OutboxDispatcher, registerEventDelivery } from './platform/events';
@@ -35,8 +35,9 @@ export function ensureDataDir(dir: string): void {
 /**
  * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
  * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
- * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning) and starts scheduled
- * scans; `all` does all three. Errors carry a message naming the problem and its fix.
+ * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning, failing imports
+ * whose job died, expired agent nonces, receipts and old samples) and starts scheduled scans; `all` does all
+ * three. Errors carry a message naming the problem and its fix.
  */
 export async function serve(config: Config, options: { print?: (line: string) => void } = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -68,9 +69,14 @@ export async function serve(config: Config, options: { print?: (line: string) =>
       worker.start();
       dispatcher.start();
     }
+    const inventoryDeps = createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit });
     const sweeper = runs('scheduler')
       ? setInterval(() => {
           estate?.auth.auth.pruneSessions().catch((err) => logger.warn({ err }, 'session pruning failed'));
+          sweepInventory(inventoryDeps)
+            .then((n) => n > 0 && logger.warn({ imports: n }, 'failed imports abandoned by their job'))
+            .catch((err) => logger.warn({ err }, 'import recovery failed'));
+          estate?.agents.prune().catch((err) => logger.warn({ err }, 'agent housekeeping failed'));
         }, 10 * 60_000)
       : undefined;
     sweeper?.unref();

@@ -12,7 +12,14 @@ const REQUESTS_PER_ENGINE = 1_200;
 const SEED = 0x5eed_e57a;
 
 /** Operations reachable without signing in (pinned by route-access.test.ts). */
-const PUBLIC = new Set(['GET /api/v1/setup', 'POST /api/v1/setup', 'POST /api/v1/auth/login', 'GET /healthz', 'GET /readyz']);
+const PUBLIC = new Set([
+  'GET /api/v1/setup',
+  'POST /api/v1/setup',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/agent/enroll',
+  'GET /healthz',
+  'GET /readyz',
+]);
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema fragments from the OpenAPI document.
@@ -449,7 +456,7 @@ async function operationsOf(t: TestEstate): Promise<Operation[]> {
 /** Every row of the tables the fuzzer must not touch, as comparable text. */
 async function snapshot(t: TestEstate): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const table of ['users', 'api_tokens', 'recovery_codes']) {
+  for (const table of ['users', 'api_tokens', 'recovery_codes', 'enrollment_tokens', 'agents']) {
     const rows = await t.database.db.selectFrom(table).selectAll().orderBy('id').execute();
     out[table] = JSON.stringify(rows);
   }

@@ -13,7 +13,7 @@ import { type Agent, createTestEstate, STRONG_PASSWORD, type TestEstate, testEng
  * `findRoute` does not expose a route's config, so the test wraps `createHttpServer` and listens to `onRoute`:
  * every module's routes are registered after the server is built, so each one passes through this hook.
  */
-const registered = vi.hoisted(() => new WeakMap<object, Map<string, { public?: boolean; permission?: string }>>());
+const registered = vi.hoisted(() => new WeakMap<object, Map<string, { public?: boolean; permission?: string; agent?: boolean }>>());
 
 vi.mock('../src/platform/http/http-server', async (importOriginal) => {
   const original = await importOriginal<typeof import('../src/platform/http/http-server')>();
@@ -21,7 +21,7 @@ vi.mock('../src/platform/http/http-server', async (importOriginal) => {
     ...original,
     async createHttpServer(options: Parameters<typeof original.createHttpServer>[0]) {
       const app = await original.createHttpServer(options);
-      const routes = new Map<string, { public?: boolean; permission?: string }>();
+      const routes = new Map<string, { public?: boolean; permission?: string; agent?: boolean }>();
       registered.set(app, routes);
       app.addHook('onRoute', (route) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -37,10 +37,17 @@ const EXPECTED_PUBLIC = [
   'GET /api/v1/setup',
   'POST /api/v1/setup',
   'POST /api/v1/auth/login',
+  'POST /api/v1/agent/enroll',
   'GET /api/v1/openapi.json',
   'GET /healthz',
   'GET /readyz',
 ].sort();
+
+/**
+ * Operations host agents call with signed requests instead of a session or token. Adding one must be a deliberate,
+ * reviewed change to this list: such a route is authenticated by the agents module, not by a permission.
+ */
+const EXPECTED_AGENT = ['GET /api/v1/agent/config', 'POST /api/v1/agent/inventory', 'POST /api/v1/agent/metrics'].sort();
 
 /** Routes outside the OpenAPI document that must still be walked. */
 const EXTRA_OPERATIONS = ['GET /api/v1/openapi.json', 'GET /metrics', 'GET /healthz', 'GET /readyz'];
@@ -115,7 +122,7 @@ for (const engine of testEngines()) {
   describe(`route access on ${engine.dialect}`, () => {
     let t: TestEstate;
     let operations: Operation[];
-    let policies: Map<string, { public?: boolean; permission?: string }>;
+    let policies: Map<string, { public?: boolean; permission?: string; agent?: boolean }>;
     let admin: Agent;
 
     beforeAll(async () => {
@@ -144,22 +151,13 @@ for (const engine of testEngines()) {
       expect(operations.length).toBeGreaterThan(15);
       for (const op of operations) {
         const policy = policyOf(op);
-        if (!policy.public) expect(PERMISSIONS, op.key).toContain(policy.permission);
+        if (!policy.public && !policy.agent) expect(PERMISSIONS, op.key).toContain(policy.permission);
+        if (policy.agent) expect(policy.public || policy.permission, op.key).toBeFalsy();
       }
       const publicOps = operations.filter((op) => policyOf(op).public).map((op) => op.key);
       expect(publicOps.sort()).toEqual(EXPECTED_PUBLIC);
-    });
-
-    it('no route outside the OpenAPI document is public, except docs assets', () => {
-      const known = new Set(operations.map((op) => op.key));
-      const hiddenPublic = [...policies.entries()]
-        .filter(([key, p]) => p.public && !key.startsWith('HEAD ') && !known.has(key))
-        .map(([key]) => key)
-        .filter((key) => !key.split(' ')[1]!.startsWith('/api/docs'));
-      expect(hiddenPublic).toEqual([]);
-      // And every registered non-HEAD route is walked by this suite.
-      const unwalked = [...policies.keys()].filter((key) => !key.startsWith('HEAD ') && !key.includes('/api/docs') && !known.has(key));
-      expect(unwalked).toEqual([]);
+      const agentOps = operations.filter((op) => policyOf(op).agent).map((op) => op.key);
+      expect(agentOps.sort()).toEqual(EXPECTED_AGENT);
     });
 
     it('anonymous callers get 401 problem+json on every non-public operation', async () => {
@@ -208,7 +206,7 @@ for (const engine of testEngines()) {
         const agent = role === 'admin' ? admin : await t.userWithRole(role);
         const held = ROLE_PERMISSIONS[role];
         deniedPerRole[role] = 0;
-        for (const op of operations.filter((o) => !policyOf(o).public)) {
+        for (const op of operations.filter((o) => !policyOf(o).public && !policyOf(o).agent)) {
           const permission = policyOf(op).permission as Permission;
           if (held.has(permission)) {
             if (op.method === 'GET') {
@@ -233,7 +231,7 @@ for (const engine of testEngines()) {
       const bearer = { authorization: `Bearer ${created.json().token}` };
       const anonymous = t.anonymous();
       let refused = 0;
-      for (const op of operations.filter((o) => !policyOf(o).public)) {
+      for (const op of operations.filter((o) => !policyOf(o).public && !policyOf(o).agent)) {
         if (policyOf(op).permission === 'self') {
           // Only reads: a write the token may make (start MFA enrolment, revoke itself) would change later steps.
           if (op.method !== 'GET') continue;
@@ -246,6 +244,28 @@ for (const engine of testEngines()) {
         }
       }
       expect(refused).toBeGreaterThan(3);
+    });
+
+    it('agent operations refuse unsigned requests with 401 even from a signed-in admin', async () => {
+      for (const op of operations.filter((o) => policyOf(o).agent)) {
+        for (const caller of [t.anonymous(), admin]) {
+          const res = await caller.request(op.method, op.url, op.method === 'POST' ? {} : undefined);
+          expectProblem(res, 401, ProblemType.unauthenticated, `unsigned ${op.key}`);
+          expect(res.headers['x-estate-server-signature'], `${op.key} answers are signed`).toEqual(expect.any(String));
+        }
+      }
+    });
+
+    it('no route outside the OpenAPI document is public, except docs assets', () => {
+      const known = new Set(operations.map((op) => op.key));
+      const hiddenPublic = [...policies.entries()]
+        .filter(([key, p]) => p.public && !key.startsWith('HEAD ') && !known.has(key))
+        .map(([key]) => key)
+        .filter((key) => !key.split(' ')[1]!.startsWith('/api/docs'));
+      expect(hiddenPublic).toEqual([]);
+      // And every registered non-HEAD route is walked by this suite.
+      const unwalked = [...policies.keys()].filter((key) => !key.startsWith('HEAD ') && !key.includes('/api/docs') && !known.has(key));
+      expect(unwalked).toEqual([]);
     });
 
     it('a 403 is audited with the caller, the route and the permission it lacked', async () => {

@@ -1,3 +1,4 @@
+import { type AgentMethods, createAgentMethods } from './agents';
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
 import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discovery-scans';
@@ -32,6 +33,7 @@ export interface EstateClient
     AuditMethods,
     InventoryMethods,
     InventoryImportMethods,
+    AgentMethods,
     DiscoveryScanMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
@@ -49,6 +51,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createAuditMethods(transport),
     ...createInventoryMethods(transport, options.baseUrl),
     ...createInventoryImportMethods(transport),
+    ...createAgentMethods(transport),
     ...createDiscoveryScanMethods(transport),
     get csrfToken() {
       return transport.csrfToken;

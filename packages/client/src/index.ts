@@ -2,6 +2,7 @@
  * The typed HTTP client of the Estate API, shared by the web UI, the CLI and the agent. It speaks only the types of
  * `@estate/contract` and works wherever a global `fetch` exists (browsers, Node ≥ 20).
  */
+export type { AgentMethods } from './agents';
 export { ApiError, type FieldError, isApiError } from './api-error';
 export type { AuditMethods } from './audit';
 export type { AuthMethods } from './auth';

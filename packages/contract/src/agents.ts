@@ -249,3 +249,41 @@ export type MetricsReport = Static<typeof MetricsReport>;
 /** How many points a metrics report stored; points already held (a resend) are not counted again. */
 export const MetricsAck = Type.Object({ accepted: Type.Integer({ minimum: 0 }) });
 export type MetricsAck = Static<typeof MetricsAck>;
+
+/**
+ * Problem types of the agent API, beyond the common ones. An agent branches on these: a replay or a clock skew means
+ * "sign afresh", a snapshot mismatch "send a full report", a pending agent "wait for approval".
+ */
+export const AgentProblemType = {
+  /** The nonce of a signed request was seen before: a captured request sent again. */
+  replay: 'urn:estate:problem:replay',
+  /** The request's timestamp is further from the server's clock than AGENT_CLOCK_SKEW_MS. */
+  clockSkew: 'urn:estate:problem:clock-skew',
+  /** The agent enrolled with a token that needs approval, and no administrator has approved it yet. */
+  agentPending: 'urn:estate:problem:agent-pending',
+  /** An administrator revoked the agent; it must enroll again with a new token. */
+  agentRevoked: 'urn:estate:problem:agent-revoked',
+  /** A delta report's base is not the snapshot the server holds; send a full report. */
+  snapshotMismatch: 'urn:estate:problem:snapshot-mismatch',
+  /** The enrollment token is not one the server issued (or was mistyped). */
+  enrollmentTokenInvalid: 'urn:estate:problem:enrollment-token-invalid',
+  /** The enrollment token's lifetime is over. */
+  enrollmentTokenExpired: 'urn:estate:problem:enrollment-token-expired',
+  /** The enrollment token was already used by another enrollment: tokens are single-use. */
+  enrollmentTokenUsed: 'urn:estate:problem:enrollment-token-used',
+  /** An administrator revoked the enrollment token. */
+  enrollmentTokenRevoked: 'urn:estate:problem:enrollment-token-revoked',
+} as const;
+
+/** The format of an enrollment token: `estate-enroll-` and 32 random bytes in base64url. */
+export const ENROLLMENT_TOKEN_PATTERN = '^estate-enroll-[A-Za-z0-9_-]{43}$';
+
+/** Query of the enrollment token list: newest first, keyset-paginated. */
+export const EnrollmentTokenListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 512 })),
+  },
+  { additionalProperties: false },
+);
+export type EnrollmentTokenListQuery = Static<typeof EnrollmentTokenListQuery>;

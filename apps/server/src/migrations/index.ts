@@ -5,6 +5,7 @@ import { inventory } from './0002-inventory';
 import { inventorySearch } from './0003-inventory-search';
 import { inventoryImports } from './0004-inventory-imports';
 import { discovery } from './0006-discovery';
+import { inventoryImportRelationships } from './0007-inventory-import-relationships';
 import { discoveryScans } from './0009-discovery-scans';
 import { columnTypes, type EstateMigration } from './types';
 
@@ -15,6 +16,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0003-inventory-search', inventorySearch],
   ['0004-inventory-imports', inventoryImports],
   ['0006-discovery', discovery],
+  ['0007-inventory-import-relationships', inventoryImportRelationships],
   ['0009-discovery-scans', discoveryScans],
 ];
 

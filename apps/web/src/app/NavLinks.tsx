@@ -12,7 +12,7 @@ export interface NavLinksProps {
 }
 
 interface Section {
-  to: '/users' | '/tokens' | '/audit' | '/inventory' | '/lifecycle' | '/discovery' | '/profile';
+  to: '/users' | '/tokens' | '/audit' | '/inventory' | '/lifecycle' | '/agents' | '/discovery' | '/profile';
   label: string;
   description: string;
   permission?: Permission;
@@ -21,6 +21,7 @@ interface Section {
 const SECTIONS: readonly Section[] = [
   { to: '/inventory', label: 'Inventory', description: 'Configuration items and their relations', permission: 'inventory:read' },
   { to: '/lifecycle', label: 'Lifecycle', description: 'Expiring, licences, refresh plan', permission: 'inventory:read' },
+  { to: '/agents', label: 'Agents', description: 'Enrolled hosts and enrollment tokens', permission: 'agents:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
   { to: '/users', label: 'Users', description: 'Accounts and roles', permission: 'users:read' },
   { to: '/tokens', label: 'API tokens', description: 'Keys for scripts and integrations' },

@@ -141,6 +141,12 @@ const scanRunRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/discovery/RunPage'), 'RunPage'),
 });
 
+const agentsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/agents',
+  component: lazyRouteComponent(() => import('../features/agents/AgentsPage'), 'AgentsPage'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/profile',
@@ -161,6 +167,7 @@ const routeTree = rootRoute.addChildren([
     importCisRoute,
     ciRoute,
     lifecycleRoute,
+    agentsRoute,
     discoveryRoute,
     snmpCredentialsRoute,
     scanRoute,

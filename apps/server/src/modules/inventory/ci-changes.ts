@@ -40,6 +40,38 @@ export function changesBetween(before: FlatFields, after: FlatFields): FieldChan
     .map((k) => ({ field: k, from: before[k] ?? null, to: after[k] ?? null }));
 }
 
+/**
+ * Values discovery or an import observed for a CI: common fields (owner and location as CI ids), the complete tag
+ * set, and attributes and custom fields merged key by key (null clears a key). Fields left out are not touched.
+ */
+export type ObservedFields = Partial<Pick<Ci, CommonField>> & {
+  tags?: string[];
+  attributes?: Record<string, unknown>;
+  customFields?: Record<string, unknown>;
+};
+
+/** Observed values under history's field names; only the given fields, tags sorted, null for a cleared value. */
+export function flattenObserved(fields: ObservedFields): FlatFields {
+  const out: FlatFields = {};
+  for (const f of COMMON_FIELDS) if (f in fields) out[f] = fields[f] ?? null;
+  if (fields.tags !== undefined) out.tags = [...fields.tags].sort();
+  for (const [k, v] of Object.entries(fields.attributes ?? {})) out[`attributes.${k}`] = v;
+  for (const [k, v] of Object.entries(fields.customFields ?? {})) out[`customFields.${k}`] = v;
+  return out;
+}
+
+/** The values of a CI held in flat fields (the inverse of {@link flatten}); absent common fields are null. */
+export function unflatten(flat: FlatFields): Pick<Ci, CommonField | 'tags' | 'attributes' | 'customFields'> {
+  const attributes: Record<string, unknown> = {};
+  const customFields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(flat)) {
+    if (k.startsWith('attributes.')) attributes[k.slice('attributes.'.length)] = v;
+    else if (k.startsWith('customFields.')) customFields[k.slice('customFields.'.length)] = v;
+  }
+  const common = Object.fromEntries(COMMON_FIELDS.map((k) => [k, flat[k] ?? null])) as Pick<Ci, CommonField>;
+  return { ...common, tags: (flat.tags as string[] | undefined) ?? [], attributes, customFields };
+}
+
 export function withoutNulls(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));
 }
@@ -102,21 +134,11 @@ export function replayEntries(ciId: string, entries: CiHistoryEntry[]): Replayed
   }
   if (flat === null) return null;
   const f = flat;
-  const attributes: Record<string, unknown> = {};
-  const customFields: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(f)) {
-    if (k.startsWith('attributes.')) attributes[k.slice('attributes.'.length)] = v;
-    else if (k.startsWith('customFields.')) customFields[k.slice('customFields.'.length)] = v;
-  }
-  const common = Object.fromEntries(COMMON_FIELDS.map((k) => [k, f[k] ?? null])) as Pick<Ci, CommonField>;
   const ci: Ci = {
     id: ciId,
     type,
-    ...common,
+    ...unflatten(f),
     status: (f.status as Ci['status']) ?? 'deployed',
-    tags: (f.tags as string[] | undefined) ?? [],
-    attributes,
-    customFields,
     provenance,
     firstSeen,
     lastSeen,

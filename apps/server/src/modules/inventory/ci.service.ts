@@ -13,9 +13,12 @@ import {
   changesBetween,
   type FlatFields,
   flatten,
+  flattenObserved,
   isEmpty,
   merge,
+  type ObservedFields,
   replayEntries,
+  unflatten,
   withoutNulls,
 } from './ci-changes';
 import type { CiHistoryRepository } from './ci-history.repository';
@@ -27,10 +30,7 @@ import { ruleOf } from './relationship-types';
 const OWNER_TYPES = ['team', 'person'];
 const LOCATION_TYPES = ['site', 'room', 'rack'];
 
-/** Values discovery or an import observed for a CI: common fields and attributes (merged key by key). */
-export type ObservedFields = Partial<Pick<Ci, Exclude<CommonField, 'ownerTeamId' | 'locationId'>>> & {
-  attributes?: Record<string, unknown>;
-};
+export type { ObservedFields } from './ci-changes';
 
 /** A discovered value that was not applied because a person set the field by hand. */
 export interface ObservedConflict {
@@ -210,9 +210,11 @@ export class CiService {
   /**
    * Applies values observed by discovery (`agent`, `scan`) or an `import`. A field is set when its current value was
    * not entered by hand; a hand-entered field that differs keeps its value and gets a `conflict` history entry
-   * instead, and the conflicts are returned. `lastSeen` (and, the first time, `firstSeen`) are stamped. Changes are
-   * audited and versioned like any other update; an observation that changes nothing leaves the version alone.
-   * Invalid values (by the type's schema) are a 400 and nothing is written.
+   * instead, and the conflicts are returned. Fields are common fields (owner and location as CI ids), the tag set
+   * (compared and owned as one field, `tags`), and attributes and custom fields key by key. `lastSeen` (and, the first
+   * time, `firstSeen`) are stamped. Changes are audited and versioned like any other update; an observation that
+   * changes nothing leaves the version alone. Invalid values (the type's schema, custom field definitions, owner and
+   * location references) are a 400 and nothing is written.
    */
   async applyObserved(
     ciId: string,
@@ -225,14 +227,11 @@ export class CiService {
       if (!before) throw problems.notFound('The CI');
       const now = Date.now();
       const current = flatten(before);
-      const observed: FlatFields = {};
-      for (const f of COMMON_FIELDS) if (f in fields) observed[f] = (fields as Record<string, unknown>)[f];
-      for (const [k, v] of Object.entries(fields.attributes ?? {})) observed[`attributes.${k}`] = v;
       const conflicts: ObservedConflict[] = [];
       const next: FlatFields = { ...current };
       const provenance = { ...before.provenance };
-      for (const [field, value] of Object.entries(observed)) {
-        const same = canonicalJson(current[field] ?? null) === canonicalJson(value ?? null);
+      for (const [field, value] of Object.entries(flattenObserved(fields))) {
+        const same = canonicalJson(current[field] ?? null) === canonicalJson(isEmpty(value) ? null : value);
         if (same) continue;
         if (provenance[field]?.source === 'manual') {
           conflicts.push({ field, manual: current[field] ?? null, observed: value ?? null });
@@ -249,25 +248,24 @@ export class CiService {
       const changes = changesBetween(current, next);
       const after: Ci = {
         ...before,
-        ...(Object.fromEntries(COMMON_FIELDS.map((k) => [k, next[k] ?? null])) as Pick<Ci, CommonField>),
+        ...unflatten(next),
         status: (next.status as Ci['status'] | undefined) ?? before.status,
-        attributes: Object.fromEntries(
-          Object.entries(next)
-            .filter(([k]) => k.startsWith('attributes.'))
-            .map(([k, v]) => [k.slice('attributes.'.length), v]),
-        ),
         provenance,
         firstSeen: before.firstSeen ?? now,
         lastSeen: now,
         updatedAt: changes.length > 0 ? now : before.updatedAt,
         version: changes.length > 0 ? before.version + 1 : before.version,
       };
+      const changed = (prefix: string) => changes.some((c) => c.field.startsWith(prefix));
       if (changes.length > 0) {
-        const errors = validateAttributes(after.type, after.attributes, 'observed/attributes');
-        if (errors.length > 0) throw problems.validation(`The observed attributes do not fit the type ${after.type}.`, errors);
+        const customWritten = Object.fromEntries(
+          changes.filter((c) => c.field.startsWith('customFields.')).map((c) => [c.field.slice('customFields.'.length), c.to]),
+        );
+        const references = changed('ownerTeamId') || changed('locationId');
+        await this.assertValid(trx, after, customWritten, false, changed('attributes.'), references);
         if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, ciId))) throw this.nameConflict(after);
       }
-      if (!(await this.cis.update(trx, after, before.version, false))) throw problems.preconditionFailed();
+      if (!(await this.cis.update(trx, after, before.version, changed('tags')))) throw problems.preconditionFailed();
       if (changes.length > 0) {
         await this.history.append(trx, ctx, { ciId, kind: 'updated', source, at: now, changes });
         await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: ciId, before, after: { ...after, source } });
@@ -288,7 +286,8 @@ export class CiService {
 
   /**
    * Checks attributes, custom fields and references of `ci` as it would be written; throws one 400 listing every
-   * problem. `customValues` are the custom keys the request wrote (null clears); `creating` enforces required ones.
+   * problem. `customValues` are the custom keys the request wrote (null clears); `creating` enforces required ones;
+   * attributes and owner/location references are checked only when written (they were valid before).
    */
   private async assertValid(
     db: Kysely<InventoryTables>,
@@ -296,11 +295,15 @@ export class CiService {
     customValues: Record<string, unknown>,
     creating: boolean,
     attributesWritten = true,
+    referencesWritten = true,
   ): Promise<void> {
     const errors: FieldError[] = attributesWritten ? validateAttributes(ci.type, ci.attributes) : [];
-    errors.push(...(await this.customFields.validate(db, ci.type, customValues, ci.customFields, creating)));
+    // Without custom values written (and not creating), no definition can be broken: skip its query.
+    if (creating || Object.keys(customValues).length > 0) {
+      errors.push(...(await this.customFields.validate(db, ci.type, customValues, ci.customFields, creating)));
+    }
     const ids = [ci.ownerTeamId, ci.locationId].filter((v): v is string => v !== null);
-    const types = await this.cis.typesOf(ids, db);
+    const types = referencesWritten ? await this.cis.typesOf(ids, db) : new Map<string, string>();
     const checkRef = (field: 'ownerTeamId' | 'locationId', allowed: string[], what: string) => {
       const id = ci[field];
       if (id === null) return;
@@ -309,8 +312,10 @@ export class CiService {
       else if (found === undefined) errors.push({ path: `body/${field}`, message: `refers to a CI that does not exist (${id})` });
       else if (!allowed.includes(found)) errors.push({ path: `body/${field}`, message: `must refer to ${what}, not a ${found}` });
     };
-    checkRef('ownerTeamId', OWNER_TYPES, 'a team or person CI');
-    checkRef('locationId', LOCATION_TYPES, 'a site, room or rack CI');
+    if (referencesWritten) {
+      checkRef('ownerTeamId', OWNER_TYPES, 'a team or person CI');
+      checkRef('locationId', LOCATION_TYPES, 'a site, room or rack CI');
+    }
     if (errors.length > 0) throw problems.validation(`The CI is not valid for type ${ci.type}.`, errors);
   }
 

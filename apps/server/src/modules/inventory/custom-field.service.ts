@@ -31,6 +31,27 @@ function isHttpUrl(value: string): boolean {
 const ID = /^[0-9a-f-]{36}$/;
 
 /**
+ * Why `value` does not fit the custom field `def` (a message naming the expected form), or null when it fits. Pure:
+ * a ci_reference is only checked to be an id here; whether that CI exists is the caller's query.
+ */
+export function checkCustomValue(def: Pick<CustomField, 'kind' | 'options'>, value: unknown): string | null {
+  switch (def.kind) {
+    case 'text':
+      return typeof value === 'string' && value.length <= 2000 ? null : 'must be text of at most 2000 characters';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
+    case 'date':
+      return typeof value === 'string' && isCalendarDate(value) ? null : 'must be a date (YYYY-MM-DD)';
+    case 'select':
+      return typeof value === 'string' && def.options.includes(value) ? null : `must be one of: ${def.options.join(', ')}`;
+    case 'url':
+      return typeof value === 'string' && isHttpUrl(value) ? null : 'must be an http(s) URL';
+    case 'ci_reference':
+      return typeof value === 'string' && ID.test(value) ? null : 'must be the id of a CI';
+  }
+}
+
+/**
  * Admin-defined custom fields per CI type, and the validation of their values: a value is checked against its
  * definition as strictly as a built-in attribute is against its schema.
  */
@@ -128,7 +149,7 @@ export class CustomFieldService {
         continue;
       }
       if (value === null) continue;
-      const message = this.checkValue(def, value);
+      const message = checkCustomValue(def, value);
       if (message) errors.push({ path, message });
       else if (def.kind === 'ci_reference') references.push({ path, id: value as string, def });
     }
@@ -151,22 +172,5 @@ export class CustomFieldService {
       }
     }
     return errors;
-  }
-
-  private checkValue(def: CustomField, value: unknown): string | null {
-    switch (def.kind) {
-      case 'text':
-        return typeof value === 'string' && value.length <= 2000 ? null : 'must be text of at most 2000 characters';
-      case 'number':
-        return typeof value === 'number' && Number.isFinite(value) ? null : 'must be a number';
-      case 'date':
-        return typeof value === 'string' && isCalendarDate(value) ? null : 'must be a date (YYYY-MM-DD)';
-      case 'select':
-        return typeof value === 'string' && def.options.includes(value) ? null : `must be one of: ${def.options.join(', ')}`;
-      case 'url':
-        return typeof value === 'string' && isHttpUrl(value) ? null : 'must be an http(s) URL';
-      case 'ci_reference':
-        return typeof value === 'string' && ID.test(value) ? null : 'must be the id of a CI';
-    }
   }
 }

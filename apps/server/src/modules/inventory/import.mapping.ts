@@ -1,13 +1,14 @@
-import type { ImportFieldError } from '@estate/contract';
+import type { CustomField, ImportFieldError } from '@estate/contract';
 import type { TObject } from 'typebox';
 import { COMMON_COLUMNS, type CommonField } from './ci.mapper';
 import { CsvError, decodeText, parseCsv, stripBom } from './csv';
 
-/** Where a source column goes: a common field, the tags, or one attribute of the CI type. */
+/** Where a source column goes: a common field, the tags, one attribute or one custom field of the CI type. */
 export type ImportTarget =
   | { kind: 'common'; field: ImportCommonField }
   | { kind: 'tags' }
-  | { kind: 'attribute'; key: string; type: string | undefined };
+  | { kind: 'attribute'; key: string; type: string | undefined }
+  | { kind: 'custom'; key: string; fieldKind: CustomField['kind'] };
 
 /** Common fields an import may set (references are given as a CI id or a name). */
 export const IMPORT_COMMON_FIELDS = Object.keys(COMMON_COLUMNS) as CommonField[];
@@ -27,6 +28,8 @@ export interface MappedRow {
   common: Partial<Record<ImportCommonField, unknown>>;
   tags?: string[];
   attributes: Record<string, unknown>;
+  /** Custom field values by key, converted to the field's kind (references still as given: an id or a name). */
+  customFields: Record<string, unknown>;
   errors: ImportFieldError[];
 }
 
@@ -108,24 +111,33 @@ function readJson(text: string): { columns: string[]; rows: SourceRow[] } {
 /**
  * Decides where each column goes. With `mapping`, every mapped column must exist and every target must be known
  * ('' ignores a column); columns it leaves out are ignored. Without one, columns are matched by name
- * (case-insensitive; `attr.x` and `attributes.x` for attributes) and an unknown column is a file error, reported once.
+ * (case-insensitive; `attr.x` and `attributes.x` for attributes, `cf.x` and `customFields.x` for the type's custom
+ * fields `definitions`) and an unknown column is a file error, reported once.
  */
 export function resolveMapping(
   columns: string[],
   mapping: Record<string, string> | undefined,
   attributes: TObject,
+  definitions: readonly CustomField[] = [],
 ): Map<string, ImportTarget> {
   const errors: ImportFieldError[] = [];
   const targets = new Map<string, ImportTarget>();
   const used = new Map<string, string>();
   const assign = (column: string, target: string) => {
     if (target.trim() === '') return;
-    const resolved = targetOf(target, attributes);
+    const resolved = targetOf(target, attributes, definitions);
     if (typeof resolved === 'string') {
       errors.push({ field: column, message: `Column "${column}": ${resolved}` });
       return;
     }
-    const key = resolved.kind === 'attribute' ? `attributes.${resolved.key}` : resolved.kind === 'tags' ? 'tags' : resolved.field;
+    const key =
+      resolved.kind === 'attribute'
+        ? `attributes.${resolved.key}`
+        : resolved.kind === 'custom'
+          ? `customFields.${resolved.key}`
+          : resolved.kind === 'tags'
+            ? 'tags'
+            : resolved.field;
     const other = used.get(key);
     if (other !== undefined) errors.push({ field: column, message: `Columns "${other}" and "${column}" both map to ${key}.` });
     used.set(key, column);
@@ -145,7 +157,7 @@ export function resolveMapping(
   return targets;
 }
 
-function targetOf(target: string, attributes: TObject): ImportTarget | string {
+function targetOf(target: string, attributes: TObject, definitions: readonly CustomField[]): ImportTarget | string {
   const t = target.trim();
   const lower = t.toLowerCase();
   const common = IMPORT_COMMON_FIELDS.find((f) => f.toLowerCase() === lower);
@@ -158,7 +170,12 @@ function targetOf(target: string, attributes: TObject): ImportTarget | string {
     if (key === undefined) return `this CI type has no attribute "${attr}".`;
     return { kind: 'attribute', key, type: props[key]?.type };
   }
-  if (/^(?:cf|customFields)\./i.test(t)) return 'custom fields cannot be imported yet; map the column to "" to ignore it.';
+  const custom = /^(?:cf|customFields)\.(.+)$/i.exec(t)?.[1];
+  if (custom !== undefined) {
+    const def = definitions.find((d) => d.key.toLowerCase() === custom.toLowerCase());
+    if (def === undefined) return `this CI type has no custom field "${custom}".`;
+    return { kind: 'custom', key: def.key, fieldKind: def.kind };
+  }
   return `unknown field "${t}"; map it to a field, or to "" to ignore it.`;
 }
 
@@ -185,7 +202,7 @@ function convert(value: unknown, kind: 'number' | 'integer' | 'boolean' | 'array
 
 /** Maps and converts one source row. Type problems are left for schema validation, which names them. */
 export function mapRow(source: SourceRow, targets: Map<string, ImportTarget>, fromCsv: boolean): MappedRow {
-  const out: MappedRow = { row: source.row, common: {}, attributes: {}, errors: [] };
+  const out: MappedRow = { row: source.row, common: {}, attributes: {}, customFields: {}, errors: [] };
   if (source.problem) out.errors.push({ field: '', message: source.problem });
   for (const [column, target] of targets) {
     const raw = source.values[column];
@@ -196,6 +213,9 @@ export function mapRow(source: SourceRow, targets: Map<string, ImportTarget>, fr
     } else if (target.kind === 'tags') {
       const value = typeof raw === 'string' ? convert(raw, 'array', true) : raw;
       if (value !== undefined) out.tags = value as string[];
+    } else if (target.kind === 'custom') {
+      const value = convert(raw, target.fieldKind === 'number' ? 'number' : 'string', fromCsv);
+      if (value !== undefined) out.customFields[target.key] = value;
     } else {
       const value = convert(raw, target.type as 'string', fromCsv);
       if (value !== undefined) out.attributes[target.key] = value;

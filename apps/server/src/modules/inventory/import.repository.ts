@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Dialect, readJson } from '../../platform/db/database';
+import type { JobTables } from '../../platform/jobs';
 import type { InventoryTables } from './inventory.tables';
 
 /** Row shape of `imports` (migration 0004). Times are epoch ms; JSON columns are jsonb/text. */
@@ -7,6 +8,8 @@ export interface ImportsTable {
   id: string;
   user_id: string | null;
   status: string;
+  /** `cis` or `relationships` (migration 0007). */
+  kind: string;
   format: string;
   ci_type: string;
   mapping: unknown;
@@ -32,6 +35,7 @@ const IMPORT_COLUMNS = [
   'id',
   'user_id',
   'status',
+  'kind',
   'format',
   'ci_type',
   'mapping',
@@ -102,6 +106,42 @@ export class ImportRepository {
       .set({ status, report: this.json(report), content: null, finished_at: Date.now() })
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * Imports still `queued` or `running` whose job can no longer run them: the job is `dead`, is gone, or is still
+   * marked running with an expired lease after its last attempt (its worker died and no worker of the queue has
+   * polled since to bury it). Each comes with the job's last error, if any. Imports created after `before` are left
+   * out, so one being started right now is never judged.
+   */
+  async abandoned(now: number, before: number): Promise<Array<{ id: string; lastError: string | null }>> {
+    const live = await this.db
+      .selectFrom('imports')
+      .select('id')
+      .where('status', 'in', ['queued', 'running'])
+      .where('created_at', '<', before)
+      .execute();
+    if (live.length === 0) return [];
+    const jobs = new Map<string, { status: string; lastError: string | null; expired: boolean }>();
+    const db = this.db as unknown as Kysely<JobTables>;
+    for (let i = 0; i < live.length; i += 500) {
+      const keys = live.slice(i, i + 500).map((r) => `import:${r.id}`);
+      const rows = await db
+        .selectFrom('jobs')
+        .select(['dedupe_key', 'status', 'last_error', 'locked_until', 'attempts', 'max_attempts'])
+        .where('dedupe_key', 'in', keys)
+        .execute();
+      for (const r of rows) {
+        const expired = r.status === 'running' && Number(r.locked_until ?? 0) <= now && Number(r.attempts) >= Number(r.max_attempts);
+        jobs.set(String(r.dedupe_key), { status: r.status, lastError: r.last_error, expired });
+      }
+    }
+    return live.flatMap((r) => {
+      const job = jobs.get(`import:${r.id}`);
+      if (job && job.status !== 'dead' && !job.expired) return [];
+      if (!job) return [{ id: r.id, lastError: 'the job was removed' }];
+      return [{ id: r.id, lastError: job.expired ? 'lease expired: its worker stopped during the last attempt' : job.lastError }];
+    });
   }
 
   /** Reads a JSON column. */

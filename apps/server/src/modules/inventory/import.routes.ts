@@ -27,7 +27,7 @@ export function registerImportRoutes(app: HttpServer, imports: ImportService): v
       config: { permission: 'inventory:write' },
       schema: {
         tags,
-        summary: 'Import CIs of one type from CSV or JSON (validated first; a dry run writes nothing)',
+        summary: 'Import CIs of one type, or relationships, from CSV or JSON (validated first; a dry run writes nothing)',
         body: CreateImportRequest,
         response: { 202: ImportAccepted, 400: Problem },
       },

@@ -1,5 +1,4 @@
 import {
-  type Ci,
   type CreateImportRequest,
   IMPORT_MAX_CONTENT,
   type ImportCounts,
@@ -14,20 +13,22 @@ import { decodeCursor, encodeCursor } from '../../platform/http/pagination';
 import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { enqueue } from '../../platform/jobs';
-import { toCi } from './ci.mapper';
 import { CiService } from './ci.service';
-import { CiListRepository } from './ci-list.repository';
 import { ciType } from './ci-types';
 import { CustomFieldService } from './custom-field.service';
-import { contentText, ImportFileError, mapRow, readRows, resolveMapping } from './import.mapping';
+import { ImportFileError } from './import.mapping';
+import { ImportPlanner } from './import.planner';
 import { ImportRepository, type ImportsTable, type ImportTables } from './import.repository';
-import { type NaturalKey, type PlannedRow, planRows } from './import.validate';
+import type { PlannedRow } from './import.validate';
 import type { InventoryDeps } from './inventory-deps';
+import { RelationshipService } from './relationship.service';
 
 /** The job queue imports run on. */
 export const IMPORT_QUEUE = 'inventory.import';
 /** Rows written per transaction: a batch is all-or-nothing, earlier batches stay when a later one fails. */
 export const IMPORT_BATCH = 1000;
+/** Imports younger than this are never judged abandoned by the housekeeping sweep. */
+const ABANDON_GRACE_MS = 60_000;
 /** The most row reports an import keeps (rows with errors first). */
 export const IMPORT_REPORT_ROWS = 1000;
 
@@ -54,12 +55,15 @@ function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTr
  * CMDB imports. `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
  * it is a dry run or any row has an error, in which case nothing is written — applies the rows in batches of
  * {@link IMPORT_BATCH}, each in one transaction: new CIs through `CiService.create` with source `import`, existing
- * ones (matched by the natural key) through `applyObserved`, so fields set by hand are kept and a conflict is
- * recorded. A later batch failing leaves earlier batches written; the report says how many rows were applied, and
- * running the same file again is idempotent (unchanged rows write nothing), so a fixed file can simply be re-run.
- * A row that differs only in hand-set fields is reported `unchanged` with its conflicts, and each run records those
- * conflicts again in the CI's history, as discovery does. New CIs get a `ci.create` audit entry each (through
- * `CiService.create`); the import as a whole gets one `import.run` entry, dry runs and failures included.
+ * ones (matched by the natural key) through `applyObserved` — common fields, owner, location, tags, attributes and
+ * custom fields alike — so fields set by hand are kept and a conflict is recorded; a relationship import's new
+ * relationships through `RelationshipService.create` (existing ones are `unchanged`). A later batch failing leaves
+ * earlier batches written; the report says how many rows were applied, and running the same file again is
+ * idempotent (unchanged rows write nothing), so a fixed file can simply be re-run. A row that differs only in
+ * hand-set fields is reported `unchanged` with its conflicts, and each run records those conflicts again in the CI's
+ * history, as discovery does. New CIs get a `ci.create` audit entry each (through `CiService.create`); the import as
+ * a whole gets one `import.run` entry, dry runs and failures included. An import whose job gives up is failed by
+ * {@link ImportService.fail} (last attempt) or {@link ImportService.recoverAbandoned} (housekeeping).
  */
 export class ImportService {
   readonly repo: ImportRepository;
@@ -68,10 +72,20 @@ export class ImportService {
     this.repo = new ImportRepository(deps.db as unknown as Kysely<ImportTables>, deps.dialect);
   }
 
-  /** Stores the file and enqueues its run. 400 for an unknown type or content over the size limit. */
+  /**
+   * Stores the file and enqueues its run. 400 for a CI import without a known type, a relationship import with one,
+   * or content over the size limit.
+   */
   async start(request: CreateImportRequest, ctx: ActionContext): Promise<{ id: string }> {
-    if (!ciType(request.ciType)) {
-      throw problems.validation(`Unknown CI type ${request.ciType}.`, [{ path: 'body/ciType', message: 'is not a known CI type' }]);
+    const kind = request.kind ?? 'cis';
+    if (kind === 'relationships' && request.ciType !== undefined) {
+      throw problems.validation('A relationship import has no CI type.', [
+        { path: 'body/ciType', message: 'must be left out when kind is relationships' },
+      ]);
+    }
+    if (kind === 'cis' && !ciType(request.ciType ?? '')) {
+      const message = request.ciType === undefined ? 'is required to import CIs' : 'is not a known CI type';
+      throw problems.validation(`Unknown CI type ${request.ciType ?? '(none)'}.`, [{ path: 'body/ciType', message }]);
     }
     const size = request.contentEncoding === 'base64' ? Math.floor((request.content.length * 3) / 4) : Buffer.byteLength(request.content);
     if (size > IMPORT_MAX_CONTENT) {
@@ -86,8 +100,9 @@ export class ImportService {
       id,
       user_id: ctx.actor.id,
       status: 'queued',
+      kind,
       format: request.format,
-      ci_type: request.ciType,
+      ci_type: request.ciType ?? '',
       mapping: request.mapping ?? null,
       natural_key: request.naturalKey ?? 'name',
       dry_run: request.dryRun ? 1 : 0,
@@ -147,14 +162,8 @@ export class ImportService {
     };
     let plan: PlannedRow[];
     try {
-      const type = ciType(row.ci_type);
-      if (!type || content === null) throw new ImportFileError([{ field: '', message: 'The import has no file or an unknown CI type.' }]);
-      const format = row.format === 'json' ? 'json' : 'csv';
-      const file = readRows(format, contentText(content, stored.encoding));
-      const targets = resolveMapping(file.columns, this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined, type.schema);
-      await this.repo.progress(id, { total: file.rows.length });
-      const mapped = file.rows.map((r) => mapRow(r, targets, format === 'csv'));
-      plan = planRows(mapped, await this.loadContext(row.ci_type, row.natural_key as NaturalKey));
+      const mapping = this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined;
+      plan = await new ImportPlanner(this.deps).plan(row, content, stored.encoding, mapping, (total) => this.repo.progress(id, { total }));
     } catch (error) {
       if (!(error instanceof ImportFileError)) throw error;
       report.fileErrors = error.errors;
@@ -188,9 +197,11 @@ export class ImportService {
             this.deps.history,
             new CustomFieldService(trx, this.deps.dialect, this.deps.audit),
           );
+          const relationships = new RelationshipService(trx, this.deps.dialect, this.deps.audit, this.deps.history);
           for (const p of batch) {
             if (p.kind === 'create') await cis.create(p.input, ctx, 'import');
             else if (p.kind === 'update' || p.kind === 'conflict') await cis.applyObserved(p.ciId, 'import', p.observed, ctx);
+            else if (p.kind === 'relate') await relationships.create(p.input, ctx, 'import');
           }
           await this.repo.progress(id, { processed: start + batch.length }, trx as unknown as Kysely<ImportTables>);
         });
@@ -208,31 +219,43 @@ export class ImportService {
     await this.finish(id, 'succeeded', report, row, ctx);
   }
 
-  /** The type's CIs, candidate owners and locations, and the problems every new CI of the type would have. */
-  private async loadContext(type: string, naturalKey: NaturalKey) {
-    const db = this.deps.db;
-    const list = new CiListRepository(db, this.deps.dialect);
-    const rows = await db.selectFrom('cis').selectAll().where('type', '=', type).execute();
-    const existing: Ci[] = [];
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      const tags = await list.tagsOf(
-        chunk.map((r) => r.id),
-        db,
-      );
-      for (const r of chunk) existing.push(toCi(r, tags.get(r.id) ?? [], this.deps.dialect));
+  /**
+   * Marks the import `id` failed with `reason` unless it already finished: for a job that gave up on it (its last
+   * attempt threw, or its worker died). Written rows stay (batches are atomic); the report keeps what was known.
+   * Returns whether the import was marked.
+   */
+  async fail(id: string, reason: string): Promise<boolean> {
+    const row = await this.repo.get(id);
+    if (!row || row.status === 'succeeded' || row.status === 'failed') return false;
+    const stored = this.repo.read<ActionContext>(row.context);
+    const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
+    const report: StoredReport = {
+      counts: { ...EMPTY_COUNTS },
+      fileErrors: [],
+      rows: [],
+      rowsTruncated: false,
+      appliedRows: Number(row.processed_rows),
+      failure:
+        `The import stopped: ${reason}. ` +
+        (Number(row.processed_rows) > 0
+          ? `Rows 1–${row.processed_rows} were written and stay; import the file again to finish (written rows are unchanged).`
+          : 'No row was written.'),
+    };
+    await this.finish(id, 'failed', report, row, ctx);
+    return true;
+  }
+
+  /**
+   * Fails every import whose job can no longer run it (dead after its last attempt, lost with its worker, or
+   * removed), so none stays `running` forever. For the scheduler's housekeeping; idempotent. Returns how many.
+   */
+  async recoverAbandoned(now = Date.now()): Promise<number> {
+    let failed = 0;
+    for (const { id, lastError } of await this.repo.abandoned(now, now - ABANDON_GRACE_MS)) {
+      const cause = (lastError ?? 'no error was recorded').split('\n')[0]?.slice(0, 300);
+      if (await this.fail(id, `its job gave up after its last attempt (${cause})`)) failed++;
     }
-    const references = await db
-      .selectFrom('cis')
-      .select(['id', 'type', 'name'])
-      .where('type', 'in', ['team', 'person', 'site', 'room', 'rack'])
-      .execute();
-    const fields = new CustomFieldService(db, this.deps.dialect, this.deps.audit);
-    const createErrors = (await fields.validate(db, type, {}, {}, true)).map((e) => ({
-      field: e.path.replace(/^body\//, '').replaceAll('/', '.'),
-      message: `${e.message} (custom fields cannot be imported yet)`,
-    }));
-    return { ciType: type, naturalKey, existing, references, createErrors };
+    return failed;
   }
 
   /** Writes the final status and report, drops the content and appends the one `import.run` audit entry. */
@@ -251,6 +274,7 @@ export class ImportService {
         targetType: 'import',
         targetId: id,
         after: {
+          kind: row.kind,
           ciType: row.ci_type,
           format: row.format,
           dryRun: row.dry_run === 1,
@@ -268,6 +292,7 @@ export class ImportService {
     return {
       id: row.id,
       status: row.status as ImportRun['status'],
+      kind: row.kind as ImportRun['kind'],
       format: row.format,
       ciType: row.ci_type,
       naturalKey: row.natural_key,

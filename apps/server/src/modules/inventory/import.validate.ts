@@ -1,9 +1,17 @@
-import { type Ci, CreateCiRequest, type ImportFieldError, type ImportRowReport } from '@estate/contract';
+import {
+  type Ci,
+  CreateCiRequest,
+  type CreateRelationshipRequest,
+  type CustomField,
+  type ImportFieldError,
+  type ImportRowReport,
+} from '@estate/contract';
 import { Ajv } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { canonicalJson } from '../../platform/audit/canonical-json';
 import type { ObservedFields } from './ci.service';
 import { validateAttributes } from './ci-types';
+import { checkCustomValue } from './custom-field.service';
 import type { ImportCommonField, MappedRow } from './import.mapping';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
@@ -18,8 +26,9 @@ export type NaturalKey = 'name' | 'serial' | 'assetTag';
 
 const OWNER_TYPES = ['team', 'person'];
 const LOCATION_TYPES = ['site', 'room', 'rack'];
-/** Fields an import sets on new CIs but cannot change on existing ones (applyObserved does not write them). */
-const CREATE_ONLY = ['ownerTeamId', 'locationId', 'tags'] as const;
+
+/** The CI types a reference may name; null for any type. */
+type AllowedTypes = readonly string[] | null;
 
 /** What validation needs to know about the store: the type's CIs and every CI an owner or location may name. */
 export interface ImportContext {
@@ -27,17 +36,18 @@ export interface ImportContext {
   naturalKey: NaturalKey;
   /** Existing CIs of the type, complete (matched rows are compared field by field). */
   existing: Ci[];
-  /** Candidate owners and locations: id, type and name. */
+  /** Every CI an owner, a location or a custom ci_reference field may name: id, type and name. */
   references: Array<{ id: string; type: string; name: string }>;
-  /** Problems every new CI of the type has (required custom fields, which imports cannot set yet). */
-  createErrors: ImportFieldError[];
+  /** The custom field definitions of the type. */
+  customFields: CustomField[];
 }
 
 /** A validated row and what applying it does. */
 export type PlannedRow =
   | { report: ImportRowReport; kind: 'error' | 'unchanged' }
   | { report: ImportRowReport; kind: 'create'; input: CreateCiRequest }
-  | { report: ImportRowReport; kind: 'update' | 'conflict'; ciId: string; observed: ObservedFields };
+  | { report: ImportRowReport; kind: 'update' | 'conflict'; ciId: string; observed: ObservedFields }
+  | { report: ImportRowReport; kind: 'relate'; input: CreateRelationshipRequest };
 
 function keyOf(ci: Pick<Ci, 'name' | 'serial' | 'assetTag'>, key: NaturalKey): string | null {
   return ci[key] ?? null;
@@ -70,6 +80,20 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
   for (const r of ctx.references) refsByName.set(r.name.toLowerCase(), [...(refsByName.get(r.name.toLowerCase()) ?? []), r]);
   const firstRowOfKey = new Map<string, number>();
   const newNames = new Map<string, number>();
+  const definitions = new Map(ctx.customFields.map((d) => [d.key, d]));
+  /** The id `ref` (an id or a name) resolves to among CIs of `allowed` types, or why it does not. */
+  const resolve = (ref: unknown, allowed: AllowedTypes, what: string): { id: string } | { error: string } => {
+    if (typeof ref !== 'string') return { error: 'must be a CI id or name' };
+    const fits = (type: string) => allowed === null || allowed.includes(type);
+    const byId = refsById.get(ref);
+    if (byId && fits(byId.type)) return { id: byId.id };
+    const named = (refsByName.get(ref.toLowerCase()) ?? []).filter((r) => fits(r.type));
+    if (named.length === 1 && named[0]) return { id: named[0].id };
+    return {
+      error:
+        named.length > 1 ? `"${ref}" names ${named.length} ${what} CIs; give the id instead` : `no ${what} CI has the id or name "${ref}"`,
+    };
+  };
 
   return rows.map((row): PlannedRow => {
     const errors = [...row.errors];
@@ -95,27 +119,31 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
       ['ownerTeamId', OWNER_TYPES, 'team or person'],
       ['locationId', LOCATION_TYPES, 'site, room or rack'],
     ] as const) {
-      const ref = common[field];
-      if (ref === undefined) continue;
-      if (typeof ref !== 'string') {
-        errors.push({ field, message: 'must be a CI id or name' });
-        delete common[field];
-        continue;
-      }
-      const byId = refsById.get(ref);
-      const named = (refsByName.get(ref.toLowerCase()) ?? []).filter((r) => allowed.includes(r.type));
-      if (byId && allowed.includes(byId.type)) common[field] = byId.id;
-      else if (named.length === 1) common[field] = named[0]?.id;
+      if (common[field] === undefined) continue;
+      const found = resolve(common[field], allowed, what);
+      if ('id' in found) common[field] = found.id;
       else {
-        errors.push({
-          field,
-          message:
-            named.length > 1
-              ? `"${ref}" names ${named.length} ${what} CIs; give the id instead`
-              : `no ${what} CI has the id or name "${ref}"`,
-        });
+        errors.push({ field, message: found.error });
         delete common[field];
       }
+    }
+    const custom: Record<string, unknown> = {};
+    for (const [k, raw] of Object.entries(row.customFields)) {
+      const def = definitions.get(k);
+      if (!def) continue;
+      const field = `customFields.${k}`;
+      let value = raw;
+      if (def.kind === 'ci_reference') {
+        const found = resolve(raw, def.referenceType === null ? null : [def.referenceType], def.referenceType ?? 'matching');
+        if ('error' in found) {
+          errors.push({ field, message: found.error });
+          continue;
+        }
+        value = found.id;
+      }
+      const message = checkCustomValue(def, value) ?? (def.required && value === '' ? `is required for type ${ctx.ciType}` : null);
+      if (message) errors.push({ field, message });
+      else custom[k] = value;
     }
     const matches = key === null ? [] : (byKey.get(key) ?? []);
     if (matches.length > 1)
@@ -125,6 +153,7 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
     const candidate: Record<string, unknown> = { type: ctx.ciType, ...common };
     if (row.tags !== undefined) candidate.tags = row.tags;
     if (Object.keys(row.attributes).length > 0) candidate.attributes = row.attributes;
+    if (Object.keys(custom).length > 0) candidate.customFields = custom;
     if (current && candidate.name === undefined) candidate.name = current.name;
     if (!checkCreate(candidate)) errors.push(...ajvErrors());
     const attributes = current ? { ...current.attributes, ...row.attributes } : row.attributes;
@@ -136,7 +165,10 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
     );
 
     if (!current) {
-      errors.push(...ctx.createErrors);
+      for (const def of definitions.values()) {
+        if (def.required && row.customFields[def.key] === undefined)
+          errors.push({ field: `customFields.${def.key}`, message: `is required for type ${ctx.ciType}` });
+      }
       const name = candidate.name;
       if (typeof name === 'string') {
         const taken = byName.get(name);
@@ -162,17 +194,18 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
     };
     for (const [field, value] of Object.entries(common)) {
       const f = field as ImportCommonField;
-      if ((CREATE_ONLY as readonly string[]).includes(f)) continue;
       if (compare(f, current[f], value)) observed[f] = value;
+    }
+    if (row.tags !== undefined) {
+      const tags = [...row.tags].sort();
+      if (compare('tags', current.tags, tags)) observed.tags = tags;
     }
     for (const [k, v] of Object.entries(row.attributes)) {
       if (compare(`attributes.${k}`, current.attributes[k], v)) observed.attributes = { ...(observed.attributes as object), [k]: v };
     }
-    for (const field of CREATE_ONLY) {
-      const value = field === 'tags' ? (row.tags ? [...row.tags].sort() : undefined) : common[field];
-      if (value !== undefined && canonicalJson(current[field] ?? null) !== canonicalJson(value)) {
-        errors.push({ field, message: 'an import sets this only on new CIs; change it on the existing CI by hand' });
-      }
+    for (const [k, v] of Object.entries(custom)) {
+      if (compare(`customFields.${k}`, current.customFields[k], v))
+        observed.customFields = { ...(observed.customFields as object), [k]: v };
     }
     const newName = common.name;
     if (typeof newName === 'string' && newName !== current.name) {

@@ -37,6 +37,14 @@ export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): v
   registerImportRoutes(app, new ImportService(deps));
 }
 
+/**
+ * The inventory module's periodic housekeeping (processes with the scheduler role): fails imports whose job can no
+ * longer run them. Idempotent; returns how many imports it failed.
+ */
+export function sweepInventory(deps: InventoryDeps): Promise<number> {
+  return new ImportService(deps).recoverAbandoned();
+}
+
 /** Registers the inventory module's job handlers (CMDB imports) on a worker. */
 export function registerInventoryJobs(worker: JobWorker, deps: InventoryDeps): void {
   registerImportJob(worker, new ImportService(deps));

@@ -78,7 +78,7 @@ export class RelationshipService {
   /**
    * Creates a relationship. 400 for a self-link or a type pair the rules do not allow, 404 when either CI is missing,
    * 409 for a duplicate or a cycle (the detail names the path). Symmetric relationships are stored with the smaller
-   * id as source.
+   * id as source. A service built over a transaction (an import's batch) writes in that transaction.
    */
   async create(input: CreateRelationshipRequest, ctx: ActionContext, source: Source = 'manual'): Promise<Relationship> {
     const rule = ruleOf(input.type);

@@ -210,7 +210,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillDiscovery(db, json);
 }
 
-/** Rows for the table of migration 0004 (CMDB imports): a finished one without content, a queued one with it. */
+/** Rows for the table of migrations 0004 and 0007 (CMDB imports): a finished CI import without content, a queued relationship import with it. */
 // biome-ignore lint/suspicious/noExplicitAny: fixtures write every table.
 async function fillImports(db: import('kysely').Kysely<any>, json: (v: unknown) => string): Promise<void> {
   const base = {
@@ -228,6 +228,7 @@ async function fillImports(db: import('kysely').Kysely<any>, json: (v: unknown) 
         ...base,
         id: '0190a000-0000-7000-8000-0000000001a1',
         status: 'succeeded',
+        kind: 'cis',
         mapping: json({ Hostname: 'name', 'Serial nº': 'serial' }),
         dry_run: 1,
         total_rows: 1,
@@ -243,12 +244,14 @@ async function fillImports(db: import('kysely').Kysely<any>, json: (v: unknown) 
         ...base,
         id: '0190a000-0000-7000-8000-0000000001a2',
         status: 'queued',
+        kind: 'relationships',
+        ci_type: '',
         mapping: null,
         dry_run: 0,
         total_rows: null,
         processed_rows: 0,
         report: null,
-        content: 'name,serial\r\n"db, ""03""",SN-3\n',
+        content: 'source,type,target\r\n"db, ""03""",runs_on,host-1\n',
         finished_at: null,
       },
     ])

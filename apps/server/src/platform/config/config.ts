@@ -29,6 +29,12 @@ export interface Config {
   requireAdminMfa: boolean;
   /** Directory of the built web UI; served when it exists. */
   webDir: string;
+  /** How often agents send metrics, in seconds; an agent is offline after three intervals without a request. */
+  agentMetricsSeconds: number;
+  /** How often agents send inventory, in seconds. */
+  agentInventorySeconds: number;
+  /** Days raw agent metric samples are kept before housekeeping deletes them. */
+  agentSampleRetentionDays: number;
 }
 
 /** Thrown for any configuration problem; the message names the problem and the fix. */
@@ -136,6 +142,33 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { env: 'ESTATE_REQUIRE_ADMIN_MFA', key: 'requireAdminMfa', kind: 'bool', describe: 'Admins must enrol TOTP', fallback: () => false },
   { env: 'ESTATE_WEB_DIR', key: 'webDir', kind: 'string', describe: 'Built web UI directory', fallback: () => defaultWebDir() },
+  {
+    env: 'ESTATE_AGENT_METRICS_SECONDS',
+    key: 'agentMetricsSeconds',
+    kind: 'int',
+    min: 5,
+    max: 3600,
+    describe: 'How often agents send metrics',
+    fallback: () => 30,
+  },
+  {
+    env: 'ESTATE_AGENT_INVENTORY_SECONDS',
+    key: 'agentInventorySeconds',
+    kind: 'int',
+    min: 60,
+    max: 86400,
+    describe: 'How often agents send inventory',
+    fallback: () => 600,
+  },
+  {
+    env: 'ESTATE_AGENT_SAMPLE_RETENTION_DAYS',
+    key: 'agentSampleRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    describe: 'Days raw agent metric samples are kept',
+    fallback: () => 7,
+  },
 ];
 
 /** `apps/web/dist` of the checkout this code runs from, whether from sources or from the bundle. */

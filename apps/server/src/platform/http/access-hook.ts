@@ -28,11 +28,25 @@ export interface AccessHookOptions {
  *   without its check;
  * - cookie requests with unsafe methods must carry the session's CSRF token, and any request with a foreign Origin
  *   is refused;
- * - refusals for lack of permission are audited.
+ * - refusals for lack of permission are audited;
+ * - `agent` routes ignore cookies and bearer tokens: their own hooks verify the agent's signature over the raw body,
+ *   and a request that reaches the handler without a verified agent is refused.
  */
 export function installAccessHook(app: FastifyInstance, options: AccessHookOptions): void {
   app.addHook('onRoute', (route) => {
-    const config = (route.config ?? {}) as { public?: boolean; permission?: string };
+    const config = (route.config ?? {}) as { public?: boolean; permission?: string; agent?: boolean };
+    if (config.agent && (config.public || config.permission)) {
+      throw new Error(`Route ${route.method} ${route.url} is an agent route; it must not also be public or need a permission.`);
+    }
+    if (config.agent) {
+      // Deny by default for agent routes too: whatever the route's own hooks did, no verified agent means no handler.
+      const guard = async (request: FastifyRequest) => {
+        if (!request.agentId) throw problems.unauthenticated();
+      };
+      const own = route.preHandler;
+      route.preHandler = own === undefined ? [guard] : [...(Array.isArray(own) ? own : [own]), guard];
+      return;
+    }
     if (config.public || config.permission) return;
     if (isStaticPublic(route.url)) {
       route.config = { ...(route.config ?? {}), public: true } as typeof route.config;
@@ -42,12 +56,16 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
   });
 
   app.decorateRequest('principal', null);
+  app.decorateRequest('agentId', null);
+  app.decorateRequest('rawBody', null);
 
   app.addHook('onRequest', async (request) => {
     checkOrigin(request, options.allowedOrigins);
     // No route matched: the not-found handler answers 404 and runs nothing, so there is nothing to guard or audit.
     if (request.is404) return;
     const config = request.routeOptions.config ?? {};
+    // Agent routes take no cookie and no bearer token: only a signature, verified by the route once the body is read.
+    if (config.agent) return;
     const bearer = parseBearer(request.headers.authorization);
     const sessionToken = request.cookies?.[SESSION_COOKIE];
     if (bearer !== undefined || sessionToken) {

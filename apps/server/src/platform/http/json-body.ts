@@ -10,8 +10,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function registerJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(;.*)?$/i, { parseAs: 'buffer' }, (_req, body, done) => {
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(;.*)?$/i, { parseAs: 'buffer' }, (req, body, done) => {
     const buf = body as Buffer;
+    // Agents sign the exact bytes they send; their routes verify the signature over these, not over a re-serialisation.
+    if (req.routeOptions.config?.agent) req.rawBody = buf;
     if (buf.length === 0) {
       done(problems.validation('The request body is empty; send a JSON document.'), undefined);
       return;

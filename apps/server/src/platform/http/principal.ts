@@ -32,12 +32,21 @@ export interface RouteAccess {
   permission?: Permission;
   /** Still reachable by an admin who must enrol MFA first (me, logout, MFA enrolment). */
   allowDuringMfaEnrolment?: boolean;
+  /**
+   * Called by host agents with signed requests, never with a session or token: the route's own hooks verify the
+   * signature and set `request.agentId`; the access hook refuses the request (401) when nobody did.
+   */
+  agent?: boolean;
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig extends RouteAccess {}
   interface FastifyRequest {
     principal: Principal | null;
+    /** The verified agent of a signed request on an `agent` route; null everywhere else. */
+    agentId: string | null;
+    /** The body's raw bytes on `agent` routes (what the agent signed); null elsewhere or without a body. */
+    rawBody: Buffer | null;
   }
 }
 

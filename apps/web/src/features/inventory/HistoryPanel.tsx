@@ -7,6 +7,7 @@ import { formatPreciseDateTime, localInputToEpochMs } from '../../components/for
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { formatValue } from './ci-labels';
+import { type DiffRange, HistoryDiff } from './HistoryDiff';
 import { ciHistoryQuery } from './inventory-queries';
 
 /** Props of `HistoryPanel`. */
@@ -27,13 +28,17 @@ const KIND_COLORS: Record<CiHistoryEntry['kind'], string> = {
   merged: 'violet',
 };
 
-/** The CI's history, newest first: who changed which field from what to what, from which source; and "view as of". */
+/**
+ * The CI's history, newest first: who changed which field from what to what, from which source; "view as of"; and a
+ * comparison of the CI at two points in time (typed in, or two entries picked with "Compare from" / "to").
+ */
 export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
   const api = useApi();
   const history = useInfiniteQuery(ciHistoryQuery(api, ciId));
   const entries = history.data?.pages.flatMap((page) => page.items) ?? [];
   const [asOfInput, setAsOfInput] = useState('');
   const asOf = localInputToEpochMs(asOfInput);
+  const [range, setRange] = useState<DiffRange>({});
 
   return (
     <Stack gap="md">
@@ -56,6 +61,7 @@ export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
           </Button>
         </Group>
       </Paper>
+      <HistoryDiff ciId={ciId} range={range} onChange={setRange} />
       <ProblemAlert error={history.error} />
       {!history.isPending && entries.length === 0 && (
         <Text c="dimmed" size="sm">
@@ -88,15 +94,33 @@ export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
                   <Code>{change.field}</Code> {formatValue(change.from)} → <b>{formatValue(change.to)}</b>
                 </Text>
               ))}
-              <Button
-                size="compact-xs"
-                variant="subtle"
-                w="fit-content"
-                onClick={() => onViewAsOf(entry.at)}
-                data-testid="history-view-as-of"
-              >
-                View as of this change
-              </Button>
+              <Group gap={4}>
+                <Button
+                  size="compact-xs"
+                  variant="subtle"
+                  w="fit-content"
+                  onClick={() => onViewAsOf(entry.at)}
+                  data-testid="history-view-as-of"
+                >
+                  View as of this change
+                </Button>
+                <Button
+                  size="compact-xs"
+                  variant={range.from === entry.at ? 'light' : 'subtle'}
+                  onClick={() => setRange({ ...range, from: entry.at })}
+                  data-testid="history-diff-from"
+                >
+                  Compare from here
+                </Button>
+                <Button
+                  size="compact-xs"
+                  variant={range.to === entry.at ? 'light' : 'subtle'}
+                  onClick={() => setRange({ ...range, to: entry.at })}
+                  data-testid="history-diff-to"
+                >
+                  Compare to here
+                </Button>
+              </Group>
             </Stack>
           </Timeline.Item>
         ))}

@@ -39,7 +39,7 @@ export function ImportHistory() {
                   <Text size="sm">{formatDateTime(job.createdAt)}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm">{typeLabel(types.data, job.ciType)}</Text>
+                  <Text size="sm">{job.kind === 'relationships' ? 'Relationships' : typeLabel(types.data, job.ciType)}</Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{job.dryRun ? 'Dry run' : 'Import'}</Text>

@@ -22,12 +22,23 @@ export interface ImportMappingProps {
   onChange: (mapping: Record<string, string>) => void;
   naturalKey: ImportNaturalKey;
   onNaturalKeyChange: (key: ImportNaturalKey) => void;
+  /** What is imported: items (the default) or relationships, whose rows name items by the natural key. */
+  kind?: 'cis' | 'relationships';
   disabled?: boolean;
 }
 
 /** Which field each source column goes into ('' ignores it), and which field identifies existing CIs. */
-export function ImportMapping({ columns, targets, mapping, onChange, naturalKey, onNaturalKeyChange, disabled }: ImportMappingProps) {
-  const groups = (['Common fields', 'Attributes', 'Custom fields'] as const)
+export function ImportMapping({
+  columns,
+  targets,
+  mapping,
+  onChange,
+  naturalKey,
+  onNaturalKeyChange,
+  kind = 'cis',
+  disabled,
+}: ImportMappingProps) {
+  const groups = (['Relationship', 'Common fields', 'Attributes', 'Custom fields'] as const)
     .map((group) => ({
       group,
       items: targets.filter((target) => target.group === group).map(({ value, label }) => ({ value, label: `${label} (${value})` })),
@@ -83,18 +94,30 @@ export function ImportMapping({ columns, targets, mapping, onChange, naturalKey,
         </Table>
       </Table.ScrollContainer>
       <Select
-        label="Match existing items by"
-        description="Rows whose value of this field matches an existing item of the type update it; others create new items."
+        label={kind === 'relationships' ? 'Find source and target items by' : 'Match existing items by'}
+        description={
+          kind === 'relationships'
+            ? 'Source and target cells hold an item id or this field of the item; add type columns where names repeat across types.'
+            : 'Rows whose value of this field matches an existing item of the type update it; others create new items.'
+        }
         data={NATURAL_KEYS}
         value={naturalKey}
         onChange={(value) => value && onNaturalKeyChange(value as ImportNaturalKey)}
         allowDeselect={false}
         disabled={disabled}
         maw={360}
-        error={keyMapped ? undefined : 'No column is imported into this field, so every row would be created'}
+        error={keyMapped || kind === 'relationships' ? undefined : 'No column is imported into this field, so every row would be created'}
         data-testid="import-natural-key"
       />
-      {!mapped.includes('name') && (
+      {kind === 'relationships' &&
+        (['source', 'type', 'target'] as const)
+          .filter((field) => !mapped.includes(field))
+          .map((field) => (
+            <Text key={field} size="sm" c="orange">
+              No column is imported into {field}; every relationship needs one.
+            </Text>
+          ))}
+      {kind === 'cis' && !mapped.includes('name') && (
         <Text size="sm" c="orange">
           No column is imported into Name; the server rejects rows without a name when creating items.
         </Text>

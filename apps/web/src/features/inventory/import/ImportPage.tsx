@@ -1,5 +1,5 @@
 import type { CreateImportRequest, ImportRun } from '@estate/contract';
-import { Alert, Anchor, Button, FileInput, Group, List, Select, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, FileInput, Group, Input, List, SegmentedControl, Select, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { type ComponentProps, useEffect, useState } from 'react';
@@ -17,9 +17,28 @@ import { ImportMapping } from './ImportMapping';
 import { ImportProgress } from './ImportProgress';
 import { ImportCounts, ImportResults } from './ImportResults';
 import { IMPORTS_QUERY_KEY, importJobQuery, isFinished } from './import-queries';
-import { autoMapping, formatBytes, type ImportSource, MAX_IMPORT_BYTES, readSource, targetFields } from './import-source';
+import {
+  autoMapping,
+  formatBytes,
+  type ImportSource,
+  MAX_IMPORT_BYTES,
+  RELATIONSHIP_TARGETS,
+  readSource,
+  type TargetField,
+  targetFields,
+} from './import-source';
 
-/** Imports CIs from a CSV or JSON file: choose type and file, map columns, dry run, then import. */
+type ImportKind = NonNullable<CreateImportRequest['kind']>;
+
+/** What a column can go into: relationship fields, or the fields of the chosen type. */
+function targetsFor(kind: ImportKind, type: Parameters<typeof targetFields>[0]): readonly TargetField[] {
+  return kind === 'relationships' ? RELATIONSHIP_TARGETS : targetFields(type);
+}
+
+/**
+ * Imports CIs of one type, or relationships between existing CIs, from a CSV or JSON file: choose what and the file,
+ * map columns, dry run, then import.
+ */
 export function ImportPage() {
   const me = useMe();
   if (!can(me, 'inventory:write')) return <NoPermission permission="inventory:write" />;
@@ -45,6 +64,7 @@ function ImportWizard() {
   const api = useApi();
   const queryClient = useQueryClient();
   const types = useQuery(ciTypesQuery(api));
+  const [kind, setKind] = useState<ImportKind>('cis');
   const [typeId, setTypeId] = useState<string | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const [loaded, setLoaded] = useState<LoadedFile | null>(null);
@@ -55,7 +75,9 @@ function ImportWizard() {
   const [dryRunId, setDryRunId] = useState<string | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
   const type = types.data?.find((candidate) => candidate.id === typeId);
-  const targets = targetFields(type);
+  const targets = targetsFor(kind, type);
+  // Relationships need no type: their rows name items of any type.
+  const ready = kind === 'relationships' || type !== undefined;
   const dryRun = useJob(dryRunId);
   const run = useJob(runId);
 
@@ -90,6 +112,12 @@ function ImportWizard() {
     if (loaded) setMapping(autoMapping(loaded.source.columns, targetFields(next)));
   };
 
+  const chooseKind = (next: ImportKind) => {
+    setKind(next);
+    resetJobs();
+    if (loaded) setMapping(autoMapping(loaded.source.columns, targetsFor(next, type)));
+  };
+
   const chooseFile = async (chosen: File | null) => {
     setFile(chosen);
     setLoaded(null);
@@ -107,7 +135,7 @@ function ImportWizard() {
       const content = await chosen.text();
       const source = readSource(chosen.name, content);
       setLoaded({ name: chosen.name, size: chosen.size, content, source });
-      setMapping(autoMapping(source.columns, targetFields(type)));
+      setMapping(autoMapping(source.columns, targetsFor(kind, type)));
     } catch (error) {
       setFileError(error instanceof Error ? error.message : String(error));
     } finally {
@@ -116,8 +144,9 @@ function ImportWizard() {
   };
 
   const submit = (isDryRun: boolean) => {
-    if (!loaded || !type) return;
-    start.mutate({ format: loaded.source.format, ciType: type.id, mapping, naturalKey, dryRun: isDryRun, content: loaded.content });
+    if (!loaded || !ready) return;
+    const what = kind === 'relationships' ? { kind } : { ciType: type?.id };
+    start.mutate({ format: loaded.source.format, ...what, mapping, naturalKey, dryRun: isDryRun, content: loaded.content });
   };
 
   const startOver = () => {
@@ -135,7 +164,7 @@ function ImportWizard() {
     <>
       <PageHeader
         title="Import items"
-        description="Create or update configuration items from a CSV or JSON file. A dry run shows what would happen first."
+        description="Create or update configuration items, or relate existing ones, from a CSV or JSON file. A dry run shows what would happen first."
         actions={
           <Button component={Link} to="/inventory" variant="default">
             Back to inventory
@@ -144,19 +173,42 @@ function ImportWizard() {
       />
       <Stack gap="md" maw={1100}>
         <ProblemAlert error={types.error} />
-        <SectionCard title="1. Type and file" description="Every row of the file becomes (or updates) an item of this type.">
-          <Group align="flex-start" gap="md" grow preventGrowOverflow={false} wrap="wrap">
-            <Select
-              label="Type"
-              placeholder="Server, switch, application…"
-              data={groupedTypeOptions(types.data ?? [])}
-              value={typeId}
-              onChange={chooseType}
-              searchable
+        <SectionCard
+          title="1. What and file"
+          description={
+            kind === 'relationships'
+              ? 'Every row of the file relates two existing items: source, relationship type, target.'
+              : 'Every row of the file becomes (or updates) an item of this type.'
+          }
+        >
+          <Input.Wrapper label="Import">
+            <SegmentedControl
+              display="flex"
+              w="fit-content"
+              value={kind}
+              onChange={(value) => chooseKind(value as ImportKind)}
               disabled={locked}
-              miw={220}
-              data-testid="import-type"
+              data={[
+                { value: 'cis', label: 'Items' },
+                { value: 'relationships', label: 'Relationships' },
+              ]}
+              data-testid="import-kind"
             />
+          </Input.Wrapper>
+          <Group align="flex-start" gap="md" grow preventGrowOverflow={false} wrap="wrap">
+            {kind === 'cis' && (
+              <Select
+                label="Type"
+                placeholder="Server, switch, application…"
+                data={groupedTypeOptions(types.data ?? [])}
+                value={typeId}
+                onChange={chooseType}
+                searchable
+                disabled={locked}
+                miw={220}
+                data-testid="import-type"
+              />
+            )}
             <FileInput
               label="File"
               description="CSV with a header line, or a JSON array of objects; up to 50 MB"
@@ -179,7 +231,7 @@ function ImportWizard() {
           )}
         </SectionCard>
 
-        {loaded && type && (
+        {loaded && ready && (
           <SectionCard
             title="2. Columns"
             description="Choose the field each column goes into. Columns were matched by name where possible."
@@ -193,6 +245,7 @@ function ImportWizard() {
                 resetJobs();
               }}
               naturalKey={naturalKey}
+              kind={kind}
               onNaturalKeyChange={(key) => {
                 setNaturalKey(key);
                 resetJobs();
@@ -202,7 +255,7 @@ function ImportWizard() {
           </SectionCard>
         )}
 
-        {loaded && type && (
+        {loaded && ready && (
           <SectionCard title="3. Dry run" description="Checks every row and shows what the import would do, without changing anything.">
             <Group>
               <Button
@@ -227,7 +280,14 @@ function ImportWizard() {
         )}
 
         {dryRun.data && dryRunDone && (
-          <SectionCard title="4. Import" description="Creates and updates the items as the dry run showed.">
+          <SectionCard
+            title="4. Import"
+            description={
+              kind === 'relationships'
+                ? 'Creates the relationships as the dry run showed.'
+                : 'Creates and updates the items as the dry run showed.'
+            }
+          >
             {!runId && (
               <Group>
                 <Button
@@ -237,7 +297,7 @@ function ImportWizard() {
                   disabled={!dryRunOk}
                   data-testid="import-run"
                 >
-                  {importLabel(dryRun.data.counts.created + dryRun.data.counts.updated)}
+                  {importLabel(dryRun.data.counts.created + dryRun.data.counts.updated, kind)}
                 </Button>
                 {!dryRunOk && (
                   <Text size="sm" c="dimmed">
@@ -253,7 +313,8 @@ function ImportWizard() {
               <Stack gap="sm" data-testid="import-summary" data-status={run.data.status}>
                 {run.data.status === 'succeeded' ? (
                   <Alert color="teal" title="Import finished">
-                    {run.data.counts.created} created, {run.data.counts.updated} updated, {run.data.counts.unchanged} unchanged
+                    {run.data.counts.created} created, {run.data.kind === 'relationships' ? '' : `${run.data.counts.updated} updated, `}
+                    {run.data.counts.unchanged} unchanged
                     {run.data.counts.errors > 0 ? `, ${run.data.counts.errors} rows failed` : ''}.
                   </Alert>
                 ) : (
@@ -322,7 +383,8 @@ function FileErrors({ job }: { job: ImportRun }) {
   );
 }
 
-function importLabel(changes: number): string {
+function importLabel(changes: number, kind: ImportKind): string {
   if (changes === 0) return 'Import (nothing to change)';
-  return changes === 1 ? 'Import 1 item' : `Import ${changes} items`;
+  const noun = kind === 'relationships' ? 'relationship' : 'item';
+  return changes === 1 ? `Import 1 ${noun}` : `Import ${changes} ${noun}s`;
 }

@@ -18,16 +18,19 @@ function matches(row: ImportRowReport, filter: RowFilter): boolean {
   return filter === 'all' || row.action === filter;
 }
 
-/** The counts of a finished import as four figures. */
+/** The counts of a finished import as figures (no update figure for a relationship import, which only creates). */
 export function ImportCounts({ job, dryRun }: { job: ImportRun; dryRun: boolean }) {
+  // A relationship import only creates: an update figure would always read 0.
+  const updates =
+    job.kind === 'relationships' ? [] : [{ label: dryRun ? 'To update' : 'Updated', value: job.counts.updated, color: 'blue' }];
   const figures = [
     { label: dryRun ? 'To create' : 'Created', value: job.counts.created, color: 'teal' },
-    { label: dryRun ? 'To update' : 'Updated', value: job.counts.updated, color: 'blue' },
+    ...updates,
     { label: 'Unchanged', value: job.counts.unchanged, color: 'gray' },
     { label: 'Errors', value: job.counts.errors, color: job.counts.errors > 0 ? 'red' : 'gray' },
   ];
   return (
-    <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="xs" data-testid="import-counts">
+    <SimpleGrid cols={{ base: 2, sm: figures.length }} spacing="xs" data-testid="import-counts">
       {figures.map((figure) => (
         <Stack key={figure.label} gap={0} p="xs" style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 8 }}>
           <Text size="xs" c="dimmed">
@@ -68,7 +71,7 @@ export function ImportResults({ job }: { job: ImportRun }) {
           { value: 'all', label: `All (${job.progress.total ?? job.rows.length})` },
           { value: 'error', label: `Errors (${job.counts.errors})` },
           { value: 'create', label: `Creates (${job.counts.created})` },
-          { value: 'update', label: `Updates (${job.counts.updated})` },
+          ...(job.kind === 'relationships' ? [] : [{ value: 'update', label: `Updates (${job.counts.updated})` }]),
         ]}
         size="xs"
         fullWidth
@@ -80,7 +83,7 @@ export function ImportResults({ job }: { job: ImportRun }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={60}>Row</Table.Th>
-              <Table.Th>Key</Table.Th>
+              <Table.Th>{job.kind === 'relationships' ? 'Relationship' : 'Key'}</Table.Th>
               <Table.Th w={110}>Action</Table.Th>
               <Table.Th>Problems</Table.Th>
             </Table.Tr>

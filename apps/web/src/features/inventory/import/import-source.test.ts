@@ -1,6 +1,6 @@
 import type { CiTypeInfo } from '@estate/contract';
 import { describe, expect, it } from 'vitest';
-import { autoMapping, countCsvRows, parseCsvHeader, readSource, targetFields } from './import-source';
+import { autoMapping, countCsvRows, parseCsvHeader, RELATIONSHIP_TARGETS, readSource, targetFields } from './import-source';
 
 const server = {
   id: 'physical_server',
@@ -35,7 +35,7 @@ describe('reading an import file in the browser', () => {
 
   it('pre-fills the mapping by case-insensitive name, label and attr./cf. prefixes', () => {
     const columns = ['NAME', 'Asset Tag', 'attr.cpuCores', 'memorygb', 'cf.costCentre', 'whatever'];
-    expect(autoMapping(columns, targetFields(server, true))).toEqual({
+    expect(autoMapping(columns, targetFields(server))).toEqual({
       NAME: 'name',
       'Asset Tag': 'assetTag',
       'attr.cpuCores': 'attributes.cpuCores',
@@ -43,7 +43,15 @@ describe('reading an import file in the browser', () => {
       'cf.costCentre': 'customFields.costCentre',
       whatever: '',
     });
-    // Custom fields are not offered while the import API refuses them: such a column is ignored, not sent.
-    expect(autoMapping(columns, targetFields(server))['cf.costCentre']).toBe('');
+  });
+
+  it('maps relationship columns by key or label', () => {
+    expect(autoMapping(['Source', 'relationship type', 'TARGET', 'Source item type', 'note'], RELATIONSHIP_TARGETS)).toEqual({
+      Source: 'source',
+      'relationship type': 'type',
+      TARGET: 'target',
+      'Source item type': 'sourceType',
+      note: '',
+    });
   });
 });

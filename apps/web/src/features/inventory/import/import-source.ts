@@ -118,21 +118,27 @@ export function readSource(fileName: string, content: string): ImportSource {
 export interface TargetField {
   value: string;
   label: string;
-  group: 'Common fields' | 'Attributes' | 'Custom fields';
+  group: 'Common fields' | 'Attributes' | 'Custom fields' | 'Relationship';
 }
 
+/** The fields of a relationship import (the server's `RELATIONSHIP_IMPORT_FIELDS`), with labels. */
+export const RELATIONSHIP_TARGETS: readonly TargetField[] = [
+  { value: 'source', label: 'Source item', group: 'Relationship' },
+  { value: 'type', label: 'Relationship type', group: 'Relationship' },
+  { value: 'target', label: 'Target item', group: 'Relationship' },
+  { value: 'sourceType', label: 'Source item type', group: 'Relationship' },
+  { value: 'targetType', label: 'Target item type', group: 'Relationship' },
+];
+
 /**
- * Every field a column can be imported into for a type: common fields and its attributes. Custom fields are left
- * out while the import API refuses them (it answers "custom fields cannot be imported yet"); `withCustomFields`
- * adds them for when it accepts them.
+ * Every field a column can be imported into for a type: common fields, its attributes and its custom fields (sent as
+ * `customFields.<key>`; the server checks each value against the field's definition, row by row).
  */
-export function targetFields(type: CiTypeInfo | undefined, withCustomFields = false): TargetField[] {
+export function targetFields(type: CiTypeInfo | undefined): TargetField[] {
   return [
     ...COMMON_FIELDS.map((field) => ({ value: field.key, label: field.label, group: 'Common fields' as const })),
     ...attributeFields(type).map((field) => ({ value: field.key, label: field.label, group: 'Attributes' as const })),
-    ...(withCustomFields
-      ? customFieldSpecs(type).map((field) => ({ value: field.key, label: field.label, group: 'Custom fields' as const }))
-      : []),
+    ...customFieldSpecs(type).map((field) => ({ value: field.key, label: field.label, group: 'Custom fields' as const })),
   ];
 }
 

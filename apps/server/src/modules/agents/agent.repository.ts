@@ -1,0 +1,200 @@
+import type { Agent, AgentStatus } from '@estate/contract';
+import type { Kysely, Selectable } from 'kysely';
+import type { Dialect } from '../../platform/db/database';
+import { decodeCursor, toPage } from '../../platform/http/pagination';
+import type { AgentSamplesTable, AgentsTable, AgentTables } from './agents.tables';
+
+/** An agent row. */
+export type AgentRow = Selectable<AgentsTable>;
+
+/** The columns read to present or authenticate an agent: everything but the (possibly large) snapshot. */
+const AGENT_COLUMNS = [
+  'id',
+  'hostname',
+  'machine_id',
+  'status',
+  'version',
+  'os',
+  'ci_id',
+  'public_key',
+  'key_fingerprint',
+  'enrollment_token_id',
+  'enrolled_at',
+  'approved_at',
+  'approved_by',
+  'revoked_at',
+  'revoked_by',
+  'last_seen_at',
+  'last_address',
+  'dropped_records',
+  'snapshot_hash',
+  'snapshot_at',
+  'version_no',
+] as const;
+
+/** An agent row without its snapshot. */
+export type AgentSummaryRow = Omit<AgentRow, 'snapshot'>;
+
+/** Presents an agent; `onlineSinceMs` is the oldest last-seen time that still counts as online. */
+export function toAgent(row: AgentSummaryRow, onlineSinceMs: number): Agent {
+  const lastSeenAt = row.last_seen_at === null ? null : Number(row.last_seen_at);
+  return {
+    id: row.id,
+    hostname: row.hostname,
+    machineId: row.machine_id,
+    status: row.status as AgentStatus,
+    online: row.status === 'active' && lastSeenAt !== null && lastSeenAt >= onlineSinceMs,
+    version: row.version,
+    os: row.os,
+    ciId: row.ci_id,
+    keyFingerprint: row.key_fingerprint,
+    enrolledAt: Number(row.enrolled_at),
+    approvedAt: row.approved_at === null ? null : Number(row.approved_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    lastSeenAt,
+    lastAddress: row.last_address,
+    droppedRecords: Number(row.dropped_records),
+  };
+}
+
+/** SQL for agents, their replay and idempotency records and their samples. Both engines. */
+export class AgentRepository {
+  constructor(
+    readonly db: Kysely<AgentTables>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async insert(db: Kysely<AgentTables>, row: AgentRow): Promise<void> {
+    await db
+      .insertInto('agents')
+      .values({ ...row, snapshot: row.snapshot === null ? null : JSON.stringify(row.snapshot) })
+      .execute();
+  }
+
+  byId(id: string, db: Kysely<AgentTables> = this.db): Promise<AgentSummaryRow | undefined> {
+    return db.selectFrom('agents').select(AGENT_COLUMNS).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The agent's row with its snapshot, locked against concurrent reports on PostgreSQL. */
+  async withSnapshotForUpdate(db: Kysely<AgentTables>, id: string): Promise<AgentRow | undefined> {
+    let q = db.selectFrom('agents').selectAll().where('id', '=', id);
+    if (this.dialect === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (!row) return undefined;
+    return { ...row, snapshot: typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot };
+  }
+
+  async keyTaken(fingerprint: string, db: Kysely<AgentTables> = this.db): Promise<boolean> {
+    return (await db.selectFrom('agents').select('id').where('key_fingerprint', '=', fingerprint).executeTakeFirst()) !== undefined;
+  }
+
+  /** Changes an agent's status (approve, revoke) and bumps its version; false when the row changed meanwhile. */
+  async setStatus(
+    db: Kysely<AgentTables>,
+    row: AgentSummaryRow,
+    change: Partial<Pick<AgentsTable, 'status' | 'approved_at' | 'approved_by' | 'revoked_at' | 'revoked_by'>>,
+  ): Promise<boolean> {
+    const result = await db
+      .updateTable('agents')
+      .set({ ...change, version_no: row.version_no + 1 })
+      .where('id', '=', row.id)
+      .where('version_no', '=', row.version_no)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Records a signed request's nonce; false when the agent used it before (a replay). The nonce is kept until
+   * `expiresAt`, after which its timestamp could no longer pass the clock-skew check anyway.
+   */
+  async claimNonce(db: Kysely<AgentTables>, agentId: string, nonce: string, expiresAt: number): Promise<boolean> {
+    const result = await db
+      .insertInto('agent_nonces')
+      .values({ agent_id: agentId, nonce, expires_at: expiresAt })
+      .onConflict((oc) => oc.columns(['agent_id', 'nonce']).doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  async touch(db: Kysely<AgentTables>, id: string, at: number, address: string): Promise<void> {
+    await db.updateTable('agents').set({ last_seen_at: at, last_address: address }).where('id', '=', id).execute();
+  }
+
+  async saveSnapshot(
+    db: Kysely<AgentTables>,
+    id: string,
+    change: Pick<AgentsTable, 'snapshot' | 'snapshot_hash' | 'snapshot_at' | 'hostname' | 'machine_id' | 'os'>,
+  ): Promise<void> {
+    await db
+      .updateTable('agents')
+      .set({ ...change, snapshot: JSON.stringify(change.snapshot) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async confirmSnapshot(db: Kysely<AgentTables>, id: string, at: number): Promise<void> {
+    await db.updateTable('agents').set({ snapshot_at: at }).where('id', '=', id).execute();
+  }
+
+  async bindCi(db: Kysely<AgentTables>, id: string, ciId: string): Promise<void> {
+    await db.updateTable('agents').set({ ci_id: ciId }).where('id', '=', id).execute();
+  }
+
+  async setDropped(db: Kysely<AgentTables>, id: string, dropped: number): Promise<void> {
+    await db.updateTable('agents').set({ dropped_records: dropped }).where('id', '=', id).execute();
+  }
+
+  /** The stored first answer to an idempotency key, if any. */
+  async receipt(db: Kysely<AgentTables>, agentId: string, key: string): Promise<{ status: number; response: unknown } | undefined> {
+    const row = await db
+      .selectFrom('agent_receipts')
+      .select(['status', 'response'])
+      .where('agent_id', '=', agentId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return { status: Number(row.status), response: typeof row.response === 'string' ? JSON.parse(row.response) : row.response };
+  }
+
+  /** Stores the first answer to an idempotency key; a concurrent duplicate fails with a unique violation. */
+  async saveReceipt(db: Kysely<AgentTables>, agentId: string, key: string, status: number, response: unknown): Promise<void> {
+    await db
+      .insertInto('agent_receipts')
+      .values({ agent_id: agentId, idempotency_key: key, status, response: JSON.stringify(response), received_at: Date.now() })
+      .execute();
+  }
+
+  /** Inserts samples, each (agent, series, time) once; returns how many were new. Chunked under bind limits. */
+  async insertSamples(db: Kysely<AgentTables>, rows: AgentSamplesTable[]): Promise<number> {
+    let inserted = 0;
+    for (let i = 0; i < rows.length; i += 2000) {
+      const result = await db
+        .insertInto('agent_samples')
+        .values(rows.slice(i, i + 2000))
+        .onConflict((oc) => oc.columns(['agent_id', 'series', 'at']).doNothing())
+        .executeTakeFirst();
+      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
+    }
+    return inserted;
+  }
+
+  /** One page of agents by id, optionally of one status. */
+  async list(opts: { status?: AgentStatus | undefined; limit: number; cursor?: string | undefined }) {
+    let q = this.db.selectFrom('agents').select(AGENT_COLUMNS);
+    if (opts.status) q = q.where('status', '=', opts.status);
+    if (opts.cursor) q = q.where('id', '>', String(decodeCursor(opts.cursor, 1)[0]));
+    const rows = await q
+      .orderBy('id', 'asc')
+      .limit(opts.limit + 1)
+      .execute();
+    return toPage(rows, opts.limit, (r) => [r.id]);
+  }
+
+  /** Deletes nonces past their expiry, receipts and samples older than the given times; returns the counts. */
+  async prune(now: number, receiptsBefore: number, samplesBefore: number) {
+    const nonces = await this.db.deleteFrom('agent_nonces').where('expires_at', '<', now).executeTakeFirst();
+    const receipts = await this.db.deleteFrom('agent_receipts').where('received_at', '<', receiptsBefore).executeTakeFirst();
+    const samples = await this.db.deleteFrom('agent_samples').where('at', '<', samplesBefore).executeTakeFirst();
+    return { nonces: Number(nonces.numDeletedRows), receipts: Number(receipts.numDeletedRows), samples: Number(samples.numDeletedRows) };
+  }
+}

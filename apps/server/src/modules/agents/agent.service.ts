@@ -1,0 +1,76 @@
+import type { Agent, AgentListQuery } from '@estate/contract';
+import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
+import { problems } from '../../platform/http/problem';
+import { type AgentRepository, type AgentSummaryRow, toAgent } from './agent.repository';
+
+/**
+ * What administrators do with agents: list them (with `online` derived from the last request and the metrics
+ * interval), read one, approve a pending one and revoke any. Approval and revocation are audited in the same
+ * transaction; a revocation takes effect on the agent's very next request, which reads the agent row afresh.
+ */
+export class AgentService {
+  constructor(
+    private readonly agents: AgentRepository,
+    private readonly audit: AuditLog,
+    /** How long after its last request an agent still counts as online: three metrics intervals. */
+    private readonly onlineWindowMs: number,
+  ) {}
+
+  /** One page of agents, optionally of one status, in enrollment order. */
+  async list(query: AgentListQuery): Promise<{ items: Agent[]; nextCursor: string | null }> {
+    const page = await this.agents.list({ status: query.status, limit: query.limit ?? 50, cursor: query.cursor });
+    const since = Date.now() - this.onlineWindowMs;
+    return { items: page.items.map((r) => toAgent(r, since)), nextCursor: page.nextCursor };
+  }
+
+  /** One agent; 404 when unknown. */
+  async get(id: string): Promise<Agent> {
+    const row = await this.agents.byId(id);
+    if (!row) throw problems.notFound('The agent');
+    return toAgent(row, Date.now() - this.onlineWindowMs);
+  }
+
+  /** Lets a pending agent report. Approving an active agent changes nothing; a revoked one cannot be approved (409). */
+  approve(id: string, userId: string | null, ctx: ActionContext): Promise<Agent> {
+    return this.change(id, ctx, 'agent.approve', (row, now) => {
+      if (row.status === 'active') return null;
+      if (row.status === 'revoked') throw problems.conflict('A revoked agent cannot be approved; enroll the host again.');
+      return { status: 'active', approved_at: now, approved_by: userId };
+    });
+  }
+
+  /** Revokes an agent for good: its next request is refused. Revoking a revoked agent changes nothing. */
+  revoke(id: string, userId: string | null, ctx: ActionContext): Promise<Agent> {
+    return this.change(id, ctx, 'agent.revoke', (row, now) =>
+      row.status === 'revoked' ? null : { status: 'revoked', revoked_at: now, revoked_by: userId },
+    );
+  }
+
+  private async change(
+    id: string,
+    ctx: ActionContext,
+    action: string,
+    decide: (row: AgentSummaryRow, now: number) => Parameters<AgentRepository['setStatus']>[2] | null,
+  ): Promise<Agent> {
+    return this.agents.db.transaction().execute(async (trx) => {
+      const row = await this.agents.byId(id, trx);
+      if (!row) throw problems.notFound('The agent');
+      const now = Date.now();
+      const since = now - this.onlineWindowMs;
+      const change = decide(row, now);
+      if (!change) return toAgent(row, since);
+      if (!(await this.agents.setStatus(trx, row, change))) {
+        throw problems.conflict('The agent changed while this was being applied; reload it and try again.');
+      }
+      const after = { ...row, ...change, version_no: row.version_no + 1 };
+      await this.audit.append(trx, ctx, {
+        action,
+        targetType: 'agent',
+        targetId: id,
+        before: toAgent(row, since),
+        after: toAgent(after, since),
+      });
+      return toAgent(after, since);
+    });
+  }
+}

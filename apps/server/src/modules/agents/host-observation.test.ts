@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleSnapshot } from '../../../test/agent-client';
+import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../test/harness';
+import { observeHost } from './host-observation';
+
+describe('observing a host from its snapshot', () => {
+  it('names, types and identifies the host, keeping loopback, link-local and virtual interfaces out of its identity', () => {
+    const observation = observeHost(sampleSnapshot(), { hostname: 'enrolled-name', ciId: null });
+    expect(observation).toMatchObject({ source: 'agent', observer: 'agent web-01', type: 'physical_server', name: 'web-01' });
+    expect(observation.identity).toEqual({
+      serial: 'SN-AGENT-1',
+      machineId: '4c4c4544004e3810804bb4c04f4b3232',
+      macs: ['52:54:00:12:34:56'],
+      hostname: 'web-01',
+      ips: ['10.0.0.21', '172.17.0.1'],
+    });
+    expect(observation.fields).toMatchObject({ manufacturer: 'Dell Inc.', model: 'PowerEdge R640', serial: 'SN-AGENT-1' });
+    expect(observation.fields.attributes).toMatchObject({
+      hostname: 'web-01',
+      cpuCores: 16,
+      memoryGb: 64,
+      architecture: 'x86_64',
+      os: 'Debian GNU/Linux',
+      osVersion: '12',
+      kernel: '6.1.0-13-amd64',
+      services: ['cron.service', 'nginx.service'],
+      listeningPorts: ['tcp/22', 'tcp/443'],
+      disks: [{ device: 'sda', sizeGb: 480, model: 'SAMSUNG MZ7LH480' }],
+      filesystems: [{ mount: '/', fsType: 'ext4', sizeGb: 450 }],
+    });
+    expect(observation.software).toEqual([
+      { name: 'nginx', version: '1.22.1-9', arch: 'amd64' },
+      { name: 'openssl', version: '3.0.11-1~deb12u1', arch: 'amd64' },
+    ]);
+    expect(observation.ciId).toBeUndefined();
+  });
+
+  it('makes a virtual machine of a virtualised host and ignores placeholder serials', () => {
+    const snapshot = sampleSnapshot({
+      system: { virtualization: 'kvm', serial: 'To Be Filled By O.E.M.', uuid: '00000000-0000-0000-0000-000000000000' },
+    });
+    const observation = observeHost(snapshot, { hostname: 'x', ciId: '0190c1a2-7b3d-7e4f-8a9b-0c1d2e3f4a5b' });
+    expect(observation.type).toBe('virtual_machine');
+    expect(observation.identity.serial).toBeUndefined();
+    expect(observation.fields.serial).toBeUndefined();
+    expect(observation.ciId).toBe('0190c1a2-7b3d-7e4f-8a9b-0c1d2e3f4a5b');
+  });
+});
+
+for (const engine of testEngines()) {
+  describe(`observed host attributes fit the CI types on ${engine.dialect}`, () => {
+    let t: TestEstate;
+    let admin: Agent;
+    beforeAll(async () => {
+      t = await createTestEstate(engine);
+      admin = await t.setupAdmin();
+    });
+    afterAll(() => t?.close());
+
+    it('creates CIs from observations of ordinary and of awkward snapshots', async () => {
+      const long = 'x'.repeat(300);
+      const awkward = sampleSnapshot({
+        hostname: 'odd',
+        system: { virtualization: 'vmware', manufacturer: ' ', model: '' },
+        cpu: { cores: 0, architecture: 'mips64' },
+        memoryBytes: 0,
+        os: { name: '' },
+        interfaces: { [long]: { mac: 'not-a-mac', addresses: ['', 'fe80::1%eth0', '2001:db8::1/64', 'garbage'], speedMbps: 1e15 } },
+        disks: { [long]: { sizeBytes: 0, model: '' } },
+        filesystems: { [`/${long}`]: { sizeBytes: 1, fsType: '' } },
+        services: { [long]: { state: 'running' } },
+        ports: { [long]: {} },
+      });
+      for (const snapshot of [sampleSnapshot(), awkward]) {
+        const observation = observeHost(snapshot, { hostname: 'fallback', ciId: null });
+        const res = await admin.request('POST', '/api/v1/cis', {
+          type: observation.type,
+          name: observation.name,
+          ...(observation.fields.serial ? { serial: observation.fields.serial } : {}),
+          attributes: observation.fields.attributes,
+        });
+        expect(res.statusCode, res.body).toBe(201);
+      }
+    });
+  });
+}

@@ -1,0 +1,164 @@
+import { isIP } from 'node:net';
+import type { HostSnapshot } from '@estate/contract';
+import type { Observation } from '../discovery';
+import type { CiTypeId, ObservedFields } from '../inventory';
+
+/** What an agent's snapshot says about its host: an observation for identity reconciliation, from an agent. */
+export type HostObservation = Observation & { source: 'agent'; software: NonNullable<Observation['software']> };
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+/** Values firmware puts where it has no serial number. */
+const NO_SERIAL =
+  /^(|0+|none|n\/a|na|not specified|not applicable|to be filled by o\.e\.m\.|default string|system serial number|0123456789|[0-]+)$/i;
+const PHYSICAL = /^(|none|physical|bare[- ]?metal|no|false)$/i;
+const ARCHITECTURES: Record<string, string> = {
+  x86_64: 'x86_64',
+  x64: 'x86_64',
+  amd64: 'x86_64',
+  aarch64: 'arm64',
+  arm64: 'arm64',
+  arm: 'armv7',
+  armv7l: 'armv7',
+  armv7: 'armv7',
+  ppc64: 'ppc64le',
+  ppc64le: 'ppc64le',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+};
+const GB = 1024 ** 3;
+
+/** A text value fit for a CI attribute: trimmed, non-empty, at most `max` characters; otherwise undefined. */
+function text(value: string | undefined, max = 200): string | undefined {
+  const t = value?.trim();
+  return t ? t.slice(0, max) : undefined;
+}
+
+function gb(bytes: number): number {
+  return Math.round((bytes / GB) * 100) / 100;
+}
+
+/** A MAC address in canonical form (lower case, colons), or undefined for anything else or the all-zero MAC. */
+function mac(value: string | undefined): string | undefined {
+  const m = value?.trim().toLowerCase().replaceAll('-', ':');
+  return m && MAC.test(m) && m !== '00:00:00:00:00:00' ? m : undefined;
+}
+
+/** An interface address without its prefix length or zone, if it is an IP address. */
+function ip(address: string): string | undefined {
+  const bare = address.split('/')[0]!.split('%')[0]!.trim();
+  return isIP(bare) ? bare.toLowerCase() : undefined;
+}
+
+function isHostAddress(address: string): boolean {
+  return !(address.startsWith('127.') || address === '::1' || address.startsWith('fe80:') || address === '0.0.0.0' || address === '::');
+}
+
+/** The host's serial: the system serial, else the SMBIOS UUID, when either is a real value. */
+function serialOf(system: HostSnapshot['system']): string | undefined {
+  for (const candidate of [system.serial, system.uuid]) {
+    const t = text(candidate);
+    if (t && !NO_SERIAL.test(t) && !/^[0-]+$/.test(t) && !/^f+(-f+)*$/i.test(t)) return t;
+  }
+  return undefined;
+}
+
+/** Drops undefined members, so an observation says nothing about what the agent did not see. */
+function defined<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Turns an agent's host snapshot into an observation: a virtual machine when the snapshot names a virtualisation,
+ * else a physical server, named after the host; identified by serial (or SMBIOS UUID), machine id, the MACs of
+ * non-virtual interfaces, host name and addresses; with the hardware, OS, network, storage, running services and
+ * listening ports as attributes (each value clipped to what the CI type's schema accepts), and the installed
+ * packages as software.
+ */
+export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; ciId: string | null }): HostObservation {
+  const serial = serialOf(snapshot.system);
+  const virtualization = text(snapshot.system.virtualization, 100);
+  const type: CiTypeId = virtualization && !PHYSICAL.test(virtualization) ? 'virtual_machine' : 'physical_server';
+  const hostname = text(snapshot.hostname, 253) ?? agent.hostname;
+  // Physical interfaces first, so the first address listed is the host's own rather than a bridge's.
+  const interfaces = Object.entries(snapshot.interfaces).sort(
+    ([a, x], [b, y]) => Number(x.virtual === true) - Number(y.virtual === true) || a.localeCompare(b),
+  );
+  const ips = new Set<string>();
+  const macs = new Set<string>();
+  const physicalMacs = new Set<string>();
+  for (const [, nic] of interfaces) {
+    for (const address of nic.addresses) {
+      const bare = ip(address);
+      if (bare && isHostAddress(bare)) ips.add(bare);
+    }
+    const m = mac(nic.mac);
+    if (m) {
+      macs.add(m);
+      if (!nic.virtual) physicalMacs.add(m);
+    }
+  }
+  const running = Object.entries(snapshot.services)
+    .filter(([, s]) => s.state === 'running' || s.state === 'active')
+    .map(([name]) => name.slice(0, 200))
+    .sort();
+  const architecture = snapshot.cpu.architecture ? (ARCHITECTURES[snapshot.cpu.architecture.toLowerCase()] ?? 'other') : undefined;
+  const attributes = defined({
+    hostname,
+    fqdn: text(snapshot.fqdn, 253),
+    ipAddresses: [...ips].slice(0, 256),
+    macAddresses: [...macs].slice(0, 256),
+    cpuCores: snapshot.cpu.cores >= 1 ? Math.min(snapshot.cpu.cores, 100_000) : undefined,
+    cpuModel: text(snapshot.cpu.model),
+    memoryGb: Math.min(gb(snapshot.memoryBytes), 1_000_000),
+    os: text(snapshot.os.name),
+    osVersion: text(snapshot.os.version),
+    kernel: text(snapshot.os.kernel),
+    architecture,
+    machineId: text(snapshot.machineId),
+    virtualization,
+    interfaces: interfaces.slice(0, 1000).map(([name, nic]) =>
+      defined({
+        name: name.slice(0, 100),
+        mac: mac(nic.mac),
+        addresses: nic.addresses.filter((a) => a.trim() !== '').slice(0, 256),
+        speedMbps: nic.speedMbps === undefined ? undefined : Math.min(nic.speedMbps, 1e12),
+      }),
+    ),
+    disks: Object.entries(snapshot.disks)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .slice(0, 1000)
+      .map(([device, disk]) => defined({ device: device.slice(0, 200), sizeGb: gb(disk.sizeBytes), model: text(disk.model) })),
+    filesystems: Object.entries(snapshot.filesystems)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .slice(0, 1000)
+      .map(([mount, fs]) => defined({ mount, fsType: text(fs.fsType, 50), sizeGb: gb(fs.sizeBytes) })),
+    services: running.slice(0, 5000),
+    listeningPorts: Object.keys(snapshot.ports)
+      .map((p) => p.slice(0, 100))
+      .sort()
+      .slice(0, 5000),
+  });
+  return {
+    source: 'agent',
+    observer: `agent ${hostname}`,
+    type,
+    name: hostname,
+    identity: defined({
+      serial,
+      machineId: text(snapshot.machineId),
+      macs: physicalMacs.size > 0 ? [...physicalMacs].sort() : undefined,
+      hostname: hostname.toLowerCase(),
+      ips: ips.size > 0 ? [...ips].sort() : undefined,
+    }),
+    fields: defined({
+      manufacturer: text(snapshot.system.manufacturer),
+      model: text(snapshot.system.model),
+      serial,
+      attributes,
+    }) as ObservedFields,
+    software: Object.entries(snapshot.packages)
+      .map(([name, p]) => defined({ name, version: p.version, arch: text(p.arch, 50) }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    ...(agent.ciId ? { ciId: agent.ciId } : {}),
+  };
+}

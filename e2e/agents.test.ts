@@ -1,0 +1,105 @@
+import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import path from 'node:path';
+import { AGENT_HEADERS, agentSigningPayload } from '@estate/contract';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
+import type { ServerProcess } from './server-process';
+
+const PASSWORD = 'correct horse battery staple 42';
+
+/** A host agent reduced to enrollment and one signed request, over real HTTP. */
+function hostAgent(server: ServerProcess) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  let agentId = '';
+  return {
+    async enroll(token: string) {
+      const res = await fetch(`${server.url}/api/v1/agent/enroll`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          token,
+          publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+          hostname: 'e2e-host',
+          version: '0.1.0',
+          os: 'Debian GNU/Linux 12',
+        }),
+      });
+      expect(res.status).toBe(201);
+      agentId = ((await res.json()) as { agentId: string }).agentId;
+    },
+    async heartbeat(): Promise<number> {
+      const timestamp = String(Date.now());
+      const nonce = randomBytes(16).toString('base64url');
+      const path = '/api/v1/agent/config';
+      const bodySha256 = createHash('sha256').update('').digest('hex');
+      const signature = sign(null, Buffer.from(agentSigningPayload({ method: 'GET', path, timestamp, nonce, bodySha256 })), privateKey);
+      const res = await fetch(`${server.url}${path}`, {
+        headers: {
+          [AGENT_HEADERS.agent]: agentId,
+          [AGENT_HEADERS.timestamp]: timestamp,
+          [AGENT_HEADERS.nonce]: nonce,
+          [AGENT_HEADERS.signature]: signature.toString('base64url'),
+        },
+      });
+      return res.status;
+    },
+  };
+}
+
+describe.runIf(browserTier())('enrolling and revoking a host agent in a real browser', () => {
+  let session: BrowserSession;
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    session = await startBrowserSession();
+    ({ server, browser } = session);
+  }, 90_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('creates an enrollment token, shows the enroll command once, lists the enrolled agent online, and revokes it', async () => {
+    const setup = await fetch(`${server.url}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
+    });
+    expect(setup.status).toBe(201);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-email').fill('admin@example.org');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('user-menu').waitFor();
+
+    await page.getByTestId('nav-agents').click();
+    await page.getByTestId('agents-table').waitFor();
+    await page.getByTestId('create-enrollment-token').click();
+    await page.getByTestId('enrollment-token-name').fill('e2e host');
+    await page.getByTestId('create-enrollment-token-submit').click();
+    const command = (await page.getByTestId('enrollment-command').textContent()) ?? '';
+    expect(command).toMatch(new RegExp(`^estate-agent enroll --server ${server.url} --token estate-enroll-[A-Za-z0-9_-]{43}$`));
+    await page.screenshot({ path: path.join(ARTIFACTS, '20-enrollment-command.png') });
+    await page.getByTestId('enrollment-token-done').click();
+    await page.getByTestId('enrollment-token-status').filter({ hasText: 'unused' }).waitFor();
+
+    const agent = hostAgent(server);
+    await agent.enroll(command.split('--token ')[1]!);
+    expect(await agent.heartbeat()).toBe(200);
+
+    await page.reload();
+    const row = page.getByTestId('agent-row').filter({ hasText: 'e2e-host' });
+    await row.getByTestId('agent-online').filter({ hasText: 'online' }).waitFor();
+    await page.getByTestId('enrollment-token-status').filter({ hasText: 'used' }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '21-agents.png') });
+
+    await row.getByTestId('revoke-agent').click();
+    await page.getByTestId('confirm-action').click();
+    await row.getByTestId('agent-status').filter({ hasText: 'revoked' }).waitFor();
+    expect(await agent.heartbeat()).toBe(403);
+  }, 120_000);
+});
