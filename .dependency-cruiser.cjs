@@ -4,6 +4,7 @@
  * - platform code never imports a domain module;
  * - clients (web, cli API commands) import only the contract and the client, never server files
  *   (the CLI's admin commands may use the server's admin entry, @estate/server → apps/server/src/admin.ts);
+ * - the host agent imports only the contract and the client: it runs on other machines, without the server;
  * - no cycles.
  */
 module.exports = {
@@ -38,6 +39,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^apps/cli/' },
       to: { path: '^apps/server/', pathNot: '^apps/server/src/admin\\.ts$' },
+    },
+    {
+      name: 'agent-shares-only-the-contract',
+      comment: 'The host agent runs on hosts without the server: it imports only @estate/contract and @estate/client.',
+      severity: 'error',
+      from: { path: '^apps/agent/' },
+      to: { path: '^(apps/(server|cli|web)|packages/(?!contract/|client/))' },
+    },
+    {
+      name: 'nothing-imports-the-agent-internals',
+      comment: 'Others (the server starting a local agent) use the agent only through its index.ts.',
+      severity: 'error',
+      from: { path: '^(apps/(server|cli|web)|packages)/' },
+      to: { path: '^apps/agent/', pathNot: '^apps/agent/src/index\\.ts$' },
     },
     {
       name: 'contract-stands-alone',

@@ -7,6 +7,8 @@ import path from 'node:path';
 /** A real `estate serve` child process on a fresh data directory and a free loopback port. */
 export interface ServerProcess {
   url: string;
+  /** The server's data directory (its SQLite store is `estate.db` in it). */
+  dataDir: string;
   setupToken: string;
   output: () => string;
   child: ChildProcess;
@@ -66,6 +68,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    dataDir,
     setupToken: token,
     output: () => out,
     child,

@@ -5,7 +5,7 @@ import { migrationsFor } from './migrations';
 import { type AgentsModule, createAgentsModule, registerAgentRoutes } from './modules/agents';
 import { registerAuditRoutes } from './modules/audit';
 import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
-import { registerDiscoveryRoutes } from './modules/discovery';
+import { registerDiscoveryRoutes, registerIdentityRoutes } from './modules/discovery';
 import { createInventoryDeps, registerInventoryRoutes } from './modules/inventory';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
@@ -137,6 +137,7 @@ export async function createEstate(config: Config, database: Database, options: 
   });
   registerAgentRoutes(http, agents);
   registerDiscoveryRoutes(http, { db: database.db, dialect: database.dialect, audit, secretBox });
+  registerIdentityRoutes(http, inventory);
   await http.ready();
   return {
     config,

@@ -8,7 +8,7 @@ import { type Agent, createTestEstate, STRONG_PASSWORD, type TestEstate, testEng
  * problem+json, must reject what it cannot accept, and must write nothing.
  */
 
-const REQUESTS_PER_ENGINE = 1_200;
+const REQUESTS_PER_ENGINE = 2_000;
 const SEED = 0x5eed_e57a;
 
 /** Operations reachable without signing in (pinned by route-access.test.ts). */

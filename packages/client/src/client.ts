@@ -1,6 +1,7 @@
 import { type AgentMethods, createAgentMethods } from './agents';
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
+import { createDiscoveryIdentityMethods, type DiscoveryIdentityMethods } from './discovery-identity';
 import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discovery-scans';
 import { createInventoryMethods, type InventoryMethods } from './inventory';
 import { createInventoryImportMethods, type InventoryImportMethods } from './inventory-import';
@@ -34,7 +35,8 @@ export interface EstateClient
     InventoryMethods,
     InventoryImportMethods,
     AgentMethods,
-    DiscoveryScanMethods {
+    DiscoveryScanMethods,
+    DiscoveryIdentityMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -53,6 +55,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createInventoryImportMethods(transport),
     ...createAgentMethods(transport),
     ...createDiscoveryScanMethods(transport),
+    ...createDiscoveryIdentityMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

@@ -7,6 +7,7 @@ export { ApiError, type FieldError, isApiError } from './api-error';
 export type { AuditMethods } from './audit';
 export type { AuthMethods } from './auth';
 export { type ClientOptions, createClient, type EstateClient } from './client';
+export type { DiscoveryIdentityMethods } from './discovery-identity';
 export type { DiscoveryScanMethods, Versioned } from './discovery-scans';
 export type { CiFilters, InventoryMethods, VersionedCi } from './inventory';
 export type { InventoryImportMethods } from './inventory-import';

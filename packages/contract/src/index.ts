@@ -9,6 +9,7 @@ export * from './audit';
 export * from './auth';
 export * from './canonical-json';
 export * from './common';
+export * from './discovery-identity';
 export * from './discovery-scans';
 export * from './inventory';
 export * from './inventory-history';

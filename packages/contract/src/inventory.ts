@@ -194,6 +194,7 @@ export const CiHistoryEntry = Type.Object({
     Type.Literal('conflict'),
     Type.Literal('software'),
     Type.Literal('merged'),
+    Type.Literal('vanished'),
   ]),
   source: SourceSchema,
   actorType: Type.String(),

@@ -13,8 +13,16 @@ export function registerServeCommands(program: Command): void {
       const { loadConfig, serve } = await loadServer();
       try {
         const env = { ...process.env, ...(opts.port ? { ESTATE_PORT: opts.port } : {}), ...(opts.host ? { ESTATE_HOST: opts.host } : {}) };
-        const running = await serve(loadConfig(env));
+        const config = loadConfig(env);
+        const running = await serve(config);
+        const { startLocalAgent } = await import('../local-agent');
+        const agent = await startLocalAgent(config, running);
+        if (agent)
+          process.stdout.write(
+            `  This machine is reported by a local agent (${config.dataDir}/agent); ESTATE_LOCAL_AGENT=false turns it off.\n\n`,
+          );
         const stop = async () => {
+          await agent?.stop();
           await running.stop();
           process.exit(0);
         };

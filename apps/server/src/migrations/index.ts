@@ -4,9 +4,12 @@ import { foundation } from './0001-foundation';
 import { inventory } from './0002-inventory';
 import { inventorySearch } from './0003-inventory-search';
 import { inventoryImports } from './0004-inventory-imports';
+import { inventoryIndexes } from './0005-inventory-indexes';
 import { discovery } from './0006-discovery';
 import { inventoryImportRelationships } from './0007-inventory-import-relationships';
+import { agentSamplesIndex } from './0008-agent-samples-index';
 import { discoveryScans } from './0009-discovery-scans';
+import { discoveryIdentity } from './0010-discovery-identity';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -15,9 +18,12 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0002-inventory', inventory],
   ['0003-inventory-search', inventorySearch],
   ['0004-inventory-imports', inventoryImports],
+  ['0005-inventory-indexes', inventoryIndexes],
   ['0006-discovery', discovery],
   ['0007-inventory-import-relationships', inventoryImportRelationships],
+  ['0008-agent-samples-index', agentSamplesIndex],
   ['0009-discovery-scans', discoveryScans],
+  ['0010-discovery-identity', discoveryIdentity],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -12,7 +12,18 @@ export interface NavLinksProps {
 }
 
 interface Section {
-  to: '/users' | '/tokens' | '/audit' | '/inventory' | '/lifecycle' | '/agents' | '/discovery' | '/profile';
+  to:
+    | '/users'
+    | '/tokens'
+    | '/audit'
+    | '/inventory'
+    | '/lifecycle'
+    | '/software'
+    | '/agents'
+    | '/discovery'
+    | '/merge-suggestions'
+    | '/terraform-imports'
+    | '/profile';
   label: string;
   description: string;
   permission?: Permission;
@@ -23,6 +34,9 @@ const SECTIONS: readonly Section[] = [
   { to: '/lifecycle', label: 'Lifecycle', description: 'Expiring, licences, refresh plan', permission: 'inventory:read' },
   { to: '/agents', label: 'Agents', description: 'Enrolled hosts and enrollment tokens', permission: 'agents:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
+  { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
+  { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },
+  { to: '/terraform-imports', label: 'Terraform import', description: 'Cloud resources from state files', permission: 'discovery:read' },
   { to: '/users', label: 'Users', description: 'Accounts and roles', permission: 'users:read' },
   { to: '/tokens', label: 'API tokens', description: 'Keys for scripts and integrations' },
   { to: '/audit', label: 'Audit log', description: 'Who changed what', permission: 'audit:read' },

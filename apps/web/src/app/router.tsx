@@ -117,6 +117,12 @@ const lifecycleRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/inventory/LifecyclePage'), 'LifecyclePage'),
 });
 
+const agentsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/agents',
+  component: lazyRouteComponent(() => import('../features/agents/AgentsPage'), 'AgentsPage'),
+});
+
 const discoveryRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/discovery',
@@ -141,10 +147,26 @@ const scanRunRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/discovery/RunPage'), 'RunPage'),
 });
 
-const agentsRoute = createRoute({
+const softwareRoute = createRoute({
   getParentRoute: () => shellRoute,
-  path: '/agents',
-  component: lazyRouteComponent(() => import('../features/agents/AgentsPage'), 'AgentsPage'),
+  path: '/software',
+  validateSearch: (search: Record<string, unknown>): { name?: string; version?: string } => ({
+    ...(typeof search.name === 'string' && search.name !== '' ? { name: search.name } : {}),
+    ...(typeof search.version === 'string' && search.version !== '' ? { version: search.version } : {}),
+  }),
+  component: lazyRouteComponent(() => import('../features/identity/SoftwarePage'), 'SoftwarePage'),
+});
+
+const mergeSuggestionsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/merge-suggestions',
+  component: lazyRouteComponent(() => import('../features/identity/MergeSuggestionsPage'), 'MergeSuggestionsPage'),
+});
+
+const terraformImportsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/terraform-imports',
+  component: lazyRouteComponent(() => import('../features/identity/TerraformImportPage'), 'TerraformImportPage'),
 });
 
 const profileRoute = createRoute({
@@ -172,6 +194,9 @@ const routeTree = rootRoute.addChildren([
     snmpCredentialsRoute,
     scanRoute,
     scanRunRoute,
+    softwareRoute,
+    mergeSuggestionsRoute,
+    terraformImportsRoute,
     profileRoute,
   ]),
 ]);

@@ -13,8 +13,9 @@ export interface CiIdentifiersTable {
 
 export interface MergeSuggestionsTable {
   id: string;
-  ci_id: string;
-  other_ci_id: string;
+  /** Null once the CI was deleted (merged away); the suggestion stays as a record (migration 0010). */
+  ci_id: string | null;
+  other_ci_id: string | null;
   reason: string;
   details: unknown;
   /** `open`, `merged` or `dismissed`. */
@@ -95,6 +96,20 @@ export interface TerraformImportsTable {
   created_at: number;
 }
 
+/** A resource one Terraform state lineage imported, and the CI it became (migration 0010). */
+export interface TerraformResourcesTable {
+  lineage: string;
+  /** `<provider>:<cloud id>`, as recorded in `ci_identifiers` (kind `external_id`). */
+  external_id: string;
+  /** The Terraform address, e.g. `module.net.aws_subnet.private["a"]`. */
+  address: string;
+  ci_id: string;
+  /** The state serial that last contained the resource. */
+  serial: number;
+  /** The serial of the first state it was missing from; null while it is present. */
+  vanished_serial: number | null;
+}
+
 /** The tables the discovery module reads and writes, with the inventory's beside them. */
 export interface DiscoveryTables extends InventoryTables {
   ci_identifiers: CiIdentifiersTable;
@@ -105,4 +120,5 @@ export interface DiscoveryTables extends InventoryTables {
   discovery_runs: DiscoveryRunsTable;
   discovery_hosts: DiscoveryHostsTable;
   terraform_imports: TerraformImportsTable;
+  terraform_resources: TerraformResourcesTable;
 }

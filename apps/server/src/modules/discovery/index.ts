@@ -7,4 +7,8 @@ export { type DiscoveryJobDeps, registerDiscoveryJobs, startDiscoveryScheduler }
 export { type DiscoveryScanDeps, registerDiscoveryRoutes } from './discovery.routes';
 export type { DiscoveryTables } from './discovery.tables';
 export type { HostIdentity } from './identifiers';
+export { registerIdentityRoutes } from './identity.routes';
 export { createIdentityService, type IdentityService, type Observation, type ReconcileResult } from './identity.service';
+export { createMergeService, type MergeService } from './merge.service';
+export { createSoftwareService, type SoftwareService } from './software.service';
+export { createTerraformService, type TerraformService } from './terraform.service';

@@ -1,6 +1,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Dialect } from '../../platform/db/database';
-import { CI_COLUMNS, type CiRow } from './ci.mapper';
+import { CI_COLUMNS, type CiDocumentRow, type CiRow, ciDocumentColumns } from './ci.mapper';
 import { tagsOfCi } from './ci.repository';
 import type { InventoryTables } from './inventory.tables';
 
@@ -55,17 +55,35 @@ export class CiListRepository {
     after: { value: string | number; id: string } | undefined,
     db: Kysely<InventoryTables> = this.db,
   ): Promise<CiListRow[]> {
+    return this.pageQuery(db, filter, sort, limit, after).select(CI_COLUMNS).execute() as Promise<CiListRow[]>;
+  }
+
+  /** {@link page} with the rows as `ciDocument` reads them (JSON columns as text). One statement. */
+  async documentPage(
+    filter: CiFilter,
+    sort: CiSort,
+    limit: number,
+    after: { value: string | number; id: string } | undefined,
+  ): Promise<CiDocumentRow[]> {
+    return this.pageQuery(this.db, filter, sort, limit, after).select(ciDocumentColumns(this.dialect)).execute() as Promise<never>;
+  }
+
+  private pageQuery(
+    db: Kysely<InventoryTables>,
+    filter: CiFilter,
+    sort: CiSort,
+    limit: number,
+    after: { value: string | number; id: string } | undefined,
+  ) {
     const op = sort.direction === 'asc' ? '>' : '<';
     return db
       .selectFrom('cis')
-      .select(CI_COLUMNS)
       .select(tagsOfCi(this.dialect))
       .where((eb) => eb.and(this.conditions(eb, filter)))
       .$if(after !== undefined, (q) => q.where((eb) => eb(eb.refTuple(sort.column, 'id'), op, eb.tuple(after!.value as never, after!.id))))
       .orderBy(sort.column, sort.direction)
       .orderBy('id', sort.direction)
-      .limit(limit)
-      .execute() as Promise<CiListRow[]>;
+      .limit(limit);
   }
 
   /** The tags of every given CI, in one statement; CIs without tags are absent from the map. */

@@ -70,6 +70,52 @@ for (const engine of testEngines()) {
       expect(db).not.toHaveProperty('searchText');
     });
 
+    it('answers a CI through GET /cis/:id and the list exactly as a write presents it', async () => {
+      const created = await admin.request('POST', '/api/v1/cis', {
+        type: 'physical_server',
+        name: 'doc "quoted" Zürich \\ 01',
+        environment: 'test',
+        criticality: 'medium',
+        ownerTeamId: id.team,
+        serial: 'SN-\u0001-ü',
+        purchaseDate: '2024-02-29',
+        monthlyCost: 12.5,
+        tags: ['zeta', 'Alpha', 'ünï', 'b"q', '😀'],
+        attributes: { hostname: 'h\n"x"', ipAddresses: ['10.9.9.9', '::1'], cpuCores: 8, memoryGb: 0.5, os: 'Débian' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const patched = await admin.request(
+        'PATCH',
+        `/api/v1/cis/${created.json().id}`,
+        { monthlyCost: 100, model: 'R650' },
+        {
+          'if-match': created.headers.etag as string,
+        },
+      );
+      expect(patched.statusCode, patched.body).toBe(200);
+      const written = patched.json() as Ci;
+      expect(Object.keys(written.provenance).length).toBeGreaterThan(0);
+
+      const single = await admin.request('GET', `/api/v1/cis/${written.id}`);
+      expect(single.statusCode).toBe(200);
+      expect(single.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(single.headers.etag).toBe(patched.headers.etag);
+      expect(single.json()).toStrictEqual(written);
+      // The same fields in the same order as the schema-serialised answer of the write.
+      expect(Object.keys(single.json())).toEqual(Object.keys(written));
+
+      const list = await admin.request('GET', '/api/v1/cis?type=physical_server&environment=test&limit=1');
+      expect(list.statusCode).toBe(200);
+      expect(list.json()).toStrictEqual({ items: [written], nextCursor: null });
+
+      const missing = await admin.request('GET', '/api/v1/cis/00000000-0000-7000-8000-000000000000');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.headers['content-type']).toContain('application/problem+json');
+      expect(
+        (await admin.request('DELETE', `/api/v1/cis/${written.id}`, undefined, { 'if-match': patched.headers.etag as string })).statusCode,
+      ).toBe(204);
+    });
+
     it('filters by each common field', async () => {
       expect(await names('type=virtual_machine')).toEqual(['web-01', 'web-02']);
       expect(await names('type=team,site')).toEqual(['Platform', 'Zürich DC']);

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Ci, CiExportQuery, CiListQuery, Page, Problem } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
+import { sendJsonText } from '../../platform/http/json-body';
 import { problems } from '../../platform/http/problem';
 import { COMMON_COLUMNS, type CommonField } from './ci.mapper';
 import { CiListRepository } from './ci-list.repository';
@@ -35,15 +36,17 @@ export function registerCiListRoutes(app: HttpServer, deps: InventoryDeps): void
         response: { 200: Page(Ci), 400: Problem },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query as Record<string, unknown>;
       const filter = parseCiFilter(query, ['limit', 'cursor', 'sort']);
-      return ciList.list({
+      const page = await ciList.listDocument({
         filter,
         sort: request.query.sort ?? DEFAULT_CI_SORT,
         limit: request.query.limit ?? 50,
         cursor: request.query.cursor,
       });
+      // Written as built from the stored JSON text, not parsed and serialised again (see ciDocument).
+      return sendJsonText(reply, page);
     },
   );
 

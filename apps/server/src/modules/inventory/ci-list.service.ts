@@ -2,7 +2,7 @@ import { CI_SORTS, type Ci, CRITICALITIES, ENVIRONMENTS, LIFECYCLE_STATUSES } fr
 import type { Dialect } from '../../platform/db/database';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../../platform/http/pagination';
 import { problems } from '../../platform/http/problem';
-import { toCi } from './ci.mapper';
+import { type CiDocumentRow, ciDocument, toCi } from './ci.mapper';
 import { readTags } from './ci.repository';
 import type { CiFilter, CiListRepository, CiListRow, CiSort } from './ci-list.repository';
 
@@ -154,18 +154,20 @@ export class CiListService {
   ) {}
 
   /**
-   * One page of CIs and the cursor of the next. Always two statements (the rows, then their tags), whatever the
-   * page size; never counts.
+   * One page of CIs and the cursor of the next, as the JSON text of a `Page(Ci)` (each CI as `ciDocument` writes
+   * it). One statement (the rows with their tags), whatever the page size; never counts.
    */
-  async list(request: CiListRequest): Promise<{ items: Ci[]; nextCursor: string | null }> {
+  async listDocument(request: CiListRequest): Promise<string> {
     const sort = SORTS[request.sort];
     const after = request.cursor ? decodeListCursor(request.cursor, request.sort) : undefined;
-    const rows = await this.repository.page(request.filter, sort, request.limit + 1, after);
-    const pageRows = rows.slice(0, request.limit);
-    const last = pageRows.at(-1);
-    const items = await this.present(pageRows);
-    const nextCursor = rows.length > request.limit && last ? encodeCursor([request.sort, this.sortValue(last, sort), last.id]) : null;
-    return { items, nextCursor };
+    const rows = await this.repository.documentPage(request.filter, sort, request.limit + 1, after);
+    const count = Math.min(rows.length, request.limit);
+    let items = '';
+    for (let i = 0; i < count; i++) items += (i === 0 ? '' : ',') + ciDocument(rows[i] as CiDocumentRow, this.dialect);
+    const last = rows[count - 1];
+    const nextCursor =
+      rows.length > request.limit && last ? JSON.stringify(encodeCursor([request.sort, this.sortValue(last, sort), last.id])) : 'null';
+    return `{"items":[${items}],"nextCursor":${nextCursor}}`;
   }
 
   /** Every CI matching the filter, in sort order, read page by page (`pageSize` rows per pair of statements). */
@@ -195,7 +197,7 @@ export class CiListService {
     return rows.map((row) => toCi(row, readTags(row.tags, this.dialect), this.dialect));
   }
 
-  private sortValue(row: CiListRow, sort: CiSort): string | number {
+  private sortValue(row: Pick<CiListRow, 'name' | 'updated_at' | 'created_at'>, sort: CiSort): string | number {
     return sort.column === 'name' ? row.name : Number(row[sort.column]);
   }
 }

@@ -1,4 +1,5 @@
 import type { Ci, Criticality, Environment, FieldProvenance, LifecycleStatus } from '@estate/contract';
+import { type AliasedRawBuilder, sql } from 'kysely';
 import { type Dialect, readJson } from '../../platform/db/database';
 import type { CisTable } from './inventory.tables';
 
@@ -52,6 +53,92 @@ export const CI_COLUMNS = [
   'updated_at',
   'version',
 ] as const satisfies ReadonlyArray<keyof CiRow>;
+
+/**
+ * A CI as read to be written straight out as JSON: the database builds the JSON of its fields before and after
+ * `monthlyCost` and `tags` (`head`, `tail`), which are presented here exactly as {@link toCi} presents them. Plus
+ * the scalars a cursor or an ETag needs.
+ */
+export interface CiDocumentRow {
+  id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+  version: number;
+  monthly_cost: number | null;
+  tags: unknown;
+  head: string;
+  tail: string;
+}
+
+const HEAD_FIELDS = [
+  ['id', 'id'],
+  ['type', 'type'],
+  ['name', 'name'],
+  ['status', 'status'],
+  ['environment', 'environment'],
+  ['criticality', 'criticality'],
+  ['ownerTeamId', 'owner_team_id'],
+  ['locationId', 'location_id'],
+  ['serial', 'serial'],
+  ['assetTag', 'asset_tag'],
+  ['manufacturer', 'manufacturer'],
+  ['model', 'model'],
+  ['purchaseDate', 'purchase_date'],
+  ['warrantyEnd', 'warranty_end'],
+  ['endOfLife', 'end_of_life'],
+] as const;
+const JSON_FIELDS = [
+  ['attributes', 'attributes'],
+  ['customFields', 'custom_fields'],
+  ['provenance', 'provenance'],
+] as const;
+const TAIL_FIELDS = [
+  ['firstSeen', 'first_seen'],
+  ['lastSeen', 'last_seen'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+  ['version', 'version'],
+] as const;
+
+/**
+ * The columns of {@link CiDocumentRow}, for a query over `cis` that also selects `tags` (see `tagsOfCi`). Every
+ * value in `head` and `tail` is text, an integer or stored JSON (SQLite's `json()` of the stored text, PostgreSQL's
+ * jsonb), which both engines write as JSON exactly as JavaScript would mean it; the one float is left to
+ * {@link ciDocument}, so its digits are JavaScript's.
+ */
+export function ciDocumentColumns(dialect: Dialect): AliasedRawBuilder<unknown, keyof CiDocumentRow>[] {
+  const cached = documentColumns.get(dialect);
+  if (cached) return cached;
+  // Constant SQL, written once as raw text: the query builder then has one node to visit per column, not dozens.
+  const ref = (column: string) => `"cis"."${column}"`;
+  const pair = ([key, column]: readonly [string, string]) => `'${key}', ${ref(column)}`;
+  const jsonPair = ([key, column]: readonly [string, string]) =>
+    dialect === 'sqlite' ? `'${key}', json(${ref(column)})` : pair([key, column]);
+  const object = (pairs: string[]) =>
+    dialect === 'sqlite' ? `json_object(${pairs.join(', ')})` : `json_build_object(${pairs.join(', ')})::text`;
+  const columns = [
+    ...(['id', 'name', 'created_at', 'updated_at', 'version', 'monthly_cost'] as const).map((c) => sql.raw(ref(c)).as(c)),
+    sql.raw<string>(object(HEAD_FIELDS.map(pair))).as('head'),
+    sql.raw<string>(object([...JSON_FIELDS.map(jsonPair), ...TAIL_FIELDS.map(pair)])).as('tail'),
+  ];
+  documentColumns.set(dialect, columns);
+  return columns;
+}
+
+const documentColumns = new Map<Dialect, AliasedRawBuilder<unknown, keyof CiDocumentRow>[]>();
+
+/**
+ * Presents a {@link CiDocumentRow} as the JSON text of {@link toCi}'s value: the same fields in the same order,
+ * without parsing the stored JSON only to serialise it again. For single reads and pages, where nothing else is
+ * done with the CI than answering it.
+ */
+export function ciDocument(row: CiDocumentRow, dialect: Dialect): string {
+  const tags = row.tags === '[]' ? [] : (readJson<string[] | null>(row.tags, dialect) ?? []);
+  const cost = row.monthly_cost === null ? 'null' : JSON.stringify(Number(row.monthly_cost));
+  const tagsJson = tags.length === 0 ? '[]' : JSON.stringify([...tags].sort());
+  return `${row.head.slice(0, -1)},"monthlyCost":${cost},"tags":${tagsJson},${row.tail.slice(1)}`;
+}
 
 /** Presents a CI row (and its tags) through the API. */
 export function toCi(row: CiRow, tags: string[], dialect: Dialect): Ci {

@@ -1,7 +1,7 @@
 import type { Ci } from '@estate/contract';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { type Dialect, readJson } from '../../platform/db/database';
-import { CI_COLUMNS, searchTextOf, toCi } from './ci.mapper';
+import { CI_COLUMNS, type CiDocumentRow, ciDocument, ciDocumentColumns, searchTextOf, toCi } from './ci.mapper';
 import type { CisTable, InventoryTables } from './inventory.tables';
 
 /** The row a CI is stored as, with its search text rebuilt from the values. */
@@ -58,17 +58,34 @@ export function readTags(value: unknown, dialect: Dialect): string[] {
 }
 
 export class CiRepository {
+  private documentSql: string | undefined;
+
   constructor(
     private readonly db: Kysely<InventoryTables>,
     private readonly dialect: Dialect,
   ) {}
 
-  /** A CI with its tags, or undefined. Two statements, whatever the CI holds. */
   /** A CI with its tags, in one statement. */
   async get(id: string, db: Kysely<InventoryTables> = this.db): Promise<Ci | undefined> {
     const row = await db.selectFrom('cis').select(CI_COLUMNS).select(tagsOfCi(this.dialect)).where('id', '=', id).executeTakeFirst();
     if (!row) return undefined;
     return toCi(row, readTags(row.tags, this.dialect), this.dialect);
+  }
+
+  /**
+   * A CI as its JSON document (see `ciDocument`) and its version, or undefined; one statement. The hot path of
+   * single reads: the SQL is compiled once and then run with the id as its only parameter.
+   */
+  async getDocument(id: string): Promise<{ json: string; version: number } | undefined> {
+    this.documentSql ??= this.db
+      .selectFrom('cis')
+      .select(ciDocumentColumns(this.dialect))
+      .select(tagsOfCi(this.dialect))
+      .where('id', '=', '')
+      .compile().sql;
+    const result = await this.db.executeQuery<CiDocumentRow>(CompiledQuery.raw(this.documentSql, [id]));
+    const row = result.rows[0];
+    return row ? { json: ciDocument(row, this.dialect), version: Number(row.version) } : undefined;
   }
 
   /** The types of the given CIs, by id; ids that do not exist are absent. One statement. */

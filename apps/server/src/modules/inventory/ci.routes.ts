@@ -14,6 +14,7 @@ import {
 } from '@estate/contract';
 import { requireIfMatch, sendEtag } from '../../platform/http/etag';
 import type { HttpServer } from '../../platform/http/http-server';
+import { sendJsonText } from '../../platform/http/json-body';
 import { actionContext } from '../../platform/http/principal';
 import { CiService } from './ci.service';
 import { CustomFieldService } from './custom-field.service';
@@ -56,9 +57,10 @@ export function registerCiRoutes(app: HttpServer, deps: InventoryDeps): void {
     },
     async (request, reply) => {
       if (request.query.asOf !== undefined) return cis.getAsOf(request.params.id, request.query.asOf);
-      const ci = await cis.get(request.params.id);
-      sendEtag(reply, ci.id, ci.version);
-      return ci;
+      // Written as the stored JSON text, not parsed and serialised again (see ciDocument).
+      const { json, version } = await cis.getDocument(request.params.id);
+      sendEtag(reply, request.params.id, version);
+      return sendJsonText(reply, json);
     },
   );
 

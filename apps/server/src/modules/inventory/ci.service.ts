@@ -64,6 +64,13 @@ export class CiService {
     return ci;
   }
 
+  /** The current CI as its JSON document, and its version (the ETag's); 404 when there is none. */
+  async getDocument(id: string): Promise<{ json: string; version: number }> {
+    const doc = await this.cis.getDocument(id);
+    if (!doc) throw problems.notFound('The CI');
+    return doc;
+  }
+
   /** The CI rebuilt from its history as it was at `at` (epoch ms); 404 when it did not exist then. */
   async getAsOf(id: string, at: number): Promise<Ci> {
     const state = replayEntries(id, await this.history.replay(id, at));
@@ -176,7 +183,8 @@ export class CiService {
    * location. Its tags and relationships go with it.
    */
   async delete(id: string, expectedVersion: number, ctx: ActionContext): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    // In the caller's transaction when built over one (a merge deletes the merged CI in its own).
+    await this.write(async (trx) => {
       const before = await this.cis.get(id, trx);
       if (!before) throw problems.notFound('The CI');
       if (before.version !== expectedVersion) throw problems.preconditionFailed();

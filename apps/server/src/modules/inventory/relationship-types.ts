@@ -96,10 +96,12 @@ export const RELATIONSHIP_RULES: readonly RelationshipRule[] = [
     inverseKey: 'contains',
     symmetric: false,
     acyclic: true,
-    sources: [...connectable, 'room', 'rack'],
-    targets: typesIn('location'),
+    // Cloud resources are located in cloud networks (an instance in a subnet, a subnet in a VPC), as Terraform says.
+    sources: [...connectable, 'room', 'rack', 'cloud_resource'],
+    targets: [...typesIn('location'), 'cloud_resource'],
     impacted: 'source',
-    description: 'Where a thing is: a rack in a room, a room in a site. A site or rack failing (power, fire) impacts its contents.',
+    description:
+      'Where a thing is: a rack in a room, a room in a site, a cloud instance in a subnet. What it is in failing (power, fire, a network) impacts its contents.',
   },
   {
     type: 'member_of',

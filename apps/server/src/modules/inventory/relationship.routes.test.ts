@@ -78,7 +78,7 @@ for (const engine of testEngines()) {
         impacted: 'source',
       });
       expect(items.find((i) => i.id === 'connected_to')).toMatchObject({ symmetric: true, impacted: 'both' });
-      expect(items.find((i) => i.id === 'located_in')?.targetTypes).toEqual(['site', 'room', 'rack']);
+      expect(items.find((i) => i.id === 'located_in')?.targetTypes).toEqual(['site', 'room', 'rack', 'cloud_resource']);
     });
 
     it('creates an allowed relationship, audited and in the history of both ends', async () => {

@@ -196,4 +196,10 @@ export async function fillDiscovery(db: Kysely<any>, json: (v: unknown) => strin
       },
     ])
     .execute();
+  await db
+    .insertInto('terraform_resources')
+    .values([
+      { lineage: 'a1b2c3', external_id: 'aws:i-0abc', address: 'aws_instance.web[0]', ci_id: serverId, serial: 42, vanished_serial: null },
+    ])
+    .execute();
 }

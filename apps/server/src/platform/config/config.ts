@@ -31,6 +31,8 @@ export interface Config {
   webDir: string;
   /** How often agents send metrics, in seconds; an agent is offline after three intervals without a request. */
   agentMetricsSeconds: number;
+  /** `estate serve` with role `all` also runs an agent for this machine, enrolled on first start (data/agent). */
+  localAgent: boolean;
   /** How often agents send inventory, in seconds. */
   agentInventorySeconds: number;
   /** Days raw agent metric samples are kept before housekeeping deletes them. */
@@ -141,6 +143,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     fallback: () => false,
   },
   { env: 'ESTATE_REQUIRE_ADMIN_MFA', key: 'requireAdminMfa', kind: 'bool', describe: 'Admins must enrol TOTP', fallback: () => false },
+  {
+    env: 'ESTATE_LOCAL_AGENT',
+    key: 'localAgent',
+    kind: 'bool',
+    describe: 'Also run an agent for this machine (role all)',
+    fallback: () => true,
+  },
   { env: 'ESTATE_WEB_DIR', key: 'webDir', kind: 'string', describe: 'Built web UI directory', fallback: () => defaultWebDir() },
   {
     env: 'ESTATE_AGENT_METRICS_SECONDS',

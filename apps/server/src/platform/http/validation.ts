@@ -27,7 +27,17 @@ const textAjv = makeAjv(true);
 export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : textAjv;
   const validate: ValidateFunction = ajv.compile(schema as object);
+  const numeric = httpPart === 'body' ? [] : numericProperties(schema);
   return (data: unknown) => {
+    const notDecimal = numeric.find(
+      (key) =>
+        typeof (data as Record<string, unknown> | null)?.[key] === 'string' &&
+        !DECIMAL.test((data as Record<string, string>)[key] as string),
+    );
+    if (notDecimal !== undefined) {
+      const validation = [{ instancePath: `/${notDecimal}`, keyword: 'type', message: 'must be a decimal number', params: {} }];
+      return { error: Object.assign(new Error('validation'), { validation }) };
+    }
     if (!validate(data)) return { error: Object.assign(new Error('validation'), { validation: validate.errors }) };
     // PostgreSQL text cannot hold U+0000 and SQLite would store it silently: refuse it everywhere, up front.
     const nulAt = findNul(data, '');
@@ -38,6 +48,17 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
     return { value: data };
   };
 };
+
+// Ajv coerces any text JavaScript reads as a number ("0x10", "1e3", " 7 "); a query number is written in decimal.
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** Names of the schema's top-level properties that are numbers: what a query string or path coerces to numbers. */
+function numericProperties(schema: unknown): string[] {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> } | null)?.properties ?? {};
+  return Object.entries(properties)
+    .filter(([, p]) => p.type === 'integer' || p.type === 'number')
+    .map(([key]) => key);
+}
 
 function findNul(value: unknown, path: string): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;

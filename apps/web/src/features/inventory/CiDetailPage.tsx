@@ -12,6 +12,7 @@ import { formatDateTime } from '../../components/format-time';
 import { NoPermission } from '../../components/NoPermission';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useMe } from '../auth/use-me';
+import { SoftwarePanel } from '../identity/SoftwarePanel';
 import { AttributesPanel } from './AttributesPanel';
 import { CRITICALITY_COLORS, humanize, STATUS_COLORS } from './ci-labels';
 import { typeLabel } from './ci-type-options';
@@ -131,6 +132,9 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
           <Tabs.Tab value="relationships" data-testid="tab-relationships">
             Relationships
           </Tabs.Tab>
+          <Tabs.Tab value="software" data-testid="tab-software">
+            Software
+          </Tabs.Tab>
           <Tabs.Tab value="history" data-testid="tab-history">
             History
           </Tabs.Tab>
@@ -155,6 +159,9 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         )}
         <Tabs.Panel value="relationships" pt="md">
           <RelationshipsPanel ci={ci} canWrite={canWrite} />
+        </Tabs.Panel>
+        <Tabs.Panel value="software" pt="md">
+          <SoftwarePanel ciId={ci.id} />
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <HistoryPanel

@@ -26,6 +26,7 @@ const KIND_COLORS: Record<CiHistoryEntry['kind'], string> = {
   conflict: 'orange',
   software: 'cyan',
   merged: 'violet',
+  vanished: 'gray',
 };
 
 /**

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import type { HostSnapshot } from '@estate/contract';
+import { type InventoryCollector, isVirtualInterface, realMounts } from './collector';
+
+type Si = typeof import('systeminformation');
+
+/** The machine id from /etc/machine-id (or the D-Bus copy), or undefined when the host has none. */
+export async function readMachineId(): Promise<string | undefined> {
+  for (const file of ['/etc/machine-id', '/var/lib/dbus/machine-id']) {
+    const id = (await readFile(file, 'utf8').catch(() => '')).trim();
+    if (/^[0-9a-f]{32}$/i.test(id)) return id.toLowerCase();
+  }
+  return undefined;
+}
+
+/** Boot time in epoch ms from the `btime` line of /proc/stat. */
+async function bootTime(): Promise<number | undefined> {
+  const match = /^btime (\d+)$/m.exec(await readFile('/proc/stat', 'utf8').catch(() => ''));
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
+const text = (value: string | undefined | null): string | undefined => {
+  const trimmed = value?.trim();
+  // systeminformation fills unknown DMI fields with placeholders.
+  return trimmed && !/^(-|unknown|default string|to be filled by o\.e\.m\.|not specified|none)$/i.test(trimmed) ? trimmed : undefined;
+};
+
+/**
+ * Hardware, CPU, memory, OS, disks, filesystems and network interfaces through `systeminformation` (loaded on
+ * first use, so an agent that only sends metrics never pays for it), the machine id and the boot time.
+ */
+export function createHostCollector(): InventoryCollector {
+  let si: Si | undefined;
+  return {
+    name: 'host',
+    async collect() {
+      si ??= (await import('systeminformation')) as Si;
+      const [system, cpu, mem, osInfo, disks, fsSizes, nics, machineId, booted] = await Promise.all([
+        si.system(),
+        si.cpu(),
+        si.mem(),
+        si.osInfo(),
+        si.diskLayout().catch(() => []),
+        si.fsSize().catch(() => []),
+        si.networkInterfaces().catch(() => []),
+        readMachineId(),
+        bootTime(),
+      ]);
+      const hostname = os.hostname();
+      const snapshot: Partial<HostSnapshot> = {
+        hostname,
+        system: {
+          manufacturer: text(system.manufacturer),
+          model: text(system.model),
+          serial: text(system.serial),
+          uuid: text(system.uuid)?.toLowerCase(),
+          virtualization: system.virtual ? (text(system.virtualHost) ?? 'virtual') : undefined,
+        },
+        cpu: { model: text(cpu.brand) ?? text(cpu.manufacturer), cores: cpu.cores, architecture: os.machine() },
+        memoryBytes: mem.total,
+        os: {
+          name: text(osInfo.distro) ?? os.type(),
+          version: text(osInfo.release),
+          kernel: text(osInfo.kernel) ?? os.release(),
+          codename: text(osInfo.codename),
+        },
+        interfaces: {},
+        disks: {},
+        filesystems: {},
+      };
+      const fqdn = text(osInfo.fqdn);
+      if (fqdn && fqdn !== hostname) snapshot.fqdn = fqdn;
+      if (machineId) snapshot.machineId = machineId;
+      if (booted) snapshot.bootTime = booted;
+
+      // systeminformation reports one address per family; node:os lists them all.
+      const addresses = os.networkInterfaces();
+      for (const nic of nics) {
+        if (nic.internal || isVirtualInterface(nic.iface)) continue;
+        const mac = text(nic.mac)?.toLowerCase();
+        (snapshot.interfaces as HostSnapshot['interfaces'])[nic.iface] = {
+          ...(mac && mac !== '00:00:00:00:00:00' ? { mac } : {}),
+          addresses: (addresses[nic.iface] ?? []).map((a) => a.address.replace(/%.*$/, '')),
+          ...(nic.speed && nic.speed > 0 ? { speedMbps: nic.speed } : {}),
+          ...(nic.virtual ? { virtual: true } : {}),
+        };
+      }
+      for (const disk of disks) {
+        if (!disk.device || /\/(loop|ram|zram)\d/.test(disk.device)) continue;
+        (snapshot.disks as HostSnapshot['disks'])[disk.device] = {
+          sizeBytes: disk.size,
+          model: text(disk.name),
+          serial: text(disk.serialNum),
+          type: text(disk.type),
+        };
+      }
+      const mounts = new Map(realMounts(await readFile('/proc/mounts', 'utf8').catch(() => '')).map((m) => [m.mount, m]));
+      for (const fs of fsSizes) {
+        const mount = mounts.get(fs.mount);
+        if (!mount) continue;
+        (snapshot.filesystems as HostSnapshot['filesystems'])[fs.mount] = { device: text(fs.fs), fsType: mount.fsType, sizeBytes: fs.size };
+      }
+      return snapshot;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type {
+  CiSoftwareQuery,
+  InstalledSoftware,
+  MergeResult,
+  MergeSuggestion,
+  MergeSuggestionListQuery,
+  SoftwareInstallation,
+  SoftwareSearchQuery,
+  TerraformImportListQuery,
+  TerraformImportRequest,
+  TerraformImportResult,
+  TerraformImportSummary,
+} from '@estate/contract';
+import type { PageOf } from './page';
+import type { Transport } from './transport';
+
+/** One identity per thing: merge suggestions, installed software and Terraform state imports. */
+export interface DiscoveryIdentityMethods {
+  /** `GET /discovery/merge-suggestions`: one page, newest first, optionally of one status. */
+  listMergeSuggestions(query?: MergeSuggestionListQuery): Promise<PageOf<MergeSuggestion>>;
+  /** `POST /discovery/merge-suggestions/{id}/merge`: merges the pair into `keepCiId`; the other CI is deleted. */
+  mergeSuggestion(id: string, keepCiId: string): Promise<MergeResult>;
+  /** `POST /discovery/merge-suggestions/{id}/dismiss`: the two CIs are different things. */
+  dismissMergeSuggestion(id: string): Promise<MergeSuggestion>;
+  /** `GET /cis/{id}/software`: one page of a CI's installed packages by name. */
+  listCiSoftware(ciId: string, query?: CiSoftwareQuery): Promise<PageOf<InstalledSoftware>>;
+  /** `GET /software`: one page of the CIs that have a package, by version. */
+  findSoftware(query: SoftwareSearchQuery): Promise<PageOf<SoftwareInstallation>>;
+  /** `POST /discovery/terraform-imports`: imports a state file's text (a dry run with `dryRun: true` writes nothing). */
+  importTerraformState(request: TerraformImportRequest): Promise<TerraformImportResult>;
+  /** `GET /discovery/terraform-imports`: one page of recorded imports, newest first. */
+  listTerraformImports(query?: TerraformImportListQuery): Promise<PageOf<TerraformImportSummary>>;
+}
+
+/** Builds the identity methods over a transport. */
+export function createDiscoveryIdentityMethods(transport: Transport): DiscoveryIdentityMethods {
+  const id = encodeURIComponent;
+  return {
+    async listMergeSuggestions(query = {}) {
+      return (await transport.request<PageOf<MergeSuggestion>>('GET', '/api/v1/discovery/merge-suggestions', { query })).body;
+    },
+    async mergeSuggestion(suggestionId, keepCiId) {
+      return (
+        await transport.request<MergeResult>('POST', `/api/v1/discovery/merge-suggestions/${id(suggestionId)}/merge`, {
+          body: { keepCiId },
+        })
+      ).body;
+    },
+    async dismissMergeSuggestion(suggestionId) {
+      return (await transport.request<MergeSuggestion>('POST', `/api/v1/discovery/merge-suggestions/${id(suggestionId)}/dismiss`)).body;
+    },
+    async listCiSoftware(ciId, query = {}) {
+      return (await transport.request<PageOf<InstalledSoftware>>('GET', `/api/v1/cis/${id(ciId)}/software`, { query })).body;
+    },
+    async findSoftware(query) {
+      return (await transport.request<PageOf<SoftwareInstallation>>('GET', '/api/v1/software', { query })).body;
+    },
+    async importTerraformState(request) {
+      return (await transport.request<TerraformImportResult>('POST', '/api/v1/discovery/terraform-imports', { body: request })).body;
+    },
+    async listTerraformImports(query = {}) {
+      return (await transport.request<PageOf<TerraformImportSummary>>('GET', '/api/v1/discovery/terraform-imports', { query })).body;
+    },
+  };
+}
