@@ -35,10 +35,9 @@ export function ensureDataDir(dir: string): void {
 /**
  * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
  * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
-import { registerDiscoveryJobs, startDiscoveryScheduler } from './modules/discovery';
  * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning, failing imports
- * whose job died, expired agent nonces, receipts and old samples); `all` does all three. Errors carry a message
- * naming the problem and its fix.
+ * whose job died, expired agent nonces, receipts and old samples) and starts scheduled scans; `all` does all
+ * three. Errors carry a message naming the problem and its fix.
  */
 export async function serve(config: Config, options: { print?: (line: string) => void } = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));

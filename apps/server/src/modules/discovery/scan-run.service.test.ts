@@ -6,6 +6,7 @@ import { JobWorker } from '../../platform/jobs';
 import { createInventoryDeps } from '../inventory';
 import { createScanRunService, type DiscoveryJobDeps, registerDiscoveryJobs } from './discovery.jobs';
 import { createScanServices } from './discovery.routes';
+import { createIdentityService } from './identity.service';
 import { host, ScriptedScanEngine } from './scan.fixtures';
 import type { ScanTables } from './scan.repository';
 import { ScanScheduler } from './scan-run.scheduler';
@@ -183,6 +184,30 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
       { actor_label: 'scan Lab', outcome: 'success' },
       { actor_label: 'scan Lab', outcome: 'success' },
     ]);
+  });
+
+  it('joins a host an agent reports without overwriting what the agent knows better', async () => {
+    const identity = createIdentityService(deps.inventory);
+    const agentCtx = { actor: { type: 'system' as const, id: null, label: 'agent app-01' }, requestId: null, sourceIp: null };
+    const agentSaw = await identity.reconcile(
+      {
+        source: 'agent',
+        observer: 'agent app-01',
+        type: 'virtual_machine',
+        name: 'app-01',
+        identity: { machineId: 'f00dfeed', hostname: 'app-01', ips: ['192.0.2.5', '10.1.1.5'] },
+        fields: { attributes: { hostname: 'app-01', ipAddresses: ['192.0.2.5', '10.1.1.5'], listeningPorts: ['tcp/22', 'udp/53'] } },
+      },
+      agentCtx,
+    );
+    const scanId = await createScan('Agent hosts');
+    scanEngine.script([host('192.0.2.5', { hostname: 'app-01.example.org', openPorts: [22] })]);
+    const runId = await startRun(scanId);
+    await worker.drain();
+    const [found] = await hosts(runId);
+    expect(found.ci).toMatchObject({ id: agentSaw.ciId, type: 'virtual_machine' });
+    const ci = (await admin.request('GET', `/api/v1/cis/${agentSaw.ciId}`)).json();
+    expect(ci.attributes).toMatchObject({ ipAddresses: ['192.0.2.5', '10.1.1.5'], listeningPorts: ['tcp/22', 'udp/53'] });
   });
 
   it('reports progress while a run is going', async () => {

@@ -191,7 +191,11 @@ export class ScanRunService {
     if (change === 'changed') data.changedFields = changedFields;
     let ciId: string | null = null;
     try {
-      const result = await this.deps.reconciler.reconcile(observationOf(finding, scanName), ctx);
+      const observation = observationOf(finding, scanName);
+      // A host an agent reports on is known better than a scan can see it (every address, every socket): the scan
+      // then only confirms the identity, instead of overwriting the agent's lists with its partial view each run.
+      if (!finding.snmp && (await this.agentReports(finding.address))) observation.fields = {};
+      const result = await this.deps.reconciler.reconcile(observation, ctx);
       ciId = result.ciId;
       if (result.created) summary.cisCreated++;
       if (finding.snmp) devices.push({ ciId, snmp: finding.snmp });
@@ -248,6 +252,21 @@ export class ScanRunService {
       }
     }
     return linked.size;
+  }
+
+  /** Whether an agent has reported `address` as one of its host's addresses. */
+  private async agentReports(address: string): Promise<boolean> {
+    const ip = normalizeIp(address);
+    if (!ip) return false;
+    const row = await this.deps.db
+      .selectFrom('ci_identifiers')
+      .select('ci_id')
+      .where('kind', '=', 'ip')
+      .where('value', '=', ip)
+      .where('source', '=', 'agent')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   /** The CI with the first matching identifier, in the order given. */

@@ -278,11 +278,8 @@ export class ScanService {
   }
 
   private async checkCredentials(trx: Kysely<ScanTables>, ids: string[]): Promise<void> {
-    const rows = await trx
-      .selectFrom('snmp_credentials')
-      .select('id')
-      .where('id', 'in', ids.length ? ids : [''])
-      .execute();
+    if (ids.length === 0) return;
+    const rows = await trx.selectFrom('snmp_credentials').select('id').where('id', 'in', ids).execute();
     const known = new Set(rows.map((r) => r.id));
     const errors = ids.flatMap((id, i) =>
       known.has(id) ? [] : [{ path: `body/credentialIds/${i}`, message: 'is not a known SNMP credential' }],

@@ -12,7 +12,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
-import { DISCOVERY_QUERY_KEY, scanQuery, scanRunsQuery, snmpCredentialsQuery } from './discovery-queries';
+import { DISCOVERY_QUERY_KEY, isRunFinished, scanQuery, scanRunsQuery, snmpCredentialsQuery } from './discovery-queries';
 import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
 import { ScanFormModal } from './ScanFormModal';
 
@@ -35,10 +35,8 @@ export function ScanDetailPage() {
   const writable = can(me, 'discovery:write');
   const [editing, setEditing] = useState(false);
   const scan = useQuery(scanQuery(api, id));
-  const runs = useInfiniteQuery({
-    ...scanRunsQuery(api, id),
-    refetchInterval: scan.data?.value.lastRun?.status === 'running' ? 2000 : false,
-  });
+  const lastRun = scan.data?.value.lastRun;
+  const runs = useInfiniteQuery({ ...scanRunsQuery(api, id), refetchInterval: lastRun && !isRunFinished(lastRun) ? 2000 : false });
   const credentials = useInfiniteQuery(snmpCredentialsQuery(api));
   const credentialNames = new Map((credentials.data?.pages.flatMap((p) => p.items) ?? []).map((c) => [c.id, c.name]));
   const runNow = useMutation({

@@ -10,13 +10,15 @@ export function isRunFinished(run: Pick<ScanRun, 'status'> | undefined): boolean
   return run?.status === 'succeeded' || run?.status === 'failed';
 }
 
-/** Every scan, 50 per page, in name order. */
+/** Every scan, 50 per page, in name order; re-read every 3 s while one of them has a run going. */
 export function scansQuery(api: EstateClient) {
   return infiniteQueryOptions({
     queryKey: [...DISCOVERY_QUERY_KEY, 'scans'] as const,
     queryFn: ({ pageParam }) => api.listScans({ limit: 50, cursor: pageParam }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.items.some((s) => s.lastRun && !isRunFinished(s.lastRun))) ? 3000 : false,
   });
 }
 
