@@ -31,7 +31,7 @@ export interface AgentApiDeps {
 
 /** The audit context of an agent's own request: the agent as a system actor. */
 function agentContext(request: FastifyRequest, agent: AgentSummaryRow): ActionContext {
-  return { actor: { type: 'system', id: agent.id, label: `agent ${agent.hostname}` }, requestId: request.id, sourceIp: request.ip };
+  return { actor: { type: 'agent', id: agent.id, label: `agent ${agent.hostname}` }, requestId: request.id, sourceIp: request.ip };
 }
 
 const problemAnswers = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Problem };
