@@ -175,7 +175,7 @@ export const benchmark: Benchmark = {
                 ESTATE_HOST: '127.0.0.1',
                 ESTATE_PORT: String(port),
                 ESTATE_LOG_LEVEL: 'warn',
-                ESTATE_RATE_LIMIT: '100000000',
+                ESTATE_RATE_LIMIT: '1000000',
                 ESTATE_LOCAL_AGENT: 'false',
               })
             : cleanEnv({ BENCH_PORT: String(port) });
