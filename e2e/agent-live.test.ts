@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { setUpAdmin } from './admin-api';
 import { restartServer, type ServerProcess, startServer } from './server-process';
 
 /*
@@ -15,7 +16,6 @@ import { restartServer, type ServerProcess, startServer } from './server-process
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const AGENT_BIN = path.join(ROOT, 'apps/agent/bin/estate-agent.mjs');
-const PASSWORD = 'correct horse battery staple 42';
 
 interface AgentRow {
   id: string;
@@ -23,40 +23,6 @@ interface AgentRow {
   status: string;
   online: boolean;
   ciId: string | null;
-}
-
-/** Sets the first admin up and signs in; answers a tiny JSON client with the session and CSRF token. */
-async function admin(server: ServerProcess) {
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
-  });
-  expect(setup.status).toBe(201);
-  const login = await fetch(`${server.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'admin@example.org', password: PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  return {
-    async get<T>(url: string): Promise<T> {
-      const res = await fetch(`${server.url}${url}`, { headers: { cookie } });
-      expect(res.status, url).toBe(200);
-      return (await res.json()) as T;
-    },
-    async post<T>(url: string, body: unknown): Promise<T> {
-      const res = await fetch(`${server.url}${url}`, {
-        method: 'POST',
-        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(res.status, url).toBeLessThan(300);
-      return (await res.json()) as T;
-    },
-  };
 }
 
 /** Polls `probe` every 250 ms until it answers something truthy, for at most `ms`. */
@@ -104,9 +70,13 @@ describe('host agents for real', () => {
   }, async () => {
     const server = await startServer({ ESTATE_AGENT_METRICS_SECONDS: '5' });
     try {
-      const api = await admin(server);
+      const admin = await setUpAdmin(server);
+      const api = {
+        get: async <T>(url: string) => (await admin('GET', url)).body as T,
+        post: async <T>(url: string, body: unknown) => (await admin('POST', url, body)).body as T,
+      };
       const agent = await until(
-        async () => (await api.get<{ items: AgentRow[] }>('/api/v1/agents')).items.find((a) => a.ciId !== null),
+        async () => (await api.get<{ items: AgentRow[] }>('/agents')).items.find((a) => a.ciId !== null),
         90_000,
         'the local agent to report its inventory',
       );
@@ -116,11 +86,12 @@ describe('host agents for real', () => {
         name: string;
         attributes: Record<string, unknown>;
         provenance: Record<string, { source: string }>;
-      }>(`/api/v1/cis/${agent.ciId}`);
+      }>(`/cis/${agent.ciId}`);
       expect(['physical_server', 'virtual_machine']).toContain(ci.type);
       expect(ci.attributes.hostname).toBe(os.hostname());
       expect(ci.provenance['attributes.memoryGb']?.source).toBe('agent');
-      const software = await api.get<{ items: Array<{ name: string; version: string }> }>(`/api/v1/cis/${agent.ciId}/software?name=bash`);
+      const software = await api.get<{ items: Array<{ name: string; version: string }> }>(`/cis/${agent.ciId}/software?name=bash`);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax.
       const bash = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'bash'], { encoding: 'utf8' });
       expect(software.items.find((s) => s.name === 'bash')?.version).toBe(bash.stdout);
     } finally {
@@ -136,8 +107,12 @@ describe('host agents for real', () => {
     const stateDir = mkdtempSync(path.join(tmpdir(), 'estate-agent-e2e-'));
     let agent: ReturnType<typeof runAgent> | undefined;
     try {
-      const api = await admin(server);
-      const { token } = await api.post<{ token: string }>('/api/v1/enrollment-tokens', { name: 'e2e host', ttlMinutes: 10 });
+      const admin = await setUpAdmin(server);
+      const api = {
+        get: async <T>(url: string) => (await admin('GET', url)).body as T,
+        post: async <T>(url: string, body: unknown) => (await admin('POST', url, body)).body as T,
+      };
+      const { token } = await api.post<{ token: string }>('/enrollment-tokens', { name: 'e2e host', ttlMinutes: 10 });
       const enroll = spawnSync(process.execPath, [AGENT_BIN, 'enroll', '--server', server.url, '--token', token, '--state-dir', stateDir], {
         cwd: ROOT,
         encoding: 'utf8',
@@ -162,7 +137,7 @@ describe('host agents for real', () => {
 
       agent = runAgent(stateDir);
       const enrolled = await until(
-        async () => (await api.get<{ items: AgentRow[] }>('/api/v1/agents')).items.find((a) => a.ciId !== null),
+        async () => (await api.get<{ items: AgentRow[] }>('/agents')).items.find((a) => a.ciId !== null),
         90_000,
         'the agent to report its inventory',
       );

@@ -3,10 +3,9 @@ import path from 'node:path';
 import { AGENT_HEADERS, agentSigningPayload } from '@estate/contract';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
-
-const PASSWORD = 'correct horse battery staple 42';
 
 /** A host agent reduced to enrollment and one signed request, over real HTTP. */
 function hostAgent(server: ServerProcess) {
@@ -62,19 +61,9 @@ describe.runIf(browserTier())('enrolling and revoking a host agent in a real bro
   });
 
   it('creates an enrollment token, shows the enroll command once, lists the enrolled agent online, and revokes it', async () => {
-    const setup = await fetch(`${server.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
-    });
-    expect(setup.status).toBe(201);
+    await setUpAdmin(server);
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-email').fill('admin@example.org');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-menu').waitFor();
+    const page = await signInPage(browser, server);
 
     await page.getByTestId('nav-agents').click();
     await page.getByTestId('agents-table').waitFor();

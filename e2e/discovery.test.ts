@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
 
-const PASSWORD = 'correct horse battery staple 42';
 const COMMUNITY = 'browser-community-5150';
 
 describe.runIf(browserTier())('network discovery in a real browser', () => {
@@ -16,17 +16,8 @@ describe.runIf(browserTier())('network discovery in a real browser', () => {
   beforeAll(async () => {
     session = await startBrowserSession();
     ({ server, browser } = session);
-    const setup = await fetch(`${server.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
-    });
-    expect(setup.status).toBe(201);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-email').fill('admin@example.org');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await setUpAdmin(server);
+    page = await signInPage(browser, server);
     await page.getByTestId('nav-discovery').waitFor();
   }, 90_000);
 

@@ -1,61 +1,20 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
-
-const PASSWORD = 'correct horse battery staple 42';
-
-interface ApiAnswer {
-  status: number;
-  etag: string | null;
-  body: Record<string, unknown>;
-}
-
-/** The first admin, signed in over fetch: a request function that returns status, ETag and JSON. */
-async function adminApi(server: ServerProcess) {
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
-  });
-  expect(setup.status).toBe(201);
-  const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrfToken } = (await setup.json()) as { csrfToken: string };
-  return async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer> => {
-    const res = await fetch(`${server.url}/api/v1${url}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const answer = {
-      status: res.status,
-      etag: res.headers.get('etag'),
-      body: (res.status === 204 ? {} : await res.json()) as Record<string, unknown>,
-    };
-    if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(answer.body)}`);
-    return answer;
-  };
-}
-
-async function signIn(page: Page, server: ServerProcess): Promise<void> {
-  await page.goto(`${server.url}/login`);
-  await page.getByTestId('login-email').fill('admin@example.org');
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('user-menu').waitFor();
-}
 
 describe.runIf(browserTier())('history diff and relationship import in a real browser', () => {
   let session: BrowserSession;
   let server: ServerProcess;
   let browser: Browser;
-  let api: Awaited<ReturnType<typeof adminApi>>;
+  let api: AdminApi;
 
   beforeAll(async () => {
     session = await startBrowserSession();
     ({ server, browser } = session);
-    api = await adminApi(server);
+    api = await setUpAdmin(server);
   }, 90_000);
 
   afterAll(async () => {
@@ -68,8 +27,7 @@ describe.runIf(browserTier())('history diff and relationship import in a real br
     const first = await api('PATCH', `/cis/${id}`, { model: 'R740', serial: 'SN-1' }, { 'if-match': created.etag as string });
     await api('PATCH', `/cis/${id}`, { manufacturer: 'Dell', environment: 'production' }, { 'if-match': first.etag as string });
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await signIn(page, server);
+    const page = await signInPage(browser, server, { width: 1280, height: 1000 });
     await page.goto(`${server.url}/inventory/${id}`);
     await page.getByTestId('tab-history').click();
     const entries = page.getByTestId('history-entry');
@@ -94,8 +52,7 @@ describe.runIf(browserTier())('history diff and relationship import in a real br
   it('imports relationships through the wizard: dry run, import, then the relationship on the CI', async () => {
     await api('POST', '/cis', { type: 'application', name: 'crm' });
     const vm = await api('POST', '/cis', { type: 'virtual_machine', name: 'vm-crm-01' });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await signIn(page, server);
+    const page = await signInPage(browser, server, { width: 1280, height: 1000 });
     await page.goto(`${server.url}/inventory/import`);
     await page.getByTestId('import-kind').getByText('Relationships').click();
     await page.getByTestId('import-file').setInputFiles({

@@ -3,10 +3,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
 
-const PASSWORD = 'correct horse battery staple 42';
 const STATE = path.resolve(import.meta.dirname, '../apps/server/src/modules/discovery/fixtures/aws-prod.serial-17.tfstate');
 
 describe.runIf(browserTier())('one identity per thing in a real browser', () => {
@@ -24,30 +24,10 @@ describe.runIf(browserTier())('one identity per thing in a real browser', () => 
   });
 
   it('previews and imports a Terraform state, then merges two records of one server', async () => {
-    const setup = await fetch(`${server.url}/api/v1/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
-    });
-    expect(setup.status).toBe(201);
-    const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const { csrfToken } = (await setup.json()) as { csrfToken: string };
-    const create = async (body: unknown) => {
-      const res = await fetch(`${server.url}/api/v1/cis`, {
-        method: 'POST',
-        headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(res.status).toBe(201);
-      return ((await res.json()) as { id: string }).id;
-    };
+    const admin = await setUpAdmin(server);
+    const create = async (body: unknown) => (await admin('POST', '/cis', body)).body.id as string;
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-email').fill('admin@example.org');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-menu').waitFor();
+    const page = await signInPage(browser, server);
 
     // Terraform: a dry run shows what would happen and writes nothing; the import then lands in the history.
     await page.getByTestId('nav-terraform-imports').click();
@@ -86,9 +66,8 @@ describe.runIf(browserTier())('one identity per thing in a real browser', () => 
     await page.getByTestId('merge-confirm').click();
     await page.getByTestId('merge-empty').waitFor();
 
-    const kept = (await (await fetch(`${server.url}/api/v1/cis/${keep}`, { headers: { cookie } })).json()) as { manufacturer: string };
-    expect(kept.manufacturer).toBe('Dell Inc.');
-    expect((await fetch(`${server.url}/api/v1/cis/${other}`, { headers: { cookie } })).status).toBe(404);
+    expect((await admin('GET', `/cis/${keep}`)).body.manufacturer).toBe('Dell Inc.');
+    await expect(admin('GET', `/cis/${other}`)).rejects.toThrow(/→ 404/);
 
     // The kept server's page has a Software tab.
     await page.goto(`${server.url}/inventory/${keep}`);

@@ -1,31 +1,14 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
 
-const PASSWORD = 'correct horse battery staple 42';
-
-/** A signed-in API session made with fetch: cookie plus CSRF token. */
+/** The admin's API, answering only the JSON body (every call here creates something with an id). */
 async function apiSession(server: ServerProcess) {
-  const setup = await fetch(`${server.url}/api/v1/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ token: server.setupToken, email: 'admin@example.org', name: 'Admin', password: PASSWORD }),
-  });
-  expect(setup.status).toBe(201);
-  const cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0] as string;
-  const { csrfToken } = (await setup.json()) as { csrfToken: string };
-  return async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api/v1${url}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrfToken, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = res.status === 204 ? null : await res.json();
-    if (res.status >= 300) throw new Error(`${method} ${url} → ${res.status} ${JSON.stringify(json)}`);
-    return json as { id: string };
-  };
+  const admin = await setUpAdmin(server);
+  return async (method: string, url: string, body?: unknown) => (await admin(method, url, body)).body as { id: string };
 }
 
 describe.runIf(browserTier())('modelling a small data centre in a real browser', () => {
@@ -54,12 +37,7 @@ describe.runIf(browserTier())('modelling a small data centre in a real browser',
     await api('POST', '/relationships', { type: 'runs_on', sourceId: app.id, targetId: srv.id });
     await api('POST', '/relationships', { type: 'depends_on', sourceId: svc.id, targetId: app.id });
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-email').fill('admin@example.org');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('user-menu').waitFor();
+    const page = await signInPage(browser, server);
 
     // A CI created through the form generated from its type's schema.
     await page.goto(`${server.url}/inventory/new?type=physical_server`);
