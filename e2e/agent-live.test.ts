@@ -112,11 +112,26 @@ describe('host agents for real', () => {
         get: async <T>(url: string) => (await admin('GET', url)).body as T,
         post: async <T>(url: string, body: unknown) => (await admin('POST', url, body)).body as T,
       };
-      const { token } = await api.post<{ token: string }>('/enrollment-tokens', { name: 'e2e host', ttlMinutes: 10 });
-      const enroll = spawnSync(process.execPath, [AGENT_BIN, 'enroll', '--server', server.url, '--token', token, '--state-dir', stateDir], {
-        cwd: ROOT,
-        encoding: 'utf8',
+      const { token, serverKeyFingerprint } = await api.post<{ token: string; serverKeyFingerprint: string }>('/enrollment-tokens', {
+        name: 'e2e host',
+        ttlMinutes: 10,
       });
+      const enroll = spawnSync(
+        process.execPath,
+        [
+          AGENT_BIN,
+          'enroll',
+          '--server',
+          server.url,
+          '--token',
+          token,
+          '--server-fingerprint',
+          serverKeyFingerprint,
+          '--state-dir',
+          stateDir,
+        ],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
       expect(enroll.status, enroll.stderr).toBe(0);
       // The token was single-use: a second enrollment with it is refused (exit code 5 or 1, never 0).
       const again = spawnSync(

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import path from 'node:path';
 import { AGENT_HEADERS, agentSigningPayload } from '@estate/contract';
 import type { Browser } from 'playwright-core';
@@ -12,7 +12,8 @@ function hostAgent(server: ServerProcess) {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   let agentId = '';
   return {
-    async enroll(token: string) {
+    /** Enrolls and answers the fingerprint of the server key the answer carried. */
+    async enroll(token: string): Promise<string> {
       const res = await fetch(`${server.url}/api/v1/agent/enroll`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -25,7 +26,11 @@ function hostAgent(server: ServerProcess) {
         }),
       });
       expect(res.status).toBe(201);
-      agentId = ((await res.json()) as { agentId: string }).agentId;
+      const body = (await res.json()) as { agentId: string; serverKey: string };
+      agentId = body.agentId;
+      return createHash('sha256')
+        .update(createPublicKey(body.serverKey).export({ type: 'spki', format: 'der' }))
+        .digest('hex');
     },
     async heartbeat(): Promise<number> {
       const timestamp = String(Date.now());
@@ -71,7 +76,10 @@ describe.runIf(browserTier())('enrolling and revoking a host agent in a real bro
     await page.getByTestId('enrollment-token-name').fill('e2e host');
     await page.getByTestId('create-enrollment-token-submit').click();
     const command = (await page.getByTestId('enrollment-command').textContent()) ?? '';
-    expect(command).toMatch(new RegExp(`^estate-agent enroll --server ${server.url} --token estate-enroll-[A-Za-z0-9_-]{43}$`));
+    const parts = new RegExp(
+      `^estate-agent enroll --server ${server.url} --token (estate-enroll-[A-Za-z0-9_-]{43}) --server-fingerprint ([0-9a-f]{64})$`,
+    ).exec(command);
+    expect(parts, command).not.toBeNull();
     await page.screenshot({ path: path.join(ARTIFACTS, '20-enrollment-command.png') });
     await page.getByTestId('enrollment-token-done').click();
     // `estate serve` enrolled its local agent with a token of its own: look at this test's token only.
@@ -79,7 +87,8 @@ describe.runIf(browserTier())('enrolling and revoking a host agent in a real bro
     await tokenRow.getByTestId('enrollment-token-status').filter({ hasText: 'unused' }).waitFor();
 
     const agent = hostAgent(server);
-    await agent.enroll(command.split('--token ')[1]!);
+    // The fingerprint in the command is the key the server presents at enrollment.
+    expect(await agent.enroll(parts?.[1] as string)).toBe(parts?.[2]);
     expect(await agent.heartbeat()).toBe(200);
 
     await page.reload();

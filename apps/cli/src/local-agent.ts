@@ -44,8 +44,8 @@ export async function startLocalAgent(config: Config, running: RunningServer): P
       ));
     if (!known || loadIdentity(stateDir).serverUrl !== serverUrl) {
       const ctx = { actor: { type: 'system' as const, id: null, label: 'local agent' }, requestId: null, sourceIp: null };
-      const { token } = await running.estate.agents.tokens.create({ name: 'local agent', ttlMinutes: 5 }, null, ctx);
-      await enrollAgent({ serverUrl, token, stateDir, force: true });
+      const created = await running.estate.agents.tokens.create({ name: 'local agent', ttlMinutes: 5 }, null, ctx);
+      await enrollAgent({ serverUrl, token: created.token, stateDir, force: true, expectServerFingerprint: created.serverKeyFingerprint });
     }
     return await startAgent({ stateDir, log });
   } catch (err) {

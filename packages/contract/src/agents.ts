@@ -43,8 +43,16 @@ export const EnrollmentToken = Type.Object({
 });
 export type EnrollmentToken = Static<typeof EnrollmentToken>;
 
-/** The answer to a token's creation: the token itself (`estate-enroll-…`), shown this once. */
-export const CreatedEnrollmentToken = Type.Object({ enrollmentToken: EnrollmentToken, token: Type.String() });
+/** The answer to a token's creation: the token itself (`estate-enroll-…`), shown this once, and the key to pin. */
+export const CreatedEnrollmentToken = Type.Object({
+  enrollmentToken: EnrollmentToken,
+  token: Type.String(),
+  /**
+   * SHA-256 (hex) of the server's agent-identity key: the enroll command passes it as `--server-fingerprint`, so the
+   * agent refuses a server presenting any other key instead of trusting the first one it meets.
+   */
+  serverKeyFingerprint: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+});
 export type CreatedEnrollmentToken = Static<typeof CreatedEnrollmentToken>;
 
 /** An enrolled agent as administrators see it. `online` is derived from `lastSeenAt` and the reporting interval. */

@@ -6,6 +6,7 @@ import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { AgentTables } from './agents.tables';
 import { EnrollmentTokenRepository, toEnrollmentToken } from './enrollment-token.repository';
+import type { ServerIdentity } from './server-identity';
 
 /** The prefix of every enrollment token, so a leaked one is recognisable (and scannable) for what it is. */
 export const ENROLLMENT_TOKEN_PREFIX = 'estate-enroll-';
@@ -21,11 +22,15 @@ export class EnrollmentTokenService {
   constructor(
     private readonly db: Kysely<AgentTables>,
     private readonly audit: AuditLog,
+    private readonly identity: ServerIdentity,
   ) {
     this.tokens = new EnrollmentTokenRepository(db);
   }
 
-  /** Creates a token for `userId`; the answer holds the secret, which is never shown again. */
+  /**
+   * Creates a token for `userId`; the answer holds the secret, which is never shown again, and the fingerprint of
+   * the server key the enrolling agent should insist on.
+   */
   async create(input: CreateEnrollmentTokenRequest, userId: string | null, ctx: ActionContext): Promise<CreatedEnrollmentToken> {
     const secret = `${ENROLLMENT_TOKEN_PREFIX}${randomToken(32)}`;
     const now = Date.now();
@@ -51,7 +56,7 @@ export class EnrollmentTokenService {
         after: enrollmentToken,
       });
     });
-    return { enrollmentToken, token: secret };
+    return { enrollmentToken, token: secret, serverKeyFingerprint: (await this.identity.get()).fingerprint };
   }
 
   /** One page of tokens, newest first, with their status as of now. */

@@ -52,14 +52,16 @@ for (const engine of testEngines()) {
     });
 
     it('enrolls an agent: active, with the server key, the token used and the enrollment audited', async () => {
-      const { token, enrollmentToken } = await createToken();
+      const { token, enrollmentToken, serverKeyFingerprint } = await createToken();
       const agent = new TestAgentClient(t);
       const res = await agent.enroll(token, { machineId: 'abc123' });
       expect(res.statusCode, res.body).toBe(201);
       const body = res.json();
       expect(body).toMatchObject({ status: 'active', intervals: { metricsSeconds: 30, inventorySeconds: 600 } });
       expect(body.serverKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+      // The fingerprint shown with the token is the key the agent meets at enrollment, so it can pin it up front.
       expect(body.serverKeyFingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(serverKeyFingerprint).toBe(body.serverKeyFingerprint);
       const stored = await t.database.db.selectFrom('server_keys').selectAll().executeTakeFirstOrThrow();
       expect(stored.private_key).toMatch(/^v1\./);
       expect(stored.private_key).not.toContain('PRIVATE KEY');

@@ -75,7 +75,7 @@ export function createAgentsModule(options: AgentsModuleOptions): AgentsModule {
   return {
     identity,
     agents: new AgentService(repository, options.audit, onlineWindowMs),
-    tokens: new EnrollmentTokenService(db, options.audit),
+    tokens: new EnrollmentTokenService(db, options.audit, identity),
     enrollment: new EnrollmentService(db, repository, options.audit, identity, options.intervals, onlineWindowMs),
     reports: new AgentReportService(repository, options.reconcile ?? reconcilerOver(options.inventory), options.intervals),
     auth: new AgentAuthenticator(repository, identity),

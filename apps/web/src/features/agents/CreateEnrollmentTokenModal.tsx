@@ -13,9 +13,9 @@ export interface CreateEnrollmentTokenModalProps {
   onClose: () => void;
 }
 
-/** The command that enrolls a host with `token` against this server. */
-export function enrollCommand(token: string, origin = window.location.origin): string {
-  return `estate-agent enroll --server ${origin} --token ${token}`;
+/** The command that enrolls a host with `token` against this server, pinning the server key it must present. */
+export function enrollCommand(created: CreatedEnrollmentToken, origin = window.location.origin): string {
+  return `estate-agent enroll --server ${origin} --token ${created.token} --server-fingerprint ${created.serverKeyFingerprint}`;
 }
 
 /** Dialog that creates an enrollment token, then shows it once inside the command to run on the host. */
@@ -50,7 +50,7 @@ export function CreateEnrollmentTokenModal({ opened, onClose }: CreateEnrollment
             This is the only time the token is shown. Estate stores only a hash of it.
           </Alert>
           <Text size="sm">Run this on the host, as root:</Text>
-          <CopyableSecret value={enrollCommand(created.token)} label="Enrollment command" testId="enrollment-command" />
+          <CopyableSecret value={enrollCommand(created)} label="Enrollment command" testId="enrollment-command" />
           <Text size="sm" c="dimmed">
             “{created.enrollmentToken.name}” enrolls one agent until {formatDateTime(created.enrollmentToken.expiresAt)}
             {created.enrollmentToken.requireApproval ? '; the agent then waits for your approval on this page.' : '.'}
