@@ -1,9 +1,9 @@
 import type { CreatedEnrollmentToken, CreateEnrollmentTokenRequest } from '@estate/contract';
-import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { useApi } from '../../app/use-api';
 import { CopyableSecret } from '../../components/CopyableSecret';
 import { formatDateTime } from '../../components/format-time';
+import { SecretOnceModal } from '../../components/SecretOnceModal';
 import { ENROLLMENT_TOKENS_QUERY_KEY } from './agents-queries';
 import { CreateEnrollmentTokenForm } from './CreateEnrollmentTokenForm';
 
@@ -21,30 +21,17 @@ export function enrollCommand(created: CreatedEnrollmentToken, origin = window.l
 /** Dialog that creates an enrollment token, then shows it once inside the command to run on the host. */
 export function CreateEnrollmentTokenModal({ opened, onClose }: CreateEnrollmentTokenModalProps) {
   const api = useApi();
-  const queryClient = useQueryClient();
-  const create = useMutation({
-    mutationFn: (request: CreateEnrollmentTokenRequest) => api.createEnrollmentToken(request),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ENROLLMENT_TOKENS_QUERY_KEY }),
-  });
-  const created: CreatedEnrollmentToken | undefined = create.data;
-
-  const close = () => {
-    // Dropping the mutation result drops the only copy of the token the UI holds.
-    create.reset();
-    onClose();
-  };
-
   return (
-    <Modal
+    <SecretOnceModal<CreateEnrollmentTokenRequest, CreatedEnrollmentToken>
       opened={opened}
-      onClose={close}
-      title={created ? 'Enrollment token created' : 'Create enrollment token'}
-      centered
-      size="lg"
-      closeOnClickOutside={!created}
-      closeOnEscape={!created}
-    >
-      {created ? (
+      onClose={onClose}
+      titles={{ form: 'Create enrollment token', created: 'Enrollment token created' }}
+      create={(request) => api.createEnrollmentToken(request)}
+      invalidates={ENROLLMENT_TOKENS_QUERY_KEY}
+      form={({ submit, pending, error, cancel }) => (
+        <CreateEnrollmentTokenForm pending={pending} error={error} onCancel={cancel} onSubmit={submit} />
+      )}
+      created={(created, done) => (
         <Stack gap="md">
           <Alert color="yellow" title="Copy this command now" data-testid="enrollment-token-warning">
             This is the only time the token is shown. Estate stores only a hash of it.
@@ -56,14 +43,12 @@ export function CreateEnrollmentTokenModal({ opened, onClose }: CreateEnrollment
             {created.enrollmentToken.requireApproval ? '; the agent then waits for your approval on this page.' : '.'}
           </Text>
           <Group justify="flex-end">
-            <Button onClick={close} data-testid="enrollment-token-done">
+            <Button onClick={done} data-testid="enrollment-token-done">
               I have copied it
             </Button>
           </Group>
         </Stack>
-      ) : (
-        <CreateEnrollmentTokenForm pending={create.isPending} error={create.error} onCancel={close} onSubmit={(r) => create.mutate(r)} />
       )}
-    </Modal>
+    />
   );
 }
