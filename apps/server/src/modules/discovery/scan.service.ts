@@ -12,7 +12,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { type Dialect, readJson } from '../../platform/db/database';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination';
+import { decodeCursor, toPage } from '../../platform/http/pagination';
 import { type FieldError, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { enqueue } from '../../platform/jobs';
@@ -76,10 +76,8 @@ export class ScanService {
   async list(query: { limit?: number; cursor?: string }): Promise<{ items: DiscoveryScan[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : String(decodeCursor(query.cursor, 1)[0]);
-    const rows = await this.repo.list(limit + 1, after);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page.map((r) => this.present(r)), nextCursor: rows.length > limit && last ? encodeCursor([last.name]) : null };
+    const page = toPage(await this.repo.list(limit + 1, after), limit, (r) => [r.name]);
+    return { items: page.items.map((r) => this.present(r)), nextCursor: page.nextCursor };
   }
 
   async get(id: string): Promise<DiscoveryScan> {
@@ -223,10 +221,8 @@ export class ScanService {
     await this.repo.failRunsOfDeadJobs(scanId);
     const limit = query.limit ?? 50;
     const before = query.cursor === undefined ? undefined : String(decodeCursor(query.cursor, 1)[0]);
-    const rows = await this.repo.listRuns(scanId, limit + 1, before);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page.map((r) => this.presentRun(r)), nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
+    const page = toPage(await this.repo.listRuns(scanId, limit + 1, before), limit, (r) => [r.id]);
+    return { items: page.items.map((r) => this.presentRun(r)), nextCursor: page.nextCursor };
   }
 
   /** A page of a run's hosts in address order, optionally of one change kind. */
@@ -237,17 +233,15 @@ export class ScanService {
     if (!(await this.repo.getRun(runId))) throw problems.notFound('The run');
     const limit = query.limit ?? 100;
     const after = query.cursor === undefined ? undefined : String(decodeCursor(query.cursor, 1)[0]);
-    const rows = await this.repo.hosts(runId, limit + 1, after, query.change);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const page = toPage(await this.repo.hosts(runId, limit + 1, after, query.change), limit, (h) => [h.address]);
     return {
-      items: page.map((h) => ({
+      items: page.items.map((h) => ({
         address: h.address,
         change: h.change as ScanHost['change'],
         data: readJson<ScanHost['data']>(h.data, this.deps.dialect),
         ci: h.ci_id && h.ci_name !== null ? { id: h.ci_id, name: h.ci_name, type: h.ci_type ?? '' } : null,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor([last.address]) : null,
+      nextCursor: page.nextCursor,
     };
   }
 

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import { type Dialect, readJson } from '../../platform/db/database';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination';
+import { decodeCursor, toPage } from '../../platform/http/pagination';
 import { type FieldError, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { SnmpCredentialsTable } from './discovery.tables';
@@ -104,10 +104,8 @@ export class SnmpCredentialService {
   async list(query: { limit?: number; cursor?: string }): Promise<{ items: SnmpCredential[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
     const after = query.cursor === undefined ? undefined : String(decodeCursor(query.cursor, 1)[0]);
-    const rows = await this.repo.list(limit + 1, after);
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return { items: page.map((r) => this.present(r)), nextCursor: rows.length > limit && last ? encodeCursor([last.name]) : null };
+    const page = toPage(await this.repo.list(limit + 1, after), limit, (r) => [r.name]);
+    return { items: page.items.map((r) => this.present(r)), nextCursor: page.nextCursor };
   }
 
   /** One credential; 404 when unknown. */

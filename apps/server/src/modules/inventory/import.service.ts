@@ -9,7 +9,7 @@ import {
 } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../platform/audit/audit-log';
-import { decodeCursor, encodeCursor } from '../../platform/http/pagination';
+import { decodeCursor, toPage } from '../../platform/http/pagination';
 import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { enqueue } from '../../platform/jobs';
@@ -132,13 +132,12 @@ export class ImportService {
   async list(userId: string | null, limit: number, cursor?: string): Promise<{ items: ImportSummary[]; nextCursor: string | null }> {
     if (userId === null) return { items: [], nextCursor: null };
     const before = cursor === undefined ? undefined : String(decodeCursor(cursor, 1)[0]);
-    const rows = await this.repo.listOwn(userId, limit + 1, before);
-    const items = rows.slice(0, limit).map((r) => {
+    const page = toPage(await this.repo.listOwn(userId, limit + 1, before), limit, (r) => [r.id]);
+    const items = page.items.map((r) => {
       const { rows: _rows, fileErrors: _f, ...summary } = this.present(r);
       return summary;
     });
-    const last = rows[limit - 1];
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.id]) : null };
+    return { items, nextCursor: page.nextCursor };
   }
 
   /**
