@@ -1,6 +1,7 @@
 import { AuditLog } from '../audit/audit-log';
 import type { Database } from '../db/database';
 import { fillDiscovery } from './backup-fixtures-discovery';
+import { fillImports } from './backup-fixtures-imports';
 
 /** Ids the fixtures use, for tests that look rows up. */
 export const FIXTURE = {
@@ -208,54 +209,6 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillInventory(db, json);
   await fillImports(db, json);
   await fillDiscovery(db, json);
-}
-
-/** Rows for the table of migrations 0004 and 0007 (CMDB imports): a finished CI import without content, a queued relationship import with it. */
-// biome-ignore lint/suspicious/noExplicitAny: fixtures write every table.
-async function fillImports(db: import('kysely').Kysely<any>, json: (v: unknown) => string): Promise<void> {
-  const base = {
-    user_id: FIXTURE.adminId,
-    format: 'csv',
-    ci_type: 'physical_server',
-    natural_key: 'name',
-    context: json({ actor: { type: 'user', id: FIXTURE.adminId, label: 'admin@example.com' }, requestId: 'r', sourceIp: null }),
-    created_at: T0,
-  };
-  await db
-    .insertInto('imports')
-    .values([
-      {
-        ...base,
-        id: '0190a000-0000-7000-8000-0000000001a1',
-        status: 'succeeded',
-        kind: 'cis',
-        mapping: json({ Hostname: 'name', 'Serial nº': 'serial' }),
-        dry_run: 1,
-        total_rows: 1,
-        processed_rows: 1,
-        report: json({
-          counts: { created: 1, updated: 0, unchanged: 0, errors: 0 },
-          rows: [{ row: 1, naturalKey: 'db-02 🗄', action: 'create', errors: [] }],
-        }),
-        content: null,
-        finished_at: T0 + 5,
-      },
-      {
-        ...base,
-        id: '0190a000-0000-7000-8000-0000000001a2',
-        status: 'queued',
-        kind: 'relationships',
-        ci_type: '',
-        mapping: null,
-        dry_run: 0,
-        total_rows: null,
-        processed_rows: 0,
-        report: null,
-        content: 'source,type,target\r\n"db, ""03""",runs_on,host-1\n',
-        finished_at: null,
-      },
-    ])
-    .execute();
 }
 
 /** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */
