@@ -36,13 +36,15 @@ export async function startLocalAgent(config: Config, running: RunningServer): P
       : address.address;
   const serverUrl = `http://${host}:${address.port}`;
   try {
+    const enrolled = isEnrolled(stateDir) ? loadIdentity(stateDir) : null;
     const known =
-      isEnrolled(stateDir) &&
-      (await running.estate.agents.agents.get(loadIdentity(stateDir).agentId).then(
+      enrolled !== null &&
+      enrolled.serverUrl === serverUrl &&
+      (await running.estate.agents.agents.get(enrolled.agentId).then(
         () => true,
         () => false,
       ));
-    if (!known || loadIdentity(stateDir).serverUrl !== serverUrl) {
+    if (!known) {
       const ctx = { actor: { type: 'system' as const, id: null, label: 'local agent' }, requestId: null, sourceIp: null };
       const created = await running.estate.agents.tokens.create({ name: 'local agent', ttlMinutes: 5 }, null, ctx);
       await enrollAgent({ serverUrl, token: created.token, stateDir, force: true, expectServerFingerprint: created.serverKeyFingerprint });
