@@ -94,6 +94,7 @@ export async function createEstate(config: Config, database: Database, options: 
     db: database.db,
     audit,
     secretBox,
+    changes: database.changes,
     policy: {
       idleMs: config.sessionIdleMinutes * 60_000,
       absoluteMs: config.sessionAbsoluteHours * 3_600_000,

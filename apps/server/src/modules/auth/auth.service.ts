@@ -10,6 +10,7 @@ import { HttpProblem, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { effectivePermissions } from './auth.policy';
 import type { AuthTables } from './auth.tables';
+import { type CredentialCaches, credentialCaches } from './credential-cache';
 import { LoginThrottle } from './login-throttle';
 import type { MfaService } from './mfa.service';
 import { assertPasswordStrong, burnVerification, hashPassword, verifyPassword } from './password';
@@ -49,6 +50,7 @@ export class AuthService implements Authenticator {
     private readonly audit: AuditLog,
     private readonly mfa: MfaService,
     private readonly policy: SessionPolicy,
+    private readonly credentials: CredentialCaches = credentialCaches(undefined),
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
@@ -194,6 +196,7 @@ export class AuthService implements Authenticator {
       await this.sessions.delete(trx, sessionId);
       await this.audit.append(trx, ctx, { action: 'auth.logout', targetType: 'session', targetId: sessionId });
     });
+    this.credentials.userChanged(principal.userId);
   }
 
   /** Resolves a request's caller: a live session cookie, or a live, unrevoked, unexpired API token. */
@@ -201,9 +204,14 @@ export class AuthService implements Authenticator {
     const now = Date.now();
     if (input.bearerToken !== undefined) {
       if (!input.bearerToken.startsWith('estate_')) return null;
-      const row = await this.tokens.byHash(sha256Hex(input.bearerToken));
+      const hash = sha256Hex(input.bearerToken);
+      const row = await this.credentials.tokens.get(hash, () => this.tokens.byHash(hash));
       if (!row || row.revoked_at !== null || Number(row.expires_at) <= now || row.disabled_at !== null) return null;
-      if (row.last_used_at === null || Number(row.last_used_at) < now - TOUCH_EVERY_MS) await this.tokens.touch(row.token_id, now);
+      if (row.last_used_at === null || Number(row.last_used_at) < now - TOUCH_EVERY_MS) {
+        // Noted on the (possibly cached) row too, so requests before the change notification do not touch again.
+        row.last_used_at = now;
+        await this.tokens.touch(row.token_id, now);
+      }
       return {
         userId: row.user_id,
         email: row.email,
@@ -218,10 +226,14 @@ export class AuthService implements Authenticator {
       };
     }
     if (!input.sessionToken) return null;
-    const row = await this.sessions.byTokenHash(sha256Hex(input.sessionToken));
+    const hash = sha256Hex(input.sessionToken);
+    const row = await this.credentials.sessions.get(hash, () => this.sessions.byTokenHash(hash));
     if (!row || row.disabled_at !== null) return null;
     if (Number(row.expires_at) <= now || Number(row.last_seen_at) <= now - this.policy.idleMs) return null;
-    if (Number(row.last_seen_at) < now - TOUCH_EVERY_MS) await this.sessions.touch(row.session_id, now);
+    if (Number(row.last_seen_at) < now - TOUCH_EVERY_MS) {
+      row.last_seen_at = now;
+      await this.sessions.touch(row.session_id, now);
+    }
     return {
       userId: row.user_id,
       email: row.email,
@@ -292,6 +304,7 @@ export class AuthService implements Authenticator {
         after: { sessionsRevoked: revoked },
       });
     });
+    this.credentials.userChanged(user.id);
   }
 
   /** One's own sessions, newest last. */
@@ -321,6 +334,7 @@ export class AuthService implements Authenticator {
       await this.sessions.delete(trx, sessionId);
       await this.audit.append(trx, ctx, { action: 'session.revoke', targetType: 'session', targetId: sessionId });
     });
+    this.credentials.userChanged(principal.userId);
   }
 
   /** Deletes sessions past their idle or absolute limit. Safe to run from any process at any time. */

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
+import type { ChangeFeed } from '../../platform/db/change-feed';
 import type { HttpServer } from '../../platform/http/http-server';
 import { registerSessionRoutes } from './auth.routes';
 import { AuthService, type SessionPolicy } from './auth.service';
 import type { AuthTables } from './auth.tables';
+import { credentialCaches } from './credential-cache';
 import { MfaService } from './mfa.service';
 import { registerProfileRoutes } from './profile.routes';
 import { registerSetupRoutes } from './setup.routes';
@@ -32,17 +34,20 @@ export interface AuthModuleOptions {
   audit: AuditLog;
   secretBox: SecretBox;
   policy: SessionPolicy;
+  /** PostgreSQL's change feed: with it, resolved credentials are cached between requests (ADR 0012). */
+  changes?: ChangeFeed | undefined;
 }
 
 /** Builds the auth module's services. */
 export function createAuthModule(options: AuthModuleOptions): AuthModule {
   const db = options.db as Kysely<AuthTables>;
-  const mfa = new MfaService(db, options.audit, options.secretBox);
+  const credentials = credentialCaches(options.changes);
+  const mfa = new MfaService(db, options.audit, options.secretBox, credentials);
   return {
-    auth: new AuthService(db, options.audit, mfa, options.policy),
+    auth: new AuthService(db, options.audit, mfa, options.policy, credentials),
     mfa,
-    users: new UserService(db, options.audit),
-    tokens: new TokenService(db, options.audit),
+    users: new UserService(db, options.audit, credentials),
+    tokens: new TokenService(db, options.audit, credentials),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Principal } from '../../platform/http/principal';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { AuthTables } from './auth.tables';
+import type { CredentialChanges } from './credential-cache';
 import { verifyPassword } from './password';
 import { SessionRepository } from './session.repository';
 import { matchTotp, newTotpSecret, otpauthUrl } from './totp';
@@ -30,6 +31,7 @@ export class MfaService {
     private readonly db: Kysely<AuthTables>,
     private readonly audit: AuditLog,
     private readonly box: SecretBox,
+    private readonly credentials: CredentialChanges,
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
@@ -92,6 +94,7 @@ export class MfaService {
         after: { otherSessionsRevoked: revoked },
       });
     });
+    this.credentials.userChanged(user.id);
     return { recoveryCodes: codes };
   }
 
@@ -124,6 +127,7 @@ export class MfaService {
         after: { otherSessionsRevoked: revoked },
       });
     });
+    this.credentials.userChanged(user.id);
   }
 
   /** Checks a TOTP code at sign-in and records its step, so the same code cannot be used twice. */

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { reusePlan } from '../../platform/db/prepared-client';
 import type { AuthTables, SessionsTable } from './auth.tables';
 import { JOINED_USER_COLUMNS } from './user.repository';
 
@@ -29,7 +30,7 @@ export class SessionRepository {
    */
   async byTokenHash(tokenHash: string) {
     type Row = Awaited<ReturnType<ReturnType<typeof this.byTokenHashQuery>['executeTakeFirst']>>;
-    this.compiledByTokenHash ??= this.byTokenHashQuery(this.db, '').compile();
+    this.compiledByTokenHash ??= { sql: reusePlan(this.byTokenHashQuery(this.db, '').compile().sql) };
     const result = await this.db.executeQuery<NonNullable<Row>>(CompiledQuery.raw(this.compiledByTokenHash.sql, [tokenHash]));
     return result.rows[0] as Row;
   }

@@ -1,6 +1,7 @@
 import type { ApiToken, Permission } from '@estate/contract';
 import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { readJson } from '../../platform/db/database';
+import { reusePlan } from '../../platform/db/prepared-client';
 import { decodeCursor, toPage } from '../../platform/http/pagination';
 import type { ApiTokensTable, AuthTables } from './auth.tables';
 import { JOINED_USER_COLUMNS } from './user.repository';
@@ -61,7 +62,7 @@ export class TokenRepository {
    */
   async byHash(tokenHash: string) {
     type Row = Awaited<ReturnType<ReturnType<typeof this.byHashQuery>['executeTakeFirst']>>;
-    this.compiledByHash ??= this.byHashQuery(this.db, '').compile();
+    this.compiledByHash ??= { sql: reusePlan(this.byHashQuery(this.db, '').compile().sql) };
     const result = await this.db.executeQuery<NonNullable<Row>>(CompiledQuery.raw(this.compiledByHash.sql, [tokenHash]));
     return result.rows[0] as Row;
   }

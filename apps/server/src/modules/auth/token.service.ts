@@ -7,6 +7,7 @@ import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { scopesAllowed } from './auth.policy';
 import type { AuthTables } from './auth.tables';
+import type { CredentialChanges } from './credential-cache';
 import { TokenRepository, toApiToken } from './token.repository';
 import { UserRepository } from './user.repository';
 
@@ -24,6 +25,7 @@ export class TokenService {
   constructor(
     private readonly db: Kysely<AuthTables>,
     private readonly audit: AuditLog,
+    private readonly credentials: CredentialChanges,
   ) {
     this.tokens = new TokenRepository(db);
     this.users = new UserRepository(db);
@@ -74,14 +76,16 @@ export class TokenService {
 
   /** Revokes a token of one's own (or anyone's with `tokens:write-all`); 404 for tokens the caller may not see. */
   async revoke(principal: Principal, id: string, ctx: ActionContext): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    const owner = await this.db.transaction().execute(async (trx) => {
       const row = await this.tokens.byId(id, trx);
       if (!row || (row.user_id !== principal.userId && !principal.permissions.has('tokens:write-all')))
         throw problems.notFound('The token');
-      if (row.revoked_at !== null) return;
+      if (row.revoked_at !== null) return null;
       await this.tokens.revoke(trx, id, Date.now());
       await this.audit.append(trx, ctx, { action: 'token.revoke', targetType: 'api_token', targetId: id, before: toApiToken(row) });
+      return row.user_id;
     });
+    if (owner) this.credentials.userChanged(owner);
   }
 
   /** Creates a token from the CLI for the user with `email`; the secret is the only output. */

@@ -5,6 +5,7 @@ import type { Principal } from '../../platform/http/principal';
 import { problems } from '../../platform/http/problem';
 import { newUserRow } from './auth.service';
 import type { AuthTables } from './auth.tables';
+import type { CredentialChanges } from './credential-cache';
 import { assertPasswordStrong, hashPassword } from './password';
 import { SessionRepository } from './session.repository';
 import { toUser, UserRepository, type UserRow } from './user.repository';
@@ -21,6 +22,7 @@ export class UserService {
   constructor(
     private readonly db: Kysely<AuthTables>,
     private readonly audit: AuditLog,
+    private readonly credentials: CredentialChanges,
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
@@ -58,7 +60,7 @@ export class UserService {
     actor: Principal | null,
     ctx: ActionContext,
   ): Promise<{ user: User; version: number }> {
-    return this.db.transaction().execute(async (trx) => {
+    const updated = await this.db.transaction().execute(async (trx) => {
       const before = await this.users.byId(id, trx);
       if (!before) throw problems.notFound('The user');
       if (before.version !== expectedVersion) throw problems.preconditionFailed();
@@ -84,6 +86,8 @@ export class UserService {
       });
       return { user: toUser(after), version: after.version };
     });
+    this.credentials.userChanged(id);
+    return updated;
   }
 
   /** Sets a user's password as an administrator; revokes all their sessions. */
@@ -104,6 +108,7 @@ export class UserService {
         after: { sessionsRevoked: revoked },
       });
     });
+    this.credentials.userChanged(id);
   }
 
   /**

@@ -3,6 +3,8 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import { type ChangeFeed, PgChangeFeed } from './change-feed';
+import { PreparingClient } from './prepared-client';
 
 /** The two engines Estate runs on. Code branches on this only inside repositories and migrations. */
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,6 +19,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** A short description for logs: the SQLite file path or the PostgreSQL host/database, never a password. */
   readonly describe: string;
+  /** PostgreSQL only: notifications from other processes, for caches that must not outlive a change made elsewhere. */
+  readonly changes?: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -35,7 +39,7 @@ export interface OpenOptions {
  */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, Client: PreparingClient });
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries in flight see their own error.
     });
@@ -49,7 +53,17 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         `Cannot connect to PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}: ${(err as Error).message}. Check DATABASE_URL and that the server is running.`,
       );
     }
-    return { db, dialect: 'postgres', describe: `postgres ${url.hostname}:${url.port || 5432}${url.pathname}`, close: () => db.destroy() };
+    const changes = new PgChangeFeed(options.databaseUrl);
+    return {
+      db,
+      dialect: 'postgres',
+      describe: `postgres ${url.hostname}:${url.port || 5432}${url.pathname}`,
+      changes,
+      async close() {
+        await changes.close();
+        await db.destroy();
+      },
+    };
   }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'estate.db');
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });

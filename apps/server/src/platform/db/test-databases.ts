@@ -29,6 +29,15 @@ export function tierRequired(tier: 'postgres' | 'browser' | 'peers'): boolean {
     .includes(tier);
 }
 
+/** Polls `condition` every 20 ms until it holds; throws after `ms`. For effects that arrive asynchronously. */
+export async function eventually(condition: () => Promise<boolean> | boolean, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 let warnedPostgres = false;
 
 /**
