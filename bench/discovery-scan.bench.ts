@@ -146,7 +146,7 @@ export const benchmark: Benchmark = {
             meetsTarget: oursMs / nmapMs <= 1.5,
           }),
           compare({
-            metric: 'open ports found (expected ' + expected.size + ')',
+            metric: `open ports found (expected ${expected.size})`,
             unit: 'ports',
             ours: samples.find((s) => s.side === 'estate')!.openPorts,
             peer: samples.find((s) => s.side === 'nmap')!.openPorts,

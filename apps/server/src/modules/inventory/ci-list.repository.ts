@@ -65,7 +65,9 @@ export class CiListRepository {
     limit: number,
     after: { value: string | number; id: string } | undefined,
   ): Promise<CiDocumentRow[]> {
-    return this.pageQuery(this.db, filter, sort, limit, after).select(ciDocumentColumns(this.dialect)).execute() as Promise<never>;
+    return this.pageQuery(this.db, filter, sort, limit, after)
+      .select(ciDocumentColumns(this.dialect, 'javascript'))
+      .execute() as Promise<never>;
   }
 
   private pageQuery(

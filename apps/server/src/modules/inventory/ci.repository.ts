@@ -1,6 +1,7 @@
 import type { Ci } from '@estate/contract';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { type Dialect, readJson } from '../../platform/db/database';
+import { reusePlan } from '../../platform/db/prepared-client';
 import { CI_COLUMNS, type CiDocumentRow, ciDocument, ciDocumentColumns, searchTextOf, toCi } from './ci.mapper';
 import type { CisTable, InventoryTables } from './inventory.tables';
 
@@ -77,12 +78,9 @@ export class CiRepository {
    * single reads: the SQL is compiled once and then run with the id as its only parameter.
    */
   async getDocument(id: string): Promise<{ json: string; version: number } | undefined> {
-    this.documentSql ??= this.db
-      .selectFrom('cis')
-      .select(ciDocumentColumns(this.dialect))
-      .select(tagsOfCi(this.dialect))
-      .where('id', '=', '')
-      .compile().sql;
+    this.documentSql ??= reusePlan(
+      this.db.selectFrom('cis').select(ciDocumentColumns(this.dialect)).select(tagsOfCi(this.dialect)).where('id', '=', '').compile().sql,
+    );
     const result = await this.db.executeQuery<CiDocumentRow>(CompiledQuery.raw(this.documentSql, [id]));
     const row = result.rows[0];
     return row ? { json: ciDocument(row, this.dialect), version: Number(row.version) } : undefined;
