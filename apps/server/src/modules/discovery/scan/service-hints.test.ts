@@ -120,13 +120,13 @@ describe('service hints on 127.0.0.1', () => {
   it('stops reading at the byte cap of a port that never stops talking', async () => {
     const started = Date.now();
     expect(await probeHttp('127.0.0.1', ports.flood!, { timeoutMs: 10_000 })).toEqual({ httpServer: 'flood' });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('gives nothing for a silent port, within the timeout', async () => {
     const started = Date.now();
     expect(await probeHttp('127.0.0.1', ports.silent!, { timeoutMs: 300 })).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('reads the certificate subject and SANs of an untrusted TLS port, and its page title', async () => {
