@@ -11,6 +11,7 @@ import { agentSamplesIndex } from './0008-agent-samples-index';
 import { discoveryScans } from './0009-discovery-scans';
 import { discoveryIdentity } from './0010-discovery-identity';
 import { authChangeNotify } from './0011-auth-change-notify';
+import { ciDocument } from './0012-ci-document';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0009-discovery-scans', discoveryScans],
   ['0010-discovery-identity', discoveryIdentity],
   ['0011-auth-change-notify', authChangeNotify],
+  ['0012-ci-document', ciDocument],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -1,12 +1,18 @@
 import type { Kysely } from 'kysely';
+import { CI_COLUMNS } from './ci.mapper';
 import type { CisTable, InventoryTables } from './inventory.tables';
 
 /** SQL for bulk changes to CIs. Every method runs on the caller's transaction. */
 export class BulkRepository {
-  /** Full rows of the given CIs (one statement). */
+  /** Full rows of the given CIs (one statement; not the generated document and search columns). */
   rows(trx: Kysely<InventoryTables>, ids: readonly string[]): Promise<CisTable[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return trx.selectFrom('cis').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    return trx
+      .selectFrom('cis')
+      .select([...CI_COLUMNS, 'search_text'])
+      .where('id', 'in', ids)
+      .orderBy('id')
+      .execute();
   }
 
   /** The types of the given CIs, by id (one statement); ids that do not exist are absent. */

@@ -65,9 +65,7 @@ export class CiListRepository {
     limit: number,
     after: { value: string | number; id: string } | undefined,
   ): Promise<CiDocumentRow[]> {
-    return this.pageQuery(this.db, filter, sort, limit, after)
-      .select(ciDocumentColumns(this.dialect, 'javascript'))
-      .execute() as Promise<never>;
+    return this.pageQuery(this.db, filter, sort, limit, after).select(ciDocumentColumns()).execute() as Promise<never>;
   }
 
   private pageQuery(

@@ -55,9 +55,9 @@ export const CI_COLUMNS = [
 ] as const satisfies ReadonlyArray<keyof CiRow>;
 
 /**
- * A CI as read to be written straight out as JSON: the database builds the JSON of its fields before and after
- * `monthlyCost` and `tags` (`head`, `tail`), which are presented here exactly as {@link toCi} presents them. Plus
- * the scalars a cursor or an ETag needs.
+ * A CI as read to be written straight out as JSON: the JSON texts of its fields before `monthlyCost` and after
+ * `tags` (`head`, `tail`: the generated columns of migration 0012), presented here exactly as {@link toCi} presents
+ * them. Plus the scalars a cursor or an ETag needs.
  */
 export interface CiDocumentRow {
   id: string;
@@ -67,102 +67,37 @@ export interface CiDocumentRow {
   version: number;
   monthly_cost: number | null;
   tags: unknown;
-  /** SQLite: the fields before `monthlyCost`, as one JSON object's text. */
-  head?: string;
-  /** SQLite: the fields after `tags`, as one JSON object's text. */
-  tail?: string;
-  /** PostgreSQL: the head's scalar columns and the stored JSON columns as text, joined here (see ciDocument). */
-  [column: string]: unknown;
+  head: string;
+  tail: string;
 }
-
-const HEAD_FIELDS = [
-  ['id', 'id'],
-  ['type', 'type'],
-  ['name', 'name'],
-  ['status', 'status'],
-  ['environment', 'environment'],
-  ['criticality', 'criticality'],
-  ['ownerTeamId', 'owner_team_id'],
-  ['locationId', 'location_id'],
-  ['serial', 'serial'],
-  ['assetTag', 'asset_tag'],
-  ['manufacturer', 'manufacturer'],
-  ['model', 'model'],
-  ['purchaseDate', 'purchase_date'],
-  ['warrantyEnd', 'warranty_end'],
-  ['endOfLife', 'end_of_life'],
-] as const;
-const JSON_FIELDS = [
-  ['attributes', 'attributes'],
-  ['customFields', 'custom_fields'],
-  ['provenance', 'provenance'],
-] as const;
-const TAIL_FIELDS = [
-  ['firstSeen', 'first_seen'],
-  ['lastSeen', 'last_seen'],
-  ['createdAt', 'created_at'],
-  ['updatedAt', 'updated_at'],
-  ['version', 'version'],
-] as const;
-
-/** Where a CI document's JSON is joined: by the database (`head` and `tail`), or in JavaScript from raw columns. */
-export type DocumentJoin = 'database' | 'javascript';
 
 /**
- * The columns of {@link CiDocumentRow}, for a query over `cis` that also selects `tags` (see `tagsOfCi`).
- *
- * Joined by the database, every value in `head` and `tail` is text, an integer or stored JSON (SQLite's `json()` of
- * the stored text, PostgreSQL's jsonb), which both engines write as JSON exactly as JavaScript would mean it; the one
- * float is left to {@link ciDocument}, so its digits are JavaScript's. SQLite always joins in the database (it is
- * in-process and cheap there). On PostgreSQL `json_build_object` costs about 5 µs a row of the server's CPU, shared by
- * every process, against about 3 µs of ours in JavaScript, while nine columns instead of twenty-four save the driver
- * per-column work on every statement: a single read joins in the database, a page of many rows in JavaScript.
+ * The columns of {@link CiDocumentRow}, for a query over `cis` that also selects `tags` (see `tagsOfCi`). The
+ * database keeps each CI's document in two generated columns (stored on PostgreSQL, computed on read on SQLite;
+ * migration 0012), so a page of a hundred CIs is a few text columns a row rather than two dozen to convert.
  */
-export function ciDocumentColumns(dialect: Dialect, join: DocumentJoin = 'database'): AliasedRawBuilder<unknown, string>[] {
-  const key = `${dialect}:${dialect === 'sqlite' ? 'database' : join}`;
-  const cached = documentColumns.get(key);
-  if (cached) return cached;
-  // Constant SQL, written once as raw text: the query builder then has one node to visit per column, not dozens.
-  const ref = (column: string) => `"cis"."${column}"`;
-  const raw = (expression: string, alias: string) => sql.raw(expression).as(alias) as AliasedRawBuilder<unknown, string>;
-  const keys = ['id', 'name', 'created_at', 'updated_at', 'version', 'monthly_cost'] as const;
-  const object = (pairs: string[]) =>
-    dialect === 'sqlite' ? `json_object(${pairs.join(', ')})` : `json_build_object(${pairs.join(', ')})::text`;
-  const pair = ([name, column]: readonly [string, string]) => `'${name}', ${ref(column)}`;
-  const jsonPair = ([name, column]: readonly [string, string]) =>
-    dialect === 'sqlite' ? `'${name}', json(${ref(column)})` : pair([name, column]);
-  const columns =
-    dialect === 'sqlite' || join === 'database'
-      ? [
-          ...keys.map((c) => raw(ref(c), c)),
-          raw(object(HEAD_FIELDS.map(pair)), 'head'),
-          raw(object([...JSON_FIELDS.map(jsonPair), ...TAIL_FIELDS.map(pair)]), 'tail'),
-        ]
-      : [...new Set<string>([...keys, ...HEAD_FIELDS.map(([, column]) => column), ...TAIL_FIELDS.map(([, column]) => column)])]
-          .map((c) => raw(ref(c), c))
-          .concat(JSON_FIELDS.map(([, column]) => raw(`${ref(column)}::text`, column)));
-  documentColumns.set(key, columns);
-  return columns;
+export function ciDocumentColumns(): AliasedRawBuilder<unknown, string>[] {
+  return DOCUMENT_COLUMNS;
 }
 
-const documentColumns = new Map<string, AliasedRawBuilder<unknown, string>[]>();
+// Constant SQL, written once as raw text: the query builder then has one node to visit per column, not dozens.
+const DOCUMENT_COLUMNS = [
+  ...(['id', 'name', 'created_at', 'updated_at', 'version', 'monthly_cost'] as const).map((c) => sql.raw(`"cis"."${c}"`).as(c)),
+  sql.raw('"cis"."document_head"').as('head'),
+  sql.raw('"cis"."document_tail"').as('tail'),
+] as AliasedRawBuilder<unknown, string>[];
 
 /**
  * Presents a {@link CiDocumentRow} as the JSON text of {@link toCi}'s value: the same fields in the same order,
- * without parsing the stored JSON only to serialise it again. For single reads and pages, where nothing else is
- * done with the CI than answering it.
+ * without parsing the stored JSON only to serialise it again. Both engines write their JSON's strings, integers and
+ * stored JSON as JavaScript would mean them; the one float is written here, so its digits are JavaScript's. For
+ * single reads and pages, where nothing else is done with the CI than answering it.
  */
 export function ciDocument(row: CiDocumentRow, dialect: Dialect): string {
   const tags = row.tags === '[]' ? [] : (readJson<string[] | null>(row.tags, dialect) ?? []);
   const cost = row.monthly_cost === null ? 'null' : JSON.stringify(Number(row.monthly_cost));
   const tagsJson = tags.length === 0 ? '[]' : JSON.stringify([...tags].sort());
-  // Joined in JavaScript (PostgreSQL pages): each part through one JSON.stringify over an object of a fixed shape,
-  // V8's fast path, the stored JSON columns (jsonb's own text) spliced in as they are.
-  const head = row.head ?? JSON.stringify(ciScalars(row as unknown as CiRow));
-  const tail =
-    row.tail ??
-    `{"attributes":${row.attributes},"customFields":${row.custom_fields},"provenance":${row.provenance},${JSON.stringify(ciTimes(row as unknown as CiRow)).slice(1)}`;
-  return `${head.slice(0, -1)},"monthlyCost":${cost},"tags":${tagsJson},${tail.slice(1)}`;
+  return `${row.head.slice(0, -1)},"monthlyCost":${cost},"tags":${tagsJson},${row.tail.slice(1)}`;
 }
 
 /** The fields of a CI before `monthlyCost`, in document order. */

@@ -79,7 +79,7 @@ export class CiRepository {
    */
   async getDocument(id: string): Promise<{ json: string; version: number } | undefined> {
     this.documentSql ??= reusePlan(
-      this.db.selectFrom('cis').select(ciDocumentColumns(this.dialect)).select(tagsOfCi(this.dialect)).where('id', '=', '').compile().sql,
+      this.db.selectFrom('cis').select(ciDocumentColumns()).select(tagsOfCi(this.dialect)).where('id', '=', '').compile().sql,
     );
     const result = await this.db.executeQuery<CiDocumentRow>(CompiledQuery.raw(this.documentSql, [id]));
     const row = result.rows[0];

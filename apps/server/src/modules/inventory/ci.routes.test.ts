@@ -258,6 +258,21 @@ for (const engine of testEngines()) {
         expect(after.map((r) => r.tag)).toEqual(['c']);
       });
 
+      it('answers a change written straight to the store, in a single read and in a page alike', async () => {
+        // The documents reads answer are generated columns: an admin's UPDATE (or another release) cannot leave them stale.
+        const { ci } = await create({ type: 'switch', tags: ['core'], monthlyCost: 0.1, attributes: { ports: 24 } });
+        await db()
+          .updateTable('cis')
+          .set({ name: 'renamed "by" sql\n', last_seen: 1_700_000_000_123, version: ci.version + 1 })
+          .where('id', '=', ci.id)
+          .execute();
+        const single = await viewer.request('GET', `/api/v1/cis/${ci.id}`);
+        expect(single.json()).toEqual({ ...ci, name: 'renamed "by" sql\n', lastSeen: 1_700_000_000_123, version: ci.version + 1 });
+        expect(single.headers.etag).toBe(`"${ci.id}.${ci.version + 1}"`);
+        const page = (await viewer.request('GET', '/api/v1/cis?type=switch&limit=100')).json() as { items: Ci[] };
+        expect(page.items.find((item) => item.id === ci.id)).toEqual(single.json());
+      });
+
       it('lists the types with their schemas', async () => {
         const res = await viewer.request('GET', '/api/v1/ci-types');
         expect(res.statusCode).toBe(200);

@@ -1,5 +1,5 @@
 import type { Ci } from '@estate/contract';
-import { toCi } from './ci.mapper';
+import { CI_COLUMNS, toCi } from './ci.mapper';
 import { CiListRepository } from './ci-list.repository';
 import { ciType } from './ci-types';
 import { CustomFieldService } from './custom-field.service';
@@ -50,7 +50,7 @@ export class ImportPlanner {
   private async ciContext(type: string, naturalKey: NaturalKey): Promise<ImportContext> {
     const db = this.deps.db;
     const list = new CiListRepository(db, this.deps.dialect);
-    const rows = await db.selectFrom('cis').selectAll().where('type', '=', type).execute();
+    const rows = await db.selectFrom('cis').select(CI_COLUMNS).where('type', '=', type).execute();
     const existing: Ci[] = [];
     for (let i = 0; i < rows.length; i += 500) {
       const chunk = rows.slice(i, i + 500);

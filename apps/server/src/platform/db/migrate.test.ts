@@ -25,6 +25,14 @@ async function describeSchema(database: TestDatabase): Promise<Record<string, un
         .filter((c) => !ENGINE_SPECIFIC.test(c.name))
         .map((c) => [c.name, { type: typeFamily(c.dataType), nullable: c.isNullable }]),
     );
+    if (database.dialect === 'sqlite') {
+      // SQLite hides generated columns from table_info (which the introspection reads); table_xinfo marks them 2 or 3.
+      const generated = await sql<{ name: string; type: string; notnull: number }>`
+        select name, type, "notnull" from pragma_table_xinfo(${table.name}) where hidden in (2, 3)`.execute(database.db);
+      for (const c of generated.rows.filter((g) => !ENGINE_SPECIFIC.test(g.name))) {
+        (out[table.name] as Record<string, unknown>)[c.name] = { type: typeFamily(c.type), nullable: c.notnull === 0 };
+      }
+    }
   }
   const indexes =
     database.dialect === 'sqlite'
