@@ -142,10 +142,14 @@ export async function generateEstate(db: Kysely<any>, size: EstateSize): Promise
   });
   // Fill the rest with application-to-application dependencies, a sparse random-looking graph.
   const apps = t.application ?? [];
+  // mulberry32, in 32-bit integer arithmetic: a plain LCG in doubles loses its low bits past 2^53 and falls into a
+  // short cycle, which repeated the same pairs and left the graph at about half the asked-for size.
   let seed = 42;
   const random = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return seed / 2_147_483_648;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
   };
   const vms = t.virtual_machine ?? [];
   for (let i = 0; rels.size < size.relationships && i < size.relationships * 4; i++) {
