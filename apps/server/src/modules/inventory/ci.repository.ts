@@ -1,5 +1,6 @@
 import type { Ci } from '@estate/contract';
 import { CompiledQuery, type Kysely, sql } from 'kysely';
+import { BatchLoader } from '../../platform/db/batch-loader';
 import { type Dialect, readJson } from '../../platform/db/database';
 import { reusePlan } from '../../platform/db/prepared-client';
 import { CI_COLUMNS, type CiDocumentRow, ciDocument, ciDocumentColumns, searchTextOf, toCi } from './ci.mapper';
@@ -60,6 +61,7 @@ export function readTags(value: unknown, dialect: Dialect): string[] {
 
 export class CiRepository {
   private documentSql: string | undefined;
+  private documentsSql: string | undefined;
 
   constructor(
     private readonly db: Kysely<InventoryTables>,
@@ -74,16 +76,40 @@ export class CiRepository {
   }
 
   /**
-   * A CI as its JSON document (see `ciDocument`) and its version, or undefined; one statement. The hot path of
-   * single reads: the SQL is compiled once and then run with the id as its only parameter.
+   * A CI as its JSON document (see `ciDocument`) and its version, or undefined. The hot path of single reads: the
+   * SQL is compiled once and then run with the id as its only parameter. On PostgreSQL, reads that arrive in one
+   * turn of the event loop share one statement (see `BatchLoader`); SQLite answers in-process and needs no batching.
    */
   async getDocument(id: string): Promise<{ json: string; version: number } | undefined> {
+    const row = this.dialect === 'postgres' ? await this.documents.load(id) : await this.fetchDocument(id);
+    return row ? { json: ciDocument(row, this.dialect), version: Number(row.version) } : undefined;
+  }
+
+  private readonly documents = new BatchLoader<string, CiDocumentRow>((ids) => this.fetchDocuments(ids));
+
+  private async fetchDocument(id: string): Promise<CiDocumentRow | undefined> {
     this.documentSql ??= reusePlan(
       this.db.selectFrom('cis').select(ciDocumentColumns()).select(tagsOfCi(this.dialect)).where('id', '=', '').compile().sql,
     );
-    const result = await this.db.executeQuery<CiDocumentRow>(CompiledQuery.raw(this.documentSql, [id]));
-    const row = result.rows[0];
-    return row ? { json: ciDocument(row, this.dialect), version: Number(row.version) } : undefined;
+    return (await this.db.executeQuery<CiDocumentRow>(CompiledQuery.raw(this.documentSql, [id]))).rows[0];
+  }
+
+  /** PostgreSQL: the documents of several CIs in one statement (one alone goes through the single-key plan). */
+  private async fetchDocuments(ids: string[]): Promise<Map<string, CiDocumentRow>> {
+    if (ids.length === 1) {
+      const row = await this.fetchDocument(ids[0] as string);
+      return new Map(row ? [[row.id, row]] : []);
+    }
+    this.documentsSql ??= reusePlan(
+      this.db
+        .selectFrom('cis')
+        .select(ciDocumentColumns())
+        .select(tagsOfCi(this.dialect))
+        .where(sql<boolean>`"cis"."id" = any(cast(${''} as text[]))`)
+        .compile().sql,
+    );
+    const result = await this.db.executeQuery<CiDocumentRow>(CompiledQuery.raw(this.documentsSql, [ids]));
+    return new Map(result.rows.map((row) => [row.id, row]));
   }
 
   /** The types of the given CIs, by id; ids that do not exist are absent. One statement. */
