@@ -62,6 +62,7 @@ export function readTags(value: unknown, dialect: Dialect): string[] {
 export class CiRepository {
   private documentSql: string | undefined;
   private documentsSql: string | undefined;
+  private readonly documents = new BatchLoader<string, CiDocumentRow>((ids) => this.fetchDocuments(ids));
 
   constructor(
     private readonly db: Kysely<InventoryTables>,
@@ -84,8 +85,6 @@ export class CiRepository {
     const row = this.dialect === 'postgres' ? await this.documents.load(id) : await this.fetchDocument(id);
     return row ? { json: ciDocument(row, this.dialect), version: Number(row.version) } : undefined;
   }
-
-  private readonly documents = new BatchLoader<string, CiDocumentRow>((ids) => this.fetchDocuments(ids));
 
   private async fetchDocument(id: string): Promise<CiDocumentRow | undefined> {
     this.documentSql ??= reusePlan(
