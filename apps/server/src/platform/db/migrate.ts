@@ -18,11 +18,14 @@ export async function migrateToLatest(database: Database, migrations: Record<str
     migrationLockTableName: 'estate_migrations_lock',
   });
   let result: MigrationResultSet = await migrator.migrateToLatest();
-  // Kysely's table check reads the catalog of every schema; a schema or table dropped meanwhile by another process
-  // fails that read (3F000, 42P01) without touching ours. Migrations run in one transaction on PostgreSQL, so a
-  // failed run left nothing behind and can simply be tried again.
-  const catalogRace = (error: unknown) => ['3F000', '42P01'].includes((error as { code?: string } | undefined)?.code ?? '');
-  for (let attempt = 0; attempt < 5 && database.dialect === 'postgres' && catalogRace(result.error); attempt++) {
+  // Kysely's table check reads the catalog of every schema; a schema, table or column dropped meanwhile by another
+  // process fails that read (3F000, 42P01, or 42703 from pg_get_serial_sequence) without touching ours. Only a
+  // failure before any migration ran is such a race. Migrations run in one transaction on PostgreSQL, so a failed
+  // run left nothing behind and can simply be tried again.
+  const catalogRace = (run: MigrationResultSet) =>
+    !run.results?.some((r) => r.status === 'Error') &&
+    ['3F000', '42P01', '42703'].includes((run.error as { code?: string } | undefined)?.code ?? '');
+  for (let attempt = 0; attempt < 5 && database.dialect === 'postgres' && catalogRace(result); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
     result = await migrator.migrateToLatest();
   }
