@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { createScanEngine } from '../apps/server/src/modules/discovery/scan/engine';
+import { createScanEngine } from '../apps/server/src/modules/discovery/scan/engine/engine';
 import {
   createNamespace,
   freeSubnet,
@@ -18,9 +18,9 @@ import {
   PEER_LISTENERS,
   scratchDir,
   selfSignedCertificate,
-} from '../apps/server/src/modules/discovery/scan/peers.test-support';
-import type { ScanRequest } from '../apps/server/src/modules/discovery/scan/scan-types';
-import { expandTargets } from '../apps/server/src/modules/discovery/scan/targets';
+} from '../apps/server/src/modules/discovery/scan/engine/peers.test-support';
+import type { ScanRequest } from '../apps/server/src/modules/discovery/scan/engine/scan-types';
+import { expandTargets } from '../apps/server/src/modules/discovery/scan/engine/targets';
 import { type Benchmark, compare, median } from './support/report';
 
 const run = promisify(execFile);

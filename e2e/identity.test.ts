@@ -7,7 +7,7 @@ import { setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
 
-const STATE = path.resolve(import.meta.dirname, '../apps/server/src/modules/discovery/fixtures/aws-prod.serial-17.tfstate');
+const STATE = path.resolve(import.meta.dirname, '../apps/server/src/modules/discovery/terraform/fixtures/aws-prod.serial-17.tfstate');
 
 describe.runIf(browserTier())('one identity per thing in a real browser', () => {
   let session: BrowserSession;

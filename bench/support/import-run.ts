@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { createEstate } from '../../apps/server/src/app';
 import { createInventoryDeps, registerInventoryJobs } from '../../apps/server/src/modules/inventory';
-import { parseCsv } from '../../apps/server/src/modules/inventory/csv';
+import { parseCsv } from '../../apps/server/src/modules/inventory/import/csv';
 import { JobWorker } from '../../apps/server/src/platform/jobs';
 import { openBenchStore } from './bench-store';
 

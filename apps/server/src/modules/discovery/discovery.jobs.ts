@@ -3,13 +3,13 @@ import type { JobWorker } from '../../platform/jobs';
 import { PermanentJobError } from '../../platform/jobs';
 import { createRelationshipService, type InventoryDeps } from '../inventory';
 import { createScanServices, type DiscoveryScanDeps } from './discovery.routes';
-import { createIdentityService } from './identity.service';
-import { createScanEngine } from './scan/engine';
-import type { ScanEngine } from './scan/scan-types';
-import { expandTargets } from './scan/targets';
-import { SCAN_RUN_QUEUE, type ScanTables } from './scan.repository';
-import { ScanScheduler, type SchedulerLogger } from './scan-run.scheduler';
-import { ScanRunService } from './scan-run.service';
+import { createIdentityService } from './identity/identity.service';
+import { createScanEngine } from './scan/engine/engine';
+import type { ScanEngine } from './scan/engine/scan-types';
+import { expandTargets } from './scan/engine/targets';
+import { SCAN_RUN_QUEUE, type ScanTables } from './scan/scan.repository';
+import { ScanScheduler, type SchedulerLogger } from './scan/scan-run.scheduler';
+import { ScanRunService } from './scan/scan-run.service';
 
 /** What scan runs are built from: the route dependencies, the engine, and where findings go in the inventory. */
 export interface DiscoveryJobDeps extends DiscoveryScanDeps {

@@ -3,12 +3,12 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { HttpServer } from '../../platform/http/http-server';
-import { expandTargets } from './scan/targets';
-import type { ScanTables } from './scan.repository';
-import { registerScanRoutes } from './scan.routes';
-import { ScanService, type TargetExpander } from './scan.service';
-import { registerSnmpCredentialRoutes } from './snmp-credential.routes';
-import { SnmpCredentialService } from './snmp-credential.service';
+import { expandTargets } from './scan/engine/targets';
+import type { ScanTables } from './scan/scan.repository';
+import { registerScanRoutes } from './scan/scan.routes';
+import { ScanService, type TargetExpander } from './scan/scan.service';
+import { registerSnmpCredentialRoutes } from './scan/snmp-credential.routes';
+import { SnmpCredentialService } from './scan/snmp-credential.service';
 
 /** What network discovery's routes are built from. */
 export interface DiscoveryScanDeps {

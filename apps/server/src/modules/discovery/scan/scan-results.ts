@@ -1,0 +1,153 @@
+import type { HostChange, HostData } from '@estate/contract';
+import { canonicalJson } from '../../../platform/audit/canonical-json';
+import type { CiTypeId } from '../../inventory';
+import { normaliseHostname, normaliseIp, normaliseMac } from '../identity/identifiers';
+import type { Observation } from '../identity/identity.service';
+import type { HostFinding, SnmpFacts } from './engine/scan-types';
+
+/*
+ * What a scan's findings mean: the stored form of a host, how it compares with the previous run, and the
+ * observation that identity reconciliation turns into a CI. Pure functions; the run service does the I/O.
+ */
+
+/** The parts of a host that count for the diff; round-trip times, uptime and notes change on every run. */
+const COMPARED = ['openPorts', 'hostname', 'services', 'snmp'] as const;
+
+/** The stored form of a finding (the SNMP facts without the credential id). */
+export function hostData(finding: HostFinding): HostData {
+  const data: HostData = {
+    alive: finding.alive,
+    openPorts: [...finding.openPorts].sort((a, b) => a - b),
+    services: Object.fromEntries(Object.entries(finding.services).map(([port, s]) => [String(port), s])),
+    notes: finding.notes,
+  };
+  if (finding.rttMs !== undefined) data.rttMs = finding.rttMs;
+  if (finding.hostname !== undefined) data.hostname = finding.hostname;
+  if (finding.snmp) {
+    const { credentialId: _credentialId, ...facts } = finding.snmp;
+    data.snmp = facts;
+  }
+  return data;
+}
+
+/** What of a host is compared between runs, as canonical text per part. */
+function comparable(data: HostData): Record<(typeof COMPARED)[number], string> {
+  const snmp = data.snmp
+    ? {
+        sysName: data.snmp.sysName,
+        sysDescr: data.snmp.sysDescr,
+        sysObjectId: data.snmp.sysObjectId,
+        sysLocation: data.snmp.sysLocation,
+        sysContact: data.snmp.sysContact,
+        interfaces: data.snmp.interfaces.map(({ operUp: _up, ...i }) => i),
+        addresses: [...data.snmp.addresses].sort(),
+        neighbours: data.snmp.neighbours,
+      }
+    : null;
+  return {
+    openPorts: canonicalJson(data.openPorts),
+    hostname: canonicalJson(data.hostname ?? null),
+    services: canonicalJson(data.services),
+    snmp: canonicalJson(snmp),
+  };
+}
+
+/** How a host compares with what the previous run saw at its address (`undefined` when it saw nothing there). */
+export function compareHost(previous: HostData | undefined, current: HostData): { change: HostChange; changedFields: string[] } {
+  if (!previous) return { change: 'new', changedFields: [] };
+  const before = comparable(previous);
+  const now = comparable(current);
+  const changedFields = COMPARED.filter((k) => before[k] !== now[k]);
+  return { change: changedFields.length > 0 ? 'changed' : 'unchanged', changedFields };
+}
+
+/** A MAC as identifiers store it (lower-case, colon-separated), or undefined for anything that is not one. */
+export function normalizeMac(value: string | undefined): string | undefined {
+  return value ? (normaliseMac(value) ?? undefined) : undefined;
+}
+
+/** An IP address as identifiers store it (IPv6 compressed), or undefined when it is not one. */
+export function normalizeIp(value: string | undefined): string | undefined {
+  return value ? (normaliseIp(value) ?? undefined) : undefined;
+}
+
+/** A host name as identifiers store it (lower-case, first label), or undefined when it names nothing. */
+export function normalizeHostname(value: string | undefined): string | undefined {
+  return value ? (normaliseHostname(value) ?? undefined) : undefined;
+}
+
+/** A DNS or SNMP name as shown: trimmed, lower-case, without a trailing dot. */
+function displayName(value: string | undefined): string | undefined {
+  const v = value?.trim().toLowerCase().replace(/\.$/, '');
+  return v ? v : undefined;
+}
+
+const shortName = (name: string) => name.split('.')[0] ?? name;
+const unique = <T>(items: T[]) => [...new Set(items)];
+
+/**
+ * The CI type of an SNMP device, from what its sysDescr says it is; a managed device that says nothing more is
+ * taken for a switch, the commonest such thing on a LAN. Reconciliation keeps a matched CI's own type.
+ */
+export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): CiTypeId {
+  const text = `${facts?.sysDescr ?? ''} ${facts?.sysName ?? ''}`.toLowerCase();
+  if (/firewall|fortigate|fortios|pfsense|opnsense|palo alto|pan-os|\basa\b/.test(text)) return 'firewall';
+  if (/access point|wireless|\bwlan\b|\bwap\b/.test(text)) return 'access_point';
+  if (/load balancer|big-ip|netscaler/.test(text)) return 'load_balancer';
+  if (/router|routing|junos|ios xr|mikrotik|routeros|vyos/.test(text)) return 'router';
+  return 'switch';
+}
+
+/**
+ * The observation of one live host by the scan `scanName`. A host that answered SNMP is a network device named by
+ * its sysName, identified by its interfaces' MACs, name and addresses; any other host is a server named by its
+ * reverse DNS name (else its address), identified by host name and address, with its open ports.
+ */
+export function observationOf(finding: HostFinding, scanName: string): Observation {
+  const observer = `scan ${scanName}`;
+  const address = normalizeIp(finding.address) ?? finding.address;
+  const dnsName = displayName(finding.hostname);
+  const snmp = finding.snmp;
+  if (snmp) {
+    const sysName = displayName(snmp.sysName);
+    const macs = unique(snmp.interfaces.map((i) => normalizeMac(i.mac)).filter((m): m is string => m !== undefined)).slice(0, 256);
+    const ips = unique([address, ...snmp.addresses.map((a) => normalizeIp(a)).filter((a): a is string => a !== undefined)]);
+    const attributes: Record<string, unknown> = { managementIp: address, ports: snmp.interfaces.length };
+    const hostname = sysName ?? dnsName;
+    if (hostname) attributes.hostname = hostname.slice(0, 253);
+    if (snmp.sysDescr) attributes.firmware = snmp.sysDescr.replace(/\s+/g, ' ').trim().slice(0, 200);
+    if (macs.length > 0) attributes.macAddresses = macs;
+    return {
+      source: 'scan',
+      observer,
+      type: networkDeviceType(snmp),
+      name: (snmp.sysName?.trim() || finding.hostname || address).slice(0, 200),
+      identity: { ...(macs.length ? { macs } : {}), ...(hostname ? { hostname } : {}), ips },
+      fields: { attributes },
+    };
+  }
+  const attributes: Record<string, unknown> = {
+    ipAddresses: [address],
+    listeningPorts: [...finding.openPorts].sort((a, b) => a - b).map((p) => `tcp/${p}`),
+  };
+  if (dnsName) {
+    attributes.hostname = shortName(dnsName).slice(0, 253);
+    if (dnsName.includes('.')) attributes.fqdn = dnsName.slice(0, 253);
+  }
+  return {
+    source: 'scan',
+    observer,
+    type: 'physical_server',
+    name: (dnsName ?? address).slice(0, 200),
+    identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address] },
+    fields: { attributes },
+  };
+}
+
+/** What an LLDP neighbour is known by, normalised as identifiers are, to find its CI. */
+export function neighbourKeys(neighbour: SnmpFacts['neighbours'][number]): { macs: string[]; hostnames: string[]; ips: string[] } {
+  const name = normalizeHostname(neighbour.sysName);
+  const mac = normalizeMac(neighbour.chassisId);
+  const ip = normalizeIp(neighbour.managementAddress) ?? normalizeIp(neighbour.chassisId);
+  return { macs: mac ? [mac] : [], hostnames: name ? [name] : [], ips: ip ? [ip] : [] };
+}

@@ -1,0 +1,308 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
+import { SecretBox } from '../../../platform/crypto/secret-box';
+import { JobWorker } from '../../../platform/jobs';
+import { createInventoryDeps } from '../../inventory';
+import { createScanRunService, type DiscoveryJobDeps, registerDiscoveryJobs } from '../discovery.jobs';
+import { createScanServices } from '../discovery.routes';
+import { createIdentityService } from '../identity/identity.service';
+import { host, ScriptedScanEngine } from './scan.fixtures';
+import type { ScanTables } from './scan.repository';
+import { ScanScheduler } from './scan-run.scheduler';
+
+const SCANS = '/api/v1/discovery/scans';
+const COMMUNITY = 'lab-community-4411';
+const quiet = { warn: () => undefined, error: () => undefined };
+
+const sw1 = (rtt = 0.3) =>
+  host('192.0.2.1', {
+    rttMs: rtt,
+    openPorts: [22, 161],
+    hostname: 'sw1.example.org',
+    snmp: {
+      credentialId: 'x',
+      sysName: 'sw1.example.org',
+      sysDescr: 'Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11',
+      sysUpTimeSeconds: rtt * 1000,
+      interfaces: [
+        { index: 1, name: 'Gi0/1', mac: '00:1A:2B:00:00:01', speedMbps: 1000, operUp: true },
+        { index: 2, name: 'Gi0/2', mac: '00:1a:2b:00:00:02', speedMbps: 1000, operUp: rtt > 0.2 },
+      ],
+      addresses: ['192.0.2.1', '10.99.0.1'],
+      neighbours: [{ localPort: 'Gi0/1', chassisId: '00:1a:2b:00:00:aa', portId: 'Gi0/24', sysName: 'sw2' }],
+    },
+  });
+const sw2 = () =>
+  host('192.0.2.2', {
+    openPorts: [22],
+    snmp: {
+      credentialId: 'x',
+      sysName: 'sw2',
+      sysDescr: 'Generic managed switch',
+      interfaces: [{ index: 24, name: 'port24', mac: '00-1A-2B-00-00-AA' }],
+      addresses: ['192.0.2.2'],
+      neighbours: [{ localPort: 'port24', sysName: 'sw1.example.org', managementAddress: '192.0.2.1' }],
+    },
+  });
+const web1 = (ports = [22, 80]) =>
+  host('192.0.2.3', { hostname: 'web1.example.org', openPorts: ports, services: { 22: { ssh: 'SSH-2.0-OpenSSH_9.2' } } });
+const bare = (address: string) => host(address, { openPorts: [22], alive: 'tcp' });
+
+describe.each(testEngines())('scan runs on $dialect', (engine) => {
+  let t: TestEstate;
+  let admin: Agent;
+  let scanEngine: ScriptedScanEngine;
+  let worker: JobWorker;
+  let deps: DiscoveryJobDeps;
+  let credentialId: string;
+  const db = () => t.database.db as Kysely<ScanTables>;
+  const count = async (table: 'cis' | 'relationships', where?: [string, string]) => {
+    let q = db()
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'));
+    if (where) q = q.where(where[0] as never, '=', where[1] as never);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  };
+  const createScan = async (name: string, extra: Record<string, unknown> = {}) => {
+    const res = await admin.request('POST', SCANS, { name, targets: ['192.0.2.0/29'], credentialIds: [credentialId], ...extra });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  const startRun = async (scanId: string) => {
+    const res = await admin.request('POST', `${SCANS}/${scanId}/runs`);
+    expect(res.statusCode, res.body).toBe(202);
+    return res.json().id as string;
+  };
+  const getRun = async (id: string) => (await admin.request('GET', `/api/v1/discovery/runs/${id}`)).json();
+  const hosts = async (runId: string, change?: string) =>
+    (await admin.request('GET', `/api/v1/discovery/runs/${runId}/hosts${change ? `?change=${change}` : ''}`)).json().items;
+
+  beforeAll(async () => {
+    t = await createTestEstate(engine);
+    admin = await t.setupAdmin();
+    const cred = await admin.request('POST', '/api/v1/discovery/snmp-credentials', {
+      name: 'lab',
+      snmpVersion: 'v2c',
+      community: COMMUNITY,
+    });
+    credentialId = cred.json().id;
+    deps = {
+      db: t.database.db,
+      dialect: t.database.dialect,
+      audit: t.estate.audit,
+      secretBox: SecretBox.fromKeyFile(t.config.secretKeyFile),
+      engine: new ScriptedScanEngine(),
+      inventory: createInventoryDeps({ db: t.database.db, dialect: t.database.dialect, audit: t.estate.audit }),
+      progressIntervalMs: 0,
+    };
+  });
+  beforeEach(() => {
+    scanEngine = new ScriptedScanEngine();
+    deps = { ...deps, engine: scanEngine };
+    worker = new JobWorker(t.database, { logger: quiet, backoff: { baseMs: 0, capMs: 0 }, concurrency: 1 });
+    registerDiscoveryJobs(worker, deps);
+  });
+  afterAll(() => t?.close());
+
+  it('runs a scan: unseals credentials for the engine, records hosts, creates de-duplicated CIs and LLDP links, and diffs the next run', async () => {
+    const scanId = await createScan('Lab');
+    scanEngine.script([sw1(), sw2(), web1(), bare('192.0.2.4'), bare('192.0.2.6')]);
+    const first = await startRun(scanId);
+    expect(await worker.drain()).toBe(1);
+
+    expect(scanEngine.requests[0]).toMatchObject({
+      addresses: ['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5', '192.0.2.6'],
+      snmp: [{ id: credentialId, version: 'v2c', community: COMMUNITY }],
+      ports: [22, 80, 443, 3389, 445, 161, 3306, 5432, 8080, 8443],
+      snmpPort: 161,
+    });
+    const run1 = await getRun(first);
+    expect(run1).toMatchObject({
+      status: 'succeeded',
+      total: 6,
+      done: 6,
+      summary: { hosts: 5, new: 5, changed: 0, unchanged: 0, missing: 0, cisCreated: 5, relationships: 1 },
+    });
+    expect(run1.finishedAt).toBeGreaterThanOrEqual(run1.startedAt);
+    const seen = await hosts(first);
+    expect(seen.map((h: { address: string }) => h.address)).toEqual(['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.6']);
+    expect(seen.every((h: { change: string; ci: unknown }) => h.change === 'new' && h.ci !== null)).toBe(true);
+    expect(JSON.stringify(seen)).not.toContain(COMMUNITY);
+
+    const device = seen[0].ci;
+    expect(device).toMatchObject({ name: 'sw1.example.org', type: 'switch' });
+    const ci = (await admin.request('GET', `/api/v1/cis/${device.id}`)).json();
+    expect(ci.attributes).toMatchObject({
+      hostname: 'sw1.example.org',
+      managementIp: '192.0.2.1',
+      ports: 2,
+      macAddresses: ['00:1a:2b:00:00:01', '00:1a:2b:00:00:02'],
+      firmware: expect.stringContaining('C2960'),
+    });
+    expect(ci.provenance['attributes.managementIp']?.source).toBe('scan');
+    const server = (await admin.request('GET', `/api/v1/cis/${seen[2].ci.id}`)).json();
+    expect(server).toMatchObject({ type: 'physical_server', name: 'web1.example.org' });
+    expect(server.attributes).toMatchObject({
+      hostname: 'web1',
+      fqdn: 'web1.example.org',
+      ipAddresses: ['192.0.2.3'],
+      listeningPorts: ['tcp/22', 'tcp/80'],
+    });
+    expect(await count('relationships', ['type', 'connected_to'])).toBe(1);
+    const cisAfterFirst = await count('cis');
+
+    // The network changes: web1 opens 443, .4 is gone, .5 appears; the switches only differ in round-trip time.
+    scanEngine.script([sw1(0.1), sw2(), web1([22, 80, 443]), bare('192.0.2.5'), bare('192.0.2.6')]);
+    const second = await startRun(scanId);
+    await worker.drain();
+    expect(await getRun(second)).toMatchObject({
+      status: 'succeeded',
+      summary: { hosts: 5, new: 1, changed: 1, unchanged: 3, missing: 1, cisCreated: 1, relationships: 1 },
+    });
+    expect(await count('cis')).toBe(cisAfterFirst + 1);
+    expect(await count('cis', ['type', 'switch'])).toBe(2);
+    expect(await count('relationships', ['type', 'connected_to'])).toBe(1);
+    const changed = await hosts(second, 'changed');
+    expect(changed).toEqual([
+      expect.objectContaining({ address: '192.0.2.3', data: expect.objectContaining({ changedFields: ['openPorts'] }) }),
+    ]);
+    const missing = await hosts(second, 'missing');
+    expect(missing).toEqual([expect.objectContaining({ address: '192.0.2.4', ci: seen[3].ci })]);
+    expect((await hosts(second, 'new')).map((h: { address: string }) => h.address)).toEqual(['192.0.2.5']);
+    const web = (await admin.request('GET', `/api/v1/cis/${seen[2].ci.id}`)).json();
+    expect(web.attributes.listeningPorts).toEqual(['tcp/22', 'tcp/80', 'tcp/443']);
+
+    // The scan shows its last run; its audit trail has starts and finishes by the scan itself.
+    expect((await admin.request('GET', `${SCANS}/${scanId}`)).json().lastRun).toMatchObject({ id: second, status: 'succeeded' });
+    const finishes = await t.database.db
+      .selectFrom('audit_events')
+      .select(['actor_label', 'outcome'])
+      .where('action', '=', 'discovery_run.finish')
+      .execute();
+    expect(finishes).toEqual([
+      { actor_label: 'scan Lab', outcome: 'success' },
+      { actor_label: 'scan Lab', outcome: 'success' },
+    ]);
+  });
+
+  it('joins a host an agent reports without overwriting what the agent knows better', async () => {
+    const identity = createIdentityService(deps.inventory);
+    const agentCtx = { actor: { type: 'system' as const, id: null, label: 'agent app-01' }, requestId: null, sourceIp: null };
+    const agentSaw = await identity.reconcile(
+      {
+        source: 'agent',
+        observer: 'agent app-01',
+        type: 'virtual_machine',
+        name: 'app-01',
+        identity: { machineId: 'f00dfeed', hostname: 'app-01', ips: ['192.0.2.5', '10.1.1.5'] },
+        fields: { attributes: { hostname: 'app-01', ipAddresses: ['192.0.2.5', '10.1.1.5'], listeningPorts: ['tcp/22', 'udp/53'] } },
+      },
+      agentCtx,
+    );
+    const scanId = await createScan('Agent hosts');
+    scanEngine.script([host('192.0.2.5', { hostname: 'app-01.example.org', openPorts: [22] })]);
+    const runId = await startRun(scanId);
+    await worker.drain();
+    const [found] = await hosts(runId);
+    expect(found.ci).toMatchObject({ id: agentSaw.ciId, type: 'virtual_machine' });
+    const ci = (await admin.request('GET', `/api/v1/cis/${agentSaw.ciId}`)).json();
+    expect(ci.attributes).toMatchObject({ ipAddresses: ['192.0.2.5', '10.1.1.5'], listeningPorts: ['tcp/22', 'udp/53'] });
+  });
+
+  it('reports progress while a run is going', async () => {
+    const scanId = await createScan('Progress');
+    let release: () => void = () => undefined;
+    scanEngine.gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    scanEngine.script([web1()]);
+    const runId = await startRun(scanId);
+    const draining = worker.drain();
+    let shown = await getRun(runId);
+    for (let i = 0; i < 200 && shown.done < 6; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      shown = await getRun(runId);
+    }
+    expect(shown).toMatchObject({ status: 'running', done: 6, total: 6, summary: null });
+    expect((await admin.request('POST', `${SCANS}/${scanId}/runs`)).statusCode).toBe(409);
+    release();
+    await draining;
+    expect(await getRun(runId)).toMatchObject({ status: 'succeeded', done: 6 });
+  });
+
+  it('marks a run failed when its last attempt throws', async () => {
+    const scanId = await createScan('Failing');
+    scanEngine.failWith = new Error('fping exploded');
+    const runId = await startRun(scanId);
+    await worker.drain();
+    expect(scanEngine.requests).toHaveLength(3);
+    const run = await getRun(runId);
+    expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('fping exploded') });
+    const job = await db().selectFrom('jobs').select('status').where('dedupe_key', '=', `discovery.run:${runId}`).executeTakeFirstOrThrow();
+    expect(job.status).toBe('dead');
+    // A failed run frees the scan for the next one.
+    scanEngine.failWith = null;
+    await startRun(scanId);
+    await worker.drain();
+  });
+
+  it('never stores or shows a secret the engine quotes in a note or an error', async () => {
+    const scanId = await createScan('Quoting');
+    scanEngine.script([host('192.0.2.3', { notes: [`SNMP ${COMMUNITY} got no answer`] })]);
+    scanEngine.failWith = new Error(`session for community ${COMMUNITY} broke`);
+    const runId = await startRun(scanId);
+    await worker.drain();
+    const run = await getRun(runId);
+    expect(run.error).toContain('[redacted]');
+    const stored = await db().selectFrom('discovery_hosts').selectAll().where('run_id', '=', runId).execute();
+    const jobs = await db().selectFrom('jobs').select('last_error').where('dedupe_key', '=', `discovery.run:${runId}`).execute();
+    expect(JSON.stringify([run, stored, jobs])).not.toContain(COMMUNITY);
+  });
+
+  it('marks a run failed when the worker running its last attempt died', async () => {
+    const scanId = await createScan('Crashed');
+    const runId = await startRun(scanId);
+    await db().updateTable('discovery_runs').set({ status: 'running', started_at: Date.now() }).where('id', '=', runId).execute();
+    await db()
+      .updateTable('jobs')
+      .set({ status: 'running', attempts: 3, locked_by: 'dead-worker', locked_until: Date.now() - 1 })
+      .where('dedupe_key', '=', `discovery.run:${runId}`)
+      .execute();
+    await worker.runOnce(); // the claim moves the expired, exhausted job to dead
+    expect(scanEngine.requests).toHaveLength(0);
+    expect(await getRun(runId)).toMatchObject({ status: 'failed', error: expect.stringContaining('lease expired') });
+    // A new run may start.
+    await startRun(scanId);
+  });
+
+  it('starts a scheduled scan exactly once when several schedulers see it due, and again only when due', async () => {
+    const scanId = await createScan('Hourly', { intervalMinutes: 60 });
+    const { scans } = createScanServices(deps);
+    const a = new ScanScheduler(db(), scans);
+    const b = new ScanScheduler(db(), scans);
+    const now = Date.now() + 1_000;
+    const started = await Promise.all([a.tick(now), b.tick(now), a.tick(now)]);
+    expect(started.reduce((x, y) => x + y, 0)).toBe(1);
+    const runs = await db().selectFrom('discovery_runs').selectAll().where('scan_id', '=', scanId).execute();
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: 'queued', requested_by: null });
+    const scan = (await admin.request('GET', `${SCANS}/${scanId}`)).json();
+    expect(scan.nextRunAt).toBeGreaterThan(now + 59 * 60_000);
+    expect(await b.tick(now + 1_000)).toBe(0);
+    scanEngine.script([]);
+    await worker.drain();
+    expect(await b.tick(now + 61 * 60_000)).toBe(1);
+  });
+
+  it('runs a run directly once and leaves a finished run alone', async () => {
+    const scanId = await createScan('Direct');
+    scanEngine.script([bare('192.0.2.6')]);
+    const runId = await startRun(scanId);
+    const runs = createScanRunService(deps);
+    await runs.run(runId);
+    await runs.run(runId);
+    expect(scanEngine.requests).toHaveLength(1);
+    expect((await getRun(runId)).summary).toMatchObject({ hosts: 1, cisCreated: 0, unchanged: 0, new: 1 });
+  });
+});

@@ -1,0 +1,324 @@
+import type { CreateRelationshipRequest, HostData, RunSummary } from '@estate/contract';
+import type { Kysely } from 'kysely';
+import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log';
+import { type Dialect, readJson } from '../../../platform/db/database';
+import { HttpProblem } from '../../../platform/http/problem';
+import type { DiscoveryHostsTable } from '../discovery.tables';
+import type { IdentityService } from '../identity/identity.service';
+import type { HostFinding, ScanEngine, SnmpFacts } from './engine/scan-types';
+import { ScanRepository, type ScanTables } from './scan.repository';
+import type { ScanService, TargetExpander } from './scan.service';
+import { compareHost, hostData, neighbourKeys, normalizeHostname, normalizeIp, normalizeMac, observationOf } from './scan-results';
+import type { SnmpCredentialService } from './snmp-credential.service';
+
+/** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
+export type ScanReconciler = Pick<IdentityService, 'reconcile'>;
+
+/** Records relationships discovery sees: idempotent, `source` says who saw them. */
+export interface ScanRelationships {
+  ensure(input: CreateRelationshipRequest, ctx: ActionContext, source: 'scan'): Promise<unknown>;
+}
+
+/** What a run is built from. */
+export interface ScanRunDeps {
+  db: Kysely<ScanTables>;
+  dialect: Dialect;
+  audit: AuditLog;
+  scans: ScanService;
+  credentials: SnmpCredentialService;
+  engine: ScanEngine;
+  expandTargets: TargetExpander;
+  reconciler: ScanReconciler;
+  relationships: ScanRelationships;
+  /** Least time between two progress writes, in ms. Default 1000. */
+  progressIntervalMs?: number;
+}
+
+/** Replaces every secret of `credentials` in a text by `[redacted]`. */
+function scrubber(credentials: Awaited<ReturnType<SnmpCredentialService['unseal']>>): (text: string) => string {
+  const secrets = credentials
+    .flatMap((c) => (c.version === 'v2c' ? [c.community] : [c.authKey, c.privKey]))
+    .filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
+/** An SNMP device seen by this run, for the LLDP pass. */
+interface SeenDevice {
+  ciId: string;
+  snmp: SnmpFacts;
+}
+
+/**
+ * Runs one scan run (the job handler; tests call it directly). It unseals the scan's SNMP credentials in memory
+ * only, asks the engine to scan, stores each live host with how it compares with the scan's previous successful
+ * run, hands each host to identity reconciliation as an observation, adds `missing` rows for hosts the previous run
+ * saw and this one did not, then turns LLDP neighbours that match a CI into `connected_to` relationships.
+ * Running it again is safe: a finished run is left alone, an interrupted one starts over (reconciliation and
+ * relationships are idempotent).
+ */
+export class ScanRunService {
+  private readonly repo: ScanRepository;
+
+  constructor(private readonly deps: ScanRunDeps) {
+    this.repo = new ScanRepository(deps.db);
+  }
+
+  /** Runs the run `runId` to its end. Throws (for the job to retry) when the engine or the store fails. */
+  async run(runId: string, signal?: AbortSignal): Promise<void> {
+    const run = await this.repo.getRun(runId);
+    if (!run || run.status === 'succeeded' || run.status === 'failed') return;
+    const scan = await this.repo.get(run.scan_id);
+    if (!scan) return;
+    const options = this.deps.scans.options(scan);
+    const targets = readJson<string[]>(scan.targets, this.deps.dialect) ?? [];
+    let addresses: string[];
+    try {
+      addresses = this.deps.expandTargets(targets, { force: options.force, allowLinkLocal: false });
+    } catch (error) {
+      await this.fail(runId, `The targets are refused by the scan policy: ${(error as Error).message}`);
+      return;
+    }
+    let credentials: Awaited<ReturnType<SnmpCredentialService['unseal']>>;
+    try {
+      credentials = await this.deps.credentials.unseal(scan.credential_ids);
+    } catch {
+      // Never the error itself: it could quote what it failed on.
+      await this.fail(runId, 'An SNMP credential of this scan cannot be unsealed (was the secret key file replaced?).');
+      return;
+    }
+    await this.repo.clearHosts(runId);
+    await this.repo.setRun(runId, { status: 'running', total: addresses.length, done: 0, started_at: Date.now(), error: null });
+
+    const previous = await this.repo.previousSucceeded(scan.id, runId);
+    const before = new Map<string, DiscoveryHostsTable>();
+    if (previous) for (const h of await this.repo.seenHosts(previous.id)) before.set(h.address, h);
+
+    const ctx: ActionContext = { actor: { type: 'system', id: null, label: `scan ${scan.name}` }, requestId: null, sourceIp: null };
+    const summary: RunSummary = { hosts: 0, new: 0, changed: 0, unchanged: 0, missing: 0, cisCreated: 0, relationships: 0 };
+    const seen = new Set<string>();
+    const devices: SeenDevice[] = [];
+    // Findings are handled one at a time, in the order reported, so that two findings of one device never race.
+    let chain: Promise<void> = Promise.resolve();
+    const onHost = (finding: HostFinding): Promise<void> => {
+      chain = chain.then(() => this.record(runId, scan.name, finding, before, seen, devices, summary, ctx));
+      return chain;
+    };
+    const progress = this.progressWriter(runId);
+    const scrub = scrubber(credentials);
+    const scanning = this.deps.engine.scan(
+      {
+        addresses,
+        ports: options.ports,
+        concurrency: options.concurrency,
+        ratePerSecond: options.ratePerSecond,
+        timeoutMs: options.timeoutMs,
+        reverseDns: options.reverseDns,
+        serviceHints: options.serviceHints,
+        snmp: credentials,
+        snmpPort: options.snmpPort,
+        tcpLiveness: options.tcpLiveness,
+      },
+      (finding) => onHost({ ...finding, notes: finding.notes.map(scrub) }),
+      progress.report,
+      signal,
+    );
+    try {
+      await scanning;
+    } catch (error) {
+      // Findings still being written finish first, so a retry's clean start is not raced by this attempt.
+      await chain.catch(() => undefined);
+      // What fails here is logged and shown on the run: it must not quote a secret the engine was handed.
+      throw new Error(scrub(error instanceof Error ? error.message : String(error)));
+    }
+    await chain;
+    await progress.flush();
+    signal?.throwIfAborted();
+
+    const missing = [...before.values()].filter((h) => !seen.has(h.address));
+    await this.repo.insertHosts(
+      this.deps.db,
+      missing.map((h) => ({
+        run_id: runId,
+        address: h.address,
+        change: 'missing',
+        data: readJson(h.data, this.deps.dialect),
+        ci_id: h.ci_id,
+      })),
+    );
+    summary.missing = missing.length;
+    summary.relationships = await this.linkNeighbours(devices, ctx);
+
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.repo.setRun(runId, { status: 'succeeded', done: addresses.length, summary, finished_at: Date.now() }, trx);
+      await this.deps.audit.append(trx, ctx, {
+        action: 'discovery_run.finish',
+        targetType: 'discovery_run',
+        targetId: runId,
+        after: { scanId: scan.id, scanName: scan.name, addresses: addresses.length, ...summary },
+      });
+    });
+  }
+
+  /** Marks a run failed with `message` (when it is not finished yet) and audits it. */
+  async fail(runId: string, message: string): Promise<void> {
+    await this.deps.db.transaction().execute(async (trx) => {
+      const run = await this.repo.getRun(runId, trx);
+      if (!run || run.status === 'succeeded' || run.status === 'failed') return;
+      await this.repo.setRun(runId, { status: 'failed', error: message.slice(0, 2000), finished_at: Date.now() }, trx);
+      await this.deps.audit.append(
+        trx,
+        { actor: { type: 'system', id: null, label: `scan ${run.scan_name}` }, requestId: null, sourceIp: null },
+        { action: 'discovery_run.finish', outcome: 'failure', targetType: 'discovery_run', targetId: runId, after: { error: message } },
+      );
+    });
+  }
+
+  private async record(
+    runId: string,
+    scanName: string,
+    finding: HostFinding,
+    before: Map<string, DiscoveryHostsTable>,
+    seen: Set<string>,
+    devices: SeenDevice[],
+    summary: RunSummary,
+    ctx: ActionContext,
+  ): Promise<void> {
+    if (seen.has(finding.address)) return;
+    seen.add(finding.address);
+    const data = hostData(finding);
+    const previous = before.get(finding.address);
+    const { change, changedFields } = compareHost(previous ? readJson<HostData>(previous.data, this.deps.dialect) : undefined, data);
+    if (change === 'changed') data.changedFields = changedFields;
+    let ciId: string | null = null;
+    try {
+      const observation = observationOf(finding, scanName);
+      // A host an agent reports on is known better than a scan can see it (every address, every socket): the scan
+      // then only confirms the identity, instead of overwriting the agent's lists with its partial view each run.
+      if (!finding.snmp && (await this.agentReports(finding.address))) observation.fields = {};
+      const result = await this.deps.reconciler.reconcile(observation, ctx);
+      ciId = result.ciId;
+      if (result.created) summary.cisCreated++;
+      if (finding.snmp) devices.push({ ciId, snmp: finding.snmp });
+    } catch (error) {
+      // A finding the inventory refuses (an attribute out of range) is kept with a note; store failures are not.
+      if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
+      data.notes = [...data.notes, `Not recorded in the inventory: ${error.detail ?? error.message}`];
+    }
+    await this.repo.insertHosts(this.deps.db, [{ run_id: runId, address: finding.address, change, data, ci_id: ciId }]);
+    summary.hosts++;
+    summary[change]++;
+  }
+
+  /**
+   * Links each SNMP device to the CIs its LLDP neighbours are: by chassis MAC, then system name, then management
+   * address, looked up among this run's devices first and then among every CI's identifiers. Returns how many
+   * distinct links were ensured (two switches that see each other are one link).
+   */
+  private async linkNeighbours(devices: SeenDevice[], ctx: ActionContext): Promise<number> {
+    const local = new Map<string, string>();
+    for (const d of devices) {
+      for (const i of d.snmp.interfaces) {
+        const mac = normalizeMac(i.mac);
+        if (mac) local.set(`mac:${mac}`, d.ciId);
+      }
+      const name = normalizeHostname(d.snmp.sysName);
+      if (name) local.set(`hostname:${name}`, d.ciId);
+      for (const a of d.snmp.addresses) {
+        const ip = normalizeIp(a);
+        if (ip) local.set(`ip:${ip}`, d.ciId);
+      }
+    }
+    const linked = new Set<string>();
+    for (const device of devices) {
+      for (const neighbour of device.snmp.neighbours) {
+        const keys = neighbourKeys(neighbour);
+        const candidates = [
+          ...keys.macs.map((v) => ['mac', v] as const),
+          ...keys.hostnames.map((v) => ['hostname', v] as const),
+          ...keys.ips.map((v) => ['ip', v] as const),
+        ];
+        let target = candidates.map(([k, v]) => local.get(`${k}:${v}`)).find((id) => id !== undefined);
+        target ??= await this.lookup(candidates);
+        if (!target || target === device.ciId) continue;
+        const pair = [device.ciId, target].sort().join(' ');
+        if (linked.has(pair)) continue;
+        try {
+          await this.deps.relationships.ensure({ type: 'connected_to', sourceId: device.ciId, targetId: target }, ctx, 'scan');
+          linked.add(pair);
+        } catch (error) {
+          // A pair the relationship rules refuse (a device linked to a CI of a type that cannot connect) is skipped.
+          if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
+        }
+      }
+    }
+    return linked.size;
+  }
+
+  /** Whether an agent has reported `address` as one of its host's addresses. */
+  private async agentReports(address: string): Promise<boolean> {
+    const ip = normalizeIp(address);
+    if (!ip) return false;
+    const row = await this.deps.db
+      .selectFrom('ci_identifiers')
+      .select('ci_id')
+      .where('kind', '=', 'ip')
+      .where('value', '=', ip)
+      .where('source', '=', 'agent')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** The CI with the first matching identifier, in the order given. */
+  private async lookup(candidates: ReadonlyArray<readonly [string, string]>): Promise<string | undefined> {
+    if (candidates.length === 0) return undefined;
+    const rows = await this.deps.db
+      .selectFrom('ci_identifiers')
+      .select(['ci_id', 'kind', 'value'])
+      .where((eb) => eb.or(candidates.map(([kind, value]) => eb.and([eb('kind', '=', kind), eb('value', '=', value)]))))
+      .execute();
+    for (const [kind, value] of candidates) {
+      const hit = rows.find((r) => r.kind === kind && r.value === value);
+      if (hit) return hit.ci_id;
+    }
+    return undefined;
+  }
+
+  /** Progress writes, at most one per interval and one at a time; `flush` writes the last one reported. */
+  private progressWriter(runId: string) {
+    const interval = this.deps.progressIntervalMs ?? 1_000;
+    let lastWrite = 0;
+    let latest = -1;
+    let written = -1;
+    let inFlight: Promise<void> | null = null;
+    const write = () => {
+      if (inFlight || latest === written) return;
+      const done = latest;
+      lastWrite = Date.now();
+      inFlight = this.repo
+        .setRun(runId, { done })
+        .then(() => {
+          written = done;
+        })
+        .catch(() => {
+          // Progress is advisory; the next report (or the end of the run) writes it again.
+        })
+        .finally(() => {
+          inFlight = null;
+          // Reports that came while this write was going are written next, not lost until the next report.
+          if (latest !== written && latest !== done) write();
+        });
+    };
+    return {
+      report: (done: number) => {
+        latest = done;
+        if (Date.now() - lastWrite >= interval) write();
+      },
+      flush: async () => {
+        await inFlight;
+        write();
+        await inFlight;
+      },
+    };
+  }
+}

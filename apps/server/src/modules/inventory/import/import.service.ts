@@ -1,0 +1,311 @@
+import {
+  type CreateImportRequest,
+  IMPORT_MAX_CONTENT,
+  type ImportCounts,
+  type ImportFieldError,
+  type ImportRowReport,
+  type ImportRun,
+  type ImportSummary,
+} from '@estate/contract';
+import type { Kysely } from 'kysely';
+import type { ActionContext } from '../../../platform/audit/audit-log';
+import { decodeCursor, toPage } from '../../../platform/http/pagination';
+import { problems } from '../../../platform/http/problem';
+import { newId } from '../../../platform/ids';
+import { enqueue } from '../../../platform/jobs';
+import { CiService } from '../ci.service';
+import { ciType } from '../ci-types';
+import { CustomFieldService } from '../custom-field.service';
+import type { InventoryDeps } from '../inventory-deps';
+import { RelationshipService } from '../relationship.service';
+import { ImportFileError } from './import.mapping';
+import { ImportPlanner } from './import.planner';
+import { ImportRepository, type ImportsTable, type ImportTables } from './import.repository';
+import type { PlannedRow } from './import.validate';
+
+/** The job queue imports run on. */
+export const IMPORT_QUEUE = 'inventory.import';
+/** Rows written per transaction: a batch is all-or-nothing, earlier batches stay when a later one fails. */
+export const IMPORT_BATCH = 1000;
+/** Imports younger than this are never judged abandoned by the housekeeping sweep. */
+const ABANDON_GRACE_MS = 60_000;
+/** The most row reports an import keeps (rows with errors first). */
+export const IMPORT_REPORT_ROWS = 1000;
+
+/** What an import keeps as its report (JSON in `imports.report`). */
+interface StoredReport {
+  counts: ImportCounts;
+  fileErrors: ImportFieldError[];
+  rows: ImportRowReport[];
+  rowsTruncated: boolean;
+  appliedRows: number;
+  failure: string | null;
+}
+
+const EMPTY_COUNTS: ImportCounts = { created: 0, updated: 0, unchanged: 0, errors: 0 };
+
+function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTruncated: boolean } {
+  if (rows.length <= IMPORT_REPORT_ROWS) return { rows, rowsTruncated: false };
+  const errors = rows.filter((r) => r.action === 'error').slice(0, IMPORT_REPORT_ROWS);
+  const rest = rows.filter((r) => r.action !== 'error').slice(0, IMPORT_REPORT_ROWS - errors.length);
+  return { rows: [...errors, ...rest].sort((a, b) => a.row - b.row), rowsTruncated: true };
+}
+
+/**
+ * CMDB imports. `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
+ * it is a dry run or any row has an error, in which case nothing is written — applies the rows in batches of
+ * {@link IMPORT_BATCH}, each in one transaction: new CIs through `CiService.create` with source `import`, existing
+ * ones (matched by the natural key) through `applyObserved` — common fields, owner, location, tags, attributes and
+ * custom fields alike — so fields set by hand are kept and a conflict is recorded; a relationship import's new
+ * relationships through `RelationshipService.create` (existing ones are `unchanged`). A later batch failing leaves
+ * earlier batches written; the report says how many rows were applied, and running the same file again is
+ * idempotent (unchanged rows write nothing), so a fixed file can simply be re-run. A row that differs only in
+ * hand-set fields is reported `unchanged` with its conflicts, and each run records those conflicts again in the CI's
+ * history, as discovery does. New CIs get a `ci.create` audit entry each (through `CiService.create`); the import as
+ * a whole gets one `import.run` entry, dry runs and failures included. An import whose job gives up is failed by
+ * {@link ImportService.fail} (last attempt) or {@link ImportService.recoverAbandoned} (housekeeping).
+ */
+export class ImportService {
+  readonly repo: ImportRepository;
+
+  constructor(private readonly deps: InventoryDeps) {
+    this.repo = new ImportRepository(deps.db as unknown as Kysely<ImportTables>, deps.dialect);
+  }
+
+  /**
+   * Stores the file and enqueues its run. 400 for a CI import without a known type, a relationship import with one,
+   * or content over the size limit.
+   */
+  async start(request: CreateImportRequest, ctx: ActionContext): Promise<{ id: string }> {
+    const kind = request.kind ?? 'cis';
+    if (kind === 'relationships' && request.ciType !== undefined) {
+      throw problems.validation('A relationship import has no CI type.', [
+        { path: 'body/ciType', message: 'must be left out when kind is relationships' },
+      ]);
+    }
+    if (kind === 'cis' && !ciType(request.ciType ?? '')) {
+      const message = request.ciType === undefined ? 'is required to import CIs' : 'is not a known CI type';
+      throw problems.validation(`Unknown CI type ${request.ciType ?? '(none)'}.`, [{ path: 'body/ciType', message }]);
+    }
+    const size = request.contentEncoding === 'base64' ? Math.floor((request.content.length * 3) / 4) : Buffer.byteLength(request.content);
+    if (size > IMPORT_MAX_CONTENT) {
+      throw problems.validation('The file is larger than 50 MB.', [{ path: 'body/content', message: 'must be at most 50 MB' }]);
+    }
+    if (request.contentEncoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(request.content)) {
+      throw problems.validation('The content is not valid base64.', [{ path: 'body/content', message: 'is not base64' }]);
+    }
+    const now = Date.now();
+    const id = newId(now);
+    const row: ImportsTable = {
+      id,
+      user_id: ctx.actor.id,
+      status: 'queued',
+      kind,
+      format: request.format,
+      ci_type: request.ciType ?? '',
+      mapping: request.mapping ?? null,
+      natural_key: request.naturalKey ?? 'name',
+      dry_run: request.dryRun ? 1 : 0,
+      context: { ...ctx, encoding: request.contentEncoding ?? 'text' },
+      total_rows: null,
+      processed_rows: 0,
+      report: null,
+      content: request.content,
+      created_at: now,
+      finished_at: null,
+    };
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.insert(trx, row);
+      await enqueue(trx, { queue: IMPORT_QUEUE, payload: { importId: id }, dedupeKey: `import:${id}`, maxAttempts: 3 });
+    });
+    return { id };
+  }
+
+  /** The import `id` if `userId` started it (others' imports are 404s). */
+  async get(id: string, userId: string | null): Promise<ImportRun> {
+    const row = await this.repo.get(id);
+    if (!row || row.user_id !== userId) throw problems.notFound('The import');
+    return this.present(row);
+  }
+
+  /** The caller's imports, newest first, without row reports. */
+  async list(userId: string | null, limit: number, cursor?: string): Promise<{ items: ImportSummary[]; nextCursor: string | null }> {
+    if (userId === null) return { items: [], nextCursor: null };
+    const before = cursor === undefined ? undefined : String(decodeCursor(cursor, 1)[0]);
+    const page = toPage(await this.repo.listOwn(userId, limit + 1, before), limit, (r) => [r.id]);
+    const items = page.items.map((r) => {
+      const { rows: _rows, fileErrors: _f, ...summary } = this.present(r);
+      return summary;
+    });
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /**
+   * Runs the import `id` to its end (the job handler; tests call it directly). Safe to call again: a finished import
+   * is left alone, and a run interrupted between batches resumes idempotently because written rows now match.
+   */
+  async run(id: string): Promise<void> {
+    const row = await this.repo.get(id);
+    if (!row || row.status === 'succeeded' || row.status === 'failed') return;
+    const content = await this.repo.content(id);
+    const stored = this.repo.read<ActionContext & { encoding: 'text' | 'base64' }>(row.context);
+    const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
+    await this.repo.progress(id, { status: 'running' });
+    const report: StoredReport = {
+      counts: { ...EMPTY_COUNTS },
+      fileErrors: [],
+      rows: [],
+      rowsTruncated: false,
+      appliedRows: 0,
+      failure: null,
+    };
+    let plan: PlannedRow[];
+    try {
+      const mapping = this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined;
+      plan = await new ImportPlanner(this.deps).plan(row, content, stored.encoding, mapping, (total) => this.repo.progress(id, { total }));
+    } catch (error) {
+      if (!(error instanceof ImportFileError)) throw error;
+      report.fileErrors = error.errors;
+      report.failure = 'The file cannot be read; no row was imported.';
+      await this.finish(id, 'failed', report, row, ctx);
+      return;
+    }
+    for (const p of plan) {
+      const action = p.report.action;
+      report.counts[action === 'create' ? 'created' : action === 'update' ? 'updated' : action === 'error' ? 'errors' : 'unchanged']++;
+    }
+    Object.assign(report, boundedRows(plan.map((p) => p.report)));
+    if (row.dry_run === 1) {
+      await this.repo.progress(id, { processed: plan.length });
+      await this.finish(id, 'succeeded', report, row, ctx);
+      return;
+    }
+    if (report.counts.errors > 0) {
+      report.failure = `${report.counts.errors} of ${plan.length} rows have errors; nothing was written.`;
+      await this.finish(id, 'failed', report, row, ctx);
+      return;
+    }
+    for (let start = 0; start < plan.length; start += IMPORT_BATCH) {
+      const batch = plan.slice(start, start + IMPORT_BATCH);
+      try {
+        await this.deps.db.transaction().execute(async (trx) => {
+          const cis = new CiService(
+            trx,
+            this.deps.dialect,
+            this.deps.audit,
+            this.deps.history,
+            new CustomFieldService(trx, this.deps.dialect, this.deps.audit),
+          );
+          const relationships = new RelationshipService(trx, this.deps.dialect, this.deps.audit, this.deps.history);
+          for (const p of batch) {
+            if (p.kind === 'create') await cis.create(p.input, ctx, 'import');
+            else if (p.kind === 'update' || p.kind === 'conflict') await cis.applyObserved(p.ciId, 'import', p.observed, ctx);
+            else if (p.kind === 'relate') await relationships.create(p.input, ctx, 'import');
+          }
+          await this.repo.progress(id, { processed: start + batch.length }, trx as unknown as Kysely<ImportTables>);
+        });
+        report.appliedRows = start + batch.length;
+      } catch (error) {
+        const last = Math.min(start + IMPORT_BATCH, plan.length);
+        report.failure =
+          `Rows ${start + 1}–${last} failed to apply (${(error as Error).message}) and were rolled back; ` +
+          `${report.appliedRows === 0 ? 'no earlier row was written' : `rows 1–${report.appliedRows} were written by earlier batches and stay`}. ` +
+          'Later rows were not applied; import the file again once fixed (rows already written are unchanged).';
+        await this.finish(id, 'failed', report, row, ctx);
+        return;
+      }
+    }
+    await this.finish(id, 'succeeded', report, row, ctx);
+  }
+
+  /**
+   * Marks the import `id` failed with `reason` unless it already finished: for a job that gave up on it (its last
+   * attempt threw, or its worker died). Written rows stay (batches are atomic); the report keeps what was known.
+   * Returns whether the import was marked.
+   */
+  async fail(id: string, reason: string): Promise<boolean> {
+    const row = await this.repo.get(id);
+    if (!row || row.status === 'succeeded' || row.status === 'failed') return false;
+    const stored = this.repo.read<ActionContext>(row.context);
+    const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
+    const report: StoredReport = {
+      counts: { ...EMPTY_COUNTS },
+      fileErrors: [],
+      rows: [],
+      rowsTruncated: false,
+      appliedRows: Number(row.processed_rows),
+      failure:
+        `The import stopped: ${reason}. ` +
+        (Number(row.processed_rows) > 0
+          ? `Rows 1–${row.processed_rows} were written and stay; import the file again to finish (written rows are unchanged).`
+          : 'No row was written.'),
+    };
+    await this.finish(id, 'failed', report, row, ctx);
+    return true;
+  }
+
+  /**
+   * Fails every import whose job can no longer run it (dead after its last attempt, lost with its worker, or
+   * removed), so none stays `running` forever. For the scheduler's housekeeping; idempotent. Returns how many.
+   */
+  async recoverAbandoned(now = Date.now()): Promise<number> {
+    let failed = 0;
+    for (const { id, lastError } of await this.repo.abandoned(now, now - ABANDON_GRACE_MS)) {
+      const cause = (lastError ?? 'no error was recorded').split('\n')[0]?.slice(0, 300);
+      if (await this.fail(id, `its job gave up after its last attempt (${cause})`)) failed++;
+    }
+    return failed;
+  }
+
+  /** Writes the final status and report, drops the content and appends the one `import.run` audit entry. */
+  private async finish(
+    id: string,
+    status: 'succeeded' | 'failed',
+    report: StoredReport,
+    row: Omit<ImportsTable, 'content'>,
+    ctx: ActionContext,
+  ) {
+    await this.repo.db.transaction().execute(async (trx) => {
+      await this.repo.finish(id, status, report, trx);
+      await this.deps.audit.append(trx, ctx, {
+        action: 'import.run',
+        outcome: status === 'succeeded' ? 'success' : 'failure',
+        targetType: 'import',
+        targetId: id,
+        after: {
+          kind: row.kind,
+          ciType: row.ci_type,
+          format: row.format,
+          dryRun: row.dry_run === 1,
+          naturalKey: row.natural_key,
+          counts: report.counts,
+          appliedRows: report.appliedRows,
+          failure: report.failure,
+        },
+      });
+    });
+  }
+
+  private present(row: Omit<ImportsTable, 'content'>): ImportRun {
+    const report = this.repo.read<StoredReport | null>(row.report);
+    return {
+      id: row.id,
+      status: row.status as ImportRun['status'],
+      kind: row.kind as ImportRun['kind'],
+      format: row.format,
+      ciType: row.ci_type,
+      naturalKey: row.natural_key,
+      dryRun: row.dry_run === 1,
+      mapping: this.repo.read<Record<string, string> | null>(row.mapping),
+      progress: { processed: Number(row.processed_rows), total: row.total_rows === null ? null : Number(row.total_rows) },
+      counts: report?.counts ?? { ...EMPTY_COUNTS },
+      fileErrors: report?.fileErrors ?? [],
+      rows: report?.rows ?? [],
+      rowsTruncated: report?.rowsTruncated ?? false,
+      appliedRows: report?.appliedRows ?? 0,
+      failure: report?.failure ?? null,
+      createdAt: Number(row.created_at),
+      finishedAt: row.finished_at === null ? null : Number(row.finished_at),
+    };
+  }
+}
