@@ -1,6 +1,8 @@
 /**
  * Module boundaries, checked by `npm run check:boundaries`:
- * - server modules meet only through each other's index.ts;
+ * - server modules meet only through each other's index.ts, in one direction: inventory imports no other module,
+ *   agents none (it is handed function seams), discovery not agents, monitoring not alerting; no module imports the
+ *   wiring (app.ts, serve.ts);
  * - platform code never imports a domain module;
  * - clients (web, cli API commands) import only the contract and the client, never server files
  *   (the CLI's admin commands may use the server's admin entry, @estate/server → apps/server/src/admin.ts);
@@ -18,6 +20,42 @@ module.exports = {
         path: '^apps/server/src/modules/([^/]+)/',
         pathNot: ['^apps/server/src/modules/$1/', '^apps/server/src/modules/[^/]+/index\\.ts$'],
       },
+    },
+    {
+      name: 'inventory-stands-alone',
+      comment: 'Inventory is the bottom of the domain flow: other modules call its interface; it imports none of them.',
+      severity: 'error',
+      from: { path: '^apps/server/src/modules/inventory/' },
+      to: { path: '^apps/server/src/modules/(?!inventory/)' },
+    },
+    {
+      name: 'agents-meet-others-through-seams',
+      comment:
+        'Agents reach discovery and metrics only through the function seams app.ts hands them (HostReconciler, SampleWriter); they may name the types those seams carry.',
+      severity: 'error',
+      from: { path: '^apps/server/src/modules/agents/' },
+      to: { path: '^apps/server/src/modules/(?!agents/)', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'discovery-does-not-know-agents',
+      comment: 'Data flows from agents into discovery, never back.',
+      severity: 'error',
+      from: { path: '^apps/server/src/modules/discovery/' },
+      to: { path: '^apps/server/src/modules/agents/' },
+    },
+    {
+      name: 'monitoring-does-not-know-alerting',
+      comment: 'Monitoring publishes check state changes; alerting subscribes. Monitoring never imports alerting.',
+      severity: 'error',
+      from: { path: '^apps/server/src/modules/monitoring/' },
+      to: { path: '^apps/server/src/modules/alerting/' },
+    },
+    {
+      name: 'modules-do-not-import-the-wiring',
+      comment: 'app.ts and serve.ts wire the modules; a module that imported them would wire itself into a cycle.',
+      severity: 'error',
+      from: { path: '^apps/server/src/(modules|platform)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^apps/server/src/(app|serve|main)\\.ts$' },
     },
     {
       name: 'platform-is-below-modules',

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { migrationsFor } from './migrations';
-import { type AgentsModule, createAgentsModule, registerAgentRoutes } from './modules/agents';
-import { registerAuditRoutes } from './modules/audit';
-import { type AuthModule, createAuthModule, registerAuthRoutes } from './modules/auth';
-import { registerDiscoveryRoutes, registerIdentityRoutes } from './modules/discovery';
-import { createInventoryDeps, registerInventoryRoutes } from './modules/inventory';
+import { type AgentsModule, createAgentsModule } from './modules/agents';
+import { createAuditModule } from './modules/audit';
+import { type AuthModule, createAuthModule } from './modules/auth';
+import { createDiscoveryModule, type DiscoveryModule } from './modules/discovery';
+import { createInventoryModule, type InventoryModule } from './modules/inventory';
+import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
 import { SecretBox } from './platform/crypto/secret-box';
@@ -14,6 +15,7 @@ import { type Database, openDatabase } from './platform/db/database';
 import { migrateToLatest } from './platform/db/migrate';
 import { EventBus } from './platform/events';
 import { createHttpServer, type HttpServer } from './platform/http/http-server';
+import type { EstateModule } from './platform/module/estate-module';
 import { createMetrics } from './platform/observability/metrics';
 import { registerSystemRoutes } from './platform/observability/system.routes';
 
@@ -32,8 +34,13 @@ export interface Estate {
   database: Database;
   audit: AuditLog;
   auth: AuthModule;
+  inventory: InventoryModule;
+  discovery: DiscoveryModule;
+  metrics: MetricsModule;
   /** Host agents: enrollment, signed reports, administration, housekeeping. */
   agents: AgentsModule;
+  /** Every module, each built once, in the order their routes were registered; `serve` starts their other parts. */
+  modules: readonly EstateModule[];
   /** Where modules subscribe to events; delivery runs in processes with the worker role. */
   bus: EventBus;
   http: HttpServer;
@@ -82,17 +89,18 @@ export function migrate(database: Database): Promise<string[]> {
 }
 
 /**
- * Wires a whole Estate process over an open, migrated store: services first, then the HTTP server with every
- * module's routes. Nothing listens until the caller calls `http.listen`.
+ * Wires a whole Estate process over an open, migrated store: builds each module once (the only place modules are
+ * wired to each other), then the HTTP server with every module's routes. Job handlers, subscriptions and periodic
+ * work are started by `serve` according to the process role. Nothing listens until the caller calls `http.listen`.
  */
 export async function createEstate(config: Config, database: Database, options: { logger?: Logger | false } = {}): Promise<Estate> {
   const logger = options.logger === undefined ? createLogger(config.logLevel) : options.logger || createLogger('silent');
   const audit = new AuditLog(database);
   const bus = new EventBus();
   const secretBox = SecretBox.fromKeyFile(config.secretKeyFile);
+  const store = { db: database.db, dialect: database.dialect, audit };
   const auth = createAuthModule({
-    db: database.db,
-    audit,
+    ...store,
     secretBox,
     changes: database.changes,
     policy: {
@@ -100,7 +108,20 @@ export async function createEstate(config: Config, database: Database, options: 
       absoluteMs: config.sessionAbsoluteHours * 3_600_000,
       requireAdminMfa: config.requireAdminMfa,
     },
+    http: { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl },
   });
+  const inventory = createInventoryModule(store);
+  const metrics = createMetricsModule({ db: database.db, sampleRetentionDays: config.agentSampleRetentionDays });
+  const discovery = createDiscoveryModule({ ...store, secretBox, inventory: inventory.service });
+  const agents = createAgentsModule({
+    ...store,
+    secretBox,
+    intervals: { metricsSeconds: config.agentMetricsSeconds, inventorySeconds: config.agentInventorySeconds },
+    reconcile: async (trx, observation, ctx) => ({ ciId: (await discovery.reconcileWithin(trx, observation, ctx)).ciId }),
+    writeSamples: (trx, agentId, series) => metrics.sink.append(trx, agentId, series),
+  });
+  const modules: EstateModule[] = [auth, createAuditModule({ audit }), inventory, metrics, agents, discovery];
+
   const http = await createHttpServer({
     logger: options.logger === false ? false : logger,
     bodyLimit: config.bodyLimit,
@@ -112,10 +133,10 @@ export async function createEstate(config: Config, database: Database, options: 
     audit,
     allowedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [],
   });
-  const metrics = createMetrics();
-  metrics.instrument(http);
+  const observability = createMetrics();
+  observability.instrument(http);
   registerSystemRoutes(http, {
-    registry: metrics.registry,
+    registry: observability.registry,
     checks: {
       database: async () => {
         await sql`select 1`.execute(database.db);
@@ -123,29 +144,18 @@ export async function createEstate(config: Config, database: Database, options: 
       },
     },
   });
-  registerAuthRoutes(http, auth, { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl });
-  registerAuditRoutes(http, audit);
-  const inventory = createInventoryDeps({ db: database.db, dialect: database.dialect, audit });
-  registerInventoryRoutes(http, inventory);
-  const agents = createAgentsModule({
-    db: database.db,
-    dialect: database.dialect,
-    audit,
-    secretBox,
-    intervals: { metricsSeconds: config.agentMetricsSeconds, inventorySeconds: config.agentInventorySeconds },
-    sampleRetentionDays: config.agentSampleRetentionDays,
-    inventory,
-  });
-  registerAgentRoutes(http, agents);
-  registerDiscoveryRoutes(http, { db: database.db, dialect: database.dialect, audit, secretBox });
-  registerIdentityRoutes(http, inventory);
+  for (const module of modules) module.routes?.(http);
   await http.ready();
   return {
     config,
     database,
     audit,
     auth,
+    inventory,
+    discovery,
+    metrics,
     agents,
+    modules,
     bus,
     http,
     logger,

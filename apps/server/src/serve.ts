@@ -1,12 +1,10 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEstate, createLogger, type Estate, migrate, openStore } from './app';
-import { registerDiscoveryJobs, startDiscoveryScheduler } from './modules/discovery';
-import { createInventoryDeps, registerInventoryJobs, sweepInventory } from './modules/inventory';
 import { type Config, ConfigError } from './platform/config/config';
-import { SecretBox } from './platform/crypto/secret-box';
 import { OutboxDispatcher, registerEventDelivery } from './platform/events';
 import { JobWorker } from './platform/jobs';
+import { Scheduler } from './platform/scheduler/scheduler';
 
 /** A running server: its URL and how to stop it. */
 export interface RunningServer {
@@ -35,9 +33,9 @@ export function ensureDataDir(dir: string): void {
 /**
  * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
  * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
- * job worker and the outbox dispatcher; `scheduler` runs periodic housekeeping (session pruning, failing imports
- * whose job died, expired agent nonces, receipts and old samples) and starts scheduled scans; `all` does all
- * three. Errors carry a message naming the problem and its fix.
+ * job worker with every module's job handlers and event subscriptions, and the outbox dispatcher; `scheduler` runs
+ * every module's periodic work (housekeeping, scheduled scans) on the one scheduler, each period claimed by one
+ * process; `all` does all three. Errors carry a message naming the problem and its fix.
  */
 export async function serve(config: Config, options: { print?: (line: string) => void } = {}): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -49,41 +47,26 @@ export async function serve(config: Config, options: { print?: (line: string) =>
     estate = await createEstate(config, database, { logger: createLogger(config.logLevel) });
     const runs = (role: 'api' | 'worker' | 'scheduler') => config.role === 'all' || config.role === role;
     const logger = estate.logger;
-    const discoveryDeps = {
-      db: database.db,
-      dialect: database.dialect,
-      audit: estate.audit,
-      secretBox: SecretBox.fromKeyFile(config.secretKeyFile),
-    };
     let worker: JobWorker | undefined;
     let dispatcher: OutboxDispatcher | undefined;
     if (runs('worker')) {
       worker = new JobWorker(database, { logger });
+      // Subscribers first: event delivery freezes the bus.
+      for (const module of estate.modules) module.subscriptions?.(estate.bus);
       registerEventDelivery(worker, estate.bus);
-      registerInventoryJobs(worker, createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit }));
-      registerDiscoveryJobs(worker, {
-        ...discoveryDeps,
-        inventory: createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit }),
-      });
+      for (const module of estate.modules) module.jobs?.(worker);
       dispatcher = new OutboxDispatcher(database, estate.bus, { logger });
       worker.start();
       dispatcher.start();
     }
-    const inventoryDeps = createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit });
-    const sweeper = runs('scheduler')
-      ? setInterval(() => {
-          estate?.auth.auth.pruneSessions().catch((err) => logger.warn({ err }, 'session pruning failed'));
-          sweepInventory(inventoryDeps)
-            .then((n) => n > 0 && logger.warn({ imports: n }, 'failed imports abandoned by their job'))
-            .catch((err) => logger.warn({ err }, 'import recovery failed'));
-          estate?.agents.prune().catch((err) => logger.warn({ err }, 'agent housekeeping failed'));
-        }, 10 * 60_000)
-      : undefined;
-    sweeper?.unref();
-    const scanScheduler = runs('scheduler') ? startDiscoveryScheduler(discoveryDeps, logger) : undefined;
+    let scheduler: Scheduler | undefined;
+    if (runs('scheduler')) {
+      scheduler = new Scheduler(database, { logger });
+      for (const module of estate.modules) module.schedules?.(scheduler);
+      scheduler.start();
+    }
     const stopBackground = async () => {
-      if (sweeper) clearInterval(sweeper);
-      await scanScheduler?.stop();
+      await scheduler?.stop();
       await dispatcher?.stop();
       await worker?.stop();
     };

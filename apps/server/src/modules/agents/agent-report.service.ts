@@ -32,18 +32,21 @@ export type HostReconciler = (
   ctx: ActionContext,
 ) => Promise<{ ciId: string }>;
 
+/**
+ * Stores a report's metric samples inside the report's transaction and answers how many were new; each (agent,
+ * series, time) is stored once. The metrics module's sink, as the agents module sees it.
+ */
+export type SampleWriter = (
+  // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
+  trx: Kysely<any>,
+  agentId: string,
+  series: MetricsReport['series'],
+) => Promise<number>;
+
 /** Most points one metrics report may carry, across all its series. */
 export const MAX_POINTS_PER_REPORT = 100_000;
 
 const validateSnapshot = new Ajv({ allErrors: true, strict: false }).compile(HostSnapshot);
-
-/** A series' stored name: the metric and its labels in canonical order, `fs.used_bytes{mount="/"}`. */
-export function seriesKey(name: string, labels: Record<string, string> = {}): string {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return name;
-  const quote = (v: string) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
-  return `${name}{${keys.map((k) => `${k}="${quote(labels[k]!)}"`).join(',')}}`;
-}
 
 /**
  * What a verified agent reports: its configuration request (the heartbeat), inventory snapshots and metric batches.
@@ -55,6 +58,7 @@ export class AgentReportService {
   constructor(
     private readonly agents: AgentRepository,
     private readonly reconcile: HostReconciler,
+    private readonly writeSamples: SampleWriter,
     private readonly intervals: AgentIntervals,
   ) {}
 
@@ -87,11 +91,7 @@ export class AgentReportService {
       ]);
     }
     return this.once(agent.id, idempotencyKey && `metrics:${idempotencyKey}`, async (trx) => {
-      const rows = report.series.flatMap((s) => {
-        const series = seriesKey(s.name, s.labels);
-        return s.points.map(([at, value]) => ({ agent_id: agent.id, series, at, value }));
-      });
-      const accepted = await this.agents.insertSamples(trx, rows);
+      const accepted = await this.writeSamples(trx, agent.id, report.series);
       if (report.dropped !== undefined) await this.agents.setDropped(trx, agent.id, report.dropped);
       return { accepted };
     });

@@ -2,7 +2,7 @@ import type { Agent, AgentStatus } from '@estate/contract';
 import type { Kysely, Selectable } from 'kysely';
 import type { Dialect } from '../../platform/db/database';
 import { decodeCursor, toPage } from '../../platform/http/pagination';
-import type { AgentSamplesTable, AgentsTable, AgentTables } from './agents.tables';
+import type { AgentsTable, AgentTables } from './agents.tables';
 
 /** An agent row. */
 export type AgentRow = Selectable<AgentsTable>;
@@ -164,20 +164,6 @@ export class AgentRepository {
       .execute();
   }
 
-  /** Inserts samples, each (agent, series, time) once; returns how many were new. Chunked under bind limits. */
-  async insertSamples(db: Kysely<AgentTables>, rows: AgentSamplesTable[]): Promise<number> {
-    let inserted = 0;
-    for (let i = 0; i < rows.length; i += 2000) {
-      const result = await db
-        .insertInto('agent_samples')
-        .values(rows.slice(i, i + 2000))
-        .onConflict((oc) => oc.columns(['agent_id', 'series', 'at']).doNothing())
-        .executeTakeFirst();
-      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-    }
-    return inserted;
-  }
-
   /** One page of agents by id, optionally of one status. */
   async list(opts: { status?: AgentStatus | undefined; limit: number; cursor?: string | undefined }) {
     let q = this.db.selectFrom('agents').select(AGENT_COLUMNS);
@@ -190,11 +176,10 @@ export class AgentRepository {
     return toPage(rows, opts.limit, (r) => [r.id]);
   }
 
-  /** Deletes nonces past their expiry, receipts and samples older than the given times; returns the counts. */
-  async prune(now: number, receiptsBefore: number, samplesBefore: number) {
+  /** Deletes nonces past their expiry and receipts older than `receiptsBefore`; returns the counts. */
+  async prune(now: number, receiptsBefore: number) {
     const nonces = await this.db.deleteFrom('agent_nonces').where('expires_at', '<', now).executeTakeFirst();
     const receipts = await this.db.deleteFrom('agent_receipts').where('received_at', '<', receiptsBefore).executeTakeFirst();
-    const samples = await this.db.deleteFrom('agent_samples').where('at', '<', samplesBefore).executeTakeFirst();
-    return { nonces: Number(nonces.numDeletedRows), receipts: Number(receipts.numDeletedRows), samples: Number(samples.numDeletedRows) };
+    return { nonces: Number(nonces.numDeletedRows), receipts: Number(receipts.numDeletedRows) };
   }
 }

@@ -65,14 +65,6 @@ export interface AgentReceiptsTable {
   received_at: number;
 }
 
-export interface AgentSamplesTable {
-  agent_id: string;
-  /** Metric name with its labels in canonical form: `fs.used_bytes{mount="/"}`. */
-  series: string;
-  at: number;
-  value: number;
-}
-
 /** The tables the agents module reads and writes. */
 export interface AgentTables {
   server_keys: ServerKeysTable;
@@ -80,5 +72,4 @@ export interface AgentTables {
   agents: AgentsTable;
   agent_nonces: AgentNoncesTable;
   agent_receipts: AgentReceiptsTable;
-  agent_samples: AgentSamplesTable;
 }

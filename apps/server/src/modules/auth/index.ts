@@ -3,6 +3,7 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { ChangeFeed } from '../../platform/db/change-feed';
 import type { HttpServer } from '../../platform/http/http-server';
+import type { EstateModule } from '../../platform/module/estate-module';
 import { registerSessionRoutes } from './auth.routes';
 import { AuthService, type SessionPolicy } from './auth.service';
 import type { AuthTables } from './auth.tables';
@@ -20,8 +21,8 @@ export type { AuthService } from './auth.service';
 export type { TokenService } from './token.service';
 export type { UserService } from './user.service';
 
-/** The auth module's services, for wiring and for the CLI. */
-export interface AuthModule {
+/** The auth module: its services (for wiring and for the CLI), its routes and its session housekeeping. */
+export interface AuthModule extends EstateModule {
   auth: AuthService;
   mfa: MfaService;
   users: UserService;
@@ -36,23 +37,36 @@ export interface AuthModuleOptions {
   policy: SessionPolicy;
   /** PostgreSQL's change feed: with it, resolved credentials are cached between requests (ADR 0012). */
   changes?: ChangeFeed | undefined;
+  /** The session cookie's lifetime and the public URL (for the cookie's `Secure` flag and origin checks). */
+  http: { sessionMaxAgeMs: number; publicUrl: string | undefined };
 }
+
+/** How often expired sessions are deleted. */
+const PRUNE_SESSIONS_EVERY_MS = 10 * 60_000;
 
 /** Builds the auth module's services. */
 export function createAuthModule(options: AuthModuleOptions): AuthModule {
   const db = options.db as Kysely<AuthTables>;
   const credentials = credentialCaches(options.changes);
   const mfa = new MfaService(db, options.audit, options.secretBox, credentials);
-  return {
+  const module: AuthModule = {
+    name: 'auth',
     auth: new AuthService(db, options.audit, mfa, options.policy, credentials),
     mfa,
     users: new UserService(db, options.audit, credentials),
     tokens: new TokenService(db, options.audit, credentials),
+    routes(http) {
+      registerAuthRoutes(http, module, options.http);
+    },
+    schedules(scheduler) {
+      scheduler.every('auth.prune-sessions', PRUNE_SESSIONS_EVERY_MS, () => module.auth.pruneSessions());
+    },
   };
+  return module;
 }
 
 /** Registers setup, sign-in, profile, user and token routes. */
-export function registerAuthRoutes(
+function registerAuthRoutes(
   app: HttpServer,
   module: AuthModule,
   options: { sessionMaxAgeMs: number; publicUrl: string | undefined },

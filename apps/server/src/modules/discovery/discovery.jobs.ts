@@ -1,22 +1,21 @@
 import type { Kysely } from 'kysely';
 import type { JobWorker } from '../../platform/jobs';
 import { PermanentJobError } from '../../platform/jobs';
-import { createRelationshipService, type InventoryDeps } from '../inventory';
-import { createScanServices, type DiscoveryScanDeps } from './discovery.routes';
+import type { InventoryService } from '../inventory';
 import { createIdentityService } from './identity/identity.service';
 import { createScanEngine } from './scan/engine/engine';
 import type { ScanEngine } from './scan/engine/scan-types';
 import { expandTargets } from './scan/engine/targets';
 import { SCAN_RUN_QUEUE, type ScanTables } from './scan/scan.repository';
-import { ScanScheduler, type SchedulerLogger } from './scan/scan-run.scheduler';
 import { ScanRunService } from './scan/scan-run.service';
+import { createScanServices, type DiscoveryScanDeps } from './scan/scan-services';
 
-/** What scan runs are built from: the route dependencies, the engine, and where findings go in the inventory. */
+/** What scan runs are built from: the scan services' dependencies, the engine, and the inventory findings go into. */
 export interface DiscoveryJobDeps extends DiscoveryScanDeps {
-  /** The scan engine; `createScanEngine()` of `scan/engine.ts` unless a test gives a scripted one. */
+  /** The scan engine; `createScanEngine()` of `scan/engine/engine.ts` unless a test gives a scripted one. */
   engine?: ScanEngine;
   /** The inventory findings go into, through identity reconciliation and relationship rules. */
-  inventory: InventoryDeps;
+  inventory: InventoryService;
   /** Least time between two progress writes of a run, in ms. */
   progressIntervalMs?: number;
 }
@@ -32,8 +31,8 @@ export function createScanRunService(deps: DiscoveryJobDeps): ScanRunService {
     credentials,
     engine: deps.engine ?? createScanEngine(),
     expandTargets: deps.expandTargets ?? expandTargets,
-    reconciler: createIdentityService(deps.inventory),
-    relationships: createRelationshipService(deps.inventory),
+    reconciler: createIdentityService(deps),
+    relationships: deps.inventory.relationships,
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
   });
 }
@@ -56,12 +55,4 @@ export function registerDiscoveryJobs(worker: JobWorker, deps: DiscoveryJobDeps)
       throw error;
     }
   });
-}
-
-/** Starts the scheduler of periodic scans (processes with the scheduler role); `stop` ends it. */
-export function startDiscoveryScheduler(deps: DiscoveryScanDeps, logger?: SchedulerLogger, intervalMs?: number): ScanScheduler {
-  const { scans } = createScanServices(deps);
-  const scheduler = new ScanScheduler(deps.db as Kysely<ScanTables>, scans, logger);
-  scheduler.start(intervalMs);
-  return scheduler;
 }

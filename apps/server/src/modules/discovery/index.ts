@@ -1,14 +1,68 @@
 /*
  * Discovery: turns what agents, network scans and imports observe into inventory CIs, one per real thing.
- * Other modules use it through this file only.
+ * Other modules use it through this file only; it changes the inventory only through `InventoryService`.
  */
 
-export { type DiscoveryJobDeps, registerDiscoveryJobs, startDiscoveryScheduler } from './discovery.jobs';
-export { type DiscoveryScanDeps, registerDiscoveryRoutes } from './discovery.routes';
+import type { Kysely } from 'kysely';
+import type { ActionContext } from '../../platform/audit/audit-log';
+import type { EstateModule } from '../../platform/module/estate-module';
+import { type DiscoveryJobDeps, registerDiscoveryJobs } from './discovery.jobs';
+import { registerIdentityRoutes } from './identity/identity.routes';
+import { createIdentityService, type Observation, type ReconcileResult } from './identity/identity.service';
+import type { IdentityDeps } from './identity/identity-deps';
+import type { ScanTables } from './scan/scan.repository';
+import { registerScanRoutes } from './scan/scan.routes';
+import { ScanScheduler } from './scan/scan-run.scheduler';
+import { createScanServices } from './scan/scan-services';
+import { registerSnmpCredentialRoutes } from './scan/snmp-credential.routes';
+
+export { type DiscoveryJobDeps, registerDiscoveryJobs } from './discovery.jobs';
 export type { DiscoveryTables } from './discovery.tables';
 export type { HostIdentity } from './identity/identifiers';
-export { registerIdentityRoutes } from './identity/identity.routes';
 export { createIdentityService, type IdentityService, type Observation, type ReconcileResult } from './identity/identity.service';
+export type { IdentityDeps } from './identity/identity-deps';
 export { createMergeService, type MergeService } from './identity/merge.service';
 export { createSoftwareService, type SoftwareService } from './identity/software.service';
+export type { DiscoveryScanDeps } from './scan/scan-services';
 export { createTerraformService, type TerraformService } from './terraform/terraform.service';
+
+/** What the discovery module is built from. */
+export type DiscoveryModuleOptions = DiscoveryJobDeps & IdentityDeps;
+
+/** The discovery module: scans, identity reconciliation, merges, software and Terraform imports. */
+export interface DiscoveryModule extends EstateModule {
+  /**
+   * Reconciles one observation to one CI inside the caller's open transaction (an agent's report), creating or
+   * updating it through the inventory. Answers the CI and what changed.
+   */
+  reconcileWithin(
+    // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
+    trx: Kysely<any>,
+    observation: Observation,
+    ctx: ActionContext,
+  ): Promise<ReconcileResult>;
+}
+
+/** How often the scan scheduler looks for due scans and runs whose job died. */
+const SCANS_EVERY_MS = 15_000;
+
+/** Builds the discovery module over the shared store and the inventory's interface. */
+export function createDiscoveryModule(options: DiscoveryModuleOptions): DiscoveryModule {
+  const { scans, credentials } = createScanServices(options);
+  const scanScheduler = new ScanScheduler(options.db as Kysely<ScanTables>, scans);
+  return {
+    name: 'discovery',
+    reconcileWithin: (trx, observation, ctx) => createIdentityService({ ...options, db: trx }).reconcile(observation, ctx),
+    routes(http) {
+      registerSnmpCredentialRoutes(http, credentials);
+      registerScanRoutes(http, scans);
+      registerIdentityRoutes(http, options);
+    },
+    jobs(worker) {
+      registerDiscoveryJobs(worker, options);
+    },
+    schedules(scheduler) {
+      scheduler.every('discovery.scans', SCANS_EVERY_MS, (now) => scanScheduler.tick(now));
+    },
+  };
+}

@@ -2,8 +2,8 @@ import type { Ci, CiHistoryEntry } from '@estate/contract';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../test/harness';
-import { createCiService } from './ci.routes';
 import { createInventoryDeps } from './index';
+import { createCiService } from './inventory.service';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -16,14 +16,8 @@ import { requireIfMatch, sendEtag } from '../../platform/http/etag';
 import type { HttpServer } from '../../platform/http/http-server';
 import { sendJsonText } from '../../platform/http/json-body';
 import { actionContext } from '../../platform/http/principal';
-import { CiService } from './ci.service';
-import { CustomFieldService } from './custom-field.service';
+import { createCiService } from './inventory.service';
 import type { InventoryDeps } from './inventory-deps';
-
-/** Builds the CI service over the module's dependencies (also for discovery and imports, through applyObserved). */
-export function createCiService(deps: InventoryDeps): CiService {
-  return new CiService(deps.db, deps.dialect, deps.audit, deps.history, new CustomFieldService(deps.db, deps.dialect, deps.audit));
-}
 
 /** One CI: create, read (now or as of a past time), update, delete, history and diff. The list is in ci-list.routes.ts. */
 export function registerCiRoutes(app: HttpServer, deps: InventoryDeps): void {

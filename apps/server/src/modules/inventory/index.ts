@@ -1,5 +1,13 @@
+/*
+ * Inventory: CIs, their types, relationships, history, impact, custom fields, saved views and CMDB imports.
+ * Other modules use it through this file only, and change CIs only through `InventoryService`.
+ */
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../../platform/audit/audit-log';
+import type { Dialect } from '../../platform/db/database';
 import type { HttpServer } from '../../platform/http/http-server';
 import type { JobWorker } from '../../platform/jobs';
+import type { EstateModule } from '../../platform/module/estate-module';
 import { registerBulkRoutes } from './bulk.routes';
 import { registerCiRoutes } from './ci.routes';
 import { registerCiListRoutes } from './ci-list.routes';
@@ -9,22 +17,59 @@ import { registerImpactRoutes } from './impact.routes';
 import { registerImportJob } from './import/import.job';
 import { registerImportRoutes } from './import/import.routes';
 import { ImportService } from './import/import.service';
-import type { InventoryDeps } from './inventory-deps';
+import { createInventoryService, type InventoryService } from './inventory.service';
+import { createInventoryDeps, type InventoryDeps } from './inventory-deps';
 import { registerLifecycleRoutes } from './lifecycle.routes';
 import { registerRelationshipRoutes } from './relationship.routes';
 import { registerSavedViewRoutes } from './saved-view.routes';
 
-export { createCiService } from './ci.routes';
 export type { CiService, ObservedConflict, ObservedFields } from './ci.service';
+export type { HistoryRecord } from './ci-history.repository';
 export { type CiTypeId, typesIn } from './ci-type-ids';
 export { ImportService } from './import/import.service';
+export { createCiService, createInventoryService, type InventoryService, type InventoryWriter } from './inventory.service';
 export type { InventoryTables } from './inventory.tables';
 export { createInventoryDeps, type InventoryDeps } from './inventory-deps';
-export { createRelationshipService } from './relationship.routes';
 export type { RelationshipService } from './relationship.service';
 
+/** What the inventory module is built from. */
+export interface InventoryModuleOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: the shared store, narrowed to this module's tables here.
+  db: Kysely<any>;
+  dialect: Dialect;
+  audit: AuditLog;
+}
+
+/** The inventory module: its routes, its import jobs and housekeeping, and the interface other modules call. */
+export interface InventoryModule extends EstateModule {
+  /** What other modules may do to CIs and relationships. */
+  readonly service: InventoryService;
+}
+
+/** How often imports abandoned by a dead job are looked for. */
+const SWEEP_EVERY_MS = 10 * 60_000;
+
+/** Builds the inventory module over the shared store. */
+export function createInventoryModule(options: InventoryModuleOptions): InventoryModule {
+  const deps = createInventoryDeps(options);
+  const imports = new ImportService(deps);
+  return {
+    name: 'inventory',
+    service: createInventoryService(deps),
+    routes(http) {
+      registerInventoryRoutes(http, deps, imports);
+    },
+    jobs(worker) {
+      registerImportJob(worker, imports);
+    },
+    schedules(scheduler) {
+      scheduler.every('inventory.recover-imports', SWEEP_EVERY_MS, () => imports.recoverAbandoned());
+    },
+  };
+}
+
 /** Registers every inventory route: CI types, CIs, history, relationships, impact, custom fields, lifecycle, imports. */
-export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): void {
+function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps, imports: ImportService): void {
   registerCiTypeRoutes(app, deps);
   registerCustomFieldRoutes(app, deps);
   registerCiListRoutes(app, deps);
@@ -34,18 +79,18 @@ export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): v
   registerRelationshipRoutes(app, deps);
   registerImpactRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
-  registerImportRoutes(app, new ImportService(deps));
+  registerImportRoutes(app, imports);
 }
 
 /**
- * The inventory module's periodic housekeeping (processes with the scheduler role): fails imports whose job can no
- * longer run them. Idempotent; returns how many imports it failed.
+ * The inventory module's sweep of imports whose job can no longer run them (the scheduler runs it through the
+ * module's schedules). Idempotent; returns how many imports it failed.
  */
 export function sweepInventory(deps: InventoryDeps): Promise<number> {
   return new ImportService(deps).recoverAbandoned();
 }
 
-/** Registers the inventory module's job handlers (CMDB imports) on a worker. */
+/** Registers the inventory module's job handlers (CMDB imports) on a worker, outside a whole module (tests, bench). */
 export function registerInventoryJobs(worker: JobWorker, deps: InventoryDeps): void {
   registerImportJob(worker, new ImportService(deps));
 }

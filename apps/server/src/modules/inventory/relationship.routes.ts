@@ -10,13 +10,8 @@ import {
 } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
+import { createRelationshipService } from './inventory.service';
 import type { InventoryDeps } from './inventory-deps';
-import { RelationshipService } from './relationship.service';
-
-/** Builds the relationship service over the module's dependencies (also for discovery, through `ensure`). */
-export function createRelationshipService(deps: InventoryDeps): RelationshipService {
-  return new RelationshipService(deps.db, deps.dialect, deps.audit, deps.history);
-}
 
 /** Relationship types, and listing, creating and deleting relationships between CIs. */
 export function registerRelationshipRoutes(app: HttpServer, deps: InventoryDeps): void {

@@ -205,6 +205,13 @@ export async function fillEveryTable(database: Database): Promise<void> {
       { id: 'ev-2', topic: 'job.dead', payload: json({ emoji: '🧯', deep: { k: [{ b: 1, a: 2 }] } }), created_at: T0 },
     ])
     .execute();
+  await db
+    .insertInto('schedules')
+    .values([
+      { name: 'auth.prune-sessions', next_run_at: T0 + 600_000, last_run_at: T0, last_run_by: 'proc-1', last_error: null },
+      { name: 'discovery.scans', next_run_at: T0 + 15_000, last_run_at: T0, last_run_by: 'proc-2', last_error: 'ünïcode 🧯 error' },
+    ])
+    .execute();
 
   await fillInventory(db, json);
   await fillImports(db, json);

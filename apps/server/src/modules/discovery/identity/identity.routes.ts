@@ -1,14 +1,14 @@
 import type { HttpServer } from '../../../platform/http/http-server';
-import type { InventoryDeps } from '../../inventory';
 import { registerTerraformRoutes } from '../terraform/terraform.routes';
 import { createTerraformService } from '../terraform/terraform.service';
+import type { IdentityDeps } from './identity-deps';
 import { registerMergeRoutes } from './merge.routes';
 import { createMergeService } from './merge.service';
 import { registerSoftwareRoutes } from './software.routes';
 import { createSoftwareService } from './software.service';
 
 /** Registers the routes of one identity per thing: merge suggestions, installed software, Terraform imports. */
-export function registerIdentityRoutes(app: HttpServer, deps: InventoryDeps): void {
+export function registerIdentityRoutes(app: HttpServer, deps: IdentityDeps): void {
   registerMergeRoutes(app, createMergeService(deps));
   registerSoftwareRoutes(app, createSoftwareService(deps));
   registerTerraformRoutes(app, createTerraformService(deps));

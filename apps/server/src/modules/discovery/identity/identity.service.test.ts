@@ -1,7 +1,6 @@
 import type { Ci, CiHistoryEntry } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
-import { createInventoryDeps } from '../../inventory';
 import { createIdentityService, type IdentityService, type Observation } from '../index';
 
 const agentCtx = { actor: { type: 'agent' as const, id: null, label: 'agent db-01' }, requestId: null, sourceIp: null };
@@ -41,7 +40,12 @@ describe.each(testEngines())('identity reconciliation on $dialect', (engine) => 
   beforeAll(async () => {
     t = await createTestEstate(engine);
     admin = await t.setupAdmin();
-    identity = createIdentityService(createInventoryDeps({ db: t.database.db, dialect: t.database.dialect, audit: t.estate.audit }));
+    identity = createIdentityService({
+      db: t.database.db,
+      dialect: t.database.dialect,
+      audit: t.estate.audit,
+      inventory: t.estate.inventory.service,
+    });
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
 import { newId } from '../../../platform/ids';
-import { type CiTypeId, createCiService, type InventoryDeps, type ObservedConflict, type ObservedFields, typesIn } from '../../inventory';
+import { type CiTypeId, type ObservedConflict, type ObservedFields, typesIn } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
 import {
   type HostIdentity,
@@ -14,6 +14,7 @@ import {
   STRONG_KINDS,
 } from './identifiers';
 import { type IdentifierHit, IdentityRepository, type SoftwareRow } from './identity.repository';
+import type { IdentityDeps } from './identity-deps';
 
 /** Types whose CIs are named after the host: what a host name may match by a CI's own name. */
 const HOST_TYPES = typesIn('compute', 'network', 'storage', 'facility', 'end_user');
@@ -76,8 +77,8 @@ const KIND_LABEL: Record<IdentifierKind, string> = {
   ip: 'IP address',
 };
 
-/** Builds the identity service over the inventory's dependencies. */
-export function createIdentityService(deps: InventoryDeps): IdentityService {
+/** Builds the identity service; CIs change only through the inventory's interface. */
+export function createIdentityService(deps: IdentityDeps): IdentityService {
   const repo = new IdentityRepository(deps.dialect);
   const db = deps.db as unknown as Kysely<DiscoveryTables>;
 
@@ -86,7 +87,7 @@ export function createIdentityService(deps: InventoryDeps): IdentityService {
     const now = Date.now();
     const ids = identifiersOf(obs.identity);
     const { target, suggestions } = await match(trx, obs, ids);
-    const cis = createCiService({ ...deps, db: trx as unknown as InventoryDeps['db'] });
+    const cis = deps.inventory.within(trx).cis;
 
     let ciId: string;
     let created = false;
@@ -254,7 +255,7 @@ export function createIdentityService(deps: InventoryDeps): IdentityService {
             ...upserts.map((r) => ({ field: label(r), from: current.get(key(r))?.version ?? null, to: r.version })),
             ...removed.map((r) => ({ field: label(r), from: r.version, to: null })),
           ].sort((a, b) => a.field.localeCompare(b.field));
-    await deps.history.append(trx as unknown as InventoryDeps['db'], ctx, { ciId, kind: 'software', source: obs.source, at: now, changes });
+    await deps.inventory.within(trx).appendHistory(ctx, { ciId, kind: 'software', source: obs.source, at: now, changes });
     await deps.audit.append(trx, ctx, {
       action: 'ci.software',
       targetType: 'ci',

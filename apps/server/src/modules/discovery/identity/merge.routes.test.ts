@@ -2,7 +2,6 @@ import type { CiHistoryEntry, MergeResult, MergeSuggestion } from '@estate/contr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { newId } from '../../../platform/ids';
-import { createInventoryDeps } from '../../inventory';
 import { createIdentityService, type IdentityService, type Observation } from '../index';
 
 const agentCtx = { actor: { type: 'agent' as const, id: null, label: 'agent db-01' }, requestId: null, sourceIp: null };
@@ -44,7 +43,12 @@ describe.each(testEngines())('merge suggestions and software on $dialect', (engi
   beforeAll(async () => {
     t = await createTestEstate(engine);
     admin = await t.setupAdmin();
-    identity = createIdentityService(createInventoryDeps({ db: t.database.db, dialect: t.database.dialect, audit: t.estate.audit }));
+    identity = createIdentityService({
+      db: t.database.db,
+      dialect: t.database.dialect,
+      audit: t.estate.audit,
+      inventory: t.estate.inventory.service,
+    });
 
     kept = (await identity.reconcile(agentSaw(), agentCtx)).ciId;
     // A scan sees the same MAC with another serial: a second CI and a merge suggestion, never a silent merge.

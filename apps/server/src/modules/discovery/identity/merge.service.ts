@@ -11,9 +11,10 @@ import type {
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
 import { HttpProblem, problems } from '../../../platform/http/problem';
-import { createCiService, createRelationshipService, type InventoryDeps, type ObservedFields } from '../../inventory';
+import type { InventoryWriter, ObservedFields } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
 import { IdentityRepository } from './identity.repository';
+import type { IdentityDeps } from './identity-deps';
 import { MergeRepository } from './merge.repository';
 
 /** Common fields a merge may fill on the kept CI; name and status stay the kept CI's own. */
@@ -53,8 +54,8 @@ export interface MergeService {
   dismiss(id: string, ctx: ActionContext): Promise<MergeSuggestion>;
 }
 
-/** Builds the merge service over the inventory's dependencies. */
-export function createMergeService(deps: InventoryDeps): MergeService {
+/** Builds the merge service; CIs and relationships change only through the inventory's interface. */
+export function createMergeService(deps: IdentityDeps): MergeService {
   const repo = new MergeRepository(deps.dialect);
   const identity = new IdentityRepository(deps.dialect);
   const db = deps.db as unknown as Kysely<DiscoveryTables>;
@@ -78,9 +79,7 @@ export function createMergeService(deps: InventoryDeps): MergeService {
       ]);
     }
     const mergedId = keepCiId === row.ciId ? row.otherCiId : row.ciId;
-    const inner = { ...deps, db: trx as unknown as InventoryDeps['db'] };
-    const cis = createCiService(inner);
-    const relationships = createRelationshipService(inner);
+    const { cis, relationships } = deps.inventory.within(trx);
     const kept = await cis.get(keepCiId);
     const merged = await cis.get(mergedId);
 
@@ -131,7 +130,7 @@ export function createMergeService(deps: InventoryDeps): MergeService {
 
     const now = Date.now();
     const moved = { relationships: movedRelationships, identifiers: movedIdentifiers, software: movedSoftware, fields: filledFields };
-    await deps.history.append(trx as unknown as InventoryDeps['db'], ctx, {
+    await deps.inventory.within(trx).appendHistory(ctx, {
       ciId: keepCiId,
       kind: 'merged',
       source: 'manual',
@@ -178,7 +177,7 @@ export function createMergeService(deps: InventoryDeps): MergeService {
    * applied as observations of that source, hand-entered ones (and owner, location, tags, custom fields) as a manual
    * edit. Attributes and custom fields move only between CIs of the same type, whose schemas they fit.
    */
-  async function fill(cis: ReturnType<typeof createCiService>, kept: Ci, merged: Ci, ctx: ActionContext): Promise<string[]> {
+  async function fill(cis: InventoryWriter['cis'], kept: Ci, merged: Ci, ctx: ActionContext): Promise<string[]> {
     const filled: string[] = [];
     const observed = new Map<Exclude<Source, 'manual'>, ObservedFields & { attributes: Record<string, unknown> }>();
     const manual: UpdateCiRequest & { attributes: Record<string, unknown>; customFields: Record<string, unknown> } = {

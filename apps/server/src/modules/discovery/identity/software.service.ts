@@ -1,8 +1,8 @@
 import type { CiSoftwareQuery, InstalledSoftware, SoftwareInstallation, SoftwareSearchQuery } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { problems } from '../../../platform/http/problem';
-import type { InventoryDeps } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
+import type { IdentityDeps } from './identity-deps';
 import { SoftwareRepository } from './software.repository';
 
 /** Installed software as discovery recorded it: per CI, and across CIs ("where is this openssl installed?"). */
@@ -13,8 +13,8 @@ export interface SoftwareService {
   installations(query: SoftwareSearchQuery): Promise<{ items: SoftwareInstallation[]; nextCursor: string | null }>;
 }
 
-/** Builds the software service over the inventory's dependencies (reads only). */
-export function createSoftwareService(deps: InventoryDeps): SoftwareService {
+/** Builds the software service (reads only). */
+export function createSoftwareService(deps: Pick<IdentityDeps, 'db'>): SoftwareService {
   const db = deps.db as unknown as Kysely<DiscoveryTables>;
   const repo = new SoftwareRepository();
   return {

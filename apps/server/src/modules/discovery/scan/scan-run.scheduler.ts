@@ -2,26 +2,19 @@ import type { Kysely } from 'kysely';
 import { ScanRepository, type ScanTables } from './scan.repository';
 import { SCHEDULER_CONTEXT, type ScanService } from './scan.service';
 
-/** Where the scheduler reports trouble; pino's logger fits. */
-export interface SchedulerLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-}
-
 /**
- * Starts the runs of scheduled scans when they are due, and marks failed the runs whose job died. Safe with several
+ * Starts the runs of scheduled scans when they are due, and marks failed the runs whose job died. The platform's
+ * scheduler calls `tick` (the discovery module's `discovery.scans` task). Safe with several
  * scheduler processes on one PostgreSQL store: a due scan is claimed by a conditional UPDATE of its `next_run_at`
  * (from the value seen to the next due time), which exactly one of them wins, and the run is written and enqueued
  * in the same transaction as the claim. A scan whose previous run is still going skips this turn.
  */
 export class ScanScheduler {
   private readonly repo: ScanRepository;
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<number> | null = null;
 
   constructor(
     private readonly db: Kysely<ScanTables>,
     private readonly scans: ScanService,
-    private readonly logger?: SchedulerLogger,
   ) {
     this.repo = new ScanRepository(db);
   }
@@ -43,27 +36,5 @@ export class ScanScheduler {
       if (id !== null) started++;
     }
     return started;
-  }
-
-  /** Ticks every `intervalMs` (default 15 s) until `stop`. Overlapping ticks are skipped. */
-  start(intervalMs = 15_000): void {
-    if (this.timer) return;
-    const run = () => {
-      if (this.ticking) return;
-      this.ticking = this.tick().finally(() => {
-        this.ticking = null;
-      });
-      this.ticking.catch((err) => this.logger?.warn({ err }, 'starting scheduled scans failed; retrying at the next tick'));
-    };
-    this.timer = setInterval(run, intervalMs);
-    this.timer.unref();
-    run();
-  }
-
-  /** Stops ticking and waits for a tick in progress. */
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.ticking?.catch(() => undefined);
   }
 }

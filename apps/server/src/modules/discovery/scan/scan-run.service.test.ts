@@ -3,13 +3,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { SecretBox } from '../../../platform/crypto/secret-box';
 import { JobWorker } from '../../../platform/jobs';
-import { createInventoryDeps } from '../../inventory';
 import { createScanRunService, type DiscoveryJobDeps, registerDiscoveryJobs } from '../discovery.jobs';
-import { createScanServices } from '../discovery.routes';
 import { createIdentityService } from '../identity/identity.service';
 import { host, ScriptedScanEngine } from './scan.fixtures';
 import type { ScanTables } from './scan.repository';
 import { ScanScheduler } from './scan-run.scheduler';
+import { createScanServices } from './scan-services';
 
 const SCANS = '/api/v1/discovery/scans';
 const COMMUNITY = 'lab-community-4411';
@@ -93,7 +92,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
       audit: t.estate.audit,
       secretBox: SecretBox.fromKeyFile(t.config.secretKeyFile),
       engine: new ScriptedScanEngine(),
-      inventory: createInventoryDeps({ db: t.database.db, dialect: t.database.dialect, audit: t.estate.audit }),
+      inventory: t.estate.inventory.service,
       progressIntervalMs: 0,
     };
   });
@@ -187,7 +186,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
   });
 
   it('joins a host an agent reports without overwriting what the agent knows better', async () => {
-    const identity = createIdentityService(deps.inventory);
+    const identity = createIdentityService(deps);
     const agentCtx = { actor: { type: 'system' as const, id: null, label: 'agent app-01' }, requestId: null, sourceIp: null };
     const agentSaw = await identity.reconcile(
       {

@@ -3,7 +3,6 @@ import type { CiHistoryEntry, Relationship, TerraformImportResult } from '@estat
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { newId } from '../../../platform/ids';
-import { createInventoryDeps } from '../../inventory';
 import { createIdentityService } from '../index';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -178,7 +177,12 @@ describe.each(testEngines())('Terraform state import on $dialect', (engine) => {
   });
 
   it('keeps a resource merged into an agent-reported VM on that VM, without forcing cloud attributes on it', async () => {
-    const identity = createIdentityService(createInventoryDeps({ db: t.database.db, dialect: t.database.dialect, audit: t.estate.audit }));
+    const identity = createIdentityService({
+      db: t.database.db,
+      dialect: t.database.dialect,
+      audit: t.estate.audit,
+      inventory: t.estate.inventory.service,
+    });
     const ctx = { actor: { type: 'agent' as const, id: null, label: 'agent web-1' }, requestId: null, sourceIp: null };
     const vm = await identity.reconcile(
       {

@@ -11,10 +11,10 @@ import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
 import { HttpProblem, problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
-import { createCiService, createRelationshipService, type InventoryDeps } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
 import { IdentityRepository } from '../identity/identity.repository';
 import { createIdentityService } from '../identity/identity.service';
+import type { IdentityDeps } from '../identity/identity-deps';
 import { TerraformRepository } from './terraform.repository';
 import { mapState } from './terraform-mapping';
 import { parseTerraformState, type TerraformState, typeOfAddress } from './terraform-state';
@@ -40,8 +40,8 @@ class DryRunRollback extends Error {
   }
 }
 
-/** Builds the Terraform import service over the inventory's dependencies. */
-export function createTerraformService(deps: InventoryDeps): TerraformService {
+/** Builds the Terraform import service; CIs and relationships change only through the inventory's interface. */
+export function createTerraformService(deps: IdentityDeps): TerraformService {
   const db = deps.db as unknown as Kysely<DiscoveryTables>;
   const repo = new TerraformRepository(deps.dialect);
   const identityRepo = new IdentityRepository(deps.dialect);
@@ -59,10 +59,8 @@ export function createTerraformService(deps: InventoryDeps): TerraformService {
     if (last !== null && serial < last) {
       throw problems.conflict(`This state of lineage ${lineage} is serial ${serial}, older than the last import (serial ${last}).`);
     }
-    const inner = { ...deps, db: trx as unknown as InventoryDeps['db'] };
-    const identity = createIdentityService(inner);
-    const cis = createCiService(inner);
-    const relationships = createRelationshipService(inner);
+    const identity = createIdentityService({ ...deps, db: trx });
+    const { cis, relationships } = deps.inventory.within(trx);
     const observer = `terraform ${lineage}`;
     const counts: TerraformImportCounts = { created: 0, updated: 0, unchanged: 0, retired: 0, related: 0, skipped: 0 };
     const known = new Map((await repo.resources(trx, lineage)).map((r) => [r.external_id, r]));
@@ -117,7 +115,7 @@ export function createTerraformService(deps: InventoryDeps): TerraformService {
       if (!(await repo.holds(trx, gone.ci_id, gone.external_id))) continue;
       const ci = await cis.get(gone.ci_id);
       if (ci.status !== 'retired') await cis.applyObserved(ci.id, 'import', { status: 'retired' }, ctx);
-      await deps.history.append(trx as unknown as InventoryDeps['db'], ctx, {
+      await deps.inventory.within(trx).appendHistory(ctx, {
         ciId: ci.id,
         kind: 'vanished',
         source: 'import',
