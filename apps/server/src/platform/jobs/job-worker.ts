@@ -53,6 +53,11 @@ export interface JobWorkerOptions {
   /** How long `stop()` waits for running handlers before aborting their signals, in ms. Default 10 000. */
   shutdownTimeoutMs?: number;
   logger?: JobLogger;
+  /**
+   * The clock leases, heartbeats and retry times are computed from, in epoch milliseconds. Default `Date.now`; tests
+   * pass their own to move time forward without waiting.
+   */
+  now?: () => number;
 }
 
 const consoleLogger: JobLogger = {
@@ -77,6 +82,7 @@ export class JobWorker {
   readonly #backoff: BackoffPolicy;
   readonly #shutdownTimeoutMs: number;
   readonly #logger: JobLogger;
+  readonly #now: () => number;
   readonly #wake = new WakeSignal();
   readonly #inFlight = new Map<Promise<void>, AbortController>();
   #running = false;
@@ -96,6 +102,7 @@ export class JobWorker {
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
     this.#logger = options.logger ?? consoleLogger;
+    this.#now = options.now ?? Date.now;
   }
 
   /** Registers the handler for `queue`. One handler per queue; register before `start()`. Returns this worker. */
@@ -190,7 +197,7 @@ export class JobWorker {
   }
 
   #claim(limit: number): Promise<ClaimedJob[]> {
-    return claimJobs(this.#database, { workerId: this.id, queues: this.queues, limit, leaseMs: this.#leaseMs });
+    return claimJobs(this.#database, { workerId: this.id, queues: this.queues, limit, leaseMs: this.#leaseMs, now: this.#now() });
   }
 
   #launch(job: ClaimedJob): Promise<void> {
@@ -211,7 +218,7 @@ export class JobWorker {
     const beat = () => {
       heartbeat = setTimeout(async () => {
         try {
-          if (!(await extendLease(db, job, this.#leaseMs))) {
+          if (!(await extendLease(db, job, this.#leaseMs, this.#now()))) {
             controller.abort(new Error('job lease lost'));
             return;
           }
@@ -234,7 +241,7 @@ export class JobWorker {
       handlerDone = true;
       clearTimeout(heartbeat);
       if (outcome.ok) {
-        if (!(await completeJob(db, job, outcome.result))) {
+        if (!(await completeJob(db, job, outcome.result, this.#now()))) {
           this.#logger.warn(
             { jobId: job.id, queue: job.queue, attempt: job.attempt },
             'job finished after its lease was lost; result discarded',
@@ -242,8 +249,8 @@ export class JobWorker {
         }
         return;
       }
-      const retryAt = outcome.error instanceof PermanentJobError ? null : Date.now() + retryDelayMs(job.attempt, this.#backoff);
-      const result = await failJob(db, job, outcome.error, retryAt);
+      const retryAt = outcome.error instanceof PermanentJobError ? null : this.#now() + retryDelayMs(job.attempt, this.#backoff);
+      const result = await failJob(db, job, outcome.error, retryAt, this.#now());
       if (result === 'dead') {
         this.#logger.warn({ jobId: job.id, queue: job.queue, attempt: job.attempt, err: outcome.error }, 'job failed for good');
       }

@@ -1,13 +1,14 @@
 /**
  * Real network peers for the `peers` test tier and the scan benchmark: Debian `snmpd` with its own configuration,
  * network namespaces joined to this one by veth pairs, and stand-in services (fixtures/peer-listeners.mjs) inside
- * them. Everything started here is stopped by the `cleanup` it returns, which never throws, so an `afterAll` can call
- * it after a failed set-up too. Needs root, `ip` (iproute2), and for SNMP `snmpd`.
+ * them, and `lldpd` for LLDP neighbours. Everything started here is stopped by the `cleanup` it returns, which never
+ * throws, so an `afterAll` can call it after a failed set-up too. Needs root, `ip` (iproute2), for SNMP `snmpd`, and
+ * for LLDP `lldpd` (with its `lldpcli`).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tierRequired } from '../../../../platform/db/test-databases';
@@ -20,6 +21,8 @@ const TOOLS: Record<string, string> = {
   snmpd: '/usr/sbin/snmpd',
   fping: '/usr/bin/fping',
   openssl: '/usr/bin/openssl',
+  lldpd: '/usr/sbin/lldpd',
+  lldpcli: '/usr/sbin/lldpcli',
 };
 
 let warned = false;
@@ -37,7 +40,7 @@ export function peersTier(tools: Array<keyof typeof TOOLS>): boolean {
       warned = true;
       const why = [
         !root ? 'not root' : '',
-        missing.length ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2)` : '',
+        missing.length ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd)` : '',
       ]
         .filter(Boolean)
         .join(', ');
@@ -256,6 +259,8 @@ export interface SnmpdConfig {
   v3User: string;
   v3AuthKey: string;
   v3PrivKey: string;
+  /** When set, snmpd is also an AgentX master on this Unix socket, so subagents (lldpd) serve their MIBs through it. */
+  agentXSocket?: string;
 }
 
 /** The snmpd.conf for `config`, written to `dir`; returns its path. */
@@ -272,6 +277,7 @@ export function writeSnmpdConfig(dir: string, config: SnmpdConfig): string {
       `sysDescr ${config.sysDescr}`,
       `sysLocation ${config.sysLocation}`,
       `sysContact ${config.sysContact}`,
+      ...(config.agentXSocket ? ['master agentx', `agentXSocket unix:${config.agentXSocket}`, 'agentXPerms 0660 0770'] : []),
       '',
     ].join('\n'),
   );
@@ -285,4 +291,48 @@ export function snmpdCommand(dir: string, configFile: string): { command: string
     args: ['-f', '-Lo', '-C', '-c', configFile],
     env: { SNMP_PERSISTENT_DIR: path.join(dir, 'snmp-state'), MIBS: '' },
   };
+}
+
+/** Joins two namespaces by a veth pair of their own, a cable between two devices; returns its end in each. */
+export function connectNamespaces(a: Namespace, b: Namespace): { aLink: string; bLink: string } {
+  const tag = randomBytes(3).toString('hex');
+  // Named like createNamespace's links, and created inside the namespaces, so other tests never see them here.
+  const aLink = `est${tag}h`;
+  const bLink = `est${tag}n`;
+  run(TOOLS.ip!, ['link', 'add', aLink, 'netns', a.name, 'type', 'veth', 'peer', 'name', bLink, 'netns', b.name]);
+  run(TOOLS.ip!, ['netns', 'exec', a.name, TOOLS.ip!, 'link', 'set', aLink, 'up']);
+  run(TOOLS.ip!, ['netns', 'exec', b.name, TOOLS.ip!, 'link', 'set', bLink, 'up']);
+  return { aLink, bLink };
+}
+
+/** What a test lldpd announces: its system name, optionally its management address, and the AgentX socket to join. */
+export interface LldpdConfig {
+  systemName: string;
+  managementAddress?: string;
+  /** snmpd's AgentX socket: lldpd then serves LLDP-MIB (lldpRemTable…) through that snmpd. */
+  agentXSocket?: string;
+}
+
+/**
+ * lldpd's arguments for `config`, with its configuration and control socket in `dir` (so several run side by side):
+ * foreground, LLDP only. `readyText` appears once it applied its configuration; `controlSocket` is for `lldpcli`.
+ */
+export function lldpdCommand(
+  dir: string,
+  config: LldpdConfig,
+): { command: string; args: string[]; readyText: RegExp; controlSocket: string } {
+  const configFile = path.join(dir, `lldpd-${config.systemName}.conf`);
+  const controlSocket = path.join(dir, `lldpd-${config.systemName}.sock`);
+  writeFileSync(configFile, `configure system hostname ${config.systemName}\n`);
+  // lldpd applies its configuration through lldpcli running as its unprivileged user, which must reach the socket.
+  chmodSync(dir, 0o755);
+  const args = ['-d', '-u', controlSocket, '-O', configFile];
+  if (config.managementAddress) args.push('-m', config.managementAddress);
+  if (config.agentXSocket) args.push('-x', '-X', config.agentXSocket);
+  return { command: TOOLS.lldpd!, args, readyText: /lldpd should resume operations/, controlSocket };
+}
+
+/** Runs `lldpcli` against the lldpd listening on `controlSocket`; returns its output. */
+export function lldpcli(controlSocket: string, args: string[]): string {
+  return run(TOOLS.lldpcli!, ['-u', controlSocket, ...args]);
 }

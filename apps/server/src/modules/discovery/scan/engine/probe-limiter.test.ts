@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createProbeLimiter } from './probe-limiter';
 
 describe('probe limiter', () => {
@@ -20,14 +20,22 @@ describe('probe limiter', () => {
     expect(most).toBe(3);
   });
 
-  it('starts no more probes per second than its rate, after a short burst', async () => {
-    const limiter = createProbeLimiter({ concurrency: 100, ratePerSecond: 100 });
-    const starts: number[] = [];
-    const t0 = performance.now();
-    await Promise.all(Array.from({ length: 30 }, () => limiter.run(async () => starts.push(performance.now() - t0))));
-    // 100/s with a 5-token bucket: 30 starts need at least ~250 ms.
-    expect(starts.at(-1)!).toBeGreaterThanOrEqual(230);
-    expect(starts.at(-1)!).toBeLessThan(1_000);
+  it('starts no more probes than its rate allows after a short burst, and each as soon as it may', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 0 });
+    try {
+      const limiter = createProbeLimiter({ concurrency: 100, ratePerSecond: 100, now: () => Date.now() });
+      const starts: number[] = [];
+      const all = Promise.all(Array.from({ length: 30 }, () => limiter.run(async () => starts.push(Date.now()))));
+      await vi.runAllTimersAsync();
+      await all;
+      // 100/s with a 5-token bucket: a burst of 5 at once, then one start every 10 ms of the clock.
+      expect(starts).toHaveLength(30);
+      expect(starts.slice(0, 5)).toEqual([0, 0, 0, 0, 0]);
+      for (const [i, at] of starts.entries()) expect(at).toBeGreaterThanOrEqual((i - 4) * 10);
+      expect(starts.at(-1)).toBe(250);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('rejects waiting probes with the abort reason and never runs them', async () => {

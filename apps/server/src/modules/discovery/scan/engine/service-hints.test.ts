@@ -4,8 +4,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { probeBanner } from './banner-probe';
+import { untilPasses, withFakeTimers } from './fake-clock.test-support';
 import { parseHttpResponse, probeHttp } from './http-probe';
 import { probeServiceHints } from './service-hints';
 import { probeTcpPort } from './tcp-probe';
@@ -28,6 +29,10 @@ describe('service hints on 127.0.0.1', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'estate-hints-'));
   const ports: Record<string, number> = {};
   const requests: string[] = [];
+  /** The port that stays silent: how many connections it had and how many requests came over them. */
+  const silent = { connections: 0, requests: 0 };
+  /** A port that greets with nothing and answers HTTP only when the test says so. */
+  const held = { connections: 0, requests: [] as Array<{ text: string; reply(text: string): void }> };
 
   beforeAll(async () => {
     ports.ssh = await listen(net.createServer((s) => s.end('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\nrest ignored\r\n')));
@@ -55,7 +60,18 @@ describe('service hints on 127.0.0.1', () => {
         }),
       ),
     );
-    ports.silent = await listen(net.createServer((s) => s.on('error', () => undefined)));
+    ports.silent = await listen(
+      net.createServer((s) => {
+        silent.connections++;
+        s.on('data', () => silent.requests++);
+      }),
+    );
+    ports.held = await listen(
+      net.createServer((s) => {
+        held.connections++;
+        s.once('data', (d) => held.requests.push({ text: d.toString(), reply: (text) => s.end(text) }));
+      }),
+    );
     execFileSync(
       'openssl',
       [
@@ -109,25 +125,40 @@ describe('service hints on 127.0.0.1', () => {
     expect(requests[0]).toMatch(/^GET \/ HTTP\/1\.0\r\nHost: 127\.0\.0\.1:\d+\r\n/);
   });
 
-  it('falls back to HTTP on a port that greets with nothing', async () => {
-    // The wait for a greeting is the whole timeout; the HTTP exchange after it gets a full timeout of its own, long
-    // enough that a busy CI machine descheduling this worker cannot fire the timer before the reply is read.
-    const started = Date.now();
-    expect(await probeServiceHints('127.0.0.1', ports.http!, { timeoutMs: 1_500 })).toMatchObject({ httpServer: 'test-httpd/2.4' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_450);
-  });
+  it('waits the whole timeout for a greeting, then falls back to HTTP with a full timeout of its own', () =>
+    withFakeTimers(async () => {
+      const probe = probeServiceHints('127.0.0.1', ports.held!, { timeoutMs: 1_500 });
+      await untilPasses(() => expect(held.connections).toBe(1));
+      await vi.advanceTimersByTimeAsync(1_499);
+      expect(held.connections).toBe(1);
+      expect(held.requests).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      await untilPasses(() => expect(held.requests).toHaveLength(1));
+      expect(held.connections).toBe(2);
+      expect(held.requests[0]!.text).toMatch(/^GET \/ HTTP\/1\.0\r\n/);
+      // Most of a timeout passes before the page comes: the HTTP exchange still reads it, as its timer started anew.
+      await vi.advanceTimersByTimeAsync(1_499);
+      held.requests[0]!.reply(page('<title>Held page</title>'));
+      expect(await probe).toEqual({ httpServer: 'test-httpd/2.4', httpTitle: 'Held page' });
+    }));
 
-  it('stops reading at the byte cap of a port that never stops talking', async () => {
-    const started = Date.now();
-    expect(await probeHttp('127.0.0.1', ports.flood!, { timeoutMs: 10_000 })).toEqual({ httpServer: 'flood' });
-    expect(Date.now() - started).toBeLessThan(5_000);
-  });
+  it('stops reading at the byte cap of a port that never stops talking', () =>
+    withFakeTimers(async () => {
+      expect(await probeHttp('127.0.0.1', ports.flood!, { timeoutMs: 10_000 })).toEqual({ httpServer: 'flood' });
+    }));
 
-  it('gives nothing for a silent port, within the timeout', async () => {
-    const started = Date.now();
-    expect(await probeHttp('127.0.0.1', ports.silent!, { timeoutMs: 300 })).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(2_000);
-  });
+  it('gives nothing for a silent port once the timeout passes', () =>
+    withFakeTimers(async () => {
+      let settled = false;
+      const probe = probeHttp('127.0.0.1', ports.silent!, { timeoutMs: 300 }).finally(() => {
+        settled = true;
+      });
+      await untilPasses(() => expect(silent.requests).toBe(1));
+      await vi.advanceTimersByTimeAsync(299);
+      expect(settled).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await probe).toBeUndefined();
+    }));
 
   it('reads the certificate subject and SANs of an untrusted TLS port, and its page title', async () => {
     expect(await probeTls('127.0.0.1', ports.tls!, options)).toEqual({
