@@ -1,11 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
-import { SecretBox } from '../../../platform/crypto/secret-box';
 import { JobWorker } from '../../../platform/jobs';
-import { createInventoryDeps } from '../../inventory';
-import { registerDiscoveryJobs } from '../discovery.jobs';
-import { createScanEngine } from './engine/engine';
 import {
   connectNamespaces,
   createNamespace,
@@ -121,15 +117,8 @@ describe.runIf(peersTier([...TOOLS]))('scan runs against an SNMP switch with an 
       t = await createTestEstate(engine);
       admin = await t.setupAdmin();
       worker = new JobWorker(t.database, { logger: quiet, concurrency: 1 });
-      registerDiscoveryJobs(worker, {
-        db: t.database.db,
-        dialect: t.database.dialect,
-        audit: t.estate.audit,
-        secretBox: SecretBox.fromKeyFile(t.config.secretKeyFile),
-        engine: createScanEngine(),
-        inventory: createInventoryDeps({ db: t.database.db, dialect: t.database.dialect, audit: t.estate.audit }),
-        progressIntervalMs: 0,
-      });
+      // The discovery module's own job handlers, as a worker process registers them: the real engine, the real inventory.
+      t.estate.discovery.jobs?.(worker);
     });
     afterAll(() => t?.close());
 
