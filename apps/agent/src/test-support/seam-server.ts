@@ -153,7 +153,7 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
     if (req.method === 'POST' && path === AgentProtocolRoutes.reportInventory.path) {
       const report = json as InventoryReport;
       let next: HostSnapshot;
-      if (report.kind === 'full' && report.snapshot) next = report.snapshot;
+      if (report.kind === 'full') next = report.snapshot;
       else if (report.kind === 'delta' && report.baseHash === state.snapshotHash && state.snapshot)
         next = applyMergePatch(state.snapshot, report.patch) as HostSnapshot;
       else return record(409, problem('snapshot-mismatch', 409, 'Unknown base snapshot'));
