@@ -1,10 +1,11 @@
-import type {
-  Agent,
-  AgentListQuery,
-  CreatedEnrollmentToken,
-  CreateEnrollmentTokenRequest,
-  EnrollmentToken,
-  EnrollmentTokenListQuery,
+import {
+  type Agent,
+  type AgentListQuery,
+  type CreatedEnrollmentToken,
+  type CreateEnrollmentTokenRequest,
+  type EnrollmentToken,
+  type EnrollmentTokenListQuery,
+  AgentAdminRoutes as routes,
 } from '@estate/contract';
 import type { PageOf } from './page';
 import type { Transport } from './transport';
@@ -29,28 +30,27 @@ export interface AgentMethods {
 
 /** Builds the agent methods over a transport. */
 export function createAgentMethods(transport: Transport): AgentMethods {
-  const agentUrl = (id: string) => `/api/v1/agents/${encodeURIComponent(id)}`;
   return {
     async listAgents(query = {}) {
-      return (await transport.request<PageOf<Agent>>('GET', '/api/v1/agents', { query })).body;
+      return (await transport.call(routes.listAgents, { query })).body;
     },
     async getAgent(id) {
-      return (await transport.request<Agent>('GET', agentUrl(id))).body;
+      return (await transport.call(routes.getAgent, { params: { id } })).body;
     },
     async approveAgent(id) {
-      return (await transport.request<Agent>('POST', `${agentUrl(id)}/approve`)).body;
+      return (await transport.call(routes.approveAgent, { params: { id } })).body;
     },
     async revokeAgent(id) {
-      return (await transport.request<Agent>('POST', `${agentUrl(id)}/revoke`)).body;
+      return (await transport.call(routes.revokeAgent, { params: { id } })).body;
     },
     async listEnrollmentTokens(query = {}) {
-      return (await transport.request<PageOf<EnrollmentToken>>('GET', '/api/v1/enrollment-tokens', { query })).body;
+      return (await transport.call(routes.listEnrollmentTokens, { query })).body;
     },
     async createEnrollmentToken(request) {
-      return (await transport.request<CreatedEnrollmentToken>('POST', '/api/v1/enrollment-tokens', { body: request })).body;
+      return (await transport.call(routes.createEnrollmentToken, { body: request })).body;
     },
     async revokeEnrollmentToken(id) {
-      await transport.request('DELETE', `/api/v1/enrollment-tokens/${encodeURIComponent(id)}`);
+      await transport.call(routes.revokeEnrollmentToken, { params: { id } });
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditQuery } from '@estate/contract';
+import { type AuditEvent, type AuditQuery, AuditRoutes as routes } from '@estate/contract';
 import type { PageOf } from './page';
 import type { Transport } from './transport';
 
@@ -15,7 +15,7 @@ export interface AuditMethods {
 export function createAuditMethods(transport: Transport): AuditMethods {
   return {
     async listAuditEvents(query = {}) {
-      return (await transport.request<PageOf<AuditEvent>>('GET', '/api/v1/audit-events', { query })).body;
+      return (await transport.call(routes.listAuditEvents, { query })).body;
     },
   };
 }

@@ -1,12 +1,13 @@
-import type {
-  ChangePasswordRequest,
-  LoginRequest,
-  Me,
-  PageQuery,
-  RecoveryCodes,
-  Session,
-  SetupRequest,
-  TotpEnrolment,
+import {
+  type ChangePasswordRequest,
+  type LoginRequest,
+  type Me,
+  type PageQuery,
+  type RecoveryCodes,
+  AuthRoutes as routes,
+  type Session,
+  type SetupRequest,
+  type TotpEnrolment,
 } from '@estate/contract';
 import { ApiError } from './api-error';
 import type { PageOf } from './page';
@@ -50,7 +51,7 @@ export function createAuthMethods(transport: Transport): AuthMethods {
   return {
     async getSetupStatus() {
       try {
-        await transport.request('GET', '/api/v1/setup');
+        await transport.call(routes.getSetupStatus);
         return { setupRequired: true };
       } catch (error) {
         if (error instanceof ApiError && error.status === 404) return { setupRequired: false };
@@ -58,39 +59,39 @@ export function createAuthMethods(transport: Transport): AuthMethods {
       }
     },
     async setup(request) {
-      return remember((await transport.request<Me>('POST', '/api/v1/setup', { body: request })).body);
+      return remember((await transport.call(routes.setup, { body: request })).body);
     },
     async login(request) {
-      return remember((await transport.request<Me>('POST', '/api/v1/auth/login', { body: request })).body);
+      return remember((await transport.call(routes.login, { body: request })).body);
     },
     async logout() {
       try {
-        await transport.request('POST', '/api/v1/auth/logout');
+        await transport.call(routes.logout);
       } finally {
         transport.csrfToken = null;
       }
     },
     async getMe() {
-      return remember((await transport.request<Me>('GET', '/api/v1/me')).body);
+      return remember((await transport.call(routes.getMe)).body);
     },
     async changePassword(request) {
-      await transport.request('PUT', '/api/v1/me/password', { body: request });
+      await transport.call(routes.changePassword, { body: request });
       transport.csrfToken = null;
     },
     async startTotpEnrolment() {
-      return (await transport.request<TotpEnrolment>('POST', '/api/v1/me/mfa/totp')).body;
+      return (await transport.call(routes.startTotpEnrolment)).body;
     },
     async confirmTotpEnrolment(code) {
-      return (await transport.request<RecoveryCodes>('POST', '/api/v1/me/mfa/totp/confirm', { body: { code } })).body;
+      return (await transport.call(routes.confirmTotpEnrolment, { body: { code } })).body;
     },
     async disableTotp(password) {
-      await transport.request('DELETE', '/api/v1/me/mfa/totp', { body: { password } });
+      await transport.call(routes.disableTotp, { body: { password } });
     },
     async listSessions(query = {}) {
-      return (await transport.request<PageOf<Session>>('GET', '/api/v1/me/sessions', { query })).body;
+      return (await transport.call(routes.listSessions, { query })).body;
     },
     async revokeSession(id) {
-      await transport.request('DELETE', `/api/v1/me/sessions/${encodeURIComponent(id)}`);
+      await transport.call(routes.revokeSession, { params: { id } });
     },
   };
 }

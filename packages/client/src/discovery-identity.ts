@@ -1,15 +1,16 @@
-import type {
-  CiSoftwareQuery,
-  InstalledSoftware,
-  MergeResult,
-  MergeSuggestion,
-  MergeSuggestionListQuery,
-  SoftwareInstallation,
-  SoftwareSearchQuery,
-  TerraformImportListQuery,
-  TerraformImportRequest,
-  TerraformImportResult,
-  TerraformImportSummary,
+import {
+  type CiSoftwareQuery,
+  type InstalledSoftware,
+  type MergeResult,
+  type MergeSuggestion,
+  type MergeSuggestionListQuery,
+  DiscoveryIdentityRoutes as routes,
+  type SoftwareInstallation,
+  type SoftwareSearchQuery,
+  type TerraformImportListQuery,
+  type TerraformImportRequest,
+  type TerraformImportResult,
+  type TerraformImportSummary,
 } from '@estate/contract';
 import type { PageOf } from './page';
 import type { Transport } from './transport';
@@ -34,32 +35,27 @@ export interface DiscoveryIdentityMethods {
 
 /** Builds the identity methods over a transport. */
 export function createDiscoveryIdentityMethods(transport: Transport): DiscoveryIdentityMethods {
-  const id = encodeURIComponent;
   return {
     async listMergeSuggestions(query = {}) {
-      return (await transport.request<PageOf<MergeSuggestion>>('GET', '/api/v1/discovery/merge-suggestions', { query })).body;
+      return (await transport.call(routes.listMergeSuggestions, { query })).body;
     },
-    async mergeSuggestion(suggestionId, keepCiId) {
-      return (
-        await transport.request<MergeResult>('POST', `/api/v1/discovery/merge-suggestions/${id(suggestionId)}/merge`, {
-          body: { keepCiId },
-        })
-      ).body;
+    async mergeSuggestion(id, keepCiId) {
+      return (await transport.call(routes.mergeSuggestion, { params: { id }, body: { keepCiId } })).body;
     },
-    async dismissMergeSuggestion(suggestionId) {
-      return (await transport.request<MergeSuggestion>('POST', `/api/v1/discovery/merge-suggestions/${id(suggestionId)}/dismiss`)).body;
+    async dismissMergeSuggestion(id) {
+      return (await transport.call(routes.dismissMergeSuggestion, { params: { id } })).body;
     },
     async listCiSoftware(ciId, query = {}) {
-      return (await transport.request<PageOf<InstalledSoftware>>('GET', `/api/v1/cis/${id(ciId)}/software`, { query })).body;
+      return (await transport.call(routes.listCiSoftware, { params: { id: ciId }, query })).body;
     },
     async findSoftware(query) {
-      return (await transport.request<PageOf<SoftwareInstallation>>('GET', '/api/v1/software', { query })).body;
+      return (await transport.call(routes.findSoftware, { query })).body;
     },
     async importTerraformState(request) {
-      return (await transport.request<TerraformImportResult>('POST', '/api/v1/discovery/terraform-imports', { body: request })).body;
+      return (await transport.call(routes.importTerraformState, { body: request })).body;
     },
     async listTerraformImports(query = {}) {
-      return (await transport.request<PageOf<TerraformImportSummary>>('GET', '/api/v1/discovery/terraform-imports', { query })).body;
+      return (await transport.call(routes.listTerraformImports, { query })).body;
     },
   };
 }

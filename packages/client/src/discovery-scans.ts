@@ -1,14 +1,15 @@
-import type {
-  CreateScanRequest,
-  CreateSnmpCredentialRequest,
-  DiscoveryScan,
-  HostChange,
-  RunAccepted,
-  ScanHost,
-  ScanRun,
-  SnmpCredential,
-  UpdateScanRequest,
-  UpdateSnmpCredentialRequest,
+import {
+  type CreateScanRequest,
+  type CreateSnmpCredentialRequest,
+  type DiscoveryScan,
+  type HostChange,
+  type RunAccepted,
+  DiscoveryScanRoutes as routes,
+  type ScanHost,
+  type ScanRun,
+  type SnmpCredential,
+  type UpdateScanRequest,
+  type UpdateSnmpCredentialRequest,
 } from '@estate/contract';
 import type { PageOf } from './page';
 import type { ApiResponse, Transport } from './transport';
@@ -52,57 +53,52 @@ export interface DiscoveryScanMethods {
   listScanHosts(runId: string, query?: { limit?: number; cursor?: string; change?: HostChange }): Promise<PageOf<ScanHost>>;
 }
 
-const CREDENTIALS = '/api/v1/discovery/snmp-credentials';
-const SCANS = '/api/v1/discovery/scans';
-const at = (base: string, id: string) => `${base}/${encodeURIComponent(id)}`;
 const versioned = <T>(answer: ApiResponse<T>): Versioned<T> => ({ value: answer.body, etag: answer.headers.get('etag') });
 
 /** Builds the discovery methods over a transport. */
 export function createDiscoveryScanMethods(transport: Transport): DiscoveryScanMethods {
   return {
     async listSnmpCredentials(query = {}) {
-      return (await transport.request<PageOf<SnmpCredential>>('GET', CREDENTIALS, { query })).body;
+      return (await transport.call(routes.listSnmpCredentials, { query })).body;
     },
     async getSnmpCredential(id) {
-      return versioned(await transport.request<SnmpCredential>('GET', at(CREDENTIALS, id)));
+      return versioned(await transport.call(routes.getSnmpCredential, { params: { id } }));
     },
     async createSnmpCredential(request) {
-      return versioned(await transport.request<SnmpCredential>('POST', CREDENTIALS, { body: request }));
+      return versioned(await transport.call(routes.createSnmpCredential, { body: request }));
     },
     async updateSnmpCredential(id, patch, etag) {
-      return versioned(
-        await transport.request<SnmpCredential>('PATCH', at(CREDENTIALS, id), { body: patch, headers: { 'if-match': etag } }),
-      );
+      return versioned(await transport.call(routes.updateSnmpCredential, { params: { id }, body: patch, headers: { 'if-match': etag } }));
     },
     async deleteSnmpCredential(id, etag) {
-      await transport.request('DELETE', at(CREDENTIALS, id), { headers: { 'if-match': etag } });
+      await transport.call(routes.deleteSnmpCredential, { params: { id }, headers: { 'if-match': etag } });
     },
     async listScans(query = {}) {
-      return (await transport.request<PageOf<DiscoveryScan>>('GET', SCANS, { query })).body;
+      return (await transport.call(routes.listScans, { query })).body;
     },
     async getScan(id) {
-      return versioned(await transport.request<DiscoveryScan>('GET', at(SCANS, id)));
+      return versioned(await transport.call(routes.getScan, { params: { id } }));
     },
     async createScan(request) {
-      return versioned(await transport.request<DiscoveryScan>('POST', SCANS, { body: request }));
+      return versioned(await transport.call(routes.createScan, { body: request }));
     },
     async updateScan(id, patch, etag) {
-      return versioned(await transport.request<DiscoveryScan>('PATCH', at(SCANS, id), { body: patch, headers: { 'if-match': etag } }));
+      return versioned(await transport.call(routes.updateScan, { params: { id }, body: patch, headers: { 'if-match': etag } }));
     },
     async deleteScan(id, etag) {
-      await transport.request('DELETE', at(SCANS, id), { headers: { 'if-match': etag } });
+      await transport.call(routes.deleteScan, { params: { id }, headers: { 'if-match': etag } });
     },
     async startScanRun(scanId) {
-      return (await transport.request<RunAccepted>('POST', `${at(SCANS, scanId)}/runs`)).body;
+      return (await transport.call(routes.startScanRun, { params: { id: scanId } })).body;
     },
     async listScanRuns(scanId, query = {}) {
-      return (await transport.request<PageOf<ScanRun>>('GET', `${at(SCANS, scanId)}/runs`, { query })).body;
+      return (await transport.call(routes.listScanRuns, { params: { id: scanId }, query })).body;
     },
     async getScanRun(id) {
-      return (await transport.request<ScanRun>('GET', at('/api/v1/discovery/runs', id))).body;
+      return (await transport.call(routes.getScanRun, { params: { id } })).body;
     },
     async listScanHosts(runId, query = {}) {
-      return (await transport.request<PageOf<ScanHost>>('GET', `${at('/api/v1/discovery/runs', runId)}/hosts`, { query })).body;
+      return (await transport.call(routes.listScanHosts, { params: { id: runId }, query })).body;
     },
   };
 }

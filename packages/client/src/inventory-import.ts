@@ -1,4 +1,10 @@
-import type { CreateImportRequest, ImportAccepted, ImportRun, ImportSummary } from '@estate/contract';
+import {
+  type CreateImportRequest,
+  type ImportAccepted,
+  type ImportRun,
+  type ImportSummary,
+  InventoryRoutes as routes,
+} from '@estate/contract';
 import type { PageOf } from './page';
 import type { Transport } from './transport';
 
@@ -19,13 +25,13 @@ export interface InventoryImportMethods {
 export function createInventoryImportMethods(transport: Transport): InventoryImportMethods {
   return {
     async createImport(request) {
-      return (await transport.request<ImportAccepted>('POST', '/api/v1/imports', { body: request })).body;
+      return (await transport.call(routes.createImport, { body: request })).body;
     },
     async getImport(id) {
-      return (await transport.request<ImportRun>('GET', `/api/v1/imports/${encodeURIComponent(id)}`)).body;
+      return (await transport.call(routes.getImport, { params: { id } })).body;
     },
     async listImports(query = {}) {
-      return (await transport.request<PageOf<ImportSummary>>('GET', '/api/v1/imports', { query })).body;
+      return (await transport.call(routes.listImports, { query })).body;
     },
   };
 }

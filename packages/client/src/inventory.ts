@@ -1,28 +1,30 @@
-import type {
-  BulkDeleteRequest,
-  BulkResult,
-  BulkUpdateRequest,
-  Ci,
-  CiDiff,
-  CiHistoryEntry,
-  CiListQuery,
-  CiTypeInfo,
-  CreateCiRequest,
-  CreateRelationshipRequest,
-  CreateSavedViewRequest,
-  ExpiringItem,
-  ExpiringQuery,
-  ImpactQuery,
-  ImpactResult,
-  LicenceUsage,
-  LicenceUsageQuery,
-  RefreshPlan,
-  RefreshPlanQuery,
-  Relationship,
-  RelationshipListQuery,
-  RelationshipTypeInfo,
-  SavedView,
-  UpdateCiRequest,
+import {
+  type BulkDeleteRequest,
+  type BulkResult,
+  type BulkUpdateRequest,
+  type Ci,
+  type CiDiff,
+  type CiHistoryEntry,
+  type CiListQuery,
+  type CiTypeInfo,
+  type CreateCiRequest,
+  type CreateRelationshipRequest,
+  type CreateSavedViewRequest,
+  type ExpiringItem,
+  type ExpiringQuery,
+  type ImpactQuery,
+  type ImpactResult,
+  type LicenceUsage,
+  type LicenceUsageQuery,
+  pathOf,
+  type RefreshPlan,
+  type RefreshPlanQuery,
+  type Relationship,
+  type RelationshipListQuery,
+  type RelationshipTypeInfo,
+  InventoryRoutes as routes,
+  type SavedView,
+  type UpdateCiRequest,
 } from '@estate/contract';
 import type { PageOf } from './page';
 import { queryString, type Transport } from './transport';
@@ -43,7 +45,7 @@ export type CiFilters = Omit<CiListQuery, 'limit' | 'cursor'> & { [filter: `attr
 
 /** The CI inventory: types, CIs, history, relationships, impact, saved views and lifecycle reports. */
 export interface InventoryMethods {
-  /** `GET /ci-types`: every CI type with its attribute JSON Schema and custom fields (plain array or `{items}`). */
+  /** `GET /ci-types`: every CI type with its attribute JSON Schema and custom fields. */
   listCiTypes(): Promise<CiTypeInfo[]>;
   /** `GET /cis`: one page of CIs matching the filters. */
   listCis(query?: CiFilters & { limit?: number; cursor?: string }): Promise<PageOf<Ci>>;
@@ -81,7 +83,7 @@ export interface InventoryMethods {
   deleteRelationship(id: string): Promise<void>;
   /** `GET /cis/{id}/impact`: the graph around a CI and the business services that depend on it. */
   getImpact(id: string, query?: ImpactQuery): Promise<ImpactResult>;
-  /** `GET /saved-views`: the caller's saved CI views, up to 500 (plain array or a page). */
+  /** `GET /saved-views`: the caller's saved CI views, up to 500. */
   listSavedViews(): Promise<SavedView[]>;
   /** `POST /saved-views`: stores a view for the caller. */
   createSavedView(request: CreateSavedViewRequest): Promise<SavedView>;
@@ -95,85 +97,76 @@ export interface InventoryMethods {
   getRefreshPlan(query?: RefreshPlanQuery): Promise<RefreshPlan>;
 }
 
-/** Lists are answered as a plain array or wrapped as `{items}`; both become an array. */
-function itemsOf<T>(body: unknown): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === 'object' && Array.isArray((body as { items?: unknown }).items)) return (body as { items: T[] }).items;
-  return [];
-}
-
 /** Builds the inventory methods over a transport; `baseUrl` makes the export links absolute. */
 export function createInventoryMethods(transport: Transport, baseUrl = ''): InventoryMethods {
   const base = baseUrl.replace(/\/+$/, '');
-  const ciPath = (id: string) => `/api/v1/cis/${encodeURIComponent(id)}`;
   const versioned = (answer: { body: Ci; headers: Headers }): VersionedCi => ({ ci: answer.body, etag: answer.headers.get('etag') });
   return {
     async listCiTypes() {
-      return itemsOf<CiTypeInfo>((await transport.request<unknown>('GET', '/api/v1/ci-types')).body);
+      return (await transport.call(routes.listCiTypes)).body;
     },
     async listCis(query = {}) {
-      return (await transport.request<PageOf<Ci>>('GET', '/api/v1/cis', { query })).body;
+      return (await transport.call(routes.listCis, { query })).body;
     },
     ciExportUrl(format, filters = {}) {
-      const query = queryString({ ...filters, format });
-      return `${base}/api/v1/cis/export${query}`;
+      return `${base}${pathOf(routes.exportCis)}${queryString({ ...filters, format })}`;
     },
     async createCi(request) {
-      return versioned(await transport.request<Ci>('POST', '/api/v1/cis', { body: request }));
+      return versioned(await transport.call(routes.createCi, { body: request }));
     },
     async getCi(id, asOf) {
-      return versioned(await transport.request<Ci>('GET', ciPath(id), { query: { asOf } }));
+      return versioned(await transport.call(routes.getCi, { params: { id }, query: { asOf } }));
     },
     async updateCi(id, patch, etag) {
-      return versioned(await transport.request<Ci>('PATCH', ciPath(id), { body: patch, headers: { 'if-match': etag } }));
+      return versioned(await transport.call(routes.updateCi, { params: { id }, body: patch, headers: { 'if-match': etag } }));
     },
     async deleteCi(id, etag) {
-      await transport.request('DELETE', ciPath(id), { headers: { 'if-match': etag } });
+      await transport.call(routes.deleteCi, { params: { id }, headers: { 'if-match': etag } });
     },
     async bulkUpdateCis(request) {
-      return (await transport.request<BulkResult>('POST', '/api/v1/cis/bulk-update', { body: request })).body ?? {};
+      return (await transport.call(routes.bulkUpdateCis, { body: request })).body;
     },
     async bulkDeleteCis(request) {
-      return (await transport.request<BulkResult>('POST', '/api/v1/cis/bulk-delete', { body: request })).body ?? {};
+      return (await transport.call(routes.bulkDeleteCis, { body: request })).body;
     },
     async listCiHistory(id, query = {}) {
-      return (await transport.request<PageOf<CiHistoryEntry>>('GET', `${ciPath(id)}/history`, { query })).body;
+      return (await transport.call(routes.listCiHistory, { params: { id }, query })).body;
     },
     async diffCi(id, from, to) {
-      return (await transport.request<CiDiff>('GET', `${ciPath(id)}/diff`, { query: { from, to } })).body;
+      return (await transport.call(routes.diffCi, { params: { id }, query: { from, to } })).body;
     },
     async listRelationshipTypes() {
-      return itemsOf<RelationshipTypeInfo>((await transport.request<unknown>('GET', '/api/v1/relationship-types')).body);
+      return (await transport.call(routes.listRelationshipTypes)).body.items;
     },
     async listRelationships(query = {}) {
-      return (await transport.request<PageOf<Relationship>>('GET', '/api/v1/relationships', { query })).body;
+      return (await transport.call(routes.listRelationships, { query })).body;
     },
     async createRelationship(request) {
-      return (await transport.request<Relationship>('POST', '/api/v1/relationships', { body: request })).body;
+      return (await transport.call(routes.createRelationship, { body: request })).body;
     },
     async deleteRelationship(id) {
-      await transport.request('DELETE', `/api/v1/relationships/${encodeURIComponent(id)}`);
+      await transport.call(routes.deleteRelationship, { params: { id } });
     },
     async getImpact(id, query = {}) {
-      return (await transport.request<ImpactResult>('GET', `${ciPath(id)}/impact`, { query })).body;
+      return (await transport.call(routes.getImpact, { params: { id }, query })).body;
     },
     async listSavedViews() {
-      return itemsOf<SavedView>((await transport.request<unknown>('GET', '/api/v1/saved-views', { query: { limit: 500 } })).body);
+      return (await transport.call(routes.listSavedViews, { query: { limit: 500 } })).body.items;
     },
     async createSavedView(request) {
-      return (await transport.request<SavedView>('POST', '/api/v1/saved-views', { body: request })).body;
+      return (await transport.call(routes.createSavedView, { body: request })).body;
     },
     async deleteSavedView(id) {
-      await transport.request('DELETE', `/api/v1/saved-views/${encodeURIComponent(id)}`);
+      await transport.call(routes.deleteSavedView, { params: { id } });
     },
     async listExpiring(query = {}) {
-      return (await transport.request<PageOf<ExpiringItem>>('GET', '/api/v1/lifecycle/expiring', { query })).body;
+      return (await transport.call(routes.listExpiring, { query })).body;
     },
     async listLicenceUsage(query = {}) {
-      return (await transport.request<PageOf<LicenceUsage>>('GET', '/api/v1/lifecycle/licences', { query })).body;
+      return (await transport.call(routes.listLicenceUsage, { query })).body;
     },
     async getRefreshPlan(query = {}) {
-      return (await transport.request<RefreshPlan>('GET', '/api/v1/lifecycle/refresh-plan', { query })).body;
+      return (await transport.call(routes.getRefreshPlan, { query })).body;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ApiToken, CreatedToken, CreateTokenRequest, TokenListQuery } from '@estate/contract';
+import { type ApiToken, type CreatedToken, type CreateTokenRequest, AuthRoutes as routes, type TokenListQuery } from '@estate/contract';
 import type { PageOf } from './page';
 import type { Transport } from './transport';
 
@@ -16,13 +16,13 @@ export interface TokenMethods {
 export function createTokenMethods(transport: Transport): TokenMethods {
   return {
     async listTokens(query = {}) {
-      return (await transport.request<PageOf<ApiToken>>('GET', '/api/v1/tokens', { query })).body;
+      return (await transport.call(routes.listTokens, { query })).body;
     },
     async createToken(request) {
-      return (await transport.request<CreatedToken>('POST', '/api/v1/tokens', { body: request })).body;
+      return (await transport.call(routes.createToken, { body: request })).body;
     },
     async revokeToken(id) {
-      await transport.request('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+      await transport.call(routes.revokeToken, { params: { id } });
     },
   };
 }

@@ -1,4 +1,12 @@
-import type { Problem } from '@estate/contract';
+import {
+  type ApiRoute,
+  type Problem,
+  pathOf,
+  type RouteBody,
+  type RouteParams,
+  type RouteQuery,
+  type RouteResponse,
+} from '@estate/contract';
 import { ApiError } from './api-error';
 
 /** Query-string values the API accepts; `undefined` entries are left out. */
@@ -24,6 +32,19 @@ export interface ApiResponse<T> {
   headers: Headers;
 }
 
+/**
+ * What one call of a route sends, typed from the route's declaration: `params` when its path has parameters,
+ * `body` when it takes one (both then required), `query` when it takes one, and extra headers such as `If-Match`.
+ */
+export type CallInput<R extends ApiRoute> = (R extends { readonly params: object } ? { params: RouteParams<R> } : { params?: undefined }) &
+  (R extends { readonly query: object } ? { query?: RouteQuery<R> } : { query?: undefined }) &
+  (R extends { readonly body: object } ? { body: RouteBody<R> } : { body?: undefined }) & { headers?: Record<string, string> };
+
+/** The arguments of a call after the route: its input, which may be left out when nothing in it is required. */
+export type CallArgs<R extends ApiRoute> = R extends { readonly params: object } | { readonly body: object }
+  ? [input: CallInput<R>]
+  : [input?: CallInput<R>];
+
 /** Options of `createTransport`; see `ClientOptions` for their meaning. */
 export interface TransportOptions {
   baseUrl: string;
@@ -38,6 +59,11 @@ export interface TransportOptions {
 export interface Transport {
   /** Sends one request and resolves with the parsed answer; rejects with `ApiError` on any non-2xx status. */
   request<T>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /**
+   * Calls one route of the contract's table: fills its path template with the encoded `params` and resolves with
+   * the answer typed as the route declares it. Rejects as `request` does.
+   */
+  call<R extends ApiRoute>(route: R, ...args: CallArgs<R>): Promise<ApiResponse<RouteResponse<R>>>;
   /** The CSRF token sent as `X-CSRF-Token` on unsafe requests; null when unknown or when using a bearer token. */
   csrfToken: string | null;
 }
@@ -64,6 +90,15 @@ export function createTransport(options: TransportOptions): Transport {
       if (!response.ok) throw await toApiError(response);
       const body = response.status === 204 ? undefined : await readJson(response);
       return { body: body as T, status: response.status, headers: response.headers };
+    },
+    call<R extends ApiRoute>(route: R, ...[input]: CallArgs<R>) {
+      const { params, query, body, headers } = (input ?? {}) as {
+        params?: Record<string, string>;
+        query?: object;
+        body?: unknown;
+        headers?: Record<string, string>;
+      };
+      return transport.request<RouteResponse<R>>(route.method, pathOf(route, params), { query, body, headers });
     },
   };
   return transport;

@@ -1,4 +1,4 @@
-import type { CreateUserRequest, UpdateUserRequest, User, UserListQuery } from '@estate/contract';
+import { type CreateUserRequest, AuthRoutes as routes, type UpdateUserRequest, type User, type UserListQuery } from '@estate/contract';
 import type { PageOf } from './page';
 import type { Transport } from './transport';
 
@@ -29,24 +29,23 @@ export interface UserMethods {
 
 /** Builds the user methods over a transport. */
 export function createUserMethods(transport: Transport): UserMethods {
-  const path = (id: string) => `/api/v1/users/${encodeURIComponent(id)}`;
   return {
     async listUsers(query = {}) {
-      return (await transport.request<PageOf<User>>('GET', '/api/v1/users', { query })).body;
+      return (await transport.call(routes.listUsers, { query })).body;
     },
     async createUser(request) {
-      return (await transport.request<User>('POST', '/api/v1/users', { body: request })).body;
+      return (await transport.call(routes.createUser, { body: request })).body;
     },
     async getUser(id) {
-      const answer = await transport.request<User>('GET', path(id));
+      const answer = await transport.call(routes.getUser, { params: { id } });
       return { user: answer.body, etag: answer.headers.get('etag') };
     },
     async updateUser(id, patch, etag) {
-      const answer = await transport.request<User>('PATCH', path(id), { body: patch, headers: { 'if-match': etag } });
+      const answer = await transport.call(routes.updateUser, { params: { id }, body: patch, headers: { 'if-match': etag } });
       return { user: answer.body, etag: answer.headers.get('etag') };
     },
     async setUserPassword(id, newPassword) {
-      await transport.request('PUT', `${path(id)}/password`, { body: { newPassword } });
+      await transport.call(routes.setUserPassword, { params: { id }, body: { newPassword } });
     },
   };
 }

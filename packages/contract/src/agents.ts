@@ -207,23 +207,44 @@ export const HostSnapshot = Type.Object(
 );
 export type HostSnapshot = Static<typeof HostSnapshot>;
 
+const Sha256Hex = Type.String({ pattern: '^[0-9a-f]{64}$' });
+
 /**
- * An inventory report. `full` carries the whole snapshot; `delta` a JSON merge patch against the snapshot whose
- * hash is `baseHash` (the last one the server acknowledged). `hash` is the SHA-256 (hex) of the canonical JSON of
- * the snapshot after the report. A `delta` on a base the server does not hold is answered 409
- * (`urn:estate:problem:snapshot-mismatch`), and the agent then sends a `full` report.
+ * An inventory report carrying the whole snapshot: what an agent sends first, and whenever the server does not hold
+ * the snapshot a delta would apply to. `hash` is the SHA-256 (hex) of the snapshot's canonical JSON.
  */
-export const InventoryReport = Type.Object(
+export const FullInventoryReport = Type.Object(
+  { kind: Type.Literal('full'), collectedAt: EpochMs, hash: Sha256Hex, snapshot: HostSnapshot },
+  { additionalProperties: false },
+);
+export type FullInventoryReport = Static<typeof FullInventoryReport>;
+
+/**
+ * An inventory report carrying a JSON merge patch (RFC 7386) against the snapshot whose hash is `baseHash` (the last
+ * one the server acknowledged). `hash` is the SHA-256 (hex) of the canonical JSON of the snapshot after the patch.
+ */
+export const DeltaInventoryReport = Type.Object(
   {
-    kind: Type.Unsafe<'full' | 'delta'>({ type: 'string', enum: ['full', 'delta'] }),
+    kind: Type.Literal('delta'),
     collectedAt: EpochMs,
-    hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-    baseHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
-    snapshot: Type.Optional(HostSnapshot),
-    patch: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 100 })),
+    hash: Sha256Hex,
+    baseHash: Sha256Hex,
+    patch: Type.Record(Type.String(), Type.Unknown(), { maxProperties: 100 }),
   },
   { additionalProperties: false },
 );
+export type DeltaInventoryReport = Static<typeof DeltaInventoryReport>;
+
+/**
+ * An inventory report: a full snapshot or a delta, told apart by `kind`, so that a full report without its snapshot
+ * or a delta without its base or patch fails validation like any malformed body. A delta on a base the server does
+ * not hold is answered 409 (`urn:estate:problem:snapshot-mismatch`), and the agent then sends a full report. The
+ * `discriminator` makes a validator report only the errors of the branch `kind` names.
+ */
+export const InventoryReport = Type.Unsafe<FullInventoryReport | DeltaInventoryReport>({
+  oneOf: [FullInventoryReport, DeltaInventoryReport],
+  discriminator: { propertyName: 'kind' },
+});
 export type InventoryReport = Static<typeof InventoryReport>;
 
 /** The server's acknowledgement of an inventory report: the hash it now holds and the CI the host became. */

@@ -16,4 +16,6 @@ export * from './inventory-history';
 export * from './inventory-import';
 export * from './inventory-lifecycle';
 export * from './inventory-views';
+export * from './route';
+export * from './routes';
 export * from './system';

@@ -5,6 +5,7 @@ import {
   AGENT_CLOCK_SKEW_MS,
   AGENT_HEADERS,
   type AgentIntervals,
+  AgentProtocolRoutes,
   agentSigningPayload,
   applyMergePatch,
   canonicalJson,
@@ -101,7 +102,7 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
   const handle = (req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer) => {
     const path = req.url ?? '/';
     const json = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as unknown) : undefined;
-    if (req.method === 'POST' && path === '/api/v1/agent/enroll') {
+    if (req.method === 'POST' && path === AgentProtocolRoutes.enrollAgent.path) {
       const request = json as { token: string; publicKey: string };
       if (!state.tokens.delete(request.token)) return answer(res, null, 401, problem('unauthenticated', 401, 'Unknown or used token'));
       state.agentKey = createPublicKey(request.publicKey);
@@ -147,12 +148,12 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
     }
     if (state.mode === 'reject-reports' && req.method === 'POST')
       return record(422, problem('validation', 422, 'This report can never be accepted'));
-    if (req.method === 'GET' && path === '/api/v1/agent/config')
+    if (req.method === 'GET' && path === AgentProtocolRoutes.getAgentConfig.path)
       return record(200, { agentId, status: 'active', intervals: state.intervals, serverTime: Date.now() });
-    if (req.method === 'POST' && path === '/api/v1/agent/inventory') {
+    if (req.method === 'POST' && path === AgentProtocolRoutes.reportInventory.path) {
       const report = json as InventoryReport;
       let next: HostSnapshot;
-      if (report.kind === 'full' && report.snapshot) next = report.snapshot;
+      if (report.kind === 'full') next = report.snapshot;
       else if (report.kind === 'delta' && report.baseHash === state.snapshotHash && state.snapshot)
         next = applyMergePatch(state.snapshot, report.patch) as HostSnapshot;
       else return record(409, problem('snapshot-mismatch', 409, 'Unknown base snapshot'));
@@ -162,7 +163,7 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
       state.snapshotHash = hash;
       return record(200, { hash, ciId: null });
     }
-    if (req.method === 'POST' && path === '/api/v1/agent/metrics') {
+    if (req.method === 'POST' && path === AgentProtocolRoutes.reportMetrics.path) {
       const report = json as MetricsReport;
       let accepted = 0;
       for (const series of report.series) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   AgentProblemType,
+  AgentProtocolRoutes,
   canonicalJson,
   type HostSnapshot,
   type InventoryAck,
@@ -15,12 +16,12 @@ import { type AgentAnswer, type AgentClient, ServerNotTrustedError } from './age
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff';
 import type { BufferedRecord, DiskBuffer } from './buffer';
 
-/** Where the agent posts its records. */
+/** Where the agent sends its requests, as the contract's route table declares them. */
 export const AGENT_PATHS = {
-  enroll: '/api/v1/agent/enroll',
-  config: '/api/v1/agent/config',
-  inventory: '/api/v1/agent/inventory',
-  metrics: '/api/v1/agent/metrics',
+  enroll: AgentProtocolRoutes.enrollAgent.path,
+  config: AgentProtocolRoutes.getAgentConfig.path,
+  inventory: AgentProtocolRoutes.reportInventory.path,
+  metrics: AgentProtocolRoutes.reportMetrics.path,
 } as const;
 
 /** One record of the store-and-forward buffer. `key` is its Idempotency-Key, fixed when it was buffered. */

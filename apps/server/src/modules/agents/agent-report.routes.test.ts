@@ -111,6 +111,27 @@ for (const engine of testEngines()) {
       expect(await samples(agent.agentId)).toEqual([]);
     });
 
+    it("refuses a report without its kind's parts, naming only that kind's fields", async () => {
+      const agent = await enrolled();
+      const base = sampleSnapshot();
+      const hash = snapshotHash(base);
+      const cases: Array<{ report: object; paths: string[] }> = [
+        { report: { kind: 'full', collectedAt: Date.now(), hash }, paths: ['body/snapshot'] },
+        { report: { kind: 'full', collectedAt: Date.now(), hash, snapshot: base, patch: {} }, paths: ['body/patch'] },
+        { report: { kind: 'delta', collectedAt: Date.now(), hash }, paths: ['body/baseHash', 'body/patch'] },
+        { report: { kind: 'delta', collectedAt: Date.now(), hash, baseHash: hash, patch: {}, snapshot: base }, paths: ['body/snapshot'] },
+      ];
+      for (const { report, paths } of cases) {
+        const res = await agent.request('POST', '/api/v1/agent/inventory', report);
+        expectProblem(res, 400, ProblemType.validation);
+        const errors = (res.json() as { errors: Array<{ path: string }> }).errors;
+        expect(errors.map((e) => e.path).sort(), JSON.stringify(report)).toEqual(paths);
+      }
+      const unknown = await agent.request('POST', '/api/v1/agent/inventory', { kind: 'partial', collectedAt: Date.now(), hash });
+      expectProblem(unknown, 400, ProblemType.validation);
+      expect((await stored(agent.agentId)).snapshot_hash).toBeNull();
+    });
+
     it('answers a retried report with its first answer without applying it again', async () => {
       const agent = await enrolled();
       const first = sampleSnapshot();

@@ -68,10 +68,10 @@ export class AgentReportService {
   }
 
   /**
-   * Applies an inventory report: a full snapshot, or a merge patch on the snapshot the server holds (409
-   * `snapshot-mismatch` when `baseHash` is not that one). The resulting snapshot must fit HostSnapshot and hash to
-   * `hash` (400 otherwise, nothing stored). The snapshot is then observed as a host and reconciled to one CI, which
-   * the agent is bound to.
+   * Applies an inventory report, whose shape (full or delta) the route checked against the contract's union: a full
+   * snapshot, or a merge patch on the snapshot the server holds (409 `snapshot-mismatch` when `baseHash` is not that
+   * one). The resulting snapshot must fit HostSnapshot and hash to `hash` (400 otherwise, nothing stored). The
+   * snapshot is then observed as a host and reconciled to one CI, which the agent is bound to.
    */
   inventory(
     agent: AgentSummaryRow,
@@ -106,17 +106,8 @@ export class AgentReportService {
     const row = await this.agents.withSnapshotForUpdate(trx, agentId);
     if (!row) throw problems.notFound('The agent');
     let next: unknown;
-    if (report.kind === 'full') {
-      if (!report.snapshot || report.patch !== undefined) {
-        throw problems.validation('A full report carries `snapshot` and no `patch`.', [{ path: 'body/snapshot', message: 'is required' }]);
-      }
-      next = report.snapshot;
-    } else {
-      if (!report.patch || !report.baseHash || report.snapshot !== undefined) {
-        throw problems.validation('A delta report carries `patch` and `baseHash` and no `snapshot`.', [
-          { path: 'body/patch', message: 'is required' },
-        ]);
-      }
+    if (report.kind === 'full') next = report.snapshot;
+    else {
       if (row.snapshot === null || row.snapshot_hash !== report.baseHash) {
         throw new HttpProblem(
           409,

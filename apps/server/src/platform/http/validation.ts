@@ -14,6 +14,9 @@ function makeAjv(coerce: boolean): Ajv {
     removeAdditional: false,
     useDefaults: true,
     coerceTypes: coerce ? 'array' : false,
+    // A tagged union (`oneOf` with an OpenAPI `discriminator`) is checked against the branch its tag names only, so
+    // its errors are that branch's instead of every branch's.
+    discriminator: true,
   });
   addFormats(ajv);
   return ajv;

@@ -1,0 +1,36 @@
+import { AgentAdminRoutes, AgentProtocolRoutes } from './agent-routes';
+import { AuditRoutes } from './audit-routes';
+import { AuthRoutes } from './auth-routes';
+import { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
+import { InventoryRoutes } from './inventory-routes';
+
+/** The route tables of the domains, each declaring its operations once; a new domain adds its table here. */
+export const ROUTE_TABLES = [
+  AuthRoutes,
+  AuditRoutes,
+  InventoryRoutes,
+  AgentAdminRoutes,
+  AgentProtocolRoutes,
+  DiscoveryScanRoutes,
+  DiscoveryIdentityRoutes,
+] as const;
+
+/**
+ * Every operation the clients (web UI, CLI, agent) call, by a name unique across domains. The server's test checks
+ * that each one is registered with the same method, path and schemas.
+ */
+export const API_ROUTES = {
+  ...AuthRoutes,
+  ...AuditRoutes,
+  ...InventoryRoutes,
+  ...AgentAdminRoutes,
+  ...AgentProtocolRoutes,
+  ...DiscoveryScanRoutes,
+  ...DiscoveryIdentityRoutes,
+} as const;
+
+export { AgentAdminRoutes, AgentProtocolRoutes } from './agent-routes';
+export { AuditRoutes } from './audit-routes';
+export { AuthRoutes } from './auth-routes';
+export { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
+export { InventoryRoutes } from './inventory-routes';
