@@ -5,7 +5,7 @@ import type { InventoryService } from '../../inventory';
 
 /**
  * What identity reconciliation, merges, software views and Terraform imports are built from: discovery's own
- * handle on the shared store (its tables, and the read model of CIs described in ADR 0013), and the inventory's
+ * handle on the shared store (its tables, and the read model of CIs described in ADR 0014), and the inventory's
  * interface for every change to CIs, relationships and their history.
  */
 export interface IdentityDeps {
