@@ -12,13 +12,13 @@ import {
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log';
 import { type Dialect, readJson } from '../../../platform/db/database';
+import { withTransaction } from '../../../platform/db/transaction';
 import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { type FieldError, problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { enqueue } from '../../../platform/jobs';
 import type { DiscoveryScansTable } from '../discovery.tables';
 import { type RunRow, runJobKey, SCAN_RUN_QUEUE, ScanRepository, type ScanRow, type ScanTables } from './scan.repository';
-import { isUniqueViolation } from './snmp-credential.repository';
 
 /**
  * Expands scan targets (addresses, CIDRs, ranges) into addresses, refusing what the scan policy forbids: more than
@@ -335,12 +335,7 @@ export class ScanService {
     return this.deps.audit.append(trx, ctx, { action, targetType: 'discovery_scan', targetId: id, before, after });
   }
 
-  private async write<T>(work: (trx: Kysely<ScanTables>) => Promise<T>): Promise<T> {
-    try {
-      return await this.deps.db.transaction().execute(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw problems.conflict('A scan with this name already exists.');
-      throw error;
-    }
+  private write<T>(work: (trx: Kysely<ScanTables>) => Promise<T>): Promise<T> {
+    return withTransaction(this.deps.db, work, { conflict: 'A scan with this name already exists.' });
   }
 }
