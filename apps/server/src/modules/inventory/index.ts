@@ -6,7 +6,7 @@ import { registerCiListRoutes } from './ci-list.routes';
 import { registerCiTypeRoutes } from './ci-type.routes';
 import { registerCustomFieldRoutes } from './custom-field.routes';
 import { registerImpactRoutes } from './impact.routes';
-import { registerImportJob } from './import/import.job';
+import { registerImportJob, sweepAbandonedImports } from './import/import.job';
 import { registerImportRoutes } from './import/import.routes';
 import { ImportService } from './import/import.service';
 import type { InventoryDeps } from './inventory-deps';
@@ -42,7 +42,7 @@ export function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps): v
  * longer run them. Idempotent; returns how many imports it failed.
  */
 export function sweepInventory(deps: InventoryDeps): Promise<number> {
-  return new ImportService(deps).recoverAbandoned();
+  return sweepAbandonedImports(new ImportService(deps));
 }
 
 /** Registers the inventory module's job handlers (CMDB imports) on a worker. */
