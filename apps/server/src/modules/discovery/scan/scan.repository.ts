@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { JobTables } from '../../../platform/jobs';
 import type { DiscoveryHostsTable, DiscoveryRunsTable, DiscoveryScansTable, DiscoveryTables } from '../discovery.tables';
 
