@@ -23,6 +23,7 @@ export {
   type JobLease,
   LEASE_EXPIRED,
 } from './job-lease';
+export { cutoffOf, deleteInBatches, type PruneOptions, pruneFinishedJobs } from './job-prune';
 export {
   DEFAULT_MAX_ATTEMPTS,
   type EnqueueOptions,
