@@ -4,6 +4,7 @@ import { createEstate, createLogger, type Estate, migrate, openStore } from './a
 import { type Config, ConfigError } from './platform/config/config';
 import { OutboxDispatcher, registerEventDelivery } from './platform/events';
 import { JobWorker } from './platform/jobs';
+import { schedulePlatformTasks } from './platform/module/platform-tasks';
 import { Scheduler } from './platform/scheduler/scheduler';
 
 /** A running server: its URL and how to stop it. */
@@ -63,6 +64,7 @@ export async function serve(config: Config, options: { print?: (line: string) =>
     if (runs('scheduler')) {
       scheduler = new Scheduler(database, { logger });
       for (const module of estate.modules) module.schedules?.(scheduler);
+      schedulePlatformTasks(scheduler, database, { retentionMs: config.jobRetentionDays * 86_400_000, modules: estate.modules, logger });
       scheduler.start();
     }
     const stopBackground = async () => {

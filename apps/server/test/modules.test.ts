@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobWorker } from '../src/platform/jobs';
+import { schedulePlatformTasks } from '../src/platform/module/platform-tasks';
 import { Scheduler } from '../src/platform/scheduler/scheduler';
 import { createTestEstate, type TestEstate, testEngines } from './harness';
 

@@ -14,11 +14,11 @@ import {
 import { Ajv } from 'ajv';
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../platform/audit/audit-log';
+import { isUniqueViolation } from '../../platform/db/db-errors';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import { toFieldErrors } from '../../platform/http/validation';
 import type { AgentRepository, AgentSummaryRow } from './agent.repository';
 import type { AgentTables } from './agents.tables';
-import { isUniqueViolation } from './enrollment.service';
 import { type HostObservation, observeHost } from './host-observation';
 
 /**

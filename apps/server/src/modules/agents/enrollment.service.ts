@@ -3,6 +3,7 @@ import { type AgentIntervals, AgentProblemType, ENROLLMENT_TOKEN_PATTERN, type E
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { sha256Hex } from '../../platform/crypto/secret-box';
+import { withTransaction } from '../../platform/db/transaction';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { type AgentRepository, toAgent } from './agent.repository';
@@ -11,12 +12,6 @@ import { EnrollmentTokenRepository, type EnrollmentTokenRow, tokenStatus } from 
 import { keyFingerprint, type ServerIdentity } from './server-identity';
 
 const TOKEN_FORMAT = new RegExp(ENROLLMENT_TOKEN_PATTERN);
-
-/** Whether a database error is a unique-constraint violation, on either engine. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /** Parses an agent's public key; 400 unless it is an Ed25519 public key as SPKI PEM. */
 export function parseAgentPublicKey(pem: string): KeyObject {
@@ -154,9 +149,10 @@ export class EnrollmentService {
       snapshot_at: null,
       version_no: 1,
     };
-    let consumed: boolean;
-    try {
-      consumed = await this.db.transaction().execute(async (trx) => {
+    // A concurrent enrollment with the same key wins the unique fingerprint: 409, and this one's token stays unused.
+    const consumed = await withTransaction(
+      this.db,
+      async (trx) => {
         if (!(await this.tokens.consume(trx, token.id, agentId, now))) return false;
         await this.agents.insert(trx, row);
         await this.audit.append(trx, ctx, {
@@ -166,12 +162,9 @@ export class EnrollmentService {
           after: { ...toAgent(row, now - this.onlineWindowMs), enrollmentTokenId: token.id },
         });
         return true;
-      });
-    } catch (error) {
-      // A concurrent enrollment with the same key won the unique fingerprint; this one's token stays unused.
-      if (isUniqueViolation(error)) throw problems.conflict('Another agent already enrolled with this public key.');
-      throw error;
-    }
+      },
+      { conflict: 'Another agent already enrolled with this public key.' },
+    );
     // Lost the race to a concurrent enrollment (or a revocation): answer what the token is now.
     if (!consumed) return refused(await this.tokens.byId(token.id));
     return {

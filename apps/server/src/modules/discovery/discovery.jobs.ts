@@ -38,21 +38,23 @@ export function createScanRunService(deps: DiscoveryJobDeps): ScanRunService {
 }
 
 /**
- * Registers the scan-run job on a worker. A run whose last attempt fails is marked failed with the error before the
- * job goes `dead`; a run whose worker died on its last attempt is marked failed by the scheduler's reaping (and when
- * it is read).
+ * Registers the scan-run job on a worker. When the job gives up (its last attempt threw, or its worker died during
+ * it), the run is marked failed with the error in the same transaction that marks the job dead.
  */
 export function registerDiscoveryJobs(worker: JobWorker, deps: DiscoveryJobDeps): void {
   const runs = createScanRunService(deps);
-  worker.handle<{ runId: string }>(SCAN_RUN_QUEUE, async (job) => {
-    if (typeof job.payload?.runId !== 'string') throw new PermanentJobError('The scan-run job has no run id.');
-    try {
+  worker.handle<{ runId: string }>(
+    SCAN_RUN_QUEUE,
+    async (job) => {
+      if (typeof job.payload?.runId !== 'string') throw new PermanentJobError('The scan-run job has no run id.');
       await runs.run(job.payload.runId, job.signal);
-    } catch (error) {
-      if (job.attempt >= job.maxAttempts) {
-        await runs.fail(job.payload.runId, `The scan failed: ${(error as Error).message ?? String(error)}`);
-      }
-      throw error;
-    }
-  });
+    },
+    {
+      async onGiveUp(payload, error, ctx) {
+        if (typeof payload?.runId !== 'string') return;
+        const message = error instanceof Error ? error.message : String(error);
+        await runs.fail(payload.runId, `The scan failed: ${message}`, ctx.trx as Kysely<ScanTables>);
+      },
+    },
+  );
 }

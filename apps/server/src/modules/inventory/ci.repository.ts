@@ -37,12 +37,6 @@ function toRow(ci: Ci): CisTable {
   };
 }
 
-/** Whether an error is a unique-constraint violation on either engine. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 /** SQL for single CIs and their tags (the list and search live in ci-list.*). Both engines. */
 /**
  * A `tags` column of a CI query: the CI's tags as a JSON array, aggregated in a subquery so a CI (or a page of

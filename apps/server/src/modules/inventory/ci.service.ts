@@ -3,10 +3,11 @@ import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { canonicalJson } from '../../platform/audit/canonical-json';
 import type { Dialect } from '../../platform/db/database';
+import { withTransaction } from '../../platform/db/transaction';
 import { type FieldError, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { CommonField } from './ci.mapper';
-import { CiRepository, isUniqueViolation } from './ci.repository';
+import { CiRepository } from './ci.repository';
 import {
   actorOf,
   COMMON_FIELDS,
@@ -328,23 +329,19 @@ export class CiService {
   }
 
   private nameConflict(ci: Pick<Ci, 'type' | 'name'>) {
-    return problems.conflict(`A CI of type ${ci.type} named "${ci.name}" already exists.`);
+    return problems.conflict(nameTaken(ci));
   }
 
   /**
    * Runs a write transaction, turning a lost race on the unique (type, name) index into the same 409. A service built
    * over a transaction (an import's batch) writes in that transaction instead of opening its own.
    */
-  private async write<T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>, ci?: Pick<Ci, 'type' | 'name'>): Promise<T> {
-    try {
-      if (this.db.isTransaction) return await fn(this.db);
-      return await this.db.transaction().execute(fn);
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw problems.conflict(
-          ci ? `A CI of type ${ci.type} named "${ci.name}" already exists.` : 'A CI of that type and name already exists.',
-        );
-      throw error;
-    }
+  private write<T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>, ci?: Pick<Ci, 'type' | 'name'>): Promise<T> {
+    return withTransaction(this.db, fn, { conflict: ci ? nameTaken(ci) : 'A CI of that type and name already exists.' });
   }
+}
+
+/** The detail of the 409 for a CI whose (type, name) is taken. */
+function nameTaken(ci: Pick<Ci, 'type' | 'name'>): string {
+  return `A CI of type ${ci.type} named "${ci.name}" already exists.`;
 }

@@ -2,9 +2,10 @@ import type { CreateCustomFieldRequest, CustomField } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { Dialect } from '../../platform/db/database';
+import { withTransaction } from '../../platform/db/transaction';
 import { type FieldError, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
-import { CiRepository, isUniqueViolation } from './ci.repository';
+import { CiRepository } from './ci.repository';
 import { ciType } from './ci-types';
 import { CustomFieldRepository } from './custom-field.repository';
 import type { InventoryTables } from './inventory.tables';
@@ -98,17 +99,16 @@ export class CustomFieldService {
       referenceType: input.referenceType ?? null,
       createdAt: Date.now(),
     };
-    const taken = () => problems.conflict(`The CI type ${input.ciType} already has a custom field ${input.key}.`);
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        if (await this.fields.byTypeAndKey(field.ciType, field.key, trx)) throw taken();
+    const taken = `The CI type ${input.ciType} already has a custom field ${input.key}.`;
+    await withTransaction(
+      this.db,
+      async (trx) => {
+        if (await this.fields.byTypeAndKey(field.ciType, field.key, trx)) throw problems.conflict(taken);
         await this.fields.insert(trx, field);
         await this.audit.append(trx, ctx, { action: 'custom_field.create', targetType: 'custom_field', targetId: field.id, after: field });
-      });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw taken();
-      throw error;
-    }
+      },
+      { conflict: taken },
+    );
     return field;
   }
 

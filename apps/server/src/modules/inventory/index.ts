@@ -14,7 +14,7 @@ import { registerCiListRoutes } from './ci-list.routes';
 import { registerCiTypeRoutes } from './ci-type.routes';
 import { registerCustomFieldRoutes } from './custom-field.routes';
 import { registerImpactRoutes } from './impact.routes';
-import { registerImportJob } from './import/import.job';
+import { registerImportJob, sweepAbandonedImports } from './import/import.job';
 import { registerImportRoutes } from './import/import.routes';
 import { ImportService } from './import/import.service';
 import { createInventoryService, type InventoryService } from './inventory.service';
@@ -40,14 +40,11 @@ export interface InventoryModuleOptions {
   audit: AuditLog;
 }
 
-/** The inventory module: its routes, its import jobs and housekeeping, and the interface other modules call. */
+/** The inventory module: its routes, its import jobs, and the interface other modules call. */
 export interface InventoryModule extends EstateModule {
   /** What other modules may do to CIs and relationships. */
   readonly service: InventoryService;
 }
-
-/** How often imports abandoned by a dead job are looked for. */
-const SWEEP_EVERY_MS = 10 * 60_000;
 
 /** Builds the inventory module over the shared store. */
 export function createInventoryModule(options: InventoryModuleOptions): InventoryModule {
@@ -59,11 +56,9 @@ export function createInventoryModule(options: InventoryModuleOptions): Inventor
     routes(http) {
       registerInventoryRoutes(http, deps, imports);
     },
+    // An import whose job dies is failed by the job's give-up handler, which the platform's job sweep also runs.
     jobs(worker) {
       registerImportJob(worker, imports);
-    },
-    schedules(scheduler) {
-      scheduler.every('inventory.recover-imports', SWEEP_EVERY_MS, () => imports.recoverAbandoned());
     },
   };
 }
@@ -87,7 +82,7 @@ function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps, imports: 
  * module's schedules). Idempotent; returns how many imports it failed.
  */
 export function sweepInventory(deps: InventoryDeps): Promise<number> {
-  return new ImportService(deps).recoverAbandoned();
+  return sweepAbandonedImports(new ImportService(deps));
 }
 
 /** Registers the inventory module's job handlers (CMDB imports) on a worker, outside a whole module (tests, bench). */

@@ -13,12 +13,6 @@ export interface CiStub {
 /** Longest chain the cycle check walks; containment and hosting chains are a handful deep in practice. */
 const MAX_CYCLE_WALK_ROWS = 10_000;
 
-/** True for a unique-constraint violation on either engine. */
-export function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 /** SQL for relationships. Every method takes the executor, so writes and their checks share one transaction. */
 /** A relationship row with the names and types of both ends. */
 export type RelationshipWithEnds = RelationshipsTable & {

@@ -2,11 +2,12 @@ import type { CreateRelationshipRequest, Relationship, RelationshipListQuery, Re
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { Dialect } from '../../platform/db/database';
+import { withTransaction } from '../../platform/db/transaction';
 import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { CiHistoryRepository } from './ci-history.repository';
 import type { InventoryTables, RelationshipsTable } from './inventory.tables';
-import { type CiStub, isUniqueViolation, RelationshipRepository, type RelationshipWithEnds } from './relationship.repository';
+import { type CiStub, RelationshipRepository, type RelationshipWithEnds } from './relationship.repository';
 import { allowsPair, RELATIONSHIP_RULES, type RelationshipRule, ruleOf } from './relationship-types';
 
 /** Presents a relationship row with its names read from each end. */
@@ -85,8 +86,10 @@ export class RelationshipService {
     if (input.sourceId === input.targetId) throw problems.validation('A CI cannot be related to itself.');
     const [sourceId, targetId] =
       rule.symmetric && input.targetId < input.sourceId ? [input.targetId, input.sourceId] : [input.sourceId, input.targetId];
-    try {
-      return await this.inTransaction(async (trx) => {
+    // Two concurrent creates of the same relationship: the unique index refuses the second, a 409 like the checked one.
+    return withTransaction(
+      this.db,
+      async (trx) => {
         const found = await this.repo.cis([sourceId, targetId], trx);
         const from = found.find((c) => c.id === sourceId);
         const to = found.find((c) => c.id === targetId);
@@ -123,12 +126,9 @@ export class RelationshipService {
           after: relationship,
         });
         return relationship;
-      });
-    } catch (error) {
-      // Two concurrent creates of the same relationship: the unique index refuses the second.
-      if (isUniqueViolation(error)) throw problems.conflict(`This ${rule.type} relationship already exists.`);
-      throw error;
-    }
+      },
+      { conflict: `This ${rule.type} relationship already exists.` },
+    );
   }
 
   /**
@@ -145,7 +145,7 @@ export class RelationshipService {
 
   /** Deletes a relationship; 404 when it does not exist. */
   async delete(id: string, ctx: ActionContext): Promise<void> {
-    await this.inTransaction(async (trx) => {
+    await withTransaction(this.db, async (trx) => {
       const row = await this.repo.byId(id, trx);
       if (!row) throw problems.notFound('The relationship');
       const rule = ruleOf(row.type as Relationship['type']);
@@ -174,11 +174,6 @@ export class RelationshipService {
 
   private duplicate(rule: RelationshipRule, from: CiStub, to: CiStub) {
     return problems.conflict(`${from.name} is already ${rule.name} ${to.name} (${rule.type}).`);
-  }
-
-  /** Runs `fn` in the caller's transaction when this service was built over one, else in a new one. */
-  private inTransaction<T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>): Promise<T> {
-    return this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn);
   }
 
   private async recordBothEnds(

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       rateLimitPerMinute: 1200,
       trustProxy: false,
       requireAdminMfa: false,
+      jobRetentionDays: 7,
     } satisfies Partial<Config>);
     expect(config.webDir.endsWith(path.join('apps', 'web', 'dist'))).toBe(true);
     // Every option is covered by the table the README is generated from.
@@ -67,6 +68,7 @@ describe('loadConfig', () => {
       ESTATE_TRUST_PROXY: 'true',
       ESTATE_REQUIRE_ADMIN_MFA: '1',
       ESTATE_WEB_DIR: '/srv/web',
+      ESTATE_JOB_RETENTION_DAYS: '30',
     });
     expect(config).toMatchObject({
       dataDir: '/srv/estate',
@@ -85,6 +87,7 @@ describe('loadConfig', () => {
       trustProxy: true,
       requireAdminMfa: true,
       webDir: '/srv/web',
+      jobRetentionDays: 30,
     });
     expect(loadConfig({ ESTATE_SECRET_KEY_FILE: '/etc/estate/key', ESTATE_DATA_DIR: '/srv/estate' }).secretKeyFile).toBe('/etc/estate/key');
   });
@@ -199,6 +202,8 @@ describe('loadConfig', () => {
     expect(configError(() => loadConfig({ ESTATE_ROLE: 'everything' })).message).toContain('ESTATE_ROLE');
     expect(configError(() => loadConfig({ ESTATE_BODY_LIMIT: '100' })).message).toContain('ESTATE_BODY_LIMIT');
     expect(configError(() => loadConfig({ ESTATE_SESSION_IDLE_MINUTES: '0' })).message).toContain('ESTATE_SESSION_IDLE_MINUTES');
+    expect(configError(() => loadConfig({ ESTATE_JOB_RETENTION_DAYS: '0' })).message).toContain('ESTATE_JOB_RETENTION_DAYS');
+    expect(configError(() => loadConfig({ ESTATE_JOB_RETENTION_DAYS: '1.5' })).message).toContain('ESTATE_JOB_RETENTION_DAYS');
     expect(configError(() => loadConfig({ ESTATE_PUBLIC_URL: 'estate.example.org' })).message).toContain('ESTATE_PUBLIC_URL');
   });
 

@@ -37,6 +37,8 @@ export interface Config {
   agentInventorySeconds: number;
   /** Days raw agent metric samples are kept before housekeeping deletes them. */
   agentSampleRetentionDays: number;
+  /** Days finished jobs (succeeded or dead) and dispatched outbox events are kept before housekeeping deletes them. */
+  jobRetentionDays: number;
 }
 
 /** Thrown for any configuration problem; the message names the problem and the fix. */
@@ -176,6 +178,15 @@ export const OPTIONS: readonly OptionSpec[] = [
     min: 1,
     max: 3650,
     describe: 'Days raw agent metric samples are kept',
+    fallback: () => 7,
+  },
+  {
+    env: 'ESTATE_JOB_RETENTION_DAYS',
+    key: 'jobRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    describe: 'Days finished jobs and dispatched events are kept',
     fallback: () => 7,
   },
 ];

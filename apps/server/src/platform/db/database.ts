@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type ChangeFeed, PgChangeFeed } from './change-feed';
 import { PreparingClient } from './prepared-client';
@@ -100,14 +100,6 @@ function withStatementCache(native: SQLite.Database): { prepare: SQLite.Database
       return statement;
     }) as SQLite.Database['prepare'],
   };
-}
-
-/**
- * Runs `fn` in one transaction. On SQLite Kysely serialises all statements on its single connection, so a
- * transaction is the only writer for its duration.
- */
-export function inTransaction<T, DB>(db: Kysely<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-  return db.transaction().execute(fn);
 }
 
 /**

@@ -14,5 +14,13 @@ export {
   topicMatches,
 } from './event-bus';
 export { registerEventDelivery } from './event-delivery';
-export { type DeliveryJobPayload, dispatchOutbox, eventsPublished, type OutboxTable, type OutboxTables, publish } from './outbox';
+export {
+  type DeliveryJobPayload,
+  dispatchOutbox,
+  eventsPublished,
+  type OutboxTable,
+  type OutboxTables,
+  pruneDispatchedEvents,
+  publish,
+} from './outbox';
 export { OutboxDispatcher, type OutboxDispatcherOptions } from './outbox-dispatcher';

@@ -1,7 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database';
 import { newId } from '../ids';
-import { type EnqueueOptions, type Executor, enqueueMany, jobsAnnounced, jsonText, ProcessSignal, parseJsonText } from '../jobs';
+import {
+  cutoffOf,
+  deleteInBatches,
+  type EnqueueOptions,
+  type Executor,
+  enqueueMany,
+  jobsAnnounced,
+  jsonText,
+  ProcessSignal,
+  type PruneOptions,
+  parseJsonText,
+} from '../jobs';
 import { deliveryQueue, type EventBus } from './event-bus';
 
 /** Row shape of the `outbox` table (migration 0001). Times are epoch milliseconds. */
@@ -92,4 +103,22 @@ export async function dispatchOutbox(database: Database, bus: EventBus, options:
   // Now that the jobs are committed, workers in this process can certainly see them.
   for (const queue of queues) jobsAnnounced.emit(queue);
   return dispatched;
+}
+
+/**
+ * Deletes outbox events dispatched more than `olderThanMs` milliseconds before now (their delivery jobs carry their
+ * own copy of the event), in batches (see {@link PruneOptions}); undispatched events are never touched. Idempotent;
+ * returns how many it deleted.
+ */
+export async function pruneDispatchedEvents(executor: Executor, olderThanMs: number, options: PruneOptions = {}): Promise<number> {
+  const cutoff = cutoffOf(olderThanMs, options.now);
+  const db = executor as Kysely<OutboxTables>;
+  return deleteInBatches(options.batchSize ?? 1000, async (size) => {
+    const result = await db
+      .deleteFrom('outbox')
+      // The pending index (dispatched_at, id) serves this range; NULL (undispatched) never compares below a cutoff.
+      .where('id', 'in', (eb) => eb.selectFrom('outbox').select('id').where('dispatched_at', '<', cutoff).limit(size))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  });
 }

@@ -40,14 +40,16 @@ export interface ClaimOptions {
 /** What happened to a failed run: retried later, given up (`dead`), or not ours any more (`lost`, nothing written). */
 export type FailureOutcome = 'retrying' | 'dead' | 'lost';
 
-const LEASE_EXPIRED = 'lease expired: the worker running this attempt stopped heartbeating (crashed or hung)';
+/** The `last_error` of a run whose worker stopped heartbeating; a job's give-up handler sees it as the error. */
+export const LEASE_EXPIRED = 'lease expired: the worker running this attempt stopped heartbeating (crashed or hung)';
 
 /**
  * Atomically claims up to `limit` due jobs: queued jobs whose `run_at` has come, and running jobs whose lease
- * expired. Each claimed job becomes `running`, locked by `workerId` until now + `leaseMs`, with `attempts` + 1.
- * On PostgreSQL the candidates are picked with `FOR UPDATE SKIP LOCKED` inside one UPDATE … RETURNING, so concurrent
- * claimers never get the same job and never wait on each other; on SQLite the single UPDATE statement is one write
- * transaction. Expired jobs that already used their last attempt are first moved to `dead` instead of being run again.
+ * expired with attempts left. Each claimed job becomes `running`, locked by `workerId` until now + `leaseMs`, with
+ * `attempts` + 1. On PostgreSQL the candidates are picked with `FOR UPDATE SKIP LOCKED` inside one UPDATE …
+ * RETURNING, so concurrent claimers never get the same job and never wait on each other; on SQLite the single UPDATE
+ * statement is one write transaction. Expired jobs that already used their last attempt are never run again; they
+ * wait for `sweepAbandonedJobs` (job-give-up.ts) to move them to `dead` with their queue's give-up handler.
  * Returns the claimed jobs, oldest `run_at` first.
  */
 export async function claimJobs(database: Database, options: ClaimOptions): Promise<ClaimedJob[]> {
@@ -55,15 +57,6 @@ export async function claimJobs(database: Database, options: ClaimOptions): Prom
   const db = database.db as Kysely<JobTables>;
   const now = options.now ?? Date.now();
   const queues = [...options.queues];
-
-  await db
-    .updateTable('jobs')
-    .set({ status: 'dead', last_error: LEASE_EXPIRED, locked_by: null, locked_until: null, updated_at: now, finished_at: now })
-    .where('queue', 'in', queues)
-    .where('status', '=', 'running')
-    .where('locked_until', '<=', now)
-    .where((eb) => eb('attempts', '>=', eb.ref('max_attempts')))
-    .execute();
 
   const lockedUntil = now + options.leaseMs;
   const rows = await db

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database';
 import { type TestDatabase, testEngines } from '../db/test-databases';
+import { sweepAbandonedJobs } from './job-give-up';
 import { claimJobs, completeJob, extendLease, failJob } from './job-lease';
 import { enqueue, enqueueMany, getJob } from './job-queue';
 
@@ -134,6 +135,8 @@ for (const engine of testEngines()) {
       expect(await claim('w1', t0, 100)).toHaveLength(1);
       expect(await claim('w2', t0 + 100, 100)).toHaveLength(1);
       expect(await claim('w3', t0 + 200, 100)).toEqual([]);
+      expect(await getJob(database.db, id)).toMatchObject({ status: 'running', attempts: 2 });
+      expect(await sweepAbandonedJobs(database, { mail: null }, { now: t0 + 200 })).toBe(1);
       const job = await getJob(database.db, id);
       expect(job).toMatchObject({ status: 'dead', attempts: 2, lockedBy: null });
       expect(job?.lastError).toMatch(/lease expired/);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Database } from '../db/database';
 import { type BackoffPolicy, DEFAULT_BACKOFF, retryDelayMs } from './backoff';
+import { type GiveUpHandler, giveUpJob, sweepAbandonedJobs } from './job-give-up';
 import { type ClaimedJob, claimJobs, completeJob, extendLease, failJob } from './job-lease';
 import { jobsAnnounced } from './job-queue';
 import { HINT_FOLLOW_UPS_MS, WakeSignal } from './wake-signal';
@@ -24,6 +25,16 @@ export interface JobContext<P = unknown> {
  * before the completion is written runs it again), so handlers must be idempotent.
  */
 export type JobHandler<P = unknown> = (job: JobContext<P>) => unknown;
+
+/** What else a queue's registration may say besides its handler. */
+export interface JobHandlerOptions<P = unknown> {
+  /**
+   * Called when a job of the queue is `dead` for good (its last attempt threw, a run threw a
+   * {@link PermanentJobError}, or its worker died during the last attempt), in the transaction that marks it dead.
+   * See {@link GiveUpHandler} for what a throw does.
+   */
+  onGiveUp?: GiveUpHandler<P>;
+}
 
 /** Thrown by a handler for a failure that retrying cannot fix (bad payload…): the job goes straight to `dead`. */
 export class PermanentJobError extends Error {
@@ -75,6 +86,7 @@ export class JobWorker {
   readonly id: string;
   readonly #database: Database;
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #giveUps: Record<string, GiveUpHandler | null> = {};
   readonly #concurrency: number;
   readonly #pollIntervalMs: number;
   readonly #leaseMs: number;
@@ -105,11 +117,24 @@ export class JobWorker {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Registers the handler for `queue`. One handler per queue; register before `start()`. Returns this worker. */
-  handle<P = unknown>(queue: string, handler: JobHandler<P>): this {
+  /**
+   * Registers the handler for `queue`, and what to do when one of its jobs dies for good (`options.onGiveUp`). One
+   * handler per queue; register before `start()`. Returns this worker.
+   */
+  handle<P = unknown>(queue: string, handler: JobHandler<P>, options: JobHandlerOptions<P> = {}): this {
     if (this.#handlers.has(queue)) throw new Error(`A handler for job queue "${queue}" is already registered`);
     this.#handlers.set(queue, handler as JobHandler);
+    this.#giveUps[queue] = (options.onGiveUp as GiveUpHandler | undefined) ?? null;
     return this;
+  }
+
+  /**
+   * Buries this worker's jobs whose worker died on their last attempt, running their queues' give-up handlers
+   * (see {@link sweepAbandonedJobs}). The worker does this itself before each claim; a process that registers the
+   * handlers without starting the worker (a scheduler) may call it periodically. Returns how many it buried.
+   */
+  sweepAbandoned(options: { now?: number } = {}): Promise<number> {
+    return sweepAbandonedJobs(this.#database, this.#giveUps, options);
   }
 
   /** The queues this worker claims from. */
@@ -196,7 +221,13 @@ export class JobWorker {
     }
   }
 
-  #claim(limit: number): Promise<ClaimedJob[]> {
+  async #claim(limit: number): Promise<ClaimedJob[]> {
+    try {
+      await this.sweepAbandoned({ now: this.#now() });
+    } catch (err) {
+      // A give-up handler that keeps failing must not stop this worker from running other jobs.
+      this.#logger.error({ err, workerId: this.id }, 'burying abandoned jobs failed; retrying at the next poll');
+    }
     return claimJobs(this.#database, { workerId: this.id, queues: this.queues, limit, leaseMs: this.#leaseMs, now: this.#now() });
   }
 
@@ -250,7 +281,13 @@ export class JobWorker {
         return;
       }
       const retryAt = outcome.error instanceof PermanentJobError ? null : this.#now() + retryDelayMs(job.attempt, this.#backoff);
-      const result = await failJob(db, job, outcome.error, retryAt, this.#now());
+      const onGiveUp = this.#giveUps[job.queue];
+      // If `onGiveUp` throws, nothing is written: the lease runs out, and the job is swept (or, with attempts left
+      // after a PermanentJobError, run again).
+      const result =
+        onGiveUp && (retryAt === null || job.attempt >= job.maxAttempts)
+          ? await giveUpJob(this.#database, job, outcome.error, onGiveUp, this.#now())
+          : await failJob(db, job, outcome.error, retryAt, this.#now());
       if (result === 'dead') {
         this.#logger.warn({ jobId: job.id, queue: job.queue, attempt: job.attempt, err: outcome.error }, 'job failed for good');
       }

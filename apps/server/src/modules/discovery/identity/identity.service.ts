@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
+import { withTransaction } from '../../../platform/db/transaction';
 import { newId } from '../../../platform/ids';
 import { type CiTypeId, type ObservedConflict, type ObservedFields, typesIn } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
@@ -267,7 +268,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
 
   return {
     reconcile(observation, ctx) {
-      return db.isTransaction ? reconcileIn(db, observation, ctx) : db.transaction().execute((trx) => reconcileIn(trx, observation, ctx));
+      return withTransaction(db, (trx) => reconcileIn(trx, observation, ctx));
     },
   };
 }

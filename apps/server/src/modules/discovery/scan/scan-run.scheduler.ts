@@ -3,8 +3,8 @@ import { ScanRepository, type ScanTables } from './scan.repository';
 import { SCHEDULER_CONTEXT, type ScanService } from './scan.service';
 
 /**
- * Starts the runs of scheduled scans when they are due, and marks failed the runs whose job died. The platform's
- * scheduler calls `tick` (the discovery module's `discovery.scans` task). Safe with several
+ * Starts the runs of scheduled scans when they are due; the platform's scheduler calls `tick` (the discovery
+ * module's `discovery.scans` task). A run whose job dies is failed by the job's give-up handler. Safe with several
  * scheduler processes on one PostgreSQL store: a due scan is claimed by a conditional UPDATE of its `next_run_at`
  * (from the value seen to the next due time), which exactly one of them wins, and the run is written and enqueued
  * in the same transaction as the claim. A scan whose previous run is still going skips this turn.
@@ -19,9 +19,8 @@ export class ScanScheduler {
     this.repo = new ScanRepository(db);
   }
 
-  /** One pass: reaps runs of dead jobs, then starts every due scan it wins. Returns how many runs it started. */
+  /** One pass: starts every due scan it wins. Returns how many runs it started. */
   async tick(now = Date.now()): Promise<number> {
-    await this.repo.failRunsOfDeadJobs();
     let started = 0;
     for (const scan of await this.repo.due(now, 100)) {
       const seen = scan.next_run_at as number;

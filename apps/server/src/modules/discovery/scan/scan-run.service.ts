@@ -2,6 +2,7 @@ import type { CreateRelationshipRequest, HostData, RunSummary } from '@estate/co
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log';
 import { type Dialect, readJson } from '../../../platform/db/database';
+import { withTransaction } from '../../../platform/db/transaction';
 import { HttpProblem } from '../../../platform/http/problem';
 import type { DiscoveryHostsTable } from '../discovery.tables';
 import type { IdentityService } from '../identity/identity.service';
@@ -159,9 +160,12 @@ export class ScanRunService {
     });
   }
 
-  /** Marks a run failed with `message` (when it is not finished yet) and audits it. */
-  async fail(runId: string, message: string): Promise<void> {
-    await this.deps.db.transaction().execute(async (trx) => {
+  /**
+   * Marks a run failed with `message` (when it is not finished yet) and audits it, in `executor`'s transaction when it
+   * is one (the transaction that marks the run's job dead), else in a new one.
+   */
+  async fail(runId: string, message: string, executor: Kysely<ScanTables> = this.deps.db): Promise<void> {
+    await withTransaction(executor, async (trx) => {
       const run = await this.repo.getRun(runId, trx);
       if (!run || run.status === 'succeeded' || run.status === 'failed') return;
       await this.repo.setRun(runId, { status: 'failed', error: message.slice(0, 2000), finished_at: Date.now() }, trx);

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { JobTables } from '../../../platform/jobs';
 import type { DiscoveryHostsTable, DiscoveryRunsTable, DiscoveryScansTable, DiscoveryTables } from '../discovery.tables';
 
@@ -174,38 +174,6 @@ export class ScanRepository {
   ): Promise<void> {
     const values = { ...set, ...(set.summary !== undefined ? { summary: JSON.stringify(set.summary) } : {}) };
     await executor.updateTable('discovery_runs').set(values).where('id', '=', id).execute();
-  }
-
-  /**
-   * Marks failed every queued or running run (of one scan, or of all) whose job is `dead`: the job platform's final
-   * failure, reached when the last attempt threw or when the worker running it died. Returns how many it marked.
-   */
-  async failRunsOfDeadJobs(scanId?: string, runId?: string): Promise<number> {
-    const now = Date.now();
-    let q = this.db
-      .updateTable('discovery_runs')
-      .set((eb) => ({
-        status: 'failed',
-        finished_at: now,
-        error: eb
-          .selectFrom('jobs')
-          .select(sql<string>`'The scan job failed for good: ' || coalesce(last_error, 'no error recorded')`.as('e'))
-          .where('jobs.dedupe_key', '=', sql<string>`${'discovery.run:'} || discovery_runs.id`),
-      }))
-      .where('status', 'in', ['queued', 'running'])
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('jobs')
-            .select('jobs.id')
-            .where('jobs.dedupe_key', '=', sql<string>`${'discovery.run:'} || discovery_runs.id`)
-            .where('jobs.status', '=', 'dead'),
-        ),
-      );
-    if (scanId !== undefined) q = q.where('scan_id', '=', scanId);
-    if (runId !== undefined) q = q.where('id', '=', runId);
-    const result = await q.executeTakeFirst();
-    return Number(result.numUpdatedRows);
   }
 
   /** The newest succeeded run of a scan other than `exceptRunId`. */

@@ -12,13 +12,13 @@ import {
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log';
 import { type Dialect, readJson } from '../../../platform/db/database';
+import { withTransaction } from '../../../platform/db/transaction';
 import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { type FieldError, problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { enqueue } from '../../../platform/jobs';
 import type { DiscoveryScansTable } from '../discovery.tables';
 import { type RunRow, runJobKey, SCAN_RUN_QUEUE, ScanRepository, type ScanRow, type ScanTables } from './scan.repository';
-import { isUniqueViolation } from './snmp-credential.repository';
 
 /**
  * Expands scan targets (addresses, CIDRs, ranges) into addresses, refusing what the scan policy forbids: more than
@@ -149,7 +149,6 @@ export class ScanService {
 
   /** Deletes a scan with its runs and results; 409 while a run of it is queued or running. */
   async delete(id: string, expected: number, ctx: ActionContext): Promise<void> {
-    await this.repo.failRunsOfDeadJobs(id);
     await this.write(async (trx) => {
       const current = await this.repo.get(id, trx);
       if (!current) throw problems.notFound('The scan');
@@ -165,7 +164,6 @@ export class ScanService {
    * the scan is queued or running (serialised per scan by a row lock on PostgreSQL; SQLite has one writer).
    */
   async startRun(scanId: string, ctx: ActionContext): Promise<{ id: string }> {
-    await this.repo.failRunsOfDeadJobs(scanId);
     return this.deps.db.transaction().execute(async (trx) => {
       const scan = await this.repo.lock(trx, scanId, this.deps.dialect === 'postgres');
       if (!scan) throw problems.notFound('The scan');
@@ -207,9 +205,8 @@ export class ScanService {
     return id;
   }
 
-  /** A run with its progress and summary; 404 when unknown. A run whose job died is reported failed. */
+  /** A run with its progress and summary; 404 when unknown. */
   async getRun(id: string): Promise<ScanRun> {
-    await this.repo.failRunsOfDeadJobs(undefined, id);
     const row = await this.repo.getRun(id);
     if (!row) throw problems.notFound('The run');
     return this.presentRun(row);
@@ -218,7 +215,6 @@ export class ScanService {
   /** A scan's runs, newest first. */
   async listRuns(scanId: string, query: { limit?: number; cursor?: string }): Promise<{ items: ScanRun[]; nextCursor: string | null }> {
     if (!(await this.repo.get(scanId))) throw problems.notFound('The scan');
-    await this.repo.failRunsOfDeadJobs(scanId);
     const limit = query.limit ?? 50;
     const before = query.cursor === undefined ? undefined : String(decodeCursor(query.cursor, 1)[0]);
     const page = toPage(await this.repo.listRuns(scanId, limit + 1, before), limit, (r) => [r.id]);
@@ -335,12 +331,7 @@ export class ScanService {
     return this.deps.audit.append(trx, ctx, { action, targetType: 'discovery_scan', targetId: id, before, after });
   }
 
-  private async write<T>(work: (trx: Kysely<ScanTables>) => Promise<T>): Promise<T> {
-    try {
-      return await this.deps.db.transaction().execute(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw problems.conflict('A scan with this name already exists.');
-      throw error;
-    }
+  private write<T>(work: (trx: Kysely<ScanTables>) => Promise<T>): Promise<T> {
+    return withTransaction(this.deps.db, work, { conflict: 'A scan with this name already exists.' });
   }
 }

@@ -5,12 +5,6 @@ import type { ScanTables } from './scan.repository';
 /** A credential row with the number of scans that use it. */
 export type SnmpCredentialRow = SnmpCredentialsTable & { used_by: number };
 
-/** Whether an error is a unique-constraint violation on either engine. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 /** SQL for SNMP credentials. The sealed `secret` column is read only by `sealed`, never by listings. */
 export class SnmpCredentialRepository {
   constructor(readonly db: Kysely<ScanTables>) {}

@@ -11,13 +11,14 @@ import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log';
 import type { SecretBox } from '../../../platform/crypto/secret-box';
 import { type Dialect, readJson } from '../../../platform/db/database';
+import { withTransaction } from '../../../platform/db/transaction';
 import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { type FieldError, problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import type { SnmpCredentialsTable } from '../discovery.tables';
 import type { SnmpCredential as EngineCredential } from './engine/scan-types';
 import type { ScanTables } from './scan.repository';
-import { isUniqueViolation, SnmpCredentialRepository, type SnmpCredentialRow } from './snmp-credential.repository';
+import { SnmpCredentialRepository, type SnmpCredentialRow } from './snmp-credential.repository';
 
 /** What is stored in clear in `params`. */
 interface CredentialParams {
@@ -257,13 +258,8 @@ export class SnmpCredentialService {
     };
   }
 
-  private async write<T>(work: (trx: Kysely<ScanTables>) => Promise<T>): Promise<T> {
-    try {
-      return await this.db.transaction().execute(work);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw problems.conflict('An SNMP credential with this name already exists.');
-      throw error;
-    }
+  private write<T>(work: (trx: Kysely<ScanTables>) => Promise<T>): Promise<T> {
+    return withTransaction(this.db, work, { conflict: 'An SNMP credential with this name already exists.' });
   }
 }
 

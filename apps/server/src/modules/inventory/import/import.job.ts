@@ -1,21 +1,36 @@
-import { type JobWorker, PermanentJobError } from '../../../platform/jobs';
+import type { Kysely } from 'kysely';
+import { type GiveUpHandler, type JobWorker, sweepAbandonedJobs } from '../../../platform/jobs';
+import type { ImportTables } from './import.repository';
 import { IMPORT_QUEUE, type ImportService } from './import.service';
+
+/** The payload of an import's job. */
+interface ImportJob {
+  importId: string;
+}
 
 /**
  * Runs queued imports on `worker` (processes with the worker role). Re-running a finished import does nothing. When
- * the last attempt throws, the import is marked `failed` with the error before the job dies, so it does not stay
- * `running`; a worker that dies outright is covered by {@link ImportService.recoverAbandoned}.
+ * the job gives up (its last attempt threw, or its worker died during it), the import is marked `failed` with the
+ * error in the same transaction that marks the job dead, so it never stays `running`.
  */
 export function registerImportJob(worker: JobWorker, imports: ImportService): void {
-  worker.handle<{ importId: string }>(IMPORT_QUEUE, async (job) => {
-    try {
-      await imports.run(job.payload.importId);
-    } catch (error) {
-      if (job.attempt >= job.maxAttempts || error instanceof PermanentJobError) {
-        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 300);
-        await imports.fail(job.payload.importId, `its last attempt (${job.attempt} of ${job.maxAttempts}) failed: ${message}`);
-      }
-      throw error;
-    }
-  });
+  worker.handle<ImportJob>(IMPORT_QUEUE, (job) => imports.run(job.payload.importId), { onGiveUp: failImport(imports) });
+}
+
+/**
+ * Buries import jobs whose worker died during their last attempt and fails their imports (see `sweepAbandonedJobs`).
+ * Workers of the import queue do this before each claim; this is for a process that runs none. Returns how many.
+ */
+export function sweepAbandonedImports(imports: ImportService, now?: number): Promise<number> {
+  const queues = { [IMPORT_QUEUE]: failImport(imports) as GiveUpHandler };
+  return sweepAbandonedJobs({ db: imports.repo.db }, queues, now === undefined ? {} : { now });
+}
+
+/** The import queue's give-up handler: fails the import with the first line of the last error. */
+function failImport(imports: ImportService): GiveUpHandler<ImportJob> {
+  return async (payload, error, ctx) => {
+    const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 300);
+    const reason = `its last attempt (${ctx.attempt} of ${ctx.maxAttempts}) failed: ${message}`;
+    await imports.fail(payload.importId, reason, ctx.trx as Kysely<ImportTables>);
+  };
 }

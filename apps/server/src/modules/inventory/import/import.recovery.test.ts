@@ -63,35 +63,37 @@ for (const engine of testEngines()) {
       expect(audit).toEqual([{ action: 'import.run', outcome: 'failure' }]);
     });
 
-    it('sweeps imports whose job is dead or lost with its worker; live ones are left alone', async () => {
-      const [dead, lost, live, partial] = [await start(), await start(), await start(), await start()];
+    it('fails imports whose worker died during the last attempt, through the sweep; live ones are left alone', async () => {
+      const [lost, live, partial, retrying] = [await start(), await start(), await start(), await start()];
       const now = Date.now();
-      await t.database.db
-        .updateTable('jobs')
-        .set({ status: 'dead', last_error: 'Error: out of memory\n    at x' })
-        .where('dedupe_key', 'in', [`import:${dead}`, `import:${partial}`])
-        .execute();
       await t.database.db.updateTable('imports').set({ status: 'running', processed_rows: 1000 }).where('id', '=', partial).execute();
-      // Its worker crashed during the last attempt: still `running`, lease expired, no attempt left.
+      // Their workers crashed during the last attempt: still `running`, lease expired, no attempt left.
       await t.database.db
         .updateTable('jobs')
         .set({ status: 'running', attempts: 3, max_attempts: 3, locked_by: 'gone', locked_until: now - 1 })
-        .where('dedupe_key', '=', `import:${lost}`)
+        .where('dedupe_key', 'in', [`import:${lost}`, `import:${partial}`])
         .execute();
-      const service = new ImportService(deps());
-      // Imports younger than the grace period are not judged.
-      expect(await sweepInventory(deps())).toBe(0);
-      expect(await service.recoverAbandoned(now + 120_000)).toBe(3);
-      expect((await read(dead)).failure).toBe(
-        'The import stopped: its job gave up after its last attempt (Error: out of memory). No row was written.',
+      // A worker that crashed with attempts left: the job runs again rather than giving up.
+      await t.database.db
+        .updateTable('jobs')
+        .set({ status: 'running', attempts: 1, max_attempts: 3, locked_by: 'gone', locked_until: now - 1 })
+        .where('dedupe_key', '=', `import:${retrying}`)
+        .execute();
+      expect(await sweepInventory(deps())).toBe(2);
+      expect((await read(lost)).failure).toBe(
+        'The import stopped: its last attempt (3 of 3) failed: lease expired: the worker running this attempt stopped heartbeating ' +
+          '(crashed or hung). No row was written.',
       );
-      expect((await read(lost)).failure).toContain('lease expired');
+      expect((await getJob(t.database.db, (await jobOf(lost)).id))?.status).toBe('dead');
       expect((await read(partial)).failure).toContain('Rows 1–1000 were written and stay');
       expect((await read(partial)).appliedRows).toBe(1000);
       expect((await read(live)).status).toBe('queued');
-      expect(await service.recoverAbandoned(now + 120_000)).toBe(0);
+      expect((await read(retrying)).status).toBe('queued');
+      expect(await sweepInventory(deps())).toBe(0);
+      const audit = await t.database.db.selectFrom('audit_events').select(['action', 'outcome']).where('target_id', '=', lost).execute();
+      expect(audit).toEqual([{ action: 'import.run', outcome: 'failure' }]);
       // The live one still runs normally afterwards.
-      await service.run(live);
+      await new ImportService(deps()).run(live);
       expect((await read(live)).status).toBe('succeeded');
     });
   });

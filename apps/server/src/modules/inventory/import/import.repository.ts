@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { type Dialect, readJson } from '../../../platform/db/database';
-import type { JobTables } from '../../../platform/jobs';
 import type { InventoryTables } from '../inventory.tables';
 
 /** Row shape of `imports` (migration 0004). Times are epoch ms; JSON columns are jsonb/text. */
@@ -63,9 +62,9 @@ export class ImportRepository {
       .execute();
   }
 
-  /** One import without its content. */
-  async get(id: string): Promise<Omit<ImportsTable, 'content'> | undefined> {
-    return this.db.selectFrom('imports').select(IMPORT_COLUMNS).where('id', '=', id).executeTakeFirst();
+  /** One import without its content, read with `executor` (an open transaction, or the database by default). */
+  async get(id: string, executor: Kysely<ImportTables> = this.db): Promise<Omit<ImportsTable, 'content'> | undefined> {
+    return executor.selectFrom('imports').select(IMPORT_COLUMNS).where('id', '=', id).executeTakeFirst();
   }
 
   /** The uploaded file of an import, or null once it finished. */
@@ -106,42 +105,6 @@ export class ImportRepository {
       .set({ status, report: this.json(report), content: null, finished_at: Date.now() })
       .where('id', '=', id)
       .execute();
-  }
-
-  /**
-   * Imports still `queued` or `running` whose job can no longer run them: the job is `dead`, is gone, or is still
-   * marked running with an expired lease after its last attempt (its worker died and no worker of the queue has
-   * polled since to bury it). Each comes with the job's last error, if any. Imports created after `before` are left
-   * out, so one being started right now is never judged.
-   */
-  async abandoned(now: number, before: number): Promise<Array<{ id: string; lastError: string | null }>> {
-    const live = await this.db
-      .selectFrom('imports')
-      .select('id')
-      .where('status', 'in', ['queued', 'running'])
-      .where('created_at', '<', before)
-      .execute();
-    if (live.length === 0) return [];
-    const jobs = new Map<string, { status: string; lastError: string | null; expired: boolean }>();
-    const db = this.db as unknown as Kysely<JobTables>;
-    for (let i = 0; i < live.length; i += 500) {
-      const keys = live.slice(i, i + 500).map((r) => `import:${r.id}`);
-      const rows = await db
-        .selectFrom('jobs')
-        .select(['dedupe_key', 'status', 'last_error', 'locked_until', 'attempts', 'max_attempts'])
-        .where('dedupe_key', 'in', keys)
-        .execute();
-      for (const r of rows) {
-        const expired = r.status === 'running' && Number(r.locked_until ?? 0) <= now && Number(r.attempts) >= Number(r.max_attempts);
-        jobs.set(String(r.dedupe_key), { status: r.status, lastError: r.last_error, expired });
-      }
-    }
-    return live.flatMap((r) => {
-      const job = jobs.get(`import:${r.id}`);
-      if (job && job.status !== 'dead' && !job.expired) return [];
-      if (!job) return [{ id: r.id, lastError: 'the job was removed' }];
-      return [{ id: r.id, lastError: job.expired ? 'lease expired: its worker stopped during the last attempt' : job.lastError }];
-    });
   }
 
   /** Reads a JSON column. */

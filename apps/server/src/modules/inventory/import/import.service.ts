@@ -9,6 +9,7 @@ import {
 } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
+import { withTransaction } from '../../../platform/db/transaction';
 import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
@@ -27,8 +28,6 @@ import type { PlannedRow } from './import.validate';
 export const IMPORT_QUEUE = 'inventory.import';
 /** Rows written per transaction: a batch is all-or-nothing, earlier batches stay when a later one fails. */
 export const IMPORT_BATCH = 1000;
-/** Imports younger than this are never judged abandoned by the housekeeping sweep. */
-const ABANDON_GRACE_MS = 60_000;
 /** The most row reports an import keeps (rows with errors first). */
 export const IMPORT_REPORT_ROWS = 1000;
 
@@ -62,8 +61,8 @@ function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTr
  * idempotent (unchanged rows write nothing), so a fixed file can simply be re-run. A row that differs only in
  * hand-set fields is reported `unchanged` with its conflicts, and each run records those conflicts again in the CI's
  * history, as discovery does. New CIs get a `ci.create` audit entry each (through `CiService.create`); the import as
- * a whole gets one `import.run` entry, dry runs and failures included. An import whose job gives up is failed by
- * {@link ImportService.fail} (last attempt) or {@link ImportService.recoverAbandoned} (housekeeping).
+ * a whole gets one `import.run` entry, dry runs and failures included. An import whose job gives up (its last attempt
+ * failed, or its worker died during it) is failed by {@link ImportService.fail}, the job queue's give-up handler.
  */
 export class ImportService {
   readonly repo: ImportRepository;
@@ -221,51 +220,45 @@ export class ImportService {
   /**
    * Marks the import `id` failed with `reason` unless it already finished: for a job that gave up on it (its last
    * attempt threw, or its worker died). Written rows stay (batches are atomic); the report keeps what was known.
+   * Writes with `executor` when given (the transaction that marks the job dead), else in a transaction of its own.
    * Returns whether the import was marked.
    */
-  async fail(id: string, reason: string): Promise<boolean> {
-    const row = await this.repo.get(id);
-    if (!row || row.status === 'succeeded' || row.status === 'failed') return false;
-    const stored = this.repo.read<ActionContext>(row.context);
-    const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
-    const report: StoredReport = {
-      counts: { ...EMPTY_COUNTS },
-      fileErrors: [],
-      rows: [],
-      rowsTruncated: false,
-      appliedRows: Number(row.processed_rows),
-      failure:
-        `The import stopped: ${reason}. ` +
-        (Number(row.processed_rows) > 0
-          ? `Rows 1–${row.processed_rows} were written and stay; import the file again to finish (written rows are unchanged).`
-          : 'No row was written.'),
-    };
-    await this.finish(id, 'failed', report, row, ctx);
-    return true;
+  async fail(id: string, reason: string, executor: Kysely<ImportTables> = this.repo.db): Promise<boolean> {
+    return withTransaction(executor, async (trx) => {
+      const row = await this.repo.get(id, trx);
+      if (!row || row.status === 'succeeded' || row.status === 'failed') return false;
+      const stored = this.repo.read<ActionContext>(row.context);
+      const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
+      const report: StoredReport = {
+        counts: { ...EMPTY_COUNTS },
+        fileErrors: [],
+        rows: [],
+        rowsTruncated: false,
+        appliedRows: Number(row.processed_rows),
+        failure:
+          `The import stopped: ${reason}. ` +
+          (Number(row.processed_rows) > 0
+            ? `Rows 1–${row.processed_rows} were written and stay; import the file again to finish (written rows are unchanged).`
+            : 'No row was written.'),
+      };
+      await this.finish(id, 'failed', report, row, ctx, trx);
+      return true;
+    });
   }
 
   /**
-   * Fails every import whose job can no longer run it (dead after its last attempt, lost with its worker, or
-   * removed), so none stays `running` forever. For the scheduler's housekeeping; idempotent. Returns how many.
+   * Writes the final status and report, drops the content and appends the one `import.run` audit entry, in
+   * `executor`'s transaction when it is one.
    */
-  async recoverAbandoned(now = Date.now()): Promise<number> {
-    let failed = 0;
-    for (const { id, lastError } of await this.repo.abandoned(now, now - ABANDON_GRACE_MS)) {
-      const cause = (lastError ?? 'no error was recorded').split('\n')[0]?.slice(0, 300);
-      if (await this.fail(id, `its job gave up after its last attempt (${cause})`)) failed++;
-    }
-    return failed;
-  }
-
-  /** Writes the final status and report, drops the content and appends the one `import.run` audit entry. */
   private async finish(
     id: string,
     status: 'succeeded' | 'failed',
     report: StoredReport,
     row: Omit<ImportsTable, 'content'>,
     ctx: ActionContext,
+    executor: Kysely<ImportTables> = this.repo.db,
   ) {
-    await this.repo.db.transaction().execute(async (trx) => {
+    await withTransaction(executor, async (trx) => {
       await this.repo.finish(id, status, report, trx);
       await this.deps.audit.append(trx, ctx, {
         action: 'import.run',
