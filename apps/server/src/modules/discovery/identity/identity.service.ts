@@ -1,18 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
 import { newId } from '../../../platform/ids';
+import { normaliseHostname, normaliseIp } from '../../../platform/net/addresses';
 import { type CiTypeId, createCiService, type InventoryDeps, type ObservedConflict, type ObservedFields, typesIn } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
-import {
-  type HostIdentity,
-  type Identifier,
-  type IdentifierKind,
-  identifiersOf,
-  normaliseHostname,
-  normaliseIp,
-  SINGLE_VALUED,
-  STRONG_KINDS,
-} from './identifiers';
+import { type HostIdentity, type Identifier, type IdentifierKind, identifiersOf, SINGLE_VALUED, STRONG_KINDS } from './identifiers';
 import { type IdentifierHit, IdentityRepository, type SoftwareRow } from './identity.repository';
 
 /** Types whose CIs are named after the host: what a host name may match by a CI's own name. */
