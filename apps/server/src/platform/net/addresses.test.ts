@@ -96,11 +96,26 @@ describe('normaliseIp', () => {
 });
 
 describe('parseIp', () => {
-  it('parses without judging the range', () => {
+  it('parses exact literals without judging their range', () => {
     expect(parseIp('127.0.0.1')?.toString()).toBe('127.0.0.1');
     expect(parseIp('::ffff:169.254.0.1')?.kind()).toBe('ipv4');
-    expect(parseIp('fe80::1%eth0')?.kind()).toBe('ipv6');
-    expect(parseIp('web01')).toBeNull();
+    expect(parseIp('::ffff:169.254.0.1')?.toString()).toBe('169.254.0.1');
+    expect(parseIp('1:2:3:4:5:6:1.2.3.4')?.toString()).toBe('1:2:3:4:5:6:102:304');
+  });
+
+  it('refuses decorations and the loose forms of an embedded IPv4 address', () => {
+    for (const text of [
+      'fe80::1%eth0',
+      '[::1]',
+      '10.0.0.0/8',
+      ' 10.0.0.1',
+      'web01',
+      '::ffff:0x0a.0.0.1',
+      '::ffff:010.0.0.1',
+      '::ffff:1.2.3',
+    ]) {
+      expect(parseIp(text), text).toBeNull();
+    }
   });
 });
 

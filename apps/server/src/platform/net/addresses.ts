@@ -45,32 +45,41 @@ export function normaliseMac(value: string | null | undefined): string | null {
 const NOT_A_HOST = new Set(['unspecified', 'loopback', 'linkLocal', 'multicast', 'broadcast']);
 
 /**
- * The address in an IP literal, or null when `value` is not one. Accepts `[…]` around IPv6, a zone (`%eth0`) and a
- * prefix length (`/24`), all dropped; IPv4 must be four decimal parts (`10.1` and `0x0a.0.0.1` are not addresses).
- * An IPv4-mapped IPv6 address (`::ffff:10.0.0.5`) answers as the IPv4 address it carries.
+ * The address an IP literal names, or null when `text` is not exactly one: IPv4 in four decimal parts (not the
+ * `10.1`, `167772161` or `0x0a.0.0.1` forms inet_aton also takes, nor leading zeros, which some read as octal), or
+ * IPv6, whose embedded IPv4 tail (`::ffff:10.0.0.5`) must be four decimal parts too. No brackets, zone or prefix
+ * length. An IPv4-mapped IPv6 address answers as the IPv4 address it carries, so policies and matching see it.
  */
-export function parseIp(value: string | null | undefined): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const text =
+export function parseIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return null;
+  const tail = text.slice(text.lastIndexOf(':') + 1);
+  if (tail.includes('.') && !ipaddr.IPv4.isValidFourPartDecimal(tail)) return null;
+  const v6 = ipaddr.IPv6.parse(text);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
+}
+
+/** `value` trimmed, without brackets around it, a prefix length or a zone: the literal in an interface address. */
+function bare(value: string | null | undefined): string {
+  return (
     value
       ?.trim()
       .replace(/^\[(.*)\]$/, '$1')
       .replace(/\/\d{1,3}$/, '')
-      .replace(/%[^%]*$/, '') ?? '';
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
-  if (!text.includes(':') || !ipaddr.IPv6.isValid(text)) return null;
-  const v6 = ipaddr.IPv6.parse(text);
-  return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
+      .replace(/%[^%]*$/, '') ?? ''
+  );
 }
 
 /**
  * An IP address in canonical text, or null. IPv4 is dotted decimal; IPv6 is RFC 5952 (lower case, leading zeros
  * dropped, the longest run of zero groups written `::`); an IPv4-mapped IPv6 address is written as its IPv4 address.
- * Brackets, a zone and a prefix length are dropped (see `parseIp`). Answers null for anything that is not an
+ * Surrounding white space, brackets, a zone and a prefix length are dropped; the rest must be a literal
+ * `parseIp` accepts. Answers null for anything that is not an
  * address and for addresses that name no single host: unspecified (`0.0.0.0/8`, `::`), loopback (`127.0.0.0/8`,
  * `::1`), link-local (`169.254.0.0/16`, `fe80::/10`), multicast and the IPv4 broadcast address.
  */
 export function normaliseIp(value: string | null | undefined): string | null {
-  const address = parseIp(value);
+  const address = parseIp(bare(value));
   if (!address || NOT_A_HOST.has(address.range())) return null;
   return address.toString();
 }
@@ -85,7 +94,7 @@ const LOOPBACK_NAMES = new Set(['localhost', 'localhost4', 'localhost6', 'ip6-lo
  */
 export function normaliseHostname(value: string | null | undefined): string | null {
   const text = value?.trim().toLowerCase().replace(/\.$/, '') ?? '';
-  if (text === '' || parseIp(text) !== null) return null;
+  if (text === '' || parseIp(bare(text)) !== null) return null;
   const label = text.split('.')[0] ?? '';
   return label === '' || LOOPBACK_NAMES.has(label) ? null : label;
 }
