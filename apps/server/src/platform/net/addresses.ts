@@ -9,7 +9,7 @@ import ipaddr from 'ipaddr.js';
 const PLACEHOLDER_MACS = new Set([
   '00:00:00:00:00:00',
   'ff:ff:ff:ff:ff:ff',
-  // What Android (and some USB tethering firmware) answers when it will not disclose the real address.
+  // What Android answers to apps when it will not disclose the real address.
   '02:00:00:00:00:00',
 ]);
 
