@@ -35,6 +35,26 @@ describe('observing a host from its snapshot', () => {
     expect(observation.ciId).toBeUndefined();
   });
 
+  it('writes addresses as discovery does: MACs lower-case with colons, IPv6 compressed, placeholders left out', () => {
+    const snapshot = sampleSnapshot({
+      interfaces: {
+        eth0: { mac: '52-54-00-AB-CD-01', addresses: ['2001:DB8:0:0::5/64', '::ffff:10.0.0.9', '169.254.3.4/16'] },
+        eth1: { mac: 'FF:FF:FF:FF:FF:FF', addresses: ['224.0.0.251'] },
+        eth2: { mac: '01:00:5e:00:00:01', addresses: [] },
+      },
+    });
+    const observation = observeHost(snapshot, { hostname: 'x', ciId: null });
+    expect(observation.identity.macs).toEqual(['52:54:00:ab:cd:01']);
+    expect(observation.identity.ips).toEqual(['10.0.0.9', '2001:db8::5']);
+    expect(observation.fields.attributes).toMatchObject({
+      ipAddresses: ['2001:db8::5', '10.0.0.9'],
+      macAddresses: ['52:54:00:ab:cd:01'],
+      interfaces: [{ name: 'eth0', mac: '52:54:00:ab:cd:01' }, { name: 'eth1' }, { name: 'eth2' }],
+    });
+    const interfaces = (observation.fields.attributes as { interfaces: Array<Record<string, unknown>> }).interfaces;
+    expect(interfaces[1]).not.toHaveProperty('mac');
+  });
+
   it('makes a virtual machine of a virtualised host and ignores placeholder serials', () => {
     const snapshot = sampleSnapshot({
       system: { virtualization: 'kvm', serial: 'To Be Filled By O.E.M.', uuid: '00000000-0000-0000-0000-000000000000' },

@@ -1,12 +1,11 @@
-import { isIP } from 'node:net';
 import type { HostSnapshot } from '@estate/contract';
+import { normaliseIp, normaliseMac } from '../../platform/net/addresses';
 import type { Observation } from '../discovery';
 import type { CiTypeId, ObservedFields } from '../inventory';
 
 /** What an agent's snapshot says about its host: an observation for identity reconciliation, from an agent. */
 export type HostObservation = Observation & { source: 'agent'; software: NonNullable<Observation['software']> };
 
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 /** Values firmware puts where it has no serial number. */
 const NO_SERIAL =
   /^(|0+|none|n\/a|na|not specified|not applicable|to be filled by o\.e\.m\.|default string|system serial number|0123456789|[0-]+)$/i;
@@ -35,22 +34,6 @@ function text(value: string | undefined, max = 200): string | undefined {
 
 function gb(bytes: number): number {
   return Math.round((bytes / GB) * 100) / 100;
-}
-
-/** A MAC address in canonical form (lower case, colons), or undefined for anything else or the all-zero MAC. */
-function mac(value: string | undefined): string | undefined {
-  const m = value?.trim().toLowerCase().replaceAll('-', ':');
-  return m && MAC.test(m) && m !== '00:00:00:00:00:00' ? m : undefined;
-}
-
-/** An interface address without its prefix length or zone, if it is an IP address. */
-function ip(address: string): string | undefined {
-  const bare = address.split('/')[0]!.split('%')[0]!.trim();
-  return isIP(bare) ? bare.toLowerCase() : undefined;
-}
-
-function isHostAddress(address: string): boolean {
-  return !(address.startsWith('127.') || address === '::1' || address.startsWith('fe80:') || address === '0.0.0.0' || address === '::');
 }
 
 /** The host's serial: the system serial, else the SMBIOS UUID, when either is a real value. */
@@ -88,10 +71,10 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
   const physicalMacs = new Set<string>();
   for (const [, nic] of interfaces) {
     for (const address of nic.addresses) {
-      const bare = ip(address);
-      if (bare && isHostAddress(bare)) ips.add(bare);
+      const ip = normaliseIp(address);
+      if (ip) ips.add(ip);
     }
-    const m = mac(nic.mac);
+    const m = normaliseMac(nic.mac);
     if (m) {
       macs.add(m);
       if (!nic.virtual) physicalMacs.add(m);
@@ -119,7 +102,7 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
     interfaces: interfaces.slice(0, 1000).map(([name, nic]) =>
       defined({
         name: name.slice(0, 100),
-        mac: mac(nic.mac),
+        mac: normaliseMac(nic.mac) ?? undefined,
         addresses: nic.addresses.filter((a) => a.trim() !== '').slice(0, 256),
         speedMbps: nic.speedMbps === undefined ? undefined : Math.min(nic.speedMbps, 1e12),
       }),

@@ -110,6 +110,12 @@ for (const engine of testEngines()) {
         const noCsrf = await admin.request('POST', '/api/v1/tokens', { name: 'x', scopes: ['self'] }, { 'x-csrf-token': 'wrong' });
         expect(noCsrf.statusCode).toBe(403);
         expect(noCsrf.json().type).toBe('urn:estate:problem:csrf');
+        const token = admin.me!.csrfToken!;
+        const flipped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+        for (const near of [flipped, token.slice(0, -1), `${token}A`, '']) {
+          const res = await admin.request('POST', '/api/v1/tokens', { name: 'x', scopes: ['self'] }, { 'x-csrf-token': near });
+          expect(res.statusCode, near).toBe(403);
+        }
         const foreign = await admin.request('POST', '/api/v1/tokens', { name: 'x', scopes: ['self'] }, { origin: 'https://evil.example' });
         expect(foreign.statusCode).toBe(403);
         const ok = await admin.request('POST', '/api/v1/tokens', { name: 'x', scopes: ['self'] });

@@ -28,4 +28,12 @@ describe('TOTP', () => {
     expect(matchTotp(SECRET, totpAt(SECRET, step - 2), null, now)).toBeNull();
     expect(matchTotp(SECRET, totpAt(SECRET, step), step, now)).toBeNull();
   });
+
+  it('refuses codes of the wrong length or with extra characters rather than throwing', () => {
+    const now = 1111111111 * 1000;
+    const code = totpAt(SECRET, Math.floor(now / 30000));
+    for (const sent of ['', code.slice(1), `${code}0`, ` ${code}`, `${code}\u0000`]) {
+      expect(matchTotp(SECRET, sent, null, now), JSON.stringify(sent)).toBeNull();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { safeEqual } from '../../platform/crypto/secret-box';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** Seconds per TOTP step (RFC 6238 default). */
@@ -66,7 +67,7 @@ export function matchTotp(secret: string, code: string, lastUsedStep: number | n
   const now = currentStep(nowMs);
   for (const step of [now - 1, now, now + 1]) {
     if (lastUsedStep !== null && step <= lastUsedStep) continue;
-    if (totpAt(secret, step) === code) return step;
+    if (safeEqual(totpAt(secret, step), code)) return step;
   }
   return null;
 }

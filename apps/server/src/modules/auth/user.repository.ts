@@ -1,6 +1,7 @@
 import type { Role, User, UserListQuery } from '@estate/contract';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { decodeCursor, toPage } from '../../platform/http/pagination';
+import { newId } from '../../platform/ids';
 import type { AuthTables, UsersTable } from './auth.tables';
 
 export type UserRow = Selectable<UsersTable>;
@@ -17,6 +18,25 @@ export const JOINED_USER_COLUMNS = [
   'users.updated_at as user_updated_at',
   'users.last_login_at',
 ] as const;
+
+/** A new user row with defaults: enabled, no MFA, never signed in, version 1; the email lower-cased. */
+export function newUserRow(email: string, name: string, role: Role, passwordHash: string, now: number): UserRow {
+  return {
+    id: newId(now),
+    email: email.trim().toLowerCase(),
+    name,
+    role,
+    password_hash: passwordHash,
+    mfa_secret: null,
+    mfa_enabled_at: null,
+    mfa_last_step: null,
+    disabled_at: null,
+    created_at: now,
+    updated_at: now,
+    last_login_at: null,
+    version: 1,
+  };
+}
 
 /** Presents a user row through the API: never the password hash or the MFA secret. */
 export function toUser(row: UserRow): User {

@@ -3,12 +3,11 @@ import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { Principal } from '../../platform/http/principal';
 import { problems } from '../../platform/http/problem';
-import { newUserRow } from './auth.service';
 import type { AuthTables } from './auth.tables';
 import type { CredentialChanges } from './credential-cache';
 import { assertPasswordStrong, hashPassword } from './password';
 import { SessionRepository } from './session.repository';
-import { toUser, UserRepository, type UserRow } from './user.repository';
+import { newUserRow, toUser, UserRepository, type UserRow } from './user.repository';
 
 /**
  * User administration. Changing a user's role or disabling them revokes their sessions at once (their API tokens

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SecretBox } from './secret-box';
+import { SecretBox, safeEqual } from './secret-box';
 
 describe('SecretBox', () => {
   it('creates a 0600 key file once and decrypts what it encrypted', () => {
@@ -27,5 +27,23 @@ describe('SecretBox', () => {
     parts[3] = data.toString('base64url');
     expect(() => box.decrypt(parts.join('.'), 'row:1')).toThrow();
     expect(() => SecretBox.fromKey(Buffer.alloc(32, 8)).decrypt(sealed, 'row:1')).toThrow();
+  });
+});
+
+describe('safeEqual', () => {
+  it('is true only for identical strings', () => {
+    expect(safeEqual('5f2c-token', '5f2c-token')).toBe(true);
+    expect(safeEqual('', '')).toBe(true);
+    expect(safeEqual('123456', '123457')).toBe(false);
+    expect(safeEqual('123456', '023456')).toBe(false);
+    expect(safeEqual('Token', 'token')).toBe(false);
+    expect(safeEqual('é', 'e\u0301')).toBe(false);
+  });
+
+  it('answers false, without throwing, for strings of different lengths', () => {
+    expect(safeEqual('123456', '1234567')).toBe(false);
+    expect(safeEqual('123456', '')).toBe(false);
+    expect(safeEqual('', 'x')).toBe(false);
+    expect(safeEqual('a'.repeat(1000), 'a')).toBe(false);
   });
 });

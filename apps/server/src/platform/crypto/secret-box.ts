@@ -60,9 +60,12 @@ export function sha256Hex(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** Constant-time comparison of two strings. */
+/**
+ * Whether two strings are equal, in a time that depends on neither where they first differ nor whether their
+ * lengths match: for comparing a secret someone sent (a CSRF token, a one-time code) with the one expected.
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+  // Both sides are hashed to 32 bytes first, so timingSafeEqual always runs (it throws on unequal lengths) and a
+  // length mismatch returns no sooner than a late differing byte; equal SHA-256 digests mean equal strings.
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }

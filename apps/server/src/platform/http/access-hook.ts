@@ -1,6 +1,7 @@
 import { ProblemType } from '@estate/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log';
+import { safeEqual } from '../crypto/secret-box';
 import { type Authenticator, actionContext } from './principal';
 import { HttpProblem, problems } from './problem';
 
@@ -77,7 +78,7 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
     if (!principal) throw problems.unauthenticated();
     if (principal.via === 'session' && UNSAFE.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
-      if (typeof sent !== 'string' || sent !== principal.csrfToken) {
+      if (typeof sent !== 'string' || principal.csrfToken === null || !safeEqual(sent, principal.csrfToken)) {
         throw new HttpProblem(
           403,
           ProblemType.csrf,

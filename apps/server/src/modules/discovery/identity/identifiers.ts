@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 
 /** What an observer knows about the identity of a thing it saw. Every member is optional. */
 export interface HostIdentity {
@@ -57,41 +57,6 @@ function cleanToken(value: string | undefined): string | null {
   const lower = v.toLowerCase();
   if (JUNK.has(lower) || /^[0\-:. ]+$/.test(v) || /^f+$/i.test(v.replace(/-/g, ''))) return null;
   return v;
-}
-
-/** A MAC as `aa:bb:cc:dd:ee:ff`, or null for malformed, all-zero, broadcast and multicast addresses. */
-export function normaliseMac(value: string): string | null {
-  const hex = value.toLowerCase().replace(/[^0-9a-f]/g, '');
-  if (hex.length !== 12 || /^0+$/.test(hex) || /^f+$/.test(hex)) return null;
-  if (Number.parseInt(hex.slice(0, 2), 16) & 1) return null; // multicast bit
-  return hex.match(/../g)?.join(':') ?? null;
-}
-
-/** An IP in canonical text (IPv4 dotted, IPv6 compressed lower-case), or null for loopback, link-local and malformed. */
-export function normaliseIp(value: string): string | null {
-  const v =
-    value
-      .trim()
-      .replace(/^\[|\]$/g, '')
-      .split('%')[0] ?? '';
-  const family = isIP(v);
-  if (family === 4) {
-    if (v.startsWith('127.') || v.startsWith('169.254.') || v === '0.0.0.0') return null;
-    return v;
-  }
-  if (family === 6) {
-    const canonical = new URL(`http://[${v}]/`).hostname.slice(1, -1);
-    if (canonical === '::1' || canonical === '::' || /^fe[89ab]/.test(canonical)) return null;
-    return canonical;
-  }
-  return null;
-}
-
-/** A host name's first label, lower-case: `web01.example.com` and `WEB01` are the same host to matching. */
-export function normaliseHostname(value: string): string | null {
-  const v = value.trim().toLowerCase().replace(/\.$/, '');
-  if (v === '' || v === 'localhost' || v === 'localhost.localdomain' || isIP(v) !== 0) return null;
-  return v.split('.')[0] || null;
 }
 
 /** Every usable identifier of `identity`, normalised and de-duplicated; placeholders and junk are dropped. */

@@ -2,18 +2,10 @@ import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
 import { withTransaction } from '../../../platform/db/transaction';
 import { newId } from '../../../platform/ids';
+import { normaliseHostname, normaliseIp } from '../../../platform/net/addresses';
 import { type CiTypeId, type ObservedConflict, type ObservedFields, typesIn } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
-import {
-  type HostIdentity,
-  type Identifier,
-  type IdentifierKind,
-  identifiersOf,
-  normaliseHostname,
-  normaliseIp,
-  SINGLE_VALUED,
-  STRONG_KINDS,
-} from './identifiers';
+import { type HostIdentity, type Identifier, type IdentifierKind, identifiersOf, SINGLE_VALUED, STRONG_KINDS } from './identifiers';
 import { type IdentifierHit, IdentityRepository, type SoftwareRow } from './identity.repository';
 import type { IdentityDeps } from './identity-deps';
 

@@ -1,7 +1,7 @@
 import type { HostChange, HostData } from '@estate/contract';
 import { canonicalJson } from '../../../platform/audit/canonical-json';
+import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { CiTypeId } from '../../inventory';
-import { normaliseHostname, normaliseIp, normaliseMac } from '../identity/identifiers';
 import type { Observation } from '../identity/identity.service';
 import type { HostFinding, SnmpFacts } from './engine/scan-types';
 
@@ -61,21 +61,6 @@ export function compareHost(previous: HostData | undefined, current: HostData): 
   return { change: changedFields.length > 0 ? 'changed' : 'unchanged', changedFields };
 }
 
-/** A MAC as identifiers store it (lower-case, colon-separated), or undefined for anything that is not one. */
-export function normalizeMac(value: string | undefined): string | undefined {
-  return value ? (normaliseMac(value) ?? undefined) : undefined;
-}
-
-/** An IP address as identifiers store it (IPv6 compressed), or undefined when it is not one. */
-export function normalizeIp(value: string | undefined): string | undefined {
-  return value ? (normaliseIp(value) ?? undefined) : undefined;
-}
-
-/** A host name as identifiers store it (lower-case, first label), or undefined when it names nothing. */
-export function normalizeHostname(value: string | undefined): string | undefined {
-  return value ? (normaliseHostname(value) ?? undefined) : undefined;
-}
-
 /** A DNS or SNMP name as shown: trimmed, lower-case, without a trailing dot. */
 function displayName(value: string | undefined): string | undefined {
   const v = value?.trim().toLowerCase().replace(/\.$/, '');
@@ -105,13 +90,13 @@ export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): CiTypeId
  */
 export function observationOf(finding: HostFinding, scanName: string): Observation {
   const observer = `scan ${scanName}`;
-  const address = normalizeIp(finding.address) ?? finding.address;
+  const address = normaliseIp(finding.address) ?? finding.address;
   const dnsName = displayName(finding.hostname);
   const snmp = finding.snmp;
   if (snmp) {
     const sysName = displayName(snmp.sysName);
-    const macs = unique(snmp.interfaces.map((i) => normalizeMac(i.mac)).filter((m): m is string => m !== undefined)).slice(0, 256);
-    const ips = unique([address, ...snmp.addresses.map((a) => normalizeIp(a)).filter((a): a is string => a !== undefined)]);
+    const macs = unique(snmp.interfaces.map((i) => normaliseMac(i.mac)).filter((m) => m !== null)).slice(0, 256);
+    const ips = unique([address, ...snmp.addresses.map((a) => normaliseIp(a)).filter((a) => a !== null)]);
     const attributes: Record<string, unknown> = { managementIp: address, ports: snmp.interfaces.length };
     const hostname = sysName ?? dnsName;
     if (hostname) attributes.hostname = hostname.slice(0, 253);
@@ -146,8 +131,8 @@ export function observationOf(finding: HostFinding, scanName: string): Observati
 
 /** What an LLDP neighbour is known by, normalised as identifiers are, to find its CI. */
 export function neighbourKeys(neighbour: SnmpFacts['neighbours'][number]): { macs: string[]; hostnames: string[]; ips: string[] } {
-  const name = normalizeHostname(neighbour.sysName);
-  const mac = normalizeMac(neighbour.chassisId);
-  const ip = normalizeIp(neighbour.managementAddress) ?? normalizeIp(neighbour.chassisId);
+  const name = normaliseHostname(neighbour.sysName);
+  const mac = normaliseMac(neighbour.chassisId);
+  const ip = normaliseIp(neighbour.managementAddress) ?? normaliseIp(neighbour.chassisId);
   return { macs: mac ? [mac] : [], hostnames: name ? [name] : [], ips: ip ? [ip] : [] };
 }

@@ -4,12 +4,13 @@ import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log'
 import { type Dialect, readJson } from '../../../platform/db/database';
 import { withTransaction } from '../../../platform/db/transaction';
 import { HttpProblem } from '../../../platform/http/problem';
+import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { DiscoveryHostsTable } from '../discovery.tables';
 import type { IdentityService } from '../identity/identity.service';
 import type { HostFinding, ScanEngine, SnmpFacts } from './engine/scan-types';
 import { ScanRepository, type ScanTables } from './scan.repository';
 import type { ScanService, TargetExpander } from './scan.service';
-import { compareHost, hostData, neighbourKeys, normalizeHostname, normalizeIp, normalizeMac, observationOf } from './scan-results';
+import { compareHost, hostData, neighbourKeys, observationOf } from './scan-results';
 import type { SnmpCredentialService } from './snmp-credential.service';
 
 /** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
@@ -222,13 +223,13 @@ export class ScanRunService {
     const local = new Map<string, string>();
     for (const d of devices) {
       for (const i of d.snmp.interfaces) {
-        const mac = normalizeMac(i.mac);
+        const mac = normaliseMac(i.mac);
         if (mac) local.set(`mac:${mac}`, d.ciId);
       }
-      const name = normalizeHostname(d.snmp.sysName);
+      const name = normaliseHostname(d.snmp.sysName);
       if (name) local.set(`hostname:${name}`, d.ciId);
       for (const a of d.snmp.addresses) {
-        const ip = normalizeIp(a);
+        const ip = normaliseIp(a);
         if (ip) local.set(`ip:${ip}`, d.ciId);
       }
     }
@@ -260,7 +261,7 @@ export class ScanRunService {
 
   /** Whether an agent has reported `address` as one of its host's addresses. */
   private async agentReports(address: string): Promise<boolean> {
-    const ip = normalizeIp(address);
+    const ip = normaliseIp(address);
     if (!ip) return false;
     const row = await this.deps.db
       .selectFrom('ci_identifiers')

@@ -41,6 +41,16 @@ describe('expandTargets', () => {
     expect(expandTargets(['2001:db8:0:0:1:0:0:1'])).toEqual(['2001:db8::1:0:0:1']);
   });
 
+  it('takes IPv4-mapped IPv6 addresses, prefixes and ranges as the IPv4 addresses they carry', () => {
+    expect(expandTargets(['::ffff:10.0.0.4/30', '::FFFF:a00:7', '::ffff:10.0.0.8-9'])).toEqual([
+      '10.0.0.5',
+      '10.0.0.6',
+      '10.0.0.7',
+      '10.0.0.8',
+      '10.0.0.9',
+    ]);
+  });
+
   it('allows loopback and private ranges', () => {
     expect(expandTargets(['127.0.0.1', '::1', '192.168.1.10', '172.16.0.1', 'fd12::1'])).toHaveLength(5);
   });
@@ -92,6 +102,16 @@ describe('expandTargets', () => {
       '10.0.0.1-fd00::1',
       'fe80::1%eth0',
       '10.0.0.1-300',
+      '10.1',
+      '167772161',
+      '0x0a.0.0.1',
+      '010.0.0.1',
+      '::ffff:010.0.0.1',
+      '::ffff:10.0.0.0/120',
+      '[fd00::1]',
+      'fd00::1::2',
+      '10.0.0.1/24/8',
+      '10.0.0.1-10.0.0.3-10.0.0.5',
     ]) {
       const error = refusal([target], { allowLinkLocal: true });
       expect(error.code, target).toBe('invalid');

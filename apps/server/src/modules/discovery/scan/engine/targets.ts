@@ -3,7 +3,8 @@
  * and applies the scan side of the outbound policy — private and loopback ranges are fine (finding them is the job),
  * link-local and cloud-metadata addresses only when allowed, multicast, unspecified and reserved addresses never.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { parseIp } from '../../../../platform/net/addresses';
 
 /** More addresses than this need `force`. */
 export const SCAN_SOFT_LIMIT = 4_096;
@@ -35,90 +36,64 @@ export interface ExpandOptions {
   allowLinkLocal?: boolean;
 }
 
+/** An inclusive run of addresses of one version, as numbers (bigint: IPv6 needs 128 bits). */
 interface Block {
   v: 4 | 6;
   first: bigint;
   last: bigint;
 }
 
-const V4_BITS = 32n;
-const V6_BITS = 128n;
+/** An address as a version and a number: ipaddr.js parses and formats, the expansion counts. */
+interface Numbered {
+  v: 4 | 6;
+  value: bigint;
+}
 
-function cidrBlock(v: 4 | 6, text: string): Block {
-  const [address, prefix] = text.split('/') as [string, string];
-  const value = parseAddress(v, address);
-  const bits = v === 4 ? V4_BITS : V6_BITS;
-  const p = BigInt(prefix);
-  const hostBits = bits - p;
+function numbered(address: ipaddr.IPv4 | ipaddr.IPv6): Numbered {
+  const value = address.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+  return { v: address.kind() === 'ipv4' ? 4 : 6, value };
+}
+
+/** The canonical text of a numbered address (RFC 5952 for IPv6: lower case, longest zero run as ::). */
+function formatAddress(v: 4 | 6, value: bigint): string {
+  const length = v === 4 ? 4 : 16;
+  const bytes = Array.from({ length }, (_, i) => Number((value >> BigInt((length - 1 - i) * 8)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+/** The addresses of `address/prefix`: the block that shares the address's first `prefix` bits. */
+function blockOf({ v, value }: Numbered, prefix: number): Block {
+  const hostBits = BigInt((v === 4 ? 32 : 128) - prefix);
   const first = (value >> hostBits) << hostBits;
   return { v, first, last: first + (1n << hostBits) - 1n };
 }
 
+function cidrBlock(text: string): Block {
+  const [address, prefix] = ipaddr.parseCIDR(text);
+  return blockOf(numbered(address), prefix);
+}
+
 /** Every policy range, matched against each address the expansion yields (and against whole blocks first). */
 const refusedAlways: Array<{ block: Block; what: string }> = [
-  { block: cidrBlock(4, '0.0.0.0/8'), what: 'unspecified ("this network", 0.0.0.0/8)' },
-  { block: cidrBlock(4, '224.0.0.0/4'), what: 'multicast (224.0.0.0/4)' },
-  { block: cidrBlock(4, '240.0.0.0/4'), what: 'reserved or broadcast (240.0.0.0/4)' },
-  { block: cidrBlock(6, '::/128'), what: 'unspecified (::)' },
-  { block: cidrBlock(6, 'ff00::/8'), what: 'multicast (ff00::/8)' },
+  { block: cidrBlock('0.0.0.0/8'), what: 'unspecified ("this network", 0.0.0.0/8)' },
+  { block: cidrBlock('224.0.0.0/4'), what: 'multicast (224.0.0.0/4)' },
+  { block: cidrBlock('240.0.0.0/4'), what: 'reserved or broadcast (240.0.0.0/4)' },
+  { block: cidrBlock('::/128'), what: 'unspecified (::)' },
+  { block: cidrBlock('ff00::/8'), what: 'multicast (ff00::/8)' },
 ];
 /** Cloud instance-metadata endpoints: AWS/GCP/Azure/OpenStack/Oracle, AWS IPv6, Alibaba, Azure WireServer. */
 const refusedUnlessAllowed: Array<{ block: Block; what: string }> = [
-  { block: cidrBlock(4, '169.254.0.0/16'), what: 'link-local (169.254.0.0/16, includes the 169.254.169.254 cloud metadata service)' },
-  { block: cidrBlock(6, 'fe80::/10'), what: 'link-local (fe80::/10)' },
-  { block: cidrBlock(6, 'fd00:ec2::254/128'), what: 'a cloud metadata service (AWS IPv6 fd00:ec2::254)' },
-  { block: cidrBlock(4, '100.100.100.200/32'), what: 'a cloud metadata service (Alibaba Cloud 100.100.100.200)' },
-  { block: cidrBlock(4, '168.63.129.16/32'), what: 'a cloud platform service (Azure WireServer 168.63.129.16)' },
+  { block: cidrBlock('169.254.0.0/16'), what: 'link-local (169.254.0.0/16, includes the 169.254.169.254 cloud metadata service)' },
+  { block: cidrBlock('fe80::/10'), what: 'link-local (fe80::/10)' },
+  { block: cidrBlock('fd00:ec2::254/128'), what: 'a cloud metadata service (AWS IPv6 fd00:ec2::254)' },
+  { block: cidrBlock('100.100.100.200/32'), what: 'a cloud metadata service (Alibaba Cloud 100.100.100.200)' },
+  { block: cidrBlock('168.63.129.16/32'), what: 'a cloud platform service (Azure WireServer 168.63.129.16)' },
 ];
 
-function parseAddress(v: 4 | 6, text: string): bigint {
-  if (v === 4) {
-    return text.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
-  }
-  let head = text;
-  let tailV4: bigint | null = null;
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    tailV4 = parseAddress(4, text.slice(lastColon + 1));
-    head = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const [left, right] = head.includes('::') ? (head.split('::') as [string, string]) : [head, null];
-  const leftGroups = left ? left.split(':') : [];
-  const rightGroups = right ? right.split(':') : [];
-  const groups =
-    right === null ? leftGroups : [...leftGroups, ...Array(8 - leftGroups.length - rightGroups.length).fill('0'), ...rightGroups];
-  let value = groups.reduce((acc, group) => (acc << 16n) | BigInt(Number.parseInt(group, 16)), 0n);
-  if (tailV4 !== null) value = (value & ~0xffffffffn) | tailV4;
-  return value;
-}
-
-/** Formats an address value in its canonical text form (RFC 5952 for IPv6: lower case, longest zero run as ::). */
-function formatAddress(v: 4 | 6, value: bigint): string {
-  if (v === 4) return [24n, 16n, 8n, 0n].map((shift) => Number((value >> shift) & 0xffn)).join('.');
-  const groups = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt((7 - i) * 16)) & 0xffffn));
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; i++) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
-}
-
-/** The version of an IP literal, or null. IPv4-mapped IPv6 (::ffff:a.b.c.d) counts as IPv4 so the policy sees it. */
-function literal(text: string): { v: 4 | 6; value: bigint } | null {
-  if (isIPv4(text)) return { v: 4, value: parseAddress(4, text) };
-  if (!isIPv6(text) || text.includes('%')) return null;
-  const value = parseAddress(6, text);
-  if (value >> 32n === 0xffffn) return { v: 4, value: value & 0xffffffffn };
-  return { v: 6, value };
+/** The address an IP literal names, or null. IPv4-mapped IPv6 (::ffff:a.b.c.d) counts as IPv4 so the policy sees it. */
+function literal(text: string): Numbered | null {
+  const address = parseIp(text);
+  return address ? numbered(address) : null;
 }
 
 function parseTarget(raw: string): Block {
@@ -130,9 +105,9 @@ function parseTarget(raw: string): Block {
       raw,
     );
   if (text.includes('/')) {
-    const [address, prefixText] = text.split('/') as [string, string];
+    const [address = '', prefixText = '', ...extra] = text.split('/');
     const parsed = literal(address);
-    if (!parsed || !/^\d{1,3}$/.test(prefixText ?? '')) throw invalid();
+    if (!parsed || extra.length > 0 || !/^\d{1,3}$/.test(prefixText)) throw invalid();
     const prefix = Number(prefixText);
     const bits = parsed.v === 4 ? 32 : 128;
     if (prefix > bits) throw invalid();
@@ -143,20 +118,18 @@ function parseTarget(raw: string): Block {
         raw,
       );
     }
-    const hostBits = BigInt(bits - prefix);
-    const first = (parsed.value >> hostBits) << hostBits;
-    const last = first + (1n << hostBits) - 1n;
+    const { first, last } = blockOf(parsed, prefix);
     // The network and broadcast addresses of an IPv4 block answer for no host (a /31 and /32 have neither).
     if (parsed.v === 4 && prefix <= 30) return { v: 4, first: first + 1n, last: last - 1n };
     return { v: parsed.v, first, last };
   }
   if (text.includes('-')) {
-    const [fromText, toText] = text.split('-').map((s) => s.trim()) as [string, string];
+    const [fromText = '', toText = '', ...extra] = text.split('-').map((s) => s.trim());
     const from = literal(fromText);
-    if (!from) throw invalid();
-    let to = literal(toText ?? '');
+    if (!from || extra.length > 0) throw invalid();
+    let to = literal(toText);
     // 10.0.0.1-20: the end repeats only the last octet.
-    if (!to && from.v === 4 && /^\d{1,3}$/.test(toText ?? '') && Number(toText) <= 255) {
+    if (!to && from.v === 4 && /^\d{1,3}$/.test(toText) && Number(toText) <= 255) {
       to = { v: 4, value: (from.value & ~0xffn) | BigInt(Number(toText)) };
     }
     if (!to || to.v !== from.v) throw invalid();
