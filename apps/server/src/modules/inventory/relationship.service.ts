@@ -6,6 +6,7 @@ import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { CiHistoryRepository } from './ci-history.repository';
 import type { InventoryTables, RelationshipsTable } from './inventory.tables';
+import { publishRelationshipChange } from './inventory-events';
 import { type CiStub, isUniqueViolation, RelationshipRepository, type RelationshipWithEnds } from './relationship.repository';
 import { allowsPair, RELATIONSHIP_RULES, type RelationshipRule, ruleOf } from './relationship-types';
 
@@ -34,8 +35,9 @@ const article = (type: string) => (/^[aeiou]/.test(type) ? 'an' : 'a');
 
 /**
  * Relationships between CIs: typed, directed (or symmetric), checked against the type's allowed CI types, unique
- * (A–B equals B–A for symmetric types), and acyclic where the type says so. Every change is audited and recorded in
- * the history of both ends, in the transaction of the change; a refused change writes nothing.
+ * (A–B equals B–A for symmetric types), and acyclic where the type says so. Every change is audited, recorded in
+ * the history of both ends and published (`relationship.added`, `relationship.removed`), in the transaction of the
+ * change; a refused change writes nothing.
  */
 export class RelationshipService {
   private readonly repo: RelationshipRepository;
@@ -122,6 +124,7 @@ export class RelationshipService {
           targetId: row.id,
           after: relationship,
         });
+        await publishRelationshipChange(trx, 'relationship.added', row, source, ctx);
         return relationship;
       });
     } catch (error) {
@@ -160,6 +163,7 @@ export class RelationshipService {
         targetId: id,
         before: toRelationship(row),
       });
+      await publishRelationshipChange(trx, 'relationship.removed', row, 'manual', ctx);
     });
   }
 
