@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { publishEvent } from '../../../platform/events';
 import type { JobTables } from '../../../platform/jobs';
 import type { DiscoveryHostsTable, DiscoveryRunsTable, DiscoveryScansTable, DiscoveryTables } from '../discovery.tables';
 
@@ -178,11 +179,29 @@ export class ScanRepository {
 
   /**
    * Marks failed every queued or running run (of one scan, or of all) whose job is `dead`: the job platform's final
-   * failure, reached when the last attempt threw or when the worker running it died. Returns how many it marked.
+   * failure, reached when the last attempt threw or when the worker running it died. Publishes
+   * `discovery.run.finished` for each in the same transaction; a run already failed is not marked (or published)
+   * again, also when several processes do this at once. Returns how many it marked.
    */
   async failRunsOfDeadJobs(scanId?: string, runId?: string): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const failed = await this.markRunsOfDeadJobs(trx, scanId, runId);
+      for (const run of failed) {
+        await publishEvent(trx, 'discovery.run.finished', {
+          runId: run.id,
+          scanId: run.scan_id,
+          status: 'failed',
+          counts: { new: 0, changed: 0, missing: 0, unchanged: 0 },
+          error: run.error,
+        });
+      }
+      return failed.length;
+    });
+  }
+
+  private async markRunsOfDeadJobs(trx: Kysely<ScanTables>, scanId?: string, runId?: string) {
     const now = Date.now();
-    let q = this.db
+    let q = trx
       .updateTable('discovery_runs')
       .set((eb) => ({
         status: 'failed',
@@ -204,8 +223,7 @@ export class ScanRepository {
       );
     if (scanId !== undefined) q = q.where('scan_id', '=', scanId);
     if (runId !== undefined) q = q.where('id', '=', runId);
-    const result = await q.executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return q.returning(['id', 'scan_id', 'error']).execute();
   }
 
   /** The newest succeeded run of a scan other than `exceptRunId`. */
