@@ -12,6 +12,7 @@ import { discoveryScans } from './0009-discovery-scans';
 import { discoveryIdentity } from './0010-discovery-identity';
 import { authChangeNotify } from './0011-auth-change-notify';
 import { ciDocument } from './0012-ci-document';
+import { agentPresence } from './0013-agent-presence';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0010-discovery-identity', discoveryIdentity],
   ['0011-auth-change-notify', authChangeNotify],
   ['0012-ci-document', ciDocument],
+  ['0013-agent-presence', agentPresence],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

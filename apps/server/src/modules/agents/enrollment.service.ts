@@ -3,6 +3,7 @@ import { type AgentIntervals, AgentProblemType, ENROLLMENT_TOKEN_PATTERN, type E
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { sha256Hex } from '../../platform/crypto/secret-box';
+import { publishEvent } from '../../platform/events';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { type AgentRepository, toAgent } from './agent.repository';
@@ -149,6 +150,9 @@ export class EnrollmentService {
       last_seen_at: now,
       last_address: ctx.sourceIp,
       dropped_records: 0,
+      // An agent enrolled active is online from its enrollment request on (published below); a pending one from its
+      // first request after approval.
+      online: status === 'active' ? 1 : 0,
       snapshot: null,
       snapshot_hash: null,
       snapshot_at: null,
@@ -165,6 +169,7 @@ export class EnrollmentService {
           targetId: agentId,
           after: { ...toAgent(row, now - this.onlineWindowMs), enrollmentTokenId: token.id },
         });
+        if (row.online === 1) await publishEvent(trx, 'agent.online', { agentId, ciId: null, lastSeenAt: now });
         return true;
       });
     } catch (error) {
