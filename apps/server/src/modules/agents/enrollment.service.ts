@@ -87,7 +87,8 @@ function refusal(row: EnrollmentTokenRow | undefined, now: number): { problem: H
  * Enrollment: an agent trades a single-use enrollment token and its own Ed25519 public key for an agent identity
  * and the server's identity key. The token is consumed in the same transaction that creates the agent, by a
  * conditional update, so of two concurrent enrollments with one token exactly one succeeds. Refusals (unknown,
- * expired, used, revoked tokens) are audited as failures, never with the token itself.
+ * expired, used, revoked tokens) are audited as failures, never with the token itself. An agent enrolled active is
+ * recorded online and `agent.online` is published in the same transaction.
  */
 export class EnrollmentService {
   private readonly tokens: EnrollmentTokenRepository;
