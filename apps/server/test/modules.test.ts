@@ -23,13 +23,17 @@ for (const engine of testEngines()) {
     it('hands every periodic task to one scheduler, and a first tick runs each once without an error', async () => {
       const scheduler = new Scheduler(t.database, { logger: { warn: () => {} } });
       for (const module of t.estate.modules) module.schedules?.(scheduler);
+      schedulePlatformTasks(scheduler, t.database, { retentionMs: 7 * 86_400_000, modules: t.estate.modules });
       expect(scheduler.names()).toEqual(
         expect.arrayContaining([
           'auth.prune-sessions',
-          'inventory.recover-imports',
           'metrics.prune-samples',
           'agents.prune',
+          'agents.mark-offline',
           'discovery.scans',
+          'platform.sweep-abandoned-jobs',
+          'platform.prune-jobs',
+          'platform.prune-events',
         ]),
       );
       const now = Date.now();

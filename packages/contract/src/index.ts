@@ -11,6 +11,7 @@ export * from './canonical-json';
 export * from './common';
 export * from './discovery-identity';
 export * from './discovery-scans';
+export * from './events';
 export * from './inventory';
 export * from './inventory-history';
 export * from './inventory-import';

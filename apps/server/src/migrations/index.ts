@@ -12,6 +12,7 @@ import { discoveryScans } from './0009-discovery-scans';
 import { discoveryIdentity } from './0010-discovery-identity';
 import { authChangeNotify } from './0011-auth-change-notify';
 import { ciDocument } from './0012-ci-document';
+import { agentPresence } from './0013-agent-presence';
 import { schedules } from './0015-schedules';
 import { columnTypes, type EstateMigration } from './types';
 
@@ -29,6 +30,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0010-discovery-identity', discoveryIdentity],
   ['0011-auth-change-notify', authChangeNotify],
   ['0012-ci-document', ciDocument],
+  ['0013-agent-presence', agentPresence],
   ['0015-schedules', schedules],
 ];
 

@@ -8,6 +8,7 @@ import {
   serverSigningPayload,
 } from '@estate/contract';
 import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import { publishEvent } from '../../platform/events';
 import { HttpProblem } from '../../platform/http/problem';
 import type { AgentRepository, AgentSummaryRow } from './agent.repository';
 import type { ServerIdentity } from './server-identity';
@@ -46,7 +47,9 @@ export interface VerifiedAgentRequest {
  * nonce and an Ed25519 signature over `agentSigningPayload` (method, path with query, timestamp, nonce, SHA-256 of
  * the raw body bytes). The request is refused unless the signature verifies with the agent's enrolled key, the
  * timestamp is within the allowed clock skew, the nonce is new for the agent (else a replay), and the agent is
- * active (or pending, on the one route that tells a pending agent to wait). The agent row is read on every request,
+ * active (or pending, on the one route that tells a pending agent to wait). An accepted request from an active agent
+ * recorded offline records it online and publishes `agent.online`, in the transaction that records the visit.
+ * The agent row is read on every request,
  * so a revocation takes effect on the very next one. Every answer on these routes, errors included, carries
  * `X-Estate-Server-Signature` by the server's identity key, bound to the request's nonce.
  */
@@ -127,6 +130,11 @@ export class AgentAuthenticator {
     const fresh = await this.agents.db.transaction().execute(async (trx) => {
       if (!(await this.agents.claimNonce(trx, agent.id, nonce, Number(timestamp) + AGENT_CLOCK_SKEW_MS))) return false;
       await this.agents.touch(trx, agent.id, now, request.ip);
+      // Only an agent read as offline costs a statement more: the conditional update publishes its coming online once.
+      if (agent.status === 'active' && Number(agent.online) !== 1) {
+        const flipped = await this.agents.markOnline(trx, agent.id);
+        if (flipped) await publishEvent(trx, 'agent.online', { agentId: agent.id, ciId: flipped.ci_id, lastSeenAt: now });
+      }
       return true;
     });
     if (!fresh) {

@@ -27,6 +27,7 @@ const AGENT_COLUMNS = [
   'last_seen_at',
   'last_address',
   'dropped_records',
+  'online',
   'snapshot_hash',
   'snapshot_at',
   'version_no',
@@ -118,6 +119,39 @@ export class AgentRepository {
 
   async touch(db: Kysely<AgentTables>, id: string, at: number, address: string): Promise<void> {
     await db.updateTable('agents').set({ last_seen_at: at, last_address: address }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Records the active agent `id` online unless it already is; answers its host CI when this call flipped it (so
+   * exactly one of several concurrent requests learns it came online), undefined otherwise.
+   */
+  async markOnline(db: Kysely<AgentTables>, id: string): Promise<{ ci_id: string | null } | undefined> {
+    return db
+      .updateTable('agents')
+      .set({ online: 1 })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .where('online', '=', 0)
+      .returning('ci_id')
+      .executeTakeFirst();
+  }
+
+  /**
+   * Records offline every online agent whose last request is before `seenBefore` (or that never made one), and
+   * answers them. The condition is re-checked by the update itself, so concurrent sweeps each get different agents
+   * and an agent that made a request meanwhile is left online.
+   */
+  markOffline(
+    db: Kysely<AgentTables>,
+    seenBefore: number,
+  ): Promise<Array<{ id: string; ci_id: string | null; last_seen_at: number | null }>> {
+    return db
+      .updateTable('agents')
+      .set({ online: 0 })
+      .where('online', '=', 1)
+      .where((eb) => eb.or([eb('last_seen_at', '<', seenBefore), eb('last_seen_at', 'is', null)]))
+      .returning(['id', 'ci_id', 'last_seen_at'])
+      .execute();
   }
 
   async saveSnapshot(

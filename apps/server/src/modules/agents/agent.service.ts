@@ -1,5 +1,6 @@
 import type { Agent, AgentListQuery } from '@estate/contract';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
+import { publishEvent } from '../../platform/events';
 import { problems } from '../../platform/http/problem';
 import { type AgentRepository, type AgentSummaryRow, toAgent } from './agent.repository';
 
@@ -28,6 +29,23 @@ export class AgentService {
     const row = await this.agents.byId(id);
     if (!row) throw problems.notFound('The agent');
     return toAgent(row, Date.now() - this.onlineWindowMs);
+  }
+
+  /**
+   * The presence sweep, for the scheduler (every minute or so): records offline every online agent whose last
+   * request is older than the online window at `now`, publishing `agent.offline` for each in the same transaction.
+   * Idempotent, and safe from several processes at once: each agent is flipped, and published, by one of them.
+   * Answers how many agents went offline.
+   */
+  async markOfflineAgents(now = Date.now()): Promise<number> {
+    return this.agents.db.transaction().execute(async (trx) => {
+      const gone = await this.agents.markOffline(trx, now - this.onlineWindowMs);
+      for (const agent of gone) {
+        const lastSeenAt = agent.last_seen_at === null ? null : Number(agent.last_seen_at);
+        await publishEvent(trx, 'agent.offline', { agentId: agent.id, ciId: agent.ci_id, lastSeenAt });
+      }
+      return gone.length;
+    });
   }
 
   /** Lets a pending agent report. Approving an active agent changes nothing; a revoked one cannot be approved (409). */

@@ -43,6 +43,11 @@ export interface AgentsTable {
   last_seen_at: number | null;
   last_address: string | null;
   dropped_records: number;
+  /**
+   * 1 while the agent is recorded online (migration 0013): set by its first request after being offline, cleared by
+   * the sweep once its last request is older than the online window. What `agent.online`/`agent.offline` publish.
+   */
+  online: number;
   /** The last inventory snapshot acknowledged, and the hash deltas are based on. */
   snapshot: unknown;
   snapshot_hash: string | null;

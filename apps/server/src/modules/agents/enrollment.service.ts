@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { sha256Hex } from '../../platform/crypto/secret-box';
 import { withTransaction } from '../../platform/db/transaction';
+import { publishEvent } from '../../platform/events';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { type AgentRepository, toAgent } from './agent.repository';
@@ -81,7 +82,8 @@ function refusal(row: EnrollmentTokenRow | undefined, now: number): { problem: H
  * Enrollment: an agent trades a single-use enrollment token and its own Ed25519 public key for an agent identity
  * and the server's identity key. The token is consumed in the same transaction that creates the agent, by a
  * conditional update, so of two concurrent enrollments with one token exactly one succeeds. Refusals (unknown,
- * expired, used, revoked tokens) are audited as failures, never with the token itself.
+ * expired, used, revoked tokens) are audited as failures, never with the token itself. An agent enrolled active is
+ * recorded online and `agent.online` is published in the same transaction.
  */
 export class EnrollmentService {
   private readonly tokens: EnrollmentTokenRepository;
@@ -144,6 +146,9 @@ export class EnrollmentService {
       last_seen_at: now,
       last_address: ctx.sourceIp,
       dropped_records: 0,
+      // An agent enrolled active is online from its enrollment request on (published below); a pending one from its
+      // first request after approval.
+      online: status === 'active' ? 1 : 0,
       snapshot: null,
       snapshot_hash: null,
       snapshot_at: null,
@@ -161,6 +166,7 @@ export class EnrollmentService {
           targetId: agentId,
           after: { ...toAgent(row, now - this.onlineWindowMs), enrollmentTokenId: token.id },
         });
+        if (row.online === 1) await publishEvent(trx, 'agent.online', { agentId, ciId: null, lastSeenAt: now });
         return true;
       },
       { conflict: 'Another agent already enrolled with this public key.' },

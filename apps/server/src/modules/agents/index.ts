@@ -25,6 +25,8 @@ const RECEIPT_RETENTION_MS = 24 * 3_600_000;
 
 /** How often expired nonces and old receipts are deleted. */
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often agents silent past the online window are marked offline (publishing `agent.offline`). */
+const PRESENCE_EVERY_MS = 30_000;
 
 /** What the agents module is built from. */
 export interface AgentsModuleOptions {
@@ -78,6 +80,7 @@ export function createAgentsModule(options: AgentsModuleOptions): AgentsModule {
     },
     schedules(scheduler) {
       scheduler.every('agents.prune', PRUNE_EVERY_MS, prune);
+      scheduler.every('agents.mark-offline', PRESENCE_EVERY_MS, (now) => module.agents.markOfflineAgents(now));
     },
   };
   return module;

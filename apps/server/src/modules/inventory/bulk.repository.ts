@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { CI_COLUMNS } from './ci.mapper';
-import type { CisTable, InventoryTables } from './inventory.tables';
+import type { CisTable, InventoryTables, RelationshipsTable } from './inventory.tables';
 
 /** SQL for bulk changes to CIs. Every method runs on the caller's transaction. */
 export class BulkRepository {
@@ -50,6 +50,20 @@ export class BulkRepository {
         .values(added.slice(i, i + 5000))
         .execute();
     }
+  }
+
+  /** Every relationship with one of the given CIs at either end (one statement). */
+  relationshipsOf(
+    trx: Kysely<InventoryTables>,
+    ids: readonly string[],
+  ): Promise<Array<Pick<RelationshipsTable, 'id' | 'type' | 'source_id' | 'target_id'>>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return trx
+      .selectFrom('relationships')
+      .select(['id', 'type', 'source_id', 'target_id'])
+      .where((eb) => eb.or([eb('source_id', 'in', ids), eb('target_id', 'in', ids)]))
+      .orderBy('id')
+      .execute();
   }
 
   /** Deletes the given CIs (one statement); their tags and relationships cascade. Returns how many went. */

@@ -10,6 +10,7 @@ import type { CiHistoryRepository } from './ci-history.repository';
 import type { CiListRepository } from './ci-list.repository';
 import { parseCiFilter } from './ci-list.service';
 import type { CisTable, InventoryTables } from './inventory.tables';
+import { publishCiDeleted, publishCiUpdated, publishRelationshipChange } from './inventory-events';
 
 /** The most CIs one bulk request may change when it targets them by filter. */
 export const BULK_MAX_FILTERED = 5000;
@@ -46,7 +47,8 @@ function flatten(ci: Ci): Record<string, unknown> {
 /**
  * Bulk edit and bulk delete. A request names its CIs by id or by a list filter and must confirm how many it
  * targets: any other number is a 409 whose detail gives the actual count, and nothing changes. All of a request's
- * changes happen in one transaction, with a history entry per CI and one audit entry naming every CI.
+ * changes happen in one transaction, with a history entry and a domain event (`ci.updated`, `ci.deleted`, and
+ * `relationship.removed` for each relationship a deletion takes along) per CI, and one audit entry naming every CI.
  */
 export class BulkService {
   constructor(private readonly deps: BulkDeps) {}
@@ -96,6 +98,7 @@ export class BulkService {
           for (const tag of newTags) added.push({ ci_id: row.id, tag });
           if (droppedTags.length > 0) removedFrom.push(row.id);
           await this.deps.history.append(trx, ctx, { ciId: row.id, kind: 'updated', source: 'manual', at: now, changes });
+          await publishCiUpdated(trx, { ...after, version: row.version + 1 }, 'manual', ctx, changes);
           changed.push(row.id);
         }
         await this.deps.bulk.changeTags(trx, added, removedFrom, [...remove]);
@@ -116,9 +119,15 @@ export class BulkService {
       const ids = await this.targets(trx, request.ids, filter, request.confirm);
       const now = Date.now();
       const deleted: Array<{ id: string; type: string; name: string }> = [];
+      // A relationship between two deleted CIs is removed once.
+      const removedLinks = new Set<string>();
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK);
-        const [rows, tags] = await Promise.all([this.deps.bulk.rows(trx, chunk), this.deps.list.tagsOf(chunk, trx)]);
+        const [rows, tags, links] = await Promise.all([
+          this.deps.bulk.rows(trx, chunk),
+          this.deps.list.tagsOf(chunk, trx),
+          this.deps.bulk.relationshipsOf(trx, chunk),
+        ]);
         for (const row of rows) {
           const before = toCi(row, tags.get(row.id) ?? [], this.deps.dialect);
           await this.deps.history.append(trx, ctx, {
@@ -128,7 +137,13 @@ export class BulkService {
             at: now,
             changes: this.changes(before, null),
           });
+          await publishCiDeleted(trx, row, 'manual', ctx);
           deleted.push({ id: row.id, type: row.type, name: row.name });
+        }
+        for (const link of links) {
+          if (removedLinks.has(link.id)) continue;
+          removedLinks.add(link.id);
+          await publishRelationshipChange(trx, 'relationship.removed', link, 'manual', ctx);
         }
         if ((await this.deps.bulk.delete(trx, chunk)) !== rows.length) {
           throw problems.conflict('A targeted CI changed while the bulk delete ran; nothing was deleted. Try again.');

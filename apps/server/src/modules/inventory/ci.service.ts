@@ -26,6 +26,7 @@ import type { CiHistoryRepository } from './ci-history.repository';
 import { ciType, validateAttributes } from './ci-types';
 import type { CustomFieldService } from './custom-field.service';
 import type { InventoryTables } from './inventory.tables';
+import { publishCiCreated, publishCiDeleted, publishCiUpdated, publishRelationshipChange } from './inventory-events';
 import { ruleOf } from './relationship-types';
 
 const OWNER_TYPES = ['team', 'person'];
@@ -42,8 +43,9 @@ export interface ObservedConflict {
 
 /**
  * The rules of configuration items: typed attributes validated by the type's schema, custom fields by their
- * definitions, references to owners and locations checked, per-field provenance, a history entry and an audit
- * entry in the same transaction as every change, and optimistic concurrency through versions.
+ * definitions, references to owners and locations checked, per-field provenance, a history entry, an audit entry
+ * and a domain event (`ci.created`, `ci.updated`, `ci.deleted`) in the same transaction as every change, and
+ * optimistic concurrency through versions.
  */
 export class CiService {
   private readonly cis: CiRepository;
@@ -140,6 +142,7 @@ export class CiService {
         changes: [{ field: 'type', from: null, to: ci.type }, ...changesBetween({}, flat)],
       });
       await this.audit.append(trx, ctx, { action: 'ci.create', targetType: 'ci', targetId: ci.id, after: ci });
+      await publishCiCreated(trx, ci, source, ctx);
       return ci;
     }, ci);
   }
@@ -175,6 +178,7 @@ export class CiService {
       if (!(await this.cis.update(trx, after, expectedVersion, patch.tags !== undefined))) throw problems.preconditionFailed();
       await this.history.append(trx, ctx, { ciId: id, kind: 'updated', source: 'manual', at: now, changes });
       await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: id, before, after });
+      await publishCiUpdated(trx, after, 'manual', ctx, changes);
       return after;
     });
   }
@@ -196,7 +200,7 @@ export class CiService {
       // The foreign keys drop this CI's relationships with it; record that on the other end of each one.
       const links = await trx
         .selectFrom('relationships')
-        .select(['type', 'source_id', 'target_id'])
+        .select(['id', 'type', 'source_id', 'target_id'])
         .where((eb) => eb.or([eb('source_id', '=', id), eb('target_id', '=', id)]))
         .execute();
       if (!(await this.cis.delete(trx, id, expectedVersion))) throw problems.preconditionFailed();
@@ -209,10 +213,12 @@ export class CiService {
           source: 'manual',
           changes: [{ field: `relationship:${atSource ? rule.inverseKey : rule.type}`, from: `${id} (${before.name})`, to: null }],
         });
+        await publishRelationshipChange(trx, 'relationship.removed', link, 'manual', ctx);
       }
       const changes = changesBetween(flatten(before), {});
       await this.history.append(trx, ctx, { ciId: id, kind: 'deleted', source: 'manual', changes });
       await this.audit.append(trx, ctx, { action: 'ci.delete', targetType: 'ci', targetId: id, before });
+      await publishCiDeleted(trx, before, 'manual', ctx);
     });
   }
 
@@ -278,6 +284,7 @@ export class CiService {
       if (changes.length > 0) {
         await this.history.append(trx, ctx, { ciId, kind: 'updated', source, at: now, changes });
         await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: ciId, before, after: { ...after, source } });
+        await publishCiUpdated(trx, after, source, ctx, changes);
       }
       if (conflicts.length > 0) {
         await this.history.append(trx, ctx, {

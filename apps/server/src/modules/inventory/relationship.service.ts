@@ -7,6 +7,7 @@ import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { CiHistoryRepository } from './ci-history.repository';
 import type { InventoryTables, RelationshipsTable } from './inventory.tables';
+import { publishRelationshipChange } from './inventory-events';
 import { type CiStub, RelationshipRepository, type RelationshipWithEnds } from './relationship.repository';
 import { allowsPair, RELATIONSHIP_RULES, type RelationshipRule, ruleOf } from './relationship-types';
 
@@ -35,8 +36,9 @@ const article = (type: string) => (/^[aeiou]/.test(type) ? 'an' : 'a');
 
 /**
  * Relationships between CIs: typed, directed (or symmetric), checked against the type's allowed CI types, unique
- * (A–B equals B–A for symmetric types), and acyclic where the type says so. Every change is audited and recorded in
- * the history of both ends, in the transaction of the change; a refused change writes nothing.
+ * (A–B equals B–A for symmetric types), and acyclic where the type says so. Every change is audited, recorded in
+ * the history of both ends and published (`relationship.added`, `relationship.removed`), in the transaction of the
+ * change; a refused change writes nothing.
  */
 export class RelationshipService {
   private readonly repo: RelationshipRepository;
@@ -125,6 +127,7 @@ export class RelationshipService {
           targetId: row.id,
           after: relationship,
         });
+        await publishRelationshipChange(trx, 'relationship.added', row, source, ctx);
         return relationship;
       },
       { conflict: `This ${rule.type} relationship already exists.` },
@@ -160,6 +163,7 @@ export class RelationshipService {
         targetId: id,
         before: toRelationship(row),
       });
+      await publishRelationshipChange(trx, 'relationship.removed', row, 'manual', ctx);
     });
   }
 

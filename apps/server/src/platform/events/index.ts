@@ -1,8 +1,10 @@
 /**
  * Events: `publish` into the outbox inside the caller's transaction, subscribers registered in code on an
  * `EventBus`, an `OutboxDispatcher` that turns events into one durable job per subscriber, and
- * `registerEventDelivery`, which lets a `JobWorker` deliver them at least once, with retries.
+ * `registerEventDelivery`, which lets a `JobWorker` deliver them at least once, with retries. Modules publish the
+ * domain events of the contract's catalogue with `publishEvent`, which type-checks each payload against its topic.
  */
+export { publishEvent } from './domain-events';
 export {
   DEFAULT_DELIVERY_ATTEMPTS,
   type DeliveredEvent,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { SecretBox } from '../../../platform/crypto/secret-box';
+import { publishedEvents } from '../../../platform/events/outbox.fixtures';
 import { JobWorker } from '../../../platform/jobs';
 import { createScanRunService, type DiscoveryJobDeps, registerDiscoveryJobs } from '../discovery.jobs';
 import { createIdentityService } from '../identity/identity.service';
@@ -74,6 +75,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     return res.json().id as string;
   };
   const getRun = async (id: string) => (await admin.request('GET', `/api/v1/discovery/runs/${id}`)).json();
+  const finished = (runId: string) => publishedEvents(t.database.db, 'discovery.run.finished', (e) => e.runId === runId);
   const hosts = async (runId: string, change?: string) =>
     (await admin.request('GET', `/api/v1/discovery/runs/${runId}/hosts${change ? `?change=${change}` : ''}`)).json().items;
 
@@ -183,6 +185,10 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
       { actor_label: 'scan Lab', outcome: 'success' },
       { actor_label: 'scan Lab', outcome: 'success' },
     ]);
+    // Each finish is published once, with the counts of the comparison.
+    const counts = (n: number[]) => ({ new: n[0], changed: n[1], missing: n[2], unchanged: n[3] });
+    expect(await finished(first)).toEqual([{ runId: first, scanId, status: 'succeeded', counts: counts([5, 0, 0, 0]), error: null }]);
+    expect(await finished(second)).toEqual([{ runId: second, scanId, status: 'succeeded', counts: counts([1, 1, 1, 3]), error: null }]);
   });
 
   it('joins a host an agent reports without overwriting what the agent knows better', async () => {
@@ -240,6 +246,16 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('fping exploded') });
     const job = await db().selectFrom('jobs').select('status').where('dedupe_key', '=', `discovery.run:${runId}`).executeTakeFirstOrThrow();
     expect(job.status).toBe('dead');
+    // The attempts that threw finished nothing and published nothing; the failure is published once.
+    expect(await finished(runId)).toEqual([
+      {
+        runId,
+        scanId,
+        status: 'failed',
+        counts: { new: 0, changed: 0, missing: 0, unchanged: 0 },
+        error: expect.stringContaining('fping exploded'),
+      },
+    ]);
     // A failed run frees the scan for the next one.
     scanEngine.failWith = null;
     await startRun(scanId);
@@ -271,6 +287,8 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     await worker.runOnce(); // the claim moves the expired, exhausted job to dead
     expect(scanEngine.requests).toHaveLength(0);
     expect(await getRun(runId)).toMatchObject({ status: 'failed', error: expect.stringContaining('lease expired') });
+    await getRun(runId); // reading it again (which looks for dead jobs again) publishes nothing more
+    expect(await finished(runId)).toEqual([expect.objectContaining({ status: 'failed', error: expect.stringContaining('lease expired') })]);
     // A new run may start.
     await startRun(scanId);
   });
@@ -302,6 +320,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     await runs.run(runId);
     await runs.run(runId);
     expect(scanEngine.requests).toHaveLength(1);
+    expect(await finished(runId)).toHaveLength(1);
     expect((await getRun(runId)).summary).toMatchObject({ hosts: 1, cisCreated: 0, unchanged: 0, new: 1 });
   });
 });

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log';
 import { type Dialect, readJson } from '../../../platform/db/database';
 import { withTransaction } from '../../../platform/db/transaction';
+import { publishEvent } from '../../../platform/events';
 import { HttpProblem } from '../../../platform/http/problem';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { DiscoveryHostsTable } from '../discovery.tables';
@@ -54,7 +55,8 @@ interface SeenDevice {
  * Runs one scan run (the job handler; tests call it directly). It unseals the scan's SNMP credentials in memory
  * only, asks the engine to scan, stores each live host with how it compares with the scan's previous successful
  * run, hands each host to identity reconciliation as an observation, adds `missing` rows for hosts the previous run
- * saw and this one did not, then turns LLDP neighbours that match a CI into `connected_to` relationships.
+ * saw and this one did not, then turns LLDP neighbours that match a CI into `connected_to` relationships. The run's
+ * end is published as `discovery.run.finished` in the transaction that records it.
  * Running it again is safe: a finished run is left alone, an interrupted one starts over (reconciliation and
  * relationships are idempotent).
  */
@@ -158,11 +160,13 @@ export class ScanRunService {
         targetId: runId,
         after: { scanId: scan.id, scanName: scan.name, addresses: addresses.length, ...summary },
       });
+      const counts = { new: summary.new, changed: summary.changed, missing: summary.missing, unchanged: summary.unchanged };
+      await publishEvent(trx, 'discovery.run.finished', { runId, scanId: scan.id, status: 'succeeded', counts, error: null });
     });
   }
 
   /**
-   * Marks a run failed with `message` (when it is not finished yet) and audits it, in `executor`'s transaction when it
+   * Marks a run failed with `message` (when it is not finished yet) audits it and publishes `discovery.run.finished`, in `executor`'s transaction when it
    * is one (the transaction that marks the run's job dead), else in a new one.
    */
   async fail(runId: string, message: string, executor: Kysely<ScanTables> = this.deps.db): Promise<void> {
@@ -175,6 +179,13 @@ export class ScanRunService {
         { actor: { type: 'system', id: null, label: `scan ${run.scan_name}` }, requestId: null, sourceIp: null },
         { action: 'discovery_run.finish', outcome: 'failure', targetType: 'discovery_run', targetId: runId, after: { error: message } },
       );
+      await publishEvent(trx, 'discovery.run.finished', {
+        runId,
+        scanId: run.scan_id,
+        status: 'failed',
+        counts: { new: 0, changed: 0, missing: 0, unchanged: 0 },
+        error: message.slice(0, 2000),
+      });
     });
   }
 

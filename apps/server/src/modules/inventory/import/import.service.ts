@@ -10,6 +10,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../../platform/audit/audit-log';
 import { withTransaction } from '../../../platform/db/transaction';
+import { publishEvent } from '../../../platform/events';
 import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
@@ -61,7 +62,7 @@ function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTr
  * idempotent (unchanged rows write nothing), so a fixed file can simply be re-run. A row that differs only in
  * hand-set fields is reported `unchanged` with its conflicts, and each run records those conflicts again in the CI's
  * history, as discovery does. New CIs get a `ci.create` audit entry each (through `CiService.create`); the import as
- * a whole gets one `import.run` entry, dry runs and failures included. An import whose job gives up (its last attempt
+ * a whole gets one `import.run` entry and one `import.finished` event, dry runs and failures included. An import whose job gives up (its last attempt
  * failed, or its worker died during it) is failed by {@link ImportService.fail}, the job queue's give-up handler.
  */
 export class ImportService {
@@ -247,8 +248,8 @@ export class ImportService {
   }
 
   /**
-   * Writes the final status and report, drops the content and appends the one `import.run` audit entry, in
-   * `executor`'s transaction when it is one.
+   * Writes the final status and report, drops the content, appends the one `import.run` audit entry and publishes
+   * `import.finished`, in `executor`'s transaction when it is one.
    */
   private async finish(
     id: string,
@@ -275,6 +276,15 @@ export class ImportService {
           appliedRows: report.appliedRows,
           failure: report.failure,
         },
+      });
+      await publishEvent(trx, 'import.finished', {
+        importId: id,
+        kind: row.kind as ImportRun['kind'],
+        status,
+        dryRun: row.dry_run === 1,
+        counts: report.counts,
+        appliedRows: report.appliedRows,
+        failure: report.failure,
       });
     });
   }
