@@ -1,6 +1,6 @@
 import type { DiscoveryScan } from '@estate/contract';
 import { Anchor, Button, Group, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
@@ -9,6 +9,7 @@ import { formatDateTime } from '../../components/format-time';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, scansQuery } from './discovery-queries';
 import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
@@ -22,8 +23,8 @@ export function DiscoveryPage() {
   const queryClient = useQueryClient();
   const writable = can(me, 'discovery:write');
   const [creating, setCreating] = useState(false);
-  const list = useInfiniteQuery(scansQuery(api));
-  const scans = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(scansQuery(api));
+  const scans = list.items;
   const runNow = useMutation({
     mutationFn: (scan: DiscoveryScan) => api.startScanRun(scan.id),
     onSuccess: async (run) => {
@@ -127,7 +128,7 @@ export function DiscoveryPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
       <ScanFormModal
         opened={creating}
         onClose={() => setCreating(false)}

@@ -1,15 +1,17 @@
 import type { ScanRun } from '@estate/contract';
 import { Anchor, Badge, Button, Group, SimpleGrid, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
+import { useRouteParams } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { formatDateTime } from '../../components/format-time';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, isRunFinished, scanQuery, scanRunsQuery, snmpCredentialsQuery } from './discovery-queries';
@@ -27,7 +29,7 @@ export function summaryLine(run: Pick<ScanRun, 'summary' | 'status' | 'done' | '
 
 /** A scan: what it scans and how, run it now or edit it, and its runs. */
 export function ScanDetailPage() {
-  const { id } = useParams({ strict: false }) as { id: string };
+  const { id } = useRouteParams('/discovery/scans/$id');
   const api = useApi();
   const me = useMe();
   const navigate = useNavigate();
@@ -36,9 +38,9 @@ export function ScanDetailPage() {
   const [editing, setEditing] = useState(false);
   const scan = useQuery(scanQuery(api, id));
   const lastRun = scan.data?.value.lastRun;
-  const runs = useInfiniteQuery({ ...scanRunsQuery(api, id), refetchInterval: lastRun && !isRunFinished(lastRun) ? 2000 : false });
-  const credentials = useInfiniteQuery(snmpCredentialsQuery(api));
-  const credentialNames = new Map((credentials.data?.pages.flatMap((p) => p.items) ?? []).map((c) => [c.id, c.name]));
+  const runs = usePagedQuery({ ...scanRunsQuery(api, id), refetchInterval: lastRun && !isRunFinished(lastRun) ? 2000 : false });
+  const credentials = usePagedQuery(snmpCredentialsQuery(api));
+  const credentialNames = new Map(credentials.items.map((c) => [c.id, c.name]));
   const runNow = useMutation({
     mutationFn: () => api.startScanRun(id),
     onSuccess: async (run) => {
@@ -50,7 +52,7 @@ export function ScanDetailPage() {
   if (!scan.data) return <ProblemAlert error={scan.error} />;
   const { value, etag } = scan.data;
   const going = value.lastRun?.status === 'queued' || value.lastRun?.status === 'running';
-  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = runs.items;
 
   return (
     <>
@@ -161,7 +163,7 @@ export function ScanDetailPage() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        <LoadMoreButton hasNextPage={runs.hasNextPage} isFetchingNextPage={runs.isFetchingNextPage} fetchNextPage={runs.fetchNextPage} />
+        <LoadMoreButton list={runs} />
       </SectionCard>
       <ScanFormModal opened={editing} onClose={() => setEditing(false)} scan={scan.data} />
     </>

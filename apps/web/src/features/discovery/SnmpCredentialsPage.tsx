@@ -1,7 +1,7 @@
 import type { Versioned } from '@estate/client';
 import type { SnmpCredential } from '@estate/contract';
 import { Badge, Button, Group, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
@@ -10,6 +10,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, snmpCredentialsQuery } from './discovery-queries';
 import { SnmpCredentialModal } from './SnmpCredentialForm';
@@ -37,8 +38,8 @@ export function SnmpCredentialsPage() {
   const writable = can(me, 'discovery:write');
   const [editing, setEditing] = useState<Versioned<SnmpCredential> | 'new' | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const list = useInfiniteQuery(snmpCredentialsQuery(api));
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = usePagedQuery(snmpCredentialsQuery(api));
+  const items = list.items;
 
   const edit = async (id: string) => {
     setLoadError(null);
@@ -132,7 +133,7 @@ export function SnmpCredentialsPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
       <SnmpCredentialModal
         opened={editing !== null}
         onClose={() => setEditing(null)}

@@ -1,5 +1,4 @@
 import { Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
@@ -9,6 +8,7 @@ import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { CiLink } from '../inventory/CiLink';
 import { softwareInstallationsQuery } from './identity-queries';
@@ -26,8 +26,8 @@ function SoftwareSearch() {
   const search = useSearch({ strict: false }) as { name?: string; version?: string };
   const [name, setName] = useState(search.name ?? '');
   const [version, setVersion] = useState(search.version ?? '');
-  const list = useInfiniteQuery(softwareInstallationsQuery(api, search.name ?? '', search.version ?? ''));
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(softwareInstallationsQuery(api, search.name ?? '', search.version ?? ''));
+  const items = list.items;
   const versions = new Set(items.map((i) => i.version));
 
   return (
@@ -65,7 +65,7 @@ function SoftwareSearch() {
         <Text size="sm" c="dimmed" data-testid="software-search-summary">
           {items.length === 0
             ? `No item has ${search.name}${search.version ? ` ${search.version}` : ''} installed.`
-            : `${items.length}${list.hasNextPage ? '+' : ''} installations in ${versions.size} version${versions.size === 1 ? '' : 's'}.`}
+            : `${items.length}${list.hasMore ? '+' : ''} installations in ${versions.size} version${versions.size === 1 ? '' : 's'}.`}
         </Text>
       )}
       {items.length > 0 && (
@@ -102,7 +102,7 @@ function SoftwareSearch() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
     </Stack>
   );
 }

@@ -1,10 +1,10 @@
 import { Button, Switch } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { CreateTokenModal } from './CreateTokenModal';
 import { TokensTable } from './TokensTable';
 import { ownTokensQuery } from './tokens-queries';
@@ -14,8 +14,8 @@ export function TokensPage() {
   const api = useApi();
   const [includeRevoked, setIncludeRevoked] = useState(false);
   const [creating, setCreating] = useState(false);
-  const list = useInfiniteQuery(ownTokensQuery(api, includeRevoked));
-  const tokens = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(ownTokensQuery(api, includeRevoked));
+  const tokens = list.items;
 
   return (
     <>
@@ -36,7 +36,7 @@ export function TokensPage() {
       />
       <ProblemAlert error={list.error} />
       <TokensTable tokens={tokens} loading={list.isPending} />
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
       <CreateTokenModal opened={creating} onClose={() => setCreating(false)} />
     </>
   );
