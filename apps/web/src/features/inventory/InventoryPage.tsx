@@ -5,7 +5,6 @@ import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -89,6 +88,9 @@ function Inventory({ canWrite }: { canWrite: boolean }) {
         types={types.data}
         columns={columns}
         loading={list.isPending}
+        sort={state.sort}
+        onSortChange={(sort) => changeState({ ...state, sort })}
+        list={list}
         selected={selected}
         onSelectionChange={canWrite ? setSelected : undefined}
       />
@@ -97,7 +99,6 @@ function Inventory({ canWrite }: { canWrite: boolean }) {
           {cis.length} loaded{list.hasMore ? ', more available' : ''}
         </Text>
       </Group>
-      <LoadMoreButton list={list} endLabel={cis.length > 0 ? 'End of the list' : undefined} />
     </>
   );
 }

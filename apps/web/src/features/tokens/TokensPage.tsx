@@ -1,7 +1,6 @@
 import { Button, Switch } from '@mantine/core';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
@@ -35,8 +34,7 @@ export function TokensPage() {
         onChange={(event) => setIncludeRevoked(event.currentTarget.checked)}
       />
       <ProblemAlert error={list.error} />
-      <TokensTable tokens={tokens} loading={list.isPending} />
-      <LoadMoreButton list={list} />
+      <TokensTable tokens={tokens} loading={list.isPending} list={list} />
       <CreateTokenModal opened={creating} onClose={() => setCreating(false)} />
     </>
   );

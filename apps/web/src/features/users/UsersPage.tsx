@@ -4,7 +4,6 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -68,8 +67,7 @@ function UsersDirectory({ canWrite }: { canWrite: boolean }) {
         />
       </Group>
       <ProblemAlert error={list.error} />
-      <UsersTable users={users} loading={list.isPending} canWrite={canWrite} onEdit={setEditing} onSetPassword={setResetting} />
-      <LoadMoreButton list={list} endLabel={users.length > 0 ? `${users.length} ${users.length === 1 ? 'user' : 'users'}` : undefined} />
+      <UsersTable users={users} loading={list.isPending} list={list} canWrite={canWrite} onEdit={setEditing} onSetPassword={setResetting} />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} />
       {editing && <EditUserModal userId={editing.id} onClose={() => setEditing(null)} />}
       {resetting && <SetPasswordModal user={resetting} onClose={() => setResetting(null)} />}
