@@ -56,8 +56,7 @@ export function AgentsPage() {
             data-testid="agent-status-filter"
           />
           <ProblemAlert error={agents.error} />
-          <AgentsTable agents={agents.items} loading={agents.isPending} canManage={canManage} />
-          <LoadMoreButton list={agents} />
+          <AgentsTable agents={agents.items} loading={agents.isPending} list={agents} canManage={canManage} />
         </Stack>
         <SectionCard
           title="Enrollment tokens"
