@@ -60,6 +60,13 @@ describe.runIf(browserTier())('the shared list and detail building blocks in a r
     // A search that matches nothing shows the empty state again.
     await page.getByTestId('inventory-search').fill('no-such-thing');
     await page.getByTestId('table-empty').waitFor({ timeout: 10_000 });
+
+    // The users list runs on the same table, its foot counting what was loaded.
+    await page.goto(`${server.url}/users`);
+    await page.getByTestId('user-row').first().waitFor();
+    expect(await page.getByTestId('user-row').count()).toBe(1);
+    await page.getByText('1 user', { exact: true }).waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '32-users-data-table.png') });
   }, 120_000);
 
   it('shows the interfaces, disks and filesystems an agent reports as tables on the CI page', async () => {

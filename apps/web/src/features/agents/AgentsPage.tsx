@@ -3,7 +3,6 @@ import { Button, SegmentedControl, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
@@ -64,8 +63,7 @@ export function AgentsPage() {
           data-testid="enrollment-tokens"
         >
           <ProblemAlert error={tokens.error} />
-          <EnrollmentTokensTable tokens={tokens.items} loading={tokens.isPending} canManage={canManage} />
-          <LoadMoreButton list={tokens} />
+          <EnrollmentTokensTable tokens={tokens.items} loading={tokens.isPending} list={tokens} canManage={canManage} />
         </SectionCard>
       </Stack>
       <CreateEnrollmentTokenModal opened={creating} onClose={() => setCreating(false)} />
