@@ -5,7 +5,8 @@ import { formatDateTime } from '../../components/format-time';
 import { CiLink } from './CiLink';
 import { attributeFields, COMMON_FIELDS, customFieldSpecs, type FieldSpec, fieldValue } from './ci-fields';
 import { formatValue, humanize, labelOfKey, provenanceHint } from './ci-labels';
-import { isStructured, StructuredAttribute } from './StructuredAttribute';
+import { StructuredAttribute } from './StructuredAttribute';
+import { isStructured } from './structured-attribute';
 
 /** Props of `AttributesPanel`. */
 export interface AttributesPanelProps {
