@@ -67,6 +67,26 @@ describe.runIf(browserTier())('the shared list and detail building blocks in a r
     expect(await page.getByTestId('user-row').count()).toBe(1);
     await page.getByText('1 user', { exact: true }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '32-users-data-table.png') });
+
+    // The create-user form (useForm): its own check first, then the server's verdict lands on the field it names.
+    await page.getByTestId('create-user').click();
+    const form = page.getByTestId('create-user-form');
+    await page.getByTestId('user-name').fill('Ann');
+    await page.getByTestId('user-email').fill('ann@example.org');
+    await page.getByTestId('user-password').fill('short');
+    await form.getByLabel('Confirm password').fill('different');
+    await page.getByTestId('create-user-submit').click();
+    await form.getByText('The passwords do not match').waitFor();
+    await form.getByLabel('Confirm password').fill('short');
+    await page.getByTestId('create-user-submit').click();
+    const passwordError = form.locator('.mantine-PasswordInput-error');
+    await passwordError.waitFor({ timeout: 10_000 });
+    expect(await passwordError.textContent()).toMatch(/12|characters|short/i);
+    await page.screenshot({ path: path.join(ARTIFACTS, '33-create-user-field-error.png') });
+    await page.getByTestId('user-password').fill('correct horse battery staple 43');
+    await form.getByLabel('Confirm password').fill('correct horse battery staple 43');
+    await page.getByTestId('create-user-submit').click();
+    await expect.poll(() => page.getByTestId('user-row').count(), { timeout: 10_000 }).toBe(2);
   }, 120_000);
 
   it('shows the interfaces, disks and filesystems an agent reports as tables on the CI page', async () => {
