@@ -1,4 +1,4 @@
-import { type RegisteredRouter, type RouteIds, useParams } from '@tanstack/react-router';
+import { type RegisteredRouter, type RouteIds, useParams, useSearch } from '@tanstack/react-router';
 
 /**
  * The path of a page inside the signed-in shell, as written in links: `/inventory/$id`, `/discovery/runs/$id`. Read from the
@@ -14,4 +14,12 @@ export type ShellPath =
  */
 export function useRouteParams<const Path extends ShellPath>(path: Path) {
   return useParams({ from: `/shell${path}` });
+}
+
+/**
+ * The search parameters of the shell page at `path`, as its route's `validateSearch` typed them
+ * (`useRouteSearch('/software').name` is `string | undefined`), instead of an unchecked cast.
+ */
+export function useRouteSearch<const Path extends ShellPath>(path: Path) {
+  return useSearch({ from: `/shell${path}` });
 }

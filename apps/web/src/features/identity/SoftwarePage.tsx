@@ -1,10 +1,12 @@
-import { Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import type { SoftwareInstallation } from '@estate/contract';
+import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
+import { useRouteSearch } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -20,10 +22,35 @@ export function SoftwarePage() {
   return <SoftwareSearch />;
 }
 
+const COLUMNS: DataTableColumn<SoftwareInstallation>[] = [
+  {
+    id: 'version',
+    header: 'Version',
+    cell: (item) => (
+      <Text ff="monospace" size="sm">
+        {item.version}
+      </Text>
+    ),
+  },
+  { id: 'item', header: 'Item', cell: (item) => <CiLink id={item.ciId} name={item.ciName} /> },
+  { id: 'type', header: 'Type', cell: (item) => item.ciType },
+  {
+    id: 'status',
+    header: 'Status',
+    cell: (item) => (
+      <Badge size="sm" variant="light">
+        {item.ciStatus}
+      </Badge>
+    ),
+  },
+  { id: 'arch', header: 'Architecture', cell: (item) => item.arch || '—' },
+  { id: 'seen', header: 'Seen', cell: (item) => formatDateTime(item.seenAt) },
+];
+
 function SoftwareSearch() {
   const api = useApi();
   const navigate = useNavigate();
-  const search = useSearch({ strict: false }) as { name?: string; version?: string };
+  const search = useRouteSearch('/software');
   const [name, setName] = useState(search.name ?? '');
   const [version, setVersion] = useState(search.version ?? '');
   const list = usePagedQuery(softwareInstallationsQuery(api, search.name ?? '', search.version ?? ''));
@@ -69,40 +96,17 @@ function SoftwareSearch() {
         </Text>
       )}
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={600}>
-          <Table striped verticalSpacing="xs" data-testid="software-search-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Version</Table.Th>
-                <Table.Th>Item</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Architecture</Table.Th>
-                <Table.Th>Seen</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((item) => (
-                <Table.Tr key={`${item.ciId}/${item.arch}`}>
-                  <Table.Td ff="monospace">{item.version}</Table.Td>
-                  <Table.Td>
-                    <CiLink id={item.ciId} name={item.ciName} />
-                  </Table.Td>
-                  <Table.Td>{item.ciType}</Table.Td>
-                  <Table.Td>
-                    <Badge size="sm" variant="light">
-                      {item.ciStatus}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{item.arch || '—'}</Table.Td>
-                  <Table.Td>{formatDateTime(item.seenAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          columns={COLUMNS}
+          rows={items}
+          rowKey={(item) => `${item.ciId}/${item.arch}`}
+          loading={list.isPending}
+          empty=""
+          list={list}
+          minWidth={600}
+          testId="software-search-table"
+        />
       )}
-      <LoadMoreButton list={list} />
     </Stack>
   );
 }
