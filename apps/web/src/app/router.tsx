@@ -64,7 +64,8 @@ const homeRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/',
   beforeLoad: ({ context }) => {
-    throw redirect({ to: can(context.me, 'users:read') ? '/users' : '/tokens' });
+    // The inventory is the front page until a dashboard exists; who cannot read it still has their tokens.
+    throw redirect({ to: can(context.me, 'inventory:read') ? '/inventory' : '/tokens' });
   },
 });
 

@@ -1,12 +1,11 @@
 import type { AgentStatus } from '@estate/contract';
 import { Button, SegmentedControl, Stack } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
 import { AgentsTable } from './AgentsTable';
@@ -30,8 +29,8 @@ export function AgentsPage() {
   const canManage = can(me, 'agents:write');
   const [filter, setFilter] = useState<StatusFilter>('all');
   const [creating, setCreating] = useState(false);
-  const agents = useInfiniteQuery(agentsQuery(api, filter === 'all' ? undefined : filter));
-  const tokens = useInfiniteQuery(enrollmentTokensQuery(api));
+  const agents = usePagedQuery(agentsQuery(api, filter === 'all' ? undefined : filter));
+  const tokens = usePagedQuery(enrollmentTokensQuery(api));
 
   return (
     <>
@@ -56,12 +55,7 @@ export function AgentsPage() {
             data-testid="agent-status-filter"
           />
           <ProblemAlert error={agents.error} />
-          <AgentsTable agents={agents.data?.pages.flatMap((p) => p.items) ?? []} loading={agents.isPending} canManage={canManage} />
-          <LoadMoreButton
-            hasNextPage={agents.hasNextPage}
-            isFetchingNextPage={agents.isFetchingNextPage}
-            fetchNextPage={agents.fetchNextPage}
-          />
+          <AgentsTable agents={agents.items} loading={agents.isPending} list={agents} canManage={canManage} />
         </Stack>
         <SectionCard
           title="Enrollment tokens"
@@ -69,16 +63,7 @@ export function AgentsPage() {
           data-testid="enrollment-tokens"
         >
           <ProblemAlert error={tokens.error} />
-          <EnrollmentTokensTable
-            tokens={tokens.data?.pages.flatMap((p) => p.items) ?? []}
-            loading={tokens.isPending}
-            canManage={canManage}
-          />
-          <LoadMoreButton
-            hasNextPage={tokens.hasNextPage}
-            isFetchingNextPage={tokens.isFetchingNextPage}
-            fetchNextPage={tokens.fetchNextPage}
-          />
+          <EnrollmentTokensTable tokens={tokens.items} loading={tokens.isPending} list={tokens} canManage={canManage} />
         </SectionCard>
       </Stack>
       <CreateEnrollmentTokenModal opened={creating} onClose={() => setCreating(false)} />

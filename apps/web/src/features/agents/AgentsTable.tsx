@@ -1,6 +1,8 @@
 import type { Agent, AgentStatus } from '@estate/contract';
-import { Badge, Code, Group, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Code, Group, Text, Tooltip } from '@mantine/core';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
+import type { PagedList } from '../../components/paged-query';
 import { CiLink } from '../inventory/CiLink';
 import { AgentActions } from './AgentActions';
 
@@ -8,98 +10,99 @@ import { AgentActions } from './AgentActions';
 export interface AgentsTableProps {
   agents: readonly Agent[];
   loading: boolean;
+  /** The keyset list the agents came from, for the "Load more" foot. */
+  list: Pick<PagedList<unknown, unknown>, 'hasMore' | 'isLoadingMore' | 'loadMore'>;
   /** Whether to show approve and revoke (the viewer holds `agents:write`). */
   canManage: boolean;
 }
 
 const STATUS_COLORS: Record<AgentStatus, string> = { active: 'teal', pending: 'yellow', revoked: 'gray' };
 
+const COLUMNS: DataTableColumn<Agent>[] = [
+  {
+    id: 'host',
+    header: 'Host',
+    cell: (agent) => (
+      <>
+        <Text size="sm" fw={500}>
+          {agent.hostname}
+        </Text>
+        <Tooltip label="SHA-256 of the agent's public key">
+          <Code fz="xs">{agent.keyFingerprint.slice(0, 16)}…</Code>
+        </Tooltip>
+      </>
+    ),
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    cell: (agent) => (
+      <Group gap={4} wrap="nowrap">
+        <Badge variant="dot" color={STATUS_COLORS[agent.status]} data-testid="agent-status">
+          {agent.status}
+        </Badge>
+        {agent.status === 'active' && (
+          <Badge variant="light" color={agent.online ? 'green' : 'red'} data-testid="agent-online">
+            {agent.online ? 'online' : 'offline'}
+          </Badge>
+        )}
+      </Group>
+    ),
+  },
+  { id: 'version', header: 'Version', cell: (agent) => <Text size="sm">{agent.version}</Text> },
+  { id: 'os', header: 'OS', cell: (agent) => <Text size="sm">{agent.os ?? '—'}</Text> },
+  {
+    id: 'lastSeen',
+    header: 'Last seen',
+    cell: (agent) => (
+      <>
+        <Text size="sm">{formatDateTime(agent.lastSeenAt)}</Text>
+        {agent.lastAddress && (
+          <Text size="xs" c="dimmed">
+            from {agent.lastAddress}
+          </Text>
+        )}
+      </>
+    ),
+  },
+  {
+    id: 'ci',
+    header: 'CI',
+    cell: (agent) =>
+      agent.ciId ? (
+        <CiLink id={agent.ciId} />
+      ) : (
+        <Text size="sm" c="dimmed">
+          not yet
+        </Text>
+      ),
+  },
+  {
+    id: 'dropped',
+    header: 'Dropped',
+    cell: (agent) => (
+      <Text size="sm" c={agent.droppedRecords > 0 ? 'orange' : undefined}>
+        {agent.droppedRecords}
+      </Text>
+    ),
+  },
+];
+
+const ACTIONS: DataTableColumn<Agent> = { id: 'actions', header: '', cell: (agent) => <AgentActions agent={agent} /> };
+
 /** Enrolled agents: host, status, online badge, version, OS, last contact, linked CI, dropped records, actions. */
-export function AgentsTable({ agents, loading, canManage }: AgentsTableProps) {
+export function AgentsTable({ agents, loading, list, canManage }: AgentsTableProps) {
   return (
-    <Table.ScrollContainer minWidth={980}>
-      <Table striped highlightOnHover verticalSpacing="sm" data-testid="agents-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Host</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Version</Table.Th>
-            <Table.Th>OS</Table.Th>
-            <Table.Th>Last seen</Table.Th>
-            <Table.Th>CI</Table.Th>
-            <Table.Th>Dropped</Table.Th>
-            {canManage && <Table.Th aria-label="Actions" />}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {agents.map((agent) => (
-            <Table.Tr key={agent.id} data-testid="agent-row">
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {agent.hostname}
-                </Text>
-                <Tooltip label="SHA-256 of the agent's public key">
-                  <Code fz="xs">{agent.keyFingerprint.slice(0, 16)}…</Code>
-                </Tooltip>
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4} wrap="nowrap">
-                  <Badge variant="dot" color={STATUS_COLORS[agent.status]} data-testid="agent-status">
-                    {agent.status}
-                  </Badge>
-                  {agent.status === 'active' && (
-                    <Badge variant="light" color={agent.online ? 'green' : 'red'} data-testid="agent-online">
-                      {agent.online ? 'online' : 'offline'}
-                    </Badge>
-                  )}
-                </Group>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{agent.version}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{agent.os ?? '—'}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDateTime(agent.lastSeenAt)}</Text>
-                {agent.lastAddress && (
-                  <Text size="xs" c="dimmed">
-                    from {agent.lastAddress}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                {agent.ciId ? (
-                  <CiLink id={agent.ciId} />
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    not yet
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" c={agent.droppedRecords > 0 ? 'orange' : undefined}>
-                  {agent.droppedRecords}
-                </Text>
-              </Table.Td>
-              {canManage && (
-                <Table.Td>
-                  <AgentActions agent={agent} />
-                </Table.Td>
-              )}
-            </Table.Tr>
-          ))}
-          {!loading && agents.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={canManage ? 8 : 7}>
-                <Text c="dimmed" ta="center" py="md">
-                  No agents here yet. Create an enrollment token below and run the command it shows on a host.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={canManage ? [...COLUMNS, ACTIONS] : COLUMNS}
+      rows={agents}
+      rowKey={(agent) => agent.id}
+      loading={loading}
+      empty="No agents here yet. Create an enrollment token below and run the command it shows on a host."
+      list={list}
+      minWidth={980}
+      testId="agents-table"
+      rowTestId="agent-row"
+    />
   );
 }

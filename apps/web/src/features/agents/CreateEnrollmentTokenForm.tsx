@@ -1,7 +1,7 @@
 import type { CreateEnrollmentTokenRequest } from '@estate/contract';
 import { Button, Checkbox, Group, NumberInput, Stack, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { fieldErrorsOf } from '../../components/field-errors';
+import { useForm } from '@mantine/form';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 
 /** Props of `CreateEnrollmentTokenForm`. */
@@ -17,16 +17,15 @@ const MAX_TTL_MINUTES = 7 * 24 * 60;
 
 /** The fields of a new enrollment token: a name, its lifetime in minutes and whether the agent waits for approval. */
 export function CreateEnrollmentTokenForm({ pending, error, onCancel, onSubmit }: CreateEnrollmentTokenFormProps) {
-  const [name, setName] = useState('');
-  const [ttl, setTtl] = useState<number | string>(DEFAULT_TTL_MINUTES);
-  const [requireApproval, setRequireApproval] = useState(false);
-  const errors = fieldErrorsOf(error);
+  const form = useForm<{ name: string; ttlMinutes: number | string; requireApproval: boolean }>({
+    initialValues: { name: '', ttlMinutes: DEFAULT_TTL_MINUTES, requireApproval: false },
+  });
+  useServerFieldErrors(form, error);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = form.onSubmit(({ name, ttlMinutes: ttl, requireApproval }) => {
     const ttlMinutes = typeof ttl === 'number' ? ttl : Number.parseInt(ttl, 10) || DEFAULT_TTL_MINUTES;
     onSubmit({ name: name.trim(), ttlMinutes, requireApproval });
-  };
+  });
 
   return (
     <form onSubmit={submit} noValidate data-testid="create-enrollment-token-form">
@@ -34,32 +33,27 @@ export function CreateEnrollmentTokenForm({ pending, error, onCancel, onSubmit }
         <TextInput
           label="Name"
           description="Which host or batch of hosts it is for, e.g. “db servers in rack 4”."
-          value={name}
-          onChange={(event) => setName(event.currentTarget.value)}
+          {...form.getInputProps('name')}
           required
           maxLength={100}
-          error={errors.name}
           data-autofocus
           data-testid="enrollment-token-name"
         />
         <NumberInput
           label="Valid for (minutes)"
           description="The token enrolls one agent, once, within this time (at most a week)."
-          value={ttl}
-          onChange={setTtl}
+          {...form.getInputProps('ttlMinutes')}
           min={1}
           max={MAX_TTL_MINUTES}
           allowDecimal={false}
           allowNegative={false}
           clampBehavior="strict"
-          error={errors.ttlMinutes}
           data-testid="enrollment-token-ttl"
         />
         <Checkbox
           label="Require approval"
           description="The agent waits as pending until an administrator approves it here."
-          checked={requireApproval}
-          onChange={(event) => setRequireApproval(event.currentTarget.checked)}
+          {...form.getInputProps('requireApproval', { type: 'checkbox' })}
           data-testid="enrollment-token-approval"
         />
         <ProblemAlert error={error} shownFields={['name', 'ttlMinutes']} />

@@ -1,16 +1,20 @@
 import type { EnrollmentToken, EnrollmentTokenStatus } from '@estate/contract';
-import { Badge, Table, Text } from '@mantine/core';
+import { Badge, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
+import type { PagedList } from '../../components/paged-query';
 import { ENROLLMENT_TOKENS_QUERY_KEY } from './agents-queries';
 
 /** Props of `EnrollmentTokensTable`. */
 export interface EnrollmentTokensTableProps {
   tokens: readonly EnrollmentToken[];
   loading: boolean;
+  /** The keyset list the tokens came from, for the "Load more" foot. */
+  list: Pick<PagedList<unknown, unknown>, 'hasMore' | 'isLoadingMore' | 'loadMore'>;
   /** Whether to show the revoke button (the viewer holds `agents:write`). */
   canManage: boolean;
 }
@@ -37,61 +41,50 @@ function RevokeEnrollmentTokenButton({ token }: { token: EnrollmentToken }) {
   );
 }
 
+const COLUMNS: DataTableColumn<EnrollmentToken>[] = [
+  {
+    id: 'name',
+    header: 'Name',
+    cell: (token) => (
+      <Text size="sm" fw={500}>
+        {token.name}
+      </Text>
+    ),
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    cell: (token) => (
+      <Badge variant="dot" color={STATUS_COLORS[token.status]} data-testid="enrollment-token-status">
+        {token.status}
+      </Badge>
+    ),
+  },
+  { id: 'approval', header: 'Approval', cell: (token) => <Text size="sm">{token.requireApproval ? 'required' : 'no'}</Text> },
+  { id: 'created', header: 'Created', cell: (token) => <Text size="sm">{formatDateTime(token.createdAt)}</Text> },
+  { id: 'expires', header: 'Expires', cell: (token) => <Text size="sm">{formatDateTime(token.expiresAt)}</Text> },
+  { id: 'used', header: 'Used', cell: (token) => <Text size="sm">{formatDateTime(token.usedAt, '—')}</Text> },
+];
+
+const ACTIONS: DataTableColumn<EnrollmentToken> = {
+  id: 'actions',
+  header: '',
+  cell: (token) => token.status === 'unused' && <RevokeEnrollmentTokenButton token={token} />,
+};
+
 /** Enrollment tokens: name, status, approval, creation, expiry, use; unused ones can be revoked. */
-export function EnrollmentTokensTable({ tokens, loading, canManage }: EnrollmentTokensTableProps) {
+export function EnrollmentTokensTable({ tokens, loading, list, canManage }: EnrollmentTokensTableProps) {
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table striped verticalSpacing="xs" data-testid="enrollment-tokens-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Approval</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th>Used</Table.Th>
-            {canManage && <Table.Th aria-label="Actions" />}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tokens.map((token) => (
-            <Table.Tr key={token.id} data-testid="enrollment-token-row">
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {token.name}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Badge variant="dot" color={STATUS_COLORS[token.status]} data-testid="enrollment-token-status">
-                  {token.status}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{token.requireApproval ? 'required' : 'no'}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDateTime(token.createdAt)}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDateTime(token.expiresAt)}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDateTime(token.usedAt, '—')}</Text>
-              </Table.Td>
-              {canManage && <Table.Td>{token.status === 'unused' && <RevokeEnrollmentTokenButton token={token} />}</Table.Td>}
-            </Table.Tr>
-          ))}
-          {!loading && tokens.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={canManage ? 7 : 6}>
-                <Text c="dimmed" ta="center" py="md">
-                  No enrollment tokens yet.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={canManage ? [...COLUMNS, ACTIONS] : COLUMNS}
+      rows={tokens}
+      rowKey={(token) => token.id}
+      loading={loading}
+      empty="No enrollment tokens yet."
+      list={list}
+      minWidth={760}
+      testId="enrollment-tokens-table"
+      rowTestId="enrollment-token-row"
+    />
   );
 }

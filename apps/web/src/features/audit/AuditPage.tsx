@@ -1,4 +1,3 @@
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
@@ -6,6 +5,7 @@ import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { AuditFilterBar } from './AuditFilterBar';
 import { AuditTable } from './AuditTable';
@@ -21,8 +21,8 @@ export function AuditPage() {
 function AuditLog() {
   const api = useApi();
   const [filters, setFilters] = useState<AuditFilters>({});
-  const list = useInfiniteQuery(auditEventsQuery(api, filters));
-  const events = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(auditEventsQuery(api, filters));
+  const events = list.items;
 
   return (
     <>
@@ -30,12 +30,7 @@ function AuditLog() {
       <AuditFilterBar onApply={setFilters} />
       <ProblemAlert error={list.error} />
       <AuditTable events={events} loading={list.isPending} />
-      <LoadMoreButton
-        hasNextPage={list.hasNextPage}
-        isFetchingNextPage={list.isFetchingNextPage}
-        fetchNextPage={list.fetchNextPage}
-        endLabel={events.length > 0 ? 'End of the log' : undefined}
-      />
+      <LoadMoreButton list={list} endLabel={events.length > 0 ? 'End of the log' : undefined} />
     </>
   );
 }

@@ -1,14 +1,15 @@
 import type { DiscoveryScan } from '@estate/contract';
-import { Anchor, Button, Group, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { Anchor, Button, Group, Text } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, scansQuery } from './discovery-queries';
 import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
@@ -22,8 +23,8 @@ export function DiscoveryPage() {
   const queryClient = useQueryClient();
   const writable = can(me, 'discovery:write');
   const [creating, setCreating] = useState(false);
-  const list = useInfiniteQuery(scansQuery(api));
-  const scans = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(scansQuery(api));
+  const scans = list.items;
   const runNow = useMutation({
     mutationFn: (scan: DiscoveryScan) => api.startScanRun(scan.id),
     onSuccess: async (run) => {
@@ -31,6 +32,53 @@ export function DiscoveryPage() {
       await navigate({ to: '/discovery/runs/$id', params: { id: run.id } });
     },
   });
+
+  const columns: DataTableColumn<DiscoveryScan>[] = [
+    {
+      id: 'name',
+      header: 'Name',
+      cell: (scan) => (
+        <Anchor renderRoot={(props) => <Link {...props} to="/discovery/scans/$id" params={{ id: scan.id }} />} size="sm">
+          {scan.name}
+        </Anchor>
+      ),
+    },
+    {
+      id: 'targets',
+      header: 'Targets',
+      cell: (scan) => (
+        <>
+          <Text size="sm">
+            {scan.targets.slice(0, 2).join(', ')}
+            {scan.targets.length > 2 ? ` +${scan.targets.length - 2}` : ''}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {scan.addressCount} addresses, {scan.ports.length} ports
+          </Text>
+        </>
+      ),
+    },
+    { id: 'schedule', header: 'Schedule', cell: (scan) => scheduleLabel(scan.intervalMinutes) },
+    { id: 'lastRun', header: 'Last run', cell: (scan) => <LastRun lastRun={scan.lastRun} /> },
+    { id: 'nextRun', header: 'Next run', cell: (scan) => formatDateTime(scan.nextRunAt, '—') },
+    {
+      id: 'actions',
+      header: '',
+      cell: (scan) =>
+        writable && (
+          <Button
+            size="xs"
+            variant="light"
+            loading={runNow.isPending && runNow.variables?.id === scan.id}
+            disabled={scan.lastRun?.status === 'queued' || scan.lastRun?.status === 'running'}
+            onClick={() => runNow.mutate(scan)}
+            data-testid="run-scan"
+          >
+            Run now
+          </Button>
+        ),
+    },
+  ];
 
   return (
     <>
@@ -51,88 +99,39 @@ export function DiscoveryPage() {
         }
       />
       <ProblemAlert error={list.error ?? runNow.error} />
-      <Table.ScrollContainer minWidth={720}>
-        <Table striped highlightOnHover data-testid="scans-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Targets</Table.Th>
-              <Table.Th>Schedule</Table.Th>
-              <Table.Th>Last run</Table.Th>
-              <Table.Th>Next run</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {scans.map((scan) => (
-              <Table.Tr key={scan.id} data-testid="scan-row">
-                <Table.Td>
-                  <Anchor renderRoot={(props) => <Link {...props} to="/discovery/scans/$id" params={{ id: scan.id }} />} size="sm">
-                    {scan.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">
-                    {scan.targets.slice(0, 2).join(', ')}
-                    {scan.targets.length > 2 ? ` +${scan.targets.length - 2}` : ''}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {scan.addressCount} addresses, {scan.ports.length} ports
-                  </Text>
-                </Table.Td>
-                <Table.Td>{scheduleLabel(scan.intervalMinutes)}</Table.Td>
-                <Table.Td>
-                  {scan.lastRun ? (
-                    <Group gap={6}>
-                      <RunStatusBadge status={scan.lastRun.status} />
-                      <Anchor
-                        renderRoot={(props) => <Link {...props} to="/discovery/runs/$id" params={{ id: scan.lastRun!.id }} />}
-                        size="sm"
-                      >
-                        {formatDateTime(scan.lastRun.createdAt)}
-                      </Anchor>
-                    </Group>
-                  ) : (
-                    <Text size="sm" c="dimmed">
-                      never
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{formatDateTime(scan.nextRunAt, '—')}</Table.Td>
-                <Table.Td>
-                  {writable && (
-                    <Button
-                      size="xs"
-                      variant="light"
-                      loading={runNow.isPending && runNow.variables?.id === scan.id}
-                      disabled={scan.lastRun?.status === 'queued' || scan.lastRun?.status === 'running'}
-                      onClick={() => runNow.mutate(scan)}
-                      data-testid="run-scan"
-                    >
-                      Run now
-                    </Button>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!list.isPending && scans.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text size="sm" c="dimmed">
-                    No scans yet.{writable ? ' Create one to find what is on your network.' : ''}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <DataTable
+        columns={columns}
+        rows={scans}
+        rowKey={(scan) => scan.id}
+        loading={list.isPending}
+        empty={`No scans yet.${writable ? ' Create one to find what is on your network.' : ''}`}
+        list={list}
+        minWidth={720}
+        testId="scans-table"
+        rowTestId="scan-row"
+      />
       <ScanFormModal
         opened={creating}
         onClose={() => setCreating(false)}
         onSaved={(scan) => navigate({ to: '/discovery/scans/$id', params: { id: scan.id } })}
       />
     </>
+  );
+}
+
+function LastRun({ lastRun }: { lastRun: DiscoveryScan['lastRun'] }) {
+  if (!lastRun)
+    return (
+      <Text size="sm" c="dimmed">
+        never
+      </Text>
+    );
+  return (
+    <Group gap={6}>
+      <RunStatusBadge status={lastRun.status} />
+      <Anchor renderRoot={(props) => <Link {...props} to="/discovery/runs/$id" params={{ id: lastRun.id }} />} size="sm">
+        {formatDateTime(lastRun.createdAt)}
+      </Anchor>
+    </Group>
   );
 }

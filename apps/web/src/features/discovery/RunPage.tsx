@@ -1,13 +1,15 @@
 import type { HostChange, ScanHost } from '@estate/contract';
 import { Anchor, Group, Progress, SegmentedControl, Stack, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Link, useParams } from '@tanstack/react-router';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
+import { useRouteParams } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
 import { formatDateTime } from '../../components/format-time';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { CiLink } from '../inventory/CiLink';
 import { isRunFinished, scanHostsQuery, scanRunQuery } from './discovery-queries';
@@ -36,13 +38,13 @@ function hostDetails(host: ScanHost): string {
 
 /** One run of a scan: live progress while it goes, then its summary and the hosts it found, filterable by change. */
 export function RunPage() {
-  const { id } = useParams({ strict: false }) as { id: string };
+  const { id } = useRouteParams('/discovery/runs/$id');
   const api = useApi();
   const [filter, setFilter] = useState('all');
   const run = useQuery(scanRunQuery(api, id));
   const finished = isRunFinished(run.data);
-  const hosts = useInfiniteQuery(scanHostsQuery(api, id, filter === 'all' ? undefined : (filter as HostChange), finished));
-  const items = hosts.data?.pages.flatMap((p) => p.items) ?? [];
+  const hosts = usePagedQuery(scanHostsQuery(api, id, filter === 'all' ? undefined : (filter as HostChange), finished));
+  const items = hosts.items;
 
   if (!run.data) return <ProblemAlert error={run.error} />;
   const r = run.data;
@@ -141,7 +143,7 @@ export function RunPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <LoadMoreButton hasNextPage={hosts.hasNextPage} isFetchingNextPage={hosts.isFetchingNextPage} fetchNextPage={hosts.fetchNextPage} />
+      <LoadMoreButton list={hosts} />
     </>
   );
 }

@@ -1,15 +1,17 @@
 import type { ScanRun } from '@estate/contract';
-import { Anchor, Badge, Button, Group, SimpleGrid, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { Anchor, Badge, Button, Group, SimpleGrid, Text } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
+import { useRouteParams } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, isRunFinished, scanQuery, scanRunsQuery, snmpCredentialsQuery } from './discovery-queries';
@@ -25,9 +27,32 @@ export function summaryLine(run: Pick<ScanRun, 'summary' | 'status' | 'done' | '
   return `${n(s.hosts, 'host', 'hosts')} · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${n(s.cisCreated, 'CI', 'CIs')} created`;
 }
 
+const RUN_COLUMNS: DataTableColumn<ScanRun>[] = [
+  {
+    id: 'started',
+    header: 'Started',
+    cell: (run) => (
+      <Anchor renderRoot={(props) => <Link {...props} to="/discovery/runs/$id" params={{ id: run.id }} />} size="sm">
+        {formatDateTime(run.startedAt ?? run.createdAt)}
+      </Anchor>
+    ),
+  },
+  { id: 'status', header: 'Status', cell: (run) => <RunStatusBadge status={run.status} /> },
+  { id: 'result', header: 'Result', cell: (run) => <Text size="sm">{summaryLine(run)}</Text> },
+  {
+    id: 'by',
+    header: 'By',
+    cell: (run) => (
+      <Text size="sm" c="dimmed">
+        {run.requestedBy ? 'on demand' : 'schedule'}
+      </Text>
+    ),
+  },
+];
+
 /** A scan: what it scans and how, run it now or edit it, and its runs. */
 export function ScanDetailPage() {
-  const { id } = useParams({ strict: false }) as { id: string };
+  const { id } = useRouteParams('/discovery/scans/$id');
   const api = useApi();
   const me = useMe();
   const navigate = useNavigate();
@@ -36,9 +61,9 @@ export function ScanDetailPage() {
   const [editing, setEditing] = useState(false);
   const scan = useQuery(scanQuery(api, id));
   const lastRun = scan.data?.value.lastRun;
-  const runs = useInfiniteQuery({ ...scanRunsQuery(api, id), refetchInterval: lastRun && !isRunFinished(lastRun) ? 2000 : false });
-  const credentials = useInfiniteQuery(snmpCredentialsQuery(api));
-  const credentialNames = new Map((credentials.data?.pages.flatMap((p) => p.items) ?? []).map((c) => [c.id, c.name]));
+  const runs = usePagedQuery({ ...scanRunsQuery(api, id), refetchInterval: lastRun && !isRunFinished(lastRun) ? 2000 : false });
+  const credentials = usePagedQuery(snmpCredentialsQuery(api));
+  const credentialNames = new Map(credentials.items.map((c) => [c.id, c.name]));
   const runNow = useMutation({
     mutationFn: () => api.startScanRun(id),
     onSuccess: async (run) => {
@@ -50,7 +75,7 @@ export function ScanDetailPage() {
   if (!scan.data) return <ProblemAlert error={scan.error} />;
   const { value, etag } = scan.data;
   const going = value.lastRun?.status === 'queued' || value.lastRun?.status === 'running';
-  const items = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = runs.items;
 
   return (
     <>
@@ -118,50 +143,16 @@ export function ScanDetailPage() {
       </SimpleGrid>
       <SectionCard title="Runs">
         <ProblemAlert error={runs.error} />
-        <Table.ScrollContainer minWidth={640}>
-          <Table data-testid="runs-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Started</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Result</Table.Th>
-                <Table.Th>By</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((run) => (
-                <Table.Tr key={run.id}>
-                  <Table.Td>
-                    <Anchor renderRoot={(props) => <Link {...props} to="/discovery/runs/$id" params={{ id: run.id }} />} size="sm">
-                      {formatDateTime(run.startedAt ?? run.createdAt)}
-                    </Anchor>
-                  </Table.Td>
-                  <Table.Td>
-                    <RunStatusBadge status={run.status} />
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{summaryLine(run)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" c="dimmed">
-                      {run.requestedBy ? 'on demand' : 'schedule'}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-              {!runs.isPending && items.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={4}>
-                    <Text size="sm" c="dimmed">
-                      Not run yet.
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        <LoadMoreButton hasNextPage={runs.hasNextPage} isFetchingNextPage={runs.isFetchingNextPage} fetchNextPage={runs.fetchNextPage} />
+        <DataTable
+          columns={RUN_COLUMNS}
+          rows={items}
+          rowKey={(run) => run.id}
+          loading={runs.isPending}
+          empty="Not run yet."
+          list={runs}
+          minWidth={640}
+          testId="runs-table"
+        />
       </SectionCard>
       <ScanFormModal opened={editing} onClose={() => setEditing(false)} scan={scan.data} />
     </>

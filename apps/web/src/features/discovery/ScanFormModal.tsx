@@ -1,11 +1,12 @@
 import type { Versioned } from '@estate/client';
 import type { CreateScanRequest, DiscoveryScan } from '@estate/contract';
 import { Alert, Button, Group, List, Modal, MultiSelect, NumberInput, SimpleGrid, Stack, Switch, Textarea, TextInput } from '@mantine/core';
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { fieldErrorsOf } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { DISCOVERY_QUERY_KEY, snmpCredentialsQuery } from './discovery-queries';
 import { type ScanFormValues, scanFormValues, scanRequest, targetErrors } from './scan-form';
 
@@ -32,7 +33,7 @@ export function ScanFormModal({ opened, onClose, scan, onSaved }: ScanFormModalP
 function ScanForm({ scan, onClose, onSaved }: Omit<ScanFormModalProps, 'opened'>) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const credentials = useInfiniteQuery(snmpCredentialsQuery(api));
+  const credentials = usePagedQuery(snmpCredentialsQuery(api));
   const [values, setValues] = useState<ScanFormValues>(() => scanFormValues(scan?.value));
   const [portError, setPortError] = useState<string | null>(null);
   const save = useMutation({
@@ -57,7 +58,7 @@ function ScanForm({ scan, onClose, onSaved }: Omit<ScanFormModalProps, 'opened'>
     if ('request' in built) save.mutate(built.request);
   };
 
-  const credentialOptions = (credentials.data?.pages.flatMap((p) => p.items) ?? []).map((c) => ({
+  const credentialOptions = credentials.items.map((c) => ({
     value: c.id,
     label: `${c.name} (${c.snmpVersion})`,
   }));

@@ -1,15 +1,16 @@
 import type { Versioned } from '@estate/client';
 import type { SnmpCredential } from '@estate/contract';
-import { Badge, Button, Group, Table, Text } from '@mantine/core';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Group, Text } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, snmpCredentialsQuery } from './discovery-queries';
 import { SnmpCredentialModal } from './SnmpCredentialForm';
@@ -29,6 +30,24 @@ function SecretBadges({ credential }: { credential: SnmpCredential }) {
   );
 }
 
+const COLUMNS: DataTableColumn<SnmpCredential>[] = [
+  { id: 'name', header: 'Name', cell: (c) => c.name },
+  { id: 'version', header: 'Version', cell: (c) => c.snmpVersion },
+  {
+    id: 'security',
+    header: 'User and security',
+    cell: (c) => (
+      <Text size="sm">
+        {c.snmpVersion === 'v3'
+          ? `${c.user} · ${c.securityLevel}${c.authProtocol ? ` · ${c.authProtocol}` : ''}${c.privProtocol ? `/${c.privProtocol}` : ''}`
+          : '—'}
+      </Text>
+    ),
+  },
+  { id: 'secrets', header: 'Secrets', cell: (c) => <SecretBadges credential={c} /> },
+  { id: 'usedBy', header: 'Used by', cell: (c) => `${c.usedBy} scan${c.usedBy === 1 ? '' : 's'}` },
+];
+
 /** SNMP credentials that scans try on live hosts: list, create, edit (secrets write-only) and delete. */
 export function SnmpCredentialsPage() {
   const api = useApi();
@@ -37,8 +56,8 @@ export function SnmpCredentialsPage() {
   const writable = can(me, 'discovery:write');
   const [editing, setEditing] = useState<Versioned<SnmpCredential> | 'new' | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const list = useInfiniteQuery(snmpCredentialsQuery(api));
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const list = usePagedQuery(snmpCredentialsQuery(api));
+  const items = list.items;
 
   const edit = async (id: string) => {
     setLoadError(null);
@@ -47,6 +66,29 @@ export function SnmpCredentialsPage() {
     } catch (error) {
       setLoadError(error);
     }
+  };
+
+  const actions: DataTableColumn<SnmpCredential> = {
+    id: 'actions',
+    header: '',
+    cell: (c) => (
+      <Group gap={4} justify="flex-end" wrap="nowrap">
+        <Button size="xs" variant="default" onClick={() => edit(c.id)} data-testid="edit-credential">
+          Edit
+        </Button>
+        <ConfirmButton
+          label="Delete"
+          title={`Delete ${c.name}?`}
+          message="Scans can no longer use this credential. A credential a scan still uses cannot be deleted."
+          confirmLabel="Delete"
+          onConfirm={async () => {
+            const current = await api.getSnmpCredential(c.id);
+            await api.deleteSnmpCredential(c.id, current.etag ?? '');
+            await queryClient.invalidateQueries({ queryKey: DISCOVERY_QUERY_KEY });
+          }}
+        />
+      </Group>
+    ),
   };
 
   return (
@@ -68,71 +110,17 @@ export function SnmpCredentialsPage() {
         }
       />
       <ProblemAlert error={list.error ?? loadError} />
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped data-testid="credentials-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Version</Table.Th>
-              <Table.Th>User and security</Table.Th>
-              <Table.Th>Secrets</Table.Th>
-              <Table.Th>Used by</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((c) => (
-              <Table.Tr key={c.id} data-testid="credential-row">
-                <Table.Td>{c.name}</Table.Td>
-                <Table.Td>{c.snmpVersion}</Table.Td>
-                <Table.Td>
-                  <Text size="sm">
-                    {c.snmpVersion === 'v3'
-                      ? `${c.user} · ${c.securityLevel}${c.authProtocol ? ` · ${c.authProtocol}` : ''}${c.privProtocol ? `/${c.privProtocol}` : ''}`
-                      : '—'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <SecretBadges credential={c} />
-                </Table.Td>
-                <Table.Td>
-                  {c.usedBy} scan{c.usedBy === 1 ? '' : 's'}
-                </Table.Td>
-                <Table.Td>
-                  {writable && (
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button size="xs" variant="default" onClick={() => edit(c.id)} data-testid="edit-credential">
-                        Edit
-                      </Button>
-                      <ConfirmButton
-                        label="Delete"
-                        title={`Delete ${c.name}?`}
-                        message="Scans can no longer use this credential. A credential a scan still uses cannot be deleted."
-                        confirmLabel="Delete"
-                        onConfirm={async () => {
-                          const current = await api.getSnmpCredential(c.id);
-                          await api.deleteSnmpCredential(c.id, current.etag ?? '');
-                          await queryClient.invalidateQueries({ queryKey: DISCOVERY_QUERY_KEY });
-                        }}
-                      />
-                    </Group>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!list.isPending && items.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text size="sm" c="dimmed">
-                    No SNMP credentials yet.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <DataTable
+        columns={writable ? [...COLUMNS, actions] : COLUMNS}
+        rows={items}
+        rowKey={(c) => c.id}
+        loading={list.isPending}
+        empty="No SNMP credentials yet."
+        list={list}
+        minWidth={640}
+        testId="credentials-table"
+        rowTestId="credential-row"
+      />
       <SnmpCredentialModal
         opened={editing !== null}
         onClose={() => setEditing(null)}

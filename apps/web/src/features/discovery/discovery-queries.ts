@@ -1,6 +1,7 @@
 import type { EstateClient } from '@estate/client';
 import type { HostChange, ScanRun } from '@estate/contract';
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
+import { pagedQuery } from '../../components/paged-query';
 
 /** Prefix of every discovery query; invalidate it after changing a scan, a credential or starting a run. */
 export const DISCOVERY_QUERY_KEY = ['discovery'] as const;
@@ -12,13 +13,10 @@ export function isRunFinished(run: Pick<ScanRun, 'status'> | undefined): boolean
 
 /** Every scan, 50 per page, in name order; re-read every 3 s while one of them has a run going. */
 export function scansQuery(api: EstateClient) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: [...DISCOVERY_QUERY_KEY, 'scans'] as const,
-    queryFn: ({ pageParam }) => api.listScans({ limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-    refetchInterval: (query) =>
-      query.state.data?.pages.some((p) => p.items.some((s) => s.lastRun && !isRunFinished(s.lastRun))) ? 3000 : false,
+    fetchPage: (cursor) => api.listScans({ limit: 50, cursor }),
+    refetchInterval: (pages) => (pages.some((p) => p.items.some((s) => s.lastRun && !isRunFinished(s.lastRun))) ? 3000 : false),
   });
 }
 
@@ -36,11 +34,9 @@ export function scanQuery(api: EstateClient, id: string) {
 
 /** A scan's runs, newest first, 20 per page. */
 export function scanRunsQuery(api: EstateClient, scanId: string) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: [...DISCOVERY_QUERY_KEY, 'scan', scanId, 'runs'] as const,
-    queryFn: ({ pageParam }) => api.listScanRuns(scanId, { limit: 20, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    fetchPage: (cursor) => api.listScanRuns(scanId, { limit: 20, cursor }),
   });
 }
 
@@ -55,11 +51,9 @@ export function scanRunQuery(api: EstateClient, id: string) {
 
 /** A run's hosts in address order, 100 per page, optionally of one change kind. */
 export function scanHostsQuery(api: EstateClient, runId: string, change: HostChange | undefined, finished: boolean) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: [...DISCOVERY_QUERY_KEY, 'run', runId, 'hosts', change ?? 'all', finished] as const,
-    queryFn: ({ pageParam }) => api.listScanHosts(runId, { limit: 100, cursor: pageParam, ...(change ? { change } : {}) }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    fetchPage: (cursor) => api.listScanHosts(runId, { limit: 100, cursor, ...(change ? { change } : {}) }),
     // Hosts appear as the run finds them: re-read the first page while it is going.
     refetchInterval: finished ? false : 3000,
   });
@@ -67,10 +61,8 @@ export function scanHostsQuery(api: EstateClient, runId: string, change: HostCha
 
 /** Every SNMP credential (secrets never included), 50 per page, in name order. */
 export function snmpCredentialsQuery(api: EstateClient) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: [...DISCOVERY_QUERY_KEY, 'snmp-credentials'] as const,
-    queryFn: ({ pageParam }) => api.listSnmpCredentials({ limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    fetchPage: (cursor) => api.listSnmpCredentials({ limit: 50, cursor }),
   });
 }

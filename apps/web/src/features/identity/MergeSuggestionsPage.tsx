@@ -1,6 +1,5 @@
 import type { MergeSuggestion, MergeSuggestionCi, MergeSuggestionStatus } from '@estate/contract';
 import { Badge, Button, Card, Group, SegmentedControl, SimpleGrid, Stack, Text } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
@@ -9,6 +8,7 @@ import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { CiLink } from '../inventory/CiLink';
 import { mergeSuggestionsQuery } from './identity-queries';
@@ -25,8 +25,8 @@ function MergeSuggestions({ canWrite }: { canWrite: boolean }) {
   const api = useApi();
   const [status, setStatus] = useState<MergeSuggestionStatus>('open');
   const [reviewing, setReviewing] = useState<MergeReviewModalProps['suggestion'] | null>(null);
-  const list = useInfiniteQuery(mergeSuggestionsQuery(api, status));
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(mergeSuggestionsQuery(api, status));
+  const items = list.items;
 
   return (
     <Stack gap="md">
@@ -54,7 +54,7 @@ function MergeSuggestions({ canWrite }: { canWrite: boolean }) {
       {items.map((s) => (
         <SuggestionCard key={s.id} suggestion={s} canWrite={canWrite} onReview={setReviewing} />
       ))}
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
       {reviewing && <MergeReviewModal suggestion={reviewing} onClose={() => setReviewing(null)} />}
     </Stack>
   );

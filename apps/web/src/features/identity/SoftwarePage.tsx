@@ -1,14 +1,16 @@
-import { Badge, Button, Group, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import type { SoftwareInstallation } from '@estate/contract';
+import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
+import { useRouteSearch } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { CiLink } from '../inventory/CiLink';
 import { softwareInstallationsQuery } from './identity-queries';
@@ -20,14 +22,39 @@ export function SoftwarePage() {
   return <SoftwareSearch />;
 }
 
+const COLUMNS: DataTableColumn<SoftwareInstallation>[] = [
+  {
+    id: 'version',
+    header: 'Version',
+    cell: (item) => (
+      <Text ff="monospace" size="sm">
+        {item.version}
+      </Text>
+    ),
+  },
+  { id: 'item', header: 'Item', cell: (item) => <CiLink id={item.ciId} name={item.ciName} /> },
+  { id: 'type', header: 'Type', cell: (item) => item.ciType },
+  {
+    id: 'status',
+    header: 'Status',
+    cell: (item) => (
+      <Badge size="sm" variant="light">
+        {item.ciStatus}
+      </Badge>
+    ),
+  },
+  { id: 'arch', header: 'Architecture', cell: (item) => item.arch || '—' },
+  { id: 'seen', header: 'Seen', cell: (item) => formatDateTime(item.seenAt) },
+];
+
 function SoftwareSearch() {
   const api = useApi();
   const navigate = useNavigate();
-  const search = useSearch({ strict: false }) as { name?: string; version?: string };
+  const search = useRouteSearch('/software');
   const [name, setName] = useState(search.name ?? '');
   const [version, setVersion] = useState(search.version ?? '');
-  const list = useInfiniteQuery(softwareInstallationsQuery(api, search.name ?? '', search.version ?? ''));
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(softwareInstallationsQuery(api, search.name ?? '', search.version ?? ''));
+  const items = list.items;
   const versions = new Set(items.map((i) => i.version));
 
   return (
@@ -65,44 +92,21 @@ function SoftwareSearch() {
         <Text size="sm" c="dimmed" data-testid="software-search-summary">
           {items.length === 0
             ? `No item has ${search.name}${search.version ? ` ${search.version}` : ''} installed.`
-            : `${items.length}${list.hasNextPage ? '+' : ''} installations in ${versions.size} version${versions.size === 1 ? '' : 's'}.`}
+            : `${items.length}${list.hasMore ? '+' : ''} installations in ${versions.size} version${versions.size === 1 ? '' : 's'}.`}
         </Text>
       )}
       {items.length > 0 && (
-        <Table.ScrollContainer minWidth={600}>
-          <Table striped verticalSpacing="xs" data-testid="software-search-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Version</Table.Th>
-                <Table.Th>Item</Table.Th>
-                <Table.Th>Type</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th>Architecture</Table.Th>
-                <Table.Th>Seen</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((item) => (
-                <Table.Tr key={`${item.ciId}/${item.arch}`}>
-                  <Table.Td ff="monospace">{item.version}</Table.Td>
-                  <Table.Td>
-                    <CiLink id={item.ciId} name={item.ciName} />
-                  </Table.Td>
-                  <Table.Td>{item.ciType}</Table.Td>
-                  <Table.Td>
-                    <Badge size="sm" variant="light">
-                      {item.ciStatus}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{item.arch || '—'}</Table.Td>
-                  <Table.Td>{formatDateTime(item.seenAt)}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          columns={COLUMNS}
+          rows={items}
+          rowKey={(item) => `${item.ciId}/${item.arch}`}
+          loading={list.isPending}
+          empty=""
+          list={list}
+          minWidth={600}
+          testId="software-search-table"
+        />
       )}
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
     </Stack>
   );
 }

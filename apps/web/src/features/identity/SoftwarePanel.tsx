@@ -1,12 +1,12 @@
 import { Anchor, Badge, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { formatDateTime } from '../../components/format-time';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { ciSoftwareQuery } from './identity-queries';
 
 /** Props of `SoftwarePanel`. */
@@ -19,8 +19,8 @@ export function SoftwarePanel({ ciId }: SoftwarePanelProps) {
   const api = useApi();
   const [filter, setFilter] = useState('');
   const [prefix] = useDebouncedValue(filter.trim(), 250);
-  const list = useInfiniteQuery(ciSoftwareQuery(api, ciId, prefix));
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(ciSoftwareQuery(api, ciId, prefix));
+  const items = list.items;
 
   return (
     <Stack gap="sm">
@@ -76,7 +76,7 @@ export function SoftwarePanel({ ciId }: SoftwarePanelProps) {
           </Table>
         </Table.ScrollContainer>
       )}
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
     </Stack>
   );
 }

@@ -1,7 +1,7 @@
 import { TERRAFORM_MAX_CONTENT, type TerraformImportResult } from '@estate/contract';
 import { Badge, Button, FileInput, Group, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
@@ -10,6 +10,7 @@ import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
 import { INVENTORY_QUERY_KEY } from '../inventory/inventory-queries';
@@ -115,8 +116,8 @@ function ImportCard() {
 
 function HistoryCard() {
   const api = useApi();
-  const list = useInfiniteQuery(terraformImportsQuery(api));
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(terraformImportsQuery(api));
+  const items = list.items;
   return (
     <SectionCard title="Imports" description="Every import, newest first.">
       <ProblemAlert error={list.error} />
@@ -166,7 +167,7 @@ function HistoryCard() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
     </SectionCard>
   );
 }

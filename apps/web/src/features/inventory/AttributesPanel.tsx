@@ -5,6 +5,8 @@ import { formatDateTime } from '../../components/format-time';
 import { CiLink } from './CiLink';
 import { attributeFields, COMMON_FIELDS, customFieldSpecs, type FieldSpec, fieldValue } from './ci-fields';
 import { formatValue, humanize, labelOfKey, provenanceHint } from './ci-labels';
+import { StructuredAttribute } from './StructuredAttribute';
+import { isStructured } from './structured-attribute';
 
 /** Props of `AttributesPanel`. */
 export interface AttributesPanelProps {
@@ -28,10 +30,27 @@ export function AttributesPanel({ ci, type }: AttributesPanelProps) {
       required: false,
       provenanceKey: `attributes.${key}`,
     }));
+  const all = [...attributes, ...extra];
+  // Lists of records (interfaces, disks, filesystems) read as tables under the grid, not as JSON in a grid cell.
+  const structured = all.filter((field) => isStructured(fieldValue(ci, field.key)));
+  const scalar = all.filter((field) => !structured.includes(field));
   return (
     <Stack gap="lg" data-testid="ci-attributes">
       <FieldGroup title="General" ci={ci} fields={COMMON_FIELDS} />
-      <FieldGroup title={`${type?.label ?? humanize(ci.type)} attributes`} ci={ci} fields={[...attributes, ...extra]} />
+      <FieldGroup title={`${type?.label ?? humanize(ci.type)} attributes`} ci={ci} fields={scalar} />
+      {structured.map((field) => {
+        const key = field.key.replace(/^attributes\./, '');
+        return (
+          <StructuredAttribute
+            key={field.key}
+            attributeKey={key}
+            label={field.label}
+            value={fieldValue(ci, field.key)}
+            type={type}
+            hint={provenanceHint(ci.provenance[field.provenanceKey] ?? ci.provenance[key])}
+          />
+        );
+      })}
       <FieldGroup title="Custom fields" ci={ci} fields={customFieldSpecs(type)} />
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="sm">
         <Fact label="Created" value={formatDateTime(ci.createdAt)} />

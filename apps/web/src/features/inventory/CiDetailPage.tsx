@@ -3,9 +3,10 @@ import { ProblemType } from '@estate/contract';
 import { Alert, Badge, Button, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
+import { useRouteParams } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { formatDateTime } from '../../components/format-time';
@@ -26,7 +27,7 @@ import { RelationshipsPanel } from './RelationshipsPanel';
 /** One configuration item: its fields, relationships, history and impact; for racks, their elevation. */
 export function CiDetailPage() {
   const me = useMe();
-  const { id } = useParams({ strict: false }) as { id: string };
+  const { id } = useRouteParams('/inventory/$id');
   if (!can(me, 'inventory:read')) return <NoPermission permission="inventory:read" />;
   return <CiDetail key={id} id={id} canWrite={can(me, 'inventory:write')} />;
 }

@@ -2,9 +2,10 @@ import type { CreateCiRequest } from '@estate/contract';
 import { Paper, Select, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
+import { useRouteSearch } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
@@ -17,7 +18,7 @@ import { ciTypesQuery, INVENTORY_QUERY_KEY } from './inventory-queries';
 /** Creates a CI: pick its type (or come with `?type=`), then fill in the form generated for that type. */
 export function CreateCiPage() {
   const me = useMe();
-  const search: { type?: string } = useSearch({ strict: false });
+  const search = useRouteSearch('/inventory/new');
   if (!can(me, 'inventory:write')) return <NoPermission permission="inventory:write" />;
   return <CreateCi initialType={search.type} />;
 }

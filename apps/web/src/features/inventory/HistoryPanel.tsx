@@ -1,11 +1,11 @@
 import type { CiHistoryEntry } from '@estate/contract';
 import { Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Timeline } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { formatPreciseDateTime, localInputToEpochMs } from '../../components/format-time';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { formatValue } from './ci-labels';
 import { type DiffRange, HistoryDiff } from './HistoryDiff';
 import { ciHistoryQuery } from './inventory-queries';
@@ -35,8 +35,8 @@ const KIND_COLORS: Record<CiHistoryEntry['kind'], string> = {
  */
 export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
   const api = useApi();
-  const history = useInfiniteQuery(ciHistoryQuery(api, ciId));
-  const entries = history.data?.pages.flatMap((page) => page.items) ?? [];
+  const history = usePagedQuery(ciHistoryQuery(api, ciId));
+  const entries = history.items;
   const [asOfInput, setAsOfInput] = useState('');
   const asOf = localInputToEpochMs(asOfInput);
   const [range, setRange] = useState<DiffRange>({});
@@ -126,11 +126,7 @@ export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
           </Timeline.Item>
         ))}
       </Timeline>
-      <LoadMoreButton
-        hasNextPage={history.hasNextPage}
-        isFetchingNextPage={history.isFetchingNextPage}
-        fetchNextPage={history.fetchNextPage}
-      />
+      <LoadMoreButton list={history} />
     </Stack>
   );
 }

@@ -1,14 +1,14 @@
 import { Button, Group, Menu, Text } from '@mantine/core';
 import { useDebouncedValue, useLocalStorage } from '@mantine/hooks';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { BulkActions } from './BulkActions';
 import { CiTable } from './CiTable';
@@ -34,8 +34,8 @@ function Inventory({ canWrite }: { canWrite: boolean }) {
   const [columnIds, setColumnIds] = useLocalStorage<string[]>({ key: 'estate.inventory.columns', defaultValue: DEFAULT_COLUMNS });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const types = useQuery(ciTypesQuery(api));
-  const list = useInfiniteQuery(cisListQuery(api, filters));
-  const cis = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(cisListQuery(api, filters));
+  const cis = list.items;
   const columns = CI_COLUMNS.filter((column) => columnIds.includes(column.id));
 
   const changeState = (next: CiListState) => {
@@ -88,20 +88,17 @@ function Inventory({ canWrite }: { canWrite: boolean }) {
         types={types.data}
         columns={columns}
         loading={list.isPending}
+        sort={state.sort}
+        onSortChange={(sort) => changeState({ ...state, sort })}
+        list={list}
         selected={selected}
         onSelectionChange={canWrite ? setSelected : undefined}
       />
       <Group justify="space-between" mt={4}>
         <Text size="xs" c="dimmed" data-testid="ci-loaded-count">
-          {cis.length} loaded{list.hasNextPage ? ', more available' : ''}
+          {cis.length} loaded{list.hasMore ? ', more available' : ''}
         </Text>
       </Group>
-      <LoadMoreButton
-        hasNextPage={list.hasNextPage}
-        isFetchingNextPage={list.isFetchingNextPage}
-        fetchNextPage={list.fetchNextPage}
-        endLabel={cis.length > 0 ? 'End of the list' : undefined}
-      />
     </>
   );
 }

@@ -1,5 +1,4 @@
 import { SegmentedControl, Stack } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
@@ -7,6 +6,7 @@ import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
 import { ExpiringTable, LicenceTable, RefreshPlanView } from './LifecycleTables';
@@ -23,12 +23,10 @@ function Lifecycle() {
   const api = useApi();
   const [within, setWithin] = useState('90');
   const [horizon, setHorizon] = useState<'quarter' | 'year'>('year');
-  const expiring = useInfiniteQuery(expiringQuery(api, Number(within)));
-  const licences = useInfiniteQuery(licenceUsageQuery(api));
-  const plan = useInfiniteQuery(refreshPlanQuery(api, horizon));
-  const more = (query: typeof expiring | typeof licences | typeof plan) => (
-    <LoadMoreButton hasNextPage={query.hasNextPage} isFetchingNextPage={query.isFetchingNextPage} fetchNextPage={query.fetchNextPage} />
-  );
+  const expiring = usePagedQuery(expiringQuery(api, Number(within)));
+  const licences = usePagedQuery(licenceUsageQuery(api));
+  const plan = usePagedQuery(refreshPlanQuery(api, horizon));
+  const more = (query: typeof expiring | typeof licences | typeof plan) => <LoadMoreButton list={query} />;
 
   return (
     <>
@@ -43,12 +41,12 @@ function Lifecycle() {
             data-testid="expiring-within"
           />
           <ProblemAlert error={expiring.error} />
-          <ExpiringTable items={expiring.data?.pages.flatMap((page) => page.items) ?? []} loading={expiring.isPending} />
+          <ExpiringTable items={expiring.items} loading={expiring.isPending} />
           {more(expiring)}
         </SectionCard>
         <SectionCard title="Licences" description="Seats bought against seats in use (licensed_by relationships).">
           <ProblemAlert error={licences.error} />
-          <LicenceTable items={licences.data?.pages.flatMap((page) => page.items) ?? []} loading={licences.isPending} />
+          <LicenceTable items={licences.items} loading={licences.isPending} />
           {more(licences)}
         </SectionCard>
         <SectionCard title="Refresh plan" description="Hardware whose warranty or end of life falls before the horizon, per quarter.">
@@ -63,11 +61,7 @@ function Lifecycle() {
             data-testid="refresh-horizon"
           />
           <ProblemAlert error={plan.error} />
-          <RefreshPlanView
-            plan={plan.data?.pages[0]}
-            items={plan.data?.pages.flatMap((page) => page.items) ?? []}
-            loading={plan.isPending}
-          />
+          <RefreshPlanView plan={plan.pages[0]} items={plan.items} loading={plan.isPending} />
           {more(plan)}
         </SectionCard>
       </Stack>

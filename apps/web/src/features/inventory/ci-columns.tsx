@@ -11,6 +11,8 @@ export interface CiColumn {
   label: string;
   width: number;
   render: (ci: Ci, types: readonly CiTypeInfo[] | undefined) => ReactNode;
+  /** The API's sort key when the list can be sorted by this column on the server. */
+  sortKey?: 'updatedAt' | 'createdAt';
 }
 
 const text = (value: unknown) => (
@@ -68,7 +70,8 @@ export const CI_COLUMNS: readonly CiColumn[] = [
   { id: 'warrantyEnd', label: 'Warranty end', width: 120, render: (ci) => text(ci.warrantyEnd) },
   { id: 'endOfLife', label: 'End of life', width: 120, render: (ci) => text(ci.endOfLife) },
   { id: 'monthlyCost', label: 'Monthly cost', width: 120, render: (ci) => text(ci.monthlyCost) },
-  { id: 'updatedAt', label: 'Updated', width: 160, render: (ci) => text(formatDateTime(ci.updatedAt)) },
+  { id: 'updatedAt', label: 'Updated', width: 160, sortKey: 'updatedAt', render: (ci) => text(formatDateTime(ci.updatedAt)) },
+  { id: 'createdAt', label: 'Created', width: 160, sortKey: 'createdAt', render: (ci) => text(formatDateTime(ci.createdAt)) },
 ];
 
 /** The columns shown until the user chooses others. */

@@ -17,6 +17,7 @@ const ACRONYMS = new Set([
   'mb',
   'os',
   'fqdn',
+  'fs',
   'bmc',
   'u',
   'url',
@@ -35,6 +36,9 @@ const ACRONYMS = new Set([
   'api',
 ]);
 
+/** Units spelled as they are usually written, neither lower nor upper case. */
+const UNITS: Record<string, string> = { mbps: 'Mbps', gbps: 'Gbps' };
+
 /**
  * Turns an attribute key such as `memoryGb`, `ipAddresses` or `heightU` into a label: "Memory GB", "IP addresses",
  * "Height U". Words known as acronyms are upper-cased.
@@ -46,7 +50,7 @@ export function labelOfKey(key: string): string {
     .toLowerCase()
     .split(' ')
     .filter(Boolean)
-    .map((word) => (ACRONYMS.has(word) ? (word === 'ips' ? 'IPs' : word.toUpperCase()) : word));
+    .map((word) => UNITS[word] ?? (ACRONYMS.has(word) ? (word === 'ips' ? 'IPs' : word.toUpperCase()) : word));
   const first = words[0] ?? '';
   return [first.charAt(0).toUpperCase() + first.slice(1), ...words.slice(1)].join(' ');
 }

@@ -1,17 +1,16 @@
 import type { CiFilters, EstateClient } from '@estate/client';
 import type { ImpactQuery } from '@estate/contract';
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
+import { pagedQuery } from '../../components/paged-query';
 
 /** Prefix of every inventory query; invalidate it after changing CIs or relationships. */
 export const INVENTORY_QUERY_KEY = ['inventory'] as const;
 
 /** The CI list, `limit` per page, read on with the keyset cursor. */
 export function cisListQuery(api: EstateClient, filters: CiFilters, limit = 100) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: [...INVENTORY_QUERY_KEY, 'cis', filters, limit] as const,
-    queryFn: ({ pageParam }) => api.listCis({ ...filters, limit, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    fetchPage: (cursor) => api.listCis({ ...filters, limit, cursor }),
   });
 }
 
@@ -48,11 +47,9 @@ export function ciRelationshipsQuery(api: EstateClient, ciId: string) {
 
 /** The history of one CI, newest first. */
 export function ciHistoryQuery(api: EstateClient, ciId: string) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: [...INVENTORY_QUERY_KEY, 'history', ciId] as const,
-    queryFn: ({ pageParam }) => api.listCiHistory(ciId, { limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    fetchPage: (cursor) => api.listCiHistory(ciId, { limit: 50, cursor }),
   });
 }
 

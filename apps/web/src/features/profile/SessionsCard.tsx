@@ -1,11 +1,12 @@
 import { Badge, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { formatDateTime } from '../../components/format-time';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { describeUserAgent } from './describe-user-agent';
 import { SESSIONS_QUERY_KEY, sessionsQuery } from './sessions-queries';
@@ -14,8 +15,8 @@ import { SESSIONS_QUERY_KEY, sessionsQuery } from './sessions-queries';
 export function SessionsCard() {
   const api = useApi();
   const queryClient = useQueryClient();
-  const list = useInfiniteQuery(sessionsQuery(api));
-  const sessions = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(sessionsQuery(api));
+  const sessions = list.items;
 
   return (
     <SectionCard title="Sessions" description="Browsers signed in to your account. Revoke any you do not recognise.">
@@ -77,7 +78,7 @@ export function SessionsCard() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <LoadMoreButton list={list} />
     </SectionCard>
   );
 }

@@ -1,15 +1,13 @@
 import type { EstateClient } from '@estate/client';
-import { infiniteQueryOptions } from '@tanstack/react-query';
+import { pagedQuery } from '../../components/paged-query';
 
 /** Prefix of the session list; invalidate it after revoking a session or changing MFA. */
 export const SESSIONS_QUERY_KEY = ['me', 'sessions'] as const;
 
 /** The signed-in user's active sessions, 50 per page. */
 export function sessionsQuery(api: EstateClient) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: SESSIONS_QUERY_KEY,
-    queryFn: ({ pageParam }) => api.listSessions({ limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    fetchPage: (cursor) => api.listSessions({ limit: 50, cursor }),
   });
 }

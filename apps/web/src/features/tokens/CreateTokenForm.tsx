@@ -1,7 +1,7 @@
 import type { Permission } from '@estate/contract';
 import { Button, Group, MultiSelect, NumberInput, Stack, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
-import { fieldErrorsOf } from '../../components/field-errors';
+import { useForm } from '@mantine/form';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useMe } from '../auth/use-me';
 import { scopeOptions } from './scope-labels';
@@ -16,21 +16,24 @@ export interface CreateTokenFormProps {
 
 const DEFAULT_EXPIRY_DAYS = 90;
 
+interface TokenFormValues {
+  name: string;
+  scopes: Permission[];
+  expiresInDays: number | string;
+}
+
 /** The fields of a new token: name, scopes (at most the user's own permissions) and lifetime in days. */
 export function CreateTokenForm({ pending, error, onCancel, onSubmit }: CreateTokenFormProps) {
   const me = useMe();
-  const [name, setName] = useState('');
-  const [scopes, setScopes] = useState<Permission[]>(['self']);
-  const [days, setDays] = useState<number | string>(DEFAULT_EXPIRY_DAYS);
-  const [missingScopes, setMissingScopes] = useState(false);
-  const errors = fieldErrorsOf(error);
+  const form = useForm<TokenFormValues>({
+    initialValues: { name: '', scopes: ['self'], expiresInDays: DEFAULT_EXPIRY_DAYS },
+    validate: { scopes: (scopes) => (scopes.length === 0 ? 'Choose at least one scope' : null) },
+  });
+  useServerFieldErrors(form, error);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setMissingScopes(scopes.length === 0);
-    if (scopes.length === 0) return;
-    onSubmit(name.trim(), scopes, typeof days === 'number' ? days : Number.parseInt(days, 10) || DEFAULT_EXPIRY_DAYS);
-  };
+  const submit = form.onSubmit(({ name, scopes, expiresInDays: days }) =>
+    onSubmit(name.trim(), scopes, typeof days === 'number' ? days : Number.parseInt(days, 10) || DEFAULT_EXPIRY_DAYS),
+  );
 
   return (
     <form onSubmit={submit} noValidate data-testid="create-token-form">
@@ -38,11 +41,9 @@ export function CreateTokenForm({ pending, error, onCancel, onSubmit }: CreateTo
         <TextInput
           label="Name"
           description="What uses this token, e.g. “backup script on nas01”."
-          value={name}
-          onChange={(event) => setName(event.currentTarget.value)}
+          {...form.getInputProps('name')}
           required
           maxLength={100}
-          error={errors.name}
           data-autofocus
           data-testid="token-name"
         />
@@ -50,23 +51,19 @@ export function CreateTokenForm({ pending, error, onCancel, onSubmit }: CreateTo
           label="Scopes"
           description="What the token may do. It can never do more than you can."
           data={scopeOptions(me.permissions)}
-          value={scopes}
-          onChange={setScopes}
+          {...form.getInputProps('scopes')}
           required
-          error={missingScopes ? 'Choose at least one scope' : errors.scopes}
           comboboxProps={{ withinPortal: true }}
           data-testid="token-scopes"
         />
         <NumberInput
           label="Expires after (days)"
-          value={days}
-          onChange={setDays}
+          {...form.getInputProps('expiresInDays')}
           min={1}
           max={365}
           allowDecimal={false}
           allowNegative={false}
           clampBehavior="strict"
-          error={errors.expiresInDays}
           data-testid="token-expiry"
         />
         <ProblemAlert error={error} shownFields={['name', 'scopes', 'expiresInDays']} />

@@ -1,10 +1,9 @@
 import { Button, Switch } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { CreateTokenModal } from './CreateTokenModal';
 import { TokensTable } from './TokensTable';
 import { ownTokensQuery } from './tokens-queries';
@@ -14,8 +13,8 @@ export function TokensPage() {
   const api = useApi();
   const [includeRevoked, setIncludeRevoked] = useState(false);
   const [creating, setCreating] = useState(false);
-  const list = useInfiniteQuery(ownTokensQuery(api, includeRevoked));
-  const tokens = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(ownTokensQuery(api, includeRevoked));
+  const tokens = list.items;
 
   return (
     <>
@@ -35,8 +34,7 @@ export function TokensPage() {
         onChange={(event) => setIncludeRevoked(event.currentTarget.checked)}
       />
       <ProblemAlert error={list.error} />
-      <TokensTable tokens={tokens} loading={list.isPending} />
-      <LoadMoreButton hasNextPage={list.hasNextPage} isFetchingNextPage={list.isFetchingNextPage} fetchNextPage={list.fetchNextPage} />
+      <TokensTable tokens={tokens} loading={list.isPending} list={list} />
       <CreateTokenModal opened={creating} onClose={() => setCreating(false)} />
     </>
   );

@@ -1,6 +1,8 @@
 import type { ApiToken } from '@estate/contract';
-import { Badge, Code, Group, Table, Text } from '@mantine/core';
+import { Badge, Code, Group, Text } from '@mantine/core';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
+import type { PagedList } from '../../components/paged-query';
 import { RevokeTokenButton } from './RevokeTokenButton';
 import { TOKEN_STATUS_COLORS, tokenStatus } from './token-status';
 
@@ -8,76 +10,69 @@ import { TOKEN_STATUS_COLORS, tokenStatus } from './token-status';
 export interface TokensTableProps {
   tokens: readonly ApiToken[];
   loading: boolean;
+  /** The keyset list the tokens came from, for the "Load more" foot. */
+  list: Pick<PagedList<unknown, unknown>, 'hasMore' | 'isLoadingMore' | 'loadMore'>;
 }
 
 /** API tokens as a table: name, prefix, scopes, expiry, last use, status and a revoke button. */
-export function TokensTable({ tokens, loading }: TokensTableProps) {
+export function TokensTable({ tokens, loading, list }: TokensTableProps) {
   const now = Date.now();
+  const columns: DataTableColumn<ApiToken>[] = [
+    {
+      id: 'name',
+      header: 'Name',
+      cell: (token) => (
+        <>
+          <Text size="sm" fw={500}>
+            {token.name}
+          </Text>
+          <Text size="xs" c="dimmed">
+            created {formatDateTime(token.createdAt)}
+          </Text>
+        </>
+      ),
+    },
+    { id: 'prefix', header: 'Prefix', cell: (token) => <Code>{token.prefix}…</Code> },
+    {
+      id: 'scopes',
+      header: 'Scopes',
+      cell: (token) => (
+        <Group gap={4}>
+          {token.scopes.map((scope) => (
+            <Badge key={scope} variant="light" size="sm" tt="none">
+              {scope}
+            </Badge>
+          ))}
+        </Group>
+      ),
+    },
+    { id: 'expires', header: 'Expires', cell: (token) => <Text size="sm">{formatDateTime(token.expiresAt)}</Text> },
+    { id: 'lastUsed', header: 'Last used', cell: (token) => <Text size="sm">{formatDateTime(token.lastUsedAt)}</Text> },
+    {
+      id: 'status',
+      header: 'Status',
+      cell: (token) => {
+        const status = tokenStatus(token, now);
+        return (
+          <Badge variant="dot" color={TOKEN_STATUS_COLORS[status]} data-testid="token-status">
+            {status}
+          </Badge>
+        );
+      },
+    },
+    { id: 'actions', header: '', cell: (token) => tokenStatus(token, now) !== 'revoked' && <RevokeTokenButton token={token} /> },
+  ];
   return (
-    <Table.ScrollContainer minWidth={860}>
-      <Table striped highlightOnHover verticalSpacing="sm" data-testid="tokens-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Prefix</Table.Th>
-            <Table.Th>Scopes</Table.Th>
-            <Table.Th>Expires</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th aria-label="Actions" />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tokens.map((token) => {
-            const status = tokenStatus(token, now);
-            return (
-              <Table.Tr key={token.id} data-testid="token-row">
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {token.name}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    created {formatDateTime(token.createdAt)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Code>{token.prefix}…</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {token.scopes.map((scope) => (
-                      <Badge key={scope} variant="light" size="sm" tt="none">
-                        {scope}
-                      </Badge>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{formatDateTime(token.expiresAt)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{formatDateTime(token.lastUsedAt)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="dot" color={TOKEN_STATUS_COLORS[status]} data-testid="token-status">
-                    {status}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{status !== 'revoked' && <RevokeTokenButton token={token} />}</Table.Td>
-              </Table.Tr>
-            );
-          })}
-          {!loading && tokens.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={7}>
-                <Text c="dimmed" ta="center" py="md">
-                  No tokens yet.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={columns}
+      rows={tokens}
+      rowKey={(token) => token.id}
+      loading={loading}
+      empty="No tokens yet."
+      list={list}
+      minWidth={860}
+      testId="tokens-table"
+      rowTestId="token-row"
+    />
   );
 }

@@ -1,11 +1,11 @@
 import { isApiError, type VersionedUser } from '@estate/client';
 import { ProblemType, type Role, type UpdateUserRequest } from '@estate/contract';
 import { Alert, Button, Group, Select, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { useApi } from '../../app/use-api';
-import { fieldErrorsOf } from '../../components/field-errors';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { ROLE_OPTIONS } from './role-options';
 import { USERS_QUERY_KEY, userQuery } from './users-queries';
@@ -24,9 +24,9 @@ export function EditUserForm({ versioned, onDone, onReload }: EditUserFormProps)
   const api = useApi();
   const queryClient = useQueryClient();
   const { user, etag } = versioned;
-  const [name, setName] = useState(user.name);
-  const [role, setRole] = useState<Role>(user.role);
-  const [disabled, setDisabled] = useState(user.disabled);
+  const form = useForm<{ name: string; role: Role; disabled: boolean }>({
+    initialValues: { name: user.name, role: user.role, disabled: user.disabled },
+  });
 
   const update = useMutation({
     // A missing ETag is sent as an empty If-Match, which the server refuses (428) rather than overwriting blindly.
@@ -39,17 +39,16 @@ export function EditUserForm({ versioned, onDone, onReload }: EditUserFormProps)
     },
   });
   const conflict = isApiError(update.error, ProblemType.preconditionFailed);
-  const errors = fieldErrorsOf(update.error);
+  useServerFieldErrors(form, update.error);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = form.onSubmit(({ name, role, disabled }) => {
     const patch: UpdateUserRequest = {};
     if (name.trim() !== user.name) patch.name = name.trim();
     if (role !== user.role) patch.role = role;
     if (disabled !== user.disabled) patch.disabled = disabled;
     if (Object.keys(patch).length === 0) onDone();
     else update.mutate(patch);
-  };
+  });
 
   return (
     <form onSubmit={submit} noValidate data-testid="edit-user-form">
@@ -57,27 +56,12 @@ export function EditUserForm({ versioned, onDone, onReload }: EditUserFormProps)
         <Text size="sm" c="dimmed">
           {user.email}
         </Text>
-        <TextInput
-          label="Name"
-          value={name}
-          onChange={(event) => setName(event.currentTarget.value)}
-          required
-          error={errors.name}
-          data-testid="edit-user-name"
-        />
-        <Select<Role>
-          label="Role"
-          data={ROLE_OPTIONS}
-          value={role}
-          onChange={(value) => value && setRole(value)}
-          allowDeselect={false}
-          error={errors.role}
-        />
+        <TextInput label="Name" {...form.getInputProps('name')} required data-testid="edit-user-name" />
+        <Select<Role> label="Role" data={ROLE_OPTIONS} {...form.getInputProps('role')} allowDeselect={false} />
         <Switch
           label="Disabled"
           description="A disabled user cannot sign in, and their sessions and tokens stop working."
-          checked={disabled}
-          onChange={(event) => setDisabled(event.currentTarget.checked)}
+          {...form.getInputProps('disabled', { type: 'checkbox' })}
         />
         {conflict ? (
           <Alert color="orange" title="Someone else changed this user" data-testid="edit-conflict">

@@ -1,14 +1,13 @@
 import type { Role, User } from '@estate/contract';
 import { Button, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { CreateUserModal } from './CreateUserModal';
 import { EditUserModal } from './EditUserModal';
@@ -32,8 +31,8 @@ function UsersDirectory({ canWrite }: { canWrite: boolean }) {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<User | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
-  const list = useInfiniteQuery(usersListQuery(api, { q: q || undefined, role: role ?? undefined }));
-  const users = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = usePagedQuery(usersListQuery(api, { q: q || undefined, role: role ?? undefined }));
+  const users = list.items;
 
   return (
     <>
@@ -68,13 +67,7 @@ function UsersDirectory({ canWrite }: { canWrite: boolean }) {
         />
       </Group>
       <ProblemAlert error={list.error} />
-      <UsersTable users={users} loading={list.isPending} canWrite={canWrite} onEdit={setEditing} onSetPassword={setResetting} />
-      <LoadMoreButton
-        hasNextPage={list.hasNextPage}
-        isFetchingNextPage={list.isFetchingNextPage}
-        fetchNextPage={list.fetchNextPage}
-        endLabel={users.length > 0 ? `${users.length} ${users.length === 1 ? 'user' : 'users'}` : undefined}
-      />
+      <UsersTable users={users} loading={list.isPending} list={list} canWrite={canWrite} onEdit={setEditing} onSetPassword={setResetting} />
       <CreateUserModal opened={creating} onClose={() => setCreating(false)} />
       {editing && <EditUserModal userId={editing.id} onClose={() => setEditing(null)} />}
       {resetting && <SetPasswordModal user={resetting} onClose={() => setResetting(null)} />}

@@ -1,85 +1,87 @@
 import type { User } from '@estate/contract';
-import { Badge, Button, Group, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Text } from '@mantine/core';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
+import type { PagedList } from '../../components/paged-query';
 import { ROLE_COLORS } from './role-options';
 
 /** Props of `UsersTable`. */
 export interface UsersTableProps {
   users: readonly User[];
   loading: boolean;
+  /** The keyset list the users came from, for the "Load more" foot. */
+  list: Pick<PagedList<unknown, unknown>, 'hasMore' | 'isLoadingMore' | 'loadMore'>;
   /** Shows the edit and set-password buttons. */
   canWrite: boolean;
   onEdit: (user: User) => void;
   onSetPassword: (user: User) => void;
 }
 
-/** The user list as a table that scrolls sideways on narrow screens. */
-export function UsersTable({ users, loading, canWrite, onEdit, onSetPassword }: UsersTableProps) {
+const COLUMNS: DataTableColumn<User>[] = [
+  {
+    id: 'name',
+    header: 'Name',
+    cell: (user) => (
+      <>
+        <Text size="sm" fw={500}>
+          {user.name}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {user.email}
+        </Text>
+      </>
+    ),
+  },
+  {
+    id: 'role',
+    header: 'Role',
+    cell: (user) => (
+      <Badge variant="light" color={ROLE_COLORS[user.role]}>
+        {user.role}
+      </Badge>
+    ),
+  },
+  { id: 'mfa', header: 'MFA', cell: (user) => <Text size="sm">{user.mfaEnabled ? 'On' : 'Off'}</Text> },
+  {
+    id: 'status',
+    header: 'Status',
+    cell: (user) => (
+      <Badge variant="dot" color={user.disabled ? 'gray' : 'teal'}>
+        {user.disabled ? 'Disabled' : 'Active'}
+      </Badge>
+    ),
+  },
+  { id: 'lastLogin', header: 'Last sign-in', cell: (user) => <Text size="sm">{formatDateTime(user.lastLoginAt)}</Text> },
+];
+
+/** The user list as a table that scrolls sideways on narrow screens, with the count of users at its foot. */
+export function UsersTable({ users, loading, list, canWrite, onEdit, onSetPassword }: UsersTableProps) {
+  const actions: DataTableColumn<User> = {
+    id: 'actions',
+    header: '',
+    cell: (user) => (
+      <Group gap={6} justify="flex-end" wrap="nowrap">
+        <Button size="xs" variant="default" onClick={() => onEdit(user)} aria-label={`Edit ${user.email}`}>
+          Edit
+        </Button>
+        <Button size="xs" variant="default" onClick={() => onSetPassword(user)} aria-label={`Set password of ${user.email}`}>
+          Set password
+        </Button>
+      </Group>
+    ),
+  };
   return (
-    <Table.ScrollContainer minWidth={760}>
-      <Table striped highlightOnHover verticalSpacing="sm" data-testid="users-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>MFA</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Last sign-in</Table.Th>
-            {canWrite && <Table.Th aria-label="Actions" />}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {users.map((user) => (
-            <Table.Tr key={user.id} data-testid="user-row">
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {user.name}
-                </Text>
-                <Text size="xs" c="dimmed">
-                  {user.email}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Badge variant="light" color={ROLE_COLORS[user.role]}>
-                  {user.role}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{user.mfaEnabled ? 'On' : 'Off'}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Badge variant="dot" color={user.disabled ? 'gray' : 'teal'}>
-                  {user.disabled ? 'Disabled' : 'Active'}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{formatDateTime(user.lastLoginAt)}</Text>
-              </Table.Td>
-              {canWrite && (
-                <Table.Td>
-                  <Group gap={6} justify="flex-end" wrap="nowrap">
-                    <Button size="xs" variant="default" onClick={() => onEdit(user)} aria-label={`Edit ${user.email}`}>
-                      Edit
-                    </Button>
-                    <Button size="xs" variant="default" onClick={() => onSetPassword(user)} aria-label={`Set password of ${user.email}`}>
-                      Set password
-                    </Button>
-                  </Group>
-                </Table.Td>
-              )}
-            </Table.Tr>
-          ))}
-          {!loading && users.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={canWrite ? 6 : 5}>
-                <Text c="dimmed" ta="center" py="md">
-                  No users match.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={canWrite ? [...COLUMNS, actions] : COLUMNS}
+      rows={users}
+      rowKey={(user) => user.id}
+      loading={loading}
+      empty="No users match."
+      list={list}
+      endLabel={`${users.length} ${users.length === 1 ? 'user' : 'users'}`}
+      minWidth={760}
+      testId="users-table"
+      rowTestId="user-row"
+    />
   );
 }

@@ -1,6 +1,7 @@
 import type { EstateClient } from '@estate/client';
 import type { Role } from '@estate/contract';
-import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import { queryOptions } from '@tanstack/react-query';
+import { pagedQuery } from '../../components/paged-query';
 
 /** Prefix of every user query; invalidate it after creating or changing a user. */
 export const USERS_QUERY_KEY = ['users'] as const;
@@ -14,11 +15,9 @@ export interface UserFilters {
 
 /** The user list, 50 per page, read on with the keyset cursor. */
 export function usersListQuery(api: EstateClient, filters: UserFilters) {
-  return infiniteQueryOptions({
+  return pagedQuery({
     queryKey: [...USERS_QUERY_KEY, 'list', filters] as const,
-    queryFn: ({ pageParam }) => api.listUsers({ ...filters, limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    fetchPage: (cursor) => api.listUsers({ ...filters, limit: 50, cursor }),
   });
 }
 
