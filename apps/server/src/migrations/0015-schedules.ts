@@ -9,7 +9,7 @@ export const schedules: EstateMigration = (_dialect, types) => ({
   async up(db: AnyDb) {
     await db.schema
       .createTable('schedules')
-      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.primaryKey().notNull())
       .addColumn('next_run_at', types.bigint, (c) => c.notNull())
       .addColumn('last_run_at', types.bigint)
       .addColumn('last_run_by', 'text')
