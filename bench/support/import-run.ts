@@ -1,6 +1,5 @@
 import Fastify from 'fastify';
 import { createEstate } from '../../apps/server/src/app';
-import { createInventoryDeps, registerInventoryJobs } from '../../apps/server/src/modules/inventory';
 import { parseCsv } from '../../apps/server/src/modules/inventory/import/csv';
 import { JobWorker } from '../../apps/server/src/platform/jobs';
 import { openBenchStore } from './bench-store';
@@ -27,7 +26,7 @@ export async function timeImport(
   const { config, database, drop } = await openBenchStore(databaseUrl, { bodyLimit: 104_857_600 });
   const estate = await createEstate(config, database, { logger: false });
   const worker = new JobWorker(database, { pollIntervalMs: 20, logger: { warn: () => {}, error: () => {} } });
-  registerInventoryJobs(worker, createInventoryDeps({ db: database.db, dialect: database.dialect, audit: estate.audit }));
+  estate.inventory.jobs?.(worker);
   worker.start();
   const bare = Fastify({ logger: false, bodyLimit: 104_857_600 });
   bare.post('/api/v1/imports', async (request) => ({ rows: parseCsv((request.body as { content: string }).content).length }));

@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../platform/audit/audit-log';
 import type { Dialect } from '../../platform/db/database';
 import type { HttpServer } from '../../platform/http/http-server';
-import type { JobWorker } from '../../platform/jobs';
 import type { EstateModule } from '../../platform/module/estate-module';
 import { registerBulkRoutes } from './bulk.routes';
 import { registerCiRoutes } from './ci.routes';
@@ -14,7 +13,7 @@ import { registerCiListRoutes } from './ci-list.routes';
 import { registerCiTypeRoutes } from './ci-type.routes';
 import { registerCustomFieldRoutes } from './custom-field.routes';
 import { registerImpactRoutes } from './impact.routes';
-import { registerImportJob, sweepAbandonedImports } from './import/import.job';
+import { registerImportJob } from './import/import.job';
 import { registerImportRoutes } from './import/import.routes';
 import { ImportService } from './import/import.service';
 import { createInventoryService, type InventoryService } from './inventory.service';
@@ -75,17 +74,4 @@ function registerInventoryRoutes(app: HttpServer, deps: InventoryDeps, imports: 
   registerImpactRoutes(app, deps);
   registerLifecycleRoutes(app, deps);
   registerImportRoutes(app, imports);
-}
-
-/**
- * The inventory module's sweep of imports whose job can no longer run them (the scheduler runs it through the
- * module's schedules). Idempotent; returns how many imports it failed.
- */
-export function sweepInventory(deps: InventoryDeps): Promise<number> {
-  return sweepAbandonedImports(new ImportService(deps));
-}
-
-/** Registers the inventory module's job handlers (CMDB imports) on a worker, outside a whole module (tests, bench). */
-export function registerInventoryJobs(worker: JobWorker, deps: InventoryDeps): void {
-  registerImportJob(worker, new ImportService(deps));
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { type GiveUpHandler, type JobWorker, sweepAbandonedJobs } from '../../../platform/jobs';
+import type { GiveUpHandler, JobWorker } from '../../../platform/jobs';
 import type { ImportTables } from './import.repository';
 import { IMPORT_QUEUE, type ImportService } from './import.service';
 
@@ -15,15 +15,6 @@ interface ImportJob {
  */
 export function registerImportJob(worker: JobWorker, imports: ImportService): void {
   worker.handle<ImportJob>(IMPORT_QUEUE, (job) => imports.run(job.payload.importId), { onGiveUp: failImport(imports) });
-}
-
-/**
- * Buries import jobs whose worker died during their last attempt and fails their imports (see `sweepAbandonedJobs`).
- * Workers of the import queue do this before each claim; this is for a process that runs none. Returns how many.
- */
-export function sweepAbandonedImports(imports: ImportService, now?: number): Promise<number> {
-  const queues = { [IMPORT_QUEUE]: failImport(imports) as GiveUpHandler };
-  return sweepAbandonedJobs({ db: imports.repo.db }, queues, now === undefined ? {} : { now });
 }
 
 /** The import queue's give-up handler: fails the import with the first line of the last error. */

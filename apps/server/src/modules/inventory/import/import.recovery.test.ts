@@ -2,7 +2,6 @@ import type { ImportRun } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { getJob, JobWorker } from '../../../platform/jobs';
-import { sweepInventory } from '..';
 import { createInventoryDeps } from '../inventory-deps';
 import { registerImportJob } from './import.job';
 import { ImportService } from './import.service';
@@ -79,7 +78,10 @@ for (const engine of testEngines()) {
         .set({ status: 'running', attempts: 1, max_attempts: 3, locked_by: 'gone', locked_until: now - 1 })
         .where('dedupe_key', '=', `import:${retrying}`)
         .execute();
-      expect(await sweepInventory(deps())).toBe(2);
+      // What the scheduler's platform task does: the module's own give-up handlers, on a worker that is never started.
+      const sweeper = new JobWorker(t.database, { logger: { warn: () => {}, error: () => {} } });
+      t.estate.inventory.jobs?.(sweeper);
+      expect(await sweeper.sweepAbandoned()).toBe(2);
       expect((await read(lost)).failure).toBe(
         'The import stopped: its last attempt (3 of 3) failed: lease expired: the worker running this attempt stopped heartbeating ' +
           '(crashed or hung). No row was written.',
@@ -89,7 +91,7 @@ for (const engine of testEngines()) {
       expect((await read(partial)).appliedRows).toBe(1000);
       expect((await read(live)).status).toBe('queued');
       expect((await read(retrying)).status).toBe('queued');
-      expect(await sweepInventory(deps())).toBe(0);
+      expect(await sweeper.sweepAbandoned()).toBe(0);
       const audit = await t.database.db.selectFrom('audit_events').select(['action', 'outcome']).where('target_id', '=', lost).execute();
       expect(audit).toEqual([{ action: 'import.run', outcome: 'failure' }]);
       // The live one still runs normally afterwards.

@@ -2,7 +2,6 @@ import type { Ci, ImportRun } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { JobWorker } from '../../../platform/jobs';
-import { registerInventoryJobs } from '..';
 import { createInventoryDeps } from '../inventory-deps';
 import { ImportService } from './import.service';
 
@@ -179,7 +178,7 @@ for (const engine of testEngines()) {
 
     it('runs as a durable job on a worker, with progress readable while it goes', async () => {
       const worker = new JobWorker(t.database, { pollIntervalMs: 10, logger: { warn: () => {}, error: () => {} } });
-      registerInventoryJobs(worker, createInventoryDeps({ db: t.database.db, dialect: engine.dialect, audit: t.estate.audit }));
+      t.estate.inventory.jobs?.(worker);
       worker.start();
       try {
         const res = await admin.request('POST', '/api/v1/imports', {
