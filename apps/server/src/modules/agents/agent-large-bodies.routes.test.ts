@@ -146,6 +146,28 @@ for (const engine of testEngines()) {
       expect(agent.answerVerifies(res)).toBe(true);
     });
 
+    it('answers 415 to a large body it will not parse, drains it, and serves the next request on the connection', async () => {
+      const agent = await enrolled();
+      const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (method: string, path: string, headers: Record<string, string>, body?: Buffer) =>
+        new Promise<number>((resolve, reject) => {
+          const request = http.request({ host: '127.0.0.1', port, method, path, headers, agent: keepAlive }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          request.on('error', reject);
+          request.end(body);
+        });
+      try {
+        const xml = { ...agent.signedHeaders('POST', INVENTORY, BIG), 'content-type': 'application/xml' };
+        expect(await send('POST', INVENTORY, xml, BIG)).toBe(415);
+        expect(await send('GET', '/api/v1/agent/config', agent.signedHeaders('GET', '/api/v1/agent/config', undefined))).toBe(200);
+        await eventually(() => t.estate.agents.auth.largeBodiesInFlight === 0);
+      } finally {
+        keepAlive.destroy();
+      }
+    });
+
     it('refuses a large body past the per-agent limit with 429 and Retry-After, unread, and admits one again later', async () => {
       const agent = await enrolled();
       const held = [0, 1].map(() => upload(port, INVENTORY, agent.signedHeaders('POST', INVENTORY, BIG), BIG, CHUNK));
