@@ -192,7 +192,8 @@ export class AgentAuthenticator {
     verifier.on('error', () => undefined);
     payload.on('error', (err) => verifier.destroy(err));
     payload.pipe(verifier);
-    // A body Fastify stopped reading (too large) is drained, so the connection can carry the next request.
+    // A body Fastify stopped reading (too large, or of a type it does not parse) is drained, so the connection can
+    // carry the next request.
     reply.raw.once('finish', () => {
       if (payload.readableEnded) return;
       payload.unpipe(verifier);
