@@ -1,7 +1,9 @@
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { DestinationStream, Logger } from 'pino';
 import { createEstate, createLogger, type Estate, migrate, openStore } from './app';
 import { type Config, ConfigError } from './platform/config/config';
+import { exposedPaths, makePrivateDir } from './platform/crypto/private-files';
 import { OutboxDispatcher, registerEventDelivery } from './platform/events';
 import { JobWorker } from './platform/jobs';
 import { schedulePlatformTasks } from './platform/module/platform-tasks';
@@ -16,10 +18,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** Fails with a ConfigError naming the fix unless the data directory exists (or can be created) and is writable. */
+/**
+ * Fails with a ConfigError naming the fix unless the data directory exists (or can be created, 0700) and is
+ * writable.
+ */
 export function ensureDataDir(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     accessSync(dir, constants.W_OK);
     const probe = path.join(dir, `.write-test-${process.pid}`);
     writeFileSync(probe, '');
@@ -31,21 +36,37 @@ export function ensureDataDir(dir: string): void {
   }
 }
 
+/** Logs a warning for each of Estate's private files and directories that group or others may reach. */
+function warnAboutExposedFiles(logger: Logger, paths: string[]): void {
+  for (const exposed of exposedPaths(paths)) {
+    const mode = `0${exposed.mode.toString(8)}`;
+    logger.warn(
+      { path: exposed.path, mode },
+      `${exposed.path} is open to other users (mode ${mode}) and holds password and token hashes, secrets or the audit log: chmod ${exposed.directory ? '700' : '600'} it.`,
+    );
+  }
+}
+
 /**
  * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
  * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
  * job worker with every module's job handlers and event subscriptions, and the outbox dispatcher; `scheduler` runs
  * every module's periodic work (housekeeping, scheduled scans) on the one scheduler, each period claimed by one
- * process; `all` does all three. Errors carry a message naming the problem and its fix.
+ * process; `all` does all three. Errors carry a message naming the problem and its fix; data files that other users
+ * may read are logged as warnings.
  */
-export async function serve(config: Config, options: { print?: (line: string) => void } = {}): Promise<RunningServer> {
+export async function serve(
+  config: Config,
+  options: { print?: (line: string) => void; logDestination?: DestinationStream } = {},
+): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   ensureDataDir(config.dataDir);
   const database = await openStore(config);
   let estate: Estate | undefined;
   try {
     await migrate(database);
-    estate = await createEstate(config, database, { logger: createLogger(config.logLevel) });
+    estate = await createEstate(config, database, { logger: createLogger(config.logLevel, options.logDestination) });
+    warnAboutExposedFiles(estate.logger, [config.dataDir, ...(database.files ?? []), config.secretKeyFile]);
     const runs = (role: 'api' | 'worker' | 'scheduler') => config.role === 'all' || config.role === role;
     const logger = estate.logger;
     let worker: JobWorker | undefined;

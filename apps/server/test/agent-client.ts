@@ -73,14 +73,13 @@ export class TestAgentClient {
     return res;
   }
 
-  /** Sends a request signed as the contract says, with optional tampering. */
-  request(method: 'GET' | 'POST', url: string, body?: unknown, options: SignOptions = {}): Promise<LightMyRequestResponse> {
-    const text = body === undefined ? '' : JSON.stringify(body);
+  /** The headers of a request signed over `body`'s exact bytes (undefined: no body), with optional tampering. */
+  signedHeaders(method: string, url: string, body: string | Buffer | undefined, options: SignOptions = {}): Record<string, string> {
     const timestamp = String(options.timestamp ?? Date.now());
     const nonce = options.nonce ?? randomBytes(16).toString('base64url');
     this.lastNonce = nonce;
-    const payload = agentSigningPayload({ method, path: url, timestamp, nonce, bodySha256: sha256(text) });
-    const headers: Record<string, string> = {
+    const payload = agentSigningPayload({ method, path: url, timestamp, nonce, bodySha256: sha256(body ?? '') });
+    return {
       [AGENT_HEADERS.agent]: options.agentId ?? this.agentId,
       [AGENT_HEADERS.timestamp]: timestamp,
       [AGENT_HEADERS.nonce]: nonce,
@@ -89,6 +88,12 @@ export class TestAgentClient {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...options.headers,
     };
+  }
+
+  /** Sends a request signed as the contract says, with optional tampering. */
+  request(method: 'GET' | 'POST', url: string, body?: unknown, options: SignOptions = {}): Promise<LightMyRequestResponse> {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const headers = this.signedHeaders(method, url, text, options);
     return this.t.estate.http.inject({
       method,
       url,

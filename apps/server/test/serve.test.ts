@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -84,6 +84,42 @@ describe('serve', () => {
     const err = await serveError(configFor({ dataDir }));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toContain('ESTATE_DATA_DIR');
+  });
+
+  it('creates its data files for its own user only, and warns at start about ones others may read', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const config = configFor({ logLevel: 'warn' });
+      const start = async () => {
+        const warnings: Array<{ path: string; mode: string; msg: string }> = [];
+        const server = await serve(config, {
+          print: () => undefined,
+          logDestination: { write: (line) => warnings.push(JSON.parse(line)) },
+        });
+        await server.stop();
+        return warnings;
+      };
+      expect(await start()).toEqual([]);
+      const db = path.join(config.dataDir, 'estate.db');
+      expect(statSync(config.dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(db).mode & 0o777).toBe(0o600);
+      expect(statSync(config.secretKeyFile).mode & 0o777).toBe(0o600);
+
+      chmodSync(config.dataDir, 0o755);
+      chmodSync(db, 0o644);
+      const warnings = await start();
+      expect(warnings.map((w) => [w.path, w.mode])).toEqual([
+        [path.resolve(config.dataDir), '0755'],
+        [path.resolve(db), '0644'],
+        // SQLite made the -wal and -shm files afresh with the store's own mode.
+        [path.resolve(`${db}-wal`), '0644'],
+        [path.resolve(`${db}-shm`), '0644'],
+      ]);
+      expect(warnings[0]?.msg).toContain('chmod 700');
+      expect(warnings[1]?.msg).toContain('chmod 600');
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('fails naming the host and DATABASE_URL, and never the password, when PostgreSQL is unreachable', async () => {

@@ -34,7 +34,7 @@ function agentContext(request: FastifyRequest, agent: AgentSummaryRow): ActionCo
   return { actor: { type: 'agent', id: agent.id, label: `agent ${agent.hostname}` }, requestId: request.id, sourceIp: request.ip };
 }
 
-const problemAnswers = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Problem };
+const problemAnswers = { 400: Problem, 401: Problem, 403: Problem, 409: Problem, 413: Problem, 429: Problem };
 
 /**
  * The routes host agents call. Enrollment is public (it needs only the single-use token) and strictly rate-limited

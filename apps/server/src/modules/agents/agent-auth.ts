@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { Transform } from 'node:stream';
 import {
   AGENT_CLOCK_SKEW_MS,
   AGENT_HEADERS,
@@ -7,10 +8,11 @@ import {
   ProblemType,
   serverSigningPayload,
 } from '@estate/contract';
-import type { FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
+import type { FastifyReply, FastifyRequest, RequestPayload, RouteShorthandOptions } from 'fastify';
 import { publishEvent } from '../../platform/events';
 import { HttpProblem } from '../../platform/http/problem';
 import type { AgentRepository, AgentSummaryRow } from './agent.repository';
+import { isLargeBody, LargeBodyGate } from './large-body-gate';
 import type { ServerIdentity } from './server-identity';
 
 const AGENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -20,6 +22,7 @@ const NONCE = /^[A-Za-z0-9_-]{22,128}$/;
 /** An Ed25519 signature: 64 bytes, 86 base64url characters (padding tolerated). */
 const SIGNATURE = /^[A-Za-z0-9_-]{86}(==)?$/;
 const EMPTY = Buffer.alloc(0);
+const EMPTY_SHA256 = createHash('sha256').update(EMPTY).digest('hex');
 const KEY_CACHE_SIZE = 10_000;
 
 function sha256Hex(bytes: Buffer): string {
@@ -42,38 +45,89 @@ export interface VerifiedAgentRequest {
   idempotencyKey: string | undefined;
 }
 
+/** The signature headers of an agent request, well-formed. */
+interface SignedHeaders {
+  agentId: string;
+  timestamp: string;
+  nonce: string;
+  signature: string;
+}
+
+/** A request whose headers passed, before its body is read: the agent they name, and whether the signature held. */
+interface Admitted {
+  agent: AgentSummaryRow;
+  signed: SignedHeaders;
+  signatureVerified: boolean;
+}
+
+/** The request's signature headers, present, well-formed and signed within the allowed clock skew; else a 401. */
+function signedHeaders(request: FastifyRequest): SignedHeaders {
+  const agentId = header(request, AGENT_HEADERS.agent);
+  const timestamp = header(request, AGENT_HEADERS.timestamp);
+  const nonce = header(request, AGENT_HEADERS.nonce);
+  const signature = header(request, AGENT_HEADERS.signature);
+  if (!agentId || !timestamp || !nonce || !signature) {
+    throw unauthenticated('Agent requests must be signed: send X-Estate-Agent, X-Estate-Timestamp, X-Estate-Nonce and X-Estate-Signature.');
+  }
+  if (!AGENT_ID.test(agentId) || !TIMESTAMP.test(timestamp) || !NONCE.test(nonce) || !SIGNATURE.test(signature)) {
+    throw unauthenticated('The agent signature headers are malformed.');
+  }
+  const now = Date.now();
+  if (Math.abs(now - Number(timestamp)) > AGENT_CLOCK_SKEW_MS) {
+    throw unauthenticated(
+      `The request was signed at ${timestamp}, more than ${AGENT_CLOCK_SKEW_MS / 60_000} minutes from the server's clock (${now}); fix the host's clock.`,
+      AgentProblemType.clockSkew,
+    );
+  }
+  return { agentId, timestamp, nonce, signature };
+}
+
 /**
  * Authenticates host agents and signs the answers they get. An agent request carries its id, a timestamp, a
  * nonce and an Ed25519 signature over `agentSigningPayload` (method, path with query, timestamp, nonce, SHA-256 of
- * the raw body bytes). The request is refused unless the signature verifies with the agent's enrolled key, the
- * timestamp is within the allowed clock skew, the nonce is new for the agent (else a replay), and the agent is
- * active (or pending, on the one route that tells a pending agent to wait). An accepted request from an active agent
- * recorded offline records it online and publishes `agent.online`, in the transaction that records the visit.
- * The agent row is read on every request,
- * so a revocation takes effect on the very next one. Every answer on these routes, errors included, carries
+ * the raw body bytes). Before a byte of the body is read, the headers must be well-formed, the timestamp within
+ * the allowed clock skew and the agent known and not revoked (nor pending, except on the one route that tells a
+ * pending agent to wait); a large body must also pass the `LargeBodyGate`. The body is hashed as it streams in and
+ * the signature checked when it ends, before it is parsed; then the nonce must be new for the agent (else a
+ * replay). An accepted request from an active agent recorded offline records it online and publishes
+ * `agent.online`, in the transaction that records the visit. The agent row is read on every request, so a
+ * revocation takes effect on the very next one. Every answer on these routes, errors included, carries
  * `X-Estate-Server-Signature` by the server's identity key, bound to the request's nonce.
  */
 export class AgentAuthenticator {
+  private readonly admitted = new WeakMap<FastifyRequest, Admitted>();
   private readonly verified = new WeakMap<FastifyRequest, AgentSummaryRow>();
   private readonly keys = new Map<string, KeyObject>();
 
   constructor(
     private readonly agents: AgentRepository,
     private readonly identity: ServerIdentity,
+    private readonly gate: LargeBodyGate = new LargeBodyGate(),
   ) {}
 
   /**
-   * Route options for an agent route: the `agent` access flag, the verification hook and the answer signer.
-   * `allowPending` lets a pending agent through (only `GET /agent/config`, which tells it to wait).
+   * Route options for an agent route: the `agent` access flag, the hooks that check the headers before the body,
+   * the signature as the body streams in and the nonce before the handler, and the answer signer. `allowPending`
+   * lets a pending agent through (only `GET /agent/config`, which tells it to wait).
    */
-  routeOptions(options: { allowPending?: boolean } = {}): Pick<RouteShorthandOptions, 'preValidation' | 'onSend'> & {
+  routeOptions(options: { allowPending?: boolean } = {}): Pick<
+    RouteShorthandOptions,
+    'onRequest' | 'preParsing' | 'preValidation' | 'onSend'
+  > & {
     config: { agent: true };
   } {
     return {
       config: { agent: true },
-      preValidation: async (request: FastifyRequest) => this.verify(request, options.allowPending === true),
+      onRequest: async (request: FastifyRequest, reply: FastifyReply) => this.admit(request, reply, options.allowPending === true),
+      preParsing: async (request: FastifyRequest, reply: FastifyReply, payload: RequestPayload) => this.hashBody(request, reply, payload),
+      preValidation: async (request: FastifyRequest) => this.verify(request),
       onSend: async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => this.signAnswer(request, reply, payload),
     };
+  }
+
+  /** Large bodies being read now, past the `LargeBodyGate`. */
+  get largeBodiesInFlight(): number {
+    return this.gate.inFlight;
   }
 
   /** The verified agent of a request and its idempotency key; 401 when the request was not verified. */
@@ -87,38 +141,11 @@ export class AgentAuthenticator {
     return { agent, idempotencyKey: key };
   }
 
-  private async verify(request: FastifyRequest, allowPending: boolean): Promise<void> {
-    const agentId = header(request, AGENT_HEADERS.agent);
-    const timestamp = header(request, AGENT_HEADERS.timestamp);
-    const nonce = header(request, AGENT_HEADERS.nonce);
-    const signature = header(request, AGENT_HEADERS.signature);
-    if (!agentId || !timestamp || !nonce || !signature) {
-      throw unauthenticated(
-        'Agent requests must be signed: send X-Estate-Agent, X-Estate-Timestamp, X-Estate-Nonce and X-Estate-Signature.',
-      );
-    }
-    if (!AGENT_ID.test(agentId) || !TIMESTAMP.test(timestamp) || !NONCE.test(nonce) || !SIGNATURE.test(signature)) {
-      throw unauthenticated('The agent signature headers are malformed.');
-    }
-    const now = Date.now();
-    if (Math.abs(now - Number(timestamp)) > AGENT_CLOCK_SKEW_MS) {
-      throw unauthenticated(
-        `The request was signed at ${timestamp}, more than ${AGENT_CLOCK_SKEW_MS / 60_000} minutes from the server's clock (${now}); fix the host's clock.`,
-        AgentProblemType.clockSkew,
-      );
-    }
-    const agent = await this.agents.byId(agentId);
-    const payload = agentSigningPayload({
-      method: request.method,
-      path: request.url,
-      timestamp,
-      nonce,
-      bodySha256: sha256Hex(request.rawBody ?? EMPTY),
-    });
-    // An unknown agent and a wrong signature answer alike, so the answer does not tell which agent ids exist.
-    if (!agent || !verify(null, Buffer.from(payload, 'utf8'), this.publicKey(agent), Buffer.from(signature, 'base64url'))) {
-      throw unauthenticated('The agent is unknown or the signature does not verify.');
-    }
+  /** Everything that can be checked from the headers, so a request refused here never has its body read. */
+  private async admit(request: FastifyRequest, reply: FastifyReply, allowPending: boolean): Promise<void> {
+    const signed = signedHeaders(request);
+    const agent = await this.agents.byId(signed.agentId);
+    if (!agent) throw unauthenticated('The agent is unknown or the signature does not verify.');
     if (agent.status === 'revoked') {
       throw new HttpProblem(
         403,
@@ -127,8 +154,79 @@ export class AgentAuthenticator {
         'This agent was revoked; enroll it again with a new token.',
       );
     }
+    if (agent.status === 'pending' && !allowPending) {
+      throw new HttpProblem(
+        403,
+        AgentProblemType.agentPending,
+        'Agent awaiting approval',
+        'An administrator must approve this agent before it may report.',
+      );
+    }
+    if (Number(request.headers['content-length']) > request.routeOptions.bodyLimit) {
+      throw new HttpProblem(413, ProblemType.payloadTooLarge, 'Payload too large', 'The request body is larger than the server accepts.');
+    }
+    if (isLargeBody(request.headers)) reply.raw.once('close', this.gate.enter(agent.id, request.ip));
+    this.admitted.set(request, { agent, signed, signatureVerified: false });
+  }
+
+  /** Hands the body on as it arrives, hashing it; at its end the signature must verify, or it is never parsed. */
+  private hashBody(request: FastifyRequest, reply: FastifyReply, payload: RequestPayload): RequestPayload {
+    const admitted = this.admitted.get(request);
+    if (!admitted || request.method === 'GET' || request.method === 'HEAD') return payload;
+    const hash = createHash('sha256');
+    const verifier = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+      flush: (done) => {
+        try {
+          this.checkSignature(request, admitted, hash.digest('hex'));
+          done();
+        } catch (err) {
+          done(err as Error);
+        }
+      },
+    });
+    // Fastify listens for errors while it reads the body; one after it stopped reading must not crash the process.
+    verifier.on('error', () => undefined);
+    payload.on('error', (err) => verifier.destroy(err));
+    payload.pipe(verifier);
+    // A body Fastify stopped reading (too large, or of a type it does not parse) is drained, so the connection can
+    // carry the next request.
+    reply.raw.once('finish', () => {
+      if (payload.readableEnded) return;
+      payload.unpipe(verifier);
+      payload.resume();
+    });
+    return verifier;
+  }
+
+  private checkSignature(request: FastifyRequest, admitted: Admitted, bodySha256: string): void {
+    const { agent, signed } = admitted;
+    const payload = agentSigningPayload({
+      method: request.method,
+      path: request.url,
+      timestamp: signed.timestamp,
+      nonce: signed.nonce,
+      bodySha256,
+    });
+    // Answered as an unknown agent is, so the answer does not tell which agent ids exist.
+    if (!verify(null, Buffer.from(payload, 'utf8'), this.publicKey(agent), Buffer.from(signed.signature, 'base64url'))) {
+      throw unauthenticated('The agent is unknown or the signature does not verify.');
+    }
+    admitted.signatureVerified = true;
+  }
+
+  private async verify(request: FastifyRequest): Promise<void> {
+    const admitted = this.admitted.get(request);
+    if (!admitted) throw unauthenticated('The request is not signed by an enrolled agent.');
+    // A request without a body had nothing to hash as it was read: it signed the hash of no bytes.
+    if (!admitted.signatureVerified) this.checkSignature(request, admitted, EMPTY_SHA256);
+    const { agent, signed } = admitted;
+    const now = Date.now();
     const fresh = await this.agents.db.transaction().execute(async (trx) => {
-      if (!(await this.agents.claimNonce(trx, agent.id, nonce, Number(timestamp) + AGENT_CLOCK_SKEW_MS))) return false;
+      if (!(await this.agents.claimNonce(trx, agent.id, signed.nonce, Number(signed.timestamp) + AGENT_CLOCK_SKEW_MS))) return false;
       await this.agents.touch(trx, agent.id, now, request.ip);
       // Only an agent read as offline costs a statement more: the conditional update publishes its coming online once.
       if (agent.status === 'active' && Number(agent.online) !== 1) {
@@ -141,14 +239,6 @@ export class AgentAuthenticator {
       throw unauthenticated(
         'This request was already received (its nonce was used before): sign every request afresh.',
         AgentProblemType.replay,
-      );
-    }
-    if (agent.status === 'pending' && !allowPending) {
-      throw new HttpProblem(
-        403,
-        AgentProblemType.agentPending,
-        'Agent awaiting approval',
-        'An administrator must approve this agent before it may report.',
       );
     }
     this.verified.set(request, { ...agent, last_seen_at: now, last_address: request.ip });

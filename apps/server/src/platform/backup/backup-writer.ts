@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { PRIVATE_FILE_MODE } from '../crypto/private-files';
 import type { Database } from '../db/database';
 import { BACKUP_FORMAT, BACKUP_VERSION, type BackupHeader, type BackupSummary, type TableChecksum } from './backup-format';
 import { TableHasher } from './row-checksum';
@@ -30,7 +30,7 @@ const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Writes a consistent snapshot of `database` to `file` in the format described at {@link BACKUP_FORMAT}, while the
- * server keeps reading and writing. Rows stream from the snapshot to a gzip'd `file.partial`, which is flushed to
+ * server keeps reading and writing. Rows stream from the snapshot to a gzip'd `file.partial` (mode 0600), which is flushed to
  * disk and then renamed over `file`: a failed or interrupted backup never leaves a file that looks complete (and
  * removes its partial file). Returns the per-table row counts and checksums the trailer records, and the file size.
  */
@@ -68,7 +68,7 @@ export async function backup(database: Database, file: string, options: BackupOp
         }
         yield `${chunk}${JSON.stringify({ end: true, tables: checksums })}\n`;
       }
-      await pipeline(Readable.from(lines()), createGzip(), createWriteStream(partial));
+      await pipeline(Readable.from(lines()), createGzip(), (await openPrivate(partial)).createWriteStream());
       return checksums;
     });
     await syncFile(partial);
@@ -95,6 +95,18 @@ export async function tableChecksums(database: Database): Promise<Record<string,
     }
     return result;
   });
+}
+
+/** Opens `file` for writing, truncated and 0600 whatever the umask or the mode of a leftover file: backups hold every secret hash. */
+async function openPrivate(file: string): Promise<FileHandle> {
+  const handle = await open(file, 'w', PRIVATE_FILE_MODE);
+  try {
+    await handle.chmod(PRIVATE_FILE_MODE);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  return handle;
 }
 
 async function syncFile(file: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files';
 
 /**
  * Encrypts secrets at rest (TOTP seeds now; device credentials later) with AES-256-GCM under a key kept in a file
@@ -10,16 +11,19 @@ import path from 'node:path';
 export class SecretBox {
   private constructor(private readonly key: Buffer) {}
 
-  /** Loads the key file, creating it (mode 0600) with 32 random bytes when it does not exist. */
+  /**
+   * Loads the key file, creating it (mode 0600, in a 0700 directory when that is created too, whatever the umask)
+   * with 32 random bytes when it does not exist, and setting an existing one to 0600.
+   */
   static fromKeyFile(file: string): SecretBox {
     if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      makePrivateDir(path.dirname(path.resolve(file)));
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
     }
     const key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`The secret key file ${file} must hold 32 base64-encoded bytes.`);
     try {
-      chmodSync(file, 0o600);
+      chmodSync(file, PRIVATE_FILE_MODE);
     } catch {
       // Read-only mounts are fine: the key is still only read.
     }

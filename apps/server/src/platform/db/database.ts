@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { createPrivateFile } from '../crypto/private-files';
 import { type ChangeFeed, PgChangeFeed } from './change-feed';
 import { PreparingClient } from './prepared-client';
 
@@ -19,6 +19,8 @@ export interface Database {
   readonly dialect: Dialect;
   /** A short description for logs: the SQLite file path or the PostgreSQL host/database, never a password. */
   readonly describe: string;
+  /** SQLite only: the database file and its -wal and -shm files, which must stay private to Estate's user. */
+  readonly files?: string[];
   /** PostgreSQL only: notifications from other processes, for caches that must not outlive a change made elsewhere. */
   readonly changes?: ChangeFeed;
   close(): Promise<void>;
@@ -35,7 +37,8 @@ export interface OpenOptions {
 
 /**
  * Opens the primary store: PostgreSQL when `databaseUrl` is given, otherwise SQLite in WAL mode with foreign keys on,
- * a 5 s busy timeout and synchronous=NORMAL (a committed transaction survives a process crash; see ADR 0002).
+ * a 5 s busy timeout and synchronous=NORMAL (a committed transaction survives a process crash; see ADR 0002). A
+ * SQLite file it creates is 0600 in a 0700 directory, whatever the umask; an existing one keeps its mode.
  */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -66,14 +69,16 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     };
   }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? './data', 'estate.db');
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  // SQLite gives the -wal and -shm files the database file's mode, so a 0600 store keeps them 0600 too.
+  if (file !== ':memory:' && file !== '') createPrivateFile(file);
   const native = new SQLite(file);
   native.pragma('journal_mode = WAL');
   native.pragma('synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
   const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
-  return { db, dialect: 'sqlite', describe: `sqlite ${file}`, close: () => db.destroy() };
+  const files = file === ':memory:' || file === '' ? [] : [file, `${file}-wal`, `${file}-shm`];
+  return { db, dialect: 'sqlite', describe: `sqlite ${file}`, files, close: () => db.destroy() };
 }
 
 const STATEMENT_CACHE_SIZE = 512;

@@ -63,6 +63,12 @@ describe('normaliseIp', () => {
     expect(normaliseIp('::ffff:127.0.0.1')).toBeNull();
   });
 
+  it('writes an IPv4-compatible IPv6 address in hex, whichever way it was written', () => {
+    expect(normaliseIp('::10.0.0.5')).toBe('::a00:5');
+    expect(normaliseIp('::a00:5')).toBe('::a00:5');
+    expect(normaliseIp('64:ff9b::192.0.2.1')).toBe('64:ff9b::c000:201');
+  });
+
   it('drops brackets, zones and prefix lengths', () => {
     expect(normaliseIp('[2001:db8::1]')).toBe('2001:db8::1');
     expect(normaliseIp('10.0.0.21/24')).toBe('10.0.0.21');

@@ -44,6 +44,12 @@ export function normaliseMac(value: string | null | undefined): string | null {
 /** Ranges whose addresses name no single host: `0.0.0.0/8`, `::`, loopback, link-local, multicast, broadcast. */
 const NOT_A_HOST = new Set(['unspecified', 'loopback', 'linkLocal', 'multicast', 'broadcast']);
 
+/** An IPv4 address as the two IPv6 groups that carry it. */
+function hexGroups(address: ipaddr.IPv4): string {
+  const [a, b, c, d] = address.octets as [number, number, number, number];
+  return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+}
+
 /**
  * The address an IP literal names, or null when `text` is not exactly one: IPv4 in four decimal parts (not the
  * `10.1`, `167772161` or `0x0a.0.0.1` forms inet_aton also takes, nor leading zeros, which some read as octal), or
@@ -53,9 +59,11 @@ const NOT_A_HOST = new Set(['unspecified', 'loopback', 'linkLocal', 'multicast',
 export function parseIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
   if (!text.includes(':') || text.includes('%') || !ipaddr.IPv6.isValid(text)) return null;
-  const tail = text.slice(text.lastIndexOf(':') + 1);
+  const head = text.slice(0, text.lastIndexOf(':') + 1);
+  const tail = text.slice(head.length);
   if (tail.includes('.') && !ipaddr.IPv4.isValidFourPartDecimal(tail)) return null;
-  const v6 = ipaddr.IPv6.parse(text);
+  // Written as two hex groups: ipaddr.js would read `::a.b.c.d` (IPv4-compatible) as `::ffff:a.b.c.d` (mapped).
+  const v6 = ipaddr.IPv6.parse(tail.includes('.') ? `${head}${hexGroups(ipaddr.IPv4.parse(tail))}` : text);
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
 }
 

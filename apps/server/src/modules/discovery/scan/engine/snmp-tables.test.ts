@@ -96,6 +96,35 @@ describe('SNMP table parsing', () => {
     expect(parseAddresses(ipAddrTable, ipAddressTable)).toEqual(['10.1.2.3', '2001:db8::42']);
   });
 
+  it('writes MACs and addresses as platform/net normalises them, leaving out those that name no one device', () => {
+    const ifE = OID.ifEntry;
+    const ifTable = [
+      vb(`${ifE}.2.1`, str('eth0')),
+      vb(`${ifE}.6.1`, bytes(0x3c, 0xfd, 0xfe, 0x0a, 0x0b, 0x0c)),
+      vb(`${ifE}.2.2`, str('bcast')),
+      vb(`${ifE}.6.2`, bytes(0xff, 0xff, 0xff, 0xff, 0xff, 0xff)),
+      vb(`${ifE}.2.3`, str('mcast')),
+      vb(`${ifE}.6.3`, bytes(0x01, 0x00, 0x5e, 0x00, 0x00, 0x01)),
+      vb(`${ifE}.2.4`, str('placeholder')),
+      vb(`${ifE}.6.4`, bytes(0x02, 0x00, 0x00, 0x00, 0x00, 0x00)),
+    ];
+    expect(parseInterfaces(ifTable, []).map((i) => i.mac)).toEqual(['3c:fd:fe:0a:0b:0c', undefined, undefined, undefined]);
+
+    const old = OID.ipAddrEntry;
+    const now = OID.ipAddressEntry;
+    const ipAddressTable = [
+      // ::ffff:10.1.2.4, an IPv4-mapped address, is the IPv4 address it carries.
+      vb(`${now}.4.2.16.0.0.0.0.0.0.0.0.0.0.255.255.10.1.2.4`, 1, INT),
+      vb(`${now}.4.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.66`, 1, INT),
+      vb(`${now}.4.1.4.224.0.0.251`, 1, INT),
+      vb(`${now}.4.1.4.169.254.3.4`, 1, INT),
+    ];
+    expect(parseAddresses([vb(`${old}.1.10.1.2.4`, '10.1.2.4', 64), vb(`${old}.1.0.0.0.0`, '0.0.0.0', 64)], ipAddressTable)).toEqual([
+      '10.1.2.4',
+      '2001:db8::42',
+    ]);
+  });
+
   it('reads the system group, leaving out what the agent does not have', () => {
     expect(
       parseSystem([

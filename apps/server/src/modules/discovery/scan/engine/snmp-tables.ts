@@ -3,6 +3,7 @@
  * IP-MIB (ipAddrTable, ipAddressTable) and LLDP-MIB (lldpLocPortTable, lldpRemTable, lldpRemManAddrTable) into
  * SnmpFacts. Pure functions: no sockets here, so the parsing can be pinned with the varbinds of real devices.
  */
+import { normaliseIp, normaliseMac } from '../../../../platform/net/addresses';
 import type { SnmpFacts } from './scan-types';
 import { isControl } from './socket-exchange';
 
@@ -78,10 +79,10 @@ function hex(bytes: Buffer): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
-/** A MAC address from a 6-byte OCTET STRING; undefined for empty or all-zero values. */
+/** A MAC address from a 6-byte OCTET STRING, as `normaliseMac` writes it; undefined for what names no interface. */
 export function snmpMac(value: unknown): string | undefined {
-  if (!Buffer.isBuffer(value) || value.length !== 6 || value.every((b) => b === 0)) return undefined;
-  return hex(value);
+  if (!Buffer.isBuffer(value) || value.length !== 6) return undefined;
+  return normaliseMac(value.toString('hex')) ?? undefined;
 }
 
 function numberOf(value: unknown): number | undefined {
@@ -90,18 +91,16 @@ function numberOf(value: unknown): number | undefined {
   return undefined;
 }
 
-/** An IP address from raw bytes (4 or 16), in canonical text. */
+/**
+ * An IP address from raw bytes (4 or 16), as `normaliseIp` writes it; undefined for what is not one and for
+ * addresses that say nothing about which device this is (loopback, link-local, multicast and the like).
+ */
 function ipFromBytes(bytes: number[]): string | undefined {
-  if (bytes.length === 4 && bytes.every((b) => b >= 0 && b <= 255)) return bytes.join('.');
+  if (!bytes.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) return undefined;
+  if (bytes.length === 4) return normaliseIp(bytes.join('.')) ?? undefined;
   if (bytes.length !== 16) return undefined;
   const groups = Array.from({ length: 8 }, (_, i) => ((bytes[2 * i]! << 8) | bytes[2 * i + 1]!).toString(16));
-  // The URL parser serialises IPv6 hosts canonically (lower case, longest zero run compressed).
-  return new URL(`http://[${groups.join(':')}]/`).hostname.slice(1, -1);
-}
-
-/** Loopback and link-local addresses say nothing about which device this is; they are left out of `addresses`. */
-function identifiesDevice(address: string): boolean {
-  return !/^(127\.|169\.254\.|::1$|fe[89ab][0-9a-f]:)/i.test(address);
+  return normaliseIp(groups.join(':')) ?? undefined;
 }
 
 /** The system group from a GET of SYSTEM_OIDS; missing objects are left out. */
@@ -155,7 +154,8 @@ export function parseInterfaces(ifTable: SnmpVarbind[], ifXTable: SnmpVarbind[])
 export function parseAddresses(ipAddrTable: SnmpVarbind[], ipAddressTable: SnmpVarbind[]): string[] {
   const found = new Set<string>();
   for (const [index, row] of rowsOf(ipAddrTable, OID.ipAddrEntry)) {
-    const address = typeof row.get(1) === 'string' ? (row.get(1) as string) : ipFromBytes(index.split('.').map(Number));
+    const column = row.get(1);
+    const address = typeof column === 'string' ? (normaliseIp(column) ?? undefined) : ipFromBytes(index.split('.').map(Number));
     if (address) found.add(address);
   }
   for (const [index, row] of rowsOf(ipAddressTable, OID.ipAddressEntry)) {
@@ -167,7 +167,7 @@ export function parseAddresses(ipAddrTable: SnmpVarbind[], ipAddressTable: SnmpV
     const address = ipFromBytes(bytes);
     if (address) found.add(address);
   }
-  return [...found].filter(identifiesDevice);
+  return [...found];
 }
 
 /** LLDP chassis and port IDs: MAC subtypes as MACs, network-address subtypes as addresses, the rest as text. */

@@ -87,6 +87,42 @@ describe('expandTargets', () => {
     ]);
   });
 
+  it.each([
+    '::169.254.169.254',
+    '::a9fe:a9fe',
+    '::ffff:0:169.254.169.254',
+    '64:ff9b::169.254.169.254',
+    '64:ff9b::a9fe:a900/120',
+    '64:ff9b:1::a9fe:a9fe',
+    '2002:a9fe:a9fe::1',
+    '2002:a9fe:a9fe::/120',
+    '2001:0:4136:e378:8000:63bf:5601:5601',
+    '64:ff9b::100.100.100.200',
+    '64:ff9b::a9fe:a8ff-64:ff9b::a9fe:a9ff',
+  ])('refuses the metadata address carried in the IPv6 address %s unless allowed', (target) => {
+    const error = refusal([target]);
+    expect(error.code).toBe('refused');
+    expect(error.message).toMatch(/carried in .*allow link-local/);
+    expect(expandTargets([target], { allowLinkLocal: true }).length).toBeGreaterThan(0);
+  });
+
+  it('refuses multicast and broadcast addresses carried in IPv6 even when link-local is allowed', () => {
+    for (const target of ['64:ff9b::224.0.0.1', '2002:ffff:ffff::1', '::ffff:0:239.1.1.1']) {
+      expect(refusal([target], { allowLinkLocal: true }).code, target).toBe('refused');
+    }
+  });
+
+  it('scans IPv6 addresses that carry private IPv4 addresses', () => {
+    expect(expandTargets(['64:ff9b::10.0.0.5', '2002:a00:5::1', '64:ff9b::a00:0/126'])).toEqual([
+      '64:ff9b::a00:5',
+      '2002:a00:5::1',
+      '64:ff9b::a00:0',
+      '64:ff9b::a00:1',
+      '64:ff9b::a00:2',
+      '64:ff9b::a00:3',
+    ]);
+  });
+
   it('refuses multicast, unspecified and broadcast addresses even when link-local is allowed', () => {
     for (const target of ['224.0.0.1', '239.1.1.0/24', '0.0.0.0', '::', 'ff02::1', '255.255.255.255']) {
       expect(refusal([target], { allowLinkLocal: true }).code, target).toBe('refused');

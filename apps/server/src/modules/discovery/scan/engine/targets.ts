@@ -1,10 +1,12 @@
 /**
  * Scan targets: turns what a user typed (CIDRs, single addresses, ranges) into the list of addresses a scan probes,
- * and applies the scan side of the outbound policy — private and loopback ranges are fine (finding them is the job),
- * link-local and cloud-metadata addresses only when allowed, multicast, unspecified and reserved addresses never.
+ * and applies the scan side of the outbound policy (`platform/net/outbound-policy.ts`) — private and loopback ranges
+ * are fine (finding them is the job), link-local and cloud-metadata addresses only when allowed, multicast,
+ * unspecified and reserved addresses never, whether written plainly or carried in an IPv6 address (NAT64, 6to4…).
  */
 import ipaddr from 'ipaddr.js';
 import { parseIp } from '../../../../platform/net/addresses';
+import { type AddressRange, type DestinationClass, rangeOf, rangeRefusal } from '../../../../platform/net/outbound-policy';
 
 /** More addresses than this need `force`. */
 export const SCAN_SOFT_LIMIT = 4_096;
@@ -36,22 +38,10 @@ export interface ExpandOptions {
   allowLinkLocal?: boolean;
 }
 
-/** An inclusive run of addresses of one version, as numbers (bigint: IPv6 needs 128 bits). */
-interface Block {
-  v: 4 | 6;
-  first: bigint;
-  last: bigint;
-}
-
 /** An address as a version and a number: ipaddr.js parses and formats, the expansion counts. */
 interface Numbered {
   v: 4 | 6;
   value: bigint;
-}
-
-function numbered(address: ipaddr.IPv4 | ipaddr.IPv6): Numbered {
-  const value = address.toByteArray().reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
-  return { v: address.kind() === 'ipv4' ? 4 : 6, value };
 }
 
 /** The canonical text of a numbered address (RFC 5952 for IPv6: lower case, longest zero run as ::). */
@@ -62,41 +52,27 @@ function formatAddress(v: 4 | 6, value: bigint): string {
 }
 
 /** The addresses of `address/prefix`: the block that shares the address's first `prefix` bits. */
-function blockOf({ v, value }: Numbered, prefix: number): Block {
+function blockOf({ v, value }: Numbered, prefix: number): AddressRange {
   const hostBits = BigInt((v === 4 ? 32 : 128) - prefix);
   const first = (value >> hostBits) << hostBits;
   return { v, first, last: first + (1n << hostBits) - 1n };
 }
 
-function cidrBlock(text: string): Block {
-  const [address, prefix] = ipaddr.parseCIDR(text);
-  return blockOf(numbered(address), prefix);
-}
-
-/** Every policy range, matched against each address the expansion yields (and against whole blocks first). */
-const refusedAlways: Array<{ block: Block; what: string }> = [
-  { block: cidrBlock('0.0.0.0/8'), what: 'unspecified ("this network", 0.0.0.0/8)' },
-  { block: cidrBlock('224.0.0.0/4'), what: 'multicast (224.0.0.0/4)' },
-  { block: cidrBlock('240.0.0.0/4'), what: 'reserved or broadcast (240.0.0.0/4)' },
-  { block: cidrBlock('::/128'), what: 'unspecified (::)' },
-  { block: cidrBlock('ff00::/8'), what: 'multicast (ff00::/8)' },
-];
-/** Cloud instance-metadata endpoints: AWS/GCP/Azure/OpenStack/Oracle, AWS IPv6, Alibaba, Azure WireServer. */
-const refusedUnlessAllowed: Array<{ block: Block; what: string }> = [
-  { block: cidrBlock('169.254.0.0/16'), what: 'link-local (169.254.0.0/16, includes the 169.254.169.254 cloud metadata service)' },
-  { block: cidrBlock('fe80::/10'), what: 'link-local (fe80::/10)' },
-  { block: cidrBlock('fd00:ec2::254/128'), what: 'a cloud metadata service (AWS IPv6 fd00:ec2::254)' },
-  { block: cidrBlock('100.100.100.200/32'), what: 'a cloud metadata service (Alibaba Cloud 100.100.100.200)' },
-  { block: cidrBlock('168.63.129.16/32'), what: 'a cloud platform service (Azure WireServer 168.63.129.16)' },
-];
+/** Never scanned. */
+const REFUSED_ALWAYS: ReadonlySet<DestinationClass> = new Set(['unspecified', 'multicast', 'reserved']);
+/** Scanned only when the scan allows link-local addresses. */
+const LIFTABLE: ReadonlySet<DestinationClass> = new Set(['linkLocal', 'cloudMetadata']);
+const REFUSED_BY_DEFAULT: ReadonlySet<DestinationClass> = new Set([...REFUSED_ALWAYS, ...LIFTABLE]);
 
 /** The address an IP literal names, or null. IPv4-mapped IPv6 (::ffff:a.b.c.d) counts as IPv4 so the policy sees it. */
 function literal(text: string): Numbered | null {
   const address = parseIp(text);
-  return address ? numbered(address) : null;
+  if (!address) return null;
+  const { v, first } = rangeOf(address);
+  return { v, value: first };
 }
 
-function parseTarget(raw: string): Block {
+function parseTarget(raw: string): AddressRange {
   const text = raw.trim().toLowerCase();
   const invalid = () =>
     new ScanTargetError(
@@ -143,13 +119,11 @@ function parseTarget(raw: string): Block {
   return { v: single.v, first: single.value, last: single.value };
 }
 
-function checkPolicy(raw: string, block: Block, allowLinkLocal: boolean): void {
-  const rules = allowLinkLocal ? refusedAlways : [...refusedAlways, ...refusedUnlessAllowed];
-  for (const rule of rules) {
-    if (rule.block.v !== block.v || block.last < rule.block.first || block.first > rule.block.last) continue;
-    const lifted = refusedUnlessAllowed.includes(rule) ? ' (allow link-local addresses on the scan to include it)' : '';
-    throw new ScanTargetError('refused', `"${raw}" includes ${rule.what}, which scans may not reach${lifted}.`, raw);
-  }
+function checkPolicy(raw: string, block: AddressRange, allowLinkLocal: boolean): void {
+  const refusal = rangeRefusal(block, allowLinkLocal ? REFUSED_ALWAYS : REFUSED_BY_DEFAULT);
+  if (!refusal) return;
+  const lifted = LIFTABLE.has(refusal.class) ? ' (allow link-local addresses on the scan to include it)' : '';
+  throw new ScanTargetError('refused', `"${raw}" includes ${refusal.what}, which scans may not reach${lifted}.`, raw);
 }
 
 /**
