@@ -50,6 +50,8 @@ export interface DataTableProps<T> {
    * width row beneath it. Rows fold independently; which are open is kept by row key while the table is shown.
    */
   renderExpanded?: ((row: T) => ReactNode) | undefined;
+  /** Tighter rows, for tables inside a card or a tab and for long reports. */
+  compact?: boolean | undefined;
   /** Below this width (pixels) the table scrolls sideways. */
   minWidth?: number | undefined;
   /** A label of each row for its checkbox ("Select srv-01") and its fold button ("Show details of srv-01"). */
@@ -94,7 +96,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
       striped={!windowed && !renderExpanded}
       highlightOnHover
       stickyHeader={windowed !== undefined}
-      verticalSpacing={windowed ? 0 : 'sm'}
+      verticalSpacing={windowed ? 0 : props.compact ? 'xs' : 'sm'}
       miw={minWidth}
       style={windowed ? { tableLayout: 'fixed' } : undefined}
       data-testid={testId}

@@ -75,6 +75,7 @@ export function AuditTable({ events, loading, list }: AuditTableProps) {
       empty="No events match."
       list={list}
       endLabel="End of the log"
+      compact
       minWidth={820}
       testId="audit-table"
       rowTestId="audit-row"
