@@ -5,6 +5,7 @@ import { isNotEmpty, useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../app/use-api';
 import { fieldErrorsOf, useServerFieldErrors } from '../../components/field-errors';
+import { focusFirstInvalid } from '../../components/focus-first-invalid';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
 import { DISCOVERY_QUERY_KEY, snmpCredentialsQuery } from './discovery-queries';
@@ -60,10 +61,13 @@ function ScanForm({ scan, onClose, onSaved }: Omit<ScanFormModalProps, 'opened'>
     onChange: (value: number | string) => form.setFieldValue(path, num(value, fallback)),
   });
 
-  const submit = form.onSubmit((submitted) => {
-    const built = scanRequest(submitted);
-    if ('request' in built) save.mutate(built.request);
-  });
+  const submit = form.onSubmit(
+    (submitted) => {
+      const built = scanRequest(submitted);
+      if ('request' in built) save.mutate(built.request);
+    },
+    (_errors, _values, event) => focusFirstInvalid(event?.currentTarget),
+  );
 
   const credentialOptions = credentials.items.map((c) => ({
     value: c.id,

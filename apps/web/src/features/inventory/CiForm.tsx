@@ -3,6 +3,7 @@ import { Button, Group, SimpleGrid, Stack, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { type ReactNode, useEffect, useMemo } from 'react';
 import { fieldErrorsOf } from '../../components/field-errors';
+import { focusFirstInvalid } from '../../components/focus-first-invalid';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { CiFieldInput } from './CiFieldInput';
 import {
@@ -53,7 +54,10 @@ export function CiForm({ type, ci, onSubmit, onCancel, pending, error, submitLab
     setErrors(errorsByField(all, fieldErrorsOf(error)));
   }, [setErrors, all, error]);
 
-  const submit = form.onSubmit((submitted) => onSubmit(buildBody(all, flattenValues(all, submitted), ci)));
+  const submit = form.onSubmit(
+    (submitted) => onSubmit(buildBody(all, flattenValues(all, submitted), ci)),
+    (_errors, _values, event) => focusFirstInvalid(event?.currentTarget),
+  );
 
   const section = (title: string, fields: FieldSpec[]) =>
     fields.length > 0 && (
