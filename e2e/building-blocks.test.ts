@@ -57,6 +57,17 @@ describe.runIf(browserTier())('the shared list and detail building blocks in a r
     await page.getByTestId('bulk-count').filter({ hasText: '104 selected' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '30-inventory-data-table.png') });
 
+    // The bulk change (useForm) is complete only with a value, names what it will do, and clears when done.
+    await page.getByTestId('bulk-field').click();
+    await page.getByRole('option', { name: 'Set environment' }).click();
+    expect(await page.getByTestId('bulk-apply').isDisabled()).toBe(true);
+    await page.getByTestId('bulk-value').click();
+    await page.getByRole('option', { name: 'Staging' }).click();
+    await page.getByTestId('bulk-apply').click();
+    expect(await page.getByTestId('bulk-confirm-message').textContent()).toBe('Set environment to “Staging” on 104 configuration items.');
+    await page.getByTestId('confirm-action').click();
+    await page.getByTestId('bulk-actions').waitFor({ state: 'detached' });
+
     // A search that matches nothing shows the empty state again.
     await page.getByTestId('inventory-search').fill('no-such-thing');
     await page.getByTestId('table-empty').waitFor({ timeout: 10_000 });

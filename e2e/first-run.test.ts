@@ -62,7 +62,23 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     const row = page.getByTestId('audit-row').filter({ hasText: 'token.create' }).filter({ hasNotText: 'enrollment_token' });
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
+
+    // A row unfolds to its full record, from a click on the row or from the keyboard on its fold button.
+    const fold = row.getByTestId('expand-row');
+    const detail = page.getByTestId('audit-row-detail');
+    expect(await fold.getAttribute('aria-expanded')).toBe('false');
+    await row.locator('td').nth(3).click();
+    await detail.waitFor();
+    expect(await fold.getAttribute('aria-expanded')).toBe('true');
+    expect(await fold.getAttribute('aria-controls')).toBe(await detail.getAttribute('id'));
+    expect(await detail.textContent()).toContain('Request id');
     await page.screenshot({ path: path.join(ARTIFACTS, '03-audit-log.png'), fullPage: true });
+    await fold.focus();
+    await page.keyboard.press('Enter');
+    await detail.waitFor({ state: 'detached' });
+    expect(await fold.getAttribute('aria-expanded')).toBe('false');
+    await page.keyboard.press('Space');
+    await detail.waitFor();
 
     // Phone-sized screen: the navigation collapses behind a burger.
     await page.setViewportSize({ width: 390, height: 844 });

@@ -36,11 +36,12 @@ describe.runIf(browserTier())('one identity per thing in a real browser', () => 
       .setInputFiles({ name: 'terraform.tfstate', mimeType: 'application/json', buffer: readFileSync(STATE) });
     await page.getByTestId('terraform-dry-run').click();
     await expect.poll(() => page.getByTestId('terraform-counts').textContent()).toContain('15 to create');
-    expect(await page.getByTestId('terraform-history').count()).toBe(0);
+    const history = page.getByTestId('terraform-history');
+    await history.getByTestId('table-empty').waitFor();
+    expect(await history.getByTestId('terraform-history-row').count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'identity-01-terraform-dry-run.png') });
     await page.getByTestId('terraform-import').click();
-    await page.getByTestId('terraform-history').waitFor();
-    expect(await page.getByTestId('terraform-history').locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => history.getByTestId('terraform-history-row').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.getByTestId('terraform-resources').textContent()).toContain('web-2');
 
     // Two records of one server, and the suggestion discovery would have made for them.

@@ -42,6 +42,10 @@ describe.runIf(browserTier())('modelling a small data centre in a real browser',
     // A CI created through the form generated from its type's schema.
     await page.goto(`${server.url}/inventory/new?type=physical_server`);
     await page.getByTestId('ci-form').waitFor();
+    // Sent without its name, the form answers itself and takes the user to the field, far above the button.
+    await page.getByTestId('ci-submit').click();
+    await page.locator('[data-testid="ci-name"]:focus').waitFor();
+    expect(await page.getByTestId('ci-form').getByText('Name is required').count()).toBe(1);
     await page.getByTestId('ci-name').fill('srv-db-01');
     await page.getByTestId('ci-submit').click();
     await page.getByTestId('ci-title').filter({ hasText: 'srv-db-01' }).waitFor();

@@ -1,23 +1,13 @@
 import { Checkbox, Table, Text, UnstyledButton } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { type ReactNode, useId, useState } from 'react';
+import { type DataTableDataset, DataTableRow } from './DataTableRow';
+import type { DataTableColumn } from './data-table-column';
 import { LoadMoreButton } from './LoadMoreButton';
 import type { PagedList } from './paged-query';
 import { type TableWindow, useTableWindow } from './use-table-window';
 
-/** One column of a `DataTable`. */
-export interface DataTableColumn<T> {
-  /** Unique among the table's columns; also the React key of its cells. */
-  id: string;
-  header: ReactNode;
-  /** What the column shows for one row. */
-  cell: (row: T) => ReactNode;
-  /** The server's sort key of this column (`name`, `updatedAt`); the header is a sort button only when set. */
-  sortKey?: string;
-  /** Fixed width in pixels; columns without one share what is left. */
-  width?: number;
-  /** Cuts the cell's content with an ellipsis instead of wrapping (for fixed-height rows). */
-  nowrap?: boolean;
-}
+export type { DataTableDataset } from './DataTableRow';
+export type { DataTableColumn } from './data-table-column';
 
 /** A table's sort: a column's sort key, ascending or descending. */
 export interface DataTableSort {
@@ -50,41 +40,63 @@ export interface DataTableProps<T> {
   list?: Pick<PagedList<unknown, unknown>, 'hasMore' | 'isLoadingMore' | 'loadMore'> | undefined;
   /** Shown under the table when the list has no more pages and rows were loaded. */
   endLabel?: string | undefined;
-  /** Renders only the rows in view, for lists of thousands; rows then have the given fixed height. */
+  /**
+   * Renders only the rows in view, for lists of thousands; rows then have the given fixed height (so they cannot
+   * also unfold with `renderExpanded`).
+   */
   windowed?: TableWindow | undefined;
+  /**
+   * Makes rows unfold: a button at the start of each row (and a click on the row) shows what this returns in a full
+   * width row beneath it. Rows fold independently; which are open is kept by row key while the table is shown.
+   */
+  renderExpanded?: ((row: T) => ReactNode) | undefined;
+  /** Tighter rows, for tables inside a card or a tab and for long reports. */
+  compact?: boolean | undefined;
   /** Below this width (pixels) the table scrolls sideways. */
   minWidth?: number | undefined;
-  /** A label of each row for its checkbox ("Select srv-01"). */
+  /** A label of each row for its checkbox ("Select srv-01") and its fold button ("Show details of srv-01"). */
   rowLabel?: ((row: T) => string) | undefined;
+  /** Extra `data-*` attributes of each row, e.g. `{ current: session.current }` for `data-current="true"`. */
+  rowDataset?: ((row: T) => DataTableDataset) | undefined;
   testId?: string | undefined;
+  /** The test id of each row; an unfolded row's detail row gets it with `-detail` appended. */
   rowTestId?: string | undefined;
 }
 
 /**
  * A list page's table: columns with cell renderers, server-side sorting from the headers, an empty and a loading
- * state, row selection over the loaded rows and the keyset "Load more" foot. Sorting and paging are controlled: the
- * table reports what the user asked for and shows the rows it is given.
+ * state, row selection over the loaded rows, rows that unfold to a detail, and the keyset "Load more" foot. Sorting
+ * and paging are controlled: the table reports what the user asked for and shows the rows it is given.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
   const { columns, rows, rowKey, loading, empty, selection, list, endLabel, windowed, minWidth, testId, rowTestId } = props;
+  const renderExpanded = windowed ? undefined : props.renderExpanded;
   const window = useTableWindow(rows.length, windowed);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const detailIdPrefix = useId();
   const visible = rows.slice(window.first, window.last);
   const allSelected = selection !== undefined && rows.length > 0 && rows.every((row) => selection.selected.has(rowKey(row)));
-  const colSpan = columns.length + (selection ? 1 : 0);
+  const colSpan = columns.length + (selection ? 1 : 0) + (renderExpanded ? 1 : 0);
 
-  const toggle = (key: string) => {
+  const tick = (key: string) => {
     if (!selection) return;
     const next = new Set(selection.selected);
     if (!next.delete(key)) next.add(key);
     selection.onChange(next);
   };
+  const fold = (key: string) =>
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(key)) next.add(key);
+      return next;
+    });
 
   const table = (
     <Table
-      striped={!windowed}
+      striped={!windowed && !renderExpanded}
       highlightOnHover
       stickyHeader={windowed !== undefined}
-      verticalSpacing={windowed ? 0 : 'sm'}
+      verticalSpacing={windowed ? 0 : props.compact ? 'xs' : 'sm'}
       miw={minWidth}
       style={windowed ? { tableLayout: 'fixed' } : undefined}
       data-testid={testId}
@@ -102,6 +114,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
               />
             </Table.Th>
           )}
+          {renderExpanded && <Table.Th w={32} aria-label="Details" />}
           {columns.map((column) => (
             <Table.Th key={column.id} w={column.width} aria-sort={ariaSort(column, props.sort)}>
               <ColumnHeader column={column} sort={props.sort} onSortChange={props.onSortChange} />
@@ -113,30 +126,27 @@ export function DataTable<T>(props: DataTableProps<T>) {
         {window.before > 0 && <tr aria-hidden style={{ height: window.before }} />}
         {visible.map((row) => {
           const key = rowKey(row);
-          const ticked = selection?.selected.has(key) ?? false;
+          const label = props.rowLabel?.(row);
+          const open = expanded.has(key);
           return (
-            <Table.Tr
+            <DataTableRow
               key={key}
-              h={windowed?.rowHeight}
-              data-testid={rowTestId}
-              bg={ticked ? 'var(--mantine-primary-color-light)' : undefined}
-            >
-              {selection && (
-                <Table.Td>
-                  <Checkbox
-                    aria-label={`Select ${props.rowLabel?.(row) ?? key}`}
-                    checked={ticked}
-                    onChange={() => toggle(key)}
-                    data-testid="select-row"
-                  />
-                </Table.Td>
-              )}
-              {columns.map((column) => (
-                <Table.Td key={column.id} style={column.nowrap ? { overflow: 'hidden', whiteSpace: 'nowrap' } : undefined}>
-                  {column.cell(row)}
-                </Table.Td>
-              ))}
-            </Table.Tr>
+              row={row}
+              columns={columns}
+              height={windowed?.rowHeight}
+              testId={rowTestId}
+              dataset={props.rowDataset?.(row)}
+              selection={selection && { ticked: selection.selected.has(key), label: `Select ${label ?? key}`, onToggle: () => tick(key) }}
+              expansion={
+                renderExpanded && {
+                  expanded: open,
+                  detailId: `${detailIdPrefix}-${key}`,
+                  label: `${open ? 'Hide' : 'Show'} details${label ? ` of ${label}` : ''}`,
+                  render: () => renderExpanded(row),
+                  onToggle: () => fold(key),
+                }
+              }
+            />
           );
         })}
         {window.after > 0 && <tr aria-hidden style={{ height: window.after }} />}

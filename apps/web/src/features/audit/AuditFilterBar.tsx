@@ -1,7 +1,7 @@
 import type { Outcome } from '@estate/contract';
 import { Button, Collapse, Group, Paper, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { type FormEvent, useState } from 'react';
 import { localInputToEpochMs } from '../../components/format-time';
 import type { AuditFilters } from './audit-queries';
 
@@ -17,7 +17,38 @@ const OUTCOMES: { value: Outcome; label: string }[] = [
   { value: 'failure', label: 'Failure' },
 ];
 
-const EMPTY = { action: '', actorId: '', targetType: '', since: '', until: '' };
+interface AuditFilterValues {
+  action: string;
+  actorId: string;
+  targetType: string;
+  outcome: Outcome | null;
+  /** `datetime-local` input values, in the browser's time zone. */
+  since: string;
+  until: string;
+}
+
+const EMPTY: AuditFilterValues = { action: '', actorId: '', targetType: '', outcome: null, since: '', until: '' };
+
+/** The filters the form's values ask for; blank fields ask for nothing. */
+function auditFilters(values: AuditFilterValues): AuditFilters {
+  const filters: AuditFilters = {};
+  if (values.action.trim()) filters.action = values.action.trim();
+  if (values.actorId.trim()) filters.actorId = values.actorId.trim();
+  if (values.targetType.trim()) filters.targetType = values.targetType.trim();
+  if (values.outcome) filters.outcome = values.outcome;
+  const since = localInputToEpochMs(values.since);
+  const until = localInputToEpochMs(values.until);
+  if (since !== undefined) filters.since = since;
+  if (until !== undefined) filters.until = until;
+  return filters;
+}
+
+/** A time range that ends before it starts matches nothing; say so instead of showing an empty log. */
+function untilRule(until: string, values: AuditFilterValues): string | null {
+  const from = localInputToEpochMs(values.since);
+  const to = localInputToEpochMs(until);
+  return from !== undefined && to !== undefined && to < from ? 'Until is before From' : null;
+}
 
 /**
  * The audit log's filters; they take effect on "Apply" so that typing does not fire a query per key. On a phone
@@ -27,35 +58,19 @@ export function AuditFilterBar({ onApply }: AuditFilterBarProps) {
   // Read synchronously so that wide screens never see the filters animate open on first render.
   const wide = useMediaQuery('(min-width: 48em)', true, { getInitialValueInEffect: false });
   const [unfolded, fold] = useDisclosure(false);
-  const [draft, setDraft] = useState(EMPTY);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
-  const field = (name: keyof typeof EMPTY) => ({
-    value: draft[name],
-    onChange: (event: React.ChangeEvent<HTMLInputElement>) => setDraft({ ...draft, [name]: event.currentTarget.value }),
+  const form = useForm<AuditFilterValues>({ initialValues: EMPTY, validate: { until: untilRule } });
+
+  const apply = form.onSubmit((values) => {
+    onApply(auditFilters(values));
+    fold.close();
   });
 
-  const apply = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const filters: AuditFilters = {};
-    if (draft.action.trim()) filters.action = draft.action.trim();
-    if (draft.actorId.trim()) filters.actorId = draft.actorId.trim();
-    if (draft.targetType.trim()) filters.targetType = draft.targetType.trim();
-    if (outcome) filters.outcome = outcome;
-    const since = localInputToEpochMs(draft.since);
-    const until = localInputToEpochMs(draft.until);
-    if (since !== undefined) filters.since = since;
-    if (until !== undefined) filters.until = until;
-    onApply(filters);
-    fold.close();
-  };
-
   const reset = () => {
-    setDraft(EMPTY);
-    setOutcome(null);
+    form.reset();
     onApply({});
   };
 
-  const active = Object.values(draft).some(Boolean) || outcome !== null;
+  const active = Object.values(form.getValues()).some(Boolean);
   return (
     <>
       {!wide && (
@@ -70,27 +85,36 @@ export function AuditFilterBar({ onApply }: AuditFilterBarProps) {
         </Button>
       )}
       <Collapse expanded={wide || unfolded}>
-        <Paper withBorder p="sm" mb="md" component="form" onSubmit={apply} data-testid="audit-filters">
+        <Paper withBorder p="sm" mb="md" component="form" onSubmit={apply} noValidate data-testid="audit-filters">
           <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} spacing="sm" verticalSpacing="xs">
             <TextInput
               label="Action"
               placeholder="user.create, or a prefix like auth."
-              {...field('action')}
+              {...form.getInputProps('action')}
               data-testid="audit-filter-action"
             />
-            <TextInput label="Actor id" placeholder="User or token id" {...field('actorId')} data-testid="audit-filter-actor" />
+            <TextInput
+              label="Actor id"
+              placeholder="User or token id"
+              {...form.getInputProps('actorId')}
+              data-testid="audit-filter-actor"
+            />
             <Select<Outcome>
               label="Outcome"
               placeholder="Any outcome"
               data={OUTCOMES}
-              value={outcome}
-              onChange={setOutcome}
+              {...form.getInputProps('outcome')}
               clearable
               data-testid="audit-filter-outcome"
             />
-            <TextInput label="Target type" placeholder="user, token, …" {...field('targetType')} data-testid="audit-filter-target-type" />
-            <TextInput label="From" type="datetime-local" {...field('since')} data-testid="audit-filter-since" />
-            <TextInput label="Until" type="datetime-local" {...field('until')} data-testid="audit-filter-until" />
+            <TextInput
+              label="Target type"
+              placeholder="user, token, …"
+              {...form.getInputProps('targetType')}
+              data-testid="audit-filter-target-type"
+            />
+            <TextInput label="From" type="datetime-local" {...form.getInputProps('since')} data-testid="audit-filter-since" />
+            <TextInput label="Until" type="datetime-local" {...form.getInputProps('until')} data-testid="audit-filter-until" />
           </SimpleGrid>
           <Group justify="flex-end" gap="xs" mt="sm">
             <Button variant="default" onClick={reset}>

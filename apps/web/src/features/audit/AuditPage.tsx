@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -22,15 +21,13 @@ function AuditLog() {
   const api = useApi();
   const [filters, setFilters] = useState<AuditFilters>({});
   const list = usePagedQuery(auditEventsQuery(api, filters));
-  const events = list.items;
 
   return (
     <>
       <PageHeader title="Audit log" description="Append-only and hash-chained: who did what, when, from where, and what changed." />
       <AuditFilterBar onApply={setFilters} />
       <ProblemAlert error={list.error} />
-      <AuditTable events={events} loading={list.isPending} />
-      <LoadMoreButton list={list} endLabel={events.length > 0 ? 'End of the log' : undefined} />
+      <AuditTable events={list.items} loading={list.isPending} list={list} />
     </>
   );
 }

@@ -1,52 +1,84 @@
 import type { AuditEvent } from '@estate/contract';
-import { Table, Text } from '@mantine/core';
-import { useState } from 'react';
-import { AuditRow } from './AuditRow';
+import { Badge, Code, Text } from '@mantine/core';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
+import { formatPreciseDateTime } from '../../components/format-time';
+import type { PagedList } from '../../components/paged-query';
+import { AuditEventDetail } from './AuditEventDetail';
+import { OUTCOME_COLORS } from './outcome-colors';
 
 /** Props of `AuditTable`. */
 export interface AuditTableProps {
   events: readonly AuditEvent[];
   loading: boolean;
+  /** The keyset list the events came from, for the "Load more" foot. */
+  list: Pick<PagedList<unknown, unknown>, 'hasMore' | 'isLoadingMore' | 'loadMore'>;
 }
 
-/** Audit events as a table; clicking a row unfolds its full record below it. */
-export function AuditTable({ events, loading }: AuditTableProps) {
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (id: string) =>
-    setExpanded((open) => {
-      const next = new Set(open);
-      if (!next.delete(id)) next.add(id);
-      return next;
-    });
+const COLUMNS: DataTableColumn<AuditEvent>[] = [
+  {
+    id: 'at',
+    header: 'Time',
+    cell: (event) => (
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {formatPreciseDateTime(event.at)}
+      </Text>
+    ),
+  },
+  {
+    id: 'actor',
+    header: 'Actor',
+    cell: (event) => (
+      <>
+        <Text size="sm">{event.actorLabel ?? event.actorId ?? event.actorType}</Text>
+        <Text size="xs" c="dimmed">
+          {event.actorType}
+        </Text>
+      </>
+    ),
+  },
+  { id: 'action', header: 'Action', cell: (event) => <Code>{event.action}</Code> },
+  {
+    id: 'outcome',
+    header: 'Outcome',
+    cell: (event) => (
+      <Badge variant="light" color={OUTCOME_COLORS[event.outcome]}>
+        {event.outcome}
+      </Badge>
+    ),
+  },
+  {
+    id: 'target',
+    header: 'Target',
+    cell: (event) => (
+      <>
+        <Text size="sm">{event.targetType ?? '—'}</Text>
+        {event.targetId && (
+          <Text size="xs" c="dimmed" ff="monospace">
+            {event.targetId}
+          </Text>
+        )}
+      </>
+    ),
+  },
+];
 
+/** Audit events as a table, newest first; a row unfolds to the event's full record below it. */
+export function AuditTable({ events, loading, list }: AuditTableProps) {
   return (
-    <Table.ScrollContainer minWidth={820}>
-      <Table highlightOnHover verticalSpacing="xs" data-testid="audit-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={28} aria-label="Details" />
-            <Table.Th>Time</Table.Th>
-            <Table.Th>Actor</Table.Th>
-            <Table.Th>Action</Table.Th>
-            <Table.Th>Outcome</Table.Th>
-            <Table.Th>Target</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {events.map((event) => (
-            <AuditRow key={event.id} event={event} expanded={expanded.has(event.id)} onToggle={() => toggle(event.id)} />
-          ))}
-          {!loading && events.length === 0 && (
-            <Table.Tr>
-              <Table.Td colSpan={6}>
-                <Text c="dimmed" ta="center" py="md">
-                  No events match.
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          )}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={COLUMNS}
+      rows={events}
+      rowKey={(event) => event.id}
+      rowLabel={(event) => `${event.action} at ${formatPreciseDateTime(event.at)}`}
+      renderExpanded={(event) => <AuditEventDetail event={event} />}
+      loading={loading}
+      empty="No events match."
+      list={list}
+      endLabel="End of the log"
+      compact
+      minWidth={820}
+      testId="audit-table"
+      rowTestId="audit-row"
+    />
   );
 }

@@ -1,16 +1,25 @@
 import { isApiError } from '@estate/client';
 import { type LoginRequest, ProblemType } from '@estate/contract';
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { isNotEmpty, useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRouter, useSearch } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { safeRedirectTarget } from '../../app/auth-guard';
 import { EXPECTS_UNAUTHENTICATED } from '../../app/query-client';
 import { useApi } from '../../app/use-api';
 import { AuthCard } from '../../components/AuthCard';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { meQuery } from './auth-queries';
-import { SecondFactorFields, type SecondFactorKind } from './SecondFactorFields';
+import { SecondFactorFields, type SecondFactorKind, secondFactorCodeRule } from './SecondFactorFields';
+
+interface LoginValues {
+  email: string;
+  password: string;
+  /** The authenticator or recovery code of step two. */
+  code: string;
+}
 
 /**
  * The sign-in page. Step one asks for email and password; when the server answers `mfa-required`, step two asks
@@ -21,10 +30,15 @@ export function LoginPage() {
   const queryClient = useQueryClient();
   const router = useRouter();
   const search = useSearch({ from: '/login' });
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   const [secondFactor, setSecondFactor] = useState<SecondFactorKind | null>(null);
-  const [code, setCode] = useState('');
+  const form = useForm<LoginValues>({
+    initialValues: { email: '', password: '', code: '' },
+    validate: {
+      email: isNotEmpty('Enter your email'),
+      password: isNotEmpty('Enter your password'),
+      code: (code) => (secondFactor ? secondFactorCodeRule(secondFactor, code) : null),
+    },
+  });
 
   const login = useMutation({
     mutationFn: (request: LoginRequest) => api.login(request),
@@ -39,55 +53,54 @@ export function LoginPage() {
   });
   // The mfa-required answer is the cue for step two, not a failure to show.
   const shownError = isApiError(login.error, ProblemType.mfaRequired) ? null : login.error;
+  useServerFieldErrors(form, shownError);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
+  const submit = form.onSubmit(({ email, password, code }) => {
     const request: LoginRequest = { email: email.trim(), password };
     if (secondFactor === 'totp') request.totp = code.trim();
     if (secondFactor === 'recovery') request.recoveryCode = code.trim().toLowerCase();
     login.mutate(request);
-  };
+  });
 
-  const startOver = () => {
-    setSecondFactor(null);
-    setCode('');
-    setPassword('');
+  const switchFactor = (kind: SecondFactorKind | null) => {
+    setSecondFactor(kind);
+    form.setFieldValue('code', '');
+    form.clearFieldError('code');
     login.reset();
+  };
+  const startOver = () => {
+    switchFactor(null);
+    form.setFieldValue('password', '');
   };
 
   return (
     <AuthCard
       title={secondFactor ? 'Two-step verification' : 'Sign in'}
-      description={secondFactor ? `Signing in as ${email}` : 'Sign in to manage your estate.'}
+      description={secondFactor ? `Signing in as ${form.getValues().email}` : 'Sign in to manage your estate.'}
     >
       <form onSubmit={submit} noValidate data-testid="login-form">
         <Stack gap="sm">
           {secondFactor ? (
             <SecondFactorFields
               kind={secondFactor}
-              code={code}
-              onCodeChange={setCode}
-              onKindChange={(kind) => {
-                setSecondFactor(kind);
-                setCode('');
-                login.reset();
-              }}
+              code={form.getValues().code}
+              error={form.errors.code}
+              onCodeChange={(code) => form.setFieldValue('code', code)}
+              onKindChange={switchFactor}
             />
           ) : (
             <>
               <TextInput
                 label="Email"
                 type="email"
-                value={email}
-                onChange={(event) => setEmail(event.currentTarget.value)}
+                {...form.getInputProps('email')}
                 required
                 autoComplete="username"
                 data-testid="login-email"
               />
               <PasswordInput
                 label="Password"
-                value={password}
-                onChange={(event) => setPassword(event.currentTarget.value)}
+                {...form.getInputProps('password')}
                 required
                 autoComplete="current-password"
                 data-testid="login-password"

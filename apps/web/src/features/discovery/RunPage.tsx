@@ -1,12 +1,12 @@
 import type { HostChange, ScanHost } from '@estate/contract';
-import { Anchor, Group, Progress, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Group, Progress, SegmentedControl, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useRouteParams } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
@@ -36,6 +36,49 @@ function hostDetails(host: ScanHost): string {
   return hints.join(' · ');
 }
 
+const HOST_COLUMNS: DataTableColumn<ScanHost>[] = [
+  {
+    id: 'address',
+    header: 'Address',
+    cell: (host) => (
+      <Text size="sm" ff="monospace">
+        {host.address}
+      </Text>
+    ),
+  },
+  {
+    id: 'change',
+    header: 'Change',
+    cell: (host) => (
+      <>
+        <HostChangeBadge change={host.change} />
+        {host.data.changedFields && host.data.changedFields.length > 0 && (
+          <Text size="xs" c="dimmed">
+            {host.data.changedFields.join(', ')}
+          </Text>
+        )}
+      </>
+    ),
+  },
+  { id: 'name', header: 'Name', cell: (host) => host.data.hostname ?? host.data.snmp?.sysName ?? '—' },
+  { id: 'ports', header: 'Open ports', cell: (host) => host.data.openPorts.join(', ') || '—' },
+  {
+    id: 'details',
+    header: 'Details',
+    cell: (host) => (
+      <>
+        <Text size="xs">{hostDetails(host)}</Text>
+        {host.data.notes.map((note) => (
+          <Text key={note} size="xs" c="orange">
+            {note}
+          </Text>
+        ))}
+      </>
+    ),
+  },
+  { id: 'ci', header: 'CI', cell: (host) => (host.ci ? <CiLink id={host.ci.id} name={host.ci.name} /> : '—') },
+];
+
 /** One run of a scan: live progress while it goes, then its summary and the hosts it found, filterable by change. */
 export function RunPage() {
   const { id } = useRouteParams('/discovery/runs/$id');
@@ -44,7 +87,6 @@ export function RunPage() {
   const run = useQuery(scanRunQuery(api, id));
   const finished = isRunFinished(run.data);
   const hosts = usePagedQuery(scanHostsQuery(api, id, filter === 'all' ? undefined : (filter as HostChange), finished));
-  const items = hosts.items;
 
   if (!run.data) return <ProblemAlert error={run.error} />;
   const r = run.data;
@@ -86,64 +128,17 @@ export function RunPage() {
         <SegmentedControl size="xs" data={FILTERS} value={filter} onChange={setFilter} data-testid="host-filter" />
       </Group>
       <ProblemAlert error={hosts.error} />
-      <Table.ScrollContainer minWidth={760}>
-        <Table striped data-testid="hosts-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Address</Table.Th>
-              <Table.Th>Change</Table.Th>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Open ports</Table.Th>
-              <Table.Th>Details</Table.Th>
-              <Table.Th>CI</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((h) => (
-              <Table.Tr key={h.address} data-testid="host-row">
-                <Table.Td>
-                  <Text size="sm" ff="monospace">
-                    {h.address}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <HostChangeBadge change={h.change} />
-                  {h.data.changedFields && h.data.changedFields.length > 0 && (
-                    <Text size="xs" c="dimmed">
-                      {h.data.changedFields.join(', ')}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{h.data.hostname ?? h.data.snmp?.sysName ?? '—'}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{h.data.openPorts.join(', ') || '—'}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="xs">{hostDetails(h)}</Text>
-                  {h.data.notes.map((n) => (
-                    <Text key={n} size="xs" c="orange">
-                      {n}
-                    </Text>
-                  ))}
-                </Table.Td>
-                <Table.Td>{h.ci ? <CiLink id={h.ci.id} name={h.ci.name} /> : <Text size="sm">—</Text>}</Table.Td>
-              </Table.Tr>
-            ))}
-            {!hosts.isPending && items.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={6}>
-                  <Text size="sm" c="dimmed">
-                    {finished ? 'No hosts of this kind.' : 'No hosts found yet.'}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadMoreButton list={hosts} />
+      <DataTable
+        columns={HOST_COLUMNS}
+        rows={hosts.items}
+        rowKey={(host) => host.address}
+        loading={hosts.isPending}
+        empty={finished ? 'No hosts of this kind.' : 'No hosts found yet.'}
+        list={hosts}
+        minWidth={760}
+        testId="hosts-table"
+        rowTestId="host-row"
+      />
     </>
   );
 }

@@ -4,15 +4,17 @@ import {
   SNMP_AUTH_PROTOCOLS,
   SNMP_PRIV_PROTOCOLS,
   SNMP_SECURITY_LEVELS,
+  type SnmpAuthProtocol,
   type SnmpCredential,
+  type SnmpPrivProtocol,
   type SnmpSecurityLevel,
   type SnmpVersion,
 } from '@estate/contract';
 import { Button, Group, Modal, PasswordInput, SegmentedControl, Select, Stack, TextInput } from '@mantine/core';
+import { isNotEmpty, useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { useApi } from '../../app/use-api';
-import { fieldErrorsOf } from '../../components/field-errors';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { DISCOVERY_QUERY_KEY } from './discovery-queries';
 
@@ -44,30 +46,96 @@ function secretHint(configured: boolean | undefined): string {
   return configured ? 'Configured — leave empty to keep it' : '';
 }
 
+interface CredentialValues {
+  name: string;
+  snmpVersion: SnmpVersion;
+  community: string;
+  user: string;
+  securityLevel: SnmpSecurityLevel;
+  authProtocol: SnmpAuthProtocol;
+  authKey: string;
+  privProtocol: SnmpPrivProtocol;
+  privKey: string;
+}
+
+/** The shortest SNMPv3 key (RFC 3414), as the contract checks it. */
+const V3_KEY_MIN = 8;
+
+/** Which secrets the server keeps when left empty: a stored one, while the version it belongs to is unchanged. */
+function keptSecrets(current: SnmpCredential | undefined, version: SnmpVersion) {
+  const same = current?.snmpVersion === version;
+  return {
+    community: same && !!current.configured.community,
+    authKey: same && !!current.configured.authKey,
+    privKey: same && !!current.configured.privKey,
+  };
+}
+
+/** The rule of a v3 key: required unless a stored one is kept, and at least eight characters when typed. */
+function v3KeyRule(key: string, kept: boolean, what: string): string | null {
+  if (key === '') return kept ? null : `Enter the ${what}`;
+  return [...key].length < V3_KEY_MIN ? `Use at least ${V3_KEY_MIN} characters` : null;
+}
+
+/** The request the form's values make; secrets left empty are not sent, so the server keeps the stored ones. */
+function credentialRequest(values: CredentialValues): CreateSnmpCredentialRequest {
+  const request: CreateSnmpCredentialRequest = { name: values.name.trim(), snmpVersion: values.snmpVersion };
+  if (values.snmpVersion === 'v2c') {
+    if (values.community) request.community = values.community;
+    return request;
+  }
+  request.user = values.user.trim();
+  request.securityLevel = values.securityLevel;
+  if (values.securityLevel !== 'noAuthNoPriv') {
+    request.authProtocol = values.authProtocol;
+    if (values.authKey) request.authKey = values.authKey;
+  }
+  if (values.securityLevel === 'authPriv') {
+    request.privProtocol = values.privProtocol;
+    if (values.privKey) request.privKey = values.privKey;
+  }
+  return request;
+}
+
 function CredentialForm({ credential, onClose }: Omit<SnmpCredentialModalProps, 'opened'>) {
   const api = useApi();
   const queryClient = useQueryClient();
   const current = credential?.value;
-  const [name, setName] = useState(current?.name ?? '');
-  const [version, setVersion] = useState<SnmpVersion>(current?.snmpVersion ?? 'v2c');
-  const [community, setCommunity] = useState('');
-  const [user, setUser] = useState(current?.user ?? '');
-  const [level, setLevel] = useState<SnmpSecurityLevel>(current?.securityLevel ?? 'authPriv');
-  const [authProtocol, setAuthProtocol] = useState(current?.authProtocol ?? 'sha256');
-  const [authKey, setAuthKey] = useState('');
-  const [privProtocol, setPrivProtocol] = useState(current?.privProtocol ?? 'aes');
-  const [privKey, setPrivKey] = useState('');
-  // A stored secret counts only while the version (and for keys, the level) it belongs to is unchanged.
-  const kept = {
-    community: current?.snmpVersion === version && !!current.configured.community,
-    authKey: current?.snmpVersion === version && !!current.configured.authKey,
-    privKey: current?.snmpVersion === version && !!current.configured.privKey,
-  };
+  const form = useForm<CredentialValues>({
+    initialValues: {
+      name: current?.name ?? '',
+      snmpVersion: current?.snmpVersion ?? 'v2c',
+      community: '',
+      user: current?.user ?? '',
+      securityLevel: current?.securityLevel ?? 'authPriv',
+      authProtocol: current?.authProtocol ?? 'sha256',
+      authKey: '',
+      privProtocol: current?.privProtocol ?? 'aes',
+      privKey: '',
+    },
+    validate: {
+      name: isNotEmpty('Enter a name'),
+      community: (community, values) =>
+        values.snmpVersion === 'v2c' && community === '' && !keptSecrets(current, values.snmpVersion).community
+          ? 'Enter the community'
+          : null,
+      user: (user, values) => (values.snmpVersion === 'v3' && user.trim() === '' ? 'Enter the user' : null),
+      authKey: (key, values) =>
+        values.snmpVersion === 'v3' && values.securityLevel !== 'noAuthNoPriv'
+          ? v3KeyRule(key, keptSecrets(current, values.snmpVersion).authKey, 'authentication key')
+          : null,
+      privKey: (key, values) =>
+        values.snmpVersion === 'v3' && values.securityLevel === 'authPriv'
+          ? v3KeyRule(key, keptSecrets(current, values.snmpVersion).privKey, 'privacy key')
+          : null,
+    },
+  });
+  const { snmpVersion: version, securityLevel: level } = form.getValues();
+  const kept = keptSecrets(current, version);
 
   const save = useMutation({
     mutationFn: (request: CreateSnmpCredentialRequest) => {
       if (!credential) return api.createSnmpCredential(request);
-      // Secrets left empty are not sent, so the server keeps the stored ones.
       return api.updateSnmpCredential(credential.value.id, request, credential.etag ?? '');
     },
     onSuccess: async () => {
@@ -75,76 +143,39 @@ function CredentialForm({ credential, onClose }: Omit<SnmpCredentialModalProps, 
       onClose();
     },
   });
-  const errors = fieldErrorsOf(save.error);
+  useServerFieldErrors(form, save.error);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const request: CreateSnmpCredentialRequest = { name: name.trim(), snmpVersion: version };
-    if (version === 'v2c') {
-      if (community) request.community = community;
-    } else {
-      request.user = user.trim();
-      request.securityLevel = level;
-      if (level !== 'noAuthNoPriv') {
-        request.authProtocol = authProtocol as CreateSnmpCredentialRequest['authProtocol'];
-        if (authKey) request.authKey = authKey;
-      }
-      if (level === 'authPriv') {
-        request.privProtocol = privProtocol as CreateSnmpCredentialRequest['privProtocol'];
-        if (privKey) request.privKey = privKey;
-      }
-    }
-    save.mutate(request);
-  };
+  const submit = form.onSubmit((values) => save.mutate(credentialRequest(values)));
 
   return (
     <form onSubmit={submit} noValidate data-testid="snmp-credential-form">
       <Stack gap="sm">
-        <TextInput
-          label="Name"
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          required
-          maxLength={100}
-          error={errors.name}
-          data-autofocus
-          data-testid="credential-name"
-        />
+        <TextInput label="Name" {...form.getInputProps('name')} required maxLength={100} data-autofocus data-testid="credential-name" />
         <SegmentedControl
           data={[
             { value: 'v2c', label: 'SNMP v2c' },
             { value: 'v3', label: 'SNMP v3' },
           ]}
           value={version}
-          onChange={(v) => setVersion(v as SnmpVersion)}
+          onChange={(value) => form.setFieldValue('snmpVersion', value as SnmpVersion)}
           data-testid="credential-version"
         />
         {version === 'v2c' ? (
           <PasswordInput
             label="Community"
             placeholder={secretHint(kept.community)}
-            value={community}
-            onChange={(e) => setCommunity(e.currentTarget.value)}
+            {...form.getInputProps('community')}
             required={!kept.community}
             autoComplete="off"
-            error={errors.community}
             data-testid="credential-community"
           />
         ) : (
           <>
-            <TextInput
-              label="User"
-              value={user}
-              onChange={(e) => setUser(e.currentTarget.value)}
-              required
-              error={errors.user}
-              maxLength={64}
-            />
+            <TextInput label="User" {...form.getInputProps('user')} required maxLength={64} />
             <Select
               label="Security level"
               data={SNMP_SECURITY_LEVELS.map((l) => ({ value: l, label: levelLabel[l] }))}
-              value={level}
-              onChange={(v) => v && setLevel(v as SnmpSecurityLevel)}
+              {...form.getInputProps('securityLevel')}
               allowDeselect={false}
               comboboxProps={{ withinPortal: true }}
             />
@@ -153,19 +184,16 @@ function CredentialForm({ credential, onClose }: Omit<SnmpCredentialModalProps, 
                 <Select
                   label="Authentication"
                   data={[...SNMP_AUTH_PROTOCOLS]}
-                  value={authProtocol}
-                  onChange={(v) => v && setAuthProtocol(v as typeof authProtocol)}
+                  {...form.getInputProps('authProtocol')}
                   allowDeselect={false}
                   comboboxProps={{ withinPortal: true }}
                 />
                 <PasswordInput
                   label="Authentication key"
                   placeholder={secretHint(kept.authKey)}
-                  value={authKey}
-                  onChange={(e) => setAuthKey(e.currentTarget.value)}
+                  {...form.getInputProps('authKey')}
                   required={!kept.authKey}
                   autoComplete="off"
-                  error={errors.authKey}
                   data-testid="credential-auth-key"
                 />
               </Group>
@@ -175,26 +203,26 @@ function CredentialForm({ credential, onClose }: Omit<SnmpCredentialModalProps, 
                 <Select
                   label="Privacy"
                   data={[...SNMP_PRIV_PROTOCOLS]}
-                  value={privProtocol}
-                  onChange={(v) => v && setPrivProtocol(v as typeof privProtocol)}
+                  {...form.getInputProps('privProtocol')}
                   allowDeselect={false}
                   comboboxProps={{ withinPortal: true }}
                 />
                 <PasswordInput
                   label="Privacy key"
                   placeholder={secretHint(kept.privKey)}
-                  value={privKey}
-                  onChange={(e) => setPrivKey(e.currentTarget.value)}
+                  {...form.getInputProps('privKey')}
                   required={!kept.privKey}
                   autoComplete="off"
-                  error={errors.privKey}
                   data-testid="credential-priv-key"
                 />
               </Group>
             )}
           </>
         )}
-        <ProblemAlert error={save.error} shownFields={['name', 'community', 'user', 'authKey', 'privKey']} />
+        <ProblemAlert
+          error={save.error}
+          shownFields={['name', 'community', 'user', 'securityLevel', 'authProtocol', 'authKey', 'privProtocol', 'privKey']}
+        />
         <Group justify="flex-end" gap="xs" mt="xs">
           <Button variant="default" onClick={onClose}>
             Cancel

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePorts, parseTargets, scanFormValues, scanRequest, targetErrors } from './scan-form';
+import { parsePorts, parseTargets, portsRule, scanFormValues, scanRequest, targetErrors, targetsRule } from './scan-form';
 
 describe('scan form', () => {
   it('reads targets separated by lines, commas and spaces', () => {
@@ -26,5 +26,20 @@ describe('scan form', () => {
       '10.0.0.0/8: too many',
       'together too many',
     ]);
+  });
+
+  it('asks for at least one and at most 256 targets before asking the server', () => {
+    expect(targetsRule(' \n, ')).toBe('Enter at least one target');
+    expect(targetsRule('192.0.2.1')).toBeNull();
+    const many = Array.from({ length: 257 }, (_, i) => `10.0.${i >> 8}.${i & 255}`).join('\n');
+    expect(targetsRule(many)).toMatch(/at most 256/);
+    expect(targetsRule(many.split('\n').slice(1).join('\n'))).toBeNull();
+  });
+
+  it('names the first port it cannot read, and accepts an empty list', () => {
+    expect(portsRule('22, 80-81')).toBeNull();
+    expect(portsRule('')).toBeNull();
+    expect(portsRule('22, http')).toBe('http is not a port or port range (1–65535)');
+    expect(portsRule('1-2000')).toBe('A scan probes at most 1,000 ports');
   });
 });

@@ -58,6 +58,22 @@ export function parsePorts(text: string): { ports: number[] } | { error: string 
   return { ports: [...ports].sort((a, b) => a - b) };
 }
 
+/** The most targets a scan takes, as the contract says. */
+const MAX_TARGETS = 256;
+
+/** The form's rule of the targets field: at least one target and at most 256; null when they will do. */
+export function targetsRule(text: string): string | null {
+  const count = parseTargets(text).length;
+  if (count === 0) return 'Enter at least one target';
+  return count > MAX_TARGETS ? `A scan has at most ${MAX_TARGETS} targets; use CIDRs or ranges` : null;
+}
+
+/** The form's rule of the ports field: what `parsePorts` cannot read, or null. */
+export function portsRule(text: string): string | null {
+  const parsed = parsePorts(text);
+  return 'error' in parsed ? parsed.error : null;
+}
+
 /** The request the form's values make; `{ error }` when the ports cannot be read. */
 export function scanRequest(values: ScanFormValues): { request: CreateScanRequest } | { error: string } {
   const ports = parsePorts(values.ports);

@@ -1,7 +1,7 @@
 import type { SoftwareInstallation } from '@estate/contract';
 import { Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { isNotEmpty, useForm } from '@mantine/form';
 import { useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useRouteSearch } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
@@ -51,8 +51,10 @@ function SoftwareSearch() {
   const api = useApi();
   const navigate = useNavigate();
   const search = useRouteSearch('/software');
-  const [name, setName] = useState(search.name ?? '');
-  const [version, setVersion] = useState(search.version ?? '');
+  const form = useForm({
+    initialValues: { name: search.name ?? '', version: search.version ?? '' },
+    validate: { name: isNotEmpty('Enter a package name') },
+  });
   const list = usePagedQuery(softwareInstallationsQuery(api, search.name ?? '', search.version ?? ''));
   const items = list.items;
   const versions = new Set(items.map((i) => i.version));
@@ -61,25 +63,23 @@ function SoftwareSearch() {
     <Stack gap="md">
       <PageHeader title="Software" description="Which configuration items have a package installed, and in which version." />
       <form
-        onSubmit={(event) => {
-          event.preventDefault();
+        onSubmit={form.onSubmit(({ name, version }) => {
           void navigate({ to: '/software', search: { name: name.trim() || undefined, version: version.trim() || undefined } });
-        }}
+        })}
+        noValidate
       >
         <Group align="flex-end" gap="sm">
           <TextInput
             label="Package name"
             placeholder="openssl"
-            value={name}
-            onChange={(event) => setName(event.currentTarget.value)}
+            {...form.getInputProps('name')}
             required
             data-testid="software-search-name"
           />
           <TextInput
             label="Version (optional)"
             placeholder="3.0.11"
-            value={version}
-            onChange={(event) => setVersion(event.currentTarget.value)}
+            {...form.getInputProps('version')}
             data-testid="software-search-version"
           />
           <Button type="submit" data-testid="software-search-submit">

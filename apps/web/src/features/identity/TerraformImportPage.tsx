@@ -1,12 +1,12 @@
-import { TERRAFORM_MAX_CONTENT, type TerraformImportResult } from '@estate/contract';
-import { Badge, Button, FileInput, Group, Stack, Table, Text } from '@mantine/core';
+import { TERRAFORM_MAX_CONTENT, type TerraformImportResult, type TerraformImportSummary } from '@estate/contract';
+import { Badge, Button, FileInput, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -114,60 +114,58 @@ function ImportCard() {
   );
 }
 
+const HISTORY_COLUMNS: DataTableColumn<TerraformImportSummary>[] = [
+  { id: 'createdAt', header: 'When', cell: (entry) => formatDateTime(entry.createdAt) },
+  {
+    id: 'lineage',
+    header: 'Lineage',
+    cell: (entry) => (
+      <Text ff="monospace" fz="xs">
+        {entry.lineage}
+      </Text>
+    ),
+  },
+  { id: 'serial', header: 'Serial', cell: (entry) => entry.serial },
+  {
+    id: 'changes',
+    header: 'Changes',
+    cell: (entry) => (
+      <Group gap={4}>
+        <Badge size="sm" color="teal" variant="light">
+          +{entry.counts.created}
+        </Badge>
+        <Badge size="sm" color="blue" variant="light">
+          ~{entry.counts.updated}
+        </Badge>
+        <Badge size="sm" color="orange" variant="light">
+          retired {entry.counts.retired}
+        </Badge>
+        <Badge size="sm" color="grape" variant="light">
+          related {entry.counts.related}
+        </Badge>
+      </Group>
+    ),
+  },
+];
+
 function HistoryCard() {
   const api = useApi();
   const list = usePagedQuery(terraformImportsQuery(api));
-  const items = list.items;
   return (
     <SectionCard title="Imports" description="Every import, newest first.">
       <ProblemAlert error={list.error} />
-      {list.isSuccess && items.length === 0 && (
-        <Text size="sm" c="dimmed">
-          No state was imported yet.
-        </Text>
-      )}
-      {items.length > 0 && (
-        <Table.ScrollContainer minWidth={600}>
-          <Table striped verticalSpacing={4} data-testid="terraform-history">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Lineage</Table.Th>
-                <Table.Th>Serial</Table.Th>
-                <Table.Th>Changes</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((i) => (
-                <Table.Tr key={i.id}>
-                  <Table.Td>{formatDateTime(i.createdAt)}</Table.Td>
-                  <Table.Td ff="monospace" fz="xs">
-                    {i.lineage}
-                  </Table.Td>
-                  <Table.Td>{i.serial}</Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      <Badge size="sm" color="teal" variant="light">
-                        +{i.counts.created}
-                      </Badge>
-                      <Badge size="sm" color="blue" variant="light">
-                        ~{i.counts.updated}
-                      </Badge>
-                      <Badge size="sm" color="orange" variant="light">
-                        retired {i.counts.retired}
-                      </Badge>
-                      <Badge size="sm" color="grape" variant="light">
-                        related {i.counts.related}
-                      </Badge>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <LoadMoreButton list={list} />
+      <DataTable
+        columns={HISTORY_COLUMNS}
+        rows={list.items}
+        rowKey={(entry) => entry.id}
+        loading={list.isPending}
+        empty="No state was imported yet."
+        list={list}
+        compact
+        minWidth={600}
+        testId="terraform-history"
+        rowTestId="terraform-history-row"
+      />
     </SectionCard>
   );
 }

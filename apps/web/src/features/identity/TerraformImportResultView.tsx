@@ -1,5 +1,6 @@
-import type { TerraformImportResult } from '@estate/contract';
-import { Badge, Group, Stack, Table, Tabs, Text } from '@mantine/core';
+import type { TerraformImportResult, TerraformRelationReport, TerraformResourceReport } from '@estate/contract';
+import { Badge, Group, Stack, Tabs, Text } from '@mantine/core';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { CiLink } from '../inventory/CiLink';
 
 const ACTION_COLORS: Record<string, string> = {
@@ -10,6 +11,53 @@ const ACTION_COLORS: Record<string, string> = {
   exists: 'gray',
   skipped: 'red',
 };
+
+type IgnoredResource = TerraformImportResult['ignored'][number];
+
+function ActionBadge({ action }: { action: string }) {
+  return (
+    <Badge size="sm" variant="light" color={ACTION_COLORS[action]}>
+      {action}
+    </Badge>
+  );
+}
+
+/** A resource address or cloud id in small monospace; `breakAnywhere` for long opaque ids that would widen the table. */
+function Identifier({ children, breakAnywhere = false }: { children: string; breakAnywhere?: boolean }) {
+  return (
+    <Text ff="monospace" fz="xs" style={breakAnywhere ? { wordBreak: 'break-all' } : undefined}>
+      {children}
+    </Text>
+  );
+}
+
+const RESOURCE_COLUMNS: DataTableColumn<TerraformResourceReport>[] = [
+  { id: 'action', header: 'Action', cell: (resource) => <ActionBadge action={resource.action} /> },
+  { id: 'address', header: 'Address', cell: (resource) => <Identifier>{resource.address}</Identifier> },
+  { id: 'name', header: 'Name', cell: (resource) => (resource.ciId ? <CiLink id={resource.ciId} name={resource.name} /> : resource.name) },
+  { id: 'externalId', header: 'Cloud id', cell: (resource) => <Identifier breakAnywhere>{resource.externalId}</Identifier> },
+];
+
+const RELATION_COLUMNS: DataTableColumn<TerraformRelationReport>[] = [
+  { id: 'action', header: 'Action', cell: (relation) => <ActionBadge action={relation.action} /> },
+  { id: 'from', header: 'From', cell: (relation) => <Identifier>{relation.from}</Identifier> },
+  { id: 'type', header: 'Relation', cell: (relation) => relation.type.replace('_', ' ') },
+  { id: 'to', header: 'To', cell: (relation) => <Identifier>{relation.to}</Identifier> },
+  {
+    id: 'reason',
+    header: 'Note',
+    cell: (relation) => (
+      <Text fz="xs" c="dimmed">
+        {relation.reason ?? ''}
+      </Text>
+    ),
+  },
+];
+
+const IGNORED_COLUMNS: DataTableColumn<IgnoredResource>[] = [
+  { id: 'address', header: 'Address', cell: (ignored) => <Identifier>{ignored.address}</Identifier> },
+  { id: 'reason', header: 'Why not', cell: (ignored) => ignored.reason },
+];
 
 /** Props of `TerraformImportResultView`. */
 export interface TerraformImportResultViewProps {
@@ -43,73 +91,40 @@ export function TerraformImportResultView({ result }: TerraformImportResultViewP
           <Tabs.Tab value="ignored">Not imported ({result.ignored.length})</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="resources" pt="sm">
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped verticalSpacing={4} data-testid="terraform-resources">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Action</Table.Th>
-                  <Table.Th>Address</Table.Th>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Cloud id</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {result.resources.map((r) => (
-                  <Table.Tr key={r.externalId}>
-                    <Table.Td>
-                      <Badge size="sm" variant="light" color={ACTION_COLORS[r.action]}>
-                        {r.action}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td ff="monospace" fz="xs">
-                      {r.address}
-                    </Table.Td>
-                    <Table.Td>{r.ciId ? <CiLink id={r.ciId} name={r.name} /> : r.name}</Table.Td>
-                    <Table.Td ff="monospace" fz="xs" style={{ wordBreak: 'break-all' }}>
-                      {r.externalId}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            columns={RESOURCE_COLUMNS}
+            rows={result.resources}
+            rowKey={(resource) => resource.externalId}
+            loading={false}
+            compact
+            empty="The state has no resources that become items."
+            minWidth={640}
+            testId="terraform-resources"
+          />
         </Tabs.Panel>
         <Tabs.Panel value="relationships" pt="sm">
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped verticalSpacing={4} data-testid="terraform-relationships">
-              <Table.Tbody>
-                {result.relationships.map((r) => (
-                  <Table.Tr key={`${r.type} ${r.from} ${r.to}`}>
-                    <Table.Td>
-                      <Badge size="sm" variant="light" color={ACTION_COLORS[r.action]}>
-                        {r.action}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td ff="monospace" fz="xs">
-                      {r.from}
-                    </Table.Td>
-                    <Table.Td>{r.type.replace('_', ' ')}</Table.Td>
-                    <Table.Td ff="monospace" fz="xs">
-                      {r.to}
-                    </Table.Td>
-                    <Table.Td fz="xs">{r.reason ?? ''}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            columns={RELATION_COLUMNS}
+            rows={result.relationships}
+            rowKey={(relation) => `${relation.type} ${relation.from} ${relation.to}`}
+            loading={false}
+            compact
+            empty="The state implies no relationships."
+            minWidth={640}
+            testId="terraform-relationships"
+          />
         </Tabs.Panel>
         <Tabs.Panel value="ignored" pt="sm">
-          <Stack gap={2}>
-            {result.ignored.map((i) => (
-              <Text key={i.address} size="xs">
-                <Text span ff="monospace" fz="xs">
-                  {i.address}
-                </Text>{' '}
-                — {i.reason}
-              </Text>
-            ))}
-          </Stack>
+          <DataTable
+            columns={IGNORED_COLUMNS}
+            rows={result.ignored}
+            rowKey={(ignored) => ignored.address}
+            loading={false}
+            compact
+            empty="Every managed resource was imported."
+            minWidth={480}
+            testId="terraform-ignored"
+          />
         </Tabs.Panel>
       </Tabs>
     </Stack>

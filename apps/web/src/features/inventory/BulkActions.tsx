@@ -1,5 +1,6 @@
 import type { BulkCiPatch } from '@estate/contract';
 import { Button, Group, Modal, Paper, Select, Stack, TagsInput, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -26,6 +27,22 @@ const FIELDS: { value: BulkField; label: string }[] = [
 const isTags = (field: BulkField | null): field is 'addTags' | 'removeTags' => field === 'addTags' || field === 'removeTags';
 const OPTIONS = { status: STATUS_OPTIONS, environment: ENVIRONMENT_OPTIONS, criticality: CRITICALITY_OPTIONS };
 
+interface BulkChangeValues {
+  field: BulkField | null;
+  /** The new value of a set-field change. */
+  value: string | null;
+  /** The tags an add- or remove-tags change names. */
+  tags: string[];
+}
+
+const NO_CHANGE: BulkChangeValues = { field: null, value: null, tags: [] };
+
+/** The patch the chosen change makes, or null while it is incomplete. */
+function bulkPatch({ field, value, tags }: BulkChangeValues): BulkCiPatch | null {
+  if (isTags(field)) return tags.length > 0 ? { [field]: tags } : null;
+  return field && value ? ({ [field]: value } as BulkCiPatch) : null;
+}
+
 /**
  * Actions on the selected CIs: set one field on all of them, or delete them. Both say how many CIs they hit and
  * send that count as `confirm`; the server refuses (409, with the real count) if it does not match.
@@ -33,25 +50,17 @@ const OPTIONS = { status: STATUS_OPTIONS, environment: ENVIRONMENT_OPTIONS, crit
 export function BulkActions({ ids, onDone }: BulkActionsProps) {
   const api = useApi();
   const queryClient = useQueryClient();
-  const [field, setField] = useState<BulkField | null>(null);
-  const [value, setValue] = useState<string | null>(null);
-  const [tags, setTags] = useState<string[]>([]);
+  const form = useForm<BulkChangeValues>({ initialValues: NO_CHANGE });
   const [confirming, setConfirming] = useState(false);
   const count = ids.length;
-  const patch: BulkCiPatch | null = isTags(field)
-    ? tags.length > 0
-      ? { [field]: tags }
-      : null
-    : field && value
-      ? ({ [field]: value } as BulkCiPatch)
-      : null;
+  const { field, value, tags } = form.getValues();
+  const patch = bulkPatch(form.getValues());
 
   const finish = async (message: string) => {
     notifications.show({ color: 'teal', title: 'Done', message });
     await queryClient.invalidateQueries({ queryKey: INVENTORY_QUERY_KEY });
     setConfirming(false);
-    setField(null);
-    setValue(null);
+    form.reset();
     onDone();
   };
   const update = useMutation({
@@ -70,11 +79,7 @@ export function BulkActions({ ids, onDone }: BulkActionsProps) {
           placeholder="Change…"
           data={FIELDS}
           value={field}
-          onChange={(next) => {
-            setField(next as BulkField | null);
-            setValue(null);
-            setTags([]);
-          }}
+          onChange={(next) => form.setValues({ ...NO_CHANGE, field: next as BulkField | null })}
           w={170}
           data-testid="bulk-field"
         />
@@ -83,14 +88,13 @@ export function BulkActions({ ids, onDone }: BulkActionsProps) {
             aria-label="New value"
             placeholder="Value"
             data={OPTIONS[field]}
-            value={value}
-            onChange={setValue}
+            {...form.getInputProps('value')}
             w={170}
             data-testid="bulk-value"
           />
         )}
         {isTags(field) && (
-          <TagsInput aria-label="Tags" placeholder="Tags" value={tags} onChange={setTags} w={220} data-testid="bulk-tags" />
+          <TagsInput aria-label="Tags" placeholder="Tags" {...form.getInputProps('tags')} w={220} data-testid="bulk-tags" />
         )}
         <Button disabled={!patch} onClick={() => setConfirming(true)} data-testid="bulk-apply">
           Apply

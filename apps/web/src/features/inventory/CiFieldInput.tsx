@@ -1,4 +1,5 @@
 import { NumberInput, Select, Switch, TagsInput, TextInput } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { CiPicker } from './CiPicker';
 import type { FieldSpec } from './ci-fields';
 
@@ -7,7 +8,7 @@ export interface CiFieldInputProps {
   field: FieldSpec;
   value: unknown;
   onChange: (value: unknown) => void;
-  error?: string | undefined;
+  error?: ReactNode;
 }
 
 /** The input of one generated CI field, chosen by its kind. */

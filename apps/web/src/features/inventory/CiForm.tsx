@@ -1,10 +1,25 @@
 import type { Ci, CiTypeInfo } from '@estate/contract';
 import { Button, Group, SimpleGrid, Stack, Title } from '@mantine/core';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { useForm } from '@mantine/form';
+import { type ReactNode, useEffect, useMemo } from 'react';
 import { fieldErrorsOf } from '../../components/field-errors';
+import { focusFirstInvalid } from '../../components/focus-first-invalid';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { CiFieldInput } from './CiFieldInput';
-import { attributeFields, buildBody, COMMON_FIELDS, customFieldSpecs, errorsByField, type FieldSpec, initialValues } from './ci-fields';
+import {
+  attributeFields,
+  buildBody,
+  COMMON_FIELDS,
+  customFieldSpecs,
+  errorsByField,
+  type FieldSpec,
+  type FieldValues,
+  flattenValues,
+  initialValues,
+  missingRequired,
+  nestValues,
+  valueAt,
+} from './ci-fields';
 
 /** Props of `CiForm`. */
 export interface CiFormProps {
@@ -24,17 +39,25 @@ export interface CiFormProps {
 
 /** The CI form, generated from the common fields, the type's attribute JSON Schema and its custom fields. */
 export function CiForm({ type, ci, onSubmit, onCancel, pending, error, submitLabel, notice }: CiFormProps) {
-  const attributes = attributeFields(type);
-  const custom = customFieldSpecs(type);
-  const all = [...COMMON_FIELDS, ...attributes, ...custom];
-  const [values, setValues] = useState(() => initialValues(all, ci));
+  const attributes = useMemo(() => attributeFields(type), [type]);
+  const custom = useMemo(() => customFieldSpecs(type), [type]);
+  const all = useMemo(() => [...COMMON_FIELDS, ...attributes, ...custom], [attributes, custom]);
+  // The form keeps values nested by path (`attributes.cpuCores` inside `attributes`); the body is built from them flat.
+  const form = useForm<FieldValues>({
+    initialValues: nestValues(initialValues(all, ci)),
+    validate: (values) => missingRequired(all, flattenValues(all, values)),
+  });
+  const values = form.getValues();
   const raw = fieldErrorsOf(error);
-  const errors = errorsByField(all, raw);
+  const { setErrors } = form;
+  useEffect(() => {
+    setErrors(errorsByField(all, fieldErrorsOf(error)));
+  }, [setErrors, all, error]);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    onSubmit(buildBody(all, values, ci));
-  };
+  const submit = form.onSubmit(
+    (submitted) => onSubmit(buildBody(all, flattenValues(all, submitted), ci)),
+    (_errors, _values, event) => focusFirstInvalid(event?.currentTarget),
+  );
 
   const section = (title: string, fields: FieldSpec[]) =>
     fields.length > 0 && (
@@ -47,9 +70,9 @@ export function CiForm({ type, ci, onSubmit, onCancel, pending, error, submitLab
             <CiFieldInput
               key={field.key}
               field={field}
-              value={values[field.key]}
-              onChange={(value) => setValues((current) => ({ ...current, [field.key]: value }))}
-              error={errors[field.key]}
+              value={valueAt(values, field.key)}
+              onChange={(value) => form.setFieldValue(field.key, value)}
+              error={form.errors[field.key]}
             />
           ))}
         </SimpleGrid>

@@ -1,7 +1,7 @@
 import { Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { humanize } from './ci-labels';
 import { ciQuery, INVENTORY_QUERY_KEY } from './inventory-queries';
@@ -14,7 +14,7 @@ export interface CiPickerProps {
   /** CI types that may be picked; any type when empty or absent. */
   types?: string[] | undefined;
   description?: string | undefined;
-  error?: string | undefined;
+  error?: ReactNode;
   required?: boolean;
   /** Leaves this CI out of the choices (a CI cannot relate to itself). */
   excludeId?: string;

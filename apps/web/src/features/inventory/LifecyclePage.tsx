@@ -2,7 +2,6 @@ import { SegmentedControl, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { can } from '../../app/auth-guard';
 import { useApi } from '../../app/use-api';
-import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -26,7 +25,6 @@ function Lifecycle() {
   const expiring = usePagedQuery(expiringQuery(api, Number(within)));
   const licences = usePagedQuery(licenceUsageQuery(api));
   const plan = usePagedQuery(refreshPlanQuery(api, horizon));
-  const more = (query: typeof expiring | typeof licences | typeof plan) => <LoadMoreButton list={query} />;
 
   return (
     <>
@@ -41,13 +39,11 @@ function Lifecycle() {
             data-testid="expiring-within"
           />
           <ProblemAlert error={expiring.error} />
-          <ExpiringTable items={expiring.items} loading={expiring.isPending} />
-          {more(expiring)}
+          <ExpiringTable list={expiring} />
         </SectionCard>
         <SectionCard title="Licences" description="Seats bought against seats in use (licensed_by relationships).">
           <ProblemAlert error={licences.error} />
-          <LicenceTable items={licences.items} loading={licences.isPending} />
-          {more(licences)}
+          <LicenceTable list={licences} />
         </SectionCard>
         <SectionCard title="Refresh plan" description="Hardware whose warranty or end of life falls before the horizon, per quarter.">
           <SegmentedControl
@@ -61,8 +57,7 @@ function Lifecycle() {
             data-testid="refresh-horizon"
           />
           <ProblemAlert error={plan.error} />
-          <RefreshPlanView plan={plan.pages[0]} items={plan.items} loading={plan.isPending} />
-          {more(plan)}
+          <RefreshPlanView list={plan} />
         </SectionCard>
       </Stack>
     </>

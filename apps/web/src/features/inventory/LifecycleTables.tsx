@@ -1,122 +1,133 @@
 import type { ExpiringItem, LicenceUsage, RefreshPlan } from '@estate/contract';
-import { Badge, Group, Paper, Progress, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Paper, Progress, SimpleGrid, Stack, Text } from '@mantine/core';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
+import type { PagedList } from '../../components/paged-query';
 import { CiLink } from './CiLink';
 import { humanize, STATUS_COLORS } from './ci-labels';
 
 const money = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
 
-function Empty({ colSpan, children }: { colSpan: number; children: string }) {
+type RefreshItem = RefreshPlan['items'][number];
+
+/** An item's link with its type under it. */
+function ItemCell({ id, name, type }: { id: string; name: string; type: string }) {
   return (
-    <Table.Tr>
-      <Table.Td colSpan={colSpan}>
-        <Text c="dimmed" ta="center" py="sm" size="sm">
-          {children}
-        </Text>
-      </Table.Td>
-    </Table.Tr>
+    <>
+      <CiLink id={id} name={name} />
+      <Text size="xs" c="dimmed">
+        {humanize(type)}
+      </Text>
+    </>
   );
 }
+
+const EXPIRING_COLUMNS: DataTableColumn<ExpiringItem>[] = [
+  { id: 'item', header: 'Item', cell: (item) => <ItemCell id={item.ciId} name={item.name} type={item.ciType} /> },
+  { id: 'kind', header: 'What', cell: (item) => humanize(item.kind) },
+  { id: 'date', header: 'Date', cell: (item) => item.date },
+  {
+    id: 'daysLeft',
+    header: 'Days left',
+    cell: (item) => (
+      <Badge variant="light" color={item.daysLeft < 0 ? 'red' : item.daysLeft <= 30 ? 'orange' : 'yellow'}>
+        {item.daysLeft < 0 ? `${-item.daysLeft} days ago` : `${item.daysLeft} days`}
+      </Badge>
+    ),
+  },
+  {
+    id: 'status',
+    header: 'Status',
+    cell: (item) => (
+      <Badge variant="dot" color={STATUS_COLORS[item.status]}>
+        {humanize(item.status)}
+      </Badge>
+    ),
+  },
+];
 
 /** Warranties, ends of life, contracts and licences ending soon, with days left. */
-export function ExpiringTable({ items, loading }: { items: readonly ExpiringItem[]; loading: boolean }) {
+export function ExpiringTable({ list }: { list: PagedList<ExpiringItem, unknown> }) {
   return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table striped verticalSpacing="xs" data-testid="expiring-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Item</Table.Th>
-            <Table.Th>What</Table.Th>
-            <Table.Th>Date</Table.Th>
-            <Table.Th>Days left</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((item) => (
-            <Table.Tr key={`${item.ciId}-${item.kind}`} data-testid="expiring-row">
-              <Table.Td>
-                <CiLink id={item.ciId} name={item.name} />
-                <Text size="xs" c="dimmed">
-                  {humanize(item.ciType)}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{humanize(item.kind)}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{item.date}</Text>
-              </Table.Td>
-              <Table.Td>
-                <Badge variant="light" color={item.daysLeft < 0 ? 'red' : item.daysLeft <= 30 ? 'orange' : 'yellow'}>
-                  {item.daysLeft < 0 ? `${-item.daysLeft} days ago` : `${item.daysLeft} days`}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Badge variant="dot" color={STATUS_COLORS[item.status]}>
-                  {humanize(item.status)}
-                </Badge>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-          {!loading && items.length === 0 && <Empty colSpan={5}>Nothing expires in this window.</Empty>}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={EXPIRING_COLUMNS}
+      rows={list.items}
+      rowKey={(item) => `${item.ciId}-${item.kind}`}
+      loading={list.isPending}
+      empty="Nothing expires in this window."
+      list={list}
+      compact
+      minWidth={560}
+      testId="expiring-table"
+      rowTestId="expiring-row"
+    />
   );
 }
+
+/** The share of a licence's seats in use, in percent; null for a licence without a seat count. */
+function seatShare(licence: LicenceUsage): number | null {
+  return licence.seats ? Math.round((licence.used / licence.seats) * 100) : null;
+}
+
+const LICENCE_COLUMNS: DataTableColumn<LicenceUsage>[] = [
+  { id: 'licence', header: 'Licence', cell: (licence) => <CiLink id={licence.ciId} name={licence.name} /> },
+  {
+    id: 'use',
+    header: 'Use',
+    width: 280,
+    cell: (licence) => {
+      const share = seatShare(licence);
+      return (
+        <>
+          {share !== null && <Progress value={Math.min(100, share)} color={licence.overUsed ? 'red' : share >= 90 ? 'orange' : 'teal'} />}
+          <Text size="xs" c={licence.overUsed ? 'red' : 'dimmed'}>
+            {licence.used} used of {licence.seats ?? 'unlimited'} {licence.seats !== null && `(${share}%)`}
+            {licence.overUsed && ' — over-used'}
+          </Text>
+        </>
+      );
+    },
+  },
+  { id: 'expires', header: 'Expires', cell: (licence) => licence.expires ?? '—' },
+];
 
 /** Licences with a bar of seats in use; over-used ones in red. */
-export function LicenceTable({ items, loading }: { items: readonly LicenceUsage[]; loading: boolean }) {
+export function LicenceTable({ list }: { list: PagedList<LicenceUsage, unknown> }) {
   return (
-    <Table.ScrollContainer minWidth={520}>
-      <Table striped verticalSpacing="xs" data-testid="licences-table">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Licence</Table.Th>
-            <Table.Th w="40%">Use</Table.Th>
-            <Table.Th>Expires</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((licence) => {
-            const share = licence.seats ? Math.round((licence.used / licence.seats) * 100) : null;
-            return (
-              <Table.Tr key={licence.ciId} data-testid="licence-row">
-                <Table.Td>
-                  <CiLink id={licence.ciId} name={licence.name} />
-                </Table.Td>
-                <Table.Td>
-                  {share !== null && (
-                    <Progress value={Math.min(100, share)} color={licence.overUsed ? 'red' : share >= 90 ? 'orange' : 'teal'} />
-                  )}
-                  <Text size="xs" c={licence.overUsed ? 'red' : 'dimmed'}>
-                    {licence.used} used of {licence.seats ?? 'unlimited'} {licence.seats !== null && `(${share}%)`}
-                    {licence.overUsed && ' — over-used'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{licence.expires ?? '—'}</Text>
-                </Table.Td>
-              </Table.Tr>
-            );
-          })}
-          {!loading && items.length === 0 && <Empty colSpan={3}>No licences recorded.</Empty>}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      columns={LICENCE_COLUMNS}
+      rows={list.items}
+      rowKey={(licence) => licence.ciId}
+      loading={list.isPending}
+      empty="No licences recorded."
+      list={list}
+      compact
+      minWidth={520}
+      testId="licences-table"
+      rowTestId="licence-row"
+    />
   );
 }
 
-/** The refresh plan: totals per quarter as cards, then every item by date. */
-export function RefreshPlanView({
-  plan,
-  items,
-  loading,
-}: {
-  plan: RefreshPlan | undefined;
-  items: RefreshPlan['items'];
-  loading: boolean;
-}) {
+const REFRESH_COLUMNS: DataTableColumn<RefreshItem>[] = [
+  { id: 'item', header: 'Item', cell: (item) => <ItemCell id={item.ciId} name={item.name} type={item.ciType} /> },
+  { id: 'quarter', header: 'Quarter', cell: (item) => item.quarter },
+  {
+    id: 'date',
+    header: 'Date',
+    cell: (item) => (
+      <Text size="sm" c={item.overdue ? 'red' : undefined}>
+        {item.date}
+        {item.overdue && ' (overdue)'}
+      </Text>
+    ),
+  },
+  { id: 'reason', header: 'Reason', cell: (item) => humanize(item.reason) },
+  { id: 'monthlyCost', header: 'Monthly cost', cell: (item) => (item.monthlyCost === null ? '—' : money.format(item.monthlyCost)) },
+];
+
+/** The refresh plan: totals per quarter as cards (from the plan's first page), then every item by date. */
+export function RefreshPlanView({ list }: { list: PagedList<RefreshItem, RefreshPlan> }) {
+  const plan = list.pages[0];
   return (
     <Stack gap="sm">
       {plan && (
@@ -141,47 +152,18 @@ export function RefreshPlanView({
           </Text>
         </Group>
       )}
-      <Table.ScrollContainer minWidth={560}>
-        <Table striped verticalSpacing="xs" data-testid="refresh-plan">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Item</Table.Th>
-              <Table.Th>Quarter</Table.Th>
-              <Table.Th>Date</Table.Th>
-              <Table.Th>Reason</Table.Th>
-              <Table.Th>Monthly cost</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((item) => (
-              <Table.Tr key={item.ciId} data-testid="refresh-row">
-                <Table.Td>
-                  <CiLink id={item.ciId} name={item.name} />
-                  <Text size="xs" c="dimmed">
-                    {humanize(item.ciType)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{item.quarter}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" c={item.overdue ? 'red' : undefined}>
-                    {item.date}
-                    {item.overdue && ' (overdue)'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{humanize(item.reason)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{item.monthlyCost === null ? '—' : money.format(item.monthlyCost)}</Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {!loading && items.length === 0 && <Empty colSpan={5}>Nothing to refresh before the horizon.</Empty>}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        columns={REFRESH_COLUMNS}
+        rows={list.items}
+        rowKey={(item) => item.ciId}
+        loading={list.isPending}
+        empty="Nothing to refresh before the horizon."
+        list={list}
+        compact
+        minWidth={560}
+        testId="refresh-plan"
+        rowTestId="refresh-row"
+      />
     </Stack>
   );
 }

@@ -1,10 +1,19 @@
-import { type Ci, RELATIONSHIP_TYPES, type Relationship, type RelationshipType, type RelationshipTypeInfo } from '@estate/contract';
-import { Badge, Button, Group, Paper, Select, Stack, Table, Text } from '@mantine/core';
+import {
+  type Ci,
+  type CreateRelationshipRequest,
+  RELATIONSHIP_TYPES,
+  type Relationship,
+  type RelationshipType,
+  type RelationshipTypeInfo,
+} from '@estate/contract';
+import { Badge, Button, Group, Paper, Select, Stack, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
 import { CiLink } from './CiLink';
 import { CiPicker } from './CiPicker';
 import { formatRelative, humanize } from './ci-labels';
@@ -24,6 +33,45 @@ function useRelationshipTypes(): Pick<RelationshipTypeInfo, 'id' | 'name' | 'inv
   return RELATIONSHIP_TYPES.map((id) => ({ id, name: humanize(id).toLowerCase(), inverseName: `${humanize(id).toLowerCase()} (inverse)` }));
 }
 
+/** The columns of the relationships, each read from `ci`'s side; with `onRemoved`, a remove button on every row. */
+function relationshipColumns(ci: Ci, onRemoved: (() => unknown) | undefined): DataTableColumn<Relationship>[] {
+  const outgoing = (relationship: Relationship) => relationship.sourceId === ci.id;
+  const relation = (relationship: Relationship) => (outgoing(relationship) ? relationship.name : relationship.inverseName);
+  const columns: DataTableColumn<Relationship>[] = [
+    { id: 'relation', header: 'Relation', cell: relation },
+    {
+      id: 'item',
+      header: 'Item',
+      cell: (relationship) =>
+        outgoing(relationship) ? (
+          <CiLink id={relationship.targetId} name={relationship.targetName} />
+        ) : (
+          <CiLink id={relationship.sourceId} name={relationship.sourceName} />
+        ),
+    },
+    {
+      id: 'source',
+      header: 'Source',
+      cell: (relationship) => (
+        <Text size="xs" c="dimmed">
+          {relationship.source} · {formatRelative(relationship.createdAt)}
+        </Text>
+      ),
+    },
+  ];
+  if (!onRemoved) return columns;
+  return [
+    ...columns,
+    {
+      id: 'actions',
+      header: '',
+      cell: (relationship) => (
+        <RemoveRelationship ci={ci} relationship={relationship} relation={relation(relationship)} onRemoved={onRemoved} />
+      ),
+    },
+  ];
+}
+
 /**
  * The CI's relationships in both directions, each read from this CI's side ("runs on X", "hosts Y"); with
  * `inventory:write`, add one (a type in either direction and the other CI) or remove one.
@@ -32,90 +80,63 @@ export function RelationshipsPanel({ ci, canWrite }: RelationshipsPanelProps) {
   const api = useApi();
   const queryClient = useQueryClient();
   const types = useRelationshipTypes();
-  const list = useQuery(ciRelationshipsQuery(api, ci.id));
-  const relationships = list.data?.items ?? [];
+  const list = usePagedQuery(ciRelationshipsQuery(api, ci.id));
   const invalidate = () => queryClient.invalidateQueries({ queryKey: INVENTORY_QUERY_KEY });
 
   return (
     <Stack gap="md">
       {canWrite && <AddRelationship ci={ci} types={types} onAdded={invalidate} />}
       <ProblemAlert error={list.error} />
-      <Table.ScrollContainer minWidth={480}>
-        <Table verticalSpacing="xs" data-testid="relationships-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Relation</Table.Th>
-              <Table.Th>Item</Table.Th>
-              <Table.Th>Source</Table.Th>
-              {canWrite && <Table.Th aria-label="Actions" />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {relationships.map((relationship) => (
-              <RelationshipRow key={relationship.id} ci={ci} relationship={relationship} canWrite={canWrite} onRemoved={invalidate} />
-            ))}
-            {!list.isPending && relationships.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={canWrite ? 4 : 3}>
-                  <Text c="dimmed" ta="center" py="md">
-                    No relationships yet.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        columns={relationshipColumns(ci, canWrite ? invalidate : undefined)}
+        rows={list.items}
+        rowKey={(relationship) => relationship.id}
+        rowDataset={(relationship) => ({ direction: relationship.sourceId === ci.id ? 'outgoing' : 'incoming' })}
+        loading={list.isPending}
+        empty="No relationships yet."
+        list={list}
+        compact
+        minWidth={480}
+        testId="relationships-table"
+        rowTestId="relationship-row"
+      />
     </Stack>
   );
 }
 
-function RelationshipRow({
+function RemoveRelationship({
   ci,
   relationship,
-  canWrite,
+  relation,
   onRemoved,
 }: {
   ci: Ci;
   relationship: Relationship;
-  canWrite: boolean;
+  relation: string;
   onRemoved: () => unknown;
 }) {
   const api = useApi();
-  const outgoing = relationship.sourceId === ci.id;
-  const otherId = outgoing ? relationship.targetId : relationship.sourceId;
   return (
-    <Table.Tr data-testid="relationship-row" data-direction={outgoing ? 'outgoing' : 'incoming'}>
-      <Table.Td>
-        <Text size="sm">{outgoing ? relationship.name : relationship.inverseName}</Text>
-      </Table.Td>
-      <Table.Td>
-        <CiLink id={otherId} name={outgoing ? relationship.targetName : relationship.sourceName} />
-      </Table.Td>
-      <Table.Td>
-        <Text size="xs" c="dimmed">
-          {relationship.source} · {formatRelative(relationship.createdAt)}
-        </Text>
-      </Table.Td>
-      {canWrite && (
-        <Table.Td>
-          <Group justify="flex-end">
-            <ConfirmButton
-              label="Remove"
-              title="Remove relationship?"
-              message={`${ci.name} will no longer ${outgoing ? relationship.name : relationship.inverseName} this item.`}
-              confirmLabel="Remove"
-              onConfirm={async () => {
-                await api.deleteRelationship(relationship.id);
-                await onRemoved();
-              }}
-              data-testid="relationship-remove"
-            />
-          </Group>
-        </Table.Td>
-      )}
-    </Table.Tr>
+    <Group justify="flex-end">
+      <ConfirmButton
+        label="Remove"
+        title="Remove relationship?"
+        message={`${ci.name} will no longer ${relation} this item.`}
+        confirmLabel="Remove"
+        onConfirm={async () => {
+          await api.deleteRelationship(relationship.id);
+          await onRemoved();
+        }}
+        data-testid="relationship-remove"
+      />
+    </Group>
   );
+}
+
+interface NewRelationshipValues {
+  /** A relationship type and the direction it is read in from this CI: `runs_on:out`, `runs_on:in`. */
+  kind: string | null;
+  otherId: string | null;
 }
 
 function AddRelationship({
@@ -128,27 +149,29 @@ function AddRelationship({
   onAdded: () => unknown;
 }) {
   const api = useApi();
-  const [kind, setKind] = useState<string | null>(null);
-  const [otherId, setOtherId] = useState<string | null>(null);
+  const form = useForm<NewRelationshipValues>({ initialValues: { kind: null, otherId: null } });
+  const { kind, otherId } = form.getValues();
   const options = [
     { group: `${ci.name} …`, items: types.map((type) => ({ value: `${type.id}:out`, label: type.name })) },
     { group: `… ${ci.name} (inverse)`, items: types.map((type) => ({ value: `${type.id}:in`, label: type.inverseName })) },
   ];
   const add = useMutation({
-    mutationFn: () => {
-      const [type, direction] = (kind ?? '').split(':') as [RelationshipType, string];
-      const other = otherId ?? '';
-      return api.createRelationship(
-        direction === 'out' ? { type, sourceId: ci.id, targetId: other } : { type, sourceId: other, targetId: ci.id },
-      );
-    },
+    mutationFn: (request: CreateRelationshipRequest) => api.createRelationship(request),
     onSuccess: async () => {
-      setOtherId(null);
+      form.setFieldValue('otherId', null);
       await onAdded();
     },
   });
+  const submit = form.onSubmit((values) => {
+    if (!values.kind || !values.otherId) return;
+    const [type, direction] = values.kind.split(':') as [RelationshipType, string];
+    add.mutate(
+      direction === 'out' ? { type, sourceId: ci.id, targetId: values.otherId } : { type, sourceId: values.otherId, targetId: ci.id },
+    );
+  });
+
   return (
-    <Paper withBorder p="sm" data-testid="relationship-form">
+    <Paper withBorder p="sm" component="form" onSubmit={submit} noValidate data-testid="relationship-form">
       <Group align="flex-end" gap="sm">
         <Badge variant="light" mb={8} visibleFrom="xs">
           {ci.name}
@@ -157,16 +180,21 @@ function AddRelationship({
           label="Relation"
           placeholder="runs on, depends on…"
           data={options}
-          value={kind}
-          onChange={setKind}
+          {...form.getInputProps('kind')}
           searchable
           w={{ base: '100%', xs: 220 }}
           data-testid="relationship-type"
         />
         <div style={{ flex: 1, minWidth: 200 }}>
-          <CiPicker label="Item" value={otherId} onChange={setOtherId} excludeId={ci.id} data-testid="relationship-target" />
+          <CiPicker
+            label="Item"
+            value={otherId}
+            onChange={(id) => form.setFieldValue('otherId', id)}
+            excludeId={ci.id}
+            data-testid="relationship-target"
+          />
         </div>
-        <Button onClick={() => add.mutate()} disabled={!kind || !otherId} loading={add.isPending} data-testid="relationship-add">
+        <Button type="submit" disabled={!kind || !otherId} loading={add.isPending} data-testid="relationship-add">
           Add
         </Button>
       </Group>

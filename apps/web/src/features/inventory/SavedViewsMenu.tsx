@@ -1,7 +1,9 @@
 import { ActionIcon, Button, Group, Menu, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { isNotEmpty, useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useApi } from '../../app/use-api';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { savedViewsQuery } from './inventory-queries';
 
@@ -18,21 +20,23 @@ export function SavedViewsMenu({ currentQuery, onApply }: SavedViewsMenuProps) {
   const queryClient = useQueryClient();
   const views = useQuery(savedViewsQuery(api));
   const [naming, setNaming] = useState(false);
+  const form = useForm({ initialValues: { name: '' }, validate: { name: isNotEmpty('Enter a name for the view') } });
   const refresh = () => queryClient.invalidateQueries({ queryKey: savedViewsQuery(api).queryKey });
   const save = useMutation({
     mutationFn: (name: string) => api.createSavedView({ resource: 'cis', name, query: currentQuery }),
     onSuccess: async () => {
       await refresh();
-      setNaming(false);
+      close();
     },
   });
+  useServerFieldErrors(form, save.error);
   const remove = useMutation({ mutationFn: (id: string) => api.deleteSavedView(id), onSuccess: refresh });
   const list = (views.data ?? []).filter((view) => !view.resource || view.resource === 'cis');
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const name = String(new FormData(event.currentTarget).get('name') ?? '').trim();
-    if (name) save.mutate(name);
+  const close = () => {
+    setNaming(false);
+    form.reset();
+    save.reset();
   };
 
   return (
@@ -77,13 +81,13 @@ export function SavedViewsMenu({ currentQuery, onApply }: SavedViewsMenuProps) {
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      <Modal opened={naming} onClose={() => setNaming(false)} title="Save view" centered>
-        <form onSubmit={submit}>
+      <Modal opened={naming} onClose={close} title="Save view" centered>
+        <form onSubmit={form.onSubmit(({ name }) => save.mutate(name.trim()))} noValidate>
           <Stack gap="sm">
-            <TextInput name="name" label="Name" required data-autofocus data-testid="saved-view-name" />
-            <ProblemAlert error={save.error ?? remove.error} />
+            <TextInput label="Name" {...form.getInputProps('name')} required maxLength={100} data-autofocus data-testid="saved-view-name" />
+            <ProblemAlert error={save.error ?? remove.error} shownFields={['name']} />
             <Group justify="flex-end" gap="xs">
-              <Button variant="default" onClick={() => setNaming(false)}>
+              <Button variant="default" onClick={close}>
                 Cancel
               </Button>
               <Button type="submit" loading={save.isPending} data-testid="saved-view-submit">

@@ -136,6 +136,45 @@ export function initialValues(fields: FieldSpec[], ci?: Ci): FieldValues {
   return values;
 }
 
+/** The value at a field's key in values nested by path, as `@mantine/form` keeps them (`attributes.cpuCores`). */
+export function valueAt(values: FieldValues, key: string): unknown {
+  return key
+    .split('.')
+    .reduce<unknown>((node, part) => (node !== null && typeof node === 'object' ? (node as FieldValues)[part] : undefined), values);
+}
+
+/** Values by field key nested by path, so that `attributes.cpuCores` is `cpuCores` inside `attributes`. */
+export function nestValues(flat: FieldValues): FieldValues {
+  const nested: FieldValues = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = key.split('.');
+    const leaf = parts.pop() as string;
+    let node = nested;
+    for (const part of parts) {
+      node[part] ??= {};
+      node = node[part] as FieldValues;
+    }
+    node[leaf] = value;
+  }
+  return nested;
+}
+
+/** The values of `fields` by field key, read from nested values. */
+export function flattenValues(fields: readonly FieldSpec[], nested: FieldValues): FieldValues {
+  return Object.fromEntries(fields.map((field) => [field.key, valueAt(nested, field.key)]));
+}
+
+/** The required fields left empty, each with a message, as the server would refuse them (by field key). */
+export function missingRequired(fields: readonly FieldSpec[], values: FieldValues): Record<string, string> {
+  const missing: Record<string, string> = {};
+  for (const field of fields) {
+    if (!field.required) continue;
+    const value = toApiValue(field, values[field.key]);
+    if (value === null || (Array.isArray(value) && value.length === 0)) missing[field.key] = `${field.label} is required`;
+  }
+  return missing;
+}
+
 /** A form value as the API wants it: numbers parsed, empty values as null, select values back to their enum type. */
 export function toApiValue(field: FieldSpec, value: unknown): unknown {
   if (value === '' || value === null || value === undefined) return null;

@@ -37,11 +37,11 @@ export function ciQuery(api: EstateClient, id: string, asOf?: number) {
   });
 }
 
-/** The relationships of one CI, both directions, up to 500. */
+/** The relationships of one CI, both directions, 200 per page, read on with the keyset cursor. */
 export function ciRelationshipsQuery(api: EstateClient, ciId: string) {
-  return queryOptions({
+  return pagedQuery({
     queryKey: [...INVENTORY_QUERY_KEY, 'relationships', ciId] as const,
-    queryFn: () => api.listRelationships({ ciId, limit: 500 }),
+    fetchPage: (cursor) => api.listRelationships({ ciId, limit: 200, cursor }),
   });
 }
 

@@ -1,8 +1,9 @@
 import { Button, Group, PasswordInput, Stack } from '@mantine/core';
+import { isNotEmpty, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
-import type { FormEvent } from 'react';
 import { useApi } from '../../app/use-api';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 
 /** Props of `DisableMfaForm`. */
@@ -14,6 +15,7 @@ export interface DisableMfaFormProps {
 /** Turns two-step verification off after re-entering the password. */
 export function DisableMfaForm({ onDisabled }: DisableMfaFormProps) {
   const api = useApi();
+  const form = useForm({ initialValues: { password: '' }, validate: { password: isNotEmpty('Enter your password') } });
   const disable = useMutation({
     mutationFn: (password: string) => api.disableTotp(password),
     onSuccess: async () => {
@@ -21,24 +23,20 @@ export function DisableMfaForm({ onDisabled }: DisableMfaFormProps) {
       await onDisabled();
     },
   });
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    disable.mutate(String(new FormData(event.currentTarget).get('password') ?? ''));
-  };
+  useServerFieldErrors(form, disable.error);
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={form.onSubmit(({ password }) => disable.mutate(password))} noValidate>
       <Stack gap="sm">
         <PasswordInput
-          name="password"
           label="Password"
           description="Enter your password to turn two-step verification off."
           required
           autoComplete="current-password"
+          {...form.getInputProps('password')}
           data-testid="mfa-disable-password"
         />
-        <ProblemAlert error={disable.error} />
+        <ProblemAlert error={disable.error} shownFields={['password']} />
         <Group justify="flex-end">
           <Button type="submit" color="red" variant="light" loading={disable.isPending} data-testid="mfa-disable">
             Turn off

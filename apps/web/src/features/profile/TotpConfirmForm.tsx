@@ -1,8 +1,8 @@
 import type { TotpEnrolment } from '@estate/contract';
 import { Button, Group, Paper, Stack, Text, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useForm } from '@mantine/form';
 import { CopyableSecret } from '../../components/CopyableSecret';
-import { fieldErrorsOf } from '../../components/field-errors';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
 
 /** Props of `TotpConfirmForm`. */
@@ -16,15 +16,16 @@ export interface TotpConfirmFormProps {
 
 /** Shows the new TOTP secret as a QR code and as text, and asks for the first code to confirm it. */
 export function TotpConfirmForm({ enrolment, pending, error, onConfirm, onCancel }: TotpConfirmFormProps) {
-  const [code, setCode] = useState('');
+  const form = useForm({
+    initialValues: { code: '' },
+    validate: { code: (code) => (/^\d{6}$/.test(code) ? null : 'Enter the 6 digits the app shows') },
+  });
+  useServerFieldErrors(form, error);
+  const { code } = form.getValues();
   // An <img> from a data: URL renders the server's SVG without ever inserting its markup into the page.
   const qrSource = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`;
-  const errors = fieldErrorsOf(error);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    onConfirm(code);
-  };
+  const submit = form.onSubmit((values) => onConfirm(values.code));
 
   return (
     <form onSubmit={submit} noValidate data-testid="mfa-confirm-form">
@@ -37,13 +38,12 @@ export function TotpConfirmForm({ enrolment, pending, error, onConfirm, onCancel
         <CopyableSecret value={enrolment.secret} label="Authenticator secret" testId="mfa-secret" />
         <TextInput
           label="2. Enter the 6-digit code the app shows"
-          value={code}
-          onChange={(event) => setCode(event.currentTarget.value.replace(/\D/g, '').slice(0, 6))}
+          {...form.getInputProps('code')}
+          onChange={(event) => form.setFieldValue('code', event.currentTarget.value.replace(/\D/g, '').slice(0, 6))}
           inputMode="numeric"
           autoComplete="one-time-code"
           maxLength={6}
           required
-          error={errors.code}
           w={{ base: '100%', xs: 260 }}
           data-testid="mfa-code"
         />

@@ -1,15 +1,24 @@
 import type { SetupRequest } from '@estate/contract';
 import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { isEmail, isNotEmpty, useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
-import { type FormEvent, useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { AuthCard } from '../../components/AuthCard';
-import { fieldErrorsOf } from '../../components/field-errors';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { confirmsRule, newPasswordRule } from '../../components/password-rules';
 import { meQuery, setupStatusQuery } from '../auth/auth-queries';
 
 const SHOWN_FIELDS = ['token', 'email', 'name', 'password'] as const;
+
+interface SetupValues {
+  token: string;
+  name: string;
+  email: string;
+  password: string;
+  confirm: string;
+}
 
 /**
  * First-run page, reachable only while the server has no admin: creates the first administrator with the
@@ -20,7 +29,16 @@ export function SetupPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const search = useSearch({ from: '/setup' });
-  const [mismatch, setMismatch] = useState(false);
+  const form = useForm<SetupValues>({
+    initialValues: { token: search.token ?? '', name: '', email: '', password: '', confirm: '' },
+    validate: {
+      token: isNotEmpty('Paste the setup token from the server console'),
+      name: isNotEmpty('Enter your name'),
+      email: isEmail('Enter an email address'),
+      password: newPasswordRule,
+      confirm: confirmsRule<SetupValues>('password'),
+    },
+  });
 
   const setup = useMutation({
     mutationFn: (request: SetupRequest) => api.setup(request),
@@ -30,17 +48,11 @@ export function SetupPage() {
       await navigate({ to: '/' });
     },
   });
-  const errors = fieldErrorsOf(setup.error);
+  useServerFieldErrors(form, setup.error);
 
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const value = (name: string) => String(form.get(name) ?? '');
-    const isMismatch = value('password') !== value('confirm');
-    setMismatch(isMismatch);
-    if (isMismatch) return;
-    setup.mutate({ token: value('token').trim(), email: value('email').trim(), name: value('name').trim(), password: value('password') });
-  };
+  const submit = form.onSubmit(({ token, email, name, password }) =>
+    setup.mutate({ token: token.trim(), email: email.trim(), name: name.trim(), password }),
+  );
 
   return (
     <AuthCard
@@ -51,32 +63,28 @@ export function SetupPage() {
       <form onSubmit={submit} noValidate data-testid="setup-form">
         <Stack gap="sm">
           <TextInput
-            name="token"
             label="Setup token"
-            defaultValue={search.token ?? ''}
+            {...form.getInputProps('token')}
             required
             autoComplete="off"
             spellCheck={false}
-            error={errors.token}
             data-testid="setup-token"
           />
-          <TextInput name="name" label="Your name" required autoComplete="name" error={errors.name} data-testid="setup-name" />
-          <TextInput name="email" label="Email" type="email" required autoComplete="email" error={errors.email} data-testid="setup-email" />
+          <TextInput label="Your name" {...form.getInputProps('name')} required autoComplete="name" data-testid="setup-name" />
+          <TextInput label="Email" type="email" {...form.getInputProps('email')} required autoComplete="email" data-testid="setup-email" />
           <PasswordInput
-            name="password"
             label="Password"
             description="At least 12 characters; common passwords are refused."
+            {...form.getInputProps('password')}
             required
             autoComplete="new-password"
-            error={errors.password}
             data-testid="setup-password"
           />
           <PasswordInput
-            name="confirm"
             label="Confirm password"
+            {...form.getInputProps('confirm')}
             required
             autoComplete="new-password"
-            error={mismatch ? 'The passwords do not match' : undefined}
             data-testid="setup-confirm"
           />
           <ProblemAlert error={setup.error} shownFields={SHOWN_FIELDS} />

@@ -1,11 +1,12 @@
 import type { User } from '@estate/contract';
 import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
 import { useApi } from '../../app/use-api';
-import { fieldErrorsOf } from '../../components/field-errors';
+import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { confirmsRule, newPasswordRule } from '../../components/password-rules';
 
 /** Props of `SetPasswordModal`. */
 export interface SetPasswordModalProps {
@@ -13,10 +14,18 @@ export interface SetPasswordModalProps {
   onClose: () => void;
 }
 
+interface SetPasswordValues {
+  newPassword: string;
+  confirm: string;
+}
+
 /** Dialog with which an administrator sets another user's password. */
 export function SetPasswordModal({ user, onClose }: SetPasswordModalProps) {
   const api = useApi();
-  const [mismatch, setMismatch] = useState(false);
+  const form = useForm<SetPasswordValues>({
+    initialValues: { newPassword: '', confirm: '' },
+    validate: { newPassword: newPasswordRule, confirm: confirmsRule<SetPasswordValues>('newPassword') },
+  });
   const setPassword = useMutation({
     mutationFn: (newPassword: string) => api.setUserPassword(user.id, newPassword),
     onSuccess: () => {
@@ -24,41 +33,25 @@ export function SetPasswordModal({ user, onClose }: SetPasswordModalProps) {
       onClose();
     },
   });
-  const errors = fieldErrorsOf(setPassword.error);
-
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const password = String(form.get('newPassword') ?? '');
-    const isMismatch = password !== String(form.get('confirm') ?? '');
-    setMismatch(isMismatch);
-    if (!isMismatch) setPassword.mutate(password);
-  };
+  useServerFieldErrors(form, setPassword.error);
 
   return (
     <Modal opened onClose={onClose} title="Set password" centered>
-      <form onSubmit={submit} noValidate>
+      <form onSubmit={form.onSubmit(({ newPassword }) => setPassword.mutate(newPassword))} noValidate data-testid="set-password-form">
         <Stack gap="sm">
           <Text size="sm">
             Set a new password for <b>{user.name}</b> ({user.email}).
           </Text>
           <PasswordInput
-            name="newPassword"
             label="New password"
             description="At least 12 characters."
             required
             autoComplete="new-password"
-            error={errors.newPassword ?? errors.password}
+            {...form.getInputProps('newPassword')}
             data-autofocus
           />
-          <PasswordInput
-            name="confirm"
-            label="Confirm password"
-            required
-            autoComplete="new-password"
-            error={mismatch ? 'The passwords do not match' : undefined}
-          />
-          <ProblemAlert error={setPassword.error} shownFields={['newPassword', 'password']} />
+          <PasswordInput label="Confirm password" required autoComplete="new-password" {...form.getInputProps('confirm')} />
+          <ProblemAlert error={setPassword.error} shownFields={['newPassword']} />
           <Group justify="flex-end" gap="xs" mt="xs">
             <Button variant="default" onClick={onClose}>
               Cancel

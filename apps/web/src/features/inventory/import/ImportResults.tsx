@@ -1,6 +1,7 @@
 import type { ImportRowReport, ImportRun } from '@estate/contract';
-import { Badge, Group, List, Pagination, SegmentedControl, SimpleGrid, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, List, Pagination, SegmentedControl, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
+import { DataTable, type DataTableColumn } from '../../../components/DataTable';
 
 const PAGE_SIZE = 50;
 
@@ -50,6 +51,54 @@ export function ImportCounts({ job, dryRun }: { job: ImportRun; dryRun: boolean 
   );
 }
 
+/** What happened to a row beyond its action: values kept because they were set by hand, and its errors. */
+function RowProblems({ row }: { row: ImportRowReport }) {
+  return (
+    <>
+      {row.conflicts && row.conflicts.length > 0 && (
+        <Text size="xs" c="orange">
+          Kept values set by hand: {row.conflicts.join(', ')}
+        </Text>
+      )}
+      {row.errors.length > 0 && (
+        <List size="sm" c="red">
+          {row.errors.map((error, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a row may report the same field twice.
+            <List.Item key={index}>{error.field ? `${error.field}: ${error.message}` : error.message}</List.Item>
+          ))}
+        </List>
+      )}
+    </>
+  );
+}
+
+/** The columns of an import's row reports; a relationship import's rows are keyed by the relationship. */
+function resultColumns(job: ImportRun): DataTableColumn<ImportRowReport>[] {
+  return [
+    { id: 'row', header: 'Row', width: 60, cell: (row) => row.row },
+    {
+      id: 'key',
+      header: job.kind === 'relationships' ? 'Relationship' : 'Key',
+      cell: (row) => (
+        <Text size="sm" style={{ wordBreak: 'break-word' }}>
+          {row.naturalKey || '—'}
+        </Text>
+      ),
+    },
+    {
+      id: 'action',
+      header: 'Action',
+      width: 110,
+      cell: (row) => (
+        <Badge variant="light" color={ACTION_BADGES[row.action].color}>
+          {ACTION_BADGES[row.action].label}
+        </Badge>
+      ),
+    },
+    { id: 'problems', header: 'Problems', cell: (row) => <RowProblems row={row} /> },
+  ];
+}
+
 /** Every row of an import with what happens to it and why it fails, filterable, 50 rows a page. */
 export function ImportResults({ job }: { job: ImportRun }) {
   const [filter, setFilter] = useState<RowFilter>(job.counts.errors > 0 ? 'error' : 'all');
@@ -78,61 +127,17 @@ export function ImportResults({ job }: { job: ImportRun }) {
         style={{ maxWidth: 560 }}
         data-testid="import-results-filter"
       />
-      <Table.ScrollContainer minWidth={360}>
-        <Table striped verticalSpacing="xs">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th w={60}>Row</Table.Th>
-              <Table.Th>{job.kind === 'relationships' ? 'Relationship' : 'Key'}</Table.Th>
-              <Table.Th w={110}>Action</Table.Th>
-              <Table.Th>Problems</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {shown.map((row) => (
-              <Table.Tr key={row.row} data-testid="import-row" data-action={row.action}>
-                <Table.Td>
-                  <Text size="sm">{row.row}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" style={{ wordBreak: 'break-word' }}>
-                    {row.naturalKey || '—'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={ACTION_BADGES[row.action].color}>
-                    {ACTION_BADGES[row.action].label}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  {row.conflicts && row.conflicts.length > 0 && (
-                    <Text size="xs" c="orange">
-                      Kept values set by hand: {row.conflicts.join(', ')}
-                    </Text>
-                  )}
-                  {row.errors.length > 0 && (
-                    <List size="sm" c="red">
-                      {row.errors.map((error, index) => (
-                        // biome-ignore lint/suspicious/noArrayIndexKey: a row may report the same field twice.
-                        <List.Item key={index}>{error.field ? `${error.field}: ${error.message}` : error.message}</List.Item>
-                      ))}
-                    </List>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-            {shown.length === 0 && (
-              <Table.Tr>
-                <Table.Td colSpan={4}>
-                  <Text c="dimmed" ta="center" py="sm" size="sm">
-                    No rows to show.
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            )}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        columns={resultColumns(job)}
+        rows={shown}
+        rowKey={(row) => String(row.row)}
+        rowDataset={(row) => ({ action: row.action })}
+        loading={false}
+        empty="No rows to show."
+        compact
+        minWidth={360}
+        rowTestId="import-row"
+      />
       {pages > 1 && (
         <Group justify="center">
           <Pagination total={pages} value={current} onChange={setPage} size="sm" siblings={1} data-testid="import-results-pages" />

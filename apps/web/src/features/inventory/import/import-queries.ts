@@ -1,6 +1,7 @@
 import type { EstateClient } from '@estate/client';
 import type { ImportSummary } from '@estate/contract';
 import { queryOptions } from '@tanstack/react-query';
+import { pagedQuery } from '../../../components/paged-query';
 import { INVENTORY_QUERY_KEY } from '../inventory-queries';
 
 /** Prefix of the import queries; invalidate it when an import finishes so the history refreshes. */
@@ -21,7 +22,10 @@ export function importJobQuery(api: EstateClient, id: string) {
   });
 }
 
-/** The caller's latest imports. */
+/** The caller's imports, newest first, `limit` per page, read on with the keyset cursor. */
 export function importHistoryQuery(api: EstateClient, limit = 20) {
-  return queryOptions({ queryKey: [...IMPORTS_QUERY_KEY, 'history', limit] as const, queryFn: () => api.listImports({ limit }) });
+  return pagedQuery({
+    queryKey: [...IMPORTS_QUERY_KEY, 'history', limit] as const,
+    fetchPage: (cursor) => api.listImports({ limit, cursor }),
+  });
 }

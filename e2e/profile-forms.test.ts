@@ -1,0 +1,69 @@
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, setUpAdmin, signInPage } from './admin-api';
+import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
+import type { ServerProcess } from './server-process';
+
+describe.runIf(browserTier())('the profile page and sign-in forms in a real browser', () => {
+  let session: BrowserSession;
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    session = await startBrowserSession();
+    ({ server, browser } = session);
+  }, 90_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('lists the sessions, checks a new password in the form and on the server, then signs in with it', async () => {
+    await setUpAdmin(server);
+    const page = await signInPage(browser, server);
+    await page.goto(`${server.url}/profile`);
+
+    // Two sessions (the API's and this browser's); this one is marked and cannot be revoked from here.
+    const current = page.locator('[data-testid="session-row"][data-current="true"]');
+    await current.waitFor();
+    expect(await current.textContent()).toContain('This session');
+    expect(await page.getByTestId('session-row').count()).toBe(2);
+    expect(await current.getByTestId('revoke-session').count()).toBe(0);
+
+    // The form's own rules answer before any request: required, length from the contract, the confirmation.
+    const form = page.getByTestId('change-password-form');
+    const errors = () => form.locator('.mantine-InputWrapper-error').allTextContents();
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(errors).toEqual(['Enter your current password', 'Use at least 12 characters.']);
+    await form.getByLabel('Current password').fill(ADMIN.password);
+    await form.getByLabel(/^New password/).fill('short');
+    await form.getByLabel('Confirm new password').fill('other');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(errors).toEqual(['Use at least 12 characters.', 'The passwords do not match']);
+
+    // Long enough for the form, refused by the server's policy: its verdict lands under the new password.
+    await form.getByLabel(/^New password/).fill('admin will remember this');
+    await form.getByLabel('Confirm new password').fill('admin will remember this');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(errors, { timeout: 10_000 }).toEqual(['The password must not contain your email name.']);
+    await form.screenshot({ path: path.join(ARTIFACTS, '40-change-password-server-error.png') });
+
+    await form.getByLabel(/^New password/).fill('a rather longer new passphrase 7');
+    await form.getByLabel('Confirm new password').fill('a rather longer new passphrase 7');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await page.getByTestId('login-form').waitFor({ timeout: 10_000 });
+
+    // Sign-in asks for what is missing before sending anything, then takes the new password.
+    await page.getByTestId('login-submit').click();
+    const login = page.getByTestId('login-form');
+    await expect
+      .poll(() => login.locator('.mantine-InputWrapper-error').allTextContents())
+      .toEqual(['Enter your email', 'Enter your password']);
+    await page.getByTestId('login-email').fill(ADMIN.email);
+    await page.getByTestId('login-password').fill('a rather longer new passphrase 7');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('user-menu').waitFor();
+    await page.close();
+  }, 120_000);
+});
