@@ -1,13 +1,12 @@
 // With the `u` flag a paired surrogate is one code point, so only a lone one matches.
 const LONE_SURROGATE = /\p{Surrogate}/gu;
-const NUL = /\u0000/g;
 
 /**
  * The text both stores keep exactly: lone UTF-16 surrogates (which the drivers write as U+FFFD, and which JSON.stringify
  * escapes instead) and U+0000 (which PostgreSQL refuses) become U+FFFD. Well-formed text comes back unchanged.
  */
 export function storableText(text: string): string {
-  return text.replace(LONE_SURROGATE, '\uFFFD').replace(NUL, '\uFFFD');
+  return text.replace(LONE_SURROGATE, '\uFFFD').replaceAll('\u0000', '\uFFFD');
 }
 
 /**
