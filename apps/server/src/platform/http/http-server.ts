@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
+import { answerClientError } from './client-error';
 import { registerJsonParser } from './json-body';
 import { HttpProblem } from './problem';
 import { installSecurityHeaders } from './security-headers';
@@ -69,6 +70,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         });
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Requests Node's parser refuses (a URL or headers over its 16 KB limit, malformed HTTP) never reach Fastify.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
 
   app.setValidatorCompiler(validatorCompiler);
