@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
+import { isApiPath } from './api-path';
 import { answerClientError } from './client-error';
 import { registerJsonParser } from './json-body';
 import { HttpProblem } from './problem';
@@ -144,9 +145,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     app.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) =>
       reply.sendFile('index.html', path.dirname(indexHtml)),
     );
-    // Client-side routes: any GET outside the API that matched no file answers index.html.
+    // Client-side routes: any GET outside the API that matched no file answers index.html. However an API path is
+    // spelt (/API/V1/SETUP, /api%2Fv1%2Fsetup, /./api/v1/setup), it answers as the API does: 404 problem+json.
     app.get('/*', { config: { public: true }, schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      if (isApiPath(request.url)) return reply.callNotFound();
       return reply.sendFile('index.html', path.dirname(indexHtml));
     });
   }
