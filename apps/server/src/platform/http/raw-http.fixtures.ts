@@ -1,9 +1,11 @@
 import { connect } from 'node:net';
 
-/** An HTTP answer as read off the socket: status, lower-cased head (status line and headers) and body. */
+/** An HTTP answer as read off the socket: status, lower-cased head (status line and headers), headers and body. */
 export interface RawAnswer {
   status: number;
   head: string;
+  /** Header names lower-cased; the last of repeated headers wins. */
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -21,7 +23,12 @@ export function rawExchange(port: number, request: string): Promise<RawAnswer> {
       const text = Buffer.concat(chunks).toString('utf8');
       const split = text.indexOf('\r\n\r\n');
       const head = split < 0 ? text : text.slice(0, split);
-      resolve({ status: Number(head.split(' ')[1]), head: head.toLowerCase(), body: split < 0 ? '' : text.slice(split + 4) });
+      const headers: Record<string, string> = {};
+      for (const line of head.split('\r\n').slice(1)) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(head.split(' ')[1]), head: head.toLowerCase(), headers, body: split < 0 ? '' : text.slice(split + 4) });
     });
     // Not end(): a half-closed connection may be dropped before a streamed answer; the server closes it instead.
     socket.write(request);
