@@ -2,7 +2,7 @@ import { ProblemType } from '@estate/contract';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import sjson from 'secure-json-parse';
 import { HttpProblem, problems } from './problem';
-import { findRefusedText, mayHoldLoneSurrogate } from './request-text';
+import { findRefusedText, loneSurrogateProblem, mayHoldLoneSurrogate } from './request-text';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const CHARSET = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i;
@@ -42,7 +42,7 @@ export function registerJsonParser(app: FastifyInstance): void {
       done(problems.validation(`The request body is not valid JSON: ${(err as Error).message}`), undefined);
       return;
     }
-    const refused = mayHoldLoneSurrogate(text) ? findRefusedText(value, 'body') : null;
+    const refused = mayHoldLoneSurrogate(text) ? findRefusedText(value, 'body', loneSurrogateProblem) : null;
     if (refused) {
       done(problems.validation(`The request body is not well-formed Unicode at ${refused.path}.`, [refused]), undefined);
       return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRefusedText, mayHoldLoneSurrogate } from './request-text';
+import { findRefusedText, loneSurrogateProblem, mayHoldLoneSurrogate } from './request-text';
 import { validatorCompiler } from './validation';
 
 describe('request text', () => {
@@ -19,6 +19,11 @@ describe('request text', () => {
   it('accepts surrogate pairs and other text, and reports the first refused string in document order', () => {
     expect(findRefusedText({ rocket: '🚀', '😀': ['é', '\u202e', 1, null, true] }, 'body')).toBeNull();
     expect(findRefusedText({ a: 'x\ud800', b: 'y\udc00' }, 'body')?.path).toBe('body/a');
+  });
+
+  it('looks for lone surrogates only when asked to (the JSON parser leaves U+0000 to the validator)', () => {
+    expect(findRefusedText({ a: 'x\u0000', b: 'y\udc00' }, 'body', loneSurrogateProblem)?.path).toBe('body/b');
+    expect(findRefusedText({ a: 'x\u0000' }, 'body', loneSurrogateProblem)).toBeNull();
   });
 
   it('walks a document nested far deeper than the call stack would allow', () => {

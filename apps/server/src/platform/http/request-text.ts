@@ -12,16 +12,21 @@ export function mayHoldLoneSurrogate(text: string): boolean {
   return SURROGATE_ESCAPE.test(text);
 }
 
+/** Why a string holding a lone UTF-16 surrogate is refused (it is not Unicode text), or null when it holds none. */
+export function loneSurrogateProblem(text: string, what: 'value' | 'key' = 'value'): string | null {
+  const surrogate = LONE_SURROGATE.exec(text);
+  if (!surrogate) return null;
+  const unit = surrogate[0].charCodeAt(0).toString(16);
+  return `${what === 'key' ? 'key ' : ''}must be well-formed Unicode: it holds the lone surrogate \\u${unit}`;
+}
+
 /**
- * Why a string is refused as API input, or null when it is fine: a lone UTF-16 surrogate is not Unicode text (the
- * stores would keep U+FFFD or fail instead), and U+0000 cannot be stored in PostgreSQL text.
+ * Why a string is refused as API input, or null when it is fine: a lone UTF-16 surrogate (the stores would keep
+ * U+FFFD or fail instead), or U+0000 (PostgreSQL text cannot hold it).
  */
 export function refusedText(text: string, what: 'value' | 'key' = 'value'): string | null {
-  const surrogate = LONE_SURROGATE.exec(text);
-  if (surrogate) {
-    const unit = surrogate[0].charCodeAt(0).toString(16);
-    return `${what === 'key' ? 'key ' : ''}must be well-formed Unicode: it holds the lone surrogate \\u${unit}`;
-  }
+  const surrogate = loneSurrogateProblem(text, what);
+  if (surrogate) return surrogate;
   if (text.includes('\u0000')) return `${what === 'key' ? 'key ' : ''}must not contain NUL characters`;
   return null;
 }
@@ -35,15 +40,20 @@ interface Frame {
 }
 
 /**
- * The first string in a parsed request part, key or value, that `refusedText` refuses, as a field error whose path
- * starts with `part` (`body/tags/0`). Iterative, so a deeply nested document cannot exhaust the stack.
+ * The first string in a parsed request part, key or value, that `refuse` refuses (by default `refusedText`), as a
+ * field error whose path starts with `part` (`body/tags/0`). Iterative, so a deeply nested document cannot exhaust
+ * the stack.
  */
-export function findRefusedText(value: unknown, part: string): FieldError | null {
+export function findRefusedText(
+  value: unknown,
+  part: string,
+  refuse: (text: string, what: 'value' | 'key') => string | null = refusedText,
+): FieldError | null {
   const stack: Frame[] = [{ value, key: part, named: false, parent: null }];
   for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
-    const keyProblem = frame.named ? refusedText(frame.key, 'key') : null;
+    const keyProblem = frame.named ? refuse(frame.key, 'key') : null;
     const v = frame.value;
-    const message = keyProblem ?? (typeof v === 'string' ? refusedText(v) : null);
+    const message = keyProblem ?? (typeof v === 'string' ? refuse(v, 'value') : null);
     if (message) return { path: pathOf(frame), message };
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: String(i), named: false, parent: frame });
