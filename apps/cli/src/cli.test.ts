@@ -189,24 +189,28 @@ describe.concurrent('estate CLI', () => {
     expect(r.stdout).toMatch(/^Audit log intact: [2-9]\d* events verified\.\n$/);
   });
 
-  it('audit verify exits 4 naming the row after someone edits it in the database', async () => {
+  it('audit verify exits 4 naming every row someone edited in the database, not only the first', async () => {
     await auditVerified();
     const db = new SQLite(path.join(dataDir, 'estate.db'));
-    let seq: number;
+    let first: number;
+    let second: number;
     try {
-      const row = db.prepare("select seq from audit_events where action = 'token.create'").get() as { seq: number };
-      seq = row.seq;
+      first = (db.prepare("select min(seq) as seq from audit_events where action = 'user.create'").get() as { seq: number }).seq;
+      second = (db.prepare("select seq from audit_events where action = 'token.create'").get() as { seq: number }).seq;
       // The append-only trigger refuses the edit; an attacker with the file drops it first.
-      expect(() => db.prepare("update audit_events set actor_label = 'someone else' where seq = ?").run(seq)).toThrow();
+      expect(() => db.prepare("update audit_events set actor_label = 'someone else' where seq = ?").run(second)).toThrow();
       db.exec('DROP TRIGGER audit_events_no_update');
-      expect(db.prepare("update audit_events set actor_label = 'someone else' where seq = ?").run(seq).changes).toBe(1);
+      const edit = db.prepare("update audit_events set actor_label = 'someone else' where seq = ?");
+      expect(edit.run(first).changes + edit.run(second).changes).toBe(2);
     } finally {
       db.close();
     }
+    expect(first).toBeLessThan(second);
     const r = await estate(['audit', 'verify']);
     expect(r.code, show(r)).toBe(ExitCode.verification);
-    expect(r.stderr).toContain(`broken at event ${seq}`);
-    expect(r.stderr).toContain(`row ${seq} was modified`);
+    expect(r.stderr).toContain(`broken at event ${first}: row ${first} was modified`);
+    expect(r.stderr).toContain(`broken at event ${second}: row ${second} was modified`);
+    expect(r.stderr).toMatch(/2 breaks in the audit log; \d+ events checked\./);
   });
 });
 

@@ -55,6 +55,8 @@ export const ProblemType = {
   preconditionRequired: 'urn:estate:problem:precondition-required',
   tooManyRequests: 'urn:estate:problem:too-many-requests',
   payloadTooLarge: 'urn:estate:problem:payload-too-large',
+  headersTooLarge: 'urn:estate:problem:headers-too-large',
+  requestTimeout: 'urn:estate:problem:request-timeout',
   unsupportedMediaType: 'urn:estate:problem:unsupported-media-type',
   csrf: 'urn:estate:problem:csrf',
   mfaRequired: 'urn:estate:problem:mfa-required',

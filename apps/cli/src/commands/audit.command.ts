@@ -1,10 +1,14 @@
+import type { AuditVerification } from '@estate/server';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes';
 import { fail } from '../output';
 import { loadServer } from '../server';
 import { withStore } from './with-store';
 
-/** `estate audit verify`: walks the hash chain; exit 4 and the first broken row when anything was altered. */
+/**
+ * `estate audit verify`: walks the hash chain; on stderr one line per break (every edited, inserted or deleted row,
+ * not only the first) and a summary, and exit 4 when anything was altered.
+ */
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('The audit log');
   audit
@@ -18,12 +22,20 @@ export function registerAuditCommands(program: Command): void {
           process.stdout.write(`Audit log intact: ${result.checked} events verified.\n`);
           return;
         }
-        process.stderr.write(
-          `estate: audit log broken at event ${result.brokenAt}: ${result.problem} (${result.checked} events verified before it).\n`,
-        );
+        process.stderr.write(describeBreaks(result));
         process.exit(ExitCode.verification);
       } catch (err) {
         fail(err);
       }
     });
+}
+
+function describeBreaks(result: AuditVerification): string {
+  const lines = result.breaks.map((b) => `estate: audit log broken at event ${b.seq}: ${b.problem}\n`);
+  const unlisted = result.breakCount - result.breaks.length;
+  if (unlisted > 0) lines.push(`estate: … and ${unlisted} more breaks not listed.\n`);
+  lines.push(
+    `estate: ${result.breakCount} ${result.breakCount === 1 ? 'break' : 'breaks'} in the audit log; ${result.checked} events checked.\n`,
+  );
+  return lines.join('');
 }

@@ -6,8 +6,9 @@ import type { AuthRouteDeps } from './auth.routes';
 import { clientInfo, setSessionCookie } from './session-cookie';
 
 /**
- * `/api/v1/setup`: exists only until the first admin is created. After that every method on it answers 404, and
- * because the router matches one route for every spelling of the path, no variant reaches anything else.
+ * `/api/v1/setup`: exists only until the first admin is created. After that every method on it answers 404 as soon
+ * as the request arrives, before its body is read or validated, and because the router matches one route for every
+ * spelling of the path (and the UI's fallback answers other spellings as the API), no variant reaches anything else.
  */
 export function registerSetupRoutes(app: HttpServer, deps: AuthRouteDeps): void {
   let initialised = false;
@@ -20,18 +21,17 @@ export function registerSetupRoutes(app: HttpServer, deps: AuthRouteDeps): void 
     '/api/v1/setup',
     {
       config: { public: true },
+      onRequest: gone,
       schema: { tags: ['auth'], summary: 'Whether first-run setup is still open', response: { 200: SetupStatus, 404: Problem } },
     },
-    async () => {
-      await gone();
-      return { setupRequired: true as const };
-    },
+    async () => ({ setupRequired: true as const }),
   );
 
   app.post(
     '/api/v1/setup',
     {
       config: { public: true, rateLimit: { max: 10, timeWindow: 60_000 } },
+      onRequest: gone,
       schema: {
         tags: ['auth'],
         summary: 'Create the first admin with the console setup token',
@@ -40,7 +40,6 @@ export function registerSetupRoutes(app: HttpServer, deps: AuthRouteDeps): void 
       },
     },
     async (request, reply) => {
-      await gone();
       const session = await deps.auth.setup(request.body, actionContext(request), clientInfo(request));
       initialised = true;
       setSessionCookie(request, reply, session.token, deps.sessionMaxAgeMs, deps.publicUrl);

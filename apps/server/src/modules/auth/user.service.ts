@@ -7,6 +7,7 @@ import type { AuthTables } from './auth.tables';
 import type { CredentialChanges } from './credential-cache';
 import { assertPasswordStrong, hashPassword } from './password';
 import { SessionRepository } from './session.repository';
+import { closeSetup } from './setup.repository';
 import { newUserRow, toUser, UserRepository, type UserRow } from './user.repository';
 
 /**
@@ -46,6 +47,8 @@ export class UserService {
     await this.db.transaction().execute(async (trx) => {
       if (await this.users.byEmail(row.email, trx)) throw problems.conflict(`A user with the email ${row.email} already exists.`);
       await this.users.insert(trx, row);
+      // An admin made any other way (the CLI before setup) ends first-run setup as the setup route would.
+      if (row.role === 'admin') await closeSetup(trx);
       await this.audit.append(trx, ctx, { action: 'user.create', targetType: 'user', targetId: row.id, after: toUser(row) });
     });
     return { user: toUser(row), version: row.version };

@@ -6,6 +6,7 @@ import { readJson } from '../db/database';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../http/pagination';
 import { newId } from '../ids';
 import { canonicalJson } from './canonical-json';
+import { storableJson, storableOrNull, storableText } from './storable-value';
 
 /** Who did something: a user (through a session), an API token, the CLI, the system itself, or nobody known. */
 export interface Actor {
@@ -50,14 +51,31 @@ interface AuditRow {
   hash: string;
 }
 
-/** The result of checking the hash chain from the first row to the last. */
+/** One place where the chain does not hold: an edited, inserted or deleted row. */
+export interface AuditBreak {
+  seq: number;
+  problem: string;
+}
+
+/**
+ * The result of checking the hash chain from the first row to the last. Verification goes on past a break, so one
+ * damaged row (or a false alarm) never hides what happened after it.
+ */
 export interface AuditVerification {
   ok: boolean;
+  /** Rows read and checked, broken ones included. */
   checked: number;
-  /** The first sequence number where the chain breaks: an edited, inserted or deleted row. */
+  /** The first sequence number where the chain breaks. */
   brokenAt: number | null;
+  /** The first break's explanation. */
   problem: string | null;
+  /** Every break, in order, up to `MAX_REPORTED_BREAKS`; `breakCount` counts them all. */
+  breaks: AuditBreak[];
+  breakCount: number;
 }
+
+/** How many breaks `verify()` lists; past that it only counts them, so a wrecked log cannot exhaust memory. */
+export const MAX_REPORTED_BREAKS = 100;
 
 const GENESIS = '0'.repeat(64);
 // Any constant works; it only has to be the same in every process that appends.
@@ -85,7 +103,7 @@ function rowHash(prevHash: string, row: Omit<AuditRow, 'hash' | 'prev_hash'>): s
 
 /**
  * The append-only, hash-chained audit log. Each row's hash covers its content and the previous row's hash, so
- * editing, inserting or deleting any row breaks the chain from there on, and `verify()` finds where.
+ * editing, inserting or deleting any row breaks the chain there, and `verify()` finds every such place.
  */
 export class AuditLog {
   constructor(private readonly database: Database) {}
@@ -104,16 +122,17 @@ export class AuditLog {
       id: newId(),
       at: Date.now(),
       actor_type: ctx.actor.type,
-      actor_id: ctx.actor.id,
-      actor_label: ctx.actor.label,
-      action: entry.action,
+      actor_id: storableOrNull(ctx.actor.id),
+      actor_label: storableOrNull(ctx.actor.label),
+      action: storableText(entry.action),
       outcome: entry.outcome ?? 'success',
-      target_type: entry.targetType ?? null,
-      target_id: entry.targetId ?? null,
-      before: entry.before === undefined ? null : JSON.parse(JSON.stringify(entry.before)),
-      after: entry.after === undefined ? null : JSON.parse(JSON.stringify(entry.after)),
-      request_id: ctx.requestId,
-      source_ip: ctx.sourceIp,
+      target_type: storableOrNull(entry.targetType ?? null),
+      target_id: storableOrNull(entry.targetId ?? null),
+      // Hashed as stored: text the stores would alter on the way in is made storable first (ADR 0004).
+      before: storableJson(entry.before),
+      after: storableJson(entry.after),
+      request_id: storableOrNull(ctx.requestId),
+      source_ip: storableOrNull(ctx.sourceIp),
     };
     const prevHash = last?.hash ?? GENESIS;
     const hash = rowHash(prevHash, base);
@@ -164,9 +183,18 @@ export class AuditLog {
     return { items: page.map((r) => toEvent(decoded(r, this.database.dialect))), nextCursor };
   }
 
-  /** Walks the whole chain in order, in batches; reports the first row whose hash or link does not match. */
+  /**
+   * Walks the whole chain in order, in batches, and reports every row whose hash or link does not match and every
+   * gap in the sequence. After a break it goes on from the stored row, so each damaged row is reported once.
+   */
   async verify(batchSize = 1000): Promise<AuditVerification> {
-    let prevHash = GENESIS;
+    const breaks: AuditBreak[] = [];
+    let breakCount = 0;
+    const report = (seq: number, problem: string) => {
+      breakCount++;
+      if (breaks.length < MAX_REPORTED_BREAKS) breaks.push({ seq, problem });
+    };
+    let prevHash: string | null = GENESIS;
     let expectedSeq = 1;
     let checked = 0;
     for (;;) {
@@ -177,24 +205,36 @@ export class AuditLog {
         .orderBy('seq', 'asc')
         .limit(batchSize)
         .execute()) as AuditRow[];
-      if (rows.length === 0) return { ok: true, checked, brokenAt: null, problem: null };
+      if (rows.length === 0) break;
       for (const row of rows) {
-        const fail = (problem: string): AuditVerification => ({ ok: false, checked, brokenAt: expectedSeq, problem });
-        if (Number(row.seq) !== expectedSeq) return fail(`row ${expectedSeq} is missing (next row is ${row.seq})`);
-        if (row.prev_hash !== prevHash) return fail(`row ${row.seq} does not link to the row before it`);
-        const normalised = {
-          ...row,
-          seq: Number(row.seq),
-          at: Number(row.at),
-          before: readJson(row.before, this.database.dialect),
-          after: readJson(row.after, this.database.dialect),
-        };
-        if (rowHash(prevHash, normalised) !== row.hash) return fail(`row ${row.seq} was modified after it was written`);
-        prevHash = row.hash;
-        expectedSeq++;
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) {
+          report(expectedSeq, seq - expectedSeq === 1 ? `row ${expectedSeq} is missing` : `rows ${expectedSeq}–${seq - 1} are missing`);
+          // The missing row's hash is unknown, so the next row's link cannot be checked; its own hash still can.
+          prevHash = null;
+        }
         checked++;
+        expectedSeq = seq + 1;
+        const problem = this.rowProblem(row, prevHash);
+        if (problem) report(seq, problem);
+        prevHash = row.hash;
       }
     }
+    const first = breaks[0] ?? null;
+    return { ok: breakCount === 0, checked, brokenAt: first?.seq ?? null, problem: first?.problem ?? null, breaks, breakCount };
+  }
+
+  private rowProblem(row: AuditRow, prevHash: string | null): string | null {
+    if (prevHash !== null && row.prev_hash !== prevHash) return `row ${row.seq} does not link to the row before it`;
+    const normalised = {
+      ...row,
+      seq: Number(row.seq),
+      at: Number(row.at),
+      before: readJson(row.before, this.database.dialect),
+      after: readJson(row.after, this.database.dialect),
+    };
+    if (rowHash(row.prev_hash, normalised) !== row.hash) return `row ${row.seq} was modified after it was written`;
+    return null;
   }
 
   /** The dialect, for callers that need to explain verification results. */

@@ -10,6 +10,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
+import { isApiPath } from './api-path';
+import { answerClientError } from './client-error';
 import { registerJsonParser } from './json-body';
 import { HttpProblem } from './problem';
 import { installSecurityHeaders } from './security-headers';
@@ -69,6 +71,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         });
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // Requests Node's parser refuses (a URL or headers over its 16 KB limit, malformed HTTP) never reach Fastify.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
 
   app.setValidatorCompiler(validatorCompiler);
@@ -141,9 +145,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     app.get('/', { config: { public: true }, schema: { hide: true } }, (_req, reply) =>
       reply.sendFile('index.html', path.dirname(indexHtml)),
     );
-    // Client-side routes: any GET outside the API that matched no file answers index.html.
+    // Client-side routes: any GET outside the API that matched no file answers index.html. However an API path is
+    // spelt (/API/V1/SETUP, /api%2Fv1%2Fsetup, /./api/v1/setup), it answers as the API does: 404 problem+json.
     app.get('/*', { config: { public: true }, schema: { hide: true } }, (request, reply) => {
-      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      if (isApiPath(request.url)) return reply.callNotFound();
       return reply.sendFile('index.html', path.dirname(indexHtml));
     });
   }

@@ -2,6 +2,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
 import type { FieldError } from './problem';
+import { findRefusedText } from './request-text';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
 const addFormats = ((addFormatsImport as unknown as { default?: typeof addFormatsImport }).default ??
@@ -42,10 +43,11 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
       return { error: Object.assign(new Error('validation'), { validation }) };
     }
     if (!validate(data)) return { error: Object.assign(new Error('validation'), { validation: validate.errors }) };
-    // PostgreSQL text cannot hold U+0000 and SQLite would store it silently: refuse it everywhere, up front.
-    const nulAt = findNul(data, '');
-    if (nulAt !== null) {
-      const validation = [{ instancePath: nulAt, keyword: 'nul', message: 'must not contain NUL characters', params: {} }];
+    // PostgreSQL text cannot hold U+0000 and SQLite would store it silently; neither keeps a lone surrogate as sent:
+    // refuse both everywhere, up front (bodies met the surrogate check in the JSON parser already).
+    const refused = findRefusedText(data, '');
+    if (refused !== null) {
+      const validation = [{ instancePath: refused.path, keyword: 'text', message: refused.message, params: {} }];
       return { error: Object.assign(new Error('validation'), { validation }) };
     }
     return { value: data };
@@ -61,25 +63,6 @@ function numericProperties(schema: unknown): string[] {
   return Object.entries(properties)
     .filter(([, p]) => p.type === 'integer' || p.type === 'number')
     .map(([key]) => key);
-}
-
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}/${i}`);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, v] of Object.entries(value)) {
-      if (key.includes('\u0000')) return `${path}/${key.replaceAll('\u0000', '')}`;
-      const found = findNul(v, `${path}/${key}`);
-      if (found !== null) return found;
-    }
-  }
-  return null;
 }
 
 /** Turns Ajv errors into the `errors` list of a validation problem, with JSON-pointer-ish paths. */
