@@ -268,7 +268,7 @@ interface OperationContext {
 
 /**
  * A class of malformed input: from an operation, the generators of its cases (none where the class does not apply).
- * To add a class (oversized unsigned agent bodies, say), write one such function and list it in INPUT_CLASSES.
+ * To add a class, write one such function and list it in INPUT_CLASSES.
  */
 type InputClass = (ctx: OperationContext) => Array<(rng: Rng) => Case>;
 
@@ -357,8 +357,44 @@ const oversizedQueryStrings: InputClass = ({ op }) => {
   return cases;
 };
 
+/** Just under the inventory route's 16 MiB limit, and past every limit: one buffer of each, shared by every case. */
+const AGENT_BODY_SIZES = [16 * 1024 * 1024 - 64 * 1024, 17 * 1024 * 1024];
+const AGENT_BODIES = AGENT_BODY_SIZES.map((size) => Buffer.alloc(size, 0x20));
+
+/** Signature headers an attacker can write without the agent's key: none, malformed, or well-formed for no agent. */
+function forgedAgentHeaders(rng: Rng): Record<string, string> {
+  return rng.pick([
+    {},
+    { 'x-estate-agent': 'nope', 'x-estate-timestamp': 'soon', 'x-estate-nonce': '!', 'x-estate-signature': '%%' },
+    {
+      'x-estate-agent': randomId(rng),
+      'x-estate-timestamp': String(Date.now()),
+      'x-estate-nonce': 'AAAAAAAAAAAAAAAAAAAAAA',
+      'x-estate-signature': 'A'.repeat(86),
+    },
+  ]);
+}
+
+/**
+ * Bodies of up to 17 MiB to the signed agent routes without a valid signature: refused from their headers (401) or
+ * their declared length (413) before the body is read or parsed.
+ */
+const oversizedUnsignedAgentBodies: InputClass = ({ op }) => {
+  if (op.method !== 'POST' || !op.path.startsWith('/api/v1/agent/') || op.public) return [];
+  return [
+    (rng) => ({
+      family: 'oversized-unsigned-agent-body',
+      method: op.method,
+      url: op.path,
+      headers: { 'content-type': 'application/json', ...forgedAgentHeaders(rng) },
+      payload: rng.pick(AGENT_BODIES),
+      expect: 'reject',
+    }),
+  ];
+};
+
 /** Input classes at the request boundary, each tried on every operation they apply to. */
-const INPUT_CLASSES: InputClass[] = [loneSurrogates, foreignCharsets, oversizedQueryStrings];
+const INPUT_CLASSES: InputClass[] = [loneSurrogates, foreignCharsets, oversizedQueryStrings, oversizedUnsignedAgentBodies];
 
 /** The families of malformed request that apply to an operation, each producing a varied case from the PRNG. */
 function familiesFor(op: Operation, identity: Identity, bodyLimit: number): Array<(rng: Rng) => Case> {
@@ -672,7 +708,14 @@ for (const engine of testEngines()) {
       for (const status of [400, 401, 403, 404, 413, 415, 431])
         expect(statuses.get(status) ?? 0, `answers with ${status}`).toBeGreaterThan(0);
       expect(families.size).toBeGreaterThanOrEqual(20);
-      for (const family of ['lone-surrogate-value', 'lone-surrogate-key', 'raw-surrogate', 'foreign-charset', 'oversized-query'])
+      for (const family of [
+        'lone-surrogate-value',
+        'lone-surrogate-key',
+        'raw-surrogate',
+        'foreign-charset',
+        'oversized-query',
+        'oversized-unsigned-agent-body',
+      ])
         expect(families, family).toContain(family);
 
       expect(await snapshot(t)).toEqual(before);

@@ -58,7 +58,6 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
 
   app.decorateRequest('principal', null);
   app.decorateRequest('agentId', null);
-  app.decorateRequest('rawBody', null);
 
   app.addHook('onRequest', async (request) => {
     checkOrigin(request, options.allowedOrigins);

@@ -17,8 +17,6 @@ export function registerJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser(['application/json']);
   app.addContentTypeParser(/^application\/([\w.+-]+\+)?json(;.*)?$/i, { parseAs: 'buffer' }, (req, body, done) => {
     const buf = body as Buffer;
-    // Agents sign the exact bytes they send; their routes verify the signature over these, not over a re-serialisation.
-    if (req.routeOptions.config?.agent) req.rawBody = buf;
     const charset = charsetOf(req.headers['content-type']);
     if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
       done(unsupportedCharset(charset), undefined);

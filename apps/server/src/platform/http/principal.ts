@@ -45,8 +45,6 @@ declare module 'fastify' {
     principal: Principal | null;
     /** The verified agent of a signed request on an `agent` route; null everywhere else. */
     agentId: string | null;
-    /** The body's raw bytes on `agent` routes (what the agent signed); null elsewhere or without a body. */
-    rawBody: Buffer | null;
   }
 }
 
