@@ -14,6 +14,17 @@ import { SignInService } from './sign-in.service';
 
 export type { SessionPolicy } from './principals';
 
+/** What the auth service is built from. */
+export interface AuthServiceOptions {
+  db: Kysely<AuthTables>;
+  audit: AuditLog;
+  mfa: MfaService;
+  policy: SessionPolicy;
+  credentials?: CredentialCaches;
+  /** Epoch milliseconds now; injected so tests can move time. */
+  clock?: () => number;
+}
+
 /**
  * The auth module's face for the routes, the access hook and the server process: first-run setup, sign-in,
  * sessions, password change and request authentication, each done by its own service (setup.service.ts,
@@ -28,18 +39,15 @@ export class AuthService implements Authenticator {
   private readonly passwords: PasswordChangeService;
   private readonly resolver: CredentialResolver;
 
-  constructor(
-    db: Kysely<AuthTables>,
-    audit: AuditLog,
-    mfa: MfaService,
-    policy: SessionPolicy,
-    credentials: CredentialCaches = credentialCaches(undefined),
-  ) {
-    this.sessions = new SessionService(db, audit, policy, credentials);
+  constructor(options: AuthServiceOptions) {
+    const { db, audit, mfa, policy } = options;
+    const credentials = options.credentials ?? credentialCaches(undefined);
+    const clock = options.clock ?? Date.now;
+    this.sessions = new SessionService(db, audit, policy, credentials, clock);
     this.setupService = new SetupService(db, audit, this.sessions);
-    this.signIn = new SignInService(db, audit, mfa, this.sessions);
+    this.signIn = new SignInService(db, audit, mfa, this.sessions, clock);
     this.passwords = new PasswordChangeService(db, audit, credentials);
-    this.resolver = new CredentialResolver(db, policy, credentials);
+    this.resolver = new CredentialResolver(db, policy, credentials, clock);
   }
 
   /** True once an admin exists; from then on the setup route answers 404 for good. */
@@ -93,7 +101,7 @@ export class AuthService implements Authenticator {
   }
 
   /** Deletes sessions past their idle or absolute limit. Safe to run from any process at any time. */
-  pruneSessions(now = Date.now()): Promise<number> {
+  pruneSessions(now?: number): Promise<number> {
     return this.sessions.prune(now);
   }
 }

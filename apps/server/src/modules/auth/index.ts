@@ -39,6 +39,8 @@ export interface AuthModuleOptions {
   changes?: ChangeFeed | undefined;
   /** The session cookie's lifetime and the public URL (for the cookie's `Secure` flag and origin checks). */
   http: { sessionMaxAgeMs: number; publicUrl: string | undefined };
+  /** Epoch milliseconds now; tests inject their own to move time. */
+  clock?: () => number;
 }
 
 /** How often expired sessions are deleted. */
@@ -51,7 +53,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
   const mfa = new MfaService(db, options.audit, options.secretBox, credentials);
   const module: AuthModule = {
     name: 'auth',
-    auth: new AuthService(db, options.audit, mfa, options.policy, credentials),
+    auth: new AuthService({ db, audit: options.audit, mfa, policy: options.policy, credentials, clock: options.clock }),
     mfa,
     users: new UserService(db, options.audit, credentials),
     tokens: new TokenService(db, options.audit, credentials),

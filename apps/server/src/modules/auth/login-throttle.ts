@@ -14,7 +14,10 @@ const BASE_LOCK_MS = 30_000;
  * Unknown accounts are throttled exactly like real ones, so lock-outs reveal nothing.
  */
 export class LoginThrottle {
-  constructor(private readonly db: Kysely<AuthTables>) {}
+  constructor(
+    private readonly db: Kysely<AuthTables>,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   private keys(email: string, ip: string) {
     return [
@@ -24,14 +27,14 @@ export class LoginThrottle {
   }
 
   /** Seconds to wait before another attempt is allowed, or 0. */
-  async retryAfterSeconds(email: string, ip: string, now = Date.now()): Promise<number> {
+  async retryAfterSeconds(email: string, ip: string, now = this.clock()): Promise<number> {
     const keys = this.keys(email, ip).map((k) => k.key);
     const rows = await this.db.selectFrom('login_throttle').selectAll().where('key', 'in', keys).execute();
     const until = Math.max(0, ...rows.map((r) => Number(r.locked_until ?? 0)));
     return until > now ? Math.ceil((until - now) / 1000) : 0;
   }
 
-  async recordFailure(email: string, ip: string, now = Date.now()): Promise<void> {
+  async recordFailure(email: string, ip: string, now = this.clock()): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const { key, policy } of this.keys(email, ip)) {
         const row = await trx.selectFrom('login_throttle').selectAll().where('key', '=', key).executeTakeFirst();

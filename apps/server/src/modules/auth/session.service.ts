@@ -38,6 +38,7 @@ export class SessionService {
     private readonly audit: AuditLog,
     private readonly policy: SessionPolicy,
     private readonly credentials: CredentialChanges,
+    private readonly clock: () => number = Date.now,
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
@@ -49,7 +50,7 @@ export class SessionService {
    */
   async start(user: UserRow, ctx: ActionContext, client: ClientInfo, method?: string): Promise<IssuedSession> {
     const token = randomToken(32);
-    const now = Date.now();
+    const now = this.clock();
     const row = {
       id: newId(now),
       token_hash: sha256Hex(token),
@@ -125,7 +126,7 @@ export class SessionService {
   }
 
   /** Deletes sessions past their idle or absolute limit. Safe to run from any process at any time. */
-  prune(now = Date.now()): Promise<number> {
+  prune(now = this.clock()): Promise<number> {
     return this.sessions.deleteExpired(now, this.policy.idleMs);
   }
 }

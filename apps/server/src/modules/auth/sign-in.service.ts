@@ -23,9 +23,10 @@ export class SignInService {
     private readonly audit: AuditLog,
     private readonly mfa: MfaService,
     private readonly sessions: SessionService,
+    clock: () => number = Date.now,
   ) {
     this.users = new UserRepository(db);
-    this.throttle = new LoginThrottle(db);
+    this.throttle = new LoginThrottle(db, clock);
   }
 
   /**
