@@ -460,7 +460,7 @@ async function snapshot(t: TestEstate): Promise<Record<string, string>> {
     const rows = await t.database.db.selectFrom(table).selectAll().orderBy('id').execute();
     out[table] = JSON.stringify(rows);
   }
-  const sessions = await t.database.db.selectFrom('sessions').select(['id', 'user_id', 'token_hash', 'csrf_token']).orderBy('id').execute();
+  const sessions = await t.database.db.selectFrom('sessions').select(['id', 'user_id', 'token_hash']).orderBy('id').execute();
   out.sessions = JSON.stringify(sessions);
   return out;
 }

@@ -122,6 +122,20 @@ for (const engine of testEngines()) {
         expect(ok.statusCode).toBe(201);
       });
 
+      it('keeps no usable CSRF token in the sessions table, and answers the same one for the session each time', async () => {
+        const admin = await t.setupAdmin();
+        const csrf = admin.me!.csrfToken!;
+        const rows = await t.estate.database.db.selectFrom('sessions').selectAll().execute();
+        expect(rows).toHaveLength(1);
+        expect(JSON.stringify(rows)).not.toContain(csrf);
+        expect((await admin.request('GET', '/api/v1/me')).json().csrfToken).toBe(csrf);
+        const other = t.anonymous();
+        await other.login('admin@example.org', STRONG_PASSWORD);
+        expect(other.me!.csrfToken).not.toBe(csrf);
+        const crossed = await other.request('POST', '/api/v1/tokens', { name: 'x', scopes: ['self'] }, { 'x-csrf-token': csrf });
+        expect(crossed.statusCode).toBe(403);
+      });
+
       it('revokes every session on password change', async () => {
         const admin = await t.setupAdmin();
         const other = t.anonymous();

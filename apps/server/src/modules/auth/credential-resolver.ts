@@ -6,6 +6,7 @@ import type { Authenticator, Principal } from '../../platform/http/principal';
 import { effectivePermissions } from './auth.policy';
 import type { AuthTables } from './auth.tables';
 import type { CredentialCaches } from './credential-cache';
+import { csrfTokenFor } from './csrf-token';
 import { mustEnrolMfa, type SessionPolicy, userFromJoin } from './principals';
 import { SessionRepository } from './session.repository';
 import { TokenRepository } from './token.repository';
@@ -90,7 +91,7 @@ export class CredentialResolver implements Authenticator {
       via: 'session',
       sessionId: row.session_id,
       tokenId: null,
-      csrfToken: row.csrf_token,
+      csrfToken: csrfTokenFor(sessionToken),
       mfaEnrolmentRequired: mustEnrolMfa(this.policy, row.role, row.mfa_enabled_at),
       user: userFromJoin(row),
     };

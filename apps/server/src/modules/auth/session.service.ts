@@ -8,6 +8,7 @@ import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { AuthTables } from './auth.tables';
 import type { CredentialChanges } from './credential-cache';
+import { csrfTokenFor } from './csrf-token';
 import { meOf, type SessionPolicy, sessionPrincipal } from './principals';
 import { SessionRepository } from './session.repository';
 import { toUser, UserRepository, type UserRow } from './user.repository';
@@ -27,7 +28,8 @@ export interface ClientInfo {
 /**
  * Browser sessions once the caller is known: issuing one (a new id every sign-in, so no fixation), the `Me`
  * document, listing and revoking one's own sessions, signing out and pruning expired ones. Sessions are stored by
- * the SHA-256 of their token, never in clear; every change is audited in its own transaction.
+ * the SHA-256 of their token, never in clear; their CSRF token is derived from the token itself (csrf-token.ts) and
+ * stored nowhere. Every change is audited in its own transaction.
  */
 export class SessionService {
   private readonly users: UserRepository;
@@ -55,7 +57,6 @@ export class SessionService {
       id: newId(now),
       token_hash: sha256Hex(token),
       user_id: user.id,
-      csrf_token: randomToken(24),
       created_at: now,
       last_seen_at: now,
       expires_at: now + this.policy.absoluteMs,
@@ -73,7 +74,7 @@ export class SessionService {
       });
     });
     const fresh = (await this.users.byId(user.id)) ?? user;
-    return { token, me: meOf(toUser(fresh), sessionPrincipal(this.policy, fresh, row.id, row.csrf_token)) };
+    return { token, me: meOf(toUser(fresh), sessionPrincipal(this.policy, fresh, row.id, csrfTokenFor(token))) };
   }
 
   /** Ends the caller's session; nothing for a token caller. */
