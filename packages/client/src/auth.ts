@@ -3,6 +3,7 @@ import {
   type LoginRequest,
   type Me,
   type PageQuery,
+  type PasswordChanged,
   type RecoveryCodes,
   AuthRoutes as routes,
   type Session,
@@ -28,8 +29,11 @@ export interface AuthMethods {
   logout(): Promise<void>;
   /** `GET /me`: who is asking; keeps the answer's CSRF token. Rejects with status 401 when not signed in. */
   getMe(): Promise<Me>;
-  /** `PUT /me/password`: changes the own password. Revokes every session, this one too: sign in again after. */
-  changePassword(request: ChangePasswordRequest): Promise<void>;
+  /**
+   * `PUT /me/password`: changes the own password. Revokes every session, this one too (sign in again after), and
+   * the API tokens unless `keepTokens` is set; answers how many of each it revoked.
+   */
+  changePassword(request: ChangePasswordRequest): Promise<PasswordChanged>;
   /** `POST /me/mfa/totp`: starts TOTP enrolment; the secret is not active until `confirmTotpEnrolment`. */
   startTotpEnrolment(): Promise<TotpEnrolment>;
   /** `POST /me/mfa/totp/confirm`: activates TOTP and answers the recovery codes, shown only this once. */
@@ -75,8 +79,9 @@ export function createAuthMethods(transport: Transport): AuthMethods {
       return remember((await transport.call(routes.getMe)).body);
     },
     async changePassword(request) {
-      await transport.call(routes.changePassword, { body: request });
+      const answer = await transport.call(routes.changePassword, { body: request });
       transport.csrfToken = null;
+      return answer.body;
     },
     async startTotpEnrolment() {
       return (await transport.call(routes.startTotpEnrolment)).body;

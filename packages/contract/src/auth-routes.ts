@@ -6,6 +6,7 @@ import {
   CreateUserRequest,
   LoginRequest,
   Me,
+  PasswordChanged,
   RecoveryCodes,
   Session,
   SetPasswordRequest,
@@ -29,7 +30,7 @@ export const AuthRoutes = {
   login: route('POST', '/api/v1/auth/login', { body: LoginRequest, response: Me }),
   logout: route('POST', '/api/v1/auth/logout', { status: 204, response: Empty }),
   getMe: route('GET', '/api/v1/me', { response: Me }),
-  changePassword: route('PUT', '/api/v1/me/password', { body: ChangePasswordRequest, status: 204, response: Empty }),
+  changePassword: route('PUT', '/api/v1/me/password', { body: ChangePasswordRequest, response: PasswordChanged }),
   startTotpEnrolment: route('POST', '/api/v1/me/mfa/totp', { response: TotpEnrolment }),
   confirmTotpEnrolment: route('POST', '/api/v1/me/mfa/totp/confirm', { body: TotpConfirmRequest, response: RecoveryCodes }),
   disableTotp: route('DELETE', '/api/v1/me/mfa/totp', { body: TotpDisableRequest, status: 204, response: Empty }),
@@ -43,8 +44,7 @@ export const AuthRoutes = {
   setUserPassword: route('PUT', '/api/v1/users/{id}/password', {
     params: IdParams,
     body: SetPasswordRequest,
-    status: 204,
-    response: Empty,
+    response: PasswordChanged,
   }),
 
   listTokens: route('GET', '/api/v1/tokens', { query: TokenListQuery, response: Page(ApiToken) }),

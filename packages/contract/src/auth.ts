@@ -65,11 +65,23 @@ export const Me = Type.Object({
 });
 export type Me = Static<typeof Me>;
 
+/** Whether a password change leaves the user's API tokens working; by default it revokes them with the sessions. */
+const KeepTokens = Type.Optional(
+  Type.Boolean({ description: 'Keep the API tokens working; by default a password change revokes them with the sessions' }),
+);
+
 export const ChangePasswordRequest = Type.Object(
-  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password, keepTokens: KeepTokens },
   { additionalProperties: false },
 );
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
+
+/** The answer of a password change or reset: how many sessions and API tokens of the user it revoked. */
+export const PasswordChanged = Type.Object({
+  sessionsRevoked: Type.Integer({ minimum: 0 }),
+  tokensRevoked: Type.Integer({ minimum: 0 }),
+});
+export type PasswordChanged = Static<typeof PasswordChanged>;
 
 export const TotpEnrolment = Type.Object({
   secret: Type.String({ description: 'Base32 secret, for manual entry' }),
@@ -107,7 +119,7 @@ export const UpdateUserRequest = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateUserRequest = Static<typeof UpdateUserRequest>;
-export const SetPasswordRequest = Type.Object({ newPassword: Password }, { additionalProperties: false });
+export const SetPasswordRequest = Type.Object({ newPassword: Password, keepTokens: KeepTokens }, { additionalProperties: false });
 export type SetPasswordRequest = Static<typeof SetPasswordRequest>;
 export const UserListQuery = Type.Object(
   {

@@ -1,4 +1,4 @@
-import type { LoginRequest, Me, Session, SetupRequest } from '@estate/contract';
+import type { ChangePasswordRequest, LoginRequest, Me, PasswordChanged, Session, SetupRequest } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { Authenticator, Principal } from '../../platform/http/principal';
@@ -85,9 +85,12 @@ export class AuthService implements Authenticator {
     return this.sessions.me(principal);
   }
 
-  /** Changes one's own password after checking the current one; revokes every session of the user, this one too. */
-  changePassword(principal: Principal, current: string, next: string, ctx: ActionContext): Promise<void> {
-    return this.passwords.change(principal, current, next, ctx);
+  /**
+   * Changes one's own password after checking the current one; revokes every session of the user, this one too,
+   * and their API tokens unless `keepTokens`. Answers how many of each were revoked.
+   */
+  changePassword(principal: Principal, request: ChangePasswordRequest, ctx: ActionContext): Promise<PasswordChanged> {
+    return this.passwords.change(principal, request.currentPassword, request.newPassword, request.keepTokens ?? false, ctx);
   }
 
   /** One's own sessions, newest last. */

@@ -1,6 +1,7 @@
 import {
   ChangePasswordRequest,
   Empty,
+  PasswordChanged,
   Problem,
   RecoveryCodes,
   TotpConfirmRequest,
@@ -22,15 +23,15 @@ export function registerProfileRoutes(app: HttpServer, deps: AuthRouteDeps): voi
       config: self,
       schema: {
         tags: ['profile'],
-        summary: 'Change my password (signs out everywhere)',
+        summary: 'Change my password (signs out everywhere and revokes my API tokens unless keepTokens)',
         body: ChangePasswordRequest,
-        response: { 204: Empty, 400: Problem, 403: Problem },
+        response: { 200: PasswordChanged, 400: Problem, 403: Problem },
       },
     },
     async (request, reply) => {
-      await deps.auth.changePassword(request.principal!, request.body.currentPassword, request.body.newPassword, actionContext(request));
+      const revoked = await deps.auth.changePassword(request.principal!, request.body, actionContext(request));
       clearSessionCookie(reply);
-      return reply.code(204).send(null);
+      return revoked;
     },
   );
 
