@@ -61,7 +61,12 @@ export const Me = Type.Object({
   csrfToken: Type.Union([Type.String(), Type.Null()], {
     description: 'Send as X-CSRF-Token on unsafe requests made with the session cookie',
   }),
-  mfaEnrolmentRequired: Type.Boolean(),
+  mfaRequired: Type.Boolean({
+    description: 'The admin-MFA policy (ESTATE_REQUIRE_ADMIN_MFA) applies to this user, whatever the credential used',
+  }),
+  mfaEnrolmentRequired: Type.Boolean({
+    description: 'MFA is required and not yet enrolled: until it is, every other request of this user is refused',
+  }),
 });
 export type Me = Static<typeof Me>;
 

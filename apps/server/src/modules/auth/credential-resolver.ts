@@ -69,7 +69,7 @@ export class CredentialResolver implements Authenticator {
       sessionId: null,
       tokenId: row.token_id,
       csrfToken: null,
-      mfaEnrolmentRequired: false,
+      mfaEnrolmentRequired: mustEnrolMfa(this.policy, row.role, row.mfa_enabled_at),
       user: userFromJoin(row),
     };
   }

@@ -56,7 +56,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
     auth: new AuthService({ db, audit: options.audit, mfa, policy: options.policy, credentials, clock: options.clock }),
     mfa,
     users: new UserService(db, options.audit, credentials),
-    tokens: new TokenService(db, options.audit, credentials),
+    tokens: new TokenService(db, options.audit, credentials, options.policy),
     routes(http) {
       registerAuthRoutes(http, module, options.http);
     },

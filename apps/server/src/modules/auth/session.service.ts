@@ -74,7 +74,7 @@ export class SessionService {
       });
     });
     const fresh = (await this.users.byId(user.id)) ?? user;
-    return { token, me: meOf(toUser(fresh), sessionPrincipal(this.policy, fresh, row.id, csrfTokenFor(token))) };
+    return { token, me: meOf(toUser(fresh), sessionPrincipal(this.policy, fresh, row.id, csrfTokenFor(token)), this.policy) };
   }
 
   /** Ends the caller's session; nothing for a token caller. */
@@ -90,10 +90,10 @@ export class SessionService {
 
   /** The `Me` document for a principal; 401 when its user is gone. */
   async me(principal: Principal): Promise<Me> {
-    if (principal.user) return meOf(principal.user, principal);
+    if (principal.user) return meOf(principal.user, principal, this.policy);
     const user = await this.users.byId(principal.userId);
     if (!user) throw problems.unauthenticated();
-    return meOf(toUser(user), principal);
+    return meOf(toUser(user), principal, this.policy);
   }
 
   /** One's own sessions, newest last. */
