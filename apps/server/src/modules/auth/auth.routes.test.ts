@@ -76,16 +76,37 @@ for (const engine of testEngines()) {
         expect(first.statusCode).toBe(200);
       });
 
-      it('throttles an account after repeated failures, even with the right password', async () => {
+      it('answers 429 with Retry-After while throttled, yet signs in a browser that signed in before', async () => {
         await t.setupAdmin();
-        const agent = t.anonymous();
-        for (let i = 0; i < 6; i++) await agent.login('admin@example.org', 'wrong password here');
-        const locked = await agent.login('admin@example.org', STRONG_PASSWORD);
+        const owner = await t.anonymous().login('admin@example.org', STRONG_PASSWORD);
+        const device = owner.cookies.find((c) => c.name === 'estate_device');
+        expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+        const attacker = t.anonymous();
+        for (let i = 0; i < 6; i++) await attacker.login('admin@example.org', 'wrong password here');
+        const held = await t.estate.database.db.selectFrom('login_throttle').selectAll().where('key', 'like', 'pair:%').execute();
+        expect(held).toMatchObject([{ key: 'pair:admin@example.org|127.0.0.1', failures: 6 }]);
+        // As if the guessing had gone on for a while: everyone at this address must wait ten minutes.
+        await t.estate.database.db
+          .updateTable('login_throttle')
+          .set({ locked_until: Date.now() + 600_000 })
+          .execute();
+        const locked = await attacker.login('admin@example.org', STRONG_PASSWORD);
         expect(locked.statusCode).toBe(429);
-        expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-        const unknown = t.anonymous();
-        for (let i = 0; i < 6; i++) await unknown.login('ghost@example.org', 'wrong password here');
-        expect((await unknown.login('ghost@example.org', 'wrong password here')).statusCode).toBe(429);
+        expect(locked.headers['content-type']).toContain('application/problem+json');
+        expect(Number(locked.headers['retry-after'])).toBeGreaterThan(500);
+        expect((await t.anonymous().login('ghost@example.org', 'wrong password here')).statusCode).toBe(429);
+        // Enough to spend the sign-in route's per-address request budget too; the trusted browser has its own.
+        for (let i = 0; i < 30; i++) await attacker.login('admin@example.org', 'wrong password here');
+        const trusted = t.anonymous();
+        const back = await trusted.request(
+          'POST',
+          '/api/v1/auth/login',
+          { email: 'admin@example.org', password: STRONG_PASSWORD },
+          { cookie: `estate_device=${device!.value}` },
+        );
+        expect(back.statusCode).toBe(200);
+        const throttled = await t.estate.audit.list({ action: 'auth.login.throttled' });
+        expect(throttled.items.length).toBeGreaterThanOrEqual(2);
       });
 
       it('rejects a disabled user like a wrong password', async () => {

@@ -2,8 +2,9 @@ import { Empty, IdParams, LoginRequest, Me, Page, PageQuery, Problem, Session } 
 import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
 import type { AuthService } from './auth.service';
+import { DEVICE_COOKIE } from './device-trust';
 import type { MfaService } from './mfa.service';
-import { clearSessionCookie, clientInfo, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, clientInfo, setDeviceCookie, setSessionCookie } from './session-cookie';
 import type { TokenService } from './token.service';
 import type { UserService } from './user.service';
 
@@ -24,13 +25,25 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthRouteDeps): voi
   app.post(
     '/api/v1/auth/login',
     {
-      config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } },
+      config: {
+        public: true,
+        // A browser with a device cookie gets its own budget, so requests from others behind its address cannot use it up.
+        rateLimit: {
+          max: 30,
+          timeWindow: 60_000,
+          keyGenerator: (request) => {
+            const device = deps.auth.trustedDevice(request.cookies?.[DEVICE_COOKIE]);
+            return device ? `device:${device}` : request.ip;
+          },
+        },
+      },
       schema: { tags: ['auth'], summary: 'Sign in', body: LoginRequest, response: { 200: Me, 401: Problem, 429: Problem } },
     },
     async (request, reply) => {
-      const session = await deps.auth.login(request.body, actionContext(request), clientInfo(request));
-      setSessionCookie(request, reply, session.token, deps.sessionMaxAgeMs, deps.publicUrl);
-      return session.me;
+      const signedIn = await deps.auth.login(request.body, actionContext(request), clientInfo(request));
+      setSessionCookie(request, reply, signedIn.token, deps.sessionMaxAgeMs, deps.publicUrl);
+      setDeviceCookie(request, reply, signedIn.deviceCookie, deps.publicUrl);
+      return signedIn.me;
     },
   );
 

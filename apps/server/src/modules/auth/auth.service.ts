@@ -5,12 +5,14 @@ import type { Authenticator, Principal } from '../../platform/http/principal';
 import type { AuthTables } from './auth.tables';
 import { type CredentialCaches, credentialCaches } from './credential-cache';
 import { CredentialResolver } from './credential-resolver';
+import type { DeviceTrust } from './device-trust';
+import type { LoginThrottle } from './login-throttle';
 import type { MfaService } from './mfa.service';
 import { PasswordChangeService } from './password-change.service';
 import type { SessionPolicy } from './principals';
 import { type ClientInfo, type IssuedSession, SessionService } from './session.service';
 import { SetupService } from './setup.service';
-import { SignInService } from './sign-in.service';
+import { type SignedIn, type SignInClient, SignInService } from './sign-in.service';
 
 export type { SessionPolicy } from './principals';
 
@@ -20,6 +22,8 @@ export interface AuthServiceOptions {
   audit: AuditLog;
   mfa: MfaService;
   policy: SessionPolicy;
+  throttle: LoginThrottle;
+  devices: DeviceTrust;
   credentials?: CredentialCaches;
   /** Epoch milliseconds now; injected so tests can move time. */
   clock?: () => number;
@@ -38,6 +42,8 @@ export class AuthService implements Authenticator {
   private readonly sessions: SessionService;
   private readonly passwords: PasswordChangeService;
   private readonly resolver: CredentialResolver;
+  private readonly throttle: LoginThrottle;
+  private readonly devices: DeviceTrust;
 
   constructor(options: AuthServiceOptions) {
     const { db, audit, mfa, policy } = options;
@@ -45,7 +51,9 @@ export class AuthService implements Authenticator {
     const clock = options.clock ?? Date.now;
     this.sessions = new SessionService(db, audit, policy, credentials, clock);
     this.setupService = new SetupService(db, audit, this.sessions);
-    this.signIn = new SignInService(db, audit, mfa, this.sessions, clock);
+    this.throttle = options.throttle;
+    this.devices = options.devices;
+    this.signIn = new SignInService(db, audit, mfa, this.sessions, this.throttle, this.devices);
     this.passwords = new PasswordChangeService(db, audit, credentials);
     this.resolver = new CredentialResolver(db, policy, credentials, clock);
   }
@@ -65,9 +73,17 @@ export class AuthService implements Authenticator {
     return this.setupService.setup(input, ctx, client);
   }
 
-  /** Signs in with email, password and (when enrolled) a second factor; throttled (see SignInService). */
-  login(input: LoginRequest, ctx: ActionContext, client: ClientInfo): Promise<IssuedSession> {
+  /**
+   * Signs in with email, password and (when enrolled) a second factor; throttled, a browser the account signed in
+   * from before on its own failures only (see SignInService). Answers the session and a fresh device cookie.
+   */
+  login(input: LoginRequest, ctx: ActionContext, client: SignInClient): Promise<SignedIn> {
     return this.signIn.login(input, ctx, client);
+  }
+
+  /** The device id of a genuine, unexpired device cookie of any account, or null (see DeviceTrust). */
+  trustedDevice(cookie: string | undefined): string | null {
+    return this.devices.deviceOf(cookie);
   }
 
   /** Ends the caller's session; nothing for a token caller. */
@@ -106,5 +122,10 @@ export class AuthService implements Authenticator {
   /** Deletes sessions past their idle or absolute limit. Safe to run from any process at any time. */
   pruneSessions(now?: number): Promise<number> {
     return this.sessions.prune(now);
+  }
+
+  /** Deletes sign-in failure counts that no longer hold anybody back. Safe to run from any process at any time. */
+  pruneLoginThrottle(): Promise<number> {
+    return this.throttle.prune();
   }
 }

@@ -8,6 +8,8 @@ import { registerSessionRoutes } from './auth.routes';
 import { AuthService, type SessionPolicy } from './auth.service';
 import type { AuthTables } from './auth.tables';
 import { credentialCaches } from './credential-cache';
+import { DeviceTrust } from './device-trust';
+import { LoginThrottle } from './login-throttle';
 import { MfaService } from './mfa.service';
 import { registerProfileRoutes } from './profile.routes';
 import { registerSetupRoutes } from './setup.routes';
@@ -43,17 +45,20 @@ export interface AuthModuleOptions {
   clock?: () => number;
 }
 
-/** How often expired sessions are deleted. */
+/** How often expired sessions and spent sign-in failure counts are deleted. */
 const PRUNE_SESSIONS_EVERY_MS = 10 * 60_000;
 
 /** Builds the auth module's services. */
 export function createAuthModule(options: AuthModuleOptions): AuthModule {
   const db = options.db as Kysely<AuthTables>;
   const credentials = credentialCaches(options.changes);
+  const clock = options.clock ?? Date.now;
   const mfa = new MfaService(db, options.audit, options.secretBox, credentials);
+  const throttle = new LoginThrottle(db, clock);
+  const devices = new DeviceTrust(options.secretBox.deriveKey('device-cookie'), clock);
   const module: AuthModule = {
     name: 'auth',
-    auth: new AuthService({ db, audit: options.audit, mfa, policy: options.policy, credentials, clock: options.clock }),
+    auth: new AuthService({ db, audit: options.audit, mfa, policy: options.policy, throttle, devices, credentials, clock }),
     mfa,
     users: new UserService(db, options.audit, credentials),
     tokens: new TokenService(db, options.audit, credentials, options.policy),
@@ -62,6 +67,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
     },
     schedules(scheduler) {
       scheduler.every('auth.prune-sessions', PRUNE_SESSIONS_EVERY_MS, () => module.auth.pruneSessions());
+      scheduler.every('auth.prune-login-throttle', PRUNE_SESSIONS_EVERY_MS, () => module.auth.pruneLoginThrottle());
     },
   };
   return module;
