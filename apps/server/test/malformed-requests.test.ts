@@ -152,7 +152,6 @@ const MALFORMED_JSON = [
   '{"a": "\\x41"}',
   '{"a": 01}',
   '/* comment */ {}',
-  '\uFEFF{}',
   'nul\u0000',
   '{"a":1}garbage',
   ' ',
