@@ -34,16 +34,20 @@ export interface AuthMethods {
    * the API tokens unless `keepTokens` is set; answers how many of each it revoked.
    */
   changePassword(request: ChangePasswordRequest): Promise<PasswordChanged>;
-  /** `POST /me/mfa/totp`: starts TOTP enrolment; the secret is not active until `confirmTotpEnrolment`. */
-  startTotpEnrolment(): Promise<TotpEnrolment>;
+  /**
+   * `POST /me/mfa/totp`: starts TOTP enrolment after re-checking the password; the secret is not active until
+   * `confirmTotpEnrolment`. Like every change to the password, the second factor or sessions, it needs a browser
+   * session: with an API token it rejects with problem type `session-required`.
+   */
+  startTotpEnrolment(password: string): Promise<TotpEnrolment>;
   /** `POST /me/mfa/totp/confirm`: activates TOTP and answers the recovery codes, shown only this once. */
   confirmTotpEnrolment(code: string): Promise<RecoveryCodes>;
   /** `DELETE /me/mfa/totp`: turns TOTP off after re-checking the password; revokes the user's other sessions. */
   disableTotp(password: string): Promise<void>;
   /** `GET /me/sessions`: the signed-in user's active sessions, the current one marked `current`. */
   listSessions(query?: PageQuery): Promise<PageOf<Session>>;
-  /** `DELETE /me/sessions/{id}`: revokes one of the own sessions. */
-  revokeSession(id: string): Promise<void>;
+  /** `DELETE /me/sessions/{id}`: revokes one of the own sessions after re-checking the password. */
+  revokeSession(id: string, password: string): Promise<void>;
 }
 
 /** Builds the auth methods over a transport; Me answers refresh the transport's CSRF token. */
@@ -83,8 +87,8 @@ export function createAuthMethods(transport: Transport): AuthMethods {
       transport.csrfToken = null;
       return answer.body;
     },
-    async startTotpEnrolment() {
-      return (await transport.call(routes.startTotpEnrolment)).body;
+    async startTotpEnrolment(password) {
+      return (await transport.call(routes.startTotpEnrolment, { body: { password } })).body;
     },
     async confirmTotpEnrolment(code) {
       return (await transport.call(routes.confirmTotpEnrolment, { body: { code } })).body;
@@ -95,8 +99,8 @@ export function createAuthMethods(transport: Transport): AuthMethods {
     async listSessions(query = {}) {
       return (await transport.call(routes.listSessions, { query })).body;
     },
-    async revokeSession(id) {
-      await transport.call(routes.revokeSession, { params: { id } });
+    async revokeSession(id, password) {
+      await transport.call(routes.revokeSession, { params: { id }, body: { password } });
     },
   };
 }

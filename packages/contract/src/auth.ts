@@ -94,10 +94,18 @@ export const TotpEnrolment = Type.Object({
   qrSvg: Type.String({ description: 'SVG markup of the otpauth URL as a QR code' }),
 });
 export type TotpEnrolment = Static<typeof TotpEnrolment>;
+/** The account's current password, re-entered to confirm a change that could take the account over. */
+const CurrentPassword = Type.String({ minLength: 1, maxLength: 256, description: 'Your current password' });
+/** Starting TOTP enrolment: only a browser session with the current password may add a second factor. */
+export const TotpEnrolmentRequest = Type.Object({ password: CurrentPassword }, { additionalProperties: false });
+export type TotpEnrolmentRequest = Static<typeof TotpEnrolmentRequest>;
 export const TotpConfirmRequest = Type.Object({ code: TotpCode }, { additionalProperties: false });
 export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
 export type RecoveryCodes = Static<typeof RecoveryCodes>;
-export const TotpDisableRequest = Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+export const TotpDisableRequest = Type.Object({ password: CurrentPassword }, { additionalProperties: false });
+/** Revoking one of one's sessions: only a browser session with the current password may do it. */
+export const RevokeSessionRequest = Type.Object({ password: CurrentPassword }, { additionalProperties: false });
+export type RevokeSessionRequest = Static<typeof RevokeSessionRequest>;
 
 export const Session = Type.Object({
   id: Id,

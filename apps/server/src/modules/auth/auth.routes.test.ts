@@ -176,7 +176,7 @@ for (const engine of testEngines()) {
         const list = (await admin.request('GET', '/api/v1/me/sessions')).json();
         expect(list.items).toHaveLength(2);
         const notCurrent = list.items.find((s: { current: boolean }) => !s.current);
-        expect((await admin.request('DELETE', `/api/v1/me/sessions/${notCurrent.id}`)).statusCode).toBe(204);
+        expect((await admin.request('DELETE', `/api/v1/me/sessions/${notCurrent.id}`, { password: STRONG_PASSWORD })).statusCode).toBe(204);
         expect((await other.request('GET', '/api/v1/me')).statusCode).toBe(401);
         expect((await admin.request('GET', '/api/v1/me')).statusCode).toBe(200);
       });
@@ -198,7 +198,7 @@ for (const engine of testEngines()) {
     describe('TOTP', () => {
       it('enrols, then requires a code at login, rejects replays, and accepts a recovery code once', async () => {
         const admin = await t.setupAdmin();
-        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp')).json();
+        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp', { password: STRONG_PASSWORD })).json();
         expect(enrol.otpauthUrl).toContain('otpauth://totp/');
         expect(enrol.qrSvg).toContain('<svg');
         const stored = await t.estate.database.db.selectFrom('users').select('mfa_secret').executeTakeFirst();
@@ -230,7 +230,7 @@ for (const engine of testEngines()) {
         const blocked = await admin.request('GET', '/api/v1/users');
         expect(blocked.statusCode).toBe(403);
         expect(blocked.json().type).toBe('urn:estate:problem:mfa-enrolment-required');
-        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp')).json();
+        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp', { password: STRONG_PASSWORD })).json();
         await admin.request('POST', '/api/v1/me/mfa/totp/confirm', { code: totpAt(enrol.secret, currentStep()) });
         expect((await admin.request('GET', '/api/v1/users')).statusCode).toBe(200);
       });

@@ -10,6 +10,7 @@ import type { LoginThrottle } from './login-throttle';
 import type { MfaService } from './mfa.service';
 import { PasswordChangeService } from './password-change.service';
 import type { SessionPolicy } from './principals';
+import type { Reauthentication } from './reauthentication';
 import { type ClientInfo, type IssuedSession, SessionService } from './session.service';
 import { SetupService } from './setup.service';
 import { type SignedIn, type SignInClient, SignInService } from './sign-in.service';
@@ -24,6 +25,7 @@ export interface AuthServiceOptions {
   policy: SessionPolicy;
   throttle: LoginThrottle;
   devices: DeviceTrust;
+  reauth: Reauthentication;
   credentials?: CredentialCaches;
   /** Epoch milliseconds now; injected so tests can move time. */
   clock?: () => number;
@@ -44,6 +46,7 @@ export class AuthService implements Authenticator {
   private readonly resolver: CredentialResolver;
   private readonly throttle: LoginThrottle;
   private readonly devices: DeviceTrust;
+  private readonly reauth: Reauthentication;
 
   constructor(options: AuthServiceOptions) {
     const { db, audit, mfa, policy } = options;
@@ -54,7 +57,8 @@ export class AuthService implements Authenticator {
     this.throttle = options.throttle;
     this.devices = options.devices;
     this.signIn = new SignInService(db, audit, mfa, this.sessions, this.throttle, this.devices);
-    this.passwords = new PasswordChangeService(db, audit, credentials);
+    this.reauth = options.reauth;
+    this.passwords = new PasswordChangeService(db, audit, credentials, this.reauth);
     this.resolver = new CredentialResolver(db, policy, credentials, clock);
   }
 
@@ -102,20 +106,22 @@ export class AuthService implements Authenticator {
   }
 
   /**
-   * Changes one's own password after checking the current one; revokes every session of the user, this one too,
+   * Changes one's own password after re-authentication (see Reauthentication); revokes every session of the user, this one too,
    * and their API tokens unless `keepTokens`. Answers how many of each were revoked.
    */
   changePassword(principal: Principal, request: ChangePasswordRequest, ctx: ActionContext): Promise<PasswordChanged> {
     return this.passwords.change(principal, request.currentPassword, request.newPassword, request.keepTokens ?? false, ctx);
   }
 
-  /** One's own sessions, newest last. */
-  listSessions(principal: Principal, limit: number, cursor?: string): Promise<{ items: Session[]; nextCursor: string | null }> {
+  /** One's own sessions, newest last; only to a browser session (403 `session-required` for an API token). */
+  async listSessions(principal: Principal, limit: number, cursor?: string): Promise<{ items: Session[]; nextCursor: string | null }> {
+    this.reauth.requireSession(principal);
     return this.sessions.list(principal, limit, cursor);
   }
 
-  /** Revokes one of one's own sessions; 404 for anyone else's. */
-  revokeSession(principal: Principal, sessionId: string, ctx: ActionContext): Promise<void> {
+  /** Revokes one of one's own sessions after re-authentication (see Reauthentication); 404 for anyone else's. */
+  async revokeSession(principal: Principal, sessionId: string, password: string, ctx: ActionContext): Promise<void> {
+    await this.reauth.confirm(principal, password, ctx, 'session.revoke');
     return this.sessions.revoke(principal, sessionId, ctx);
   }
 

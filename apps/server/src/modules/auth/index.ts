@@ -12,6 +12,8 @@ import { DeviceTrust } from './device-trust';
 import { LoginThrottle } from './login-throttle';
 import { MfaService } from './mfa.service';
 import { registerProfileRoutes } from './profile.routes';
+import { Reauthentication } from './reauthentication';
+import { type SessionOnlyHook, sessionOnly } from './session-only';
 import { registerSetupRoutes } from './setup.routes';
 import { registerTokenRoutes } from './token.routes';
 import { TokenService } from './token.service';
@@ -53,17 +55,18 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
   const db = options.db as Kysely<AuthTables>;
   const credentials = credentialCaches(options.changes);
   const clock = options.clock ?? Date.now;
-  const mfa = new MfaService(db, options.audit, options.secretBox, credentials);
   const throttle = new LoginThrottle(db, clock);
+  const reauth = new Reauthentication(db, options.audit, throttle);
+  const mfa = new MfaService(db, options.audit, options.secretBox, credentials, reauth);
   const devices = new DeviceTrust(options.secretBox.deriveKey('device-cookie'), clock);
   const module: AuthModule = {
     name: 'auth',
-    auth: new AuthService({ db, audit: options.audit, mfa, policy: options.policy, throttle, devices, credentials, clock }),
+    auth: new AuthService({ db, audit: options.audit, mfa, policy: options.policy, throttle, devices, reauth, credentials, clock }),
     mfa,
     users: new UserService(db, options.audit, credentials),
     tokens: new TokenService(db, options.audit, credentials, options.policy),
     routes(http) {
-      registerAuthRoutes(http, module, options.http);
+      registerAuthRoutes(http, module, { ...options.http, sessionOnly: sessionOnly(options.audit) });
     },
     schedules(scheduler) {
       scheduler.every('auth.prune-sessions', PRUNE_SESSIONS_EVERY_MS, () => module.auth.pruneSessions());
@@ -77,7 +80,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
 function registerAuthRoutes(
   app: HttpServer,
   module: AuthModule,
-  options: { sessionMaxAgeMs: number; publicUrl: string | undefined },
+  options: { sessionMaxAgeMs: number; publicUrl: string | undefined; sessionOnly: SessionOnlyHook },
 ): void {
   const deps = { ...module, ...options };
   registerSetupRoutes(app, deps);

@@ -1,11 +1,11 @@
-import { type PasswordChanged, ProblemType } from '@estate/contract';
+import type { PasswordChanged } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { Principal } from '../../platform/http/principal';
-import { HttpProblem } from '../../platform/http/problem';
 import type { AuthTables } from './auth.tables';
 import type { CredentialChanges } from './credential-cache';
-import { assertPasswordStrong, hashPassword, verifyPassword } from './password';
+import { assertPasswordStrong, hashPassword } from './password';
+import type { Reauthentication } from './reauthentication';
 import { SessionRepository } from './session.repository';
 import { TokenRepository } from './token.repository';
 import { UserRepository } from './user.repository';
@@ -20,6 +20,7 @@ export class PasswordChangeService {
     private readonly db: Kysely<AuthTables>,
     private readonly audit: AuditLog,
     private readonly credentials: CredentialChanges,
+    private readonly reauth: Reauthentication,
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
@@ -27,16 +28,13 @@ export class PasswordChangeService {
   }
 
   /**
-   * Changes the caller's password after checking the current one (403 and an audited failure when it is wrong);
+   * Changes the caller's password after re-authentication (reauthentication.ts: a browser session and the current
+   * password, else 403 and an audited failure);
    * revokes every session of the user, this one too, and every API token unless `keepTokens`, in the same
    * transaction as the change. Answers how many of each were revoked.
    */
   async change(principal: Principal, current: string, next: string, keepTokens: boolean, ctx: ActionContext): Promise<PasswordChanged> {
-    const user = await this.users.byId(principal.userId);
-    if (!user || !(await verifyPassword(user.password_hash, current))) {
-      await this.audit.record(ctx, { action: 'user.password.change', outcome: 'failure', targetType: 'user', targetId: principal.userId });
-      throw new HttpProblem(403, ProblemType.invalidCredentials, 'Current password is wrong', 'Enter your current password to change it.');
-    }
+    const user = await this.reauth.confirm(principal, current, ctx, 'user.password.change');
     assertPasswordStrong(next, user.email, 'newPassword');
     const passwordHash = await hashPassword(next);
     const revoked = await this.db.transaction().execute(async (trx) => {
