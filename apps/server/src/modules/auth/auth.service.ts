@@ -106,8 +106,8 @@ export class AuthService implements Authenticator {
   }
 
   /**
-   * Changes one's own password after re-authentication (see Reauthentication); revokes every session of the user, this one too,
-   * and their API tokens unless `keepTokens`. Answers how many of each were revoked.
+   * Changes one's own password after re-authentication (see Reauthentication); revokes every session of the user,
+   * this one too, and their API tokens unless `keepTokens`. Answers how many of each were revoked.
    */
   changePassword(principal: Principal, request: ChangePasswordRequest, ctx: ActionContext): Promise<PasswordChanged> {
     return this.passwords.change(principal, request.currentPassword, request.newPassword, request.keepTokens ?? false, ctx);
