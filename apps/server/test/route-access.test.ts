@@ -21,11 +21,12 @@ vi.mock('../src/platform/http/http-server', async (importOriginal) => {
     ...original,
     async createHttpServer(options: Parameters<typeof original.createHttpServer>[0]) {
       const app = await original.createHttpServer(options);
-      const routes = new Map<string, { public?: boolean; permission?: string; agent?: boolean }>();
+      const routes = new Map<string, { public?: boolean; permission?: string; agent?: boolean; sessionOnly?: boolean }>();
       registered.set(app, routes);
       app.addHook('onRoute', (route) => {
         const methods = Array.isArray(route.method) ? route.method : [route.method];
-        for (const method of methods) routes.set(`${method} ${route.url}`, { ...((route.config ?? {}) as RouteAccess) });
+        for (const method of methods)
+          routes.set(`${method} ${route.url}`, { ...((route.config ?? {}) as RouteAccess & { sessionOnly?: boolean }) });
       });
       return app;
     },
@@ -122,7 +123,7 @@ for (const engine of testEngines()) {
   describe(`route access on ${engine.dialect}`, () => {
     let t: TestEstate;
     let operations: Operation[];
-    let policies: Map<string, { public?: boolean; permission?: string; agent?: boolean }>;
+    let policies: Map<string, { public?: boolean; permission?: string; agent?: boolean; sessionOnly?: boolean }>;
     let admin: Agent;
 
     beforeAll(async () => {
@@ -232,7 +233,12 @@ for (const engine of testEngines()) {
       const anonymous = t.anonymous();
       let refused = 0;
       for (const op of operations.filter((o) => !policyOf(o).public && !policyOf(o).agent)) {
-        if (policyOf(op).permission === 'self') {
+        if (policyOf(op).sessionOnly) {
+          // The password, second factor and sessions: never through a token, whatever its scopes (writes included).
+          const res = await anonymous.request(op.method, op.url, op.method === 'GET' ? undefined : {}, bearer);
+          expectProblem(res, 403, ProblemType.sessionRequired, `self token on ${op.key}`);
+          refused++;
+        } else if (policyOf(op).permission === 'self') {
           // Only reads: a write the token may make (start MFA enrolment, revoke itself) would change later steps.
           if (op.method !== 'GET') continue;
           const res = await anonymous.request(op.method, op.url, undefined, bearer);

@@ -3,6 +3,7 @@ import {
   type LoginRequest,
   type Me,
   type PageQuery,
+  type PasswordChanged,
   type RecoveryCodes,
   AuthRoutes as routes,
   type Session,
@@ -28,18 +29,25 @@ export interface AuthMethods {
   logout(): Promise<void>;
   /** `GET /me`: who is asking; keeps the answer's CSRF token. Rejects with status 401 when not signed in. */
   getMe(): Promise<Me>;
-  /** `PUT /me/password`: changes the own password. Revokes every session, this one too: sign in again after. */
-  changePassword(request: ChangePasswordRequest): Promise<void>;
-  /** `POST /me/mfa/totp`: starts TOTP enrolment; the secret is not active until `confirmTotpEnrolment`. */
-  startTotpEnrolment(): Promise<TotpEnrolment>;
+  /**
+   * `PUT /me/password`: changes the own password. Revokes every session, this one too (sign in again after), and
+   * the API tokens unless `keepTokens` is set; answers how many of each it revoked.
+   */
+  changePassword(request: ChangePasswordRequest): Promise<PasswordChanged>;
+  /**
+   * `POST /me/mfa/totp`: starts TOTP enrolment after re-checking the password; the secret is not active until
+   * `confirmTotpEnrolment`. Like every change to the password, the second factor or sessions, it needs a browser
+   * session: with an API token it rejects with problem type `session-required`.
+   */
+  startTotpEnrolment(password: string): Promise<TotpEnrolment>;
   /** `POST /me/mfa/totp/confirm`: activates TOTP and answers the recovery codes, shown only this once. */
   confirmTotpEnrolment(code: string): Promise<RecoveryCodes>;
   /** `DELETE /me/mfa/totp`: turns TOTP off after re-checking the password; revokes the user's other sessions. */
   disableTotp(password: string): Promise<void>;
   /** `GET /me/sessions`: the signed-in user's active sessions, the current one marked `current`. */
   listSessions(query?: PageQuery): Promise<PageOf<Session>>;
-  /** `DELETE /me/sessions/{id}`: revokes one of the own sessions. */
-  revokeSession(id: string): Promise<void>;
+  /** `DELETE /me/sessions/{id}`: revokes one of the own sessions after re-checking the password. */
+  revokeSession(id: string, password: string): Promise<void>;
 }
 
 /** Builds the auth methods over a transport; Me answers refresh the transport's CSRF token. */
@@ -75,11 +83,12 @@ export function createAuthMethods(transport: Transport): AuthMethods {
       return remember((await transport.call(routes.getMe)).body);
     },
     async changePassword(request) {
-      await transport.call(routes.changePassword, { body: request });
+      const answer = await transport.call(routes.changePassword, { body: request });
       transport.csrfToken = null;
+      return answer.body;
     },
-    async startTotpEnrolment() {
-      return (await transport.call(routes.startTotpEnrolment)).body;
+    async startTotpEnrolment(password) {
+      return (await transport.call(routes.startTotpEnrolment, { body: { password } })).body;
     },
     async confirmTotpEnrolment(code) {
       return (await transport.call(routes.confirmTotpEnrolment, { body: { code } })).body;
@@ -90,8 +99,8 @@ export function createAuthMethods(transport: Transport): AuthMethods {
     async listSessions(query = {}) {
       return (await transport.call(routes.listSessions, { query })).body;
     },
-    async revokeSession(id) {
-      await transport.call(routes.revokeSession, { params: { id } });
+    async revokeSession(id, password) {
+      await transport.call(routes.revokeSession, { params: { id }, body: { password } });
     },
   };
 }

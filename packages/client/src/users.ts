@@ -1,4 +1,11 @@
-import { type CreateUserRequest, AuthRoutes as routes, type UpdateUserRequest, type User, type UserListQuery } from '@estate/contract';
+import {
+  type CreateUserRequest,
+  type PasswordChanged,
+  AuthRoutes as routes,
+  type UpdateUserRequest,
+  type User,
+  type UserListQuery,
+} from '@estate/contract';
 import type { PageOf } from './page';
 import type { Transport } from './transport';
 
@@ -23,8 +30,11 @@ export interface UserMethods {
    * Rejects with problem type `precondition-failed` (412) when someone else changed the user since `etag` was read.
    */
   updateUser(id: string, patch: UpdateUserRequest, etag: string): Promise<VersionedUser>;
-  /** `PUT /users/{id}/password`: sets another user's password (an admin reset). */
-  setUserPassword(id: string, newPassword: string): Promise<void>;
+  /**
+   * `PUT /users/{id}/password`: sets another user's password (an admin reset). Signs them out everywhere and revokes
+   * their API tokens unless `keepTokens` is set; answers how many of each it revoked.
+   */
+  setUserPassword(id: string, newPassword: string, options?: { keepTokens?: boolean }): Promise<PasswordChanged>;
 }
 
 /** Builds the user methods over a transport. */
@@ -44,8 +54,8 @@ export function createUserMethods(transport: Transport): UserMethods {
       const answer = await transport.call(routes.updateUser, { params: { id }, body: patch, headers: { 'if-match': etag } });
       return { user: answer.body, etag: answer.headers.get('etag') };
     },
-    async setUserPassword(id, newPassword) {
-      await transport.call(routes.setUserPassword, { params: { id }, body: { newPassword } });
+    async setUserPassword(id, newPassword, options = {}) {
+      return (await transport.call(routes.setUserPassword, { params: { id }, body: { newPassword, ...options } })).body;
     },
   };
 }

@@ -61,15 +61,32 @@ export const Me = Type.Object({
   csrfToken: Type.Union([Type.String(), Type.Null()], {
     description: 'Send as X-CSRF-Token on unsafe requests made with the session cookie',
   }),
-  mfaEnrolmentRequired: Type.Boolean(),
+  mfaRequired: Type.Boolean({
+    description: 'The admin-MFA policy (ESTATE_REQUIRE_ADMIN_MFA) applies to this user, whatever the credential used',
+  }),
+  mfaEnrolmentRequired: Type.Boolean({
+    description: 'MFA is required and not yet enrolled: until it is, every other request of this user is refused',
+  }),
 });
 export type Me = Static<typeof Me>;
 
+/** Whether a password change leaves the user's API tokens working; by default it revokes them with the sessions. */
+const KeepTokens = Type.Optional(
+  Type.Boolean({ description: 'Keep the API tokens working; by default a password change revokes them with the sessions' }),
+);
+
 export const ChangePasswordRequest = Type.Object(
-  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password },
+  { currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Password, keepTokens: KeepTokens },
   { additionalProperties: false },
 );
 export type ChangePasswordRequest = Static<typeof ChangePasswordRequest>;
+
+/** The answer of a password change or reset: how many sessions and API tokens of the user it revoked. */
+export const PasswordChanged = Type.Object({
+  sessionsRevoked: Type.Integer({ minimum: 0 }),
+  tokensRevoked: Type.Integer({ minimum: 0 }),
+});
+export type PasswordChanged = Static<typeof PasswordChanged>;
 
 export const TotpEnrolment = Type.Object({
   secret: Type.String({ description: 'Base32 secret, for manual entry' }),
@@ -77,10 +94,18 @@ export const TotpEnrolment = Type.Object({
   qrSvg: Type.String({ description: 'SVG markup of the otpauth URL as a QR code' }),
 });
 export type TotpEnrolment = Static<typeof TotpEnrolment>;
+/** The account's current password, re-entered to confirm a change that could take the account over. */
+const CurrentPassword = Type.String({ minLength: 1, maxLength: 256, description: 'Your current password' });
+/** Starting TOTP enrolment: only a browser session with the current password may add a second factor. */
+export const TotpEnrolmentRequest = Type.Object({ password: CurrentPassword }, { additionalProperties: false });
+export type TotpEnrolmentRequest = Static<typeof TotpEnrolmentRequest>;
 export const TotpConfirmRequest = Type.Object({ code: TotpCode }, { additionalProperties: false });
 export const RecoveryCodes = Type.Object({ recoveryCodes: Type.Array(Type.String()) });
 export type RecoveryCodes = Static<typeof RecoveryCodes>;
-export const TotpDisableRequest = Type.Object({ password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+export const TotpDisableRequest = Type.Object({ password: CurrentPassword }, { additionalProperties: false });
+/** Revoking one of one's sessions: only a browser session with the current password may do it. */
+export const RevokeSessionRequest = Type.Object({ password: CurrentPassword }, { additionalProperties: false });
+export type RevokeSessionRequest = Static<typeof RevokeSessionRequest>;
 
 export const Session = Type.Object({
   id: Id,
@@ -107,7 +132,7 @@ export const UpdateUserRequest = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type UpdateUserRequest = Static<typeof UpdateUserRequest>;
-export const SetPasswordRequest = Type.Object({ newPassword: Password }, { additionalProperties: false });
+export const SetPasswordRequest = Type.Object({ newPassword: Password, keepTokens: KeepTokens }, { additionalProperties: false });
 export type SetPasswordRequest = Static<typeof SetPasswordRequest>;
 export const UserListQuery = Type.Object(
   {

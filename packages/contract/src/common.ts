@@ -61,6 +61,7 @@ export const ProblemType = {
   csrf: 'urn:estate:problem:csrf',
   mfaRequired: 'urn:estate:problem:mfa-required',
   mfaEnrolmentRequired: 'urn:estate:problem:mfa-enrolment-required',
+  sessionRequired: 'urn:estate:problem:session-required',
   invalidCredentials: 'urn:estate:problem:invalid-credentials',
   weakPassword: 'urn:estate:problem:weak-password',
   internal: 'urn:estate:problem:internal',

@@ -76,16 +76,37 @@ for (const engine of testEngines()) {
         expect(first.statusCode).toBe(200);
       });
 
-      it('throttles an account after repeated failures, even with the right password', async () => {
+      it('answers 429 with Retry-After while throttled, yet signs in a browser that signed in before', async () => {
         await t.setupAdmin();
-        const agent = t.anonymous();
-        for (let i = 0; i < 6; i++) await agent.login('admin@example.org', 'wrong password here');
-        const locked = await agent.login('admin@example.org', STRONG_PASSWORD);
+        const owner = await t.anonymous().login('admin@example.org', STRONG_PASSWORD);
+        const device = owner.cookies.find((c) => c.name === 'estate_device');
+        expect(device).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
+        const attacker = t.anonymous();
+        for (let i = 0; i < 6; i++) await attacker.login('admin@example.org', 'wrong password here');
+        const held = await t.estate.database.db.selectFrom('login_throttle').selectAll().where('key', 'like', 'pair:%').execute();
+        expect(held).toMatchObject([{ key: 'pair:admin@example.org|127.0.0.1', failures: 6 }]);
+        // As if the guessing had gone on for a while: everyone at this address must wait ten minutes.
+        await t.estate.database.db
+          .updateTable('login_throttle')
+          .set({ locked_until: Date.now() + 600_000 })
+          .execute();
+        const locked = await attacker.login('admin@example.org', STRONG_PASSWORD);
         expect(locked.statusCode).toBe(429);
-        expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
-        const unknown = t.anonymous();
-        for (let i = 0; i < 6; i++) await unknown.login('ghost@example.org', 'wrong password here');
-        expect((await unknown.login('ghost@example.org', 'wrong password here')).statusCode).toBe(429);
+        expect(locked.headers['content-type']).toContain('application/problem+json');
+        expect(Number(locked.headers['retry-after'])).toBeGreaterThan(500);
+        expect((await t.anonymous().login('ghost@example.org', 'wrong password here')).statusCode).toBe(429);
+        // Enough to spend the sign-in route's per-address request budget too; the trusted browser has its own.
+        for (let i = 0; i < 30; i++) await attacker.login('admin@example.org', 'wrong password here');
+        const trusted = t.anonymous();
+        const back = await trusted.request(
+          'POST',
+          '/api/v1/auth/login',
+          { email: 'admin@example.org', password: STRONG_PASSWORD },
+          { cookie: `estate_device=${device!.value}` },
+        );
+        expect(back.statusCode).toBe(200);
+        const throttled = await t.estate.audit.list({ action: 'auth.login.throttled' });
+        expect(throttled.items.length).toBeGreaterThanOrEqual(2);
       });
 
       it('rejects a disabled user like a wrong password', async () => {
@@ -122,13 +143,27 @@ for (const engine of testEngines()) {
         expect(ok.statusCode).toBe(201);
       });
 
+      it('keeps no usable CSRF token in the sessions table, and answers the same one for the session each time', async () => {
+        const admin = await t.setupAdmin();
+        const csrf = admin.me!.csrfToken!;
+        const rows = await t.estate.database.db.selectFrom('sessions').selectAll().execute();
+        expect(rows).toHaveLength(1);
+        expect(JSON.stringify(rows)).not.toContain(csrf);
+        expect((await admin.request('GET', '/api/v1/me')).json().csrfToken).toBe(csrf);
+        const other = t.anonymous();
+        await other.login('admin@example.org', STRONG_PASSWORD);
+        expect(other.me!.csrfToken).not.toBe(csrf);
+        const crossed = await other.request('POST', '/api/v1/tokens', { name: 'x', scopes: ['self'] }, { 'x-csrf-token': csrf });
+        expect(crossed.statusCode).toBe(403);
+      });
+
       it('revokes every session on password change', async () => {
         const admin = await t.setupAdmin();
         const other = t.anonymous();
         await other.login('admin@example.org', STRONG_PASSWORD);
         const newPassword = 'a different strong passphrase 7';
         const res = await admin.request('PUT', '/api/v1/me/password', { currentPassword: STRONG_PASSWORD, newPassword });
-        expect(res.statusCode).toBe(204);
+        expect(res.statusCode).toBe(200);
         expect((await admin.request('GET', '/api/v1/me')).statusCode).toBe(401);
         expect((await other.request('GET', '/api/v1/me')).statusCode).toBe(401);
         expect((await t.anonymous().login('admin@example.org', newPassword)).statusCode).toBe(200);
@@ -141,7 +176,7 @@ for (const engine of testEngines()) {
         const list = (await admin.request('GET', '/api/v1/me/sessions')).json();
         expect(list.items).toHaveLength(2);
         const notCurrent = list.items.find((s: { current: boolean }) => !s.current);
-        expect((await admin.request('DELETE', `/api/v1/me/sessions/${notCurrent.id}`)).statusCode).toBe(204);
+        expect((await admin.request('DELETE', `/api/v1/me/sessions/${notCurrent.id}`, { password: STRONG_PASSWORD })).statusCode).toBe(204);
         expect((await other.request('GET', '/api/v1/me')).statusCode).toBe(401);
         expect((await admin.request('GET', '/api/v1/me')).statusCode).toBe(200);
       });
@@ -163,7 +198,7 @@ for (const engine of testEngines()) {
     describe('TOTP', () => {
       it('enrols, then requires a code at login, rejects replays, and accepts a recovery code once', async () => {
         const admin = await t.setupAdmin();
-        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp')).json();
+        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp', { password: STRONG_PASSWORD })).json();
         expect(enrol.otpauthUrl).toContain('otpauth://totp/');
         expect(enrol.qrSvg).toContain('<svg');
         const stored = await t.estate.database.db.selectFrom('users').select('mfa_secret').executeTakeFirst();
@@ -195,7 +230,7 @@ for (const engine of testEngines()) {
         const blocked = await admin.request('GET', '/api/v1/users');
         expect(blocked.statusCode).toBe(403);
         expect(blocked.json().type).toBe('urn:estate:problem:mfa-enrolment-required');
-        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp')).json();
+        const enrol = (await admin.request('POST', '/api/v1/me/mfa/totp', { password: STRONG_PASSWORD })).json();
         await admin.request('POST', '/api/v1/me/mfa/totp/confirm', { code: totpAt(enrol.secret, currentStep()) });
         expect((await admin.request('GET', '/api/v1/users')).statusCode).toBe(200);
       });

@@ -1,9 +1,11 @@
-import { Empty, IdParams, LoginRequest, Me, Page, PageQuery, Problem, Session } from '@estate/contract';
+import { Empty, IdParams, LoginRequest, Me, Page, PageQuery, Problem, RevokeSessionRequest, Session } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
 import type { AuthService } from './auth.service';
+import { DEVICE_COOKIE } from './device-trust';
 import type { MfaService } from './mfa.service';
-import { clearSessionCookie, clientInfo, setSessionCookie } from './session-cookie';
+import { clearSessionCookie, clientInfo, setDeviceCookie, setSessionCookie } from './session-cookie';
+import type { SessionOnlyHook } from './session-only';
 import type { TokenService } from './token.service';
 import type { UserService } from './user.service';
 
@@ -15,22 +17,37 @@ export interface AuthRouteDeps {
   tokens: TokenService;
   sessionMaxAgeMs: number;
   publicUrl: string | undefined;
+  /** Refuses API tokens on the routes that need re-authentication (session-only.ts). */
+  sessionOnly: SessionOnlyHook;
 }
 
 const self = { permission: 'self', allowDuringMfaEnrolment: true } as const;
+const selfSessionOnly = { ...self, sessionOnly: true } as const;
 
 /** Sign-in, sign-out, and who am I. */
 export function registerSessionRoutes(app: HttpServer, deps: AuthRouteDeps): void {
   app.post(
     '/api/v1/auth/login',
     {
-      config: { public: true, rateLimit: { max: 30, timeWindow: 60_000 } },
+      config: {
+        public: true,
+        // A browser with a device cookie gets its own budget, so requests from others behind its address cannot use it up.
+        rateLimit: {
+          max: 30,
+          timeWindow: 60_000,
+          keyGenerator: (request) => {
+            const device = deps.auth.trustedDevice(request.cookies?.[DEVICE_COOKIE]);
+            return device ? `device:${device}` : request.ip;
+          },
+        },
+      },
       schema: { tags: ['auth'], summary: 'Sign in', body: LoginRequest, response: { 200: Me, 401: Problem, 429: Problem } },
     },
     async (request, reply) => {
-      const session = await deps.auth.login(request.body, actionContext(request), clientInfo(request));
-      setSessionCookie(request, reply, session.token, deps.sessionMaxAgeMs, deps.publicUrl);
-      return session.me;
+      const signedIn = await deps.auth.login(request.body, actionContext(request), clientInfo(request));
+      setSessionCookie(request, reply, signedIn.token, deps.sessionMaxAgeMs, deps.publicUrl);
+      setDeviceCookie(request, reply, signedIn.deviceCookie, deps.publicUrl);
+      return signedIn.me;
     },
   );
 
@@ -52,18 +69,34 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthRouteDeps): voi
 
   app.get(
     '/api/v1/me/sessions',
-    { config: self, schema: { tags: ['profile'], summary: 'My sessions', querystring: PageQuery, response: { 200: Page(Session) } } },
+    {
+      config: selfSessionOnly,
+      onRequest: deps.sessionOnly,
+      schema: {
+        tags: ['profile'],
+        summary: 'My sessions (browser sessions only)',
+        querystring: PageQuery,
+        response: { 200: Page(Session), 403: Problem },
+      },
+    },
     async (request) => deps.auth.listSessions(request.principal!, request.query.limit ?? 50, request.query.cursor),
   );
 
   app.delete(
     '/api/v1/me/sessions/:id',
     {
-      config: self,
-      schema: { tags: ['profile'], summary: 'Revoke one of my sessions', params: IdParams, response: { 204: Empty, 404: Problem } },
+      config: selfSessionOnly,
+      onRequest: deps.sessionOnly,
+      schema: {
+        tags: ['profile'],
+        summary: 'Revoke one of my sessions (a browser session and the current password)',
+        params: IdParams,
+        body: RevokeSessionRequest,
+        response: { 204: Empty, 403: Problem, 404: Problem, 429: Problem },
+      },
     },
     async (request, reply) => {
-      await deps.auth.revokeSession(request.principal!, request.params.id, actionContext(request));
+      await deps.auth.revokeSession(request.principal!, request.params.id, request.body.password, actionContext(request));
       return reply.code(204).send(null);
     },
   );

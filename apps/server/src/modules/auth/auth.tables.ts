@@ -1,4 +1,4 @@
-/** Row shapes of the auth module's tables (see migration 0001). Timestamps are epoch ms. */
+/** Row shapes of the auth module's tables (see migrations 0001 and 0016). Timestamps are epoch ms. */
 export interface UsersTable {
   id: string;
   email: string;
@@ -26,7 +26,6 @@ export interface SessionsTable {
   id: string;
   token_hash: string;
   user_id: string;
-  csrf_token: string;
   created_at: number;
   last_seen_at: number;
   expires_at: number;

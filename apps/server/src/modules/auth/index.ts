@@ -8,8 +8,12 @@ import { registerSessionRoutes } from './auth.routes';
 import { AuthService, type SessionPolicy } from './auth.service';
 import type { AuthTables } from './auth.tables';
 import { credentialCaches } from './credential-cache';
+import { DeviceTrust } from './device-trust';
+import { LoginThrottle } from './login-throttle';
 import { MfaService } from './mfa.service';
 import { registerProfileRoutes } from './profile.routes';
+import { Reauthentication } from './reauthentication';
+import { type SessionOnlyHook, sessionOnly } from './session-only';
 import { registerSetupRoutes } from './setup.routes';
 import { registerTokenRoutes } from './token.routes';
 import { TokenService } from './token.service';
@@ -39,27 +43,34 @@ export interface AuthModuleOptions {
   changes?: ChangeFeed | undefined;
   /** The session cookie's lifetime and the public URL (for the cookie's `Secure` flag and origin checks). */
   http: { sessionMaxAgeMs: number; publicUrl: string | undefined };
+  /** Epoch milliseconds now; tests inject their own to move time. */
+  clock?: () => number;
 }
 
-/** How often expired sessions are deleted. */
+/** How often expired sessions and spent sign-in failure counts are deleted. */
 const PRUNE_SESSIONS_EVERY_MS = 10 * 60_000;
 
 /** Builds the auth module's services. */
 export function createAuthModule(options: AuthModuleOptions): AuthModule {
   const db = options.db as Kysely<AuthTables>;
   const credentials = credentialCaches(options.changes);
-  const mfa = new MfaService(db, options.audit, options.secretBox, credentials);
+  const clock = options.clock ?? Date.now;
+  const throttle = new LoginThrottle(db, clock);
+  const reauth = new Reauthentication(db, options.audit, throttle);
+  const mfa = new MfaService(db, options.audit, options.secretBox, credentials, reauth);
+  const devices = new DeviceTrust(options.secretBox.deriveKey('device-cookie'), clock);
   const module: AuthModule = {
     name: 'auth',
-    auth: new AuthService(db, options.audit, mfa, options.policy, credentials),
+    auth: new AuthService({ db, audit: options.audit, mfa, policy: options.policy, throttle, devices, reauth, credentials, clock }),
     mfa,
     users: new UserService(db, options.audit, credentials),
-    tokens: new TokenService(db, options.audit, credentials),
+    tokens: new TokenService(db, options.audit, credentials, options.policy),
     routes(http) {
-      registerAuthRoutes(http, module, options.http);
+      registerAuthRoutes(http, module, { ...options.http, sessionOnly: sessionOnly(options.audit) });
     },
     schedules(scheduler) {
       scheduler.every('auth.prune-sessions', PRUNE_SESSIONS_EVERY_MS, () => module.auth.pruneSessions());
+      scheduler.every('auth.prune-login-throttle', PRUNE_SESSIONS_EVERY_MS, () => module.auth.pruneLoginThrottle());
     },
   };
   return module;
@@ -69,7 +80,7 @@ export function createAuthModule(options: AuthModuleOptions): AuthModule {
 function registerAuthRoutes(
   app: HttpServer,
   module: AuthModule,
-  options: { sessionMaxAgeMs: number; publicUrl: string | undefined },
+  options: { sessionMaxAgeMs: number; publicUrl: string | undefined; sessionOnly: SessionOnlyHook },
 ): void {
   const deps = { ...module, ...options };
   registerSetupRoutes(app, deps);

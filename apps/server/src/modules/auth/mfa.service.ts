@@ -10,7 +10,7 @@ import { HttpProblem, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { AuthTables } from './auth.tables';
 import type { CredentialChanges } from './credential-cache';
-import { verifyPassword } from './password';
+import type { Reauthentication } from './reauthentication';
 import { SessionRepository } from './session.repository';
 import { matchTotp, newTotpSecret, otpauthUrl } from './totp';
 import { UserRepository, type UserRow } from './user.repository';
@@ -21,7 +21,7 @@ const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 /**
  * TOTP second factor: enrolment (a pending secret until the first code confirms it), verification with replay
  * protection, single-use recovery codes, and removal. Secrets are encrypted at rest, bound to their user's id.
- * Enabling or disabling MFA revokes the user's other sessions.
+ * Enabling or disabling MFA revokes the user's other sessions; both need re-authentication (reauthentication.ts).
  */
 export class MfaService {
   private readonly users: UserRepository;
@@ -32,6 +32,7 @@ export class MfaService {
     private readonly audit: AuditLog,
     private readonly box: SecretBox,
     private readonly credentials: CredentialChanges,
+    private readonly reauth: Reauthentication,
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
@@ -42,10 +43,12 @@ export class MfaService {
     return this.box.decrypt(user.mfa_secret, `totp:${user.id}`);
   }
 
-  /** Starts (or restarts) enrolment: a new pending secret, shown once as text and QR code. 409 when already on. */
-  async beginEnrolment(principal: Principal, ctx: ActionContext): Promise<TotpEnrolment> {
-    const user = await this.users.byId(principal.userId);
-    if (!user) throw problems.unauthenticated();
+  /**
+   * Starts (or restarts) enrolment after re-authentication (a browser session and the current password): a new
+   * pending secret, shown once as text and QR code. 409 when already on.
+   */
+  async beginEnrolment(principal: Principal, password: string, ctx: ActionContext): Promise<TotpEnrolment> {
+    const user = await this.reauth.confirm(principal, password, ctx, 'user.mfa.enrolment.start');
     if (user.mfa_enabled_at !== null)
       throw problems.conflict('Two-factor authentication is already enabled; disable it first to enrol a new device.');
     const secret = newTotpSecret();
@@ -61,8 +64,12 @@ export class MfaService {
     return { secret, otpauthUrl: url, qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1 }) };
   }
 
-  /** Confirms enrolment with a first valid code; turns MFA on and returns fresh recovery codes (shown once). */
+  /**
+   * Confirms enrolment with a first valid code; turns MFA on and returns fresh recovery codes (shown once). Needs a
+   * browser session; the code itself proves knowledge of the secret that only a re-authenticated start revealed.
+   */
   async confirmEnrolment(principal: Principal, code: string, ctx: ActionContext): Promise<RecoveryCodes> {
+    this.reauth.requireSession(principal);
     const user = await this.users.byId(principal.userId);
     if (!user) throw problems.unauthenticated();
     if (user.mfa_enabled_at !== null) throw problems.conflict('Two-factor authentication is already enabled.');
@@ -98,19 +105,9 @@ export class MfaService {
     return { recoveryCodes: codes };
   }
 
-  /** Turns MFA off after checking the password; removes the secret and recovery codes. */
+  /** Turns MFA off after re-authentication (a browser session and the password); removes the secret and recovery codes. */
   async disable(principal: Principal, password: string, ctx: ActionContext): Promise<void> {
-    const user = await this.users.byId(principal.userId);
-    if (!user) throw problems.unauthenticated();
-    if (!(await verifyPassword(user.password_hash, password))) {
-      await this.audit.record(ctx, { action: 'user.mfa.disable', outcome: 'failure', targetType: 'user', targetId: user.id });
-      throw new HttpProblem(
-        403,
-        ProblemType.invalidCredentials,
-        'Password is wrong',
-        'Enter your password to turn off two-factor authentication.',
-      );
-    }
+    const user = await this.reauth.confirm(principal, password, ctx, 'user.mfa.disable');
     if (user.mfa_enabled_at === null && !user.mfa_secret) throw problems.conflict('Two-factor authentication is not enabled.');
     await this.db.transaction().execute(async (trx) => {
       await trx

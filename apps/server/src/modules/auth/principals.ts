@@ -15,9 +15,17 @@ export interface SessionPolicy {
   requireAdminMfa: boolean;
 }
 
-/** Whether the admin-MFA policy holds a user with `role` to enrolling TOTP before anything else. */
+/** Whether the admin-MFA policy applies to a user with `role`. */
+export function mfaRequired(policy: SessionPolicy, role: string): boolean {
+  return policy.requireAdminMfa && role === 'admin';
+}
+
+/**
+ * Whether the admin-MFA policy holds a user with `role` to enrolling TOTP before anything else: their sessions and
+ * their API tokens alike are refused everywhere but the few routes that lead to enrolment.
+ */
 export function mustEnrolMfa(policy: SessionPolicy, role: string, mfaEnabledAt: number | null): boolean {
-  return policy.requireAdminMfa && role === 'admin' && mfaEnabledAt === null;
+  return mfaRequired(policy, role) && mfaEnabledAt === null;
 }
 
 /** The principal of a session just issued to `user`, whose CSRF token is `csrfToken`. */
@@ -35,13 +43,14 @@ export function sessionPrincipal(policy: SessionPolicy, user: UserRow, sessionId
   };
 }
 
-/** The `Me` document of `principal`, who is `user`; permissions sorted so the document is stable. */
-export function meOf(user: User, principal: Principal): Me {
+/** The `Me` document of `principal`, who is `user`, under `policy`; permissions sorted so the document is stable. */
+export function meOf(user: User, principal: Principal, policy: SessionPolicy): Me {
   return {
     user,
     permissions: [...principal.permissions].sort(),
     via: principal.via,
     csrfToken: principal.csrfToken,
+    mfaRequired: mfaRequired(policy, user.role),
     mfaEnrolmentRequired: principal.mfaEnrolmentRequired,
   };
 }

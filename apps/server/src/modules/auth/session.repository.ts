@@ -20,7 +20,7 @@ export class SessionRepository {
     return db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['sessions.id as session_id', 'sessions.csrf_token', 'sessions.last_seen_at', 'sessions.expires_at', ...JOINED_USER_COLUMNS])
+      .select(['sessions.id as session_id', 'sessions.last_seen_at', 'sessions.expires_at', ...JOINED_USER_COLUMNS])
       .where('sessions.token_hash', '=', tokenHash);
   }
 

@@ -8,6 +8,7 @@ import { problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import type { AuthTables } from './auth.tables';
 import type { CredentialChanges } from './credential-cache';
+import { csrfTokenFor } from './csrf-token';
 import { meOf, type SessionPolicy, sessionPrincipal } from './principals';
 import { SessionRepository } from './session.repository';
 import { toUser, UserRepository, type UserRow } from './user.repository';
@@ -27,7 +28,8 @@ export interface ClientInfo {
 /**
  * Browser sessions once the caller is known: issuing one (a new id every sign-in, so no fixation), the `Me`
  * document, listing and revoking one's own sessions, signing out and pruning expired ones. Sessions are stored by
- * the SHA-256 of their token, never in clear; every change is audited in its own transaction.
+ * the SHA-256 of their token, never in clear; their CSRF token is derived from the token itself (csrf-token.ts) and
+ * stored nowhere. Every change is audited in its own transaction.
  */
 export class SessionService {
   private readonly users: UserRepository;
@@ -38,6 +40,7 @@ export class SessionService {
     private readonly audit: AuditLog,
     private readonly policy: SessionPolicy,
     private readonly credentials: CredentialChanges,
+    private readonly clock: () => number = Date.now,
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
@@ -49,12 +52,11 @@ export class SessionService {
    */
   async start(user: UserRow, ctx: ActionContext, client: ClientInfo, method?: string): Promise<IssuedSession> {
     const token = randomToken(32);
-    const now = Date.now();
+    const now = this.clock();
     const row = {
       id: newId(now),
       token_hash: sha256Hex(token),
       user_id: user.id,
-      csrf_token: randomToken(24),
       created_at: now,
       last_seen_at: now,
       expires_at: now + this.policy.absoluteMs,
@@ -72,7 +74,7 @@ export class SessionService {
       });
     });
     const fresh = (await this.users.byId(user.id)) ?? user;
-    return { token, me: meOf(toUser(fresh), sessionPrincipal(this.policy, fresh, row.id, row.csrf_token)) };
+    return { token, me: meOf(toUser(fresh), sessionPrincipal(this.policy, fresh, row.id, csrfTokenFor(token)), this.policy) };
   }
 
   /** Ends the caller's session; nothing for a token caller. */
@@ -88,10 +90,10 @@ export class SessionService {
 
   /** The `Me` document for a principal; 401 when its user is gone. */
   async me(principal: Principal): Promise<Me> {
-    if (principal.user) return meOf(principal.user, principal);
+    if (principal.user) return meOf(principal.user, principal, this.policy);
     const user = await this.users.byId(principal.userId);
     if (!user) throw problems.unauthenticated();
-    return meOf(toUser(user), principal);
+    return meOf(toUser(user), principal, this.policy);
   }
 
   /** One's own sessions, newest last. */
@@ -125,7 +127,7 @@ export class SessionService {
   }
 
   /** Deletes sessions past their idle or absolute limit. Safe to run from any process at any time. */
-  prune(now = Date.now()): Promise<number> {
+  prune(now = this.clock()): Promise<number> {
     return this.sessions.deleteExpired(now, this.policy.idleMs);
   }
 }

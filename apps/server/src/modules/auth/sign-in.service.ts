@@ -4,47 +4,66 @@ import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import type { AuthTables } from './auth.tables';
-import { LoginThrottle } from './login-throttle';
+import type { DeviceTrust } from './device-trust';
+import type { LoginThrottle, PasswordAttempt } from './login-throttle';
 import type { MfaService } from './mfa.service';
 import { burnVerification, verifyPassword } from './password';
 import type { ClientInfo, IssuedSession, SessionService } from './session.service';
 import { UserRepository } from './user.repository';
 
+/** Where a sign-in comes from: the client, and the device cookie its browser sent (if any). */
+export interface SignInClient extends ClientInfo {
+  deviceCookie?: string | undefined;
+}
+
+/** A successful sign-in: the session, and the device cookie to hand the browser for its next sign-in. */
+export interface SignedIn extends IssuedSession {
+  deviceCookie: string;
+}
+
 /**
  * Signing in with email, password and (when enrolled) a second factor. Unknown accounts, disabled accounts and wrong
- * passwords all get the same answer after the same work; failures are throttled per account and per IP and audited.
+ * passwords all get the same answer after the same work; failures are audited and throttled (login-throttle.ts),
+ * a browser the account signed in from before on its own (device-trust.ts).
  */
 export class SignInService {
   private readonly users: UserRepository;
-  private readonly throttle: LoginThrottle;
 
   constructor(
     db: Kysely<AuthTables>,
     private readonly audit: AuditLog,
     private readonly mfa: MfaService,
     private readonly sessions: SessionService,
+    private readonly throttle: LoginThrottle,
+    private readonly devices: DeviceTrust,
   ) {
     this.users = new UserRepository(db);
-    this.throttle = new LoginThrottle(db);
   }
 
   /**
    * Signs in and starts a session. 401 for wrong credentials or a wrong second factor, 401 `mfa-required` when an
-   * enrolled user sent neither a TOTP nor a recovery code, 429 while throttled.
+   * enrolled user sent neither a TOTP nor a recovery code, 429 with Retry-After while throttled.
    */
-  async login(input: LoginRequest, ctx: ActionContext, client: ClientInfo): Promise<IssuedSession> {
+  async login(input: LoginRequest, ctx: ActionContext, client: SignInClient): Promise<SignedIn> {
     const email = input.email.trim().toLowerCase();
-    const wait = await this.throttle.retryAfterSeconds(email, client.ip);
+    const user = await this.users.byEmail(email);
+    const attempt = { email, ip: client.ip, trustedDevice: user ? this.devices.deviceFor(client.deviceCookie, user.id) : null };
+    const wait = await this.throttle.retryAfterSeconds(attempt);
     if (wait > 0) {
-      await this.audit.record(ctx, { action: 'auth.login.throttled', outcome: 'denied', targetType: 'account', targetId: email });
+      await this.audit.record(ctx, {
+        action: 'auth.login.throttled',
+        outcome: 'denied',
+        targetType: 'account',
+        targetId: email,
+        after: { retryAfterSeconds: wait, trustedDevice: attempt.trustedDevice !== null },
+      });
       throw problems.tooManyRequests(wait);
     }
-    const user = await this.users.byEmail(email);
     let passwordOk = false;
     if (user) passwordOk = await verifyPassword(user.password_hash, input.password);
     else await burnVerification(input.password);
     if (!user || !passwordOk || user.disabled_at !== null) {
-      await this.fail(email, client.ip, ctx, user?.id ?? null, 'bad-credentials');
+      await this.fail(attempt, ctx, user?.id ?? null, 'bad-credentials');
       throw invalidCredentials();
     }
     if (user.mfa_enabled_at !== null) {
@@ -55,26 +74,27 @@ export class SignInService {
         ? await this.mfa.checkTotp(user, input.totp)
         : await this.mfa.consumeRecoveryCode(user.id, input.recoveryCode ?? '');
       if (!ok) {
-        await this.fail(email, client.ip, ctx, user.id, 'bad-second-factor');
+        await this.fail(attempt, ctx, user.id, 'bad-second-factor');
         throw invalidCredentials();
       }
     }
-    await this.throttle.recordSuccess(email);
-    return this.sessions.start(
+    await this.throttle.recordSuccess(attempt);
+    const session = await this.sessions.start(
       user,
       { ...ctx, actor: { type: 'user', id: user.id, label: user.email } },
       client,
       input.recoveryCode ? 'recovery-code' : undefined,
     );
+    return { ...session, deviceCookie: this.devices.issue(user.id) };
   }
 
-  private async fail(email: string, ip: string, ctx: ActionContext, userId: string | null, reason: string): Promise<void> {
-    await this.throttle.recordFailure(email, ip);
+  private async fail(attempt: PasswordAttempt, ctx: ActionContext, userId: string | null, reason: string): Promise<void> {
+    await this.throttle.recordFailure(attempt);
     await this.audit.record(ctx, {
       action: 'auth.login.failed',
       outcome: 'failure',
       targetType: 'account',
-      targetId: userId ?? email,
+      targetId: userId ?? attempt.email,
       after: { reason },
     });
   }

@@ -75,6 +75,17 @@ export class TokenRepository {
     await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
   }
 
+  /** Revokes every live token of a user; returns how many. */
+  async revokeForUser(db: Kysely<AuthTables>, userId: string, at: number): Promise<number> {
+    const result = await db
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async list(opts: { userId?: string; includeRevoked?: boolean; limit: number; cursor?: string }) {
     let q = this.db.selectFrom('api_tokens').selectAll();
     if (opts.userId) q = q.where('user_id', '=', opts.userId);

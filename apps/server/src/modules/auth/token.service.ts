@@ -1,13 +1,14 @@
-import type { ApiToken, CreatedToken, CreateTokenRequest, Role, TokenListQuery } from '@estate/contract';
+import { type ApiToken, type CreatedToken, type CreateTokenRequest, ProblemType, type Role, type TokenListQuery } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { randomToken, sha256Hex } from '../../platform/crypto/secret-box';
 import type { Principal } from '../../platform/http/principal';
-import { problems } from '../../platform/http/problem';
+import { HttpProblem, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { scopesAllowed } from './auth.policy';
 import type { AuthTables } from './auth.tables';
 import type { CredentialChanges } from './credential-cache';
+import { mustEnrolMfa, type SessionPolicy } from './principals';
 import { TokenRepository, toApiToken } from './token.repository';
 import { UserRepository } from './user.repository';
 
@@ -16,7 +17,8 @@ const DAY_MS = 86_400_000;
 /**
  * API tokens: `estate_` + 256 random bits, shown once at creation and stored as SHA-256. A token carries scopes (a
  * subset of its owner's permissions at creation; re-checked against the owner's role on every request), an expiry,
- * and its last use. Users manage their own; holders of `tokens:*-all` manage everyone's.
+ * and its last use. Users manage their own; holders of `tokens:*-all` manage everyone's. While the admin-MFA policy
+ * is on, admins without TOTP get no token, and the tokens they hold are refused (credential-resolver.ts).
  */
 export class TokenService {
   private readonly tokens: TokenRepository;
@@ -26,12 +28,17 @@ export class TokenService {
     private readonly db: Kysely<AuthTables>,
     private readonly audit: AuditLog,
     private readonly credentials: CredentialChanges,
+    private readonly policy: SessionPolicy,
   ) {
     this.tokens = new TokenRepository(db);
     this.users = new UserRepository(db);
   }
 
-  /** Creates a token for `userId` (the caller, or anyone for the CLI). 400 when a scope exceeds the owner's role. */
+  /**
+   * Creates a token for `userId` (the caller, or anyone for the CLI). 400 when a scope exceeds the owner's role; 403
+   * `mfa-enrolment-required` while the admin-MFA policy holds the owner to enrolling TOTP (such a token would be
+   * refused at every use anyway).
+   */
   async create(userId: string, input: CreateTokenRequest, ctx: ActionContext, caller?: Principal): Promise<CreatedToken> {
     // A token may mint tokens only within its own scopes, or a narrow token could widen itself.
     if (caller?.via === 'token' && !input.scopes.every((s) => caller.permissions.has(s))) {
@@ -39,6 +46,14 @@ export class TokenService {
     }
     const owner = await this.users.byId(userId);
     if (!owner || owner.disabled_at !== null) throw problems.notFound('The user');
+    if (mustEnrolMfa(this.policy, owner.role, owner.mfa_enabled_at)) {
+      throw new HttpProblem(
+        403,
+        ProblemType.mfaEnrolmentRequired,
+        'Two-factor enrolment required',
+        'Administrators must enrol TOTP before they can hold API tokens.',
+      );
+    }
     if (!scopesAllowed(owner.role as Role, input.scopes)) {
       throw problems.validation(`A ${owner.role} cannot hold a token with these scopes.`, [
         { path: 'body/scopes', message: 'exceeds the role of the token owner' },

@@ -1,8 +1,8 @@
 import {
   CreateUserRequest,
-  Empty,
   IdParams,
   Page,
+  PasswordChanged,
   Problem,
   SetPasswordRequest,
   UpdateUserRequest,
@@ -83,15 +83,12 @@ export function registerUserRoutes(app: HttpServer, deps: AuthRouteDeps): void {
       config: { permission: 'users:write' },
       schema: {
         tags: ['users'],
-        summary: "Set a user's password (signs them out)",
+        summary: "Set a user's password (signs them out and revokes their API tokens unless keepTokens)",
         params: IdParams,
         body: SetPasswordRequest,
-        response: { 204: Empty, 400: Problem, 404: Problem },
+        response: { 200: PasswordChanged, 400: Problem, 404: Problem },
       },
     },
-    async (request, reply) => {
-      await deps.users.setPassword(request.params.id, request.body.newPassword, actionContext(request));
-      return reply.code(204).send(null);
-    },
+    async (request) => deps.users.setPassword(request.params.id, request.body, actionContext(request)),
   );
 }

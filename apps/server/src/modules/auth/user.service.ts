@@ -1,4 +1,4 @@
-import type { CreateUserRequest, UpdateUserRequest, User, UserListQuery } from '@estate/contract';
+import type { CreateUserRequest, PasswordChanged, SetPasswordRequest, UpdateUserRequest, User, UserListQuery } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { Principal } from '../../platform/http/principal';
@@ -8,16 +8,19 @@ import type { CredentialChanges } from './credential-cache';
 import { assertPasswordStrong, hashPassword } from './password';
 import { SessionRepository } from './session.repository';
 import { closeSetup } from './setup.repository';
+import { TokenRepository } from './token.repository';
 import { newUserRow, toUser, UserRepository, type UserRow } from './user.repository';
 
 /**
  * User administration. Changing a user's role or disabling them revokes their sessions at once (their API tokens
- * stop working through the disabled flag and the role check at every request). The last enabled admin can be
+ * stop working through the disabled flag and the role check at every request); setting their password revokes their
+ * sessions and, by default, their API tokens. The last enabled admin can be
  * neither demoted nor disabled, so an installation never locks itself out.
  */
 export class UserService {
   private readonly users: UserRepository;
   private readonly sessions: SessionRepository;
+  private readonly tokens: TokenRepository;
 
   constructor(
     private readonly db: Kysely<AuthTables>,
@@ -26,6 +29,7 @@ export class UserService {
   ) {
     this.users = new UserRepository(db);
     this.sessions = new SessionRepository(db);
+    this.tokens = new TokenRepository(db);
   }
 
   async list(query: UserListQuery): Promise<{ items: User[]; nextCursor: string | null }> {
@@ -92,25 +96,28 @@ export class UserService {
     return updated;
   }
 
-  /** Sets a user's password as an administrator; revokes all their sessions. */
-  async setPassword(id: string, newPassword: string, ctx: ActionContext): Promise<void> {
+  /**
+   * Sets a user's password as an administrator; revokes all their sessions and, unless `keepTokens`, their API
+   * tokens, in the same transaction. Answers how many of each were revoked.
+   */
+  async setPassword(id: string, request: SetPasswordRequest, ctx: ActionContext): Promise<PasswordChanged> {
     const user = await this.users.byId(id);
     if (!user) throw problems.notFound('The user');
-    assertPasswordStrong(newPassword, user.email, 'newPassword');
-    const hash = await hashPassword(newPassword);
-    await this.db.transaction().execute(async (trx) => {
+    assertPasswordStrong(request.newPassword, user.email, 'newPassword');
+    const hash = await hashPassword(request.newPassword);
+    const revoked = await this.db.transaction().execute(async (trx) => {
       const current = await this.users.byId(id, trx);
       if (!current) throw problems.notFound('The user');
       await this.users.updateVersioned(trx, id, current.version, { password_hash: hash });
-      const revoked = await this.sessions.deleteForUser(trx, id);
-      await this.audit.append(trx, ctx, {
-        action: 'user.password.set',
-        targetType: 'user',
-        targetId: id,
-        after: { sessionsRevoked: revoked },
-      });
+      const counts = {
+        sessionsRevoked: await this.sessions.deleteForUser(trx, id),
+        tokensRevoked: request.keepTokens ? 0 : await this.tokens.revokeForUser(trx, id, Date.now()),
+      };
+      await this.audit.append(trx, ctx, { action: 'user.password.set', targetType: 'user', targetId: id, after: counts });
+      return counts;
     });
     this.credentials.userChanged(id);
+    return revoked;
   }
 
   /**

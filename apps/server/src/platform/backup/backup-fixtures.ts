@@ -93,14 +93,13 @@ export async function fillEveryTable(database: Database): Promise<void> {
         id: 's-1',
         token_hash: 'th-1',
         user_id: FIXTURE.adminId,
-        csrf_token: 'c1',
         created_at: T0,
         last_seen_at: T0 + 1,
         expires_at: T0 + 86_400_000,
         ip: '2001:db8::1',
         user_agent: 'Mozilla/5.0 (X11; Linux x86_64) “curly” ✓',
       },
-      { id: 's-2', token_hash: 'th-2', user_id: FIXTURE.unicodeUserId, csrf_token: 'c2', created_at: T0, last_seen_at: T0, expires_at: T0 },
+      { id: 's-2', token_hash: 'th-2', user_id: FIXTURE.unicodeUserId, created_at: T0, last_seen_at: T0, expires_at: T0 },
     ])
     .execute();
   await db

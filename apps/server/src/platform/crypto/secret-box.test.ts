@@ -17,6 +17,15 @@ describe('SecretBox', () => {
     expect(again.decrypt(sealed, 'snmp:1')).toBe('s3cret community');
   });
 
+  it('derives a stable key per purpose, different for each purpose and each box key', () => {
+    const box = SecretBox.fromKey(Buffer.alloc(32, 7));
+    expect(box.deriveKey('device-cookie')).toHaveLength(32);
+    expect(box.deriveKey('device-cookie').equals(SecretBox.fromKey(Buffer.alloc(32, 7)).deriveKey('device-cookie'))).toBe(true);
+    expect(box.deriveKey('device-cookie').equals(box.deriveKey('other'))).toBe(false);
+    expect(box.deriveKey('device-cookie').equals(SecretBox.fromKey(Buffer.alloc(32, 8)).deriveKey('device-cookie'))).toBe(false);
+    expect(box.deriveKey('device-cookie').equals(Buffer.alloc(32, 7))).toBe(false);
+  });
+
   it('refuses tampered ciphertext and ciphertext moved to another row', () => {
     const box = SecretBox.fromKey(Buffer.alloc(32, 7));
     const sealed = box.encrypt('value', 'row:1');

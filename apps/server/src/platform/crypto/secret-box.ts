@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files';
@@ -41,6 +41,14 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(associatedData));
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  }
+
+  /**
+   * A 32-byte key for one purpose (say, signing cookies), derived from the box's key with HKDF-SHA256: as secret as
+   * the key file, stable across restarts, and unrelated to the key of any other purpose.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `estate:${purpose}`, 32));
   }
 
   /** Throws when the ciphertext was tampered with, or belongs to another row. */
