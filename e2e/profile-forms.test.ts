@@ -19,8 +19,10 @@ describe.runIf(browserTier())('the profile page and sign-in forms in a real brow
     await session?.close();
   });
 
-  it('lists the sessions, checks a new password in the form and on the server, then signs in with it', async () => {
-    await setUpAdmin(server);
+  it('lists and revokes sessions, starts TOTP and changes the password only with the password, then signs in with it', async () => {
+    const api = await setUpAdmin(server);
+    const created = await api('POST', '/tokens', { name: 'ci', scopes: ['inventory:read'] });
+    const token = (created.body as { token: string }).token;
     const page = await signInPage(browser, server);
     await page.goto(`${server.url}/profile`);
 
@@ -30,6 +32,30 @@ describe.runIf(browserTier())('the profile page and sign-in forms in a real brow
     expect(await current.textContent()).toContain('This session');
     expect(await page.getByTestId('session-row').count()).toBe(2);
     expect(await current.getByTestId('revoke-session').count()).toBe(0);
+
+    // Revoking the other session asks for the password again; a wrong one is refused and revokes nothing.
+    const other = page.locator('[data-testid="session-row"][data-current="false"]');
+    await other.getByTestId('revoke-session').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByTestId('confirm-action').click();
+    await expect.poll(() => dialog.locator('.mantine-InputWrapper-error').allTextContents()).toEqual(['Enter your password']);
+    await dialog.getByTestId('revoke-session-password').fill('not my password at all');
+    await dialog.getByTestId('confirm-action').click();
+    await dialog.getByRole('alert').waitFor();
+    expect(await page.getByTestId('session-row').count()).toBe(2);
+    await dialog.getByTestId('revoke-session-password').fill(ADMIN.password);
+    await dialog.getByTestId('confirm-action').click();
+    await expect.poll(() => page.getByTestId('session-row').count()).toBe(1);
+
+    // Adding a second factor starts only with the password; cancelling leaves MFA off.
+    const mfa = page.getByTestId('mfa-card');
+    await mfa.getByTestId('mfa-start').click();
+    await expect.poll(() => mfa.locator('.mantine-InputWrapper-error').allTextContents()).toEqual(['Enter your password']);
+    await mfa.getByTestId('mfa-start-password').fill(ADMIN.password);
+    await mfa.getByTestId('mfa-start').click();
+    await mfa.getByTestId('mfa-qr').waitFor();
+    await mfa.getByRole('button', { name: 'Cancel' }).click();
+    expect(await mfa.getByTestId('mfa-status').textContent()).toMatch(/off/i);
 
     // The form's own rules answer before any request: required, length from the contract, the confirmation.
     const form = page.getByTestId('change-password-form');
@@ -53,6 +79,9 @@ describe.runIf(browserTier())('the profile page and sign-in forms in a real brow
     await form.getByLabel('Confirm new password').fill('a rather longer new passphrase 7');
     await form.getByRole('button', { name: 'Change password' }).click();
     await page.getByTestId('login-form').waitFor({ timeout: 10_000 });
+    await page.getByText('Signed out of 1 session; 1 API token revoked.', { exact: false }).waitFor();
+    const withToken = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(withToken.status).toBe(401);
 
     // Sign-in asks for what is missing before sending anything, then takes the new password.
     await page.getByTestId('login-submit').click();

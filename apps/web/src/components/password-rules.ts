@@ -19,3 +19,9 @@ export function newPasswordRule(password: string): string | null {
 export function confirmsRule<Values>(field: keyof Values) {
   return (confirm: string, values: Values): string | null => (confirm === values[field] ? null : 'The passwords do not match');
 }
+
+/** "Signed out of 2 sessions; 1 API token revoked." from a password change's answer. */
+export function revokedSummary(sessions: number, tokens: number): string {
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  return `Signed out of ${plural(sessions, 'session')}; ${plural(tokens, 'API token')} revoked.`;
+}

@@ -1,5 +1,5 @@
 import type { ChangePasswordRequest } from '@estate/contract';
-import { Button, Group, PasswordInput, Stack } from '@mantine/core';
+import { Button, Checkbox, Group, PasswordInput, Stack } from '@mantine/core';
 import { isNotEmpty, useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -7,13 +7,14 @@ import { useNavigate } from '@tanstack/react-router';
 import { useApi } from '../../app/use-api';
 import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { confirmsRule, newPasswordRule } from '../../components/password-rules';
+import { confirmsRule, newPasswordRule, revokedSummary } from '../../components/password-rules';
 import { SectionCard } from '../../components/SectionCard';
 
 interface ChangePasswordValues {
   currentPassword: string;
   newPassword: string;
   confirm: string;
+  keepTokens: boolean;
 }
 
 /** Changes the own password. The server then ends every session, this one included, so it leads to the login page. */
@@ -22,7 +23,7 @@ export function ChangePasswordCard() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const form = useForm<ChangePasswordValues>({
-    initialValues: { currentPassword: '', newPassword: '', confirm: '' },
+    initialValues: { currentPassword: '', newPassword: '', confirm: '', keepTokens: false },
     validate: {
       currentPassword: isNotEmpty('Enter your current password'),
       newPassword: newPasswordRule,
@@ -31,22 +32,27 @@ export function ChangePasswordCard() {
   });
   const change = useMutation({
     mutationFn: (request: ChangePasswordRequest) => api.changePassword(request),
-    onSuccess: async () => {
+    onSuccess: async ({ sessionsRevoked, tokensRevoked }) => {
       queryClient.clear();
       notifications.show({
         color: 'teal',
         title: 'Password changed',
-        message: 'You were signed out everywhere. Sign in with the new password.',
+        message: `${revokedSummary(sessionsRevoked, tokensRevoked)} Sign in with the new password.`,
       });
       await navigate({ to: '/login' });
     },
   });
   useServerFieldErrors(form, change.error);
 
-  const submit = form.onSubmit(({ currentPassword, newPassword }) => change.mutate({ currentPassword, newPassword }));
+  const submit = form.onSubmit(({ currentPassword, newPassword, keepTokens }) =>
+    change.mutate({ currentPassword, newPassword, ...(keepTokens ? { keepTokens } : {}) }),
+  );
 
   return (
-    <SectionCard title="Password" description="Changing it signs you out on every device, this one too.">
+    <SectionCard
+      title="Password"
+      description="Changing it signs you out on every device, this one too, and revokes your API tokens unless you keep them."
+    >
       <form onSubmit={submit} noValidate data-testid="change-password-form">
         <Stack gap="sm">
           <PasswordInput label="Current password" required autoComplete="current-password" {...form.getInputProps('currentPassword')} />
@@ -58,6 +64,12 @@ export function ChangePasswordCard() {
             {...form.getInputProps('newPassword')}
           />
           <PasswordInput label="Confirm new password" required autoComplete="new-password" {...form.getInputProps('confirm')} />
+          <Checkbox
+            label="Keep my API tokens working"
+            description="Leave this off if the password may have leaked: whoever had it may have made a token."
+            {...form.getInputProps('keepTokens', { type: 'checkbox' })}
+            data-testid="keep-tokens"
+          />
           <ProblemAlert error={change.error} shownFields={['currentPassword', 'newPassword']} />
           <Group justify="flex-end">
             <Button type="submit" loading={change.isPending}>

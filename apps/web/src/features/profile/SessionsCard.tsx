@@ -1,16 +1,14 @@
 import type { Session } from '@estate/contract';
 import { Badge, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../app/use-api';
-import { ConfirmButton } from '../../components/ConfirmButton';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { describeUserAgent } from './describe-user-agent';
-import { SESSIONS_QUERY_KEY, sessionsQuery } from './sessions-queries';
+import { RevokeSessionButton } from './RevokeSessionButton';
+import { sessionsQuery } from './sessions-queries';
 
 const COLUMNS: DataTableColumn<Session>[] = [
   {
@@ -39,7 +37,6 @@ const COLUMNS: DataTableColumn<Session>[] = [
 /** Where the user is signed in; any session but this one can be revoked (this one ends with "Sign out"). */
 export function SessionsCard() {
   const api = useApi();
-  const queryClient = useQueryClient();
   const list = usePagedQuery(sessionsQuery(api));
 
   const actions: DataTableColumn<Session> = {
@@ -51,18 +48,7 @@ export function SessionsCard() {
           This session
         </Badge>
       ) : (
-        <ConfirmButton
-          label="Revoke"
-          title="Revoke this session?"
-          message={`${describeUserAgent(session.userAgent)} will be signed out at its next request.`}
-          confirmLabel="Revoke session"
-          data-testid="revoke-session"
-          onConfirm={async () => {
-            await api.revokeSession(session.id);
-            notifications.show({ color: 'teal', title: 'Session revoked', message: 'That browser is signed out.' });
-            await queryClient.invalidateQueries({ queryKey: SESSIONS_QUERY_KEY });
-          }}
-        />
+        <RevokeSessionButton session={session} />
       ),
   };
 

@@ -1,12 +1,12 @@
 import type { User } from '@estate/contract';
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Button, Checkbox, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import { useApi } from '../../app/use-api';
 import { useServerFieldErrors } from '../../components/field-errors';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { confirmsRule, newPasswordRule } from '../../components/password-rules';
+import { confirmsRule, newPasswordRule, revokedSummary } from '../../components/password-rules';
 
 /** Props of `SetPasswordModal`. */
 export interface SetPasswordModalProps {
@@ -17,19 +17,25 @@ export interface SetPasswordModalProps {
 interface SetPasswordValues {
   newPassword: string;
   confirm: string;
+  keepTokens: boolean;
 }
 
 /** Dialog with which an administrator sets another user's password. */
 export function SetPasswordModal({ user, onClose }: SetPasswordModalProps) {
   const api = useApi();
   const form = useForm<SetPasswordValues>({
-    initialValues: { newPassword: '', confirm: '' },
+    initialValues: { newPassword: '', confirm: '', keepTokens: false },
     validate: { newPassword: newPasswordRule, confirm: confirmsRule<SetPasswordValues>('newPassword') },
   });
   const setPassword = useMutation({
-    mutationFn: (newPassword: string) => api.setUserPassword(user.id, newPassword),
-    onSuccess: () => {
-      notifications.show({ color: 'teal', title: 'Password set', message: `${user.email} can sign in with the new password.` });
+    mutationFn: ({ newPassword, keepTokens }: SetPasswordValues) =>
+      api.setUserPassword(user.id, newPassword, keepTokens ? { keepTokens } : undefined),
+    onSuccess: ({ sessionsRevoked, tokensRevoked }) => {
+      notifications.show({
+        color: 'teal',
+        title: 'Password set',
+        message: `${user.email} can sign in with the new password. ${revokedSummary(sessionsRevoked, tokensRevoked)}`,
+      });
       onClose();
     },
   });
@@ -37,10 +43,11 @@ export function SetPasswordModal({ user, onClose }: SetPasswordModalProps) {
 
   return (
     <Modal opened onClose={onClose} title="Set password" centered>
-      <form onSubmit={form.onSubmit(({ newPassword }) => setPassword.mutate(newPassword))} noValidate data-testid="set-password-form">
+      <form onSubmit={form.onSubmit((values) => setPassword.mutate(values))} noValidate data-testid="set-password-form">
         <Stack gap="sm">
           <Text size="sm">
-            Set a new password for <b>{user.name}</b> ({user.email}).
+            Set a new password for <b>{user.name}</b> ({user.email}). They are signed out everywhere, and their API tokens are revoked
+            unless you keep them.
           </Text>
           <PasswordInput
             label="New password"
@@ -51,6 +58,11 @@ export function SetPasswordModal({ user, onClose }: SetPasswordModalProps) {
             data-autofocus
           />
           <PasswordInput label="Confirm password" required autoComplete="new-password" {...form.getInputProps('confirm')} />
+          <Checkbox
+            label="Keep their API tokens working"
+            {...form.getInputProps('keepTokens', { type: 'checkbox' })}
+            data-testid="keep-tokens"
+          />
           <ProblemAlert error={setPassword.error} shownFields={['newPassword']} />
           <Group justify="flex-end" gap="xs" mt="xs">
             <Button variant="default" onClick={onClose}>
