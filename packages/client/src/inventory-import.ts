@@ -1,6 +1,7 @@
 import {
   type CreateImportRequest,
   type ImportAccepted,
+  type ImportPreset,
   type ImportRun,
   type ImportSummary,
   InventoryRoutes as routes,
@@ -19,6 +20,8 @@ export interface InventoryImportMethods {
   getImport(id: string): Promise<ImportRun>;
   /** `GET /imports`: one page of the caller's imports, newest first, without their row reports. */
   listImports(query?: { limit?: number; cursor?: string }): Promise<PageOf<ImportSummary>>;
+  /** `GET /import-presets`: the mappings of other tools' exports (NetBox, Snipe-IT, GLPI) an import may name. */
+  listImportPresets(): Promise<ImportPreset[]>;
 }
 
 /** Builds the import methods over a transport. */
@@ -32,6 +35,9 @@ export function createInventoryImportMethods(transport: Transport): InventoryImp
     },
     async listImports(query = {}) {
       return (await transport.call(routes.listImports, { query })).body;
+    },
+    async listImportPresets() {
+      return (await transport.call(routes.listImportPresets)).body;
     },
   };
 }

@@ -69,7 +69,7 @@ for (const engine of testEngines()) {
       expect(run.status, JSON.stringify(run)).toBe('succeeded');
       expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, errors: 2 });
       expect(fieldsOf(run, 2)).toEqual(['app', 'cores', 'dba', 'renewal', 'runbook', 'tier'].map((k) => `customFields.${k}`));
-      expect(run.rows[1]?.errors.find((e) => e.field === 'customFields.tier')?.message).toBe('must be one of: gold, silver');
+      expect(run.rows[1]?.errors.find((e) => e.field === 'customFields.tier')?.message).toBe('"bronze": must be one of: gold, silver');
       expect(run.rows[1]?.errors.find((e) => e.field === 'customFields.dba')?.message).toContain('no person CI');
       expect(run.rows[2]?.errors).toEqual([{ field: 'customFields.tier', message: 'is required for type database' }]);
     });
