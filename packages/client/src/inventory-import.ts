@@ -12,8 +12,9 @@ import type { Transport } from './transport';
 /** Bulk import of CIs from CSV or JSON files, run as background jobs. */
 export interface InventoryImportMethods {
   /**
-   * `POST /imports`: queues an import of one CI type (a dry run with `dryRun: true`, which changes nothing) and
-   * answers its id; poll `getImport` until its status is `succeeded` or `failed`.
+   * `POST /imports`: queues an import of one CI type, of relationships, or of another tool's export through a
+   * `preset` (a dry run with `dryRun: true`, which changes nothing) and answers its id; poll `getImport` until its
+   * status is `succeeded` or `failed`.
    */
   createImport(request: CreateImportRequest): Promise<ImportAccepted>;
   /** `GET /imports/{id}`: one import with its progress, counts, file errors and row reports. */

@@ -23,7 +23,8 @@ import {
   withoutNulls,
 } from './ci-changes';
 import type { CiHistoryRepository } from './ci-history.repository';
-import { clashesOf, describeClash, type IdentifierClash, type IdentifierKeys, identifierKeys } from './ci-identifiers';
+import { type IdentifierCheck, IdentifierGuard, identifierConflict, identifierIndexOf } from './ci-identifier-guard';
+import type { IdentifierKeys } from './ci-identifiers';
 import { ciType, validateAttributes } from './ci-types';
 import type { CustomFieldService } from './custom-field.service';
 import type { InventoryTables } from './inventory.tables';
@@ -50,6 +51,7 @@ export interface ObservedConflict {
  */
 export class CiService {
   private readonly cis: CiRepository;
+  private readonly guard: IdentifierGuard;
 
   constructor(
     private readonly db: Kysely<InventoryTables>,
@@ -59,6 +61,7 @@ export class CiService {
     private readonly customFields: CustomFieldService,
   ) {
     this.cis = new CiRepository(db, dialect);
+    this.guard = new IdentifierGuard(this.cis, history, audit);
   }
 
   /** The current CI (its version is the ETag's). */
@@ -137,7 +140,7 @@ export class CiService {
     return this.write(async (trx) => {
       await this.assertValid(trx, ci, input.customFields ?? {}, true);
       if (await this.cis.nameTaken(trx, ci.type, ci.name)) throw this.nameConflict(ci);
-      const identifiers = await this.identifiers(trx, ci);
+      const identifiers = await this.guard.keysFor(trx, ci);
       if (identifiers.clashes.length > 0 && (source === 'manual' || source === 'import')) throw identifierConflict(identifiers.clashes);
       await this.cis.insert(trx, ci, identifiers.write as IdentifierKeys);
       await this.history.append(trx, ctx, {
@@ -148,7 +151,7 @@ export class CiService {
         changes: [{ field: 'type', from: null, to: ci.type }, ...changesBetween({}, flat)],
       });
       await this.audit.append(trx, ctx, { action: 'ci.create', targetType: 'ci', targetId: ci.id, after: ci });
-      await this.recordDuplicates(trx, ci.id, identifiers.clashes, source, ctx, now);
+      await this.guard.recordDuplicates(trx, ci.id, identifiers.clashes, source, ctx, now);
       await publishCiCreated(trx, ci, source, ctx);
       return ci;
     }, ci);
@@ -184,7 +187,7 @@ export class CiService {
         else after.provenance[c.field] = { source: 'manual', at: now, actor: actorOf(ctx) };
       }
       if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, id))) throw this.nameConflict(after);
-      const identifiers = await this.identifiers(trx, after, before);
+      const identifiers = await this.guard.keysFor(trx, after, before);
       if (identifiers.clashes.length > 0) throw identifierConflict(identifiers.clashes);
       if (!(await this.cis.update(trx, after, expectedVersion, patch.tags !== undefined, identifiers.write)))
         throw problems.preconditionFailed();
@@ -285,7 +288,7 @@ export class CiService {
         version: changes.length > 0 ? before.version + 1 : before.version,
       };
       const changed = (prefix: string) => changes.some((c) => c.field.startsWith(prefix));
-      let identifiers: Awaited<ReturnType<CiService['identifiers']>> = { write: {}, clashes: [] };
+      let identifiers: IdentifierCheck = { write: {}, clashes: [] };
       if (changes.length > 0) {
         const customWritten = Object.fromEntries(
           changes.filter((c) => c.field.startsWith('customFields.')).map((c) => [c.field.slice('customFields.'.length), c.to]),
@@ -293,7 +296,7 @@ export class CiService {
         const references = changed('ownerTeamId') || changed('locationId');
         await this.assertValid(trx, after, customWritten, false, changed('attributes.'), references);
         if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, ciId))) throw this.nameConflict(after);
-        identifiers = await this.identifiers(trx, after, before);
+        identifiers = await this.guard.keysFor(trx, after, before);
       }
       if (!(await this.cis.update(trx, after, before.version, changed('tags'), identifiers.write))) throw problems.preconditionFailed();
       if (changes.length > 0) {
@@ -311,7 +314,7 @@ export class CiService {
         });
         await this.audit.append(trx, ctx, { action: 'ci.conflict', targetType: 'ci', targetId: ciId, after: { source, conflicts } });
       }
-      await this.recordDuplicates(trx, ciId, identifiers.clashes, source, ctx, now);
+      await this.guard.recordDuplicates(trx, ciId, identifiers.clashes, source, ctx, now);
       return { ci: after, conflicts };
     });
   }
@@ -351,69 +354,6 @@ export class CiService {
     if (errors.length > 0) throw problems.validation(`The CI is not valid for type ${ci.type}.`, errors);
   }
 
-  /**
-   * The identifier keys to write for `after` and the clashes of its identifiers with other CIs of its family. Only
-   * identifiers whose keys differ from `before`'s are checked and written (all of them on create); a clashing one is
-   * written as null, so the CI does not hold it.
-   */
-  private async identifiers(
-    trx: Kysely<InventoryTables>,
-    after: Ci,
-    before?: Ci,
-  ): Promise<{ write: Partial<IdentifierKeys>; clashes: IdentifierClash[] }> {
-    const keys = identifierKeys(after);
-    const old = before ? identifierKeys(before) : undefined;
-    const serialChanged = old === undefined || old.serialKey !== keys.serialKey || old.serialMaker !== keys.serialMaker;
-    const tagChanged = old === undefined || old.assetTagKey !== keys.assetTagKey;
-    if (!serialChanged && !tagChanged) return { write: {}, clashes: [] };
-    const checked = new Set<'serial' | 'assetTag'>([
-      ...(serialChanged ? ['serial' as const] : []),
-      ...(tagChanged ? ['assetTag' as const] : []),
-    ]);
-    const holders = await this.cis.identifierHolders(
-      trx,
-      { serialKey: serialChanged ? keys.serialKey : null, assetTagKey: tagChanged ? keys.assetTagKey : null },
-      after.id,
-    );
-    const clashes = clashesOf(after, keys, holders, checked);
-    const clashed = (field: IdentifierClash['field']) => clashes.some((c) => c.field === field);
-    const write: Partial<IdentifierKeys> = {};
-    if (serialChanged) {
-      write.serialKey = clashed('serial') ? null : keys.serialKey;
-      write.serialMaker = write.serialKey === null ? null : keys.serialMaker;
-    }
-    if (tagChanged) write.assetTagKey = clashed('assetTag') ? null : keys.assetTagKey;
-    return { write, clashes };
-  }
-
-  /**
-   * Records identifiers an observation gave a CI that another CI of its family already holds: the value is kept but
-   * not held (left un-indexed), and a `conflict` history entry and a `ci.duplicate_identifier` audit entry name the
-   * other CI, whose pair discovery offers as a merge suggestion.
-   */
-  private async recordDuplicates(
-    trx: Kysely<InventoryTables>,
-    ciId: string,
-    clashes: IdentifierClash[],
-    source: Source,
-    ctx: ActionContext,
-    at: number,
-  ): Promise<void> {
-    if (clashes.length === 0) return;
-    const changes = clashes.map((c) => ({
-      field: c.field,
-      from: { heldBy: { id: c.holder.id, type: c.holder.type, name: c.holder.name } },
-      to: c.value,
-    }));
-    await this.history.append(trx, ctx, { ciId, kind: 'conflict', source, at, changes });
-    await this.audit.append(trx, ctx, {
-      action: 'ci.duplicate_identifier',
-      targetType: 'ci',
-      targetId: ciId,
-      after: { source, duplicates: clashes.map((c) => ({ field: c.field, value: c.value, heldBy: c.holder.id })) },
-    });
-  }
-
   private nameConflict(ci: Pick<Ci, 'type' | 'name'>) {
     return problems.conflict(nameTaken(ci));
   }
@@ -426,24 +366,6 @@ export class CiService {
     const name = ci ? nameTaken(ci) : 'A CI of that type and name already exists.';
     return withTransaction(this.db, fn, { conflict: (error) => identifierIndexOf(error) ?? name });
   }
-}
-
-/** The 409 for identifiers other CIs of the family hold, naming each of them; errors land on the fields. */
-function identifierConflict(clashes: IdentifierClash[]) {
-  const sentences = clashes.map((c) => describeClash(c));
-  const detail = `${sentences.map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join('. ')}.`;
-  return problems.conflict(
-    detail,
-    clashes.map((c, i) => ({ path: `body/${c.field}`, message: sentences[i] as string })),
-  );
-}
-
-/** The detail of a 409 when a concurrent writer won the race for a serial or asset tag; undefined for other indexes. */
-function identifierIndexOf(error: unknown): string | undefined {
-  const text = `${(error as { constraint?: string })?.constraint ?? ''} ${(error as Error)?.message ?? ''}`;
-  if (text.includes('serial_key')) return 'Another CI of the same family took this serial number meanwhile.';
-  if (text.includes('asset_tag_key')) return 'Another CI of the same family took this asset tag meanwhile.';
-  return undefined;
 }
 
 /** The detail of the 409 for a CI whose (type, name) is taken. */

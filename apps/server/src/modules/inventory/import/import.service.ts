@@ -15,11 +15,9 @@ import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { enqueue } from '../../../platform/jobs';
-import { CiService } from '../ci.service';
 import { ciType } from '../ci-types';
-import { CustomFieldService } from '../custom-field.service';
 import type { InventoryDeps } from '../inventory-deps';
-import { RelationshipService } from '../relationship.service';
+import { applyBatch } from './import.apply';
 import type { ChainStep } from './import.locations';
 import { ImportFileError } from './import.mapping';
 import { ImportPlanner } from './import.planner';
@@ -69,12 +67,14 @@ function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTr
 }
 
 /**
- * CMDB imports. `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
+ * CMDB imports, of a file mapped by hand or read through a preset (another tool's export; see import.presets.ts).
+ * `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
  * it is a dry run or any row has an error, in which case nothing is written — applies the rows in batches of
  * {@link IMPORT_BATCH}, each in one transaction: new CIs through `CiService.create` with source `import`, existing
  * ones (matched by the natural key) through `applyObserved` — common fields, owner, location, tags, attributes and
  * custom fields alike — so fields set by hand are kept and a conflict is recorded; a relationship import's new
- * relationships through `RelationshipService.create` (existing ones are `unchanged`). A later batch failing leaves
+ * relationships through `RelationshipService.create` (existing ones are `unchanged`). The sites, rooms and racks a
+ * preset row's location chain lacks are created (source `import`) before the row, in its batch. A later batch failing leaves
  * earlier batches written; the report says how many rows were applied, and running the same file again is
  * idempotent (unchanged rows write nothing), so a fixed file can simply be re-run. A row that differs only in
  * hand-set fields is reported `unchanged` with its conflicts, and each run records those conflicts again in the CI's
@@ -91,7 +91,9 @@ export class ImportService {
 
   /**
    * Stores the file and enqueues its run. 400 for a CI import without a known type, a relationship import with one,
-   * or content over the size limit.
+   * content over the size limit, an unknown preset, a preset request that also names what the preset decides
+   * (mapping, type, natural key, another kind), or value-map entries without a preset or to values a map does not
+   * allow.
    */
   async start(request: CreateImportRequest, ctx: ActionContext): Promise<{ id: string }> {
     if (request.preset !== undefined) return this.startWithPreset(request, ctx);
@@ -254,33 +256,7 @@ export class ImportService {
       const batch = plan.slice(start, start + IMPORT_BATCH);
       try {
         await this.deps.db.transaction().execute(async (trx) => {
-          const cis = new CiService(
-            trx,
-            this.deps.dialect,
-            this.deps.audit,
-            this.deps.history,
-            new CustomFieldService(trx, this.deps.dialect, this.deps.audit),
-          );
-          const relationships = new RelationshipService(trx, this.deps.dialect, this.deps.audit, this.deps.history);
-          const created = new Map<string, string>();
-          const idOf = (ref: string) => created.get(ref) ?? located.get(ref);
-          for (const p of batch) {
-            if (p.kind === 'create' || p.kind === 'update' || p.kind === 'conflict') {
-              for (const step of p.chain) {
-                if (idOf(step.ref) !== undefined) continue;
-                const parent = step.parentId ?? (step.parentRef === null ? undefined : idOf(step.parentRef));
-                const ci = await cis.create({ type: step.type, name: step.name, ...(parent ? { locationId: parent } : {}) }, ctx, 'import');
-                created.set(step.ref, ci.id);
-              }
-            }
-            const locationId = 'locationRef' in p && p.locationRef !== undefined ? idOf(p.locationRef) : undefined;
-            if (p.kind === 'create') {
-              const ci = await cis.create(locationId ? { ...p.input, locationId } : p.input, ctx, 'import');
-              if (p.placeRef !== undefined) created.set(p.placeRef, ci.id);
-            } else if (p.kind === 'update' || p.kind === 'conflict')
-              await cis.applyObserved(p.ciId, 'import', locationId ? { ...p.observed, locationId } : p.observed, ctx);
-            else if (p.kind === 'relate') await relationships.create(p.input, ctx, 'import');
-          }
+          const created = await applyBatch(this.deps, trx, batch, located, ctx);
           await this.repo.progress(id, { processed: start + batch.length }, trx as unknown as Kysely<ImportTables>);
           for (const [ref, ciId] of created) located.set(ref, ciId);
         });
