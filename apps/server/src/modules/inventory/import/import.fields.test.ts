@@ -125,5 +125,16 @@ for (const engine of testEngines()) {
       const unknown = await runImport({ content: 'name,ownerTeamId\nref-1,Nobody\n', dryRun: true });
       expect(unknown.rows[0]?.errors).toEqual([{ field: 'ownerTeamId', message: 'no team or person CI has the id or name "Nobody"' }]);
     });
+
+    it('names the value given and the values allowed when a common field or attribute has a value outside its list', async () => {
+      const run = await runImport({ content: 'name,status,attr.engine,cf.tier\nenum-1,Active,Postgres,gold\n', dryRun: true });
+      expect(run.rows[0]?.errors).toEqual([
+        { field: 'status', message: '"Active": must be one of: planned, ordered, in_stock, deployed, in_maintenance, retired, disposed' },
+        {
+          field: 'attributes.engine',
+          message: '"Postgres": must be one of: postgresql, mysql, mariadb, sqlserver, oracle, sqlite, mongodb, redis, other',
+        },
+      ]);
+    });
   });
 }
