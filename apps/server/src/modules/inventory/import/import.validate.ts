@@ -152,6 +152,8 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
       ...(row.typeDecided && type !== '' ? { ciType: type } : {}),
     });
     if (row.skipped !== undefined) {
+      // A skipped row is not imported, so nothing else about it can be wrong.
+      errors.length = 0;
       row.notes = [...(row.notes ?? []), row.skipped];
       return { report: report('unchanged'), kind: 'unchanged' };
     }
