@@ -49,9 +49,10 @@ const host = {
   listeningPorts: opt(list(str(100), 5000)),
 };
 
-/** Attributes of rack-mounted equipment. */
+/** Attributes of rack-mounted equipment: the lowest unit it occupies (half units allowed, as in NetBox) and the face. */
 const rackMounted = {
-  rackPosition: opt(int(1, 100)),
+  rackPosition: opt(Type.Number({ minimum: 0.5, maximum: 100, multipleOf: 0.5 })),
+  rackFace: opt(oneOf('front', 'rear')),
   heightU: opt(int(1, 60)),
   powerWatts: opt(num(0, 1_000_000)),
 };
