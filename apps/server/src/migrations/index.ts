@@ -14,6 +14,7 @@ import { authChangeNotify } from './0011-auth-change-notify';
 import { ciDocument } from './0012-ci-document';
 import { agentPresence } from './0013-agent-presence';
 import { schedules } from './0015-schedules';
+import { observedFacts } from './0017-observed-facts';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -32,6 +33,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0012-ci-document', ciDocument],
   ['0013-agent-presence', agentPresence],
   ['0015-schedules', schedules],
+  ['0017-observed-facts', observedFacts],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */
