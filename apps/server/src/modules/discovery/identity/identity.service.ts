@@ -126,7 +126,9 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       facts.push(...mapped.facts);
       applied = mapped.fields;
       const name = await repo.freeName(trx, obs.type, obs.name);
-      const ci = await cis.create({ ...applied, type: obs.type, name, status: applied.status ?? 'deployed' }, ctx, obs.source);
+      // A null clears a value of a CI that has one; a new CI has none to clear.
+      const attributes = Object.fromEntries(Object.entries(applied.attributes ?? {}).filter(([, v]) => v !== null && v !== undefined));
+      const ci = await cis.create({ ...applied, attributes, type: obs.type, name, status: applied.status ?? 'deployed' }, ctx, obs.source);
       ciId = ci.id;
       created = changed = true;
       await cis.applyObserved(ciId, obs.source, {}, ctx); // stamps first and last seen
