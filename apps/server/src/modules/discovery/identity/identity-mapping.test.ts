@@ -128,12 +128,21 @@ describe.each(testEngines())('observations mapped onto the matched CI on $dialec
     expect(nics[2]).toMatchObject({ mac: '52:54:00:00:01:01', speedMbps: 1000, adminUp: true, operUp: true, addresses: ['10.9.1.10'] });
     expect(nics[1]).toMatchObject({ kind: 'other', operUp: false, mac: null, speedMbps: null });
 
-    // The same again changes nothing; a new value replaces the fact.
+    // The same again changes nothing; a new value replaces the fact, and the audit trail says so.
+    const version = ci.version;
     expect((await identity.reconcile(snmpSaw(1), ctx)).changed).toBe(false);
     const moved = snmpSaw(1);
     (moved.fields.attributes as Record<string, unknown>).sysLocation = 'Rack 5';
-    expect((await identity.reconcile(moved, ctx)).changed).toBe(true);
+    await identity.reconcile(moved, ctx);
     expect((await facts(server.ciId)).find((f) => f.key === 'sysLocation')?.value).toBe('Rack 5');
+    expect((await getCi(server.ciId)).version).toBe(version);
+    const audit = await t.database.db
+      .selectFrom('audit_events')
+      .select('after')
+      .where('action', '=', 'ci.observed-facts')
+      .where('target_id', '=', server.ciId)
+      .execute();
+    expect(audit.map((a) => JSON.stringify(a.after))).toEqual([expect.stringContaining('Rack 4'), expect.stringContaining('Rack 5')]);
   });
 
   it('finds a switch again when SNMP does not answer and its reverse DNS name differs, by the scan target', async () => {
@@ -146,7 +155,11 @@ describe.each(testEngines())('observations mapped onto the matched CI on $dialec
       ctx,
     );
     expect((await getCi(sw.ciId)).type).toBe('switch');
-    const before = await ciCount();
+    // The PTR record of the switch's address names the gateway, which is another CI.
+    const gateway = await identity.reconcile(
+      agentSaw(7, { name: 'gw-vlan2', identity: { machineId: 'gw7', hostname: 'gw-vlan2', ips: ['10.9.7.1'] } }),
+      ctx,
+    );
     const outage: Observation = {
       source: 'scan',
       observer: 'scan LAN',
@@ -156,19 +169,19 @@ describe.each(testEngines())('observations mapped onto the matched CI on $dialec
       identity: { hostname: 'gw-vlan2.example.org', ips: ['10.9.2.1'], scanTarget: 'scan-1 10.9.2.1' },
       fields: { attributes: { hostname: 'gw-vlan2', ipAddresses: ['10.9.2.1'], listeningPorts: ['tcp/22', 'tcp/443'] } },
     };
+    // Another scan has no binding: a name another CI has and an address make nothing sure, so it makes its own CI.
+    const elsewhere = await identity.reconcile({ ...outage, identity: { ...outage.identity, scanTarget: 'scan-2 10.9.2.1' } }, ctx);
+    expect(elsewhere.created).toBe(true);
+    expect([sw.ciId, gateway.ciId]).not.toContain(elsewhere.ciId);
+
+    // The scan that found the switch there finds it again, though now another CI even has the name and the address.
+    const before = await ciCount();
     const seen = await identity.reconcile(outage, ctx);
     expect(seen).toMatchObject({ ciId: sw.ciId, created: false });
     expect(await ciCount()).toBe(before);
     expect((await getCi(sw.ciId)).type).toBe('switch');
     const kept = Object.fromEntries((await facts(sw.ciId)).map((f) => [f.key, f.value]));
     expect(kept).toMatchObject({ listeningPorts: ['tcp/22', 'tcp/443'] });
-
-    // Another scan's targets are its own: without the binding the differing name makes another CI.
-    const elsewhere = await identity.reconcile(
-      { ...outage, identity: { hostname: 'gw-other.example.org', ips: ['10.9.2.1'], scanTarget: 'scan-2 10.9.2.1' } },
-      ctx,
-    );
-    expect(elsewhere.ciId).not.toBe(sw.ciId);
   });
 
   it('corrects the type a scan guessed when the agent reports the host, keeping what the new type cannot hold', async () => {
@@ -204,6 +217,12 @@ describe.each(testEngines())('observations mapped onto the matched CI on $dialec
     expect((await identity.reconcile(agentSaw(4, { ciId: server.ciId }), ctx)).ciId).toBe(server.ciId);
     expect((await identity.reconcile(agentSaw(4), ctx)).ciId).toBe(server.ciId);
     expect(await suggestions(server.ciId)).toHaveLength(1);
+
+    // A person decides they are one: the router's interfaces and facts move to the kept server.
+    const merged = await admin.request('POST', `/api/v1/discovery/merge-suggestions/${suggestion?.id}/merge`, { keepCiId: server.ciId });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect((await interfaces(server.ciId)).map((i) => `${i.source}:${i.name}`)).toEqual(['agent:eno1', 'scan:docker0', 'scan:eno1']);
+    expect((await facts(server.ciId)).map((f) => f.key)).toContain('sysLocation');
   });
 
   it('keeps a hand-entered type and notes the type a sure observer of the same kind of thing reports', async () => {

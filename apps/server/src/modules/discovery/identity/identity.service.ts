@@ -4,12 +4,12 @@ import { withTransaction } from '../../../platform/db/transaction';
 import { HttpProblem } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { normaliseHostname, normaliseIp } from '../../../platform/net/addresses';
-import { type CiTypeId, categoryOf, type ObservedConflict, type ObservedFields, typesIn } from '../../inventory';
+import { type CiTypeId, type ObservedConflict, type ObservedFields, typesIn } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
 import { type HostIdentity, type Identifier, type IdentifierKind, identifiersOf, SINGLE_VALUED, STRONG_KINDS } from './identifiers';
 import { type IdentifierHit, IdentityRepository, type SoftwareRow } from './identity.repository';
 import type { IdentityDeps } from './identity-deps';
-import { decideType, mapOntoType, type TypeDecision } from './observation-mapping';
+import { decideType, familyOf, mapOntoType, type TypeDecision } from './observation-mapping';
 import { type FactRecord, type ObservedInterface, ObservedRepository } from './observed.repository';
 
 /** Types whose CIs are named after the host: what a host name may match by a CI's own name. */
@@ -51,7 +51,10 @@ export interface Observation {
 export interface ReconcileResult {
   ciId: string;
   created: boolean;
-  /** Whether any field, identifier-bearing attribute or software entry of the CI changed. */
+  /**
+   * Whether any field (its type included) or software entry of the CI changed. Observed facts and interfaces, kept
+   * beside the CI's fields, do not count: an observation that only restates them changes nothing.
+   */
   changed: boolean;
   /** Hand-entered values the observation disagreed with (kept, and recorded in history). */
   conflicts: ObservedConflict[];
@@ -100,6 +103,12 @@ const KIND_LABEL: Record<IdentifierKind, string> = {
   hostname: 'host name',
   ip: 'IP address',
 };
+
+/** The CI that alone holds the identifier `id` among `hits`, as a list of none or one. */
+function soleHolder(hits: IdentifierHit[], id: Identifier): string[] {
+  const holders = new Set(hits.filter((h) => h.kind === id.kind && h.value === id.value).map((h) => h.ciId));
+  return holders.size === 1 ? [...holders] : [];
+}
 
 /** Builds the identity service; CIs change only through the inventory's interface. */
 export function createIdentityService(deps: IdentityDeps): IdentityService {
@@ -153,8 +162,8 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     }
     await repo.record(trx, ciId, ids, obs.source, now);
     const appliedKeys = [...Object.keys(applied), ...Object.keys(applied.attributes ?? {}), ...(decision === 'keep' ? ['type'] : [])];
-    if (await writeFacts(trx, ciId, obs, facts, appliedKeys, ctx, now)) changed = true;
-    if (obs.interfaces !== undefined && (await writeInterfaces(trx, ciId, obs, ctx, now))) changed = true;
+    await writeFacts(trx, ciId, obs, facts, appliedKeys, ctx, now);
+    if (obs.interfaces !== undefined) await writeInterfaces(trx, ciId, obs, ctx, now);
 
     const suggestionIds: string[] = [];
     for (const s of suggestions) {
@@ -208,9 +217,9 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     appliedKeys: string[],
     ctx: ActionContext,
     now: number,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const changed = await observed.writeFacts(trx, ciId, obs.source, obs.observer, facts, appliedKeys, now);
-    if (changed.length === 0) return false;
+    if (changed.length === 0) return;
     await deps.audit.append(trx, ctx, {
       action: 'ci.observed-facts',
       targetType: 'ci',
@@ -220,20 +229,18 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
         facts: Object.fromEntries(facts.filter((f) => changed.includes(f.key)).map((f) => [f.key, f.value])),
       },
     });
-    return true;
   }
 
   /** Replaces the source's interfaces of the CI; audits a change other than operational states. */
   async function writeInterfaces(trx: Kysely<DiscoveryTables>, ciId: string, obs: Observation, ctx: ActionContext, now: number) {
     const interfaces = obs.interfaces ?? [];
-    if (!(await observed.replaceInterfaces(trx, ciId, obs.source, interfaces, now))) return false;
+    if (!(await observed.replaceInterfaces(trx, ciId, obs.source, interfaces, now))) return;
     await deps.audit.append(trx, ctx, {
       action: 'ci.interfaces',
       targetType: 'ci',
       targetId: ciId,
       after: { observer: obs.observer, interfaces: interfaces.map((i) => i.name) },
     });
-    return true;
   }
 
   /** The CI to apply the observation to (undefined: create one), how the types meet, and the suggestions it raises. */
@@ -246,8 +253,8 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     const cisBy = (kind: IdentifierKind) => [...new Set(hits.filter((h) => h.kind === kind).map((h) => h.ciId))];
     const observedValue = (kind: IdentifierKind) => ids.find((i) => i.kind === kind)?.value;
     const certain = obs.typeCertain !== false;
-    // Of several CIs an identifier points at, the one of the observed kind of thing is the likelier.
-    const agrees = (ciId: string) => !certain || categoryOf(types.get(ciId) ?? '') === categoryOf(obs.type);
+    // Of several CIs an identifier points at, the one of the observed family of thing is the likelier.
+    const agrees = (ciId: string) => !certain || familyOf(types.get(ciId) ?? '') === familyOf(obs.type);
     const suggestions: Suggestion[] = [];
 
     let target: string | undefined;
@@ -279,17 +286,18 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       if (target !== undefined) matchedBy = 'scan_target';
     }
     if (target === undefined) {
-      // Weak identifiers only together: host name and IP; either alone when the observation has only that one.
+      // Weak identifiers: host name and IP together; else an address only one CI has, when no CI has the observed
+      // name (a name the inventory does not know yet is news, not another thing's); else the name alone when the
+      // observation has no address. An address many CIs have (a Docker bridge's 172.17.0.1) decides nothing.
       const byName = cisBy('hostname');
       const byIp = cisBy('ip');
+      const ownIp = [...new Set(ids.filter((i) => i.kind === 'ip').flatMap((i) => soleHolder(hits, i)))];
       const hasName = observedValue('hostname') !== undefined;
       const hasIp = observedValue('ip') !== undefined;
       const both = byName.filter((c) => byIp.includes(c));
-      const candidates = hasName && hasIp ? both : hasName ? byName : byIp;
-      if (candidates.length === 1) {
-        target = candidates[0];
-        matchedBy = hasName ? 'hostname' : 'ip';
-      }
+      if (both.length === 1) [target, matchedBy] = [both[0], 'hostname'];
+      else if (hasIp && byName.length === 0 && ownIp.length === 1) [target, matchedBy] = [ownIp[0], 'ip'];
+      else if (hasName && !hasIp && byName.length === 1) [target, matchedBy] = [byName[0], 'hostname'];
     }
     if (target === undefined) return { decision: 'keep', suggestions };
     const decision = decideType(obs.type, certain, types.get(target) ?? obs.type, await repo.typeSetBy(trx, target));

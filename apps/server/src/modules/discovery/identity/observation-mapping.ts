@@ -46,15 +46,25 @@ export function mapOntoType(
   return { fields: out as Omit<ObservedFields, 'name'>, facts };
 }
 
+/**
+ * The family of things a type belongs to, for telling a contradiction from a difference of detail: a physical
+ * server, a virtual machine, a cloud instance and a laptop are all hosts (an agent cannot tell a laptop from a
+ * server, a cloud instance is a virtual machine); a switch is not a host.
+ */
+export function familyOf(type: string): string {
+  const category = categoryOf(type) ?? type;
+  return category === 'compute' || category === 'cloud' || category === 'end_user' ? 'host' : category;
+}
+
 /** What to do about the type when an observation of one type meets a CI of another. */
 export type TypeDecision =
   /** The types agree, or the observer only guessed: apply what fits the CI's type. */
   | 'keep'
   /** The CI's type was a scan's reading and the observer knows better: change the CI's type. */
   | 'retype'
-  /** Both are sure and name different kinds of thing (a server and a switch): not the same thing, or one is wrong. */
+  /** Both are sure and name different families of thing (a server and a switch): not the same thing, or one is wrong. */
   | 'contradiction'
-  /** Both are sure of a type of the same kind (a server and a virtual machine): keep the CI's, note the observed one. */
+  /** Both are sure of types of one family (a server and a virtual machine): keep the CI's, note the observed one. */
   | 'differs';
 
 /**
@@ -64,5 +74,5 @@ export type TypeDecision =
 export function decideType(observed: CiTypeId, certain: boolean, recorded: string, setBy: string | undefined): TypeDecision {
   if (observed === recorded || !certain) return 'keep';
   if (setBy === 'scan') return 'retype';
-  return categoryOf(observed) === categoryOf(recorded) ? 'differs' : 'contradiction';
+  return familyOf(observed) === familyOf(recorded) ? 'differs' : 'contradiction';
 }
