@@ -287,11 +287,14 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     }
     if (target === undefined) {
       // Weak identifiers: host name and IP together; else an address only one CI has, when no CI has the observed
-      // name (a name the inventory does not know yet is news, not another thing's); else the name alone when the
-      // observation has no address. An address many CIs have (a Docker bridge's 172.17.0.1) decides nothing.
+      // name (a name the inventory does not know yet is news, not another thing's) and its MACs do not all differ;
+      // else the name alone when the observation has no address. An address many CIs have decides nothing, and one
+      // that only one other host has so far (a Docker bridge's 172.17.0.1) is outweighed by that host's hardware.
       const byName = cisBy('hostname');
       const byIp = cisBy('ip');
-      const ownIp = [...new Set(ids.filter((i) => i.kind === 'ip').flatMap((i) => soleHolder(hits, i)))];
+      const soleHolders = [...new Set(ids.filter((i) => i.kind === 'ip').flatMap((i) => soleHolder(hits, i)))];
+      const ownIp: string[] = [];
+      for (const c of soleHolders) if (!(await macsDisagree(trx, c, ids))) ownIp.push(c);
       const hasName = observedValue('hostname') !== undefined;
       const hasIp = observedValue('ip') !== undefined;
       const both = byName.filter((c) => byIp.includes(c));
@@ -323,6 +326,14 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
       return { decision: 'keep', suggestions: [{ otherCiId: target, reason, details }, ...suggestions] };
     }
     return { target, decision, suggestions };
+  }
+
+  /** Whether the CI and the observation both know MAC addresses and share none: two sets of hardware. */
+  async function macsDisagree(trx: Kysely<DiscoveryTables>, ciId: string, ids: Identifier[]): Promise<boolean> {
+    const observed = ids.filter((i) => i.kind === 'mac').map((i) => i.value);
+    if (observed.length === 0) return false;
+    const recorded = (await repo.identifiersOf(trx, ciId)).filter((i) => i.kind === 'mac').map((i) => i.value);
+    return recorded.length > 0 && !recorded.some((m) => observed.includes(m));
   }
 
   /**
