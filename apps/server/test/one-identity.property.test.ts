@@ -1,14 +1,15 @@
 import type { HostSnapshot } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleSnapshot } from '../../../../test/agent-client';
-import { createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
-import { observeHost } from '../../agents/host-observation';
-import { host } from '../scan/scan.fixtures';
-import { observationOf } from '../scan/scan-results';
-import { createIdentityService, type IdentityService, type Observation } from './identity.service';
+import { observeHost } from '../src/modules/agents/host-observation';
+import { createIdentityService, type IdentityService, type Observation } from '../src/modules/discovery';
+import { host } from '../src/modules/discovery/scan/scan.fixtures';
+import { observationOf } from '../src/modules/discovery/scan/scan-results';
+import { sampleSnapshot } from './agent-client';
+import { createTestEstate, type TestEstate, testEngines } from './harness';
 
 /*
- * The property of issue 11: whatever order and mix of observers see one machine (its agent, network scans with and
+ * Across modules (an agent's snapshot observed as the agents module does, scans as discovery does), so it lives
+ * beside the other whole-server tests. The property of issue 11: whatever order and mix of observers see one machine (its agent, network scans with and
  * without SNMP answers, reverse DNS that names it one way or another, an imported CMDB row), the inventory holds
  * exactly one CI for it, of the type the observers that know (agent, import) say. Sequences come from a seeded generator, so a failure names the seed that reproduces it.
  */
