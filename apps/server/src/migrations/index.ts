@@ -15,6 +15,7 @@ import { ciDocument } from './0012-ci-document';
 import { agentPresence } from './0013-agent-presence';
 import { schedules } from './0015-schedules';
 import { authHardening } from './0016-auth-hardening';
+import { observedFacts } from './0017-observed-facts';
 import { ciUniqueIdentifiers } from './0018-ci-unique-identifiers';
 import { columnTypes, type EstateMigration } from './types';
 
@@ -35,6 +36,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0013-agent-presence', agentPresence],
   ['0015-schedules', schedules],
   ['0016-auth-hardening', authHardening],
+  ['0017-observed-facts', observedFacts],
   ['0018-ci-unique-identifiers', ciUniqueIdentifiers],
 ];
 

@@ -25,7 +25,7 @@ import {
 import type { CiHistoryRepository } from './ci-history.repository';
 import { type IdentifierCheck, IdentifierGuard, identifierConflict, identifierIndexOf } from './ci-identifier-guard';
 import type { IdentifierKeys } from './ci-identifiers';
-import { ciType, validateAttributes } from './ci-types';
+import { type AttributeMisfit, ciType, splitAttributes, validateAttributes } from './ci-types';
 import type { CustomFieldService } from './custom-field.service';
 import type { InventoryTables } from './inventory.tables';
 import { publishCiCreated, publishCiDeleted, publishCiUpdated, publishRelationshipChange } from './inventory-events';
@@ -316,6 +316,56 @@ export class CiService {
       }
       await this.guard.recordDuplicates(trx, ciId, identifiers.clashes, source, ctx, now);
       return { ci: after, conflicts };
+    });
+  }
+
+  /**
+   * Changes the type of a CI, for an observer that knows better what the thing is than the one that created it (a
+   * host a scan took for a switch, which its agent reports as a server). Attributes the new type cannot hold and the
+   * custom fields (they belong to the old type) are removed and returned, so the caller can keep them elsewhere. The
+   * name must be free in the new type (409). History records the type change and the removed values; audited and
+   * published like any update. The same type again changes nothing.
+   */
+  async retype(
+    ciId: string,
+    type: string,
+    source: Exclude<Source, 'manual'>,
+    ctx: ActionContext,
+  ): Promise<{ ci: Ci; removed: AttributeMisfit[] }> {
+    if (!ciType(type)) throw problems.validation(`Unknown CI type ${type}.`, [{ path: 'body/type', message: 'is not a known CI type' }]);
+    return this.write(async (trx) => {
+      const before = await this.cis.get(ciId, trx);
+      if (!before) throw problems.notFound('The CI');
+      if (before.type === type) return { ci: before, removed: [] };
+      const now = Date.now();
+      const { fitting, misfits } = splitAttributes(type, before.attributes);
+      const removed = [
+        ...misfits,
+        ...Object.entries(before.customFields).map(([key, value]) => ({
+          key: `customFields.${key}`,
+          value,
+          reason: `custom fields of a ${before.type} do not apply to a ${type}`,
+        })),
+      ];
+      const provenance = { ...before.provenance };
+      for (const r of removed) delete provenance[r.key.startsWith('customFields.') ? r.key : `attributes.${r.key}`];
+      const after: Ci = {
+        ...before,
+        type,
+        attributes: fitting,
+        customFields: {},
+        provenance,
+        updatedAt: now,
+        version: before.version + 1,
+      };
+      await this.assertValid(trx, after, {}, false, true, false);
+      if (await this.cis.nameTaken(trx, type, after.name, ciId)) throw this.nameConflict(after);
+      if (!(await this.cis.update(trx, after, before.version, false))) throw problems.preconditionFailed();
+      const changes = [{ field: 'type', from: before.type, to: type }, ...changesBetween(flatten(before), flatten(after))];
+      await this.history.append(trx, ctx, { ciId, kind: 'updated', source, at: now, changes });
+      await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: ciId, before, after: { ...after, source } });
+      await publishCiUpdated(trx, after, source, ctx, changes);
+      return { ci: after, removed };
     });
   }
 

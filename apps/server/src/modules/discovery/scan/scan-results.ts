@@ -3,6 +3,7 @@ import { canonicalJson } from '../../../platform/audit/canonical-json';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { CiTypeId } from '../../inventory';
 import type { Observation } from '../identity/identity.service';
+import type { ObservedInterface } from '../identity/observed.repository';
 import type { HostFinding, SnmpFacts } from './engine/scan-types';
 
 /*
@@ -71,44 +72,76 @@ const shortName = (name: string) => name.split('.')[0] ?? name;
 const unique = <T>(items: T[]) => [...new Set(items)];
 
 /**
- * The CI type of an SNMP device, from what its sysDescr says it is; a managed device that says nothing more is
- * taken for a switch, the commonest such thing on a LAN. Reconciliation keeps a matched CI's own type.
+ * The CI type of an SNMP device, from what its sysDescr says it is, and whether it says so (`certain`): a managed
+ * device that says nothing more is taken for a switch, the commonest such thing on a LAN, but only as a guess, which
+ * never changes nor contradicts the type of a CI it matches (a server running net-snmp stays a server).
  */
-export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): CiTypeId {
+export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): { type: CiTypeId; certain: boolean } {
   const text = `${facts?.sysDescr ?? ''} ${facts?.sysName ?? ''}`.toLowerCase();
-  if (/firewall|fortigate|fortios|pfsense|opnsense|palo alto|pan-os|\basa\b/.test(text)) return 'firewall';
-  if (/access point|wireless|\bwlan\b|\bwap\b/.test(text)) return 'access_point';
-  if (/load balancer|big-ip|netscaler/.test(text)) return 'load_balancer';
-  if (/router|routing|junos|ios xr|mikrotik|routeros|vyos/.test(text)) return 'router';
-  return 'switch';
+  if (/firewall|fortigate|fortios|pfsense|opnsense|palo alto|pan-os|\basa\b/.test(text)) return { type: 'firewall', certain: true };
+  if (/access point|wireless|\bwlan\b|\bwap\b/.test(text)) return { type: 'access_point', certain: true };
+  if (/load balancer|big-ip|netscaler/.test(text)) return { type: 'load_balancer', certain: true };
+  if (/router|routing|junos|ios xr|mikrotik|routeros|vyos/.test(text)) return { type: 'router', certain: true };
+  if (/\bswitch\b|catalyst|procurve|aruba.*switch|nexus/.test(text)) return { type: 'switch', certain: true };
+  return { type: 'switch', certain: false };
+}
+
+/** Interface kinds whose MACs name the machine they are in; unknown kinds count, virtual ones never do. */
+const IDENTIFYING_KINDS = new Set<string | undefined>(['physical', 'wireless', undefined]);
+
+/** The interfaces of an SNMP device as discovery records them, addresses and MACs normalised. */
+function interfacesOf(snmp: SnmpFacts): ObservedInterface[] {
+  return snmp.interfaces.slice(0, 1000).map((i) => {
+    const mac = normaliseMac(i.mac);
+    const out: ObservedInterface = { name: i.name.slice(0, 200), addresses: (i.addresses ?? []).slice(0, 256) };
+    if (i.kind) out.kind = i.kind;
+    if (i.description && i.description !== i.name) out.description = i.description.slice(0, 500);
+    if (mac) out.mac = mac;
+    if (i.speedMbps !== undefined) out.speedMbps = i.speedMbps;
+    if (i.adminUp !== undefined) out.adminUp = i.adminUp;
+    if (i.operUp !== undefined) out.operUp = i.operUp;
+    return out;
+  });
 }
 
 /**
- * The observation of one live host by the scan `scanName`. A host that answered SNMP is a network device named by
- * its sysName, identified by its interfaces' MACs, name and addresses; any other host is a server named by its
- * reverse DNS name (else its address), identified by host name and address, with its open ports.
+ * The observation of one live host by the scan `scan`. A host that answered SNMP is taken for a network device
+ * named by its sysName, identified by its physical interfaces' MACs, name and addresses, with its interfaces and
+ * what SNMP says of it (management address, firmware, location, contact, addresses) as attributes; any other host
+ * is taken for a server, named by its reverse DNS name (else its address), identified by host name and address,
+ * with its open ports. Either is identified by the scan target too (scan and address), so that the same scan finds
+ * the same CI at the address when SNMP does not answer or DNS names it differently. The types are guesses unless
+ * sysDescr says what the device is: mapped onto the type of the CI they match, they do not change it.
  */
-export function observationOf(finding: HostFinding, scanName: string): Observation {
-  const observer = `scan ${scanName}`;
+export function observationOf(finding: HostFinding, scan: { id: string; name: string }): Observation {
+  const observer = `scan ${scan.name}`;
   const address = normaliseIp(finding.address) ?? finding.address;
   const dnsName = displayName(finding.hostname);
+  const scanTarget = `${scan.id} ${address}`;
   const snmp = finding.snmp;
   if (snmp) {
     const sysName = displayName(snmp.sysName);
-    const macs = unique(snmp.interfaces.map((i) => normaliseMac(i.mac)).filter((m) => m !== null)).slice(0, 256);
+    const interfaces = interfacesOf(snmp);
+    const macs = unique(interfaces.filter((i) => IDENTIFYING_KINDS.has(i.kind)).flatMap((i) => (i.mac ? [i.mac] : []))).slice(0, 256);
     const ips = unique([address, ...snmp.addresses.map((a) => normaliseIp(a)).filter((a) => a !== null)]);
-    const attributes: Record<string, unknown> = { managementIp: address, ports: snmp.interfaces.length };
+    const attributes: Record<string, unknown> = { managementIp: address, ports: snmp.interfaces.length, ipAddresses: ips.slice(0, 256) };
     const hostname = sysName ?? dnsName;
     if (hostname) attributes.hostname = hostname.slice(0, 253);
     if (snmp.sysDescr) attributes.firmware = snmp.sysDescr.replace(/\s+/g, ' ').trim().slice(0, 200);
-    if (macs.length > 0) attributes.macAddresses = macs;
+    if (snmp.sysLocation) attributes.sysLocation = snmp.sysLocation.slice(0, 255);
+    if (snmp.sysContact) attributes.sysContact = snmp.sysContact.slice(0, 255);
+    const allMacs = unique(interfaces.flatMap((i) => (i.mac ? [i.mac] : []))).slice(0, 256);
+    if (allMacs.length > 0) attributes.macAddresses = allMacs;
+    const { type, certain } = networkDeviceType(snmp);
     return {
       source: 'scan',
       observer,
-      type: networkDeviceType(snmp),
+      type,
+      typeCertain: certain,
       name: (snmp.sysName?.trim() || finding.hostname || address).slice(0, 200),
-      identity: { ...(macs.length ? { macs } : {}), ...(hostname ? { hostname } : {}), ips },
+      identity: { ...(macs.length ? { macs } : {}), ...(hostname ? { hostname } : {}), ips, scanTarget },
       fields: { attributes },
+      interfaces,
     };
   }
   const attributes: Record<string, unknown> = {
@@ -123,8 +156,9 @@ export function observationOf(finding: HostFinding, scanName: string): Observati
     source: 'scan',
     observer,
     type: 'physical_server',
+    typeCertain: false,
     name: (dnsName ?? address).slice(0, 200),
-    identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address] },
+    identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address], scanTarget },
     fields: { attributes },
   };
 }

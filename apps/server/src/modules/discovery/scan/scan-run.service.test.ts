@@ -215,6 +215,93 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     expect(ci.attributes).toMatchObject({ ipAddresses: ['192.0.2.5', '10.1.1.5'], listeningPorts: ['tcp/22', 'udp/53'] });
   });
 
+  it('finds a switch again when SNMP does not answer and reverse DNS names it otherwise: one CI, the rest as facts', async () => {
+    const scanId = await createScan('Outage');
+    scanEngine.script([sw1()]);
+    const first = await startRun(scanId);
+    await worker.drain();
+    const [withSnmp] = await hosts(first);
+    expect(withSnmp.ci).toMatchObject({ type: 'switch' });
+    const ci = (await admin.request('GET', `/api/v1/cis/${withSnmp.ci.id}`)).json();
+    expect(ci.provenance['attributes.managementIp']?.source).toBe('scan');
+    const facts = async () =>
+      Object.fromEntries(
+        (await admin.request('GET', `/api/v1/cis/${withSnmp.ci.id}/observed-facts`))
+          .json()
+          .items.map((f: { key: string; value: unknown }) => [f.key, f.value]),
+      );
+    expect(await facts()).toMatchObject({ ipAddresses: ['192.0.2.1', '10.99.0.1'] });
+    const nics = (await admin.request('GET', `/api/v1/cis/${withSnmp.ci.id}/interfaces`)).json().items;
+    expect(nics.map((i: { name: string; operUp: boolean }) => [i.name, i.operUp])).toEqual([
+      ['Gi0/1', true],
+      ['Gi0/2', true],
+    ]);
+
+    // The community is wrong now (no SNMP answer), and the address's PTR record names the gateway, not the switch.
+    scanEngine.script([host('192.0.2.1', { hostname: 'gw.example.org', openPorts: [22, 443], notes: ['SNMP: no answer'] })]);
+    const second = await startRun(scanId);
+    await worker.drain();
+    expect(await getRun(second)).toMatchObject({ status: 'succeeded', summary: { cisCreated: 0 } });
+    const [without] = await hosts(second);
+    expect(without.ci).toEqual(withSnmp.ci);
+    expect(without.data.notes.join(' ')).toContain('listeningPorts (a switch has no attribute listeningPorts)');
+    expect(await facts()).toMatchObject({ listeningPorts: ['tcp/22', 'tcp/443'] });
+    expect((await admin.request('GET', `/api/v1/cis/${withSnmp.ci.id}`)).json().type).toBe('switch');
+  });
+
+  it('records what SNMP says of a server its agent reports on: the agent’s CI, fields that fit, facts, interfaces', async () => {
+    const identity = createIdentityService(deps);
+    const agentCtx = { actor: { type: 'system' as const, id: null, label: 'agent nas-01' }, requestId: null, sourceIp: null };
+    const server = await identity.reconcile(
+      {
+        source: 'agent',
+        observer: 'agent nas-01',
+        type: 'physical_server',
+        name: 'nas-01',
+        identity: { machineId: 'ab12cd34', macs: ['3c:fd:fe:00:00:61'], hostname: 'nas-01', ips: ['198.51.100.6'] },
+        fields: { attributes: { hostname: 'nas-01', ipAddresses: ['198.51.100.6'], cpuCores: 8 } },
+      },
+      agentCtx,
+    );
+    const scanId = await createScan('Servers', { targets: ['198.51.100.6/32'] });
+    scanEngine.script([
+      host('198.51.100.6', {
+        hostname: 'nas-01.example.org',
+        snmp: {
+          credentialId: 'x',
+          sysName: 'nas-01',
+          sysDescr: 'Linux nas-01 6.1.0-13-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.55-1 x86_64',
+          sysLocation: 'Basement, rack 2',
+          sysContact: 'it@example.org',
+          interfaces: [
+            { index: 1, name: 'lo', kind: 'loopback', adminUp: true, operUp: true },
+            { index: 2, name: 'eno1', kind: 'physical', mac: '3c:fd:fe:00:00:61', speedMbps: 1000, adminUp: true, operUp: true },
+            { index: 3, name: 'docker0', kind: 'physical', mac: '02:42:ac:11:00:01', adminUp: true, operUp: false },
+          ],
+          addresses: ['198.51.100.6', '172.17.0.1'],
+          neighbours: [],
+        },
+      }),
+    ]);
+    const runId = await startRun(scanId);
+    await worker.drain();
+    expect(await getRun(runId)).toMatchObject({ status: 'succeeded', summary: { cisCreated: 0 } });
+    const [found] = await hosts(runId);
+    expect(found.ci).toMatchObject({ id: server.ciId, type: 'physical_server' });
+    expect(found.data.notes.join(' ')).toContain('managementIp (a physical_server has no attribute managementIp)');
+    const facts = (await admin.request('GET', `/api/v1/cis/${server.ciId}/observed-facts`)).json().items;
+    expect(Object.fromEntries(facts.map((f: { key: string; value: unknown }) => [f.key, f.value]))).toMatchObject({
+      managementIp: '198.51.100.6',
+      sysLocation: 'Basement, rack 2',
+      sysContact: 'it@example.org',
+      ports: 3,
+    });
+    const nics = (await admin.request('GET', `/api/v1/cis/${server.ciId}/interfaces`)).json().items;
+    expect(nics.map((i: { name: string }) => i.name)).toEqual(['docker0', 'eno1', 'lo']);
+    const suggestions = await db().selectFrom('merge_suggestions').select('id').where('ci_id', '=', server.ciId).execute();
+    expect(suggestions).toEqual([]);
+  });
+
   it('reports progress while a run is going', async () => {
     const scanId = await createScan('Progress');
     let release: () => void = () => undefined;

@@ -1,3 +1,5 @@
+import type { InterfaceKind } from '@estate/contract';
+
 /**
  * The seam between the network scan engine (ICMP, TCP, DNS, banners, SNMP: `scan/`) and the discovery service that
  * runs scans as jobs and turns what they find into CIs. The engine does no database work; the service does no
@@ -50,8 +52,19 @@ export interface SnmpFacts {
   sysLocation?: string;
   sysContact?: string;
   sysUpTimeSeconds?: number;
-  /** From ifTable and ifXTable. */
-  interfaces: Array<{ index: number; name: string; description?: string; mac?: string; speedMbps?: number; operUp?: boolean }>;
+  /** From ifTable and ifXTable, with each interface's addresses from the IP-MIB. */
+  interfaces: Array<{
+    index: number;
+    name: string;
+    description?: string;
+    mac?: string;
+    speedMbps?: number;
+    adminUp?: boolean;
+    operUp?: boolean;
+    /** What ifType says the interface is. */
+    kind?: InterfaceKind;
+    addresses?: string[];
+  }>;
   /** From ipAddrTable / ipAddressTable. */
   addresses: string[];
   /** From the LLDP-MIB remote table: who is on the other end of each local port. */

@@ -6,7 +6,16 @@
 import { isIPv6 } from 'node:net';
 import snmp from 'net-snmp';
 import type { SnmpCredential, SnmpFacts } from './scan-types';
-import { OID, parseAddresses, parseInterfaces, parseNeighbours, parseSystem, type SnmpVarbind, SYSTEM_OIDS } from './snmp-tables';
+import {
+  OID,
+  parseAddresses,
+  parseInterfaceAddresses,
+  parseInterfaces,
+  parseNeighbours,
+  parseSystem,
+  type SnmpVarbind,
+  SYSTEM_OIDS,
+} from './snmp-tables';
 
 /** Options of one host's SNMP probe. */
 export interface SnmpProbeOptions {
@@ -91,6 +100,11 @@ async function readFacts(session: snmp.Session, credentialId: string, notes: str
   const ipAddrTable = await walk(session, OID.ipAddrEntry, notes);
   const ipAddressTable = await walk(session, OID.ipAddressEntry, notes);
   const interfaces = parseInterfaces(ifTable, ifXTable);
+  const byInterface = parseInterfaceAddresses(ipAddrTable, ipAddressTable);
+  for (const i of interfaces) {
+    const addresses = byInterface.get(i.index);
+    if (addresses && addresses.length > 0) i.addresses = addresses;
+  }
   const lldpRem = await walk(session, OID.lldpRemEntry, notes);
   // Local port names and management addresses only matter when there are neighbours.
   const lldpLoc = lldpRem.length > 0 ? await walk(session, OID.lldpLocPortEntry, notes) : [];
