@@ -4,6 +4,7 @@ import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/
 import type { CiTypeId } from '../../inventory';
 import type { Observation } from '../identity/identity.service';
 import type { HostFinding, SnmpFacts } from './engine/scan-types';
+import type { LocalHost } from './local-host';
 
 /*
  * What a scan's findings mean: the stored form of a host, how it compares with the previous run, and the
@@ -59,6 +60,24 @@ export function compareHost(previous: HostData | undefined, current: HostData): 
   const now = comparable(current);
   const changedFields = COMPARED.filter((k) => before[k] !== now[k]);
   return { change: changedFields.length > 0 ? 'changed' : 'unchanged', changedFields };
+}
+
+/**
+ * How a host compares with the previous run once reconciliation has said which CI it is (`ci`, null when it was not
+ * recorded): a host whose CI this run created is new to the inventory whatever the previous run saw at its address,
+ * and one that is now another CI than the previous run's (`previousCiId`; null when it had none, or it was deleted
+ * since) has changed (`ci`). So a run's counts
+ * agree with each other: hosts = new + changed + unchanged, and no more CIs are created than hosts are new.
+ */
+export function settleChange(
+  compared: { change: HostChange; changedFields: string[] },
+  previousCiId: string | null | undefined,
+  ci: { id: string; created: boolean } | null,
+): { change: HostChange; changedFields: string[] } {
+  if (!ci) return compared;
+  if (ci.created) return { change: 'new', changedFields: [] };
+  if (compared.change === 'new' || previousCiId === ci.id) return compared;
+  return { change: 'changed', changedFields: [...compared.changedFields, 'ci'] };
 }
 
 /** A DNS or SNMP name as shown: trimmed, lower-case, without a trailing dot. */
@@ -126,6 +145,41 @@ export function observationOf(finding: HostFinding, scanName: string): Observati
     name: (dnsName ?? address).slice(0, 200),
     identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address] },
     fields: { attributes },
+  };
+}
+
+/**
+ * The observation of a host that is the scanning machine itself (a loopback address, or one of its own): identified
+ * by the machine's name, machine id, MACs and addresses rather than by the address scanned, which says nothing
+ * about which machine it is, and named after the machine — so it matches the CI an agent on the machine created,
+ * or the one an earlier scan created for it.
+ */
+export function onLocalHost(observation: Observation, local: LocalHost): Observation {
+  const attributes = { ...observation.fields.attributes };
+  const name = displayName(local.hostname) ?? local.hostname;
+  attributes.hostname = shortName(name).slice(0, 253);
+  // Host attributes (a server's): its full name where the machine knows one, never a reverse name of the address.
+  if ('ipAddresses' in attributes) {
+    if (name.includes('.')) attributes.fqdn = name.slice(0, 253);
+    else delete attributes.fqdn;
+  }
+  for (const key of ['ipAddresses', 'managementIp'] as const) {
+    if (!(key in attributes)) continue;
+    if (local.ips.length === 0) delete attributes[key];
+    else attributes[key] = key === 'managementIp' ? local.ips[0] : local.ips.slice(0, 256);
+  }
+  const macs = unique([...local.macs, ...(observation.identity.macs ?? [])]).slice(0, 256);
+  return {
+    ...observation,
+    name: name.slice(0, 200),
+    identity: {
+      ...observation.identity,
+      ...(local.machineId ? { machineId: local.machineId } : {}),
+      ...(macs.length > 0 ? { macs } : {}),
+      hostname: name,
+      ips: local.ips,
+    },
+    fields: { ...observation.fields, attributes },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RunSummary } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
@@ -6,6 +7,7 @@ import { publishedEvents } from '../../../platform/events/outbox.fixtures';
 import { JobWorker } from '../../../platform/jobs';
 import { createScanRunService, type DiscoveryJobDeps, registerDiscoveryJobs } from '../discovery.jobs';
 import { createIdentityService } from '../identity/identity.service';
+import type { LocalHost } from './local-host';
 import { host, ScriptedScanEngine } from './scan.fixtures';
 import type { ScanTables } from './scan.repository';
 import { ScanScheduler } from './scan-run.scheduler';
@@ -48,6 +50,21 @@ const sw2 = () =>
 const web1 = (ports = [22, 80]) =>
   host('192.0.2.3', { hostname: 'web1.example.org', openPorts: ports, services: { 22: { ssh: 'SSH-2.0-OpenSSH_9.2' } } });
 const bare = (address: string) => host(address, { openPorts: [22], alive: 'tcp' });
+
+/** The machine the scans of these tests run on. */
+const SCANNER: LocalHost = {
+  hostname: 'scanner-01.example.org',
+  machineId: '5ca4e0015ca4e0015ca4e0015ca4e001',
+  macs: ['52:54:00:5c:a4:01'],
+  ips: ['198.51.100.77'],
+  ownAddresses: ['127.0.0.1', '198.51.100.77', '::1'],
+};
+
+/** A run's counts agree with each other: every host is new, changed or unchanged, and no CI was made for an old one. */
+function expectCountsAddUp(summary: RunSummary): void {
+  expect(summary.new + summary.changed + summary.unchanged, JSON.stringify(summary)).toBe(summary.hosts);
+  expect(summary.cisCreated, JSON.stringify(summary)).toBeLessThanOrEqual(summary.new);
+}
 
 describe.each(testEngines())('scan runs on $dialect', (engine) => {
   let t: TestEstate;
@@ -96,6 +113,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
       engine: new ScriptedScanEngine(),
       inventory: t.estate.inventory.service,
       progressIntervalMs: 0,
+      localHost: async () => SCANNER,
     };
   });
   beforeEach(() => {
@@ -126,6 +144,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
       summary: { hosts: 5, new: 5, changed: 0, unchanged: 0, missing: 0, cisCreated: 5, relationships: 1 },
     });
     expect(run1.finishedAt).toBeGreaterThanOrEqual(run1.startedAt);
+    expectCountsAddUp(run1.summary);
     const seen = await hosts(first);
     expect(seen.map((h: { address: string }) => h.address)).toEqual(['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.6']);
     expect(seen.every((h: { change: string; ci: unknown }) => h.change === 'new' && h.ci !== null)).toBe(true);
@@ -213,6 +232,117 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     expect(found.ci).toMatchObject({ id: agentSaw.ciId, type: 'virtual_machine' });
     const ci = (await admin.request('GET', `/api/v1/cis/${agentSaw.ciId}`)).json();
     expect(ci.attributes).toMatchObject({ ipAddresses: ['192.0.2.5', '10.1.1.5'], listeningPorts: ['tcp/22', 'udp/53'] });
+  });
+
+  it('counts a host whose CI was deleted, and is created again, as new, and one that is now another CI as changed', async () => {
+    const scanId = await createScan('Recreated', { targets: ['203.0.113.8/29'] });
+    const db1 = () => host('203.0.113.9', { hostname: 'db1.example.org', openPorts: [5432] });
+    scanEngine.script([db1()]);
+    const first = await startRun(scanId);
+    await worker.drain();
+    const [seen] = await hosts(first);
+    const deleteCi = async (id: string) => {
+      const etag = (await admin.request('GET', `/api/v1/cis/${id}`)).headers.etag as string;
+      expect((await admin.request('DELETE', `/api/v1/cis/${id}`, undefined, { 'if-match': etag })).statusCode).toBe(204);
+    };
+
+    // Someone deletes the CI; the next run sees the same host and creates its CI again: new to the inventory.
+    await deleteCi(seen.ci.id);
+    const second = await startRun(scanId);
+    await worker.drain();
+    const run2 = await getRun(second);
+    expect(run2.summary).toMatchObject({ hosts: 1, new: 1, unchanged: 0, cisCreated: 1 });
+    expectCountsAddUp(run2.summary);
+
+    // The CI is deleted again, and meanwhile an agent reported the host: the next run finds the agent's CI.
+    const [again] = await hosts(second);
+    await deleteCi(again.ci.id);
+    const agentSaw = await createIdentityService(deps).reconcile(
+      {
+        source: 'agent',
+        observer: 'agent db1',
+        type: 'virtual_machine',
+        name: 'db1',
+        identity: { machineId: 'db1db1db1db1db1db1db1db1db1db1db', hostname: 'db1', ips: ['203.0.113.9'] },
+        fields: { attributes: { ipAddresses: ['203.0.113.9'] } },
+      },
+      { actor: { type: 'system' as const, id: null, label: 'agent db1' }, requestId: null, sourceIp: null },
+    );
+    const third = await startRun(scanId);
+    await worker.drain();
+    const run3 = await getRun(third);
+    expect(run3.summary).toMatchObject({ hosts: 1, new: 0, changed: 1, unchanged: 0, cisCreated: 0 });
+    expectCountsAddUp(run3.summary);
+    const [moved] = await hosts(third, 'changed');
+    expect(moved).toMatchObject({ ci: { id: agentSaw.ciId }, data: { changedFields: ['ci'] } });
+  });
+
+  it('takes loopback and the scanning machine’s own addresses for the machine itself: its agent’s CI, every run', async () => {
+    const identity = createIdentityService(deps);
+    const agentSaw = await identity.reconcile(
+      {
+        source: 'agent',
+        observer: 'agent scanner-01',
+        type: 'virtual_machine',
+        name: 'scanner-01',
+        identity: { machineId: SCANNER.machineId, macs: SCANNER.macs, hostname: 'scanner-01', ips: SCANNER.ips },
+        fields: { attributes: { hostname: 'scanner-01', ipAddresses: SCANNER.ips, listeningPorts: ['tcp/22', 'tcp/8420'] } },
+      },
+      { actor: { type: 'system' as const, id: null, label: 'agent scanner-01' }, requestId: null, sourceIp: null },
+    );
+    const scanId = await createScan('This machine', { targets: ['127.0.0.1', '::1', '198.51.100.77'] });
+    scanEngine.script([
+      host('127.0.0.1', { hostname: 'localhost', openPorts: [8420] }),
+      host('::1', { hostname: 'ip6-localhost', openPorts: [8420] }),
+      host('198.51.100.77', { openPorts: [22, 8420] }),
+    ]);
+    for (let i = 0; i < 3; i++) {
+      const runId = await startRun(scanId);
+      await worker.drain();
+      const run = await getRun(runId);
+      expect(run.summary).toMatchObject({ hosts: 3, cisCreated: 0 });
+      expectCountsAddUp(run.summary);
+      expect((await hosts(runId)).map((h: { ci: { id: string } }) => h.ci.id)).toEqual([agentSaw.ciId, agentSaw.ciId, agentSaw.ciId]);
+    }
+    // What the agent knows of its own host is not overwritten by what a scan sees of it.
+    const ci = (await admin.request('GET', `/api/v1/cis/${agentSaw.ciId}`)).json();
+    expect(ci).toMatchObject({ name: 'scanner-01', type: 'virtual_machine' });
+    expect(ci.attributes.listeningPorts).toEqual(['tcp/22', 'tcp/8420']);
+  });
+
+  it('creates the scanning machine’s CI once, named after it, when no agent reports it', async () => {
+    const other: LocalHost = {
+      hostname: 'collector-7',
+      machineId: '77777777777777777777777777777777',
+      macs: ['52:54:00:77:77:77'],
+      ips: ['198.51.100.78'],
+      ownAddresses: ['127.0.0.1', '198.51.100.78'],
+    };
+    const runs = createScanRunService({ ...deps, localHost: async () => other });
+    const scanId = await createScan('Loopback', { targets: ['127.0.0.1'] });
+    scanEngine.script([host('127.0.0.1', { hostname: 'localhost', openPorts: [8420] })]);
+    const summaries: RunSummary[] = [];
+    const cis: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const runId = await startRun(scanId);
+      await runs.run(runId);
+      summaries.push((await getRun(runId)).summary);
+      cis.push((await hosts(runId))[0].ci.id);
+    }
+    expect(summaries).toEqual([
+      expect.objectContaining({ hosts: 1, new: 1, cisCreated: 1 }),
+      expect.objectContaining({ hosts: 1, unchanged: 1, cisCreated: 0 }),
+      expect.objectContaining({ hosts: 1, unchanged: 1, cisCreated: 0 }),
+    ]);
+    for (const summary of summaries) expectCountsAddUp(summary);
+    expect(new Set(cis).size).toBe(1);
+    const ci = (await admin.request('GET', `/api/v1/cis/${cis[0]}`)).json();
+    expect(ci).toMatchObject({ name: 'collector-7', type: 'physical_server' });
+    expect(ci.attributes).toMatchObject({ hostname: 'collector-7', ipAddresses: ['198.51.100.78'], listeningPorts: ['tcp/8420'] });
+    const ids = await db().selectFrom('ci_identifiers').select(['kind', 'value']).where('ci_id', '=', cis[0]!).execute();
+    expect(ids.map((i) => `${i.kind}:${i.value}`).sort()).toEqual(
+      ['hostname:collector-7', 'ip:198.51.100.78', 'mac:52:54:00:77:77:77', `machine_id:${other.machineId}`].sort(),
+    );
   });
 
   it('reports progress while a run is going', async () => {

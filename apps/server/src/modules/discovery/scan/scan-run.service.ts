@@ -7,11 +7,13 @@ import { publishEvent } from '../../../platform/events';
 import { HttpProblem } from '../../../platform/http/problem';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { DiscoveryHostsTable } from '../discovery.tables';
-import type { IdentityService } from '../identity/identity.service';
+import { identifiersOf } from '../identity/identifiers';
+import type { IdentityService, Observation } from '../identity/identity.service';
 import type { HostFinding, ScanEngine, SnmpFacts } from './engine/scan-types';
+import { isLocalAddress, type LocalHost, readLocalHost } from './local-host';
 import { ScanRepository, type ScanTables } from './scan.repository';
 import type { ScanService, TargetExpander } from './scan.service';
-import { compareHost, hostData, neighbourKeys, observationOf } from './scan-results';
+import { compareHost, hostData, neighbourKeys, observationOf, onLocalHost, settleChange } from './scan-results';
 import type { SnmpCredentialService } from './snmp-credential.service';
 
 /** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
@@ -35,6 +37,8 @@ export interface ScanRunDeps {
   relationships: ScanRelationships;
   /** Least time between two progress writes, in ms. Default 1000. */
   progressIntervalMs?: number;
+  /** The identity of the machine the scan runs on, read once per run; `readLocalHost` unless a test gives one. */
+  localHost?: () => Promise<LocalHost>;
 }
 
 /** Replaces every secret of `credentials` in a text by `[redacted]`. */
@@ -49,6 +53,17 @@ function scrubber(credentials: Awaited<ReturnType<SnmpCredentialService['unseal'
 interface SeenDevice {
   ciId: string;
   snmp: SnmpFacts;
+}
+
+/** What a run keeps while it records hosts. */
+interface RunState {
+  /** What the previous successful run saw, by address. */
+  before: Map<string, DiscoveryHostsTable>;
+  /** Addresses recorded so far. */
+  seen: Set<string>;
+  devices: SeenDevice[];
+  /** The machine the scan runs on. */
+  local: LocalHost;
 }
 
 /**
@@ -101,10 +116,11 @@ export class ScanRunService {
     const summary: RunSummary = { hosts: 0, new: 0, changed: 0, unchanged: 0, missing: 0, cisCreated: 0, relationships: 0 };
     const seen = new Set<string>();
     const devices: SeenDevice[] = [];
+    const local = await (this.deps.localHost ?? readLocalHost)();
     // Findings are handled one at a time, in the order reported, so that two findings of one device never race.
     let chain: Promise<void> = Promise.resolve();
     const onHost = (finding: HostFinding): Promise<void> => {
-      chain = chain.then(() => this.record(runId, scan.name, finding, before, seen, devices, summary, ctx));
+      chain = chain.then(() => this.record(runId, scan.name, finding, { before, seen, devices, local }, summary, ctx));
       return chain;
     };
     const progress = this.progressWriter(runId);
@@ -193,34 +209,34 @@ export class ScanRunService {
     runId: string,
     scanName: string,
     finding: HostFinding,
-    before: Map<string, DiscoveryHostsTable>,
-    seen: Set<string>,
-    devices: SeenDevice[],
+    run: RunState,
     summary: RunSummary,
     ctx: ActionContext,
   ): Promise<void> {
-    if (seen.has(finding.address)) return;
-    seen.add(finding.address);
+    if (run.seen.has(finding.address)) return;
+    run.seen.add(finding.address);
     const data = hostData(finding);
-    const previous = before.get(finding.address);
-    const { change, changedFields } = compareHost(previous ? readJson<HostData>(previous.data, this.deps.dialect) : undefined, data);
-    if (change === 'changed') data.changedFields = changedFields;
-    let ciId: string | null = null;
+    const previous = run.before.get(finding.address);
+    const compared = compareHost(previous ? readJson<HostData>(previous.data, this.deps.dialect) : undefined, data);
+    let ci: { id: string; created: boolean } | null = null;
     try {
-      const observation = observationOf(finding, scanName);
+      const local = isLocalAddress(finding.address, run.local);
+      const observation = local ? onLocalHost(observationOf(finding, scanName), run.local) : observationOf(finding, scanName);
       // A host an agent reports on is known better than a scan can see it (every address, every socket): the scan
       // then only confirms the identity, instead of overwriting the agent's lists with its partial view each run.
-      if (!finding.snmp && (await this.agentReports(finding.address))) observation.fields = {};
+      if ((local || !finding.snmp) && (await this.agentReports(observation))) observation.fields = {};
       const result = await this.deps.reconciler.reconcile(observation, ctx);
-      ciId = result.ciId;
+      ci = { id: result.ciId, created: result.created };
       if (result.created) summary.cisCreated++;
-      if (finding.snmp) devices.push({ ciId, snmp: finding.snmp });
+      if (finding.snmp) run.devices.push({ ciId: result.ciId, snmp: finding.snmp });
     } catch (error) {
       // A finding the inventory refuses (an attribute out of range) is kept with a note; store failures are not.
       if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
       data.notes = [...data.notes, `Not recorded in the inventory: ${error.detail ?? error.message}`];
     }
-    await this.repo.insertHosts(this.deps.db, [{ run_id: runId, address: finding.address, change, data, ci_id: ciId }]);
+    const { change, changedFields } = settleChange(compared, previous?.ci_id, ci);
+    if (change === 'changed') data.changedFields = changedFields;
+    await this.repo.insertHosts(this.deps.db, [{ run_id: runId, address: finding.address, change, data, ci_id: ci?.id ?? null }]);
     summary.hosts++;
     summary[change]++;
   }
@@ -270,16 +286,15 @@ export class ScanRunService {
     return linked.size;
   }
 
-  /** Whether an agent has reported `address` as one of its host's addresses. */
-  private async agentReports(address: string): Promise<boolean> {
-    const ip = normaliseIp(address);
-    if (!ip) return false;
+  /** Whether an agent has reported the observation's machine id or one of its addresses as its host's. */
+  private async agentReports(observation: Observation): Promise<boolean> {
+    const ids = identifiersOf(observation.identity).filter((i) => i.kind === 'ip' || i.kind === 'machine_id');
+    if (ids.length === 0) return false;
     const row = await this.deps.db
       .selectFrom('ci_identifiers')
       .select('ci_id')
-      .where('kind', '=', 'ip')
-      .where('value', '=', ip)
       .where('source', '=', 'agent')
+      .where((eb) => eb.or(ids.map((i) => eb.and([eb('kind', '=', i.kind), eb('value', '=', i.value)]))))
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
