@@ -214,6 +214,10 @@ export const HostSnmpFacts = Type.Object({
   sysLocation: Type.Optional(Type.String()),
   sysContact: Type.Optional(Type.String()),
   sysUpTimeSeconds: Type.Optional(Type.Number()),
+  /** The OSI layers the device offers services at, as the sum of 2^(layer-1): 2 bridging, 4 routing, 72 a host. */
+  sysServices: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
+  /** Whether the device implements the Printer-MIB. */
+  printerMib: Type.Optional(Type.Boolean()),
   interfaces: Type.Array(
     Type.Object({
       index: Type.Integer(),

@@ -3,6 +3,7 @@ import { canonicalJson } from '../../../platform/audit/canonical-json';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { CiTypeId } from '../../inventory';
 import type { Observation } from '../identity/identity.service';
+import { type AttributeFamily, classifyDevice } from './device-classifier';
 import type { HostFinding, SnmpFacts } from './engine/scan-types';
 import type { LocalHost } from './local-host';
 
@@ -90,17 +91,21 @@ const shortName = (name: string) => name.split('.')[0] ?? name;
 const unique = <T>(items: T[]) => [...new Set(items)];
 
 /**
- * The CI type of an SNMP device, from what its sysDescr says it is; a managed device that says nothing more is
- * taken for a switch, the commonest such thing on a LAN. Reconciliation keeps a matched CI's own type.
+ * The CI type of an SNMP device and whether the device said what it is (`certain`), by the rules of
+ * `device-classifier.ts` (sysObjectID, Printer-MIB, sysDescr, sysServices), and which attributes its type has.
+ * Reconciliation keeps a matched CI's type.
  */
-export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): CiTypeId {
-  const text = `${facts?.sysDescr ?? ''} ${facts?.sysName ?? ''}`.toLowerCase();
-  if (/firewall|fortigate|fortios|pfsense|opnsense|palo alto|pan-os|\basa\b/.test(text)) return 'firewall';
-  if (/access point|wireless|\bwlan\b|\bwap\b/.test(text)) return 'access_point';
-  if (/load balancer|big-ip|netscaler/.test(text)) return 'load_balancer';
-  if (/router|routing|junos|ios xr|mikrotik|routeros|vyos/.test(text)) return 'router';
-  return 'switch';
+export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): { type: CiTypeId; certain: boolean; family: AttributeFamily } {
+  const { type, certain, family } = classifyDevice(facts ?? {});
+  return { type, certain, family };
 }
+
+/** The SNMP attributes each family of types has (see KIND_TYPES); a type has no place for the others. */
+const FAMILY_ATTRIBUTES: Record<AttributeFamily, readonly string[]> = {
+  network: ['hostname', 'managementIp', 'ports', 'firmware', 'macAddresses'],
+  host: ['hostname', 'ipAddresses', 'macAddresses', 'listeningPorts'],
+  appliance: ['managementIp', 'firmware'],
+};
 
 /**
  * The observation of one live host by the scan `scanName`. A host that answered SNMP is a network device named by
@@ -116,15 +121,22 @@ export function observationOf(finding: HostFinding, scanName: string): Observati
     const sysName = displayName(snmp.sysName);
     const macs = unique(snmp.interfaces.map((i) => normaliseMac(i.mac)).filter((m) => m !== null)).slice(0, 256);
     const ips = unique([address, ...snmp.addresses.map((a) => normaliseIp(a)).filter((a) => a !== null)]);
-    const attributes: Record<string, unknown> = { managementIp: address, ports: snmp.interfaces.length };
+    const device = networkDeviceType(snmp);
+    const seen: Record<string, unknown> = {
+      managementIp: address,
+      ipAddresses: ips.slice(0, 256),
+      ports: snmp.interfaces.length,
+      listeningPorts: [...finding.openPorts].sort((a, b) => a - b).map((p) => `tcp/${p}`),
+    };
     const hostname = sysName ?? dnsName;
-    if (hostname) attributes.hostname = hostname.slice(0, 253);
-    if (snmp.sysDescr) attributes.firmware = snmp.sysDescr.replace(/\s+/g, ' ').trim().slice(0, 200);
-    if (macs.length > 0) attributes.macAddresses = macs;
+    if (hostname) seen.hostname = (device.family === 'host' ? shortName(hostname) : hostname).slice(0, 253);
+    if (snmp.sysDescr) seen.firmware = snmp.sysDescr.replace(/\s+/g, ' ').trim().slice(0, 200);
+    if (macs.length > 0) seen.macAddresses = macs;
+    const attributes = Object.fromEntries(Object.entries(seen).filter(([key]) => FAMILY_ATTRIBUTES[device.family].includes(key)));
     return {
       source: 'scan',
       observer,
-      type: networkDeviceType(snmp),
+      type: device.type,
       name: (snmp.sysName?.trim() || finding.hostname || address).slice(0, 200),
       identity: { ...(macs.length ? { macs } : {}), ...(hostname ? { hostname } : {}), ips },
       fields: { attributes },

@@ -345,6 +345,56 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     );
   });
 
+  it('records an SNMP device as what it is: a net-snmp Linux host as a server, a UPS as a UPS, each with its type’s attributes', async () => {
+    const scanId = await createScan('Kinds', { targets: ['203.0.113.32/29'] });
+    scanEngine.script([
+      host('203.0.113.33', {
+        hostname: 'app-33.example.org',
+        openPorts: [22, 161],
+        snmp: {
+          credentialId: 'x',
+          sysName: 'app-33',
+          sysObjectId: '1.3.6.1.4.1.8072.3.2.10',
+          sysDescr: 'Linux app-33 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01) x86_64',
+          sysServices: 72,
+          interfaces: [
+            { index: 1, name: 'lo' },
+            { index: 2, name: 'ens3', mac: '52:54:00:00:00:33' },
+          ],
+          addresses: ['203.0.113.33'],
+          neighbours: [],
+        },
+      }),
+      host('203.0.113.34', {
+        openPorts: [80],
+        snmp: {
+          credentialId: 'x',
+          sysName: 'ups-34',
+          sysObjectId: '1.3.6.1.4.1.318.1.3.27',
+          sysDescr: 'APC Web/SNMP Management Card (MB:v4.2.1 PF:v7.0.6)',
+          interfaces: [{ index: 1, name: 'eth0', mac: '00:c0:b7:00:00:34' }],
+          addresses: ['203.0.113.34'],
+          neighbours: [],
+        },
+      }),
+    ]);
+    const runId = await startRun(scanId);
+    await worker.drain();
+    const [server, ups] = await hosts(runId);
+    expect(server.ci).toMatchObject({ name: 'app-33', type: 'physical_server' });
+    expect((await admin.request('GET', `/api/v1/cis/${server.ci.id}`)).json().attributes).toEqual({
+      hostname: 'app-33',
+      ipAddresses: ['203.0.113.33'],
+      macAddresses: ['52:54:00:00:00:33'],
+      listeningPorts: ['tcp/22', 'tcp/161'],
+    });
+    expect(ups.ci).toMatchObject({ name: 'ups-34', type: 'ups' });
+    expect((await admin.request('GET', `/api/v1/cis/${ups.ci.id}`)).json().attributes).toEqual({
+      managementIp: '203.0.113.34',
+      firmware: 'APC Web/SNMP Management Card (MB:v4.2.1 PF:v7.0.6)',
+    });
+  });
+
   it('reports progress while a run is going', async () => {
     const scanId = await createScan('Progress');
     let release: () => void = () => undefined;

@@ -50,6 +50,10 @@ export interface SnmpFacts {
   sysLocation?: string;
   sysContact?: string;
   sysUpTimeSeconds?: number;
+  /** The OSI layers the device offers services at, as the sum of 2^(layer-1): 2 bridging, 4 routing, 72 a host. */
+  sysServices?: number;
+  /** Whether it implements the Printer-MIB. */
+  printerMib?: boolean;
   /** From ifTable and ifXTable. */
   interfaces: Array<{ index: number; name: string; description?: string; mac?: string; speedMbps?: number; operUp?: boolean }>;
   /** From ipAddrTable / ipAddressTable. */

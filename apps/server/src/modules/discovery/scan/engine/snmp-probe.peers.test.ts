@@ -20,6 +20,7 @@ const CONFIG: Omit<SnmpdConfig, 'listen'> = {
   sysDescr: 'Estate SNMP test peer, firmware 9.8.7',
   sysLocation: 'Row 3, Rack 42, Estate lab',
   sysContact: 'noc-7f3a@estate.test',
+  sysServices: 72,
   community: 'estate-ro-7f3a',
   v3User: 'estate-v3-user',
   v3AuthKey: 'auth-secret-7f3a',
@@ -76,6 +77,9 @@ describe.runIf(peersTier(['snmpd']))('SNMP probe against Debian snmpd on loopbac
     });
     // net-snmp's agent identifies itself as NET-SNMP-MIB::netSnmpAgentOIDs.10 (Linux).
     expect(facts!.sysObjectId).toBe('1.3.6.1.4.1.8072.3.2.10');
+    // A host's layers (transport and applications: 8 + 64), as configured, and no Printer-MIB.
+    expect(facts!.sysServices).toBe(72);
+    expect(facts!.printerMib).toBeUndefined();
     expect(facts!.sysUpTimeSeconds).toBeGreaterThanOrEqual(0);
     expect(facts!.sysUpTimeSeconds).toBeLessThan(120);
 

@@ -6,7 +6,16 @@
 import { isIPv6 } from 'node:net';
 import snmp from 'net-snmp';
 import type { SnmpCredential, SnmpFacts } from './scan-types';
-import { OID, parseAddresses, parseInterfaces, parseNeighbours, parseSystem, type SnmpVarbind, SYSTEM_OIDS } from './snmp-tables';
+import {
+  implementsPrinterMib,
+  OID,
+  parseAddresses,
+  parseInterfaces,
+  parseNeighbours,
+  parseSystem,
+  type SnmpVarbind,
+  SYSTEM_OIDS,
+} from './snmp-tables';
 
 /** Options of one host's SNMP probe. */
 export interface SnmpProbeOptions {
@@ -57,6 +66,15 @@ function get(session: snmp.Session, oids: string[]): Promise<SnmpVarbind[]> {
   });
 }
 
+/** A GETNEXT whose failure (an agent that refuses it, a timeout) answers no varbinds: what it asks is optional. */
+function getNextOptional(session: snmp.Session, oids: string[]): Promise<SnmpVarbind[]> {
+  return new Promise((resolve) => {
+    session.getNext(oids, (error, varbinds) => {
+      resolve(error ? [] : (varbinds ?? []).filter((vb) => !snmp.isVarbindError(vb)));
+    });
+  });
+}
+
 function walk(session: snmp.Session, oid: string, notes: string[]): Promise<SnmpVarbind[]> {
   return new Promise((resolve) => {
     const out: SnmpVarbind[] = [];
@@ -86,6 +104,7 @@ function errorText(error: unknown): string {
 
 async function readFacts(session: snmp.Session, credentialId: string, notes: string[]): Promise<SnmpFacts> {
   const system = parseSystem(await get(session, SYSTEM_OIDS));
+  const printerMib = implementsPrinterMib(await getNextOptional(session, [OID.printerMib]));
   const ifTable = await walk(session, OID.ifEntry, notes);
   const ifXTable = await walk(session, OID.ifXEntry, notes);
   const ipAddrTable = await walk(session, OID.ipAddrEntry, notes);
@@ -98,6 +117,7 @@ async function readFacts(session: snmp.Session, credentialId: string, notes: str
   return {
     credentialId,
     ...system,
+    ...(printerMib ? { printerMib } : {}),
     interfaces,
     addresses: parseAddresses(ipAddrTable, ipAddressTable),
     neighbours: parseNeighbours(lldpLoc, lldpRem, lldpMan, interfaces),
