@@ -395,6 +395,74 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     });
   });
 
+  it('counts SNMP failures by credential and reason, names the credential, and says when every attempt failed', async () => {
+    const v3 = await admin.request('POST', '/api/v1/discovery/snmp-credentials', {
+      name: 'ops v3',
+      snmpVersion: 'v3',
+      user: 'ops',
+      securityLevel: 'authPriv',
+      authProtocol: 'sha',
+      authKey: 'ops-auth-key-91',
+      privProtocol: 'aes',
+      privKey: 'ops-priv-key-91',
+    });
+    const v3Id = v3.json().id as string;
+    const scanId = await createScan('SNMP failures', { targets: ['203.0.113.16/29'], credentialIds: [credentialId, v3Id] });
+    const refused = (address: string) =>
+      host(address, {
+        snmpFailures: [
+          { credentialId, reason: 'no-answer' },
+          { credentialId: v3Id, reason: 'authentication' },
+        ],
+      });
+    const silent = (address: string) =>
+      host(address, {
+        snmpFailures: [
+          { credentialId, reason: 'no-answer' },
+          { credentialId: v3Id, reason: 'no-answer' },
+        ],
+      });
+    scanEngine.script([refused('203.0.113.17'), silent('203.0.113.18'), silent('203.0.113.19')]);
+    const first = await startRun(scanId);
+    await worker.drain();
+    expect(scanEngine.requests.at(-1)?.snmp.map((c) => c.name)).toEqual(['lab', 'ops v3']);
+    const run1 = await getRun(first);
+    expect(run1.status).toBe('succeeded');
+    expect(run1.summary.snmp).toEqual({
+      asked: 3,
+      answered: 0,
+      allFailed: true,
+      failures: [
+        { credentialId, credentialName: 'lab', reason: 'no-answer', hosts: 3 },
+        { credentialId: v3Id, credentialName: 'ops v3', reason: 'no-answer', hosts: 2 },
+        { credentialId: v3Id, credentialName: 'ops v3', reason: 'authentication', hosts: 1 },
+      ],
+    });
+    expect(run1.summary.warnings).toEqual([
+      'SNMP: none of the 3 hosts asked answered ("lab" (v2c): no answer from 3 hosts; "ops v3" (v3): no answer from 2 hosts; ' +
+        '"ops v3" (v3): refused the credential (unknown v3 user or wrong key) from 1 host). ' +
+        'With v2c a wrong community gets no answer, just like a host without an SNMP agent.',
+    ]);
+
+    // One host answers with the community now: SNMP worked, but the v3 user is still refused somewhere.
+    scanEngine.script([refused('203.0.113.17'), { ...sw2(), address: '203.0.113.18', snmpFailures: [] }]);
+    const second = await startRun(scanId);
+    await worker.drain();
+    const run2 = await getRun(second);
+    expect(run2.summary.snmp).toMatchObject({ asked: 2, answered: 1, allFailed: false });
+    expect(run2.summary.warnings).toEqual(['SNMP: 1 host refused the credential "ops v3" (v3) (unknown v3 user or wrong key).']);
+    expectCountsAddUp(run2.summary);
+
+    // A scan without credentials says nothing about SNMP.
+    const plain = await createScan('No SNMP', { targets: ['203.0.113.20'], credentialIds: [] });
+    scanEngine.script([host('203.0.113.20')]);
+    const third = await startRun(plain);
+    await worker.drain();
+    const run3 = await getRun(third);
+    expect(run3.summary.snmp).toBeUndefined();
+    expect(run3.summary.warnings).toBeUndefined();
+  });
+
   it('reports progress while a run is going', async () => {
     const scanId = await createScan('Progress');
     let release: () => void = () => undefined;

@@ -15,6 +15,7 @@ import { ScanRepository, type ScanTables } from './scan.repository';
 import type { ScanService, TargetExpander } from './scan.service';
 import { compareHost, hostData, neighbourKeys, observationOf, onLocalHost, settleChange } from './scan-results';
 import type { SnmpCredentialService } from './snmp-credential.service';
+import { SnmpTally } from './snmp-summary';
 
 /** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
 export type ScanReconciler = Pick<IdentityService, 'reconcile'>;
@@ -64,6 +65,8 @@ interface RunState {
   devices: SeenDevice[];
   /** The machine the scan runs on. */
   local: LocalHost;
+  /** How SNMP goes, when the scan has credentials. */
+  snmp?: SnmpTally;
 }
 
 /**
@@ -117,10 +120,11 @@ export class ScanRunService {
     const seen = new Set<string>();
     const devices: SeenDevice[] = [];
     const local = await (this.deps.localHost ?? readLocalHost)();
+    const snmp = credentials.length > 0 ? new SnmpTally(credentials) : undefined;
     // Findings are handled one at a time, in the order reported, so that two findings of one device never race.
     let chain: Promise<void> = Promise.resolve();
     const onHost = (finding: HostFinding): Promise<void> => {
-      chain = chain.then(() => this.record(runId, scan.name, finding, { before, seen, devices, local }, summary, ctx));
+      chain = chain.then(() => this.record(runId, scan.name, finding, { before, seen, devices, local, snmp }, summary, ctx));
       return chain;
     };
     const progress = this.progressWriter(runId);
@@ -167,6 +171,11 @@ export class ScanRunService {
     );
     summary.missing = missing.length;
     summary.relationships = await this.linkNeighbours(devices, ctx);
+    if (snmp) {
+      summary.snmp = snmp.summary();
+      const warnings = snmp.warnings();
+      if (warnings.length > 0) summary.warnings = warnings;
+    }
 
     await this.deps.db.transaction().execute(async (trx) => {
       await this.repo.setRun(runId, { status: 'succeeded', done: addresses.length, summary, finished_at: Date.now() }, trx);
@@ -215,6 +224,7 @@ export class ScanRunService {
   ): Promise<void> {
     if (run.seen.has(finding.address)) return;
     run.seen.add(finding.address);
+    run.snmp?.add(finding);
     const data = hostData(finding);
     const previous = run.before.get(finding.address);
     const compared = compareHost(previous ? readJson<HostData>(previous.data, this.deps.dialect) : undefined, data);

@@ -1,3 +1,5 @@
+import type { SnmpFailureReason } from '@estate/contract';
+
 /**
  * The seam between the network scan engine (ICMP, TCP, DNS, banners, SNMP: `scan/`) and the discovery service that
  * runs scans as jobs and turns what they find into CIs. The engine does no database work; the service does no
@@ -27,11 +29,12 @@ export interface ScanRequest {
   tcpLiveness: boolean;
 }
 
-/** An SNMP credential with its secret unsealed, only ever in memory. */
+/** An SNMP credential with its secret unsealed, only ever in memory; `name` is what notes call it. */
 export type SnmpCredential =
-  | { id: string; version: 'v2c'; community: string }
+  | { id: string; name?: string; version: 'v2c'; community: string }
   | {
       id: string;
+      name?: string;
       version: 'v3';
       user: string;
       securityLevel: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
@@ -40,6 +43,12 @@ export type SnmpCredential =
       privProtocol?: 'des' | 'aes' | 'aes256b' | 'aes256r';
       privKey?: string;
     };
+
+/** A credential that got nothing from a host, and why. */
+export interface SnmpFailure {
+  credentialId: string;
+  reason: SnmpFailureReason;
+}
 
 /** What SNMP told about a device. */
 export interface SnmpFacts {
@@ -73,6 +82,8 @@ export interface HostFinding {
   /** Keyed by port: `ssh` (banner line), `http` (page title, server header), `tls` (certificate subject CN / SANs). */
   services: Record<number, { ssh?: string; httpTitle?: string; httpServer?: string; tlsSubject?: string; tlsSans?: string[] }>;
   snmp?: SnmpFacts;
+  /** Each credential that got nothing from the host, and why (tried in order: these came before any that answered). */
+  snmpFailures?: SnmpFailure[];
   /** Non-fatal problems (a wrong SNMP community is "no answer", not an error of the scan). */
   notes: string[];
 }

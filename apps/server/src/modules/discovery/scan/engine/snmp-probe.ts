@@ -1,11 +1,13 @@
 /**
  * SNMP probe (v2c and v3, net-snmp): tries the scan's credentials in order with a GET of the system group; the first
- * that answers reads the interface, address and LLDP tables. A wrong community or v3 user is a timeout or a report
- * to net-snmp, which here is a note ("no answer"), never an error of the scan. Secrets never appear in notes.
+ * that answers reads the interface, address and LLDP tables. A credential that gets nothing (a wrong community is a
+ * timeout, a wrong v3 user or key a report) is a failure with its reason and a note naming the credential, never an
+ * error of the scan. Secrets never appear in notes.
  */
 import { isIPv6 } from 'node:net';
 import snmp from 'net-snmp';
-import type { SnmpCredential, SnmpFacts } from './scan-types';
+import type { SnmpCredential, SnmpFacts, SnmpFailure } from './scan-types';
+import { snmpFailureOf } from './snmp-failure';
 import {
   implementsPrinterMib,
   OID,
@@ -25,19 +27,29 @@ export interface SnmpProbeOptions {
   signal?: AbortSignal;
 }
 
-/** What SNMP gave for one host: facts from the first credential that answered, and notes on those that did not. */
+/** What SNMP gave for one host: facts from the first credential that answered; failures and notes of those that did not. */
 export interface SnmpProbeResult {
   facts?: SnmpFacts;
+  failures: SnmpFailure[];
   notes: string[];
 }
 
 /** Most varbinds read from one table walk; past it the table is cut short with a note. */
 const MAX_TABLE_VARBINDS = 20_000;
 
+/** How notes name a credential: by its name (its id when it has none), version and security level. */
 function describe(credential: SnmpCredential): string {
-  return credential.version === 'v2c'
-    ? `credential ${credential.id} (v2c)`
-    : `credential ${credential.id} (v3 ${credential.securityLevel})`;
+  const name = credential.name ? `"${credential.name}"` : credential.id;
+  return credential.version === 'v2c' ? `credential ${name} (v2c)` : `credential ${name} (v3 ${credential.securityLevel})`;
+}
+
+/** The note of a failed credential: what happened and, for a v2c timeout, that a wrong community looks the same. */
+function failureNote(credential: SnmpCredential, port: number, text: string, reason: SnmpFailure['reason']): string {
+  const community =
+    reason === 'no-answer' && credential.version === 'v2c'
+      ? ' — no SNMP agent, a filter, or a wrong community, which agents do not answer either'
+      : '';
+  return `SNMP ${describe(credential)} on udp/${port}: ${text}${community}.`;
 }
 
 function openSession(address: string, credential: SnmpCredential, options: SnmpProbeOptions): snmp.Session {
@@ -131,12 +143,14 @@ async function readFacts(session: snmp.Session, credentialId: string, notes: str
  */
 export async function probeSnmp(address: string, credentials: SnmpCredential[], options: SnmpProbeOptions): Promise<SnmpProbeResult> {
   const notes: string[] = [];
+  const failures: SnmpFailure[] = [];
   for (const credential of credentials) {
     if (options.signal?.aborted) break;
     let session: snmp.Session;
     try {
       session = openSession(address, credential, options);
     } catch (err) {
+      failures.push({ credentialId: credential.id, reason: 'unsupported' });
       notes.push(`SNMP ${describe(credential)} could not be used: ${errorText(err)}.`);
       continue;
     }
@@ -154,10 +168,12 @@ export async function probeSnmp(address: string, credentials: SnmpCredential[], 
     try {
       const tableNotes: string[] = [];
       const facts = await Promise.race([readFacts(session, credential.id, tableNotes), aborted]);
-      return { facts, notes: [...notes, ...tableNotes] };
+      return { facts, failures, notes: [...notes, ...tableNotes] };
     } catch (err) {
       if (options.signal?.aborted) break;
-      notes.push(`SNMP ${describe(credential)} on udp/${options.port}: ${errorText(err)}.`);
+      const { reason, text } = snmpFailureOf(err);
+      failures.push({ credentialId: credential.id, reason });
+      notes.push(failureNote(credential, options.port, text, reason));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       try {
@@ -167,5 +183,5 @@ export async function probeSnmp(address: string, credentials: SnmpCredential[], 
       }
     }
   }
-  return { notes };
+  return { failures, notes };
 }
