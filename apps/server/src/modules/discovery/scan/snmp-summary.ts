@@ -71,7 +71,7 @@ export class SnmpTally {
       const what = failures.map((f) => `${label(f.credentialId)}: ${REASON_WORDS[f.reason]} from ${hostsText(f.hosts)}`).join('; ');
       const v2c = failures.some((f) => f.reason === 'no-answer' && this.credentials.get(f.credentialId)?.version === 'v2c');
       out.push(
-        `SNMP: none of the ${hostsText(this.asked)} asked answered (${what}).` +
+        `SNMP: ${this.asked === 1 ? 'the one host asked did not answer' : `none of the ${this.asked} hosts asked answered`} (${what}).` +
           (v2c ? ' With v2c a wrong community gets no answer, just like a host without an SNMP agent.' : ''),
       );
     }
