@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,35 @@ describe.runIf(browserTier())('history diff and relationship import in a real br
     await page.screenshot({ path: path.join(ARTIFACTS, '22-relationship-import.png'), fullPage: true });
     const links = await api('GET', `/relationships?ciId=${vm.body.id}`);
     expect((links.body.items as Array<{ type: string; source: string }>).map((l) => `${l.type}:${l.source}`)).toEqual(['runs_on:import']);
+    await page.close();
+  }, 120_000);
+
+  it('imports a NetBox device export through the preset picker: suggestion, dry run with new locations, import', async () => {
+    const file = readFileSync(
+      path.resolve(import.meta.dirname, '../apps/server/src/modules/inventory/import/fixtures/netbox-2.11-devices.csv'),
+    );
+    const page = await signInPage(browser, server, { width: 1280, height: 1000 });
+    await page.goto(`${server.url}/inventory/import`);
+    await page.getByTestId('import-file').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: file });
+    await page.getByTestId('import-preset-suggestion').getByRole('button').click();
+    const mapping = page.getByTestId('import-preset-mapping');
+    await mapping.waitFor();
+    expect(await mapping.locator('[data-testid="import-preset-column"][data-column="device_role"]').textContent()).toContain('Item type');
+    await page.getByTestId('import-dry-run').click();
+    const run = page.getByTestId('import-run');
+    await run.waitFor({ timeout: 20_000 });
+    expect(await run.textContent()).toBe('Import 50 items');
+    expect(await page.getByTestId('import-locations').textContent()).toContain('rack R01 (Suite 100) in Suite 100');
+    await page.screenshot({ path: path.join(ARTIFACTS, '23-netbox-preset-dry-run.png'), fullPage: true });
+    await run.click();
+    await page.locator('[data-testid="import-summary"][data-status="succeeded"]').waitFor({ timeout: 20_000 });
+    const found = await api('GET', '/cis?q=fra-core-switch-01');
+    const device = (found.body.items as Array<{ name: string; type: string; status: string; locationId: string }>).find(
+      (c) => c.name === 'fra-core-switch-01',
+    );
+    expect(device).toMatchObject({ type: 'switch', status: 'deployed' });
+    const rack = await api('GET', `/cis/${device?.locationId}`);
+    expect(rack.body).toMatchObject({ type: 'rack', name: 'R01' });
     await page.close();
   }, 120_000);
 });

@@ -55,6 +55,20 @@ describe.runIf(browserTier())('one identity per thing in a real browser', () => 
          values ('0190a000-0000-7000-8000-00000000e2e1', ?, ?, 'same MAC address 52:54:00:aa:00:01', '{}', 'open', 'scan', ?)`,
       )
       .run(other, keep, Date.now());
+    // What an SNMP scan saw of the other record, as discovery stores it: its interfaces and a fact a server cannot hold.
+    store
+      .prepare(
+        `insert into ci_interfaces (ci_id, source, name, kind, mac, addresses, speed_mbps, admin_up, oper_up, seen_at)
+         values (?, 'scan', 'eno1', 'physical', '52:54:00:aa:00:01', '["10.0.0.5/24"]', 1000, 1, 1, ?),
+                (?, 'scan', 'docker0', 'physical', '02:42:ac:11:00:01', '["172.17.0.1/16"]', null, 1, 0, ?)`,
+      )
+      .run(other, Date.now(), other, Date.now());
+    store
+      .prepare(
+        `insert into ci_observed_facts (ci_id, key, source, value, observer, reason, seen_at)
+         values (?, 'sysLocation', 'scan', '"Rack 4, row B"', 'scan Office', 'a physical_server has no attribute sysLocation', ?)`,
+      )
+      .run(other, Date.now());
     store.close();
 
     await page.getByTestId('nav-merge-suggestions').click();
@@ -70,8 +84,14 @@ describe.runIf(browserTier())('one identity per thing in a real browser', () => 
     expect((await admin('GET', `/cis/${keep}`)).body.manufacturer).toBe('Dell Inc.');
     await expect(admin('GET', `/cis/${other}`)).rejects.toThrow(/→ 404/);
 
-    // The kept server's page has a Software tab.
+    // The kept server's page shows the facts and interfaces the merged record brought, and has a Software tab.
     await page.goto(`${server.url}/inventory/${keep}`);
+    await expect.poll(() => page.getByTestId('observed-facts').textContent()).toContain('Rack 4, row B');
+    await page.getByTestId('tab-interfaces').click();
+    await page.getByTestId('interfaces-table').waitFor();
+    expect(await page.getByTestId('interface-row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('interfaces-table').textContent()).toContain('52:54:00:aa:00:01');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'identity-03-ci-interfaces.png') });
     await page.getByTestId('tab-software').click();
     await page.getByTestId('software-empty').waitFor();
   });

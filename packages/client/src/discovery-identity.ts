@@ -1,9 +1,13 @@
 import {
+  type CiInterface,
+  type CiInterfaceQuery,
   type CiSoftwareQuery,
   type InstalledSoftware,
   type MergeResult,
   type MergeSuggestion,
   type MergeSuggestionListQuery,
+  type ObservedFact,
+  type ObservedFactQuery,
   DiscoveryIdentityRoutes as routes,
   type SoftwareInstallation,
   type SoftwareSearchQuery,
@@ -25,6 +29,10 @@ export interface DiscoveryIdentityMethods {
   dismissMergeSuggestion(id: string): Promise<MergeSuggestion>;
   /** `GET /cis/{id}/software`: one page of a CI's installed packages by name. */
   listCiSoftware(ciId: string, query?: CiSoftwareQuery): Promise<PageOf<InstalledSoftware>>;
+  /** `GET /cis/{id}/interfaces`: one page of a CI's network interfaces, by source and name. */
+  listCiInterfaces(ciId: string, query?: CiInterfaceQuery): Promise<PageOf<CiInterface>>;
+  /** `GET /cis/{id}/observed-facts`: one page of what observers saw of a CI that is not one of its fields. */
+  listObservedFacts(ciId: string, query?: ObservedFactQuery): Promise<PageOf<ObservedFact>>;
   /** `GET /software`: one page of the CIs that have a package, by version. */
   findSoftware(query: SoftwareSearchQuery): Promise<PageOf<SoftwareInstallation>>;
   /** `POST /discovery/terraform-imports`: imports a state file's text (a dry run with `dryRun: true` writes nothing). */
@@ -47,6 +55,12 @@ export function createDiscoveryIdentityMethods(transport: Transport): DiscoveryI
     },
     async listCiSoftware(ciId, query = {}) {
       return (await transport.call(routes.listCiSoftware, { params: { id: ciId }, query })).body;
+    },
+    async listCiInterfaces(ciId, query = {}) {
+      return (await transport.call(routes.listCiInterfaces, { params: { id: ciId }, query })).body;
+    },
+    async listObservedFacts(ciId, query = {}) {
+      return (await transport.call(routes.listObservedFacts, { params: { id: ciId }, query })).body;
     },
     async findSoftware(query) {
       return (await transport.call(routes.findSoftware, { query })).body;

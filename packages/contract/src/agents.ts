@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { EpochMs, Id } from './common';
+import { InterfaceKindSchema } from './discovery-observed';
 
 /*
  * The host agent's side of the API. Administrators create enrollment tokens and manage agents under
@@ -154,6 +155,10 @@ export const HostSnapshot = Type.Object(
         model: Type.Optional(name()),
         serial: Type.Optional(name()),
         uuid: Type.Optional(name()),
+        /**
+         * What the host runs in, as systemd-detect-virt names it (`kvm`, `vmware`, `microsoft`, `docker`, `podman`,
+         * `lxc`, `vm-other`, `container-other`…); absent on bare metal.
+         */
         virtualization: Type.Optional(name()),
       },
       { additionalProperties: false },
@@ -173,7 +178,12 @@ export const HostSnapshot = Type.Object(
           mac: Type.Optional(name(17)),
           addresses: Type.Array(name(64), { maxItems: 256 }),
           speedMbps: optNum(),
+          /** Not a physical device (older agents' only word on the kind; `kind` says more). */
           virtual: Type.Optional(Type.Boolean()),
+          /** What the kernel says the interface is: a device (`physical`), a bridge, a VLAN, a bond, a tunnel… */
+          kind: Type.Optional(InterfaceKindSchema),
+          adminUp: Type.Optional(Type.Boolean()),
+          operUp: Type.Optional(Type.Boolean()),
         },
         { additionalProperties: false },
       ),

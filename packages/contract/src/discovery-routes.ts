@@ -13,6 +13,7 @@ import {
   TerraformImportResult,
   TerraformImportSummary,
 } from './discovery-identity';
+import { CiInterface, CiInterfaceQuery, ObservedFact, ObservedFactQuery } from './discovery-observed';
 import {
   CreateScanRequest,
   CreateSnmpCredentialRequest,
@@ -54,7 +55,7 @@ export const DiscoveryScanRoutes = {
   listScanHosts: route('GET', '/api/v1/discovery/runs/{id}/hosts', { params: IdParams, query: ScanHostQuery, response: Page(ScanHost) }),
 } as const;
 
-/** One identity per thing: merge suggestions, installed software and Terraform state imports. */
+/** One identity per thing: merge suggestions, installed software, interfaces, observed facts and Terraform state imports. */
 export const DiscoveryIdentityRoutes = {
   listMergeSuggestions: route('GET', '/api/v1/discovery/merge-suggestions', {
     query: MergeSuggestionListQuery,
@@ -73,6 +74,16 @@ export const DiscoveryIdentityRoutes = {
     params: IdParams,
     query: CiSoftwareQuery,
     response: Page(InstalledSoftware),
+  }),
+  listCiInterfaces: route('GET', '/api/v1/cis/{id}/interfaces', {
+    params: IdParams,
+    query: CiInterfaceQuery,
+    response: Page(CiInterface),
+  }),
+  listObservedFacts: route('GET', '/api/v1/cis/{id}/observed-facts', {
+    params: IdParams,
+    query: ObservedFactQuery,
+    response: Page(ObservedFact),
   }),
   findSoftware: route('GET', '/api/v1/software', { query: SoftwareSearchQuery, response: Page(SoftwareInstallation) }),
   importTerraformState: route('POST', '/api/v1/discovery/terraform-imports', {

@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { EpochMs, Id } from './common';
+import { InterfaceKindSchema } from './discovery-observed';
 
 /*
  * Network discovery: SNMP credentials (secrets, write-only), scan definitions over CIDRs, ranges and addresses,
@@ -259,7 +260,12 @@ export const HostSnmpFacts = Type.Object({
       description: Type.Optional(Type.String()),
       mac: Type.Optional(Type.String()),
       speedMbps: Type.Optional(Type.Number()),
+      adminUp: Type.Optional(Type.Boolean()),
       operUp: Type.Optional(Type.Boolean()),
+      /** What ifType says the interface is. */
+      kind: Type.Optional(InterfaceKindSchema),
+      /** The interface's addresses from the IP-MIB (IPv4 with its prefix length where the mask is known). */
+      addresses: Type.Optional(Type.Array(Type.String())),
     }),
   ),
   addresses: Type.Array(Type.String()),

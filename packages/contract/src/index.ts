@@ -10,6 +10,7 @@ export * from './auth';
 export * from './canonical-json';
 export * from './common';
 export * from './discovery-identity';
+export * from './discovery-observed';
 export * from './discovery-scans';
 export * from './events';
 export * from './inventory';

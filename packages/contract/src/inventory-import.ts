@@ -35,9 +35,28 @@ export const CreateImportRequest = Type.Object(
   {
     format: Type.Unsafe<(typeof IMPORT_FORMATS)[number]>({ type: 'string', enum: [...IMPORT_FORMATS] }),
     kind: Type.Optional(Type.Unsafe<(typeof IMPORT_KINDS)[number]>({ type: 'string', enum: [...IMPORT_KINDS] })),
-    /** The type of the imported CIs: required for `kind: cis`, absent for relationships. */
+    /**
+     * The type of the imported CIs: required for `kind: cis` without a preset, absent for relationships. With a
+     * preset it is left out (the preset fixes the type, or decides it per row).
+     */
     ciType: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     mapping: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 200 }), { maxProperties: 500 })),
+    /**
+     * The id of an import preset (`GET /api/v1/import-presets`): the file is an export of another tool, whose columns,
+     * values and CI types the preset maps. `mapping` and `kind` are then left out.
+     */
+    preset: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z0-9-]+$' })),
+    /**
+     * Entries added to (or replacing) the preset's value maps, by map name: `{ "type": { "Leaf": "switch" } }`. Each
+     * value must be one the map allows.
+     */
+    valueMaps: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 64 }),
+        Type.Record(Type.String({ maxLength: 200 }), Type.String({ maxLength: 64 }), { maxProperties: 500 }),
+        { maxProperties: 20 },
+      ),
+    ),
     naturalKey: Type.Optional(Type.Unsafe<(typeof IMPORT_NATURAL_KEYS)[number]>({ type: 'string', enum: [...IMPORT_NATURAL_KEYS] })),
     dryRun: Type.Boolean(),
     contentEncoding: Type.Optional(Type.Unsafe<'text' | 'base64'>({ type: 'string', enum: ['text', 'base64'] })),
@@ -65,6 +84,10 @@ export const ImportRowReport = Type.Object({
   errors: Type.Array(ImportFieldError),
   /** Fields set by hand that the file would change: they keep their value and a conflict is recorded. */
   conflicts: Type.Optional(Type.Array(Type.String())),
+  /** The row's CI type, when a preset decides it per row. */
+  ciType: Type.Optional(Type.String()),
+  /** What the row leaves out and why (a value the row's CI type has no field for), without being an error. */
+  notes: Type.Optional(Type.Array(Type.String())),
 });
 export type ImportRowReport = Static<typeof ImportRowReport>;
 
@@ -91,6 +114,13 @@ export const ImportRun = Type.Object({
   naturalKey: Type.String(),
   dryRun: Type.Boolean(),
   mapping: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+  /** The preset the file was read with, or null. */
+  preset: Type.Union([Type.String(), Type.Null()]),
+  /**
+   * Sites, rooms and racks the import creates (a dry run: would create) to place its rows, each under its parent:
+   * the site → location → rack chains of a preset's rows that name no existing CI.
+   */
+  locationsCreated: Type.Array(Type.Object({ type: Type.String(), name: Type.String(), parent: Type.Union([Type.String(), Type.Null()]) })),
   progress: Type.Object({ processed: Type.Integer(), total: Type.Union([Type.Integer(), Type.Null()]) }),
   counts: ImportCounts,
   fileErrors: Type.Array(ImportFieldError),
@@ -106,3 +136,92 @@ export type ImportRun = Static<typeof ImportRun>;
 /** A page of the caller's imports, newest first (reports left out: read one import for its rows). */
 export const ImportSummary = Type.Omit(ImportRun, ['rows', 'fileErrors']);
 export type ImportSummary = Static<typeof ImportSummary>;
+
+/**
+ * Where a preset column's value goes, besides a common field, `attributes.<key>` and `tags`:
+ * - `type`: decides the row's CI type through the `type` value map;
+ * - `location.site`, `location.room`, `location.rack`: one link of the row's location chain (site → room → rack),
+ *   found by name under its parent or created; `location.path`: the whole chain in one cell (`Site > Room`);
+ * - `ip`: the row's primary address (prefix length dropped), into `managementIp` or `ipAddresses`, whichever the
+ *   row's type has;
+ * - `os`: the operating system or platform, into `os` or `firmware`, whichever the row's type has;
+ * - `tag.<prefix>`: a tag `<prefix>:<value>`;
+ * - `device`: the existing CI (by name) an address row belongs to;
+ * - `source`, `target`: the two ends of a relationship row.
+ */
+export const IMPORT_PRESET_TARGETS = [
+  'type',
+  'location.site',
+  'location.room',
+  'location.rack',
+  'location.path',
+  'ip',
+  'os',
+  'device',
+  'source',
+  'target',
+] as const;
+
+/**
+ * Transforms a preset applies to a cell before it is used: `prefix` drops a prefix length (`10.0.0.1/24`),
+ * `units` drops a trailing unit (`42U`, `12.5 U`), `date` keeps the date of a date-time, `number` drops currency
+ * signs and thousands separators.
+ */
+export const IMPORT_TRANSFORMS = ['prefix', 'units', 'date', 'number'] as const;
+
+/** One column a preset reads. */
+export const ImportPresetColumn = Type.Object({
+  /** The names the column has in the tool's exports, newest first; matched case-insensitively. */
+  headers: Type.Array(Type.String()),
+  /** Where the value goes: a common field, `attributes.<key>`, `tags`, or a target of IMPORT_PRESET_TARGETS. */
+  field: Type.String(),
+  transforms: Type.Array(Type.Unsafe<(typeof IMPORT_TRANSFORMS)[number]>({ type: 'string', enum: [...IMPORT_TRANSFORMS] })),
+  /** The value map the (transformed) value is looked up in. */
+  valueMap: Type.Optional(Type.String()),
+  /** Whether the file must have this column. */
+  required: Type.Boolean(),
+});
+export type ImportPresetColumn = Static<typeof ImportPresetColumn>;
+
+/**
+ * How a preset turns the tool's values into Estate's: a value is looked up by exact text first (case-insensitive),
+ * then by the first word of `contains` it holds (`Core Switch` holds `switch`). A value found in neither is a row
+ * error naming the value and the values known.
+ */
+export const ImportValueMap = Type.Object({
+  /** What the map decides, for messages: `status`, `CI type`. */
+  label: Type.String(),
+  values: Type.Record(Type.String(), Type.String()),
+  contains: Type.Array(Type.Object({ word: Type.String(), value: Type.String() })),
+  /** Every Estate value the map may give: what an override in `valueMaps` may name. */
+  allowed: Type.Array(Type.String()),
+});
+export type ImportValueMap = Static<typeof ImportValueMap>;
+
+/**
+ * A declarative mapping of another tool's export: which columns go where, how its values translate, and what the
+ * user does to export the file. Offered on the import's mapping step and by `preset` in an import request.
+ */
+export const ImportPreset = Type.Object({
+  id: Type.String(),
+  label: Type.String(),
+  /** The tool and the versions whose exports it reads: `NetBox 4.x and 2.11`. */
+  product: Type.String(),
+  description: Type.String(),
+  kind: Type.Unsafe<(typeof IMPORT_KINDS)[number]>({ type: 'string', enum: [...IMPORT_KINDS] }),
+  /**
+   * What the rows do: `cis` create or update CIs (matched by `naturalKey`), `addresses` add IP addresses to
+   * existing CIs (found by name), `relationships` relate existing CIs.
+   */
+  mode: Type.Unsafe<'cis' | 'addresses' | 'relationships'>({ type: 'string', enum: ['cis', 'addresses', 'relationships'] }),
+  naturalKey: Type.Unsafe<(typeof IMPORT_NATURAL_KEYS)[number]>({ type: 'string', enum: [...IMPORT_NATURAL_KEYS] }),
+  /** The CI type of every row, or null when the `type` column decides it per row. */
+  ciType: Type.Union([Type.String(), Type.Null()]),
+  /** The relationship type of a relationship preset's rows. */
+  relationshipType: Type.Union([Type.String(), Type.Null()]),
+  columns: Type.Array(ImportPresetColumn),
+  valueMaps: Type.Record(Type.String(), ImportValueMap),
+  /** What to do in the tool to get a file this preset reads. */
+  steps: Type.Array(Type.String()),
+});
+export type ImportPreset = Static<typeof ImportPreset>;

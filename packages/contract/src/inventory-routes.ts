@@ -15,7 +15,7 @@ import {
   UpdateCiRequest,
 } from './inventory';
 import { CiDiff, CiDiffQuery, CiReadQuery } from './inventory-history';
-import { CreateImportRequest, ImportAccepted, ImportRun, ImportSummary } from './inventory-import';
+import { CreateImportRequest, ImportAccepted, ImportPreset, ImportRun, ImportSummary } from './inventory-import';
 import {
   ExpiringItem,
   ExpiringQuery,
@@ -70,4 +70,5 @@ export const InventoryRoutes = {
   createImport: route('POST', '/api/v1/imports', { body: CreateImportRequest, status: 202, response: ImportAccepted }),
   getImport: route('GET', '/api/v1/imports/{id}', { params: IdParams, response: ImportRun }),
   listImports: route('GET', '/api/v1/imports', { query: PageQuery, response: Page(ImportSummary) }),
+  listImportPresets: route('GET', '/api/v1/import-presets', { response: Type.Array(ImportPreset) }),
 } as const;

@@ -28,7 +28,13 @@ describe('inventory collectors, run for real on this machine', () => {
       expect(Object.keys(snapshot.packages).length).toBeGreaterThan(50);
     }
     if (hasSystemd) expect(Object.keys(snapshot.services).length).toBeGreaterThan(0);
-    for (const iface of Object.keys(snapshot.interfaces)) expect(iface).not.toMatch(/^(lo|veth|docker)/);
+    // Every interface says what it is; loopback never appears, nor software interfaces without an address.
+    for (const nic of Object.values(snapshot.interfaces)) {
+      expect(nic.kind).toMatch(/^(physical|virtual|bridge|vlan|bond|tunnel|wireless|other)$/);
+      if (nic.kind === 'virtual') expect(nic.addresses.some((a) => !a.startsWith('fe80:'))).toBe(true);
+      expect(nic.virtual === true).toBe(nic.kind !== 'physical' && nic.kind !== 'wireless');
+    }
+    if (existsSync('/.dockerenv')) expect(snapshot.system.virtualization).toBe('docker');
 
     // Other processes on a shared machine open and close ephemeral listeners between two collections; everything
     // else about the host must come out the same, so the delta of an unchanged host is empty.

@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { HostSnapshot } from '@estate/contract';
-import { type InventoryCollector, isVirtualInterface, realMounts } from './collector';
+import { type InventoryCollector, realMounts } from './collector';
+import { interfaceStates } from './net-interfaces';
+import { detectVirtualization } from './virtualization';
 
 type Si = typeof import('systeminformation');
 
@@ -28,7 +30,8 @@ const text = (value: string | undefined | null): string | undefined => {
 
 /**
  * Hardware, CPU, memory, OS, disks, filesystems and network interfaces through `systeminformation` (loaded on
- * first use, so an agent that only sends metrics never pays for it), the machine id and the boot time.
+ * first use, so an agent that only sends metrics never pays for it), each interface's kind and state from sysfs,
+ * the virtualisation as systemd-detect-virt would name it, the machine id and the boot time.
  */
 export function createHostCollector(): InventoryCollector {
   let si: Si | undefined;
@@ -36,7 +39,7 @@ export function createHostCollector(): InventoryCollector {
     name: 'host',
     async collect() {
       si ??= (await import('systeminformation')) as Si;
-      const [system, cpu, mem, osInfo, disks, fsSizes, nics, machineId, booted] = await Promise.all([
+      const [system, cpu, mem, osInfo, disks, fsSizes, nics, machineId, booted, states, virtualization] = await Promise.all([
         si.system(),
         si.cpu(),
         si.mem(),
@@ -46,6 +49,8 @@ export function createHostCollector(): InventoryCollector {
         si.networkInterfaces().catch(() => []),
         readMachineId(),
         bootTime(),
+        interfaceStates(),
+        detectVirtualization(),
       ]);
       const hostname = os.hostname();
       const snapshot: Partial<HostSnapshot> = {
@@ -55,7 +60,7 @@ export function createHostCollector(): InventoryCollector {
           model: text(system.model),
           serial: text(system.serial),
           uuid: text(system.uuid)?.toLowerCase(),
-          virtualization: system.virtual ? (text(system.virtualHost) ?? 'virtual') : undefined,
+          virtualization,
         },
         cpu: { model: text(cpu.brand) ?? text(cpu.manufacturer), cores: cpu.cores, architecture: os.machine() },
         memoryBytes: mem.total,
@@ -77,13 +82,20 @@ export function createHostCollector(): InventoryCollector {
       // systeminformation reports one address per family; node:os lists them all.
       const addresses = os.networkInterfaces();
       for (const nic of nics) {
-        if (nic.internal || isVirtualInterface(nic.iface)) continue;
+        const state = states.get(nic.iface) ?? { kind: nic.internal ? 'loopback' : nic.virtual ? 'virtual' : 'physical' };
+        const own = (addresses[nic.iface] ?? []).map((a) => a.address.replace(/%.*$/, ''));
+        // Loopback says nothing of the host; software interfaces without an address of their own (the veth end of
+        // every container, Calico's cali*) come and go with workloads and say nothing either.
+        if (state.kind === 'loopback' || (state.kind === 'virtual' && own.every((a) => /^fe80:/i.test(a)))) continue;
         const mac = text(nic.mac)?.toLowerCase();
         (snapshot.interfaces as HostSnapshot['interfaces'])[nic.iface] = {
           ...(mac && mac !== '00:00:00:00:00:00' ? { mac } : {}),
-          addresses: (addresses[nic.iface] ?? []).map((a) => a.address.replace(/%.*$/, '')),
+          addresses: own,
           ...(nic.speed && nic.speed > 0 ? { speedMbps: nic.speed } : {}),
-          ...(nic.virtual ? { virtual: true } : {}),
+          kind: state.kind,
+          ...(state.kind === 'physical' || state.kind === 'wireless' ? {} : { virtual: true }),
+          ...(state.adminUp === undefined ? {} : { adminUp: state.adminUp }),
+          ...(state.operUp === undefined ? {} : { operUp: state.operUp }),
         };
       }
       for (const disk of disks) {

@@ -15,6 +15,8 @@ import { ciDocument } from './0012-ci-document';
 import { agentPresence } from './0013-agent-presence';
 import { schedules } from './0015-schedules';
 import { authHardening } from './0016-auth-hardening';
+import { observedFacts } from './0017-observed-facts';
+import { ciUniqueIdentifiers } from './0018-ci-unique-identifiers';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -34,6 +36,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0013-agent-presence', agentPresence],
   ['0015-schedules', schedules],
   ['0016-auth-hardening', authHardening],
+  ['0017-observed-facts', observedFacts],
+  ['0018-ci-unique-identifiers', ciUniqueIdentifiers],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

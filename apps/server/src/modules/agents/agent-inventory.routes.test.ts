@@ -51,6 +51,17 @@ for (const engine of testEngines()) {
       });
       expect(ci.provenance.serial).toMatchObject({ source: 'agent' });
       expect(ci.provenance['attributes.cpuCores']).toMatchObject({ source: 'agent' });
+      // The interfaces are the CI's table, from the agent; the history starts with the CI's creation.
+      const nics = (await admin.request('GET', `/api/v1/cis/${ciId}/interfaces`)).json().items;
+      expect(nics.map((i: { source: string; name: string; mac: string | null }) => [i.source, i.name, i.mac])).toEqual([
+        ['agent', 'docker0', '02:42:ac:11:00:01'],
+        ['agent', 'eth0', '52:54:00:12:34:56'],
+        ['agent', 'lo', null],
+      ]);
+      const entries = (await admin.request('GET', `/api/v1/cis/${ciId}/history`)).json().items as CiHistoryEntry[];
+      const oldestFirst = [...entries].reverse();
+      expect(oldestFirst[0]?.kind).toBe('created');
+      expect(oldestFirst.every((h, i) => i === 0 || h.at >= (oldestFirst[0]?.at ?? 0))).toBe(true);
 
       const upgraded = { ...first, packages: { ...first.packages, openssl: { version: '3.0.13-1~deb12u1', arch: 'amd64' } } };
       const delta = await agent.request('POST', '/api/v1/agent/inventory', {

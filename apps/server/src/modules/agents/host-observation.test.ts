@@ -49,10 +49,45 @@ describe('observing a host from its snapshot', () => {
     expect(observation.fields.attributes).toMatchObject({
       ipAddresses: ['2001:db8::5', '10.0.0.9'],
       macAddresses: ['52:54:00:ab:cd:01'],
-      interfaces: [{ name: 'eth0', mac: '52:54:00:ab:cd:01' }, { name: 'eth1' }, { name: 'eth2' }],
+      interfaces: null,
     });
-    const interfaces = (observation.fields.attributes as { interfaces: Array<Record<string, unknown>> }).interfaces;
-    expect(interfaces[1]).not.toHaveProperty('mac');
+    expect(observation.interfaces).toEqual([
+      { name: 'eth0', mac: '52:54:00:ab:cd:01', addresses: ['2001:DB8:0:0::5/64', '::ffff:10.0.0.9', '169.254.3.4/16'] },
+      { name: 'eth1', addresses: ['224.0.0.251'] },
+      { name: 'eth2', addresses: [] },
+    ]);
+  });
+
+  it('identifies the host by the MACs of its hardware interfaces as the agent tells them apart, whatever their names', () => {
+    const snapshot = sampleSnapshot({
+      interfaces: {
+        br0: { mac: '52:54:00:00:00:b0', addresses: ['10.0.0.30/24'], kind: 'physical', adminUp: true, operUp: true },
+        eth0: { mac: '02:42:ac:11:00:02', addresses: ['172.17.0.2/16'], kind: 'virtual', virtual: true },
+        eno2: { mac: '02:00:00:00:00:0b', addresses: [], kind: 'bridge', virtual: true, operUp: false },
+      },
+    });
+    const observation = observeHost(snapshot, { hostname: 'x', ciId: null });
+    expect(observation.identity.macs).toEqual(['52:54:00:00:00:b0']);
+    expect(observation.interfaces?.map((i) => [i.name, i.kind, i.operUp])).toEqual([
+      ['br0', 'physical', true],
+      ['eno2', 'bridge', false],
+      ['eth0', 'virtual', undefined],
+    ]);
+  });
+
+  it('makes a container of a host in a container, with its runtime', () => {
+    for (const [virtualization, runtime] of [
+      ['docker', 'docker'],
+      ['podman', 'podman'],
+      ['lxc', 'other'],
+    ]) {
+      const observation = observeHost(sampleSnapshot({ system: { virtualization } }), { hostname: 'x', ciId: null });
+      expect(observation.type).toBe('container');
+      expect(observation.fields.attributes).toMatchObject({ runtime });
+    }
+    expect(observeHost(sampleSnapshot({ system: { virtualization: 'microsoft' } }), { hostname: 'x', ciId: null }).type).toBe(
+      'virtual_machine',
+    );
   });
 
   it('makes a virtual machine of a virtualised host and ignores placeholder serials', () => {
@@ -93,11 +128,12 @@ for (const engine of testEngines()) {
       });
       for (const snapshot of [sampleSnapshot(), awkward]) {
         const observation = observeHost(snapshot, { hostname: 'fallback', ciId: null });
+        const { interfaces: _cleared, ...attributes } = observation.fields.attributes ?? {};
         const res = await admin.request('POST', '/api/v1/cis', {
           type: observation.type,
           name: observation.name,
           ...(observation.fields.serial ? { serial: observation.fields.serial } : {}),
-          attributes: observation.fields.attributes,
+          attributes,
         });
         expect(res.statusCode, res.body).toBe(201);
       }

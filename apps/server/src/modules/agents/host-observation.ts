@@ -1,6 +1,6 @@
 import type { HostSnapshot } from '@estate/contract';
 import { normaliseIp, normaliseMac } from '../../platform/net/addresses';
-import type { Observation } from '../discovery';
+import type { Observation, ObservedInterface } from '../discovery';
 import type { CiTypeId, ObservedFields } from '../inventory';
 
 /** What an agent's snapshot says about its host: an observation for identity reconciliation, from an agent. */
@@ -10,6 +10,24 @@ export type HostObservation = Observation & { source: 'agent'; software: NonNull
 const NO_SERIAL =
   /^(|0+|none|n\/a|na|not specified|not applicable|to be filled by o\.e\.m\.|default string|system serial number|0123456789|[0-]+)$/i;
 const PHYSICAL = /^(|none|physical|bare[- ]?metal|no|false)$/i;
+/** systemd-detect-virt's ids of container managers; any other virtualisation is a virtual machine. */
+const CONTAINERS = new Set([
+  'docker',
+  'podman',
+  'lxc',
+  'lxc-libvirt',
+  'systemd-nspawn',
+  'openvz',
+  'rkt',
+  'wsl',
+  'proot',
+  'pouch',
+  'container-other',
+]);
+/** A container's runtime attribute, from the manager the agent detected. */
+const RUNTIMES: Record<string, string> = { docker: 'docker', podman: 'podman' };
+/** Interface kinds whose MACs identify the host. Older agents send no kind, only `virtual`. */
+const IDENTIFYING_KINDS = new Set(['physical', 'wireless']);
 const ARCHITECTURES: Record<string, string> = {
   x86_64: 'x86_64',
   x64: 'x86_64',
@@ -32,6 +50,17 @@ function text(value: string | undefined, max = 200): string | undefined {
   return t ? t.slice(0, max) : undefined;
 }
 
+/** What a snapshot's virtualisation makes of the host: a physical server, a virtual machine or a container. */
+function typeOf(virtualization: string | undefined): CiTypeId {
+  if (!virtualization || PHYSICAL.test(virtualization)) return 'physical_server';
+  return CONTAINERS.has(virtualization.toLowerCase()) ? 'container' : 'virtual_machine';
+}
+
+/** Whether a snapshot interface names the host by its MAC: hardware, not a bridge, veth, tunnel or VLAN. */
+function identifies(nic: HostSnapshot['interfaces'][string]): boolean {
+  return nic.kind !== undefined ? IDENTIFYING_KINDS.has(nic.kind) : nic.virtual !== true;
+}
+
 function gb(bytes: number): number {
   return Math.round((bytes / GB) * 100) / 100;
 }
@@ -51,20 +80,21 @@ function defined<T extends Record<string, unknown>>(value: T): T {
 }
 
 /**
- * Turns an agent's host snapshot into an observation: a virtual machine when the snapshot names a virtualisation,
- * else a physical server, named after the host; identified by serial (or SMBIOS UUID), machine id, the MACs of
- * non-virtual interfaces, host name and addresses; with the hardware, OS, network, storage, running services and
- * listening ports as attributes (each value clipped to what the CI type's schema accepts), and the installed
- * packages as software.
+ * Turns an agent's host snapshot into an observation: a container or a virtual machine when the snapshot names a
+ * virtualisation (systemd-detect-virt's ids), else a physical server, named after the host; identified by serial
+ * (or SMBIOS UUID), machine id, the MACs of physical interfaces (never a bridge's, a veth's or a tunnel's), host name
+ * and addresses; with the hardware, OS, storage, running services and listening ports as attributes (each value
+ * clipped to what the host types' schemas accept; reconciliation keeps what the CI's type cannot hold as facts), the
+ * interfaces, and the installed packages as software.
  */
 export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; ciId: string | null }): HostObservation {
   const serial = serialOf(snapshot.system);
   const virtualization = text(snapshot.system.virtualization, 100);
-  const type: CiTypeId = virtualization && !PHYSICAL.test(virtualization) ? 'virtual_machine' : 'physical_server';
+  const type = typeOf(virtualization);
   const hostname = text(snapshot.hostname, 253) ?? agent.hostname;
   // Physical interfaces first, so the first address listed is the host's own rather than a bridge's.
   const interfaces = Object.entries(snapshot.interfaces).sort(
-    ([a, x], [b, y]) => Number(x.virtual === true) - Number(y.virtual === true) || a.localeCompare(b),
+    ([a, x], [b, y]) => Number(identifies(y)) - Number(identifies(x)) || a.localeCompare(b),
   );
   const ips = new Set<string>();
   const macs = new Set<string>();
@@ -77,7 +107,7 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
     const m = normaliseMac(nic.mac);
     if (m) {
       macs.add(m);
-      if (!nic.virtual) physicalMacs.add(m);
+      if (identifies(nic)) physicalMacs.add(m);
     }
   }
   const running = Object.entries(snapshot.services)
@@ -99,14 +129,9 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
     architecture,
     machineId: text(snapshot.machineId),
     virtualization,
-    interfaces: interfaces.slice(0, 1000).map(([name, nic]) =>
-      defined({
-        name: name.slice(0, 100),
-        mac: normaliseMac(nic.mac) ?? undefined,
-        addresses: nic.addresses.filter((a) => a.trim() !== '').slice(0, 256),
-        speedMbps: nic.speedMbps === undefined ? undefined : Math.min(nic.speedMbps, 1e12),
-      }),
-    ),
+    // Interfaces are the CI's own table now; the attribute an older server filled is cleared.
+    interfaces: null,
+    ...(type === 'container' ? { runtime: RUNTIMES[virtualization?.toLowerCase() ?? ''] ?? 'other' } : {}),
     disks: Object.entries(snapshot.disks)
       .sort(([a], [b]) => a.localeCompare(b))
       .slice(0, 1000)
@@ -139,9 +164,23 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
       serial,
       attributes,
     }) as ObservedFields,
+    interfaces: interfaces.slice(0, 1000).map(([name, nic]) => interfaceOf(name, nic)),
     software: Object.entries(snapshot.packages)
       .map(([name, p]) => defined({ name, version: p.version, arch: text(p.arch, 50) }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     ...(agent.ciId ? { ciId: agent.ciId } : {}),
   };
+}
+
+/** One snapshot interface as discovery records it: MAC and addresses normalised, the kind where the agent knew it. */
+function interfaceOf(name: string, nic: HostSnapshot['interfaces'][string]): ObservedInterface {
+  return defined({
+    name: name.slice(0, 200),
+    kind: nic.kind ?? (nic.virtual ? 'virtual' : undefined),
+    mac: normaliseMac(nic.mac) ?? undefined,
+    addresses: nic.addresses.filter((a) => a.trim() !== '').slice(0, 256),
+    speedMbps: nic.speedMbps === undefined ? undefined : Math.min(nic.speedMbps, 1e12),
+    adminUp: nic.adminUp,
+    operUp: nic.operUp,
+  });
 }

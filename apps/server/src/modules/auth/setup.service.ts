@@ -62,7 +62,10 @@ export class SetupService {
     const outcome = await this.db.transaction().execute(async (trx): Promise<UserRow | Refusal> => {
       if (await this.users.anyAdmin(trx)) return 'initialised';
       const expiresAt = await this.tokens.expiryOf(trx, input.token);
-      if (expiresAt === null || expiresAt < now) return 'bad-token';
+      if (expiresAt === null || expiresAt < now) {
+        // A race's winner deletes every token with the admin it commits: a token gone since the check above is theirs.
+        return (await this.users.anyAdmin(trx)) ? 'initialised' : 'bad-token';
+      }
       // The claim: whoever deletes the token rows first creates the admin; a concurrent claim gets no rows back.
       const claimed = await this.tokens.deleteAll(trx);
       if (!claimed.includes(setupTokenKey(input.token))) return 'initialised';

@@ -3,7 +3,10 @@ import type { InventoryTables } from '../inventory';
 /** Row shapes of the discovery tables (migration 0006). Times are epoch ms; JSON columns are jsonb/text. */
 export interface CiIdentifiersTable {
   ci_id: string;
-  /** `serial`, `machine_id`, `mac`, `hostname`, `ip`, `external_id` (cloud id, Terraform address), `snmp_engine_id`. */
+  /**
+   * `serial`, `machine_id`, `mac`, `hostname`, `ip`, `external_id` (cloud id, Terraform address), `scan_target`
+   * (`<scan id> <address>`: the address a scan found the CI at).
+   */
   kind: string;
   /** Normalised: lower-case MACs with colons, lower-case host names, compressed IPv6. */
   value: string;
@@ -110,6 +113,43 @@ export interface TerraformResourcesTable {
   vanished_serial: number | null;
 }
 
+/** One network interface of a CI as one source saw it (migration 0017). Each observation replaces its source's set. */
+export interface CiInterfacesTable {
+  ci_id: string;
+  /** `agent` or `scan`. */
+  source: string;
+  name: string;
+  /** `physical`, `virtual`, `bridge`, `vlan`, `bond`, `tunnel`, `loopback`, `wireless` or `other`; null when unknown. */
+  kind: string | null;
+  description: string | null;
+  /** Normalised: lower-case with colons. */
+  mac: string | null;
+  /** IP addresses (optionally with a prefix length) as JSON. */
+  addresses: unknown;
+  speed_mbps: number | null;
+  /** 1 up, 0 down, null unknown. */
+  admin_up: number | null;
+  oper_up: number | null;
+  seen_at: number;
+}
+
+/**
+ * A value an observation carried that the CI did not take (migration 0017): its type has no such field, or a better
+ * observer set the field. One row per CI, key and source; the newest observation of a source wins.
+ */
+export interface CiObservedFactsTable {
+  ci_id: string;
+  /** The attribute or fact name: `managementIp`, `sysLocation`, `ipAddresses`. */
+  key: string;
+  source: string;
+  value: unknown;
+  /** Who saw it: `scan Office LAN`, `agent db-01`. */
+  observer: string;
+  /** Why it is a fact and not a field, in words. */
+  reason: string;
+  seen_at: number;
+}
+
 /** The tables the discovery module reads and writes, with the inventory's beside them. */
 export interface DiscoveryTables extends InventoryTables {
   ci_identifiers: CiIdentifiersTable;
@@ -121,4 +161,6 @@ export interface DiscoveryTables extends InventoryTables {
   discovery_hosts: DiscoveryHostsTable;
   terraform_imports: TerraformImportsTable;
   terraform_resources: TerraformResourcesTable;
+  ci_interfaces: CiInterfacesTable;
+  ci_observed_facts: CiObservedFactsTable;
 }

@@ -22,6 +22,7 @@ export type { HostIdentity } from './identity/identifiers';
 export { createIdentityService, type IdentityService, type Observation, type ReconcileResult } from './identity/identity.service';
 export type { IdentityDeps } from './identity/identity-deps';
 export { createMergeService, type MergeService } from './identity/merge.service';
+export type { ObservedInterface } from './identity/observed.repository';
 export { createSoftwareService, type SoftwareService } from './identity/software.service';
 export type { DiscoveryScanDeps } from './scan/scan-services';
 export { createTerraformService, type TerraformService } from './terraform/terraform.service';

@@ -4,12 +4,12 @@ import type { CisTable, InventoryTables, RelationshipsTable } from './inventory.
 
 /** SQL for bulk changes to CIs. Every method runs on the caller's transaction. */
 export class BulkRepository {
-  /** Full rows of the given CIs (one statement; not the generated document and search columns). */
+  /** Full rows of the given CIs with their serial key (one statement; not the generated document and search columns). */
   rows(trx: Kysely<InventoryTables>, ids: readonly string[]): Promise<CisTable[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return trx
       .selectFrom('cis')
-      .select([...CI_COLUMNS, 'search_text'])
+      .select([...CI_COLUMNS, 'search_text', 'serial_key', 'serial_maker'])
       .where('id', 'in', ids)
       .orderBy('id')
       .execute();

@@ -6,7 +6,9 @@ import type { Dialect } from '../../platform/db/database';
 import { problems } from '../../platform/http/problem';
 import type { BulkRepository } from './bulk.repository';
 import { COMMON_COLUMNS, type CommonField, searchTextOf, toCi } from './ci.mapper';
+import { CiRepository } from './ci.repository';
 import type { CiHistoryRepository } from './ci-history.repository';
+import { clashesOf, describeClash, identifierKeys } from './ci-identifiers';
 import type { CiListRepository } from './ci-list.repository';
 import { parseCiFilter } from './ci-list.service';
 import type { CisTable, InventoryTables } from './inventory.tables';
@@ -91,6 +93,7 @@ export class BulkService {
           }
           const set: Partial<CisTable> = { updated_at: now, provenance: JSON.stringify(after.provenance) };
           for (const f of fields) (set as Record<string, unknown>)[COMMON_COLUMNS[f]] = patch[f];
+          if (patch.manufacturer !== undefined) await this.rekeySerial(trx, row, after, set);
           if (newTags.length > 0 || droppedTags.length > 0) set.search_text = searchTextOf(after);
           if (!(await this.deps.bulk.update(trx, row.id, row.version, set))) {
             throw problems.conflict('A targeted CI changed while the bulk edit ran; nothing was changed. Try again.');
@@ -110,6 +113,24 @@ export class BulkService {
       });
       return { count: changed.length, ids: changed };
     });
+  }
+
+  /**
+   * A new manufacturer changes whom a held serial number is unique among (see ci-identifiers.ts): the serial's
+   * manufacturer key moves with it, or the edit is refused (409) when another CI of the family then clashes.
+   */
+  private async rekeySerial(trx: Kysely<InventoryTables>, row: CisTable, after: Ci, set: Partial<CisTable>): Promise<void> {
+    if (row.serial_key === null || row.serial_key === undefined) return;
+    const keys = identifierKeys(after);
+    if (keys.serialMaker === row.serial_maker) return;
+    const holders = await new CiRepository(trx, this.deps.dialect).identifierHolders(
+      trx,
+      { serialKey: row.serial_key, assetTagKey: null },
+      row.id,
+    );
+    const [clash] = clashesOf(after, { ...keys, serialKey: row.serial_key }, holders, new Set(['serial']));
+    if (clash) throw problems.conflict(`${after.name}: ${describeClash(clash)}. Nothing was changed.`);
+    set.serial_maker = keys.serialMaker;
   }
 
   /** Deletes every targeted CI (their tags and relationships go with them); history keeps their last values. */

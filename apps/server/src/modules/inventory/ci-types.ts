@@ -49,9 +49,10 @@ const host = {
   listeningPorts: opt(list(str(100), 5000)),
 };
 
-/** Attributes of rack-mounted equipment. */
+/** Attributes of rack-mounted equipment: the lowest unit it occupies (half units allowed, as in NetBox) and the face. */
 const rackMounted = {
-  rackPosition: opt(int(1, 100)),
+  rackPosition: opt(Type.Number({ minimum: 0.5, maximum: 100, multipleOf: 0.5 })),
+  rackFace: opt(oneOf('front', 'rear')),
   heightU: opt(int(1, 60)),
   powerWatts: opt(num(0, 1_000_000)),
 };
@@ -249,4 +250,49 @@ export function validateAttributes(type: string, attributes: Record<string, unkn
   if (!found) throw new Error(`unknown CI type ${type}`);
   if (found.validate(attributes)) return [];
   return toFieldErrors(found.validate.errors, path);
+}
+
+/** An observed attribute a CI type cannot hold: its key, the value, and why, in words. */
+export interface AttributeMisfit {
+  key: string;
+  value: unknown;
+  reason: string;
+}
+
+const propertyValidators = new Map<string, ValidateFunction>();
+
+/** The compiled schema of one attribute of one type, compiled on first use. */
+function propertyValidator(type: string, key: string): ValidateFunction | undefined {
+  const cacheKey = `${type}\u0000${key}`;
+  const cached = propertyValidators.get(cacheKey);
+  if (cached) return cached;
+  const schema = registry.get(type)?.schema.properties[key];
+  if (schema === undefined) return undefined;
+  const compiled = ajv.compile(schema);
+  propertyValidators.set(cacheKey, compiled);
+  return compiled;
+}
+
+/**
+ * Splits observed attributes into those `type` can hold (the key is one of its attributes and the value fits that
+ * attribute's schema; null, which clears a key, always fits a known key) and the misfits, each with the reason.
+ * Throws for an unknown type: callers check first.
+ */
+export function splitAttributes(
+  type: string,
+  attributes: Record<string, unknown>,
+): { fitting: Record<string, unknown>; misfits: AttributeMisfit[] } {
+  if (!registry.has(type)) throw new Error(`unknown CI type ${type}`);
+  const fitting: Record<string, unknown> = {};
+  const misfits: AttributeMisfit[] = [];
+  for (const [key, value] of Object.entries(attributes)) {
+    const validate = propertyValidator(type, key);
+    if (validate === undefined) misfits.push({ key, value, reason: `a ${type} has no attribute ${key}` });
+    else if (value === null || value === undefined || validate(value)) fitting[key] = value;
+    else {
+      const message = toFieldErrors(validate.errors, key)[0]?.message ?? 'is not valid';
+      misfits.push({ key, value, reason: `${key} ${message} for a ${type}` });
+    }
+  }
+  return { fitting, misfits };
 }

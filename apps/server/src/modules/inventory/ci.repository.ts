@@ -4,6 +4,7 @@ import { BatchLoader } from '../../platform/db/batch-loader';
 import { type Dialect, readJson } from '../../platform/db/database';
 import { reusePlan } from '../../platform/db/prepared-client';
 import { CI_COLUMNS, type CiDocumentRow, ciDocument, ciDocumentColumns, searchTextOf, toCi } from './ci.mapper';
+import type { IdentifierHolder, IdentifierKeys } from './ci-identifiers';
 import type { CisTable, InventoryTables } from './inventory.tables';
 
 /** The row a CI is stored as, with its search text rebuilt from the values. */
@@ -135,8 +136,46 @@ export class CiRepository {
     return row !== undefined;
   }
 
-  async insert(db: Kysely<InventoryTables>, ci: Ci): Promise<void> {
-    await db.insertInto('cis').values(toRow(ci)).execute();
+  /**
+   * The CIs other than `exceptId` that hold the serial key or the asset tag key of `keys` (one statement). A CI
+   * holds a value when its key column has it; legacy duplicates left un-indexed hold nothing.
+   */
+  async identifierHolders(
+    db: Kysely<InventoryTables>,
+    keys: Pick<IdentifierKeys, 'serialKey' | 'assetTagKey'>,
+    exceptId?: string,
+  ): Promise<Array<IdentifierHolder & IdentifierKeys>> {
+    if (keys.serialKey === null && keys.assetTagKey === null) return [];
+    let q = db
+      .selectFrom('cis')
+      .select(['id', 'type', 'name', 'serial', 'manufacturer', 'asset_tag', 'serial_key', 'serial_maker', 'asset_tag_key'])
+      .where((eb) =>
+        eb.or([
+          ...(keys.serialKey === null ? [] : [eb('serial_key', '=', keys.serialKey)]),
+          ...(keys.assetTagKey === null ? [] : [eb('asset_tag_key', '=', keys.assetTagKey)]),
+        ]),
+      );
+    if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+    const rows = await q.orderBy('id').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      name: r.name,
+      serial: r.serial,
+      manufacturer: r.manufacturer,
+      assetTag: r.asset_tag,
+      serialKey: r.serial_key ?? null,
+      serialMaker: r.serial_maker ?? null,
+      assetTagKey: r.asset_tag_key ?? null,
+    }));
+  }
+
+  /** Inserts a CI with the identifier keys it holds. */
+  async insert(db: Kysely<InventoryTables>, ci: Ci, keys: IdentifierKeys): Promise<void> {
+    await db
+      .insertInto('cis')
+      .values({ ...toRow(ci), serial_key: keys.serialKey, serial_maker: keys.serialMaker, asset_tag_key: keys.assetTagKey })
+      .execute();
     if (ci.tags.length > 0)
       await db
         .insertInto('ci_tags')
@@ -146,10 +185,22 @@ export class CiRepository {
 
   /**
    * Writes every column of `ci` when the stored version is still `expectedVersion`; false when someone else changed
-   * it first. Tags are replaced only when `tagsChanged`.
+   * it first. Tags are replaced only when `tagsChanged`; identifier keys only those given in `keys` (a key left out
+   * keeps its stored value, so a duplicate left un-indexed stays so while its value does not change).
    */
-  async update(db: Kysely<InventoryTables>, ci: Ci, expectedVersion: number, tagsChanged: boolean): Promise<boolean> {
-    const { id: _, ...set } = toRow(ci);
+  async update(
+    db: Kysely<InventoryTables>,
+    ci: Ci,
+    expectedVersion: number,
+    tagsChanged: boolean,
+    keys: Partial<IdentifierKeys> = {},
+  ): Promise<boolean> {
+    const { id: _, ...row } = toRow(ci);
+    const set = {
+      ...row,
+      ...(keys.serialKey !== undefined ? { serial_key: keys.serialKey, serial_maker: keys.serialMaker ?? null } : {}),
+      ...(keys.assetTagKey !== undefined ? { asset_tag_key: keys.assetTagKey } : {}),
+    };
     const result = await db.updateTable('cis').set(set).where('id', '=', ci.id).where('version', '=', expectedVersion).executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
     if (tagsChanged) {

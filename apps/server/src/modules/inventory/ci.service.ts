@@ -23,7 +23,9 @@ import {
   withoutNulls,
 } from './ci-changes';
 import type { CiHistoryRepository } from './ci-history.repository';
-import { ciType, validateAttributes } from './ci-types';
+import { type IdentifierCheck, IdentifierGuard, identifierConflict, identifierIndexOf } from './ci-identifier-guard';
+import type { IdentifierKeys } from './ci-identifiers';
+import { type AttributeMisfit, ciType, splitAttributes, validateAttributes } from './ci-types';
 import type { CustomFieldService } from './custom-field.service';
 import type { InventoryTables } from './inventory.tables';
 import { publishCiCreated, publishCiDeleted, publishCiUpdated, publishRelationshipChange } from './inventory-events';
@@ -49,6 +51,7 @@ export interface ObservedConflict {
  */
 export class CiService {
   private readonly cis: CiRepository;
+  private readonly guard: IdentifierGuard;
 
   constructor(
     private readonly db: Kysely<InventoryTables>,
@@ -58,6 +61,7 @@ export class CiService {
     private readonly customFields: CustomFieldService,
   ) {
     this.cis = new CiRepository(db, dialect);
+    this.guard = new IdentifierGuard(this.cis, history, audit);
   }
 
   /** The current CI (its version is the ETag's). */
@@ -103,7 +107,10 @@ export class CiService {
 
   /**
    * Creates a CI with every given value recorded as coming from `source` (default manual; imports pass `import`, so
-   * later imports may update those fields). 400 for invalid input, 409 for a taken (type, name).
+   * later imports may update those fields). 400 for invalid input, 409 for a taken (type, name), and — for manual
+   * and import sources — 409 naming the other CI when another CI of the type's family holds the serial number or
+   * asset tag (see ci-identifiers.ts). An agent's or scan's new CI keeps such a value without holding it, recorded as
+   * a `conflict` in its history.
    */
   async create(input: CreateCiRequest, ctx: ActionContext, source: Source = 'manual'): Promise<Ci> {
     if (!ciType(input.type)) {
@@ -133,7 +140,9 @@ export class CiService {
     return this.write(async (trx) => {
       await this.assertValid(trx, ci, input.customFields ?? {}, true);
       if (await this.cis.nameTaken(trx, ci.type, ci.name)) throw this.nameConflict(ci);
-      await this.cis.insert(trx, ci);
+      const identifiers = await this.guard.keysFor(trx, ci);
+      if (identifiers.clashes.length > 0 && (source === 'manual' || source === 'import')) throw identifierConflict(identifiers.clashes);
+      await this.cis.insert(trx, ci, identifiers.write as IdentifierKeys);
       await this.history.append(trx, ctx, {
         ciId: ci.id,
         kind: 'created',
@@ -142,6 +151,7 @@ export class CiService {
         changes: [{ field: 'type', from: null, to: ci.type }, ...changesBetween({}, flat)],
       });
       await this.audit.append(trx, ctx, { action: 'ci.create', targetType: 'ci', targetId: ci.id, after: ci });
+      await this.guard.recordDuplicates(trx, ci.id, identifiers.clashes, source, ctx, now);
       await publishCiCreated(trx, ci, source, ctx);
       return ci;
     }, ci);
@@ -150,6 +160,8 @@ export class CiService {
   /**
    * Merges `patch` into the CI at `expectedVersion` (412 when it moved on). Changed fields become manual; history
    * records exactly the changed fields. A patch that changes nothing writes nothing and returns the CI as it is.
+   * 409 naming the other CI when the changed serial number (or manufacturer) or asset tag is held by another CI of
+   * the family.
    */
   async update(id: string, patch: UpdateCiRequest, expectedVersion: number, ctx: ActionContext): Promise<Ci> {
     return this.write(async (trx) => {
@@ -175,7 +187,10 @@ export class CiService {
         else after.provenance[c.field] = { source: 'manual', at: now, actor: actorOf(ctx) };
       }
       if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, id))) throw this.nameConflict(after);
-      if (!(await this.cis.update(trx, after, expectedVersion, patch.tags !== undefined))) throw problems.preconditionFailed();
+      const identifiers = await this.guard.keysFor(trx, after, before);
+      if (identifiers.clashes.length > 0) throw identifierConflict(identifiers.clashes);
+      if (!(await this.cis.update(trx, after, expectedVersion, patch.tags !== undefined, identifiers.write)))
+        throw problems.preconditionFailed();
       await this.history.append(trx, ctx, { ciId: id, kind: 'updated', source: 'manual', at: now, changes });
       await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: id, before, after });
       await publishCiUpdated(trx, after, 'manual', ctx, changes);
@@ -229,7 +244,8 @@ export class CiService {
    * (compared and owned as one field, `tags`), and attributes and custom fields key by key. `lastSeen` (and, the first
    * time, `firstSeen`) are stamped. Changes are audited and versioned like any other update; an observation that
    * changes nothing leaves the version alone. Invalid values (the type's schema, custom field definitions, owner and
-   * location references) are a 400 and nothing is written.
+   * location references) are a 400 and nothing is written. An observed serial number or asset tag another CI of the
+   * family holds is applied but not held (see ci-identifiers.ts): a `conflict` history entry names the other CI.
    */
   async applyObserved(
     ciId: string,
@@ -272,6 +288,7 @@ export class CiService {
         version: changes.length > 0 ? before.version + 1 : before.version,
       };
       const changed = (prefix: string) => changes.some((c) => c.field.startsWith(prefix));
+      let identifiers: IdentifierCheck = { write: {}, clashes: [] };
       if (changes.length > 0) {
         const customWritten = Object.fromEntries(
           changes.filter((c) => c.field.startsWith('customFields.')).map((c) => [c.field.slice('customFields.'.length), c.to]),
@@ -279,8 +296,9 @@ export class CiService {
         const references = changed('ownerTeamId') || changed('locationId');
         await this.assertValid(trx, after, customWritten, false, changed('attributes.'), references);
         if (after.name !== before.name && (await this.cis.nameTaken(trx, after.type, after.name, ciId))) throw this.nameConflict(after);
+        identifiers = await this.guard.keysFor(trx, after, before);
       }
-      if (!(await this.cis.update(trx, after, before.version, changed('tags')))) throw problems.preconditionFailed();
+      if (!(await this.cis.update(trx, after, before.version, changed('tags'), identifiers.write))) throw problems.preconditionFailed();
       if (changes.length > 0) {
         await this.history.append(trx, ctx, { ciId, kind: 'updated', source, at: now, changes });
         await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: ciId, before, after: { ...after, source } });
@@ -296,7 +314,58 @@ export class CiService {
         });
         await this.audit.append(trx, ctx, { action: 'ci.conflict', targetType: 'ci', targetId: ciId, after: { source, conflicts } });
       }
+      await this.guard.recordDuplicates(trx, ciId, identifiers.clashes, source, ctx, now);
       return { ci: after, conflicts };
+    });
+  }
+
+  /**
+   * Changes the type of a CI, for an observer that knows better what the thing is than the one that created it (a
+   * host a scan took for a switch, which its agent reports as a server). Attributes the new type cannot hold and the
+   * custom fields (they belong to the old type) are removed and returned, so the caller can keep them elsewhere. The
+   * name must be free in the new type (409). History records the type change and the removed values; audited and
+   * published like any update. The same type again changes nothing.
+   */
+  async retype(
+    ciId: string,
+    type: string,
+    source: Exclude<Source, 'manual'>,
+    ctx: ActionContext,
+  ): Promise<{ ci: Ci; removed: AttributeMisfit[] }> {
+    if (!ciType(type)) throw problems.validation(`Unknown CI type ${type}.`, [{ path: 'body/type', message: 'is not a known CI type' }]);
+    return this.write(async (trx) => {
+      const before = await this.cis.get(ciId, trx);
+      if (!before) throw problems.notFound('The CI');
+      if (before.type === type) return { ci: before, removed: [] };
+      const now = Date.now();
+      const { fitting, misfits } = splitAttributes(type, before.attributes);
+      const removed = [
+        ...misfits,
+        ...Object.entries(before.customFields).map(([key, value]) => ({
+          key: `customFields.${key}`,
+          value,
+          reason: `custom fields of a ${before.type} do not apply to a ${type}`,
+        })),
+      ];
+      const provenance = { ...before.provenance };
+      for (const r of removed) delete provenance[r.key.startsWith('customFields.') ? r.key : `attributes.${r.key}`];
+      const after: Ci = {
+        ...before,
+        type,
+        attributes: fitting,
+        customFields: {},
+        provenance,
+        updatedAt: now,
+        version: before.version + 1,
+      };
+      await this.assertValid(trx, after, {}, false, true, false);
+      if (await this.cis.nameTaken(trx, type, after.name, ciId)) throw this.nameConflict(after);
+      if (!(await this.cis.update(trx, after, before.version, false))) throw problems.preconditionFailed();
+      const changes = [{ field: 'type', from: before.type, to: type }, ...changesBetween(flatten(before), flatten(after))];
+      await this.history.append(trx, ctx, { ciId, kind: 'updated', source, at: now, changes });
+      await this.audit.append(trx, ctx, { action: 'ci.update', targetType: 'ci', targetId: ciId, before, after: { ...after, source } });
+      await publishCiUpdated(trx, after, source, ctx, changes);
+      return { ci: after, removed };
     });
   }
 
@@ -344,7 +413,8 @@ export class CiService {
    * over a transaction (an import's batch) writes in that transaction instead of opening its own.
    */
   private write<T>(fn: (trx: Kysely<InventoryTables>) => Promise<T>, ci?: Pick<Ci, 'type' | 'name'>): Promise<T> {
-    return withTransaction(this.db, fn, { conflict: ci ? nameTaken(ci) : 'A CI of that type and name already exists.' });
+    const name = ci ? nameTaken(ci) : 'A CI of that type and name already exists.';
+    return withTransaction(this.db, fn, { conflict: (error) => identifierIndexOf(error) ?? name });
   }
 }
 

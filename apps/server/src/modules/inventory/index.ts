@@ -24,7 +24,8 @@ import { registerSavedViewRoutes } from './saved-view.routes';
 
 export type { CiService, ObservedConflict, ObservedFields } from './ci.service';
 export type { HistoryRecord } from './ci-history.repository';
-export { type CiTypeId, typesIn } from './ci-type-ids';
+export { type CiTypeId, categoryOf, typesIn } from './ci-type-ids';
+export { type AttributeMisfit, splitAttributes } from './ci-types';
 export { ImportService } from './import/import.service';
 export { createCiService, createInventoryService, type InventoryService, type InventoryWriter } from './inventory.service';
 export type { InventoryTables } from './inventory.tables';

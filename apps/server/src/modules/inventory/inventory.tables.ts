@@ -26,6 +26,14 @@ export interface CisTable {
   created_at: number;
   updated_at: number;
   version: number;
+  /**
+   * Comparison keys of the serial and asset tag (migration 0018, see ci-identifiers.ts): `<family>:<SERIAL>` with the
+   * normalised manufacturer beside it, and `<family>:<TAG>`. Null when the CI does not hold the value (none, a
+   * placeholder, or a duplicate left un-indexed). Written by the CI repository only.
+   */
+  serial_key?: string | null;
+  serial_maker?: string | null;
+  asset_tag_key?: string | null;
 }
 
 export interface CiTagsTable {

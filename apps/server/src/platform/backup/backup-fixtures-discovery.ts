@@ -126,6 +126,60 @@ export async function fillDiscovery(db: Kysely<any>, json: (v: unknown) => strin
     .values([{ ci_id: serverId, name: 'openssl', version: '3.0.13-1~deb12u1', arch: 'amd64', source: 'agent', seen_at: T0 }])
     .execute();
   await db
+    .insertInto('ci_interfaces')
+    .values([
+      {
+        ci_id: serverId,
+        source: 'agent',
+        name: 'eno1 ü',
+        kind: 'physical',
+        description: null,
+        mac: '52:54:00:12:34:56',
+        addresses: json(['10.0.0.5/24', 'fe80::1']),
+        speed_mbps: 2.5,
+        admin_up: 1,
+        oper_up: 0,
+        seen_at: T0,
+      },
+      {
+        ci_id: serverId,
+        source: 'scan',
+        name: 'Gi0/1',
+        kind: null,
+        description: 'uplink "core"',
+        mac: null,
+        addresses: json([]),
+        speed_mbps: null,
+        admin_up: null,
+        oper_up: null,
+        seen_at: T0 + 1,
+      },
+    ])
+    .execute();
+  await db
+    .insertInto('ci_observed_facts')
+    .values([
+      {
+        ci_id: serverId,
+        key: 'managementIp',
+        source: 'scan',
+        value: json('10.0.0.5'),
+        observer: 'scan Lab',
+        reason: 'physical_server has no managementIp',
+        seen_at: T0,
+      },
+      {
+        ci_id: serverId,
+        key: 'sysLocation',
+        source: 'scan',
+        value: json({ b: 1, a: [null, 'Rack 4 🖥'] }),
+        observer: 'scan Lab',
+        reason: 'SNMP',
+        seen_at: T0 + 1,
+      },
+    ])
+    .execute();
+  await db
     .insertInto('snmp_credentials')
     .values([
       {

@@ -6,9 +6,10 @@ import { isUniqueViolation } from './db-errors';
 export interface TransactionOptions {
   /**
    * When given, a unique-constraint violation raised by the work (a concurrent writer won the race for a unique
-   * name or key) is thrown as a 409 Conflict problem with this detail instead of the database error.
+   * name or key) is thrown as a 409 Conflict problem with this detail (or the detail it returns for the database
+   * error, when several unique indexes may refuse the work) instead of the database error.
    */
-  conflict?: string;
+  conflict?: string | ((error: unknown) => string);
 }
 
 /**
@@ -28,7 +29,9 @@ export async function withTransaction<Db extends Kysely<any>, T>(
     // A transaction of a `Kysely<X>` is a `Transaction<X>`, which is a `Kysely<X>`: the same type `fn` was promised.
     return await (db.isTransaction ? fn(db) : db.transaction().execute((trx) => fn(trx as unknown as Db)));
   } catch (error) {
-    if (options.conflict !== undefined && isUniqueViolation(error)) throw problems.conflict(options.conflict);
+    if (options.conflict !== undefined && isUniqueViolation(error)) {
+      throw problems.conflict(typeof options.conflict === 'string' ? options.conflict : options.conflict(error));
+    }
     throw error;
   }
 }

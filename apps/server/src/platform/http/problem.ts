@@ -29,7 +29,7 @@ export const problems = {
     new HttpProblem(401, ProblemType.unauthenticated, 'Authentication required', 'Sign in, or send a valid API token.'),
   forbidden: (detail = 'You do not have permission to do this.') => new HttpProblem(403, ProblemType.forbidden, 'Forbidden', detail),
   notFound: (what = 'The resource') => new HttpProblem(404, ProblemType.notFound, 'Not found', `${what} does not exist.`),
-  conflict: (detail: string) => new HttpProblem(409, ProblemType.conflict, 'Conflict', detail),
+  conflict: (detail: string, errors?: FieldError[]) => new HttpProblem(409, ProblemType.conflict, 'Conflict', detail, errors),
   preconditionFailed: () =>
     new HttpProblem(
       412,

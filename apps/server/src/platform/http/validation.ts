@@ -71,7 +71,13 @@ export function toFieldErrors(errors: ErrorObject[] | null | undefined, part: st
     let path = e.instancePath || '';
     if (e.keyword === 'additionalProperties') path += `/${(e.params as { additionalProperty: string }).additionalProperty}`;
     if (e.keyword === 'required') path += `/${(e.params as { missingProperty: string }).missingProperty}`;
-    const message = e.keyword === 'additionalProperties' ? 'is not an allowed field' : (e.message ?? 'is invalid');
+    const allowed = e.keyword === 'enum' ? (e.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+    const message =
+      e.keyword === 'additionalProperties'
+        ? 'is not an allowed field'
+        : allowed
+          ? `must be one of: ${allowed.map(String).join(', ')}`
+          : (e.message ?? 'is invalid');
     return { path: `${part ?? 'body'}${path}`, message };
   });
 }

@@ -20,11 +20,16 @@ import { typeLabel } from './ci-type-options';
 import { EditCiModal } from './EditCiModal';
 import { HistoryPanel } from './HistoryPanel';
 import { ImpactPanel } from './ImpactPanel';
+import { InterfacesPanel } from './InterfacesPanel';
 import { ciQuery, ciTypesQuery, INVENTORY_QUERY_KEY } from './inventory-queries';
+import { ObservedFactsPanel } from './ObservedFactsPanel';
 import { RackElevation } from './RackElevation';
 import { RelationshipsPanel } from './RelationshipsPanel';
 
-/** One configuration item: its fields, relationships, history and impact; for racks, their elevation. */
+/**
+ * One configuration item: its fields and observed facts, relationships, network interfaces, software, history and
+ * impact; for racks, their elevation.
+ */
 export function CiDetailPage() {
   const me = useMe();
   const { id } = useRouteParams('/inventory/$id');
@@ -133,6 +138,9 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
           <Tabs.Tab value="relationships" data-testid="tab-relationships">
             Relationships
           </Tabs.Tab>
+          <Tabs.Tab value="interfaces" data-testid="tab-interfaces">
+            Interfaces
+          </Tabs.Tab>
           <Tabs.Tab value="software" data-testid="tab-software">
             Software
           </Tabs.Tab>
@@ -146,7 +154,10 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         <Tabs.Panel value="attributes" pt="md">
           {past.error && <ProblemAlert error={past.error} />}
           {shown ? (
-            <AttributesPanel ci={shown} type={type} />
+            <Stack gap="lg">
+              <AttributesPanel ci={shown} type={type} />
+              {asOf === undefined && <ObservedFactsPanel ciId={ci.id} />}
+            </Stack>
           ) : (
             <Center py="xl">
               <Loader size="sm" />
@@ -160,6 +171,9 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         )}
         <Tabs.Panel value="relationships" pt="md">
           <RelationshipsPanel ci={ci} canWrite={canWrite} />
+        </Tabs.Panel>
+        <Tabs.Panel value="interfaces" pt="md">
+          <InterfacesPanel ciId={ci.id} />
         </Tabs.Panel>
         <Tabs.Panel value="software" pt="md">
           <SoftwarePanel ciId={ci.id} />

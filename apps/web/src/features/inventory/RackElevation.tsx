@@ -22,6 +22,12 @@ function positiveInt(value: unknown): number | undefined {
   return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
+/** The unit a device is drawn from: its position, a half-unit position (12.5, as NetBox has them) in its lower unit. */
+function unitOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+  return Number.isInteger(n * 2) && n >= 1 ? Math.floor(n) : undefined;
+}
+
 /**
  * The front elevation of a rack: `attributes.heightU` units (42 by default), U1 at the bottom, each device drawn at
  * `attributes.rackPosition` spanning its own `attributes.heightU`. Devices are the CIs located in the rack, by
@@ -43,8 +49,8 @@ export function RackElevation({ rack }: RackElevationProps) {
   const relatedIds = (related.data?.items ?? []).filter((r) => r.targetId === rack.id && !known.has(r.sourceId)).map((r) => r.sourceId);
   const relatedCis = useQueries({ queries: relatedIds.map((id) => ({ ...ciQuery(api, id), staleTime: 60_000 })) });
   const devices = [...(byLocation.data?.items ?? []), ...relatedCis.flatMap((query) => (query.data ? [query.data.ci] : []))];
-  const placed = devices.filter((device) => positiveInt(device.attributes.rackPosition) !== undefined);
-  const unplaced = devices.filter((device) => positiveInt(device.attributes.rackPosition) === undefined);
+  const placed = devices.filter((device) => unitOf(device.attributes.rackPosition) !== undefined);
+  const unplaced = devices.filter((device) => unitOf(device.attributes.rackPosition) === undefined);
   const units = Array.from({ length: heightU }, (_, index) => heightU - index);
 
   return (
@@ -86,7 +92,7 @@ export function RackElevation({ rack }: RackElevationProps) {
             />
           ))}
           {placed.map((device) => {
-            const position = positiveInt(device.attributes.rackPosition) ?? 1;
+            const position = unitOf(device.attributes.rackPosition) ?? 1;
             const span = Math.min(positiveInt(device.attributes.heightU) ?? 1, heightU);
             const top = Math.max(1, heightU - (position + span - 1) + 1);
             return (

@@ -65,3 +65,19 @@ export function impactQuery(api: EstateClient, ciId: string, query: ImpactQuery)
 export function savedViewsQuery(api: EstateClient) {
   return queryOptions({ queryKey: [...INVENTORY_QUERY_KEY, 'saved-views'] as const, queryFn: () => api.listSavedViews() });
 }
+
+/** One CI's network interfaces from every source (agent, SNMP scan), by source and name. */
+export function ciInterfacesQuery(api: EstateClient, ciId: string) {
+  return pagedQuery({
+    queryKey: [...INVENTORY_QUERY_KEY, 'ci-interfaces', ciId] as const,
+    fetchPage: (cursor) => api.listCiInterfaces(ciId, { limit: 500, cursor }),
+  });
+}
+
+/** What observers saw of one CI that is not one of its fields, by key and source. */
+export function observedFactsQuery(api: EstateClient, ciId: string) {
+  return pagedQuery({
+    queryKey: [...INVENTORY_QUERY_KEY, 'observed-facts', ciId] as const,
+    fetchPage: (cursor) => api.listObservedFacts(ciId, { limit: 200, cursor }),
+  });
+}

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Dialect, readJson } from '../../../platform/db/database';
 import type { DiscoveryTables } from '../discovery.tables';
-import { type Identifier, SINGLE_VALUED } from './identifiers';
+import { type Identifier, SINGLE_VALUED, VALUE_UNIQUE } from './identifiers';
 
 /** One installed package of a CI. `arch` is '' when the package manager names none. */
 export interface SoftwareRow {
@@ -72,6 +72,39 @@ export class IdentityRepository {
     return rows.map((r) => ({ ...r, attributes: readJson(r.attributes, this.dialect) }));
   }
 
+  /** The types of the given CIs, by id. */
+  async typesOf(db: Kysely<DiscoveryTables>, ciIds: readonly string[]): Promise<Map<string, string>> {
+    // Guard against running an invalid `in ()` query when the list is empty.
+    if (ciIds.length === 0) return new Map();
+    const rows = await db
+      .selectFrom('cis')
+      .select(['id', 'type'])
+      .where('id', 'in', [...new Set(ciIds)])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.type]));
+  }
+
+  /**
+   * The source that last set the CI's type: the one that created it, or a later retype. `scan` means the type is
+   * a scan's reading of what answered, which an agent or an import may correct.
+   */
+  async typeSetBy(db: Kysely<DiscoveryTables>, ciId: string): Promise<string | undefined> {
+    const setsType =
+      this.dialect === 'postgres'
+        ? sql<boolean>`changes @> '[{"field":"type"}]'::jsonb`
+        : sql<boolean>`exists (select 1 from json_each(ci_history.changes) where json_extract(value, '$.field') = 'type')`;
+    const row = await db
+      .selectFrom('ci_history')
+      .select('source')
+      .where('ci_id', '=', ciId)
+      .where('kind', 'in', ['created', 'updated'])
+      .where(setsType)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.source;
+  }
+
   /** Whether the CI exists (an agent's bound CI may have been deleted by hand). */
   async ciExists(db: Kysely<DiscoveryTables>, ciId: string): Promise<boolean> {
     return (await db.selectFrom('cis').select('id').where('id', '=', ciId).executeTakeFirst()) !== undefined;
@@ -79,12 +112,16 @@ export class IdentityRepository {
 
   /**
    * Records `ids` as seen now for the CI. A single-valued kind (serial, machine id, external id) replaces the
-   * CI's previous value of that kind: the thing has one, and it is now this.
+   * CI's previous value of that kind: the thing has one, and it is now this. A value-unique kind (a scan target)
+   * leaves every other CI: the address now shows this one.
    */
   async record(db: Kysely<DiscoveryTables>, ciId: string, ids: readonly Identifier[], source: string, at: number): Promise<void> {
     if (ids.length === 0) return;
     for (const id of ids.filter((i) => SINGLE_VALUED.has(i.kind))) {
       await db.deleteFrom('ci_identifiers').where('ci_id', '=', ciId).where('kind', '=', id.kind).where('value', '!=', id.value).execute();
+    }
+    for (const id of ids.filter((i) => VALUE_UNIQUE.has(i.kind))) {
+      await db.deleteFrom('ci_identifiers').where('kind', '=', id.kind).where('value', '=', id.value).where('ci_id', '!=', ciId).execute();
     }
     await db
       .insertInto('ci_identifiers')

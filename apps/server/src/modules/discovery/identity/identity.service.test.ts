@@ -1,4 +1,4 @@
-import type { Ci, CiHistoryEntry } from '@estate/contract';
+import type { Ci, CiHistoryEntry, ObservedFact } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { createIdentityService, type IdentityService, type Observation } from '../index';
@@ -36,6 +36,8 @@ describe.each(testEngines())('identity reconciliation on $dialect', (engine) => 
     ).n;
   const getCi = async (id: string): Promise<Ci> => (await admin.request('GET', `/api/v1/cis/${id}`)).json();
   const history = async (id: string): Promise<CiHistoryEntry[]> => (await admin.request('GET', `/api/v1/cis/${id}/history`)).json().items;
+  const facts = async (id: string): Promise<ObservedFact[]> =>
+    (await admin.request('GET', `/api/v1/cis/${id}/observed-facts`)).json().items;
 
   beforeAll(async () => {
     t = await createTestEstate(engine);
@@ -101,7 +103,15 @@ describe.each(testEngines())('identity reconciliation on $dialect', (engine) => 
     );
     expect(scan).toMatchObject({ ciId, created: false, changed: true });
     const snmp = await identity.reconcile(
-      { source: 'scan', observer: 'scan LAN', type: 'switch', name: 'x', identity: { macs: ['52-54-00-00-00-01'] }, fields: {} },
+      {
+        source: 'scan',
+        observer: 'scan LAN',
+        type: 'switch',
+        typeCertain: false,
+        name: 'x',
+        identity: { macs: ['52-54-00-00-00-01'] },
+        fields: {},
+      },
       scanCtx,
     );
     expect(snmp.ciId).toBe(ciId);
@@ -183,13 +193,18 @@ describe.each(testEngines())('identity reconciliation on $dialect', (engine) => 
     expect(suggestion).toMatchObject({ ci_id: a.ciId, other_ci_id: b.ciId });
   });
 
-  it('writes nothing when the observed values are invalid for the type', async () => {
+  it('keeps a value the type refuses as an observed fact, and writes nothing when a reference is invalid', async () => {
+    const kept = await identity.reconcile(
+      agentSaw({ name: 'odd-01', identity: { serial: 'SN-ODD' }, fields: { attributes: { cpuCores: 'many', memoryGb: 4 } } }),
+      agentCtx,
+    );
+    expect(kept.facts).toEqual([{ key: 'cpuCores', reason: expect.stringContaining('cpuCores must be integer') }]);
+    expect((await getCi(kept.ciId)).attributes).toEqual({ memoryGb: 4 });
+    expect(await facts(kept.ciId)).toEqual([expect.objectContaining({ key: 'cpuCores', value: 'many', source: 'agent' })]);
+
     const before = await ciCount();
     await expect(
-      identity.reconcile(
-        agentSaw({ name: 'bad-01', identity: { serial: 'SN-BAD' }, fields: { attributes: { cpuCores: 'many' } } }),
-        agentCtx,
-      ),
+      identity.reconcile(agentSaw({ name: 'bad-01', identity: { serial: 'SN-BAD' }, fields: { locationId: kept.ciId } }), agentCtx),
     ).rejects.toMatchObject({ status: 400 });
     expect(await ciCount()).toBe(before);
     const ids = await t.database.db.selectFrom('ci_identifiers').select('ci_id').where('value', '=', 'SN-BAD').execute();

@@ -1,5 +1,5 @@
 import type { MergeSuggestion, MergeSuggestionCi, MergeSuggestionStatus, Source } from '@estate/contract';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Dialect, readJson } from '../../../platform/db/database';
 import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import type { DiscoveryTables } from '../discovery.tables';
@@ -192,6 +192,19 @@ export class MergeRepository {
         .execute();
     }
     return fresh;
+  }
+
+  /**
+   * Moves the interfaces and observed facts of `from` to `to`, except those `to` already has (same source and name,
+   * same key and source): its own view is the newer or the one a person kept.
+   */
+  async moveObserved(db: Kysely<DiscoveryTables>, from: string, to: string): Promise<void> {
+    await sql`update ci_interfaces set ci_id = ${to} where ci_id = ${from} and not exists (
+      select 1 from ci_interfaces k where k.ci_id = ${to} and k.source = ci_interfaces.source and k.name = ci_interfaces.name)`.execute(db);
+    await sql`update ci_observed_facts set ci_id = ${to} where ci_id = ${from} and not exists (
+      select 1 from ci_observed_facts k where k.ci_id = ${to} and k.key = ci_observed_facts.key and k.source = ci_observed_facts.source)`.execute(
+      db,
+    );
   }
 
   /** Points the Terraform resources tracked as `from` at `to`, so a later state can still retire or revive them. */

@@ -45,7 +45,8 @@ export interface MergeService {
    * Merges the pair of an open suggestion into `keepCiId` (400 unless it is one of the pair; 404 for an unknown
    * suggestion; 409 when the suggestion is no longer open or a CI of it is gone). The other CI's relationships move
    * to the kept one (ones that would duplicate, link the pair to itself, break the type rules or close a cycle are
-   * skipped and reported), its identifiers and software move (the kept CI's version wins on a clash), fields empty on
+   * skipped and reported), its identifiers, software, interfaces and observed facts move (the kept CI's own win on a
+   * clash), fields empty on
    * the kept CI are filled with their provenance, the kept CI's history gets a `merged` entry, and the other CI is
    * deleted through the CI service. Other open suggestions naming the deleted CI are dismissed. One transaction.
    */
@@ -94,6 +95,7 @@ export function createMergeService(deps: IdentityDeps): MergeService {
     );
 
     await repo.repointTerraformResources(trx, mergedId, keepCiId);
+    await repo.moveObserved(trx, mergedId, keepCiId);
     await cis.delete(mergedId, merged.version, ctx);
     const filledFields = await fill(cis, kept, merged, ctx);
     const movedIdentifiers = await repo.addIdentifiers(trx, keepCiId, identifiers);

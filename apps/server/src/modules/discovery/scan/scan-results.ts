@@ -3,6 +3,7 @@ import { canonicalJson } from '../../../platform/audit/canonical-json';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { CiTypeId } from '../../inventory';
 import type { Observation } from '../identity/identity.service';
+import type { ObservedInterface } from '../identity/observed.repository';
 import { type AttributeFamily, classifyDevice } from './device-classifier';
 import type { HostFinding, SnmpFacts } from './engine/scan-types';
 import type { LocalHost } from './local-host';
@@ -100,46 +101,62 @@ export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): { type: 
   return { type, certain, family };
 }
 
-/** The SNMP attributes each family of types has (see KIND_TYPES); a type has no place for the others. */
-const FAMILY_ATTRIBUTES: Record<AttributeFamily, readonly string[]> = {
-  network: ['hostname', 'managementIp', 'ports', 'firmware', 'macAddresses'],
-  host: ['hostname', 'ipAddresses', 'macAddresses', 'listeningPorts'],
-  appliance: ['managementIp', 'firmware'],
-};
+/** Interface kinds whose MACs name the machine they are in; unknown kinds count, virtual ones never do. */
+const IDENTIFYING_KINDS = new Set<string | undefined>(['physical', 'wireless', undefined]);
+
+/** The interfaces of an SNMP device as discovery records them, addresses and MACs normalised. */
+function interfacesOf(snmp: SnmpFacts): ObservedInterface[] {
+  return snmp.interfaces.slice(0, 1000).map((i) => {
+    const mac = normaliseMac(i.mac);
+    const out: ObservedInterface = { name: i.name.slice(0, 200), addresses: (i.addresses ?? []).slice(0, 256) };
+    if (i.kind) out.kind = i.kind;
+    if (i.description && i.description !== i.name) out.description = i.description.slice(0, 500);
+    if (mac) out.mac = mac;
+    if (i.speedMbps !== undefined) out.speedMbps = i.speedMbps;
+    if (i.adminUp !== undefined) out.adminUp = i.adminUp;
+    if (i.operUp !== undefined) out.operUp = i.operUp;
+    return out;
+  });
+}
 
 /**
- * The observation of one live host by the scan `scanName`. A host that answered SNMP is a network device named by
- * its sysName, identified by its interfaces' MACs, name and addresses; any other host is a server named by its
- * reverse DNS name (else its address), identified by host name and address, with its open ports.
+ * The observation of one live host by the scan `scan`. A host that answered SNMP is taken for a network device
+ * named by its sysName, identified by its physical interfaces' MACs, name and addresses, with its interfaces and
+ * what SNMP says of it (management address, firmware, location, contact, addresses) as attributes; any other host
+ * is taken for a server, named by its reverse DNS name (else its address), identified by host name and address,
+ * with its open ports. Either is identified by the scan target too (scan and address), so that the same scan finds
+ * the same CI at the address when SNMP does not answer or DNS names it differently. The types are guesses unless
+ * sysDescr says what the device is: mapped onto the type of the CI they match, they do not change it.
  */
-export function observationOf(finding: HostFinding, scanName: string): Observation {
-  const observer = `scan ${scanName}`;
+export function observationOf(finding: HostFinding, scan: { id: string; name: string }): Observation {
+  const observer = `scan ${scan.name}`;
   const address = normaliseIp(finding.address) ?? finding.address;
   const dnsName = displayName(finding.hostname);
+  const scanTarget = `${scan.id} ${address}`;
   const snmp = finding.snmp;
   if (snmp) {
     const sysName = displayName(snmp.sysName);
-    const macs = unique(snmp.interfaces.map((i) => normaliseMac(i.mac)).filter((m) => m !== null)).slice(0, 256);
+    const interfaces = interfacesOf(snmp);
+    const macs = unique(interfaces.filter((i) => IDENTIFYING_KINDS.has(i.kind)).flatMap((i) => (i.mac ? [i.mac] : []))).slice(0, 256);
     const ips = unique([address, ...snmp.addresses.map((a) => normaliseIp(a)).filter((a) => a !== null)]);
-    const device = networkDeviceType(snmp);
-    const seen: Record<string, unknown> = {
-      managementIp: address,
-      ipAddresses: ips.slice(0, 256),
-      ports: snmp.interfaces.length,
-      listeningPorts: [...finding.openPorts].sort((a, b) => a - b).map((p) => `tcp/${p}`),
-    };
+    const attributes: Record<string, unknown> = { managementIp: address, ports: snmp.interfaces.length, ipAddresses: ips.slice(0, 256) };
     const hostname = sysName ?? dnsName;
-    if (hostname) seen.hostname = (device.family === 'host' ? shortName(hostname) : hostname).slice(0, 253);
-    if (snmp.sysDescr) seen.firmware = snmp.sysDescr.replace(/\s+/g, ' ').trim().slice(0, 200);
-    if (macs.length > 0) seen.macAddresses = macs;
-    const attributes = Object.fromEntries(Object.entries(seen).filter(([key]) => FAMILY_ATTRIBUTES[device.family].includes(key)));
+    if (hostname) attributes.hostname = hostname.slice(0, 253);
+    if (snmp.sysDescr) attributes.firmware = snmp.sysDescr.replace(/\s+/g, ' ').trim().slice(0, 200);
+    if (snmp.sysLocation) attributes.sysLocation = snmp.sysLocation.slice(0, 255);
+    if (snmp.sysContact) attributes.sysContact = snmp.sysContact.slice(0, 255);
+    const allMacs = unique(interfaces.flatMap((i) => (i.mac ? [i.mac] : []))).slice(0, 256);
+    if (allMacs.length > 0) attributes.macAddresses = allMacs;
+    const { type, certain } = networkDeviceType(snmp);
     return {
       source: 'scan',
       observer,
-      type: device.type,
+      type,
+      typeCertain: certain,
       name: (snmp.sysName?.trim() || finding.hostname || address).slice(0, 200),
-      identity: { ...(macs.length ? { macs } : {}), ...(hostname ? { hostname } : {}), ips },
+      identity: { ...(macs.length ? { macs } : {}), ...(hostname ? { hostname } : {}), ips, scanTarget },
       fields: { attributes },
+      interfaces,
     };
   }
   const attributes: Record<string, unknown> = {
@@ -154,8 +171,9 @@ export function observationOf(finding: HostFinding, scanName: string): Observati
     source: 'scan',
     observer,
     type: 'physical_server',
+    typeCertain: false,
     name: (dnsName ?? address).slice(0, 200),
-    identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address] },
+    identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address], scanTarget },
     fields: { attributes },
   };
 }

@@ -167,9 +167,24 @@ describe.runIf(peersTier([...TOOLS]))('scan runs against an SNMP switch with an 
         ports: switchMacs.size + 1,
       });
       expect([...switchCi.attributes.macAddresses].sort()).toEqual([...switchMacs.values()].sort());
+      const scanId = scan.json().id;
       expect(await identifiers(switchHost.ci.id)).toEqual(
-        [...[...switchMacs.values()].map((m) => `mac:${m}`), `hostname:${SWITCH_NAME}`, `ip:${switchIp}`].sort(),
+        [
+          ...[...switchMacs.values()].map((m) => `mac:${m}`),
+          `hostname:${SWITCH_NAME}`,
+          `ip:${switchIp}`,
+          `scan_target:${scanId} ${switchIp}`,
+        ].sort(),
       );
+      // Its interfaces are the CI's: kinds from ifType, states, and the management address on its interface.
+      const nics = (await admin.request('GET', `/api/v1/cis/${switchHost.ci.id}/interfaces`)).json().items;
+      expect(nics.every((i: { source: string }) => i.source === 'scan')).toBe(true);
+      expect(nics.flatMap((i: { mac: string | null }) => (i.mac ? [i.mac] : [])).sort()).toEqual([...switchMacs.values()].sort());
+      expect(nics.some((i: { kind: string }) => i.kind === 'loopback')).toBe(true);
+      expect(nics.find((i: { addresses: string[] }) => i.addresses.some((a) => a.startsWith(`${switchIp}/`)))).toMatchObject({
+        kind: 'physical',
+        adminUp: true,
+      });
       // What the switch's LLDP-MIB said, through snmpd and lldpd's AgentX subagent.
       expect(switchHost.data.snmp.neighbours).toEqual([
         expect.objectContaining({
@@ -185,7 +200,7 @@ describe.runIf(peersTier([...TOOLS]))('scan runs against an SNMP switch with an 
       expect(serverHost.ci).toMatchObject({ name: serverIp, type: 'physical_server' });
       const serverCi = (await admin.request('GET', `/api/v1/cis/${serverHost.ci.id}`)).json();
       expect(serverCi.attributes).toMatchObject({ ipAddresses: [serverIp], listeningPorts: ['tcp/22'] });
-      expect(await identifiers(serverHost.ci.id)).toEqual([`ip:${serverIp}`]);
+      expect(await identifiers(serverHost.ci.id)).toEqual([`ip:${serverIp}`, `scan_target:${scanId} ${serverIp}`]);
       expect(serverHost.data.services).toEqual({ 22: { ssh: SSH_BANNER } });
 
       // The LLDP neighbour matched the server by its management address: switch connected_to server, found by a scan.

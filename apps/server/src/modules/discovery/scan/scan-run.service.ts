@@ -7,8 +7,7 @@ import { publishEvent } from '../../../platform/events';
 import { HttpProblem } from '../../../platform/http/problem';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 import type { DiscoveryHostsTable } from '../discovery.tables';
-import { identifiersOf } from '../identity/identifiers';
-import type { IdentityService, Observation } from '../identity/identity.service';
+import type { IdentityService, ReconcileResult } from '../identity/identity.service';
 import type { HostFinding, ScanEngine, SnmpFacts } from './engine/scan-types';
 import { isLocalAddress, type LocalHost, readLocalHost } from './local-host';
 import { ScanRepository, type ScanTables } from './scan.repository';
@@ -48,6 +47,18 @@ function scrubber(credentials: Awaited<ReturnType<SnmpCredentialService['unseal'
     .flatMap((c) => (c.version === 'v2c' ? [c.community] : [c.authKey, c.privKey]))
     .filter((v): v is string => typeof v === 'string' && v.length > 0);
   return (text) => secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+}
+
+/** What a host's note says of how reconciliation took it: values kept as facts, a corrected type, suggestions. */
+function reconcileNotes(result: ReconcileResult): string[] {
+  const notes: string[] = [];
+  if (result.retypedFrom) notes.push(`The CI's type was corrected from ${result.retypedFrom}.`);
+  if (result.facts.length > 0) {
+    notes.push(`Kept as observed facts of the CI: ${result.facts.map((f) => `${f.key} (${f.reason})`).join('; ')}.`.slice(0, 2000));
+  }
+  if (result.suggestionIds.length > 0)
+    notes.push(`Merge suggested with ${result.suggestionIds.length} other CI(s); see merge suggestions.`);
+  return notes;
 }
 
 /** An SNMP device seen by this run, for the LLDP pass. */
@@ -124,7 +135,7 @@ export class ScanRunService {
     // Findings are handled one at a time, in the order reported, so that two findings of one device never race.
     let chain: Promise<void> = Promise.resolve();
     const onHost = (finding: HostFinding): Promise<void> => {
-      chain = chain.then(() => this.record(runId, scan.name, finding, { before, seen, devices, local, snmp }, summary, ctx));
+      chain = chain.then(() => this.record(runId, scan, finding, { before, seen, devices, local, snmp }, summary, ctx));
       return chain;
     };
     const progress = this.progressWriter(runId);
@@ -216,7 +227,7 @@ export class ScanRunService {
 
   private async record(
     runId: string,
-    scanName: string,
+    scan: { id: string; name: string },
     finding: HostFinding,
     run: RunState,
     summary: RunSummary,
@@ -231,18 +242,20 @@ export class ScanRunService {
     let ci: { id: string; created: boolean } | null = null;
     try {
       const local = isLocalAddress(finding.address, run.local);
-      const observation = local ? onLocalHost(observationOf(finding, scanName), run.local) : observationOf(finding, scanName);
-      // A host an agent reports on is known better than a scan can see it (every address, every socket): the scan
-      // then only confirms the identity, instead of overwriting the agent's lists with its partial view each run.
-      if ((local || !finding.snmp) && (await this.agentReports(observation))) observation.fields = {};
+      const observation = local ? onLocalHost(observationOf(finding, scan), run.local) : observationOf(finding, scan);
       const result = await this.deps.reconciler.reconcile(observation, ctx);
       ci = { id: result.ciId, created: result.created };
       if (result.created) summary.cisCreated++;
       if (finding.snmp) run.devices.push({ ciId: result.ciId, snmp: finding.snmp });
+      data.notes = [...data.notes, ...reconcileNotes(result)];
     } catch (error) {
-      // A finding the inventory refuses (an attribute out of range) is kept with a note; store failures are not.
+      // A finding the inventory refuses (a reference it cannot resolve) is kept with a note; store failures are not.
       if (!(error instanceof HttpProblem) || error.status >= 500) throw error;
-      data.notes = [...data.notes, `Not recorded in the inventory: ${error.detail ?? error.message}`];
+      const fields = (error.errors ?? []).map((e) => `${e.path} ${e.message}`);
+      data.notes = [
+        ...data.notes,
+        `Not recorded in the inventory: ${error.detail ?? error.message}${fields.length ? ` (${fields.join('; ')})` : ''}`,
+      ];
     }
     const { change, changedFields } = settleChange(compared, previous?.ci_id, ci);
     if (change === 'changed') data.changedFields = changedFields;
@@ -294,20 +307,6 @@ export class ScanRunService {
       }
     }
     return linked.size;
-  }
-
-  /** Whether an agent has reported the observation's machine id or one of its addresses as its host's. */
-  private async agentReports(observation: Observation): Promise<boolean> {
-    const ids = identifiersOf(observation.identity).filter((i) => i.kind === 'ip' || i.kind === 'machine_id');
-    if (ids.length === 0) return false;
-    const row = await this.deps.db
-      .selectFrom('ci_identifiers')
-      .select('ci_id')
-      .where('source', '=', 'agent')
-      .where((eb) => eb.or(ids.map((i) => eb.and([eb('kind', '=', i.kind), eb('value', '=', i.value)]))))
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
   }
 
   /** The CI with the first matching identifier, in the order given. */

@@ -3,6 +3,21 @@ import type { StateInstance, TerraformState } from './terraform-state';
 
 /*
  * How Terraform resources become cloud-resource CIs and relationships. Pure functions over a parsed state: no I/O.
+ *
+ * Every resource instance falls in one of three classes:
+ * - Nothing: data sources (`data.*`, whatever their provider), resources of helper providers that make values
+ *   rather than things (`random`, `null`, `tls`, `local`, `template`, `time`, `external`, `archive`, `http`,
+ *   `terraform`, `cloudinit`), and managed resources without an `id`. Each but the data sources is listed in
+ *   `ignored` with the reason.
+ * - Links: resources that only join two others — {@link LINK_TYPES} and every type ending in `_attachment` or
+ *   `_association`. They become relationships where the pair is understood (volume attachment: instance
+ *   `depends_on` volume; target group attachment: target group `depends_on` target; listener: load balancer
+ *   `depends_on` target group; Azure data disk attachment and Google attached disk: machine `depends_on` disk),
+ *   and are listed in `ignored` as links either way.
+ * - CIs: every other managed resource instance with an id, of any provider, becomes one `cloud_resource` CI
+ *   (`provider` is `other` for providers outside {@link CLOUD_OF}). References inside those resources add
+ *   `located_in` (subnet, VPC or virtual network, Google subnetwork → network) and `depends_on` (security groups,
+ *   load balancer → target group) relationships; see {@link mapState}.
  */
 
 /** Providers whose resources are not things in a cloud (random values, files, keys, waits). */

@@ -7,7 +7,7 @@ export interface StateInstance {
   mode: 'managed' | 'data';
   /** The resource type, e.g. `aws_instance`. */
   type: string;
-  /** The provider's short name from its source address: `aws` for `registry.terraform.io/hashicorp/aws`. */
+  /** The provider's short name: `aws` for `provider["registry.terraform.io/hashicorp/aws"]` or `provider.aws`; '' for a data source whose address is not understood. */
   provider: string;
   attributes: Record<string, unknown>;
 }
@@ -24,12 +24,21 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
 const invalid = (detail: string, path: string, message: string) => problems.validation(detail, [{ path, message }]);
 
-/** `provider["registry.terraform.io/hashicorp/aws"].west` (maybe behind `module.x.`) → `aws`. */
-function providerName(provider: string): string | null {
-  const match = /provider\["([^"]+)"\]/.exec(provider);
-  const source = match?.[1];
-  if (source === undefined) return null;
-  return source.split('/').pop() || null;
+const MODULE_PREFIX = /^(module\.[A-Za-z0-9_-]+\.)*/;
+const PROVIDER_SOURCE = /^provider\["([^"]+)"\](\.[A-Za-z0-9_-]+)?$/;
+const PROVIDER_LEGACY = /^provider\.([A-Za-z0-9_-]+)(\.[A-Za-z0-9_-]+)?$/;
+
+/**
+ * The provider's short name from a resource's provider address, in the forms each Terraform line writes:
+ * `provider["registry.terraform.io/hashicorp/aws"]` (0.13 and later, `-/aws` for providers a 0.12 state was upgraded
+ * with), `provider.aws` (0.12), each with an optional alias (`.west`) and behind module prefixes (`module.x.`).
+ * Null for anything else.
+ */
+export function providerName(provider: string): string | null {
+  const address = provider.replace(MODULE_PREFIX, '');
+  const source = PROVIDER_SOURCE.exec(address)?.[1];
+  if (source !== undefined) return source.split('/').pop() || null;
+  return PROVIDER_LEGACY.exec(address)?.[1] ?? null;
 }
 
 /** `[0]` for a count index, `["a"]` for a for_each key, nothing without one. */
@@ -39,7 +48,8 @@ function indexSuffix(key: unknown): string {
 }
 
 /**
- * Parses and checks a Terraform state file. Only state format version 4 (Terraform ≥ 0.12, OpenTofu) is accepted.
+ * Parses and checks a Terraform state file. Only state format version 4 is accepted: Terraform 0.12 through 1.x and
+ * OpenTofu write it (see {@link providerName} for the provider addresses of each line); 0.11 and older wrote format 3.
  * Every problem is a 400 naming where it is: not JSON, another format version, a missing lineage, serial or
  * resources list, or a malformed resource (named by its address as far as the file gives it). Nothing is written.
  */
@@ -53,8 +63,13 @@ export function parseTerraformState(content: string): TerraformState {
   if (!isObject(doc)) throw invalid('The Terraform state must be a JSON object.', 'body/content', 'is not a JSON object');
   if (doc.version !== 4) {
     const found = doc.version === undefined ? 'has no format version' : `is format version ${JSON.stringify(doc.version)}`;
+    const writer = nonEmptyString(doc.terraform_version) ? `, written by Terraform ${doc.terraform_version}` : '';
+    const upgrade =
+      doc.version === 3 || doc.version === 2 || doc.version === 1
+        ? 'Terraform before 0.12 wrote that format; run `terraform apply` (or `terraform refresh`) with Terraform 0.12 or later once to upgrade the state, then import the output of `terraform state pull`.'
+        : 'Import the output of `terraform state pull` from Terraform 0.12 or later, or OpenTofu.';
     throw invalid(
-      `Only Terraform state format version 4 is supported; this file ${found}. Upgrade it with a current Terraform (terraform state pull).`,
+      `Only Terraform state format version 4 (Terraform 0.12 and later) is supported; this file ${found}${writer}. ${upgrade}`,
       'body/content/version',
       'must be 4',
     );
@@ -80,8 +95,13 @@ export function parseTerraformState(content: string): TerraformState {
     if (module !== undefined && !nonEmptyString(module)) throw bad('its module is not a module address', 'module', 'must be a string');
     if (!nonEmptyString(resource.provider)) throw bad('it has no provider', 'provider', 'is required');
     const provider = providerName(resource.provider);
-    if (provider === null)
-      throw bad(`its provider ${resource.provider} is not a provider address`, 'provider', 'is not a provider address');
+    // Data sources are never imported: an address form this parser does not know must not refuse the state.
+    if (provider === null && mode === 'managed')
+      throw bad(
+        `its provider ${resource.provider} is not a provider address (provider["<source>"] or provider.<name>, with an optional alias)`,
+        'provider',
+        'is not a provider address',
+      );
     if (!Array.isArray(resource.instances)) throw bad('it has no instances list', 'instances', 'must be an array');
     resource.instances.forEach((instance: unknown, j: number) => {
       if (!isObject(instance)) throw bad(`instance ${j} is not an object`, `instances/${j}`, 'must be an object');
@@ -98,7 +118,7 @@ export function parseTerraformState(content: string): TerraformState {
         const why = instance.attributes_flat !== undefined ? 'has only flat (pre-0.12) attributes' : 'has no attributes object';
         throw invalid(`Resource ${address} is malformed: it ${why}.`, `${path}/instances/${j}/attributes`, 'must be an object');
       }
-      instances.push({ address, mode, type, provider, attributes: instance.attributes });
+      instances.push({ address, mode, type, provider: provider ?? '', attributes: instance.attributes });
     });
   });
   const terraformVersion = nonEmptyString(doc.terraform_version) ? doc.terraform_version : null;

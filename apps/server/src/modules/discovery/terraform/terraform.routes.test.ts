@@ -8,6 +8,7 @@ import { createIdentityService } from '../index';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const SERIAL_17 = fixture('aws-prod.serial-17.tfstate');
 const SERIAL_18 = fixture('aws-prod.serial-18.tfstate');
+const GOOGLE_0_12 = fixture('google-0.12.24.tfstate');
 const LINEAGE = '3f1c9a5e-8d2b-4e7a-9c61-2b5d0f4a7e19';
 const TABLES = ['cis', 'ci_history', 'ci_identifiers', 'relationships', 'terraform_imports', 'terraform_resources', 'audit_events'];
 
@@ -261,5 +262,22 @@ describe.each(testEngines())('Terraform state import on $dialect', (engine) => {
       expect(res.json().detail, message).toContain(message);
     }
     expect(await counts()).toEqual(before);
+  });
+
+  it('imports a state Terraform 0.12 wrote, with its provider.google addresses and data source', async () => {
+    const res = await post(GOOGLE_0_12);
+    expect(res.statusCode, res.body).toBe(200);
+    const result: TerraformImportResult = res.json();
+    expect(result).toMatchObject({ terraformVersion: '0.12.24', serial: 4 });
+    expect(result.counts).toMatchObject({ created: 3, related: 2 });
+    expect(result.resources.map((r) => r.address).sort()).toEqual([
+      'google_compute_instance.worker[0]',
+      'google_compute_network.main',
+      'module.subnets.google_compute_subnetwork.subnet["europe-west1"]',
+    ]);
+    expect(result.ignored).toEqual([{ address: 'random_id.suffix', reason: 'not a cloud resource (provider random)' }]);
+    const worker = report(result, 'google_compute_instance.worker[0]')!;
+    const ci = (await admin.request('GET', `/api/v1/cis/${worker.ciId}`)).json();
+    expect(ci.attributes).toMatchObject({ provider: 'gcp', region: 'europe-west1', accountId: 'estate-prod', ipAddresses: ['10.8.0.2'] });
   });
 });

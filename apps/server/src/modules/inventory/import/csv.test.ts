@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvError, decodeText, formatCsvRecord, parseCsv } from './csv';
+import { CsvError, decodeText, detectDelimiter, formatCsvRecord, parseCsv } from './csv';
 
 const cells = (text: string) => parseCsv(text).map((r) => r.cells);
 
@@ -73,5 +73,20 @@ describe('formatCsvRecord', () => {
   it('round-trips awkward cells', () => {
     const row = ['plain', 'a,b', 'say "hi"', 'two\nlines', ''];
     expect(parseCsv(formatCsvRecord(row))[0]?.cells).toEqual(row);
+  });
+});
+
+describe('semicolon-separated files', () => {
+  it('detects the separator from the header line, outside quotes', () => {
+    expect(detectDelimiter('"Name";"Status"\r\n"a,b";"x"\r\n')).toBe(';');
+    expect(detectDelimiter('name,"a;b"\n1,2\n')).toBe(',');
+    expect(detectDelimiter('\uFEFFname\n1\n')).toBe(',');
+  });
+
+  it('reads quoted cells with commas and semicolons inside', () => {
+    expect(parseCsv('"Name";"Note"\r\n"pc-1";"a, b; c"\r\n', ';').map((r) => r.cells)).toEqual([
+      ['Name', 'Note'],
+      ['pc-1', 'a, b; c'],
+    ]);
   });
 });

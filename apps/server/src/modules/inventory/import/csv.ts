@@ -70,11 +70,32 @@ function firstInvalidUtf8(b: Uint8Array, start: number): number {
   return -1;
 }
 
+/** The separators a CSV file may use: commas (RFC 4180), or semicolons as GLPI and spreadsheets in many locales write. */
+export type CsvDelimiter = ',' | ';';
+
 /**
- * Parses CSV text into records (the header is the first). Throws a CsvError for a quote that is never closed or
- * text after a closing quote. Blank lines are skipped.
+ * The separator of a file: a semicolon when its first line holds semicolons outside quotes and no comma, else a
+ * comma.
  */
-export function parseCsv(text: string): CsvRecord[] {
+export function detectDelimiter(text: string): CsvDelimiter {
+  const src = stripBom(text);
+  let quoted = false;
+  let semicolons = 0;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i];
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && ch === ',') return ',';
+    else if (!quoted && ch === ';') semicolons++;
+  }
+  return semicolons > 0 ? ';' : ',';
+}
+
+/**
+ * Parses CSV text into records (the header is the first), with cells separated by `delimiter`. Throws a CsvError
+ * for a quote that is never closed or text after a closing quote. Blank lines are skipped.
+ */
+export function parseCsv(text: string, delimiter: CsvDelimiter = ','): CsvRecord[] {
   const src = stripBom(text);
   const records: CsvRecord[] = [];
   let cells: string[] = [];
@@ -120,12 +141,12 @@ export function parseCsv(text: string): CsvRecord[] {
       }
       if (!closed) throw new CsvError(`A quoted field opened on line ${quoteLine} is never closed.`, quoteLine);
       const next = src[i];
-      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
+      if (next !== undefined && next !== delimiter && next !== '\n' && next !== '\r') {
         throw new CsvError(`Line ${line}: text after a closing quote; a quote inside a field must be doubled ("").`, line);
       }
       continue;
     }
-    if (ch === ',') {
+    if (ch === delimiter) {
       cells.push(cell);
       cell = '';
       touched = true;
@@ -140,7 +161,7 @@ export function parseCsv(text: string): CsvRecord[] {
       let end = i;
       while (end < src.length) {
         const c = src[end];
-        if (c === ',' || c === '\n' || c === '\r') break;
+        if (c === delimiter || c === '\n' || c === '\r') break;
         if (c === '"') throw new CsvError(`Line ${line}: a quote inside an unquoted field; quote the whole field.`, line);
         end++;
       }

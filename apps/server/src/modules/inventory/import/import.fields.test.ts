@@ -69,7 +69,7 @@ for (const engine of testEngines()) {
       expect(run.status, JSON.stringify(run)).toBe('succeeded');
       expect(run.counts).toEqual({ created: 1, updated: 0, unchanged: 0, errors: 2 });
       expect(fieldsOf(run, 2)).toEqual(['app', 'cores', 'dba', 'renewal', 'runbook', 'tier'].map((k) => `customFields.${k}`));
-      expect(run.rows[1]?.errors.find((e) => e.field === 'customFields.tier')?.message).toBe('must be one of: gold, silver');
+      expect(run.rows[1]?.errors.find((e) => e.field === 'customFields.tier')?.message).toBe('"bronze": must be one of: gold, silver');
       expect(run.rows[1]?.errors.find((e) => e.field === 'customFields.dba')?.message).toContain('no person CI');
       expect(run.rows[2]?.errors).toEqual([{ field: 'customFields.tier', message: 'is required for type database' }]);
     });
@@ -124,6 +124,17 @@ for (const engine of testEngines()) {
 
       const unknown = await runImport({ content: 'name,ownerTeamId\nref-1,Nobody\n', dryRun: true });
       expect(unknown.rows[0]?.errors).toEqual([{ field: 'ownerTeamId', message: 'no team or person CI has the id or name "Nobody"' }]);
+    });
+
+    it('names the value given and the values allowed when a common field or attribute has a value outside its list', async () => {
+      const run = await runImport({ content: 'name,status,attr.engine,cf.tier\nenum-1,Active,Postgres,gold\n', dryRun: true });
+      expect(run.rows[0]?.errors).toEqual([
+        { field: 'status', message: '"Active": must be one of: planned, ordered, in_stock, deployed, in_maintenance, retired, disposed' },
+        {
+          field: 'attributes.engine',
+          message: '"Postgres": must be one of: postgresql, mysql, mariadb, sqlserver, oracle, sqlite, mongodb, redis, other',
+        },
+      ]);
     });
   });
 }

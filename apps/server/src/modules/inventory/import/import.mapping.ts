@@ -1,7 +1,8 @@
 import type { CustomField, ImportFieldError } from '@estate/contract';
 import type { TObject } from 'typebox';
 import { COMMON_COLUMNS, type CommonField } from '../ci.mapper';
-import { CsvError, decodeText, parseCsv, stripBom } from './csv';
+import { CsvError, decodeText, detectDelimiter, parseCsv, stripBom } from './csv';
+import type { LocationChain } from './import.locations';
 
 /** Where a source column goes: a common field, the tags, one attribute or one custom field of the CI type. */
 export type ImportTarget =
@@ -25,12 +26,26 @@ export interface SourceRow {
 /** A row mapped to target fields and converted to their types, with the problems found so far. */
 export interface MappedRow {
   row: number;
+  /** The row's CI type: the import's, or the one a preset decided ('' when it could not, with an error). */
+  type: string;
   common: Partial<Record<ImportCommonField, unknown>>;
   tags?: string[];
   attributes: Record<string, unknown>;
   /** Custom field values by key, converted to the field's kind (references still as given: an id or a name). */
   customFields: Record<string, unknown>;
   errors: ImportFieldError[];
+  /** The location chain the row names (a preset's site → room → rack): found or created, it becomes `locationId`. */
+  location?: LocationChain;
+  /** Whether the row is itself a location placed in `location` (a rack of a rack export), found there by name. */
+  place?: boolean;
+  /** Addresses added to the CI's `ipAddresses` (kept with those it has). */
+  addresses?: string[];
+  /** What the row leaves out, without being an error. */
+  notes?: string[];
+  /** Why the row is skipped (a preset maps its value to no CI type). */
+  skipped?: string;
+  /** Whether the row's own values decided its type (a preset's type column): the report then names the type. */
+  typeDecided?: boolean;
 }
 
 /** A problem with the whole file; the import reads no row. */
@@ -51,7 +66,7 @@ export function contentText(content: string, encoding: 'text' | 'base64'): strin
   }
 }
 
-/** Reads the rows of a CSV (the first record is the header) or JSON (an array of objects) file. */
+/** Reads the rows of a CSV (the first record is the header; commas or semicolons) or JSON (an array of objects) file. */
 export function readRows(format: 'csv' | 'json', text: string): { columns: string[]; rows: SourceRow[] } {
   return format === 'csv' ? readCsv(text) : readJson(text);
 }
@@ -59,7 +74,7 @@ export function readRows(format: 'csv' | 'json', text: string): { columns: strin
 function readCsv(text: string): { columns: string[]; rows: SourceRow[] } {
   let records: ReturnType<typeof parseCsv>;
   try {
-    records = parseCsv(text);
+    records = parseCsv(text, detectDelimiter(text));
   } catch (error) {
     if (error instanceof CsvError) throw new ImportFileError([{ field: '', message: error.message }]);
     throw error;
@@ -182,7 +197,11 @@ function targetOf(target: string, attributes: TObject, definitions: readonly Cus
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Converts one cell of a CSV (text) to the target's type; JSON values pass unchanged. Undefined means "not given". */
-function convert(value: unknown, kind: 'number' | 'integer' | 'boolean' | 'array' | 'string' | undefined, fromCsv: boolean): unknown {
+export function convert(
+  value: unknown,
+  kind: 'number' | 'integer' | 'boolean' | 'array' | 'string' | undefined,
+  fromCsv: boolean,
+): unknown {
   if (!fromCsv || typeof value !== 'string') return value;
   const v = value.trim();
   if (v === '') return undefined;
@@ -200,9 +219,9 @@ function convert(value: unknown, kind: 'number' | 'integer' | 'boolean' | 'array
   return v;
 }
 
-/** Maps and converts one source row. Type problems are left for schema validation, which names them. */
-export function mapRow(source: SourceRow, targets: Map<string, ImportTarget>, fromCsv: boolean): MappedRow {
-  const out: MappedRow = { row: source.row, common: {}, attributes: {}, customFields: {}, errors: [] };
+/** Maps and converts one source row of `type`. Type problems are left for schema validation, which names them. */
+export function mapRow(source: SourceRow, targets: Map<string, ImportTarget>, fromCsv: boolean, type: string): MappedRow {
+  const out: MappedRow = { row: source.row, type, common: {}, attributes: {}, customFields: {}, errors: [] };
   if (source.problem) out.errors.push({ field: '', message: source.problem });
   for (const [column, target] of targets) {
     const raw = source.values[column];

@@ -96,9 +96,15 @@ const keyOfPair = (type: string, sourceId: string, targetId: string) => `${type}
  * Validates every relationship row and plans it: `create` for a new relationship, `unchanged` for one that exists
  * already (re-importing a file writes nothing), or `error`: a missing field, an unknown or ambiguous CI, an unknown
  * relationship type, a pair of CI types the type does not allow, a self-link, a duplicate of an earlier row, or a
- * cycle through relationships of an acyclic type (existing ones and earlier rows of the file). Pure: reads only `ctx`.
+ * cycle through relationships of an acyclic type (existing ones and earlier rows of the file). With `fromExport` (a
+ * preset's file), a row with an empty end is skipped and a repeat of an earlier row is `unchanged`, each with a note.
+ * Pure: reads only `ctx`.
  */
-export function planRelationshipRows(rows: RelationshipRow[], ctx: RelationshipImportContext): PlannedRow[] {
+export function planRelationshipRows(
+  rows: RelationshipRow[],
+  ctx: RelationshipImportContext,
+  options: { fromExport?: boolean } = {},
+): PlannedRow[] {
   const byId = new Map(ctx.cis.map((c) => [c.id, c]));
   const byKey = new Map<string, CiKeys[]>();
   for (const ci of ctx.cis) {
@@ -146,12 +152,16 @@ export function planRelationshipRows(rows: RelationshipRow[], ctx: RelationshipI
 
   return rows.map((row): PlannedRow => {
     const { source, type, target } = row.values;
-    const report = (action: ImportRowReport['action']): ImportRowReport => ({
+    const report = (action: ImportRowReport['action'], note?: string): ImportRowReport => ({
       row: row.row,
       naturalKey: source !== undefined && type !== undefined && target !== undefined ? `${source} ${type} ${target}` : null,
       action,
       errors: row.errors,
+      ...(note ? { notes: [note] } : {}),
     });
+    // An export's link with an end that is no item (a circuit, a power feed, nothing) is not one to import.
+    if (options.fromExport && row.errors.length === 0 && (source === undefined || target === undefined))
+      return { report: report('unchanged', `skipped: the ${source === undefined ? 'source' : 'target'} end is empty`), kind: 'unchanged' };
     const from = resolve(row, 'source');
     const to = resolve(row, 'target');
     const rule =
@@ -174,6 +184,9 @@ export function planRelationshipRows(rows: RelationshipRow[], ctx: RelationshipI
     const [sourceId, targetId] = rule.symmetric && to.id < from.id ? [to.id, from.id] : [from.id, to.id];
     const key = keyOfPair(rule.type, sourceId, targetId);
     const earlier = firstRow.get(key);
+    // An export lists every cable: several between the same two items are one relationship.
+    if (earlier !== undefined && options.fromExport)
+      return { report: report('unchanged', `the same relationship as row ${earlier}`), kind: 'unchanged' };
     if (earlier !== undefined) {
       row.errors.push({ field: '', message: `duplicates row ${earlier} (the same relationship)` });
       return { report: report('error'), kind: 'error' };

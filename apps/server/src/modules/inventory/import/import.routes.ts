@@ -3,19 +3,25 @@ import {
   IdParams,
   IMPORT_MAX_CONTENT,
   ImportAccepted,
+  ImportPreset,
   ImportRun,
   ImportSummary,
   Page,
   PageQuery,
   Problem,
 } from '@estate/contract';
+import Type from 'typebox';
 import type { HttpServer } from '../../../platform/http/http-server';
 import { actionContext, type Principal } from '../../../platform/http/principal';
 import type { ImportService } from './import.service';
+import { IMPORT_PRESETS } from './presets';
 
 const userOf = (request: { principal: Principal | null }) => request.principal?.userId ?? null;
 
-/** POST /api/v1/imports (start, 202), GET /api/v1/imports/:id (progress and report), GET /api/v1/imports (mine). */
+/**
+ * POST /api/v1/imports (start, 202), GET /api/v1/imports/:id (progress and report), GET /api/v1/imports (mine),
+ * GET /api/v1/import-presets (the mappings of other tools' exports).
+ */
 export function registerImportRoutes(app: HttpServer, imports: ImportService): void {
   const tags = ['inventory'];
 
@@ -56,5 +62,18 @@ export function registerImportRoutes(app: HttpServer, imports: ImportService): v
       schema: { tags, summary: 'My imports, newest first', querystring: PageQuery, response: { 200: Page(ImportSummary) } },
     },
     async (request) => imports.list(userOf(request), request.query.limit ?? 50, request.query.cursor),
+  );
+
+  app.get(
+    '/api/v1/import-presets',
+    {
+      config: { permission: 'inventory:write' },
+      schema: {
+        tags,
+        summary: "Import presets: declarative mappings of other tools' exports (NetBox, Snipe-IT, GLPI)",
+        response: { 200: Type.Array(ImportPreset) },
+      },
+    },
+    async () => [...IMPORT_PRESETS],
   );
 }

@@ -15,13 +15,13 @@ import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { enqueue } from '../../../platform/jobs';
-import { CiService } from '../ci.service';
 import { ciType } from '../ci-types';
-import { CustomFieldService } from '../custom-field.service';
 import type { InventoryDeps } from '../inventory-deps';
-import { RelationshipService } from '../relationship.service';
+import { applyBatch } from './import.apply';
+import type { ChainStep } from './import.locations';
 import { ImportFileError } from './import.mapping';
 import { ImportPlanner } from './import.planner';
+import { presetWithOverrides } from './import.presets';
 import { ImportRepository, type ImportsTable, type ImportTables } from './import.repository';
 import type { PlannedRow } from './import.validate';
 
@@ -40,6 +40,21 @@ interface StoredReport {
   rowsTruncated: boolean;
   appliedRows: number;
   failure: string | null;
+  locationsCreated?: ImportRun['locationsCreated'];
+}
+
+/** What a run needs besides the file, kept in `imports.context`: who started it, how the file was sent, its preset. */
+interface StoredContext extends ActionContext {
+  encoding: 'text' | 'base64';
+  preset?: string;
+  valueMaps?: Record<string, Record<string, string>>;
+}
+
+/** The sites, rooms and racks a plan creates, once each, parents first. */
+function locationsOf(plan: PlannedRow[]): ImportRun['locationsCreated'] {
+  const seen = new Map<string, ChainStep>();
+  for (const p of plan) if ('chain' in p) for (const step of p.chain) seen.set(step.ref, step);
+  return [...seen.values()].map((s) => ({ type: s.type, name: s.name, parent: s.parentName }));
 }
 
 const EMPTY_COUNTS: ImportCounts = { created: 0, updated: 0, unchanged: 0, errors: 0 };
@@ -52,12 +67,14 @@ function boundedRows(rows: ImportRowReport[]): { rows: ImportRowReport[]; rowsTr
 }
 
 /**
- * CMDB imports. `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
+ * CMDB imports, of a file mapped by hand or read through a preset (another tool's export; see import.presets.ts).
+ * `start` stores the file and enqueues a job; `run` (the job) validates every row first, then — unless
  * it is a dry run or any row has an error, in which case nothing is written — applies the rows in batches of
  * {@link IMPORT_BATCH}, each in one transaction: new CIs through `CiService.create` with source `import`, existing
  * ones (matched by the natural key) through `applyObserved` — common fields, owner, location, tags, attributes and
  * custom fields alike — so fields set by hand are kept and a conflict is recorded; a relationship import's new
- * relationships through `RelationshipService.create` (existing ones are `unchanged`). A later batch failing leaves
+ * relationships through `RelationshipService.create` (existing ones are `unchanged`). The sites, rooms and racks a
+ * preset row's location chain lacks are created (source `import`) before the row, in its batch. A later batch failing leaves
  * earlier batches written; the report says how many rows were applied, and running the same file again is
  * idempotent (unchanged rows write nothing), so a fixed file can simply be re-run. A row that differs only in
  * hand-set fields is reported `unchanged` with its conflicts, and each run records those conflicts again in the CI's
@@ -74,9 +91,15 @@ export class ImportService {
 
   /**
    * Stores the file and enqueues its run. 400 for a CI import without a known type, a relationship import with one,
-   * or content over the size limit.
+   * content over the size limit, an unknown preset, a preset request that also names what the preset decides
+   * (mapping, type, natural key, another kind), or value-map entries without a preset or to values a map does not
+   * allow.
    */
   async start(request: CreateImportRequest, ctx: ActionContext): Promise<{ id: string }> {
+    if (request.preset !== undefined) return this.startWithPreset(request, ctx);
+    if (request.valueMaps !== undefined) {
+      throw problems.validation('Value maps belong to a preset.', [{ path: 'body/valueMaps', message: 'needs a preset' }]);
+    }
     const kind = request.kind ?? 'cis';
     if (kind === 'relationships' && request.ciType !== undefined) {
       throw problems.validation('A relationship import has no CI type.', [
@@ -87,6 +110,38 @@ export class ImportService {
       const message = request.ciType === undefined ? 'is required to import CIs' : 'is not a known CI type';
       throw problems.validation(`Unknown CI type ${request.ciType ?? '(none)'}.`, [{ path: 'body/ciType', message }]);
     }
+    return this.store(request, ctx, { kind, ciType: request.ciType ?? '', naturalKey: request.naturalKey ?? 'name' });
+  }
+
+  /**
+   * Starts an import read through a preset: its value-map entries must be ones the maps allow, and the preset (not
+   * the request) decides the kind, the mapping, the CI type and the natural key.
+   */
+  private async startWithPreset(request: CreateImportRequest, ctx: ActionContext): Promise<{ id: string }> {
+    const preset = presetWithOverrides(request.preset as string, request.valueMaps);
+    const refused = (['mapping', 'ciType', 'naturalKey'] as const).filter((k) => request[k] !== undefined);
+    if (request.kind !== undefined && request.kind !== preset.kind) refused.push('kind' as never);
+    if (refused.length > 0) {
+      throw problems.validation(
+        `The ${preset.label} preset decides ${refused.join(', ')}; leave ${refused.length === 1 ? 'it' : 'them'} out.`,
+        refused.map((k) => ({ path: `body/${k}`, message: 'is decided by the preset' })),
+      );
+    }
+    return this.store(request, ctx, {
+      kind: preset.kind,
+      ciType: preset.ciType ?? '',
+      naturalKey: preset.naturalKey,
+      preset: preset.id,
+      valueMaps: request.valueMaps,
+    });
+  }
+
+  /** Checks the content's size and encoding, stores the import and enqueues its job. */
+  private async store(
+    request: CreateImportRequest,
+    ctx: ActionContext,
+    what: { kind: string; ciType: string; naturalKey: string; preset?: string; valueMaps?: StoredContext['valueMaps'] },
+  ): Promise<{ id: string }> {
     const size = request.contentEncoding === 'base64' ? Math.floor((request.content.length * 3) / 4) : Buffer.byteLength(request.content);
     if (size > IMPORT_MAX_CONTENT) {
       throw problems.validation('The file is larger than 50 MB.', [{ path: 'body/content', message: 'must be at most 50 MB' }]);
@@ -94,19 +149,25 @@ export class ImportService {
     if (request.contentEncoding === 'base64' && !/^[A-Za-z0-9+/]*={0,2}$/.test(request.content)) {
       throw problems.validation('The content is not valid base64.', [{ path: 'body/content', message: 'is not base64' }]);
     }
+    const context: StoredContext = {
+      ...ctx,
+      encoding: request.contentEncoding ?? 'text',
+      ...(what.preset ? { preset: what.preset } : {}),
+      ...(what.valueMaps ? { valueMaps: what.valueMaps } : {}),
+    };
     const now = Date.now();
     const id = newId(now);
     const row: ImportsTable = {
       id,
       user_id: ctx.actor.id,
       status: 'queued',
-      kind,
+      kind: what.kind,
       format: request.format,
-      ci_type: request.ciType ?? '',
+      ci_type: what.ciType,
       mapping: request.mapping ?? null,
-      natural_key: request.naturalKey ?? 'name',
+      natural_key: what.naturalKey,
       dry_run: request.dryRun ? 1 : 0,
-      context: { ...ctx, encoding: request.contentEncoding ?? 'text' },
+      context,
       total_rows: null,
       processed_rows: 0,
       report: null,
@@ -148,7 +209,7 @@ export class ImportService {
     const row = await this.repo.get(id);
     if (!row || row.status === 'succeeded' || row.status === 'failed') return;
     const content = await this.repo.content(id);
-    const stored = this.repo.read<ActionContext & { encoding: 'text' | 'base64' }>(row.context);
+    const stored = this.repo.read<StoredContext>(row.context);
     const ctx: ActionContext = { actor: stored.actor, requestId: stored.requestId, sourceIp: stored.sourceIp };
     await this.repo.progress(id, { status: 'running' });
     const report: StoredReport = {
@@ -162,7 +223,10 @@ export class ImportService {
     let plan: PlannedRow[];
     try {
       const mapping = this.repo.read<Record<string, string> | null>(row.mapping) ?? undefined;
-      plan = await new ImportPlanner(this.deps).plan(row, content, stored.encoding, mapping, (total) => this.repo.progress(id, { total }));
+      const preset = stored.preset === undefined ? undefined : presetWithOverrides(stored.preset, stored.valueMaps);
+      plan = await new ImportPlanner(this.deps).plan(row, content, stored.encoding, { mapping, preset }, (total) =>
+        this.repo.progress(id, { total }),
+      );
     } catch (error) {
       if (!(error instanceof ImportFileError)) throw error;
       report.fileErrors = error.errors;
@@ -175,6 +239,7 @@ export class ImportService {
       report.counts[action === 'create' ? 'created' : action === 'update' ? 'updated' : action === 'error' ? 'errors' : 'unchanged']++;
     }
     Object.assign(report, boundedRows(plan.map((p) => p.report)));
+    report.locationsCreated = locationsOf(plan);
     if (row.dry_run === 1) {
       await this.repo.progress(id, { processed: plan.length });
       await this.finish(id, 'succeeded', report, row, ctx);
@@ -185,24 +250,15 @@ export class ImportService {
       await this.finish(id, 'failed', report, row, ctx);
       return;
     }
+    // Locations created by earlier batches, by their reference in the plan.
+    const located = new Map<string, string>();
     for (let start = 0; start < plan.length; start += IMPORT_BATCH) {
       const batch = plan.slice(start, start + IMPORT_BATCH);
       try {
         await this.deps.db.transaction().execute(async (trx) => {
-          const cis = new CiService(
-            trx,
-            this.deps.dialect,
-            this.deps.audit,
-            this.deps.history,
-            new CustomFieldService(trx, this.deps.dialect, this.deps.audit),
-          );
-          const relationships = new RelationshipService(trx, this.deps.dialect, this.deps.audit, this.deps.history);
-          for (const p of batch) {
-            if (p.kind === 'create') await cis.create(p.input, ctx, 'import');
-            else if (p.kind === 'update' || p.kind === 'conflict') await cis.applyObserved(p.ciId, 'import', p.observed, ctx);
-            else if (p.kind === 'relate') await relationships.create(p.input, ctx, 'import');
-          }
+          const created = await applyBatch(this.deps, trx, batch, located, ctx);
           await this.repo.progress(id, { processed: start + batch.length }, trx as unknown as Kysely<ImportTables>);
+          for (const [ref, ciId] of created) located.set(ref, ciId);
         });
         report.appliedRows = start + batch.length;
       } catch (error) {
@@ -272,7 +328,9 @@ export class ImportService {
           format: row.format,
           dryRun: row.dry_run === 1,
           naturalKey: row.natural_key,
+          preset: this.repo.read<StoredContext>(row.context).preset ?? null,
           counts: report.counts,
+          locationsCreated: report.locationsCreated?.length ?? 0,
           appliedRows: report.appliedRows,
           failure: report.failure,
         },
@@ -300,6 +358,8 @@ export class ImportService {
       naturalKey: row.natural_key,
       dryRun: row.dry_run === 1,
       mapping: this.repo.read<Record<string, string> | null>(row.mapping),
+      preset: this.repo.read<StoredContext>(row.context).preset ?? null,
+      locationsCreated: report?.locationsCreated ?? [],
       progress: { processed: Number(row.processed_rows), total: row.total_rows === null ? null : Number(row.total_rows) },
       counts: report?.counts ?? { ...EMPTY_COUNTS },
       fileErrors: report?.fileErrors ?? [],

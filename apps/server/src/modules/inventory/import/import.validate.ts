@@ -6,12 +6,16 @@ import {
   type ImportFieldError,
   type ImportRowReport,
 } from '@estate/contract';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsImport from 'ajv-formats';
 import { canonicalJson } from '../../../platform/audit/canonical-json';
 import type { ObservedFields } from '../ci.service';
+import type { IdentifierHolder, IdentifierKeys } from '../ci-identifiers';
+import { normaliseIdentifier } from '../ci-identifiers';
 import { validateAttributes } from '../ci-types';
 import { checkCustomValue } from '../custom-field.service';
+import { IdentifierLedger } from './import.identifiers';
+import { type ChainEnd, type ChainStep, type ChainType, LocationChains, type LocationCi } from './import.locations';
 import type { ImportCommonField, MappedRow } from './import.mapping';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under some loaders.
@@ -30,63 +34,101 @@ const LOCATION_TYPES = ['site', 'room', 'rack'];
 /** The CI types a reference may name; null for any type. */
 type AllowedTypes = readonly string[] | null;
 
-/** What validation needs to know about the store: the type's CIs and every CI an owner or location may name. */
-export interface ImportContext {
-  ciType: string;
-  naturalKey: NaturalKey;
+/** What the store holds of one CI type an import writes. */
+export interface TypeContext {
   /** Existing CIs of the type, complete (matched rows are compared field by field). */
   existing: Ci[];
-  /** Every CI an owner, a location or a custom ci_reference field may name: id, type and name. */
-  references: Array<{ id: string; type: string; name: string }>;
   /** The custom field definitions of the type. */
   customFields: CustomField[];
+}
+
+/** What validation needs to know about the store. */
+export interface ImportContext {
+  naturalKey: NaturalKey;
+  /** The types the rows have, each with its CIs and custom fields. */
+  types: Map<string, TypeContext>;
+  /** Every CI an owner, a location or a custom ci_reference field may name: id, type and name. */
+  references: Array<{ id: string; type: string; name: string }>;
+  /** Every site, room and rack with the CI it is located in: what location chains resolve against. */
+  locations: LocationCi[];
+  /** The CIs that hold a serial number or asset tag in the families of the rows' types. */
+  holders: Array<IdentifierHolder & IdentifierKeys>;
+}
+
+/** Where a planned CI goes when it names a location the import creates: the step's reference, filled in on apply. */
+interface Placement {
+  /** Locations to create before the row, parents first (steps an earlier row created are skipped on apply). */
+  chain: ChainStep[];
+  /** The reference of the created location the CI is located in. */
+  locationRef?: string;
+  /** The reference a location row itself is known by once created (a rack row's own chain link). */
+  placeRef?: string;
 }
 
 /** A validated row and what applying it does. */
 export type PlannedRow =
   | { report: ImportRowReport; kind: 'error' | 'unchanged' }
-  | { report: ImportRowReport; kind: 'create'; input: CreateCiRequest }
-  | { report: ImportRowReport; kind: 'update' | 'conflict'; ciId: string; observed: ObservedFields }
+  | ({ report: ImportRowReport; kind: 'create'; input: CreateCiRequest } & Placement)
+  | ({ report: ImportRowReport; kind: 'update' | 'conflict'; ciId: string; observed: ObservedFields } & Placement)
   | { report: ImportRowReport; kind: 'relate'; input: CreateRelationshipRequest };
 
-function keyOf(ci: Pick<Ci, 'name' | 'serial' | 'assetTag'>, key: NaturalKey): string | null {
-  return ci[key] ?? null;
+/** The natural key value a row or a CI is matched by: names as written, serials and asset tags normalised. */
+function keyOf(value: unknown, key: NaturalKey): string | null {
+  if (value === undefined || value === null) return null;
+  const text = String(value);
+  return key === 'name' ? text : normaliseIdentifier(text);
 }
 
-function ajvErrors(): ImportFieldError[] {
-  return (checkCreate.errors ?? []).map((e) => {
-    let field = e.instancePath.slice(1).replaceAll('/', '.');
-    if (e.keyword === 'required') field = (e.params as { missingProperty: string }).missingProperty;
-    if (e.keyword === 'additionalProperties') field = (e.params as { additionalProperty: string }).additionalProperty;
-    return { field, message: e.message ?? 'is invalid' };
-  });
+const valueAt = (data: unknown, path: string): unknown =>
+  path
+    .split('/')
+    .filter(Boolean)
+    .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
+
+/** An Ajv error as a row error that names the value given and, for a list of choices, the values allowed. */
+function explain(e: ErrorObject, data: unknown, prefix = ''): ImportFieldError {
+  let field = e.instancePath.slice(1).replaceAll('/', '.');
+  if (e.keyword === 'required') field = (e.params as { missingProperty: string }).missingProperty;
+  if (e.keyword === 'additionalProperties') field = (e.params as { additionalProperty: string }).additionalProperty;
+  field = prefix + field;
+  const value = valueAt(data, e.instancePath);
+  const given = value === undefined || typeof value === 'object' ? '' : `${JSON.stringify(value)}: `;
+  const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
+  if (e.keyword === 'enum' && allowed) return { field, message: `${given}must be one of: ${allowed.map(String).join(', ')}` };
+  if (e.keyword === 'additionalProperties') return { field, message: 'is not a field of this CI type' };
+  return { field, message: `${given}${e.message ?? 'is invalid'}` };
 }
 
 /**
- * Validates every row against the type's schema, the references and the natural key (present, unique within the
- * file, matching at most one existing CI), and plans what applying it does: create, update (fields not set by hand
+ * Validates every row against its type's schema, the references, the natural key (present, unique within the file,
+ * matching at most one existing CI of the type) and the serial numbers and asset tags of the type's family, resolves
+ * preset rows' location chains, and plans what applying each row does: create, update (fields not set by hand
  * change; differing hand-set fields become conflicts), unchanged, or error. Pure: reads only `ctx`.
  */
 export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
   const byKey = new Map<string, Ci[]>();
   const byName = new Map<string, Ci>();
-  for (const ci of ctx.existing) {
-    byName.set(ci.name, ci);
-    const k = keyOf(ci, ctx.naturalKey);
-    if (k !== null) byKey.set(k, [...(byKey.get(k) ?? []), ci]);
+  for (const [type, { existing }] of ctx.types) {
+    for (const ci of existing) {
+      byName.set(`${type}\u0000${ci.name}`, ci);
+      const k = keyOf(ci[ctx.naturalKey], ctx.naturalKey);
+      if (k !== null) byKey.set(`${type}\u0000${k}`, [...(byKey.get(`${type}\u0000${k}`) ?? []), ci]);
+    }
   }
+  const byId = new Map([...ctx.types.values()].flatMap((t) => t.existing.map((ci) => [ci.id, ci] as const)));
   const refsById = new Map(ctx.references.map((r) => [r.id, r]));
   const refsByName = new Map<string, Array<{ id: string; type: string }>>();
   for (const r of ctx.references) refsByName.set(r.name.toLowerCase(), [...(refsByName.get(r.name.toLowerCase()) ?? []), r]);
+  const chains = new LocationChains(ctx.locations);
+  const ledger = new IdentifierLedger(ctx.holders);
   const firstRowOfKey = new Map<string, number>();
   const newNames = new Map<string, number>();
-  const definitions = new Map(ctx.customFields.map((d) => [d.key, d]));
   /** The id `ref` (an id or a name) resolves to among CIs of `allowed` types, or why it does not. */
   const resolve = (ref: unknown, allowed: AllowedTypes, what: string): { id: string } | { error: string } => {
     if (typeof ref !== 'string') return { error: 'must be a CI id or name' };
     const fits = (type: string) => allowed === null || allowed.includes(type);
-    const byId = refsById.get(ref);
-    if (byId && fits(byId.type)) return { id: byId.id };
+    const found = refsById.get(ref);
+    if (found && fits(found.type)) return { id: found.id };
     const named = (refsByName.get(ref.toLowerCase()) ?? []).filter((r) => fits(r.type));
     if (named.length === 1 && named[0]) return { id: named[0].id };
     return {
@@ -97,23 +139,53 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
 
   return rows.map((row): PlannedRow => {
     const errors = [...row.errors];
+    const type = row.type;
+    const typeContext = ctx.types.get(type);
     const rawKey = row.common[ctx.naturalKey];
-    const key = typeof rawKey === 'string' ? rawKey : rawKey === undefined ? null : String(rawKey);
     const report = (action: ImportRowReport['action'], conflicts?: string[]): ImportRowReport => ({
       row: row.row,
-      naturalKey: key,
+      naturalKey: rawKey === undefined ? null : String(rawKey),
       action,
       errors,
       ...(conflicts && conflicts.length > 0 ? { conflicts } : {}),
+      ...(row.notes && row.notes.length > 0 ? { notes: row.notes } : {}),
+      ...(row.typeDecided && type !== '' ? { ciType: type } : {}),
     });
-    let duplicate = false;
-    if (key === null) errors.push({ field: ctx.naturalKey, message: `is required: it is the natural key of this import` });
-    else {
-      const first = firstRowOfKey.get(key);
-      duplicate = first !== undefined;
-      if (first !== undefined) errors.push({ field: ctx.naturalKey, message: `duplicates row ${first} (the same natural key "${key}")` });
-      else firstRowOfKey.set(key, row.row);
+    if (row.skipped !== undefined) {
+      // A skipped row is not imported, so nothing else about it can be wrong.
+      errors.length = 0;
+      row.notes = [...(row.notes ?? []), row.skipped];
+      return { report: report('unchanged'), kind: 'unchanged' };
     }
+    if (!typeContext) {
+      if (!errors.some((e) => e.field === 'type')) errors.push({ field: 'type', message: `"${type}" is not a CI type` });
+      return { report: report('error'), kind: 'error' };
+    }
+    const definitions = new Map(typeContext.customFields.map((d) => [d.key, d]));
+
+    // A location row is found in its chain; every other row by its natural key among CIs of its type.
+    const placement: Placement = { chain: [] };
+    let placed: ReturnType<LocationChains['place']> | undefined;
+    const key = keyOf(rawKey, ctx.naturalKey);
+    let dedupeKey = key === null ? null : `${type}\u0000${key}`;
+    if (row.place && typeof row.common.name === 'string') {
+      placed = chains.place(type as ChainType, row.common.name, row.location ?? {});
+      dedupeKey = placed.ref;
+      placement.chain = placed.parent?.steps ?? [];
+      placement.placeRef = placed.ref;
+    }
+    let duplicate = false;
+    if (key === null && rawKey !== undefined)
+      errors.push({ field: ctx.naturalKey, message: `"${rawKey}" is a placeholder, not a value that identifies a CI` });
+    else if (dedupeKey === null) errors.push({ field: ctx.naturalKey, message: 'is required: it is the natural key of this import' });
+    else {
+      const first = firstRowOfKey.get(dedupeKey);
+      duplicate = first !== undefined;
+      if (first !== undefined)
+        errors.push({ field: ctx.naturalKey, message: `duplicates row ${first} (the same natural key "${rawKey}")` });
+      else firstRowOfKey.set(dedupeKey, row.row);
+    }
+
     const common: Record<string, unknown> = { ...row.common };
     for (const [field, allowed, what] of [
       ['ownerTeamId', OWNER_TYPES, 'team or person'],
@@ -127,6 +199,15 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
         delete common[field];
       }
     }
+    let end: ChainEnd | null = null;
+    if (placed) end = placed.parent;
+    else if (row.location) {
+      end = chains.resolve(row.location);
+      placement.chain = end?.steps ?? [];
+    }
+    if (end && 'id' in end) common.locationId = end.id;
+    else if (end) placement.locationRef = end.ref;
+
     const custom: Record<string, unknown> = {};
     for (const [k, raw] of Object.entries(row.customFields)) {
       const def = definitions.get(k);
@@ -141,46 +222,71 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
         }
         value = found.id;
       }
-      const message = checkCustomValue(def, value) ?? (def.required && value === '' ? `is required for type ${ctx.ciType}` : null);
-      if (message) errors.push({ field, message });
+      const message = checkCustomValue(def, value) ?? (def.required && value === '' ? `is required for type ${type}` : null);
+      if (message) errors.push({ field, message: `${JSON.stringify(raw)}: ${message}` });
       else custom[k] = value;
     }
-    const matches = key === null ? [] : (byKey.get(key) ?? []);
-    if (matches.length > 1)
-      errors.push({ field: ctx.naturalKey, message: `matches ${matches.length} existing CIs; the natural key must be unique` });
-    const current = matches.length === 1 ? matches[0] : undefined;
+    let current: Ci | undefined;
+    if (placed) current = placed.existingId === null ? undefined : byId.get(placed.existingId);
+    else {
+      const matches = key === null ? [] : (byKey.get(`${type}\u0000${key}`) ?? []);
+      if (matches.length > 1)
+        errors.push({ field: ctx.naturalKey, message: `matches ${matches.length} existing CIs; the natural key must be unique` });
+      current = matches.length === 1 ? matches[0] : undefined;
+    }
+    if (placed && !current) common.name = placed.name;
 
-    const candidate: Record<string, unknown> = { type: ctx.ciType, ...common };
+    const attributes = { ...row.attributes };
+    if (row.addresses && row.addresses.length > 0) {
+      const had = Array.isArray(current?.attributes.ipAddresses) ? (current?.attributes.ipAddresses as string[]) : [];
+      attributes.ipAddresses = [...new Set([...had, ...row.addresses])];
+    }
+    const candidate: Record<string, unknown> = { type, ...common };
     if (row.tags !== undefined) candidate.tags = row.tags;
-    if (Object.keys(row.attributes).length > 0) candidate.attributes = row.attributes;
+    if (Object.keys(attributes).length > 0) candidate.attributes = attributes;
     if (Object.keys(custom).length > 0) candidate.customFields = custom;
     if (current && candidate.name === undefined) candidate.name = current.name;
-    if (!checkCreate(candidate)) errors.push(...ajvErrors());
-    const attributes = current ? { ...current.attributes, ...row.attributes } : row.attributes;
+    if (!checkCreate(candidate)) errors.push(...(checkCreate.errors ?? []).map((e) => explain(e, candidate)));
+    const merged = current ? { ...current.attributes, ...attributes } : attributes;
     errors.push(
-      ...validateAttributes(ctx.ciType, attributes, '').map((e) => ({
-        field: `attributes${e.path.replaceAll('/', '.')}`,
-        message: e.message,
-      })),
+      ...validateAttributes(type, merged, '').map((e) => {
+        const field = `attributes${e.path.replaceAll('/', '.')}`;
+        const value = valueAt(merged, e.path);
+        const given = value === undefined || typeof value === 'object' ? '' : `${JSON.stringify(value)}: `;
+        return { field, message: `${given}${e.message}` };
+      }),
+    );
+    const identifierFields = (f: ImportCommonField) =>
+      (common[f] !== undefined && current?.provenance[f]?.source !== 'manual' ? common[f] : current?.[f]) as string | null | undefined;
+    errors.push(
+      ...ledger.check(
+        row.row,
+        {
+          type,
+          serial: identifierFields('serial') ?? null,
+          manufacturer: identifierFields('manufacturer') ?? null,
+          assetTag: identifierFields('assetTag') ?? null,
+        },
+        current,
+      ),
     );
 
     if (!current) {
       for (const def of definitions.values()) {
         if (def.required && row.customFields[def.key] === undefined)
-          errors.push({ field: `customFields.${def.key}`, message: `is required for type ${ctx.ciType}` });
+          errors.push({ field: `customFields.${def.key}`, message: `is required for type ${type}` });
       }
       const name = candidate.name;
       if (typeof name === 'string') {
-        const taken = byName.get(name);
-        const earlier = newNames.get(name);
-        if (taken)
-          errors.push({ field: 'name', message: `a ${ctx.ciType} CI named "${name}" already exists with a different ${ctx.naturalKey}` });
+        const taken = byName.get(`${type}\u0000${name}`);
+        const earlier = newNames.get(`${type}\u0000${name}`);
+        if (taken) errors.push({ field: 'name', message: nameTakenMessage(taken, type, name, ctx.naturalKey, rawKey) });
         else if (earlier !== undefined && !duplicate)
           errors.push({ field: 'name', message: `row ${earlier} creates a CI with the same name` });
-        else newNames.set(name, row.row);
+        else newNames.set(`${type}\u0000${name}`, row.row);
       }
       if (errors.length > 0) return { report: report('error'), kind: 'error' };
-      return { report: report('create'), kind: 'create', input: candidate as CreateCiRequest };
+      return { report: report('create'), kind: 'create', input: candidate as CreateCiRequest, ...placement };
     }
 
     const observed: Record<string, unknown> = {};
@@ -196,11 +302,16 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
       const f = field as ImportCommonField;
       if (compare(f, current[f], value)) observed[f] = value;
     }
+    // A location the import creates is always a change (the CI is not in it yet), unless the location was set by hand.
+    if (placement.locationRef !== undefined) {
+      compare('locationId', current.locationId, placement.locationRef);
+      if (current.provenance.locationId?.source === 'manual') delete placement.locationRef;
+    }
     if (row.tags !== undefined) {
       const tags = [...row.tags].sort();
       if (compare('tags', current.tags, tags)) observed.tags = tags;
     }
-    for (const [k, v] of Object.entries(row.attributes)) {
+    for (const [k, v] of Object.entries(attributes)) {
       if (compare(`attributes.${k}`, current.attributes[k], v)) observed.attributes = { ...(observed.attributes as object), [k]: v };
     }
     for (const [k, v] of Object.entries(custom)) {
@@ -209,15 +320,21 @@ export function planRows(rows: MappedRow[], ctx: ImportContext): PlannedRow[] {
     }
     const newName = common.name;
     if (typeof newName === 'string' && newName !== current.name) {
-      const other = byName.get(newName);
-      if (other && other.id !== current.id)
-        errors.push({ field: 'name', message: `another ${ctx.ciType} CI is already named "${newName}"` });
+      const other = byName.get(`${type}\u0000${newName}`);
+      if (other && other.id !== current.id) errors.push({ field: 'name', message: `another ${type} CI is already named "${newName}"` });
     }
     if (errors.length > 0) return { report: report('error'), kind: 'error' };
-    if (changed.length > 0)
-      return { report: report('update', conflicts), kind: 'update', ciId: current.id, observed: observed as ObservedFields };
-    if (conflicts.length > 0)
-      return { report: report('unchanged', conflicts), kind: 'conflict', ciId: current.id, observed: observed as ObservedFields };
+    const planned = { ciId: current.id, observed: observed as ObservedFields, ...placement };
+    if (changed.length > 0) return { report: report('update', conflicts), kind: 'update', ...planned };
+    if (conflicts.length > 0) return { report: report('unchanged', conflicts), kind: 'conflict', ...planned };
     return { report: report('unchanged'), kind: 'unchanged' };
   });
+}
+
+/** Why a new row's name is taken: the CI that has it, and how its natural key differs from the row's. */
+function nameTakenMessage(taken: Ci, type: string, name: string, naturalKey: NaturalKey, rowKey: unknown): string {
+  const label = { name: 'name', serial: 'serial number', assetTag: 'asset tag' }[naturalKey];
+  const theirs = taken[naturalKey];
+  const has = theirs === null ? `no ${label}` : `${label} "${theirs}"`;
+  return `a ${type} CI named "${name}" already exists (${taken.id}) with ${has}, not "${rowKey}"; CI names are unique per type`;
 }

@@ -4,7 +4,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { SectionCard } from '../../../components/SectionCard';
 import { ImportFileErrors } from './ImportFileErrors';
 import { ImportProgress } from './ImportProgress';
-import { ImportCounts, ImportResults } from './ImportResults';
+import { ImportCounts, ImportLocations, ImportResults } from './ImportResults';
 
 /** Props of `ImportDryRunStep`. */
 export interface ImportDryRunStepProps {
@@ -56,6 +56,7 @@ function DryRunOutcome({ job }: { job: ImportRun }) {
   return (
     <Stack gap="sm">
       <ImportCounts job={job} dryRun />
+      <ImportLocations job={job} dryRun />
       {job.counts.errors > 0 ? (
         <Text size="sm" c="red">
           {job.counts.errors === 1 ? '1 row has' : `${job.counts.errors} rows have`} errors; nothing can be imported until they are fixed.

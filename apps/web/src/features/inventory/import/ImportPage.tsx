@@ -1,5 +1,5 @@
 import type { CreateImportRequest } from '@estate/contract';
-import { Button, Stack } from '@mantine/core';
+import { Button, Stack, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
 import { useEffect, useState } from 'react';
@@ -14,9 +14,11 @@ import { ciTypesQuery, INVENTORY_QUERY_KEY } from '../inventory-queries';
 import { ImportDryRunStep } from './ImportDryRunStep';
 import { ImportHistory } from './ImportHistory';
 import { ImportMapping } from './ImportMapping';
+import { ImportPresetMapping, type ValueMapOverrides } from './ImportPresetMapping';
+import { ImportPresetPicker } from './ImportPresetPicker';
 import { ImportRunStep } from './ImportRunStep';
 import { type ImportKind, ImportSourceStep, type LoadedFile } from './ImportSourceStep';
-import { IMPORTS_QUERY_KEY, importJobQuery, isFinished } from './import-queries';
+import { IMPORTS_QUERY_KEY, importJobQuery, importPresetsQuery, isFinished } from './import-queries';
 import {
   autoMapping,
   formatBytes,
@@ -34,7 +36,7 @@ function targetsFor(kind: ImportKind, type: Parameters<typeof targetFields>[0]):
 
 /**
  * Imports CIs of one type, or relationships between existing CIs, from a CSV or JSON file: choose what and the file,
- * map columns, dry run, then import.
+ * map columns (or pick a preset for a NetBox, Snipe-IT or GLPI export), dry run, then import.
  */
 export function ImportPage() {
   const me = useMe();
@@ -52,6 +54,9 @@ function ImportWizard() {
   const api = useApi();
   const queryClient = useQueryClient();
   const types = useQuery(ciTypesQuery(api));
+  const presets = useQuery(importPresetsQuery(api));
+  const [presetId, setPresetId] = useState<string | null>(null);
+  const [overrides, setOverrides] = useState<ValueMapOverrides>({});
   const [kind, setKind] = useState<ImportKind>('cis');
   const [typeId, setTypeId] = useState<string | null>(null);
   const [file, setFile] = useState<File | null>(null);
@@ -64,8 +69,10 @@ function ImportWizard() {
   const [runId, setRunId] = useState<string | null>(null);
   const type = types.data?.find((candidate) => candidate.id === typeId);
   const targets = targetsFor(kind, type);
-  // Relationships need no type: their rows name items of any type.
-  const ready = kind === 'relationships' || type !== undefined;
+  const preset = presets.data?.find((candidate) => candidate.id === presetId);
+  // Relationships need no type: their rows name items of any type. A preset decides types itself.
+  const ready = kind === 'relationships' || type !== undefined || preset !== undefined;
+  const importKind = preset?.kind ?? kind;
   const dryRun = useJob(dryRunId);
   const run = useJob(runId);
 
@@ -131,8 +138,25 @@ function ImportWizard() {
     }
   };
 
+  const choosePreset = (id: string | null) => {
+    setPresetId(id);
+    setOverrides({});
+    resetJobs();
+  };
+
   const submit = (isDryRun: boolean) => {
     if (!loaded || !ready) return;
+    if (preset) {
+      const valueMaps = Object.fromEntries(Object.entries(overrides).filter(([, entries]) => Object.keys(entries).length > 0));
+      start.mutate({
+        format: loaded.source.format,
+        preset: preset.id,
+        ...(Object.keys(valueMaps).length > 0 ? { valueMaps } : {}),
+        dryRun: isDryRun,
+        content: loaded.content,
+      });
+      return;
+    }
     const what = kind === 'relationships' ? { kind } : { ciType: type?.id };
     start.mutate({ format: loaded.source.format, ...what, mapping, naturalKey, dryRun: isDryRun, content: loaded.content });
   };
@@ -145,7 +169,7 @@ function ImportWizard() {
   };
 
   const locked = runId !== null || (start.isPending && !start.variables?.dryRun);
-  const nothingMapped = Object.values(mapping).every((target) => target === '');
+  const nothingMapped = preset === undefined && Object.values(mapping).every((target) => target === '');
 
   return (
     <>
@@ -159,7 +183,7 @@ function ImportWizard() {
         }
       />
       <Stack gap="md" maw={1100}>
-        <ProblemAlert error={types.error} />
+        <ProblemAlert error={types.error ?? presets.error} />
         <ImportSourceStep
           kind={kind}
           onKindChange={chooseKind}
@@ -172,29 +196,58 @@ function ImportWizard() {
           fileError={fileError}
           reading={reading}
           locked={locked}
+          preset={preset}
         />
 
-        {loaded && ready && (
+        {loaded && (
           <SectionCard
             title="2. Columns"
-            description="Choose the field each column goes into. Columns were matched by name where possible."
+            description={
+              preset
+                ? 'The preset reads the columns, values and item types of the export.'
+                : 'Choose the field each column goes into. Columns were matched by name where possible.'
+            }
           >
-            <ImportMapping
+            <ImportPresetPicker
+              presets={presets.data ?? []}
+              presetId={presetId}
+              onChange={choosePreset}
               columns={loaded.source.columns}
-              targets={targets}
-              mapping={mapping}
-              onChange={(next) => {
-                setMapping(next);
-                resetJobs();
-              }}
-              naturalKey={naturalKey}
-              kind={kind}
-              onNaturalKeyChange={(key) => {
-                setNaturalKey(key);
-                resetJobs();
-              }}
               disabled={locked}
             />
+            {preset ? (
+              <ImportPresetMapping
+                preset={preset}
+                columns={loaded.source.columns}
+                overrides={overrides}
+                onOverridesChange={(next) => {
+                  setOverrides(next);
+                  resetJobs();
+                }}
+                disabled={locked}
+              />
+            ) : ready ? (
+              <ImportMapping
+                columns={loaded.source.columns}
+                targets={targets}
+                mapping={mapping}
+                onChange={(next) => {
+                  setMapping(next);
+                  resetJobs();
+                }}
+                naturalKey={naturalKey}
+                kind={kind}
+                onNaturalKeyChange={(key) => {
+                  setNaturalKey(key);
+                  resetJobs();
+                }}
+                disabled={locked}
+              />
+            ) : (
+              <Text size="sm" c="dimmed">
+                Choose the type of the items in step 1, or a preset.
+              </Text>
+            )}
           </SectionCard>
         )}
 
@@ -213,7 +266,7 @@ function ImportWizard() {
 
         {dryRun.data && dryRunDone && (
           <ImportRunStep
-            kind={kind}
+            kind={importKind}
             dryRun={dryRun.data}
             jobId={runId}
             job={run.data}

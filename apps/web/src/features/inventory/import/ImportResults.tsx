@@ -51,10 +51,15 @@ export function ImportCounts({ job, dryRun }: { job: ImportRun; dryRun: boolean 
   );
 }
 
-/** What happened to a row beyond its action: values kept because they were set by hand, and its errors. */
+/** What happened to a row beyond its action: values kept because they were set by hand, what it left out, and its errors. */
 function RowProblems({ row }: { row: ImportRowReport }) {
   return (
     <>
+      {row.notes?.map((note) => (
+        <Text key={note} size="xs" c="dimmed" data-testid="import-row-note">
+          {note}
+        </Text>
+      ))}
       {row.conflicts && row.conflicts.length > 0 && (
         <Text size="xs" c="orange">
           Kept values set by hand: {row.conflicts.join(', ')}
@@ -82,6 +87,12 @@ function resultColumns(job: ImportRun): DataTableColumn<ImportRowReport>[] {
       cell: (row) => (
         <Text size="sm" style={{ wordBreak: 'break-word' }}>
           {row.naturalKey || '—'}
+          {row.ciType && (
+            <Text span size="xs" c="dimmed">
+              {' '}
+              ({row.ciType.replaceAll('_', ' ')})
+            </Text>
+          )}
         </Text>
       ),
     },
@@ -149,5 +160,17 @@ export function ImportResults({ job }: { job: ImportRun }) {
         </Text>
       )}
     </Stack>
+  );
+}
+
+/** The sites, rooms and racks an import creates to place its rows, each under its parent. */
+export function ImportLocations({ job, dryRun }: { job: ImportRun; dryRun: boolean }) {
+  if (job.locationsCreated.length === 0) return null;
+  return (
+    <Text size="sm" data-testid="import-locations">
+      {dryRun ? 'Also creates' : 'Also created'}{' '}
+      {job.locationsCreated.length === 1 ? '1 location' : `${job.locationsCreated.length} locations`}:{' '}
+      {job.locationsCreated.map((l) => `${l.type} ${l.name}${l.parent ? ` in ${l.parent}` : ''}`).join(', ')}.
+    </Text>
   );
 }

@@ -5,7 +5,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { SectionCard } from '../../../components/SectionCard';
 import { ImportFileErrors } from './ImportFileErrors';
 import { ImportProgress } from './ImportProgress';
-import { ImportCounts, ImportResults } from './ImportResults';
+import { ImportCounts, ImportLocations, ImportResults } from './ImportResults';
 import type { ImportKind } from './ImportSourceStep';
 
 /** Props of `ImportRunStep`. */
@@ -74,6 +74,7 @@ function ImportSummary({ job, onStartOver }: { job: ImportRun; onStartOver: () =
         </Alert>
       )}
       <ImportCounts job={job} dryRun={false} />
+      <ImportLocations job={job} dryRun={false} />
       {job.counts.errors > 0 && <ImportResults job={job} />}
       <Group>
         <Anchor component={Link} to="/inventory" data-testid="import-open-inventory">

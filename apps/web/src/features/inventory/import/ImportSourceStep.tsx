@@ -1,4 +1,4 @@
-import type { CiTypeInfo, CreateImportRequest } from '@estate/contract';
+import type { CiTypeInfo, CreateImportRequest, ImportPreset } from '@estate/contract';
 import { FileInput, Group, Input, SegmentedControl, Select, Text } from '@mantine/core';
 import type { ComponentProps } from 'react';
 import { SectionCard } from '../../../components/SectionCard';
@@ -31,23 +31,27 @@ export interface ImportSourceStepProps {
   reading: boolean;
   /** Once the real import started, nothing here may change. */
   locked: boolean;
+  /** The preset chosen on the next step: it decides what is imported, so kind and type are not asked. */
+  preset?: ImportPreset;
 }
 
 const FILE_INPUT_PROPS = { 'data-testid': 'import-file', accept: '.csv,.json,text/csv,application/json' } as ComponentProps<'input'>;
 
 /** Step 1 of the import: items or relationships, the items' type, and the file, with what was read from it. */
 export function ImportSourceStep(props: ImportSourceStepProps) {
-  const { kind, loaded, locked } = props;
+  const { kind, loaded, locked, preset } = props;
   return (
     <SectionCard
       title="1. What and file"
       description={
-        kind === 'relationships'
-          ? 'Every row of the file relates two existing items: source, relationship type, target.'
-          : 'Every row of the file becomes (or updates) an item of this type.'
+        preset
+          ? `The ${preset.label} preset decides what every row becomes.`
+          : kind === 'relationships'
+            ? 'Every row of the file relates two existing items: source, relationship type, target.'
+            : 'Every row of the file becomes (or updates) an item of this type.'
       }
     >
-      <Input.Wrapper label="Import">
+      <Input.Wrapper label="Import" display={preset ? 'none' : undefined}>
         <SegmentedControl
           display="flex"
           w="fit-content"
@@ -62,7 +66,7 @@ export function ImportSourceStep(props: ImportSourceStepProps) {
         />
       </Input.Wrapper>
       <Group align="flex-start" gap="md" grow preventGrowOverflow={false} wrap="wrap">
-        {kind === 'cis' && (
+        {kind === 'cis' && !preset && (
           <Select
             label="Type"
             placeholder="Server, switch, application…"

@@ -29,3 +29,12 @@ export function importHistoryQuery(api: EstateClient, limit = 20) {
     fetchPage: (cursor) => api.listImports({ limit, cursor }),
   });
 }
+
+/** The import presets (mappings of NetBox, Snipe-IT and GLPI exports); they change only with a release. */
+export function importPresetsQuery(api: EstateClient) {
+  return queryOptions({
+    queryKey: [...IMPORTS_QUERY_KEY, 'presets'] as const,
+    queryFn: () => api.listImportPresets(),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+}

@@ -1,6 +1,16 @@
-import type { CiTypeInfo } from '@estate/contract';
+import type { CiTypeInfo, ImportPreset } from '@estate/contract';
 import { describe, expect, it } from 'vitest';
-import { autoMapping, countCsvRows, parseCsvHeader, RELATIONSHIP_TARGETS, readSource, targetFields } from './import-source';
+import {
+  autoMapping,
+  countCsvRows,
+  csvDelimiter,
+  matchPresetColumns,
+  parseCsvHeader,
+  RELATIONSHIP_TARGETS,
+  readSource,
+  suggestPreset,
+  targetFields,
+} from './import-source';
 
 const server = {
   id: 'physical_server',
@@ -53,5 +63,33 @@ describe('reading an import file in the browser', () => {
       'Source item type': 'sourceType',
       note: '',
     });
+  });
+
+  it('reads the header of a semicolon-separated export as GLPI writes it', () => {
+    const glpi = '"Name";"Status";"Serial number";"Location"\r\n"PC-1";"In use";"X";"Paris > A"\r\n';
+    expect(csvDelimiter(glpi)).toBe(';');
+    expect(csvDelimiter('a;b,c\n')).toBe(',');
+    expect(readSource('computers.csv', glpi)).toEqual({
+      format: 'csv',
+      columns: ['Name', 'Status', 'Serial number', 'Location'],
+      rowCount: 1,
+    });
+  });
+
+  it('matches a preset to the file by its header names and suggests the one an export fits', () => {
+    const column = (headers: string[], field: string, required = false) => ({ headers, field, transforms: [], required });
+    const preset = (id: string, columns: ReturnType<typeof column>[]) => ({ id, label: id, columns }) as unknown as ImportPreset;
+    const devices = preset('netbox-devices', [
+      column(['Name', 'name'], 'name', true),
+      column(['Role', 'device_role'], 'type', true),
+      column(['Site', 'site'], 'location.site'),
+      column(['Rack', 'rack_name'], 'location.rack'),
+      column(['Serial number', 'serial'], 'serial'),
+    ]);
+    const sites = preset('netbox-sites', [column(['Name'], 'name', true), column(['Time zone'], 'attributes.timezone')]);
+    const header = ['name', 'device_role', 'site', 'rack_name', 'serial', 'comments'];
+    expect(matchPresetColumns(devices, header).map((m) => m.column)).toEqual(['name', 'device_role', 'site', 'rack_name', 'serial']);
+    expect(suggestPreset([sites, devices], header)?.id).toBe('netbox-devices');
+    expect(suggestPreset([sites, devices], ['Name', 'Serial', 'Owner'])).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { type CiTypeInfo, IMPORT_MAX_CONTENT } from '@estate/contract';
+import { type CiTypeInfo, IMPORT_MAX_CONTENT, type ImportPreset, type ImportPresetColumn } from '@estate/contract';
 import { attributeFields, COMMON_FIELDS, customFieldSpecs } from '../ci-fields';
 
 /** The largest file the wizard reads; the browser holds it in memory and sends it as one request. */
@@ -28,11 +28,31 @@ function stripBom(text: string): string {
 }
 
 /**
- * The first record of a CSV text (RFC 4180): fields separated by commas, optionally in double quotes, `""` for a
- * quote inside quotes, and line breaks allowed inside quotes. A leading UTF-8 BOM is skipped.
+ * The separator of a CSV text, as the server decides it: a semicolon when the first line holds semicolons outside
+ * quotes and no comma (GLPI and spreadsheets in many locales write those), else a comma.
+ */
+export function csvDelimiter(content: string): ',' | ';' {
+  const text = stripBom(content);
+  let quoted = false;
+  let semicolons = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === '\n' || char === '\r')) break;
+    else if (!quoted && char === ',') return ',';
+    else if (!quoted && char === ';') semicolons++;
+  }
+  return semicolons > 0 ? ';' : ',';
+}
+
+/**
+ * The first record of a CSV text (RFC 4180): fields separated by commas (or semicolons, see `csvDelimiter`),
+ * optionally in double quotes, `""` for a quote inside quotes, and line breaks allowed inside quotes. A leading
+ * UTF-8 BOM is skipped.
  */
 export function parseCsvHeader(content: string): string[] {
   const text = stripBom(content);
+  const delimiter = csvDelimiter(text);
   const fields: string[] = [];
   let field = '';
   let quoted = false;
@@ -47,7 +67,7 @@ export function parseCsvHeader(content: string): string[] {
         } else quoted = false;
       } else field += char;
     } else if (char === '"') quoted = true;
-    else if (char === ',') {
+    else if (char === delimiter) {
       fields.push(field);
       field = '';
     } else if (char === '\n' || char === '\r') break;
@@ -194,4 +214,34 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A preset column and the file column that feeds it, if any. */
+export interface PresetColumnMatch {
+  spec: ImportPresetColumn;
+  column: string | null;
+}
+
+/** Which file column feeds each of the preset's columns: the first of its header names the file has, case-insensitively. */
+export function matchPresetColumns(preset: ImportPreset, columns: readonly string[]): PresetColumnMatch[] {
+  const byName = new Map(columns.map((column) => [column.trim().toLowerCase(), column]));
+  return preset.columns.map((spec) => ({
+    spec,
+    column: spec.headers.map((header) => byName.get(header.toLowerCase())).find((column) => column !== undefined) ?? null,
+  }));
+}
+
+/**
+ * The preset a file's header looks like it was exported for: the one with every required column present and the
+ * most columns matched (at least four), or null.
+ */
+export function suggestPreset(presets: readonly ImportPreset[], columns: readonly string[]): ImportPreset | null {
+  let best: { preset: ImportPreset; matched: number } | null = null;
+  for (const preset of presets) {
+    const matches = matchPresetColumns(preset, columns);
+    if (matches.some((m) => m.spec.required && m.column === null)) continue;
+    const matched = matches.filter((m) => m.column !== null).length;
+    if (matched >= 4 && (best === null || matched > best.matched)) best = { preset, matched };
+  }
+  return best?.preset ?? null;
 }

@@ -1,4 +1,4 @@
-import type { SnmpFailureReason } from '@estate/contract';
+import type { InterfaceKind, SnmpFailureReason } from '@estate/contract';
 
 /**
  * The seam between the network scan engine (ICMP, TCP, DNS, banners, SNMP: `scan/`) and the discovery service that
@@ -63,8 +63,19 @@ export interface SnmpFacts {
   sysServices?: number;
   /** Whether it implements the Printer-MIB. */
   printerMib?: boolean;
-  /** From ifTable and ifXTable. */
-  interfaces: Array<{ index: number; name: string; description?: string; mac?: string; speedMbps?: number; operUp?: boolean }>;
+  /** From ifTable and ifXTable, with each interface's addresses from the IP-MIB. */
+  interfaces: Array<{
+    index: number;
+    name: string;
+    description?: string;
+    mac?: string;
+    speedMbps?: number;
+    adminUp?: boolean;
+    operUp?: boolean;
+    /** What ifType says the interface is. */
+    kind?: InterfaceKind;
+    addresses?: string[];
+  }>;
   /** From ipAddrTable / ipAddressTable. */
   addresses: string[];
   /** From the LLDP-MIB remote table: who is on the other end of each local port. */

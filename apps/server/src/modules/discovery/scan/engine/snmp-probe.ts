@@ -12,6 +12,7 @@ import {
   implementsPrinterMib,
   OID,
   parseAddresses,
+  parseInterfaceAddresses,
   parseInterfaces,
   parseNeighbours,
   parseSystem,
@@ -122,6 +123,11 @@ async function readFacts(session: snmp.Session, credentialId: string, notes: str
   const ipAddrTable = await walk(session, OID.ipAddrEntry, notes);
   const ipAddressTable = await walk(session, OID.ipAddressEntry, notes);
   const interfaces = parseInterfaces(ifTable, ifXTable);
+  const byInterface = parseInterfaceAddresses(ipAddrTable, ipAddressTable);
+  for (const i of interfaces) {
+    const addresses = byInterface.get(i.index);
+    if (addresses && addresses.length > 0) i.addresses = addresses;
+  }
   const lldpRem = await walk(session, OID.lldpRemEntry, notes);
   // Local port names and management addresses only matter when there are neighbours.
   const lldpLoc = lldpRem.length > 0 ? await walk(session, OID.lldpLocPortEntry, notes) : [];

@@ -3,6 +3,7 @@ import {
   implementsPrinterMib,
   OID,
   parseAddresses,
+  parseInterfaceAddresses,
   parseInterfaces,
   parseNeighbours,
   parseSystem,
@@ -88,6 +89,49 @@ describe('SNMP table parsing', () => {
         operUp: false,
       },
     ]);
+  });
+
+  it('reads each interface’s kind from ifType, its admin status, and its addresses from both IP tables', () => {
+    const ifE = OID.ifEntry;
+    const ifTable = [
+      vb(`${ifE}.2.1`, str('lo')),
+      vb(`${ifE}.3.1`, 24, INT),
+      vb(`${ifE}.2.2`, str('Gi0/1')),
+      vb(`${ifE}.3.2`, 6, INT),
+      vb(`${ifE}.7.2`, 2, INT),
+      vb(`${ifE}.8.2`, 2, INT),
+      vb(`${ifE}.2.3`, str('Vlan10')),
+      vb(`${ifE}.3.3`, 136, INT),
+      vb(`${ifE}.7.3`, 1, INT),
+      vb(`${ifE}.2.4`, str('odd')),
+      vb(`${ifE}.3.4`, 1, INT),
+    ];
+    expect(parseInterfaces(ifTable, []).map(({ name, kind, adminUp, operUp }) => ({ name, kind, adminUp, operUp }))).toEqual([
+      { name: 'lo', kind: 'loopback', adminUp: undefined, operUp: undefined },
+      { name: 'Gi0/1', kind: 'physical', adminUp: false, operUp: false },
+      { name: 'Vlan10', kind: 'vlan', adminUp: true, operUp: undefined },
+      { name: 'odd', kind: 'other', adminUp: undefined, operUp: undefined },
+    ]);
+
+    // ipAddrTable: column 2 the ifIndex, column 3 the mask; ipAddressTable: column 3 the ifIndex.
+    const old = OID.ipAddrEntry;
+    const ipAddrTable = [
+      vb(`${old}.1.10.1.2.3`, '10.1.2.3', 64),
+      vb(`${old}.2.10.1.2.3`, 3, INT),
+      vb(`${old}.3.10.1.2.3`, '255.255.255.0', 64),
+      vb(`${old}.1.127.0.0.1`, '127.0.0.1', 64),
+      vb(`${old}.2.127.0.0.1`, 1, INT),
+    ];
+    const now = OID.ipAddressEntry;
+    const ipAddressTable = [
+      vb(`${now}.3.1.4.10.1.2.3`, 3, INT),
+      vb(`${now}.3.2.16.32.1.13.184.0.0.0.0.0.0.0.0.0.0.0.66`, 3, INT),
+      vb(`${now}.3.1.4.192.0.2.9`, 2, INT),
+    ];
+    expect(Object.fromEntries(parseInterfaceAddresses(ipAddrTable, ipAddressTable))).toEqual({
+      2: ['192.0.2.9'],
+      3: ['10.1.2.3/24', '2001:db8::42'],
+    });
   });
 
   it('reads unicast addresses from both IP tables, without loopback, link-local or broadcast entries', () => {

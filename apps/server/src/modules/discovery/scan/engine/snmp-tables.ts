@@ -3,6 +3,8 @@
  * IP-MIB (ipAddrTable, ipAddressTable) and LLDP-MIB (lldpLocPortTable, lldpRemTable, lldpRemManAddrTable) into
  * SnmpFacts. Pure functions: no sockets here, so the parsing can be pinned with the varbinds of real devices.
  */
+
+import type { InterfaceKind } from '@estate/contract';
 import { normaliseIp, normaliseMac } from '../../../../platform/net/addresses';
 import type { SnmpFacts } from './scan-types';
 import { isControl } from './socket-exchange';
@@ -135,6 +137,22 @@ export function parseSystem(varbinds: SnmpVarbind[]): SystemFacts {
 export function implementsPrinterMib(varbinds: SnmpVarbind[]): boolean {
   return varbinds.some((vb) => vb.oid.startsWith(`${OID.printerMib}.`));
 }
+/** IANAifType numbers and the kind of interface each names; a type not listed is `other`. */
+const IF_TYPES: Record<number, InterfaceKind> = {
+  6: 'physical', // ethernetCsmacd
+  7: 'physical', // iso88023Csmacd
+  62: 'physical', // fastEther
+  69: 'physical', // fastEtherFX
+  117: 'physical', // gigabitEthernet
+  71: 'wireless', // ieee80211
+  24: 'loopback', // softwareLoopback
+  53: 'virtual', // propVirtual
+  131: 'tunnel', // tunnel
+  135: 'vlan', // l2vlan
+  136: 'vlan', // l3ipvlan
+  161: 'bond', // ieee8023adLag
+  209: 'bridge', // bridge
+};
 
 /** Interfaces from ifTable joined with ifXTable by ifIndex, ordered by index. */
 export function parseInterfaces(ifTable: SnmpVarbind[], ifXTable: SnmpVarbind[]): SnmpFacts['interfaces'] {
@@ -157,6 +175,10 @@ export function parseInterfaces(ifTable: SnmpVarbind[], ifXTable: SnmpVarbind[])
       const speed = numberOf(row.get(5));
       const speedMbps = highSpeed && highSpeed > 0 ? highSpeed : speed && speed > 0 ? Math.round(speed / 1_000_000) : undefined;
       if (speedMbps) entry.speedMbps = speedMbps;
+      const type = numberOf(row.get(3));
+      if (type !== undefined) entry.kind = IF_TYPES[type] ?? 'other';
+      const admin = numberOf(row.get(7));
+      if (admin !== undefined) entry.adminUp = admin === 1;
       const oper = numberOf(row.get(8));
       if (oper !== undefined) entry.operUp = oper === 1;
       return entry;
@@ -181,6 +203,45 @@ export function parseAddresses(ipAddrTable: SnmpVarbind[], ipAddressTable: SnmpV
     if (address) found.add(address);
   }
   return [...found];
+}
+
+/**
+ * The addresses of each interface, by ifIndex: ipAddrTable's ipAdEntIfIndex (IPv4, with the prefix length its mask
+ * gives) and ipAddressTable's ipAddressIfIndex (unicast IPv4 and IPv6). Loopback and link-local addresses are left out.
+ */
+export function parseInterfaceAddresses(ipAddrTable: SnmpVarbind[], ipAddressTable: SnmpVarbind[]): Map<number, string[]> {
+  const out = new Map<number, Set<string>>();
+  const add = (ifIndex: number | undefined, address: string | undefined, prefix?: number) => {
+    if (ifIndex === undefined || address === undefined) return;
+    const set = out.get(ifIndex) ?? new Set<string>();
+    out.set(ifIndex, set);
+    // The same address from both tables, once with and once without its prefix, is one address.
+    for (const known of set) if (known.split('/')[0] === address) return;
+    set.add(prefix === undefined ? address : `${address}/${prefix}`);
+  };
+  for (const [index, row] of rowsOf(ipAddrTable, OID.ipAddrEntry)) {
+    const column = row.get(1);
+    const address = typeof column === 'string' ? (normaliseIp(column) ?? undefined) : ipFromBytes(index.split('.').map(Number));
+    add(numberOf(row.get(2)), address, prefixOf(row.get(3)));
+  }
+  for (const [index, row] of rowsOf(ipAddressTable, OID.ipAddressEntry)) {
+    const [type, length, ...bytes] = index.split('.').map(Number);
+    if ((type !== 1 && type !== 2) || bytes.length !== length) continue;
+    const kind = numberOf(row.get(4));
+    if (kind !== undefined && kind !== 1) continue;
+    add(numberOf(row.get(3)), ipFromBytes(bytes));
+  }
+  return new Map([...out].map(([i, set]) => [i, [...set]]));
+}
+
+/** The prefix length of a dotted IPv4 mask; undefined for what is not a contiguous mask. */
+function prefixOf(mask: unknown): number | undefined {
+  if (typeof mask !== 'string' || !/^\d+\.\d+\.\d+\.\d+$/.test(mask)) return undefined;
+  const bits = mask
+    .split('.')
+    .map((o) => Number(o).toString(2).padStart(8, '0'))
+    .join('');
+  return /^1*0*$/.test(bits) ? (bits.indexOf('0') === -1 ? 32 : bits.indexOf('0')) : undefined;
 }
 
 /** LLDP chassis and port IDs: MAC subtypes as MACs, network-address subtypes as addresses, the rest as text. */
