@@ -204,6 +204,11 @@ describe.runIf(peersTier([...TOOLS]))('scan runs against a Linux host answering 
       restarted.stop();
       expect(back.run.summary.snmp).toMatchObject({ answered: 1, allFailed: false });
       expect(back.host.ci.id).toBe(first.host.ci.id);
+      // Without SNMP answers (wrong community, outage) the scan target's binding finds the same CI: no duplicate
+      // under the reverse-DNS name.
+      expect(refused.host.ci.id).toBe(first.host.ci.id);
+      expect(outage.host.ci.id).toBe(first.host.ci.id);
+      expect(await cis()).toEqual([`${HOST_NAME} physical_server`]);
     }, 120_000);
   });
 });
