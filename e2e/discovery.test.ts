@@ -40,7 +40,9 @@ describe.runIf(browserTier())('network discovery in a real browser', () => {
     await page.keyboard.press('Escape');
   });
 
-  it('shows refused targets, then scans this machine and links what it found to a CI', { timeout: 60_000 }, async () => {
+  it('shows refused targets, then scans this machine, links what it found to a CI and says SNMP got no answer', {
+    timeout: 60_000,
+  }, async () => {
     const port = new URL(server.url).port;
     await page.goto(`${server.url}/discovery`);
     await page.getByTestId('create-scan').click();
@@ -54,6 +56,11 @@ describe.runIf(browserTier())('network discovery in a real browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'discovery-refused-target.png') });
 
     await page.getByTestId('scan-targets').fill('127.0.0.1');
+    // The credential is tried on this machine, where no SNMP agent listens: the run says so, naming it.
+    // The MultiSelect's own input stays hidden until it has a value: its box is what takes the click.
+    await page.getByTestId('scan-form').locator('.mantine-MultiSelect-input').click();
+    await page.getByRole('option', { name: 'lab (v2c)' }).click();
+    await page.keyboard.press('Tab');
     await page.getByTestId('scan-submit').click();
     await page.getByTestId('run-scan').click();
     await page.getByTestId('run-progress').waitFor();
@@ -66,7 +73,13 @@ describe.runIf(browserTier())('network discovery in a real browser', () => {
     const row = page.getByTestId('host-row').filter({ hasText: '127.0.0.1' });
     await row.waitFor();
     expect(await row.textContent()).toContain(port);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'discovery-run.png') });
+    expect(await row.textContent()).toContain('SNMP credential "lab" (v2c) on udp/161: no answer');
+    expect(await page.getByTestId('run-summary').textContent()).toContain('SNMP: 0 of 1 answered');
+    expect(await page.getByTestId('run-warnings').textContent()).toContain('"lab" (v2c): no answer from 1 host');
+    const failure = page.getByTestId('snmp-failure-row');
+    expect(await failure.count()).toBe(1);
+    expect(await failure.textContent()).toMatch(/^lab\s*No answer.*1$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'discovery-run.png'), fullPage: true });
     await row.getByRole('link').click();
     await page.waitForURL(/\/inventory\/[0-9a-f-]{36}$/);
   });

@@ -120,6 +120,36 @@ const IntervalMinutes = nullable(Type.Integer({ minimum: 5, maximum: 43_200 }));
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
+/**
+ * Why an SNMP credential got nothing from a host: `no-answer` (a timeout: no agent, a filter, or — with v2c — a wrong
+ * community, which agents do not answer, so the two cannot be told apart), `authentication` (the agent refused the
+ * v3 user: unknown user, wrong authentication or privacy key), `unsupported` (the agent does not support the
+ * credential's security level, or the credential could not be used for the address), `unreachable` (the network
+ * said the host cannot be reached), `error` (anything else, such as an answer that could not be read).
+ */
+export const SNMP_FAILURE_REASONS = ['no-answer', 'authentication', 'unsupported', 'unreachable', 'error'] as const;
+export type SnmpFailureReason = (typeof SNMP_FAILURE_REASONS)[number];
+
+/** How SNMP went in a run: the hosts asked, those that answered, and each credential's failures by reason. */
+export const RunSnmpSummary = Type.Object({
+  /** Live hosts SNMP was asked on (every live host, when the scan has credentials). */
+  asked: Type.Integer({ minimum: 0 }),
+  /** Hosts one of the credentials got an answer from. */
+  answered: Type.Integer({ minimum: 0 }),
+  /** Whether every SNMP attempt of the run failed (hosts were asked, none answered). */
+  allFailed: Type.Boolean(),
+  /** Per credential (named as it was at the run) and reason: on how many hosts it failed that way. */
+  failures: Type.Array(
+    Type.Object({
+      credentialId: Id,
+      credentialName: Type.String(),
+      reason: enumOf(SNMP_FAILURE_REASONS),
+      hosts: Type.Integer({ minimum: 1 }),
+    }),
+  ),
+});
+export type RunSnmpSummary = Static<typeof RunSnmpSummary>;
+
 /** What a run found compared with the scan's previous successful run. */
 export const RunSummary = Type.Object({
   /** Live hosts seen by this run. */
@@ -131,6 +161,10 @@ export const RunSummary = Type.Object({
   /** CIs the run created, and relationships it recorded from LLDP neighbours. */
   cisCreated: Type.Integer({ minimum: 0 }),
   relationships: Type.Integer({ minimum: 0 }),
+  /** How SNMP went; absent when the scan has no SNMP credentials (and in runs from before it was counted). */
+  snmp: Type.Optional(RunSnmpSummary),
+  /** What went wrong without failing the run, in words: every SNMP attempt failed, a credential was refused. */
+  warnings: Type.Optional(Type.Array(Type.String())),
 });
 export type RunSummary = Static<typeof RunSummary>;
 
@@ -215,6 +249,10 @@ export const HostSnmpFacts = Type.Object({
   sysLocation: Type.Optional(Type.String()),
   sysContact: Type.Optional(Type.String()),
   sysUpTimeSeconds: Type.Optional(Type.Number()),
+  /** The OSI layers the device offers services at, as the sum of 2^(layer-1): 2 bridging, 4 routing, 72 a host. */
+  sysServices: Type.Optional(Type.Integer({ minimum: 0, maximum: 127 })),
+  /** Whether the device implements the Printer-MIB. */
+  printerMib: Type.Optional(Type.Boolean()),
   interfaces: Type.Array(
     Type.Object({
       index: Type.Integer(),

@@ -6,6 +6,7 @@ import { createIdentityService } from './identity/identity.service';
 import { createScanEngine } from './scan/engine/engine';
 import type { ScanEngine } from './scan/engine/scan-types';
 import { expandTargets } from './scan/engine/targets';
+import type { LocalHost } from './scan/local-host';
 import { SCAN_RUN_QUEUE, type ScanTables } from './scan/scan.repository';
 import { ScanRunService } from './scan/scan-run.service';
 import { createScanServices, type DiscoveryScanDeps } from './scan/scan-services';
@@ -18,6 +19,8 @@ export interface DiscoveryJobDeps extends DiscoveryScanDeps {
   inventory: InventoryService;
   /** Least time between two progress writes of a run, in ms. */
   progressIntervalMs?: number;
+  /** The identity of the machine scans run on; read from the operating system unless a test gives one. */
+  localHost?: () => Promise<LocalHost>;
 }
 
 /** The run service over the given dependencies (the job handler's body; tests use it directly). */
@@ -34,6 +37,7 @@ export function createScanRunService(deps: DiscoveryJobDeps): ScanRunService {
     reconciler: createIdentityService(deps),
     relationships: deps.inventory.relationships,
     ...(deps.progressIntervalMs !== undefined ? { progressIntervalMs: deps.progressIntervalMs } : {}),
+    ...(deps.localHost ? { localHost: deps.localHost } : {}),
   });
 }
 

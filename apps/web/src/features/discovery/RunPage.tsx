@@ -13,6 +13,7 @@ import { usePagedQuery } from '../../components/paged-query';
 import { SectionCard } from '../../components/SectionCard';
 import { CiLink } from '../inventory/CiLink';
 import { isRunFinished, scanHostsQuery, scanRunQuery } from './discovery-queries';
+import { RunSnmpCard, RunWarnings } from './RunSnmpCard';
 import { HostChangeBadge, RunStatusBadge } from './RunStatusBadge';
 import { summaryLine } from './ScanDetailPage';
 
@@ -121,8 +122,12 @@ export function RunPage() {
           <Text size="sm" c={r.status === 'failed' ? 'red' : undefined} data-testid="run-summary">
             {summaryLine(r)}
           </Text>
+          <RunWarnings summary={r.summary} />
         </Stack>
       </SectionCard>
+      <Stack mt="md">
+        <RunSnmpCard snmp={r.summary?.snmp} />
+      </Stack>
       <Group justify="space-between" mt="md" mb="xs">
         <Text fw={500}>Hosts</Text>
         <SegmentedControl size="xs" data={FILTERS} value={filter} onChange={setFilter} data-testid="host-filter" />

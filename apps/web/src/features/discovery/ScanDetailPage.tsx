@@ -24,7 +24,8 @@ export function summaryLine(run: Pick<ScanRun, 'summary' | 'status' | 'done' | '
   if (!run.summary) return run.status === 'running' ? `${run.done} of ${run.total} addresses` : '';
   const s = run.summary;
   const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-  return `${n(s.hosts, 'host', 'hosts')} · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${n(s.cisCreated, 'CI', 'CIs')} created`;
+  const snmp = s.snmp ? ` · SNMP: ${s.snmp.answered} of ${s.snmp.asked} answered` : '';
+  return `${n(s.hosts, 'host', 'hosts')} · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${n(s.cisCreated, 'CI', 'CIs')} created${snmp}`;
 }
 
 const RUN_COLUMNS: DataTableColumn<ScanRun>[] = [

@@ -4,7 +4,9 @@ import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/
 import type { CiTypeId } from '../../inventory';
 import type { Observation } from '../identity/identity.service';
 import type { ObservedInterface } from '../identity/observed.repository';
+import { type AttributeFamily, classifyDevice } from './device-classifier';
 import type { HostFinding, SnmpFacts } from './engine/scan-types';
+import type { LocalHost } from './local-host';
 
 /*
  * What a scan's findings mean: the stored form of a host, how it compares with the previous run, and the
@@ -62,6 +64,24 @@ export function compareHost(previous: HostData | undefined, current: HostData): 
   return { change: changedFields.length > 0 ? 'changed' : 'unchanged', changedFields };
 }
 
+/**
+ * How a host compares with the previous run once reconciliation has said which CI it is (`ci`, null when it was not
+ * recorded): a host whose CI this run created is new to the inventory whatever the previous run saw at its address,
+ * and one that is now another CI than the previous run's (`previousCiId`; null when it had none, or it was deleted
+ * since) has changed (`ci`). So a run's counts
+ * agree with each other: hosts = new + changed + unchanged, and no more CIs are created than hosts are new.
+ */
+export function settleChange(
+  compared: { change: HostChange; changedFields: string[] },
+  previousCiId: string | null | undefined,
+  ci: { id: string; created: boolean } | null,
+): { change: HostChange; changedFields: string[] } {
+  if (!ci) return compared;
+  if (ci.created) return { change: 'new', changedFields: [] };
+  if (compared.change === 'new' || previousCiId === ci.id) return compared;
+  return { change: 'changed', changedFields: [...compared.changedFields, 'ci'] };
+}
+
 /** A DNS or SNMP name as shown: trimmed, lower-case, without a trailing dot. */
 function displayName(value: string | undefined): string | undefined {
   const v = value?.trim().toLowerCase().replace(/\.$/, '');
@@ -72,18 +92,13 @@ const shortName = (name: string) => name.split('.')[0] ?? name;
 const unique = <T>(items: T[]) => [...new Set(items)];
 
 /**
- * The CI type of an SNMP device, from what its sysDescr says it is, and whether it says so (`certain`): a managed
- * device that says nothing more is taken for a switch, the commonest such thing on a LAN, but only as a guess, which
- * never changes nor contradicts the type of a CI it matches (a server running net-snmp stays a server).
+ * The CI type of an SNMP device and whether the device said what it is (`certain`), by the rules of
+ * `device-classifier.ts` (sysObjectID, Printer-MIB, sysDescr, sysServices), and which attributes its type has.
+ * Reconciliation keeps a matched CI's type.
  */
-export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): { type: CiTypeId; certain: boolean } {
-  const text = `${facts?.sysDescr ?? ''} ${facts?.sysName ?? ''}`.toLowerCase();
-  if (/firewall|fortigate|fortios|pfsense|opnsense|palo alto|pan-os|\basa\b/.test(text)) return { type: 'firewall', certain: true };
-  if (/access point|wireless|\bwlan\b|\bwap\b/.test(text)) return { type: 'access_point', certain: true };
-  if (/load balancer|big-ip|netscaler/.test(text)) return { type: 'load_balancer', certain: true };
-  if (/router|routing|junos|ios xr|mikrotik|routeros|vyos/.test(text)) return { type: 'router', certain: true };
-  if (/\bswitch\b|catalyst|procurve|aruba.*switch|nexus/.test(text)) return { type: 'switch', certain: true };
-  return { type: 'switch', certain: false };
+export function networkDeviceType(facts: SnmpFacts | HostData['snmp']): { type: CiTypeId; certain: boolean; family: AttributeFamily } {
+  const { type, certain, family } = classifyDevice(facts ?? {});
+  return { type, certain, family };
 }
 
 /** Interface kinds whose MACs name the machine they are in; unknown kinds count, virtual ones never do. */
@@ -160,6 +175,41 @@ export function observationOf(finding: HostFinding, scan: { id: string; name: st
     name: (dnsName ?? address).slice(0, 200),
     identity: { ...(dnsName ? { hostname: dnsName } : {}), ips: [address], scanTarget },
     fields: { attributes },
+  };
+}
+
+/**
+ * The observation of a host that is the scanning machine itself (a loopback address, or one of its own): identified
+ * by the machine's name, machine id, MACs and addresses rather than by the address scanned, which says nothing
+ * about which machine it is, and named after the machine — so it matches the CI an agent on the machine created,
+ * or the one an earlier scan created for it.
+ */
+export function onLocalHost(observation: Observation, local: LocalHost): Observation {
+  const attributes = { ...observation.fields.attributes };
+  const name = displayName(local.hostname) ?? local.hostname;
+  attributes.hostname = shortName(name).slice(0, 253);
+  // Host attributes (a server's): its full name where the machine knows one, never a reverse name of the address.
+  if ('ipAddresses' in attributes) {
+    if (name.includes('.')) attributes.fqdn = name.slice(0, 253);
+    else delete attributes.fqdn;
+  }
+  for (const key of ['ipAddresses', 'managementIp'] as const) {
+    if (!(key in attributes)) continue;
+    if (local.ips.length === 0) delete attributes[key];
+    else attributes[key] = key === 'managementIp' ? local.ips[0] : local.ips.slice(0, 256);
+  }
+  const macs = unique([...local.macs, ...(observation.identity.macs ?? [])]).slice(0, 256);
+  return {
+    ...observation,
+    name: name.slice(0, 200),
+    identity: {
+      ...observation.identity,
+      ...(local.machineId ? { machineId: local.machineId } : {}),
+      ...(macs.length > 0 ? { macs } : {}),
+      hostname: name,
+      ips: local.ips,
+    },
+    fields: { ...observation.fields, attributes },
   };
 }
 

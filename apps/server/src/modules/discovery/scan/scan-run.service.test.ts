@@ -1,3 +1,4 @@
+import type { RunSummary } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
@@ -6,6 +7,7 @@ import { publishedEvents } from '../../../platform/events/outbox.fixtures';
 import { JobWorker } from '../../../platform/jobs';
 import { createScanRunService, type DiscoveryJobDeps, registerDiscoveryJobs } from '../discovery.jobs';
 import { createIdentityService } from '../identity/identity.service';
+import type { LocalHost } from './local-host';
 import { host, ScriptedScanEngine } from './scan.fixtures';
 import type { ScanTables } from './scan.repository';
 import { ScanScheduler } from './scan-run.scheduler';
@@ -48,6 +50,21 @@ const sw2 = () =>
 const web1 = (ports = [22, 80]) =>
   host('192.0.2.3', { hostname: 'web1.example.org', openPorts: ports, services: { 22: { ssh: 'SSH-2.0-OpenSSH_9.2' } } });
 const bare = (address: string) => host(address, { openPorts: [22], alive: 'tcp' });
+
+/** The machine the scans of these tests run on. */
+const SCANNER: LocalHost = {
+  hostname: 'scanner-01.example.org',
+  machineId: '5ca4e0015ca4e0015ca4e0015ca4e001',
+  macs: ['52:54:00:5c:a4:01'],
+  ips: ['198.51.100.77'],
+  ownAddresses: ['127.0.0.1', '198.51.100.77', '::1'],
+};
+
+/** A run's counts agree with each other: every host is new, changed or unchanged, and no CI was made for an old one. */
+function expectCountsAddUp(summary: RunSummary): void {
+  expect(summary.new + summary.changed + summary.unchanged, JSON.stringify(summary)).toBe(summary.hosts);
+  expect(summary.cisCreated, JSON.stringify(summary)).toBeLessThanOrEqual(summary.new);
+}
 
 describe.each(testEngines())('scan runs on $dialect', (engine) => {
   let t: TestEstate;
@@ -96,6 +113,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
       engine: new ScriptedScanEngine(),
       inventory: t.estate.inventory.service,
       progressIntervalMs: 0,
+      localHost: async () => SCANNER,
     };
   });
   beforeEach(() => {
@@ -126,6 +144,7 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
       summary: { hosts: 5, new: 5, changed: 0, unchanged: 0, missing: 0, cisCreated: 5, relationships: 1 },
     });
     expect(run1.finishedAt).toBeGreaterThanOrEqual(run1.startedAt);
+    expectCountsAddUp(run1.summary);
     const seen = await hosts(first);
     expect(seen.map((h: { address: string }) => h.address)).toEqual(['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.6']);
     expect(seen.every((h: { change: string; ci: unknown }) => h.change === 'new' && h.ci !== null)).toBe(true);
@@ -409,5 +428,236 @@ describe.each(testEngines())('scan runs on $dialect', (engine) => {
     expect(scanEngine.requests).toHaveLength(1);
     expect(await finished(runId)).toHaveLength(1);
     expect((await getRun(runId)).summary).toMatchObject({ hosts: 1, cisCreated: 0, unchanged: 0, new: 1 });
+  });
+  it('counts a host whose CI was deleted, and is created again, as new, and one that is now another CI as changed', async () => {
+    const scanId = await createScan('Recreated', { targets: ['203.0.113.8/29'] });
+    const db1 = () => host('203.0.113.9', { hostname: 'db1.example.org', openPorts: [5432] });
+    scanEngine.script([db1()]);
+    const first = await startRun(scanId);
+    await worker.drain();
+    const [seen] = await hosts(first);
+    const deleteCi = async (id: string) => {
+      const etag = (await admin.request('GET', `/api/v1/cis/${id}`)).headers.etag as string;
+      expect((await admin.request('DELETE', `/api/v1/cis/${id}`, undefined, { 'if-match': etag })).statusCode).toBe(204);
+    };
+
+    // Someone deletes the CI; the next run sees the same host and creates its CI again: new to the inventory.
+    await deleteCi(seen.ci.id);
+    const second = await startRun(scanId);
+    await worker.drain();
+    const run2 = await getRun(second);
+    expect(run2.summary).toMatchObject({ hosts: 1, new: 1, unchanged: 0, cisCreated: 1 });
+    expectCountsAddUp(run2.summary);
+
+    // The CI is deleted again, and meanwhile an agent reported the host: the next run finds the agent's CI.
+    const [again] = await hosts(second);
+    await deleteCi(again.ci.id);
+    const agentSaw = await createIdentityService(deps).reconcile(
+      {
+        source: 'agent',
+        observer: 'agent db1',
+        type: 'virtual_machine',
+        name: 'db1',
+        identity: { machineId: 'db1db1db1db1db1db1db1db1db1db1db', hostname: 'db1', ips: ['203.0.113.9'] },
+        fields: { attributes: { ipAddresses: ['203.0.113.9'] } },
+      },
+      { actor: { type: 'system' as const, id: null, label: 'agent db1' }, requestId: null, sourceIp: null },
+    );
+    const third = await startRun(scanId);
+    await worker.drain();
+    const run3 = await getRun(third);
+    expect(run3.summary).toMatchObject({ hosts: 1, new: 0, changed: 1, unchanged: 0, cisCreated: 0 });
+    expectCountsAddUp(run3.summary);
+    const [moved] = await hosts(third, 'changed');
+    expect(moved).toMatchObject({ ci: { id: agentSaw.ciId }, data: { changedFields: ['ci'] } });
+  });
+
+  it('takes loopback and the scanning machine’s own addresses for the machine itself: its agent’s CI, every run', async () => {
+    const identity = createIdentityService(deps);
+    const agentSaw = await identity.reconcile(
+      {
+        source: 'agent',
+        observer: 'agent scanner-01',
+        type: 'virtual_machine',
+        name: 'scanner-01',
+        identity: { machineId: SCANNER.machineId, macs: SCANNER.macs, hostname: 'scanner-01', ips: SCANNER.ips },
+        fields: { attributes: { hostname: 'scanner-01', ipAddresses: SCANNER.ips, listeningPorts: ['tcp/22', 'tcp/8420'] } },
+      },
+      { actor: { type: 'system' as const, id: null, label: 'agent scanner-01' }, requestId: null, sourceIp: null },
+    );
+    const scanId = await createScan('This machine', { targets: ['127.0.0.1', '::1', '198.51.100.77'] });
+    scanEngine.script([
+      host('127.0.0.1', { hostname: 'localhost', openPorts: [8420] }),
+      host('::1', { hostname: 'ip6-localhost', openPorts: [8420] }),
+      host('198.51.100.77', { openPorts: [22, 8420] }),
+    ]);
+    for (let i = 0; i < 3; i++) {
+      const runId = await startRun(scanId);
+      await worker.drain();
+      const run = await getRun(runId);
+      expect(run.summary).toMatchObject({ hosts: 3, cisCreated: 0 });
+      expectCountsAddUp(run.summary);
+      expect((await hosts(runId)).map((h: { ci: { id: string } }) => h.ci.id)).toEqual([agentSaw.ciId, agentSaw.ciId, agentSaw.ciId]);
+    }
+    // What the agent knows of its own host is not overwritten by what a scan sees of it.
+    const ci = (await admin.request('GET', `/api/v1/cis/${agentSaw.ciId}`)).json();
+    expect(ci).toMatchObject({ name: 'scanner-01', type: 'virtual_machine' });
+    expect(ci.attributes.listeningPorts).toEqual(['tcp/22', 'tcp/8420']);
+  });
+
+  it('creates the scanning machine’s CI once, named after it, when no agent reports it', async () => {
+    const other: LocalHost = {
+      hostname: 'collector-7',
+      machineId: '77777777777777777777777777777777',
+      macs: ['52:54:00:77:77:77'],
+      ips: ['198.51.100.78'],
+      ownAddresses: ['127.0.0.1', '198.51.100.78'],
+    };
+    const runs = createScanRunService({ ...deps, localHost: async () => other });
+    const scanId = await createScan('Loopback', { targets: ['127.0.0.1'] });
+    scanEngine.script([host('127.0.0.1', { hostname: 'localhost', openPorts: [8420] })]);
+    const summaries: RunSummary[] = [];
+    const cis: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const runId = await startRun(scanId);
+      await runs.run(runId);
+      summaries.push((await getRun(runId)).summary);
+      cis.push((await hosts(runId))[0].ci.id);
+    }
+    expect(summaries).toEqual([
+      expect.objectContaining({ hosts: 1, new: 1, cisCreated: 1 }),
+      expect.objectContaining({ hosts: 1, unchanged: 1, cisCreated: 0 }),
+      expect.objectContaining({ hosts: 1, unchanged: 1, cisCreated: 0 }),
+    ]);
+    for (const summary of summaries) expectCountsAddUp(summary);
+    expect(new Set(cis).size).toBe(1);
+    const ci = (await admin.request('GET', `/api/v1/cis/${cis[0]}`)).json();
+    expect(ci).toMatchObject({ name: 'collector-7', type: 'physical_server' });
+    expect(ci.attributes).toMatchObject({ hostname: 'collector-7', ipAddresses: ['198.51.100.78'], listeningPorts: ['tcp/8420'] });
+    const ids = await db().selectFrom('ci_identifiers').select(['kind', 'value']).where('ci_id', '=', cis[0]!).execute();
+    // Besides the scan's own target binding, the scanning machine's identity; loopback never.
+    expect(
+      ids
+        .filter((i) => i.kind !== 'scan_target')
+        .map((i) => `${i.kind}:${i.value}`)
+        .sort(),
+    ).toEqual(['hostname:collector-7', 'ip:198.51.100.78', 'mac:52:54:00:77:77:77', `machine_id:${other.machineId}`].sort());
+  });
+
+  it('records an SNMP device as what it is: a net-snmp Linux host as a server, a UPS as a UPS, each with its type’s attributes', async () => {
+    const scanId = await createScan('Kinds', { targets: ['203.0.113.32/29'] });
+    scanEngine.script([
+      host('203.0.113.33', {
+        hostname: 'app-33.example.org',
+        openPorts: [22, 161],
+        snmp: {
+          credentialId: 'x',
+          sysName: 'app-33',
+          sysObjectId: '1.3.6.1.4.1.8072.3.2.10',
+          sysDescr: 'Linux app-33 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.76-1 (2024-02-01) x86_64',
+          sysServices: 72,
+          interfaces: [
+            { index: 1, name: 'lo' },
+            { index: 2, name: 'ens3', mac: '52:54:00:00:00:33' },
+          ],
+          addresses: ['203.0.113.33'],
+          neighbours: [],
+        },
+      }),
+      host('203.0.113.34', {
+        openPorts: [80],
+        snmp: {
+          credentialId: 'x',
+          sysName: 'ups-34',
+          sysObjectId: '1.3.6.1.4.1.318.1.3.27',
+          sysDescr: 'APC Web/SNMP Management Card (MB:v4.2.1 PF:v7.0.6)',
+          interfaces: [{ index: 1, name: 'eth0', mac: '00:c0:b7:00:00:34' }],
+          addresses: ['203.0.113.34'],
+          neighbours: [],
+        },
+      }),
+    ]);
+    const runId = await startRun(scanId);
+    await worker.drain();
+    const [server, ups] = await hosts(runId);
+    expect(server.ci).toMatchObject({ name: 'app-33', type: 'physical_server' });
+    expect((await admin.request('GET', `/api/v1/cis/${server.ci.id}`)).json().attributes).toEqual({
+      hostname: 'app-33',
+      ipAddresses: ['203.0.113.33'],
+      macAddresses: ['52:54:00:00:00:33'],
+    });
+    expect(ups.ci).toMatchObject({ name: 'ups-34', type: 'ups' });
+    expect((await admin.request('GET', `/api/v1/cis/${ups.ci.id}`)).json().attributes).toEqual({
+      managementIp: '203.0.113.34',
+      firmware: 'APC Web/SNMP Management Card (MB:v4.2.1 PF:v7.0.6)',
+    });
+  });
+
+  it('counts SNMP failures by credential and reason, names the credential, and says when every attempt failed', async () => {
+    const v3 = await admin.request('POST', '/api/v1/discovery/snmp-credentials', {
+      name: 'ops v3',
+      snmpVersion: 'v3',
+      user: 'ops',
+      securityLevel: 'authPriv',
+      authProtocol: 'sha',
+      authKey: 'ops-auth-key-91',
+      privProtocol: 'aes',
+      privKey: 'ops-priv-key-91',
+    });
+    const v3Id = v3.json().id as string;
+    const scanId = await createScan('SNMP failures', { targets: ['203.0.113.16/29'], credentialIds: [credentialId, v3Id] });
+    const refused = (address: string) =>
+      host(address, {
+        snmpFailures: [
+          { credentialId, reason: 'no-answer' },
+          { credentialId: v3Id, reason: 'authentication' },
+        ],
+      });
+    const silent = (address: string) =>
+      host(address, {
+        snmpFailures: [
+          { credentialId, reason: 'no-answer' },
+          { credentialId: v3Id, reason: 'no-answer' },
+        ],
+      });
+    scanEngine.script([refused('203.0.113.17'), silent('203.0.113.18'), silent('203.0.113.19')]);
+    const first = await startRun(scanId);
+    await worker.drain();
+    expect(scanEngine.requests.at(-1)?.snmp.map((c) => c.name)).toEqual(['lab', 'ops v3']);
+    const run1 = await getRun(first);
+    expect(run1.status).toBe('succeeded');
+    expect(run1.summary.snmp).toEqual({
+      asked: 3,
+      answered: 0,
+      allFailed: true,
+      failures: [
+        { credentialId, credentialName: 'lab', reason: 'no-answer', hosts: 3 },
+        { credentialId: v3Id, credentialName: 'ops v3', reason: 'no-answer', hosts: 2 },
+        { credentialId: v3Id, credentialName: 'ops v3', reason: 'authentication', hosts: 1 },
+      ],
+    });
+    expect(run1.summary.warnings).toEqual([
+      'SNMP: none of the 3 hosts asked answered ("lab" (v2c): no answer from 3 hosts; "ops v3" (v3): no answer from 2 hosts; ' +
+        '"ops v3" (v3): refused the credential (unknown v3 user or wrong key) from 1 host). ' +
+        'With v2c a wrong community gets no answer, just like a host without an SNMP agent.',
+    ]);
+
+    // One host answers with the community now: SNMP worked, but the v3 user is still refused somewhere.
+    scanEngine.script([refused('203.0.113.17'), { ...sw2(), address: '203.0.113.18', snmpFailures: [] }]);
+    const second = await startRun(scanId);
+    await worker.drain();
+    const run2 = await getRun(second);
+    expect(run2.summary.snmp).toMatchObject({ asked: 2, answered: 1, allFailed: false });
+    expect(run2.summary.warnings).toEqual(['SNMP: 1 host refused the credential "ops v3" (v3) (unknown v3 user or wrong key).']);
+    expectCountsAddUp(run2.summary);
+
+    // A scan without credentials says nothing about SNMP.
+    const plain = await createScan('No SNMP', { targets: ['203.0.113.20'], credentialIds: [] });
+    scanEngine.script([host('203.0.113.20')]);
+    const third = await startRun(plain);
+    await worker.drain();
+    const run3 = await getRun(third);
+    expect(run3.summary.snmp).toBeUndefined();
+    expect(run3.summary.warnings).toBeUndefined();
   });
 });

@@ -9,10 +9,12 @@ import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/
 import type { DiscoveryHostsTable } from '../discovery.tables';
 import type { IdentityService, ReconcileResult } from '../identity/identity.service';
 import type { HostFinding, ScanEngine, SnmpFacts } from './engine/scan-types';
+import { isLocalAddress, type LocalHost, readLocalHost } from './local-host';
 import { ScanRepository, type ScanTables } from './scan.repository';
 import type { ScanService, TargetExpander } from './scan.service';
-import { compareHost, hostData, neighbourKeys, observationOf } from './scan-results';
+import { compareHost, hostData, neighbourKeys, observationOf, onLocalHost, settleChange } from './scan-results';
 import type { SnmpCredentialService } from './snmp-credential.service';
+import { SnmpTally } from './snmp-summary';
 
 /** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
 export type ScanReconciler = Pick<IdentityService, 'reconcile'>;
@@ -35,6 +37,8 @@ export interface ScanRunDeps {
   relationships: ScanRelationships;
   /** Least time between two progress writes, in ms. Default 1000. */
   progressIntervalMs?: number;
+  /** The identity of the machine the scan runs on, read once per run; `readLocalHost` unless a test gives one. */
+  localHost?: () => Promise<LocalHost>;
 }
 
 /** Replaces every secret of `credentials` in a text by `[redacted]`. */
@@ -61,6 +65,19 @@ function reconcileNotes(result: ReconcileResult): string[] {
 interface SeenDevice {
   ciId: string;
   snmp: SnmpFacts;
+}
+
+/** What a run keeps while it records hosts. */
+interface RunState {
+  /** What the previous successful run saw, by address. */
+  before: Map<string, DiscoveryHostsTable>;
+  /** Addresses recorded so far. */
+  seen: Set<string>;
+  devices: SeenDevice[];
+  /** The machine the scan runs on. */
+  local: LocalHost;
+  /** How SNMP goes, when the scan has credentials. */
+  snmp?: SnmpTally;
 }
 
 /**
@@ -113,10 +130,12 @@ export class ScanRunService {
     const summary: RunSummary = { hosts: 0, new: 0, changed: 0, unchanged: 0, missing: 0, cisCreated: 0, relationships: 0 };
     const seen = new Set<string>();
     const devices: SeenDevice[] = [];
+    const local = await (this.deps.localHost ?? readLocalHost)();
+    const snmp = credentials.length > 0 ? new SnmpTally(credentials) : undefined;
     // Findings are handled one at a time, in the order reported, so that two findings of one device never race.
     let chain: Promise<void> = Promise.resolve();
     const onHost = (finding: HostFinding): Promise<void> => {
-      chain = chain.then(() => this.record(runId, scan, finding, before, seen, devices, summary, ctx));
+      chain = chain.then(() => this.record(runId, scan, finding, { before, seen, devices, local, snmp }, summary, ctx));
       return chain;
     };
     const progress = this.progressWriter(runId);
@@ -163,6 +182,11 @@ export class ScanRunService {
     );
     summary.missing = missing.length;
     summary.relationships = await this.linkNeighbours(devices, ctx);
+    if (snmp) {
+      summary.snmp = snmp.summary();
+      const warnings = snmp.warnings();
+      if (warnings.length > 0) summary.warnings = warnings;
+    }
 
     await this.deps.db.transaction().execute(async (trx) => {
       await this.repo.setRun(runId, { status: 'succeeded', done: addresses.length, summary, finished_at: Date.now() }, trx);
@@ -205,24 +229,24 @@ export class ScanRunService {
     runId: string,
     scan: { id: string; name: string },
     finding: HostFinding,
-    before: Map<string, DiscoveryHostsTable>,
-    seen: Set<string>,
-    devices: SeenDevice[],
+    run: RunState,
     summary: RunSummary,
     ctx: ActionContext,
   ): Promise<void> {
-    if (seen.has(finding.address)) return;
-    seen.add(finding.address);
+    if (run.seen.has(finding.address)) return;
+    run.seen.add(finding.address);
+    run.snmp?.add(finding);
     const data = hostData(finding);
-    const previous = before.get(finding.address);
-    const { change, changedFields } = compareHost(previous ? readJson<HostData>(previous.data, this.deps.dialect) : undefined, data);
-    if (change === 'changed') data.changedFields = changedFields;
-    let ciId: string | null = null;
+    const previous = run.before.get(finding.address);
+    const compared = compareHost(previous ? readJson<HostData>(previous.data, this.deps.dialect) : undefined, data);
+    let ci: { id: string; created: boolean } | null = null;
     try {
-      const result = await this.deps.reconciler.reconcile(observationOf(finding, scan), ctx);
-      ciId = result.ciId;
+      const local = isLocalAddress(finding.address, run.local);
+      const observation = local ? onLocalHost(observationOf(finding, scan), run.local) : observationOf(finding, scan);
+      const result = await this.deps.reconciler.reconcile(observation, ctx);
+      ci = { id: result.ciId, created: result.created };
       if (result.created) summary.cisCreated++;
-      if (finding.snmp) devices.push({ ciId, snmp: finding.snmp });
+      if (finding.snmp) run.devices.push({ ciId: result.ciId, snmp: finding.snmp });
       data.notes = [...data.notes, ...reconcileNotes(result)];
     } catch (error) {
       // A finding the inventory refuses (a reference it cannot resolve) is kept with a note; store failures are not.
@@ -233,7 +257,9 @@ export class ScanRunService {
         `Not recorded in the inventory: ${error.detail ?? error.message}${fields.length ? ` (${fields.join('; ')})` : ''}`,
       ];
     }
-    await this.repo.insertHosts(this.deps.db, [{ run_id: runId, address: finding.address, change, data, ci_id: ciId }]);
+    const { change, changedFields } = settleChange(compared, previous?.ci_id, ci);
+    if (change === 'changed') data.changedFields = changedFields;
+    await this.repo.insertHosts(this.deps.db, [{ run_id: runId, address: finding.address, change, data, ci_id: ci?.id ?? null }]);
     summary.hosts++;
     summary[change]++;
   }

@@ -112,6 +112,7 @@ describe.each(testEngines())('SNMP credentials on $dialect', (engine) => {
     expect(unsealed).toEqual([
       {
         id,
+        name: 'core v3 (renamed)',
         version: 'v3',
         user: 'estate',
         securityLevel: 'authPriv',
@@ -120,7 +121,7 @@ describe.each(testEngines())('SNMP credentials on $dialect', (engine) => {
         privProtocol: 'aes',
         privKey: PRIV_KEY,
       },
-      { id: v2.json().id, version: 'v2c', community: SECRETS[3] },
+      { id: v2.json().id, name: 'lan v2c', version: 'v2c', community: SECRETS[3] },
     ]);
   });
 

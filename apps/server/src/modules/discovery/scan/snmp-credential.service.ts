@@ -209,10 +209,11 @@ export class SnmpCredentialService {
       if (!row) continue;
       const secrets = this.unsealRow(row);
       const params = this.params(row);
-      if (row.snmp_version === 'v2c') out.push({ id, version: 'v2c', community: secrets.community ?? '' });
+      if (row.snmp_version === 'v2c') out.push({ id, name: row.name, version: 'v2c', community: secrets.community ?? '' });
       else
         out.push({
           id,
+          name: row.name,
           version: 'v3',
           user: params.user ?? '',
           securityLevel: params.securityLevel ?? 'noAuthNoPriv',

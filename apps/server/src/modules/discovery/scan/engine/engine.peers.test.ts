@@ -103,7 +103,7 @@ describe.runIf(peersTier([...TOOLS]))('scan engine against hosts in network name
     timeoutMs: 800,
     reverseDns: false,
     serviceHints: true,
-    snmp: [{ id: 'ns-community', version: 'v2c', community: COMMUNITY }],
+    snmp: [{ id: 'ns-community', name: 'lab', version: 'v2c', community: COMMUNITY }],
     snmpPort: 161,
     tcpLiveness: false,
     ...overrides,
@@ -152,9 +152,12 @@ describe.runIf(peersTier([...TOOLS]))('scan engine against hosts in network name
 
     const six = hosts.get(ns1v6)!;
     expect(six).toMatchObject({ alive: 'icmp', openPorts: [22], services: { 22: { ssh: SSH_BANNER } } });
-    // snmpd listens on ns1's IPv4 address only: over IPv6 the community gets no answer, which is a note.
+    // snmpd listens on ns1's IPv4 address only: over IPv6 the community gets no answer, a failure with a note.
     expect(six.snmp).toBeUndefined();
-    expect(six.notes).toEqual(['SNMP credential ns-community (v2c) on udp/161: no answer (timeout).']);
+    expect(six.snmpFailures).toEqual([{ credentialId: 'ns-community', reason: 'no-answer' }]);
+    expect(six.notes).toEqual([
+      'SNMP credential "lab" (v2c) on udp/161: no answer (timeout) — no SNMP agent, a filter, or a wrong community, which agents do not answer either.',
+    ]);
 
     const two = hosts.get(ns2)!;
     expect(two.alive).toBe('icmp');

@@ -117,8 +117,9 @@ async function probeHost(address: string, icmpRtt: number | undefined, ctx: Host
     work.push(
       limiter
         .run(() => probeSnmp(address, request.snmp, { port: request.snmpPort, timeoutMs: request.timeoutMs, signal }))
-        .then(({ facts, notes }) => {
+        .then(({ facts, failures, notes }) => {
           if (facts) finding.snmp = facts;
+          if (failures.length > 0) finding.snmpFailures = failures;
           finding.notes.push(...notes);
         }),
     );

@@ -255,6 +255,8 @@ export interface SnmpdConfig {
   sysDescr: string;
   sysLocation: string;
   sysContact: string;
+  /** sysServices; unset, net-snmp (run with -C) does not answer it at all. Debian's stock snmpd.conf sets 72. */
+  sysServices?: number;
   community: string;
   v3User: string;
   v3AuthKey: string;
@@ -277,6 +279,7 @@ export function writeSnmpdConfig(dir: string, config: SnmpdConfig): string {
       `sysDescr ${config.sysDescr}`,
       `sysLocation ${config.sysLocation}`,
       `sysContact ${config.sysContact}`,
+      ...(config.sysServices !== undefined ? [`sysServices ${config.sysServices}`] : []),
       ...(config.agentXSocket ? ['master agentx', `agentXSocket unix:${config.agentXSocket}`, 'agentXPerms 0660 0770'] : []),
       '',
     ].join('\n'),

@@ -1,4 +1,4 @@
-import type { InterfaceKind } from '@estate/contract';
+import type { InterfaceKind, SnmpFailureReason } from '@estate/contract';
 
 /**
  * The seam between the network scan engine (ICMP, TCP, DNS, banners, SNMP: `scan/`) and the discovery service that
@@ -29,11 +29,12 @@ export interface ScanRequest {
   tcpLiveness: boolean;
 }
 
-/** An SNMP credential with its secret unsealed, only ever in memory. */
+/** An SNMP credential with its secret unsealed, only ever in memory; `name` is what notes call it. */
 export type SnmpCredential =
-  | { id: string; version: 'v2c'; community: string }
+  | { id: string; name?: string; version: 'v2c'; community: string }
   | {
       id: string;
+      name?: string;
       version: 'v3';
       user: string;
       securityLevel: 'noAuthNoPriv' | 'authNoPriv' | 'authPriv';
@@ -42,6 +43,12 @@ export type SnmpCredential =
       privProtocol?: 'des' | 'aes' | 'aes256b' | 'aes256r';
       privKey?: string;
     };
+
+/** A credential that got nothing from a host, and why. */
+export interface SnmpFailure {
+  credentialId: string;
+  reason: SnmpFailureReason;
+}
 
 /** What SNMP told about a device. */
 export interface SnmpFacts {
@@ -52,6 +59,10 @@ export interface SnmpFacts {
   sysLocation?: string;
   sysContact?: string;
   sysUpTimeSeconds?: number;
+  /** The OSI layers the device offers services at, as the sum of 2^(layer-1): 2 bridging, 4 routing, 72 a host. */
+  sysServices?: number;
+  /** Whether it implements the Printer-MIB. */
+  printerMib?: boolean;
   /** From ifTable and ifXTable, with each interface's addresses from the IP-MIB. */
   interfaces: Array<{
     index: number;
@@ -82,6 +93,8 @@ export interface HostFinding {
   /** Keyed by port: `ssh` (banner line), `http` (page title, server header), `tls` (certificate subject CN / SANs). */
   services: Record<number, { ssh?: string; httpTitle?: string; httpServer?: string; tlsSubject?: string; tlsSans?: string[] }>;
   snmp?: SnmpFacts;
+  /** Each credential that got nothing from the host, and why (tried in order: these came before any that answered). */
+  snmpFailures?: SnmpFailure[];
   /** Non-fatal problems (a wrong SNMP community is "no answer", not an error of the scan). */
   notes: string[];
 }

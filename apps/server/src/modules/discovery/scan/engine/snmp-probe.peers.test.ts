@@ -20,6 +20,7 @@ const CONFIG: Omit<SnmpdConfig, 'listen'> = {
   sysDescr: 'Estate SNMP test peer, firmware 9.8.7',
   sysLocation: 'Row 3, Rack 42, Estate lab',
   sysContact: 'noc-7f3a@estate.test',
+  sysServices: 72,
   community: 'estate-ro-7f3a',
   v3User: 'estate-v3-user',
   v3AuthKey: 'auth-secret-7f3a',
@@ -76,6 +77,9 @@ describe.runIf(peersTier(['snmpd']))('SNMP probe against Debian snmpd on loopbac
     });
     // net-snmp's agent identifies itself as NET-SNMP-MIB::netSnmpAgentOIDs.10 (Linux).
     expect(facts!.sysObjectId).toBe('1.3.6.1.4.1.8072.3.2.10');
+    // A host's layers (transport and applications: 8 + 64), as configured, and no Printer-MIB.
+    expect(facts!.sysServices).toBe(72);
+    expect(facts!.printerMib).toBeUndefined();
     expect(facts!.sysUpTimeSeconds).toBeGreaterThanOrEqual(0);
     expect(facts!.sysUpTimeSeconds).toBeLessThan(120);
 
@@ -107,27 +111,42 @@ describe.runIf(peersTier(['snmpd']))('SNMP probe against Debian snmpd on loopbac
     expect(facts!.interfaces.some((i) => i.name === 'lo')).toBe(true);
   });
 
-  it('treats a wrong community as no answer: no facts, a note without the secret', async () => {
-    const wrong: SnmpCredential = { id: 'cred-wrong', version: 'v2c', community: 'not-the-community' };
-    const { facts, notes } = await probeSnmp('127.0.0.1', [wrong], { port, timeoutMs: 300 });
+  it('treats a wrong community as no answer, and says a missing agent looks the same: no facts, a note without the secret', async () => {
+    const wrong: SnmpCredential = { id: 'cred-wrong', name: 'office ro', version: 'v2c', community: 'not-the-community' };
+    const { facts, failures, notes } = await probeSnmp('127.0.0.1', [wrong], { port, timeoutMs: 300 });
     expect(facts).toBeUndefined();
-    expect(notes).toEqual([`SNMP credential cred-wrong (v2c) on udp/${port}: no answer (timeout).`]);
+    expect(failures).toEqual([{ credentialId: 'cred-wrong', reason: 'no-answer' }]);
+    expect(notes).toEqual([
+      `SNMP credential "office ro" (v2c) on udp/${port}: no answer (timeout) — no SNMP agent, a filter, or a wrong community, which agents do not answer either.`,
+    ]);
     expect(notes.join(' ')).not.toContain('not-the-community');
   });
 
-  it('treats a wrong v3 key as a failed credential and tries the next one in order', async () => {
-    const badKey: SnmpCredential = { ...v3, id: 'cred-bad-v3', authKey: 'wrong-auth-key-123' } as SnmpCredential;
-    const { facts, notes } = await probeSnmp('127.0.0.1', [badKey, v2c, v3], { port, timeoutMs: 500 });
+  it('treats a wrong v3 key as a refused credential and tries the next one in order', async () => {
+    const badKey: SnmpCredential = { ...v3, id: 'cred-bad-v3', name: 'v3 old key', authKey: 'wrong-auth-key-123' } as SnmpCredential;
+    const { facts, failures, notes } = await probeSnmp('127.0.0.1', [badKey, v2c, v3], { port, timeoutMs: 500 });
     expect(facts?.credentialId).toBe('cred-v2c');
-    expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/^SNMP credential cred-bad-v3 \(v3 authPriv\) on udp\/\d+: /);
+    expect(failures).toEqual([{ credentialId: 'cred-bad-v3', reason: 'authentication' }]);
+    expect(notes).toEqual([`SNMP credential "v3 old key" (v3 authPriv) on udp/${port}: the agent refused the v3 authentication key.`]);
     expect(notes[0]).not.toContain('wrong-auth-key-123');
+  });
+
+  it('tells a v3 user the agent does not know from no answer', async () => {
+    const stranger: SnmpCredential = { ...v3, id: 'cred-stranger', name: 'stranger', user: 'nobody-here' } as SnmpCredential;
+    const { facts, failures, notes } = await probeSnmp('127.0.0.1', [stranger], { port, timeoutMs: 500 });
+    expect(facts).toBeUndefined();
+    expect(failures).toEqual([{ credentialId: 'cred-stranger', reason: 'authentication' }]);
+    expect(notes).toEqual([`SNMP credential "stranger" (v3 authPriv) on udp/${port}: the agent does not know the v3 user.`]);
   });
 
   it('gives a note per credential when nothing answers on the port', async () => {
     const silent = await freeUdpPort();
-    const { facts, notes } = await probeSnmp('127.0.0.1', [v2c, v3], { port: silent, timeoutMs: 200 });
+    const { facts, failures, notes } = await probeSnmp('127.0.0.1', [v2c, v3], { port: silent, timeoutMs: 200 });
     expect(facts).toBeUndefined();
+    expect(failures).toEqual([
+      { credentialId: 'cred-v2c', reason: 'no-answer' },
+      { credentialId: 'cred-v3', reason: 'no-answer' },
+    ]);
     expect(notes).toHaveLength(2);
   });
 });

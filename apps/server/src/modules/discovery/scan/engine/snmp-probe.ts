@@ -1,12 +1,15 @@
 /**
  * SNMP probe (v2c and v3, net-snmp): tries the scan's credentials in order with a GET of the system group; the first
- * that answers reads the interface, address and LLDP tables. A wrong community or v3 user is a timeout or a report
- * to net-snmp, which here is a note ("no answer"), never an error of the scan. Secrets never appear in notes.
+ * that answers reads the interface, address and LLDP tables. A credential that gets nothing (a wrong community is a
+ * timeout, a wrong v3 user or key a report) is a failure with its reason and a note naming the credential, never an
+ * error of the scan. Secrets never appear in notes.
  */
 import { isIPv6 } from 'node:net';
 import snmp from 'net-snmp';
-import type { SnmpCredential, SnmpFacts } from './scan-types';
+import type { SnmpCredential, SnmpFacts, SnmpFailure } from './scan-types';
+import { snmpFailureOf } from './snmp-failure';
 import {
+  implementsPrinterMib,
   OID,
   parseAddresses,
   parseInterfaceAddresses,
@@ -25,19 +28,29 @@ export interface SnmpProbeOptions {
   signal?: AbortSignal;
 }
 
-/** What SNMP gave for one host: facts from the first credential that answered, and notes on those that did not. */
+/** What SNMP gave for one host: facts from the first credential that answered; failures and notes of those that did not. */
 export interface SnmpProbeResult {
   facts?: SnmpFacts;
+  failures: SnmpFailure[];
   notes: string[];
 }
 
 /** Most varbinds read from one table walk; past it the table is cut short with a note. */
 const MAX_TABLE_VARBINDS = 20_000;
 
+/** How notes name a credential: by its name (its id when it has none), version and security level. */
 function describe(credential: SnmpCredential): string {
-  return credential.version === 'v2c'
-    ? `credential ${credential.id} (v2c)`
-    : `credential ${credential.id} (v3 ${credential.securityLevel})`;
+  const name = credential.name ? `"${credential.name}"` : credential.id;
+  return credential.version === 'v2c' ? `credential ${name} (v2c)` : `credential ${name} (v3 ${credential.securityLevel})`;
+}
+
+/** The note of a failed credential: what happened and, for a v2c timeout, that a wrong community looks the same. */
+function failureNote(credential: SnmpCredential, port: number, text: string, reason: SnmpFailure['reason']): string {
+  const community =
+    reason === 'no-answer' && credential.version === 'v2c'
+      ? ' — no SNMP agent, a filter, or a wrong community, which agents do not answer either'
+      : '';
+  return `SNMP ${describe(credential)} on udp/${port}: ${text}${community}.`;
 }
 
 function openSession(address: string, credential: SnmpCredential, options: SnmpProbeOptions): snmp.Session {
@@ -62,6 +75,15 @@ function get(session: snmp.Session, oids: string[]): Promise<SnmpVarbind[]> {
     session.get(oids, (error, varbinds) => {
       if (error) reject(error);
       else resolve((varbinds ?? []).filter((vb) => !snmp.isVarbindError(vb)));
+    });
+  });
+}
+
+/** A GETNEXT whose failure (an agent that refuses it, a timeout) answers no varbinds: what it asks is optional. */
+function getNextOptional(session: snmp.Session, oids: string[]): Promise<SnmpVarbind[]> {
+  return new Promise((resolve) => {
+    session.getNext(oids, (error, varbinds) => {
+      resolve(error ? [] : (varbinds ?? []).filter((vb) => !snmp.isVarbindError(vb)));
     });
   });
 }
@@ -95,6 +117,7 @@ function errorText(error: unknown): string {
 
 async function readFacts(session: snmp.Session, credentialId: string, notes: string[]): Promise<SnmpFacts> {
   const system = parseSystem(await get(session, SYSTEM_OIDS));
+  const printerMib = implementsPrinterMib(await getNextOptional(session, [OID.printerMib]));
   const ifTable = await walk(session, OID.ifEntry, notes);
   const ifXTable = await walk(session, OID.ifXEntry, notes);
   const ipAddrTable = await walk(session, OID.ipAddrEntry, notes);
@@ -112,6 +135,7 @@ async function readFacts(session: snmp.Session, credentialId: string, notes: str
   return {
     credentialId,
     ...system,
+    ...(printerMib ? { printerMib } : {}),
     interfaces,
     addresses: parseAddresses(ipAddrTable, ipAddressTable),
     neighbours: parseNeighbours(lldpLoc, lldpRem, lldpMan, interfaces),
@@ -125,12 +149,14 @@ async function readFacts(session: snmp.Session, credentialId: string, notes: str
  */
 export async function probeSnmp(address: string, credentials: SnmpCredential[], options: SnmpProbeOptions): Promise<SnmpProbeResult> {
   const notes: string[] = [];
+  const failures: SnmpFailure[] = [];
   for (const credential of credentials) {
     if (options.signal?.aborted) break;
     let session: snmp.Session;
     try {
       session = openSession(address, credential, options);
     } catch (err) {
+      failures.push({ credentialId: credential.id, reason: 'unsupported' });
       notes.push(`SNMP ${describe(credential)} could not be used: ${errorText(err)}.`);
       continue;
     }
@@ -148,10 +174,12 @@ export async function probeSnmp(address: string, credentials: SnmpCredential[], 
     try {
       const tableNotes: string[] = [];
       const facts = await Promise.race([readFacts(session, credential.id, tableNotes), aborted]);
-      return { facts, notes: [...notes, ...tableNotes] };
+      return { facts, failures, notes: [...notes, ...tableNotes] };
     } catch (err) {
       if (options.signal?.aborted) break;
-      notes.push(`SNMP ${describe(credential)} on udp/${options.port}: ${errorText(err)}.`);
+      const { reason, text } = snmpFailureOf(err);
+      failures.push({ credentialId: credential.id, reason });
+      notes.push(failureNote(credential, options.port, text, reason));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       try {
@@ -161,5 +189,5 @@ export async function probeSnmp(address: string, credentials: SnmpCredential[], 
       }
     }
   }
-  return { notes };
+  return { failures, notes };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  implementsPrinterMib,
   OID,
   parseAddresses,
   parseInterfaceAddresses,
@@ -185,13 +186,23 @@ describe('SNMP table parsing', () => {
         vb(OID.sysUpTime, 123_456_78, 67),
         vb(OID.sysName, str('sw-access-01')),
         vb(OID.sysLocation, str('')),
+        vb(OID.sysServices, 6, INT),
       ]),
     ).toEqual({
       sysDescr: 'Cisco IOS Software, C2960 Software\r\nTechnical Support: http://www.cisco.com',
       sysObjectId: '1.3.6.1.4.1.9.1.1208',
       sysUpTimeSeconds: 123_456,
       sysName: 'sw-access-01',
+      sysServices: 6,
     });
+    expect(parseSystem([vb(OID.sysServices, 300, INT)])).toEqual({});
+  });
+
+  it('tells a printer by the Printer-MIB answering a GETNEXT of its root', () => {
+    expect(implementsPrinterMib([vb('1.3.6.1.2.1.43.5.1.1.1.1', 3, INT)])).toBe(true);
+    // Past the Printer-MIB: the next object the agent has is elsewhere.
+    expect(implementsPrinterMib([vb('1.3.6.1.2.1.55.1.1.0', 1, INT)])).toBe(false);
+    expect(implementsPrinterMib([])).toBe(false);
   });
 
   it('shows binary OCTET STRINGs as hex', () => {

@@ -24,6 +24,9 @@ export const OID = {
   sysContact: '1.3.6.1.2.1.1.4.0',
   sysName: '1.3.6.1.2.1.1.5.0',
   sysLocation: '1.3.6.1.2.1.1.6.0',
+  sysServices: '1.3.6.1.2.1.1.7.0',
+  /** The Printer-MIB (RFC 3805), which printers and only printers implement. */
+  printerMib: '1.3.6.1.2.1.43',
   ifEntry: '1.3.6.1.2.1.2.2.1',
   ifXEntry: '1.3.6.1.2.1.31.1.1.1',
   ipAddrEntry: '1.3.6.1.2.1.4.20.1',
@@ -34,7 +37,7 @@ export const OID = {
 } as const;
 
 /** The system group's scalar OIDs, in the order `parseSystem` expects nothing of (it matches by OID). */
-export const SYSTEM_OIDS = [OID.sysDescr, OID.sysObjectID, OID.sysUpTime, OID.sysContact, OID.sysName, OID.sysLocation];
+export const SYSTEM_OIDS = [OID.sysDescr, OID.sysObjectID, OID.sysUpTime, OID.sysContact, OID.sysName, OID.sysLocation, OID.sysServices];
 
 /** Rows of a table walk: index suffix → column number → value. */
 type Rows = Map<string, Map<number, unknown>>;
@@ -105,10 +108,13 @@ function ipFromBytes(bytes: number[]): string | undefined {
   return normaliseIp(groups.join(':')) ?? undefined;
 }
 
-/** The system group from a GET of SYSTEM_OIDS; missing objects are left out. */
-export function parseSystem(varbinds: SnmpVarbind[]): Omit<SnmpFacts, 'credentialId' | 'interfaces' | 'addresses' | 'neighbours'> {
+/** The system group's part of SnmpFacts. */
+type SystemFacts = Omit<SnmpFacts, 'credentialId' | 'interfaces' | 'addresses' | 'neighbours' | 'printerMib'>;
+
+/** The system group from a GET of SYSTEM_OIDS; missing objects (and a sysServices out of its range) are left out. */
+export function parseSystem(varbinds: SnmpVarbind[]): SystemFacts {
   const byOid = new Map(varbinds.map((vb) => [vb.oid, vb.value]));
-  const facts: Omit<SnmpFacts, 'credentialId' | 'interfaces' | 'addresses' | 'neighbours'> = {};
+  const facts: SystemFacts = {};
   const text = (oid: string, max = 255) => snmpText(byOid.get(oid), max);
   const sysDescr = text(OID.sysDescr, 1024);
   if (sysDescr) facts.sysDescr = sysDescr;
@@ -122,9 +128,15 @@ export function parseSystem(varbinds: SnmpVarbind[]): Omit<SnmpFacts, 'credentia
   if (sysName) facts.sysName = sysName;
   const sysLocation = text(OID.sysLocation);
   if (sysLocation) facts.sysLocation = sysLocation;
+  const sysServices = numberOf(byOid.get(OID.sysServices));
+  if (sysServices !== undefined && Number.isInteger(sysServices) && sysServices >= 0 && sysServices <= 127) facts.sysServices = sysServices;
   return facts;
 }
 
+/** Whether the answer to a GETNEXT of the Printer-MIB's root lies inside it (the device implements it). */
+export function implementsPrinterMib(varbinds: SnmpVarbind[]): boolean {
+  return varbinds.some((vb) => vb.oid.startsWith(`${OID.printerMib}.`));
+}
 /** IANAifType numbers and the kind of interface each names; a type not listed is `other`. */
 const IF_TYPES: Record<number, InterfaceKind> = {
   6: 'physical', // ethernetCsmacd
