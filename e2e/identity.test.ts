@@ -89,8 +89,8 @@ describe.runIf(browserTier())('one identity per thing in a real browser', () => 
     await expect.poll(() => page.getByTestId('observed-facts').textContent()).toContain('Rack 4, row B');
     await page.getByTestId('tab-interfaces').click();
     await page.getByTestId('interfaces-table').waitFor();
-    expect(await page.getByTestId('interface-row').count()).toBe(2);
     await expect.poll(() => page.getByTestId('interfaces-table').textContent()).toContain('52:54:00:aa:00:01');
+    expect(await page.getByTestId('interface-row').count()).toBe(2);
     await page.screenshot({ path: path.join(ARTIFACTS, 'identity-03-ci-interfaces.png') });
     await page.getByTestId('tab-software').click();
     await page.getByTestId('software-empty').waitFor();
