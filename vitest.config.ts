@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Prints one line per optional tier this machine skips (PostgreSQL, browser, peers), once per run.
+    globalSetup: ['scripts/test-tiers.ts'],
   },
 });

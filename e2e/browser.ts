@@ -10,17 +10,12 @@ export const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
 
 const required = (process.env.ESTATE_TEST_REQUIRE ?? '').split(',').includes('browser');
 const available = existsSync(CHROMIUM);
-let warned = false;
 
 /**
  * Whether the browser tier runs: when Chromium is installed, or when `ESTATE_TEST_REQUIRE` includes `browser`
- * (then a missing Chromium fails in `startBrowserSession` instead of skipping). A skip prints one line, once.
+ * (then a missing Chromium fails in `startBrowserSession` instead of skipping). The run's global set-up announces a skip.
  */
 export function browserTier(): boolean {
-  if (!available && !required && !warned) {
-    warned = true;
-    console.warn(`[tests] browser tier skipped: no Chromium at ${CHROMIUM} (apt-get install chromium).`);
-  }
   return available || required;
 }
 

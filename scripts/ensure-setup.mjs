@@ -172,6 +172,9 @@ function ensureDependencies() {
   let result;
   if (!installed && existsSync(lockFile)) {
     result = run('node_modules is missing: installing dependencies (npm ci)', 'npm', ['ci', ...flags], { quietUsage: true });
+    if (!result.ok && process.env.CI) {
+      die(`npm ci failed (${result.why}): package-lock.json is out of step with package.json. Run npm install and commit the lock file.`);
+    }
     if (!result.ok) {
       say(`npm ci failed (${result.why}), perhaps package-lock.json is out of step with package.json: trying npm install`);
       result = run('installing dependencies (npm install)', 'npm', ['install', ...flags]);

@@ -38,8 +38,6 @@ export async function eventually(condition: () => Promise<boolean> | boolean, ms
   }
 }
 
-let warnedPostgres = false;
-
 /**
  * The engines database tests run on, after Backstage's TestDatabases: SQLite always; PostgreSQL when
  * `ESTATE_TEST_DATABASE_URL` is set. Each `create()` gets its own SQLite file or PostgreSQL schema.
@@ -50,10 +48,8 @@ export function testEngines(): TestEngine[] {
   if (url) engines.push({ dialect: 'postgres', create: (o) => createPostgres(url, o) });
   else if (tierRequired('postgres')) {
     throw new Error('ESTATE_TEST_REQUIRE includes postgres but ESTATE_TEST_DATABASE_URL is not set.');
-  } else if (!warnedPostgres) {
-    warnedPostgres = true;
-    console.warn('[tests] PostgreSQL tier skipped: set ESTATE_TEST_DATABASE_URL=postgres://… to run it.');
   }
+  // A skipped PostgreSQL tier is announced once per run by the global set-up (scripts/test-tiers.ts).
   return engines;
 }
 

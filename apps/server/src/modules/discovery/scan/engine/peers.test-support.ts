@@ -25,27 +25,15 @@ const TOOLS: Record<string, string> = {
   lldpcli: '/usr/sbin/lldpcli',
 };
 
-let warned = false;
-
 /**
  * Whether the peers tier runs: when this process is root and every tool named is installed. Otherwise it is skipped
- * with one printed line — unless `ESTATE_TEST_REQUIRE` includes `peers`, in which case it runs and fails clearly in
+ * (the run's global set-up prints why, once) — unless `ESTATE_TEST_REQUIRE` includes `peers`, in which case it runs and fails clearly in
  * `requirePeers`.
  */
 export function peersTier(tools: Array<keyof typeof TOOLS>): boolean {
   const missing = tools.filter((t) => !existsSync(TOOLS[t]!));
   const root = process.getuid?.() === 0;
   if ((missing.length > 0 || !root) && !tierRequired('peers')) {
-    if (!warned) {
-      warned = true;
-      const why = [
-        !root ? 'not root' : '',
-        missing.length ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd)` : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
-      console.warn(`[tests] peers tier skipped: ${why}.`);
-    }
     return false;
   }
   return true;
