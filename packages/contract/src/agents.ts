@@ -326,3 +326,21 @@ export const EnrollmentTokenListQuery = Type.Object(
   { additionalProperties: false },
 );
 export type EnrollmentTokenListQuery = Static<typeof EnrollmentTokenListQuery>;
+
+/**
+ * Container managers as systemd-detect-virt names them in `system.virtualization`; any other value names a virtual
+ * machine. The agent reports one of these for a container, and the server types such a host as a container.
+ */
+export const CONTAINER_MANAGER_IDS: ReadonlySet<string> = new Set([
+  'docker',
+  'podman',
+  'lxc',
+  'lxc-libvirt',
+  'systemd-nspawn',
+  'openvz',
+  'rkt',
+  'wsl',
+  'proot',
+  'pouch',
+  'container-other',
+]);

@@ -1,20 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { CONTAINER_MANAGER_IDS } from '@estate/contract';
 import type { FileReader } from './net-interfaces';
-
-/** Container managers' ids as systemd-detect-virt names them; any other id names a virtual machine. */
-export const CONTAINER_IDS = new Set([
-  'docker',
-  'podman',
-  'lxc',
-  'lxc-libvirt',
-  'systemd-nspawn',
-  'openvz',
-  'rkt',
-  'wsl',
-  'proot',
-  'pouch',
-  'container-other',
-]);
 
 /** DMI vendor and product texts (lower-case) and the hypervisor they name, first match wins. */
 const DMI_VENDORS: Array<[RegExp, string]> = [
@@ -37,10 +23,10 @@ const readText: FileReader = (file) => readFile(file, 'utf8').catch(() => undefi
 /** The container manager, from the marker files and environment container managers leave. */
 async function container(read: FileReader): Promise<string | undefined> {
   const declared = (await read('/run/systemd/container'))?.trim();
-  if (declared) return CONTAINER_IDS.has(declared) ? declared : 'container-other';
+  if (declared) return CONTAINER_MANAGER_IDS.has(declared) ? declared : 'container-other';
   const environ = await read('/proc/1/environ');
   const fromEnv = /(?:^|\0)container=([^\0]+)/.exec(environ ?? '')?.[1];
-  if (fromEnv) return CONTAINER_IDS.has(fromEnv) ? fromEnv : 'container-other';
+  if (fromEnv) return CONTAINER_MANAGER_IDS.has(fromEnv) ? fromEnv : 'container-other';
   if ((await read('/.dockerenv')) !== undefined) return 'docker';
   if ((await read('/run/.containerenv')) !== undefined) return 'podman';
   const cgroup = (await read('/proc/1/cgroup')) ?? '';

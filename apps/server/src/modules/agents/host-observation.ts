@@ -1,4 +1,5 @@
-import type { HostSnapshot } from '@estate/contract';
+import { CONTAINER_MANAGER_IDS, type HostSnapshot } from '@estate/contract';
+import { isPlaceholderIdentifier } from '../../platform/identifiers/placeholder';
 import { normaliseIp, normaliseMac } from '../../platform/net/addresses';
 import type { Observation, ObservedInterface } from '../discovery';
 import type { CiTypeId, ObservedFields } from '../inventory';
@@ -6,24 +7,7 @@ import type { CiTypeId, ObservedFields } from '../inventory';
 /** What an agent's snapshot says about its host: an observation for identity reconciliation, from an agent. */
 export type HostObservation = Observation & { source: 'agent'; software: NonNullable<Observation['software']> };
 
-/** Values firmware puts where it has no serial number. */
-const NO_SERIAL =
-  /^(|0+|none|n\/a|na|not specified|not applicable|to be filled by o\.e\.m\.|default string|system serial number|0123456789|[0-]+)$/i;
 const PHYSICAL = /^(|none|physical|bare[- ]?metal|no|false)$/i;
-/** systemd-detect-virt's ids of container managers; any other virtualisation is a virtual machine. */
-const CONTAINERS = new Set([
-  'docker',
-  'podman',
-  'lxc',
-  'lxc-libvirt',
-  'systemd-nspawn',
-  'openvz',
-  'rkt',
-  'wsl',
-  'proot',
-  'pouch',
-  'container-other',
-]);
 /** A container's runtime attribute, from the manager the agent detected. */
 const RUNTIMES: Record<string, string> = { docker: 'docker', podman: 'podman' };
 /** Interface kinds whose MACs identify the host. Older agents send no kind, only `virtual`. */
@@ -53,7 +37,7 @@ function text(value: string | undefined, max = 200): string | undefined {
 /** What a snapshot's virtualisation makes of the host: a physical server, a virtual machine or a container. */
 function typeOf(virtualization: string | undefined): CiTypeId {
   if (!virtualization || PHYSICAL.test(virtualization)) return 'physical_server';
-  return CONTAINERS.has(virtualization.toLowerCase()) ? 'container' : 'virtual_machine';
+  return CONTAINER_MANAGER_IDS.has(virtualization.toLowerCase()) ? 'container' : 'virtual_machine';
 }
 
 /** Whether a snapshot interface names the host by its MAC: hardware, not a bridge, veth, tunnel or VLAN. */
@@ -69,7 +53,7 @@ function gb(bytes: number): number {
 function serialOf(system: HostSnapshot['system']): string | undefined {
   for (const candidate of [system.serial, system.uuid]) {
     const t = text(candidate);
-    if (t && !NO_SERIAL.test(t) && !/^[0-]+$/.test(t) && !/^f+(-f+)*$/i.test(t)) return t;
+    if (t && !isPlaceholderIdentifier(t)) return t;
   }
   return undefined;
 }

@@ -1,3 +1,4 @@
+import { isPlaceholderIdentifier } from '../../platform/identifiers/placeholder';
 import { type CiCategory, categoryOf } from './ci-type-ids';
 
 /*
@@ -12,36 +13,11 @@ import { type CiCategory, categoryOf } from './ci-type-ids';
  * duplicate that discovery observed or an upgrade found (see ADR 0008).
  */
 
-// Placeholders for "no serial" seen in DMI tables, SNMP and exported spreadsheets.
-const PLACEHOLDERS = new Set([
-  '',
-  '-',
-  '0',
-  'NONE',
-  'N/A',
-  'NA',
-  'NULL',
-  'UNKNOWN',
-  'DEFAULT STRING',
-  'NOT SPECIFIED',
-  'NOT APPLICABLE',
-  'NOT AVAILABLE',
-  'TO BE FILLED BY O.E.M.',
-  'TO BE FILLED BY OEM',
-  'SYSTEM SERIAL NUMBER',
-  'CHASSIS SERIAL NUMBER',
-  'SERIAL NUMBER',
-  'INVALID',
-  '0123456789',
-  '123456789',
-]);
-
 /** A serial or asset tag as compared: trimmed and upper-cased; null when empty or a placeholder. */
 export function normaliseIdentifier(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;
   const v = value.trim().toUpperCase();
-  if (PLACEHOLDERS.has(v) || /^[0\-:. ]+$/.test(v) || /^F+$/.test(v.replace(/-/g, ''))) return null;
-  return v;
+  return isPlaceholderIdentifier(v) ? null : v;
 }
 
 const LEGAL_SUFFIX = /[,.]?\s+(INC|INCORPORATED|CORP|CORPORATION|CO|COMPANY|LTD|LIMITED|LLC|GMBH|AG|SA|SAS|BV|NV|PLC|SPA|AB|OY|KK)\.?$/;

@@ -1,3 +1,4 @@
+import { isPlaceholderIdentifier } from '../../../platform/identifiers/placeholder';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
 
 /** What an observer knows about the identity of a thing it saw. Every member is optional. */
@@ -36,35 +37,10 @@ export interface Identifier {
   value: string;
 }
 
-// Placeholders firmware writes where a serial or UUID should be; they identify nothing.
-const JUNK = new Set([
-  '',
-  '0',
-  'none',
-  'n/a',
-  'na',
-  'null',
-  'unknown',
-  'default string',
-  'not specified',
-  'not applicable',
-  'not available',
-  'to be filled by o.e.m.',
-  'to be filled by oem',
-  'system serial number',
-  'chassis serial number',
-  'serial number',
-  'invalid',
-  '0123456789',
-  '123456789',
-]);
-
 function cleanToken(value: string | undefined): string | null {
   if (value === undefined) return null;
   const v = value.trim();
-  const lower = v.toLowerCase();
-  if (JUNK.has(lower) || /^[0\-:. ]+$/.test(v) || /^f+$/i.test(v.replace(/-/g, ''))) return null;
-  return v;
+  return isPlaceholderIdentifier(v) ? null : v;
 }
 
 /** Every usable identifier of `identity`, normalised and de-duplicated; placeholders and junk are dropped. */
