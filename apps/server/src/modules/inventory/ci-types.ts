@@ -82,6 +82,7 @@ const descriptions: Record<CiTypeId, string> = {
   switch: 'A network switch.',
   firewall: 'A firewall or security gateway.',
   access_point: 'A wireless access point.',
+  network_device: 'A managed network device whose role is not known (discovery found it but could not tell what it is).',
   load_balancer: 'A hardware or virtual load balancer.',
   storage_array: 'A SAN or NAS storage system.',
   storage_volume: 'A volume, LUN or disk carved from a storage system.',
@@ -91,6 +92,7 @@ const descriptions: Record<CiTypeId, string> = {
   pdu: 'A power distribution unit.',
   cooling_unit: 'A computer-room air handler or other cooling unit.',
   end_user_device: 'A laptop, desktop, phone or tablet.',
+  printer: 'A printer or multi-function device on the network.',
   application: 'A deployed application.',
   database: 'A database instance or schema.',
   business_service: 'A service the business consumes, such as e-mail or payroll.',
@@ -123,6 +125,7 @@ const ATTRIBUTES: Record<CiTypeId, TProperties> = {
   firewall: { ...networkDevice, haMode: opt(oneOf('standalone', 'active-passive', 'active-active')) },
   access_point: { ...networkDevice, ssids: opt(list(str(32), 64)), band: opt(oneOf('2.4GHz', '5GHz', '6GHz', 'multi')) },
   load_balancer: { ...networkDevice, virtualServers: opt(int(0, 100_000)) },
+  network_device: { ...networkDevice },
   storage_array: {
     managementIp: opt(ip()),
     capacityGb: opt(num()),
@@ -154,6 +157,14 @@ const ATTRIBUTES: Record<CiTypeId, TProperties> = {
     formFactor: opt(oneOf('laptop', 'desktop', 'phone', 'tablet', 'thin_client', 'other')),
     assignedTo: opt(str()),
     encrypted: opt(Type.Boolean()),
+  },
+  printer: {
+    hostname: opt(str(253)),
+    managementIp: opt(ip()),
+    macAddresses: opt(list(mac())),
+    firmware: opt(str()),
+    colour: opt(Type.Boolean()),
+    pageCount: opt(int(0, 1_000_000_000)),
   },
   application: { version: opt(str(100)), url: opt(url()), repository: opt(url()), language: opt(str(100)), port: opt(int(1, 65_535)) },
   database: {

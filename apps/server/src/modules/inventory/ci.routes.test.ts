@@ -276,7 +276,7 @@ for (const engine of testEngines()) {
       it('lists the types with their schemas', async () => {
         const res = await viewer.request('GET', '/api/v1/ci-types');
         expect(res.statusCode).toBe(200);
-        expect(res.json()).toHaveLength(30);
+        expect(res.json()).toHaveLength(32);
         const one = await viewer.request('GET', '/api/v1/ci-types/physical_server');
         expect(one.json().attributes.properties.memoryGb).toBeDefined();
         expectProblem(await viewer.request('GET', '/api/v1/ci-types/toaster'), 404);

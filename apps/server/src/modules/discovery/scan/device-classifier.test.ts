@@ -154,12 +154,12 @@ describe('telling what an SNMP device is', () => {
     ['an unknown vendor saying nothing', { sysObjectId: '1.3.6.1.4.1.99999.7', sysDescr: 'Model 7 rev B' }],
     ['bridging claimed on a host', { sysObjectId: '1.3.6.1.4.1.99999.7', sysServices: 74 }],
   ])('records a device it cannot tell (%s) as a generic network device, and says it guessed', (_, facts) => {
-    expect(classifyDevice(facts)).toMatchObject({ kind: 'network_device', type: 'switch', family: 'network', certain: false });
+    expect(classifyDevice(facts)).toMatchObject({ kind: 'network_device', type: 'network_device', family: 'network', certain: false });
   });
 
   it('records each kind as a CI type whose attributes it can fill', () => {
     expect(classifyDevice(DEVICES[0]![1])).toMatchObject({ type: 'physical_server', family: 'host', why: "sysServices: a host's layers" });
-    expect(classifyDevice({ printerMib: true })).toMatchObject({ type: 'end_user_device', family: 'host' });
+    expect(classifyDevice({ printerMib: true })).toMatchObject({ type: 'printer', family: 'appliance' });
     expect(classifyDevice({ sysObjectId: '1.3.6.1.4.1.318.1.3.27' })).toMatchObject({ type: 'ups', family: 'appliance' });
     expect(classifyDevice({ sysObjectId: '1.3.6.1.4.1.789.2.5' })).toMatchObject({ type: 'storage_array', family: 'appliance' });
   });

@@ -25,9 +25,9 @@ export type DeviceKind =
 export type AttributeFamily = 'network' | 'host' | 'appliance';
 
 /**
- * The CI type each kind is recorded as. There is no printer type and no generic network device type: a printer is
- * recorded as an end-user device (the office equipment people use), an unrecognised managed device as a switch, the
- * commonest such thing on a LAN — as a guess, which identity reconciliation does not let contradict a known type.
+ * The CI type each kind is recorded as. A managed device that no rule recognises becomes a `network_device` — the
+ * honest "we do not know its role" — which a person can retype; identity reconciliation never lets such an uncertain
+ * guess contradict a known type.
  */
 export const KIND_TYPES: Record<DeviceKind, { type: CiTypeId; family: AttributeFamily }> = {
   server: { type: 'physical_server', family: 'host' },
@@ -37,11 +37,11 @@ export const KIND_TYPES: Record<DeviceKind, { type: CiTypeId; family: AttributeF
   firewall: { type: 'firewall', family: 'network' },
   access_point: { type: 'access_point', family: 'network' },
   load_balancer: { type: 'load_balancer', family: 'network' },
-  printer: { type: 'end_user_device', family: 'host' },
+  printer: { type: 'printer', family: 'appliance' },
   ups: { type: 'ups', family: 'appliance' },
   pdu: { type: 'pdu', family: 'appliance' },
   storage: { type: 'storage_array', family: 'appliance' },
-  network_device: { type: 'switch', family: 'network' },
+  network_device: { type: 'network_device', family: 'network' },
 };
 
 /** What the rules look at. */
