@@ -37,13 +37,6 @@ export function runCommand(file: string, args: string[], timeoutMs = 60_000): Pr
   });
 }
 
-const VIRTUAL_INTERFACE = /^(lo|veth|docker|br-|virbr|cni|flannel|cali|vxlan\.calico|kube-)/;
-
-/** True for loopback and container plumbing (veth pairs, docker and other bridges), which inventory and metrics skip. */
-export function isVirtualInterface(name: string): boolean {
-  return VIRTUAL_INTERFACE.test(name);
-}
-
 const PSEUDO_FS =
   /^(proc|sysfs|tmpfs|devtmpfs|devpts|cgroup2?|securityfs|pstore|bpf|debugfs|tracefs|mqueue|hugetlbfs|fusectl|configfs|autofs|binfmt_misc|squashfs|nsfs|ramfs|rpc_pipefs|efivarfs|selinuxfs|nfsd|fuse\.[a-z]+|overlay)$/;
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { HostSnapshot } from '@estate/contract';
 import { type InventoryCollector, realMounts } from './collector';
-import { interfaceStates } from './net-interfaces';
+import { interfaceStates, isWorkloadPlumbing } from './net-interfaces';
 import { detectVirtualization } from './virtualization';
 
 type Si = typeof import('systeminformation');
@@ -84,9 +84,7 @@ export function createHostCollector(): InventoryCollector {
       for (const nic of nics) {
         const state = states.get(nic.iface) ?? { kind: nic.internal ? 'loopback' : nic.virtual ? 'virtual' : 'physical' };
         const own = (addresses[nic.iface] ?? []).map((a) => a.address.replace(/%.*$/, ''));
-        // Loopback says nothing of the host; software interfaces without an address of their own (the veth end of
-        // every container, Calico's cali*) come and go with workloads and say nothing either.
-        if (state.kind === 'loopback' || (state.kind === 'virtual' && own.every((a) => /^fe80:/i.test(a)))) continue;
+        if (isWorkloadPlumbing(state.kind, own)) continue;
         const mac = text(nic.mac)?.toLowerCase();
         (snapshot.interfaces as HostSnapshot['interfaces'])[nic.iface] = {
           ...(mac && mac !== '00:00:00:00:00:00' ? { mac } : {}),

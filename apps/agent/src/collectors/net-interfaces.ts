@@ -85,3 +85,13 @@ export async function interfaceStates(root = '/sys/class/net'): Promise<Map<stri
   const states = await Promise.all(names.map(async (name) => [name, await interfaceState(name, root)] as const));
   return new Map(states);
 }
+
+/**
+ * True for an interface that says nothing about the host: loopback, and software interfaces with no address of their
+ * own beyond link-local (the host end of every container's veth pair, Calico's cali*), which come and go with
+ * workloads. Decided by kind and addresses, never by name: a container's own eth0 is a veth with an address and
+ * counts; a host's br0 carrying its only address counts.
+ */
+export function isWorkloadPlumbing(kind: InterfaceKind, addresses: readonly string[]): boolean {
+  return kind === 'loopback' || (kind === 'virtual' && addresses.every((a) => /^fe80:/i.test(a)));
+}
