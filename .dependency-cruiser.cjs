@@ -99,6 +99,13 @@ module.exports = {
       to: { path: '^(apps|packages/client)/' },
     },
     {
+      name: 'tsdb-is-pure',
+      comment: 'The time-series codecs are pure functions: no Estate code, no Node I/O, usable anywhere.',
+      severity: 'error',
+      from: { path: '^packages/tsdb/' },
+      to: { path: '^(apps|packages/(?!tsdb/))|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process)$' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: { pathNot: '\\.test\\.ts$' },

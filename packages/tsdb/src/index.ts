@@ -1,0 +1,2 @@
+export { BitReader, BitWriter } from './bit-stream';
+export { decodeXorChunk, XorChunkEncoder } from './xor-chunk';
