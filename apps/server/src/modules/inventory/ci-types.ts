@@ -132,7 +132,9 @@ const descriptions: Record<CiTypeId, string> = {
 const ATTRIBUTES: Record<CiTypeId, TProperties> = {
   physical_server: { ...host, ...rackMounted, powerSupplies: opt(int(0, 16)), bmcIp: opt(ip()) },
   virtual_machine: { ...host, hypervisor: opt(str()), vcpus: opt(int(1, 10_000)), diskGb: opt(num()) },
+  // A container an agent runs in reports what any host does (its CPUs, memory, OS, disks, ports), so it keeps them.
   container: {
+    ...host,
     image: opt(str(500)),
     runtime: opt(oneOf('docker', 'containerd', 'cri-o', 'podman', 'other')),
     namespace: opt(str()),

@@ -181,6 +181,7 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         <Tabs.Panel value="history" pt="md">
           <HistoryPanel
             ciId={ci.id}
+            type={type}
             onViewAsOf={(at) => {
               setAsOf(at);
               setTab('attributes');
