@@ -64,6 +64,10 @@ describe.runIf(browserTier())('modelling a small data centre in a real browser',
     await expect.poll(async () => page.getByTestId('ci-row').count(), { timeout: 10_000 }).toBe(2);
 
     // What breaks if the switch fails: the server, the app on it, and the business service.
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning' || message.type() === 'error') warnings.push(message.text());
+    });
     await page.goto(`${server.url}/inventory/${sw.id}`);
     await page.getByTestId('tab-impact').click();
     const affected = page.getByTestId('affected-services');
@@ -72,6 +76,10 @@ describe.runIf(browserTier())('modelling a small data centre in a real browser',
     await page.locator('[data-testid="impact-graph"] canvas').first().waitFor({ timeout: 15_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: path.join(ARTIFACTS, '10-switch-impact.png') });
+    // Four items in four rows: the canvas fits them instead of filling 560 px, and rendering warns of nothing.
+    const box = await page.getByTestId('impact-graph').boundingBox();
+    expect(box?.height).toBeLessThan(560);
+    expect(warnings).toEqual([]);
     await page.getByTestId('impact-view').getByText('List').click();
     const list = page.getByTestId('impact-list');
     await list.waitFor();

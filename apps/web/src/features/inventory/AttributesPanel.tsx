@@ -31,7 +31,10 @@ export function AttributesPanel({ ci, type }: AttributesPanelProps) {
       provenanceKey: `attributes.${key}`,
     }));
   // Services and why they are unknown have a section of their own.
-  const all = [...attributes, ...extra].filter((field) => !SERVICE_KEYS.has(field.key));
+  // The interfaces have their own tab; the attribute older agents filled is shown only while it holds something.
+  const all = [...attributes, ...extra].filter(
+    (field) => !SERVICE_KEYS.has(field.key) && !(field.key === 'attributes.interfaces' && fieldValue(ci, field.key) == null),
+  );
   // Lists of records (interfaces, disks, filesystems, ports) read as tables under the grid, not in a grid cell.
   const structured = all.filter((field) => isStructured(fieldValue(ci, field.key)));
   const scalar = all.filter((field) => !structured.includes(field));

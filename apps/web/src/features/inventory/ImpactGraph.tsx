@@ -71,7 +71,6 @@ export function ImpactGraph({ impact, visibleIds, serviceIds, maxHeight }: Impac
         },
         minZoom: 0.05,
         maxZoom: 3,
-        wheelSensitivity: 0.3,
         textureOnViewport: large,
         hideEdgesOnViewport: large,
         pixelRatio: large ? 1 : 'auto',

@@ -140,6 +140,7 @@ export function ImpactPanel({ ciId, types }: ImpactPanelProps) {
             </Text>
             <SegmentedControl
               size="xs"
+              disabled={visibleIds.size <= 1}
               value={view}
               onChange={(value) => setView(value as 'graph' | 'list')}
               data={[

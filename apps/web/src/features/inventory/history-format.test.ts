@@ -29,6 +29,7 @@ describe('history for people', () => {
 
   it('formats values: option labels, dates, sizes, booleans; values are not labels', () => {
     expect(historyValue('status', 'in_stock', server)).toBe('In stock');
+    expect(historyValue('type', 'virtual_machine', server)).toBe('Virtual machine');
     expect(historyValue('attributes.architecture', 'x86_64', server)).toBe('x86_64');
     expect(historyValue('attributes.memoryGb', 64, server)).toBe('64 GB');
     expect(historyValue('attributes.bootedAt', '2026-12-04T01:00:00.000Z', server)).not.toContain('T01:00');

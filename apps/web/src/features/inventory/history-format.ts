@@ -1,7 +1,7 @@
 import type { CiTypeInfo } from '@estate/contract';
 import { formatDateTime } from '../../components/format-time';
 import { attributeFields, COMMON_FIELDS, customFieldSpecs, type FieldSpec } from './ci-fields';
-import { formatValue, labelOfKey } from './ci-labels';
+import { formatValue, humanize, labelOfKey } from './ci-labels';
 import { isPlainObject } from './structured-attribute';
 
 /** One field change as history and diffs carry it: the field's history name and its values before and after. */
@@ -52,6 +52,7 @@ function shortList(items: string[]): string {
 /** One value of a field as people read it: option labels, dates, sizes with units, Yes/No, lists summarised. */
 export function historyValue(field: string, value: unknown, type: CiTypeInfo | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
+  if (field === 'type' && typeof value === 'string') return humanize(value);
   const spec = fieldSpecOf(field, type);
   const option = spec?.options?.find((o) => o.value === value);
   if (option) return option.label;
