@@ -95,7 +95,9 @@ describe('services, or why there are none', () => {
       async () => undefined,
       async (_file, args) => (args[0] === 'list-units' ? units : files),
     );
-    expect(await ok.collect(0)).toEqual({ services: { ssh: { state: 'running', enabled: true }, cron: { state: 'running', enabled: false } } });
+    expect(await ok.collect(0)).toEqual({
+      services: { ssh: { state: 'running', enabled: true }, cron: { state: 'running', enabled: false } },
+    });
     const failing = createServicesCollector(
       async () => undefined,
       async () => null,

@@ -44,7 +44,10 @@ describe('observing a host from its snapshot', () => {
     const observation = observeHost(
       sampleSnapshot({
         cpu: { vendor: 'AMD', model: 'AMD EPYC 7B13 64-Core Processor', cores: 8, architecture: 'x86_64' },
-        disks: { '/dev/vda': { sizeBytes: 20 * 1024 ** 3, rotational: true }, '/dev/nvme0n1': { sizeBytes: 512 * 1024 ** 3, rotational: false } },
+        disks: {
+          '/dev/vda': { sizeBytes: 20 * 1024 ** 3, rotational: true },
+          '/dev/nvme0n1': { sizeBytes: 512 * 1024 ** 3, rotational: false },
+        },
         services: {},
         servicesUnavailable: 'systemd is not the init system here (process 1 is tini), so there are no services to list',
         ports: { 'udp/53': { address: '127.0.0.53' }, 'tcp/8420': { address: '::', process: 'node' }, 'tcp/22': { address: '0.0.0.0' } },

@@ -61,10 +61,7 @@ const host = {
    */
   listeningPorts: opt(
     list(
-      Type.Union([
-        str(100),
-        Type.Object({ port: str(100), address: opt(str(64)), process: opt(str()) }, { additionalProperties: false }),
-      ]),
+      Type.Union([str(100), Type.Object({ port: str(100), address: opt(str(64)), process: opt(str()) }, { additionalProperties: false })]),
       5000,
     ),
   ),

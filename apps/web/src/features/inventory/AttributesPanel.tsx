@@ -77,7 +77,9 @@ function ServicesSection({ ci }: { ci: Ci }) {
   const services = Array.isArray(ci.attributes.services) ? (ci.attributes.services as unknown[]).map(String) : undefined;
   const unavailable = typeof ci.attributes.servicesUnavailable === 'string' ? ci.attributes.servicesUnavailable : undefined;
   if (services === undefined && unavailable === undefined) return null;
-  const hint = provenanceHint(ci.provenance['attributes.services'] ?? ci.provenance.services ?? ci.provenance['attributes.servicesUnavailable']);
+  const hint = provenanceHint(
+    ci.provenance['attributes.services'] ?? ci.provenance.services ?? ci.provenance['attributes.servicesUnavailable'],
+  );
   return (
     <Stack gap={4} data-testid="ci-services">
       <Title order={4} fz="sm">

@@ -27,9 +27,7 @@ export function HistoryChange({ change, type }: HistoryChangeProps) {
           set to <b>{readable.to}</b>
         </>
       ) : readable.to === '—' ? (
-        <>
-          cleared (was {readable.from})
-        </>
+        <>cleared (was {readable.from})</>
       ) : (
         <>
           {readable.from} → <b>{readable.to}</b>

@@ -5,10 +5,10 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { plural } from '../../components/plural';
 import { CiLink } from './CiLink';
 import { humanize } from './ci-labels';
 import { typeLabel } from './ci-type-options';
-import { plural } from '../../components/plural';
 import { ImpactGraph } from './ImpactGraph';
 import { impactQuery } from './inventory-queries';
 

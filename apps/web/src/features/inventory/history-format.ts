@@ -56,7 +56,8 @@ export function historyValue(field: string, value: unknown, type: CiTypeInfo | u
   const spec = fieldSpecOf(field, type);
   const option = spec?.options?.find((o) => o.value === value);
   if (option) return option.label;
-  if (typeof value === 'string' && spec?.format === 'date-time' && !Number.isNaN(Date.parse(value))) return formatDateTime(Date.parse(value));
+  if (typeof value === 'string' && spec?.format === 'date-time' && !Number.isNaN(Date.parse(value)))
+    return formatDateTime(Date.parse(value));
   if (typeof value === 'number' && /Gb$/.test(field)) return `${value.toLocaleString()} GB`;
   if (Array.isArray(value)) {
     const items = value.map((item) => (isPlainObject(item) ? recordName(item) : formatValue(item)));
