@@ -111,14 +111,13 @@ export function provenanceHint(provenance: FieldProvenance | undefined): string 
 }
 
 /**
- * Any JSON value as short text for people: booleans as Yes/No, numbers grouped, arrays joined, a record as
- * `label: value` pairs ("Device: /dev/sda, Size GB: 480"), never as JSON.
+ * Any JSON value as short text for people: booleans as Yes/No, numbers as they are (a port is not "8,420"), arrays
+ * joined, a record as `label: value` pairs ("Device: /dev/sda, Size GB: 480"), never as JSON.
  */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(formatValue).join(', ');
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'number') return value.toLocaleString();
   if (typeof value === 'object') {
     const pairs = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
     if (pairs.length === 0) return '—';
