@@ -153,8 +153,8 @@ describe.runIf(browserTier())('modelling a small data centre in a real browser',
     const phone = await signInPage(browser, server, { width: 390, height: 844 });
     await phone.goto(`${server.url}/inventory/${ciId}`);
     await phone.getByTestId('ci-attributes').waitFor();
-    const list = phone.locator('[role="tablist"]');
-    const { scrollWidth, clientWidth } = await list.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+    const viewport = phone.getByTestId('ci-tabs-scroll').locator('.mantine-ScrollArea-viewport');
+    const { scrollWidth, clientWidth } = await viewport.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
     expect(scrollWidth).toBeGreaterThan(clientWidth);
     await phone.screenshot({ path: path.join(ARTIFACTS, '14-this-machine-phone.png'), fullPage: true });
     await phone.getByTestId('tab-impact').click();
