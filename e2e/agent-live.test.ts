@@ -90,11 +90,13 @@ describe('host agents for real', () => {
       // This machine may be bare metal, a VM or (as on CI) a container; the agent tells which.
       expect(['physical_server', 'virtual_machine', 'container']).toContain(ci.type);
       expect(ci.name).toBe(os.hostname());
-      if (ci.type !== 'container') {
-        // A container's type has no host attributes: the agent's host name and memory are observed facts there.
-        expect(ci.attributes.hostname).toBe(os.hostname());
-        expect(ci.provenance['attributes.memoryGb']?.source).toBe('agent');
-      }
+      // Containers keep host attributes too: a host in a container has CPUs, memory, disks and ports like any other.
+      expect(ci.attributes.hostname).toBe(os.hostname());
+      expect(ci.provenance['attributes.memoryGb']?.source).toBe('agent');
+      expect(ci.attributes.architecture).toEqual(os.machine() === 'x86_64' ? 'x86_64' : expect.any(String));
+      expect(ci.attributes.bootedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      // Services are listed, or the agent says why they cannot be (no systemd in a container).
+      expect(Array.isArray(ci.attributes.services) || typeof ci.attributes.servicesUnavailable === 'string').toBe(true);
       const software = await api.get<{ items: Array<{ name: string; version: string }> }>(`/cis/${agent.ciId}/software?name=bash`);
       // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax.
       const bash = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'bash'], { encoding: 'utf8' });

@@ -123,9 +123,9 @@ describe.runIf(browserTier())('the shared list and detail building blocks in a r
     await interfaces.waitFor();
     expect(await page.getByTestId('ci-structure-interfaces-row').count()).toBe(2);
     const headers = await interfaces.locator('th').allTextContents();
-    expect(headers).toEqual(['Name', 'MAC', 'Addresses', 'Speed Mbps']);
+    expect(headers).toEqual(['Name', 'MAC', 'Addresses', 'Speed']);
     const eth0 = await page.getByTestId('ci-structure-interfaces-row').first().locator('td').allTextContents();
-    expect(eth0).toEqual(['eth0', '52:54:00:12:34:56', '192.0.2.10/24, fe80::1/64', (10000).toLocaleString('en-US')]);
+    expect(eth0).toEqual(['eth0', '52:54:00:12:34:56', '192.0.2.10/24, fe80::1/64', `${(10000).toLocaleString('en-US')} Mb/s`]);
     expect(await page.getByTestId('ci-structure-disks-row').count()).toBe(1);
     expect(await page.getByTestId('ci-structure-filesystems-row').count()).toBe(2);
     expect(await page.getByTestId('ci-structure-filesystems').textContent()).toContain('/boot/efi');

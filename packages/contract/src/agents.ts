@@ -164,7 +164,13 @@ export const HostSnapshot = Type.Object(
       { additionalProperties: false },
     ),
     cpu: Type.Object(
-      { model: Type.Optional(name()), cores: Type.Integer({ minimum: 0 }), architecture: Type.Optional(name(50)) },
+      {
+        /** The CPU's maker in the words people use ("Intel", "AMD", "Ampere"). */
+        vendor: Type.Optional(name()),
+        model: Type.Optional(name()),
+        cores: Type.Integer({ minimum: 0 }),
+        architecture: Type.Optional(name(50)),
+      },
       { additionalProperties: false },
     ),
     memoryBytes: Type.Number({ minimum: 0 }),
@@ -196,6 +202,9 @@ export const HostSnapshot = Type.Object(
           model: Type.Optional(name()),
           serial: Type.Optional(name()),
           type: Type.Optional(name(50)),
+          /** Spinning media (queue/rotational); virtual disks often claim to spin. */
+          rotational: Type.Optional(Type.Boolean()),
+          removable: Type.Optional(Type.Boolean()),
         },
         { additionalProperties: false },
       ),
@@ -210,7 +219,10 @@ export const HostSnapshot = Type.Object(
     ),
     packages: keyed(Type.Object({ version: name(), arch: Type.Optional(name(50)) }, { additionalProperties: false }), 20_000),
     services: keyed(Type.Object({ state: name(50), enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), 5000),
+    /** Why `services` is empty because it cannot be known (no systemd in a container), in a sentence; absent otherwise. */
+    servicesUnavailable: Type.Optional(name(300)),
     ports: keyed(Type.Object({ address: Type.Optional(name(64)), process: Type.Optional(name()) }, { additionalProperties: false }), 5000),
+    /** When the host booted (epoch ms). */
     bootTime: Type.Optional(EpochMs),
   },
   { additionalProperties: false },

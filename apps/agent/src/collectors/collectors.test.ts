@@ -28,6 +28,10 @@ describe('inventory collectors, run for real on this machine', () => {
       expect(Object.keys(snapshot.packages).length).toBeGreaterThan(50);
     }
     if (hasSystemd) expect(Object.keys(snapshot.services).length).toBeGreaterThan(0);
+    else expect(snapshot.servicesUnavailable).toMatch(/^systemd is not the init system here/);
+    if (existsSync('/sys/block'))
+      expect(Object.keys(snapshot.disks).every((d) => d.startsWith('/dev/') && !/loop|zram/.test(d))).toBe(true);
+    if (existsSync('/proc/stat')) expect(snapshot.bootTime).toBeLessThan(Date.now());
     // Every interface says what it is; loopback never appears, nor software interfaces without an address.
     for (const nic of Object.values(snapshot.interfaces)) {
       expect(nic.kind).toMatch(/^(physical|virtual|bridge|vlan|bond|tunnel|wireless|other)$/);

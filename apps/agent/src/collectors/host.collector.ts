@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { HostSnapshot } from '@estate/contract';
 import { type InventoryCollector, realMounts } from './collector';
+import { blockDevices, bootTime, parseCpuInfo } from './host-facts';
 import { interfaceStates, isWorkloadPlumbing } from './net-interfaces';
 import { detectVirtualization } from './virtualization';
 
@@ -16,12 +17,6 @@ export async function readMachineId(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Boot time in epoch ms from the `btime` line of /proc/stat. */
-async function bootTime(): Promise<number | undefined> {
-  const match = /^btime (\d+)$/m.exec(await readFile('/proc/stat', 'utf8').catch(() => ''));
-  return match ? Number(match[1]) * 1000 : undefined;
-}
-
 const text = (value: string | undefined | null): string | undefined => {
   const trimmed = value?.trim();
   // systeminformation fills unknown DMI fields with placeholders.
@@ -29,9 +24,10 @@ const text = (value: string | undefined | null): string | undefined => {
 };
 
 /**
- * Hardware, CPU, memory, OS, disks, filesystems and network interfaces through `systeminformation` (loaded on
- * first use, so an agent that only sends metrics never pays for it), each interface's kind and state from sysfs,
- * the virtualisation as systemd-detect-virt would name it, the machine id and the boot time.
+ * Hardware, CPU, memory, OS, filesystems and network interfaces through `systeminformation` (loaded on first use, so
+ * an agent that only sends metrics never pays for it), the CPU's vendor and model from /proc/cpuinfo, the disks from
+ * /sys/block, each interface's kind and state from sysfs, the virtualisation as systemd-detect-virt would name it,
+ * the machine id and the boot time.
  */
 export function createHostCollector(): InventoryCollector {
   let si: Si | undefined;
@@ -39,19 +35,25 @@ export function createHostCollector(): InventoryCollector {
     name: 'host',
     async collect() {
       si ??= (await import('systeminformation')) as Si;
-      const [system, cpu, mem, osInfo, disks, fsSizes, nics, machineId, booted, states, virtualization] = await Promise.all([
+      const [system, cpu, mem, osInfo, disks, fsSizes, nics, machineId, booted, states, virtualization, cpuinfo] = await Promise.all([
         si.system(),
         si.cpu(),
         si.mem(),
         si.osInfo(),
-        si.diskLayout().catch(() => []),
+        blockDevices(),
         si.fsSize().catch(() => []),
         si.networkInterfaces().catch(() => []),
         readMachineId(),
         bootTime(),
         interfaceStates(),
         detectVirtualization(),
+        readFile('/proc/cpuinfo', 'utf8').catch(() => ''),
       ]);
+      const cpuFacts = parseCpuInfo(cpuinfo);
+      // systeminformation splits "AMD EPYC 7B13" into a manufacturer and a brand; /proc/cpuinfo keeps it whole.
+      const cpuVendor = cpuFacts.vendor ?? text(cpu.manufacturer);
+      const brand = text(cpu.brand);
+      const cpuModel = cpuFacts.model ?? (brand && cpuVendor && !brand.startsWith(cpuVendor) ? `${cpuVendor} ${brand}` : brand);
       const hostname = os.hostname();
       const snapshot: Partial<HostSnapshot> = {
         hostname,
@@ -62,7 +64,7 @@ export function createHostCollector(): InventoryCollector {
           uuid: text(system.uuid)?.toLowerCase(),
           virtualization,
         },
-        cpu: { model: text(cpu.brand) ?? text(cpu.manufacturer), cores: cpu.cores, architecture: os.machine() },
+        cpu: { vendor: cpuVendor, model: cpuModel, cores: cpu.cores, architecture: os.machine() },
         memoryBytes: mem.total,
         os: {
           name: text(osInfo.distro) ?? os.type(),
@@ -71,7 +73,7 @@ export function createHostCollector(): InventoryCollector {
           codename: text(osInfo.codename),
         },
         interfaces: {},
-        disks: {},
+        disks,
         filesystems: {},
       };
       const fqdn = text(osInfo.fqdn);
@@ -94,15 +96,6 @@ export function createHostCollector(): InventoryCollector {
           ...(state.kind === 'physical' || state.kind === 'wireless' ? {} : { virtual: true }),
           ...(state.adminUp === undefined ? {} : { adminUp: state.adminUp }),
           ...(state.operUp === undefined ? {} : { operUp: state.operUp }),
-        };
-      }
-      for (const disk of disks) {
-        if (!disk.device || /\/(loop|ram|zram)\d/.test(disk.device)) continue;
-        (snapshot.disks as HostSnapshot['disks'])[disk.device] = {
-          sizeBytes: disk.size,
-          model: text(disk.name),
-          serial: text(disk.serialNum),
-          type: text(disk.type),
         };
       }
       const mounts = new Map(realMounts(await readFile('/proc/mounts', 'utf8').catch(() => '')).map((m) => [m.mount, m]));

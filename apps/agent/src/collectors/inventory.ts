@@ -67,6 +67,7 @@ const MAX_LENGTH: Record<string, number> = {
   type: 50,
   arch: 50,
   state: 50,
+  servicesUnavailable: 300,
 };
 const MAX_ENTRIES: Record<string, number> = {
   packages: 20_000,

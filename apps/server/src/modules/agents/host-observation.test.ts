@@ -24,7 +24,12 @@ describe('observing a host from its snapshot', () => {
       osVersion: '12',
       kernel: '6.1.0-13-amd64',
       services: ['cron.service', 'nginx.service'],
-      listeningPorts: ['tcp/22', 'tcp/443'],
+      servicesUnavailable: null,
+      listeningPorts: [
+        { port: 'tcp/22', process: 'sshd' },
+        { port: 'tcp/443', address: '0.0.0.0', process: 'nginx' },
+      ],
+      bootedAt: '2023-11-14T22:13:00.000Z',
       disks: [{ device: 'sda', sizeGb: 480, model: 'SAMSUNG MZ7LH480' }],
       filesystems: [{ mount: '/', fsType: 'ext4', sizeGb: 450 }],
     });
@@ -33,6 +38,38 @@ describe('observing a host from its snapshot', () => {
       { name: 'openssl', version: '3.0.11-1~deb12u1', arch: 'amd64' },
     ]);
     expect(observation.ciId).toBeUndefined();
+  });
+
+  it('keeps the CPU vendor, the disks’ media, listening ports in port order with their process, and why services are unknown', () => {
+    const observation = observeHost(
+      sampleSnapshot({
+        cpu: { vendor: 'AMD', model: 'AMD EPYC 7B13 64-Core Processor', cores: 8, architecture: 'x86_64' },
+        disks: {
+          '/dev/vda': { sizeBytes: 20 * 1024 ** 3, rotational: true },
+          '/dev/nvme0n1': { sizeBytes: 512 * 1024 ** 3, rotational: false },
+        },
+        services: {},
+        servicesUnavailable: 'systemd is not the init system here (process 1 is tini), so there are no services to list',
+        ports: { 'udp/53': { address: '127.0.0.53' }, 'tcp/8420': { address: '::', process: 'node' }, 'tcp/22': { address: '0.0.0.0' } },
+      }),
+      { hostname: 'x', ciId: null },
+    );
+    expect(observation.fields.attributes).toMatchObject({
+      cpuVendor: 'AMD',
+      cpuModel: 'AMD EPYC 7B13 64-Core Processor',
+      architecture: 'x86_64',
+      disks: [
+        { device: '/dev/nvme0n1', sizeGb: 512, rotational: false },
+        { device: '/dev/vda', sizeGb: 20, rotational: true },
+      ],
+      services: [],
+      servicesUnavailable: 'systemd is not the init system here (process 1 is tini), so there are no services to list',
+      listeningPorts: [
+        { port: 'tcp/22', address: '0.0.0.0' },
+        { port: 'tcp/8420', address: '::', process: 'node' },
+        { port: 'udp/53', address: '127.0.0.53' },
+      ],
+    });
   });
 
   it('writes addresses as discovery does: MACs lower-case with colons, IPv6 compressed, placeholders left out', () => {
@@ -124,11 +161,13 @@ for (const engine of testEngines()) {
         disks: { [long]: { sizeBytes: 0, model: '' } },
         filesystems: { [`/${long}`]: { sizeBytes: 1, fsType: '' } },
         services: { [long]: { state: 'running' } },
-        ports: { [long]: {} },
+        ports: { [long]: { process: long, address: long } },
+        servicesUnavailable: long,
       });
       for (const snapshot of [sampleSnapshot(), awkward]) {
         const observation = observeHost(snapshot, { hostname: 'fallback', ciId: null });
-        const { interfaces: _cleared, ...attributes } = observation.fields.attributes ?? {};
+        // Null clears an attribute on reconciliation; a new CI simply leaves it out.
+        const attributes = Object.fromEntries(Object.entries(observation.fields.attributes ?? {}).filter(([, v]) => v !== null));
         const res = await admin.request('POST', '/api/v1/cis', {
           type: observation.type,
           name: observation.name,

@@ -27,6 +27,14 @@ const ARCHITECTURES: Record<string, string> = {
   riscv64: 'riscv64',
 };
 const GB = 1024 ** 3;
+const MINUTE = 60_000;
+
+/** Orders `tcp/22` before `tcp/443` before `udp/53`: by protocol, then by port number. */
+function byPort(a: string, b: string): number {
+  const [pa = '', na = ''] = a.split('/');
+  const [pb = '', nb = ''] = b.split('/');
+  return pa.localeCompare(pb) || Number(na) - Number(nb) || a.localeCompare(b);
+}
 
 /** A text value fit for a CI attribute: trimmed, non-empty, at most `max` characters; otherwise undefined. */
 function text(value: string | undefined, max = 200): string | undefined {
@@ -105,6 +113,7 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
     ipAddresses: [...ips].slice(0, 256),
     macAddresses: [...macs].slice(0, 256),
     cpuCores: snapshot.cpu.cores >= 1 ? Math.min(snapshot.cpu.cores, 100_000) : undefined,
+    cpuVendor: text(snapshot.cpu.vendor),
     cpuModel: text(snapshot.cpu.model),
     memoryGb: Math.min(gb(snapshot.memoryBytes), 1_000_000),
     os: text(snapshot.os.name),
@@ -112,6 +121,8 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
     kernel: text(snapshot.os.kernel),
     architecture,
     machineId: text(snapshot.machineId),
+    // btime is derived from the clock and may move by a second; to the minute, it changes only with a reboot.
+    bootedAt: snapshot.bootTime === undefined ? undefined : new Date(Math.floor(snapshot.bootTime / MINUTE) * MINUTE).toISOString(),
     virtualization,
     // Interfaces are the CI's own table now; the attribute an older server filled is cleared.
     interfaces: null,
@@ -119,16 +130,20 @@ export function observeHost(snapshot: HostSnapshot, agent: { hostname: string; c
     disks: Object.entries(snapshot.disks)
       .sort(([a], [b]) => a.localeCompare(b))
       .slice(0, 1000)
-      .map(([device, disk]) => defined({ device: device.slice(0, 200), sizeGb: gb(disk.sizeBytes), model: text(disk.model) })),
+      .map(([device, disk]) =>
+        defined({ device: device.slice(0, 200), sizeGb: gb(disk.sizeBytes), model: text(disk.model), rotational: disk.rotational }),
+      ),
     filesystems: Object.entries(snapshot.filesystems)
       .sort(([a], [b]) => a.localeCompare(b))
       .slice(0, 1000)
       .map(([mount, fs]) => defined({ mount, fsType: text(fs.fsType, 50), sizeGb: gb(fs.sizeBytes) })),
     services: running.slice(0, 5000),
-    listeningPorts: Object.keys(snapshot.ports)
-      .map((p) => p.slice(0, 100))
-      .sort()
-      .slice(0, 5000),
+    // Null clears a reason an earlier snapshot gave once services can be listed.
+    servicesUnavailable: text(snapshot.servicesUnavailable, 300) ?? null,
+    listeningPorts: Object.entries(snapshot.ports)
+      .sort(([a], [b]) => byPort(a, b))
+      .slice(0, 5000)
+      .map(([port, p]) => defined({ port: port.slice(0, 100), address: text(p.address, 64), process: text(p.process) })),
   });
   return {
     source: 'agent',

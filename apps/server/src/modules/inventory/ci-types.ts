@@ -32,8 +32,11 @@ const host = {
   osVersion: opt(str()),
   kernel: opt(str()),
   architecture: opt(oneOf('x86_64', 'arm64', 'armv7', 'ppc64le', 's390x', 'riscv64', 'other')),
+  cpuVendor: opt(str()),
   cpuModel: opt(str()),
   machineId: opt(str()),
+  /** When the host last booted (as its agent reported), to the minute. */
+  bootedAt: opt(Type.String({ format: 'date-time', maxLength: 40 })),
   virtualization: opt(str(100)),
   interfaces: opt(
     list(
@@ -41,12 +44,27 @@ const host = {
       1000,
     ),
   ),
-  disks: opt(list(Type.Object({ device: str(), sizeGb: num(), model: opt(str()) }, { additionalProperties: false }), 1000)),
+  disks: opt(
+    list(
+      Type.Object({ device: str(), sizeGb: num(), model: opt(str()), rotational: opt(Type.Boolean()) }, { additionalProperties: false }),
+      1000,
+    ),
+  ),
   filesystems: opt(list(Type.Object({ mount: str(1000), fsType: opt(str(50)), sizeGb: num() }, { additionalProperties: false }), 1000)),
   /** Running services (systemd units), by name. */
   services: opt(list(str(), 5000)),
-  /** Listening sockets as `tcp/22`, `udp/53`. */
-  listeningPorts: opt(list(str(100), 5000)),
+  /** Why the services cannot be listed (no systemd in a container), as the agent said it. */
+  servicesUnavailable: opt(str(300)),
+  /**
+   * Listening sockets: `port` as `tcp/22`, `udp/53`, with the address and the owning process where the agent could see
+   * it. Plain `tcp/22` strings are what agents reported before.
+   */
+  listeningPorts: opt(
+    list(
+      Type.Union([str(100), Type.Object({ port: str(100), address: opt(str(64)), process: opt(str()) }, { additionalProperties: false })]),
+      5000,
+    ),
+  ),
 };
 
 /** Attributes of rack-mounted equipment: the lowest unit it occupies (half units allowed, as in NetBox) and the face. */
@@ -113,7 +131,9 @@ const descriptions: Record<CiTypeId, string> = {
 const ATTRIBUTES: Record<CiTypeId, TProperties> = {
   physical_server: { ...host, ...rackMounted, powerSupplies: opt(int(0, 16)), bmcIp: opt(ip()) },
   virtual_machine: { ...host, hypervisor: opt(str()), vcpus: opt(int(1, 10_000)), diskGb: opt(num()) },
+  // A container an agent runs in reports what any host does (its CPUs, memory, OS, disks, ports), so it keeps them.
   container: {
+    ...host,
     image: opt(str(500)),
     runtime: opt(oneOf('docker', 'containerd', 'cri-o', 'podman', 'other')),
     namespace: opt(str()),

@@ -1,6 +1,6 @@
 import { isApiError } from '@estate/client';
 import { ProblemType } from '@estate/contract';
-import { Alert, Badge, Button, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Center, Group, Loader, ScrollArea, Stack, Tabs, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
@@ -126,31 +126,34 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         </Alert>
       )}
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
-        <Tabs.List style={{ flexWrap: 'nowrap', overflowX: 'auto' }}>
-          <Tabs.Tab value="attributes" data-testid="tab-attributes">
-            Attributes
-          </Tabs.Tab>
-          {ci.type === 'rack' && (
-            <Tabs.Tab value="rack" data-testid="tab-rack">
-              Elevation
+        {/* On a phone the tabs scroll sideways under a thin scrollbar, the hint that more tabs follow. */}
+        <ScrollArea type="auto" scrollbarSize={4} offsetScrollbars="x" data-testid="ci-tabs-scroll">
+          <Tabs.List style={{ flexWrap: 'nowrap', width: 'max-content', minWidth: '100%' }}>
+            <Tabs.Tab value="attributes" data-testid="tab-attributes">
+              Attributes
             </Tabs.Tab>
-          )}
-          <Tabs.Tab value="relationships" data-testid="tab-relationships">
-            Relationships
-          </Tabs.Tab>
-          <Tabs.Tab value="interfaces" data-testid="tab-interfaces">
-            Interfaces
-          </Tabs.Tab>
-          <Tabs.Tab value="software" data-testid="tab-software">
-            Software
-          </Tabs.Tab>
-          <Tabs.Tab value="history" data-testid="tab-history">
-            History
-          </Tabs.Tab>
-          <Tabs.Tab value="impact" data-testid="tab-impact">
-            Impact
-          </Tabs.Tab>
-        </Tabs.List>
+            {ci.type === 'rack' && (
+              <Tabs.Tab value="rack" data-testid="tab-rack">
+                Elevation
+              </Tabs.Tab>
+            )}
+            <Tabs.Tab value="relationships" data-testid="tab-relationships">
+              Relationships
+            </Tabs.Tab>
+            <Tabs.Tab value="interfaces" data-testid="tab-interfaces">
+              Interfaces
+            </Tabs.Tab>
+            <Tabs.Tab value="software" data-testid="tab-software">
+              Software
+            </Tabs.Tab>
+            <Tabs.Tab value="history" data-testid="tab-history">
+              History
+            </Tabs.Tab>
+            <Tabs.Tab value="impact" data-testid="tab-impact">
+              Impact
+            </Tabs.Tab>
+          </Tabs.List>
+        </ScrollArea>
         <Tabs.Panel value="attributes" pt="md">
           {past.error && <ProblemAlert error={past.error} />}
           {shown ? (
@@ -181,6 +184,7 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         <Tabs.Panel value="history" pt="md">
           <HistoryPanel
             ciId={ci.id}
+            type={type}
             onViewAsOf={(at) => {
               setAsOf(at);
               setTab('attributes');

@@ -1,11 +1,11 @@
 import type { EstateClient } from '@estate/client';
-import type { CiDiff } from '@estate/contract';
-import { Alert, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import type { CiDiff, CiTypeInfo } from '@estate/contract';
+import { Alert, Button, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { useApi } from '../../app/use-api';
 import { formatPreciseDateTime, localInputToEpochMs } from '../../components/format-time';
 import { ProblemAlert } from '../../components/ProblemAlert';
-import { formatValue } from './ci-labels';
+import { historyFieldLabel, historyValue } from './history-format';
 import { INVENTORY_QUERY_KEY } from './inventory-queries';
 
 /** Two points in a CI's history to compare (epoch ms); `to` undefined means now. */
@@ -17,6 +17,8 @@ export interface DiffRange {
 /** Props of `HistoryDiff`. */
 export interface HistoryDiffProps {
   ciId: string;
+  /** The CI's type, whose schema labels the fields. */
+  type: CiTypeInfo | undefined;
   range: DiffRange;
   onChange: (range: DiffRange) => void;
 }
@@ -42,7 +44,7 @@ function toLocalInput(epochMs: number | undefined): string {
  * Compares the CI at two points in time: typed in, or picked from history entries ("Compare from" / "to"). Shows each
  * field that differs with its value at either time, as the server's diff computes it from the history.
  */
-export function HistoryDiff({ ciId, range, onChange }: HistoryDiffProps) {
+export function HistoryDiff({ ciId, type, range, onChange }: HistoryDiffProps) {
   const api = useApi();
   const { from, to } = range;
   const backwards = from !== undefined && to !== undefined && to < from;
@@ -92,7 +94,7 @@ export function HistoryDiff({ ciId, range, onChange }: HistoryDiffProps) {
         ) : (
           <>
             <ProblemAlert error={diff.error} />
-            {diff.data && <DiffTable diff={diff.data} toIsNow={to === undefined} />}
+            {diff.data && <DiffTable diff={diff.data} type={type} toIsNow={to === undefined} />}
           </>
         )}
       </Stack>
@@ -100,7 +102,7 @@ export function HistoryDiff({ ciId, range, onChange }: HistoryDiffProps) {
   );
 }
 
-function DiffTable({ diff, toIsNow }: { diff: CiDiff; toIsNow: boolean }) {
+function DiffTable({ diff, type, toIsNow }: { diff: CiDiff; type: CiTypeInfo | undefined; toIsNow: boolean }) {
   const toLabel = toIsNow ? 'Now' : formatPreciseDateTime(diff.to);
   return (
     <Stack gap="xs" data-testid="diff-result" data-count={diff.changes.length}>
@@ -132,16 +134,18 @@ function DiffTable({ diff, toIsNow }: { diff: CiDiff; toIsNow: boolean }) {
               {diff.changes.map((change) => (
                 <Table.Tr key={change.field} data-testid="diff-change" data-field={change.field}>
                   <Table.Td>
-                    <Code>{change.field}</Code>
+                    <Text size="sm" fw={500} title={change.field}>
+                      {historyFieldLabel(change.field, type)}
+                    </Text>
                   </Table.Td>
                   <Table.Td style={{ wordBreak: 'break-word' }}>
                     <Text size="sm" c="dimmed">
-                      {formatValue(change.from)}
+                      {historyValue(change.field, change.from, type)}
                     </Text>
                   </Table.Td>
                   <Table.Td style={{ wordBreak: 'break-word' }}>
                     <Text size="sm" fw={500}>
-                      {formatValue(change.to)}
+                      {historyValue(change.field, change.to, type)}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

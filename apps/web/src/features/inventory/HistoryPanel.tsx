@@ -1,18 +1,21 @@
-import type { CiHistoryEntry } from '@estate/contract';
-import { Badge, Button, Code, Group, Paper, Stack, Text, TextInput, Timeline } from '@mantine/core';
+import type { CiHistoryEntry, CiTypeInfo } from '@estate/contract';
+import { Badge, Button, Group, Paper, Stack, Text, TextInput, Timeline } from '@mantine/core';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { formatPreciseDateTime, localInputToEpochMs } from '../../components/format-time';
 import { LoadMoreButton } from '../../components/LoadMoreButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
-import { formatValue } from './ci-labels';
+import { humanize } from './ci-labels';
+import { HistoryChange } from './HistoryChange';
 import { type DiffRange, HistoryDiff } from './HistoryDiff';
 import { ciHistoryQuery } from './inventory-queries';
 
 /** Props of `HistoryPanel`. */
 export interface HistoryPanelProps {
   ciId: string;
+  /** The CI's type, whose schema labels the fields; raw keys in words until it has loaded. */
+  type: CiTypeInfo | undefined;
   /** Shows the CI as it was at this time (epoch ms). */
   onViewAsOf: (at: number) => void;
 }
@@ -33,7 +36,7 @@ const KIND_COLORS: Record<CiHistoryEntry['kind'], string> = {
  * The CI's history, newest first: who changed which field from what to what, from which source; "view as of"; and a
  * comparison of the CI at two points in time (typed in, or two entries picked with "Compare from" / "to").
  */
-export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
+export function HistoryPanel({ ciId, type, onViewAsOf }: HistoryPanelProps) {
   const api = useApi();
   const history = usePagedQuery(ciHistoryQuery(api, ciId));
   const entries = history.items;
@@ -62,7 +65,7 @@ export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
           </Button>
         </Group>
       </Paper>
-      <HistoryDiff ciId={ciId} range={range} onChange={setRange} />
+      <HistoryDiff ciId={ciId} type={type} range={range} onChange={setRange} />
       <ProblemAlert error={history.error} />
       {!history.isPending && entries.length === 0 && (
         <Text c="dimmed" size="sm">
@@ -78,7 +81,7 @@ export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
             title={
               <Group gap={6} wrap="wrap">
                 <Badge size="sm" variant="light" color={KIND_COLORS[entry.kind]}>
-                  {entry.kind}
+                  {humanize(entry.kind)}
                 </Badge>
                 <Text size="sm" fw={500}>
                   {entry.actorLabel ?? entry.actorId ?? entry.actorType}
@@ -91,9 +94,7 @@ export function HistoryPanel({ ciId, onViewAsOf }: HistoryPanelProps) {
           >
             <Stack gap={2} mt={4}>
               {entry.changes.map((change) => (
-                <Text key={change.field} size="sm" style={{ wordBreak: 'break-word' }}>
-                  <Code>{change.field}</Code> {formatValue(change.from)} → <b>{formatValue(change.to)}</b>
-                </Text>
+                <HistoryChange key={change.field} change={change} type={type} />
               ))}
               <Group gap={4}>
                 <Button

@@ -2,7 +2,8 @@ import type { ImpactResult } from '@estate/contract';
 import { Box } from '@mantine/core';
 import { useNavigate } from '@tanstack/react-router';
 import type { Core, ElementDefinition } from 'cytoscape';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import { plural } from '../../components/plural';
 import { layeredPositions } from './impact-layout';
 
 /** Props of `ImpactGraph`. */
@@ -12,8 +13,14 @@ export interface ImpactGraphProps {
   visibleIds: ReadonlySet<string>;
   /** Ids of the business services that depend on the root, drawn in their own colour. */
   serviceIds: ReadonlySet<string>;
-  height: number;
+  /** The tallest the canvas may grow (px); a small graph gets a canvas its size. */
+  maxHeight: number;
 }
+
+/** Height of one row of the layered layout on screen at natural zoom, and the room for labels and padding. */
+const ROW_PX = 84;
+const PADDING_PX = 72;
+const MIN_PX = 180;
 
 /** Past this many elements the graph trades looks for speed: straight haystack edges, no arrows. */
 const LARGE = 1500;
@@ -23,9 +30,15 @@ const LARGE = 1500;
  * for thousands of nodes: no animation, labels hidden once they would be too small to read, edges hidden while
  * panning. Clicking a node opens its CI.
  */
-export function ImpactGraph({ impact, visibleIds, serviceIds, height }: ImpactGraphProps) {
+export function ImpactGraph({ impact, visibleIds, serviceIds, maxHeight }: ImpactGraphProps) {
   const container = useRef<HTMLDivElement>(null);
   const navigate = useNavigate();
+  // The canvas is as tall as the layout's rows need, so a few nodes do not sit on a big empty canvas.
+  const height = useMemo(() => {
+    const drawn = impact.nodes.filter((node) => node.id === impact.root || visibleIds.has(node.id));
+    const rows = new Set([...layeredPositions(drawn).values()].map((p) => p.y)).size;
+    return Math.min(maxHeight, Math.max(MIN_PX, rows * ROW_PX + PADDING_PX));
+  }, [impact, visibleIds, maxHeight]);
 
   useEffect(() => {
     let cy: Core | undefined;
@@ -58,7 +71,6 @@ export function ImpactGraph({ impact, visibleIds, serviceIds, height }: ImpactGr
         },
         minZoom: 0.05,
         maxZoom: 3,
-        wheelSensitivity: 0.3,
         textureOnViewport: large,
         hideEdgesOnViewport: large,
         pixelRatio: large ? 1 : 'auto',
@@ -125,7 +137,7 @@ export function ImpactGraph({ impact, visibleIds, serviceIds, height }: ImpactGr
       style={{ border: '1px solid var(--mantine-color-default-border)', borderRadius: 4, background: 'var(--mantine-color-body)' }}
       data-testid="impact-graph"
       role="img"
-      aria-label={`Impact graph with ${impact.nodes.length} items`}
+      aria-label={`Impact graph with ${plural(impact.nodes.length, 'item')}`}
     />
   );
 }

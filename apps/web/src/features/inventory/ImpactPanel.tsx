@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { plural } from '../../components/plural';
 import { CiLink } from './CiLink';
 import { humanize } from './ci-labels';
 import { typeLabel } from './ci-type-options';
@@ -18,6 +19,12 @@ export interface ImpactPanelProps {
 }
 
 type Direction = 'upstream' | 'downstream' | 'both';
+/** What an item without neighbours in the chosen direction is told. */
+const ALONE: Record<Direction, string> = {
+  downstream: 'Nothing depends on this item',
+  upstream: 'This item depends on nothing',
+  both: 'Nothing depends on this item and it depends on nothing',
+};
 const RELATIONSHIP_OPTIONS = RELATIONSHIP_TYPES.map((value) => ({ value, label: humanize(value) }));
 
 /**
@@ -129,10 +136,11 @@ export function ImpactPanel({ ciId, types }: ImpactPanelProps) {
           )}
           <Group justify="space-between">
             <Text size="sm" c="dimmed">
-              {visibleIds.size} items, {data.edges.length} relationships
+              {plural(visibleIds.size, 'item')}, {plural(data.edges.length, 'relationship')}
             </Text>
             <SegmentedControl
               size="xs"
+              disabled={visibleIds.size <= 1}
               value={view}
               onChange={(value) => setView(value as 'graph' | 'list')}
               data={[
@@ -142,8 +150,19 @@ export function ImpactPanel({ ciId, types }: ImpactPanelProps) {
               data-testid="impact-view"
             />
           </Group>
-          {view === 'graph' ? (
-            <ImpactGraph impact={data} visibleIds={visibleIds} serviceIds={serviceIds} height={wide ? 560 : 420} />
+          {visibleIds.size <= 1 ? (
+            <Paper withBorder p="sm" data-testid="impact-alone">
+              <Group gap="xs">
+                <Badge variant="filled" color="red" tt="none" size="lg">
+                  {data.nodes.find((node) => node.id === data.root)?.name ?? 'This item'}
+                </Badge>
+                <Text size="sm" c="dimmed">
+                  {ALONE[direction]} within {plural(depth, 'level')}.
+                </Text>
+              </Group>
+            </Paper>
+          ) : view === 'graph' ? (
+            <ImpactGraph impact={data} visibleIds={visibleIds} serviceIds={serviceIds} maxHeight={wide ? 560 : 420} />
           ) : (
             <Stack gap="sm" data-testid="impact-list">
               {byDepth.map(([level, nodes]) => (

@@ -1,16 +1,20 @@
 import type { ObservedFact } from '@estate/contract';
-import { Badge, Code, Stack, Text, Title } from '@mantine/core';
+import { Badge, Stack, Text, Title } from '@mantine/core';
 import { useApi } from '../../app/use-api';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { formatValue } from './ci-labels';
 import { observedFactsQuery } from './inventory-queries';
 
-/** A fact's value: text as it is, anything else as compact JSON. */
+/** A fact's value in words: text as it is, lists joined, a record as its fields ("Device: /dev/sda, Size GB: 480"). */
 function Value({ value }: { value: unknown }) {
-  if (typeof value === 'string') return <Text size="sm">{value}</Text>;
-  return <Code style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>{JSON.stringify(value)}</Code>;
+  return (
+    <Text size="sm" style={{ wordBreak: 'break-word' }}>
+      {formatValue(value)}
+    </Text>
+  );
 }
 
 const COLUMNS: DataTableColumn<ObservedFact>[] = [

@@ -1,17 +1,24 @@
 import type { CiTypeInfo } from '@estate/contract';
-import { Code, Stack, Text, Title } from '@mantine/core';
+import { Stack, Table, Text, Title } from '@mantine/core';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatValue, labelOfKey } from './ci-labels';
 import { isPlainObject, type Row, structureColumns } from './structured-attribute';
 
-function cellText(value: unknown): string {
-  if (typeof value === 'number') return value.toLocaleString();
+/** One cell of a structured attribute: sizes with their unit, booleans as Yes/No, lists joined. */
+function cellText(column: string, value: unknown): string {
+  if (typeof value === 'number' && /Gb$/.test(column)) return `${value.toLocaleString()} GB`;
+  if (typeof value === 'number' && /Mbps$/.test(column)) return `${value.toLocaleString()} Mb/s`;
   return formatValue(value);
+}
+
+/** A column header: the key in words, without the unit its cells now carry ("sizeGb" → "Size"). */
+function headerOf(column: string): string {
+  return labelOfKey(column.replace(/(Gb|Mbps)$/, '') || column);
 }
 
 /** Props of `StructuredAttribute`. */
 export interface StructuredAttributeProps {
-  /** The attribute's key under `attributes` (`interfaces`). */
+  /** The attribute's key under `attributes` (`disks`). */
   attributeKey: string;
   label: string;
   value: unknown;
@@ -21,16 +28,19 @@ export interface StructuredAttributeProps {
 }
 
 /**
- * One structured attribute of a CI under its label: a list of records as a table with a column per field (units
- * stay in the headers: "Size GB"), anything else (a record, a list mixing records and scalars) as formatted JSON.
+ * One structured attribute of a CI under its label: a list of records as a table with a column per field (disks,
+ * filesystems, listening ports), a single record as a two-column table of its fields. Scalars mixed into a list are
+ * rows of their own. Nothing is shown as JSON.
  */
 export function StructuredAttribute({ attributeKey, label, value, type, hint }: StructuredAttributeProps) {
-  const rows = Array.isArray(value) && value.every(isPlainObject) ? (value as Row[]) : null;
+  const list = Array.isArray(value) ? value : null;
+  // A scalar in a list of records (an older agent's "tcp/22" among ports) becomes a row with just its name.
+  const rows = list ? list.map((item): Row => (isPlainObject(item) ? item : { value: item })) : null;
   const columns: DataTableColumn<Row>[] = rows
     ? structureColumns(rows, type, attributeKey).map((column) => ({
         id: column,
-        header: labelOfKey(column),
-        cell: (row) => <Text size="sm">{cellText(row[column])}</Text>,
+        header: headerOf(column),
+        cell: (row) => <Text size="sm">{cellText(column, row[column])}</Text>,
       }))
     : [];
   return (
@@ -53,9 +63,18 @@ export function StructuredAttribute({ attributeKey, label, value, type, hint }: 
           rowTestId={`ci-structure-${attributeKey}-row`}
         />
       ) : (
-        <Code block data-testid={`ci-structure-${attributeKey}-json`}>
-          {JSON.stringify(value, null, 2)}
-        </Code>
+        <Table withTableBorder verticalSpacing={4} data-testid={`ci-structure-${attributeKey}-record`}>
+          <Table.Tbody>
+            {Object.entries(isPlainObject(value) ? value : { value }).map(([key, v]) => (
+              <Table.Tr key={key}>
+                <Table.Th w={200} fw={500}>
+                  {headerOf(key)}
+                </Table.Th>
+                <Table.Td>{cellText(key, v)}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
       )}
       {hint && (
         <Text size="xs" c="dimmed" data-testid="provenance-hint">

@@ -1,5 +1,5 @@
 import type { Ci, CiTypeInfo, CustomField } from '@estate/contract';
-import { CRITICALITY_OPTIONS, ENVIRONMENT_OPTIONS, humanize, labelOfKey, STATUS_OPTIONS } from './ci-labels';
+import { CRITICALITY_OPTIONS, ENVIRONMENT_OPTIONS, enumLabel, labelOfKey, STATUS_OPTIONS } from './ci-labels';
 
 /** How a generated form field is edited. */
 export type FieldKind = 'text' | 'integer' | 'number' | 'boolean' | 'tags' | 'select' | 'date' | 'url' | 'ci';
@@ -19,6 +19,8 @@ export interface FieldSpec {
   max?: number;
   /** For `ci` fields: the CI types that may be picked. */
   ciTypes?: string[];
+  /** The schema's format of a text field (`date-time`), so a value can be shown as what it is. */
+  format?: string;
   /** Where the field's provenance is recorded: the same key without the `attributes.` prefix for type attributes. */
   provenanceKey: string;
 }
@@ -87,8 +89,9 @@ export function attributeFields(type: CiTypeInfo | undefined): FieldSpec[] {
       provenanceKey: `attributes.${key}`,
     };
     if (property.description) spec.description = property.description;
+    if (property.format) spec.format = property.format;
     if (property.enum)
-      spec.options = property.enum.filter((v) => v !== null).map((v) => ({ value: String(v), label: humanize(String(v)) }));
+      spec.options = property.enum.filter((v) => v !== null).map((v) => ({ value: String(v), label: enumLabel(String(v)) }));
     if (property.minimum !== undefined) spec.min = property.minimum;
     if (property.maximum !== undefined) spec.max = property.maximum;
     return spec;

@@ -7,6 +7,14 @@ export function humanize(id: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/**
+ * The label of a value a type's schema allows (`x86_64`, `cri-o`, `24x7`, `business_hours`): the value as it is,
+ * since values are not labels; only words joined by underscores read as words ("Business hours").
+ */
+export function enumLabel(value: string): string {
+  return /^[a-z]+(_[a-z]+)+$/.test(value) ? humanize(value) : value;
+}
+
 const ACRONYMS = new Set([
   'ip',
   'ips',
@@ -102,11 +110,18 @@ export function provenanceHint(provenance: FieldProvenance | undefined): string 
   return `${provenance.source} · ${formatRelative(provenance.at)}`;
 }
 
-/** Any JSON value as short text for tables and history: dates stay, arrays join, objects serialise. */
+/**
+ * Any JSON value as short text for people: booleans as Yes/No, numbers as they are (a port is not "8,420"), arrays
+ * joined, a record as `label: value` pairs ("Device: /dev/sda, Size GB: 480"), never as JSON.
+ */
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.length === 0 ? '—' : value.map(formatValue).join(', ');
   if (typeof value === 'boolean') return value ? 'Yes' : 'No';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') {
+    const pairs = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined);
+    if (pairs.length === 0) return '—';
+    return pairs.map(([key, v]) => `${labelOfKey(key)}: ${Array.isArray(v) ? `[${formatValue(v)}]` : formatValue(v)}`).join(', ');
+  }
   return String(value);
 }
