@@ -1,3 +1,13 @@
 export { BitReader, BitWriter } from './bit-stream';
+export { ProtobufError } from './protobuf';
+export {
+  decodeWriteRequestV1,
+  decodeWriteRequestV2,
+  encodeWriteRequestV1,
+  encodeWriteRequestV2,
+  type MetricType,
+  type WriteRequest,
+  type WriteSeries,
+} from './remote-write';
 export { SnappyError, snappyDecode, snappyDecodedLength, snappyEncode } from './snappy';
 export { decodeXorChunk, XorChunkEncoder } from './xor-chunk';
