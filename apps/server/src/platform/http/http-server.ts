@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
 import { isApiPath } from './api-path';
 import { answerClientError } from './client-error';
@@ -49,6 +49,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const app = Fastify({
     loggerInstance: options.logger || undefined,
     logger: options.logger ? undefined : false,
+    // Fastify's own two lines per request (static files included) drown the console; logRequest writes one.
+    disableRequestLogging: true,
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy,
     genReqId: (req) => {
@@ -80,6 +82,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
 
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
     const problem = toProblem(error);
@@ -153,6 +156,24 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     });
   }
   return app;
+}
+
+/**
+ * Logs one line per answered request: method, path (never the query string, which may carry a setup token or
+ * other secrets; headers and cookies are never logged), status and milliseconds. API requests are logged at info;
+ * the web UI's files, the API docs' assets, health probes, metrics scrapes and signed agent reports (every few
+ * seconds per agent) at debug, unless the server failed them (5xx).
+ */
+function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0] ?? '';
+  const status = reply.statusCode;
+  const routine =
+    !isApiPath(request.url) ||
+    path.startsWith('/api/docs') ||
+    (request.routeOptions.config as { agent?: boolean } | undefined)?.agent === true;
+  const level = routine && status < 500 ? 'debug' : 'info';
+  const ms = Math.round(reply.elapsedTime * 10) / 10;
+  request.log[level]({ method: request.method, path, status, ms }, `${request.method} ${path} ${status} ${ms} ms`);
 }
 
 interface RenderedProblem {
