@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
+import { API_DOCS_BRANDING } from './api-docs-theme';
 import { isApiPath } from './api-path';
 import { answerClientError } from './client-error';
 import { registerJsonParser } from './json-body';
@@ -140,7 +141,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   });
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { url: '/api/v1/openapi.json' } as object });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { url: '/api/v1/openapi.json' } as object,
+    ...API_DOCS_BRANDING,
+  });
 
   if (options.webDir && existsSync(path.join(options.webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(options.webDir), wildcard: false, index: false });
