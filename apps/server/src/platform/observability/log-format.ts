@@ -10,7 +10,7 @@ const HIDDEN = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'v', 'err']);
 
 /**
  * Turns one pino JSON record into one line a person can read: `HH:MM:SS.mmm LEVEL message key=value …`, in local
- * time. Nested values are written as compact JSON; text with spaces or quotes is quoted. An `err` adds its message
+ * time. Fields whose value the message already shows as a word are not repeated. Nested values are written as compact JSON; text with spaces or quotes is quoted. An `err` adds its message
  * and, from `error` up, its stack on the following lines. A line that is not JSON is returned unchanged. The record
  * is already redacted by pino, so nothing secret reaches this function that was not in the JSON line.
  */
@@ -26,11 +26,15 @@ export function formatLogRecord(line: string, options: { colour?: boolean } = {}
   const time = typeof record.time === 'number' ? clock(new Date(record.time)) : '';
   const label = (LEVELS[level] ?? String(level)).padEnd(5);
   const shownLabel = options.colour ? `\u001b[${COLOURS[level] ?? '0'}m${label}\u001b[0m` : label;
-  const parts = [time, shownLabel, typeof record.msg === 'string' ? record.msg : ''].filter((p) => p !== '');
+  const message = typeof record.msg === 'string' ? record.msg : '';
+  // A field whose value the message already shows as a word (`GET /api/v1/cis 200 3 ms`) is not repeated.
+  const words = new Set(message.split(/\s+/));
+  const parts = [time, shownLabel, message].filter((p) => p !== '');
   const err = record.err as { message?: unknown; stack?: unknown } | undefined;
   if (err && typeof err === 'object' && typeof err.message === 'string') parts.push(`err=${quote(err.message)}`);
   for (const [key, value] of Object.entries(record)) {
     if (HIDDEN.has(key) || value === undefined) continue;
+    if ((typeof value === 'string' || typeof value === 'number') && words.has(String(value))) continue;
     parts.push(`${key}=${render(value)}`);
   }
   let text = parts.join(' ');
