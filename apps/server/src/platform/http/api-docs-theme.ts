@@ -10,7 +10,7 @@ const MARK = '<rect width="32" height="32" rx="7" fill="#1c7ed6"/><path d="M9 8h
 export const API_DOCS_FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><title>Estate</title>${MARK}</svg>`;
 
 /** Top-bar logo: the mark and "Estate API" in white, for Swagger UI's dark bar. */
-export const API_DOCS_LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 150 32" width="150" height="32"><title>Estate API</title>${MARK}<text x="42" y="23" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="20" font-weight="600" fill="#fff">Estate API</text></svg>`;
+export const API_DOCS_LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 190 32" width="190" height="32"><title>Estate API</title>${MARK}<text x="42" y="23" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="20" font-weight="600" fill="#fff">Estate API</text></svg>`;
 
 /** The `theme` and `logo` options of @fastify/swagger-ui. */
 export const API_DOCS_BRANDING = {
