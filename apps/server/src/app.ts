@@ -97,7 +97,8 @@ export function migrate(database: Database): Promise<string[]> {
  * work are started by `serve` according to the process role. Nothing listens until the caller calls `http.listen`.
  */
 export async function createEstate(config: Config, database: Database, options: { logger?: Logger | false } = {}): Promise<Estate> {
-  const logger = options.logger === undefined ? createLogger(config.logLevel, undefined, config.logFormat) : options.logger || createLogger('silent');
+  const logger =
+    options.logger === undefined ? createLogger(config.logLevel, undefined, config.logFormat) : options.logger || createLogger('silent');
   const audit = new AuditLog(database);
   const bus = new EventBus();
   const secretBox = SecretBox.fromKeyFile(config.secretKeyFile);

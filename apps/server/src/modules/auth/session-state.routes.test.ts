@@ -28,7 +28,9 @@ for (const engine of testEngines()) {
       expect(signedIn.json().me.csrfToken).toEqual(expect.any(String));
 
       expect((await admin.request('POST', '/api/v1/auth/logout')).statusCode).toBe(204);
-      const ended = await t.anonymous().request('GET', '/api/v1/auth/session', undefined, { cookie: admin.cookie ?? 'estate_session=gone' });
+      const ended = await t
+        .anonymous()
+        .request('GET', '/api/v1/auth/session', undefined, { cookie: admin.cookie ?? 'estate_session=gone' });
       expect(ended.statusCode).toBe(200);
       expect(ended.json().me).toBeNull();
     });

@@ -13,7 +13,13 @@ describe('request logging and the API docs page', () => {
   let logged: Estate;
   const lines: string[] = [];
   /** The JSON records written since the last call. */
-  const take = () => lines.splice(0).flatMap((chunk) => chunk.split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+  const take = () =>
+    lines.splice(0).flatMap((chunk) =>
+      chunk
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l)),
+    );
 
   beforeAll(async () => {
     t = await createTestEstate(engine!);
@@ -77,7 +83,12 @@ describe('request logging and the API docs page', () => {
     });
     try {
       await verbose.http.inject({ method: 'GET', url: '/assets/app.js' });
-      const records = debugLines.flatMap((c) => c.split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+      const records = debugLines.flatMap((c) =>
+        c
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      );
       expect(records.filter((r) => r.path === '/assets/app.js')).toMatchObject([{ level: 20, status: 200 }]);
     } finally {
       await verbose.close();

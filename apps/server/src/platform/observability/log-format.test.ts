@@ -7,7 +7,18 @@ const at = new Date(2026, 11, 4, 9, 5, 7, 42).getTime();
 
 describe('formatLogRecord', () => {
   it('writes time, level, message and the other fields as key=value, hiding pino bookkeeping', () => {
-    const line = JSON.stringify({ level: 30, time: at, pid: 1, hostname: 'h', reqId: 'abc-1', method: 'GET', path: '/api/v1/cis', status: 200, ms: 3.2, msg: 'GET /api/v1/cis 200 3.2 ms' });
+    const line = JSON.stringify({
+      level: 30,
+      time: at,
+      pid: 1,
+      hostname: 'h',
+      reqId: 'abc-1',
+      method: 'GET',
+      path: '/api/v1/cis',
+      status: 200,
+      ms: 3.2,
+      msg: 'GET /api/v1/cis 200 3.2 ms',
+    });
     // Fields the message already shows are not repeated.
     expect(formatLogRecord(line)).toBe('09:05:07.042 INFO  GET /api/v1/cis 200 3.2 ms reqId=abc-1');
     const other = JSON.stringify({ level: 30, time: at, msg: 'GET /api/v1/cis 200', status: 201, path: '/api/v1/cis/x' });
@@ -23,7 +34,9 @@ describe('formatLogRecord', () => {
   });
 
   it('colours the level only when asked, and passes a line that is not JSON through', () => {
-    expect(formatLogRecord(JSON.stringify({ level: 20, time: at, msg: 'x' }), { colour: true })).toBe('09:05:07.042 \u001b[36mDEBUG\u001b[0m x');
+    expect(formatLogRecord(JSON.stringify({ level: 20, time: at, msg: 'x' }), { colour: true })).toBe(
+      '09:05:07.042 \u001b[36mDEBUG\u001b[0m x',
+    );
     expect(formatLogRecord('plain text\n')).toBe('plain text');
   });
 });
@@ -44,7 +57,9 @@ describe('consoleDestination', () => {
     logger.info({ component: 'local-agent', body: { token: 'secret-token' } }, 'Agent reporting to http://127.0.0.1:8420.');
     logger.debug('hidden at info');
     expect(written).toHaveLength(1);
-    expect(written[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}Agent reporting to http:\/\/127\.0\.0\.1:8420\. component=local-agent body=\{"token":"\[redacted\]"\}\n$/);
+    expect(written[0]).toMatch(
+      /^\d\d:\d\d:\d\d\.\d{3} INFO {2}Agent reporting to http:\/\/127\.0\.0\.1:8420\. component=local-agent body=\{"token":"\[redacted\]"\}\n$/,
+    );
     expect(written[0]).not.toContain('secret-token');
   });
 });
