@@ -18,17 +18,36 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     await session?.close();
   });
 
-  it('sets up the first admin with the console token, signs in, creates a token and sees its audit event', async () => {
+  it('sets up the first admin from the console link, lands on the inventory, signs in, creates a token and sees its audit event', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(server.url);
+    // Console noise a newcomer would see in the developer tools: errors, and requests that failed.
+    const noise: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') noise.push(`console: ${message.text()}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) noise.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+
+    // The link the console printed last carries the one-time token; the page fills it in and drops it from the URL.
+    expect(server.setupUrl).toBe(`${server.url}/setup?token=${encodeURIComponent(server.setupToken)}`);
+    const lastLines = server.output().trim().split('\n').slice(-8).join('\n');
+    expect(lastLines).toContain(server.setupUrl);
+    await page.goto(server.setupUrl);
     await page.getByTestId('setup-form').waitFor();
-    await page.getByTestId('setup-token').fill(server.setupToken);
+    expect(await page.getByTestId('setup-token').inputValue()).toBe(server.setupToken);
+    await page.waitForURL((url) => !url.search.includes('token'));
+    expect(page.url()).toBe(`${server.url}/setup`);
+    expect(noise, 'the setup page is quiet').toEqual([]);
     await page.getByTestId('setup-email').fill('admin@example.org');
     await page.getByTestId('setup-name').fill('First Admin');
     await page.getByTestId('setup-password').fill('correct horse battery staple 42');
     await page.getByTestId('setup-confirm').fill('correct horse battery staple 42');
     await page.getByTestId('setup-submit').click();
     await page.getByTestId('user-menu').waitFor();
+    // `/` opens the inventory.
+    await page.waitForURL(`${server.url}/inventory`);
+    await page.getByTestId('create-ci').waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '01-after-setup.png') });
 
     // Setup is gone for good: the API answers 404 and the UI sends us to sign in instead.
@@ -38,10 +57,33 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     await page.getByTestId('user-menu').click();
     await page.getByTestId('sign-out').click();
     await page.getByTestId('login-form').waitFor();
+    // A fresh browser on the login page, and on `/` signed out: no console errors, no failed requests.
+    const fresh = await browser.newPage();
+    fresh.on('console', (message) => {
+      if (message.type() === 'error') noise.push(`console: ${message.text()}`);
+    });
+    fresh.on('response', (response) => {
+      if (response.status() >= 400) noise.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+    await fresh.goto(server.url);
+    await fresh.getByTestId('login-form').waitFor();
+    await fresh.goto(`${server.url}/login`);
+    await fresh.getByTestId('login-form').waitFor();
+    await fresh.waitForLoadState('networkidle');
+    await page.waitForLoadState('networkidle');
+    await fresh.close();
+    expect(noise, 'the login page is quiet').toEqual([]);
+    // Control: the listeners do see a failed request.
+    await page.evaluate(() => fetch('/api/v1/no-such-route'));
+    await expect.poll(() => noise.some((n) => n.startsWith('404 GET'))).toBe(true);
+    noise.length = 0;
     await page.getByTestId('login-email').fill('admin@example.org');
     await page.getByTestId('login-password').fill('correct horse battery staple 42');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('user-menu').waitFor();
+    await page.goto(server.url);
+    await page.waitForURL(`${server.url}/inventory`);
+    await page.getByTestId('create-ci').waitFor();
 
     await page.goto(`${server.url}/tokens`);
     await page.getByTestId('create-token').click();
@@ -79,6 +121,12 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     expect(await fold.getAttribute('aria-expanded')).toBe('false');
     await page.keyboard.press('Space');
     await detail.waitFor();
+
+    // The API docs are Estate's: page title and logo.
+    await page.goto(`${server.url}/api/docs`);
+    await page.locator('.swagger-ui .info').waitFor();
+    expect(await page.title()).toBe('Estate API');
+    await page.screenshot({ path: path.join(ARTIFACTS, '05-api-docs.png') });
 
     // Phone-sized screen: the navigation collapses behind a burger.
     await page.setViewportSize({ width: 390, height: 844 });

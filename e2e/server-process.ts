@@ -10,6 +10,8 @@ export interface ServerProcess {
   /** The server's data directory (its SQLite store is `estate.db` in it). */
   dataDir: string;
   setupToken: string;
+  /** The setup link the console printed (`…/setup?token=…`), or '' once an admin exists. */
+  setupUrl: string;
   output: () => string;
   child: ChildProcess;
   stop(): Promise<void>;
@@ -30,7 +32,7 @@ export function freePort(): Promise<number> {
 /** Starts the server exactly as `npm start` does and waits for its setup token. */
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'estate-e2e-'));
-  return spawnServer(dataDir, await freePort(), env, /setup token:\s*\n\s*\n\s*(\S+)/);
+  return spawnServer(dataDir, await freePort(), env, /\/setup\?token=(\S+)\s*\n/);
 }
 
 /**
@@ -80,7 +82,8 @@ async function spawnServer(dataDir: string, port: number, env: Record<string, st
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
-    setupToken: ready.source.startsWith('setup') ? match : '',
+    setupToken: ready.source.includes('setup') ? decodeURIComponent(match) : '',
+    setupUrl: /(\S+\/setup\?token=\S+)\s*\n/.exec(out)?.[1] ?? '',
     output: () => out,
     child,
     stop: () =>

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,6 +85,18 @@ describe.concurrent('estate CLI', () => {
     const r = await estate(['--help']);
     expect(r.code, show(r)).toBe(ExitCode.ok);
     for (const command of ['serve', 'migrate', 'admin', 'token', 'audit']) expect(r.stdout).toContain(command);
+  });
+
+  it('--version and -V print the version from package.json and exit 0, without a store', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) {
+      const r = await estate([flag], { dir: path.join(root, 'no-store-for-version') });
+      expect(r.code, show(r)).toBe(ExitCode.ok);
+      expect(r.stdout).toBe(`${version}\n`);
+      expect(r.stderr).toBe('');
+    }
+    expect(existsSync(path.join(root, 'no-store-for-version'))).toBe(false);
   });
 
   it('an unknown command exits 2 (usage) and says what was wrong', async () => {

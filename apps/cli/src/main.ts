@@ -6,8 +6,13 @@ import { registerServeCommands } from './commands/serve.command';
 import { registerTokenCommands } from './commands/token.command';
 import { ExitCode } from './exit-codes';
 import { fail } from './output';
+import { ESTATE_VERSION } from './version';
 
-const program = new Command('estate').description('Estate: self-hosted IT infrastructure management').showHelpAfterError().exitOverride();
+const program = new Command('estate')
+  .description('Estate: self-hosted IT infrastructure management')
+  .version(ESTATE_VERSION, '-V, --version', 'print the version and exit')
+  .showHelpAfterError()
+  .exitOverride();
 
 registerServeCommands(program);
 registerAdminCommands(program);

@@ -16,6 +16,7 @@ import { migrateToLatest } from './platform/db/migrate';
 import { EventBus } from './platform/events';
 import { createHttpServer, type HttpServer } from './platform/http/http-server';
 import type { EstateModule } from './platform/module/estate-module';
+import { consoleDestination, type LogFormat, wantsPrettyLogs } from './platform/observability/log-format';
 import { createMetrics } from './platform/observability/metrics';
 import { registerSystemRoutes } from './platform/observability/system.routes';
 
@@ -49,10 +50,11 @@ export interface Estate {
 }
 
 /**
- * Creates the process logger; secrets in headers and bodies are redacted, whatever the level. Lines go to stdout,
- * or to `destination` (tests capture them there).
+ * Creates the process logger; secrets in headers and bodies are redacted, whatever the level. Lines go to
+ * `destination` as JSON when one is given (tests capture them there); else to stdout, as human-readable lines when
+ * `format` asks for them (`auto`: when stdout is a terminal), as JSON lines otherwise.
  */
-export function createLogger(level: Config['logLevel'], destination?: pino.DestinationStream): Logger {
+export function createLogger(level: Config['logLevel'], destination?: pino.DestinationStream, format: LogFormat = 'json'): Logger {
   const options: pino.LoggerOptions = {
     level,
     redact: {
@@ -75,7 +77,8 @@ export function createLogger(level: Config['logLevel'], destination?: pino.Desti
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  return wantsPrettyLogs(format) ? pino(options, consoleDestination(process.stdout)) : pino(options);
 }
 
 /** Opens the store named by the configuration. */
@@ -94,7 +97,8 @@ export function migrate(database: Database): Promise<string[]> {
  * work are started by `serve` according to the process role. Nothing listens until the caller calls `http.listen`.
  */
 export async function createEstate(config: Config, database: Database, options: { logger?: Logger | false } = {}): Promise<Estate> {
-  const logger = options.logger === undefined ? createLogger(config.logLevel) : options.logger || createLogger('silent');
+  const logger =
+    options.logger === undefined ? createLogger(config.logLevel, undefined, config.logFormat) : options.logger || createLogger('silent');
   const audit = new AuditLog(database);
   const bus = new EventBus();
   const secretBox = SecretBox.fromKeyFile(config.secretKeyFile);

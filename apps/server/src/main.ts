@@ -4,8 +4,9 @@ import { serve } from './serve';
 /** Process entry without the CLI: `node --import tsx apps/server/src/main.ts`. Exits 3 on configuration errors. */
 try {
   const running = await serve(loadConfig());
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals) => {
     await running.stop();
+    process.stdout.write(`Estate stopped (${signal}).\n`);
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -15,6 +15,8 @@ export interface RunningServer {
   estate: Estate;
   /** The one-time setup token, when no admin exists yet. */
   setupToken: string | null;
+  /** The start banner's lines: the URL and, on first run, the setup link (see startBanner). */
+  banner: string[];
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,28 @@ function warnAboutExposedFiles(logger: Logger, paths: string[]): void {
 }
 
 /**
+ * The lines a person needs after the start, printed last so they do not scroll away: where Estate runs and, while no
+ * admin exists, a link that carries the one-time setup token (the setup page fills it in), and the token itself.
+ */
+export function startBanner(url: string, store: string, setupToken: string | null): string[] {
+  const lines = ['', `  Estate is running at ${url}  (${store})`];
+  if (setupToken) {
+    lines.push(
+      '',
+      '  First run: open this link to create the first admin (it carries the one-time setup token):',
+      '',
+      `      ${url.replace(/\/+$/, '')}/setup?token=${encodeURIComponent(setupToken)}`,
+      '',
+      `  The setup token alone, to paste on the setup page: ${setupToken}`,
+      '  (or from a shell: npx estate admin create --email you@example.org --password-stdin)',
+      '  The setup page disappears for good once an admin exists.',
+    );
+  }
+  lines.push('');
+  return lines;
+}
+
+/**
  * Starts Estate: checks the data directory, opens and migrates the store, wires every module, then runs what the
  * process role asks for: `api` listens for HTTP (and issues a setup token when no admin exists); `worker` runs the
  * job worker with every module's job handlers and event subscriptions, and the outbox dispatcher; `scheduler` runs
@@ -57,7 +81,12 @@ function warnAboutExposedFiles(logger: Logger, paths: string[]): void {
  */
 export async function serve(
   config: Config,
-  options: { print?: (line: string) => void; logDestination?: DestinationStream } = {},
+  options: {
+    print?: (line: string) => void;
+    logDestination?: DestinationStream;
+    /** Leave printing `banner` to the caller, who has more to start first (the CLI's local agent). */
+    deferBanner?: boolean;
+  } = {},
 ): Promise<RunningServer> {
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   ensureDataDir(config.dataDir);
@@ -65,7 +94,7 @@ export async function serve(
   let estate: Estate | undefined;
   try {
     await migrate(database);
-    estate = await createEstate(config, database, { logger: createLogger(config.logLevel, options.logDestination) });
+    estate = await createEstate(config, database, { logger: createLogger(config.logLevel, options.logDestination, config.logFormat) });
     warnAboutExposedFiles(estate.logger, [config.dataDir, ...(database.files ?? []), config.secretKeyFile]);
     const runs = (role: 'api' | 'worker' | 'scheduler') => config.role === 'all' || config.role === role;
     const logger = estate.logger;
@@ -100,6 +129,7 @@ export async function serve(
         url: '',
         estate: running,
         setupToken: null,
+        banner: [],
         async stop() {
           await stopBackground();
           await running.close();
@@ -126,23 +156,14 @@ export async function serve(
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = config.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
     const setupToken = await estate.auth.auth.issueSetupToken();
-    print('');
-    print(`  Estate is running at ${url}  (${database.describe})`);
-    if (setupToken) {
-      print('');
-      print('  First run: open the URL above and create the first admin with this one-time setup token:');
-      print('');
-      print(`      ${setupToken}`);
-      print('');
-      print('  (or from a shell: npx estate admin create --email you@example.org --password-stdin)');
-      print('  The setup page disappears for good once an admin exists.');
-    }
-    print('');
+    const banner = startBanner(url, database.describe, setupToken);
+    if (!options.deferBanner) for (const line of banner) print(line);
     const running = estate;
     return {
       url,
       estate: running,
       setupToken,
+      banner,
       async stop() {
         await stopBackground();
         await running.close();

@@ -38,6 +38,7 @@ const EXPECTED_PUBLIC = [
   'GET /api/v1/setup',
   'POST /api/v1/setup',
   'POST /api/v1/auth/login',
+  'GET /api/v1/auth/session',
   'POST /api/v1/agent/enroll',
   'GET /api/v1/openapi.json',
   'GET /healthz',

@@ -7,6 +7,7 @@ import {
   type RecoveryCodes,
   AuthRoutes as routes,
   type Session,
+  type SessionState,
   type SetupRequest,
   type TotpEnrolment,
 } from '@estate/contract';
@@ -29,6 +30,11 @@ export interface AuthMethods {
   logout(): Promise<void>;
   /** `GET /me`: who is asking; keeps the answer's CSRF token. Rejects with status 401 when not signed in. */
   getMe(): Promise<Me>;
+  /**
+   * `GET /auth/session`: who is signed in (null when nobody is) and whether setup is still open. Never answers 401,
+   * so a signed-out browser logs no failed request; refreshes the CSRF token like `getMe`.
+   */
+  getSession(): Promise<SessionState>;
   /**
    * `PUT /me/password`: changes the own password. Revokes every session, this one too (sign in again after), and
    * the API tokens unless `keepTokens` is set; answers how many of each it revoked.
@@ -81,6 +87,11 @@ export function createAuthMethods(transport: Transport): AuthMethods {
     },
     async getMe() {
       return remember((await transport.call(routes.getMe)).body);
+    },
+    async getSession() {
+      const state = (await transport.call(routes.getSession)).body;
+      if (state.me) remember(state.me);
+      return state;
     },
     async changePassword(request) {
       const answer = await transport.call(routes.changePassword, { body: request });

@@ -70,6 +70,16 @@ export const Me = Type.Object({
 });
 export type Me = Static<typeof Me>;
 
+/**
+ * The session probe's answer (`GET /api/v1/auth/session`): who is signed in, if anyone, and whether first-run setup
+ * is still open. It always answers 200, so a browser asking "am I signed in?" logs no failed request.
+ */
+export const SessionState = Type.Object({
+  me: Type.Union([Me, Type.Null()], { description: 'The signed-in user, as GET /api/v1/me answers; null when nobody is' }),
+  setupRequired: Type.Boolean({ description: 'True until the first admin exists (the setup page is open)' }),
+});
+export type SessionState = Static<typeof SessionState>;
+
 /** Whether a password change leaves the user's API tokens working; by default it revokes them with the sessions. */
 const KeepTokens = Type.Optional(
   Type.Boolean({ description: 'Keep the API tokens working; by default a password change revokes them with the sessions' }),

@@ -14,20 +14,28 @@ export function registerServeCommands(program: Command): void {
       try {
         const env = { ...process.env, ...(opts.port ? { ESTATE_PORT: opts.port } : {}), ...(opts.host ? { ESTATE_HOST: opts.host } : {}) };
         const config = loadConfig(env);
-        const running = await serve(config);
+        const print = (line: string) => process.stdout.write(`${line}\n`);
+        // The banner waits for the local agent, so the setup link is the last thing start prints.
+        const running = await serve(config, { print, deferBanner: true });
         // Signals are handled before the local agent starts, so a stop during its enrollment still exits cleanly.
         const agent = import('../local-agent').then(({ startLocalAgent }) => startLocalAgent(config, running));
-        const stop = async () => {
-          await (await agent)?.stop();
-          await running.stop();
+        const stop = async (signal: NodeJS.Signals) => {
+          try {
+            await (await agent)?.stop();
+            await running.stop();
+          } catch (err) {
+            process.stderr.write(`estate: stopping after ${signal} failed: ${(err as Error).message}\n`);
+            process.exit(1);
+          }
+          print(`Estate stopped (${signal}).`);
           process.exit(0);
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        if (await agent)
-          process.stdout.write(
-            `  This machine is reported by a local agent (${config.dataDir}/agent); ESTATE_LOCAL_AGENT=false turns it off.\n\n`,
-          );
+        const localAgent = await agent;
+        if (localAgent)
+          print(`  This machine is reported by a local agent (${config.dataDir}/agent); ESTATE_LOCAL_AGENT=false turns it off.`);
+        for (const line of running.banner) print(line);
       } catch (err) {
         fail(err);
       }

@@ -1,5 +1,4 @@
 import type { EstateClient } from '@estate/client';
-import { isApiError } from '@estate/client';
 import type { Me, Permission } from '@estate/contract';
 import type { QueryClient } from '@tanstack/react-query';
 import { redirect } from '@tanstack/react-router';
@@ -11,14 +10,19 @@ export interface RouterContext {
   queryClient: QueryClient;
 }
 
-/** The signed-in user, or null when nobody is signed in; other errors (server down) propagate. */
+/**
+ * The signed-in user, or null when nobody is signed in; other errors (server down) propagate. Asks the session
+ * probe, which answers 200 either way, so a signed-out visit logs no 401 in the browser's console; the answer seeds
+ * the `me` and setup-status caches.
+ */
 export async function loadMe(context: RouterContext): Promise<Me | null> {
-  try {
-    return await context.queryClient.ensureQueryData(meQuery(context.api));
-  } catch (error) {
-    if (isApiError(error) && error.status === 401) return null;
-    throw error;
-  }
+  const { api, queryClient } = context;
+  const cached = queryClient.getQueryData(meQuery(api).queryKey);
+  if (cached) return cached;
+  const session = await api.getSession();
+  queryClient.setQueryData(setupStatusQuery(api).queryKey, { setupRequired: session.setupRequired });
+  if (session.me) queryClient.setQueryData(meQuery(api).queryKey, session.me);
+  return session.me;
 }
 
 /** Whether the server still waits for its first admin. */

@@ -1,4 +1,4 @@
-import { Empty, IdParams, LoginRequest, Me, Page, PageQuery, Problem, RevokeSessionRequest, Session } from '@estate/contract';
+import { Empty, IdParams, LoginRequest, Me, Page, PageQuery, Problem, RevokeSessionRequest, Session, SessionState } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
 import type { AuthService } from './auth.service';
@@ -58,6 +58,24 @@ export function registerSessionRoutes(app: HttpServer, deps: AuthRouteDeps): voi
       if (request.principal) await deps.auth.logout(request.principal, actionContext(request));
       clearSessionCookie(reply);
       return reply.code(204).send(null);
+    },
+  );
+
+  // Once an admin exists it always will: stop asking the store.
+  let initialised = false;
+  app.get(
+    '/api/v1/auth/session',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in, if anyone, and whether setup is open (always 200: the browser\'s "am I signed in?")',
+        response: { 200: SessionState },
+      },
+    },
+    async (request) => {
+      if (!initialised) initialised = await deps.auth.isInitialised();
+      return { me: request.principal ? await deps.auth.me(request.principal) : null, setupRequired: !initialised };
     },
   );
 

@@ -37,6 +37,7 @@ describe('loadConfig', () => {
       port: 8420,
       role: 'all',
       logLevel: 'info',
+      logFormat: 'auto',
       publicUrl: undefined,
       secretKeyFile: path.join('./data', 'secret.key'),
       sessionIdleMinutes: 60,

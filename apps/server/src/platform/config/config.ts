@@ -14,6 +14,8 @@ export interface Config {
   port: number;
   role: ProcessRole;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `auto`: human-readable lines on a terminal, JSON otherwise; `json` or `pretty` force one. */
+  logFormat: 'auto' | 'json' | 'pretty';
   /** The URL users reach Estate at; drives Secure cookies and the Origin check. */
   publicUrl: string | undefined;
   /** File holding the 32-byte key that encrypts secrets at rest; kept outside the database. */
@@ -59,6 +61,7 @@ interface OptionSpec {
 
 const ROLES = ['all', 'api', 'worker', 'scheduler'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 /** Every option, in the order the README documents them. */
 export const OPTIONS: readonly OptionSpec[] = [
@@ -87,6 +90,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     fallback: () => 'all',
   },
   { env: 'ESTATE_LOG_LEVEL', key: 'logLevel', kind: 'enum', values: LOG_LEVELS, describe: 'Log level', fallback: () => 'info' },
+  {
+    env: 'ESTATE_LOG_FORMAT',
+    key: 'logFormat',
+    kind: 'enum',
+    values: LOG_FORMATS,
+    describe: 'Log lines: auto (readable on a terminal, JSON otherwise), json, pretty',
+    fallback: () => 'auto',
+  },
   {
     env: 'ESTATE_PUBLIC_URL',
     key: 'publicUrl',

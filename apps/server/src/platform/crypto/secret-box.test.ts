@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SecretBox, safeEqual } from './secret-box';
+import { randomToken, SecretBox, safeEqual } from './secret-box';
 
 describe('SecretBox', () => {
   it('creates a 0600 key file once and decrypts what it encrypted', () => {
@@ -54,5 +55,32 @@ describe('safeEqual', () => {
     expect(safeEqual('123456', '')).toBe(false);
     expect(safeEqual('', 'x')).toBe(false);
     expect(safeEqual('a'.repeat(1000), 'a')).toBe(false);
+  });
+});
+
+describe('randomToken', () => {
+  it('never starts with a dash, so a token pastes as a command-line argument (property over many draws)', () => {
+    const firsts = new Set<string>();
+    for (let i = 0; i < 20_000; i++) {
+      const token = randomToken(24);
+      expect(token.startsWith('-'), token).toBe(false);
+      expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      firsts.add(token[0]!);
+    }
+    // The other 63 base64url characters all still occur first: only the dash is ruled out.
+    expect(firsts.size).toBe(63);
+  });
+
+  it('draws again when the bytes would encode a leading dash', () => {
+    // 0xf8 encodes to '-' as the first base64url character (index 62).
+    const draws = [Buffer.from([0xf8, 1, 2]), Buffer.from([0xf8, 3, 4]), Buffer.from([0x00, 5, 6])];
+    const sizes: number[] = [];
+    const token = randomToken(3, (size) => {
+      sizes.push(size);
+      return draws.shift() ?? randomBytes(size);
+    });
+    expect(Buffer.from([0xf8, 1, 2]).toString('base64url').startsWith('-')).toBe(true);
+    expect(token).toBe(Buffer.from([0x00, 5, 6]).toString('base64url'));
+    expect(sizes).toEqual([3, 3, 3]);
   });
 });

@@ -62,9 +62,16 @@ export class SecretBox {
   }
 }
 
-/** A random token of `bytes` bytes, base64url. */
-export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+/**
+ * A random token of `bytes` bytes, base64url, that never starts with `-`: people paste tokens as command-line
+ * arguments, where a leading dash reads as an option. A draw that would start with one is drawn again (1 in 64), so
+ * the first character is uniform over the other 63 and the rest keep their full entropy.
+ */
+export function randomToken(bytes = 32, random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const token = random(bytes).toString('base64url');
+    if (!token.startsWith('-')) return token;
+  }
 }
 
 /** SHA-256 hex of a high-entropy secret (session ids, API tokens): fast lookups, nothing reversible stored. */

@@ -8,8 +8,16 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
+import { API_DOCS_BRANDING } from './api-docs-theme';
 import { isApiPath } from './api-path';
 import { answerClientError } from './client-error';
 import { registerJsonParser } from './json-body';
@@ -49,6 +57,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const app = Fastify({
     loggerInstance: options.logger || undefined,
     logger: options.logger ? undefined : false,
+    // Fastify's own two lines per request (static files included) drown the console; logRequest writes one.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy,
     genReqId: (req) => {
@@ -80,6 +90,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onResponse', async (request, reply) => logRequest(request, reply));
 
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
     const problem = toProblem(error);
@@ -137,7 +148,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   });
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true, uiConfig: { url: '/api/v1/openapi.json' } as object });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiConfig: { url: '/api/v1/openapi.json' } as object,
+    ...API_DOCS_BRANDING,
+  });
 
   if (options.webDir && existsSync(path.join(options.webDir, 'index.html'))) {
     await app.register(fastifyStatic, { root: path.resolve(options.webDir), wildcard: false, index: false });
@@ -153,6 +169,24 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     });
   }
   return app;
+}
+
+/**
+ * Logs one line per answered request: method, path (never the query string, which may carry a setup token or
+ * other secrets; headers and cookies are never logged), status and milliseconds. API requests are logged at info;
+ * the web UI's files, the API docs' assets, health probes, metrics scrapes and signed agent reports (every few
+ * seconds per agent) at debug, unless the server failed them (5xx).
+ */
+function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0] ?? '';
+  const status = reply.statusCode;
+  const routine =
+    !isApiPath(request.url) ||
+    path.startsWith('/api/docs') ||
+    (request.routeOptions.config as { agent?: boolean } | undefined)?.agent === true;
+  const level = routine && status < 500 ? 'debug' : 'info';
+  const ms = Math.round(reply.elapsedTime * 10) / 10;
+  request.log[level]({ method: request.method, path, status, ms }, `${request.method} ${path} ${status} ${ms} ms`);
 }
 
 interface RenderedProblem {

@@ -16,11 +16,15 @@ export function meQuery(api: EstateClient) {
   });
 }
 
-/** Whether the server still waits for its first admin; never changes back once false, so it is cached for good. */
+/**
+ * Whether the server still waits for its first admin, from the session probe (which always answers 200, unlike
+ * `GET /setup`, whose 404 after setup would show as a failed request in the browser's console). Never changes back
+ * once false, so it is cached for good.
+ */
 export function setupStatusQuery(api: EstateClient) {
   return queryOptions({
     queryKey: ['setup-status'] as const,
-    queryFn: () => api.getSetupStatus(),
+    queryFn: async () => ({ setupRequired: (await api.getSession()).setupRequired }),
     staleTime: Number.POSITIVE_INFINITY,
   });
 }

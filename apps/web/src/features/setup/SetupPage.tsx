@@ -3,6 +3,7 @@ import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { isEmail, isNotEmpty, useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useSearch } from '@tanstack/react-router';
+import { useEffect } from 'react';
 import { useApi } from '../../app/use-api';
 import { AuthCard } from '../../components/AuthCard';
 import { useServerFieldErrors } from '../../components/field-errors';
@@ -22,7 +23,8 @@ interface SetupValues {
 
 /**
  * First-run page, reachable only while the server has no admin: creates the first administrator with the
- * one-time setup token printed on the server's console, then signs in as them.
+ * one-time setup token printed on the server's console, then signs in as them. The console's setup link carries
+ * the token as `?token=`, which fills it in.
  */
 export function SetupPage() {
   const api = useApi();
@@ -50,6 +52,11 @@ export function SetupPage() {
   });
   useServerFieldErrors(form, setup.error);
 
+  // A token from the console's link is now in the form: take it out of the address bar and the browser's history.
+  useEffect(() => {
+    if (search.token !== undefined) void navigate({ to: '/setup', search: {}, replace: true });
+  }, [search.token, navigate]);
+
   const submit = form.onSubmit(({ token, email, name, password }) =>
     setup.mutate({ token: token.trim(), email: email.trim(), name: name.trim(), password }),
   );
@@ -57,7 +64,7 @@ export function SetupPage() {
   return (
     <AuthCard
       title="Set up Estate"
-      description="Create the first administrator. The one-time setup token was printed on the server's console when it started."
+      description="Create the first administrator. The one-time setup token was printed on the server's console when it started; its setup link fills it in."
       width={460}
     >
       <form onSubmit={submit} noValidate data-testid="setup-form">
