@@ -13,6 +13,7 @@ import type { CiListRepository } from './ci-list.repository';
 import { parseCiFilter } from './ci-list.service';
 import type { CisTable, InventoryTables } from './inventory.tables';
 import { publishCiDeleted, publishCiUpdated, publishRelationshipChange } from './inventory-events';
+import { plural } from '../../platform/plural';
 
 /** The most CIs one bulk request may change when it targets them by filter. */
 export const BULK_MAX_FILTERED = 5000;
@@ -200,7 +201,7 @@ export class BulkService {
     }
     if (confirm !== targeted.length) {
       throw problems.conflict(
-        `This request targets ${targeted.length} CIs but confirms ${confirm}; send confirm: ${targeted.length} to go ahead. Nothing was changed.`,
+        `This request targets ${plural(targeted.length, 'CI')} but confirms ${confirm}; send confirm: ${targeted.length} to go ahead. Nothing was changed.`,
       );
     }
     return targeted;

@@ -16,6 +16,7 @@ import { registerJsonParser } from './json-body';
 import { HttpProblem } from './problem';
 import { installSecurityHeaders } from './security-headers';
 import { toFieldErrors, validatorCompiler } from './validation';
+import { plural } from '../plural';
 
 /** The Fastify instance type every module registers routes on. */
 export type HttpServer = FastifyInstance<
@@ -109,7 +110,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         429,
         ProblemType.tooManyRequests,
         'Too many requests',
-        `Rate limit exceeded; try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`,
+        `Rate limit exceeded; try again in ${plural(Math.ceil(ctx.ttl / 1000), 'second')}.`,
         undefined,
         {
           'retry-after': String(Math.ceil(ctx.ttl / 1000)),

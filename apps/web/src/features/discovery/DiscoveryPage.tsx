@@ -14,6 +14,7 @@ import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, scansQuery } from './discovery-queries';
 import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
 import { ScanFormModal } from './ScanFormModal';
+import { plural } from '../../components/plural';
 
 /** Network discovery: the scans, with their schedule and last run; create a scan or run one now. */
 export function DiscoveryPage() {
@@ -53,7 +54,7 @@ export function DiscoveryPage() {
             {scan.targets.length > 2 ? ` +${scan.targets.length - 2}` : ''}
           </Text>
           <Text size="xs" c="dimmed">
-            {scan.addressCount} addresses, {scan.ports.length} ports
+            {plural(scan.addressCount, 'address', 'addresses')}, {plural(scan.ports.length, 'port')}
           </Text>
         </>
       ),

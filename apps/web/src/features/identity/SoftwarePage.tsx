@@ -14,6 +14,7 @@ import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
 import { CiLink } from '../inventory/CiLink';
 import { softwareInstallationsQuery } from './identity-queries';
+import { plural } from '../../components/plural';
 
 /** "Where is this package installed?": every CI with a package, by version. The search is in the URL. */
 export function SoftwarePage() {
@@ -92,7 +93,7 @@ function SoftwareSearch() {
         <Text size="sm" c="dimmed" data-testid="software-search-summary">
           {items.length === 0
             ? `No item has ${search.name}${search.version ? ` ${search.version}` : ''} installed.`
-            : `${items.length}${list.hasMore ? '+' : ''} installations in ${versions.size} version${versions.size === 1 ? '' : 's'}.`}
+            : `${list.hasMore ? `${items.length}+ installations` : plural(items.length, 'installation')} in ${plural(versions.size, 'version')}.`}
         </Text>
       )}
       {items.length > 0 && (

@@ -4,6 +4,7 @@ import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
 import type { PagedList } from '../../components/paged-query';
 import { ROLE_COLORS } from './role-options';
+import { plural } from '../../components/plural';
 
 /** Props of `UsersTable`. */
 export interface UsersTableProps {
@@ -78,7 +79,7 @@ export function UsersTable({ users, loading, list, canWrite, onEdit, onSetPasswo
       loading={loading}
       empty="No users match."
       list={list}
-      endLabel={`${users.length} ${users.length === 1 ? 'user' : 'users'}`}
+      endLabel={plural(users.length, 'user')}
       minWidth={760}
       testId="users-table"
       rowTestId="user-row"

@@ -11,6 +11,7 @@ import type { IdentityDeps } from './identity-deps';
 import { createMatcher } from './identity-matching';
 import { mapOntoType } from './observation-mapping';
 import { type FactRecord, type ObservedInterface, ObservedRepository } from './observed.repository';
+import { plural } from '../../../platform/plural';
 
 /** One observation of one thing by one observer (an agent report, a scanned host, an imported row). */
 export interface Observation {
@@ -231,7 +232,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     // The first inventory of a host lists hundreds of packages: history says how many, not each one.
     const changes =
       current.size === 0
-        ? [{ field: 'software', from: null, to: `${observed.size} packages` }]
+        ? [{ field: 'software', from: null, to: plural(observed.size, 'package') }]
         : [
             ...upserts.map((r) => ({ field: label(r), from: current.get(key(r))?.version ?? null, to: r.version })),
             ...removed.map((r) => ({ field: label(r), from: r.version, to: null })),

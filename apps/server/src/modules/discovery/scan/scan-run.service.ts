@@ -15,6 +15,7 @@ import type { ScanService, TargetExpander } from './scan.service';
 import { compareHost, hostData, neighbourKeys, observationOf, onLocalHost, settleChange } from './scan-results';
 import type { SnmpCredentialService } from './snmp-credential.service';
 import { SnmpTally } from './snmp-summary';
+import { plural } from '../../../platform/plural';
 
 /** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
 export type ScanReconciler = Pick<IdentityService, 'reconcile'>;
@@ -57,7 +58,7 @@ function reconcileNotes(result: ReconcileResult): string[] {
     notes.push(`Kept as observed facts of the CI: ${result.facts.map((f) => `${f.key} (${f.reason})`).join('; ')}.`.slice(0, 2000));
   }
   if (result.suggestionIds.length > 0)
-    notes.push(`Merge suggested with ${result.suggestionIds.length} other CI(s); see merge suggestions.`);
+    notes.push(`Merge suggested with ${plural(result.suggestionIds.length, 'other CI', 'other CIs')}; see merge suggestions.`);
   return notes;
 }
 

@@ -24,6 +24,7 @@ import { ImportPlanner } from './import.planner';
 import { presetWithOverrides } from './import.presets';
 import { ImportRepository, type ImportsTable, type ImportTables } from './import.repository';
 import type { PlannedRow } from './import.validate';
+import { plural } from '../../../platform/plural';
 
 /** The job queue imports run on. */
 export const IMPORT_QUEUE = 'inventory.import';
@@ -246,7 +247,7 @@ export class ImportService {
       return;
     }
     if (report.counts.errors > 0) {
-      report.failure = `${report.counts.errors} of ${plan.length} rows have errors; nothing was written.`;
+      report.failure = `${report.counts.errors} of ${plural(plan.length, 'row')} ${report.counts.errors === 1 ? 'has' : 'have'} errors; nothing was written.`;
       await this.finish(id, 'failed', report, row, ctx);
       return;
     }
