@@ -175,15 +175,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
 
   return (
     <>
-      {windowed ? (
-        <div style={window.viewportStyle} onScroll={window.onScroll} data-testid={testId && `${testId}-viewport`}>
-          {table}
-        </div>
-      ) : (
-        <HorizontalScroll minWidth={minWidth ?? 0} testId={testId && `${testId}-scroll`}>
-          {table}
-        </HorizontalScroll>
-      )}
+      <HorizontalScroll
+        minWidth={minWidth ?? 0}
+        testId={testId && `${testId}-scroll`}
+        viewport={windowed && { style: window.viewportStyle, onScroll: window.onScroll, testId: testId && `${testId}-viewport` }}
+      >
+        {table}
+      </HorizontalScroll>
       {list && <LoadMoreButton list={list} endLabel={rows.length > 0 ? endLabel : undefined} />}
     </>
   );

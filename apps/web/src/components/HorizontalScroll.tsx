@@ -1,5 +1,5 @@
 import { Text } from '@mantine/core';
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type CSSProperties, type ReactNode, type UIEvent, useCallback, useEffect, useRef, useState } from 'react';
 
 /** Props of `HorizontalScroll`. */
 export interface HorizontalScrollProps {
@@ -7,6 +7,8 @@ export interface HorizontalScrollProps {
   minWidth: number;
   children: ReactNode;
   testId?: string | undefined;
+  /** A viewport that also scrolls down (a windowed table's): its style, its scroll handler and its test id. */
+  viewport?: { style: CSSProperties; onScroll: (event: UIEvent<HTMLDivElement>) => void; testId?: string | undefined } | undefined;
 }
 
 interface Overflow {
@@ -33,7 +35,7 @@ const fade = (side: 'left' | 'right') =>
  * "scroll" line above while anything is hidden (on a phone a cut-off table otherwise looks complete). Nothing shows
  * when the content fits. The container carries `data-overflow-left` / `data-overflow-right` for tests.
  */
-export function HorizontalScroll({ minWidth, children, testId }: HorizontalScrollProps) {
+export function HorizontalScroll({ minWidth, children, testId, viewport: vertical }: HorizontalScrollProps) {
   const viewport = useRef<HTMLDivElement>(null);
   const [overflow, setOverflow] = useState<Overflow>({ left: false, right: false });
 
@@ -65,7 +67,16 @@ export function HorizontalScroll({ minWidth, children, testId }: HorizontalScrol
         </Text>
       )}
       <div style={{ position: 'relative' }}>
-        <div ref={viewport} onScroll={measure} style={{ overflowX: 'auto' }}>
+        <div
+          ref={viewport}
+          onScroll={(event) => {
+            vertical?.onScroll(event);
+            measure();
+          }}
+          style={vertical?.style ?? { overflowX: 'auto' }}
+          data-scroll-viewport
+          data-testid={vertical?.testId}
+        >
           <div style={{ minWidth }}>{children}</div>
         </div>
         {overflow.left && <div style={fade('left')} />}
