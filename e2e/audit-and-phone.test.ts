@@ -90,7 +90,11 @@ describe.runIf(browserTier())('the audit log names its targets, and tables and n
     await expect.poll(onScreen).toBe(true);
     // The last section is reachable too, however short the screen.
     await page.getByTestId('nav-profile').scrollIntoViewIfNeeded();
-    expect(await page.getByTestId('nav-profile').evaluate((el) => el.getBoundingClientRect().bottom <= window.innerHeight)).toBe(true);
+    expect(
+      await page
+        .getByTestId('nav-profile')
+        .evaluate((el) => el.getBoundingClientRect().bottom <= (el.ownerDocument.defaultView?.innerHeight ?? 0)),
+    ).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, '53-phone-navigation.png') });
     await inventoryLink.click();
     await page.waitForURL('**/inventory');

@@ -73,9 +73,16 @@ export class LargeBodyGate {
 
   private refusal(reason: string): HttpProblem {
     const wait = this.limits.retryAfterSeconds;
-    return new HttpProblem(429, ProblemType.tooManyRequests, 'Too many requests', `${reason}; try again in ${plural(wait, 'second')}.`, undefined, {
-      'retry-after': String(wait),
-    });
+    return new HttpProblem(
+      429,
+      ProblemType.tooManyRequests,
+      'Too many requests',
+      `${reason}; try again in ${plural(wait, 'second')}.`,
+      undefined,
+      {
+        'retry-after': String(wait),
+      },
+    );
   }
 }
 

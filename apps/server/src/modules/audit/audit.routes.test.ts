@@ -25,7 +25,12 @@ for (const engine of testEngines()) {
       const created = await admin.request('POST', '/api/v1/cis', { type: 'physical_server', name: 'db-01' });
       expect(created.statusCode, created.body).toBe(201);
       const ci = created.json() as Ci;
-      const renamed = await admin.request('PATCH', `/api/v1/cis/${ci.id}`, { name: 'db-01-renamed' }, { 'if-match': String(created.headers.etag) });
+      const renamed = await admin.request(
+        'PATCH',
+        `/api/v1/cis/${ci.id}`,
+        { name: 'db-01-renamed' },
+        { 'if-match': String(created.headers.etag) },
+      );
       expect(renamed.statusCode, renamed.body).toBe(200);
       const doomed = await admin.request('POST', '/api/v1/cis', { type: 'physical_server', name: 'old-box' });
       const gone = await admin.request('DELETE', `/api/v1/cis/${doomed.json().id}`, undefined, { 'if-match': String(doomed.headers.etag) });
@@ -56,7 +61,9 @@ for (const engine of testEngines()) {
 
     it('reads every kind of named target, and calls one that is not there deleted', async () => {
       const missing = '0190c1a2-7b3d-7e4f-8a9b-0c1d2e3f4a5b';
-      const names = await new AuditTargetRepository(t.database.db).names(NAMED_TARGET_TYPES.map((type) => ({ targetType: type, targetId: missing })));
+      const names = await new AuditTargetRepository(t.database.db).names(
+        NAMED_TARGET_TYPES.map((type) => ({ targetType: type, targetId: missing })),
+      );
       for (const type of NAMED_TARGET_TYPES) expect(names.get(targetKey(type, missing)), type).toEqual({ label: null, deleted: true });
       expect(NAMED_TARGET_TYPES).toEqual(expect.arrayContaining(['ci', 'user', 'api_token', 'agent', 'discovery_scan', 'relationship']));
     });

@@ -4,6 +4,7 @@ import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { canonicalJson } from '../../platform/audit/canonical-json';
 import type { Dialect } from '../../platform/db/database';
 import { problems } from '../../platform/http/problem';
+import { plural } from '../../platform/plural';
 import type { BulkRepository } from './bulk.repository';
 import { COMMON_COLUMNS, type CommonField, searchTextOf, toCi } from './ci.mapper';
 import { CiRepository } from './ci.repository';
@@ -13,7 +14,6 @@ import type { CiListRepository } from './ci-list.repository';
 import { parseCiFilter } from './ci-list.service';
 import type { CisTable, InventoryTables } from './inventory.tables';
 import { publishCiDeleted, publishCiUpdated, publishRelationshipChange } from './inventory-events';
-import { plural } from '../../platform/plural';
 
 /** The most CIs one bulk request may change when it targets them by filter. */
 export const BULK_MAX_FILTERED = 5000;

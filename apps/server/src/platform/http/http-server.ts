@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { plural } from '../plural';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
 import { isApiPath } from './api-path';
 import { answerClientError } from './client-error';
@@ -16,7 +17,6 @@ import { registerJsonParser } from './json-body';
 import { HttpProblem } from './problem';
 import { installSecurityHeaders } from './security-headers';
 import { toFieldErrors, validatorCompiler } from './validation';
-import { plural } from '../plural';
 
 /** The Fastify instance type every module registers routes on. */
 export type HttpServer = FastifyInstance<

@@ -46,7 +46,14 @@ export const problems = {
       'Send If-Match with the ETag from your last read of this resource.',
     ),
   tooManyRequests: (retryAfterSeconds: number) =>
-    new HttpProblem(429, ProblemType.tooManyRequests, 'Too many requests', `Try again in ${plural(retryAfterSeconds, 'second')}.`, undefined, {
-      'retry-after': String(retryAfterSeconds),
-    }),
+    new HttpProblem(
+      429,
+      ProblemType.tooManyRequests,
+      'Too many requests',
+      `Try again in ${plural(retryAfterSeconds, 'second')}.`,
+      undefined,
+      {
+        'retry-after': String(retryAfterSeconds),
+      },
+    ),
 };

@@ -10,11 +10,11 @@ import { formatDateTime } from '../../components/format-time';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, scansQuery } from './discovery-queries';
 import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
 import { ScanFormModal } from './ScanFormModal';
-import { plural } from '../../components/plural';
 
 /** Network discovery: the scans, with their schedule and last run; create a scan or run one now. */
 export function DiscoveryPage() {

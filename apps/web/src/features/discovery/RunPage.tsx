@@ -10,13 +10,13 @@ import { formatDateTime } from '../../components/format-time';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { SectionCard } from '../../components/SectionCard';
 import { CiLink } from '../inventory/CiLink';
 import { isRunFinished, scanHostsQuery, scanRunQuery } from './discovery-queries';
 import { RunSnmpCard, RunWarnings } from './RunSnmpCard';
 import { HostChangeBadge, RunStatusBadge } from './RunStatusBadge';
 import { summaryLine } from './ScanDetailPage';
-import { plural } from '../../components/plural';
 
 const FILTERS = [
   { value: 'all', label: 'All' },

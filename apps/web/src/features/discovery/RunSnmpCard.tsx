@@ -1,8 +1,8 @@
 import type { RunSnmpSummary, RunSummary, SnmpFailureReason } from '@estate/contract';
 import { Alert, Stack, Text } from '@mantine/core';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
-import { SectionCard } from '../../components/SectionCard';
 import { plural } from '../../components/plural';
+import { SectionCard } from '../../components/SectionCard';
 
 type SnmpFailureRow = RunSnmpSummary['failures'][number];
 

@@ -12,12 +12,12 @@ import { formatDateTime } from '../../components/format-time';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, isRunFinished, scanQuery, scanRunsQuery, snmpCredentialsQuery } from './discovery-queries';
 import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
 import { ScanFormModal } from './ScanFormModal';
-import { plural } from '../../components/plural';
 
 /** One line of a run's summary: "3 new · 1 changed · 2 missing". */
 export function summaryLine(run: Pick<ScanRun, 'summary' | 'status' | 'done' | 'total' | 'error'>): string {

@@ -5,11 +5,11 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { plural } from '../../components/plural';
 import { formatValue, labelOfKey } from '../inventory/ci-labels';
 import { ciQuery, INVENTORY_QUERY_KEY } from '../inventory/inventory-queries';
 import { IDENTITY_QUERY_KEY } from './identity-queries';
 import { compareCis } from './merge-compare';
-import { plural } from '../../components/plural';
 
 /** Props of `MergeReviewModal`. */
 export interface MergeReviewModalProps {

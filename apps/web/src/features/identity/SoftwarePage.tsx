@@ -11,10 +11,10 @@ import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { useMe } from '../auth/use-me';
 import { CiLink } from '../inventory/CiLink';
 import { softwareInstallationsQuery } from './identity-queries';
-import { plural } from '../../components/plural';
 
 /** "Where is this package installed?": every CI with a package, by version. The search is in the URL. */
 export function SoftwarePage() {

@@ -1,8 +1,8 @@
 import type { TerraformImportResult, TerraformRelationReport, TerraformResourceReport } from '@estate/contract';
 import { Badge, Group, Stack, Tabs, Text } from '@mantine/core';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
-import { CiLink } from '../inventory/CiLink';
 import { plural } from '../../components/plural';
+import { CiLink } from '../inventory/CiLink';
 
 const ACTION_COLORS: Record<string, string> = {
   create: 'teal',

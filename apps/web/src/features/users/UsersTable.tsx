@@ -3,8 +3,8 @@ import { Badge, Button, Group, Text } from '@mantine/core';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
 import type { PagedList } from '../../components/paged-query';
-import { ROLE_COLORS } from './role-options';
 import { plural } from '../../components/plural';
+import { ROLE_COLORS } from './role-options';
 
 /** Props of `UsersTable`. */
 export interface UsersTableProps {

@@ -3,6 +3,7 @@ import type { ActionContext } from '../../../platform/audit/audit-log';
 import { withTransaction } from '../../../platform/db/transaction';
 import { HttpProblem } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
+import { plural } from '../../../platform/plural';
 import type { CiTypeId, ObservedConflict, ObservedFields } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
 import { type HostIdentity, identifiersOf } from './identifiers';
@@ -11,7 +12,6 @@ import type { IdentityDeps } from './identity-deps';
 import { createMatcher } from './identity-matching';
 import { mapOntoType } from './observation-mapping';
 import { type FactRecord, type ObservedInterface, ObservedRepository } from './observed.repository';
-import { plural } from '../../../platform/plural';
 
 /** One observation of one thing by one observer (an agent report, a scanned host, an imported row). */
 export interface Observation {

@@ -6,6 +6,7 @@ import { withTransaction } from '../../../platform/db/transaction';
 import { publishEvent } from '../../../platform/events';
 import { HttpProblem } from '../../../platform/http/problem';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
+import { plural } from '../../../platform/plural';
 import type { DiscoveryHostsTable } from '../discovery.tables';
 import type { IdentityService, ReconcileResult } from '../identity/identity.service';
 import type { HostFinding, ScanEngine, SnmpFacts } from './engine/scan-types';
@@ -15,7 +16,6 @@ import type { ScanService, TargetExpander } from './scan.service';
 import { compareHost, hostData, neighbourKeys, observationOf, onLocalHost, settleChange } from './scan-results';
 import type { SnmpCredentialService } from './snmp-credential.service';
 import { SnmpTally } from './snmp-summary';
-import { plural } from '../../../platform/plural';
 
 /** Identity reconciliation as a scan run uses it: one observation in, the CI it is (created or matched) out. */
 export type ScanReconciler = Pick<IdentityService, 'reconcile'>;

@@ -15,6 +15,7 @@ import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { enqueue } from '../../../platform/jobs';
+import { plural } from '../../../platform/plural';
 import { ciType } from '../ci-types';
 import type { InventoryDeps } from '../inventory-deps';
 import { applyBatch } from './import.apply';
@@ -24,7 +25,6 @@ import { ImportPlanner } from './import.planner';
 import { presetWithOverrides } from './import.presets';
 import { ImportRepository, type ImportsTable, type ImportTables } from './import.repository';
 import type { PlannedRow } from './import.validate';
-import { plural } from '../../../platform/plural';
 
 /** The job queue imports run on. */
 export const IMPORT_QUEUE = 'inventory.import';
