@@ -124,7 +124,7 @@ export async function createEstate(config: Config, database: Database, options: 
     reconcile: async (trx, observation, ctx) => ({ ciId: (await discovery.reconcileWithin(trx, observation, ctx)).ciId }),
     writeSamples: (trx, agentId, series) => metrics.sink.append(trx, agentId, series),
   });
-  const modules: EstateModule[] = [auth, createAuditModule({ audit }), inventory, metrics, agents, discovery];
+  const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery];
 
   const http = await createHttpServer({
     logger: options.logger === false ? false : logger,

@@ -25,6 +25,11 @@ export const AuditEvent = Type.Object({
   outcome: Outcome,
   targetType: Type.Union([Type.String(), Type.Null()]),
   targetId: Type.Union([Type.String(), Type.Null()]),
+  targetLabel: Type.Union([Type.String(), Type.Null()], {
+    description:
+      "The target's display name as it is now (a CI's or user's name, a scan's name…), resolved when the log is read; null when the target has no name of its own (its id says it all) or is gone",
+  }),
+  targetDeleted: Type.Boolean({ description: 'True when the target is of a kind Estate names and no longer exists' }),
   before: Type.Unknown(),
   after: Type.Unknown(),
   requestId: Type.Union([Type.String(), Type.Null()]),

@@ -19,7 +19,7 @@ export function registerAuditCommands(program: Command): void {
       try {
         const result = await withStore((database) => new AuditLog(database).verify());
         if (result.ok) {
-          process.stdout.write(`Audit log intact: ${result.checked} events verified.\n`);
+          process.stdout.write(`Audit log intact: ${result.checked} ${result.checked === 1 ? 'event' : 'events'} verified.\n`);
           return;
         }
         process.stderr.write(describeBreaks(result));
@@ -33,9 +33,9 @@ export function registerAuditCommands(program: Command): void {
 function describeBreaks(result: AuditVerification): string {
   const lines = result.breaks.map((b) => `estate: audit log broken at event ${b.seq}: ${b.problem}\n`);
   const unlisted = result.breakCount - result.breaks.length;
-  if (unlisted > 0) lines.push(`estate: … and ${unlisted} more breaks not listed.\n`);
+  if (unlisted > 0) lines.push(`estate: … and ${unlisted} more ${unlisted === 1 ? 'break' : 'breaks'} not listed.\n`);
   lines.push(
-    `estate: ${result.breakCount} ${result.breakCount === 1 ? 'break' : 'breaks'} in the audit log; ${result.checked} events checked.\n`,
+    `estate: ${result.breakCount} ${result.breakCount === 1 ? 'break' : 'breaks'} in the audit log; ${result.checked} ${result.checked === 1 ? 'event' : 'events'} checked.\n`,
   );
   return lines.join('');
 }

@@ -17,7 +17,8 @@ function failBackup(err: unknown): never {
 
 function tableLine(tables: Record<string, { rows: number }>): string {
   const rows = Object.values(tables).reduce((n, t) => n + t.rows, 0);
-  return `${Object.keys(tables).length} tables, ${rows} rows`;
+  const count = (n: number, one: string) => `${n} ${n === 1 ? one : `${one}s`}`;
+  return `${count(Object.keys(tables).length, 'table')}, ${count(rows, 'row')}`;
 }
 
 /** `estate backup FILE`, `estate restore FILE` and `estate backup verify FILE`. */

@@ -1,4 +1,4 @@
-import { AppShell, Burger, Group } from '@mantine/core';
+import { AppShell, Burger, Group, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet } from '@tanstack/react-router';
 import { useMe } from '../features/auth/use-me';
@@ -36,7 +36,10 @@ export function AppShellLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="sm">
-        <NavLinks me={me} onNavigate={navbar.close} />
+        {/* On a short screen the sections outgrow the navbar: it scrolls rather than cutting the last ones off. */}
+        <AppShell.Section grow component={ScrollArea}>
+          <NavLinks me={me} onNavigate={navbar.close} />
+        </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />

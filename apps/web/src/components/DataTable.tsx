@@ -2,6 +2,7 @@ import { Checkbox, Table, Text, UnstyledButton } from '@mantine/core';
 import { type ReactNode, useId, useState } from 'react';
 import { type DataTableDataset, DataTableRow } from './DataTableRow';
 import type { DataTableColumn } from './data-table-column';
+import { HorizontalScroll } from './HorizontalScroll';
 import { LoadMoreButton } from './LoadMoreButton';
 import type { PagedList } from './paged-query';
 import { type TableWindow, useTableWindow } from './use-table-window';
@@ -52,7 +53,7 @@ export interface DataTableProps<T> {
   renderExpanded?: ((row: T) => ReactNode) | undefined;
   /** Tighter rows, for tables inside a card or a tab and for long reports. */
   compact?: boolean | undefined;
-  /** Below this width (pixels) the table scrolls sideways. */
+  /** Below this width (pixels) the table scrolls sideways, with a fade and a line saying so. */
   minWidth?: number | undefined;
   /** A label of each row for its checkbox ("Select srv-01") and its fold button ("Show details of srv-01"). */
   rowLabel?: ((row: T) => string) | undefined;
@@ -174,13 +175,13 @@ export function DataTable<T>(props: DataTableProps<T>) {
 
   return (
     <>
-      {windowed ? (
-        <div style={window.viewportStyle} onScroll={window.onScroll} data-testid={testId && `${testId}-viewport`}>
-          {table}
-        </div>
-      ) : (
-        <Table.ScrollContainer minWidth={minWidth ?? 0}>{table}</Table.ScrollContainer>
-      )}
+      <HorizontalScroll
+        minWidth={minWidth ?? 0}
+        testId={testId && `${testId}-scroll`}
+        viewport={windowed && { style: window.viewportStyle, onScroll: window.onScroll, testId: testId && `${testId}-viewport` }}
+      >
+        {table}
+      </HorizontalScroll>
       {list && <LoadMoreButton list={list} endLabel={rows.length > 0 ? endLabel : undefined} />}
     </>
   );

@@ -1,5 +1,6 @@
 import { ApiError } from '@estate/client';
 import { Alert, List, Text } from '@mantine/core';
+import { plural } from './plural';
 
 /** Props of `ProblemAlert`. */
 export interface ProblemAlertProps {
@@ -40,7 +41,7 @@ export function ProblemAlert({ error, shownFields = [] }: ProblemAlertProps) {
       )}
       {error.retryAfterSeconds !== null && (
         <Text size="sm" mt="xs">
-          Try again in {error.retryAfterSeconds} seconds.
+          Try again in {plural(error.retryAfterSeconds, 'second')}.
         </Text>
       )}
     </Alert>

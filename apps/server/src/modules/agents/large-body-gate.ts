@@ -1,5 +1,6 @@
 import { ProblemType } from '@estate/contract';
 import { HttpProblem } from '../../platform/http/problem';
+import { plural } from '../../platform/plural';
 
 /** How many large agent bodies may be read at once: in all, from one agent, and from one client address. */
 export interface LargeBodyLimits {
@@ -72,9 +73,16 @@ export class LargeBodyGate {
 
   private refusal(reason: string): HttpProblem {
     const wait = this.limits.retryAfterSeconds;
-    return new HttpProblem(429, ProblemType.tooManyRequests, 'Too many requests', `${reason}; try again in ${wait} seconds.`, undefined, {
-      'retry-after': String(wait),
-    });
+    return new HttpProblem(
+      429,
+      ProblemType.tooManyRequests,
+      'Too many requests',
+      `${reason}; try again in ${plural(wait, 'second')}.`,
+      undefined,
+      {
+        'retry-after': String(wait),
+      },
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { canonicalJson } from '../../platform/audit/canonical-json';
 import type { Dialect } from '../../platform/db/database';
 import { problems } from '../../platform/http/problem';
+import { plural } from '../../platform/plural';
 import type { BulkRepository } from './bulk.repository';
 import { COMMON_COLUMNS, type CommonField, searchTextOf, toCi } from './ci.mapper';
 import { CiRepository } from './ci.repository';
@@ -200,7 +201,7 @@ export class BulkService {
     }
     if (confirm !== targeted.length) {
       throw problems.conflict(
-        `This request targets ${targeted.length} CIs but confirms ${confirm}; send confirm: ${targeted.length} to go ahead. Nothing was changed.`,
+        `This request targets ${plural(targeted.length, 'CI')} but confirms ${confirm}; send confirm: ${targeted.length} to go ahead. Nothing was changed.`,
       );
     }
     return targeted;

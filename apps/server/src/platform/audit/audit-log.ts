@@ -8,6 +8,9 @@ import { newId } from '../ids';
 import { canonicalJson } from './canonical-json';
 import { storableJson, storableOrNull, storableText } from './storable-value';
 
+/** An audit event as stored: the contract's `AuditEvent` without the target's current name, which readers resolve. */
+export type AuditRecord = Omit<AuditEvent, 'targetLabel' | 'targetDeleted'>;
+
 /** Who did something: a user (through a session), an API token, the CLI, the system itself, or nobody known. */
 export interface Actor {
   type: ActorType;
@@ -113,7 +116,7 @@ export class AuditLog {
    * change it records. Appends are serialised (PostgreSQL: a transaction-scoped advisory lock) to keep one chain.
    */
   // biome-ignore lint/suspicious/noExplicitAny: appends from any module's typed executor.
-  async append(executor: Kysely<any>, ctx: ActionContext, entry: AuditEntry): Promise<AuditEvent> {
+  async append(executor: Kysely<any>, ctx: ActionContext, entry: AuditEntry): Promise<AuditRecord> {
     if (!executor.isTransaction) return executor.transaction().execute((trx) => this.append(trx, ctx, entry));
     if (this.database.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(executor);
     const last = await executor.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
@@ -150,12 +153,12 @@ export class AuditLog {
   }
 
   /** Appends in a transaction of its own: for events that change nothing else (logins, refusals). */
-  record(ctx: ActionContext, entry: AuditEntry): Promise<AuditEvent> {
+  record(ctx: ActionContext, entry: AuditEntry): Promise<AuditRecord> {
     return this.append(this.database.db, ctx, entry);
   }
 
   /** Newest first, filtered, keyset-paginated on `seq`. */
-  async list(query: AuditQuery): Promise<{ items: AuditEvent[]; nextCursor: string | null }> {
+  async list(query: AuditQuery): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
     let q = this.database.db.selectFrom('audit_events').selectAll();
     if (query.actorId) q = q.where('actor_id', '=', query.actorId);
@@ -253,7 +256,7 @@ function decoded(row: AuditRow, dialect: Dialect): AuditRow {
 }
 
 /** Presents a row whose `before`/`after` are already values. */
-function toEvent(row: AuditRow): AuditEvent {
+function toEvent(row: AuditRow): AuditRecord {
   return {
     seq: Number(row.seq),
     id: row.id,

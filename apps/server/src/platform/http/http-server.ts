@@ -16,6 +16,7 @@ import Fastify, {
   type FastifyRequest,
   LogController,
 } from 'fastify';
+import { plural } from '../plural';
 import { type AccessHookOptions, installAccessHook } from './access-hook';
 import { API_DOCS_BRANDING } from './api-docs-theme';
 import { isApiPath } from './api-path';
@@ -120,7 +121,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         429,
         ProblemType.tooManyRequests,
         'Too many requests',
-        `Rate limit exceeded; try again in ${Math.ceil(ctx.ttl / 1000)} seconds.`,
+        `Rate limit exceeded; try again in ${plural(Math.ceil(ctx.ttl / 1000), 'second')}.`,
         undefined,
         {
           'retry-after': String(Math.ceil(ctx.ttl / 1000)),

@@ -1,4 +1,5 @@
 import { ProblemType } from '@estate/contract';
+import { plural } from '../plural';
 
 /** A field-level validation message. */
 export interface FieldError {
@@ -45,7 +46,14 @@ export const problems = {
       'Send If-Match with the ETag from your last read of this resource.',
     ),
   tooManyRequests: (retryAfterSeconds: number) =>
-    new HttpProblem(429, ProblemType.tooManyRequests, 'Too many requests', `Try again in ${retryAfterSeconds} seconds.`, undefined, {
-      'retry-after': String(retryAfterSeconds),
-    }),
+    new HttpProblem(
+      429,
+      ProblemType.tooManyRequests,
+      'Too many requests',
+      `Try again in ${plural(retryAfterSeconds, 'second')}.`,
+      undefined,
+      {
+        'retry-after': String(retryAfterSeconds),
+      },
+    ),
 };

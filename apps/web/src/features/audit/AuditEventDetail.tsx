@@ -12,6 +12,7 @@ export function AuditEventDetail({ event }: AuditEventDetailProps) {
     ['Sequence', String(event.seq)],
     ['Event id', event.id],
     ['Actor id', event.actorId],
+    ['Target', event.targetType && event.targetId ? `${event.targetType} ${event.targetId}` : event.targetType],
     ['Request id', event.requestId],
     ['Source IP', event.sourceIp],
     ['Hash', event.hash],

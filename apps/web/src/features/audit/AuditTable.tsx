@@ -4,6 +4,7 @@ import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatPreciseDateTime } from '../../components/format-time';
 import type { PagedList } from '../../components/paged-query';
 import { AuditEventDetail } from './AuditEventDetail';
+import { AuditTarget } from './AuditTarget';
 import { OUTCOME_COLORS } from './outcome-colors';
 
 /** Props of `AuditTable`. */
@@ -46,20 +47,7 @@ const COLUMNS: DataTableColumn<AuditEvent>[] = [
       </Badge>
     ),
   },
-  {
-    id: 'target',
-    header: 'Target',
-    cell: (event) => (
-      <>
-        <Text size="sm">{event.targetType ?? '—'}</Text>
-        {event.targetId && (
-          <Text size="xs" c="dimmed" ff="monospace">
-            {event.targetId}
-          </Text>
-        )}
-      </>
-    ),
-  },
+  { id: 'target', header: 'Target', cell: (event) => <AuditTarget event={event} /> },
 ];
 
 /** Audit events as a table, newest first; a row unfolds to the event's full record below it. */

@@ -10,6 +10,7 @@ import { formatDateTime } from '../../components/format-time';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, scansQuery } from './discovery-queries';
 import { RunStatusBadge, scheduleLabel } from './RunStatusBadge';
@@ -53,7 +54,7 @@ export function DiscoveryPage() {
             {scan.targets.length > 2 ? ` +${scan.targets.length - 2}` : ''}
           </Text>
           <Text size="xs" c="dimmed">
-            {scan.addressCount} addresses, {scan.ports.length} ports
+            {plural(scan.addressCount, 'address', 'addresses')}, {plural(scan.ports.length, 'port')}
           </Text>
         </>
       ),

@@ -10,6 +10,7 @@ import { formatDateTime } from '../../components/format-time';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { SectionCard } from '../../components/SectionCard';
 import { CiLink } from '../inventory/CiLink';
 import { isRunFinished, scanHostsQuery, scanRunQuery } from './discovery-queries';
@@ -28,7 +29,7 @@ const FILTERS = [
 /** What a host showed, in one line: SNMP system name and description, or service hints. */
 function hostDetails(host: ScanHost): string {
   const snmp = host.data.snmp;
-  if (snmp) return [snmp.sysName, snmp.sysDescr?.slice(0, 80), `${snmp.interfaces.length} interfaces`].filter(Boolean).join(' · ');
+  if (snmp) return [snmp.sysName, snmp.sysDescr?.slice(0, 80), plural(snmp.interfaces.length, 'interface')].filter(Boolean).join(' · ');
   const hints = Object.entries(host.data.services).flatMap(([port, s]) =>
     [s.ssh, s.httpTitle && `“${s.httpTitle}”`, s.httpServer, s.tlsSubject && `TLS ${s.tlsSubject}`]
       .filter(Boolean)
@@ -109,7 +110,7 @@ export function RunPage() {
           <Group justify="space-between">
             <RunStatusBadge status={r.status} />
             <Text size="sm" c="dimmed" data-testid="run-done">
-              {r.status === 'queued' ? 'Queued…' : `${r.done} of ${r.total} addresses (${share}%)`}
+              {r.status === 'queued' ? 'Queued…' : `${r.done} of ${plural(r.total, 'address', 'addresses')} (${share}%)`}
             </Text>
           </Group>
           <Progress

@@ -1,6 +1,7 @@
 import type { RunSnmpSummary, RunSummary, SnmpFailureReason } from '@estate/contract';
 import { Alert, Stack, Text } from '@mantine/core';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
+import { plural } from '../../components/plural';
 import { SectionCard } from '../../components/SectionCard';
 
 type SnmpFailureRow = RunSnmpSummary['failures'][number];
@@ -42,7 +43,7 @@ export function RunSnmpCard({ snmp }: { snmp: RunSnmpSummary | undefined }) {
   return (
     <SectionCard
       title="SNMP"
-      description={`${snmp.answered} of ${snmp.asked} ${snmp.asked === 1 ? 'host' : 'hosts'} asked answered${snmp.allFailed ? ' — every attempt failed' : ''}.`}
+      description={`${snmp.answered} of ${plural(snmp.asked, 'host')} asked answered${snmp.allFailed ? ' — every attempt failed' : ''}.`}
       data-testid="run-snmp"
     >
       <DataTable

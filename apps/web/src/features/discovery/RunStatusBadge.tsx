@@ -27,5 +27,5 @@ export function scheduleLabel(intervalMinutes: number | null): string {
   if (intervalMinutes === null) return 'on demand';
   if (intervalMinutes % 1440 === 0) return intervalMinutes === 1440 ? 'daily' : `every ${intervalMinutes / 1440} days`;
   if (intervalMinutes % 60 === 0) return intervalMinutes === 60 ? 'hourly' : `every ${intervalMinutes / 60} hours`;
-  return `every ${intervalMinutes} minutes`;
+  return intervalMinutes === 1 ? 'every minute' : `every ${intervalMinutes} minutes`;
 }

@@ -12,6 +12,7 @@ import { formatDateTime } from '../../components/format-time';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { SectionCard } from '../../components/SectionCard';
 import { useMe } from '../auth/use-me';
 import { DISCOVERY_QUERY_KEY, isRunFinished, scanQuery, scanRunsQuery, snmpCredentialsQuery } from './discovery-queries';
@@ -21,11 +22,10 @@ import { ScanFormModal } from './ScanFormModal';
 /** One line of a run's summary: "3 new · 1 changed · 2 missing". */
 export function summaryLine(run: Pick<ScanRun, 'summary' | 'status' | 'done' | 'total' | 'error'>): string {
   if (run.status === 'failed') return run.error ?? 'failed';
-  if (!run.summary) return run.status === 'running' ? `${run.done} of ${run.total} addresses` : '';
+  if (!run.summary) return run.status === 'running' ? `${run.done} of ${plural(run.total, 'address', 'addresses')}` : '';
   const s = run.summary;
-  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   const snmp = s.snmp ? ` · SNMP: ${s.snmp.answered} of ${s.snmp.asked} answered` : '';
-  return `${n(s.hosts, 'host', 'hosts')} · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${n(s.cisCreated, 'CI', 'CIs')} created${snmp}`;
+  return `${plural(s.hosts, 'host')} · ${s.new} new · ${s.changed} changed · ${s.missing} missing · ${plural(s.cisCreated, 'CI')} created${snmp}`;
 }
 
 const RUN_COLUMNS: DataTableColumn<ScanRun>[] = [
@@ -82,7 +82,7 @@ export function ScanDetailPage() {
     <>
       <PageHeader
         title={value.name}
-        description={`${value.addressCount} addresses · ${scheduleLabel(value.intervalMinutes)}${value.nextRunAt ? ` · next run ${formatDateTime(value.nextRunAt)}` : ''}`}
+        description={`${plural(value.addressCount, 'address', 'addresses')} · ${scheduleLabel(value.intervalMinutes)}${value.nextRunAt ? ` · next run ${formatDateTime(value.nextRunAt)}` : ''}`}
         actions={
           writable && (
             <>

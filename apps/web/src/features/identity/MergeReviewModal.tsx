@@ -5,6 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { plural } from '../../components/plural';
 import { formatValue, labelOfKey } from '../inventory/ci-labels';
 import { ciQuery, INVENTORY_QUERY_KEY } from '../inventory/inventory-queries';
 import { IDENTITY_QUERY_KEY } from './identity-queries';
@@ -53,8 +54,8 @@ export function MergeReviewModal({ suggestion, onClose }: MergeReviewModalProps)
       const result = await api.mergeSuggestion(suggestion.id, keep);
       const skipped = result.skippedRelationships.length;
       return (
-        `Merged: ${result.movedRelationships} relationships, ${result.movedIdentifiers} identifiers and ${result.movedSoftware} packages moved, ` +
-        `${result.filledFields.length} fields filled${skipped > 0 ? `; ${skipped} relationships skipped (${result.skippedRelationships.map((s) => `${s.type} ${s.otherCiName}: ${s.reason}`).join('; ')})` : ''}.`
+        `Merged: ${plural(result.movedRelationships, 'relationship')}, ${plural(result.movedIdentifiers, 'identifier')} and ${plural(result.movedSoftware, 'package')} moved, ` +
+        `${plural(result.filledFields.length, 'field')} filled${skipped > 0 ? `; ${plural(skipped, 'relationship')} skipped (${result.skippedRelationships.map((s) => `${s.type} ${s.otherCiName}: ${s.reason}`).join('; ')})` : ''}.`
       );
     });
   const dismiss = () =>

@@ -11,6 +11,7 @@ import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { useMe } from '../auth/use-me';
 import { CiLink } from '../inventory/CiLink';
 import { softwareInstallationsQuery } from './identity-queries';
@@ -92,7 +93,7 @@ function SoftwareSearch() {
         <Text size="sm" c="dimmed" data-testid="software-search-summary">
           {items.length === 0
             ? `No item has ${search.name}${search.version ? ` ${search.version}` : ''} installed.`
-            : `${items.length}${list.hasMore ? '+' : ''} installations in ${versions.size} version${versions.size === 1 ? '' : 's'}.`}
+            : `${list.hasMore ? `${items.length}+ installations` : plural(items.length, 'installation')} in ${plural(versions.size, 'version')}.`}
         </Text>
       )}
       {items.length > 0 && (

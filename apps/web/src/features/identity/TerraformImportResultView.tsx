@@ -1,6 +1,7 @@
 import type { TerraformImportResult, TerraformRelationReport, TerraformResourceReport } from '@estate/contract';
 import { Badge, Group, Stack, Tabs, Text } from '@mantine/core';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
+import { plural } from '../../components/plural';
 import { CiLink } from '../inventory/CiLink';
 
 const ACTION_COLORS: Record<string, string> = {
@@ -81,7 +82,7 @@ export function TerraformImportResultView({ result }: TerraformImportResultViewP
         <Badge color="blue">{counts.updated} updated</Badge>
         <Badge color="gray">{counts.unchanged} unchanged</Badge>
         <Badge color="orange">{counts.retired} retired</Badge>
-        <Badge color="grape">{counts.related} relationships</Badge>
+        <Badge color="grape">{plural(counts.related, 'relationship')}</Badge>
         {counts.skipped > 0 && <Badge color="red">{counts.skipped} skipped</Badge>}
       </Group>
       <Tabs defaultValue="resources" keepMounted={false}>

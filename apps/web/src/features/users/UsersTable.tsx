@@ -3,6 +3,7 @@ import { Badge, Button, Group, Text } from '@mantine/core';
 import { DataTable, type DataTableColumn } from '../../components/DataTable';
 import { formatDateTime } from '../../components/format-time';
 import type { PagedList } from '../../components/paged-query';
+import { plural } from '../../components/plural';
 import { ROLE_COLORS } from './role-options';
 
 /** Props of `UsersTable`. */
@@ -78,7 +79,7 @@ export function UsersTable({ users, loading, list, canWrite, onEdit, onSetPasswo
       loading={loading}
       empty="No users match."
       list={list}
-      endLabel={`${users.length} ${users.length === 1 ? 'user' : 'users'}`}
+      endLabel={plural(users.length, 'user')}
       minWidth={760}
       testId="users-table"
       rowTestId="user-row"

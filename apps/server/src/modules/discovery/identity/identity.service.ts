@@ -3,6 +3,7 @@ import type { ActionContext } from '../../../platform/audit/audit-log';
 import { withTransaction } from '../../../platform/db/transaction';
 import { HttpProblem } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
+import { plural } from '../../../platform/plural';
 import type { CiTypeId, ObservedConflict, ObservedFields } from '../../inventory';
 import type { DiscoveryTables } from '../discovery.tables';
 import { type HostIdentity, identifiersOf } from './identifiers';
@@ -231,7 +232,7 @@ export function createIdentityService(deps: IdentityDeps): IdentityService {
     // The first inventory of a host lists hundreds of packages: history says how many, not each one.
     const changes =
       current.size === 0
-        ? [{ field: 'software', from: null, to: `${observed.size} packages` }]
+        ? [{ field: 'software', from: null, to: plural(observed.size, 'package') }]
         : [
             ...upserts.map((r) => ({ field: label(r), from: current.get(key(r))?.version ?? null, to: r.version })),
             ...removed.map((r) => ({ field: label(r), from: r.version, to: null })),

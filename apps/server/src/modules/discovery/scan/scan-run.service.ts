@@ -6,6 +6,7 @@ import { withTransaction } from '../../../platform/db/transaction';
 import { publishEvent } from '../../../platform/events';
 import { HttpProblem } from '../../../platform/http/problem';
 import { normaliseHostname, normaliseIp, normaliseMac } from '../../../platform/net/addresses';
+import { plural } from '../../../platform/plural';
 import type { DiscoveryHostsTable } from '../discovery.tables';
 import type { IdentityService, ReconcileResult } from '../identity/identity.service';
 import type { HostFinding, ScanEngine, SnmpFacts } from './engine/scan-types';
@@ -57,7 +58,7 @@ function reconcileNotes(result: ReconcileResult): string[] {
     notes.push(`Kept as observed facts of the CI: ${result.facts.map((f) => `${f.key} (${f.reason})`).join('; ')}.`.slice(0, 2000));
   }
   if (result.suggestionIds.length > 0)
-    notes.push(`Merge suggested with ${result.suggestionIds.length} other CI(s); see merge suggestions.`);
+    notes.push(`Merge suggested with ${plural(result.suggestionIds.length, 'other CI', 'other CIs')}; see merge suggestions.`);
   return notes;
 }
 

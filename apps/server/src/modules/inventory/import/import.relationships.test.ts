@@ -117,7 +117,7 @@ for (const engine of testEngines()) {
       // vm-1 runs on host-1 (previous test): host-1 running on vm-1 would close a cycle.
       const withExisting = await runImport({ content: 'source,type,target\nbilling,runs_on,vm-1\nhost-1,runs_on,vm-1\n' });
       expect(withExisting.status).toBe('failed');
-      expect(withExisting.failure).toContain('1 of 2 rows have errors; nothing was written');
+      expect(withExisting.failure).toContain('1 of 2 rows has errors; nothing was written');
       expect(errorsOf(withExisting, 2)).toEqual([
         { field: 'type', message: 'would make a runs_on cycle: host-1 runs on vm-1 runs on host-1' },
       ]);

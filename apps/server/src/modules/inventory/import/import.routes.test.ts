@@ -134,7 +134,7 @@ for (const engine of testEngines()) {
       const before = await countOf('cis');
       const run = await runImport({ content: 'name,status\naon-1,deployed\naon-2,sideways\naon-3,retired\n' });
       expect(run.status).toBe('failed');
-      expect(run.failure).toContain('1 of 3 rows have errors; nothing was written');
+      expect(run.failure).toContain('1 of 3 rows has errors; nothing was written');
       expect(run.rows[1]?.errors[0]?.field).toBe('status');
       expect(await countOf('cis')).toBe(before);
     });

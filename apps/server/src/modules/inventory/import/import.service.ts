@@ -15,6 +15,7 @@ import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { enqueue } from '../../../platform/jobs';
+import { plural } from '../../../platform/plural';
 import { ciType } from '../ci-types';
 import type { InventoryDeps } from '../inventory-deps';
 import { applyBatch } from './import.apply';
@@ -246,7 +247,7 @@ export class ImportService {
       return;
     }
     if (report.counts.errors > 0) {
-      report.failure = `${report.counts.errors} of ${plan.length} rows have errors; nothing was written.`;
+      report.failure = `${report.counts.errors} of ${plural(plan.length, 'row')} ${report.counts.errors === 1 ? 'has' : 'have'} errors; nothing was written.`;
       await this.finish(id, 'failed', report, row, ctx);
       return;
     }
