@@ -195,7 +195,15 @@ function ensureWebBuild() {
   if (builtAt === 0) why = 'the web UI is not built';
   else if (WEB_INPUTS.some((input) => newestMtime(path.join(root, input)) > builtAt)) why = 'the web UI sources changed';
   else return;
-  const result = run(`${why}: building it (npm run build -w apps/web)`, 'npm', ['run', 'build', '-w', 'apps/web', '--', '--logLevel', 'warn']);
+  const result = run(`${why}: building it (npm run build -w apps/web)`, 'npm', [
+    'run',
+    'build',
+    '-w',
+    'apps/web',
+    '--',
+    '--logLevel',
+    'warn',
+  ]);
   if (!result.ok) die(`Building the web UI failed (${result.why}). Fix the error above, then run the command again.`);
   if (!existsSync(path.join(root, WEB_OUTPUT))) die(`The web build finished but ${WEB_OUTPUT} is missing; check apps/web/vite.config.ts.`);
 }
