@@ -15,6 +15,7 @@ export const PEER_TOOLS: Record<string, string> = {
   openssl: '/usr/bin/openssl',
   lldpd: '/usr/sbin/lldpd',
   lldpcli: '/usr/sbin/lldpcli',
+  'prometheus-node-exporter': '/usr/bin/prometheus-node-exporter',
 };
 
 export const CHROMIUM_PATH = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -30,7 +31,9 @@ export function tierUnavailable(tier: Tier): string | undefined {
       const missing = Object.keys(PEER_TOOLS).filter((t) => !existsSync(PEER_TOOLS[t]!));
       const why = [
         process.getuid?.() === 0 ? '' : 'not root',
-        missing.length ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl)` : '',
+        missing.length
+          ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl prometheus-node-exporter)`
+          : '',
       ].filter(Boolean);
       return why.length ? why.join(', ') : undefined;
     }

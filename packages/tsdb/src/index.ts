@@ -1,4 +1,14 @@
 export { BitReader, BitWriter } from './bit-stream';
+export {
+  type Exposition,
+  ExpositionError,
+  type ExpositionFamily,
+  type ExpositionFormat,
+  type ExpositionSample,
+  expositionFormatOf,
+  type FamilyType,
+  parseExposition,
+} from './exposition';
 export { ProtobufError } from './protobuf';
 export {
   decodeWriteRequestV1,
