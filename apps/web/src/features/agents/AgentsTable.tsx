@@ -37,8 +37,8 @@ const COLUMNS: DataTableColumn<Agent>[] = [
           )}
         </Group>
         <Tooltip label={`SHA-256 fingerprint of the agent's public key: ${agent.keyFingerprint}`} multiline w={320}>
-          <Text size="xs" c="dimmed" data-testid="agent-key">
-            Key <Code fz="xs">{agent.keyFingerprint.slice(0, 16)}…</Code>
+          <Text size="xs" c="dimmed" data-testid="agent-key" style={{ whiteSpace: 'nowrap' }}>
+            Key <Code fz="xs">{agent.keyFingerprint.slice(0, 12)}…</Code>
           </Text>
         </Tooltip>
       </>
