@@ -121,6 +121,7 @@ export async function createEstate(config: Config, database: Database, options: 
     writeSamples: (trx, agentId, series) => metrics.sink.append(trx, agentId, series),
     hostSeen: (trx, ciId, at) => inventory.service.within(trx).cis.markSeen(ciId, at),
     agentBundle: config.agentBundle,
+    publicUrl: config.publicUrl,
   });
   const modules: EstateModule[] = [auth, createAuditModule({ audit }), inventory, metrics, agents, discovery];
 

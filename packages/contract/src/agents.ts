@@ -103,6 +103,8 @@ export const AgentDownload = Type.Object({
   size: Type.Integer({ minimum: 0 }),
   /** The Node.js versions the bundle needs on the host, as a semver range. */
   node: Type.String(),
+  /** The address hosts reach the server at (`ESTATE_PUBLIC_URL`), when configured; else the browser's origin is used. */
+  serverUrl: Type.Union([Type.String(), Type.Null()]),
 });
 export type AgentDownload = Static<typeof AgentDownload>;
 

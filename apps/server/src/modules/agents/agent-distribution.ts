@@ -21,8 +21,14 @@ export const AGENT_BUNDLE_PATH = `/api/v1/agent/download/${AGENT_BUNDLE_FILE}`;
 export class AgentDistribution {
   private cached: { key: string; bundle: AgentBundle } | null = null;
 
-  /** `file` is the bundle's absolute path (config `agentBundle`). */
-  constructor(private readonly file: string) {}
+  /**
+   * `file` is the bundle's absolute path (config `agentBundle`); `serverUrl` the address hosts reach the server at
+   * (config `publicUrl`), when configured.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly serverUrl: string | null = null,
+  ) {}
 
   /** The bundle and its description; a 404 problem when it is not built. */
   async bundle(): Promise<AgentBundle> {
@@ -48,6 +54,7 @@ export class AgentDistribution {
         sha256: createHash('sha256').update(bytes).digest('hex'),
         size: bytes.length,
         node: AGENT_NODE_RANGE,
+        serverUrl: this.serverUrl === null ? null : new URL(this.serverUrl).origin,
       },
     };
     this.cached = { key, bundle };

@@ -44,6 +44,7 @@ describe('the agent download', () => {
       sha256: sha1,
       size: Buffer.byteLength(first),
       node: '>=20.19',
+      serverUrl: null,
     });
     const file = await t.anonymous().request('GET', '/api/v1/agent/download/estate-agent.mjs');
     expect(file.statusCode).toBe(200);

@@ -47,6 +47,8 @@ export interface AgentsModuleOptions {
   hostSeen?: HostSeen;
   /** The agent's single-file bundle offered for download to other hosts (config `agentBundle`). */
   agentBundle: string;
+  /** The address hosts reach the server at (config `publicUrl`); the install command uses it when set. */
+  publicUrl?: string | undefined;
 }
 
 /** The agents module: enrollment, agent authentication, reports and administration. */
@@ -82,7 +84,7 @@ export function createAgentsModule(options: AgentsModuleOptions): AgentsModule {
     enrollment: new EnrollmentService(db, repository, options.audit, identity, options.intervals, onlineWindowMs),
     reports: new AgentReportService(repository, options.reconcile, options.writeSamples, options.intervals),
     auth: new AgentAuthenticator(repository, identity, undefined, options.hostSeen),
-    distribution: new AgentDistribution(options.agentBundle),
+    distribution: new AgentDistribution(options.agentBundle, options.publicUrl ?? null),
     prune,
     routes(http) {
       registerAgentApiRoutes(http, module);

@@ -12,6 +12,7 @@ const download: AgentDownload = {
   sha256: 'a'.repeat(64),
   size: 1,
   node: '>=20.19',
+  serverUrl: null,
 };
 
 describe('the install-and-enroll command', () => {
