@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Makes a checkout ready to run: installs dependencies when `node_modules` is missing or stale, and builds the web
- * UI when its build is missing or older than its sources. Runs as `prestart`, `pretest` and before `npm run bench`,
+ * Makes a checkout ready to run: installs dependencies when `node_modules` is missing or stale, builds the web UI
+ * and the agent bundle (which the server offers to other hosts) when missing or older than their sources. Runs as `prestart`, `pretest` and before `npm run bench`,
  * so `npm start` and `npm test` work from a fresh clone. Plain Node ESM with no dependencies, because it runs before
  * anything is installed.
  *
@@ -222,6 +222,24 @@ function ensureServerBundle() {
   if (!result.ok) die(`Bundling the server failed (${result.why}). Fix the error above, then run the command again.`);
 }
 
+/** Inputs of the agent bundle the server offers for download to other hosts (apps/agent/scripts/build-agent.mjs). */
+const AGENT_INPUTS = ['apps/agent/src', 'apps/agent/scripts/build-agent.mjs', 'packages/contract/src', 'package-lock.json'];
+const AGENT_OUTPUT = 'apps/agent/dist/estate-agent.mjs';
+
+function ensureAgentBundle() {
+  const builtAt = mtimeOf(path.join(root, AGENT_OUTPUT));
+  let why;
+  if (builtAt === 0) why = 'the agent bundle is not built';
+  else if (AGENT_INPUTS.some((input) => newestMtime(path.join(root, input)) > builtAt)) why = 'the agent sources changed';
+  else return;
+  const result = run(`${why}: bundling it (apps/agent/scripts/build-agent.mjs)`, process.execPath, [
+    path.join(root, 'apps/agent/scripts/build-agent.mjs'),
+  ]);
+  if (!result.ok) die(`Bundling the agent failed (${result.why}). Fix the error above, then run the command again.`);
+}
+
 ensureDependencies();
 ensureWebBuild();
+// The server offers the agent bundle for download (the Agents page's install command), and tests install it.
+ensureAgentBundle();
 if (process.argv.includes('--server-bundle')) ensureServerBundle();

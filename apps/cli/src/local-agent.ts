@@ -14,10 +14,17 @@ interface Logger {
  * start it creates a short-lived enrollment token through the agents module (no HTTP, no user), enrolls over
  * loopback with its own key pair under `<data dir>/agent`, then starts reporting like any other agent. A store that
  * no longer knows the enrolled agent (a reset database) gets a fresh enrollment. Failures are logged and leave the
- * server running; answers null when the option is off or the process does not serve everything.
+ * server running; answers null when the option is off or the process does not serve everything. The enrolled agent
+ * is marked as the server's own (`local`); with the option off, no agent is.
  */
 export async function startLocalAgent(config: Config, running: RunningServer): Promise<RunningAgent | null> {
-  if (!config.localAgent || config.role !== 'all') return null;
+  if (config.role !== 'all') return null;
+  const ctx = { actor: { type: 'system' as const, id: null, label: 'local agent' }, requestId: null, sourceIp: null };
+  if (!config.localAgent) {
+    // No local agent runs: the one that ran before is no longer the server's own, so it may be revoked.
+    await running.estate.agents.agents.markLocal(null, ctx).catch(() => undefined);
+    return null;
+  }
   const { enrollAgent, isEnrolled, loadIdentity, startAgent } = await import('@estate/agent');
   const logger = running.estate.logger as unknown as Logger;
   const log = {
@@ -45,10 +52,11 @@ export async function startLocalAgent(config: Config, running: RunningServer): P
         () => false,
       ));
     if (!known) {
-      const ctx = { actor: { type: 'system' as const, id: null, label: 'local agent' }, requestId: null, sourceIp: null };
       const created = await running.estate.agents.tokens.create({ name: 'local agent', ttlMinutes: 5 }, null, ctx);
       await enrollAgent({ serverUrl, token: created.token, stateDir, force: true, expectServerFingerprint: created.serverKeyFingerprint });
     }
+    // Marked as the server's own agent, so the Agents page says "This server" and the API refuses to revoke it.
+    await running.estate.agents.agents.markLocal(loadIdentity(stateDir).agentId, ctx);
     return await startAgent({ stateDir, log });
   } catch (err) {
     log.warn(`the local agent did not start: ${(err as Error).message}`);

@@ -123,6 +123,9 @@ export async function createEstate(config: Config, database: Database, options: 
     intervals: { metricsSeconds: config.agentMetricsSeconds, inventorySeconds: config.agentInventorySeconds },
     reconcile: async (trx, observation, ctx) => ({ ciId: (await discovery.reconcileWithin(trx, observation, ctx)).ciId }),
     writeSamples: (trx, agentId, series) => metrics.sink.append(trx, agentId, series),
+    hostSeen: (trx, ciId, at) => inventory.service.within(trx).cis.markSeen(ciId, at),
+    agentBundle: config.agentBundle,
+    publicUrl: config.publicUrl,
   });
   const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery];
 

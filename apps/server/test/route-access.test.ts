@@ -40,6 +40,10 @@ const EXPECTED_PUBLIC = [
   'POST /api/v1/auth/login',
   'GET /api/v1/auth/session',
   'POST /api/v1/agent/enroll',
+  // The agent download: the same bundle for every server of a version, no secret in it (ADR 0016).
+  'GET /api/v1/agent/download',
+  'GET /api/v1/agent/download/estate-agent.mjs',
+  'GET /api/v1/agent/download/SHA256SUMS',
   'GET /api/v1/openapi.json',
   'GET /healthz',
   'GET /readyz',

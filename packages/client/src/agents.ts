@@ -1,5 +1,7 @@
 import {
   type Agent,
+  type AgentDownload,
+  AgentDownloadRoutes,
   type AgentListQuery,
   type CreatedEnrollmentToken,
   type CreateEnrollmentTokenRequest,
@@ -26,6 +28,8 @@ export interface AgentMethods {
   createEnrollmentToken(request: CreateEnrollmentTokenRequest): Promise<CreatedEnrollmentToken>;
   /** `DELETE /enrollment-tokens/{id}`: revokes an unused token so nobody can enroll with it. */
   revokeEnrollmentToken(id: string): Promise<void>;
+  /** `GET /agent/download`: the agent bundle this server offers (file, SHA-256, size, Node.js range); 404 when not built. */
+  getAgentDownload(): Promise<AgentDownload>;
 }
 
 /** Builds the agent methods over a transport. */
@@ -51,6 +55,9 @@ export function createAgentMethods(transport: Transport): AgentMethods {
     },
     async revokeEnrollmentToken(id) {
       await transport.call(routes.revokeEnrollmentToken, { params: { id } });
+    },
+    async getAgentDownload() {
+      return (await transport.call(AgentDownloadRoutes.getAgentDownload, {})).body;
     },
   };
 }

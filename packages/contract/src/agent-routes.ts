@@ -1,6 +1,7 @@
 import {
   Agent,
   AgentConfig,
+  AgentDownload,
   AgentListQuery,
   CreatedEnrollmentToken,
   CreateEnrollmentTokenRequest,
@@ -40,4 +41,15 @@ export const AgentProtocolRoutes = {
   getAgentConfig: route('GET', '/api/v1/agent/config', { response: AgentConfig }),
   reportInventory: route('POST', '/api/v1/agent/inventory', { body: InventoryReport, response: InventoryAck }),
   reportMetrics: route('POST', '/api/v1/agent/metrics', { body: MetricsReport, response: MetricsAck }),
+} as const;
+
+/**
+ * The agent as a download, public so that a fresh host holding only an enrollment token can install it: what is on
+ * offer (file, SHA-256, size, Node.js range), the bundle itself (JavaScript, not JSON) and a `SHA256SUMS` file in
+ * the format `sha256sum -c` reads.
+ */
+export const AgentDownloadRoutes = {
+  getAgentDownload: route('GET', '/api/v1/agent/download', { response: AgentDownload }),
+  downloadAgentBundle: route('GET', '/api/v1/agent/download/estate-agent.mjs', {}),
+  downloadAgentChecksums: route('GET', '/api/v1/agent/download/SHA256SUMS', {}),
 } as const;

@@ -75,8 +75,38 @@ export const Agent = Type.Object({
   lastAddress: Type.Union([Type.String(), Type.Null()]),
   /** Records the agent had to drop from its full buffer while the server was unreachable, as last reported. */
   droppedRecords: Type.Integer({ minimum: 0 }),
+  /**
+   * True for the agent `estate serve` runs for its own machine (the local agent): the UI marks it "This server", and
+   * the API refuses to revoke it (turn it off with `ESTATE_LOCAL_AGENT=false` instead).
+   */
+  local: Type.Boolean(),
 });
 export type Agent = Static<typeof Agent>;
+
+/** The file name of the agent's single-file bundle, as served under `/api/v1/agent/download/`. */
+export const AGENT_BUNDLE_FILE = 'estate-agent.mjs';
+/** The Node.js versions the agent bundle runs on; the host needs one of them installed. */
+export const AGENT_NODE_RANGE = '>=20.19';
+
+/**
+ * The agent as this server offers it for download: the single-file bundle (`estate-agent.mjs`, run by Node.js
+ * `AGENT_NODE_RANGE`) and its SHA-256, which the install command embeds and checks before running anything.
+ * Public: the bundle holds no secrets (it is the same for every server of this version).
+ */
+export const AgentDownload = Type.Object({
+  file: Type.String(),
+  /** Path of the bundle on this server, e.g. `/api/v1/agent/download/estate-agent.mjs`. */
+  path: Type.String(),
+  /** SHA-256 of the bundle, hex. */
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  /** Size in bytes. */
+  size: Type.Integer({ minimum: 0 }),
+  /** The Node.js versions the bundle needs on the host, as a semver range. */
+  node: Type.String(),
+  /** The address hosts reach the server at (`ESTATE_PUBLIC_URL`), when configured; else the browser's origin is used. */
+  serverUrl: Type.Union([Type.String(), Type.Null()]),
+});
+export type AgentDownload = Static<typeof AgentDownload>;
 
 export const AgentListQuery = Type.Object(
   {

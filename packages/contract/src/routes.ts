@@ -1,4 +1,4 @@
-import { AgentAdminRoutes, AgentProtocolRoutes } from './agent-routes';
+import { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
 import { AuditRoutes } from './audit-routes';
 import { AuthRoutes } from './auth-routes';
 import { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
@@ -11,6 +11,7 @@ export const ROUTE_TABLES = [
   InventoryRoutes,
   AgentAdminRoutes,
   AgentProtocolRoutes,
+  AgentDownloadRoutes,
   DiscoveryScanRoutes,
   DiscoveryIdentityRoutes,
 ] as const;
@@ -25,11 +26,12 @@ export const API_ROUTES = {
   ...InventoryRoutes,
   ...AgentAdminRoutes,
   ...AgentProtocolRoutes,
+  ...AgentDownloadRoutes,
   ...DiscoveryScanRoutes,
   ...DiscoveryIdentityRoutes,
 } as const;
 
-export { AgentAdminRoutes, AgentProtocolRoutes } from './agent-routes';
+export { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
 export { AuditRoutes } from './audit-routes';
 export { AuthRoutes } from './auth-routes';
 export { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';

@@ -17,6 +17,7 @@ import { schedules } from './0015-schedules';
 import { authHardening } from './0016-auth-hardening';
 import { observedFacts } from './0017-observed-facts';
 import { ciUniqueIdentifiers } from './0018-ci-unique-identifiers';
+import { localAgent } from './0019-local-agent';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -38,6 +39,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0016-auth-hardening', authHardening],
   ['0017-observed-facts', observedFacts],
   ['0018-ci-unique-identifiers', ciUniqueIdentifiers],
+  ['0019-local-agent', localAgent],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -9,6 +9,7 @@ import {
   serverSigningPayload,
 } from '@estate/contract';
 import type { FastifyReply, FastifyRequest, RequestPayload, RouteShorthandOptions } from 'fastify';
+import type { Kysely } from 'kysely';
 import { publishEvent } from '../../platform/events';
 import { HttpProblem } from '../../platform/http/problem';
 import type { AgentRepository, AgentSummaryRow } from './agent.repository';
@@ -17,6 +18,13 @@ import type { ServerIdentity } from './server-identity';
 
 const AGENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TIMESTAMP = /^\d{1,15}$/;
+
+/**
+ * Records that an agent's host CI was seen at `at` (epoch ms), inside the caller's transaction over the shared store:
+ * the inventory's `markSeen`, so the CI's "last seen" and the agent's are the same time.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
+export type HostSeen = (trx: Kysely<any>, ciId: string, at: number) => Promise<void>;
 /** 16 to 96 random bytes in base64url. */
 const NONCE = /^[A-Za-z0-9_-]{22,128}$/;
 /** An Ed25519 signature: 64 bytes, 86 base64url characters (padding tolerated). */
@@ -103,6 +111,8 @@ export class AgentAuthenticator {
     private readonly agents: AgentRepository,
     private readonly identity: ServerIdentity,
     private readonly gate: LargeBodyGate = new LargeBodyGate(),
+    /** Records on the agent's host CI that it was seen, with the time stored as the agent's own last contact. */
+    private readonly hostSeen: HostSeen = async () => undefined,
   ) {}
 
   /**
@@ -228,6 +238,8 @@ export class AgentAuthenticator {
     const fresh = await this.agents.db.transaction().execute(async (trx) => {
       if (!(await this.agents.claimNonce(trx, agent.id, signed.nonce, Number(signed.timestamp) + AGENT_CLOCK_SKEW_MS))) return false;
       await this.agents.touch(trx, agent.id, now, request.ip);
+      // The host CI's "last seen" is the agent's last contact: one time, written in the same transaction.
+      if (agent.ci_id !== null && agent.status === 'active') await this.hostSeen(trx, agent.ci_id, now);
       // Only an agent read as offline costs a statement more: the conditional update publishes its coming online once.
       if (agent.status === 'active' && Number(agent.online) !== 1) {
         const flipped = await this.agents.markOnline(trx, agent.id);

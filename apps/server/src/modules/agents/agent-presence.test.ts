@@ -63,6 +63,7 @@ for (const engine of testEngines()) {
             secretBox: undefined as never,
             intervals: { metricsSeconds: t.config.agentMetricsSeconds, inventorySeconds: t.config.agentInventorySeconds },
             reconcile: undefined as never,
+            agentBundle: t.config.agentBundle,
             writeSamples: undefined as never,
           }).agents;
           await Promise.all([agents.markOfflineAgents(later), elsewhere.markOfflineAgents(later), agents.markOfflineAgents(later)]);

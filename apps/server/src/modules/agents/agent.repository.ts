@@ -28,6 +28,7 @@ const AGENT_COLUMNS = [
   'last_address',
   'dropped_records',
   'online',
+  'local',
   'snapshot_hash',
   'snapshot_at',
   'version_no',
@@ -55,6 +56,7 @@ export function toAgent(row: AgentSummaryRow, onlineSinceMs: number): Agent {
     lastSeenAt,
     lastAddress: row.last_address,
     droppedRecords: Number(row.dropped_records),
+    local: Number(row.local) === 1,
   };
 }
 
@@ -115,6 +117,15 @@ export class AgentRepository {
       .onConflict((oc) => oc.columns(['agent_id', 'nonce']).doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
+  /** Makes `id` the one local agent (none when null): clears every other agent's flag and sets its own. */
+  async setLocal(db: Kysely<AgentTables>, id: string | null): Promise<Array<{ id: string }>> {
+    let clear = db.updateTable('agents').set({ local: 0 }).where('local', '=', 1);
+    if (id !== null) clear = clear.where('id', '!=', id);
+    const cleared = await clear.returning('id').execute();
+    if (id !== null) await db.updateTable('agents').set({ local: 1 }).where('id', '=', id).execute();
+    return cleared;
   }
 
   async touch(db: Kysely<AgentTables>, id: string, at: number, address: string): Promise<void> {

@@ -1,8 +1,17 @@
 import type { Agent, AgentListQuery } from '@estate/contract';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import { publishEvent } from '../../platform/events';
-import { problems } from '../../platform/http/problem';
+import { type HttpProblem, problems } from '../../platform/http/problem';
 import { type AgentRepository, type AgentSummaryRow, toAgent } from './agent.repository';
+
+/** The answer to revoking the server's own agent: refused, with what to do instead. */
+function localAgentRevokeRefused(): HttpProblem {
+  return problems.conflict(
+    "This is the server's own agent (the local agent of `estate serve`). Revoking it would stop Estate from inventorying " +
+      'and monitoring the machine it runs on. To turn it off, start the server with ESTATE_LOCAL_AGENT=false; its ' +
+      'agent then stops reporting and can be revoked.',
+  );
+}
 
 /**
  * What administrators do with agents: list them (with `online` derived from the last request and the metrics
@@ -57,11 +66,41 @@ export class AgentService {
     });
   }
 
-  /** Revokes an agent for good: its next request is refused. Revoking a revoked agent changes nothing. */
+  /**
+   * Revokes an agent for good: its next request is refused. Revoking a revoked agent changes nothing. The server's
+   * own local agent is refused (409): revoking it would silently stop the inventory of the server's machine until
+   * the next restart re-enrolled it; `ESTATE_LOCAL_AGENT=false` is how to turn it off.
+   */
   revoke(id: string, userId: string | null, ctx: ActionContext): Promise<Agent> {
-    return this.change(id, ctx, 'agent.revoke', (row, now) =>
-      row.status === 'revoked' ? null : { status: 'revoked', revoked_at: now, revoked_by: userId },
-    );
+    return this.change(id, ctx, 'agent.revoke', (row, now) => {
+      if (row.status === 'revoked') return null;
+      if (Number(row.local) === 1) throw localAgentRevokeRefused();
+      return { status: 'revoked', revoked_at: now, revoked_by: userId };
+    });
+  }
+
+  /**
+   * Marks `id` as the agent `estate serve` runs for its own machine, and no other agent as such; null marks none
+   * (the server runs without its local agent, which may then be revoked). For the server process itself, after its
+   * local agent enrolled or when it starts without one. Each agent whose mark changes is audited; 404 when unknown.
+   */
+  async markLocal(id: string | null, ctx: ActionContext): Promise<void> {
+    await this.agents.db.transaction().execute(async (trx) => {
+      const row = id === null ? undefined : await this.agents.byId(id, trx);
+      if (id !== null && !row) throw problems.notFound('The agent');
+      if (row && Number(row.local) === 1) return;
+      const cleared = await this.agents.setLocal(trx, id);
+      const marks = [...cleared.map((c) => ({ targetId: c.id, local: false })), ...(id === null ? [] : [{ targetId: id, local: true }])];
+      for (const mark of marks) {
+        await this.audit.append(trx, ctx, {
+          action: 'agent.mark_local',
+          targetType: 'agent',
+          targetId: mark.targetId,
+          before: { local: !mark.local },
+          after: { local: mark.local },
+        });
+      }
+    });
   }
 
   private async change(

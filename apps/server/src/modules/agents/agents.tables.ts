@@ -48,6 +48,8 @@ export interface AgentsTable {
    * the sweep once its last request is older than the online window. What `agent.online`/`agent.offline` publish.
    */
   online: number;
+  /** 1 on the agent `estate serve` runs for its own machine (migration 0019), 0 on every other. */
+  local: number;
   /** The last inventory snapshot acknowledged, and the hash deltas are based on. */
   snapshot: unknown;
   snapshot_hash: string | null;

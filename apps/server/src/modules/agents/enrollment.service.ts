@@ -146,6 +146,7 @@ export class EnrollmentService {
       last_seen_at: now,
       last_address: ctx.sourceIp,
       dropped_records: 0,
+      local: 0,
       // An agent enrolled active is online from its enrollment request on (published below); a pending one from its
       // first request after approval.
       online: status === 'active' ? 1 : 0,

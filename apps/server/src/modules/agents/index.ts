@@ -8,13 +8,16 @@ import { AgentRepository } from './agent.repository';
 import { registerAgentAdminRoutes } from './agent.routes';
 import { AgentService } from './agent.service';
 import { registerAgentApiRoutes } from './agent-api.routes';
-import { AgentAuthenticator } from './agent-auth';
+import { AgentAuthenticator, type HostSeen } from './agent-auth';
+import { AgentDistribution } from './agent-distribution';
+import { registerAgentDownloadRoutes } from './agent-download.routes';
 import { AgentReportService, type HostReconciler, type SampleWriter } from './agent-report.service';
 import type { AgentTables } from './agents.tables';
 import { EnrollmentService } from './enrollment.service';
 import { EnrollmentTokenService } from './enrollment-token.service';
 import { ServerIdentity } from './server-identity';
 
+export type { HostSeen } from './agent-auth';
 export type { HostReconciler, SampleWriter } from './agent-report.service';
 export type { AgentTables } from './agents.tables';
 export type { HostObservation } from './host-observation';
@@ -40,6 +43,12 @@ export interface AgentsModuleOptions {
   reconcile: HostReconciler;
   /** Stores reported samples: the metrics module's sink. */
   writeSamples: SampleWriter;
+  /** Records that an agent's host CI was seen (the inventory's `markSeen`); nothing when absent. */
+  hostSeen?: HostSeen;
+  /** The agent's single-file bundle offered for download to other hosts (config `agentBundle`). */
+  agentBundle: string;
+  /** The address hosts reach the server at (config `publicUrl`); the install command uses it when set. */
+  publicUrl?: string | undefined;
 }
 
 /** The agents module: enrollment, agent authentication, reports and administration. */
@@ -50,6 +59,8 @@ export interface AgentsModule extends EstateModule {
   enrollment: EnrollmentService;
   reports: AgentReportService;
   auth: AgentAuthenticator;
+  /** The agent bundle offered for download, with its checksum. */
+  distribution: AgentDistribution;
   /**
    * Housekeeping for the scheduler role: deletes nonces past their expiry and idempotency receipts older than a day.
    * Safe to run from several processes at once; answers what it deleted.
@@ -72,10 +83,12 @@ export function createAgentsModule(options: AgentsModuleOptions): AgentsModule {
     tokens: new EnrollmentTokenService(db, options.audit, identity),
     enrollment: new EnrollmentService(db, repository, options.audit, identity, options.intervals, onlineWindowMs),
     reports: new AgentReportService(repository, options.reconcile, options.writeSamples, options.intervals),
-    auth: new AgentAuthenticator(repository, identity),
+    auth: new AgentAuthenticator(repository, identity, undefined, options.hostSeen),
+    distribution: new AgentDistribution(options.agentBundle, options.publicUrl ?? null),
     prune,
     routes(http) {
       registerAgentApiRoutes(http, module);
+      registerAgentDownloadRoutes(http, module);
       registerAgentAdminRoutes(http, module);
     },
     schedules(scheduler) {

@@ -183,6 +183,16 @@ export class CiRepository {
         .execute();
   }
 
+  /** Sets `last_seen` to `at` unless it is already as late; no other column, not the version. */
+  async markSeen(db: Kysely<InventoryTables>, id: string, at: number): Promise<void> {
+    await db
+      .updateTable('cis')
+      .set({ last_seen: at })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_seen', 'is', null), eb('last_seen', '<', at)]))
+      .execute();
+  }
+
   /**
    * Writes every column of `ci` when the stored version is still `expectedVersion`; false when someone else changed
    * it first. Tags are replaced only when `tagsChanged`; identifier keys only those given in `keys` (a key left out

@@ -238,6 +238,15 @@ export class CiService {
   }
 
   /**
+   * Records that an observer saw the CI at `at` without observing anything new (a host agent's every request), so
+   * the CI's `lastSeen` and the observer's own last contact are one time. Changes no field, version, history or
+   * audit entry; a later `lastSeen` already stored is kept. An unknown CI is ignored.
+   */
+  async markSeen(ciId: string, at: number): Promise<void> {
+    await this.cis.markSeen(this.db, ciId, at);
+  }
+
+  /**
    * Applies values observed by discovery (`agent`, `scan`) or an `import`. A field is set when its current value was
    * not entered by hand; a hand-entered field that differs keeps its value and gets a `conflict` history entry
    * instead, and the conflicts are returned. Fields are common fields (owner and location as CI ids), the tag set

@@ -21,8 +21,11 @@ export function createRelationshipService(deps: InventoryDeps): RelationshipServ
  * rules, history, audit and events as through the API. Nothing here hands out the inventory's database handle.
  */
 export interface InventoryWriter {
-  /** CIs: read one, create, update with an expected version, apply an observation, change an observed CI's type, delete. */
-  readonly cis: Pick<CiService, 'get' | 'create' | 'update' | 'applyObserved' | 'retype' | 'delete'>;
+  /**
+   * CIs: read one, create, update with an expected version, apply an observation, record that an observer saw it,
+   * change an observed CI's type, delete.
+   */
+  readonly cis: Pick<CiService, 'get' | 'create' | 'update' | 'applyObserved' | 'markSeen' | 'retype' | 'delete'>;
   /** Relationships: create (409 on a duplicate) or ensure (create unless it exists). */
   readonly relationships: Pick<RelationshipService, 'create' | 'ensure'>;
   /** Appends an entry to a CI's history (an observer's own record, such as software changes or a vanished resource). */

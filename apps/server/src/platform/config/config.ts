@@ -31,6 +31,8 @@ export interface Config {
   requireAdminMfa: boolean;
   /** Directory of the built web UI; served when it exists. */
   webDir: string;
+  /** The agent's single-file bundle, offered for download at `/api/v1/agent/download/estate-agent.mjs`. */
+  agentBundle: string;
   /** How often agents send metrics, in seconds; an agent is offline after three intervals without a request. */
   agentMetricsSeconds: number;
   /** `estate serve` with role `all` also runs an agent for this machine, enrolled on first start (data/agent). */
@@ -165,6 +167,13 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
   { env: 'ESTATE_WEB_DIR', key: 'webDir', kind: 'string', describe: 'Built web UI directory', fallback: () => defaultWebDir() },
   {
+    env: 'ESTATE_AGENT_BUNDLE',
+    key: 'agentBundle',
+    kind: 'string',
+    describe: 'Agent bundle offered for download',
+    fallback: () => path.join(checkoutRoot(), 'apps', 'agent', 'dist', 'estate-agent.mjs'),
+  },
+  {
     env: 'ESTATE_AGENT_METRICS_SECONDS',
     key: 'agentMetricsSeconds',
     kind: 'int',
@@ -204,12 +213,17 @@ export const OPTIONS: readonly OptionSpec[] = [
 
 /** `apps/web/dist` of the checkout this code runs from, whether from sources or from the bundle. */
 function defaultWebDir(): string {
+  return path.join(checkoutRoot(), 'apps', 'web', 'dist');
+}
+
+/** The checkout this code runs from (the directory holding `apps/web`), whether from sources or from the bundle. */
+function checkoutRoot(): string {
   let dir = path.dirname(new URL(import.meta.url).pathname);
   for (let i = 0; i < 8; i++) {
-    if (existsSync(path.join(dir, 'apps', 'web'))) return path.join(dir, 'apps', 'web', 'dist');
+    if (existsSync(path.join(dir, 'apps', 'web'))) return dir;
     dir = path.dirname(dir);
   }
-  return path.resolve('apps/web/dist');
+  return path.resolve('.');
 }
 
 function camelToEnv(key: string): string | undefined {

@@ -24,11 +24,22 @@ const COLUMNS: DataTableColumn<Agent>[] = [
     header: 'Host',
     cell: (agent) => (
       <>
-        <Text size="sm" fw={500}>
-          {agent.hostname}
-        </Text>
-        <Tooltip label="SHA-256 of the agent's public key">
-          <Code fz="xs">{agent.keyFingerprint.slice(0, 16)}…</Code>
+        <Group gap={6} wrap="nowrap">
+          <Text size="sm" fw={500}>
+            {agent.hostname}
+          </Text>
+          {agent.local && (
+            <Tooltip label="The agent Estate runs for the machine it runs on (ESTATE_LOCAL_AGENT)" multiline w={260}>
+              <Badge size="xs" variant="light" color="blue" data-testid="agent-local">
+                This server
+              </Badge>
+            </Tooltip>
+          )}
+        </Group>
+        <Tooltip label={`SHA-256 fingerprint of the agent's public key: ${agent.keyFingerprint}`} multiline w={320}>
+          <Text size="xs" c="dimmed" data-testid="agent-key" style={{ whiteSpace: 'nowrap' }}>
+            Key <Code fz="xs">{agent.keyFingerprint.slice(0, 12)}…</Code>
+          </Text>
         </Tooltip>
       </>
     ),
