@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawExchange } from '../src/platform/http/raw-http.fixtures';
 import { verifyAuditWithCli } from './fixtures/audit-verify';
+import { PUBLIC_OPERATIONS } from './fixtures/public-operations';
 import { type Agent, createTestEstate, STRONG_PASSWORD, type TestEstate, testEngines } from './harness';
 
 /**
@@ -14,15 +15,8 @@ import { type Agent, createTestEstate, STRONG_PASSWORD, type TestEstate, testEng
 const REQUESTS_PER_ENGINE = 2_000;
 const SEED = 0x5eed_e57a;
 
-/** Operations reachable without signing in (pinned by route-access.test.ts). */
-const PUBLIC = new Set([
-  'GET /api/v1/setup',
-  'POST /api/v1/setup',
-  'POST /api/v1/auth/login',
-  'POST /api/v1/agent/enroll',
-  'GET /healthz',
-  'GET /readyz',
-]);
+/** Operations reachable without signing in (the reviewed list route-access.test.ts pins). */
+const PUBLIC = new Set(PUBLIC_OPERATIONS);
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema fragments from the OpenAPI document.

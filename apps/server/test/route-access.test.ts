@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ROLE_PERMISSIONS } from '../src/modules/auth/auth.policy';
 import { sha256Hex } from '../src/platform/crypto/secret-box';
 import type { RouteAccess } from '../src/platform/http/principal';
+import { PUBLIC_OPERATIONS } from './fixtures/public-operations';
 import { type Agent, createTestEstate, STRONG_PASSWORD, type TestEstate, testEngines } from './harness';
 
 /**
@@ -33,21 +34,7 @@ vi.mock('../src/platform/http/http-server', async (importOriginal) => {
   };
 });
 
-/** Operations reachable without authentication. Adding one must be a deliberate, reviewed change to this list. */
-const EXPECTED_PUBLIC = [
-  'GET /api/v1/setup',
-  'POST /api/v1/setup',
-  'POST /api/v1/auth/login',
-  'GET /api/v1/auth/session',
-  'POST /api/v1/agent/enroll',
-  // The agent download: the same bundle for every server of a version, no secret in it (ADR 0016).
-  'GET /api/v1/agent/download',
-  'GET /api/v1/agent/download/estate-agent.mjs',
-  'GET /api/v1/agent/download/SHA256SUMS',
-  'GET /api/v1/openapi.json',
-  'GET /healthz',
-  'GET /readyz',
-].sort();
+const EXPECTED_PUBLIC = PUBLIC_OPERATIONS;
 
 /**
  * Operations host agents call with signed requests instead of a session or token. Adding one must be a deliberate,
