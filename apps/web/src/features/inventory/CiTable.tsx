@@ -68,7 +68,9 @@ export function CiTable({ cis, types, columns, loading, sort, onSortChange, list
       }),
     ),
   ];
-  const minWidth = tableColumns.reduce((sum, column) => sum + (column.width ?? 0), 0) + (onSelectionChange ? 40 : 0);
+  // Cells truncate, so the columns may give up a tenth of their width before the table scrolls sideways: the
+  // default columns fit a laptop screen without the scroll hint.
+  const minWidth = Math.round(tableColumns.reduce((sum, column) => sum + (column.width ?? 0), 0) * 0.9) + (onSelectionChange ? 40 : 0);
   return (
     <DataTable
       columns={tableColumns}

@@ -25,6 +25,9 @@ describe('history for people', () => {
     expect(historyFieldLabel('customFields.rackRow', server)).toBe('Rack row');
     expect(historyFieldLabel('serial', server)).toBe('Serial number');
     expect(historyFieldLabel('attributes.unknownThing', server)).toBe('Unknown thing');
+    // The size's unit is on its values, not also on its label.
+    expect(historyFieldLabel('attributes.memoryGb', server)).toBe('Memory');
+    expect(historyValue('attributes.memoryGb', 23.54, server)).toBe('23.54 GB');
   });
 
   it('formats values: option labels, dates, sizes, booleans; values are not labels', () => {

@@ -26,9 +26,13 @@ export function fieldSpecOf(field: string, type: CiTypeInfo | undefined): FieldS
   return COMMON_FIELDS.find((spec) => spec.key === field);
 }
 
-/** A history field name as people read it: the type schema's label, else the key in words ("CPU cores"). */
+/**
+ * A history field name as people read it: the type schema's label, else the key in words ("CPU cores"). A size's
+ * unit moves to its values ("Memory: 16 GB → 32 GB"), so the line does not say GB twice.
+ */
 export function historyFieldLabel(field: string, type: CiTypeInfo | undefined): string {
-  return fieldSpecOf(field, type)?.label ?? labelOfKey(field.replace(/^(attributes|customFields)\./, ''));
+  const label = fieldSpecOf(field, type)?.label ?? labelOfKey(field.replace(/^(attributes|customFields)\./, ''));
+  return /Gb$/.test(field) ? label.replace(/\s*\(?GB\)?$/i, '') : label;
 }
 
 /** Keys that name a record in a list (an interface, a disk, a filesystem, a port), in order of preference. */
