@@ -10,7 +10,7 @@ const T0 = 1_726_000_000_000;
  */
 export async function fillMetrics(db: Kysely<any>): Promise<void> {
   const encoder = new XorChunkEncoder();
-  [0, -0, Number.NaN, 1.5e300].forEach((v, i) => encoder.append(T0 + i * 10_000, v));
+  for (const [i, v] of [0, -0, Number.NaN, 1.5e300].entries()) encoder.append(T0 + i * 10_000, v);
   const bytes = encoder.bytes();
   await db
     .insertInto('metric_series')

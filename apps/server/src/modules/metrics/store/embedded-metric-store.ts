@@ -152,7 +152,7 @@ export class EmbeddedMetricStore implements MetricStore {
     this.seriesCount ??= await this.repo.countSeries();
     const refusedSeries = new Set<string>();
     let room = this.maxSeries - this.seriesCount;
-    for (const [key, s] of created) {
+    for (const key of [...created.keys()]) {
       if (room > 0) room--;
       else {
         refusedSeries.add(key);

@@ -127,9 +127,9 @@ export class MetricStoreRepository {
     const bySeries = new Map<number, Record<string, string>>();
     for (const r of await query.execute()) {
       const id = Number(r.series_id);
-      let labels = bySeries.get(id);
-      if (!labels) bySeries.set(id, (labels = {}));
+      const labels = bySeries.get(id) ?? {};
       labels[r.name] = r.value;
+      bySeries.set(id, labels);
     }
     return [...bySeries]
       .filter(([, labels]) => matchers.every((m) => m.test(labels[m.name] ?? '')))
