@@ -108,12 +108,14 @@ for (const engine of testEngines()) {
         { labels, t: T0 + 3 * STEP, v: 3 }, // a duplicate within the call
         { labels: { job: 'x' }, t: T0, v: 1 }, // no name
         { labels, t: 1.5, v: 1 }, // not an integer time
+        { labels: { ...labels, huge: 'x'.repeat(4097) }, t: T0, v: 1 }, // a label value past the limit
       ]);
       expect(result.appended).toBe(1);
       expect(result.duplicates).toBe(2);
       expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([
         [5, 'invalid'],
         [6, 'invalid'],
+        [7, 'invalid'],
         [0, 'out_of_order'],
         [2, 'duplicate_timestamp'],
       ]);

@@ -16,6 +16,8 @@ export interface EmbeddedMetricStoreOptions {
   maxSeries?: number;
   /** Labels a series has at most, `__name__` included. Default 64. */
   maxLabelsPerSeries?: number;
+  /** Characters a label value has at most; longer ones are refused as invalid. Default 4,096. */
+  maxLabelValueLength?: number;
   /** The clock for series' creation times. */
   now?: () => number;
 }
@@ -51,6 +53,7 @@ export class EmbeddedMetricStore implements MetricStore {
   private readonly heads = new Map<string, SeriesHead>();
   private readonly maxSeries: number;
   private readonly maxLabels: number;
+  private readonly maxValueLength: number;
   private readonly now: () => number;
   private seriesCount: number | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -62,6 +65,7 @@ export class EmbeddedMetricStore implements MetricStore {
     this.repo = new MetricStoreRepository(db);
     this.maxSeries = options.maxSeries ?? 1_000_000;
     this.maxLabels = options.maxLabelsPerSeries ?? 64;
+    this.maxValueLength = options.maxLabelValueLength ?? 4096;
     this.now = options.now ?? Date.now;
   }
 
@@ -243,6 +247,9 @@ export class EmbeddedMetricStore implements MetricStore {
     for (const [k, v] of Object.entries(s.labels)) {
       if (k === '') return { reason: 'invalid', message: `a label of ${name} has an empty name` };
       if (typeof v !== 'string') return { reason: 'invalid', message: `label ${k} of ${name} is not a string` };
+      if (v.length > this.maxValueLength) {
+        return { reason: 'invalid', message: `label ${k} of ${name} is longer than ${this.maxValueLength} characters` };
+      }
       if (v !== '') count++;
     }
     if (count > this.maxLabels) {

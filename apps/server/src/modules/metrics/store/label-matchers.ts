@@ -14,7 +14,7 @@ export interface CompiledMatcher extends LabelMatcher {
 /**
  * Compiles matchers. Regular expressions are fully anchored, as Prometheus' are, and `.` matches a newline (its
  * `(?s:…)`). They run on JavaScript's engine with the `u` flag, not RE2: the syntax mostly agrees, but JavaScript
- * backtracks, so a hostile pattern could be slow; the length cap and the bounded label values limit that until an
+ * backtracks, so a hostile pattern could be slow; the length cap on patterns and on label values (the store's `maxLabelValueLength`) limits that until an
  * RE2-like guard replaces it. Throws a {@link MetricQueryError} for a bad pattern.
  */
 export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatcher[] {
