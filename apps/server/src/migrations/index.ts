@@ -18,6 +18,7 @@ import { authHardening } from './0016-auth-hardening';
 import { observedFacts } from './0017-observed-facts';
 import { ciUniqueIdentifiers } from './0018-ci-unique-identifiers';
 import { localAgent } from './0019-local-agent';
+import { metricStore } from './0020-metric-store';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -40,6 +41,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0017-observed-facts', observedFacts],
   ['0018-ci-unique-identifiers', ciUniqueIdentifiers],
   ['0019-local-agent', localAgent],
+  ['0020-metric-store', metricStore],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

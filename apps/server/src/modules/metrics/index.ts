@@ -9,6 +9,15 @@ import type { MetricsTables } from './metrics.tables';
 
 export { type MetricSink, type SeriesBatch, seriesKey } from './metric-sink';
 export type { MetricsTables } from './metrics.tables';
+export { EmbeddedMetricStore, type EmbeddedMetricStoreOptions } from './store/embedded-metric-store';
+export {
+  type AppendResult,
+  type LabelMatcher,
+  MetricQueryError,
+  type MetricSample,
+  type MetricStore,
+  type SeriesSamples,
+} from './store/metric-store';
 
 /** What the metrics module is built from. */
 export interface MetricsModuleOptions {

@@ -2,6 +2,7 @@ import { AuditLog } from '../audit/audit-log';
 import type { Database } from '../db/database';
 import { fillDiscovery } from './backup-fixtures-discovery';
 import { fillImports } from './backup-fixtures-imports';
+import { fillMetrics } from './backup-fixtures-metrics';
 
 /** Ids the fixtures use, for tests that look rows up. */
 export const FIXTURE = {
@@ -215,6 +216,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillInventory(db, json);
   await fillImports(db, json);
   await fillDiscovery(db, json);
+  await fillMetrics(db);
 }
 
 /** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */

@@ -54,6 +54,7 @@ function typeFamily(dataType: string): string {
   if (['int4', 'int8', 'integer', 'bigint', 'int'].includes(t)) return 'integer';
   if (['text', 'varchar', 'jsonb'].includes(t)) return t === 'jsonb' ? 'json' : 'text';
   if (['real', 'float8', 'double precision', 'double'].includes(t)) return 'real';
+  if (['blob', 'bytea'].includes(t)) return 'bytes';
   return t;
 }
 

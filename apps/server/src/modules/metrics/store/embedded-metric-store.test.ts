@@ -1,0 +1,193 @@
+import type { Kysely } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, testEngines } from '../../../platform/db/test-databases';
+import type { MetricsTables } from '../metrics.tables';
+import { EmbeddedMetricStore, MAX_CHUNK_SAMPLES } from './embedded-metric-store';
+import { type LabelMatcher, MetricQueryError, type MetricSample } from './metric-store';
+
+const T0 = 1_704_110_400_000; // 2024-01-01T12:00Z
+const STEP = 10_000;
+
+/** `n` samples of one series every 10 s from `from`, with values `f(i)`. */
+function series(labels: Record<string, string>, n: number, f: (i: number) => number = (i) => i, from = T0): MetricSample[] {
+  return Array.from({ length: n }, (_, i) => ({ labels, t: from + i * STEP, v: f(i) }));
+}
+
+const cpu = (instance: string, mode: string) => ({ __name__: 'node_cpu_seconds_total', instance, mode, job: 'node' });
+const m = (name: string, op: LabelMatcher['op'], value: string): LabelMatcher => ({ name, op, value });
+const NAME_CPU = m('__name__', '=', 'node_cpu_seconds_total');
+
+for (const engine of testEngines()) {
+  describe(`the embedded metric store on ${engine.dialect}`, () => {
+    const created: TestDatabase[] = [];
+    afterAll(async () => {
+      for (const d of created) await d.cleanup();
+    });
+    async function fresh(): Promise<Kysely<MetricsTables>> {
+      const database = await engine.create();
+      created.push(database);
+      return database.db as Kysely<MetricsTables>;
+    }
+
+    it('gives back what it was given, bit for bit, across chunks, and only within the range asked', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db);
+      const values = (i: number) => (i === 7 ? Number.NaN : i === 8 ? -0 : Math.sin(i) * 1e6);
+      const input = series(cpu('a', 'user'), 300, values);
+      expect(await store.append(input)).toEqual({ appended: 300, duplicates: 0, rejected: [] });
+      const [only] = await store.select([NAME_CPU], T0, T0 + 299 * STEP);
+      expect(only?.labels).toEqual(cpu('a', 'user'));
+      expect(only?.samples).toHaveLength(300);
+      only?.samples.forEach(([t, v], i) => {
+        expect(t).toBe(T0 + i * STEP);
+        expect(Object.is(v, values(i))).toBe(true);
+      });
+      // 300 samples at 10 s: cut at 120 and 120, a head of 60.
+      const chunks = await db.selectFrom('metric_chunks').select(['count', 'min_time']).orderBy('min_time').execute();
+      expect(chunks.map((c) => Number(c.count))).toEqual([MAX_CHUNK_SAMPLES, MAX_CHUNK_SAMPLES, 60]);
+      const middle = await store.select([NAME_CPU], T0 + 100 * STEP, T0 + 130 * STEP);
+      expect(middle[0]?.samples.map(([t]) => (t - T0) / STEP)).toEqual(Array.from({ length: 31 }, (_, i) => 100 + i));
+    });
+
+    it('cuts a chunk when it would span more than two hours, however few samples it has', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db);
+      await store.append(series({ __name__: 'sparse' }, 10, (i) => i, T0).map((s, i) => ({ ...s, t: T0 + i * 1_800_000 })));
+      const chunks = await db.selectFrom('metric_chunks').select(['count']).orderBy('min_time').execute();
+      expect(chunks.map((c) => Number(c.count))).toEqual([4, 4, 2]);
+    });
+
+    it('selects with each matcher operator, an absent label matching as the empty string', async () => {
+      const store = new EmbeddedMetricStore(await fresh());
+      await store.append([
+        ...series(cpu('a', 'user'), 2),
+        ...series(cpu('a', 'system'), 2),
+        ...series(cpu('b', 'user'), 2),
+        ...series({ __name__: 'node_load1', instance: 'a' }, 2),
+        ...series({ __name__: 'node_load1', instance: 'c', extra: 'x' }, 2),
+      ]);
+      const keys = async (ms: LabelMatcher[]) =>
+        (await store.select(ms, T0, T0 + STEP)).map((s) => `${s.labels.__name__}/${s.labels.instance}/${s.labels.mode ?? ''}`);
+      expect(await keys([NAME_CPU, m('mode', '=', 'user')])).toEqual(['node_cpu_seconds_total/a/user', 'node_cpu_seconds_total/b/user']);
+      expect(await keys([NAME_CPU, m('mode', '!=', 'user')])).toEqual(['node_cpu_seconds_total/a/system']);
+      expect(await keys([m('__name__', '=~', 'node_.*'), m('instance', '=~', 'a|c')])).toEqual([
+        'node_cpu_seconds_total/a/system',
+        'node_cpu_seconds_total/a/user',
+        // Sorted as Prometheus sorts label sets: `extra` comes before `instance`.
+        'node_load1/c/',
+        'node_load1/a/',
+      ]);
+      // Anchored: 'nod' does not match 'node_load1'.
+      expect(await keys([m('__name__', '=~', 'nod')])).toEqual([]);
+      expect(await keys([m('__name__', '=~', 'node_.*'), m('instance', '!~', 'a|b')])).toEqual(['node_load1/c/']);
+      // `extra=""` matches the series without the label; `extra!=""` the one with it.
+      expect(await keys([m('__name__', '=', 'node_load1'), m('extra', '=', '')])).toEqual(['node_load1/a/']);
+      expect(await keys([m('extra', '!=', '')])).toEqual(['node_load1/c/']);
+      expect(await store.labelNames()).toEqual(['__name__', 'extra', 'instance', 'job', 'mode']);
+      expect(await store.labelNames([m('__name__', '=', 'node_load1')])).toEqual(['__name__', 'extra', 'instance']);
+      expect(await store.labelValues('instance')).toEqual(['a', 'b', 'c']);
+      expect(await store.labelValues('instance', [m('mode', '=', 'user')])).toEqual(['a', 'b']);
+    });
+
+    it('refuses matchers that select everything, and bad or overlong regular expressions', async () => {
+      const store = new EmbeddedMetricStore(await fresh());
+      await expect(store.select([m('job', '=~', '.*')], T0, T0)).rejects.toThrow(MetricQueryError);
+      await expect(store.select([m('job', '=~', '(')], T0, T0)).rejects.toThrow(/invalid regular expression for label job/);
+      await expect(store.select([m('job', '=~', 'a'.repeat(1001))], T0, T0)).rejects.toThrow(/longer than 1000/);
+    });
+
+    it('reports out-of-order and duplicate samples one by one and stores the rest', async () => {
+      const store = new EmbeddedMetricStore(await fresh());
+      const labels = { __name__: 'up', job: 'x' };
+      await store.append(series(labels, 3));
+      const result = await store.append([
+        { labels, t: T0 + STEP, v: 1 }, // out of order
+        { labels, t: T0 + 2 * STEP, v: 2 }, // same time, same value: ignored
+        { labels, t: T0 + 2 * STEP, v: 5 }, // same time, another value: refused
+        { labels, t: T0 + 3 * STEP, v: 3 },
+        { labels, t: T0 + 3 * STEP, v: 3 }, // a duplicate within the call
+        { labels: { job: 'x' }, t: T0, v: 1 }, // no name
+        { labels, t: 1.5, v: 1 }, // not an integer time
+        { labels: { ...labels, huge: 'x'.repeat(4097) }, t: T0, v: 1 }, // a label value past the limit
+      ]);
+      expect(result.appended).toBe(1);
+      expect(result.duplicates).toBe(2);
+      expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([
+        [5, 'invalid'],
+        [6, 'invalid'],
+        [7, 'invalid'],
+        [0, 'out_of_order'],
+        [2, 'duplicate_timestamp'],
+      ]);
+      const [only] = await store.select([m('__name__', '=', 'up')], 0, T0 * 2);
+      expect(only?.samples).toEqual([0, 1, 2, 3].map((i) => [T0 + i * STEP, i]));
+    });
+
+    it('caps series and labels per series, naming the metric', async () => {
+      const store = new EmbeddedMetricStore(await fresh(), { maxSeries: 2, maxLabelsPerSeries: 3 });
+      const result = await store.append([
+        { labels: { __name__: 'a' }, t: T0, v: 1 },
+        { labels: { __name__: 'b' }, t: T0, v: 1 },
+        { labels: { __name__: 'exploding', id: '1' }, t: T0, v: 1 },
+        { labels: { __name__: 'wide', a: '1', b: '2', c: '3' }, t: T0, v: 1 },
+        { labels: { __name__: 'a' }, t: T0 + STEP, v: 2 },
+      ]);
+      expect(result.appended).toBe(3);
+      expect(result.rejected).toEqual([
+        { index: 3, reason: 'too_many_labels', message: expect.stringContaining('metric wide has 4 labels') },
+        { index: 2, reason: 'too_many_series', message: expect.stringContaining('metric exploding') },
+      ]);
+      // A reopened store counts the stored series against the cap too.
+      const reopened = new EmbeddedMetricStore((created.at(-1) as TestDatabase).db, { maxSeries: 2 });
+      expect((await reopened.append([{ labels: { __name__: 'c' }, t: T0, v: 1 }])).rejected[0]?.reason).toBe('too_many_series');
+      expect((await reopened.append([{ labels: { __name__: 'b' }, t: T0 + STEP, v: 1 }])).appended).toBe(1);
+    });
+
+    it('keeps every acknowledged sample, the open head included: a new store on the same database reads and extends it', async () => {
+      const db = await fresh();
+      const first = new EmbeddedMetricStore(db);
+      // 130 samples: one full chunk and a head of 10 that was never cut, only written through.
+      for (let i = 0; i < 130; i += 13) await first.append(series(cpu('a', 'idle'), 13, (j) => (i + j) * 0.5, T0 + i * STEP));
+      const second = new EmbeddedMetricStore(db);
+      const [read] = await second.select([NAME_CPU], T0, T0 + 1000 * STEP);
+      expect(read?.samples).toEqual(Array.from({ length: 130 }, (_, i) => [T0 + i * STEP, i * 0.5]));
+      // The reopened store continues the head: out-of-order and duplicates are still recognised.
+      const result = await second.append([
+        { labels: cpu('a', 'idle'), t: T0 + 129 * STEP, v: 129 * 0.5 },
+        { labels: cpu('a', 'idle'), t: T0 + 5 * STEP, v: 0 },
+        { labels: cpu('a', 'idle'), t: T0 + 130 * STEP, v: 65 },
+      ]);
+      expect(result).toMatchObject({ appended: 1, duplicates: 1, rejected: [{ index: 1, reason: 'out_of_order' }] });
+      const chunks = await db.selectFrom('metric_chunks').select(['count']).orderBy('min_time').execute();
+      expect(chunks.map((c) => Number(c.count))).toEqual([120, 11]);
+      const [again] = await new EmbeddedMetricStore(db).select([NAME_CPU], T0, T0 + 1000 * STEP);
+      expect(again?.samples).toHaveLength(131);
+    });
+
+    it('deletes the matching series with their samples, and creates them anew afterwards', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db);
+      await store.append([...series(cpu('a', 'user'), 200), ...series(cpu('b', 'user'), 5)]);
+      expect(await store.deleteSeries([NAME_CPU, m('instance', '=', 'a')])).toBe(1);
+      expect((await store.select([NAME_CPU], T0, T0 + 1000 * STEP)).map((s) => s.labels.instance)).toEqual(['b']);
+      expect(await store.labelValues('instance')).toEqual(['b']);
+      expect(await db.selectFrom('metric_chunks').select('series_id').execute()).toHaveLength(1);
+      // The deleted series starts over: an earlier time is no longer out of order.
+      expect((await store.append(series(cpu('a', 'user'), 1))).appended).toBe(1);
+    });
+
+    it('keeps label sets apart whose texts would collide without quoting', async () => {
+      const store = new EmbeddedMetricStore(await fresh());
+      await store.append([
+        { labels: { __name__: 'a{b="c"}' }, t: T0, v: 1 },
+        { labels: { __name__: 'a', b: 'c' }, t: T0, v: 2 },
+        { labels: { __name__: 'a', b: 'c', empty: '' }, t: T0 + STEP, v: 3 },
+      ]);
+      const all = await store.select([m('__name__', '=~', 'a.*')], T0, T0 + STEP);
+      expect(all.map((s) => [s.labels, s.samples.map(([, v]) => v)])).toEqual([
+        [{ __name__: 'a', b: 'c' }, [2, 3]],
+        [{ __name__: 'a{b="c"}' }, [1]],
+      ]);
+    });
+  });
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { type LabelMatcher, MetricQueryError } from './metric-store';
+
+/** The longest regular expression a matcher may hold. */
+export const MAX_REGEX_LENGTH = 1000;
+
+/** A matcher ready to test a label value (an absent label is tested as ''). */
+export interface CompiledMatcher extends LabelMatcher {
+  test(value: string): boolean;
+  /** True when the empty string matches, so series without the label match too. */
+  matchesEmpty: boolean;
+}
+
+/**
+ * Compiles matchers. Regular expressions are fully anchored, as Prometheus' are, and `.` matches a newline (its
+ * `(?s:…)`). They run on JavaScript's engine with the `u` flag, not RE2: the syntax mostly agrees, but JavaScript
+ * backtracks, so a hostile pattern could be slow; the length cap on patterns and on label values (the store's `maxLabelValueLength`) limits that until an
+ * RE2-like guard replaces it. Throws a {@link MetricQueryError} for a bad pattern.
+ */
+export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatcher[] {
+  return matchers.map((m) => {
+    let test: (value: string) => boolean;
+    if (m.op === '=') test = (v) => v === m.value;
+    else if (m.op === '!=') test = (v) => v !== m.value;
+    else if (m.op === '=~' || m.op === '!~') {
+      if (m.value.length > MAX_REGEX_LENGTH) {
+        throw new MetricQueryError(`regular expression for label ${m.name} is longer than ${MAX_REGEX_LENGTH} characters`);
+      }
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${m.value})$`, 'su');
+      } catch (err) {
+        throw new MetricQueryError(`invalid regular expression for label ${m.name}: ${(err as Error).message}`);
+      }
+      test = m.op === '=~' ? (v) => re.test(v) : (v) => !re.test(v);
+    } else throw new MetricQueryError(`unknown matcher operator ${String(m.op)}`);
+    return { ...m, test, matchesEmpty: test('') };
+  });
+}
+
+/** True when the labels satisfy every matcher. */
+export function matchesAll(matchers: readonly CompiledMatcher[], labels: Readonly<Record<string, string>>): boolean {
+  return matchers.every((m) => m.test(labels[m.name] ?? ''));
+}
+
+const CLASSIC_METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const CLASSIC_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const quote = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+
+/**
+ * A series' canonical text in Prometheus 3's notation: `name{a="1",b="2"}`, labels sorted by name, empty values
+ * dropped (an empty label is an absent one); names outside the classic character set are quoted, as in
+ * `{"my.metric","le.x"="1"}`, so two label sets never share a text.
+ */
+export function canonicalSeries(labels: Readonly<Record<string, string>>): string {
+  const name = labels.__name__ ?? '';
+  const parts = Object.keys(labels)
+    .filter((k) => k !== '__name__' && labels[k] !== '')
+    .sort()
+    .map((k) => `${CLASSIC_LABEL.test(k) ? k : quote(k)}=${quote(labels[k] as string)}`);
+  if (CLASSIC_METRIC.test(name)) return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
+  return `{${[quote(name), ...parts].join(',')}}`;
+}
+
+/** The fingerprint stored for a canonical series text: 128 bits of its SHA-256, hex. */
+export function fingerprintOf(canonical: string): string {
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 32);
+}

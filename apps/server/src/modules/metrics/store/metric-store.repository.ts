@@ -1,0 +1,195 @@
+import type { Kysely } from 'kysely';
+import type { MetricChunksTable, MetricsTables } from '../metrics.tables';
+import type { CompiledMatcher } from './label-matchers';
+import { MetricQueryError } from './metric-store';
+
+/** A chunk row as read or written (the tier is `raw`, the column's default). */
+export type ChunkRow = Omit<MetricChunksTable, 'tier'>;
+
+/** A new series to create: its canonical text, fingerprint and labels (`__name__` included). */
+export interface NewSeries {
+  metric: string;
+  canonical: string;
+  fingerprint: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/** Rows per statement, well under both engines' bind-parameter limits. */
+const ROWS_PER_INSERT = 500;
+const IDS_PER_QUERY = 500;
+
+function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+/** The metric store's SQL: the series index and chunks, on either engine. Runs in the executor it is given. */
+export class MetricStoreRepository {
+  constructor(private readonly db: Kysely<MetricsTables>) {}
+
+  /** Series stored, counted once when the store opens (the cap is checked against it). */
+  async countSeries(): Promise<number> {
+    const row = await this.db
+      .selectFrom('metric_series')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The ids of the stored series among `fingerprints`. */
+  async findSeries(fingerprints: readonly string[], db = this.db): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const batch of batches(fingerprints, IDS_PER_QUERY)) {
+      const rows = await db.selectFrom('metric_series').select(['id', 'fingerprint']).where('fingerprint', 'in', batch).execute();
+      for (const r of rows) found.set(r.fingerprint, Number(r.id));
+    }
+    return found;
+  }
+
+  /** The newest chunk of each series that has one: its open head, or the full chunk the next sample follows. */
+  async latestChunks(ids: readonly number[]): Promise<ChunkRow[]> {
+    const out: ChunkRow[] = [];
+    for (const batch of batches(ids, IDS_PER_QUERY)) {
+      const rows = await this.db
+        .selectFrom('metric_chunks as c')
+        .select(['c.series_id', 'c.min_time', 'c.max_time', 'c.count', 'c.bytes'])
+        .where('c.series_id', 'in', batch)
+        .where('c.min_time', '=', (eb) =>
+          eb
+            .selectFrom('metric_chunks as l')
+            .select((e) => e.fn.max('l.min_time').as('m'))
+            .whereRef('l.series_id', '=', 'c.series_id'),
+        )
+        .execute();
+      out.push(...rows.map(readChunk));
+    }
+    return out;
+  }
+
+  /**
+   * Creates series and their label rows in `trx`; a series another writer created first is found instead. Answers
+   * the id of every fingerprint.
+   */
+  async createSeries(trx: Kysely<MetricsTables>, series: readonly NewSeries[], now: number): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    const labelRows: Array<{ series_id: number; name: string; value: string }> = [];
+    for (const batch of batches(series, ROWS_PER_INSERT)) {
+      const created = await trx
+        .insertInto('metric_series')
+        .values(batch.map((s) => ({ metric: s.metric, labels: s.canonical, fingerprint: s.fingerprint, created_at: now })))
+        .onConflict((oc) => oc.column('fingerprint').doNothing())
+        .returning(['id', 'fingerprint'])
+        .execute();
+      for (const r of created) ids.set(r.fingerprint, Number(r.id));
+    }
+    for (const s of series) {
+      const id = ids.get(s.fingerprint);
+      if (id === undefined) continue;
+      for (const [name, value] of Object.entries(s.labels)) if (value !== '') labelRows.push({ series_id: id, name, value });
+    }
+    for (const batch of batches(labelRows, ROWS_PER_INSERT)) await trx.insertInto('metric_series_labels').values(batch).execute();
+    const raced = series.filter((s) => !ids.has(s.fingerprint)).map((s) => s.fingerprint);
+    if (raced.length > 0) for (const [f, id] of await this.findSeries(raced, trx)) ids.set(f, id);
+    return ids;
+  }
+
+  /** Writes chunks in `trx`, replacing the stored chunk of the same series and start (a head that grew). */
+  async writeChunks(trx: Kysely<MetricsTables>, chunks: readonly ChunkRow[]): Promise<void> {
+    for (const batch of batches(chunks, ROWS_PER_INSERT)) {
+      await trx
+        .insertInto('metric_chunks')
+        .values(batch.map((c) => ({ ...c, bytes: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength) })))
+        .onConflict((oc) =>
+          oc.columns(['series_id', 'min_time']).doUpdateSet((eb) => ({
+            max_time: eb.ref('excluded.max_time'),
+            count: eb.ref('excluded.count'),
+            bytes: eb.ref('excluded.bytes'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  /**
+   * The series matching every matcher, with all their labels. The database narrows by the matchers that need the
+   * label to be present (an equality with a value, or any matcher the empty string fails); the rest are tested here.
+   * Refuses matchers that all match the empty string: they would select every series.
+   */
+  async matchSeries(matchers: readonly CompiledMatcher[]): Promise<Array<{ id: number; labels: Record<string, string> }>> {
+    const narrowing = matchers.filter((m) => !m.matchesEmpty);
+    if (narrowing.length === 0) throw new MetricQueryError('at least one matcher must not match the empty string');
+    let query = this.db.selectFrom('metric_series_labels').select(['series_id', 'name', 'value']);
+    for (const m of narrowing) {
+      query = query.where('series_id', 'in', (eb) => {
+        const sub = eb.selectFrom('metric_series_labels').select('series_id').where('name', '=', m.name);
+        return m.op === '=' ? sub.where('value', '=', m.value) : sub;
+      });
+    }
+    const bySeries = new Map<number, Record<string, string>>();
+    for (const r of await query.execute()) {
+      const id = Number(r.series_id);
+      const labels = bySeries.get(id) ?? {};
+      labels[r.name] = r.value;
+      bySeries.set(id, labels);
+    }
+    return [...bySeries]
+      .filter(([, labels]) => matchers.every((m) => m.test(labels[m.name] ?? '')))
+      .map(([id, labels]) => ({ id, labels }));
+  }
+
+  /** The chunks of `ids` that overlap [start, end], in each series' time order. */
+  async chunksOf(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
+    const out: ChunkRow[] = [];
+    for (const batch of batches(ids, IDS_PER_QUERY)) {
+      const rows = await this.db
+        .selectFrom('metric_chunks')
+        .select(['series_id', 'min_time', 'max_time', 'count', 'bytes'])
+        .where('series_id', 'in', batch)
+        .where('max_time', '>=', start)
+        .where('min_time', '<=', end)
+        .orderBy('series_id')
+        .orderBy('min_time')
+        .execute();
+      out.push(...rows.map(readChunk));
+    }
+    return out;
+  }
+
+  /** Every label name in the store, sorted. */
+  async allLabelNames(): Promise<string[]> {
+    const rows = await this.db.selectFrom('metric_series_labels').select('name').distinct().orderBy('name').execute();
+    return rows.map((r) => r.name);
+  }
+
+  /** Every value of one label in the store, sorted. */
+  async allLabelValues(name: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('metric_series_labels')
+      .select('value')
+      .distinct()
+      .where('name', '=', name)
+      .orderBy('value')
+      .execute();
+    return rows.map((r) => r.value);
+  }
+
+  /** Deletes series, their labels and their chunks in one transaction. */
+  async deleteSeries(ids: readonly number[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const batch of batches(ids, IDS_PER_QUERY)) {
+        await trx.deleteFrom('metric_chunks').where('series_id', 'in', batch).execute();
+        await trx.deleteFrom('metric_series_labels').where('series_id', 'in', batch).execute();
+        await trx.deleteFrom('metric_series').where('id', 'in', batch).execute();
+      }
+    });
+  }
+}
+
+function readChunk(r: ChunkRow): ChunkRow {
+  return {
+    series_id: Number(r.series_id),
+    min_time: Number(r.min_time),
+    max_time: Number(r.max_time),
+    count: Number(r.count),
+    bytes: r.bytes,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * The metric store's interface: Prometheus-shaped series (a metric name in `__name__` plus labels) with float samples
+ * at epoch-millisecond timestamps. The embedded implementation keeps them in the primary database; a Prometheus
+ * remote_write implementation follows the same interface.
+ */
+
+/** One sample to append: the series' labels (`__name__` included), an integer time in epoch ms and a value. */
+export interface MetricSample {
+  labels: Readonly<Record<string, string>>;
+  t: number;
+  v: number;
+}
+
+/** Why a sample was refused. */
+export type RejectReason =
+  /** Before the series' newest stored sample. */
+  | 'out_of_order'
+  /** At the time of a stored sample, with another value. */
+  | 'duplicate_timestamp'
+  /** A new series past the cap on series. */
+  | 'too_many_series'
+  /** A series with more labels than the cap. */
+  | 'too_many_labels'
+  /** No metric name, an empty label name or a timestamp that is not an integer in range. */
+  | 'invalid';
+
+/** What an append did: samples stored, exact duplicates ignored, and each refused sample by its index in the call. */
+export interface AppendResult {
+  appended: number;
+  /** Samples equal to a stored one (same time, same value bits): ignored, as a resent batch should be. */
+  duplicates: number;
+  rejected: Array<{ index: number; reason: RejectReason; message: string }>;
+}
+
+/** A label matcher, with Prometheus' semantics: a label that is absent matches as the empty string. */
+export interface LabelMatcher {
+  name: string;
+  op: '=' | '!=' | '=~' | '!~';
+  value: string;
+}
+
+/** A series and its samples in a range, as `[t, v]` in time order. */
+export interface SeriesSamples {
+  labels: Record<string, string>;
+  samples: Array<[t: number, v: number]>;
+}
+
+/** A query the store refuses: a bad or too long regular expression, or matchers that would select every series. */
+export class MetricQueryError extends Error {
+  override readonly name = 'MetricQueryError';
+}
+
+/** Where metric samples are kept and read back. */
+export interface MetricStore {
+  /**
+   * Appends samples. When it resolves, the appended samples are durable (they survive a crash of the process).
+   * Bad samples are reported in the result, never thrown; a storage failure rejects and stores none of the call.
+   */
+  append(samples: readonly MetricSample[]): Promise<AppendResult>;
+  /** The series matching every matcher, with their samples in [start, end] (epoch ms, inclusive). */
+  select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]>;
+  /** Label names, sorted; of the matching series only when matchers are given. */
+  labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]>;
+  /** Values of one label, sorted; of the matching series only when matchers are given. */
+  labelValues(name: string, matchers?: readonly LabelMatcher[]): Promise<string[]>;
+  /** Deletes the matching series and all their samples; answers how many series. */
+  deleteSeries(matchers: readonly LabelMatcher[]): Promise<number>;
+}
