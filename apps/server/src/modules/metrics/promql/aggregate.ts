@@ -2,7 +2,7 @@
 import type { Aggregate } from './ast';
 import { PromqlError } from './errors';
 import { kahanSum, mean, quantile, variance } from './range-functions';
-import { type Labels, type Sample, formatFloat, labelsKey } from './values';
+import { formatFloat, type Labels, labelsKey, type Sample } from './values';
 
 /** The labels of the group a sample falls in. */
 function groupLabels(labels: Labels, grouping: string[], without: boolean): Labels {

@@ -114,17 +114,7 @@ export interface Paren {
   expr: Expr;
 }
 
-export type Expr =
-  | NumberLiteral
-  | StringLiteral
-  | VectorSelector
-  | MatrixSelector
-  | Subquery
-  | Call
-  | Aggregate
-  | Binary
-  | Unary
-  | Paren;
+export type Expr = NumberLiteral | StringLiteral | VectorSelector | MatrixSelector | Subquery | Call | Aggregate | Binary | Unary | Paren;
 
 export const COMPARISON_OPS: ReadonlySet<string> = new Set(['==', '!=', '>', '<', '>=', '<=']);
 export const SET_OPS: ReadonlySet<string> = new Set(['and', 'or', 'unless']);

@@ -1,7 +1,7 @@
 /* Binary operators: arithmetic, comparison (filtering or bool) and set operators, with Prometheus' vector matching. */
 import { type Binary, COMPARISON_OPS, type VectorMatching } from './ast';
 import { PromqlError } from './errors';
-import { type Labels, type Sample, labelsKey, signature, withoutName } from './values';
+import { type Labels, labelsKey, type Sample, signature, withoutName } from './values';
 
 /** The result of `l op r` and whether a comparison keeps the element. */
 export function scalarOp(op: string, l: number, r: number): { value: number; keep: boolean } {
@@ -117,10 +117,7 @@ export function vectorBinary(node: Binary, lhs: Sample[], rhs: Sample[]): Sample
     const inserted = matched.get(key) ?? new Set<string>();
     if (m.card === 'one-to-one') {
       if (matched.has(key)) {
-        throw new PromqlError(
-          'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)',
-          'execution',
-        );
+        throw new PromqlError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)', 'execution');
       }
     } else if (inserted.has(labelsKey(labels))) {
       throw new PromqlError('multiple matches for labels: grouping labels must ensure unique matches', 'execution');

@@ -4,7 +4,7 @@ import { PromqlError } from './errors';
 import { parsePromql } from './parse';
 import { type Expected, PROMQL_CASES, PROMQL_SERIES } from './promql-cases';
 import { InMemorySeriesSource } from './series-source';
-import { STALE_NAN, formatFloat, isStaleNaN } from './values';
+import { formatFloat, isStaleNaN, STALE_NAN } from './values';
 
 const engine = new PromqlEngine(new InMemorySeriesSource(PROMQL_SERIES));
 
@@ -42,7 +42,9 @@ function check(result: PromqlResult, expected: Expected, at: number): void {
     expected.matrix.forEach(([, points], i) => {
       const values = rows[i]?.values ?? [];
       expect(values.map(([t]) => t)).toEqual(points.map(([t]) => t));
-      points.forEach(([, v], j) => expect(close(values[j]?.[1] ?? '', v), `${values[j]?.[1]} ≈ ${v}`).toBe(true));
+      points.forEach(([, v], j) => {
+        expect(close(values[j]?.[1] ?? '', v), `${values[j]?.[1]} ≈ ${v}`).toBe(true);
+      });
     });
   }
 }
@@ -75,7 +77,15 @@ describe('PromQL engine: semantics outside the shared cases', () => {
     expect(await engine.evalInstant('"hello"', 1_500)).toEqual({ resultType: 'string', result: [1.5, 'hello'] });
     expect(await engine.evalInstant('gone[1m]', 45_000)).toEqual({
       resultType: 'matrix',
-      result: [{ metric: { __name__: 'gone' }, values: [[0, '1'], [15, '2']] }],
+      result: [
+        {
+          metric: { __name__: 'gone' },
+          values: [
+            [0, '1'],
+            [15, '2'],
+          ],
+        },
+      ],
     });
   });
 
@@ -83,16 +93,10 @@ describe('PromQL engine: semantics outside the shared cases', () => {
     // temp's last sample is at 600 s: exactly 5 minutes before 900 s.
     expect((await engine.evalInstant('temp', 900_000)).result).toEqual([]);
     const v2 = new PromqlEngine(new InMemorySeriesSource(PROMQL_SERIES), { closedRanges: true });
-    expect((await v2.evalInstant('temp', 900_000)).result).toEqual([
-      { metric: { __name__: 'temp', room: 'x' }, value: [900, '21'] },
-    ]);
+    expect((await v2.evalInstant('temp', 900_000)).result).toEqual([{ metric: { __name__: 'temp', room: 'x' }, value: [900, '21'] }]);
     // count_over_time(temp[2m]) at 600: (480, 600] holds 540 and 600; [480, 600] also 480.
-    expect((await engine.evalInstant('count_over_time(temp[2m])', 600_000)).result).toEqual([
-      { metric: { room: 'x' }, value: [600, '2'] },
-    ]);
-    expect((await v2.evalInstant('count_over_time(temp[2m])', 600_000)).result).toEqual([
-      { metric: { room: 'x' }, value: [600, '3'] },
-    ]);
+    expect((await engine.evalInstant('count_over_time(temp[2m])', 600_000)).result).toEqual([{ metric: { room: 'x' }, value: [600, '2'] }]);
+    expect((await v2.evalInstant('count_over_time(temp[2m])', 600_000)).result).toEqual([{ metric: { room: 'x' }, value: [600, '3'] }]);
   });
 
   it('refuses two series with one label set once the name is dropped', async () => {
@@ -100,9 +104,7 @@ describe('PromQL engine: semantics outside the shared cases', () => {
       { labels: { __name__: 'a', x: '1' }, samples: [[0, 1]] },
       { labels: { __name__: 'b', x: '1' }, samples: [[0, 2]] },
     ]);
-    await expect(new PromqlEngine(source).evalInstant('{x="1"} * 2', 0)).rejects.toThrow(
-      /same labelset/,
-    );
+    await expect(new PromqlEngine(source).evalInstant('{x="1"} * 2', 0)).rejects.toThrow(/same labelset/);
   });
 
   it('refuses ranges with too many points, and bad steps', async () => {

@@ -4,41 +4,27 @@
  * lookback for instant selectors, stale markers ending a series, left-open range windows (Prometheus 3; set
  * closedRanges for 2.x), extrapolated rate, vector matching, and the API's result shapes.
  */
-import type { Aggregate, AtModifier, Binary, Call, Expr, MatrixSelector, Subquery, VectorSelector } from './ast';
+
 import { aggregate } from './aggregate';
+import type { Aggregate, AtModifier, Binary, Call, Expr, MatrixSelector, Subquery, VectorSelector } from './ast';
 import { scalarBinary, vectorBinary, vectorScalarBinary } from './binary';
 import { PromqlError } from './errors';
 import { parsePromql, typeOf } from './parse';
-import {
-  OVER_TIME,
-  type RangeWindow,
-  extrapolatedRate,
-  instantValue,
-  linearRegression,
-  quantile,
-} from './range-functions';
+import { extrapolatedRate, instantValue, linearRegression, OVER_TIME, quantile, type RangeWindow } from './range-functions';
 import type { SeriesData, SeriesSource } from './series-source';
 import {
-  type Labels,
-  type Sample,
-  type Series,
-  type Value,
   assertUniqueLabelSets,
   compareLabels,
   formatFloat,
   isStaleNaN,
+  type Labels,
   labelsKey,
+  type Sample,
+  type Series,
+  type Value,
   withoutName,
 } from './values';
-import {
-  MATH,
-  histogramQuantile,
-  labelJoin,
-  labelReplace,
-  mapValues,
-  roundTo,
-  sortByValue,
-} from './vector-functions';
+import { histogramQuantile, labelJoin, labelReplace, MATH, mapValues, roundTo, sortByValue } from './vector-functions';
 
 export interface PromqlEngineOptions {
   /** How far back an instant selector looks for a sample (Prometheus: 5 minutes). */
@@ -149,30 +135,19 @@ export class PromqlEngine {
       spans.set(sel, known ? [Math.min(known[0], span[0]), Math.max(known[1], span[1])] : span);
     };
     const walk = (e: Expr, lo: number, hi: number): void => {
-      switch (e.kind) {
-        case 'vectorSelector':
-          return widen(e, lo, hi, this.lookbackMs);
-        case 'matrixSelector':
-          return widen(e.selector, lo, hi, e.rangeMs);
-        case 'subquery': {
-          const [a, b] = atTime(e.at, lo, hi);
-          return walk(e.expr, a - e.offsetMs - e.rangeMs, b - e.offsetMs);
-        }
-        case 'call':
-          for (const arg of e.args) walk(arg, lo, hi);
-          return;
-        case 'aggregate':
-          if (e.param) walk(e.param, lo, hi);
-          return walk(e.expr, lo, hi);
-        case 'binary':
-          walk(e.lhs, lo, hi);
-          return walk(e.rhs, lo, hi);
-        case 'unary':
-        case 'paren':
-          return walk(e.expr, lo, hi);
-        default:
-          return;
-      }
+      if (e.kind === 'vectorSelector') widen(e, lo, hi, this.lookbackMs);
+      else if (e.kind === 'matrixSelector') widen(e.selector, lo, hi, e.rangeMs);
+      else if (e.kind === 'subquery') {
+        const [a, b] = atTime(e.at, lo, hi);
+        walk(e.expr, a - e.offsetMs - e.rangeMs, b - e.offsetMs);
+      } else if (e.kind === 'call') for (const arg of e.args) walk(arg, lo, hi);
+      else if (e.kind === 'aggregate') {
+        if (e.param) walk(e.param, lo, hi);
+        walk(e.expr, lo, hi);
+      } else if (e.kind === 'binary') {
+        walk(e.lhs, lo, hi);
+        walk(e.rhs, lo, hi);
+      } else if (e.kind === 'unary' || e.kind === 'paren') walk(e.expr, lo, hi);
     };
     walk(expr, startMs, endMs);
     const data = new Map<VectorSelector, StoredSeries[]>();
@@ -219,7 +194,7 @@ function lastAtOrBefore(samples: Array<[number, number, boolean]>, t: number): n
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (samples[mid][0] <= t) {
+    if (samples[mid]![0] <= t) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -400,7 +375,7 @@ class Evaluation {
       case 'idelta':
         return perSeries(0, (p) => instantValue(p, false));
       case 'deriv':
-        return perSeries(0, (p) => (p.length < 2 ? undefined : linearRegression(p, p[0][0]).slope));
+        return perSeries(0, (p) => (p.length < 2 ? undefined : linearRegression(p, p[0]![0]).slope));
       case 'predict_linear': {
         const seconds = this.scalar(arg(1), t);
         return perSeries(0, (p) => {
@@ -419,7 +394,7 @@ class Evaluation {
         return vector([{ labels: {}, v: this.scalar(arg(0), t) }]);
       case 'scalar': {
         const v = this.vector(this.eval(arg(0), t));
-        return { type: 'scalar', v: v.length === 1 ? v[0].v : Number.NaN };
+        return { type: 'scalar', v: v.length === 1 ? v[0]!.v : Number.NaN };
       }
       case 'absent': {
         const v = this.vector(this.eval(arg(0), t));
@@ -447,18 +422,18 @@ class Evaluation {
         return vector(histogramQuantile(this.scalar(arg(0), t), this.vector(this.eval(arg(1), t))));
       case 'label_replace': {
         const [, dst, replacement, src, regex] = e.args.map((a, i) => (i === 0 ? '' : this.string(a, t)));
-        return vector(labelReplace(this.vector(this.eval(arg(0), t)), dst, replacement, src, regex));
+        return vector(labelReplace(this.vector(this.eval(arg(0), t)), dst!, replacement!, src!, regex!));
       }
       case 'label_join': {
         const [, dst, separator, ...sources] = e.args.map((a, i) => (i === 0 ? '' : this.string(a, t)));
-        return vector(labelJoin(this.vector(this.eval(arg(0), t)), dst, separator, sources));
+        return vector(labelJoin(this.vector(this.eval(arg(0), t)), dst!, separator!, sources));
       }
       case 'sort':
       case 'sort_desc':
         return { type: 'vector', v: sortByValue(this.vector(this.eval(arg(0), t)), fn === 'sort_desc') };
     }
-    if (fn in OVER_TIME) return perSeries(0, (p) => OVER_TIME[fn](values(p)));
-    if (fn in MATH) return vector(mapValues(this.vector(this.eval(arg(0), t)), MATH[fn]));
+    if (fn in OVER_TIME) return perSeries(0, (p) => OVER_TIME[fn]!(values(p)));
+    if (fn in MATH) return vector(mapValues(this.vector(this.eval(arg(0), t)), MATH[fn]!));
     throw new PromqlError(`unsupported PromQL function: ${fn}()`);
   }
 }

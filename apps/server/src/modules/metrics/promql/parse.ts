@@ -158,7 +158,7 @@ class Converter {
       case 'FunctionCall':
         return this.call(node, kids);
       case 'AggregateExpr':
-        return this.aggregate(node, kids);
+        return this.aggregate(kids);
       case 'BinaryExpr':
         return this.binary(kids);
       default:
@@ -186,8 +186,8 @@ class Converter {
     let n = node;
     if (n.name === 'UnaryExpr') {
       const [op, inner] = childrenOf(n);
-      sign = this.text(op) === '-' ? -1 : 1;
-      n = inner;
+      sign = this.text(op!) === '-' ? -1 : 1;
+      n = inner!;
     }
     if (n.name !== 'NumberDurationLiteral') return this.unsupported(node, '@ with a non-literal time');
     const seconds = sign * parseNumber(this.text(n));
@@ -240,9 +240,8 @@ class Converter {
       return { name: '__name__', op: '=', value: unquote(this.text(nth(kids, 0))) };
     }
     if (node.name !== 'UnquotedLabelMatcher' && node.name !== 'QuotedLabelMatcher') return this.unsupported(node);
-    const [nameNode, opNode, valueNode] = kids;
-    const name =
-      nameNode.name === 'QuotedLabelName' ? unquote(this.text(childrenOf(nameNode)[0])) : this.text(nameNode);
+    const [nameNode, opNode, valueNode] = [nth(kids, 0), nth(kids, 1), nth(kids, 2)];
+    const name = nameNode.name === 'QuotedLabelName' ? unquote(this.text(nth(childrenOf(nameNode), 0))) : this.text(nameNode);
     const op = this.text(opNode) as MatchOp;
     const value = unquote(this.text(valueNode));
     if (op === '=~' || op === '!~') compileAnchored(value);
@@ -257,12 +256,10 @@ class Converter {
     const min = signature.args.length - (signature.optional ?? 0);
     const max = signature.variadic ? Number.POSITIVE_INFINITY : signature.args.length;
     if (args.length < min || args.length > max) {
-      throw new PromqlError(
-        `expected ${min === max ? min : `at least ${min}`} argument(s) in call to "${name}", got ${args.length}`,
-      );
+      throw new PromqlError(`expected ${min === max ? min : `at least ${min}`} argument(s) in call to "${name}", got ${args.length}`);
     }
     args.forEach((arg, i) => {
-      const want = signature.args[Math.min(i, signature.args.length - 1)];
+      const want = signature.args[Math.min(i, signature.args.length - 1)]!;
       const got = typeOf(arg);
       if (got !== want) {
         throw new PromqlError(
@@ -273,7 +270,7 @@ class Converter {
     return { kind: 'call', func: name, args };
   }
 
-  private aggregate(node: SyntaxNode, kids: SyntaxNode[]): Expr {
+  private aggregate(kids: SyntaxNode[]): Expr {
     const op = this.text(nth(kids, 0));
     if (!AGGREGATE_OPS.has(op)) throw new PromqlError(`unsupported PromQL aggregation: ${op}`);
     let grouping: string[] = [];
@@ -282,7 +279,7 @@ class Converter {
     for (const kid of kids.slice(1)) {
       if (kid.name === 'AggregateModifier') {
         const [mode, labels] = childrenOf(kid);
-        without = mode.name === 'Without';
+        without = mode?.name === 'Without';
         grouping = labels ? this.labelList(labels) : [];
       } else if (kid.name === 'FunctionCallBody') {
         body = childrenOf(kid).map((a) => this.expr(a));
@@ -296,18 +293,18 @@ class Converter {
     if (body.length !== want) {
       throw new PromqlError(`wrong number of arguments for aggregate expression provided, expected ${want}, got ${body.length}`);
     }
-    const expr = body[want - 1];
+    const expr = body[want - 1]!;
     if (typeOf(expr) !== 'vector') {
       throw new PromqlError(`expected type instant vector in aggregation expression, got ${typeName(typeOf(expr))}`);
     }
-    if (paramType && typeOf(body[0]) !== paramType) {
-      throw new PromqlError(`expected type ${typeName(paramType)} in aggregation parameter, got ${typeName(typeOf(body[0]))}`);
+    if (paramType && typeOf(body[0]!) !== paramType) {
+      throw new PromqlError(`expected type ${typeName(paramType)} in aggregation parameter, got ${typeName(typeOf(body[0]!))}`);
     }
     return { kind: 'aggregate', op: aggregateOp, expr, param: paramType ? body[0] : undefined, grouping, without };
   }
 
   private labelList(node: SyntaxNode): string[] {
-    return childrenOf(node).map((l) => (l.name === 'QuotedLabelName' ? unquote(this.text(childrenOf(l)[0])) : this.text(l)));
+    return childrenOf(node).map((l) => (l.name === 'QuotedLabelName' ? unquote(this.text(nth(childrenOf(l), 0))) : this.text(l)));
   }
 
   private binary(kids: SyntaxNode[]): Expr {
@@ -379,7 +376,7 @@ export function typeOf(expr: Expr): ValueType {
       }
       return 'matrix';
     case 'call':
-      return FUNCTIONS[expr.func].returns;
+      return FUNCTIONS[expr.func]!.returns;
     case 'aggregate':
       return 'vector';
     case 'binary':
@@ -436,7 +433,7 @@ const DURATION_UNITS: Record<string, number> = {
 export function parseDurationMs(text: string): number {
   if (/^(\d+(ms|s|m|h|d|w|y))+$/.test(text)) {
     let total = 0;
-    for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * DURATION_UNITS[unit];
+    for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(n) * DURATION_UNITS[unit!]!;
     return total;
   }
   const seconds = parseNumber(text);
@@ -466,8 +463,9 @@ export function unquote(text: string): string {
   const quote = text[0];
   const body = text.slice(1, -1);
   if (quote === '`') return body;
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/gsu, (_, e: string) => {
-    if (e in ESCAPES) return ESCAPES[e];
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/gsu, (_: string, e: string) => {
+    const simple = ESCAPES[e];
+    if (simple !== undefined) return simple;
     if (e === quote) return e;
     if (/^[0-7]{3}$/.test(e)) return String.fromCharCode(Number.parseInt(e, 8));
     if (e.length > 1) return String.fromCodePoint(Number.parseInt(e.slice(1), 16));

@@ -35,7 +35,10 @@ const TEMPS = [10, 12, 11, 15, 14, 18, 17, 20, 19, 22, 21];
 
 export const PROMQL_SERIES: SeriesData[] = [
   // A counter rising 10 per 15 s: rate 2/3 per second.
-  series({ __name__: 'http_requests_total', job: 'api', instance: 'a' }, every(0, 600, 15, (t) => (t / 15) * 10)),
+  series(
+    { __name__: 'http_requests_total', job: 'api', instance: 'a' },
+    every(0, 600, 15, (t) => (t / 15) * 10),
+  ),
   // 5 per 15 s, reset to 0 after t=300 (5 at 315).
   series(
     { __name__: 'http_requests_total', job: 'api', instance: 'b' },
@@ -53,21 +56,67 @@ export const PROMQL_SERIES: SeriesData[] = [
     [600_000, 22],
   ]),
   // A gauge every minute: t=60i → TEMPS[i].
-  series({ __name__: 'temp', room: 'x' }, every(0, 600, 60, (t) => TEMPS[t / 60] ?? 0)),
+  series(
+    { __name__: 'temp', room: 'x' },
+    every(0, 600, 60, (t) => TEMPS[t / 60] ?? 0),
+  ),
   // A series ended by a stale marker at 30 s.
-  { labels: { __name__: 'gone' }, samples: [[0, 1], [15_000, 2]], stale: [30_000] },
-  series({ __name__: 'mem', host: 'h1', dc: 'eu' }, every(0, 600, 60, () => 10)),
-  series({ __name__: 'mem', host: 'h2', dc: 'eu' }, every(0, 600, 60, () => 20)),
-  series({ __name__: 'mem', host: 'h3', dc: 'us' }, every(0, 600, 60, () => 30)),
-  series({ __name__: 'mem', host: 'h4', dc: 'us' }, every(0, 600, 60, () => 60)),
-  series({ __name__: 'limit', host: 'h1' }, every(0, 600, 60, () => 100)),
-  series({ __name__: 'limit', host: 'h2' }, every(0, 600, 60, () => 40)),
-  series({ __name__: 'dc_info', dc: 'eu', region: 'europe' }, every(0, 600, 60, () => 1)),
-  series({ __name__: 'dc_info', dc: 'us', region: 'america' }, every(0, 600, 60, () => 1)),
-  series({ __name__: 'req_bucket', le: '0.1' }, every(0, 600, 60, () => 50)),
-  series({ __name__: 'req_bucket', le: '0.5' }, every(0, 600, 60, () => 80)),
-  series({ __name__: 'req_bucket', le: '1' }, every(0, 600, 60, () => 90)),
-  series({ __name__: 'req_bucket', le: '+Inf' }, every(0, 600, 60, () => 100)),
+  {
+    labels: { __name__: 'gone' },
+    samples: [
+      [0, 1],
+      [15_000, 2],
+    ],
+    stale: [30_000],
+  },
+  series(
+    { __name__: 'mem', host: 'h1', dc: 'eu' },
+    every(0, 600, 60, () => 10),
+  ),
+  series(
+    { __name__: 'mem', host: 'h2', dc: 'eu' },
+    every(0, 600, 60, () => 20),
+  ),
+  series(
+    { __name__: 'mem', host: 'h3', dc: 'us' },
+    every(0, 600, 60, () => 30),
+  ),
+  series(
+    { __name__: 'mem', host: 'h4', dc: 'us' },
+    every(0, 600, 60, () => 60),
+  ),
+  series(
+    { __name__: 'limit', host: 'h1' },
+    every(0, 600, 60, () => 100),
+  ),
+  series(
+    { __name__: 'limit', host: 'h2' },
+    every(0, 600, 60, () => 40),
+  ),
+  series(
+    { __name__: 'dc_info', dc: 'eu', region: 'europe' },
+    every(0, 600, 60, () => 1),
+  ),
+  series(
+    { __name__: 'dc_info', dc: 'us', region: 'america' },
+    every(0, 600, 60, () => 1),
+  ),
+  series(
+    { __name__: 'req_bucket', le: '0.1' },
+    every(0, 600, 60, () => 50),
+  ),
+  series(
+    { __name__: 'req_bucket', le: '0.5' },
+    every(0, 600, 60, () => 80),
+  ),
+  series(
+    { __name__: 'req_bucket', le: '1' },
+    every(0, 600, 60, () => 90),
+  ),
+  series(
+    { __name__: 'req_bucket', le: '+Inf' },
+    every(0, 600, 60, () => 100),
+  ),
 ];
 
 const A = { job: 'api', instance: 'a' };
@@ -125,43 +174,191 @@ export const PROMQL_CASES: PromqlCase[] = [
   { query: 'temp @ 300 offset 1m', expected: { vector: [[{ __name__: 'temp', room: 'x' }, 14]] } },
   { query: 'max_over_time(temp[5m] offset 5m)', expected: { vector: [[{ room: 'x' }, 18]] } },
   { query: 'rate(http_requests_total{instance="a"}[1m] @ 300)', at: 1000, expected: { vector: [[A, 2 / 3]] } },
-  { query: '{__name__=~"mem|limit", host="h1"}', expected: { vector: [[MEM('h1', 'eu'), 10], [{ __name__: 'limit', host: 'h1' }, 100]] } },
+  {
+    query: '{__name__=~"mem|limit", host="h1"}',
+    expected: {
+      vector: [
+        [MEM('h1', 'eu'), 10],
+        [{ __name__: 'limit', host: 'h1' }, 100],
+      ],
+    },
+  },
   { query: 'mem{dc!="eu", host!~"h3"}', expected: { vector: [[MEM('h4', 'us'), 60]] } },
 
   // --- aggregations.
-  { query: 'sum by (dc) (mem)', expected: { vector: [[{ dc: 'eu' }, 30], [{ dc: 'us' }, 90]] } },
-  { query: 'sum without (host) (mem)', expected: { vector: [[{ dc: 'eu' }, 30], [{ dc: 'us' }, 90]] } },
+  {
+    query: 'sum by (dc) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 30],
+        [{ dc: 'us' }, 90],
+      ],
+    },
+  },
+  {
+    query: 'sum without (host) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 30],
+        [{ dc: 'us' }, 90],
+      ],
+    },
+  },
   { query: 'sum(mem)', expected: { vector: [[{}, 120]] } },
-  { query: 'avg by (dc) (mem)', expected: { vector: [[{ dc: 'eu' }, 15], [{ dc: 'us' }, 45]] } },
-  { query: 'min by (dc) (mem)', expected: { vector: [[{ dc: 'eu' }, 10], [{ dc: 'us' }, 30]] } },
-  { query: 'max(mem) by (dc)', expected: { vector: [[{ dc: 'eu' }, 20], [{ dc: 'us' }, 60]] } },
-  { query: 'count by (dc) (mem)', expected: { vector: [[{ dc: 'eu' }, 2], [{ dc: 'us' }, 2]] } },
-  { query: 'group by (dc) (mem)', expected: { vector: [[{ dc: 'eu' }, 1], [{ dc: 'us' }, 1]] } },
+  {
+    query: 'avg by (dc) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 15],
+        [{ dc: 'us' }, 45],
+      ],
+    },
+  },
+  {
+    query: 'min by (dc) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 10],
+        [{ dc: 'us' }, 30],
+      ],
+    },
+  },
+  {
+    query: 'max(mem) by (dc)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 20],
+        [{ dc: 'us' }, 60],
+      ],
+    },
+  },
+  {
+    query: 'count by (dc) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 2],
+        [{ dc: 'us' }, 2],
+      ],
+    },
+  },
+  {
+    query: 'group by (dc) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 1],
+        [{ dc: 'us' }, 1],
+      ],
+    },
+  },
   // Mean 30; squared deviations 400 + 100 + 0 + 900 = 1400, / 4.
   { query: 'stdvar(mem)', expected: { vector: [[{}, 350]] } },
   { query: 'stddev(mem)', expected: { vector: [[{}, Math.sqrt(350)]] } },
   // 10,20,30,60: rank 0.5 × 3 = 1.5 → 25.
   { query: 'quantile(0.5, mem)', expected: { vector: [[{}, 25]] } },
   { query: 'topk(1, mem)', expected: { vector: [[MEM('h4', 'us'), 60]] } },
-  { query: 'topk by (dc) (1, mem)', expected: { vector: [[MEM('h2', 'eu'), 20], [MEM('h4', 'us'), 60]] } },
-  { query: 'bottomk(2, mem)', expected: { vector: [[MEM('h1', 'eu'), 10], [MEM('h2', 'eu'), 20]], ordered: true } },
+  {
+    query: 'topk by (dc) (1, mem)',
+    expected: {
+      vector: [
+        [MEM('h2', 'eu'), 20],
+        [MEM('h4', 'us'), 60],
+      ],
+    },
+  },
+  {
+    query: 'bottomk(2, mem)',
+    expected: {
+      vector: [
+        [MEM('h1', 'eu'), 10],
+        [MEM('h2', 'eu'), 20],
+      ],
+      ordered: true,
+    },
+  },
   // floor(mem / 20) = 0, 1, 1, 3.
-  { query: 'count_values("v", floor(mem / 20))', expected: { vector: [[{ v: '0' }, 1], [{ v: '1' }, 2], [{ v: '3' }, 1]] } },
+  {
+    query: 'count_values("v", floor(mem / 20))',
+    expected: {
+      vector: [
+        [{ v: '0' }, 1],
+        [{ v: '1' }, 2],
+        [{ v: '3' }, 1],
+      ],
+    },
+  },
 
   // --- binary operators.
   { query: '1 + 2 * 3', expected: { scalar: 7 } },
   { query: '2 ^ 3 ^ 2', expected: { scalar: 512 } },
   { query: '5 % 3 - -1', expected: { scalar: 3 } },
   { query: '1 > bool 2', expected: { scalar: 0 } },
-  { query: 'mem * 2', expected: { vector: [[HOST('h1', 'eu'), 20], [HOST('h2', 'eu'), 40], [HOST('h3', 'us'), 60], [HOST('h4', 'us'), 120]] } },
+  {
+    query: 'mem * 2',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 20],
+        [HOST('h2', 'eu'), 40],
+        [HOST('h3', 'us'), 60],
+        [HOST('h4', 'us'), 120],
+      ],
+    },
+  },
   { query: '-mem{host="h1"}', expected: { vector: [[HOST('h1', 'eu'), -10]] } },
   // Comparisons filter and keep the name; with bool they answer 0/1 and drop it.
-  { query: 'mem > 25', expected: { vector: [[MEM('h3', 'us'), 30], [MEM('h4', 'us'), 60]] } },
-  { query: '25 < mem', expected: { vector: [[MEM('h3', 'us'), 30], [MEM('h4', 'us'), 60]] } },
-  { query: 'mem{dc="eu"} > bool 15', expected: { vector: [[HOST('h1', 'eu'), 0], [HOST('h2', 'eu'), 1]] } },
-  { query: 'mem / on(host) limit', expected: { vector: [[{ host: 'h1' }, 0.1], [{ host: 'h2' }, 0.5]] } },
-  { query: 'mem / ignoring(dc) limit', expected: { vector: [[{ host: 'h1' }, 0.1], [{ host: 'h2' }, 0.5]] } },
-  { query: 'mem < on(host) limit', expected: { vector: [[{ host: 'h1' }, 10], [{ host: 'h2' }, 20]] } },
+  {
+    query: 'mem > 25',
+    expected: {
+      vector: [
+        [MEM('h3', 'us'), 30],
+        [MEM('h4', 'us'), 60],
+      ],
+    },
+  },
+  {
+    query: '25 < mem',
+    expected: {
+      vector: [
+        [MEM('h3', 'us'), 30],
+        [MEM('h4', 'us'), 60],
+      ],
+    },
+  },
+  {
+    query: 'mem{dc="eu"} > bool 15',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 0],
+        [HOST('h2', 'eu'), 1],
+      ],
+    },
+  },
+  {
+    query: 'mem / on(host) limit',
+    expected: {
+      vector: [
+        [{ host: 'h1' }, 0.1],
+        [{ host: 'h2' }, 0.5],
+      ],
+    },
+  },
+  {
+    query: 'mem / ignoring(dc) limit',
+    expected: {
+      vector: [
+        [{ host: 'h1' }, 0.1],
+        [{ host: 'h2' }, 0.5],
+      ],
+    },
+  },
+  {
+    query: 'mem < on(host) limit',
+    expected: {
+      vector: [
+        [{ host: 'h1' }, 10],
+        [{ host: 'h2' }, 20],
+      ],
+    },
+  },
   {
     query: 'mem * on(dc) group_left(region) dc_info',
     expected: {
@@ -182,8 +379,24 @@ export const PROMQL_CASES: PromqlCase[] = [
       ],
     },
   },
-  { query: 'mem and on(host) limit', expected: { vector: [[MEM('h1', 'eu'), 10], [MEM('h2', 'eu'), 20]] } },
-  { query: 'mem unless on(host) limit', expected: { vector: [[MEM('h3', 'us'), 30], [MEM('h4', 'us'), 60]] } },
+  {
+    query: 'mem and on(host) limit',
+    expected: {
+      vector: [
+        [MEM('h1', 'eu'), 10],
+        [MEM('h2', 'eu'), 20],
+      ],
+    },
+  },
+  {
+    query: 'mem unless on(host) limit',
+    expected: {
+      vector: [
+        [MEM('h3', 'us'), 30],
+        [MEM('h4', 'us'), 60],
+      ],
+    },
+  },
   {
     query: 'limit or on(host) mem',
     expected: {
@@ -199,16 +412,86 @@ export const PROMQL_CASES: PromqlCase[] = [
   { query: 'dc_info * on(dc) mem', expected: { error: /duplicate series for the match group/ } },
 
   // --- functions.
-  { query: 'abs(mem - 25)', expected: { vector: [[HOST('h1', 'eu'), 15], [HOST('h2', 'eu'), 5], [HOST('h3', 'us'), 5], [HOST('h4', 'us'), 35]] } },
-  { query: 'clamp(mem, 15, 35)', expected: { vector: [[HOST('h1', 'eu'), 15], [HOST('h2', 'eu'), 20], [HOST('h3', 'us'), 30], [HOST('h4', 'us'), 35]] } },
-  { query: 'clamp_max(mem, 25)', expected: { vector: [[HOST('h1', 'eu'), 10], [HOST('h2', 'eu'), 20], [HOST('h3', 'us'), 25], [HOST('h4', 'us'), 25]] } },
-  { query: 'clamp_min(mem{dc="eu"}, 15)', expected: { vector: [[HOST('h1', 'eu'), 15], [HOST('h2', 'eu'), 20]] } },
+  {
+    query: 'abs(mem - 25)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 15],
+        [HOST('h2', 'eu'), 5],
+        [HOST('h3', 'us'), 5],
+        [HOST('h4', 'us'), 35],
+      ],
+    },
+  },
+  {
+    query: 'clamp(mem, 15, 35)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 15],
+        [HOST('h2', 'eu'), 20],
+        [HOST('h3', 'us'), 30],
+        [HOST('h4', 'us'), 35],
+      ],
+    },
+  },
+  {
+    query: 'clamp_max(mem, 25)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 10],
+        [HOST('h2', 'eu'), 20],
+        [HOST('h3', 'us'), 25],
+        [HOST('h4', 'us'), 25],
+      ],
+    },
+  },
+  {
+    query: 'clamp_min(mem{dc="eu"}, 15)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 15],
+        [HOST('h2', 'eu'), 20],
+      ],
+    },
+  },
   { query: 'clamp(mem, 5, 1)', expected: { vector: [] } },
   // 10/3 = 3.33 and 20/3 = 6.67 to the nearest 0.5: floor(6.67 + 0.5)/2 = 3.5, floor(13.33 + 0.5)/2 = 6.5.
-  { query: 'round(mem{dc="eu"} / 3)', expected: { vector: [[HOST('h1', 'eu'), 3], [HOST('h2', 'eu'), 7]] } },
-  { query: 'round(mem{dc="eu"} / 3, 0.5)', expected: { vector: [[HOST('h1', 'eu'), 3.5], [HOST('h2', 'eu'), 6.5]] } },
-  { query: 'ceil(mem{dc="eu"} / 3)', expected: { vector: [[HOST('h1', 'eu'), 4], [HOST('h2', 'eu'), 7]] } },
-  { query: 'floor(mem{dc="eu"} / 3)', expected: { vector: [[HOST('h1', 'eu'), 3], [HOST('h2', 'eu'), 6]] } },
+  {
+    query: 'round(mem{dc="eu"} / 3)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 3],
+        [HOST('h2', 'eu'), 7],
+      ],
+    },
+  },
+  {
+    query: 'round(mem{dc="eu"} / 3, 0.5)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 3.5],
+        [HOST('h2', 'eu'), 6.5],
+      ],
+    },
+  },
+  {
+    query: 'ceil(mem{dc="eu"} / 3)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 4],
+        [HOST('h2', 'eu'), 7],
+      ],
+    },
+  },
+  {
+    query: 'floor(mem{dc="eu"} / 3)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 3],
+        [HOST('h2', 'eu'), 6],
+      ],
+    },
+  },
   { query: 'time()', expected: { scalar: 600 } },
   { query: 'vector(1)', expected: { vector: [[{}, 1]] } },
   { query: 'scalar(limit{host="h1"})', expected: { scalar: 100 } },
@@ -223,12 +506,39 @@ export const PROMQL_CASES: PromqlCase[] = [
   { query: 'histogram_quantile(0.95, req_bucket)', expected: { vector: [[{}, 1]] } },
   {
     query: 'label_replace(mem{dc="eu"}, "n", "node-$1", "host", "h(.*)")',
-    expected: { vector: [[{ ...MEM('h1', 'eu'), n: 'node-1' }, 10], [{ ...MEM('h2', 'eu'), n: 'node-2' }, 20]] },
+    expected: {
+      vector: [
+        [{ ...MEM('h1', 'eu'), n: 'node-1' }, 10],
+        [{ ...MEM('h2', 'eu'), n: 'node-2' }, 20],
+      ],
+    },
   },
   { query: 'label_replace(mem{host="h1"}, "n", "$1", "host", "x(.*)")', expected: { vector: [[MEM('h1', 'eu'), 10]] } },
   { query: 'label_join(mem{host="h1"}, "id", "-", "dc", "host")', expected: { vector: [[{ ...MEM('h1', 'eu'), id: 'eu-h1' }, 10]] } },
-  { query: 'sort_desc(mem)', expected: { vector: [[MEM('h4', 'us'), 60], [MEM('h3', 'us'), 30], [MEM('h2', 'eu'), 20], [MEM('h1', 'eu'), 10]], ordered: true } },
-  { query: 'sort(mem)', expected: { vector: [[MEM('h1', 'eu'), 10], [MEM('h2', 'eu'), 20], [MEM('h3', 'us'), 30], [MEM('h4', 'us'), 60]], ordered: true } },
+  {
+    query: 'sort_desc(mem)',
+    expected: {
+      vector: [
+        [MEM('h4', 'us'), 60],
+        [MEM('h3', 'us'), 30],
+        [MEM('h2', 'eu'), 20],
+        [MEM('h1', 'eu'), 10],
+      ],
+      ordered: true,
+    },
+  },
+  {
+    query: 'sort(mem)',
+    expected: {
+      vector: [
+        [MEM('h1', 'eu'), 10],
+        [MEM('h2', 'eu'), 20],
+        [MEM('h3', 'us'), 30],
+        [MEM('h4', 'us'), 60],
+      ],
+      ordered: true,
+    },
+  },
 
   // --- subqueries: [5m:2m] at 600 evaluates at 360, 480, 600 (aligned to 2m, after 300).
   { query: 'min_over_time(temp[5m:2m])', expected: { vector: [[{ room: 'x' }, 17]] } },
@@ -239,16 +549,91 @@ export const PROMQL_CASES: PromqlCase[] = [
   {
     query: 'temp',
     range: { start: 0, end: 600, step: 120 },
-    expected: { matrix: [[{ __name__: 'temp', room: 'x' }, [[0, 10], [120, 11], [240, 14], [360, 17], [480, 19], [600, 21]]]] },
+    expected: {
+      matrix: [
+        [
+          { __name__: 'temp', room: 'x' },
+          [
+            [0, 10],
+            [120, 11],
+            [240, 14],
+            [360, 17],
+            [480, 19],
+            [600, 21],
+          ],
+        ],
+      ],
+    },
   },
   {
     query: 'sum by (dc) (mem)',
     range: { start: 300, end: 600, step: 300 },
-    expected: { matrix: [[{ dc: 'eu' }, [[300, 30], [600, 30]]], [{ dc: 'us' }, [[300, 90], [600, 90]]]] },
+    expected: {
+      matrix: [
+        [
+          { dc: 'eu' },
+          [
+            [300, 30],
+            [600, 30],
+          ],
+        ],
+        [
+          { dc: 'us' },
+          [
+            [300, 90],
+            [600, 90],
+          ],
+        ],
+      ],
+    },
   },
-  { query: 'temp @ end()', range: { start: 0, end: 600, step: 300 }, expected: { matrix: [[{ __name__: 'temp', room: 'x' }, [[0, 21], [300, 21], [600, 21]]]] } },
-  { query: 'time()', range: { start: 0, end: 120, step: 60 }, expected: { matrix: [[{}, [[0, 0], [60, 60], [120, 120]]]] } },
-  { query: 'gone', range: { start: 0, end: 60, step: 15 }, expected: { matrix: [[{ __name__: 'gone' }, [[0, 1], [15, 2]]]] } },
+  {
+    query: 'temp @ end()',
+    range: { start: 0, end: 600, step: 300 },
+    expected: {
+      matrix: [
+        [
+          { __name__: 'temp', room: 'x' },
+          [
+            [0, 21],
+            [300, 21],
+            [600, 21],
+          ],
+        ],
+      ],
+    },
+  },
+  {
+    query: 'time()',
+    range: { start: 0, end: 120, step: 60 },
+    expected: {
+      matrix: [
+        [
+          {},
+          [
+            [0, 0],
+            [60, 60],
+            [120, 120],
+          ],
+        ],
+      ],
+    },
+  },
+  {
+    query: 'gone',
+    range: { start: 0, end: 60, step: 15 },
+    expected: {
+      matrix: [
+        [
+          { __name__: 'gone' },
+          [
+            [0, 1],
+            [15, 2],
+          ],
+        ],
+      ],
+    },
+  },
 
   // --- refused, with a clear bad_data error.
   { query: 'holt_winters(temp[5m], 0.5, 0.5)', expected: { error: /unsupported PromQL function: holt_winters/ } },
@@ -259,5 +644,9 @@ export const PROMQL_CASES: PromqlCase[] = [
   { query: 'sum(mem', expected: { error: /parse error/ } },
   { query: '{job=~".*"}', expected: { error: /at least one non-empty matcher/ } },
   { query: 'mem{host=~"("}', expected: { error: /invalid regular expression/ } },
-  { query: 'temp[5m]', range: { start: 0, end: 60, step: 15 }, expected: { error: /invalid expression type "range vector" for range query/ } },
+  {
+    query: 'temp[5m]',
+    range: { start: 0, end: 60, step: 15 },
+    expected: { error: /invalid expression type "range vector" for range query/ },
+  },
 ];

@@ -13,15 +13,10 @@ export interface RangeWindow {
 type Points = Array<[number, number]>;
 
 /** Prometheus' extrapolatedRate: rate, increase and delta, extrapolated towards the window's edges. */
-export function extrapolatedRate(
-  points: Points,
-  window: RangeWindow,
-  isCounter: boolean,
-  isRate: boolean,
-): number | undefined {
+export function extrapolatedRate(points: Points, window: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
   if (points.length < 2) return undefined;
-  const [firstT, firstV] = points[0];
-  const [lastT, lastV] = points[points.length - 1];
+  const [firstT, firstV] = points[0]!;
+  const [lastT, lastV] = points[points.length - 1]!;
   let result = lastV - firstV;
   if (isCounter) {
     let previous = 0;
@@ -53,8 +48,8 @@ export function extrapolatedRate(
 /** irate (isRate) and idelta: from the last two points only. */
 export function instantValue(points: Points, isRate: boolean): number | undefined {
   if (points.length < 2) return undefined;
-  const [prevT, prevV] = points[points.length - 2];
-  const [lastT, lastV] = points[points.length - 1];
+  const [prevT, prevV] = points[points.length - 2]!;
+  const [lastT, lastV] = points[points.length - 1]!;
   let result = isRate && lastV < prevV ? lastV : lastV - prevV;
   if (isRate) {
     const interval = lastT - prevT;
@@ -72,7 +67,7 @@ export function linearRegression(points: Points, interceptMs: number): { slope: 
   let sumXY = 0;
   let sumX2 = 0;
   let constY = true;
-  const initY = points[0][1];
+  const initY = points[0]![1];
   for (const [t, v] of points) {
     if (constY && v !== initY) constY = false;
     const x = (t - interceptMs) / 1000;
@@ -99,7 +94,7 @@ export function quantile(q: number, values: number[]): number {
   const lower = Math.max(0, Math.floor(rank));
   const upper = Math.min(sorted.length - 1, lower + 1);
   const weight = rank - Math.floor(rank);
-  return sorted[lower] * (1 - weight) + sorted[upper] * weight;
+  return sorted[lower]! * (1 - weight) + sorted[upper]! * weight;
 }
 
 /** Population variance (Welford), as stdvar and stdvar_over_time. */
@@ -136,7 +131,7 @@ export const OVER_TIME: Readonly<Record<string, (values: number[]) => number>> =
   max_over_time: (vs) => vs.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m)),
   sum_over_time: (vs) => kahanSum(vs),
   count_over_time: (vs) => vs.length,
-  last_over_time: (vs) => vs[vs.length - 1],
+  last_over_time: (vs) => vs[vs.length - 1]!,
   stddev_over_time: (vs) => Math.sqrt(variance(vs)),
   stdvar_over_time: (vs) => variance(vs),
 };

@@ -41,9 +41,11 @@ export function compareLabels(a: Labels, b: Labels): number {
   const ka = Object.keys(a).sort();
   const kb = Object.keys(b).sort();
   for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
-    if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
-    const va = a[ka[i]];
-    const vb = b[kb[i]];
+    const na = ka[i]!;
+    const nb = kb[i]!;
+    if (na !== nb) return na < nb ? -1 : 1;
+    const va = a[na]!;
+    const vb = b[nb]!;
     if (va !== vb) return va < vb ? -1 : 1;
   }
   return ka.length - kb.length;
@@ -91,9 +93,9 @@ export function formatFloat(v: number): string {
   if (v === Number.NEGATIVE_INFINITY) return '-Inf';
   const s = String(v);
   if (!s.includes('e')) return s;
-  const [mantissa, expText] = s.split('e');
+  const [mantissa = '', expText] = s.split('e');
   const negative = mantissa.startsWith('-');
-  const [intPart, fracPart = ''] = mantissa.replace('-', '').split('.');
+  const [intPart = '', fracPart = ''] = mantissa.replace('-', '').split('.');
   const digits = intPart + fracPart;
   const point = intPart.length + Number(expText);
   let out: string;

@@ -2,7 +2,7 @@
 import { PromqlError } from './errors';
 import { compileAnchored } from './parse';
 import { quantile } from './range-functions';
-import { type Labels, type Sample, labelsKey, withoutName } from './values';
+import { type Labels, labelsKey, type Sample, withoutName } from './values';
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
@@ -62,7 +62,7 @@ export function bucketQuantile(q: number, input: Array<{ upper: number; count: n
   if (q < 0) return Number.NEGATIVE_INFINITY;
   if (q > 1) return Number.POSITIVE_INFINITY;
   const sorted = [...input].sort((a, b) => a.upper - b.upper);
-  if (sorted.length === 0 || sorted[sorted.length - 1].upper !== Number.POSITIVE_INFINITY) return Number.NaN;
+  if (sorted.length === 0 || sorted[sorted.length - 1]!.upper !== Number.POSITIVE_INFINITY) return Number.NaN;
   // Coalesce buckets with the same upper bound, then force the counts to be monotonic.
   const buckets: Array<{ upper: number; count: number }> = [];
   for (const b of sorted) {
@@ -76,25 +76,25 @@ export function bucketQuantile(q: number, input: Array<{ upper: number; count: n
     else b.count = max;
   }
   if (buckets.length < 2) return Number.NaN;
-  const observations = buckets[buckets.length - 1].count;
+  const observations = buckets[buckets.length - 1]!.count;
   if (observations === 0 || Number.isNaN(observations)) return Number.NaN;
   let rank = q * observations;
   let b = buckets.length - 1;
   for (let i = 0; i < buckets.length - 1; i++) {
-    if (buckets[i].count >= rank) {
+    if (buckets[i]!.count >= rank) {
       b = i;
       break;
     }
   }
-  if (b === buckets.length - 1) return buckets[buckets.length - 2].upper;
-  if (b === 0 && buckets[0].upper <= 0) return buckets[0].upper;
+  if (b === buckets.length - 1) return buckets[buckets.length - 2]!.upper;
+  if (b === 0 && buckets[0]!.upper <= 0) return buckets[0]!.upper;
   let start = 0;
-  const end = buckets[b].upper;
-  let count = buckets[b].count;
+  const end = buckets[b]!.upper;
+  let count = buckets[b]!.count;
   if (b > 0) {
-    start = buckets[b - 1].upper;
-    count -= buckets[b - 1].count;
-    rank -= buckets[b - 1].count;
+    start = buckets[b - 1]!.upper;
+    count -= buckets[b - 1]!.count;
+    rank -= buckets[b - 1]!.count;
   }
   return start + (end - start) * (rank / count);
 }
