@@ -355,6 +355,13 @@ class Converter {
       const overlap = matching.include.find((l) => matching.on && matching.labels.includes(l));
       if (overlap) throw new PromqlError(`label "${overlap}" must not occur in ON and GROUP clause at once`);
     }
+    // lezer folds the sign into a number literal, but unary minus binds looser than ^: -2 ^ 2 is -(2 ^ 2).
+    const first = nth(kids, 0);
+    const signed = /^[+-]/.exec(this.text(first))?.[0];
+    if (op === '^' && first.name === 'NumberDurationLiteral' && signed && lhs.kind === 'number') {
+      const power: Expr = { kind: 'binary', op, lhs: { kind: 'number', value: Math.abs(lhs.value) }, rhs, returnBool, matching };
+      return signed === '-' ? { kind: 'unary', op: '-', expr: power } : power;
+    }
     return { kind: 'binary', op, lhs, rhs, returnBool, matching };
   }
 }

@@ -545,6 +545,144 @@ export const PROMQL_CASES: PromqlCase[] = [
   { query: 'count_over_time(temp[5m:2m])', expected: { vector: [[{ room: 'x' }, 3]] } },
   { query: 'avg_over_time(rate(http_requests_total{instance="a"}[1m])[2m:1m])', expected: { vector: [[A, 2 / 3]] } },
 
+  // --- more combinations.
+  // (300, 600] holds 315..600: a rises 190 over 285 s, b 95 (5 → 100, after its reset); 15 s to the start is within
+  // the threshold (and b's zero point is exactly 15 s away), so both extrapolate to 300 s.
+  {
+    query: 'rate(http_requests_total[5m])',
+    expected: {
+      vector: [
+        [A, 2 / 3],
+        [B, 1 / 3],
+      ],
+    },
+  },
+  { query: 'sum by (job) (rate(http_requests_total[5m]))', expected: { vector: [[{ job: 'api' }, 1]] } },
+  {
+    query: 'http_requests_total offset 5m',
+    expected: {
+      vector: [
+        [{ __name__: 'http_requests_total', ...A }, 200],
+        [{ __name__: 'http_requests_total', ...B }, 100],
+      ],
+    },
+  },
+  // (0, 300] = 12,11,15,14,18: 6 over 240 s, extrapolated 60 s to the start.
+  { query: 'delta(temp[5m] @ 300)', expected: { vector: [[{ room: 'x' }, 7.5]] } },
+  { query: 'irate(http_requests_total{instance="b"}[1m] offset 285s)', expected: { vector: [[B, 1 / 3]] } },
+  { query: 'deriv(http_requests_total{instance="a"}[5m])', expected: { vector: [[A, 2 / 3]] } },
+  { query: 'predict_linear(http_requests_total{instance="a"}[5m], 60)', expected: { vector: [[A, 440]] } },
+  // (0, 600] leaves out the sample at 0 (10): the smallest is 11.
+  { query: 'min_over_time(temp[10m])', expected: { vector: [[{ room: 'x' }, 11]] } },
+  { query: 'temp offset -1m', at: 300, expected: { vector: [[{ __name__: 'temp', room: 'x' }, 17]] } },
+  { query: 'last_over_time(gone[1m])', at: 45, expected: { vector: [[{ __name__: 'gone' }, 2]] } },
+  { query: 'gone', at: 20, expected: { vector: [[{ __name__: 'gone' }, 2]] } },
+  // [5m:1m] at 600 evaluates at 360..600 (300 is outside the left-open window): five values above 15.
+  { query: 'count_over_time((temp > 15)[5m:1m])', expected: { vector: [[{ room: 'x' }, 5]] } },
+  { query: '2 * -3 ^ 2', expected: { scalar: -18 } },
+  {
+    query: 'sum by (__name__) ({__name__=~"mem|limit"})',
+    expected: {
+      vector: [
+        [{ __name__: 'mem' }, 120],
+        [{ __name__: 'limit' }, 140],
+      ],
+    },
+  },
+  {
+    query: 'count without (host) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 2],
+        [{ dc: 'us' }, 2],
+      ],
+    },
+  },
+  {
+    query: 'quantile by (dc) (0.5, mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 15],
+        [{ dc: 'us' }, 45],
+      ],
+    },
+  },
+  {
+    query: 'stddev by (dc) (mem)',
+    expected: {
+      vector: [
+        [{ dc: 'eu' }, 5],
+        [{ dc: 'us' }, 15],
+      ],
+    },
+  },
+  { query: 'sum(mem) / count(mem)', expected: { vector: [[{}, 30]] } },
+  { query: 'mem{host="h1"} + on() group_left limit{host="h2"}', expected: { vector: [[HOST('h1', 'eu'), 50]] } },
+  {
+    query: 'mem{dc="eu"} / on() group_left sum(limit)',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 10 / 140],
+        [HOST('h2', 'eu'), 20 / 140],
+      ],
+    },
+  },
+  {
+    query: 'limit - on(host) group_right mem',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 90],
+        [HOST('h2', 'eu'), 20],
+      ],
+    },
+  },
+  {
+    query: 'mem > bool on(host) limit',
+    expected: {
+      vector: [
+        [{ host: 'h1' }, 0],
+        [{ host: 'h2' }, 0],
+      ],
+    },
+  },
+  {
+    query: 'mem and mem > 20',
+    expected: {
+      vector: [
+        [MEM('h3', 'us'), 30],
+        [MEM('h4', 'us'), 60],
+      ],
+    },
+  },
+  { query: 'vector(1) or vector(2)', expected: { vector: [[{}, 1]] } },
+  { query: 'scalar(sum(mem)) * 2', expected: { scalar: 240 } },
+  { query: 'time() - 600', expected: { scalar: 0 } },
+  // Unary minus binds looser than ^.
+  { query: '-2 ^ 2', expected: { scalar: -4 } },
+  { query: 'round(vector(-2.5))', expected: { vector: [[{}, -2]] } },
+  { query: 'round(vector(2.5))', expected: { vector: [[{}, 3]] } },
+  // Rank 60 lies 10 of 30 into (0.1, 0.5].
+  { query: 'histogram_quantile(0.6, req_bucket)', expected: { vector: [[{}, 0.1 + (0.4 * 10) / 30]] } },
+  { query: 'absent(nonexistent)', expected: { vector: [[{}, 1]] } },
+  {
+    query: 'label_replace(mem{host="h1"}, "host", "", "host", ".*")',
+    expected: { vector: [[{ __name__: 'mem', dc: 'eu' }, 10]] },
+  },
+  {
+    query: 'label_replace(mem{host="h1"}, "__name__", "renamed", "", "")',
+    expected: { vector: [[{ __name__: 'renamed', host: 'h1', dc: 'eu' }, 10]] },
+  },
+  {
+    query: 'sort_desc(sum by (dc) (mem))',
+    expected: {
+      vector: [
+        [{ dc: 'us' }, 90],
+        [{ dc: 'eu' }, 30],
+      ],
+      ordered: true,
+    },
+  },
+
   // --- range queries.
   {
     query: 'temp',
