@@ -107,6 +107,24 @@ describe('PromQL engine: semantics outside the shared cases', () => {
     await expect(new PromqlEngine(source).evalInstant('{x="1"} * 2', 0)).rejects.toThrow(/same labelset/);
   });
 
+  it('refuses a query that would load more samples than allowed', async () => {
+    const small = new PromqlEngine(new InMemorySeriesSource(PROMQL_SERIES), { maxSamples: 100 });
+    // temp loads the 6 samples in its lookback; every series together is far more than 100.
+    await expect(small.evalInstant('temp', 600_000)).resolves.toMatchObject({ resultType: 'vector' });
+    await expect(small.evalInstant('{__name__=~".+"}', 600_000)).rejects.toThrow(/too many samples/);
+  });
+
+  it('selects the same windows over long ranges as a plain scan does', async () => {
+    // A counter every 15 s for 6 h, rate over 5 m windows every minute: checked against the closed-form value.
+    const samples: Array<[number, number]> = [];
+    for (let t = 0; t <= 6 * 3_600_000; t += 15_000) samples.push([t, t / 1500]);
+    const long = new PromqlEngine(new InMemorySeriesSource([{ labels: { __name__: 'c' }, samples }]));
+    const result = await long.evalRange('rate(c[5m])', 600_000, 6 * 3_600_000, 60_000);
+    const values = (result.result as Array<{ values: Array<[number, string]> }>)[0]?.values ?? [];
+    expect(values).toHaveLength((6 * 3_600_000 - 600_000) / 60_000 + 1);
+    for (const [, v] of values) expect(Number(v)).toBeCloseTo(10 / 15, 12);
+  });
+
   it('refuses ranges with too many points, and bad steps', async () => {
     await expect(engine.evalRange('temp', 0, 1_000_000_000, 1_000)).rejects.toThrow(/maximum resolution/);
     await expect(engine.evalRange('temp', 0, 1000, 0)).rejects.toThrow(/step/);

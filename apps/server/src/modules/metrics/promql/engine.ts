@@ -29,12 +29,14 @@ import { histogramQuantile, labelJoin, labelReplace, MATH, mapValues, roundTo, s
 export interface PromqlEngineOptions {
   /** How far back an instant selector looks for a sample (Prometheus: 5 minutes). */
   lookbackDeltaMs?: number;
-  /** Step of subqueries without one in instant queries (Prometheus: the global evaluation interval, 1 minute). */
+  /** Step of subqueries without one (Prometheus: the global evaluation interval, 1 minute), in instant and range queries alike. */
   defaultSubqueryStepMs?: number;
   /** Prometheus 2.x closed windows [t-range, t] instead of Prometheus 3's (t-range, t]. */
   closedRanges?: boolean;
   /** Most points a range query may answer per series (Prometheus: 11,000). */
   maxPointsPerSeries?: number;
+  /** Most samples one query may load (Prometheus' --query.max-samples: 50,000,000). */
+  maxSamples?: number;
 }
 
 /** A query result in the shape of Prometheus' HTTP API `data`. */
@@ -51,6 +53,7 @@ export class PromqlEngine {
   private readonly defaultStepMs: number;
   private readonly closed: boolean;
   private readonly maxPoints: number;
+  private readonly maxSamples: number;
 
   constructor(
     private readonly source: SeriesSource,
@@ -60,12 +63,13 @@ export class PromqlEngine {
     this.defaultStepMs = options.defaultSubqueryStepMs ?? 60_000;
     this.closed = options.closedRanges ?? false;
     this.maxPoints = options.maxPointsPerSeries ?? 11_000;
+    this.maxSamples = options.maxSamples ?? 50_000_000;
   }
 
   /** An instant query at timeMs. */
   async evalInstant(query: string | Expr, timeMs: number): Promise<PromqlResult> {
     const expr = typeof query === 'string' ? parsePromql(query) : query;
-    const run = await this.prepare(expr, timeMs, timeMs, this.defaultStepMs);
+    const run = await this.prepare(expr, timeMs, timeMs);
     const value = run.eval(expr, timeMs);
     switch (value.type) {
       case 'scalar':
@@ -101,7 +105,7 @@ export class PromqlEngine {
         `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
       );
     }
-    const run = await this.prepare(expr, startMs, endMs, stepMs);
+    const run = await this.prepare(expr, startMs, endMs);
     const series = new Map<string, Series>();
     for (let t = startMs; t <= endMs; t += stepMs) {
       const value = run.eval(expr, t);
@@ -124,7 +128,7 @@ export class PromqlEngine {
   }
 
   /** Fetches every selector's series over the span it can reach, then hands back a synchronous evaluation. */
-  private async prepare(expr: Expr, startMs: number, endMs: number, stepMs: number): Promise<Evaluation> {
+  private async prepare(expr: Expr, startMs: number, endMs: number): Promise<Evaluation> {
     const spans = new Map<VectorSelector, [number, number]>();
     const atTime = (at: AtModifier | undefined, lo: number, hi: number): [number, number] =>
       !at ? [lo, hi] : at.kind === 'start' ? [startMs, startMs] : at.kind === 'end' ? [endMs, endMs] : [at.ms, at.ms];
@@ -151,15 +155,21 @@ export class PromqlEngine {
     };
     walk(expr, startMs, endMs);
     const data = new Map<VectorSelector, StoredSeries[]>();
+    let loaded = 0;
     await Promise.all(
       [...spans].map(async ([sel, [lo, hi]]) => {
-        data.set(sel, (await this.source.select(sel.matchers, lo, hi)).map(withStaleMarkers));
+        const series = await this.source.select(sel.matchers, lo, hi);
+        for (const s of series) loaded += s.samples.length;
+        if (loaded > this.maxSamples) {
+          throw new PromqlError('query processing would load too many samples into memory in query execution', 'execution');
+        }
+        data.set(sel, series.map(withStaleMarkers));
       }),
     );
     return new Evaluation(data, {
       startMs,
       endMs,
-      stepMs,
+      subqueryStepMs: this.defaultStepMs,
       lookbackMs: this.lookbackMs,
       closed: this.closed,
     });
@@ -182,7 +192,8 @@ function withStaleMarkers(s: SeriesData): StoredSeries {
 interface EvaluationContext {
   startMs: number;
   endMs: number;
-  stepMs: number;
+  /** Step of subqueries that name none: the evaluation interval, not the range query's step (as Prometheus). */
+  subqueryStepMs: number;
   lookbackMs: number;
   closed: boolean;
 }
@@ -288,8 +299,12 @@ class Evaluation {
       const series: Series[] = [];
       for (const s of this.data.get(sel) ?? []) {
         const points: Array<[number, number]> = [];
-        for (const [st, sv, stale] of s.samples) {
-          if (st <= end && this.inWindow(st, start) && !stale) points.push([st, sv]);
+        // Binary search for the window's edges: a range query steps over the same samples many times.
+        const last = lastAtOrBefore(s.samples, end);
+        let i = this.ctx.closed ? lastAtOrBefore(s.samples, start - 1) + 1 : lastAtOrBefore(s.samples, start) + 1;
+        for (; i <= last; i++) {
+          const [st, sv, stale] = s.samples[i]!;
+          if (!stale) points.push([st, sv]);
         }
         if (points.length > 0) series.push({ labels: s.labels, points });
       }
@@ -297,7 +312,7 @@ class Evaluation {
     }
     const end = this.atMs(e.at, t) - e.offsetMs;
     const start = end - e.rangeMs;
-    const step = e.stepMs ?? this.ctx.stepMs;
+    const step = e.stepMs ?? this.ctx.subqueryStepMs;
     let first = Math.ceil(start / step) * step;
     if (!this.inWindow(first, start)) first += step;
     const bySeries = new Map<string, Series>();

@@ -757,6 +757,23 @@ export const PROMQL_CASES: PromqlCase[] = [
       ],
     },
   },
+  // A subquery without a step uses the 1-minute evaluation interval, not the range query's 5-minute step:
+  // [2m:] at 300 and 600 counts the samples at 240, 300 and 540, 600.
+  {
+    query: 'count_over_time(temp[2m:])',
+    range: { start: 300, end: 600, step: 300 },
+    expected: {
+      matrix: [
+        [
+          { room: 'x' },
+          [
+            [300, 2],
+            [600, 2],
+          ],
+        ],
+      ],
+    },
+  },
   {
     query: 'gone',
     range: { start: 0, end: 60, step: 15 },
