@@ -63,7 +63,9 @@ function assertClose(actual: unknown, expected: unknown, path: string): void {
     expect(Number.isFinite(e) && Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e)), `${path}: ${actual} vs ${expected}`).toBe(true);
   } else if (Array.isArray(expected)) {
     expect(Array.isArray(actual) && actual.length, `${path}: length`).toBe(expected.length);
-    expected.forEach((e, i) => assertClose((actual as unknown[])[i], e, `${path}[${i}]`));
+    expected.forEach((e, i) => {
+      assertClose((actual as unknown[])[i], e, `${path}[${i}]`);
+    });
   } else if (expected && typeof expected === 'object') {
     expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort());
     for (const [k, e] of Object.entries(expected)) {
