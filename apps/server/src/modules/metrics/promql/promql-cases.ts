@@ -683,6 +683,51 @@ export const PROMQL_CASES: PromqlCase[] = [
     },
   },
 
+  // --- operators and edge values.
+  {
+    query: 'mem{dc="eu"} == bool 10',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 1],
+        [HOST('h2', 'eu'), 0],
+      ],
+    },
+  },
+  { query: 'mem{dc="eu"} != 10', expected: { vector: [[MEM('h2', 'eu'), 20]] } },
+  { query: 'mem{host="h4"} % 7', expected: { vector: [[HOST('h4', 'us'), 4]] } },
+  { query: 'mem{host="h4"} ^ 0.5', expected: { vector: [[HOST('h4', 'us'), Math.sqrt(60)]] } },
+  { query: 'mem{host="h1"} / 0', expected: { vector: [[HOST('h1', 'eu'), Number.POSITIVE_INFINITY]] } },
+  { query: '-mem{host="h1"} / 0', expected: { vector: [[HOST('h1', 'eu'), Number.NEGATIVE_INFINITY]] } },
+  { query: '0 / 0', expected: { scalar: Number.NaN } },
+  { query: 'quantile(2, mem)', expected: { vector: [[{}, Number.POSITIVE_INFINITY]] } },
+  { query: 'quantile(-1, mem)', expected: { vector: [[{}, Number.NEGATIVE_INFINITY]] } },
+  { query: 'topk(0, mem)', expected: { vector: [] } },
+  { query: 'bottomk(1.9, mem)', expected: { vector: [[MEM('h1', 'eu'), 10]] } },
+  // A constant histogram has no rate: no observations, so NaN.
+  { query: 'histogram_quantile(0.5, rate(req_bucket[5m]))', expected: { vector: [[{}, Number.NaN]] } },
+  {
+    query: 'sum by (le) (req_bucket)',
+    expected: {
+      vector: [
+        [{ le: '0.1' }, 50],
+        [{ le: '0.5' }, 80],
+        [{ le: '1' }, 90],
+        [{ le: '+Inf' }, 100],
+      ],
+    },
+  },
+  {
+    query: 'mem{dc="eu"} * on(dc) group_left(missing) dc_info',
+    expected: {
+      vector: [
+        [HOST('h1', 'eu'), 10],
+        [HOST('h2', 'eu'), 20],
+      ],
+    },
+  },
+  // Subquery points 360..600 (1m) read 240..400: +160 over 240 s, 60 s short of the start: 160 × 300/240 / 300.
+  { query: 'rate(http_requests_total{instance="a"}[5m:1m])', expected: { vector: [[A, 2 / 3]] } },
+
   // --- range queries.
   {
     query: 'temp',
@@ -784,6 +829,133 @@ export const PROMQL_CASES: PromqlCase[] = [
           [
             [0, 1],
             [15, 2],
+          ],
+        ],
+      ],
+    },
+  },
+
+  // b's reset falls between 300 and 315: each 1m window still sees 5 per 15 s.
+  {
+    query: 'rate(http_requests_total{instance="b"}[1m])',
+    range: { start: 240, end: 420, step: 60 },
+    expected: {
+      matrix: [
+        [
+          B,
+          [
+            [240, 1 / 3],
+            [300, 1 / 3],
+            [360, 1 / 3],
+            [420, 1 / 3],
+          ],
+        ],
+      ],
+    },
+  },
+  {
+    query: 'time() > bool 300',
+    range: { start: 240, end: 360, step: 60 },
+    expected: {
+      matrix: [
+        [
+          {},
+          [
+            [240, 0],
+            [300, 0],
+            [360, 1],
+          ],
+        ],
+      ],
+    },
+  },
+  {
+    query: 'scalar(mem)',
+    range: { start: 0, end: 120, step: 60 },
+    expected: {
+      matrix: [
+        [
+          {},
+          [
+            [0, Number.NaN],
+            [60, Number.NaN],
+            [120, Number.NaN],
+          ],
+        ],
+      ],
+    },
+  },
+  {
+    query: 'absent(nonexistent{job="x"})',
+    range: { start: 0, end: 60, step: 60 },
+    expected: {
+      matrix: [
+        [
+          { job: 'x' },
+          [
+            [0, 1],
+            [60, 1],
+          ],
+        ],
+      ],
+    },
+  },
+  // Range results are sorted by labels whatever the expression's order.
+  {
+    query: 'sort_desc(mem{dc="eu"})',
+    range: { start: 0, end: 60, step: 60 },
+    expected: {
+      matrix: [
+        [
+          MEM('h1', 'eu'),
+          [
+            [0, 10],
+            [60, 10],
+          ],
+        ],
+        [
+          MEM('h2', 'eu'),
+          [
+            [0, 20],
+            [60, 20],
+          ],
+        ],
+      ],
+    },
+  },
+  {
+    query: 'count_values("v", mem{dc="eu"})',
+    range: { start: 0, end: 60, step: 60 },
+    expected: {
+      matrix: [
+        [
+          { v: '10' },
+          [
+            [0, 1],
+            [60, 1],
+          ],
+        ],
+        [
+          { v: '20' },
+          [
+            [0, 1],
+            [60, 1],
+          ],
+        ],
+      ],
+    },
+  },
+  // At 0 the offset reaches before the first sample.
+  {
+    query: 'mem{host="h1"} offset 1m',
+    range: { start: 0, end: 120, step: 60 },
+    expected: {
+      matrix: [
+        [
+          MEM('h1', 'eu'),
+          [
+            [60, 10],
+            [120, 10],
           ],
         ],
       ],

@@ -17,6 +17,9 @@ const PROMTOOL = '/usr/bin/promtool';
 const runs = existsSync(PROMTOOL) || tierRequired('peers');
 const SLOT_MS = 15_000;
 
+/** YAML spells infinities .inf and -.inf. */
+const yamlFloat = (v: string) => (v === '+Inf' ? '.inf' : v === '-Inf' ? '-.inf' : v);
+
 function metricText(labels: Record<string, string>): string {
   const { __name__: name = '', ...rest } = labels;
   const pairs = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
@@ -46,7 +49,9 @@ describe.runIf(runs)('PromQL cases against the real Prometheus (promtool test ru
         result.resultType === 'scalar' ? [{ metric: {}, value: result.result }] : result.resultType === 'vector' ? result.result : [];
       // promtool compares floats exactly, and NaN never equals NaN.
       if (rows.some((r) => r.value[1] === 'NaN')) continue;
-      const samples = rows.map((r) => `          - labels: ${JSON.stringify(metricText(r.metric))}\n            value: ${r.value[1]}`);
+      const samples = rows.map(
+        (r) => `          - labels: ${JSON.stringify(metricText(r.metric))}\n            value: ${yamlFloat(r.value[1])}`,
+      );
       tests.push(
         `      - expr: ${JSON.stringify(c.query)}\n        eval_time: ${at}s\n        exp_samples:${samples.length ? `\n${samples.join('\n')}` : ' []'}`,
       );
