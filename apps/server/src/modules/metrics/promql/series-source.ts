@@ -3,7 +3,7 @@
  * implementation below is the test double.
  */
 import type { MatchOp } from './ast';
-import { compileAnchored } from './parse';
+import { compileAnchored } from './literals';
 
 export interface SeriesMatcher {
   name: string;

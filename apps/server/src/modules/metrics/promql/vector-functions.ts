@@ -1,6 +1,6 @@
 /* Functions over instant vectors: math, clamp, histogram_quantile, label_replace/label_join, sort. */
 import { PromqlError } from './errors';
-import { compileAnchored } from './parse';
+import { compileAnchored } from './literals';
 import { quantile } from './range-functions';
 import { type Labels, labelsKey, type Sample, withoutName } from './values';
 
