@@ -44,4 +44,10 @@ describe('PromQL literals', () => {
     expect(compileAnchored('a|b').test('b')).toBe(true);
     expect(() => compileAnchored('(')).toThrow(/invalid regular expression/);
   });
+
+  it('takes a leading (?i) as case-insensitive and refuses RE2 flags it cannot honour', () => {
+    expect(compileAnchored('(?i)get|post').test('GET')).toBe(true);
+    expect(compileAnchored('get').test('GET')).toBe(false);
+    expect(() => compileAnchored('(?U)a+')).toThrow(/flag U is not supported/);
+  });
 });

@@ -1,10 +1,23 @@
 /* PromQL literals: numbers, durations, Go-quoted strings and Prometheus' anchored regular expressions. */
 import { PromqlError } from './errors';
 
-/** A Prometheus regex: anchored at both ends, `.` matching newlines. */
+/**
+ * A Prometheus regex: anchored at both ends, `.` matching newlines. A leading RE2 flag group such as `(?i)` becomes
+ * the JavaScript flag (Node 20 has no inline flags); other RE2-only syntax is refused as an invalid expression.
+ */
 export function compileAnchored(pattern: string): RegExp {
+  let body = pattern;
+  let flags = 'su';
+  const leading = /^\(\?([a-zA-Z]+)\)/.exec(body);
+  if (leading) {
+    for (const flag of leading[1]!) {
+      if (flag === 'i' || flag === 'm') flags += flags.includes(flag) ? '' : flag;
+      else if (flag !== 's') throw new PromqlError(`invalid regular expression ${JSON.stringify(pattern)}: flag ${flag} is not supported`);
+    }
+    body = body.slice(leading[0].length);
+  }
   try {
-    return new RegExp(`^(?:${pattern})$`, 'su');
+    return new RegExp(`^(?:${body})$`, flags);
   } catch (err) {
     throw new PromqlError(`invalid regular expression ${JSON.stringify(pattern)}: ${(err as Error).message}`);
   }

@@ -185,6 +185,16 @@ export const PROMQL_CASES: PromqlCase[] = [
   },
   { query: 'mem{dc!="eu", host!~"h3"}', expected: { vector: [[MEM('h4', 'us'), 60]] } },
 
+  {
+    query: 'mem{host=~"(?i)H1|h2"}',
+    expected: {
+      vector: [
+        [MEM('h1', 'eu'), 10],
+        [MEM('h2', 'eu'), 20],
+      ],
+    },
+  },
+
   // --- aggregations.
   {
     query: 'sum by (dc) (mem)',
