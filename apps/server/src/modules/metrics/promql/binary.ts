@@ -131,8 +131,9 @@ export function vectorBinary(node: Binary, lhs: Sample[], rhs: Sample[]): Sample
 
 /** Prometheus' resultMetric: the many side's labels, narrowed by on/ignoring, plus the included labels of the one side. */
 function resultLabels(many: Labels, one: Labels, node: Binary, m: VectorMatching): Labels {
-  let labels: Labels = { ...many };
-  if (isArithmetic(node.op) || node.returnBool) labels = withoutName(labels);
+  // A fresh copy: it is changed below, and cached label sets must never change.
+  const labels: Labels = { ...many };
+  if (isArithmetic(node.op) || node.returnBool) delete labels.__name__;
   if (m.card === 'one-to-one') {
     for (const k of Object.keys(labels)) {
       if (m.on ? !m.labels.includes(k) : m.labels.includes(k)) delete labels[k];

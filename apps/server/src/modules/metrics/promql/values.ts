@@ -21,18 +21,34 @@ export type Value =
   | { type: 'vector'; v: Sample[] }
   | { type: 'matrix'; v: Series[] };
 
+// Label sets are never changed once handed on, so their keys and their nameless copies are remembered: a range query
+// asks for them once per series per step.
+const keys = new WeakMap<Labels, string>();
+const nameless = new WeakMap<Labels, Labels>();
+
 /** A stable identity for a label set (order-independent). */
 export function labelsKey(labels: Labels): string {
-  return JSON.stringify(
-    Object.keys(labels)
-      .sort()
-      .map((k) => [k, labels[k]]),
-  );
+  let key = keys.get(labels);
+  if (key === undefined) {
+    key = JSON.stringify(
+      Object.keys(labels)
+        .sort()
+        .map((k) => [k, labels[k]]),
+    );
+    keys.set(labels, key);
+  }
+  return key;
 }
 
+/** The label set without `__name__` (the same object when it has none). */
 export function withoutName(labels: Labels): Labels {
   if (!('__name__' in labels)) return labels;
-  const { __name__: _, ...rest } = labels;
+  let rest = nameless.get(labels);
+  if (!rest) {
+    const { __name__: _, ...others } = labels;
+    rest = others;
+    nameless.set(labels, rest);
+  }
   return rest;
 }
 
