@@ -1,0 +1,90 @@
+/* Aggregation operators (sum, avg, topk, …) with by/without, as Prometheus' aggregation() does. */
+import type { Aggregate } from './ast';
+import { PromqlError } from './errors';
+import { kahanSum, mean, quantile, variance } from './range-functions';
+import { formatFloat, type Labels, labelsKey, type Sample } from './values';
+
+/** The labels of the group a sample falls in. */
+function groupLabels(labels: Labels, grouping: string[], without: boolean): Labels {
+  const out: Labels = {};
+  for (const [k, v] of Object.entries(labels)) {
+    if (without ? !grouping.includes(k) && k !== '__name__' : grouping.includes(k)) out[k] = v;
+  }
+  return out;
+}
+
+/** Evaluates one aggregation over an instant vector; param is the evaluated parameter (k, φ or the label). */
+export function aggregate(node: Aggregate, samples: Sample[], param: number | string | undefined): Sample[] {
+  const groups = new Map<string, { labels: Labels; members: Sample[] }>();
+  for (const s of samples) {
+    const labels = groupLabels(s.labels, node.grouping, node.without);
+    const key = labelsKey(labels);
+    const group = groups.get(key);
+    if (group) group.members.push(s);
+    else groups.set(key, { labels, members: [s] });
+  }
+  const out: Sample[] = [];
+  for (const { labels, members } of groups.values()) {
+    const values = members.map((m) => m.v);
+    switch (node.op) {
+      case 'sum':
+        out.push({ labels, v: kahanSum(values) });
+        break;
+      case 'avg':
+        out.push({ labels, v: mean(values) });
+        break;
+      case 'count':
+        out.push({ labels, v: values.length });
+        break;
+      case 'group':
+        out.push({ labels, v: 1 });
+        break;
+      case 'min':
+        out.push({ labels, v: values.reduce((m, v) => (v < m || Number.isNaN(m) ? v : m)) });
+        break;
+      case 'max':
+        out.push({ labels, v: values.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m)) });
+        break;
+      case 'stdvar':
+        out.push({ labels, v: variance(values) });
+        break;
+      case 'stddev':
+        out.push({ labels, v: Math.sqrt(variance(values)) });
+        break;
+      case 'quantile':
+        out.push({ labels, v: quantile(param as number, values) });
+        break;
+      case 'topk':
+      case 'bottomk':
+        out.push(...selectK(members, param as number, node.op === 'topk'));
+        break;
+      case 'count_values':
+        out.push(...countValues(labels, values, param as string));
+        break;
+    }
+  }
+  return out;
+}
+
+/** topk/bottomk: the k best members, best first; NaN is never preferred. */
+function selectK(members: Sample[], k: number, top: boolean): Sample[] {
+  if (Number.isNaN(k)) throw new PromqlError('Parameter value is NaN', 'execution');
+  const count = Math.trunc(k);
+  if (count < 1) return [];
+  const sorted = [...members].sort((a, b) => {
+    if (Number.isNaN(a.v)) return Number.isNaN(b.v) ? 0 : 1;
+    if (Number.isNaN(b.v)) return -1;
+    return top ? b.v - a.v : a.v - b.v;
+  });
+  return sorted.slice(0, count);
+}
+
+function countValues(labels: Labels, values: number[], label: string): Sample[] {
+  if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(label)) throw new PromqlError(`invalid label name "${label}"`);
+  const counts = new Map<string, number>();
+  for (const v of values) {
+    const text = formatFloat(v);
+    counts.set(text, (counts.get(text) ?? 0) + 1);
+  }
+  return [...counts].map(([text, n]) => ({ labels: { ...labels, [label]: text }, v: n }));
+}
