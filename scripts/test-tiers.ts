@@ -16,6 +16,8 @@ export const PEER_TOOLS: Record<string, string> = {
   lldpd: '/usr/sbin/lldpd',
   lldpcli: '/usr/sbin/lldpcli',
   'prometheus-node-exporter': '/usr/bin/prometheus-node-exporter',
+  prometheus: '/usr/bin/prometheus',
+  promtool: '/usr/bin/promtool',
 };
 
 export const CHROMIUM_PATH = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -32,7 +34,7 @@ export function tierUnavailable(tier: Tier): string | undefined {
       const why = [
         process.getuid?.() === 0 ? '' : 'not root',
         missing.length
-          ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl prometheus-node-exporter)`
+          ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl prometheus-node-exporter prometheus)`
           : '',
       ].filter(Boolean);
       return why.length ? why.join(', ') : undefined;
