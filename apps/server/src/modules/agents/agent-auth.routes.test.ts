@@ -69,7 +69,7 @@ for (const engine of testEngines()) {
       expectProblem(unknown, 401, ProblemType.unauthenticated);
       const malformed = await agent.request('GET', '/api/v1/agent/config', undefined, { headers: { [AGENT_HEADERS.nonce]: 'short' } });
       expectProblem(malformed, 401, ProblemType.unauthenticated);
-      const samples = await t.database.db.selectFrom('agent_samples').selectAll().where('agent_id', '=', agent.agentId).execute();
+      const samples = await t.estate.metrics.store.select([{ name: 'agent_id', op: '=', value: agent.agentId }], 0, Date.now() + 60_000);
       expect(samples).toEqual([]);
     });
 

@@ -27,8 +27,12 @@ for (const engine of testEngines()) {
         .select(['snapshot_hash', 'snapshot_at', 'hostname', 'os'])
         .where('id', '=', agentId)
         .executeTakeFirstOrThrow();
-    const samples = (agentId: string) =>
-      t.database.db.selectFrom('agent_samples').selectAll().where('agent_id', '=', agentId).orderBy('series').orderBy('at').execute();
+    /** The agent's samples in the metric store as `[metric, labels other than the identifying ones, t, v]`. */
+    const samples = async (agentId: string) =>
+      (await t.estate.metrics.store.select([{ name: 'agent_id', op: '=', value: agentId }], 0, Date.now() + 86_400_000)).flatMap(
+        ({ labels: { __name__, instance, job, agent_id, ci_id, ...rest }, samples: points }) =>
+          points.map(([at, value]) => [__name__, rest, at, value] as const),
+      );
 
     beforeAll(async () => {
       t = await createTestEstate(engine);
@@ -178,13 +182,26 @@ for (const engine of testEngines()) {
       expect(agent.answerVerifies(first)).toBe(true);
       const again = await agent.request('POST', '/api/v1/agent/metrics', batch);
       expect(again.json()).toEqual({ accepted: 0 });
-      const rows = await samples(agent.agentId);
-      expect(rows.map((r) => [r.series, Number(r.at), Number(r.value)])).toEqual([
-        ['cpu.usage', now - 30_000, 10],
-        ['cpu.usage', now, 20],
-        ['fs.used_bytes{mount="/"}', now, 1e9],
-        ['fs.used_bytes{mount="/var"}', now, 2e9],
+      expect(await samples(agent.agentId)).toEqual([
+        ['estate_host_cpu_utilisation_ratio', {}, now - 30_000, 0.1],
+        ['estate_host_cpu_utilisation_ratio', {}, now, 0.2],
+        ['estate_host_filesystem_used_bytes', { mountpoint: '/' }, now, 1e9],
+        ['estate_host_filesystem_used_bytes', { mountpoint: '/var' }, now, 2e9],
       ]);
+      const [series] = await t.estate.metrics.store.select(
+        [
+          { name: 'agent_id', op: '=', value: agent.agentId },
+          { name: '__name__', op: '=', value: 'estate_host_cpu_utilisation_ratio' },
+        ],
+        0,
+        now,
+      );
+      expect(series?.labels).toEqual({
+        __name__: 'estate_host_cpu_utilisation_ratio',
+        agent_id: agent.agentId,
+        instance: 'host-under-test',
+        job: 'estate-agent',
+      });
       const viewer = await t.userWithRole('viewer');
       expect((await viewer.request('GET', `/api/v1/agents/${agent.agentId}`)).json().droppedRecords).toBe(7);
     });
@@ -197,10 +214,19 @@ for (const engine of testEngines()) {
         { series: [{ name: 'load.1', points: [[Date.now(), 1]] }] },
         { idempotencyKey: 'p-1' },
       );
-      const old = Date.now() - 8 * 86_400_000;
-      await t.database.db.insertInto('agent_samples').values({ agent_id: agent.agentId, series: 'load.1', at: old, value: 1 }).execute();
+      await agent.request('POST', '/api/v1/agent/metrics', {
+        series: [{ name: 'disk.read_bytes', labels: { device: 'sda' }, points: [[Date.now(), 1]] }],
+      });
+      expect(await t.estate.metrics.prune()).toBe(0);
+      // Eight days on, both chunks (and those of the other tests' agents) are past the 7-day retention.
+      const later = Date.now() + 8 * AGENT_DAY;
+      expect(await t.estate.metrics.prune(later)).toBeGreaterThanOrEqual(2);
+      expect(await samples(agent.agentId)).toEqual([]);
+      // A series whose head was pruned starts afresh: the pruned sample does not come back with the next one.
+      const next = Date.now() + 1000;
+      await agent.request('POST', '/api/v1/agent/metrics', { series: [{ name: 'load.1', points: [[next, 2]] }] });
+      expect(await samples(agent.agentId)).toEqual([['node_load1', {}, next, 2]]);
       const pruned = await t.estate.agents.prune(Date.now() + AGENT_CLOCK_SKEW_MS + 2 * AGENT_DAY);
-      expect(await t.estate.metrics.prune()).toBe(1);
       expect(pruned.nonces).toBeGreaterThanOrEqual(1);
       expect(pruned.receipts).toBeGreaterThanOrEqual(1);
       const left = await t.database.db.selectFrom('agent_nonces').selectAll().where('agent_id', '=', agent.agentId).execute();

@@ -39,7 +39,7 @@ export type HostReconciler = (
 export type SampleWriter = (
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
   trx: Kysely<any>,
-  agentId: string,
+  agent: { agentId: string; instance: string; ciId: string | null },
   series: MetricsReport['series'],
 ) => Promise<number>;
 
@@ -91,7 +91,7 @@ export class AgentReportService {
       ]);
     }
     return this.once(agent.id, idempotencyKey && `metrics:${idempotencyKey}`, async (trx) => {
-      const accepted = await this.writeSamples(trx, agent.id, report.series);
+      const accepted = await this.writeSamples(trx, { agentId: agent.id, instance: agent.hostname, ciId: agent.ci_id }, report.series);
       if (report.dropped !== undefined) await this.agents.setDropped(trx, agent.id, report.dropped);
       return { accepted };
     });

@@ -1,15 +1,18 @@
 /*
- * Metrics: where reported samples are stored and, in the next issue, queried (PromQL, rollups, retention tiers).
+ * Metrics: the metric store agents' samples are written to (under node_exporter's names) and queried from.
  * Other modules use it through this file only.
  */
 import type { Kysely } from 'kysely';
 import type { EstateModule } from '../../platform/module/estate-module';
-import { type MetricSink, SampleTableSink } from './metric-sink';
+import { type MetricSink, StoreSink } from './metric-sink';
 import type { MetricsTables } from './metrics.tables';
+import { EmbeddedMetricStore } from './store/embedded-metric-store';
 
-export { type MetricSink, type SeriesBatch, seriesKey } from './metric-sink';
+export { AGENT_JOB, AGENT_SERIES_NAMES, storedMetricName } from './agent-series-names';
+export { type MetricSink, type SampleSource, type SeriesBatch, toMetricSamples } from './metric-sink';
 export type { MetricsTables } from './metrics.tables';
-export { EmbeddedMetricStore, type EmbeddedMetricStoreOptions } from './store/embedded-metric-store';
+export { EmbeddedMetricStore };
+export type { EmbeddedMetricStoreOptions } from './store/embedded-metric-store';
 export {
   type AppendResult,
   type LabelMatcher,
@@ -27,10 +30,12 @@ export interface MetricsModuleOptions {
   sampleRetentionDays: number;
 }
 
-/** The metrics module: the sink reports are written to, and the pruning of samples past the retention. */
+/** The metrics module: the store, the sink reports are written to, and the pruning of samples past the retention. */
 export interface MetricsModule extends EstateModule {
+  /** The embedded metric store (ADR 0017), over the primary database. */
+  readonly store: EmbeddedMetricStore;
   readonly sink: MetricSink;
-  /** Deletes samples older than the retention at `now`; answers how many. */
+  /** Deletes raw chunks whose newest sample is older than the retention at `now`; answers how many chunks. */
   prune(now?: number): Promise<number>;
 }
 
@@ -39,10 +44,12 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Builds the metrics module over the shared store. */
 export function createMetricsModule(options: MetricsModuleOptions): MetricsModule {
-  const sink = new SampleTableSink(options.db as Kysely<MetricsTables>);
+  const store = new EmbeddedMetricStore(options.db as Kysely<MetricsTables>);
+  const sink = new StoreSink(store);
   const prune = (now = Date.now()) => sink.prune(now - options.sampleRetentionDays * 86_400_000);
   return {
     name: 'metrics',
+    store,
     sink,
     prune,
     schedules(scheduler) {

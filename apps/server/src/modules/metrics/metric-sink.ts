@@ -1,5 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { AgentSamplesTable, MetricsTables } from './metrics.tables';
+import { type SampleSource, toStoredSeries } from './agent-series-names';
+import type { EmbeddedMetricStore } from './store/embedded-metric-store';
+import type { MetricSample } from './store/metric-store';
+
+export type { SampleSource } from './agent-series-names';
 
 /** One series of a batch: a metric name, its labels and its points as `[epoch ms, value]`. */
 export interface SeriesBatch {
@@ -8,66 +12,49 @@ export interface SeriesBatch {
   points: ReadonlyArray<readonly [number, number]>;
 }
 
-/**
- * Where reported metric samples go. The agents module writes through it and never touches the store's tables; the
- * metrics store of the next issue replaces this implementation behind the same interface.
- */
+/** Where reported metric samples go. The agents module writes through it and never touches the store's tables. */
 export interface MetricSink {
   /**
-   * Appends samples reported by `source` (an agent id), in `executor` — the caller's open transaction, so samples
-   * are stored exactly when the report's receipt is. Each (source, series, time) is stored once: a resent batch adds
-   * nothing. Answers how many samples were new.
+   * Appends samples reported by `source` (an agent, with the host name and CI that label its series), in `executor`
+   * — the caller's open transaction, so samples are stored exactly when the report's receipt is. Each (series, time)
+   * is stored once: a resent batch adds nothing. Answers how many samples were new.
    */
   append(
     // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
     executor: Kysely<any>,
-    source: string,
+    source: SampleSource,
     series: readonly SeriesBatch[],
   ): Promise<number>;
-  /** Deletes samples older than `before` (epoch ms); answers how many. Safe to run from several processes. */
+  /** Deletes samples older than `before` (epoch ms), a chunk at a time; answers how many chunks. */
   prune(before: number): Promise<number>;
 }
 
-/** Rows per insert statement: under SQLite's and PostgreSQL's bind-parameter limits with four columns. */
-const CHUNK = 2000;
-
-/** A series' stored name: the metric and its labels in canonical order, `fs.used_bytes{mount="/"}`. */
-export function seriesKey(name: string, labels: Record<string, string> = {}): string {
-  const keys = Object.keys(labels).sort();
-  if (keys.length === 0) return name;
-  const quote = (v: string) => v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n');
-  return `${name}{${keys.map((k) => `${k}="${quote(labels[k]!)}"`).join(',')}}`;
+/** A batch's samples as the store takes them: node_exporter names and the identifying labels (agent-series-names.ts). */
+export function toMetricSamples(source: SampleSource, series: readonly SeriesBatch[]): MetricSample[] {
+  const samples: MetricSample[] = [];
+  for (const s of toStoredSeries(source, series)) for (const [t, v] of s.points) samples.push({ labels: s.labels, t, v });
+  return samples;
 }
 
-/** The embedded sink: one row per (source, series, time) in `agent_samples`, on either engine. */
-export class SampleTableSink implements MetricSink {
-  constructor(private readonly db: Kysely<MetricsTables>) {}
+/**
+ * The sink over the metric store: agents' series under Prometheus-style names. A sample the store refuses (out of
+ * order, another value at a stored time) is not counted; a resent batch is all duplicates and counts nothing.
+ */
+export class StoreSink implements MetricSink {
+  constructor(private readonly store: EmbeddedMetricStore) {}
 
   async append(
     // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
     executor: Kysely<any>,
-    source: string,
+    source: SampleSource,
     series: readonly SeriesBatch[],
   ): Promise<number> {
-    const rows: AgentSamplesTable[] = series.flatMap((s) => {
-      const key = seriesKey(s.name, s.labels);
-      return s.points.map(([at, value]) => ({ agent_id: source, series: key, at, value }));
-    });
-    const trx = executor as Kysely<MetricsTables>;
-    let inserted = 0;
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      const result = await trx
-        .insertInto('agent_samples')
-        .values(rows.slice(i, i + CHUNK))
-        .onConflict((oc) => oc.columns(['agent_id', 'series', 'at']).doNothing())
-        .executeTakeFirst();
-      inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
-    }
-    return inserted;
+    const samples = toMetricSamples(source, series);
+    if (samples.length === 0) return 0;
+    return (await this.store.appendWithin(executor, samples)).appended;
   }
 
-  async prune(before: number): Promise<number> {
-    const result = await this.db.deleteFrom('agent_samples').where('at', '<', before).executeTakeFirst();
-    return Number(result.numDeletedRows);
+  prune(before: number): Promise<number> {
+    return this.store.deleteBefore(before);
   }
 }

@@ -1,15 +1,5 @@
 import type { Generated } from 'kysely';
 
-/** One raw sample (migration 0006, index 0008): the embedded store until the metrics store replaces it. */
-export interface AgentSamplesTable {
-  /** The source that reported the sample: an agent's id. */
-  agent_id: string;
-  /** Metric name with its labels in canonical form: `fs.used_bytes{mount="/"}`. */
-  series: string;
-  at: number;
-  value: number;
-}
-
 /** A series of the metric store (migration 0020): its name and canonical label set, found by fingerprint. */
 export interface MetricSeriesTable {
   id: Generated<number>;
@@ -39,7 +29,6 @@ export interface MetricChunksTable {
 
 /** The tables the metrics module reads and writes. */
 export interface MetricsTables {
-  agent_samples: AgentSamplesTable;
   metric_series: MetricSeriesTable;
   metric_series_labels: MetricSeriesLabelsTable;
   metric_chunks: MetricChunksTable;

@@ -73,6 +73,34 @@ export class EmbeddedMetricStore implements MetricStore {
     return this.serially(() => this.appendNow(samples));
   }
 
+  /**
+   * Appends in `executor`, the caller's open transaction (or a migration's handle): the samples are stored exactly
+   * when it commits. Everything the append reads and writes goes through `executor`, so it never waits for another
+   * connection (SQLite has one). If the caller's transaction rolls back after this resolves, the caller must call
+   * `forgetHeads()`, or the next append would write the rolled-back samples again with its head.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
+  appendWithin(executor: Kysely<any>, samples: readonly MetricSample[]): Promise<AppendResult> {
+    return this.serially(() => this.appendNow(samples, executor as Kysely<MetricsTables>));
+  }
+
+  /** Drops the in-memory heads: they are read back from the database by the next append of each series. */
+  forgetHeads(): void {
+    this.heads.clear();
+    this.seriesCount = undefined;
+  }
+
+  /**
+   * Deletes raw chunks whose newest sample is before `cutoff` (epoch ms); answers how many. Not queued behind
+   * appends: an append running in a caller's SQLite transaction holds the only connection, and a delete waiting in
+   * the queue for it would never run. A series whose head chunk was deleted is read back from the database.
+   */
+  async deleteBefore(cutoff: number): Promise<number> {
+    const deleted = await this.repo.deleteChunksBefore(cutoff);
+    for (const [key, head] of this.heads) if (head.lastT < cutoff) this.heads.delete(key);
+    return deleted;
+  }
+
   /** Writes every head. Heads are written by each append already, so this only waits for appends in flight. */
   flush(): Promise<void> {
     return this.serially(async () => {});
@@ -136,7 +164,7 @@ export class EmbeddedMetricStore implements MetricStore {
     return run;
   }
 
-  private async appendNow(samples: readonly MetricSample[]): Promise<AppendResult> {
+  private async appendNow(samples: readonly MetricSample[], executor?: Kysely<MetricsTables>): Promise<AppendResult> {
     const result: AppendResult = { appended: 0, duplicates: 0, rejected: [] };
     // Each sample's series key, or undefined once refused.
     const keys: Array<string | undefined> = samples.map((s, index) => {
@@ -152,8 +180,8 @@ export class EmbeddedMetricStore implements MetricStore {
     keys.forEach((key, i) => {
       if (key !== undefined && !this.heads.has(key) && !unknown.has(key)) unknown.set(key, samples[i] as MetricSample);
     });
-    const created = unknown.size > 0 ? await this.loadHeads(unknown) : new Map<string, NewSeries>();
-    this.seriesCount ??= await this.repo.countSeries();
+    const created = unknown.size > 0 ? await this.loadHeads(unknown, executor) : new Map<string, NewSeries>();
+    this.seriesCount ??= await this.repo.countSeries(executor);
     const refusedSeries = new Set<string>();
     let room = this.maxSeries - this.seriesCount;
     for (const key of [...created.keys()]) {
@@ -208,7 +236,7 @@ export class EmbeddedMetricStore implements MetricStore {
     if (written.size === 0 && created.size === 0) return result;
 
     try {
-      await this.db.transaction().execute(async (trx) => {
+      const write = async (trx: Kysely<MetricsTables>) => {
         const toCreate = [...created.values()].filter((s) => touched.has(s.canonical));
         if (toCreate.length > 0) {
           const ids = await this.repo.createSeries(trx, toCreate, this.now());
@@ -225,7 +253,9 @@ export class EmbeddedMetricStore implements MetricStore {
           });
         }
         await this.repo.writeChunks(trx, rows);
-      });
+      };
+      if (executor) await write(executor);
+      else await this.db.transaction().execute(write);
     } catch (err) {
       // The heads may now hold samples that were not stored: forget them, so they are read back from the database.
       for (const key of touched.keys()) this.heads.delete(key);
@@ -265,15 +295,18 @@ export class EmbeddedMetricStore implements MetricStore {
    * Loads the heads of stored series among `unknown` (series key → a sample of it) from their newest chunk, and
    * answers the ones not stored yet, to create.
    */
-  private async loadHeads(unknown: Map<string, MetricSample>): Promise<Map<string, NewSeries>> {
+  private async loadHeads(unknown: Map<string, MetricSample>, db?: Kysely<MetricsTables>): Promise<Map<string, NewSeries>> {
     const wanted = [...unknown].map(([canonical, s]) => ({
       metric: s.labels.__name__ as string,
       canonical,
       fingerprint: fingerprintOf(canonical),
       labels: s.labels,
     }));
-    const found = await this.repo.findSeries(wanted.map((w) => w.fingerprint));
-    const latest = new Map((await this.repo.latestChunks([...found.values()])).map((c) => [c.series_id, c]));
+    const found = await this.repo.findSeries(
+      wanted.map((w) => w.fingerprint),
+      db,
+    );
+    const latest = new Map((await this.repo.latestChunks([...found.values()], db)).map((c) => [c.series_id, c]));
     const toCreate = new Map<string, NewSeries>();
     for (const w of wanted) {
       const id = found.get(w.fingerprint);

@@ -27,8 +27,8 @@ export class MetricStoreRepository {
   constructor(private readonly db: Kysely<MetricsTables>) {}
 
   /** Series stored, counted once when the store opens (the cap is checked against it). */
-  async countSeries(): Promise<number> {
-    const row = await this.db
+  async countSeries(db = this.db): Promise<number> {
+    const row = await db
       .selectFrom('metric_series')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
@@ -46,10 +46,10 @@ export class MetricStoreRepository {
   }
 
   /** The newest chunk of each series that has one: its open head, or the full chunk the next sample follows. */
-  async latestChunks(ids: readonly number[]): Promise<ChunkRow[]> {
+  async latestChunks(ids: readonly number[], db = this.db): Promise<ChunkRow[]> {
     const out: ChunkRow[] = [];
     for (const batch of batches(ids, IDS_PER_QUERY)) {
-      const rows = await this.db
+      const rows = await db
         .selectFrom('metric_chunks as c')
         .select(['c.series_id', 'c.min_time', 'c.max_time', 'c.count', 'c.bytes'])
         .where('c.series_id', 'in', batch)
@@ -170,6 +170,16 @@ export class MetricStoreRepository {
       .orderBy('value')
       .execute();
     return rows.map((r) => r.value);
+  }
+
+  /** Deletes raw chunks that end before `cutoff` (epoch ms); answers how many. */
+  async deleteChunksBefore(cutoff: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('metric_chunks')
+      .where('tier', '=', 'raw')
+      .where('max_time', '<', cutoff)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** Deletes series, their labels and their chunks in one transaction. */
