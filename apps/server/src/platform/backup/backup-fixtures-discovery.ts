@@ -91,13 +91,6 @@ export async function fillDiscovery(db: Kysely<any>, json: (v: unknown) => strin
     ])
     .execute();
   await db
-    .insertInto('agent_samples')
-    .values([
-      { agent_id: agentId, series: 'cpu.usage', at: T0, value: 12.5 },
-      { agent_id: agentId, series: 'net.rx_bytes{iface="eth0"}', at: T0, value: -0.25 },
-    ])
-    .execute();
-  await db
     .insertInto('ci_identifiers')
     .values([
       { ci_id: serverId, kind: 'serial', value: 'SN-1', source: 'agent', seen_at: T0 },
