@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeXorChunk } from '@estate/tsdb';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { setUpAdmin } from './admin-api';
@@ -36,14 +37,18 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, ms: 
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Times of the metric samples the server holds for one agent's `cpu.usage` series. */
+/** Times of the metric samples the server holds for one agent's CPU series (`cpu.usage`, stored under its Estate name). */
 function sampleTimes(server: ServerProcess, agentId: string): number[] {
   const db = new Database(path.join(server.dataDir, 'estate.db'), { readonly: true, fileMustExist: true });
   try {
-    const rows = db.prepare("select at from agent_samples where agent_id = ? and series = 'cpu.usage' order by at").all(agentId) as Array<{
-      at: number;
-    }>;
-    return rows.map((r) => Number(r.at));
+    const chunks = db
+      .prepare(
+        `select c.bytes from metric_chunks c join metric_series s on s.id = c.series_id
+         join metric_series_labels l on l.series_id = s.id and l.name = 'agent_id' and l.value = ?
+         where s.metric = 'estate_host_cpu_utilisation_ratio' order by c.min_time`,
+      )
+      .all(agentId) as Array<{ bytes: Uint8Array }>;
+    return chunks.flatMap((c) => Array.from(decodeXorChunk(c.bytes).timestamps, Number));
   } finally {
     db.close();
   }
