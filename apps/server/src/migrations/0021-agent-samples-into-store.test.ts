@@ -31,7 +31,7 @@ for (const engine of testEngines()) {
       database = await engine.create({ migrate: false });
       const all = migrationsFor(engine.dialect);
       await migrateToLatest(database, Object.fromEntries(Object.entries(all).filter(([name]) => name < '0021')));
-      const db = database.db as Kysely<any>;
+      const db = database.db;
       await db
         .insertInto('agents')
         .values(
@@ -55,7 +55,11 @@ for (const engine of testEngines()) {
         { agent_id, series: 'net.rx_bytes{iface="eth0"}', at: T0, value: 1e12 + a },
         { agent_id, series: 'fs.used_bytes{mount="/srv \\"x\\""}', at: T0, value: 5 },
       ]);
-      for (let i = 0; i < rows.length; i += 500) await db.insertInto('agent_samples').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await db
+          .insertInto('agent_samples')
+          .values(rows.slice(i, i + 500))
+          .execute();
 
       expect(await migrateToLatest(database, all)).toContain('0021-agent-samples-into-store');
 
@@ -72,7 +76,7 @@ for (const engine of testEngines()) {
       );
       cpu.forEach((s, a) => {
         expect(s.samples).toHaveLength(CPU_POINTS);
-        expect(s.samples[CPU_POINTS - 1]).toEqual([T0 + (CPU_POINTS - 1) * 10_000, ((CPU_POINTS - 1) % 100 + a) / 100]);
+        expect(s.samples[CPU_POINTS - 1]).toEqual([T0 + (CPU_POINTS - 1) * 10_000, (((CPU_POINTS - 1) % 100) + a) / 100]);
       });
       const rx = await store.select([{ name: 'device', op: '=', value: 'eth0' }], 0, end);
       expect(rx.map((s) => [s.labels.__name__, s.labels.instance, s.samples])).toEqual([
@@ -80,7 +84,10 @@ for (const engine of testEngines()) {
         ['node_network_receive_bytes_total', 'host-1', [[T0, 1e12 + 1]]],
       ]);
       expect(await store.labelValues('mountpoint')).toEqual(['/srv "x"']);
-      const chunks = await db.selectFrom('metric_chunks').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const chunks = await db
+        .selectFrom('metric_chunks')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(chunks.n)).toBe(2 * Math.ceil(CPU_POINTS / 120) + 4);
       await expect(db.selectFrom('agent_samples').selectAll().execute()).rejects.toThrow();
     });

@@ -16,7 +16,13 @@ describe('agent series names', () => {
       { name: 'fs.used_bytes', labels: { mount: '/' }, points: [[at, 40]] },
       { name: 'disk.read_bytes', labels: { device: 'sda' }, points: [[at, 7]] },
       { name: 'disk.written_bytes', labels: { device: 'sda' }, points: [[at, 8]] },
-      { name: 'mem.used_bytes', points: [[at, 300], [at + 1, 310]] },
+      {
+        name: 'mem.used_bytes',
+        points: [
+          [at, 300],
+          [at + 1, 310],
+        ],
+      },
       { name: 'mem.available_bytes', points: [[at, 700]] },
       { name: 'swap.used_bytes', points: [[at, 1]] },
     ]);

@@ -83,7 +83,8 @@ export function toStoredSeries(source: SampleSource, batch: readonly SeriesBatch
     const scale = row?.scale;
     out.push({ labels, points: scale === undefined ? [...s.points] : s.points.map(([t, v]) => [t, v * scale] as const) });
     if (s.name === 'mem.used_bytes' || s.name === 'mem.available_bytes') {
-      const at = (memory[s.name] ??= new Map());
+      const at = memory[s.name] ?? new Map<number, number>();
+      memory[s.name] = at;
       for (const [t, v] of s.points) at.set(t, v);
     }
   }

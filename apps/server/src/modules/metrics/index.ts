@@ -11,7 +11,6 @@ import { EmbeddedMetricStore } from './store/embedded-metric-store';
 export { AGENT_JOB, AGENT_SERIES_NAMES, storedMetricName } from './agent-series-names';
 export { type MetricSink, type SampleSource, type SeriesBatch, toMetricSamples } from './metric-sink';
 export type { MetricsTables } from './metrics.tables';
-export { EmbeddedMetricStore };
 export type { EmbeddedMetricStoreOptions } from './store/embedded-metric-store';
 export {
   type AppendResult,
@@ -21,6 +20,7 @@ export {
   type MetricStore,
   type SeriesSamples,
 } from './store/metric-store';
+export { EmbeddedMetricStore };
 
 /** What the metrics module is built from. */
 export interface MetricsModuleOptions {

@@ -174,11 +174,7 @@ export class MetricStoreRepository {
 
   /** Deletes raw chunks that end before `cutoff` (epoch ms); answers how many. */
   async deleteChunksBefore(cutoff: number): Promise<number> {
-    const result = await this.db
-      .deleteFrom('metric_chunks')
-      .where('tier', '=', 'raw')
-      .where('max_time', '<', cutoff)
-      .executeTakeFirst();
+    const result = await this.db.deleteFrom('metric_chunks').where('tier', '=', 'raw').where('max_time', '<', cutoff).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 
