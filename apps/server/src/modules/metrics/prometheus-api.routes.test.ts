@@ -41,6 +41,10 @@ for (const engine of testEngines()) {
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'node' }, value: [at, '1'] }] } });
 
+      // Parameters Prometheus takes and Estate does not yet use are ignored, as Prometheus ignores unknown ones.
+      const extra = await get(`/api/v1/query?query=${encodeURIComponent('sum by (job) (up)')}&time=${at}&timeout=30s&stats=all&limit=5`);
+      expect(extra.json()).toEqual(res.json());
+
       const iso = new Date(T0 + 135_000).toISOString();
       const byIso = await get(`/api/v1/query?query=up&time=${encodeURIComponent(iso)}`);
       const result = byIso.json().data.result as Array<{ metric: Record<string, string>; value: [number, string] }>;
