@@ -1,11 +1,4 @@
-import {
-  PromInstantQuery,
-  PromLabelName,
-  PromLabelsQuery,
-  PromRangeQuery,
-  PromSeriesQuery,
-  PromSuccess,
-} from './prometheus-api';
+import { PromInstantQuery, PromLabelName, PromLabelsQuery, PromRangeQuery, PromSeriesQuery, PromSuccess } from './prometheus-api';
 import { route } from './route';
 
 /**

@@ -8,9 +8,9 @@ import { type MetricSink, SampleTableSink } from './metric-sink';
 import type { MetricsTables } from './metrics.tables';
 import { registerPrometheusApiRoutes } from './prometheus-api.routes';
 import { PromqlEngine } from './promql/engine';
-import { StoreSeriesSource } from './store-series-source';
 import { EmbeddedMetricStore } from './store/embedded-metric-store';
 import type { MetricStore } from './store/metric-store';
+import { StoreSeriesSource } from './store-series-source';
 
 export { type MetricSink, type SeriesBatch, seriesKey } from './metric-sink';
 export type { MetricsTables } from './metrics.tables';

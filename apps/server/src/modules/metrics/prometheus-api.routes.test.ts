@@ -12,7 +12,12 @@ for (const engine of testEngines()) {
     let bearer: Record<string, string>;
     const get = (url: string) => t.anonymous().request('GET', url, undefined, bearer);
     const form = (url: string, body: string) =>
-      t.estate.http.inject({ method: 'POST', url, payload: body, headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' } });
+      t.estate.http.inject({
+        method: 'POST',
+        url,
+        payload: body,
+        headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' },
+      });
 
     beforeAll(async () => {
       t = await createTestEstate(engine);
@@ -39,7 +44,10 @@ for (const engine of testEngines()) {
       const at = (T0 + 135_000) / 1000;
       const res = await get(`/api/v1/query?query=${encodeURIComponent('sum by (job) (up)')}&time=${at}`);
       expect(res.statusCode, res.body).toBe(200);
-      expect(res.json()).toEqual({ status: 'success', data: { resultType: 'vector', result: [{ metric: { job: 'node' }, value: [at, '1'] }] } });
+      expect(res.json()).toEqual({
+        status: 'success',
+        data: { resultType: 'vector', result: [{ metric: { job: 'node' }, value: [at, '1'] }] },
+      });
 
       // Parameters Prometheus takes and Estate does not yet use are ignored, as Prometheus ignores unknown ones.
       const extra = await get(`/api/v1/query?query=${encodeURIComponent('sum by (job) (up)')}&time=${at}&timeout=30s&stats=all&limit=5`);

@@ -11,7 +11,7 @@ import type { PromqlEngine } from './promql/engine';
 import { PromqlError } from './promql/errors';
 import { parseDurationMs } from './promql/literals';
 import { parsePromql } from './promql/parse';
-import { type LabelMatcher, type MetricStore, MetricQueryError } from './store/metric-store';
+import { type LabelMatcher, MetricQueryError, type MetricStore } from './store/metric-store';
 
 type ErrorType = 'bad_data' | 'execution' | 'timeout';
 const STATUS: Record<ErrorType, number> = { bad_data: 400, execution: 422, timeout: 503 };
@@ -102,12 +102,26 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
 
     const instant = async (p: { query: string; time?: string | undefined }) =>
       envelope(await engine.evalInstant(p.query, p.time === undefined ? Date.now() : parseTime('time', p.time)));
-    scope.get(R.promQuery.path, { config, schema: { tags, summary: 'PromQL instant query', querystring: R.promQuery.query, response: { 200: R.promQuery.response } } }, (req) =>
-      instant(req.query),
+    scope.get(
+      R.promQuery.path,
+      {
+        config,
+        schema: { tags, summary: 'PromQL instant query', querystring: R.promQuery.query, response: { 200: R.promQuery.response } },
+      },
+      (req) => instant(req.query),
     );
     scope.post(
       R.promQueryPost.path,
-      { config, schema: { tags, summary: 'PromQL instant query (form)', consumes: form, body: R.promQueryPost.body, response: { 200: R.promQueryPost.response } } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'PromQL instant query (form)',
+          consumes: form,
+          body: R.promQueryPost.body,
+          response: { 200: R.promQueryPost.response },
+        },
+      },
       (req) => instant(req.body),
     );
 
@@ -116,17 +130,30 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
       const end = parseTime('end', p.end);
       if (end < start) throw bad('invalid parameter "end": end timestamp must not be before start time');
       const step = parseStep('step', p.step);
-      if (!(step > 0)) throw bad('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
+      if (!(step > 0))
+        throw bad('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
       return envelope(await engine.evalRange(p.query, start, end, step));
     };
     scope.get(
       R.promQueryRange.path,
-      { config, schema: { tags, summary: 'PromQL range query', querystring: R.promQueryRange.query, response: { 200: R.promQueryRange.response } } },
+      {
+        config,
+        schema: { tags, summary: 'PromQL range query', querystring: R.promQueryRange.query, response: { 200: R.promQueryRange.response } },
+      },
       (req) => range(req.query),
     );
     scope.post(
       R.promQueryRangePost.path,
-      { config, schema: { tags, summary: 'PromQL range query (form)', consumes: form, body: R.promQueryRangePost.body, response: { 200: R.promQueryRangePost.response } } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'PromQL range query (form)',
+          consumes: form,
+          body: R.promQueryRangePost.body,
+          response: { 200: R.promQueryRangePost.response },
+        },
+      },
       (req) => range(req.body),
     );
 
@@ -145,12 +172,23 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
       }
       return envelope([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, labels]) => labels));
     };
-    scope.get(R.promSeries.path, { config, schema: { tags, summary: 'Find series', querystring: R.promSeries.query, response: { 200: R.promSeries.response } } }, (req) =>
-      series(req.query),
+    scope.get(
+      R.promSeries.path,
+      { config, schema: { tags, summary: 'Find series', querystring: R.promSeries.query, response: { 200: R.promSeries.response } } },
+      (req) => series(req.query),
     );
     scope.post(
       R.promSeriesPost.path,
-      { config, schema: { tags, summary: 'Find series (form)', consumes: form, body: R.promSeriesPost.body, response: { 200: R.promSeriesPost.response } } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Find series (form)',
+          consumes: form,
+          body: R.promSeriesPost.body,
+          response: { 200: R.promSeriesPost.response },
+        },
+      },
       (req) => series(req.body),
     );
 
@@ -166,19 +204,36 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
       if (p.end !== undefined) parseTime('end', p.end);
       return envelope(await union(p['match[]'], (m) => store.labelNames(m)));
     };
-    scope.get(R.promLabels.path, { config, schema: { tags, summary: 'Label names', querystring: R.promLabels.query, response: { 200: R.promLabels.response } } }, (req) =>
-      labels(req.query),
+    scope.get(
+      R.promLabels.path,
+      { config, schema: { tags, summary: 'Label names', querystring: R.promLabels.query, response: { 200: R.promLabels.response } } },
+      (req) => labels(req.query),
     );
     scope.post(
       R.promLabelsPost.path,
-      { config, schema: { tags, summary: 'Label names (form)', consumes: form, body: R.promLabelsPost.body, response: { 200: R.promLabelsPost.response } } },
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Label names (form)',
+          consumes: form,
+          body: R.promLabelsPost.body,
+          response: { 200: R.promLabelsPost.response },
+        },
+      },
       (req) => labels(req.body),
     );
     scope.get(
       '/api/v1/label/:name/values',
       {
         config,
-        schema: { tags, summary: 'Values of a label', params: R.promLabelValues.params, querystring: R.promLabelValues.query, response: { 200: R.promLabelValues.response } },
+        schema: {
+          tags,
+          summary: 'Values of a label',
+          params: R.promLabelValues.params,
+          querystring: R.promLabelValues.query,
+          response: { 200: R.promLabelValues.response },
+        },
       },
       async (req) => {
         const { name } = req.params;
@@ -189,12 +244,16 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
       },
     );
 
-    scope.get(R.promMetadata.path, { config, schema: { tags, summary: 'Metric metadata (none kept yet)', response: { 200: R.promMetadata.response } } }, async () =>
-      envelope({}),
+    scope.get(
+      R.promMetadata.path,
+      { config, schema: { tags, summary: 'Metric metadata (none kept yet)', response: { 200: R.promMetadata.response } } },
+      async () => envelope({}),
     );
     // The Prometheus version whose query semantics the engine follows; clients such as Grafana pick features by it.
-    scope.get(R.promBuildInfo.path, { config, schema: { tags, summary: 'Build information', response: { 200: R.promBuildInfo.response } } }, async () =>
-      envelope({ version: '3.0.0', revision: 'estate', branch: '', buildUser: '', buildDate: '', goVersion: '' }),
+    scope.get(
+      R.promBuildInfo.path,
+      { config, schema: { tags, summary: 'Build information', response: { 200: R.promBuildInfo.response } } },
+      async () => envelope({ version: '3.0.0', revision: 'estate', branch: '', buildUser: '', buildDate: '', goVersion: '' }),
     );
   });
 }

@@ -109,7 +109,9 @@ export class EmbeddedMetricStore implements MetricStore {
     return series
       .map((s) => ({ labels: s.labels, samples: samples.get(s.id) ?? [], stale: stale.get(s.id), key: canonicalSeries(s.labels) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ labels, samples: points, stale: marks }) => (marks ? { labels, samples: points, stale: marks } : { labels, samples: points }));
+      .map(({ labels, samples: points, stale: marks }) =>
+        marks ? { labels, samples: points, stale: marks } : { labels, samples: points },
+      );
   }
 
   async labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]> {
