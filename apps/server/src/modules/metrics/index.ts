@@ -1,6 +1,6 @@
 /*
- * Metrics: where reported samples are stored and, in the next issue, queried (PromQL, rollups, retention tiers).
- * Other modules use it through this file only.
+ * Metrics: where reported samples are stored and queried (PromQL over Prometheus' HTTP API; rollups and retention
+ * tiers in the next issue). Other modules use it through this file only.
  */
 import type { Kysely } from 'kysely';
 import type { EstateModule } from '../../platform/module/estate-module';
