@@ -3,6 +3,7 @@ import { AuditRoutes } from './audit-routes';
 import { AuthRoutes } from './auth-routes';
 import { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
 import { InventoryRoutes } from './inventory-routes';
+import { PrometheusApiRoutes } from './prometheus-api-routes';
 
 /** The route tables of the domains, each declaring its operations once; a new domain adds its table here. */
 export const ROUTE_TABLES = [
@@ -14,6 +15,7 @@ export const ROUTE_TABLES = [
   AgentDownloadRoutes,
   DiscoveryScanRoutes,
   DiscoveryIdentityRoutes,
+  PrometheusApiRoutes,
 ] as const;
 
 /**
@@ -29,6 +31,7 @@ export const API_ROUTES = {
   ...AgentDownloadRoutes,
   ...DiscoveryScanRoutes,
   ...DiscoveryIdentityRoutes,
+  ...PrometheusApiRoutes,
 } as const;
 
 export { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
@@ -36,3 +39,4 @@ export { AuditRoutes } from './audit-routes';
 export { AuthRoutes } from './auth-routes';
 export { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
 export { InventoryRoutes } from './inventory-routes';
+export { PrometheusApiRoutes } from './prometheus-api-routes';

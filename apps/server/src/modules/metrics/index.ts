@@ -1,12 +1,15 @@
 /*
- * Metrics: the metric store agents' samples are written to (under node_exporter's names) and queried from.
- * Other modules use it through this file only.
+ * Metrics: the metric store agents' samples are written to (under node_exporter's names) and queried from,
+ * with PromQL over Prometheus' HTTP API (rollups and retention tiers next). Other modules use it through this file only.
  */
 import type { Kysely } from 'kysely';
 import type { EstateModule } from '../../platform/module/estate-module';
 import { type MetricSink, StoreSink } from './metric-sink';
 import type { MetricsTables } from './metrics.tables';
+import { registerPrometheusApiRoutes } from './prometheus-api.routes';
+import { PromqlEngine } from './promql/engine';
 import { EmbeddedMetricStore } from './store/embedded-metric-store';
+import { StoreSeriesSource } from './store-series-source';
 
 export { AGENT_JOB, AGENT_SERIES_NAMES, storedMetricName } from './agent-series-names';
 export { type MetricSink, type SampleSource, type SeriesBatch, toMetricSamples } from './metric-sink';
@@ -32,7 +35,7 @@ export interface MetricsModuleOptions {
 
 /** The metrics module: the store, the sink reports are written to, and the pruning of samples past the retention. */
 export interface MetricsModule extends EstateModule {
-  /** The embedded metric store (ADR 0017), over the primary database. */
+  /** The embedded metric store (ADR 0017), over the primary database: written by the sink, read by PromQL. */
   readonly store: EmbeddedMetricStore;
   readonly sink: MetricSink;
   /** Deletes raw chunks whose newest sample is older than the retention at `now`; answers how many chunks. */
@@ -46,12 +49,16 @@ const PRUNE_EVERY_MS = 10 * 60_000;
 export function createMetricsModule(options: MetricsModuleOptions): MetricsModule {
   const store = new EmbeddedMetricStore(options.db as Kysely<MetricsTables>);
   const sink = new StoreSink(store);
+  const engine = new PromqlEngine(new StoreSeriesSource(store));
   const prune = (now = Date.now()) => sink.prune(now - options.sampleRetentionDays * 86_400_000);
   return {
     name: 'metrics',
     store,
     sink,
     prune,
+    routes(http) {
+      registerPrometheusApiRoutes(http, store, engine);
+    },
     schedules(scheduler) {
       scheduler.every('metrics.prune-samples', PRUNE_EVERY_MS, prune);
     },

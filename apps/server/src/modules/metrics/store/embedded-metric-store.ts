@@ -32,6 +32,9 @@ interface SeriesHead {
 }
 
 const bits = new Float64Array(2);
+/** The index of a float's low and high 32-bit word in a Uint32Array over its bytes, by the platform's byte order. */
+const LOW = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HIGH = 1 - LOW;
 const words = new Uint32Array(bits.buffer);
 function sameBits(a: number, b: number): boolean {
   bits[0] = a;
@@ -114,18 +117,29 @@ export class EmbeddedMetricStore implements MetricStore {
       end,
     );
     const samples = new Map<number, Array<[number, number]>>(series.map((s) => [s.id, []]));
+    const stale = new Map<number, number[]>();
     for (const chunk of chunks) {
       const out = samples.get(chunk.series_id) as Array<[number, number]>;
       const { timestamps, values } = decodeXorChunk(chunk.bytes);
+      // The values' bits, read from the decoded buffer: a NaN's payload does not survive a JS array.
+      const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
       for (let i = 0; i < timestamps.length; i++) {
         const t = timestamps[i] as number;
-        if (t >= start && t <= end) out.push([t, values[i] as number]);
+        if (t < start || t > end) continue;
+        out.push([t, values[i] as number]);
+        if (words[2 * i + LOW] === 2 && words[2 * i + HIGH] === 0x7ff00000) {
+          const marks = stale.get(chunk.series_id);
+          if (marks) marks.push(t);
+          else stale.set(chunk.series_id, [t]);
+        }
       }
     }
     return series
-      .map((s) => ({ labels: s.labels, samples: samples.get(s.id) ?? [], key: canonicalSeries(s.labels) }))
+      .map((s) => ({ labels: s.labels, samples: samples.get(s.id) ?? [], stale: stale.get(s.id), key: canonicalSeries(s.labels) }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ labels, samples: points }) => ({ labels, samples: points }));
+      .map(({ labels, samples: points, stale: marks }) =>
+        marks ? { labels, samples: points, stale: marks } : { labels, samples: points },
+      );
   }
 
   async labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]> {

@@ -43,6 +43,11 @@ export interface LabelMatcher {
 export interface SeriesSamples {
   labels: Record<string, string>;
   samples: Array<[t: number, v: number]>;
+  /**
+   * The times of the samples that are Prometheus' stale marker (the NaN 0x7ff0000000000002), which are also in
+   * `samples` as a NaN: a NaN's payload bits do not survive a JS array, so they are reported here.
+   */
+  stale?: number[];
 }
 
 /** A query the store refuses: a bad or too long regular expression, or matchers that would select every series. */

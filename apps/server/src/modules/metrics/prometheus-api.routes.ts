@@ -1,0 +1,259 @@
+/*
+ * Prometheus' HTTP query API over the metric store, so that Grafana's Prometheus data source and promtool work
+ * against Estate unchanged. Answers use Prometheus' envelope, not problem+json, on purpose: `{status:"success",data}`,
+ * or `{status:"error",errorType,error}` with 400 (bad_data), 422 (execution) or 503 (timeout). Access refusals
+ * (401/403) and transport errors (413, 415) stay problem+json, as they are answered before a route runs.
+ */
+import { PrometheusApiRoutes as R } from '@estate/contract';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { HttpServer } from '../../platform/http/http-server';
+import type { PromqlEngine } from './promql/engine';
+import { PromqlError } from './promql/errors';
+import { parseDurationMs } from './promql/literals';
+import { parsePromql } from './promql/parse';
+import { type LabelMatcher, MetricQueryError, type MetricStore } from './store/metric-store';
+
+type ErrorType = 'bad_data' | 'execution' | 'timeout';
+const STATUS: Record<ErrorType, number> = { bad_data: 400, execution: 422, timeout: 503 };
+
+/** An answer in Prometheus' error envelope. */
+class PromApiError extends Error {
+  constructor(
+    readonly errorType: ErrorType,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const bad = (message: string) => new PromApiError('bad_data', message);
+
+const SECONDS = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A time as Prometheus takes it: Unix seconds with an optional fraction, or RFC 3339; in epoch ms. */
+export function parseTime(name: string, text: string): number {
+  let ms = Number.NaN;
+  if (SECONDS.test(text)) ms = Math.round(Number(text) * 1000);
+  else if (RFC3339.test(text)) ms = Date.parse(text);
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+    throw bad(`invalid parameter "${name}": cannot parse "${text}" to a valid timestamp`);
+  }
+  return ms;
+}
+
+/** A duration as Prometheus takes it: seconds with an optional fraction, or a duration such as 1m30s; in ms. */
+export function parseStep(name: string, text: string): number {
+  let ms = Number.NaN;
+  if (SECONDS.test(text)) ms = Number(text) * 1000;
+  else if (DURATION.test(text)) ms = parseDurationMs(text);
+  if (!Number.isFinite(ms)) throw bad(`invalid parameter "${name}": cannot parse "${text}" to a valid duration`);
+  return ms;
+}
+
+/** The matchers of one `match[]` selector. */
+function parseMatch(text: string): LabelMatcher[] {
+  const expr = parsePromql(text);
+  if (expr.kind !== 'vectorSelector') throw bad(`invalid parameter "match[]": ${JSON.stringify(text)} is not a series selector`);
+  return expr.matchers;
+}
+
+const envelope = (data: unknown) => ({ status: 'success' as const, data });
+
+/** Sends a refusal in Prometheus' envelope; anything else is rethrown to the app's problem+json handler. */
+function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  let errorType: ErrorType;
+  let message: string;
+  if (error instanceof PromApiError) [errorType, message] = [error.errorType, error.message];
+  else if (error instanceof PromqlError) [errorType, message] = [error.errorType, error.message];
+  else if (error instanceof MetricQueryError) [errorType, message] = ['bad_data', error.message];
+  else if ((error as FastifyError).validation) [errorType, message] = ['bad_data', `invalid parameters: ${(error as Error).message}`];
+  else throw error;
+  return reply.code(STATUS[errorType]).type('application/json').send({ status: 'error', errorType, error: message });
+}
+
+/** Parses an application/x-www-form-urlencoded body; `match[]` is always a list, other repeated keys become lists. */
+function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null);
+  for (const [key, value] of new URLSearchParams(text)) {
+    const seen = out[key];
+    if (seen === undefined) out[key] = key === 'match[]' ? [value] : value;
+    else out[key] = Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return { ...out };
+}
+
+/** Registers the API; its routes need `metrics:read` (Grafana and promtool use an API token). */
+export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore, engine: PromqlEngine): void {
+  // A scope of its own, so that the form parser and the Prometheus-shaped error answers apply to these routes only.
+  app.register(async (scope: HttpServer) => {
+    (scope as unknown as FastifyInstance).addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_req, body, done) => done(null, parseForm(body as string)),
+    );
+    scope.setErrorHandler((error, _request, reply) => sendError(reply, error));
+
+    const config = { permission: 'metrics:read' as const };
+    const tags = ['metrics'];
+    const form = ['application/x-www-form-urlencoded'];
+
+    const instant = async (p: { query: string; time?: string | undefined }) =>
+      envelope(await engine.evalInstant(p.query, p.time === undefined ? Date.now() : parseTime('time', p.time)));
+    scope.get(
+      R.promQuery.path,
+      {
+        config,
+        schema: { tags, summary: 'PromQL instant query', querystring: R.promQuery.query, response: { 200: R.promQuery.response } },
+      },
+      (req) => instant(req.query),
+    );
+    scope.post(
+      R.promQueryPost.path,
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'PromQL instant query (form)',
+          consumes: form,
+          body: R.promQueryPost.body,
+          response: { 200: R.promQueryPost.response },
+        },
+      },
+      (req) => instant(req.body),
+    );
+
+    const range = async (p: { query: string; start: string; end: string; step: string }) => {
+      const start = parseTime('start', p.start);
+      const end = parseTime('end', p.end);
+      if (end < start) throw bad('invalid parameter "end": end timestamp must not be before start time');
+      const step = parseStep('step', p.step);
+      if (!(step > 0))
+        throw bad('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
+      return envelope(await engine.evalRange(p.query, start, end, step));
+    };
+    scope.get(
+      R.promQueryRange.path,
+      {
+        config,
+        schema: { tags, summary: 'PromQL range query', querystring: R.promQueryRange.query, response: { 200: R.promQueryRange.response } },
+      },
+      (req) => range(req.query),
+    );
+    scope.post(
+      R.promQueryRangePost.path,
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'PromQL range query (form)',
+          consumes: form,
+          body: R.promQueryRangePost.body,
+          response: { 200: R.promQueryRangePost.response },
+        },
+      },
+      (req) => range(req.body),
+    );
+
+    const series = async (p: { 'match[]': string[]; start?: string | undefined; end?: string | undefined }) => {
+      if (p['match[]'].length === 0) throw bad('no match[] parameter provided');
+      const selectors = p['match[]'].map(parseMatch);
+      const ranged = p.start !== undefined || p.end !== undefined;
+      const start = p.start === undefined ? -8.64e15 : parseTime('start', p.start);
+      const end = p.end === undefined ? 8.64e15 : parseTime('end', p.end);
+      const found = new Map<string, Record<string, string>>();
+      for (const matchers of selectors) {
+        // Without a time range, every matching series; the store lists those as it lists any, an empty window
+        // selecting their labels without reading a sample.
+        const matched = ranged ? await store.select(matchers, start, end) : await store.select(matchers, 1, 0);
+        for (const s of matched) if (!ranged || s.samples.length > 0) found.set(JSON.stringify(Object.entries(s.labels).sort()), s.labels);
+      }
+      return envelope([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, labels]) => labels));
+    };
+    scope.get(
+      R.promSeries.path,
+      { config, schema: { tags, summary: 'Find series', querystring: R.promSeries.query, response: { 200: R.promSeries.response } } },
+      (req) => series(req.query),
+    );
+    scope.post(
+      R.promSeriesPost.path,
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Find series (form)',
+          consumes: form,
+          body: R.promSeriesPost.body,
+          response: { 200: R.promSeriesPost.response },
+        },
+      },
+      (req) => series(req.body),
+    );
+
+    // Label searches over every series matching `match[]`; the time range is accepted and not yet narrowed by.
+    const union = async (matches: string[] | undefined, list: (m?: LabelMatcher[]) => Promise<string[]>) => {
+      if (!matches || matches.length === 0) return list();
+      const all = new Set<string>();
+      for (const m of matches.map(parseMatch)) for (const v of await list(m)) all.add(v);
+      return [...all].sort();
+    };
+    const labels = async (p: { 'match[]'?: string[] | undefined; start?: string | undefined; end?: string | undefined }) => {
+      if (p.start !== undefined) parseTime('start', p.start);
+      if (p.end !== undefined) parseTime('end', p.end);
+      return envelope(await union(p['match[]'], (m) => store.labelNames(m)));
+    };
+    scope.get(
+      R.promLabels.path,
+      { config, schema: { tags, summary: 'Label names', querystring: R.promLabels.query, response: { 200: R.promLabels.response } } },
+      (req) => labels(req.query),
+    );
+    scope.post(
+      R.promLabelsPost.path,
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Label names (form)',
+          consumes: form,
+          body: R.promLabelsPost.body,
+          response: { 200: R.promLabelsPost.response },
+        },
+      },
+      (req) => labels(req.body),
+    );
+    scope.get(
+      '/api/v1/label/:name/values',
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Values of a label',
+          params: R.promLabelValues.params,
+          querystring: R.promLabelValues.query,
+          response: { 200: R.promLabelValues.response },
+        },
+      },
+      async (req) => {
+        const { name } = req.params;
+        if (!LABEL_NAME.test(name)) throw bad(`invalid label name: ${JSON.stringify(name)}`);
+        if (req.query.start !== undefined) parseTime('start', req.query.start);
+        if (req.query.end !== undefined) parseTime('end', req.query.end);
+        return envelope(await union(req.query['match[]'], (m) => store.labelValues(name, m)));
+      },
+    );
+
+    scope.get(
+      R.promMetadata.path,
+      { config, schema: { tags, summary: 'Metric metadata (none kept yet)', response: { 200: R.promMetadata.response } } },
+      async () => envelope({}),
+    );
+    // The Prometheus version whose query semantics the engine follows; clients such as Grafana pick features by it.
+    scope.get(
+      R.promBuildInfo.path,
+      { config, schema: { tags, summary: 'Build information', response: { 200: R.promBuildInfo.response } } },
+      async () => envelope({ version: '3.0.0', revision: 'estate', branch: '', buildUser: '', buildDate: '', goVersion: '' }),
+    );
+  });
+}

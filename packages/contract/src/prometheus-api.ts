@@ -1,0 +1,54 @@
+import Type, { type Static } from 'typebox';
+
+/*
+ * Prometheus' HTTP query API (https://prometheus.io/docs/prometheus/latest/querying/api/), served over Estate's
+ * metric store so that Grafana's Prometheus data source and promtool work against Estate unchanged. Parameters are
+ * text as Prometheus takes them (a time is RFC 3339 or Unix seconds with a fraction; a step is a duration or
+ * seconds); the server parses them and answers Prometheus' envelope, not problem+json, on a bad value.
+ * Unknown parameters are allowed: clients send Prometheus' others (`timeout`, `limit`, `stats`).
+ */
+
+const Text = Type.String({ maxLength: 65_536 });
+const Matches = Type.Array(Text, { maxItems: 64 });
+
+/** Parameters of an instant query. */
+export const PromInstantQuery = Type.Object({ query: Text, time: Type.Optional(Text) });
+export type PromInstantQuery = Static<typeof PromInstantQuery>;
+
+/** Parameters of a range query. */
+export const PromRangeQuery = Type.Object({ query: Text, start: Text, end: Text, step: Text });
+export type PromRangeQuery = Static<typeof PromRangeQuery>;
+
+/** Parameters of a series search: at least one `match[]`, and an optional time range. */
+export const PromSeriesQuery = Type.Object({
+  'match[]': Matches,
+  start: Type.Optional(Text),
+  end: Type.Optional(Text),
+});
+export type PromSeriesQuery = Static<typeof PromSeriesQuery>;
+
+/** Parameters of a label name or value search: optional `match[]` and time range. */
+export const PromLabelsQuery = Type.Object({
+  'match[]': Type.Optional(Matches),
+  start: Type.Optional(Text),
+  end: Type.Optional(Text),
+});
+export type PromLabelsQuery = Static<typeof PromLabelsQuery>;
+
+export const PromLabelName = Type.Object({ name: Type.String({ minLength: 1, maxLength: 1024 }) });
+
+/** Prometheus' success envelope; `data` is shaped per endpoint as Prometheus documents it. */
+export const PromSuccess = Type.Object({
+  status: Type.Literal('success'),
+  data: Type.Unknown(),
+  warnings: Type.Optional(Type.Array(Type.String())),
+});
+export type PromSuccess = Static<typeof PromSuccess>;
+
+/** Prometheus' error envelope (400 bad_data, 422 execution, 503 timeout). */
+export const PromFailure = Type.Object({
+  status: Type.Literal('error'),
+  errorType: Type.String(),
+  error: Type.String(),
+});
+export type PromFailure = Static<typeof PromFailure>;
