@@ -106,6 +106,26 @@ describe('host agents for real', () => {
       // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax.
       const bash = spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'bash'], { encoding: 'utf8' });
       expect(software.items.find((s) => s.name === 'bash')?.version).toBe(bash.stdout);
+
+      // Its metrics land in the metric store under node_exporter's names and answer PromQL over Prometheus' API.
+      type Vector = {
+        status: string;
+        data: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+      };
+      const query = encodeURIComponent(`node_load1{ci_id="${agent.ciId}"}`);
+      const load = await until(
+        async () => {
+          const answer = await api.get<Vector>(`/query?query=${query}`);
+          return answer.data.result.length > 0 ? answer : undefined;
+        },
+        60_000,
+        'node_load1 of this machine through PromQL',
+      );
+      expect(load.status).toBe('success');
+      expect(load.data.result[0]?.metric).toMatchObject({ instance: os.hostname(), job: 'estate-agent', ci_id: agent.ciId });
+      // A load average: a finite number, not NaN or a string the store mangled.
+      expect(Number.isFinite(Number(load.data.result[0]?.value[1]))).toBe(true);
+      expect(Number(load.data.result[0]?.value[1])).toBeGreaterThanOrEqual(0);
     } finally {
       await server.stop();
     }
