@@ -78,7 +78,11 @@ export function createLogger(level: Config['logLevel'], destination?: pino.Desti
     },
   };
   if (destination) return pino(options, destination);
-  return wantsPrettyLogs(format) ? pino(options, consoleDestination(process.stdout)) : pino(options);
+  // Synchronous, as process.stdout is for files and pipes on Linux: lines come out in the order they were written,
+  // interleaved rightly with what start prints itself (the banner last). One line per API request keeps this cheap.
+  return wantsPrettyLogs(format)
+    ? pino(options, consoleDestination(process.stdout))
+    : pino(options, pino.destination({ dest: 1, sync: true }));
 }
 
 /** Opens the store named by the configuration. */

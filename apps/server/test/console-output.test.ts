@@ -23,11 +23,15 @@ describe('the console of estate serve', () => {
       { ESTATE_DATA_DIR: path.join(root, 'data'), ESTATE_LOG_LEVEL: 'info', ESTATE_WEB_DIR: webDir },
       { cwd: root, firstRun: true, timeoutMs: 90_000 },
     );
+    // The banner's lines arrive one write at a time: read the output once its last line is in.
+    await expect.poll(() => server?.output().includes('The setup page disappears for good')).toBe(true);
     const atBanner = server.output();
     const banner = atBanner.slice(atBanner.indexOf('Estate is running at'));
     // Everything start prints comes before the banner: the logs, the local agent's lines and its note.
     expect(atBanner.indexOf('reported by a local agent'), atBanner).toBeGreaterThan(-1);
     expect(atBanner.indexOf('reported by a local agent')).toBeLessThan(atBanner.indexOf('Estate is running at'));
+    // The agent's first line is written by the (asynchronous) logger: it is out before the banner, not after it.
+    expect(atBanner.indexOf('reporting to'), atBanner).toBeGreaterThan(-1);
     expect(atBanner.indexOf('reporting to')).toBeLessThan(atBanner.indexOf('Estate is running at'));
     expect(banner).toContain(`${server.url}/setup?token=${encodeURIComponent(server.setupToken!)}`);
     expect(server.setupToken!.startsWith('-')).toBe(false);
