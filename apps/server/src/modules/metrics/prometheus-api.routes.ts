@@ -6,6 +6,7 @@
  */
 import { PrometheusApiRoutes as R } from '@estate/contract';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { TSchema } from 'typebox';
 import type { HttpServer } from '../../platform/http/http-server';
 import type { PromqlEngine } from './promql/engine';
 import { PromqlError } from './promql/errors';
@@ -99,31 +100,26 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
     const config = { permission: 'metrics:read' as const };
     const tags = ['metrics'];
     const form = ['application/x-www-form-urlencoded'];
+    /** Prometheus answers these both as GET with a query string and as POST with a form body, the same way. */
+    const getAndPost = <P>(
+      get: { path: string; query: TSchema; response: TSchema },
+      post: { path: string; body: TSchema; response: TSchema },
+      summary: string,
+      handle: (params: P) => Promise<unknown>,
+    ) => {
+      scope.get(get.path, { config, schema: { tags, summary, querystring: get.query, response: { 200: get.response } } }, (req) =>
+        handle(req.query as P),
+      );
+      scope.post(
+        post.path,
+        { config, schema: { tags, summary: `${summary} (form)`, consumes: form, body: post.body, response: { 200: post.response } } },
+        (req) => handle(req.body as P),
+      );
+    };
 
     const instant = async (p: { query: string; time?: string | undefined }) =>
       envelope(await engine.evalInstant(p.query, p.time === undefined ? Date.now() : parseTime('time', p.time)));
-    scope.get(
-      R.promQuery.path,
-      {
-        config,
-        schema: { tags, summary: 'PromQL instant query', querystring: R.promQuery.query, response: { 200: R.promQuery.response } },
-      },
-      (req) => instant(req.query),
-    );
-    scope.post(
-      R.promQueryPost.path,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'PromQL instant query (form)',
-          consumes: form,
-          body: R.promQueryPost.body,
-          response: { 200: R.promQueryPost.response },
-        },
-      },
-      (req) => instant(req.body),
-    );
+    getAndPost(R.promQuery, R.promQueryPost, 'PromQL instant query', instant);
 
     const range = async (p: { query: string; start: string; end: string; step: string }) => {
       const start = parseTime('start', p.start);
@@ -134,28 +130,7 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
         throw bad('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
       return envelope(await engine.evalRange(p.query, start, end, step));
     };
-    scope.get(
-      R.promQueryRange.path,
-      {
-        config,
-        schema: { tags, summary: 'PromQL range query', querystring: R.promQueryRange.query, response: { 200: R.promQueryRange.response } },
-      },
-      (req) => range(req.query),
-    );
-    scope.post(
-      R.promQueryRangePost.path,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'PromQL range query (form)',
-          consumes: form,
-          body: R.promQueryRangePost.body,
-          response: { 200: R.promQueryRangePost.response },
-        },
-      },
-      (req) => range(req.body),
-    );
+    getAndPost(R.promQueryRange, R.promQueryRangePost, 'PromQL range query', range);
 
     const series = async (p: { 'match[]': string[]; start?: string | undefined; end?: string | undefined }) => {
       if (p['match[]'].length === 0) throw bad('no match[] parameter provided');
@@ -172,25 +147,7 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
       }
       return envelope([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, labels]) => labels));
     };
-    scope.get(
-      R.promSeries.path,
-      { config, schema: { tags, summary: 'Find series', querystring: R.promSeries.query, response: { 200: R.promSeries.response } } },
-      (req) => series(req.query),
-    );
-    scope.post(
-      R.promSeriesPost.path,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Find series (form)',
-          consumes: form,
-          body: R.promSeriesPost.body,
-          response: { 200: R.promSeriesPost.response },
-        },
-      },
-      (req) => series(req.body),
-    );
+    getAndPost(R.promSeries, R.promSeriesPost, 'Find series', series);
 
     // Label searches over every series matching `match[]`; the time range is accepted and not yet narrowed by.
     const union = async (matches: string[] | undefined, list: (m?: LabelMatcher[]) => Promise<string[]>) => {
@@ -204,25 +161,7 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
       if (p.end !== undefined) parseTime('end', p.end);
       return envelope(await union(p['match[]'], (m) => store.labelNames(m)));
     };
-    scope.get(
-      R.promLabels.path,
-      { config, schema: { tags, summary: 'Label names', querystring: R.promLabels.query, response: { 200: R.promLabels.response } } },
-      (req) => labels(req.query),
-    );
-    scope.post(
-      R.promLabelsPost.path,
-      {
-        config,
-        schema: {
-          tags,
-          summary: 'Label names (form)',
-          consumes: form,
-          body: R.promLabelsPost.body,
-          response: { 200: R.promLabelsPost.response },
-        },
-      },
-      (req) => labels(req.body),
-    );
+    getAndPost(R.promLabels, R.promLabelsPost, 'Label names', labels);
     scope.get(
       '/api/v1/label/:name/values',
       {
