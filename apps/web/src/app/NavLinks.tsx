@@ -23,6 +23,7 @@ interface Section {
     | '/discovery'
     | '/merge-suggestions'
     | '/terraform-imports'
+    | '/explore'
     | '/profile';
   label: string;
   description: string;
@@ -37,6 +38,7 @@ const SECTIONS: readonly Section[] = [
   { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
   { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },
   { to: '/terraform-imports', label: 'Terraform import', description: 'Cloud resources from state files', permission: 'discovery:read' },
+  { to: '/explore', label: 'Explore metrics', description: 'PromQL: tables and graphs', permission: 'metrics:read' },
   { to: '/users', label: 'Users', description: 'Accounts and roles', permission: 'users:read' },
   { to: '/tokens', label: 'API tokens', description: 'Keys for scripts and integrations' },
   { to: '/audit', label: 'Audit log', description: 'Who changed what', permission: 'audit:read' },

@@ -1,4 +1,5 @@
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { validateExploreSearch } from '../features/metrics-explorer/explore-search';
 import { AppShellLayout } from './AppShellLayout';
 import { can, isSetupRequired, loadMe, type RouterContext, requireSignedIn } from './auth-guard';
 import { NotFoundPage } from './NotFoundPage';
@@ -170,6 +171,14 @@ const terraformImportsRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/identity/TerraformImportPage'), 'TerraformImportPage'),
 });
 
+// Not /metrics: that path is the server's own Prometheus exposition of its metrics.
+const exploreRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/explore',
+  validateSearch: validateExploreSearch,
+  component: lazyRouteComponent(() => import('../features/metrics-explorer/ExplorePage'), 'ExplorePage'),
+});
+
 const profileRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/profile',
@@ -198,6 +207,7 @@ const routeTree = rootRoute.addChildren([
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,
+    exploreRoute,
     profileRoute,
   ]),
 ]);

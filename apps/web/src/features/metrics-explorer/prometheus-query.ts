@@ -1,0 +1,128 @@
+import { ApiError } from '@estate/client';
+import type { Problem } from '@estate/contract';
+
+/*
+ * The explorer's calls of Prometheus' query API (/api/v1/query and /query_range). These answer Prometheus' own
+ * envelope rather than problem+json, which the typed Estate client does not read, so they are made here with fetch:
+ * the session cookie authenticates them, as every call of the UI. Refusals that come before the route (401, 403)
+ * are still problem+json and become `ApiError`s, so that a lost session is handled as everywhere else.
+ */
+
+/** A series' labels, the metric name under `__name__`. */
+export type Labels = Record<string, string>;
+
+/** One sample as Prometheus writes it: Unix seconds and the value as text (`"NaN"`, `"+Inf"` included). */
+export type Sample = [seconds: number, value: string];
+
+/** The `data` of a query answer, by result type. */
+export type QueryResult =
+  | { resultType: 'vector'; result: Array<{ metric: Labels; value: Sample }> }
+  | { resultType: 'matrix'; result: Array<{ metric: Labels; values: Sample[] }> }
+  | { resultType: 'scalar'; result: Sample }
+  | { resultType: 'string'; result: Sample };
+
+/** A successful query: its result and the server's warnings. */
+export interface QueryAnswer {
+  data: QueryResult;
+  warnings: string[];
+}
+
+/**
+ * A query the server refused or failed to evaluate, in Prometheus' words: `bad_data` for an expression or
+ * parameter that does not parse (400), `execution` for one that fails while evaluated (422), `timeout` (503).
+ */
+export class PromQueryError extends Error {
+  /** Prometheus' error type, e.g. `bad_data`. */
+  readonly errorType: string;
+  /** The HTTP status of the answer. */
+  readonly status: number;
+
+  /** Wraps one error envelope. */
+  constructor(errorType: string, message: string, status: number) {
+    super(message);
+    this.name = 'PromQueryError';
+    this.errorType = errorType;
+    this.status = status;
+  }
+}
+
+/** An instant query's parameters. */
+export interface InstantQuery {
+  query: string;
+  /** Evaluation time in epoch milliseconds. */
+  timeMs: number;
+}
+
+/** A range query's parameters, all times in epoch milliseconds. */
+export interface RangeQuery {
+  query: string;
+  startMs: number;
+  endMs: number;
+  stepMs: number;
+}
+
+/** Above this many characters of query string a call is sent as a form POST, which no URL length limit cuts. */
+const LONGEST_GET = 4000;
+
+const seconds = (ms: number) => String(ms / 1000);
+
+/** Evaluates `query` at one time. Rejects with `PromQueryError` on an error envelope, `ApiError` on a problem. */
+export function runInstantQuery(params: InstantQuery, csrfToken: string | null, signal?: AbortSignal): Promise<QueryAnswer> {
+  return call('/api/v1/query', { query: params.query, time: seconds(params.timeMs) }, csrfToken, signal);
+}
+
+/** Evaluates `query` over a range. Rejects as `runInstantQuery` does. */
+export function runRangeQuery(params: RangeQuery, csrfToken: string | null, signal?: AbortSignal): Promise<QueryAnswer> {
+  return call(
+    '/api/v1/query_range',
+    { query: params.query, start: seconds(params.startMs), end: seconds(params.endMs), step: seconds(params.stepMs) },
+    csrfToken,
+    signal,
+  );
+}
+
+async function call(path: string, params: Record<string, string>, csrfToken: string | null, signal?: AbortSignal): Promise<QueryAnswer> {
+  const form = new URLSearchParams(params);
+  const encoded = form.toString();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let response: Response;
+  // A long expression goes as a form body; a cookie session's POST must then carry the CSRF token.
+  if (encoded.length > LONGEST_GET && csrfToken) {
+    headers['x-csrf-token'] = csrfToken;
+    response = await fetch(path, { method: 'POST', body: form, headers, credentials: 'same-origin', signal: signal ?? null });
+  } else {
+    response = await fetch(`${path}?${encoded}`, { headers, credentials: 'same-origin', signal: signal ?? null });
+  }
+  return readAnswer(response);
+}
+
+/** Reads a query answer: the success envelope's data, or the error it stands for. Exported for tests. */
+export async function readAnswer(response: Response): Promise<QueryAnswer> {
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  if (isRecord(body) && body.status === 'success' && isRecord(body.data)) {
+    const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string') : [];
+    return { data: body.data as unknown as QueryResult, warnings };
+  }
+  if (isRecord(body) && body.status === 'error' && typeof body.error === 'string') {
+    throw new PromQueryError(typeof body.errorType === 'string' ? body.errorType : 'unknown', body.error, response.status);
+  }
+  if (isRecord(body) && typeof body.type === 'string' && typeof body.title === 'string') {
+    const problem = body as unknown as Problem;
+    throw new ApiError({ ...problem, status: problem.status || response.status });
+  }
+  throw new ApiError({
+    type: 'about:blank',
+    title: response.ok ? 'The server answered something that is not a query result' : response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
