@@ -1,4 +1,4 @@
-import { Button, Group, SegmentedControl, TextInput } from '@mantine/core';
+import { Button, Group, Input, SegmentedControl, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { localInputToEpochMs } from '../../components/format-time';
 import { type ExploreState, type ExploreView, PRESET_RANGES, parseDuration } from './explore-search';
@@ -6,6 +6,8 @@ import { type ExploreState, type ExploreView, PRESET_RANGES, parseDuration } fro
 /** Props of `ExploreControls`. */
 export interface ExploreControlsProps {
   state: ExploreState;
+  /** The time "now" stood for when the query last ran, shown while no time is pinned. */
+  nowMs: number;
   /** Called with what the user changed; the page writes it to the URL. */
   onChange: (patch: Partial<ExploreState>) => void;
 }
@@ -23,21 +25,26 @@ export function epochMsToLocalInput(ms: number): string {
  * The explorer's view switch (table or graph), the graph's range (1h, 6h, 24h, 7d or a typed duration) and the
  * evaluation time (empty for now). They wrap onto several lines on a phone.
  */
-export function ExploreControls({ state, onChange }: ExploreControlsProps) {
+export function ExploreControls(props: ExploreControlsProps) {
+  const { state, onChange } = props;
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap">
-      <SegmentedControl
-        value={state.view}
-        onChange={(view) => onChange({ view: view as ExploreView })}
-        data={[
-          { value: 'table', label: 'Table' },
-          { value: 'graph', label: 'Graph' },
-        ]}
-        aria-label="Result view"
-        data-testid="explore-view"
-      />
-      {state.view === 'graph' && <RangePicker state={state} onChange={onChange} />}
-      <EndTimeInput state={state} onChange={onChange} />
+    <Group gap="md" align="flex-start" wrap="wrap">
+      <Input.Wrapper label="View">
+        <div>
+          <SegmentedControl
+            value={state.view}
+            onChange={(view) => onChange({ view: view as ExploreView })}
+            data={[
+              { value: 'table', label: 'Table' },
+              { value: 'graph', label: 'Graph' },
+            ]}
+            aria-label="Result view"
+            data-testid="explore-view"
+          />
+        </div>
+      </Input.Wrapper>
+      {state.view === 'graph' && <RangePicker {...props} />}
+      <EndTimeInput {...props} />
     </Group>
   );
 }
@@ -60,48 +67,59 @@ function RangePicker({ state, onChange }: ExploreControlsProps) {
   };
 
   return (
-    <Group gap="xs" align="flex-end" wrap="wrap">
-      <SegmentedControl
-        value={custom ? CUSTOM : (preset ?? CUSTOM)}
-        onChange={(value) => {
-          if (value === CUSTOM) return setCustom(true);
-          setCustom(false);
-          setError(null);
-          onChange({ range: value, rangeMs: parseDuration(value) as number });
-        }}
-        data={[...PRESET_RANGES.map((range) => ({ value: range, label: range })), { value: CUSTOM, label: 'Custom' }]}
-        aria-label="Graph range"
-        data-testid="explore-range"
-      />
-      {(custom || preset === undefined) && (
-        <TextInput
-          aria-label="Custom range"
-          placeholder="e.g. 90m"
-          value={text}
-          onChange={(event) => setText(event.currentTarget.value)}
-          onBlur={applyText}
-          onKeyDown={(event) => {
-            if (event.key === 'Enter') applyText();
+    <Input.Wrapper label="Range">
+      <Group gap="xs" align="flex-start" wrap="wrap">
+        <SegmentedControl
+          value={custom ? CUSTOM : (preset ?? CUSTOM)}
+          onChange={(value) => {
+            if (value === CUSTOM) return setCustom(true);
+            setCustom(false);
+            setError(null);
+            onChange({ range: value, rangeMs: parseDuration(value) as number });
           }}
-          error={error}
-          w={110}
-          data-testid="explore-range-custom"
+          data={[...PRESET_RANGES.map((range) => ({ value: range, label: range })), { value: CUSTOM, label: 'Custom' }]}
+          aria-label="Graph range"
+          data-testid="explore-range"
         />
-      )}
-    </Group>
+        {(custom || preset === undefined) && (
+          <TextInput
+            aria-label="Custom range"
+            placeholder="e.g. 90m"
+            value={text}
+            onChange={(event) => setText(event.currentTarget.value)}
+            onBlur={applyText}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') applyText();
+            }}
+            error={error}
+            w={110}
+            data-testid="explore-range-custom"
+          />
+        )}
+      </Group>
+    </Input.Wrapper>
   );
 }
 
-function EndTimeInput({ state, onChange }: ExploreControlsProps) {
-  const label = state.view === 'graph' ? 'End time' : 'Evaluation time';
+function EndTimeInput({ state, nowMs, onChange }: ExploreControlsProps) {
+  const label = (
+    <>
+      {state.view === 'graph' ? 'End time' : 'Evaluation time'}
+      {state.endMs === null && (
+        <Text span c="dimmed" size="sm" fw={400}>
+          {' '}
+          (now)
+        </Text>
+      )}
+    </>
+  );
   return (
     <Group gap="xs" align="flex-end" wrap="nowrap">
       <TextInput
         type="datetime-local"
         step={1}
         label={label}
-        description={state.endMs === null ? 'Now, when the query runs' : undefined}
-        value={state.endMs === null ? '' : epochMsToLocalInput(state.endMs)}
+        value={epochMsToLocalInput(state.endMs ?? nowMs)}
         onChange={(event) => {
           const ms = localInputToEpochMs(event.currentTarget.value);
           onChange({ endMs: ms ?? null });

@@ -62,7 +62,7 @@ function Explorer() {
           Enter runs the query, Shift+Enter starts a new line, Ctrl+Space suggests metric names, labels and functions.
         </Text>
       </Stack>
-      <ExploreControls state={state} onChange={update} />
+      <ExploreControls state={state} nowMs={now} onChange={update} />
       {state.expr === '' ? (
         <Paper withBorder p="lg" data-testid="explore-empty">
           <Text c="dimmed" size="sm">
