@@ -23,7 +23,7 @@ async function typeExpression(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text);
 }
 
-const editorText = (page: Page) => page.getByTestId('promql-input').innerText();
+const editorText = (page: Page) => page.getByTestId('promql-input').textContent();
 
 describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
   let session: BrowserSession;

@@ -6,7 +6,7 @@ export interface ExploreChartProps {
   series: GraphLine[];
   startMs: number;
   endMs: number;
-  stepMs: number;
+  onZoom: (startMs: number, endMs: number) => void;
 }
 
 /** The explorer's graph: one line per series. */

@@ -7,7 +7,7 @@ import { NoPermission } from '../../components/NoPermission';
 import { PageHeader } from '../../components/PageHeader';
 import { useMe } from '../auth/use-me';
 import { ExploreControls } from './ExploreControls';
-import { type ExploreState, exploreState, toExploreSearch } from './explore-search';
+import { type ExploreState, exploreState, formatDuration, toExploreSearch } from './explore-search';
 import { GraphView } from './GraphView';
 import { PromqlEditor } from './PromqlEditor';
 import { TableView } from './TableView';
@@ -42,6 +42,11 @@ function Explorer() {
     setRuns((count) => count + 1);
   };
   const endMs = state.endMs ?? now;
+  // A span dragged across the graph becomes its range and end, to the second: a new entry in the history.
+  const zoom = (fromMs: number, toMs: number) => {
+    const spanMs = Math.max(1000, Math.round((toMs - fromMs) / 1000) * 1000);
+    update({ range: formatDuration(spanMs), rangeMs: spanMs, endMs: Math.round(toMs / 1000) * 1000 });
+  };
 
   return (
     <Stack gap="md">
@@ -73,7 +78,7 @@ function Explorer() {
       ) : state.view === 'table' ? (
         <TableView expr={state.expr} timeMs={endMs} />
       ) : (
-        <GraphView expr={state.expr} rangeMs={state.rangeMs} endMs={endMs} />
+        <GraphView expr={state.expr} rangeMs={state.rangeMs} endMs={endMs} onZoom={zoom} />
       )}
     </Stack>
   );

@@ -15,10 +15,12 @@ export interface GraphViewProps {
   rangeMs: number;
   /** Its right edge in epoch milliseconds. */
   endMs: number;
+  /** Called with the span (epoch milliseconds) the user dragged across the graph. */
+  onZoom: (startMs: number, endMs: number) => void;
 }
 
 /** Runs `expr` as a range query ending at `endMs` and draws one line per series, or says why there is none. */
-export function GraphView({ expr, rangeMs, endMs }: GraphViewProps) {
+export function GraphView({ expr, rangeMs, endMs, onZoom }: GraphViewProps) {
   const api = useApi();
   const params = graphRange(expr, rangeMs, endMs);
   // While a new range loads, the old lines stay instead of the graph collapsing to a spinner.
@@ -47,7 +49,7 @@ export function GraphView({ expr, rangeMs, endMs }: GraphViewProps) {
           The query returned no series over this range.
         </Text>
       ) : (
-        <ExploreChart series={graph.series} startMs={params.startMs} endMs={params.endMs} stepMs={params.stepMs} />
+        <ExploreChart series={graph.series} startMs={params.startMs} endMs={params.endMs} onZoom={onZoom} />
       )}
     </Stack>
   );
