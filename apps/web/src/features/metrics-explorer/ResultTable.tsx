@@ -27,7 +27,7 @@ const COLUMNS: DataTableColumn<ResultRow>[] = [
           —
         </Text>
       ) : (
-        <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="result-series">
+        <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }} data-testid="result-series">
           {row.series}
         </Text>
       ),
@@ -35,9 +35,8 @@ const COLUMNS: DataTableColumn<ResultRow>[] = [
   {
     id: 'value',
     header: 'Value',
-    width: 220,
     cell: (row) => (
-      <Stack gap={0}>
+      <Stack gap={0} style={{ whiteSpace: 'nowrap' }}>
         {row.omittedSamples > 0 && (
           <Text size="xs" c="dimmed">
             {plural(row.omittedSamples, 'earlier sample')} not shown
@@ -81,7 +80,6 @@ export function ResultTable({ data }: ResultTableProps) {
         loading={false}
         empty="The query returned no series: nothing matched at this time."
         compact
-        minWidth={480}
         testId="result-table"
         rowTestId="result-row"
       />
