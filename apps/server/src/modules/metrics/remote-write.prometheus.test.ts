@@ -74,7 +74,7 @@ describe.runIf(runs)('a real Prometheus remote-writing into Estate', () => {
 
     const [up] = await estateQuery('up', at);
     expect(up?.metric).toEqual({ __name__: 'up', instance: prometheus.base.replace('http://', ''), job: 'prometheus' });
-    expect(up?.value[1]).toBe('1');
+    expect(up?.value?.[1]).toBe('1');
 
     // A window that has surely been sent: Prometheus' own raw samples of a counter equal Estate's, time and value.
     const past = Math.floor(at) - 2;
