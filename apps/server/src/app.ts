@@ -119,7 +119,12 @@ export async function createEstate(config: Config, database: Database, options: 
     http: { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl },
   });
   const inventory = createInventoryModule(store);
-  const metrics = createMetricsModule({ db: database.db, sampleRetentionDays: config.agentSampleRetentionDays });
+  const observability = createMetrics();
+  const metrics = createMetricsModule({
+    db: database.db,
+    sampleRetentionDays: config.agentSampleRetentionDays,
+    registry: observability.registry,
+  });
   const discovery = createDiscoveryModule({ ...store, secretBox, inventory: inventory.service });
   const agents = createAgentsModule({
     ...store,
@@ -144,7 +149,6 @@ export async function createEstate(config: Config, database: Database, options: 
     audit,
     allowedOrigins: config.publicUrl ? [new URL(config.publicUrl).origin] : [],
   });
-  const observability = createMetrics();
   observability.instrument(http);
   registerSystemRoutes(http, {
     registry: observability.registry,

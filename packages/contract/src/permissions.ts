@@ -12,6 +12,7 @@ export const PERMISSIONS = [
   'tokens:write-all',
   'audit:read',
   'metrics:read',
+  'metrics:write',
   'inventory:read',
   'inventory:write',
   'inventory:admin',

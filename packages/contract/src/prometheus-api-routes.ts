@@ -21,4 +21,6 @@ export const PrometheusApiRoutes = {
   }),
   promMetadata: route('GET', '/api/v1/metadata', { response: PromSuccess }),
   promBuildInfo: route('GET', '/api/v1/status/buildinfo', { response: PromSuccess }),
+  /** Prometheus remote_write 1.0 or 2.0: a snappy-compressed protobuf body, answered 204 with no body. */
+  promWrite: route('POST', '/api/v1/write', { status: 204 }),
 } as const;

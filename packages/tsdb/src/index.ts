@@ -20,4 +20,4 @@ export {
   type WriteSeries,
 } from './remote-write';
 export { SnappyError, snappyDecode, snappyDecodedLength, snappyEncode } from './snappy';
-export { decodeXorChunk, XorChunkEncoder } from './xor-chunk';
+export { decodeXorChunk, FLOAT_HIGH_WORD, FLOAT_LOW_WORD, isStaleWords, STALE_BITS, XorChunkEncoder } from './xor-chunk';

@@ -65,6 +65,12 @@ export class ProtoReader {
     throw new ProtobufError('varint longer than ten bytes');
   }
 
+  /** Whether the double at the read position is Prometheus' stale marker (read its bits before `double()`). */
+  peekStaleMarker(): boolean {
+    if (this.pos + 8 > this.end) return false;
+    return this.view.getUint32(this.pos + 4, true) === 0x7ff00000 && this.view.getUint32(this.pos, true) === 0x00000002;
+  }
+
   double(): number {
     if (this.pos + 8 > this.end) throw new ProtobufError('truncated double');
     const v = this.view.getFloat64(this.pos, true);
@@ -157,6 +163,16 @@ export class ProtoWriter {
     this.tag(field, WIRE_FIXED64);
     this.ensure(8);
     this.view.setFloat64(this.pos, value, true);
+    this.pos += 8;
+    return this;
+  }
+
+  /** A double field holding Prometheus' stale marker, written as its bits (see STALE_BITS in xor-chunk.ts). */
+  staleMarker(field: number): this {
+    this.tag(field, WIRE_FIXED64);
+    this.ensure(8);
+    this.view.setUint32(this.pos, 0x00000002, true);
+    this.view.setUint32(this.pos + 4, 0x7ff00000, true);
     this.pos += 8;
     return this;
   }

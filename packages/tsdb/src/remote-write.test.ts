@@ -77,6 +77,29 @@ describe('remote_write 1.0', () => {
     );
   });
 
+  it('carries stale markers by index, as their bits: a NaN kept in an array may have been quietened', () => {
+    const series: WriteSeries[] = [
+      {
+        labels: [['__name__', 'up']],
+        samples: [
+          [1000, 1],
+          [2000, Number.NaN],
+          [3000, Number.NaN],
+        ],
+        stale: [1],
+      },
+    ];
+    for (const back of [decodeWriteRequestV1(encodeWriteRequestV1(series)), decodeWriteRequestV2(encodeWriteRequestV2(series))]) {
+      expect(back.series[0]?.stale).toEqual([1]);
+      expect(back.series[0]?.samples.map(([t]) => t)).toEqual([1000, 2000, 3000]);
+    }
+    // On the wire the marker is exactly 0x7ff0000000000002, little-endian, after the double's tag (field 1, fixed64).
+    const wire = encodeWriteRequestV1(series);
+    const marker = [0x09, 0x02, 0, 0, 0, 0, 0, 0xf0, 0x7f];
+    const at = wire.findIndex((_, i) => marker.every((b, j) => wire[i + j] === b));
+    expect(at).toBeGreaterThan(0);
+  });
+
   it('counts native histograms and exemplars it does not carry, and skips unknown fields', () => {
     const body = Uint8Array.from([0x0a, ...len([0x1a, 0, 0x22, 0, 0x22, 0, 0x28, 7]), 0x10, 3]);
     const request = decodeWriteRequestV1(body);

@@ -12,6 +12,11 @@ export type MetricType = 'unknown' | 'counter' | 'gauge' | 'histogram' | 'gaugeh
 export interface WriteSeries {
   labels: Array<[name: string, value: string]>;
   samples: Array<[timestampMs: number, value: number]>;
+  /**
+   * Indexes in `samples` of Prometheus' stale markers (their value there is a NaN whose bits JavaScript may not keep):
+   * read from the wire's bits, and written as those bits.
+   */
+  stale?: number[];
   /** 2.0 carries metadata per series; 1.0 in the request's `metadata` list. */
   metadata?: { type: MetricType; help: string; unit: string };
   /** 2.0's created timestamp (0 when not set). */
@@ -62,7 +67,7 @@ function decodeSeriesV1(outer: ProtoReader, request: WriteRequest): WriteSeries 
         else lr.skip(w);
       }
       series.labels.push([name, value]);
-    } else if (field === 2 && wire === WIRE_BYTES) series.samples.push(decodeSample(r));
+    } else if (field === 2 && wire === WIRE_BYTES) decodeSample(r, series);
     else if (field === 3 && wire === WIRE_BYTES) {
       r.skip(wire);
       request.exemplarsSkipped++;
@@ -74,18 +79,26 @@ function decodeSeriesV1(outer: ProtoReader, request: WriteRequest): WriteSeries 
   return series;
 }
 
-function decodeSample(outer: ProtoReader): [number, number] {
+/** Reads one sample into `series`, noting a stale marker by its index. */
+function decodeSample(outer: ProtoReader, series: WriteSeries): void {
   const [start, end] = outer.bytesBounds();
   const r = new ProtoReader(outer.buf, start, end);
   let value = 0;
   let timestamp = 0;
+  let stale = false;
   while (!r.done) {
     const [field, wire] = r.tag();
-    if (field === 1 && wire === 1) value = r.double();
-    else if (field === 2 && wire === WIRE_VARINT) timestamp = r.varint();
+    if (field === 1 && wire === 1) {
+      stale = r.peekStaleMarker();
+      value = r.double();
+    } else if (field === 2 && wire === WIRE_VARINT) timestamp = r.varint();
     else r.skip(wire);
   }
-  return [timestamp, value];
+  if (stale) {
+    series.stale ??= [];
+    series.stale.push(series.samples.length);
+  }
+  series.samples.push([timestamp, value]);
 }
 
 function decodeMetadataV1(outer: ProtoReader): WriteRequest['metadata'][number] {
@@ -133,7 +146,7 @@ export function decodeWriteRequestV2(body: Uint8Array): WriteRequest {
         const pr = new ProtoReader(body, ps, pe);
         while (!pr.done) refs.push(pr.varint());
       } else if (field === 1 && wire === WIRE_VARINT) refs.push(sr.varint());
-      else if (field === 2 && wire === WIRE_BYTES) series.samples.push(decodeSample(sr));
+      else if (field === 2 && wire === WIRE_BYTES) decodeSample(sr, series);
       else if (field === 3 && wire === WIRE_BYTES) {
         sr.skip(wire);
         out.histogramsSkipped++;
@@ -162,11 +175,15 @@ export function decodeWriteRequestV2(body: Uint8Array): WriteRequest {
   return out;
 }
 
-function encodeSample(w: ProtoWriter, field: number, [t, v]: [number, number]): void {
-  const inner = new ProtoWriter();
-  inner.double(1, v);
-  inner.int64(2, t);
-  w.bytes(field, inner.finish());
+function encodeSamples(w: ProtoWriter, field: number, series: WriteSeries): void {
+  const stale = new Set(series.stale);
+  series.samples.forEach(([t, v], i) => {
+    const inner = new ProtoWriter();
+    if (stale.has(i)) inner.staleMarker(1);
+    else inner.double(1, v);
+    inner.int64(2, t);
+    w.bytes(field, inner.finish());
+  });
 }
 
 /** Encodes series as a remote_write 1.0 WriteRequest (labels as given: the sender sorts them). */
@@ -180,7 +197,7 @@ export function encodeWriteRequestV1(series: readonly WriteSeries[]): Uint8Array
       label.string(2, value);
       ts.bytes(1, label.finish());
     }
-    for (const sample of s.samples) encodeSample(ts, 2, sample);
+    encodeSamples(ts, 2, s);
     w.bytes(1, ts.finish());
   }
   return w.finish();
@@ -204,7 +221,7 @@ export function encodeWriteRequestV2(series: readonly WriteSeries[]): Uint8Array
       1,
       s.labels.flatMap(([n, v]) => [ref(n), ref(v)]),
     );
-    for (const sample of s.samples) encodeSample(ts, 2, sample);
+    encodeSamples(ts, 2, s);
     if (s.metadata) {
       const meta = new ProtoWriter();
       const type = V2_TYPES.indexOf(s.metadata.type);

@@ -22,6 +22,21 @@ import { BitReader, BitWriter } from './bit-stream';
 const scratch = new DataView(new ArrayBuffer(8));
 
 /** The 64 bits of a float as unsigned 32-bit halves. */
+/**
+ * Prometheus' stale marker, the NaN 0x7ff0000000000002, as its two words. It is a signalling NaN, which optimised
+ * JavaScript may quieten when the number is stored in an array, so callers say "stale" instead of passing the NaN.
+ */
+/** The index of a float's low and high 32-bit word in a Uint32Array over its bytes, by the platform's byte order. */
+export const FLOAT_LOW_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+export const FLOAT_HIGH_WORD = 1 - FLOAT_LOW_WORD;
+
+export const STALE_BITS: readonly [hi: number, lo: number] = [0x7ff00000, 0x00000002];
+
+/** Whether a decoded value's words (from a Float64Array's buffer) are the stale marker. */
+export function isStaleWords(hi: number, lo: number): boolean {
+  return hi === 0x7ff00000 && lo === 0x00000002;
+}
+
 function bitsOf(value: number): [hi: number, lo: number] {
   scratch.setFloat64(0, value);
   return [scratch.getUint32(0), scratch.getUint32(4)];
@@ -103,12 +118,13 @@ export class XorChunkEncoder {
 
   /**
    * Appends one sample. `t` is an integer timestamp not before the previous one (|t| ≤ 2^52); anything else throws,
-   * so a chunk never holds samples it cannot give back in order.
+   * so a chunk never holds samples it cannot give back in order. `stale` appends Prometheus' stale marker (the
+   * value is then ignored).
    */
-  append(t: number, value: number): void {
+  append(t: number, value: number, stale = false): void {
     if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) throw new RangeError(`timestamp is not an integer in range: ${t}`);
     if (this.n > 0 && t < this.lastT) throw new RangeError(`out of order: ${t} after ${this.lastT}`);
-    const [hi, lo] = bitsOf(value);
+    const [hi, lo] = stale ? STALE_BITS : bitsOf(value);
     if (this.n === 0) {
       this.out.varint(t);
       this.out.write(hi, 32);
@@ -143,7 +159,14 @@ export class XorChunkEncoder {
   static from(chunk: Uint8Array): XorChunkEncoder {
     const encoder = new XorChunkEncoder();
     const { timestamps, values } = decodeXorChunk(chunk);
-    for (let i = 0; i < timestamps.length; i++) encoder.append(timestamps[i] as number, values[i] as number);
+    const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+    for (let i = 0; i < timestamps.length; i++) {
+      encoder.append(
+        timestamps[i] as number,
+        values[i] as number,
+        isStaleWords(words[2 * i + FLOAT_HIGH_WORD] as number, words[2 * i + FLOAT_LOW_WORD] as number),
+      );
+    }
     return encoder;
   }
 

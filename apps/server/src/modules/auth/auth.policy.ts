@@ -8,7 +8,7 @@ const READ: Permission[] = ['self', 'users:read', 'inventory:read', 'agents:read
  */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set([...READ, 'metrics:read', 'inventory:write', 'discovery:write']),
+  operator: new Set([...READ, 'metrics:read', 'metrics:write', 'inventory:write', 'discovery:write']),
   viewer: new Set(READ),
   auditor: new Set([...READ, 'audit:read', 'tokens:read-all']),
 };

@@ -3,11 +3,13 @@
  * with PromQL over Prometheus' HTTP API (rollups and retention tiers next). Other modules use it through this file only.
  */
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import type { EstateModule } from '../../platform/module/estate-module';
 import { type MetricSink, StoreSink } from './metric-sink';
 import type { MetricsTables } from './metrics.tables';
 import { registerPrometheusApiRoutes } from './prometheus-api.routes';
 import { PromqlEngine } from './promql/engine';
+import { registerRemoteWriteRoute } from './remote-write.routes';
 import { EmbeddedMetricStore } from './store/embedded-metric-store';
 import { StoreSeriesSource } from './store-series-source';
 
@@ -31,6 +33,8 @@ export interface MetricsModuleOptions {
   db: Kysely<any>;
   /** Days raw samples are kept. */
   sampleRetentionDays: number;
+  /** Estate's own Prometheus registry, for the module's counters. */
+  registry?: Registry;
 }
 
 /** The metrics module: the store, the sink reports are written to, and the pruning of samples past the retention. */
@@ -58,6 +62,7 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
     prune,
     routes(http) {
       registerPrometheusApiRoutes(http, store, engine);
+      registerRemoteWriteRoute(http, store, { rawRetentionDays: options.sampleRetentionDays, registry: options.registry });
     },
     schedules(scheduler) {
       scheduler.every('metrics.prune-samples', PRUNE_EVERY_MS, prune);

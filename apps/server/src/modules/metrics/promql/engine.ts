@@ -277,7 +277,8 @@ class Evaluation {
     return v.v;
   }
 
-  private instantSelect(sel: VectorSelector, t: number): Sample[] {
+  /** The selector's samples at t; with `sampleTime`, each sample's own time in seconds instead of its value. */
+  private instantSelect(sel: VectorSelector, t: number, sampleTime = false): Sample[] {
     const ref = this.atMs(sel.at, t) - sel.offsetMs;
     const out: Sample[] = [];
     for (const series of this.data.get(sel) ?? []) {
@@ -285,7 +286,7 @@ class Evaluation {
       if (i < 0) continue;
       const [st, sv, stale] = series.samples[i] as [number, number, boolean];
       if (!this.inWindow(st, ref - this.ctx.lookbackMs) || stale) continue;
-      out.push({ labels: series.labels, v: sv });
+      out.push({ labels: series.labels, v: sampleTime ? st / 1000 : sv });
     }
     return out;
   }
@@ -405,6 +406,16 @@ class Evaluation {
       }
       case 'time':
         return { type: 'scalar', v: t / 1000 };
+      case 'timestamp': {
+        // Of a selector, each sample's own time; of anything else, the evaluation time (as Prometheus answers).
+        let inner = arg(0);
+        while (inner.kind === 'paren') inner = inner.expr;
+        const samples =
+          inner.kind === 'vectorSelector'
+            ? this.instantSelect(inner, t, true)
+            : mapValues(this.vector(this.eval(inner, t)), () => t / 1000);
+        return vector(samples.map((s) => ({ labels: withoutName(s.labels), v: s.v })));
+      }
       case 'vector':
         return vector([{ labels: {}, v: this.scalar(arg(0), t) }]);
       case 'scalar': {

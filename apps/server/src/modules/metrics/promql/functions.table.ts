@@ -46,6 +46,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSignature>> = {
   clamp_min: { args: ['vector', 'scalar'], returns: 'vector' },
   clamp_max: { args: ['vector', 'scalar'], returns: 'vector' },
   time: { args: [], returns: 'scalar' },
+  timestamp: vectorToVector,
   vector: { args: ['scalar'], returns: 'vector' },
   scalar: { args: ['vector'], returns: 'scalar' },
   absent: vectorToVector,

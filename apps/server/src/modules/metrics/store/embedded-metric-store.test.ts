@@ -101,7 +101,7 @@ for (const engine of testEngines()) {
       const labels = { __name__: 'up', job: 'x' };
       await store.append(series(labels, 3));
       const result = await store.append([
-        { labels, t: T0 + STEP, v: 1 }, // out of order
+        { labels, t: T0 + STEP, v: 7 }, // out of order
         { labels, t: T0 + 2 * STEP, v: 2 }, // same time, same value: ignored
         { labels, t: T0 + 2 * STEP, v: 5 }, // same time, another value: refused
         { labels, t: T0 + 3 * STEP, v: 3 },
@@ -109,9 +109,10 @@ for (const engine of testEngines()) {
         { labels: { job: 'x' }, t: T0, v: 1 }, // no name
         { labels, t: 1.5, v: 1 }, // not an integer time
         { labels: { ...labels, huge: 'x'.repeat(4097) }, t: T0, v: 1 }, // a label value past the limit
+        { labels, t: T0 + STEP, v: 1 }, // older, and equal to a stored sample: a resend, ignored
       ]);
       expect(result.appended).toBe(1);
-      expect(result.duplicates).toBe(2);
+      expect(result.duplicates).toBe(3);
       expect(result.rejected.map((r) => [r.index, r.reason])).toEqual([
         [5, 'invalid'],
         [6, 'invalid'],

@@ -1,4 +1,4 @@
-import { decodeXorChunk, XorChunkEncoder } from '@estate/tsdb';
+import { decodeXorChunk, FLOAT_HIGH_WORD as HIGH, isStaleWords, FLOAT_LOW_WORD as LOW, XorChunkEncoder } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
@@ -29,12 +29,19 @@ interface SeriesHead {
   head: XorChunkEncoder;
   lastT: number;
   lastV: number;
+  /** The newest sample is the stale marker (its bits are not kept in `lastV`). */
+  lastStale: boolean;
+}
+
+/** Whether a sample is the stale marker: said so, or a value with the marker's bits. */
+function isStale(s: MetricSample): boolean {
+  if (s.stale === true) return true;
+  if (!Number.isNaN(s.v)) return false;
+  bits[0] = s.v;
+  return isStaleWords(words[HIGH] as number, words[LOW] as number);
 }
 
 const bits = new Float64Array(2);
-/** The index of a float's low and high 32-bit word in a Uint32Array over its bytes, by the platform's byte order. */
-const LOW = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HIGH = 1 - LOW;
 const words = new Uint32Array(bits.buffer);
 function sameBits(a: number, b: number): boolean {
   bits[0] = a;
@@ -127,7 +134,7 @@ export class EmbeddedMetricStore implements MetricStore {
         const t = timestamps[i] as number;
         if (t < start || t > end) continue;
         out.push([t, values[i] as number]);
-        if (words[2 * i + LOW] === 2 && words[2 * i + HIGH] === 0x7ff00000) {
+        if (isStaleWords(words[2 * i + HIGH] as number, words[2 * i + LOW] as number)) {
           const marks = stale.get(chunk.series_id);
           if (marks) marks.push(t);
           else stale.set(chunk.series_id, [t]);
@@ -208,11 +215,14 @@ export class EmbeddedMetricStore implements MetricStore {
 
     // Apply the samples to the heads; new series get their ids in the transaction below.
     const touched = new Map<string, SeriesHead>();
+    const decodedHeads = new Map<XorChunkEncoder, ReturnType<typeof decodeXorChunk>>();
     const written = new Map<XorChunkEncoder, SeriesHead>();
     for (let index = 0; index < samples.length; index++) {
       const key = keys[index];
       if (key === undefined) continue;
-      const { t, v, labels } = samples[index] as MetricSample;
+      const sample = samples[index] as MetricSample;
+      const { t, v, labels } = sample;
+      const stale = isStale(sample);
       if (refusedSeries.has(key)) {
         const message = `series limit of ${this.maxSeries} reached: new series of metric ${labels.__name__} refused`;
         result.rejected.push({ index, reason: 'too_many_series', message });
@@ -220,10 +230,22 @@ export class EmbeddedMetricStore implements MetricStore {
       }
       let series = this.heads.get(key);
       if (!series) {
-        series = { id: -1, metric: labels.__name__ as string, head: new XorChunkEncoder(), lastT: Number.NEGATIVE_INFINITY, lastV: 0 };
+        series = {
+          id: -1,
+          metric: labels.__name__ as string,
+          head: new XorChunkEncoder(),
+          lastT: Number.NEGATIVE_INFINITY,
+          lastV: 0,
+          lastStale: false,
+        };
         this.heads.set(key, series);
       }
       if (t < series.lastT) {
+        // A resent batch (its answer was lost) holds samples already stored: equal ones in the head count as duplicates.
+        if (this.inHead(series, t, v, stale, decodedHeads)) {
+          result.duplicates++;
+          continue;
+        }
         result.rejected.push({
           index,
           reason: 'out_of_order',
@@ -232,7 +254,7 @@ export class EmbeddedMetricStore implements MetricStore {
         continue;
       }
       if (t === series.lastT) {
-        if (sameBits(v, series.lastV)) result.duplicates++;
+        if (stale ? series.lastStale : !series.lastStale && sameBits(v, series.lastV)) result.duplicates++;
         else result.rejected.push({ index, reason: 'duplicate_timestamp', message: `${key} already has another value at ${t}` });
         continue;
       }
@@ -240,9 +262,10 @@ export class EmbeddedMetricStore implements MetricStore {
       if (head.count >= MAX_CHUNK_SAMPLES || (head.minTime !== undefined && t - head.minTime >= MAX_CHUNK_SPAN_MS)) {
         series.head = new XorChunkEncoder();
       }
-      series.head.append(t, v);
+      series.head.append(t, v, stale);
       series.lastT = t;
       series.lastV = v;
+      series.lastStale = stale;
       touched.set(key, series);
       written.set(series.head, series);
       result.appended++;
@@ -277,6 +300,38 @@ export class EmbeddedMetricStore implements MetricStore {
     }
     this.seriesCount += [...created.keys()].filter((k) => touched.has(k)).length;
     return result;
+  }
+
+  /** Whether the series' head chunk holds exactly this sample (same time, same value bits). */
+  private inHead(
+    series: SeriesHead,
+    t: number,
+    v: number,
+    stale: boolean,
+    decoded: Map<XorChunkEncoder, ReturnType<typeof decodeXorChunk>>,
+  ): boolean {
+    const head = series.head;
+    if (head.minTime === undefined || t < head.minTime) return false;
+    let chunk = decoded.get(head);
+    if (!chunk) {
+      chunk = decodeXorChunk(head.bytes());
+      decoded.set(head, chunk);
+    }
+    const { timestamps, values } = chunk;
+    let lo = 0;
+    let hi = timestamps.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = timestamps[mid] as number;
+      if (at < t) lo = mid + 1;
+      else if (at > t) hi = mid - 1;
+      else {
+        const w32 = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+        const storedStale = isStaleWords(w32[2 * mid + HIGH] as number, w32[2 * mid + LOW] as number);
+        return stale ? storedStale : !storedStale && sameBits(v, values[mid] as number);
+      }
+    }
+    return false;
   }
 
   /** Why a sample cannot be stored at all, if it cannot. */
@@ -328,13 +383,16 @@ export class EmbeddedMetricStore implements MetricStore {
         toCreate.set(w.canonical, w);
         continue;
       }
-      const series: SeriesHead = { id, metric: w.metric, head: new XorChunkEncoder(), lastT: Number.NEGATIVE_INFINITY, lastV: 0 };
       const chunk = latest.get(id);
+      const head = chunk ? XorChunkEncoder.from(chunk.bytes) : new XorChunkEncoder();
+      const series: SeriesHead = { id, metric: w.metric, head, lastT: Number.NEGATIVE_INFINITY, lastV: 0, lastStale: false };
       if (chunk) {
-        const { timestamps, values } = decodeXorChunk(chunk.bytes);
-        for (let i = 0; i < timestamps.length; i++) series.head.append(timestamps[i] as number, values[i] as number);
+        const { values } = decodeXorChunk(chunk.bytes);
+        const last = values.length - 1;
+        const w32 = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
         series.lastT = chunk.max_time;
-        series.lastV = values[values.length - 1] as number;
+        series.lastV = values[last] as number;
+        series.lastStale = isStaleWords(w32[2 * last + HIGH] as number, w32[2 * last + LOW] as number);
       }
       this.heads.set(w.canonical, series);
     }

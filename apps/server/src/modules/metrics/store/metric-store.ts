@@ -9,6 +9,11 @@ export interface MetricSample {
   labels: Readonly<Record<string, string>>;
   t: number;
   v: number;
+  /**
+   * The sample is Prometheus' stale marker (the series ended). Say so here: the marker is a signalling NaN whose bits
+   * JavaScript may change once the number has been in an array. A `v` with the marker's exact bits counts too.
+   */
+  stale?: boolean;
 }
 
 /** Why a sample was refused. */

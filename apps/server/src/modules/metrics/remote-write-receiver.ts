@@ -1,0 +1,166 @@
+/*
+ * Prometheus remote_write into the metric store: the version chosen by Content-Type (1.0 `prometheus.WriteRequest`,
+ * 2.0 `io.prometheus.write.v2.Request`), the body unsnappied and decoded by @estate/tsdb, each series checked, and its
+ * samples appended in one call, so that what the answer acknowledges is on disk (the store's contract). No HTTP here:
+ * the route (remote-write.routes.ts) turns the outcome and the errors into answers.
+ */
+import {
+  decodeWriteRequestV1,
+  decodeWriteRequestV2,
+  ProtobufError,
+  SnappyError,
+  snappyDecode,
+  type WriteRequest,
+  type WriteSeries,
+} from '@estate/tsdb';
+import type { MetricSample, MetricStore, RejectReason } from './store/metric-store';
+
+/** Why a request is refused as a whole; `status` is the HTTP status it is answered with. */
+export class RemoteWriteError extends Error {
+  override readonly name = 'RemoteWriteError';
+  constructor(
+    readonly status: 400 | 415,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const V1_PROTO = 'prometheus.WriteRequest';
+const V2_PROTO = 'io.prometheus.write.v2.Request';
+
+/**
+ * The remote_write version a Content-Type names. `application/x-protobuf` alone is 1.0, as the 2.0 specification
+ * requires of a receiver; a `proto` parameter names the message. Anything else is refused with 415, which tells a
+ * 2.0 sender to fall back to 1.0.
+ */
+export function remoteWriteVersion(contentType: string | undefined): 1 | 2 {
+  const [type = '', ...params] = (contentType ?? '').split(';').map((part) => part.trim());
+  if (type.toLowerCase() !== 'application/x-protobuf') {
+    throw new RemoteWriteError(415, `Content-Type must be application/x-protobuf (remote_write 1.0 or 2.0), not ${JSON.stringify(type)}`);
+  }
+  const proto = params
+    .map((p) => p.split('='))
+    .find(([key]) => key?.trim().toLowerCase() === 'proto')?.[1]
+    ?.trim()
+    .replace(/^"(.*)"$/, '$1');
+  if (proto === undefined || proto === V1_PROTO) return 1;
+  if (proto === V2_PROTO) return 2;
+  throw new RemoteWriteError(415, `unknown remote_write message ${JSON.stringify(proto)}: send ${V1_PROTO} or ${V2_PROTO}`);
+}
+
+/** Decompresses and decodes a request body. Bad snappy or protobuf is a 400 naming what was wrong. */
+export function decodeRemoteWrite(body: Uint8Array, version: 1 | 2, contentEncoding: string | undefined): WriteRequest {
+  const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  if (encoding !== 'snappy') {
+    throw new RemoteWriteError(415, `Content-Encoding must be snappy (the block format), not ${JSON.stringify(encoding || 'none')}`);
+  }
+  let raw: Uint8Array;
+  try {
+    raw = snappyDecode(body);
+  } catch (err) {
+    if (err instanceof SnappyError) throw new RemoteWriteError(400, `the body is not snappy block format: ${err.message}`);
+    throw err;
+  }
+  try {
+    return version === 1 ? decodeWriteRequestV1(raw) : decodeWriteRequestV2(raw);
+  } catch (err) {
+    if (err instanceof ProtobufError) {
+      throw new RemoteWriteError(400, `the body is not a valid ${version === 1 ? V1_PROTO : V2_PROTO}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** Why one series or sample was not stored. */
+export type RefusalReason = RejectReason | 'too_old' | 'too_far_in_future';
+
+/** What a request stored and, by series, what it refused. */
+export interface RemoteWriteOutcome {
+  samplesWritten: number;
+  /** Native histograms are not stored (yet): always 0, so a 2.0 sender sees they were not written. */
+  histogramsWritten: 0;
+  exemplarsWritten: 0;
+  /** Samples, native histograms and exemplars that were sent and not stored. */
+  notWritten: { samples: number; histograms: number; exemplars: number };
+  /** One entry per refused series (all of its refused samples), in request order. */
+  refused: Array<{ series: number; reason: RefusalReason; message: string; samples: number }>;
+  /** How many series had a sample refused. */
+  refusedSeries: number;
+}
+
+/** The window of sample times a receiver takes. */
+export interface AcceptWindow {
+  /** Samples older than this (epoch ms) are refused: the raw tier would drop them at once. */
+  oldest: number;
+  /** Samples newer than this are refused: a clock far ahead would block the series' real samples. */
+  newest: number;
+}
+
+/** A metric name of the series, for messages. */
+function nameOf(series: WriteSeries): string {
+  return series.labels.find(([name]) => name === '__name__')?.[1] ?? '(no metric name)';
+}
+
+/** The series' labels as the store takes them, or why they cannot be stored. Empty values mean "no such label". */
+function labelsOf(series: WriteSeries): Record<string, string> | string {
+  const labels: Record<string, string> = Object.create(null);
+  for (const [name, value] of series.labels) {
+    if (name === '') return 'a label has an empty name';
+    if (Object.hasOwn(labels, name)) return `label ${JSON.stringify(name)} appears twice`;
+    if (value !== '') labels[name] = value;
+  }
+  if (!labels.__name__) return 'the series has no metric name (__name__)';
+  return { ...labels };
+}
+
+/**
+ * Appends a decoded request to the store. A series with bad labels, or samples outside the accept window, are
+ * refused and reported; everything else is appended in one call, which resolves once it is durable.
+ */
+export async function receiveRemoteWrite(store: MetricStore, request: WriteRequest, window: AcceptWindow): Promise<RemoteWriteOutcome> {
+  const refused: RemoteWriteOutcome['refused'] = [];
+  const refuse = (series: number, reason: RefusalReason, message: string, samples: number) => {
+    const last = refused[refused.length - 1];
+    if (last?.series === series && last.reason === reason) last.samples += samples;
+    else refused.push({ series, reason, message, samples });
+  };
+  const samples: MetricSample[] = [];
+  const seriesOf: number[] = [];
+  request.series.forEach((series, index) => {
+    if (series.samples.length === 0) return;
+    const labels = labelsOf(series);
+    if (typeof labels === 'string') {
+      refuse(index, 'invalid', `series ${index} (${nameOf(series)}): ${labels}`, series.samples.length);
+      return;
+    }
+    const stale = new Set(series.stale);
+    series.samples.forEach(([t, v], i) => {
+      if (t < window.oldest) {
+        const message = `${labels.__name__}: sample at ${new Date(t).toISOString()} is older than the raw retention allows`;
+        refuse(index, 'too_old', message, 1);
+      } else if (t > window.newest) {
+        const message = `${labels.__name__}: sample at ${new Date(t).toISOString()} is too far in the future`;
+        refuse(index, 'too_far_in_future', message, 1);
+      } else {
+        samples.push(stale.has(i) ? { labels, t, v, stale: true } : { labels, t, v });
+        seriesOf.push(index);
+      }
+    });
+  });
+  const result = samples.length > 0 ? await store.append(samples) : { appended: 0, duplicates: 0, rejected: [] };
+  for (const r of result.rejected) refuse(seriesOf[r.index] as number, r.reason, r.message, 1);
+  refused.sort((a, b) => a.series - b.series);
+  const refusedSeries = new Set(refused.map((r) => r.series)).size;
+  const sent = request.series.reduce((n, s) => n + s.samples.length, 0);
+  // Exact resends (same time, same value) count as written: the sender's data is stored, as it asked.
+  const samplesWritten = result.appended + result.duplicates;
+  return {
+    samplesWritten,
+    histogramsWritten: 0,
+    exemplarsWritten: 0,
+    notWritten: { samples: sent - samplesWritten, histograms: request.histogramsSkipped, exemplars: request.exemplarsSkipped },
+    refused,
+    refusedSeries,
+  };
+}
