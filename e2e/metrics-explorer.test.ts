@@ -1,19 +1,62 @@
-import os from 'node:os';
 import path from 'node:path';
+import { encodeWriteRequestV1, snappyEncode, type WriteSeries } from '@estate/tsdb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
-import { until } from './agent-host';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
 
 /*
- * The metrics explorer against a real server whose local agent reports this machine's metrics every 5 seconds: the
- * editor completes a metric name from the store, the table and the graph show it, the URL reproduces the view, and
- * a bad query is explained under the editor.
+ * The metrics explorer against a real server, its data written the way a Prometheus would send it (remote_write
+ * with a metrics:write token): the editor completes a metric name only the store knows, the table and the graph show
+ * it, the URL reproduces the view, a bad query is explained under the editor, and a result of 1,200 series is cut
+ * with a note.
  */
 
-type Vector = { data: { result: Array<{ metric: Record<string, string> }> } };
+const MINUTE = 60_000;
+/** Temperatures of two rooms, one sample a minute over the last six hours. */
+const ROOMS = ['lab', 'office'] as const;
+/** The fan-out metric's series count: past the table's 1,000 rows and the graph's 200 lines. */
+const FANOUT = 1200;
+
+/** A temperature of `room` at sample `i`: a saw tooth, different per room. */
+const temperature = (room: string, i: number) => (room === 'lab' ? 20 + (i % 12) * 0.25 : 18 + (i % 8) * 0.5);
+
+/** Writes the test's series through the remote_write receiver; answers the time of the newest sample. */
+async function seedMetrics(server: ServerProcess, admin: AdminApi): Promise<number> {
+  const { token } = (await admin('POST', '/tokens', { name: 'explorer e2e writer', scopes: ['metrics:write'] })).body as { token: string };
+  const newest = Math.floor(Date.now() / MINUTE) * MINUTE;
+  const times = Array.from({ length: 361 }, (_, i) => newest - (360 - i) * MINUTE);
+  const series: WriteSeries[] = [
+    ...ROOMS.map((room) => ({
+      labels: [
+        ['__name__', 'room_temperature_celsius'],
+        ['room', room],
+        ['site', 'hq'],
+      ] as Array<[string, string]>,
+      samples: times.map((t, i) => [t, temperature(room, i)] as [number, number]),
+    })),
+    ...Array.from({ length: FANOUT }, (_, i) => ({
+      labels: [
+        ['__name__', 'explorer_fanout'],
+        ['shard', String(i).padStart(4, '0')],
+      ] as Array<[string, string]>,
+      samples: [[newest, i] as [number, number]],
+    })),
+  ];
+  const res = await fetch(`${server.url}/api/v1/write`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/x-protobuf',
+      'content-encoding': 'snappy',
+      'x-prometheus-remote-write-version': '0.1.0',
+    },
+    body: Buffer.from(snappyEncode(encodeWriteRequestV1(series))),
+  });
+  expect(res.status, await res.text()).toBe(204);
+  return newest;
+}
 
 /** Replaces the editor's text with `text` by typing it, as a person would. */
 async function typeExpression(page: Page, text: string): Promise<void> {
@@ -29,20 +72,14 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
   let session: BrowserSession;
   let server: ServerProcess;
   let browser: Browser;
-  let admin: AdminApi;
+  let lastSample: number;
 
   beforeAll(async () => {
-    session = await startBrowserSession({ ESTATE_AGENT_METRICS_SECONDS: '5' });
+    // No local agent: the page shows exactly the series written here.
+    session = await startBrowserSession({ ESTATE_LOCAL_AGENT: 'false' });
     ({ server, browser } = session);
-    admin = await setUpAdmin(server);
-    // The local agent's samples since it was linked to this machine's CI: node_load1 with a ci_id answers PromQL.
-    const linked = encodeURIComponent('node_load1{ci_id!=""}');
-    await until(
-      async () => ((await admin('GET', `/query?query=${linked}`)).body as Vector).data.result.length > 0,
-      90_000,
-      'node_load1 from the local agent',
-    );
-  }, 150_000);
+    lastSample = await seedMetrics(server, await setUpAdmin(server));
+  }, 90_000);
 
   afterAll(async () => {
     await session?.close();
@@ -55,34 +92,31 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await page.getByTestId('explore-empty').waitFor();
 
     // Completion of a metric name that only the store knows: it was asked of /api/v1/label/__name__/values.
-    await typeExpression(page, 'node_loa');
-    const option = page.locator('.cm-tooltip-autocomplete li').filter({ hasText: /^node_load1$/ });
+    await typeExpression(page, 'room_tem');
+    const option = page.locator('.cm-tooltip-autocomplete li').filter({ hasText: /^room_temperature_celsius$/ });
     await option.waitFor({ timeout: 15_000 });
-    const offered = await page.locator('.cm-tooltip-autocomplete li').allInnerTexts();
-    expect(offered).toEqual(expect.arrayContaining(['node_load1', 'node_load5', 'node_load15']));
     await page.screenshot({ path: path.join(ARTIFACTS, '60-explore-autocomplete.png') });
     await option.click();
-    expect(await editorText(page)).toBe('node_load1');
+    expect(await editorText(page)).toBe('room_temperature_celsius');
 
-    // Enter runs it: the expression goes into the URL and the table shows this machine's series with its value.
+    // Enter runs it: the expression goes into the URL and the table shows each room's latest temperature.
     await page.keyboard.press('Enter');
-    await page.waitForURL(/[?&]expr=node_load1(&|$)/);
-    // (The agent's first samples may predate its link to the CI: a second series without ci_id, equally right.)
-    const row = page
-      .getByTestId('result-row')
-      .filter({ hasText: `instance="${os.hostname()}"` })
-      .filter({ hasText: 'ci_id="' });
-    await row.waitFor({ timeout: 15_000 });
-    expect(await row.getByTestId('result-series').textContent()).toMatch(/^node_load1\{agent_id="[^"]+", ci_id="[^"]+", instance="/);
-    expect(Number(await row.getByTestId('result-value').textContent())).toBeGreaterThanOrEqual(0);
-    expect(await page.getByTestId('result-summary').textContent()).toMatch(/^Instant vector, [12] series$/);
+    await page.waitForURL(/[?&]expr=room_temperature_celsius(&|$)/);
+    const rows = page.getByTestId('result-row');
+    await rows.first().waitFor({ timeout: 15_000 });
+    expect(await rows.getByTestId('result-series').allTextContents()).toEqual([
+      'room_temperature_celsius{room="lab", site="hq"}',
+      'room_temperature_celsius{room="office", site="hq"}',
+    ]);
+    expect(await rows.getByTestId('result-value').allTextContents()).toEqual(ROOMS.map((room) => String(temperature(room, 360))));
+    expect(await page.getByTestId('result-summary').textContent()).toBe('Instant vector, 2 series');
     await page.screenshot({ path: path.join(ARTIFACTS, '61-explore-table.png') });
 
     // The graph: a range query drawn on a canvas, with the view in the URL.
     await page.getByTestId('explore-view').getByText('Graph').click();
     await page.waitForURL(/[?&]view=graph/);
     await page.locator('[data-testid="explore-chart"] canvas').first().waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId('graph-summary').textContent()).toMatch(/^[12] series over 1h, one point every 10s$/);
+    expect(await page.getByTestId('graph-summary').textContent()).toBe('2 series over 1h, one point every 10s');
 
     // A 6-hour range, then a reload: the same expression, view and range come back from the URL alone.
     await page.getByTestId('explore-range').getByText('6h').click();
@@ -90,8 +124,8 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await page.getByTestId('graph-summary').filter({ hasText: 'over 6h, one point every 1m' }).waitFor();
     await page.reload();
     await page.locator('[data-testid="explore-chart"] canvas').first().waitFor({ timeout: 15_000 });
-    expect(await editorText(page)).toBe('node_load1');
-    expect(await page.getByTestId('graph-summary').textContent()).toMatch(/^[12] series over 6h, one point every 1m$/);
+    expect(await editorText(page)).toBe('room_temperature_celsius');
+    expect(await page.getByTestId('graph-summary').textContent()).toBe('2 series over 6h, one point every 1m');
     expect(await page.getByTestId('explore-range').locator('input:checked').getAttribute('value')).toBe('6h');
     await page.screenshot({ path: path.join(ARTIFACTS, '62-explore-graph.png') });
 
@@ -99,33 +133,33 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await page.goBack();
     await page.getByTestId('graph-summary').filter({ hasText: 'over 1h' }).waitFor();
     await page.goBack();
-    await row.waitFor();
+    await rows.first().waitFor();
     expect(new URL(page.url()).searchParams.get('view')).toBeNull();
+    expect(await editorText(page)).toBe('room_temperature_celsius');
     await page.close();
   }, 120_000);
 
-  it('explains a query the server refuses, says when nothing matched, and pins an evaluation time', async () => {
+  it('explains a query the server refuses, says when nothing matched, pins an evaluation time and cuts a huge result', async () => {
     const page = await signInPage(browser, server);
     await page.goto(`${server.url}/explore`);
 
     // A function given the wrong type of argument: the server's message, under the editor, and no crash.
-    await typeExpression(page, 'rate(node_load1)');
+    await typeExpression(page, 'rate(room_temperature_celsius)');
     await page.keyboard.press('Escape');
     await page.getByTestId('promql-run').click();
     const error = page.getByTestId('query-error');
     await error.waitFor();
-    expect(await error.textContent()).toContain('range vector');
-    expect(await page.getByTestId('query-error-message').textContent()).not.toBe('');
+    expect(await page.getByTestId('query-error-message').textContent()).toContain('expected type range vector');
     await page.screenshot({ path: path.join(ARTIFACTS, '63-explore-error.png') });
 
     // A syntax error is refused the same way.
-    await typeExpression(page, 'node_load1 +');
+    await typeExpression(page, 'room_temperature_celsius +');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
     await page.getByTestId('query-error').filter({ hasText: 'not valid PromQL' }).waitFor();
 
     // Nothing matches: the table says so.
-    await typeExpression(page, 'node_load1{instance="no-such-host"}');
+    await typeExpression(page, 'room_temperature_celsius{room="attic"}');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
     await page.getByTestId('table-empty').filter({ hasText: 'no series' }).waitFor();
@@ -136,15 +170,34 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await page.getByTestId('result-summary').filter({ hasText: 'Scalar' }).waitFor();
     expect(await page.getByTestId('result-value').textContent()).toBe('2');
 
-    // A link with a pinned time in the past, before any sample: evaluated then, so nothing matched.
-    await page.goto(`${server.url}/explore?expr=node_load1&end=2020-01-01T00:00:00Z`);
+    // A link pinned to a past time: evaluated then. 125 minutes before the newest sample, the lab had another value.
+    const earlier = lastSample - 125 * MINUTE;
+    await page.goto(`${server.url}/explore?expr=${encodeURIComponent('room_temperature_celsius{room="lab"}')}&end=${earlier / 1000}`);
+    await page
+      .getByTestId('result-value')
+      .filter({ hasText: String(temperature('lab', 235)) })
+      .waitFor();
+    expect(new URL(page.url()).searchParams.get('end')).toBe(new Date(earlier).toISOString().replace('.000Z', 'Z'));
+    // Before any sample, nothing matched; "Now" unpins the time.
+    await page.goto(`${server.url}/explore?expr=room_temperature_celsius&end=2020-01-01T00:00:00Z`);
     await page.getByTestId('table-empty').waitFor();
     expect(await page.getByTestId('explore-end').inputValue()).toMatch(/^20(19-12-31|20-01-01)T/);
     await page.getByTestId('explore-end-now').click();
     await page.getByTestId('result-row').first().waitFor();
     expect(new URL(page.url()).searchParams.get('end')).toBeNull();
+
+    // 1,200 series: the table shows 1,000 and says so; the graph draws 200 and says so.
+    await page.goto(`${server.url}/explore?expr=explorer_fanout`);
+    await page.getByTestId('result-truncated').waitFor();
+    expect(await page.getByTestId('result-truncated').textContent()).toContain('1,200 series; the first 1,000 are shown');
+    expect(await page.getByTestId('result-row').count()).toBe(1000);
+    expect(await page.getByTestId('result-summary').textContent()).toBe('Instant vector, 1,200 series');
+    await page.getByTestId('explore-view').getByText('Graph').click();
+    await page.getByTestId('graph-truncated').waitFor();
+    expect(await page.getByTestId('graph-truncated').textContent()).toContain('1,200 series; the first 200 are drawn');
+    await page.locator('[data-testid="explore-chart"] canvas').first().waitFor({ timeout: 15_000 });
     await page.close();
-  }, 90_000);
+  }, 120_000);
 
   it('looks right on a desktop and a phone, light and dark', async () => {
     for (const scheme of ['light', 'dark'] as const) {
@@ -154,18 +207,21 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
       ] as const) {
         const page = await signInPage(browser, server, { width, height });
         await page.emulateMedia({ colorScheme: scheme });
-        await page.goto(`${server.url}/explore?expr=${encodeURIComponent('sum by (instance) (node_load1)')}`);
+        await page.goto(`${server.url}/explore?expr=${encodeURIComponent('avg by (site) (room_temperature_celsius)')}`);
         await page.getByTestId('result-row').first().waitFor();
         expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe(scheme);
         // Label completion inside braces, drawn over the result.
-        await typeExpression(page, 'node_load1{ins');
+        await typeExpression(page, 'room_temperature_celsius{ro');
         await page
           .locator('.cm-tooltip-autocomplete li')
-          .filter({ hasText: /^instance$/ })
+          .filter({ hasText: /^room$/ })
           .waitFor();
         await page.screenshot({ path: path.join(ARTIFACTS, `64-explore-table-${name}-${scheme}.png`), fullPage: true });
+        await typeExpression(page, 'room_temperature_celsius');
         await page.keyboard.press('Escape');
+        await page.keyboard.press('Enter');
         await page.getByTestId('explore-view').getByText('Graph').click();
+        await page.getByTestId('explore-range').getByText('6h').click();
         await page.locator('[data-testid="explore-chart"] canvas').first().waitFor({ timeout: 15_000 });
         await page.screenshot({ path: path.join(ARTIFACTS, `65-explore-graph-${name}-${scheme}.png`), fullPage: true });
         await page.close();

@@ -1,7 +1,6 @@
 import { Alert, Loader, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useApi } from '../../app/use-api';
-import { plural } from '../../components/plural';
 import { ExploreChart } from './ExploreChart';
 import { graphRange, rangeQuery } from './explore-queries';
 import { formatDuration } from './explore-search';
@@ -36,7 +35,7 @@ export function GraphView({ expr, rangeMs, endMs, onZoom }: GraphViewProps) {
     <Stack gap="sm">
       <QueryWarnings warnings={answer.data.warnings} />
       <Text size="sm" c="dimmed" data-testid="graph-summary">
-        {plural(graph.total, 'series', 'series')} over {formatDuration(rangeMs)}, one point every {formatDuration(params.stepMs)}
+        {graph.total.toLocaleString()} series over {formatDuration(rangeMs)}, one point every {formatDuration(params.stepMs)}
       </Text>
       {graph.total > GRAPH_SERIES_LIMIT && (
         <Alert color="yellow" variant="light" data-testid="graph-truncated">

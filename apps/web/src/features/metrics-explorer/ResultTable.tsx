@@ -65,7 +65,7 @@ export function ResultTable({ data }: ResultTableProps) {
     <Stack gap="xs">
       <Text size="sm" c="dimmed" data-testid="result-summary">
         {KIND_LABEL[kind]}
-        {kind === 'vector' || kind === 'matrix' ? `, ${plural(total, 'series', 'series')}` : ''}
+        {kind === 'vector' || kind === 'matrix' ? `, ${total.toLocaleString()} series` : ''}
       </Text>
       {total > TABLE_ROW_LIMIT && (
         <Alert color="yellow" variant="light" data-testid="result-truncated">
