@@ -35,7 +35,8 @@ export function promqlEditorTheme(dark: boolean): Extension {
         fontSize: 'var(--mantine-font-size-sm)',
       },
       '&.cm-focused': { outline: '2px solid var(--mantine-primary-color-filled)', outlineOffset: '-1px' },
-      '.cm-scroller': { fontFamily: 'var(--mantine-font-family-monospace)', lineHeight: '1.6' },
+      // A whole number of pixels per line keeps thin glyphs (underscores) on whole pixel rows.
+      '.cm-scroller': { fontFamily: 'var(--mantine-font-family-monospace)', lineHeight: '22px' },
       '.cm-content': { padding: '8px 0', caretColor: 'var(--mantine-color-text)' },
       '.cm-line': { padding: '0 10px' },
       '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--mantine-color-text)' },
