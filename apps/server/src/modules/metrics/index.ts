@@ -46,6 +46,8 @@ export interface MetricsModule extends EstateModule {
   prune(now?: number): Promise<number>;
 }
 
+/** How often the store's grown heads are written into their chunks (ADR 0017). */
+const CHECKPOINT_EVERY_MS = 60_000;
 /** How often samples past the retention are deleted. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 
@@ -66,6 +68,8 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
     },
     schedules(scheduler) {
       scheduler.every('metrics.prune-samples', PRUNE_EVERY_MS, prune);
+      // Appends checkpoint every 64 calls; this writes the heads of a quiet store too, for other processes to read.
+      scheduler.every('metrics.checkpoint', CHECKPOINT_EVERY_MS, () => store.flush());
     },
   };
 }

@@ -54,7 +54,9 @@ export class StoreSink implements MetricSink {
     return (await this.store.appendWithin(executor, samples)).appended;
   }
 
-  prune(before: number): Promise<number> {
+  /** Writes the grown heads first (a checkpoint), so that chunks past the cutoff are all on disk to delete. */
+  async prune(before: number): Promise<number> {
+    await this.store.flush();
     return this.store.deleteBefore(before);
   }
 }

@@ -27,9 +27,16 @@ export interface MetricChunksTable {
   tier: Generated<string>;
 }
 
+/** One append's samples, until a checkpoint has written the heads they grew (store/metric-wal.ts). */
+export interface MetricWalTable {
+  id: Generated<number>;
+  bytes: Uint8Array;
+}
+
 /** The tables the metrics module reads and writes. */
 export interface MetricsTables {
   metric_series: MetricSeriesTable;
   metric_series_labels: MetricSeriesLabelsTable;
   metric_chunks: MetricChunksTable;
+  metric_wal: MetricWalTable;
 }
