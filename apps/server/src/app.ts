@@ -10,6 +10,7 @@ import { createInventoryModule, type InventoryModule } from './modules/inventory
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
+import { metricsBackendOf } from './platform/config/metrics-backend';
 import { SecretBox } from './platform/crypto/secret-box';
 import { type Database, openDatabase } from './platform/db/database';
 import { migrateToLatest } from './platform/db/migrate';
@@ -119,7 +120,12 @@ export async function createEstate(config: Config, database: Database, options: 
     http: { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl },
   });
   const inventory = createInventoryModule(store);
-  const metrics = createMetricsModule({ db: database.db, sampleRetentionDays: config.agentSampleRetentionDays });
+  const metrics = createMetricsModule({
+    db: database.db,
+    sampleRetentionDays: config.agentSampleRetentionDays,
+    backend: metricsBackendOf(config),
+    version: VERSION,
+  });
   const discovery = createDiscoveryModule({ ...store, secretBox, inventory: inventory.service });
   const agents = createAgentsModule({
     ...store,
