@@ -47,7 +47,10 @@ export function planWrites(samples: readonly MetricSample[], maxSamples: number)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const key = JSON.stringify(labels);
     let series = bySeries.get(key);
-    if (!series) bySeries.set(key, (series = { labels, points: [] }));
+    if (!series) {
+      series = { labels, points: [] };
+      bySeries.set(key, series);
+    }
     series.points.push({ t: sample.t, v: sample.v, index });
   });
 
