@@ -65,6 +65,7 @@ export const ProblemType = {
   invalidCredentials: 'urn:estate:problem:invalid-credentials',
   weakPassword: 'urn:estate:problem:weak-password',
   internal: 'urn:estate:problem:internal',
+  unavailable: 'urn:estate:problem:unavailable',
 } as const;
 
 /** No content: the body of 204 answers, documented for OpenAPI. */

@@ -47,7 +47,7 @@ export interface MetricsModuleOptions {
   /** Estate's version, sent to the backend as `User-Agent: Estate/<version>`. */
   version?: string;
   /** How remote appends are cut and retried (tests shorten the waits). */
-  remote?: RemoteMetricStoreOptions & { timeoutMs?: number };
+  remote?: RemoteMetricStoreOptions & { timeoutMs?: number; writeTimeoutMs?: number };
 }
 
 /** The metrics module: the store, the sink reports are written to, and the pruning of samples past the retention. */
@@ -67,10 +67,11 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
   let store: MetricStore;
   let promql: PromqlBackend;
   if (options.backend) {
-    const { timeoutMs, ...appendOptions } = options.remote ?? {};
+    const { timeoutMs, writeTimeoutMs, ...appendOptions } = options.remote ?? {};
     const client = new MetricsBackendClient(options.backend, {
       userAgent: `Estate/${options.version ?? 'dev'}`,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(writeTimeoutMs !== undefined ? { writeTimeoutMs } : {}),
     });
     store = new RemoteMetricStore(client, appendOptions);
     promql = new RemotePromql(client);

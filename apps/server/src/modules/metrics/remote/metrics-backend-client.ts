@@ -7,9 +7,13 @@
  */
 import type { MetricsBackendTarget } from '../../../platform/config/metrics-backend';
 
-/** The backend could not be reached or answered something that is not an answer (a proxy's 502, a redirect, a 401). */
+/**
+ * The backend could not be reached or answered something that is not an answer (a proxy's 502, a redirect, a 401).
+ * Its `statusCode` makes an HTTP request that fails on it a 503 problem (an agent keeps its report and retries).
+ */
 export class MetricsBackendUnavailableError extends Error {
   override readonly name = 'MetricsBackendUnavailableError';
+  readonly statusCode = 503;
 }
 
 /** The backend refused a request for a reason a retry cannot mend (401, 403, 404, 413). */
@@ -21,8 +25,13 @@ export class MetricsBackendRefusedError extends Error {
 export interface MetricsBackendClientOptions {
   /** `Estate/<version>`, sent as User-Agent. */
   userAgent: string;
-  /** Longest wait for one request, in ms. */
+  /** Longest wait for one query, in ms (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Longest wait for one remote_write request, in ms (default 10 s): shorter, as an agent's report waits for it
+   * inside its database transaction.
+   */
+  writeTimeoutMs?: number;
   /** The fetch to use; tests pass a scripted one. */
   fetch?: typeof fetch;
 }
@@ -44,6 +53,7 @@ export function excerpt(text: string): string {
 export class MetricsBackendClient {
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
+  private readonly writeTimeoutMs: number;
 
   constructor(
     readonly target: MetricsBackendTarget,
@@ -51,6 +61,7 @@ export class MetricsBackendClient {
   ) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.writeTimeoutMs = options.writeTimeoutMs ?? 10_000;
   }
 
   /** The backend as it is named in messages: its base URL, without credentials. */
@@ -61,32 +72,44 @@ export class MetricsBackendClient {
   /** GET `<baseUrl><path>?<params>`. Throws MetricsBackendUnavailableError when no HTTP answer came back. */
   get(path: string, params: URLSearchParams): Promise<BackendResponse> {
     const query = params.toString();
-    return this.send(`${this.target.baseUrl}${path}${query ? `?${query}` : ''}`, { method: 'GET' });
+    return this.send(`${this.target.baseUrl}${path}${query ? `?${query}` : ''}`, { method: 'GET' }, this.timeoutMs);
   }
 
   /** POST `<baseUrl><path>` with the parameters as a form body (no length limit of a URL). */
   postForm(path: string, params: URLSearchParams): Promise<BackendResponse> {
-    return this.send(`${this.target.baseUrl}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: params.toString(),
-    });
+    return this.send(
+      `${this.target.baseUrl}${path}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: params.toString(),
+      },
+      this.timeoutMs,
+    );
   }
 
   /** POSTs one remote_write 1.0 request (protobuf, snappy-compressed) to the write URL. */
   write(body: Uint8Array): Promise<BackendResponse> {
-    return this.send(this.target.writeUrl, {
-      method: 'POST',
-      headers: {
-        'content-encoding': 'snappy',
-        'content-type': 'application/x-protobuf',
-        'x-prometheus-remote-write-version': '0.1.0',
+    return this.send(
+      this.target.writeUrl,
+      {
+        method: 'POST',
+        headers: {
+          'content-encoding': 'snappy',
+          'content-type': 'application/x-protobuf',
+          'x-prometheus-remote-write-version': '0.1.0',
+        },
+        body,
       },
-      body,
-    });
+      this.writeTimeoutMs,
+    );
   }
 
-  private async send(url: string, init: { method: string; headers?: Record<string, string>; body?: string | Uint8Array }) {
+  private async send(
+    url: string,
+    init: { method: string; headers?: Record<string, string>; body?: string | Uint8Array },
+    timeoutMs: number,
+  ) {
     const headers: Record<string, string> = { 'user-agent': this.options.userAgent, ...init.headers };
     if (this.target.authorization) headers.authorization = this.target.authorization;
     let response: Response;
@@ -96,16 +119,16 @@ export class MetricsBackendClient {
         headers,
         ...(init.body !== undefined ? { body: init.body } : {}),
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new MetricsBackendUnavailableError(`metrics backend ${this.name} is unavailable: ${reasonOf(err, this.timeoutMs)}`);
+      throw new MetricsBackendUnavailableError(`metrics backend ${this.name} is unavailable: ${reasonOf(err, timeoutMs)}`);
     }
     let text: string;
     try {
       text = await response.text();
     } catch (err) {
-      throw new MetricsBackendUnavailableError(`metrics backend ${this.name} is unavailable: ${reasonOf(err, this.timeoutMs)}`);
+      throw new MetricsBackendUnavailableError(`metrics backend ${this.name} is unavailable: ${reasonOf(err, timeoutMs)}`);
     }
     if (response.status >= 300 && response.status < 400) {
       throw new MetricsBackendUnavailableError(

@@ -18,6 +18,8 @@ export interface RecordedRequest {
 /** One scripted answer. */
 export interface ScriptedAnswer {
   status: number;
+  /** Never answer (until the server closes): a backend that blackholes requests. */
+  hang?: boolean;
   body?: string;
   headers?: Record<string, string>;
 }
@@ -43,6 +45,7 @@ export async function startScriptedBackend(): Promise<ScriptedBackend> {
         req.headers['content-type'] === 'application/x-www-form-urlencoded' ? new URLSearchParams(body.toString()) : url.searchParams;
       requests.push({ method: req.method ?? '', path: url.pathname, query, headers: req.headers, body });
       const answer = (answers.length > 1 ? answers.shift() : answers[0]) as ScriptedAnswer;
+      if (answer.hang) return;
       res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
       res.end(answer.body ?? '');
     });
@@ -55,6 +58,10 @@ export async function startScriptedBackend(): Promise<ScriptedBackend> {
     script: (...next) => {
       answers = next;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

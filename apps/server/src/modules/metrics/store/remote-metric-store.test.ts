@@ -97,6 +97,17 @@ describe('the remote metric store against a scripted backend', () => {
     expect((failed as Error).message).toBe(`metrics backend ${closed} is unavailable: ECONNREFUSED (after 2 tries)`);
   });
 
+  it('gives up on a request that gets no answer within the write timeout, and retries it', async () => {
+    backend.script({ status: 204, hang: true });
+    const target = { baseUrl: backend.base, writeUrl: `${backend.base}/api/v1/write`, authorization: undefined };
+    const client = new MetricsBackendClient(target, { userAgent: 'Estate/1.2.3', writeTimeoutMs: 50 });
+    const store = new RemoteMetricStore(client, { maxAttempts: 2, sleep: async (ms) => void sleeps.push(ms) });
+    await expect(store.append(samples)).rejects.toThrow(
+      `metrics backend ${backend.base} is unavailable: no answer within 50 ms (after 2 tries)`,
+    );
+    expect(backend.requests).toHaveLength(2);
+  });
+
   it("reports a request the backend refuses with 400 sample by sample, with the backend's message, without retrying", async () => {
     backend.script({ status: 400, body: 'out of order sample' });
     const result = await storeFor(backend.base).append(samples);

@@ -71,7 +71,7 @@ export class RemoteMetricStore implements MetricStore {
     options: RemoteMetricStoreOptions = {},
   ) {
     this.maxSamples = options.maxSamplesPerRequest ?? 2000;
-    this.maxAttempts = options.maxAttempts ?? 4;
+    this.maxAttempts = options.maxAttempts ?? 3;
     this.backoffMs = options.backoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 2000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
