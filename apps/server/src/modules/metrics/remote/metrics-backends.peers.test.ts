@@ -141,6 +141,35 @@ for (const b of BACKENDS) {
       });
     });
 
+    it('reads all of time at once, and a resent report adds no sample', async () => {
+      const all = () => t.estate.metrics.store.select([{ name: 'agent_id', op: '=', value: agent.agentId }], 0, Date.now() + 86_400_000);
+      const before = await all();
+      expect(before.flatMap((x) => x.samples)).toHaveLength(5);
+      const again = await agent.request('POST', '/api/v1/agent/metrics', {
+        series: [
+          {
+            name: 'load.1',
+            points: [
+              [T, 0.75],
+              [T + 15_000, 1.5],
+              [T + 30_000, 2.25],
+            ],
+          },
+        ],
+      });
+      expect(again.statusCode, again.body).toBe(200);
+      // Prometheus refuses the repeats as out of order; VictoriaMetrics stores them, and the store reads one per time.
+      expect(again.json().accepted).toBe(b.kind === 'prometheus' ? 0 : 3);
+      if (b.kind === 'victoria-metrics') {
+        // Wait until the backend itself shows the repeats, so that the read below is a test of the store's reading.
+        const raw = `${backend.base}/api/v1/query?query=${enc(`node_load1{agent_id="${agent.agentId}"}[1m]`)}&time=${s(T + 30_000)}`;
+        await eventually(async () => (await (await fetch(raw)).json()).data.result[0]?.values.length === 6, 15_000);
+      }
+      const after = await all();
+      const sort = (xs: typeof before) => [...xs].sort((x, y) => (x.labels.__name__ ?? '').localeCompare(y.labels.__name__ ?? ''));
+      expect(sort(after)).toEqual(sort(before));
+    });
+
     it('answers series, label names and label values through Estate, from the backend', async () => {
       const match = `match[]=${enc(`{agent_id="${agent.agentId}"}`)}&start=${s(T - 60_000)}&end=${s(T + 60_000)}`;
       await eventually(async () => (await get<unknown[]>(`/api/v1/series?${match}`)).body.data?.length === 2, 15_000);
@@ -210,6 +239,17 @@ for (const b of BACKENDS) {
 
       expect(await store.deleteSeries([matcher, { name: 'part', op: '=', value: '2' }])).toBe(1);
       await eventually(async () => (await store.select([matcher], T, T + 60_000)).length === 2, 15_000);
+    });
+
+    it('answers 503 unavailable, naming the backend, once it stops', async () => {
+      await backend.stop();
+      const down = await get(`/api/v1/query?query=up&time=${s(T)}`);
+      expect(down.statusCode).toBe(503);
+      expect(down.body).toEqual({
+        status: 'error',
+        errorType: 'unavailable',
+        error: `metrics backend ${backend.base} is unavailable: ECONNREFUSED`,
+      });
     });
   });
 }

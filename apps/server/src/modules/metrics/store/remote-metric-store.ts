@@ -123,7 +123,8 @@ export class RemoteMetricStore implements MetricStore {
   /**
    * The matching series' raw samples in [start, end]: an instant query of a range selector at `end`, whose window
    * reaches 1 ms before `start` (Prometheus 2 closes the window at its start, VictoriaMetrics and Prometheus 3 do
-   * not), with the samples before `start` dropped here. Stale markers are not returned: the backends drop them.
+   * not), with the samples before `start` dropped here, and one sample per time (the last the backend gave).
+   * Stale markers are not returned: the backends drop them.
    */
   async select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]> {
     if (end < start) return [];
@@ -139,7 +140,11 @@ export class RemoteMetricStore implements MetricStore {
       const samples: Array<[number, number]> = [];
       for (const [t, v] of series.values ?? []) {
         const ms = Math.round(t * 1000);
-        if (ms >= start && ms <= end) samples.push([ms, sampleValue(v)]);
+        if (ms < start || ms > end) continue;
+        // VictoriaMetrics keeps a resent sample twice (unless started with -dedup.minScrapeInterval): one per time.
+        const last = samples[samples.length - 1];
+        if (last && last[0] === ms) last[1] = sampleValue(v);
+        else samples.push([ms, sampleValue(v)]);
       }
       out.push({ labels: series.metric, samples });
     }
