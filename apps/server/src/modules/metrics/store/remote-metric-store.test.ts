@@ -88,6 +88,27 @@ describe('the remote metric store against a scripted backend', () => {
     expect(sleeps).toEqual([200, 400]);
   });
 
+  it('after a request failed every try, fails appends at once until the cool-down is over', async () => {
+    let now = 1_000_000;
+    const target = { baseUrl: backend.base, writeUrl: `${backend.base}/api/v1/write`, authorization: undefined };
+    const store = new RemoteMetricStore(new MetricsBackendClient(target, { userAgent: 'Estate/1.2.3' }), {
+      maxAttempts: 2,
+      cooldownMs: 5_000,
+      now: () => now,
+      sleep: async (ms) => void sleeps.push(ms),
+    });
+    backend.script({ status: 503, body: 'down' });
+    await expect(store.append(samples)).rejects.toThrow('(after 2 tries)');
+    expect(backend.requests).toHaveLength(2);
+    now += 4_000;
+    await expect(store.append(samples)).rejects.toThrow(/\(after 2 tries\); not tried again for 1000 ms$/);
+    expect(backend.requests).toHaveLength(2);
+    now += 1_000;
+    backend.script({ status: 204 });
+    expect((await store.append(samples)).appended).toBe(3);
+    expect(backend.requests).toHaveLength(3);
+  });
+
   it('retries an unreachable backend, then rejects with the socket error, no stack', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
     const failed = await storeFor(closed, 2)

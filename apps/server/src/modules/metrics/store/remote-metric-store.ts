@@ -31,8 +31,16 @@ export interface RemoteMetricStoreOptions {
   /** The first wait between tries, in ms; doubled after each, up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * After a request failed all its tries, appends fail at once for this long, in ms, without trying (default
+   * 10 s): an agent's report waits for the append inside its database transaction, and a backend that swallows
+   * packets must not hold a connection per report for the whole retry budget.
+   */
+  cooldownMs?: number;
   /** Waits `ms`; tests pass one that records the waits instead of sleeping. */
   sleep?: (ms: number) => Promise<void>;
+  /** The clock, in epoch ms; tests pass their own. */
+  now?: () => number;
 }
 
 /** The backend's words for a refused request, as a reason; anything unrecognised is `invalid`. */
@@ -64,7 +72,11 @@ export class RemoteMetricStore implements MetricStore {
   private readonly maxAttempts: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly cooldownMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  /** Until when appends fail at once, and why: the last failure after all tries. */
+  private cooling: { until: number; failure: string } | undefined;
 
   constructor(
     private readonly client: MetricsBackendClient,
@@ -74,7 +86,9 @@ export class RemoteMetricStore implements MetricStore {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.backoffMs = options.backoffMs ?? 200;
     this.maxBackoffMs = options.maxBackoffMs ?? 2000;
+    this.cooldownMs = options.cooldownMs ?? 10_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
   }
 
   /**
@@ -82,10 +96,15 @@ export class RemoteMetricStore implements MetricStore {
    * being sent; a request the backend refuses with 400 (out of order, a limit) reports each of its samples with
    * the backend's message. Rejects with MetricsBackendUnavailableError when a request still fails after the
    * retries, and with MetricsBackendRefusedError when the backend refuses it otherwise (401, 403, 404, 413): that
-   * is configuration, not a bad sample.
+   * is configuration, not a bad sample. For `cooldownMs` after a request failed every try, rejects at once.
    */
   async append(samples: readonly MetricSample[]): Promise<AppendResult> {
     const plan = planWrites(samples, this.maxSamples);
+    if (this.cooling && plan.batches.length > 0) {
+      const left = this.cooling.until - this.now();
+      if (left > 0) throw new MetricsBackendUnavailableError(`${this.cooling.failure}; not tried again for ${left} ms`);
+      this.cooling = undefined;
+    }
     const rejected = [...plan.rejected];
     let appended = 0;
     for (const batch of plan.batches) {
@@ -114,7 +133,11 @@ export class RemoteMetricStore implements MetricStore {
         if (!(err instanceof MetricsBackendUnavailableError)) throw err;
         failure = err.message;
       }
-      if (attempt >= this.maxAttempts) throw new MetricsBackendUnavailableError(`${failure} (after ${attempt} tries)`);
+      if (attempt >= this.maxAttempts) {
+        const message = `${failure} (after ${attempt} tries)`;
+        this.cooling = { until: this.now() + this.cooldownMs, failure: message };
+        throw new MetricsBackendUnavailableError(message);
+      }
       await this.sleep(wait);
       wait = Math.min(wait * 2, this.maxBackoffMs);
     }
