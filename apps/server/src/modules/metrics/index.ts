@@ -46,7 +46,7 @@ export interface MetricsModuleOptions {
   backend?: MetricsBackendTarget | undefined;
   /** Estate's version, sent to the backend as `User-Agent: Estate/<version>`. */
   version?: string;
-  /** How remote appends are cut and retried (tests shorten the waits). */
+  /** How remote appends are cut and retried, and how long requests may take (ms). */
   remote?: RemoteMetricStoreOptions & { timeoutMs?: number; writeTimeoutMs?: number };
 }
 
@@ -55,7 +55,10 @@ export interface MetricsModule extends EstateModule {
   /** The metric store, written by the sink: embedded in the primary database (ADR 0017) or remote (ADR 0019). */
   readonly store: MetricStore;
   readonly sink: MetricSink;
-  /** Deletes raw chunks whose newest sample is older than the retention at `now`; answers how many chunks. */
+  /**
+   * Deletes raw chunks whose newest sample is older than the retention at `now`; answers how many chunks. With a
+   * remote backend, whose retention is its own, deletes nothing and answers 0.
+   */
   prune(now?: number): Promise<number>;
 }
 

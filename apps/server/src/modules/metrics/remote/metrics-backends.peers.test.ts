@@ -163,7 +163,7 @@ for (const b of BACKENDS) {
       if (b.kind === 'victoria-metrics') {
         // Wait until the backend itself shows the repeats, so that the read below is a test of the store's reading.
         const raw = `${backend.base}/api/v1/query?query=${enc(`node_load1{agent_id="${agent.agentId}"}[1m]`)}&time=${s(T + 30_000)}`;
-        await eventually(async () => (await (await fetch(raw)).json()).data.result[0]?.values.length === 6, 15_000);
+        await eventually(async () => ((await (await fetch(raw)).json()) as Answer<Matrix>).data.result[0]?.values.length === 6, 15_000);
       }
       const after = await all();
       const sort = (xs: typeof before) => [...xs].sort((x, y) => (x.labels.__name__ ?? '').localeCompare(y.labels.__name__ ?? ''));
