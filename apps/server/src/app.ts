@@ -10,6 +10,7 @@ import { createInventoryModule, type InventoryModule } from './modules/inventory
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
+import { metricsBackendOf } from './platform/config/metrics-backend';
 import { SecretBox } from './platform/crypto/secret-box';
 import { type Database, openDatabase } from './platform/db/database';
 import { migrateToLatest } from './platform/db/migrate';
@@ -124,6 +125,8 @@ export async function createEstate(config: Config, database: Database, options: 
     db: database.db,
     sampleRetentionDays: config.agentSampleRetentionDays,
     registry: observability.registry,
+    backend: metricsBackendOf(config),
+    version: VERSION,
   });
   const discovery = createDiscoveryModule({ ...store, secretBox, inventory: inventory.service });
   const agents = createAgentsModule({

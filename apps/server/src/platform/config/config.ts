@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from './config-error';
+import { metricsBackendOf } from './metrics-backend';
 
 /** Which parts of Estate a process runs. `all` is the embedded default; split roles need PostgreSQL. */
 export type ProcessRole = 'all' | 'api' | 'worker' | 'scheduler';
@@ -43,12 +45,15 @@ export interface Config {
   agentSampleRetentionDays: number;
   /** Days finished jobs (succeeded or dead) and dispatched outbox events are kept before housekeeping deletes them. */
   jobRetentionDays: number;
+  /** A Prometheus-compatible backend's base URL; metrics go there instead of the primary database (ADR 0019). */
+  metricsUrl: string | undefined;
+  /** Where remote_write goes when not at `<metricsUrl>/api/v1/write` (Mimir: `/api/v1/push`). */
+  metricsWriteUrl: string | undefined;
+  /** A bearer token for the metrics backend. A secret: never logged. */
+  metricsBearerToken: string | undefined;
 }
 
-/** Thrown for any configuration problem; the message names the problem and the fix. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 interface OptionSpec {
   env: string;
@@ -209,6 +214,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     describe: 'Days finished jobs and dispatched events are kept',
     fallback: () => 7,
   },
+  {
+    env: 'ESTATE_METRICS_URL',
+    key: 'metricsUrl',
+    kind: 'string',
+    describe: 'Prometheus-compatible metrics backend (remote_write out, PromQL in)',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_METRICS_WRITE_URL',
+    key: 'metricsWriteUrl',
+    kind: 'string',
+    describe: 'The backend remote_write URL, when not <ESTATE_METRICS_URL>/api/v1/write',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_METRICS_BEARER_TOKEN',
+    key: 'metricsBearerToken',
+    kind: 'string',
+    describe: 'Bearer token for the metrics backend',
+    fallback: () => undefined,
+  },
 ];
 
 /** `apps/web/dist` of the checkout this code runs from, whether from sources or from the bundle. */
@@ -334,6 +360,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       throw new ConfigError(`ESTATE_PUBLIC_URL must be a full URL such as https://estate.example.org; got ${config.publicUrl}.`);
     }
   }
+  metricsBackendOf(config);
   if (config.role !== 'all' && !config.databaseUrl) {
     throw new ConfigError(`ESTATE_ROLE=${config.role} needs DATABASE_URL: split roles share state through PostgreSQL.`);
   }
