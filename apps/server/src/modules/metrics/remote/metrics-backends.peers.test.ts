@@ -6,13 +6,19 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgentClient } from '../../../../test/agent-client';
+import {
+  PROMETHEUS,
+  type RunningBackend,
+  startPrometheus,
+  startVictoriaMetrics,
+  VICTORIA_METRICS,
+} from '../../../../test/fixtures/metric-peers';
 import { createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { eventually, tierRequired } from '../../../platform/db/test-databases';
 import { AGENT_JOB } from '../agent-series-names';
 import type { MetricSample } from '../store/metric-store';
 import { RemoteMetricStore } from '../store/remote-metric-store';
 import { MetricsBackendClient } from './metrics-backend-client';
-import { PROMETHEUS, type RunningBackend, startPrometheus, startVictoriaMetrics, VICTORIA_METRICS } from './metrics-backends.fixture';
 
 const BACKENDS = [
   { kind: 'victoria-metrics', binary: VICTORIA_METRICS, start: startVictoriaMetrics },

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestAgentClient } from '../../../../test/agent-client';
+import { freePort } from '../../../../test/fixtures/metric-peers';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
-import { freePort } from './metrics-backends.fixture';
 import { type ScriptedBackend, startScriptedBackend } from './scripted-backend.fixture';
 
 const engine = testEngines()[0]!;

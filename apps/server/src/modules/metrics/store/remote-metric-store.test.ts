@@ -1,7 +1,7 @@
 import { decodeWriteRequestV1, snappyDecode } from '@estate/tsdb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../../test/fixtures/metric-peers';
 import { MetricsBackendClient, MetricsBackendRefusedError, MetricsBackendUnavailableError } from '../remote/metrics-backend-client';
-import { freePort } from '../remote/metrics-backends.fixture';
 import { type ScriptedBackend, startScriptedBackend } from '../remote/scripted-backend.fixture';
 import { MetricQueryError, type MetricSample } from './metric-store';
 import { RemoteMetricStore } from './remote-metric-store';
