@@ -37,6 +37,10 @@ export interface PromqlEngineOptions {
   maxPointsPerSeries?: number;
   /** Most samples one query may load (Prometheus' --query.max-samples: 50,000,000). */
   maxSamples?: number;
+  /** Longest a query may evaluate, in ms (Prometheus' --query.timeout: 2 minutes). */
+  timeoutMs?: number;
+  /** The clock the timeout is measured by. */
+  clock?: () => number;
 }
 
 /** A query result in the shape of Prometheus' HTTP API `data`. */
@@ -54,6 +58,8 @@ export class PromqlEngine {
   private readonly closed: boolean;
   private readonly maxPoints: number;
   private readonly maxSamples: number;
+  private readonly timeoutMs: number;
+  private readonly clock: () => number;
 
   constructor(
     private readonly source: SeriesSource,
@@ -64,6 +70,8 @@ export class PromqlEngine {
     this.closed = options.closedRanges ?? false;
     this.maxPoints = options.maxPointsPerSeries ?? 11_000;
     this.maxSamples = options.maxSamples ?? 50_000_000;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.clock = options.clock ?? Date.now;
   }
 
   /** An instant query at timeMs. */
@@ -108,6 +116,7 @@ export class PromqlEngine {
     const run = await this.prepare(expr, startMs, endMs);
     const series = new Map<string, Series>();
     for (let t = startMs; t <= endMs; t += stepMs) {
+      run.checkDeadline();
       const value = run.eval(expr, t);
       const samples = value.type === 'scalar' ? [{ labels: {}, v: value.v }] : value.type === 'vector' ? value.v : [];
       for (const s of samples) {
@@ -129,6 +138,7 @@ export class PromqlEngine {
 
   /** Fetches every selector's series over the span it can reach, then hands back a synchronous evaluation. */
   private async prepare(expr: Expr, startMs: number, endMs: number): Promise<Evaluation> {
+    const deadline = this.clock() + this.timeoutMs;
     const spans = new Map<VectorSelector, [number, number]>();
     const atTime = (at: AtModifier | undefined, lo: number, hi: number): [number, number] =>
       !at ? [lo, hi] : at.kind === 'start' ? [startMs, startMs] : at.kind === 'end' ? [endMs, endMs] : [at.ms, at.ms];
@@ -172,6 +182,8 @@ export class PromqlEngine {
       subqueryStepMs: this.defaultStepMs,
       lookbackMs: this.lookbackMs,
       closed: this.closed,
+      deadline,
+      clock: this.clock,
     });
   }
 }
@@ -196,6 +208,9 @@ interface EvaluationContext {
   subqueryStepMs: number;
   lookbackMs: number;
   closed: boolean;
+  /** When the query must have finished, by `clock`. */
+  deadline: number;
+  clock: () => number;
 }
 
 /** Index of the last sample at or before t, or -1. */
@@ -224,6 +239,11 @@ class Evaluation {
   private atMs(at: AtModifier | undefined, t: number): number {
     if (!at) return t;
     return at.kind === 'start' ? this.ctx.startMs : at.kind === 'end' ? this.ctx.endMs : at.ms;
+  }
+
+  /** Throws Prometheus' timeout error once the query has run past its deadline. */
+  checkDeadline(): void {
+    if (this.ctx.clock() > this.ctx.deadline) throw new PromqlError('query timed out in expression evaluation', 'timeout');
   }
 
   private inWindow(t: number, start: number): boolean {
@@ -318,6 +338,7 @@ class Evaluation {
     if (!this.inWindow(first, start)) first += step;
     const bySeries = new Map<string, Series>();
     for (let at = first; at <= end; at += step) {
+      this.checkDeadline();
       for (const s of this.vector(this.eval(e.expr, at))) {
         const key = labelsKey(s.labels);
         let entry = bySeries.get(key);

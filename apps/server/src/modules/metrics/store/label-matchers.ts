@@ -14,8 +14,8 @@ export interface CompiledMatcher extends LabelMatcher {
 /**
  * Compiles matchers. Regular expressions are fully anchored, as Prometheus' are, and `.` matches a newline (its
  * `(?s:…)`). They run on JavaScript's engine with the `u` flag, not RE2: the syntax mostly agrees, but JavaScript
- * backtracks, so a hostile pattern could be slow; the length cap on patterns and on label values (the store's `maxLabelValueLength`) limits that until an
- * RE2-like guard replaces it. Throws a {@link MetricQueryError} for a bad pattern.
+ * backtracks, so what RE2 would not take and what could backtrack without bound is refused first (regexHazard), and
+ * patterns and label values are capped in length. Throws a {@link MetricQueryError} for a bad pattern.
  */
 export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatcher[] {
   return matchers.map((m) => {
@@ -26,6 +26,8 @@ export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatc
       if (m.value.length > MAX_REGEX_LENGTH) {
         throw new MetricQueryError(`regular expression for label ${m.name} is longer than ${MAX_REGEX_LENGTH} characters`);
       }
+      const hazard = regexHazard(m.value);
+      if (hazard) throw new MetricQueryError(`regular expression for label ${m.name} is refused: ${hazard}`);
       let re: RegExp;
       try {
         re = new RegExp(`^(?:${m.value})$`, 'su');
@@ -36,6 +38,38 @@ export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatc
     } else throw new MetricQueryError(`unknown matcher operator ${String(m.op)}`);
     return { ...m, test, matchesEmpty: test('') };
   });
+}
+
+/**
+ * Why a pattern is refused before it runs, if it is: lookarounds and backreferences (not RE2 syntax, so Prometheus
+ * refuses them too), and a repeated group that itself repeats, such as `(a+)+` or `(x*)*`, which JavaScript's
+ * backtracking engine can take exponential time over. Character classes and escapes are skipped.
+ */
+export function regexHazard(pattern: string): string | undefined {
+  // Per open group: whether something inside it repeats without bound.
+  const groups: boolean[] = [];
+  let repeatedInside = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(next) || next === 'k') return 'backreferences are not supported (RE2 syntax)';
+      i++;
+    } else if (c === '[') {
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (c === '(') {
+      if (/^\(\?<?[=!]/.test(pattern.slice(i, i + 4))) return 'lookaheads and lookbehinds are not supported (RE2 syntax)';
+      groups.push(repeatedInside);
+      repeatedInside = false;
+    } else if (c === ')') {
+      const inner = repeatedInside;
+      repeatedInside = (groups.pop() ?? false) || inner;
+      if (inner && /^[*+]|^\{\d*,\d*\}/.test(pattern.slice(i + 1))) {
+        return 'a repeated group that repeats inside, such as (a+)+, can take exponential time; write it without the nesting';
+      }
+    } else if (c === '*' || c === '+' || (c === '{' && /^\{\d*,\d*\}/.test(pattern.slice(i)))) repeatedInside = true;
+  }
+  return undefined;
 }
 
 /** True when the labels satisfy every matcher. */
