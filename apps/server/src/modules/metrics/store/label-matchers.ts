@@ -62,7 +62,7 @@ export function regexHazard(pattern: string): string | undefined {
       groups.push(repeatedInside);
       repeatedInside = false;
     } else if (c === ')') {
-      const inner = repeatedInside;
+      const inner: boolean = repeatedInside;
       repeatedInside = (groups.pop() ?? false) || inner;
       if (inner && /^[*+]|^\{\d*,\d*\}/.test(pattern.slice(i + 1))) {
         return 'a repeated group that repeats inside, such as (a+)+, can take exponential time; write it without the nesting';
@@ -79,7 +79,9 @@ export function matchesAll(matchers: readonly CompiledMatcher[], labels: Readonl
 
 const CLASSIC_METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const CLASSIC_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const quote = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+const NEEDS_ESCAPE = /["\\\n]/;
+const quote = (s: string) =>
+  NEEDS_ESCAPE.test(s) ? `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"` : `"${s}"`;
 
 /**
  * A series' canonical text in Prometheus 3's notation: `name{a="1",b="2"}`, labels sorted by name, empty values
@@ -88,12 +90,24 @@ const quote = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"
  */
 export function canonicalSeries(labels: Readonly<Record<string, string>>): string {
   const name = labels.__name__ ?? '';
-  const parts = Object.keys(labels)
-    .filter((k) => k !== '__name__' && labels[k] !== '')
-    .sort()
-    .map((k) => `${CLASSIC_LABEL.test(k) ? k : quote(k)}=${quote(labels[k] as string)}`);
-  if (CLASSIC_METRIC.test(name)) return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
-  return `{${[quote(name), ...parts].join(',')}}`;
+  const keys = Object.keys(labels);
+  // Senders mostly give labels sorted already (remote_write requires it): sort only when they are not.
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      sorted = false;
+      break;
+    }
+  }
+  if (!sorted) keys.sort();
+  let body = '';
+  for (const k of keys) {
+    const v = labels[k] as string;
+    if (k === '__name__' || v === '') continue;
+    body += `${body === '' ? '' : ','}${CLASSIC_LABEL.test(k) ? k : quote(k)}=${quote(v)}`;
+  }
+  if (CLASSIC_METRIC.test(name)) return body === '' ? name : `${name}{${body}}`;
+  return `{${quote(name)}${body === '' ? '' : `,${body}`}}`;
 }
 
 /** The fingerprint stored for a canonical series text: 128 bits of its SHA-256, hex. */
