@@ -27,9 +27,30 @@ export interface MetricChunksTable {
   tier: Generated<string>;
 }
 
+/** One block of a series' rollup buckets in one tier (migration 0022): the arrays of `rollup-codec.ts`. */
+export interface MetricRollupsTable {
+  series_id: number;
+  tier: string;
+  block_start: number;
+  /** End of the block's first bucket, epoch ms. */
+  min_time: number;
+  /** End of the block's last bucket, epoch ms. */
+  max_time: number;
+  count: number;
+  bytes: Uint8Array;
+}
+
+/** Per tier, the end of the last bucket rolled up for every series. */
+export interface MetricRollupWatermarksTable {
+  tier: string;
+  through: number;
+}
+
 /** The tables the metrics module reads and writes. */
 export interface MetricsTables {
   metric_series: MetricSeriesTable;
   metric_series_labels: MetricSeriesLabelsTable;
   metric_chunks: MetricChunksTable;
+  metric_rollups: MetricRollupsTable;
+  metric_rollup_watermarks: MetricRollupWatermarksTable;
 }

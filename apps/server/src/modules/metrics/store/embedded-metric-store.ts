@@ -2,8 +2,17 @@ import { decodeXorChunk, XorChunkEncoder } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
-import type { AppendResult, LabelMatcher, MetricSample, MetricStore, SeriesSamples } from './metric-store';
+import type {
+  AppendResult,
+  LabelMatcher,
+  MetricSample,
+  MetricStore,
+  RollupTier,
+  SeriesRollup,
+  SeriesSamples,
+} from './metric-store';
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
+import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
 
 /** Samples per chunk before a new one is cut (Prometheus' figure: about 1 bit per sample more would not pay). */
 export const MAX_CHUNK_SAMPLES = 120;
@@ -18,8 +27,10 @@ export interface EmbeddedMetricStoreOptions {
   maxLabelsPerSeries?: number;
   /** Characters a label value has at most; longer ones are refused as invalid. Default 4,096. */
   maxLabelValueLength?: number;
-  /** The clock for series' creation times. */
+  /** The clock for series' creation times and the rollup job. */
   now?: () => number;
+  /** The rollup job's tuning (ADR 0018). */
+  rollups?: Omit<MetricRollupsOptions, 'now'>;
 }
 
 /** The open end of a series: the encoder of its newest chunk and its newest sample. */
@@ -53,6 +64,8 @@ function sameBits(a: number, b: number): boolean {
  */
 export class EmbeddedMetricStore implements MetricStore {
   private readonly repo: MetricStoreRepository;
+  /** The rollup tiers: their job, reads and pruning (ADR 0018). */
+  readonly rollups: MetricRollups;
   private readonly heads = new Map<string, SeriesHead>();
   private readonly maxSeries: number;
   private readonly maxLabels: number;
@@ -70,6 +83,7 @@ export class EmbeddedMetricStore implements MetricStore {
     this.maxLabels = options.maxLabelsPerSeries ?? 64;
     this.maxValueLength = options.maxLabelValueLength ?? 4096;
     this.now = options.now ?? Date.now;
+    this.rollups = new MetricRollups(db, { ...options.rollups, now: this.now });
   }
 
   append(samples: readonly MetricSample[]): Promise<AppendResult> {
@@ -140,6 +154,16 @@ export class EmbeddedMetricStore implements MetricStore {
       .map(({ labels, samples: points, stale: marks }) =>
         marks ? { labels, samples: points, stale: marks } : { labels, samples: points },
       );
+  }
+
+  async selectRollup(matchers: readonly LabelMatcher[], start: number, end: number, tier: RollupTier): Promise<SeriesRollup[]> {
+    const series = await this.repo.matchSeries(compileMatchers(matchers));
+    const ids = series.map((s) => s.id);
+    const buckets = await this.rollups.read(ids, start, end, tier, (from, to) => this.repo.chunksOf(ids, from, to));
+    return series
+      .map((s) => ({ labels: s.labels, buckets: buckets.get(s.id) ?? [], key: canonicalSeries(s.labels) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ labels, buckets: list }) => ({ labels, buckets: list }));
   }
 
   async labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]> {

@@ -178,11 +178,12 @@ export class MetricStoreRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Deletes series, their labels and their chunks in one transaction. */
+  /** Deletes series, their labels, chunks and rollups in one transaction. */
   async deleteSeries(ids: readonly number[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const batch of batches(ids, IDS_PER_QUERY)) {
         await trx.deleteFrom('metric_chunks').where('series_id', 'in', batch).execute();
+        await trx.deleteFrom('metric_rollups').where('series_id', 'in', batch).execute();
         await trx.deleteFrom('metric_series_labels').where('series_id', 'in', batch).execute();
         await trx.deleteFrom('metric_series').where('id', 'in', batch).execute();
       }

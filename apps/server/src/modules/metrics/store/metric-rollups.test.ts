@@ -1,0 +1,186 @@
+import type { Kysely } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type TestDatabase, testEngines } from '../../../platform/db/test-databases';
+import type { MetricsTables } from '../metrics.tables';
+import { STALE_NAN } from '../promql/values';
+import { EmbeddedMetricStore } from './embedded-metric-store';
+import type { LabelMatcher, MetricSample, RollupBucket } from './metric-store';
+
+const DAY = 86_400_000;
+const T0 = Date.UTC(2026, 0, 1); // midnight: 5-minute and hourly buckets align on it
+const STEP = 30_000;
+const NAME: LabelMatcher = { name: '__name__', op: '=', value: 'node_load1' };
+
+/** `hours` of samples every 30 s of two hosts, values from a fixed pseudo-random walk, each 7th one off by a second. */
+function samples(hours: number, from = T0): MetricSample[] {
+  const out: MetricSample[] = [];
+  for (const [k, instance] of ['a', 'b'].entries()) {
+    for (let i = 0; i < (hours * 3_600_000) / STEP; i++) {
+      const v = Math.round(Math.sin(i * 0.37 + k) * 1000) / 100 + (i % 13) * 0.25;
+      out.push({ labels: { __name__: 'node_load1', instance }, t: from + i * STEP + (i % 7 === 0 ? 1_000 : 0), v });
+    }
+  }
+  return out;
+}
+
+/** The buckets of `size` over raw samples, computed the plain way: group by ceil(t / size). */
+function byHand(input: MetricSample[], instance: string, size: number): RollupBucket[] {
+  const groups = new Map<number, MetricSample[]>();
+  for (const s of input) {
+    if (s.labels.instance !== instance || Number.isNaN(s.v)) continue;
+    const end = Math.ceil(s.t / size) * size;
+    groups.set(end, [...(groups.get(end) ?? []), s]);
+  }
+  return [...groups].map(([t, g]) => ({
+    t,
+    min: Math.min(...g.map((s) => s.v)),
+    max: Math.max(...g.map((s) => s.v)),
+    sum: g.reduce((n, s) => n + s.v, 0),
+    count: g.length,
+    last: g[g.length - 1]!.v,
+    lastT: g[g.length - 1]!.t,
+  }));
+}
+
+/** Buckets with sums compared to 9 significant digits (the order of additions differs between the tiers). */
+const rounded = (bs: RollupBucket[]) => bs.map((b) => ({ ...b, sum: Number(b.sum.toPrecision(9)) }));
+
+for (const engine of testEngines()) {
+  describe(`rollup tiers of the embedded metric store on ${engine.dialect}`, () => {
+    const created: TestDatabase[] = [];
+    afterAll(async () => {
+      for (const d of created) await d.cleanup();
+    });
+    async function fresh(): Promise<Kysely<MetricsTables>> {
+      const database = await engine.create();
+      created.push(database);
+      return database.db as Kysely<MetricsTables>;
+    }
+    const clock = (at: number) => ({ now: () => at });
+
+    it('rolls raw samples up into 5-minute and hourly buckets exactly, stale markers left out', async () => {
+      const db = await fresh();
+      const input = samples(26);
+      // A stale marker ends host b for a moment: not a sample of any bucket.
+      const stale = { labels: { __name__: 'node_load1', instance: 'b' }, t: T0 + 3 * 3_600_000 + 15_500, v: STALE_NAN };
+      const all = [...input, stale].sort((x, y) => x.t - y.t);
+      const store = new EmbeddedMetricStore(db, clock(T0 + 30 * 3_600_000));
+      expect((await store.append(all)).rejected).toEqual([]);
+      const newest = Math.max(...input.map((s) => s.t));
+      expect(await store.rollups.run()).toEqual({
+        '5m': Math.floor((newest - 300_000) / 300_000) * 300_000,
+        '1h': T0 + 25 * 3_600_000,
+      });
+      const [a, b] = await store.selectRollup([NAME], T0, T0 + 26 * 3_600_000, '5m');
+      expect(a?.labels.instance).toBe('a');
+      expect(rounded(a!.buckets)).toEqual(rounded(byHand(input, 'a', 300_000)));
+      expect(rounded(b!.buckets)).toEqual(rounded(byHand(input, 'b', 300_000)));
+      const hourly = await store.selectRollup([NAME], T0, T0 + 26 * 3_600_000, '1h');
+      expect(rounded(hourly[1]!.buckets)).toEqual(rounded(byHand(input, 'b', 3_600_000)));
+      // Day blocks of 5-minute buckets: 288 buckets in the first day's row.
+      const rows = await db.selectFrom('metric_rollups').select(['tier', 'count']).where('series_id', '=', 1).orderBy('tier', 'desc').orderBy('block_start').execute();
+      expect(rows.map((r) => [r.tier, Number(r.count)])).toEqual([
+        ['5m', 288],
+        ['5m', Math.floor((newest - 300_000 - T0 - DAY) / 300_000)],
+        ['1h', 25],
+      ]);
+    });
+
+    it('reads the same buckets before the job ran, computed from raw samples, as after', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db, clock(T0 + 10 * 3_600_000));
+      await store.append(samples(3));
+      const before = await store.selectRollup([NAME], T0 + 3_600_000, T0 + 3 * 3_600_000, '5m');
+      expect(before[0]?.buckets).toHaveLength(25);
+      await store.rollups.run();
+      expect(await store.rollups.watermark('5m')).toBeGreaterThan(T0 + 2 * 3_600_000);
+      const after = await store.selectRollup([NAME], T0 + 3_600_000, T0 + 3 * 3_600_000, '5m');
+      expect(rounded(after[0]!.buckets)).toEqual(rounded(before[0]!.buckets));
+      expect(rounded(after[1]!.buckets)).toEqual(rounded(before[1]!.buckets));
+    });
+
+    it('is idempotent and resumes after a crash mid-way without counting a sample twice', async () => {
+      const input = samples(30);
+      const now = clock(T0 + 40 * 3_600_000);
+      const reference = new EmbeddedMetricStore(await fresh(), now);
+      await reference.append(input);
+      await reference.rollups.run();
+      const expected = await reference.selectRollup([NAME], T0, T0 + 40 * 3_600_000, '5m');
+      const expectedHourly = await reference.selectRollup([NAME], T0, T0 + 40 * 3_600_000, '1h');
+
+      const db = await fresh();
+      let slices = 0;
+      const crashing = new EmbeddedMetricStore(db, {
+        ...now,
+        rollups: {
+          afterSlice: () => {
+            if (++slices === 3) throw new Error('killed mid-slice');
+          },
+        },
+      });
+      await crashing.append(input);
+      await expect(crashing.rollups.run()).rejects.toThrow('killed mid-slice');
+      // Two slices of 6 hours committed; the third rolled back with its watermark.
+      expect(await crashing.rollups.watermark('5m')).toBe(T0 + 12 * 3_600_000);
+      // A bounded run stops between slices, as a process stopped there would.
+      const resumed = new EmbeddedMetricStore(db, now);
+      expect((await resumed.rollups.run(1))['5m']).toBe(T0 + 18 * 3_600_000);
+      await resumed.rollups.run();
+      await resumed.rollups.run();
+      expect(await resumed.selectRollup([NAME], T0, T0 + 40 * 3_600_000, '5m')).toEqual(expected);
+      expect(await resumed.selectRollup([NAME], T0, T0 + 40 * 3_600_000, '1h')).toEqual(expectedHourly);
+      // Rolled up again from the start: the same rows, byte for byte.
+      const bytes = async () =>
+        (await db.selectFrom('metric_rollups').select(['bytes']).orderBy('series_id').orderBy('tier').orderBy('block_start').execute()).map((r) =>
+          Buffer.from(r.bytes).toString('hex'),
+        );
+      const once = await bytes();
+      await db.deleteFrom('metric_rollup_watermarks').execute();
+      await resumed.rollups.run();
+      expect(await bytes()).toEqual(once);
+    });
+
+    it('leaves a late sample before the watermark in the raw tier only', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db, clock(T0 + 10 * 3_600_000));
+      await store.append(samples(2).filter((s) => s.labels.instance === 'a'));
+      await store.rollups.run();
+      const late = { labels: { __name__: 'node_load1', instance: 'b' }, t: T0 + 10_000, v: 42 };
+      expect((await store.append([late])).appended).toBe(1);
+      const [, b] = await store.selectRollup([NAME], T0, T0 + 3_600_000, '5m');
+      expect(b?.buckets).toEqual([]);
+      expect((await store.select([NAME], T0, T0 + 3_600_000))[1]?.samples).toEqual([[T0 + 10_000, 42]]);
+    });
+
+    it('prunes each tier past its own retention, and nothing before the next tier has rolled it up', async () => {
+      const db = await fresh();
+      let now = T0 + 50 * 3_600_000;
+      const store = new EmbeddedMetricStore(db, { now: () => now });
+      await store.append(samples(48));
+      const retention = { raw: DAY, '5m': 2 * DAY, '1h': 3 * DAY };
+      const count = async (tier: string) =>
+        tier === 'raw'
+          ? (await db.selectFrom('metric_chunks').select('series_id').execute()).length
+          : (await db.selectFrom('metric_rollups').select('series_id').where('tier', '=', tier).execute()).length;
+      // Before any rollup, raw samples past their retention are kept: they are not rolled up yet.
+      expect(await store.rollups.prune(now, retention, (c) => store.deleteBefore(c))).toEqual({ raw: 0, '5m': 0, '1h': 0 });
+      await store.rollups.run();
+      expect(await count('5m')).toBe(4);
+      expect(await count('1h')).toBe(2);
+      const rawBefore = await count('raw');
+      const pruned = await store.rollups.prune(now, retention, (c) => store.deleteBefore(c));
+      // Raw chunks (an hour each) that ended more than a day ago, at T0 + 26 h: the first 26 of each host.
+      expect(pruned).toEqual({ raw: 2 * 26, '5m': 0, '1h': 0 });
+      expect(await count('raw')).toBe(rawBefore - 52);
+      now = T0 + 3 * DAY + 3_600_000;
+      // Raw: hours 26 to 46; hour 47 ends after the 5-minute watermark (47:50) and waits. 5-minute: the first day.
+      expect(await store.rollups.prune(now, retention, (c) => store.deleteBefore(c))).toEqual({ raw: 42, '5m': 2, '1h': 0 });
+      now = T0 + 10 * DAY;
+      expect(await store.rollups.prune(now, retention, (c) => store.deleteBefore(c))).toEqual({ raw: 0, '5m': 2, '1h': 2 });
+      expect(await store.selectRollup([NAME], T0, now, '1h')).toEqual([
+        { labels: { __name__: 'node_load1', instance: 'a' }, buckets: [] },
+        { labels: { __name__: 'node_load1', instance: 'b' }, buckets: [] },
+      ]);
+    });
+  });
+}

@@ -1,0 +1,245 @@
+import { decodeXorChunk } from '@estate/tsdb';
+import type { Kysely } from 'kysely';
+import type { MetricsTables } from '../metrics.tables';
+import type { RollupBucket, RollupTier } from './metric-store';
+import type { ChunkRow } from './metric-store.repository';
+import {
+  addBuckets,
+  addSamples,
+  blockStart,
+  bucketEnd,
+  decodeRollupBlock,
+  encodeRollupBlock,
+  mergeBuckets,
+  TIER_MS,
+} from './rollup-codec';
+import { type RollupBlockRow, RollupRepository } from './rollup.repository';
+
+/** How long each tier's data is kept, in ms. */
+export interface TierRetention {
+  raw: number;
+  '5m': number;
+  '1h': number;
+}
+
+/** Tuning of the rollup job; every field has a default. */
+export interface MetricRollupsOptions {
+  /**
+   * How far behind the newest raw sample a bucket must end before it is rolled up, in ms (default 5 minutes):
+   * room for agents' reports in flight. A sample arriving later, before the watermark, is in the raw tier only.
+   */
+  graceMs?: number;
+  /** The clock; the newest sample counts as no newer than it (a host whose clock runs ahead cannot push the watermark). */
+  now?: () => number;
+  /** Called inside each slice's transaction after its buckets are written, before the watermark commits (tests). */
+  afterSlice?: (tier: RollupTier, through: number) => void | Promise<void>;
+}
+
+/** The most time one transaction of the job rolls up: a quarter day of 5-minute buckets, a day of hourly ones. */
+const SLICE_MS: Readonly<Record<RollupTier, number>> = { '5m': 6 * 3_600_000, '1h': 86_400_000 };
+
+/** True when `values[i]` is Prometheus' stale marker, read from the decoded buffer's bits. */
+function isStale(values: Float64Array, i: number): boolean {
+  const v = values[i] as number;
+  if (!Number.isNaN(v)) return false;
+  const words = new Uint32Array(values.buffer, values.byteOffset + i * 8, 2);
+  return (words[0] === 2 && words[1] === 0x7ff00000) || (words[1] === 2 && words[0] === 0x7ff00000);
+}
+
+/** The samples of a raw chunk in (from, to], stale markers left out. */
+function samplesIn(chunk: ChunkRow, from: number, to: number): Array<[number, number]> {
+  const { timestamps, values } = decodeXorChunk(chunk.bytes);
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < timestamps.length; i++) {
+    const t = timestamps[i] as number;
+    if (t > from && t <= to && !isStale(values, i)) out.push([t, values[i] as number]);
+  }
+  return out;
+}
+
+/** Adds per-series buckets of `tier` from raw chunks' samples in (from, to]. */
+function rollRaw(chunks: readonly ChunkRow[], tier: RollupTier, from: number, to: number): Map<number, Map<number, RollupBucket>> {
+  const out = new Map<number, Map<number, RollupBucket>>();
+  for (const chunk of chunks) {
+    let buckets = out.get(chunk.series_id);
+    if (!buckets) out.set(chunk.series_id, (buckets = new Map()));
+    addSamples(buckets, tier, samplesIn(chunk, from, to));
+  }
+  return out;
+}
+
+/**
+ * The rollup tiers of the embedded store (ADR 0018): a job that rolls whole buckets up (5-minute from raw, 1-hour
+ * from 5-minute) behind a per-tier watermark, the reading of buckets, and pruning per tier.
+ *
+ * The job is idempotent and resumable: it works in slices, each one transaction that writes the slice's buckets
+ * and advances the watermark, so a crash loses at most the slice in flight and the next run starts from the
+ * watermark. A bucket is computed whole from its source, never added to, so writing it twice counts nothing twice.
+ */
+export class MetricRollups {
+  private readonly repo: RollupRepository;
+  private readonly graceMs: number;
+  private readonly now: () => number;
+  private running: Promise<Record<RollupTier, number | undefined>> | undefined;
+
+  constructor(
+    private readonly db: Kysely<MetricsTables>,
+    private readonly options: MetricRollupsOptions = {},
+  ) {
+    this.repo = new RollupRepository(db);
+    this.graceMs = options.graceMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The watermark of a tier: every bucket ending at or before it is rolled up. */
+  watermark(tier: RollupTier): Promise<number | undefined> {
+    return this.repo.watermark(tier);
+  }
+
+  /**
+   * Rolls up every complete bucket past each tier's watermark; answers the watermarks. `maxSlices` stops after that
+   * many transactions (a bounded run; the next one goes on from the watermark). Calls in one process share a run.
+   */
+  run(maxSlices = Number.POSITIVE_INFINITY): Promise<Record<RollupTier, number | undefined>> {
+    this.running ??= (async () => {
+      try {
+        const budget = { slices: maxSlices };
+        return { '5m': await this.rollTier('5m', budget), '1h': await this.rollTier('1h', budget) };
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /**
+   * Deletes what each tier keeps no longer at `now`: raw chunks through `deleteRaw` (the store's, which also drops
+   * its heads), and rollup blocks whose newest bucket is past the tier's retention. Nothing is deleted before the
+   * next tier has rolled it up: raw waits for the 5-minute watermark, 5-minute blocks for the hourly one.
+   */
+  async prune(now: number, retention: TierRetention, deleteRaw: (cutoff: number) => Promise<number>): Promise<TierRetention> {
+    const fine = (await this.repo.watermark('5m')) ?? Number.NEGATIVE_INFINITY;
+    const coarse = (await this.repo.watermark('1h')) ?? Number.NEGATIVE_INFINITY;
+    const rawCutoff = Math.min(now - retention.raw, fine + 1);
+    const fineCutoff = Math.min(now - retention['5m'], coarse + 1);
+    return {
+      raw: Number.isFinite(rawCutoff) ? await deleteRaw(rawCutoff) : 0,
+      '5m': Number.isFinite(fineCutoff) ? await this.repo.deleteBlocksBefore('5m', fineCutoff) : 0,
+      '1h': await this.repo.deleteBlocksBefore('1h', now - retention['1h']),
+    };
+  }
+
+  /**
+   * The buckets of `tier` ending in [start, end] of the given series: stored ones up to the watermark, the rest
+   * computed from `raw` (chunks of the series over a span) as they are read.
+   */
+  async read(
+    ids: readonly number[],
+    start: number,
+    end: number,
+    tier: RollupTier,
+    raw: (from: number, to: number) => Promise<ChunkRow[]>,
+  ): Promise<Map<number, RollupBucket[]>> {
+    const out = new Map<number, RollupBucket[]>(ids.map((id) => [id, []]));
+    if (ids.length === 0 || end < start) return out;
+    const wm = (await this.repo.watermark(tier)) ?? Number.NEGATIVE_INFINITY;
+    if (start <= wm) {
+      const to = Math.min(end, wm);
+      for (const block of await this.repo.blocksIn(this.db, tier, start, to, ids)) {
+        const list = out.get(block.series_id) as RollupBucket[];
+        for (const b of decodeRollupBlock(block.bytes)) if (b.t >= start && b.t <= to) list.push(b);
+      }
+    }
+    if (end > wm) {
+      const from = Math.max(wm, start - TIER_MS[tier]);
+      for (const [id, buckets] of rollRaw(await raw(from + 1, end), tier, from, end)) {
+        const list = out.get(id);
+        if (list) for (const b of buckets.values()) if (b.t > wm && b.t >= start && b.t <= end) list.push(b);
+      }
+    }
+    return out;
+  }
+
+  private async rollTier(tier: RollupTier, budget: { slices: number }): Promise<number | undefined> {
+    const size = TIER_MS[tier];
+    let wm = await this.repo.watermark(tier);
+    let target: number;
+    if (tier === '5m') {
+      const span = await this.repo.rawSpan();
+      if (!span) return wm;
+      target = Math.floor((Math.min(span.max, this.now()) - this.graceMs) / size) * size;
+      wm ??= bucketEnd(span.min, tier) - size;
+    } else {
+      const fine = await this.repo.watermark('5m');
+      const oldest = await this.repo.oldestBucketEnd('5m');
+      if (fine === undefined || oldest === undefined) return wm;
+      target = Math.floor(fine / size) * size;
+      wm ??= bucketEnd(oldest, tier) - size;
+    }
+    while (wm < target && budget.slices > 0) {
+      budget.slices--;
+      const from: number = wm;
+      const to = Math.min(target, from + SLICE_MS[tier]);
+      await this.db.transaction().execute(async (trx) => {
+        const buckets =
+          tier === '5m' ? rollRaw(await this.repo.rawChunksIn(trx, from, to), tier, from, to) : await this.rollFiner(trx, from, to);
+        await this.write(trx, tier, buckets);
+        await this.options.afterSlice?.(tier, to);
+        await this.repo.setWatermark(trx, tier, to);
+      });
+      wm = to;
+    }
+    return wm;
+  }
+
+  /** Hourly buckets in (from, to] from the 5-minute buckets of that span. */
+  private async rollFiner(trx: Kysely<MetricsTables>, from: number, to: number): Promise<Map<number, Map<number, RollupBucket>>> {
+    const out = new Map<number, Map<number, RollupBucket>>();
+    for (const block of await this.repo.blocksIn(trx, '5m', from + 1, to)) {
+      let buckets = out.get(block.series_id);
+      if (!buckets) out.set(block.series_id, (buckets = new Map()));
+      addBuckets(
+        buckets,
+        '1h',
+        decodeRollupBlock(block.bytes).filter((b) => b.t > from && b.t <= to),
+      );
+    }
+    return out;
+  }
+
+  /** Merges buckets into their stored blocks, replacing buckets of the same end. */
+  private async write(trx: Kysely<MetricsTables>, tier: RollupTier, bySeries: Map<number, Map<number, RollupBucket>>): Promise<void> {
+    const grouped = new Map<string, { id: number; start: number; buckets: RollupBucket[] }>();
+    for (const [id, buckets] of bySeries) {
+      for (const b of buckets.values()) {
+        const start = blockStart(b.t, tier);
+        const key = `${id}:${start}`;
+        const group = grouped.get(key);
+        if (group) group.buckets.push(b);
+        else grouped.set(key, { id, start, buckets: [b] });
+      }
+    }
+    if (grouped.size === 0) return;
+    const stored = new Map(
+      (await this.repo.blocksAt(
+        trx,
+        tier,
+        [...grouped.values()].map((g) => [g.id, g.start] as const),
+      )).map((row) => [`${row.series_id}:${row.block_start}`, row]),
+    );
+    const rows: RollupBlockRow[] = [];
+    for (const [key, g] of grouped) {
+      const old = stored.get(key);
+      const merged = mergeBuckets(old ? decodeRollupBlock(old.bytes) : [], g.buckets);
+      rows.push({
+        series_id: g.id,
+        block_start: g.start,
+        min_time: merged[0]!.t,
+        max_time: merged[merged.length - 1]!.t,
+        count: merged.length,
+        bytes: encodeRollupBlock(merged),
+      });
+    }
+    await this.repo.writeBlocks(trx, tier, rows);
+  }
+}
