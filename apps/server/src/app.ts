@@ -119,7 +119,10 @@ export async function createEstate(config: Config, database: Database, options: 
     http: { sessionMaxAgeMs: config.sessionAbsoluteHours * 3_600_000, publicUrl: config.publicUrl },
   });
   const inventory = createInventoryModule(store);
-  const metrics = createMetricsModule({ db: database.db, sampleRetentionDays: config.agentSampleRetentionDays });
+  const metrics = createMetricsModule({
+    db: database.db,
+    retentionDays: { raw: config.metricsRawRetentionDays, '5m': config.metrics5mRetentionDays, '1h': config.metrics1hRetentionDays },
+  });
   const discovery = createDiscoveryModule({ ...store, secretBox, inventory: inventory.service });
   const agents = createAgentsModule({
     ...store,

@@ -11,12 +11,13 @@ import { scalarBinary, vectorBinary, vectorScalarBinary } from './binary';
 import { PromqlError } from './errors';
 import { parsePromql, typeOf } from './parse';
 import { extrapolatedRate, instantValue, linearRegression, OVER_TIME, quantile, type RangeWindow } from './range-functions';
-import type { SeriesData, SeriesSource } from './series-source';
+import { planRollups, type Resolution, type RollupRead, type RollupRetention } from './rollup-plan';
+import type { SeriesSource } from './series-source';
+import { absentLabels, lastAtOrBefore, type StoredSeries, withStaleMarkers } from './stored-series';
 import {
   assertUniqueLabelSets,
   compareLabels,
   formatFloat,
-  isStaleNaN,
   type Labels,
   labelsKey,
   type Sample,
@@ -37,6 +38,8 @@ export interface PromqlEngineOptions {
   maxPointsPerSeries?: number;
   /** Most samples one query may load (Prometheus' --query.max-samples: 50,000,000). */
   maxSamples?: number;
+  /** What the raw and 5-minute tiers keep: `auto` range queries older than that read a coarser tier (ADR 0018). */
+  rollupRetention?: RollupRetention;
 }
 
 /** A query result in the shape of Prometheus' HTTP API `data`. */
@@ -54,6 +57,7 @@ export class PromqlEngine {
   private readonly closed: boolean;
   private readonly maxPoints: number;
   private readonly maxSamples: number;
+  private readonly rollupRetention: RollupRetention | undefined;
 
   constructor(
     private readonly source: SeriesSource,
@@ -64,6 +68,7 @@ export class PromqlEngine {
     this.closed = options.closedRanges ?? false;
     this.maxPoints = options.maxPointsPerSeries ?? 11_000;
     this.maxSamples = options.maxSamples ?? 50_000_000;
+    this.rollupRetention = options.rollupRetention;
   }
 
   /** An instant query at timeMs. */
@@ -89,9 +94,19 @@ export class PromqlEngine {
     }
   }
 
-  /** A range query from startMs to endMs every stepMs: always a matrix, sorted by labels. */
-  async evalRange(query: string | Expr, startMs: number, endMs: number, stepMs: number): Promise<PromqlResult> {
-    const expr = typeof query === 'string' ? parsePromql(query) : query;
+  /**
+   * A range query from startMs to endMs every stepMs: always a matrix, sorted by labels. `auto` resolution reads
+   * rollup tiers where they answer the query's functions (rollup-plan.ts) and the source can read them; `raw` (the
+   * default) reads raw samples, as Prometheus does.
+   */
+  async evalRange(
+    query: string | Expr,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    resolution: Resolution = 'raw',
+  ): Promise<PromqlResult> {
+    const parsed = typeof query === 'string' ? parsePromql(query) : query;
     if (!(stepMs > 0)) throw new PromqlError('zero or negative query resolution step widths are not accepted');
     if (endMs < startMs) throw new PromqlError('end timestamp must not be before start time');
     if ((endMs - startMs) / stepMs + 1 > this.maxPoints) {
@@ -99,13 +114,18 @@ export class PromqlEngine {
         `exceeded maximum resolution of ${this.maxPoints} points per timeseries. Try decreasing the query resolution (?step=XX)`,
       );
     }
-    const type = typeOf(expr);
+    const type = typeOf(parsed);
     if (type !== 'vector' && type !== 'scalar') {
       throw new PromqlError(
         `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
       );
     }
-    const run = await this.prepare(expr, startMs, endMs);
+    const plan =
+      resolution === 'auto' && this.source.selectRollup
+        ? planRollups(parsed, { startMs, endMs, stepMs, lookbackMs: this.lookbackMs, retention: this.rollupRetention })
+        : { expr: parsed, reads: new Map<VectorSelector, RollupRead>() };
+    const expr = plan.expr;
+    const run = await this.prepare(expr, startMs, endMs, plan.reads);
     const series = new Map<string, Series>();
     for (let t = startMs; t <= endMs; t += stepMs) {
       const value = run.eval(expr, t);
@@ -128,7 +148,7 @@ export class PromqlEngine {
   }
 
   /** Fetches every selector's series over the span it can reach, then hands back a synchronous evaluation. */
-  private async prepare(expr: Expr, startMs: number, endMs: number): Promise<Evaluation> {
+  private async prepare(expr: Expr, startMs: number, endMs: number, reads?: Map<VectorSelector, RollupRead>): Promise<Evaluation> {
     const spans = new Map<VectorSelector, [number, number]>();
     const atTime = (at: AtModifier | undefined, lo: number, hi: number): [number, number] =>
       !at ? [lo, hi] : at.kind === 'start' ? [startMs, startMs] : at.kind === 'end' ? [endMs, endMs] : [at.ms, at.ms];
@@ -158,7 +178,11 @@ export class PromqlEngine {
     let loaded = 0;
     await Promise.all(
       [...spans].map(async ([sel, [lo, hi]]) => {
-        const series = await this.source.select(sel.matchers, lo, hi);
+        const read = reads?.get(sel);
+        const series =
+          read && this.source.selectRollup
+            ? await this.source.selectRollup(sel.matchers, lo, hi, read.tier, read.field)
+            : await this.source.select(sel.matchers, lo, hi);
         for (const s of series) loaded += s.samples.length;
         if (loaded > this.maxSamples) {
           throw new PromqlError('query processing would load too many samples into memory in query execution', 'execution');
@@ -176,19 +200,6 @@ export class PromqlEngine {
   }
 }
 
-/** A series as the evaluator reads it: [ms, value, is a stale marker], in time order. */
-interface StoredSeries {
-  labels: Labels;
-  samples: Array<[number, number, boolean]>;
-}
-
-function withStaleMarkers(s: SeriesData): StoredSeries {
-  const samples: Array<[number, number, boolean]> = s.samples.map(([t, v]) => [t, v, isStaleNaN(v)]);
-  for (const t of s.stale ?? []) samples.push([t, Number.NaN, true]);
-  samples.sort((a, b) => a[0] - b[0]);
-  return { labels: s.labels, samples };
-}
-
 interface EvaluationContext {
   startMs: number;
   endMs: number;
@@ -196,21 +207,6 @@ interface EvaluationContext {
   subqueryStepMs: number;
   lookbackMs: number;
   closed: boolean;
-}
-
-/** Index of the last sample at or before t, or -1. */
-function lastAtOrBefore(samples: Array<[number, number, boolean]>, t: number): number {
-  let lo = 0;
-  let hi = samples.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (samples[mid]![0] <= t) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
 }
 
 const NAME_KEEPING_FUNCTIONS = new Set(['last_over_time']);
@@ -451,23 +447,4 @@ class Evaluation {
     if (fn in MATH) return vector(mapValues(this.vector(this.eval(arg(0), t)), MATH[fn]!));
     throw new PromqlError(`unsupported PromQL function: ${fn}()`);
   }
-}
-
-/** absent()'s labels: those of the argument's equality matchers, unless a name is matched twice. */
-function absentLabels(arg: Expr): Labels {
-  let e = arg;
-  while (e.kind === 'paren') e = e.expr;
-  if (e.kind !== 'vectorSelector') return {};
-  const labels: Labels = {};
-  const repeated = new Set<string>();
-  for (const m of e.matchers) {
-    if (m.name === '__name__') continue;
-    if (m.name in labels || repeated.has(m.name)) {
-      delete labels[m.name];
-      repeated.add(m.name);
-    } else if (m.op === '=') {
-      labels[m.name] = m.value;
-    }
-  }
-  return labels;
 }
