@@ -47,8 +47,11 @@ export interface MetricsModule extends EstateModule {
   /** The embedded metric store (ADR 0017), over the primary database: written by the sink, read by PromQL. */
   readonly store: EmbeddedMetricStore;
   readonly sink: MetricSink;
-  /** Rolls up every complete bucket past each tier's watermark (idempotent; resumes where a crash stopped it). */
-  rollup(): Promise<Record<RollupTier, number | undefined>>;
+  /**
+   * Rolls up every complete bucket past each tier's watermark, as of `now` (idempotent; resumes where a crash
+   * stopped it); answers the watermarks.
+   */
+  rollup(now?: number): Promise<Record<RollupTier, number | undefined>>;
   /**
    * Deletes, per tier, what is older than its retention at `now` — raw chunks, then 5-minute and 1-hour blocks —
    * but nothing the next tier has not rolled up yet; answers how many chunks or blocks of each.
@@ -72,7 +75,7 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
   const engine = new PromqlEngine(new StoreSeriesSource(store), {
     rollupRetention: { rawMs: retention.raw, fiveMinuteMs: retention['5m'], now },
   });
-  const rollup = () => store.rollups.run();
+  const rollup = (at = now()) => store.rollups.run({ now: at });
   const prune = (at = now()) => store.rollups.prune(at, retention, (cutoff) => sink.prune(cutoff));
   return {
     name: 'metrics',

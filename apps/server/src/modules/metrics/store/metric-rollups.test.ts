@@ -64,7 +64,7 @@ for (const engine of testEngines()) {
       // A stale marker ends host b for a moment: not a sample of any bucket.
       const stale = { labels: { __name__: 'node_load1', instance: 'b' }, t: T0 + 3 * 3_600_000 + 15_500, v: STALE_NAN };
       const all = [...input, stale].sort((x, y) => x.t - y.t);
-      const store = new EmbeddedMetricStore(db, clock(T0 + 30 * 3_600_000));
+      const store = new EmbeddedMetricStore(db, clock(T0 + 26 * 3_600_000));
       expect((await store.append(all)).rejected).toEqual([]);
       const newest = Math.max(...input.map((s) => s.t));
       expect(await store.rollups.run()).toEqual({
@@ -124,7 +124,7 @@ for (const engine of testEngines()) {
       expect(await crashing.rollups.watermark('5m')).toBe(T0 + 12 * 3_600_000);
       // A bounded run stops between slices, as a process stopped there would.
       const resumed = new EmbeddedMetricStore(db, now);
-      expect((await resumed.rollups.run(1))['5m']).toBe(T0 + 18 * 3_600_000);
+      expect((await resumed.rollups.run({ maxSlices: 1 }))['5m']).toBe(T0 + 18 * 3_600_000);
       await resumed.rollups.run();
       await resumed.rollups.run();
       expect(await resumed.selectRollup([NAME], T0, T0 + 40 * 3_600_000, '5m')).toEqual(expected);
@@ -138,6 +138,19 @@ for (const engine of testEngines()) {
       await db.deleteFrom('metric_rollup_watermarks').execute();
       await resumed.rollups.run();
       expect(await bytes()).toEqual(once);
+    });
+
+    it('closes buckets an hour after their end when no newer sample comes', async () => {
+      const db = await fresh();
+      let now = T0 + 2 * 3_600_000;
+      const store = new EmbeddedMetricStore(db, { now: () => now });
+      await store.append(samples(2));
+      // The newest sample is at 1:59:30 (a grace of 5 minutes: buckets to 1:50 are complete).
+      expect((await store.rollups.run())['5m']).toBe(T0 + 110 * 60_000);
+      now = T0 + 4 * 3_600_000;
+      expect(await store.rollups.run()).toEqual({ '5m': T0 + 3 * 3_600_000, '1h': T0 + 3 * 3_600_000 });
+      const [a] = await store.selectRollup([NAME], T0, T0 + 3 * 3_600_000, '5m');
+      expect(a?.buckets).toHaveLength(24);
     });
 
     it('leaves a late sample before the watermark in the raw tier only', async () => {
@@ -154,7 +167,7 @@ for (const engine of testEngines()) {
 
     it('prunes each tier past its own retention, and nothing before the next tier has rolled it up', async () => {
       const db = await fresh();
-      let now = T0 + 50 * 3_600_000;
+      let now = T0 + 48 * 3_600_000;
       const store = new EmbeddedMetricStore(db, { now: () => now });
       await store.append(samples(48));
       const retention = { raw: DAY, '5m': 2 * DAY, '1h': 3 * DAY };
@@ -169,12 +182,12 @@ for (const engine of testEngines()) {
       expect(await count('1h')).toBe(2);
       const rawBefore = await count('raw');
       const pruned = await store.rollups.prune(now, retention, (c) => store.deleteBefore(c));
-      // Raw chunks (an hour each) that ended more than a day ago, at T0 + 26 h: the first 26 of each host.
-      expect(pruned).toEqual({ raw: 2 * 26, '5m': 0, '1h': 0 });
-      expect(await count('raw')).toBe(rawBefore - 52);
+      // Raw chunks (an hour each) that ended more than a day ago, at T0 + 24 h: the first 24 of each host.
+      expect(pruned).toEqual({ raw: 2 * 24, '5m': 0, '1h': 0 });
+      expect(await count('raw')).toBe(rawBefore - 48);
       now = T0 + 3 * DAY + 3_600_000;
-      // Raw: hours 26 to 46; hour 47 ends after the 5-minute watermark (47:50) and waits. 5-minute: the first day.
-      expect(await store.rollups.prune(now, retention, (c) => store.deleteBefore(c))).toEqual({ raw: 42, '5m': 2, '1h': 0 });
+      // Raw: hours 24 to 46; hour 47 ends after the 5-minute watermark (47:50) and waits. 5-minute: the first day.
+      expect(await store.rollups.prune(now, retention, (c) => store.deleteBefore(c))).toEqual({ raw: 46, '5m': 2, '1h': 0 });
       now = T0 + 10 * DAY;
       // The second day's 5-minute block holds buckets past the hourly watermark (47 h): kept until rolled up.
       expect(await store.rollups.prune(now, retention, (c) => store.deleteBefore(c))).toEqual({ raw: 0, '5m': 0, '1h': 2 });

@@ -35,6 +35,9 @@ export interface MetricRollupsOptions {
   afterSlice?: (tier: RollupTier, through: number) => void | Promise<void>;
 }
 
+/** How long after its end a bucket is complete even when no newer sample has come (a store whose agents all stopped). */
+const CLOSED_AFTER_MS = 3_600_000;
+
 /** The most time one transaction of the job rolls up: a quarter day of 5-minute buckets, a day of hourly ones. */
 const SLICE_MS: Readonly<Record<RollupTier, number>> = { '5m': 6 * 3_600_000, '1h': 86_400_000 };
 
@@ -98,12 +101,13 @@ export class MetricRollups {
 
   /**
    * Rolls up every complete bucket past each tier's watermark; answers the watermarks. `maxSlices` stops after that
-   * many transactions (a bounded run; the next one goes on from the watermark). Calls in one process share a run.
+   * many transactions (a bounded run; the next one goes on from the watermark); `now` is the time of the run (the
+   * clock's by default). Calls in one process share a run.
    */
-  run(maxSlices = Number.POSITIVE_INFINITY): Promise<Record<RollupTier, number | undefined>> {
+  run(options: { maxSlices?: number; now?: number } = {}): Promise<Record<RollupTier, number | undefined>> {
     this.running ??= (async () => {
       try {
-        const budget = { slices: maxSlices };
+        const budget = { slices: options.maxSlices ?? Number.POSITIVE_INFINITY, now: options.now ?? this.now() };
         return { '5m': await this.rollTier('5m', budget), '1h': await this.rollTier('1h', budget) };
       } finally {
         this.running = undefined;
@@ -160,14 +164,16 @@ export class MetricRollups {
     return out;
   }
 
-  private async rollTier(tier: RollupTier, budget: { slices: number }): Promise<number | undefined> {
+  private async rollTier(tier: RollupTier, budget: { slices: number; now: number }): Promise<number | undefined> {
     const size = TIER_MS[tier];
     let wm = await this.repo.watermark(tier);
     let target: number;
     if (tier === '5m') {
       const span = await this.repo.rawSpan();
       if (!span) return wm;
-      target = Math.floor((Math.min(span.max, this.now()) - this.graceMs) / size) * size;
+      // Complete: ended a grace before the newest sample, or an hour before now when no sample comes any more.
+      const complete = Math.max(Math.min(span.max, budget.now) - this.graceMs, budget.now - CLOSED_AFTER_MS);
+      target = Math.floor(complete / size) * size;
       wm ??= bucketEnd(span.min, tier) - size;
     } else {
       const fine = await this.repo.watermark('5m');
