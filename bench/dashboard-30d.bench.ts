@@ -15,7 +15,20 @@ const INSTANCE = 'host-01:9100';
 
 /** A host's ~20 series the way node_exporter names them: 8 counters, 12 gauges. */
 const COUNTERS = ['cpu_user', 'cpu_system', 'cpu_iowait', 'net_rx', 'net_tx', 'disk_read', 'disk_written', 'context_switches'];
-const GAUGES = ['load1', 'load5', 'load15', 'mem_available', 'mem_cached', 'mem_free', 'fs_avail_root', 'fs_avail_data', 'procs_running', 'procs_blocked', 'temp_cpu', 'entropy'];
+const GAUGES = [
+  'load1',
+  'load5',
+  'load15',
+  'mem_available',
+  'mem_cached',
+  'mem_free',
+  'fs_avail_root',
+  'fs_avail_data',
+  'procs_running',
+  'procs_blocked',
+  'temp_cpu',
+  'entropy',
+];
 
 function* days(count: number): Generator<MetricSample[]> {
   const state = new Float64Array(COUNTERS.length + GAUGES.length);
@@ -108,7 +121,13 @@ export const benchmark: Benchmark = {
       return {
         peerName: 'the same dashboard at raw resolution',
         comparisons: [
-          compare({ metric: `${dayCount}-day dashboard (${PANELS.length} panels), median`, unit: 'ms', ours: auto, peer: raw, better: 'lower' }),
+          compare({
+            metric: `${dayCount}-day dashboard (${PANELS.length} panels), median`,
+            unit: 'ms',
+            ours: auto,
+            peer: raw,
+            better: 'lower',
+          }),
         ],
         samples: { dayCount, samples, rounds, times, points, rollupS, storedRollups: stored, bytesPerBucket: perBucket },
         notes: [

@@ -92,7 +92,9 @@ for (const engine of testEngines()) {
       expect(auto.map((s) => s.metric)).toEqual(raw.map((s) => s.metric));
       auto.forEach((s, i) => {
         expect(s.values.map(([t]) => t)).toEqual(raw[i]!.values.map(([t]) => t));
-        s.values.forEach(([, v], j) => expect(Number(v)).toBeCloseTo(Number(raw[i]!.values[j]![1]), 9));
+        s.values.forEach(([, v], j) => {
+          expect(Number(v)).toBeCloseTo(Number(raw[i]!.values[j]![1]), 9);
+        });
       });
     });
 
@@ -102,13 +104,14 @@ for (const engine of testEngines()) {
       expect(gauge.auto).toEqual(gauge.raw);
       const rate = await both('rate(node_network_receive_bytes_total[1h])', T0 + HOUR, T0 + DAYS * DAY, 15 * 60_000);
       expect(rate.reads).toEqual(['5m:last']);
-      rate.auto.forEach((s, i) =>
+      expect(rate.auto.map((s) => s.values.length)).toEqual(rate.raw.map((s) => s.values.length));
+      rate.auto.forEach((s, i) => {
         s.values.forEach(([t, v], j) => {
           const [rt, rv] = rate.raw[i]!.values[j]!;
           expect(t).toBe(rt);
           expect(Math.abs(Number(v) / Number(rv) - 1)).toBeLessThan(0.05);
-        }),
-      );
+        });
+      });
     });
 
     it('reads raw samples for steps under a bucket, windows that are not whole buckets and other functions', async () => {
@@ -129,9 +132,11 @@ for (const engine of testEngines()) {
       const promql = new PromqlEngine(source, { rollupRetention: { rawMs: 2 * DAY, fiveMinuteMs: 30 * DAY, now: () => now } });
       const query = 'max_over_time(node_load1[10m])';
       const before = await promql.evalRange(query, T0 + HOUR, T0 + 12 * HOUR, 60_000, 'raw');
-      expect(await store.rollups.prune(now, { raw: 2 * DAY, '5m': 30 * DAY, '1h': 365 * DAY }, (c) => store.deleteBefore(c))).toMatchObject({
-        '5m': 0,
-      });
+      expect(await store.rollups.prune(now, { raw: 2 * DAY, '5m': 30 * DAY, '1h': 365 * DAY }, (c) => store.deleteBefore(c))).toMatchObject(
+        {
+          '5m': 0,
+        },
+      );
       expect(matrix(await promql.evalRange(query, T0 + HOUR, T0 + 12 * HOUR, 60_000, 'raw'))).toEqual([]);
       source.reads.splice(0);
       const auto = matrix(await promql.evalRange(query, T0 + HOUR, T0 + 12 * HOUR, 60_000, 'auto'));

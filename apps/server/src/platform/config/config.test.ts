@@ -102,9 +102,9 @@ describe('loadConfig', () => {
     });
     // The raw tier's former name still sets it, unless the new one is set too.
     expect(loadConfig({ ESTATE_AGENT_SAMPLE_RETENTION_DAYS: '9' }).metricsRawRetentionDays).toBe(9);
-    expect(
-      loadConfig({ ESTATE_AGENT_SAMPLE_RETENTION_DAYS: '9', ESTATE_METRICS_RAW_RETENTION_DAYS: '11' }).metricsRawRetentionDays,
-    ).toBe(11);
+    expect(loadConfig({ ESTATE_AGENT_SAMPLE_RETENTION_DAYS: '9', ESTATE_METRICS_RAW_RETENTION_DAYS: '11' }).metricsRawRetentionDays).toBe(
+      11,
+    );
     expect(loadConfig({ ESTATE_SECRET_KEY_FILE: '/etc/estate/key', ESTATE_DATA_DIR: '/srv/estate' }).secretKeyFile).toBe('/etc/estate/key');
   });
 

@@ -13,7 +13,7 @@ import { parsePromql, typeOf } from './parse';
 import { extrapolatedRate, instantValue, linearRegression, OVER_TIME, quantile, type RangeWindow } from './range-functions';
 import { planRollups, type Resolution, type RollupRead, type RollupRetention } from './rollup-plan';
 import type { SeriesSource } from './series-source';
-import { absentLabels, lastAtOrBefore, type StoredSeries, withStaleMarkers } from './stored-series';
+import { absentLabels, lastAtOrBefore, type StoredSeries, selectorSpans, withStaleMarkers } from './stored-series';
 import {
   assertUniqueLabelSets,
   compareLabels,
@@ -149,31 +149,7 @@ export class PromqlEngine {
 
   /** Fetches every selector's series over the span it can reach, then hands back a synchronous evaluation. */
   private async prepare(expr: Expr, startMs: number, endMs: number, reads?: Map<VectorSelector, RollupRead>): Promise<Evaluation> {
-    const spans = new Map<VectorSelector, [number, number]>();
-    const atTime = (at: AtModifier | undefined, lo: number, hi: number): [number, number] =>
-      !at ? [lo, hi] : at.kind === 'start' ? [startMs, startMs] : at.kind === 'end' ? [endMs, endMs] : [at.ms, at.ms];
-    const widen = (sel: VectorSelector, lo: number, hi: number, backMs: number) => {
-      const [a, b] = atTime(sel.at, lo, hi);
-      const span: [number, number] = [a - sel.offsetMs - backMs, b - sel.offsetMs];
-      const known = spans.get(sel);
-      spans.set(sel, known ? [Math.min(known[0], span[0]), Math.max(known[1], span[1])] : span);
-    };
-    const walk = (e: Expr, lo: number, hi: number): void => {
-      if (e.kind === 'vectorSelector') widen(e, lo, hi, this.lookbackMs);
-      else if (e.kind === 'matrixSelector') widen(e.selector, lo, hi, e.rangeMs);
-      else if (e.kind === 'subquery') {
-        const [a, b] = atTime(e.at, lo, hi);
-        walk(e.expr, a - e.offsetMs - e.rangeMs, b - e.offsetMs);
-      } else if (e.kind === 'call') for (const arg of e.args) walk(arg, lo, hi);
-      else if (e.kind === 'aggregate') {
-        if (e.param) walk(e.param, lo, hi);
-        walk(e.expr, lo, hi);
-      } else if (e.kind === 'binary') {
-        walk(e.lhs, lo, hi);
-        walk(e.rhs, lo, hi);
-      } else if (e.kind === 'unary' || e.kind === 'paren') walk(e.expr, lo, hi);
-    };
-    walk(expr, startMs, endMs);
+    const spans = selectorSpans(expr, startMs, endMs, this.lookbackMs);
     const data = new Map<VectorSelector, StoredSeries[]>();
     let loaded = 0;
     await Promise.all(

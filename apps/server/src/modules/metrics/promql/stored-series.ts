@@ -1,7 +1,7 @@
 /*
- * Series as the evaluator holds them once fetched, and the small searches over them.
+ * Series as the evaluator holds them once fetched, what each selector fetches, and the small searches over them.
  */
-import type { Expr } from './ast';
+import type { AtModifier, Expr, VectorSelector } from './ast';
 import type { SeriesData } from './series-source';
 import { isStaleNaN, type Labels } from './values';
 
@@ -51,4 +51,37 @@ export function absentLabels(arg: Expr): Labels {
     }
   }
   return labels;
+}
+
+/**
+ * The span [lo, hi] (epoch ms) each selector of `expr` must be fetched over for an evaluation from startMs to endMs:
+ * back by the lookback (instant selectors) or the range, shifted by offsets, moved by `@`, widened by subqueries.
+ */
+export function selectorSpans(expr: Expr, startMs: number, endMs: number, lookbackMs: number): Map<VectorSelector, [number, number]> {
+  const spans = new Map<VectorSelector, [number, number]>();
+  const atTime = (at: AtModifier | undefined, lo: number, hi: number): [number, number] =>
+    !at ? [lo, hi] : at.kind === 'start' ? [startMs, startMs] : at.kind === 'end' ? [endMs, endMs] : [at.ms, at.ms];
+  const widen = (sel: VectorSelector, lo: number, hi: number, backMs: number) => {
+    const [a, b] = atTime(sel.at, lo, hi);
+    const span: [number, number] = [a - sel.offsetMs - backMs, b - sel.offsetMs];
+    const known = spans.get(sel);
+    spans.set(sel, known ? [Math.min(known[0], span[0]), Math.max(known[1], span[1])] : span);
+  };
+  const walk = (e: Expr, lo: number, hi: number): void => {
+    if (e.kind === 'vectorSelector') widen(e, lo, hi, lookbackMs);
+    else if (e.kind === 'matrixSelector') widen(e.selector, lo, hi, e.rangeMs);
+    else if (e.kind === 'subquery') {
+      const [a, b] = atTime(e.at, lo, hi);
+      walk(e.expr, a - e.offsetMs - e.rangeMs, b - e.offsetMs);
+    } else if (e.kind === 'call') for (const arg of e.args) walk(arg, lo, hi);
+    else if (e.kind === 'aggregate') {
+      if (e.param) walk(e.param, lo, hi);
+      walk(e.expr, lo, hi);
+    } else if (e.kind === 'binary') {
+      walk(e.lhs, lo, hi);
+      walk(e.rhs, lo, hi);
+    } else if (e.kind === 'unary' || e.kind === 'paren') walk(e.expr, lo, hi);
+  };
+  walk(expr, startMs, endMs);
+  return spans;
 }

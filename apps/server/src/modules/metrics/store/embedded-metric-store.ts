@@ -2,17 +2,9 @@ import { decodeXorChunk, XorChunkEncoder } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
-import type {
-  AppendResult,
-  LabelMatcher,
-  MetricSample,
-  MetricStore,
-  RollupTier,
-  SeriesRollup,
-  SeriesSamples,
-} from './metric-store';
-import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
+import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
+import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
 
 /** Samples per chunk before a new one is cut (Prometheus' figure: about 1 bit per sample more would not pay). */
 export const MAX_CHUNK_SAMPLES = 120;

@@ -78,7 +78,13 @@ for (const engine of testEngines()) {
       const hourly = await store.selectRollup([NAME], T0, T0 + 26 * 3_600_000, '1h');
       expect(rounded(hourly[1]!.buckets)).toEqual(rounded(byHand(input, 'b', 3_600_000)));
       // Day blocks of 5-minute buckets: 288 buckets in the first day's row.
-      const rows = await db.selectFrom('metric_rollups').select(['tier', 'count']).where('series_id', '=', 1).orderBy('tier', 'desc').orderBy('block_start').execute();
+      const rows = await db
+        .selectFrom('metric_rollups')
+        .select(['tier', 'count'])
+        .where('series_id', '=', 1)
+        .orderBy('tier', 'desc')
+        .orderBy('block_start')
+        .execute();
       expect(rows.map((r) => [r.tier, Number(r.count)])).toEqual([
         ['5m', 288],
         ['5m', Math.floor((newest - 300_000 - T0 - DAY) / 300_000)],
@@ -131,8 +137,8 @@ for (const engine of testEngines()) {
       expect(await resumed.selectRollup([NAME], T0, T0 + 40 * 3_600_000, '1h')).toEqual(expectedHourly);
       // Rolled up again from the start: the same rows, byte for byte.
       const bytes = async () =>
-        (await db.selectFrom('metric_rollups').select(['bytes']).orderBy('series_id').orderBy('tier').orderBy('block_start').execute()).map((r) =>
-          Buffer.from(r.bytes).toString('hex'),
+        (await db.selectFrom('metric_rollups').select(['bytes']).orderBy('series_id').orderBy('tier').orderBy('block_start').execute()).map(
+          (r) => Buffer.from(r.bytes).toString('hex'),
         );
       const once = await bytes();
       await db.deleteFrom('metric_rollup_watermarks').execute();

@@ -3,17 +3,8 @@ import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import type { RollupBucket, RollupTier } from './metric-store';
 import type { ChunkRow } from './metric-store.repository';
-import {
-  addBuckets,
-  addSamples,
-  blockStart,
-  bucketEnd,
-  decodeRollupBlock,
-  encodeRollupBlock,
-  mergeBuckets,
-  TIER_MS,
-} from './rollup-codec';
 import { type RollupBlockRow, RollupRepository } from './rollup.repository';
+import { addBuckets, addSamples, blockStart, bucketEnd, decodeRollupBlock, encodeRollupBlock, mergeBuckets, TIER_MS } from './rollup-codec';
 
 /** How long each tier's data is kept, in ms. */
 export interface TierRetention {
@@ -65,7 +56,10 @@ function rollRaw(chunks: readonly ChunkRow[], tier: RollupTier, from: number, to
   const out = new Map<number, Map<number, RollupBucket>>();
   for (const chunk of chunks) {
     let buckets = out.get(chunk.series_id);
-    if (!buckets) out.set(chunk.series_id, (buckets = new Map()));
+    if (!buckets) {
+      buckets = new Map();
+      out.set(chunk.series_id, buckets);
+    }
     addSamples(buckets, tier, samplesIn(chunk, from, to));
   }
   return out;
@@ -203,7 +197,10 @@ export class MetricRollups {
     const out = new Map<number, Map<number, RollupBucket>>();
     for (const block of await this.repo.blocksIn(trx, '5m', from + 1, to)) {
       let buckets = out.get(block.series_id);
-      if (!buckets) out.set(block.series_id, (buckets = new Map()));
+      if (!buckets) {
+        buckets = new Map();
+        out.set(block.series_id, buckets);
+      }
       addBuckets(
         buckets,
         '1h',
@@ -227,11 +224,13 @@ export class MetricRollups {
     }
     if (grouped.size === 0) return;
     const stored = new Map(
-      (await this.repo.blocksAt(
-        trx,
-        tier,
-        [...grouped.values()].map((g) => [g.id, g.start] as const),
-      )).map((row) => [`${row.series_id}:${row.block_start}`, row]),
+      (
+        await this.repo.blocksAt(
+          trx,
+          tier,
+          [...grouped.values()].map((g) => [g.id, g.start] as const),
+        )
+      ).map((row) => [`${row.series_id}:${row.block_start}`, row]),
     );
     const rows: RollupBlockRow[] = [];
     for (const [key, g] of grouped) {

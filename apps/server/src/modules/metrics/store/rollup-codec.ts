@@ -104,7 +104,14 @@ export function decodeRollupBlock(bytes: Uint8Array): RollupBucket[] {
     arrays.push(decoded.values);
     at += 4 + length;
   }
-  const [min, max, sum, count, last, before] = arrays as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+  const [min, max, sum, count, last, before] = arrays as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
   return Array.from({ length: times.length }, (_, i) => {
     const t = times[i] as number;
     return { t, min: min[i]!, max: max[i]!, sum: sum[i]!, count: count[i]!, last: last[i]!, lastT: t - before[i]! };

@@ -87,7 +87,13 @@ export class RollupRepository {
   }
 
   /** Blocks of `tier` with buckets ending in [from, to]; of the given series only when `ids` is given. */
-  async blocksIn(db: Kysely<MetricsTables>, tier: RollupTier, from: number, to: number, ids?: readonly number[]): Promise<RollupBlockRow[]> {
+  async blocksIn(
+    db: Kysely<MetricsTables>,
+    tier: RollupTier,
+    from: number,
+    to: number,
+    ids?: readonly number[],
+  ): Promise<RollupBlockRow[]> {
     const query = (batch?: number[]) => {
       let q = db
         .selectFrom('metric_rollups')
