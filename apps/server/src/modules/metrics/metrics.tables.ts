@@ -40,10 +40,19 @@ export interface MetricRollupsTable {
   bytes: Uint8Array;
 }
 
-/** Per tier, the end of the last bucket rolled up for every series. */
+/** Per tier, the end of the last bucket rolled up for every series, and since when its source is whole. */
 export interface MetricRollupWatermarksTable {
   tier: string;
   through: number;
+  source_pruned_before: number | null;
+}
+
+/** A 5-minute bucket to roll up again: it received a sample after the job may have passed it. */
+export interface MetricRollupLateTable {
+  series_id: number;
+  bucket_end: number;
+  /** Changes with every sample marked, so the job clears only the marks it has seen. */
+  mark: number;
 }
 
 /** The tables the metrics module reads and writes. */
@@ -53,4 +62,5 @@ export interface MetricsTables {
   metric_chunks: MetricChunksTable;
   metric_rollups: MetricRollupsTable;
   metric_rollup_watermarks: MetricRollupWatermarksTable;
+  metric_rollup_late: MetricRollupLateTable;
 }

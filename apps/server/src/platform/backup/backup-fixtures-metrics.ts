@@ -6,8 +6,8 @@ const T0 = 1_726_000_000_000;
 
 /**
  * Rows for every table of migrations 0020 and 0022 (the metric store and its rollups): a series with a UTF-8 label
- * value, its labels, a real XOR chunk (binary, with zero bytes) holding a NaN and a -0, a 5-minute rollup row and
- * the tier's watermark.
+ * value, its labels, a real XOR chunk (binary, with zero bytes) holding a NaN and a -0, a 5-minute rollup row,
+ * the tiers' watermarks (one with a null) and a late bucket.
  */
 export async function fillMetrics(db: Kysely<any>): Promise<void> {
   const encoder = new XorChunkEncoder();
@@ -47,6 +47,13 @@ export async function fillMetrics(db: Kysely<any>): Promise<void> {
     .execute();
   await db
     .insertInto('metric_rollup_watermarks')
-    .values([{ tier: '5m', through: end }])
+    .values([
+      { tier: '5m', through: end, source_pruned_before: null },
+      { tier: '1h', through: end - 3_600_000, source_pruned_before: T0 - 86_400_000 },
+    ])
+    .execute();
+  await db
+    .insertInto('metric_rollup_late')
+    .values([{ series_id: 7, bucket_end: end, mark: 2 ** 52 - 1 }])
     .execute();
 }

@@ -225,6 +225,9 @@ export class EmbeddedMetricStore implements MetricStore {
     // Apply the samples to the heads; new series get their ids in the transaction below.
     const touched = new Map<string, SeriesHead>();
     const written = new Map<XorChunkEncoder, SeriesHead>();
+    // Samples the rollup job may have passed already (ADR 0018): their buckets are marked to roll up again.
+    const lateBefore = this.rollups.lateBefore();
+    const late: Array<[SeriesHead, number]> = [];
     for (let index = 0; index < samples.length; index++) {
       const key = keys[index];
       if (key === undefined) continue;
@@ -261,6 +264,7 @@ export class EmbeddedMetricStore implements MetricStore {
       series.lastV = v;
       touched.set(key, series);
       written.set(series.head, series);
+      if (t <= lateBefore) late.push([series, t]);
       result.appended++;
     }
     if (written.size === 0 && created.size === 0) return result;
@@ -283,6 +287,11 @@ export class EmbeddedMetricStore implements MetricStore {
           });
         }
         await this.repo.writeChunks(trx, rows);
+        if (late.length > 0)
+          await this.rollups.markLate(
+            trx,
+            late.map(([series, t]) => [series.id, t] as const),
+          );
       };
       if (executor) await write(executor);
       else await this.db.transaction().execute(write);

@@ -5,6 +5,7 @@ import type { MetricsTables } from '../metrics.tables';
 import { STALE_NAN } from '../promql/values';
 import { EmbeddedMetricStore } from './embedded-metric-store';
 import type { LabelMatcher, MetricSample, RollupBucket } from './metric-store';
+import { RollupRepository } from './rollup.repository';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1); // midnight: 5-minute and hourly buckets align on it
@@ -159,16 +160,53 @@ for (const engine of testEngines()) {
       expect(a?.buckets).toHaveLength(24);
     });
 
-    it('leaves a late sample before the watermark in the raw tier only', async () => {
+    it('rolls up again the buckets of samples that arrive after the job passed them, once', async () => {
       const db = await fresh();
       const store = new EmbeddedMetricStore(db, clock(T0 + 10 * 3_600_000));
       await store.append(samples(2).filter((s) => s.labels.instance === 'a'));
       await store.rollups.run();
-      const late = { labels: { __name__: 'node_load1', instance: 'b' }, t: T0 + 10_000, v: 42 };
-      expect((await store.append([late])).appended).toBe(1);
-      const [, b] = await store.selectRollup([NAME], T0, T0 + 3_600_000, '5m');
-      expect(b?.buckets).toEqual([]);
-      expect((await store.select([NAME], T0, T0 + 3_600_000))[1]?.samples).toEqual([[T0 + 10_000, 42]]);
+      expect(await store.rollups.watermark('5m')).toBe(T0 + 9 * 3_600_000);
+      // Host b's buffered samples arrive hours late; host a's next ones too, in order but behind the watermark.
+      const b = { __name__: 'node_load1', instance: 'b' };
+      const a = { __name__: 'node_load1', instance: 'a' };
+      await store.append([
+        { labels: b, t: T0 + 10_000, v: 42 },
+        { labels: b, t: T0 + 70_000, v: 40 },
+        { labels: a, t: T0 + 2 * 3_600_000 + 10_000, v: 7 },
+      ]);
+      const late = await db.selectFrom('metric_rollup_late').select(['bucket_end']).orderBy('bucket_end').execute();
+      expect(late.map((r) => Number(r.bucket_end) - T0)).toEqual([300_000, 2 * 3_600_000 + 300_000]);
+      for (let i = 0; i < 2; i++) await store.rollups.run();
+      const [fiveA, fiveB] = await store.selectRollup([NAME], T0, T0 + 3 * 3_600_000, '5m');
+      expect(fiveB?.buckets).toEqual([{ t: T0 + 300_000, min: 40, max: 42, sum: 82, count: 2, last: 40, lastT: T0 + 70_000 }]);
+      expect(fiveA?.buckets.at(-1)).toEqual({
+        t: T0 + 2 * 3_600_000 + 300_000,
+        min: 7,
+        max: 7,
+        sum: 7,
+        count: 1,
+        last: 7,
+        lastT: T0 + 2 * 3_600_000 + 10_000,
+      });
+      const [hourA, hourB] = await store.selectRollup([NAME], T0, T0 + 3 * 3_600_000, '1h');
+      expect(hourB?.buckets).toEqual([{ t: T0 + 3_600_000, min: 40, max: 42, sum: 82, count: 2, last: 40, lastT: T0 + 70_000 }]);
+      // The first sample is at 0:00:01 and the 121st at 1:00:00, the end of the first (right-closed) hour.
+      expect(hourA?.buckets.map((h) => h.count)).toEqual([121, 119, 1]);
+      expect(await db.selectFrom('metric_rollup_late').selectAll().execute()).toEqual([]);
+    });
+
+    it('keeps a late mark renewed while the job was rolling it up, for the next run', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db, clock(T0 + 10 * 3_600_000));
+      await store.append(samples(1).filter((s) => s.labels.instance === 'a'));
+      const repo = new RollupRepository(db);
+      const seen = await repo.lateBuckets(db, T0 + 3_600_000, 1_000);
+      expect(seen.length).toBe(12);
+      await db.transaction().execute((trx) => store.rollups.markLate(trx, [[1, T0 + 10_000]]));
+      await repo.clearLate(db, seen);
+      expect((await db.selectFrom('metric_rollup_late').select('bucket_end').execute()).map((r) => Number(r.bucket_end))).toEqual([
+        T0 + 300_000,
+      ]);
     });
 
     it('prunes each tier past its own retention, and nothing before the next tier has rolled it up', async () => {

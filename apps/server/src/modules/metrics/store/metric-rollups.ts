@@ -29,6 +29,11 @@ export interface MetricRollupsOptions {
 /** How long after its end a bucket is complete even when no newer sample has come (a store whose agents all stopped). */
 const CLOSED_AFTER_MS = 3_600_000;
 
+/** Room for clocks of processes sharing a PostgreSQL store to differ, when deciding whether a sample may be late. */
+const CLOCK_SKEW_MS = 60_000;
+/** Late buckets re-rolled per transaction. */
+const LATE_PER_SLICE = 1_000;
+
 /** The most time one transaction of the job rolls up: a quarter day of 5-minute buckets, a day of hourly ones. */
 const SLICE_MS: Readonly<Record<RollupTier, number>> = { '5m': 6 * 3_600_000, '1h': 86_400_000 };
 
@@ -102,12 +107,36 @@ export class MetricRollups {
     this.running ??= (async () => {
       try {
         const budget = { slices: options.maxSlices ?? Number.POSITIVE_INFINITY, now: options.now ?? this.now() };
-        return { '5m': await this.rollTier('5m', budget), '1h': await this.rollTier('1h', budget) };
+        const fine = await this.rollTier('5m', budget);
+        await this.rerollLate();
+        return { '5m': fine, '1h': await this.rollTier('1h', budget) };
       } finally {
         this.running = undefined;
       }
     })();
     return this.running;
+  }
+
+  /**
+   * The time at or before which an appended sample may fall in a bucket the job has passed already: a grace before
+   * now, and a minute's room for another process's clock. Samples after it are never late.
+   */
+  lateBefore(): number {
+    return this.now() - this.graceMs + CLOCK_SKEW_MS;
+  }
+
+  /**
+   * Marks the 5-minute buckets of samples at or before `lateBefore()`, as [series id, time], in the append's
+   * transaction: the next run rolls them up again from raw samples, and the hour they are in from its 5-minute
+   * buckets. Each mark is new, so a run that read an older one leaves this one for the next run.
+   */
+  async markLate(trx: Kysely<MetricsTables>, samples: ReadonlyArray<readonly [number, number]>): Promise<void> {
+    const rows = new Map<string, { series_id: number; bucket_end: number; mark: number }>();
+    for (const [id, t] of samples) {
+      const end = bucketEnd(t, '5m');
+      rows.set(`${id}:${end}`, { series_id: id, bucket_end: end, mark: Math.floor(Math.random() * 2 ** 52) });
+    }
+    await this.repo.markLate(trx, [...rows.values()]);
   }
 
   /**
@@ -120,6 +149,9 @@ export class MetricRollups {
     const coarse = (await this.repo.watermark('1h')) ?? Number.NEGATIVE_INFINITY;
     const rawCutoff = Math.min(now - retention.raw, fine + 1);
     const fineCutoff = Math.min(now - retention['5m'], coarse + 1);
+    // Noted before deleting: a late bucket is re-rolled only from a whole source.
+    if (Number.isFinite(rawCutoff)) await this.repo.setSourcePrunedBefore('5m', rawCutoff);
+    if (Number.isFinite(fineCutoff)) await this.repo.setSourcePrunedBefore('1h', fineCutoff);
     return {
       raw: Number.isFinite(rawCutoff) ? await deleteRaw(rawCutoff) : 0,
       '5m': Number.isFinite(fineCutoff) ? await this.repo.deleteBlocksBefore('5m', fineCutoff) : 0,
@@ -190,6 +222,71 @@ export class MetricRollups {
       wm = to;
     }
     return wm;
+  }
+
+  /**
+   * Rolls up again the 5-minute buckets marked late that the job has passed, from raw samples, and the hours they
+   * are in that it has passed too, from their 5-minute buckets; then clears the marks it read. A bucket whose
+   * source is no longer whole (pruned) keeps what it had. Each batch is one transaction.
+   */
+  private async rerollLate(): Promise<void> {
+    const fine = await this.repo.watermark('5m');
+    if (fine === undefined) return;
+    const coarse = (await this.repo.watermark('1h')) ?? Number.NEGATIVE_INFINITY;
+    const rawWhole = await this.repo.sourcePrunedBefore('5m');
+    const fineWhole = await this.repo.sourcePrunedBefore('1h');
+    for (;;) {
+      const done = await this.db.transaction().execute(async (trx) => {
+        const late = await this.repo.lateBuckets(trx, fine, LATE_PER_SLICE);
+        const rollable = late.filter((r) => r.bucket_end - TIER_MS['5m'] >= rawWhole);
+        const ends = new Map<number, Set<number>>();
+        for (const r of rollable) ends.set(r.series_id, (ends.get(r.series_id) ?? new Set()).add(r.bucket_end));
+        const fineBuckets = new Map<number, Map<number, RollupBucket>>();
+        for (const [id, set] of ends) {
+          const from = Math.min(...set) - TIER_MS['5m'];
+          const to = Math.max(...set);
+          const all = rollRaw(await this.repo.rawChunksOf(trx, id, from, to), '5m', from, to).get(id);
+          fineBuckets.set(id, new Map([...(all ?? new Map<number, RollupBucket>())].filter(([end]) => set.has(end))));
+        }
+        await this.write(trx, '5m', fineBuckets);
+        const hours = new Map<string, readonly [number, number]>();
+        for (const [id, set] of ends) {
+          for (const end of set) {
+            const hour = bucketEnd(end, '1h');
+            if (hour <= coarse && hour - TIER_MS['1h'] >= fineWhole) hours.set(`${id}:${hour}`, [id, hour]);
+          }
+        }
+        await this.write(trx, '1h', await this.rollHours(trx, [...hours.values()]));
+        await this.repo.clearLate(trx, late);
+        return late.length < LATE_PER_SLICE;
+      });
+      if (done) return;
+    }
+  }
+
+  /** Hourly buckets of the given (series, hour end) from their 5-minute buckets. */
+  private async rollHours(
+    trx: Kysely<MetricsTables>,
+    hours: ReadonlyArray<readonly [number, number]>,
+  ): Promise<Map<number, Map<number, RollupBucket>>> {
+    const out = new Map<number, Map<number, RollupBucket>>();
+    if (hours.length === 0) return out;
+    const wanted = new Set(hours.map(([id, hour]) => `${id}:${hour}`));
+    const blocks = await this.repo.blocksAt(
+      trx,
+      '5m',
+      hours.map(([id, hour]) => [id, blockStart(hour, '5m')] as const),
+    );
+    for (const block of blocks) {
+      const buckets = decodeRollupBlock(block.bytes).filter((b) => wanted.has(`${block.series_id}:${bucketEnd(b.t, '1h')}`));
+      let into = out.get(block.series_id);
+      if (!into) {
+        into = new Map();
+        out.set(block.series_id, into);
+      }
+      addBuckets(into, '1h', buckets);
+    }
+    return out;
   }
 
   /** Hourly buckets in (from, to] from the 5-minute buckets of that span. */

@@ -43,6 +43,55 @@ export class RollupRepository {
     return row ? Number(row.through) : undefined;
   }
 
+  /** Since when the source of `tier` is whole (nothing of it pruned after that time), or -Infinity. */
+  async sourcePrunedBefore(tier: RollupTier, db = this.db): Promise<number> {
+    const row = await db.selectFrom('metric_rollup_watermarks').select('source_pruned_before').where('tier', '=', tier).executeTakeFirst();
+    return row?.source_pruned_before == null ? Number.NEGATIVE_INFINITY : Number(row.source_pruned_before);
+  }
+
+  /** Records that the source of `tier` was pruned before `cutoff` (a tier without a watermark has nothing to note). */
+  async setSourcePrunedBefore(tier: RollupTier, cutoff: number): Promise<void> {
+    await this.db.updateTable('metric_rollup_watermarks').set({ source_pruned_before: cutoff }).where('tier', '=', tier).execute();
+  }
+
+  /** Marks 5-minute buckets to roll up again, each with a new mark. */
+  async markLate(trx: Kysely<MetricsTables>, rows: ReadonlyArray<{ series_id: number; bucket_end: number; mark: number }>): Promise<void> {
+    for (const batch of batches(rows, ROWS_PER_INSERT)) {
+      await trx
+        .insertInto('metric_rollup_late')
+        .values(batch)
+        .onConflict((oc) => oc.columns(['series_id', 'bucket_end']).doUpdateSet((eb) => ({ mark: eb.ref('excluded.mark') })))
+        .execute();
+    }
+  }
+
+  /** Up to `limit` marked buckets ending at or before `through`, oldest first. */
+  async lateBuckets(trx: Kysely<MetricsTables>, through: number, limit: number) {
+    const rows = await trx
+      .selectFrom('metric_rollup_late')
+      .select(['series_id', 'bucket_end', 'mark'])
+      .where('bucket_end', '<=', through)
+      .orderBy('bucket_end')
+      .orderBy('series_id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ series_id: Number(r.series_id), bucket_end: Number(r.bucket_end), mark: Number(r.mark) }));
+  }
+
+  /** Clears marks the job has rolled up; a mark renewed since (another late sample) stays for the next run. */
+  async clearLate(trx: Kysely<MetricsTables>, rows: ReadonlyArray<{ series_id: number; bucket_end: number; mark: number }>): Promise<void> {
+    for (const batch of batches(rows, 100)) {
+      await trx
+        .deleteFrom('metric_rollup_late')
+        .where((eb) =>
+          eb.or(
+            batch.map((r) => eb.and([eb('series_id', '=', r.series_id), eb('bucket_end', '=', r.bucket_end), eb('mark', '=', r.mark)])),
+          ),
+        )
+        .execute();
+    }
+  }
+
   /** Sets the watermark of `tier`, in the transaction that wrote its buckets. */
   async setWatermark(trx: Kysely<MetricsTables>, tier: RollupTier, through: number): Promise<void> {
     await trx
@@ -81,6 +130,20 @@ export class RollupRepository {
       .where('max_time', '>', from)
       .where('min_time', '<=', to)
       .orderBy('series_id')
+      .orderBy('min_time')
+      .execute();
+    return rows.map((r) => ({ ...r, series_id: Number(r.series_id), min_time: Number(r.min_time), max_time: Number(r.max_time) }));
+  }
+
+  /** Raw chunks of one series that hold samples in (from, to], in time order. */
+  async rawChunksOf(db: Kysely<MetricsTables>, id: number, from: number, to: number): Promise<ChunkRow[]> {
+    const rows = await db
+      .selectFrom('metric_chunks')
+      .select(['series_id', 'min_time', 'max_time', 'count', 'bytes'])
+      .where('series_id', '=', id)
+      .where('tier', '=', 'raw')
+      .where('max_time', '>', from)
+      .where('min_time', '<=', to)
       .orderBy('min_time')
       .execute();
     return rows.map((r) => ({ ...r, series_id: Number(r.series_id), min_time: Number(r.min_time), max_time: Number(r.max_time) }));
