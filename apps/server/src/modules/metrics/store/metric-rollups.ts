@@ -17,11 +17,16 @@ export interface TierRetention {
 export interface MetricRollupsOptions {
   /**
    * How far behind the newest raw sample a bucket must end before it is rolled up, in ms (default 5 minutes):
-   * room for agents' reports in flight. A sample arriving later, before the watermark, is in the raw tier only.
+   * room for agents' reports in flight. A sample arriving later marks its bucket to be rolled up again.
    */
   graceMs?: number;
   /** The clock; the newest sample counts as no newer than it (a host whose clock runs ahead cannot push the watermark). */
   now?: () => number;
+  /**
+   * Whether appends mark the buckets of late samples (default true). Off for code that runs on the schema before
+   * migration 0022 (migration 0021 moves old samples into the store, which the first run rolls up anyway).
+   */
+  markLate?: boolean;
   /** Called inside each slice's transaction after its buckets are written, before the watermark commits (tests). */
   afterSlice?: (tier: RollupTier, through: number) => void | Promise<void>;
 }
@@ -122,6 +127,7 @@ export class MetricRollups {
    * now, and a minute's room for another process's clock. Samples after it are never late.
    */
   lateBefore(): number {
+    if (this.options.markLate === false) return Number.NEGATIVE_INFINITY;
     return this.now() - this.graceMs + CLOCK_SKEW_MS;
   }
 
