@@ -195,6 +195,25 @@ for (const engine of testEngines()) {
       expect(await db.selectFrom('metric_rollup_late').selectAll().execute()).toEqual([]);
     });
 
+    it('does not roll a late bucket up again once its raw samples are pruned: it keeps what it had', async () => {
+      const db = await fresh();
+      const now = T0 + 10 * 3_600_000;
+      const store = new EmbeddedMetricStore(db, clock(now));
+      await store.append(samples(2).filter((s) => s.labels.instance === 'a'));
+      await store.rollups.run();
+      const before = await store.selectRollup([NAME], T0, T0 + 2 * 3_600_000, '5m');
+      const retention = { raw: 3_600_000, '5m': DAY, '1h': DAY };
+      expect((await store.rollups.prune(now, retention, (c) => store.deleteBefore(c))).raw).toBe(2);
+      // A late sample of host a's first bucket (taken: the series' chunks are gone with its head): the bucket's other
+      // samples are gone, so it is not recomputed from this one alone.
+      const appended = await store.append([{ labels: { __name__: 'node_load1', instance: 'a' }, t: T0 + 10_000, v: 99 }]);
+      expect(appended.appended).toBe(1);
+      expect(await db.selectFrom('metric_rollup_late').select('bucket_end').execute()).toHaveLength(1);
+      await store.rollups.run();
+      expect(await store.selectRollup([NAME], T0, T0 + 2 * 3_600_000, '5m')).toEqual(before);
+      expect(await db.selectFrom('metric_rollup_late').selectAll().execute()).toEqual([]);
+    });
+
     it('keeps a late mark renewed while the job was rolling it up, for the next run', async () => {
       const db = await fresh();
       const store = new EmbeddedMetricStore(db, clock(T0 + 10 * 3_600_000));
