@@ -20,6 +20,7 @@ import { ciUniqueIdentifiers } from './0018-ci-unique-identifiers';
 import { localAgent } from './0019-local-agent';
 import { metricStore } from './0020-metric-store';
 import { agentSamplesIntoStore } from './0021-agent-samples-into-store';
+import { metricRollups } from './0022-metric-rollups';
 import { metricWal } from './0023-metric-wal';
 import { columnTypes, type EstateMigration } from './types';
 
@@ -45,6 +46,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0019-local-agent', localAgent],
   ['0020-metric-store', metricStore],
   ['0021-agent-samples-into-store', agentSamplesIntoStore],
+  ['0022-metric-rollups', metricRollups],
   ['0023-metric-wal', metricWal],
 ];
 

@@ -18,8 +18,8 @@ export class EmbeddedPromql implements PromqlBackend {
     return { data: await this.engine.evalInstant(query, time ?? Date.now()) };
   }
 
-  async range(query: string, start: number, end: number, step: number): Promise<PromqlAnswer> {
-    return { data: await this.engine.evalRange(query, start, end, step) };
+  async range(query: string, start: number, end: number, step: number, resolution: 'raw' | 'auto' = 'raw'): Promise<PromqlAnswer> {
+    return { data: await this.engine.evalRange(query, start, end, step, resolution) };
   }
 
   async series(selectors: readonly SeriesSelector[], range: SearchRange): Promise<PromqlAnswer> {

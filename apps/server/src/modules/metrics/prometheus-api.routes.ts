@@ -134,14 +134,18 @@ export function registerPrometheusApiRoutes(app: HttpServer, backend: PromqlBack
       envelope(await backend.instant(p.query, p.time === undefined ? undefined : parseTime('time', p.time)));
     getAndPost(R.promQuery, R.promQueryPost, 'PromQL instant query', instant);
 
-    const range = async (p: { query: string; start: string; end: string; step: string }) => {
+    const range = async (p: { query: string; start: string; end: string; step: string; estate_resolution?: string | undefined }) => {
+      const resolution = p.estate_resolution ?? 'raw';
+      if (resolution !== 'raw' && resolution !== 'auto') {
+        throw bad(`invalid parameter "estate_resolution": ${JSON.stringify(resolution)} is not one of "raw", "auto"`);
+      }
       const start = parseTime('start', p.start);
       const end = parseTime('end', p.end);
       if (end < start) throw bad('invalid parameter "end": end timestamp must not be before start time');
       const step = parseStep('step', p.step);
       if (!(step > 0))
         throw bad('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
-      return envelope(await backend.range(p.query, start, end, step));
+      return envelope(await backend.range(p.query, start, end, step, resolution));
     };
     getAndPost(R.promQueryRange, R.promQueryRangePost, 'PromQL range query', range);
 

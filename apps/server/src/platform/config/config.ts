@@ -41,8 +41,14 @@ export interface Config {
   localAgent: boolean;
   /** How often agents send inventory, in seconds. */
   agentInventorySeconds: number;
-  /** Days raw agent metric samples are kept before housekeeping deletes them. */
-  agentSampleRetentionDays: number;
+  /** The raw tier's retention under its former name; read only when `metricsRawRetentionDays` is not set. */
+  agentSampleRetentionDays: number | undefined;
+  /** Days raw metric samples are kept (the raw tier). */
+  metricsRawRetentionDays: number;
+  /** Days 5-minute metric rollups are kept. */
+  metrics5mRetentionDays: number;
+  /** Days 1-hour metric rollups are kept. */
+  metrics1hRetentionDays: number;
   /** Days finished jobs (succeeded or dead) and dispatched outbox events are kept before housekeeping deletes them. */
   jobRetentionDays: number;
   /** A Prometheus-compatible backend's base URL; metrics go there instead of the primary database (ADR 0019). */
@@ -202,8 +208,35 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     min: 1,
     max: 3650,
-    describe: 'Days raw agent metric samples are kept',
-    fallback: () => 7,
+    describe: 'Former name of ESTATE_METRICS_RAW_RETENTION_DAYS, read when that is unset',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_METRICS_RAW_RETENTION_DAYS',
+    key: 'metricsRawRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    describe: 'Days raw metric samples are kept',
+    fallback: (c) => c.agentSampleRetentionDays ?? 15,
+  },
+  {
+    env: 'ESTATE_METRICS_5M_RETENTION_DAYS',
+    key: 'metrics5mRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    describe: 'Days 5-minute metric rollups are kept',
+    fallback: () => 90,
+  },
+  {
+    env: 'ESTATE_METRICS_1H_RETENTION_DAYS',
+    key: 'metrics1hRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 36500,
+    describe: 'Days 1-hour metric rollups are kept',
+    fallback: () => 730,
   },
   {
     env: 'ESTATE_JOB_RETENTION_DAYS',

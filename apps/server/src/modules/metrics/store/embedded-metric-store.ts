@@ -2,7 +2,8 @@ import { decodeXorChunk, FLOAT_HIGH_WORD as HIGH, isStaleWords, FLOAT_LOW_WORD a
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
-import type { AppendResult, LabelMatcher, MetricSample, MetricStore, SeriesSamples } from './metric-store';
+import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
+import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
 import { MetricWalRepository, type WalRecord } from './metric-wal';
 import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
@@ -26,8 +27,10 @@ export interface EmbeddedMetricStoreOptions {
    * once (the migration that moved agent samples in runs before the log's table exists).
    */
   writeAheadLog?: boolean;
-  /** The clock for series' creation times and checkpoints. */
+  /** The clock for series' creation times, checkpoints and the rollup job. */
   now?: () => number;
+  /** The rollup job's tuning (ADR 0018). */
+  rollups?: Omit<MetricRollupsOptions, 'now' | 'beforeRun'>;
 }
 
 /**
@@ -45,6 +48,8 @@ export interface EmbeddedMetricStoreOptions {
 export class EmbeddedMetricStore implements MetricStore {
   private readonly repo: MetricStoreRepository;
   private readonly wal: MetricWalRepository;
+  /** The rollup tiers: their job, reads and pruning (ADR 0018). */
+  readonly rollups: MetricRollups;
   private readonly heads = new Map<string, SeriesHead>();
   private readonly byId = new Map<number, SeriesHead>();
   private readonly dirty = new Set<SeriesHead>();
@@ -71,6 +76,7 @@ export class EmbeddedMetricStore implements MetricStore {
     this.useWal = options.writeAheadLog ?? true;
     this.now = options.now ?? Date.now;
     this.lastCheckpoint = this.now();
+    this.rollups = new MetricRollups(db, { ...options.rollups, now: this.now, beforeRun: () => this.flush() });
   }
 
   append(samples: readonly MetricSample[]): Promise<AppendResult> {
@@ -124,22 +130,11 @@ export class EmbeddedMetricStore implements MetricStore {
   async select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]> {
     if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
     const series = await this.repo.matchSeries(compileMatchers(matchers));
-    const stored = await this.repo.chunksOf(
+    const chunks = await this.chunksWithHeads(
       series.map((s) => s.id),
       start,
       end,
     );
-    // A grown head's row is behind it: read the head instead.
-    const chunks: ChunkRow[] = stored.filter((c) => {
-      const head = this.byId.get(c.series_id);
-      return !(head?.dirty && c.min_time === head.head.minTime);
-    });
-    for (const s of series) {
-      const head = this.byId.get(s.id);
-      if (head?.dirty && head.head.count > 0 && (head.head.maxTime as number) >= start && (head.head.minTime as number) <= end) {
-        chunks.push(chunkRow(s.id, head.head));
-      }
-    }
     const samples = new Map<number, Array<[number, number]>>(series.map((s) => [s.id, []]));
     const stale = new Map<number, number[]>();
     for (const chunk of chunks) {
@@ -164,6 +159,33 @@ export class EmbeddedMetricStore implements MetricStore {
       .map(({ labels, samples: points, stale: marks }) =>
         marks ? { labels, samples: points, stale: marks } : { labels, samples: points },
       );
+  }
+
+  async selectRollup(matchers: readonly LabelMatcher[], start: number, end: number, tier: RollupTier): Promise<SeriesRollup[]> {
+    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
+    const series = await this.repo.matchSeries(compileMatchers(matchers));
+    const ids = series.map((s) => s.id);
+    const buckets = await this.rollups.read(ids, start, end, tier, (from, to) => this.chunksWithHeads(ids, from, to));
+    return series
+      .map((s) => ({ labels: s.labels, buckets: buckets.get(s.id) ?? [], key: canonicalSeries(s.labels) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ labels, buckets: list }) => ({ labels, buckets: list }));
+  }
+
+  /** The stored chunks of `ids` overlapping [start, end], with each grown head read from memory over its stale row. */
+  private async chunksWithHeads(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
+    const stored = await this.repo.chunksOf(ids, start, end);
+    const chunks = stored.filter((c) => {
+      const head = this.byId.get(c.series_id);
+      return !(head?.dirty && c.min_time === head.head.minTime);
+    });
+    for (const id of ids) {
+      const head = this.byId.get(id);
+      if (head?.dirty && head.head.count > 0 && (head.head.maxTime as number) >= start && (head.head.minTime as number) <= end) {
+        chunks.push(chunkRow(id, head.head));
+      }
+    }
+    return chunks;
   }
 
   async labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]> {
@@ -313,6 +335,9 @@ export class EmbeddedMetricStore implements MetricStore {
     const cut: Array<{ series: SeriesHead; encoder: XorChunkEncoder }> = [];
     const logged: Array<{ series: SeriesHead; t: number; v: number; stale: boolean }> = [];
     const decodedHeads = new Map<XorChunkEncoder, ReturnType<typeof decodeXorChunk>>();
+    // Samples the rollup job may have passed already (ADR 0018): their buckets are marked to roll up again.
+    const lateBefore = this.rollups.lateBefore();
+    const late: Array<[SeriesHead, number]> = [];
     for (let index = 0; index < samples.length; index++) {
       const key = keys[index];
       if (key === undefined) continue;
@@ -351,6 +376,7 @@ export class EmbeddedMetricStore implements MetricStore {
       if (full) cut.push({ series, encoder: full });
       touched.add(series);
       logged.push({ series, t, v, stale });
+      if (t <= lateBefore) late.push([series, t]);
       result.appended++;
     }
     if (touched.size === 0 && created.size === 0) return result;
@@ -374,6 +400,12 @@ export class EmbeddedMetricStore implements MetricStore {
         } else {
           for (const series of touched) rows.push(chunkRow(series.id, series.head));
           await this.repo.writeChunks(trx, rows);
+        }
+        if (late.length > 0) {
+          await this.rollups.markLate(
+            trx,
+            late.map(([series, t]) => [series.id, t] as const),
+          );
         }
       };
       if (executor) await write(executor);

@@ -147,10 +147,10 @@ export class MetricStoreRepository {
   }
 
   /** The chunks of `ids` that overlap [start, end], in each series' time order. */
-  async chunksOf(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
+  async chunksOf(ids: readonly number[], start: number, end: number, db = this.db): Promise<ChunkRow[]> {
     const out: ChunkRow[] = [];
     for (const batch of batches(ids, IDS_PER_QUERY)) {
-      const rows = await this.db
+      const rows = await db
         .selectFrom('metric_chunks')
         .select(['series_id', 'min_time', 'max_time', 'count', 'bytes'])
         .where('series_id', 'in', batch)
@@ -188,10 +188,12 @@ export class MetricStoreRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Deletes series, their labels and their chunks, in `trx`. */
+  /** Deletes series, their labels, chunks and rollups, in `trx`. */
   async deleteSeries(trx: Kysely<MetricsTables>, ids: readonly number[]): Promise<void> {
     for (const batch of batches(ids, IDS_PER_QUERY)) {
       await trx.deleteFrom('metric_chunks').where('series_id', 'in', batch).execute();
+      await trx.deleteFrom('metric_rollups').where('series_id', 'in', batch).execute();
+      await trx.deleteFrom('metric_rollup_late').where('series_id', 'in', batch).execute();
       await trx.deleteFrom('metric_series_labels').where('series_id', 'in', batch).execute();
       await trx.deleteFrom('metric_series').where('id', 'in', batch).execute();
     }
