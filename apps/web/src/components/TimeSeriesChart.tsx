@@ -67,10 +67,19 @@ function yRange(dataMin: number | null, dataMax: number | null, yMin?: number, y
   return [low, high];
 }
 
-/** Roughly how wide a tick label is at the axis font, so long labels ("1.5 GiB/s") are never clipped. */
-function axisWidth(values: string[] | null): number {
-  const longest = values ? Math.max(0, ...values.map((v) => v.length)) : 4;
-  return Math.ceil(longest * 7 + 18);
+const AXIS_FONT_SIZE = 12;
+// uPlot's y-axis: tick marks of 10 px and a 5 px gap before the labels; a few pixels spare keep the first digit in.
+const AXIS_LABEL_MARGIN = 10 + 5 + 6;
+let measuringContext: CanvasRenderingContext2D | null | undefined;
+
+/** How wide the y-axis must be for its longest tick label ("1.5 GiB/s", "100%") in `font`, in CSS pixels. */
+function axisWidth(values: string[] | null, font: string): number {
+  if (!values || values.length === 0) return 40;
+  measuringContext ??= document.createElement('canvas').getContext('2d');
+  if (!measuringContext) return Math.max(...values.map((v) => v.length)) * 7 + AXIS_LABEL_MARGIN;
+  measuringContext.font = font;
+  const context = measuringContext;
+  return Math.ceil(Math.max(...values.map((v) => context.measureText(v).width)) + AXIS_LABEL_MARGIN);
 }
 
 /**
@@ -120,7 +129,8 @@ export function TimeSeriesChart({
     if (!element) return;
     const axisColor = scheme === 'dark' ? theme.colors.dark[1] : theme.colors.gray[7];
     const gridColor = scheme === 'dark' ? theme.colors.dark[4] : theme.colors.gray[2];
-    const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
+    const font = `${AXIS_FONT_SIZE}px ${theme.fontFamily ?? 'sans-serif'}`;
+    const axis = { stroke: axisColor, font, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
     const options: uPlot.Options = {
       width: Math.max(element.clientWidth, 100),
       height,
@@ -145,7 +155,7 @@ export function TimeSeriesChart({
           ...axis,
           incrs: axisIncrements(unit),
           values: (_u, ticks) => ticks.map((tick) => formatMetricValue(tick, unit)),
-          size: (_u, values) => axisWidth(values),
+          size: (_u, values) => axisWidth(values, font),
         },
       ],
       series: [

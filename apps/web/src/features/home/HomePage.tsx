@@ -36,19 +36,17 @@ export function HomePage() {
 
   const hostColumns: DataTableColumn<HostOverview>[] = [
     { id: 'name', header: 'Host', sortKey: 'name', cell: (h) => <HostName ciId={h.ciId} name={nameOf(h)} instance={h.instance} /> },
-    { id: 'cpu', header: 'CPU', sortKey: 'cpu', width: 130, cell: (h) => <UsageCell ratio={h.cpu} data-testid="host-cpu" /> },
+    { id: 'cpu', header: 'CPU', sortKey: 'cpu', cell: (h) => <UsageCell ratio={h.cpu} data-testid="host-cpu" /> },
     {
       id: 'memory',
       header: 'Memory',
       sortKey: 'memory',
-      width: 130,
       cell: (h) => <UsageCell ratio={h.memory} data-testid="host-memory" />,
     },
     {
       id: 'disk',
-      header: 'Fullest filesystem',
+      header: 'Fullest disk',
       sortKey: 'disk',
-      width: 170,
       cell: (h) => <UsageCell ratio={h.fullestFilesystem?.ratio ?? null} note={h.fullestFilesystem?.mountpoint} data-testid="host-disk" />,
     },
   ];
@@ -63,8 +61,8 @@ export function HomePage() {
         </Text>
       ),
     },
-    { id: 'used', header: 'Used', width: 130, cell: (f) => <UsageCell ratio={f.ratio} /> },
-    { id: 'size', header: 'Size', width: 100, cell: (f) => (f.sizeBytes === null ? '–' : formatMetricValue(f.sizeBytes, 'bytes')) },
+    { id: 'used', header: 'Used', cell: (f) => <UsageCell ratio={f.ratio} /> },
+    { id: 'size', header: 'Size', cell: (f) => (f.sizeBytes === null ? '–' : formatMetricValue(f.sizeBytes, 'bytes')) },
   ];
 
   return (
@@ -93,7 +91,7 @@ export function HomePage() {
               sort={sort}
               onSortChange={(next) => setSort(next as HostSort)}
               compact
-              minWidth={560}
+              minWidth={300}
               testId="hosts-table"
               rowTestId="host-row"
             />
@@ -106,7 +104,7 @@ export function HomePage() {
               loading={overview.isPending}
               empty="No filesystem reported."
               compact
-              minWidth={520}
+              minWidth={300}
               testId="filesystems-table"
               rowTestId="filesystem-row"
             />

@@ -27,8 +27,9 @@ export function UsageCell({ ratio, note, 'data-testid': testId }: UsageCellProps
   return (
     <div data-testid={testId}>
       <Group gap={8} wrap="nowrap">
-        <Progress value={Math.min(100, Math.max(0, ratio * 100))} color={usageColor(ratio)} w={56} size="sm" aria-hidden />
-        <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+        {/* On a phone the number alone keeps every column in view. */}
+        <Progress value={Math.min(100, Math.max(0, ratio * 100))} color={usageColor(ratio)} w={56} size="sm" visibleFrom="sm" aria-hidden />
+        <Text size="sm" ff="monospace" c={ratio >= 0.9 ? 'red' : undefined} style={{ whiteSpace: 'nowrap' }}>
           {formatMetricValue(ratio, 'ratio')}
         </Text>
       </Group>

@@ -39,6 +39,22 @@ describe('buildOverview', () => {
     ]);
   });
 
+  it('merges an agent’s series from before and after it was linked to its CI into one host and one filesystem each', () => {
+    const early = { agent_id: 'a1', instance: 'web-01', job: 'estate-agent' };
+    const overview = buildOverview({
+      cpu: [sample(web, '0.2'), sample(early, '0.1')],
+      filesystems: [sample({ ...web, mountpoint: '/' }, '0.31'), sample({ ...early, mountpoint: '/' }, '0.3')],
+      memory: [sample(early, '0.5')],
+      filesystemSizes: [sample({ ...web, mountpoint: '/' }, '100')],
+    });
+    expect(overview.hosts).toEqual([
+      { key: 'a1', ciId: 'ci-web', instance: 'web-01', cpu: 0.2, memory: 0.5, fullestFilesystem: { mountpoint: '/', ratio: 0.31 } },
+    ]);
+    expect(overview.fullestFilesystems).toEqual([
+      { hostKey: 'a1', ciId: 'ci-web', instance: 'web-01', mountpoint: '/', ratio: 0.31, sizeBytes: 100 },
+    ]);
+  });
+
   it('is empty when nothing reports', () => {
     expect(buildOverview({ cpu: [], memory: [], filesystems: [], filesystemSizes: [] })).toEqual({ hosts: [], fullestFilesystems: [] });
   });

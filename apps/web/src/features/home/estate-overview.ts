@@ -68,14 +68,16 @@ export function buildOverview(vectors: OverviewVectors, limit = FULLEST_FILESYST
       host = { key, ciId: metric.ci_id ?? null, instance: metric.instance ?? key, cpu: null, memory: null, fullestFilesystem: null };
       hosts.set(key, host);
     }
+    host.ciId ??= metric.ci_id ?? null;
     return host;
   };
-  for (const { metric, value } of vectors.cpu) hostOf(metric).cpu = finite(value[1]);
-  for (const { metric, value } of vectors.memory) hostOf(metric).memory = finite(value[1]);
+  for (const { metric, value } of preferLinked(vectors.cpu)) hostOf(metric).cpu = finite(value[1]);
+  for (const { metric, value } of preferLinked(vectors.memory)) hostOf(metric).memory = finite(value[1]);
 
-  const sizes = new Map(vectors.filesystemSizes.map(({ metric, value }) => [`${hostKey(metric)}\n${metric.mountpoint}`, finite(value[1])]));
+  const fsKey = (metric: Labels) => `${hostKey(metric)}\n${metric.mountpoint ?? '?'}`;
+  const sizes = new Map(preferLinked(vectors.filesystemSizes).map(({ metric, value }) => [fsKey(metric), finite(value[1])]));
   const filesystems: FilesystemOverview[] = [];
-  for (const { metric, value } of vectors.filesystems) {
+  for (const { metric, value } of preferLinked(vectors.filesystems)) {
     const ratio = finite(value[1]);
     const host = hostOf(metric);
     if (ratio === null) continue;
@@ -86,13 +88,22 @@ export function buildOverview(vectors: OverviewVectors, limit = FULLEST_FILESYST
       instance: host.instance,
       mountpoint,
       ratio,
-      sizeBytes: sizes.get(`${host.key}\n${mountpoint}`) ?? null,
+      sizeBytes: sizes.get(fsKey(metric)) ?? null,
     });
     if (!host.fullestFilesystem || ratio > host.fullestFilesystem.ratio) host.fullestFilesystem = { mountpoint, ratio };
   }
   filesystems.sort((a, b) => b.ratio - a.ratio || a.instance.localeCompare(b.instance) || a.mountpoint.localeCompare(b.mountpoint));
   const rows = [...hosts.values()].sort((a, b) => a.instance.localeCompare(b.instance) || a.key.localeCompare(b.key));
   return { hosts: rows, fullestFilesystems: filesystems.slice(0, limit) };
+}
+
+/**
+ * Drops the series of an agent that lack `ci_id` when the agent also has series with it: its first reports may
+ * predate its CI, and within the instant query's lookback both answer for the same measurement.
+ */
+function preferLinked(vector: InstantVector): InstantVector {
+  const linked = new Set(vector.filter(({ metric }) => metric.ci_id !== undefined).map(({ metric }) => hostKey(metric)));
+  return vector.filter(({ metric }) => metric.ci_id !== undefined || !linked.has(hostKey(metric)));
 }
 
 /** A sort of the hosts table: by name, or by a usage column, fullest first when descending. */
@@ -104,12 +115,12 @@ export interface HostSort {
 /** Sorts host rows; `nameOf` gives a row's shown name (its CI's name once loaded). Missing values sort last. */
 export function sortHosts(rows: readonly HostOverview[], sort: HostSort, nameOf: (row: HostOverview) => string): HostOverview[] {
   const sign = sort.direction === 'asc' ? 1 : -1;
-  const valueOf = (row: HostOverview): number | null =>
+  const usageOf = (row: HostOverview): number | null =>
     sort.key === 'cpu' ? row.cpu : sort.key === 'memory' ? row.memory : (row.fullestFilesystem?.ratio ?? null);
   return [...rows].sort((a, b) => {
     if (sort.key === 'name') return sign * nameOf(a).localeCompare(nameOf(b));
-    const va = valueOf(a);
-    const vb = valueOf(b);
+    const va = usageOf(a);
+    const vb = usageOf(b);
     if (va === null || vb === null) return va === vb ? 0 : va === null ? 1 : -1;
     return sign * (va - vb) || nameOf(a).localeCompare(nameOf(b));
   });
