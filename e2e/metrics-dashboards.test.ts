@@ -22,6 +22,12 @@ async function graphsDrawn(page: Page): Promise<void> {
     .toMatch(PERCENT);
 }
 
+/** A date as an `<input type="datetime-local">` value in local time (the browser runs on this machine). */
+function localInput(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 /** Whether the page is wider than its viewport (something overflows sideways). */
 const overflowsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
@@ -89,6 +95,10 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     if (!plot) throw new Error('the CPU graph has no plot area');
     await page.mouse.move(plot.x + plot.width - 3, plot.y + plot.height / 2);
     await expect.poll(() => cpu.getByTestId('chart-legend-time').textContent()).not.toBe('Latest');
+    // The graphs share the cursor: the memory legend reads the same moment.
+    expect(await page.getByTestId('metrics-panel-memory').getByTestId('chart-legend-time').textContent()).toBe(
+      await cpu.getByTestId('chart-legend-time').textContent(),
+    );
     await page.screenshot({ path: path.join(ARTIFACTS, '61-ci-metrics-desktop-light.png'), fullPage: true });
 
     // Six hours: the graphs ask again with a coarser step (60 s for 500 points at most) and still draw.
@@ -98,6 +108,27 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     await page.getByTestId('metrics-range').getByText('6 h').click();
     await sixHours;
     await graphsDrawn(page);
+
+    // A custom span of the last three days: 600 s steps.
+    await page.getByTestId('metrics-range').getByText('Custom').click();
+    const now = new Date();
+    await page.getByTestId('metrics-range-from').fill(localInput(new Date(now.getTime() - 3 * 86_400_000)));
+    await page.getByTestId('metrics-range-to').fill(localInput(now));
+    const threeDays = page.waitForRequest(
+      (r) => r.url().includes('/api/v1/query_range') && new URL(r.url()).searchParams.get('step') === '600',
+    );
+    await page.getByTestId('metrics-range-apply').click();
+    await threeDays;
+    await graphsDrawn(page);
+
+    // A server without an agent yet: the tab says how to get metrics.
+    const bare = await api('POST', '/cis', { type: 'physical_server', name: 'bare-metal-01' });
+    await page.goto(`${server.url}/inventory/${bare.body.id as string}`);
+    await page.getByTestId('tab-metrics').click();
+    const empty = page.getByTestId('metrics-empty');
+    await empty.waitFor();
+    expect(await empty.textContent()).toContain('No metrics yet — install the agent');
+    expect(await empty.getByRole('link').getAttribute('href')).toBe('/agents');
     await page.close();
   });
 

@@ -39,6 +39,11 @@ export interface TimeSeriesChartProps {
    * nothing: the page owns the time range, so the chart never zooms on its own.
    */
   onZoom?: (span: TimeSpan) => void;
+  /**
+   * Charts given the same key share their cursor: hovering one shows the same time on all of them, each legend
+   * reading its own values there (a page of graphs of one host, say). Without it a chart's cursor is its own.
+   */
+  syncKey?: string;
   /** Shown in the plot's place when no series has a sample. Default "No data in this range". */
   emptyText?: string;
   /** Names the chart for assistive technology, e.g. "CPU utilisation". */
@@ -100,6 +105,7 @@ export function TimeSeriesChart({
   yMax,
   timeRange,
   onZoom,
+  syncKey,
   emptyText = 'No data in this range',
   'aria-label': ariaLabel,
   'data-testid': testId,
@@ -121,7 +127,7 @@ export function TimeSeriesChart({
   live.current = { aligned, timeRange, onZoom, hidden };
 
   // Rebuilding the chart is cheap but loses the cursor; only what shapes it (not the data) rebuilds it.
-  const shapeKey = JSON.stringify({ unit, height, yMin, yMax, scheme, colors, labels, zoomable: onZoom !== undefined });
+  const shapeKey = JSON.stringify({ unit, height, yMin, yMax, scheme, colors, labels, syncKey, zoomable: onZoom !== undefined });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: shapeKey stands for everything the options read.
   useEffect(() => {
@@ -138,6 +144,7 @@ export function TimeSeriesChart({
       cursor: {
         drag: { x: onZoom !== undefined, y: false, setScale: false },
         points: { size: 7 },
+        ...(syncKey !== undefined ? { sync: { key: syncKey } } : {}),
       },
       scales: {
         x: {
@@ -199,11 +206,13 @@ export function TimeSeriesChart({
     chartRef.current?.setData(toUplotData(aligned));
   }, [aligned]);
 
-  // A new time range with the same data (the clock moved on) must still re-run the x-range.
+  // A new time range over the same data (the next range still loading) must still move the x-axis.
+  const spanFrom = timeRange?.from;
+  const spanTo = timeRange?.to;
   useEffect(() => {
     const chart = chartRef.current;
-    if (chart && timeRange) chart.setScale('x', { min: timeRange.from, max: timeRange.to });
-  }, [timeRange?.from, timeRange?.to, timeRange]);
+    if (chart && spanFrom !== undefined && spanTo !== undefined) chart.setScale('x', { min: spanFrom, max: spanTo });
+  }, [spanFrom, spanTo]);
 
   const toggle = (label: string) => {
     const next = new Set(hidden);

@@ -102,6 +102,7 @@ function PanelCard({ ciId, panel, range, onZoom }: PanelCardProps) {
           height={180}
           timeRange={timeRange}
           onZoom={onZoom}
+          syncKey={`host-metrics-${ciId}`}
           aria-label={panel.title}
         />
       ) : (
