@@ -63,7 +63,9 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     await session?.close();
   });
 
-  it('at desktop width, light: home lists the host; its Metrics tab draws every graph, reads values, follows the range', async () => {
+  it('at desktop width, light: home lists the host; its Metrics tab draws every graph, reads values, follows the range', {
+    timeout: 90_000,
+  }, async () => {
     const page = await signInPage(browser, server);
     await page.goto(server.url);
     const row = page.getByTestId('host-row').first();
@@ -99,6 +101,21 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     expect(await page.getByTestId('metrics-panel-memory').getByTestId('chart-legend-time').textContent()).toBe(
       await cpu.getByTestId('chart-legend-time').textContent(),
     );
+
+    // Dragging across the last minutes of a graph zooms every graph to them: a custom range, asked for again.
+    const zoomed = page.waitForRequest((r) => {
+      const start = Number(new URL(r.url()).searchParams.get('start'));
+      return r.url().includes('/api/v1/query_range') && Date.now() / 1000 - start < 600;
+    });
+    await page.mouse.move(plot.x + plot.width * 0.9, plot.y + plot.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(plot.x + plot.width * 0.95, plot.y + plot.height / 2, { steps: 4 });
+    await page.mouse.move(plot.x + plot.width - 1, plot.y + plot.height / 2, { steps: 4 });
+    await page.mouse.up();
+    await zoomed;
+    await page.getByTestId('metrics-range-from').waitFor();
+    await graphsDrawn(page);
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(ARTIFACTS, '61-ci-metrics-desktop-light.png'), fullPage: true });
 
     // Six hours: the graphs ask again with a coarser step (60 s for 500 points at most) and still draw.
@@ -109,11 +126,11 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     await sixHours;
     await graphsDrawn(page);
 
-    // A custom span of the last three days: 600 s steps.
+    // A custom span of three days up to a minute or two from now: 600 s steps, the last one showing the newest data.
     await page.getByTestId('metrics-range').getByText('Custom').click();
-    const now = new Date();
-    await page.getByTestId('metrics-range-from').fill(localInput(new Date(now.getTime() - 3 * 86_400_000)));
-    await page.getByTestId('metrics-range-to').fill(localInput(now));
+    const to = new Date(Date.now() + 120_000);
+    await page.getByTestId('metrics-range-from').fill(localInput(new Date(to.getTime() - 3 * 86_400_000)));
+    await page.getByTestId('metrics-range-to').fill(localInput(to));
     const threeDays = page.waitForRequest(
       (r) => r.url().includes('/api/v1/query_range') && new URL(r.url()).searchParams.get('step') === '600',
     );
@@ -132,7 +149,7 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     await page.close();
   });
 
-  it('on a 375 px phone, dark: the graphs and the home page fit the screen', async () => {
+  it('on a 375 px phone, dark: the graphs and the home page fit the screen, and the graphs grow with a wider window', async () => {
     const page = await signInPage(browser, server, { width: 375, height: 812 });
     await page.evaluate(() => localStorage.setItem('estate-color-scheme', 'dark'));
     await page.goto(`${server.url}/inventory/${ciId}`);
@@ -146,6 +163,13 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     }
     expect(await overflowsSideways(page)).toBe(false);
     await page.screenshot({ path: path.join(ARTIFACTS, '62-ci-metrics-phone-dark.png'), fullPage: true });
+
+    // Turned into a desktop window, the graphs grow with their cards.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const cpuCanvas = page.locator('[data-testid="metrics-panel-cpu"] canvas').first();
+    await expect.poll(async () => (await cpuCanvas.boundingBox())?.width ?? 0).toBeGreaterThan(400);
+    await page.screenshot({ path: path.join(ARTIFACTS, '64-ci-metrics-desktop-dark.png'), fullPage: true });
+    await page.setViewportSize({ width: 375, height: 812 });
 
     await page.goto(server.url);
     await page.getByTestId('host-row').first().waitFor();

@@ -46,12 +46,18 @@ describe('resolveRange', () => {
     });
   });
 
-  it('keeps a custom span as given and chooses its step from its length', () => {
+  it('keeps a custom span that is a whole number of steps and chooses its step from its length', () => {
     expect(resolveRange({ kind: 'custom', from: 1_000, to: 1_000 + 2 * 86_400 }, now)).toEqual({
       start: 1_000,
       end: 1_000 + 2 * 86_400,
       step: 600,
     });
+  });
+
+  it('starts a custom span up to one step early so that its last point falls on its end', () => {
+    const resolved = resolveRange({ kind: 'custom', from: 1_000, to: 1_000 + 3 * 86_400 - 60 }, now);
+    expect(resolved).toEqual({ start: 940, end: 1_000 + 3 * 86_400 - 60, step: 600 });
+    expect((resolved.end - resolved.start) % resolved.step).toBe(0);
   });
 });
 

@@ -47,11 +47,16 @@ export function rateWindow(stepSeconds: number): number {
   return Math.max(stepSeconds, 3 * AGENT_INTERVAL_SECONDS);
 }
 
-/** Resolves a picked range against the clock (epoch ms): a preset ends now, to the second. */
+/**
+ * Resolves a picked range against the clock (epoch ms): a preset ends now, to the second; a custom span starts up to
+ * one step early so that its last point falls on its end.
+ */
 export function resolveRange(range: MetricsRange, nowMs: number): ResolvedRange {
   if (range.kind === 'custom') {
     const step = chooseStep(Math.max(range.to - range.from, 1));
-    return { start: range.from, end: range.to, step };
+    // Evaluation times run from start in steps; a start a whole number of steps before the end puts the last one
+    // at the end itself, so the newest samples show however coarse the step.
+    return { start: range.to - Math.ceil((range.to - range.from) / step) * step, end: range.to, step };
   }
   const seconds = RANGE_PRESETS.find((preset) => preset.key === range.preset)?.seconds ?? 3_600;
   const step = chooseStep(seconds);
