@@ -29,7 +29,8 @@ function localInput(date: Date): string {
 }
 
 /** Whether the page is wider than its viewport (something overflows sideways). */
-const overflowsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+const overflowsSideways = (page: Page) =>
+  page.locator('html').evaluate((html) => html.scrollWidth > (html.ownerDocument.defaultView?.innerWidth ?? 0));
 
 describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and the estate at a glance', () => {
   let session: BrowserSession;
@@ -47,7 +48,7 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
       90_000,
       'the local agent to report its inventory',
     );
-    // Three samples of each series, so that rates have two in their window and every graph has a line.
+    // Three samples of each series, so that rates have two in their window and every graph has a value.
     const count = encodeURIComponent(`count_over_time(node_load1{ci_id="${ciId}"}[5m])`);
     await until(
       async () => {
@@ -151,9 +152,9 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
 
   it('on a 375 px phone, dark: the graphs and the home page fit the screen, and the graphs grow with a wider window', async () => {
     const page = await signInPage(browser, server, { width: 375, height: 812 });
-    await page.evaluate(() => localStorage.setItem('estate-color-scheme', 'dark'));
+    await page.locator('html').evaluate((html) => html.ownerDocument.defaultView?.localStorage.setItem('estate-color-scheme', 'dark'));
     await page.goto(`${server.url}/inventory/${ciId}`);
-    expect(await page.evaluate(() => document.documentElement.getAttribute('data-mantine-color-scheme'))).toBe('dark');
+    expect(await page.locator('html').getAttribute('data-mantine-color-scheme')).toBe('dark');
     await page.getByTestId('tab-metrics').click();
     await graphsDrawn(page);
     for (const canvas of await page.locator('[data-testid^="metrics-panel-"] canvas').all()) {

@@ -3,7 +3,7 @@ export type TimePoint = readonly [epochSeconds: number, value: number | null];
 
 /** A named series of samples, as `TimeSeriesChart` draws it. */
 export interface ChartSeries {
-  /** Shown in the legend and the hover readout, e.g. "rx eth0" or a PromQL label set. */
+  /** Shown in the legend and the hover readout, e.g. "rx eth0" or a PromQL label set; unique within a chart. */
   label: string;
   /** Samples in any order; duplicates of one timestamp keep the last. */
   points: readonly TimePoint[];

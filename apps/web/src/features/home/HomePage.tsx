@@ -32,10 +32,12 @@ export function HomePage() {
     queries: ciIds.map((id) => ({ ...ciQuery(api, id), enabled: can(me, 'inventory:read'), staleTime: 60_000, retry: false })),
   });
   const names = new Map(ciIds.map((id, i) => [id, cis[i]?.data?.ci.name]));
+  // Who may not read the inventory sees host names without links to pages they could not open.
+  const linkOf = (ciId: string | null) => (can(me, 'inventory:read') ? ciId : null);
   const nameOf = (row: { ciId: string | null; instance: string }) => (row.ciId ? names.get(row.ciId) : undefined) ?? row.instance;
 
   const hostColumns: DataTableColumn<HostOverview>[] = [
-    { id: 'name', header: 'Host', sortKey: 'name', cell: (h) => <HostName ciId={h.ciId} name={nameOf(h)} instance={h.instance} /> },
+    { id: 'name', header: 'Host', sortKey: 'name', cell: (h) => <HostName ciId={linkOf(h.ciId)} name={nameOf(h)} instance={h.instance} /> },
     { id: 'cpu', header: 'CPU', sortKey: 'cpu', cell: (h) => <UsageCell ratio={h.cpu} data-testid="host-cpu" /> },
     {
       id: 'memory',
@@ -51,7 +53,7 @@ export function HomePage() {
     },
   ];
   const filesystemColumns: DataTableColumn<FilesystemOverview>[] = [
-    { id: 'host', header: 'Host', cell: (f) => <HostName ciId={f.ciId} name={nameOf(f)} instance={f.instance} /> },
+    { id: 'host', header: 'Host', cell: (f) => <HostName ciId={linkOf(f.ciId)} name={nameOf(f)} instance={f.instance} /> },
     {
       id: 'mountpoint',
       header: 'Mountpoint',
