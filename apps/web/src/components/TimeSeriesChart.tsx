@@ -143,6 +143,8 @@ export function TimeSeriesChart({
       legend: { show: false },
       cursor: {
         drag: { x: onZoom !== undefined, y: false, setScale: false },
+        // Only the time line: a horizontal one would be drawn at the same height on every synced chart, meaningless.
+        y: false,
         points: { size: 7 },
         ...(syncKey !== undefined ? { sync: { key: syncKey } } : {}),
       },
