@@ -26,14 +26,17 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-/** Starts the server as `npm start` does and launches Chromium; fails clearly when either is missing. */
-export async function startBrowserSession(): Promise<BrowserSession> {
+/**
+ * Starts the server as `npm start` does (with `env` added to its environment) and launches Chromium; fails clearly
+ * when either is missing.
+ */
+export async function startBrowserSession(env: Record<string, string> = {}): Promise<BrowserSession> {
   if (!available) throw new Error(`ESTATE_TEST_REQUIRE includes browser but there is no Chromium at ${CHROMIUM}.`);
   if (!existsSync(path.resolve(import.meta.dirname, '../apps/web/dist/index.html'))) {
     throw new Error('The web UI is not built (npm run build:web).');
   }
   mkdirSync(ARTIFACTS, { recursive: true });
-  const server = await startServer();
+  const server = await startServer(env);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
