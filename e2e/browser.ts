@@ -27,7 +27,7 @@ export interface BrowserSession {
 }
 
 /**
- * Starts the server as `npm start` does, with `env` added to its environment, and launches Chromium; fails clearly
+ * Starts the server as `npm start` does (with `env` added to its environment) and launches Chromium; fails clearly
  * when either is missing.
  */
 export async function startBrowserSession(env: Record<string, string> = {}): Promise<BrowserSession> {

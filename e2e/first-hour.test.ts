@@ -79,7 +79,7 @@ describe.runIf(tier)('the first hour', () => {
     expect(server.output().trim().split('\n').slice(-8).join('\n')).toContain(server.setupUrl);
     expect(server.output()).not.toMatch(/"msg":"incoming request"/);
 
-    // 2. Setup from that link: the token is filled in; the first admin lands on the inventory.
+    // 2. Setup from that link: the token is filled in; the first admin lands on the estate at a glance.
     await page.goto(server.setupUrl);
     await page.getByTestId('setup-form').waitFor();
     expect(await page.getByTestId('setup-token').inputValue()).toBe(server.setupToken);
@@ -88,8 +88,11 @@ describe.runIf(tier)('the first hour', () => {
     await page.getByTestId('setup-password').fill(ADMIN.password);
     await page.getByTestId('setup-confirm').fill(ADMIN.password);
     await page.getByTestId('setup-submit').click();
-    await page.waitForURL(`${publicUrl}/inventory`);
+    await page.waitForURL(`${publicUrl}/`);
+    await page.locator('[data-testid="home-hosts"], [data-testid="home-empty"]').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '30-first-hour-setup-done.png') });
+    await page.getByTestId('nav-inventory').click();
+    await page.waitForURL(`${publicUrl}/inventory`);
 
     // 3. The inventory lists this machine, reported by the server's own agent.
     const thisMachine = page.getByTestId('ci-row').first();

@@ -18,7 +18,7 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     await session?.close();
   });
 
-  it('sets up the first admin from the console link, lands on the inventory, signs in, creates a token and sees its audit event', async () => {
+  it('sets up the first admin from the console link, lands on the estate at a glance, signs in, creates a token and sees its audit event', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // Console noise a newcomer would see in the developer tools: errors, and requests that failed.
     const noise: string[] = [];
@@ -45,9 +45,9 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     await page.getByTestId('setup-confirm').fill('correct horse battery staple 42');
     await page.getByTestId('setup-submit').click();
     await page.getByTestId('user-menu').waitFor();
-    // `/` opens the inventory.
-    await page.waitForURL(`${server.url}/inventory`);
-    await page.getByTestId('create-ci').waitFor();
+    // `/` opens the estate at a glance (the admin may read metrics): its hosts, or how to get some.
+    await page.waitForURL(`${server.url}/`);
+    await page.locator('[data-testid="home-hosts"], [data-testid="home-empty"]').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '01-after-setup.png') });
 
     // Setup is gone for good: the API answers 404 and the UI sends us to sign in instead.
@@ -81,8 +81,7 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     await page.getByTestId('login-password').fill('correct horse battery staple 42');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('user-menu').waitFor();
-    await page.goto(server.url);
-    await page.waitForURL(`${server.url}/inventory`);
+    await page.goto(`${server.url}/inventory`);
     await page.getByTestId('create-ci').waitFor();
 
     await page.goto(`${server.url}/tokens`);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 
 export type Tier = 'postgres' | 'browser' | 'peers';
 
-/** The tools the peers tier needs (network namespaces, real snmpd and lldpd, fping, openssl). */
+/** The tools the peers tier needs (network namespaces, real snmpd and lldpd, fping, openssl, metric backends). */
 export const PEER_TOOLS: Record<string, string> = {
   ip: '/usr/sbin/ip',
   snmpd: '/usr/sbin/snmpd',
@@ -18,6 +18,7 @@ export const PEER_TOOLS: Record<string, string> = {
   'prometheus-node-exporter': '/usr/bin/prometheus-node-exporter',
   prometheus: '/usr/bin/prometheus',
   promtool: '/usr/bin/promtool',
+  'victoria-metrics': '/usr/bin/victoria-metrics',
 };
 
 export const CHROMIUM_PATH = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,7 +35,7 @@ export function tierUnavailable(tier: Tier): string | undefined {
       const why = [
         process.getuid?.() === 0 ? '' : 'not root',
         missing.length
-          ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl prometheus-node-exporter prometheus)`
+          ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl prometheus-node-exporter prometheus victoria-metrics)`
           : '',
       ].filter(Boolean);
       return why.length ? why.join(', ') : undefined;

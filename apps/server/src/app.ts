@@ -10,6 +10,7 @@ import { createInventoryModule, type InventoryModule } from './modules/inventory
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
+import { metricsBackendOf } from './platform/config/metrics-backend';
 import { SecretBox } from './platform/crypto/secret-box';
 import { type Database, openDatabase } from './platform/db/database';
 import { migrateToLatest } from './platform/db/migrate';
@@ -122,8 +123,10 @@ export async function createEstate(config: Config, database: Database, options: 
   const observability = createMetrics();
   const metrics = createMetricsModule({
     db: database.db,
-    sampleRetentionDays: config.agentSampleRetentionDays,
+    retentionDays: { raw: config.metricsRawRetentionDays, '5m': config.metrics5mRetentionDays, '1h': config.metrics1hRetentionDays },
     registry: observability.registry,
+    backend: metricsBackendOf(config),
+    version: VERSION,
   });
   const discovery = createDiscoveryModule({ ...store, secretBox, inventory: inventory.service });
   const agents = createAgentsModule({

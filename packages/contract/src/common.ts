@@ -65,7 +65,7 @@ export const ProblemType = {
   invalidCredentials: 'urn:estate:problem:invalid-credentials',
   weakPassword: 'urn:estate:problem:weak-password',
   internal: 'urn:estate:problem:internal',
-  serviceUnavailable: 'urn:estate:problem:service-unavailable',
+  unavailable: 'urn:estate:problem:unavailable',
 } as const;
 
 /** No content: the body of 204 answers, documented for OpenAPI. */

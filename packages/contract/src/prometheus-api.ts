@@ -15,8 +15,20 @@ const Matches = Type.Array(Text, { maxItems: 64 });
 export const PromInstantQuery = Type.Object({ query: Text, time: Type.Optional(Text) });
 export type PromInstantQuery = Static<typeof PromInstantQuery>;
 
-/** Parameters of a range query. */
-export const PromRangeQuery = Type.Object({ query: Text, start: Text, end: Text, step: Text });
+/**
+ * Parameters of a range query. `estate_resolution` is Estate's extension: `raw` (the default) answers from raw
+ * samples, exactly as Prometheus; `auto` reads the 5-minute or 1-hour rollups where the step is at least a bucket
+ * and they answer the query's functions (max/min/sum/count/avg_over_time exactly over windows of whole buckets;
+ * instant selectors, last_over_time, rate, increase, irate, delta and deriv from each bucket's last sample), and
+ * where raw samples are past their retention. Any other value is refused as bad_data.
+ */
+export const PromRangeQuery = Type.Object({
+  query: Text,
+  start: Text,
+  end: Text,
+  step: Text,
+  estate_resolution: Type.Optional(Text),
+});
 export type PromRangeQuery = Static<typeof PromRangeQuery>;
 
 /** Parameters of a series search: at least one `match[]`, and an optional time range. */

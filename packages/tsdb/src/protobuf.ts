@@ -18,15 +18,42 @@ const utf8Encoder = new TextEncoder();
 /** Reads one protobuf message's fields in order. */
 export class ProtoReader {
   pos: number;
+  /** Where the message being read ends; `enter` and `leave` move it for a nested message. */
+  end: number;
   private readonly view: DataView;
 
   constructor(
     readonly buf: Uint8Array,
     start = 0,
-    readonly end = buf.length,
+    end = buf.length,
+    view?: DataView,
   ) {
     this.pos = start;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.end = end;
+    this.view = view ?? new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** A reader of [start, end) of the same buffer, sharing its view. */
+  sub(start: number, end: number): ProtoReader {
+    return new ProtoReader(this.buf, start, end, this.view);
+  }
+
+  /**
+   * Reads a length-delimited field's length and narrows this reader to it, answering the outer end to `leave` with:
+   * a nested message read in place, with no reader allocated for it.
+   */
+  enter(): number {
+    const length = this.varint();
+    if (length < 0 || this.pos + length > this.end) throw new ProtobufError('length-delimited field runs past its message');
+    const outer = this.end;
+    this.end = this.pos + length;
+    return outer;
+  }
+
+  /** Ends a nested message entered with `enter`: reading goes on after it, up to the outer end. */
+  leave(outer: number): void {
+    this.pos = this.end;
+    this.end = outer;
   }
 
   get done(): boolean {
@@ -89,6 +116,17 @@ export class ProtoReader {
 
   string(): string {
     const [start, end] = this.bytesBounds();
+    // Label names and values are mostly short ASCII: read those without the decoder's call and copy.
+    if (end - start <= 64) {
+      let ascii = true;
+      for (let i = start; i < end; i++) {
+        if ((this.buf[i] as number) >= 0x80) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, this.buf.subarray(start, end) as unknown as number[]);
+    }
     try {
       return utf8.decode(this.buf.subarray(start, end));
     } catch {

@@ -49,23 +49,22 @@ export function decodeWriteRequestV1(body: Uint8Array): WriteRequest {
   return out;
 }
 
-function decodeSeriesV1(outer: ProtoReader, request: WriteRequest): WriteSeries {
-  const [start, end] = outer.bytesBounds();
-  const r = new ProtoReader(outer.buf, start, end);
+function decodeSeriesV1(r: ProtoReader, request: WriteRequest): WriteSeries {
+  const outer = r.enter();
   const series: WriteSeries = { labels: [], samples: [] };
   while (!r.done) {
     const [field, wire] = r.tag();
     if (field === 1 && wire === WIRE_BYTES) {
-      const [ls, le] = r.bytesBounds();
-      const lr = new ProtoReader(r.buf, ls, le);
+      const labelEnd = r.enter();
       let name = '';
       let value = '';
-      while (!lr.done) {
-        const [f, w] = lr.tag();
-        if (f === 1 && w === WIRE_BYTES) name = lr.string();
-        else if (f === 2 && w === WIRE_BYTES) value = lr.string();
-        else lr.skip(w);
+      while (!r.done) {
+        const [f, w] = r.tag();
+        if (f === 1 && w === WIRE_BYTES) name = r.string();
+        else if (f === 2 && w === WIRE_BYTES) value = r.string();
+        else r.skip(w);
       }
+      r.leave(labelEnd);
       series.labels.push([name, value]);
     } else if (field === 2 && wire === WIRE_BYTES) decodeSample(r, series);
     else if (field === 3 && wire === WIRE_BYTES) {
@@ -76,13 +75,13 @@ function decodeSeriesV1(outer: ProtoReader, request: WriteRequest): WriteSeries 
       request.histogramsSkipped++;
     } else r.skip(wire);
   }
+  r.leave(outer);
   return series;
 }
 
-/** Reads one sample into `series`, noting a stale marker by its index. */
-function decodeSample(outer: ProtoReader, series: WriteSeries): void {
-  const [start, end] = outer.bytesBounds();
-  const r = new ProtoReader(outer.buf, start, end);
+/** Reads one sample into `series` in place, noting a stale marker by its index. */
+function decodeSample(r: ProtoReader, series: WriteSeries): void {
+  const outer = r.enter();
   let value = 0;
   let timestamp = 0;
   let stale = false;
@@ -94,6 +93,7 @@ function decodeSample(outer: ProtoReader, series: WriteSeries): void {
     } else if (field === 2 && wire === WIRE_VARINT) timestamp = r.varint();
     else r.skip(wire);
   }
+  r.leave(outer);
   if (stale) {
     series.stale ??= [];
     series.stale.push(series.samples.length);
@@ -103,7 +103,7 @@ function decodeSample(outer: ProtoReader, series: WriteSeries): void {
 
 function decodeMetadataV1(outer: ProtoReader): WriteRequest['metadata'][number] {
   const [start, end] = outer.bytesBounds();
-  const r = new ProtoReader(outer.buf, start, end);
+  const r = outer.sub(start, end);
   const meta = { family: '', type: 'unknown' as MetricType, help: '', unit: '' };
   while (!r.done) {
     const [field, wire] = r.tag();
@@ -136,14 +136,14 @@ export function decodeWriteRequestV2(body: Uint8Array): WriteRequest {
     return s;
   };
   for (const [start, end] of seriesBounds) {
-    const sr = new ProtoReader(body, start, end);
+    const sr = r.sub(start, end);
     const refs: number[] = [];
     const series: WriteSeries = { labels: [], samples: [] };
     while (!sr.done) {
       const [field, wire] = sr.tag();
       if (field === 1 && wire === WIRE_BYTES) {
         const [ps, pe] = sr.bytesBounds();
-        const pr = new ProtoReader(body, ps, pe);
+        const pr = sr.sub(ps, pe);
         while (!pr.done) refs.push(pr.varint());
       } else if (field === 1 && wire === WIRE_VARINT) refs.push(sr.varint());
       else if (field === 2 && wire === WIRE_BYTES) decodeSample(sr, series);
@@ -155,7 +155,7 @@ export function decodeWriteRequestV2(body: Uint8Array): WriteRequest {
         out.exemplarsSkipped++;
       } else if (field === 5 && wire === WIRE_BYTES) {
         const [ms, me] = sr.bytesBounds();
-        const mr = new ProtoReader(body, ms, me);
+        const mr = sr.sub(ms, me);
         const meta = { type: 'unknown' as MetricType, help: '', unit: '' };
         while (!mr.done) {
           const [f, w] = mr.tag();

@@ -43,7 +43,9 @@ export const agentSamplesIntoStore: EstateMigration = () => ({
     for (const a of await db.selectFrom('agents').select(['id', 'hostname', 'ci_id']).execute()) {
       agents.set(a.id, { instance: a.hostname, ciId: a.ci_id });
     }
-    const store = new EmbeddedMetricStore(db);
+    // The tables of 0020 only: the write-ahead log's table (0023) does not exist yet, so the heads are written through,
+    // and late samples are not marked for the rollups of 0022, whose first run rolls these up.
+    const store = new EmbeddedMetricStore(db, { writeAheadLog: false, rollups: { markLate: false } });
     let after: { agent_id: string; series: string; at: number } | undefined;
     for (;;) {
       let query = db.selectFrom('agent_samples').select(['agent_id', 'series', 'at', 'value']);

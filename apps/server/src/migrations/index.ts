@@ -20,6 +20,8 @@ import { ciUniqueIdentifiers } from './0018-ci-unique-identifiers';
 import { localAgent } from './0019-local-agent';
 import { metricStore } from './0020-metric-store';
 import { agentSamplesIntoStore } from './0021-agent-samples-into-store';
+import { metricRollups } from './0022-metric-rollups';
+import { metricWal } from './0023-metric-wal';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -44,6 +46,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0019-local-agent', localAgent],
   ['0020-metric-store', metricStore],
   ['0021-agent-samples-into-store', agentSamplesIntoStore],
+  ['0022-metric-rollups', metricRollups],
+  ['0023-metric-wal', metricWal],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -13,6 +13,7 @@ export interface NavLinksProps {
 
 interface Section {
   to:
+    | '/'
     | '/users'
     | '/tokens'
     | '/audit'
@@ -31,6 +32,7 @@ interface Section {
 }
 
 const SECTIONS: readonly Section[] = [
+  { to: '/', label: 'Overview', description: 'The estate at a glance', permission: 'metrics:read' },
   { to: '/inventory', label: 'Inventory', description: 'Configuration items and their relations', permission: 'inventory:read' },
   { to: '/lifecycle', label: 'Lifecycle', description: 'Expiring, licences, refresh plan', permission: 'inventory:read' },
   { to: '/agents', label: 'Agents', description: 'Enrolled hosts and enrollment tokens', permission: 'agents:read' },
@@ -57,9 +59,9 @@ export function NavLinks({ me, onNavigate }: NavLinksProps) {
           to={section.to}
           label={section.label}
           description={section.description}
-          active={pathname.startsWith(section.to)}
+          active={section.to === '/' ? pathname === '/' : pathname.startsWith(section.to)}
           onClick={onNavigate}
-          data-testid={`nav-${section.to.slice(1)}`}
+          data-testid={`nav-${section.to.slice(1) || 'home'}`}
         />
       ))}
       <NavLink

@@ -65,9 +65,12 @@ const homeRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/',
   beforeLoad: ({ context }) => {
-    // The inventory is the front page until a dashboard exists; who cannot read it still has their tokens.
+    // The estate at a glance is made of metrics; who may not read them starts at the inventory, and who cannot read
+    // that either still has their tokens.
+    if (can(context.me, 'metrics:read')) return;
     throw redirect({ to: can(context.me, 'inventory:read') ? '/inventory' : '/tokens' });
   },
+  component: lazyRouteComponent(() => import('../features/home/HomePage'), 'HomePage'),
 });
 
 const usersRoute = createRoute({

@@ -217,10 +217,13 @@ for (const engine of testEngines()) {
       await agent.request('POST', '/api/v1/agent/metrics', {
         series: [{ name: 'disk.read_bytes', labels: { device: 'sda' }, points: [[Date.now(), 1]] }],
       });
-      expect(await t.estate.metrics.prune()).toBe(0);
-      // Eight days on, both chunks (and those of the other tests' agents) are past the 7-day retention.
-      const later = Date.now() + 8 * AGENT_DAY;
-      expect(await t.estate.metrics.prune(later)).toBeGreaterThanOrEqual(2);
+      expect((await t.estate.metrics.prune()).raw).toBe(0);
+      // Sixteen days on, both chunks (and those of the other tests' agents) are past the raw tier's 15 days, and
+      // deleted once the rollup job has read them.
+      const later = Date.now() + 16 * AGENT_DAY;
+      expect((await t.estate.metrics.prune(later)).raw).toBe(0);
+      await t.estate.metrics.rollup(later);
+      expect((await t.estate.metrics.prune(later)).raw).toBeGreaterThanOrEqual(2);
       expect(await samples(agent.agentId)).toEqual([]);
       // A series whose head was pruned starts afresh: the pruned sample does not come back with the next one.
       const next = Date.now() + 1000;

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type SampleSource, toStoredSeries } from './agent-series-names';
-import type { EmbeddedMetricStore } from './store/embedded-metric-store';
-import type { MetricSample } from './store/metric-store';
+import type { AppendResult, MetricSample, MetricStore } from './store/metric-store';
 
 export type { SampleSource } from './agent-series-names';
 
@@ -36,12 +35,27 @@ export function toMetricSamples(source: SampleSource, series: readonly SeriesBat
   return samples;
 }
 
+/** A store that can append within the caller's transaction and prune by age: the embedded one (ADR 0017). */
+export interface TransactionalMetricStore extends MetricStore {
+  // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
+  appendWithin(executor: Kysely<any>, samples: readonly MetricSample[]): Promise<AppendResult>;
+  deleteBefore(cutoff: number): Promise<number>;
+  /** Writes what the store holds in memory to its tables (a checkpoint). */
+  flush(): Promise<void>;
+}
+
+const isTransactional = (store: MetricStore): store is TransactionalMetricStore =>
+  typeof (store as Partial<TransactionalMetricStore>).appendWithin === 'function';
+
 /**
  * The sink over the metric store: agents' series under Prometheus-style names. A sample the store refuses (out of
  * order, another value at a stored time) is not counted; a resent batch is all duplicates and counts nothing.
+ * The embedded store writes within the report's transaction. Any other store (the remote backend, ADR 0019) is
+ * written before the report commits and resolves once the backend acknowledged: when it fails, the report fails,
+ * and the agent keeps the batch and sends it again. Its retention is the backend's, so `prune` deletes nothing.
  */
 export class StoreSink implements MetricSink {
-  constructor(private readonly store: EmbeddedMetricStore) {}
+  constructor(private readonly store: MetricStore | TransactionalMetricStore) {}
 
   async append(
     // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
@@ -51,10 +65,17 @@ export class StoreSink implements MetricSink {
   ): Promise<number> {
     const samples = toMetricSamples(source, series);
     if (samples.length === 0) return 0;
-    return (await this.store.appendWithin(executor, samples)).appended;
+    const result = isTransactional(this.store) ? await this.store.appendWithin(executor, samples) : await this.store.append(samples);
+    return result.appended;
   }
 
-  prune(before: number): Promise<number> {
+  /**
+   * Deletes the embedded store's raw chunks past the cutoff, after a checkpoint has written the grown heads; a remote
+   * backend keeps its own retention.
+   */
+  async prune(before: number): Promise<number> {
+    if (!isTransactional(this.store)) return 0;
+    await this.store.flush();
     return this.store.deleteBefore(before);
   }
 }

@@ -27,9 +27,47 @@ export interface MetricChunksTable {
   tier: Generated<string>;
 }
 
+/** One append's samples, until a checkpoint has written the heads they grew (store/metric-wal.ts). */
+export interface MetricWalTable {
+  id: Generated<number>;
+  bytes: Uint8Array;
+}
+
+/** One block of a series' rollup buckets in one tier (migration 0022): the arrays of `rollup-codec.ts`. */
+export interface MetricRollupsTable {
+  series_id: number;
+  tier: string;
+  block_start: number;
+  /** End of the block's first bucket, epoch ms. */
+  min_time: number;
+  /** End of the block's last bucket, epoch ms. */
+  max_time: number;
+  count: number;
+  bytes: Uint8Array;
+}
+
+/** Per tier, the end of the last bucket rolled up for every series, and since when its source is whole. */
+export interface MetricRollupWatermarksTable {
+  tier: string;
+  through: number;
+  source_pruned_before: number | null;
+}
+
+/** A 5-minute bucket to roll up again: it received a sample after the job may have passed it. */
+export interface MetricRollupLateTable {
+  series_id: number;
+  bucket_end: number;
+  /** Changes with every sample marked, so the job clears only the marks it has seen. */
+  mark: number;
+}
+
 /** The tables the metrics module reads and writes. */
 export interface MetricsTables {
   metric_series: MetricSeriesTable;
   metric_series_labels: MetricSeriesLabelsTable;
   metric_chunks: MetricChunksTable;
+  metric_wal: MetricWalTable;
+  metric_rollups: MetricRollupsTable;
+  metric_rollup_watermarks: MetricRollupWatermarksTable;
+  metric_rollup_late: MetricRollupLateTable;
 }

@@ -100,6 +100,30 @@ for (const engine of testEngines()) {
       for (const [, v] of values) expect(Number(v)).toBeCloseTo(2, 9);
     });
 
+    it('answers a range query at estate_resolution=auto from 5-minute buckets, as raw samples do', async () => {
+      // T0 + 100 s is on a 5-minute mark: the first bucket holds samples 0 to 6, the next samples 7 to 9.
+      const mark = (T0 + 100_000) / 1000;
+      const range = `start=${mark}&end=${mark + 300}&step=5m`;
+      const query = encodeURIComponent('sum_over_time(requests_total[5m])');
+      const raw = await get(`/api/v1/query_range?query=${query}&${range}`);
+      const explicitRaw = await get(`/api/v1/query_range?query=${query}&${range}&estate_resolution=raw`);
+      const auto = await get(`/api/v1/query_range?query=${query}&${range}&estate_resolution=auto`);
+      expect(auto.statusCode, auto.body).toBe(200);
+      expect(auto.json().data.result).toEqual([
+        {
+          metric: { job: 'api' },
+          values: [
+            [mark, '630'],
+            [mark + 300, '720'],
+          ],
+        },
+      ]);
+      expect(raw.json()).toEqual(auto.json());
+      expect(explicitRaw.json()).toEqual(auto.json());
+      const posted = await form('/api/v1/query_range', `query=${query}&${range}&estate_resolution=auto`);
+      expect(posted.json()).toEqual(auto.json());
+    });
+
     it('answers an instant query by form POST', async () => {
       const res = await form('/api/v1/query', `query=${encodeURIComponent('count(up)')}&time=${(T0 + 135_000) / 1000}`);
       expect(res.statusCode, res.body).toBe(200);
@@ -150,6 +174,7 @@ for (const engine of testEngines()) {
         `/api/v1/query_range?query=up&start=${T0 / 1000}&end=${T0 / 1000}&step=soon`,
         `/api/v1/query_range?query=up&start=${T0 / 1000}&end=${T0 / 1000}&step=0`,
         '/api/v1/query_range?query=up',
+        `/api/v1/query_range?query=up&start=${T0 / 1000}&end=${T0 / 1000}&step=15&estate_resolution=fast`,
         '/api/v1/series',
         '/api/v1/series?match[]=sum(up)',
         '/api/v1/label/not-a-label/values',

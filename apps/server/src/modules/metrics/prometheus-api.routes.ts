@@ -1,18 +1,20 @@
 /*
- * Prometheus' HTTP query API over the metric store, so that Grafana's Prometheus data source and promtool work
- * against Estate unchanged. Answers use Prometheus' envelope, not problem+json, on purpose: `{status:"success",data}`,
- * or `{status:"error",errorType,error}` with 400 (bad_data), 422 (execution) or 503 (timeout). Access refusals
- * (401/403) and transport errors (413, 415) stay problem+json, as they are answered before a route runs.
+ * Prometheus' HTTP query API, so that Grafana's Prometheus data source and promtool work against Estate unchanged.
+ * The routes check access and parameters; a PromqlBackend answers (Estate's engine over the embedded store, or the
+ * metrics backend's own PromQL API, ADR 0019). Answers use Prometheus' envelope, not problem+json, on purpose:
+ * `{status:"success",data}`, or `{status:"error",errorType,error}` with 400 (bad_data), 422 (execution) or 503
+ * (timeout; unavailable when the metrics backend cannot be reached); a backend's own refusals keep its status.
+ * Access refusals (401/403) and transport errors (413, 415) stay problem+json, as they are answered before a route runs.
  */
 import { PrometheusApiRoutes as R } from '@estate/contract';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { HttpServer } from '../../platform/http/http-server';
-import type { PromqlEngine } from './promql/engine';
 import { PromqlError } from './promql/errors';
 import { parseDurationMs } from './promql/literals';
 import { parsePromql } from './promql/parse';
-import { type LabelMatcher, MetricQueryError, type MetricStore } from './store/metric-store';
+import { type PromqlAnswer, type PromqlBackend, PromqlBackendError, type SearchRange, type SeriesSelector } from './promql-backend';
+import { MetricQueryError } from './store/metric-store';
 
 type ErrorType = 'bad_data' | 'execution' | 'timeout';
 const STATUS: Record<ErrorType, number> = { bad_data: 400, execution: 422, timeout: 503 };
@@ -54,17 +56,28 @@ export function parseStep(name: string, text: string): number {
   return ms;
 }
 
-/** The matchers of one `match[]` selector. */
-function parseMatch(text: string): LabelMatcher[] {
+/** One `match[]` selector, checked to be a series selector. */
+function parseMatch(text: string): SeriesSelector {
   const expr = parsePromql(text);
   if (expr.kind !== 'vectorSelector') throw bad(`invalid parameter "match[]": ${JSON.stringify(text)} is not a series selector`);
-  return expr.matchers;
+  return { text, matchers: expr.matchers };
 }
 
-const envelope = (data: unknown) => ({ status: 'success' as const, data });
+/** A search's optional `start` and `end`, checked and parsed. */
+function searchRange(p: { start?: string | undefined; end?: string | undefined }): SearchRange {
+  return {
+    start: p.start === undefined ? undefined : parseTime('start', p.start),
+    end: p.end === undefined ? undefined : parseTime('end', p.end),
+  };
+}
+
+const envelope = (answer: PromqlAnswer) => ({ status: 'success' as const, ...answer });
 
 /** Sends a refusal in Prometheus' envelope; anything else is rethrown to the app's problem+json handler. */
 function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  if (error instanceof PromqlBackendError) {
+    return reply.code(error.status).type('application/json').send({ status: 'error', errorType: error.errorType, error: error.message });
+  }
   let errorType: ErrorType;
   let message: string;
   if (error instanceof PromApiError) [errorType, message] = [error.errorType, error.message];
@@ -87,7 +100,7 @@ function parseForm(text: string): Record<string, string | string[]> {
 }
 
 /** Registers the API; its routes need `metrics:read` (Grafana and promtool use an API token). */
-export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore, engine: PromqlEngine): void {
+export function registerPrometheusApiRoutes(app: HttpServer, backend: PromqlBackend): void {
   // A scope of its own, so that the form parser and the Prometheus-shaped error answers apply to these routes only.
   app.register(async (scope: HttpServer) => {
     (scope as unknown as FastifyInstance).addContentTypeParser(
@@ -118,49 +131,33 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
     };
 
     const instant = async (p: { query: string; time?: string | undefined }) =>
-      envelope(await engine.evalInstant(p.query, p.time === undefined ? Date.now() : parseTime('time', p.time)));
+      envelope(await backend.instant(p.query, p.time === undefined ? undefined : parseTime('time', p.time)));
     getAndPost(R.promQuery, R.promQueryPost, 'PromQL instant query', instant);
 
-    const range = async (p: { query: string; start: string; end: string; step: string }) => {
+    const range = async (p: { query: string; start: string; end: string; step: string; estate_resolution?: string | undefined }) => {
+      const resolution = p.estate_resolution ?? 'raw';
+      if (resolution !== 'raw' && resolution !== 'auto') {
+        throw bad(`invalid parameter "estate_resolution": ${JSON.stringify(resolution)} is not one of "raw", "auto"`);
+      }
       const start = parseTime('start', p.start);
       const end = parseTime('end', p.end);
       if (end < start) throw bad('invalid parameter "end": end timestamp must not be before start time');
       const step = parseStep('step', p.step);
       if (!(step > 0))
         throw bad('invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
-      return envelope(await engine.evalRange(p.query, start, end, step));
+      return envelope(await backend.range(p.query, start, end, step, resolution));
     };
     getAndPost(R.promQueryRange, R.promQueryRangePost, 'PromQL range query', range);
 
     const series = async (p: { 'match[]': string[]; start?: string | undefined; end?: string | undefined }) => {
       if (p['match[]'].length === 0) throw bad('no match[] parameter provided');
       const selectors = p['match[]'].map(parseMatch);
-      const ranged = p.start !== undefined || p.end !== undefined;
-      const start = p.start === undefined ? -8.64e15 : parseTime('start', p.start);
-      const end = p.end === undefined ? 8.64e15 : parseTime('end', p.end);
-      const found = new Map<string, Record<string, string>>();
-      for (const matchers of selectors) {
-        // Without a time range, every matching series; the store lists those as it lists any, an empty window
-        // selecting their labels without reading a sample.
-        const matched = ranged ? await store.select(matchers, start, end) : await store.select(matchers, 1, 0);
-        for (const s of matched) if (!ranged || s.samples.length > 0) found.set(JSON.stringify(Object.entries(s.labels).sort()), s.labels);
-      }
-      return envelope([...found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, labels]) => labels));
+      return envelope(await backend.series(selectors, searchRange(p)));
     };
     getAndPost(R.promSeries, R.promSeriesPost, 'Find series', series);
 
-    // Label searches over every series matching `match[]`; the time range is accepted and not yet narrowed by.
-    const union = async (matches: string[] | undefined, list: (m?: LabelMatcher[]) => Promise<string[]>) => {
-      if (!matches || matches.length === 0) return list();
-      const all = new Set<string>();
-      for (const m of matches.map(parseMatch)) for (const v of await list(m)) all.add(v);
-      return [...all].sort();
-    };
-    const labels = async (p: { 'match[]'?: string[] | undefined; start?: string | undefined; end?: string | undefined }) => {
-      if (p.start !== undefined) parseTime('start', p.start);
-      if (p.end !== undefined) parseTime('end', p.end);
-      return envelope(await union(p['match[]'], (m) => store.labelNames(m)));
-    };
+    const labels = async (p: { 'match[]'?: string[] | undefined; start?: string | undefined; end?: string | undefined }) =>
+      envelope(await backend.labelNames(p['match[]']?.map(parseMatch), searchRange(p)));
     getAndPost(R.promLabels, R.promLabelsPost, 'Label names', labels);
     scope.get(
       '/api/v1/label/:name/values',
@@ -177,22 +174,19 @@ export function registerPrometheusApiRoutes(app: HttpServer, store: MetricStore,
       async (req) => {
         const { name } = req.params;
         if (!LABEL_NAME.test(name)) throw bad(`invalid label name: ${JSON.stringify(name)}`);
-        if (req.query.start !== undefined) parseTime('start', req.query.start);
-        if (req.query.end !== undefined) parseTime('end', req.query.end);
-        return envelope(await union(req.query['match[]'], (m) => store.labelValues(name, m)));
+        return envelope(await backend.labelValues(name, req.query['match[]']?.map(parseMatch), searchRange(req.query)));
       },
     );
 
     scope.get(
       R.promMetadata.path,
-      { config, schema: { tags, summary: 'Metric metadata (none kept yet)', response: { 200: R.promMetadata.response } } },
-      async () => envelope({}),
+      { config, schema: { tags, summary: 'Metric metadata', response: { 200: R.promMetadata.response } } },
+      async () => envelope(await backend.metadata()),
     );
-    // The Prometheus version whose query semantics the engine follows; clients such as Grafana pick features by it.
     scope.get(
       R.promBuildInfo.path,
       { config, schema: { tags, summary: 'Build information', response: { 200: R.promBuildInfo.response } } },
-      async () => envelope({ version: '3.0.0', revision: 'estate', branch: '', buildUser: '', buildDate: '', goVersion: '' }),
+      async () => envelope(await backend.buildInfo()),
     );
   });
 }

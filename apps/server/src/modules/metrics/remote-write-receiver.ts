@@ -104,14 +104,16 @@ function nameOf(series: WriteSeries): string {
 
 /** The series' labels as the store takes them, or why they cannot be stored. Empty values mean "no such label". */
 function labelsOf(series: WriteSeries): Record<string, string> | string {
-  const labels: Record<string, string> = Object.create(null);
+  const labels: Record<string, string> = {};
   for (const [name, value] of series.labels) {
     if (name === '') return 'a label has an empty name';
+    // `__proto__` as a name would set the prototype of a plain object: refuse it, as no metric system uses it.
+    if (name === '__proto__') return 'a label is named __proto__';
     if (Object.hasOwn(labels, name)) return `label ${JSON.stringify(name)} appears twice`;
     if (value !== '') labels[name] = value;
   }
   if (!labels.__name__) return 'the series has no metric name (__name__)';
-  return { ...labels };
+  return labels;
 }
 
 /**

@@ -6,11 +6,11 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROMETHEUS_BIN, type PrometheusPeer, startPrometheus } from '../../../test/fixtures/prometheus-peer';
+import { PROMETHEUS, type RunningBackend, startPrometheus } from '../../../test/fixtures/metric-peers';
 import { createTestEstate, type TestEstate, testEngines } from '../../../test/harness';
 import { eventually, tierRequired } from '../../platform/db/test-databases';
 
-const runs = existsSync(PROMETHEUS_BIN) || tierRequired('peers');
+const runs = existsSync(PROMETHEUS) || tierRequired('peers');
 // The sender does not depend on the engine: the embedded one is enough.
 const [engine] = testEngines();
 
@@ -19,7 +19,7 @@ type Result = Array<{ metric: Record<string, string>; value?: [number, string]; 
 
 describe.runIf(runs)('a real Prometheus remote-writing into Estate', () => {
   let t: TestEstate;
-  let prometheus: PrometheusPeer;
+  let prometheus: RunningBackend;
   let reader: Record<string, string>;
 
   const estateQuery = async (query: string, at: number): Promise<Result> => {

@@ -75,7 +75,7 @@ export function registerRemoteWriteRoute(app: HttpServer, store: MetricStore, op
             request.log.error({ err }, 'remote_write: the metric store failed; nothing of the request was stored');
             throw new HttpProblem(
               503,
-              ProblemType.serviceUnavailable,
+              ProblemType.unavailable,
               'Metric store unavailable',
               'The samples could not be stored and none of them were; send the request again.',
               undefined,

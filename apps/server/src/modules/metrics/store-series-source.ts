@@ -1,9 +1,14 @@
 /*
  * The PromQL engine's SeriesSource over a MetricStore. Prometheus' stale markers (the NaN an exporter or scraper
- * writes when a series ends), which the store reports in `stale`, are moved out of the samples.
+ * writes when a series ends), which the store reports in `stale`, are moved out of the samples. Rollup buckets are
+ * handed to the engine as one sample per bucket.
  */
+import type { RollupField, RollupTier } from './promql/rollup-plan';
 import type { SeriesData, SeriesMatcher, SeriesSource } from './promql/series-source';
 import type { MetricStore } from './store/metric-store';
+
+/** A tier's bucket size, in ms. */
+const BUCKET_MS: Readonly<Record<RollupTier, number>> = { '5m': 300_000, '1h': 3_600_000 };
 
 export class StoreSeriesSource implements SeriesSource {
   constructor(private readonly store: MetricStore) {}
@@ -20,6 +25,33 @@ export class StoreSeriesSource implements SeriesSource {
       } else if (series.samples.length > 0) {
         out.push({ labels: series.labels, samples: series.samples });
       }
+    }
+    return out;
+  }
+
+  /**
+   * One sample per bucket: `field` at the bucket's end, or `last` at the time of the bucket's newest sample. The
+   * buckets read reach one bucket past `endMs`, whose newest sample may still be at or before it.
+   */
+  async selectRollup(
+    matchers: SeriesMatcher[],
+    startMs: number,
+    endMs: number,
+    tier: RollupTier,
+    field: RollupField,
+  ): Promise<SeriesData[]> {
+    const lo = Math.floor(startMs);
+    const hi = Math.ceil(endMs);
+    if (!this.store.selectRollup) throw new Error('this metric store keeps no rollup tiers');
+    const found = await this.store.selectRollup(matchers, lo, hi + BUCKET_MS[tier], tier);
+    const out: SeriesData[] = [];
+    for (const series of found) {
+      const samples: Array<[number, number]> = [];
+      for (const b of series.buckets) {
+        const t = field === 'last' ? b.lastT : b.t;
+        if (t >= lo && t <= hi) samples.push([t, b[field]]);
+      }
+      if (samples.length > 0) out.push({ labels: series.labels, samples });
     }
     return out;
   }

@@ -47,6 +47,10 @@ describe('loadConfig', () => {
       trustProxy: false,
       requireAdminMfa: false,
       jobRetentionDays: 7,
+      agentSampleRetentionDays: undefined,
+      metricsRawRetentionDays: 15,
+      metrics5mRetentionDays: 90,
+      metrics1hRetentionDays: 730,
     } satisfies Partial<Config>);
     expect(config.webDir.endsWith(path.join('apps', 'web', 'dist'))).toBe(true);
     // Every option is covered by the table the README is generated from.
@@ -70,6 +74,9 @@ describe('loadConfig', () => {
       ESTATE_REQUIRE_ADMIN_MFA: '1',
       ESTATE_WEB_DIR: '/srv/web',
       ESTATE_JOB_RETENTION_DAYS: '30',
+      ESTATE_METRICS_RAW_RETENTION_DAYS: '20',
+      ESTATE_METRICS_5M_RETENTION_DAYS: '60',
+      ESTATE_METRICS_1H_RETENTION_DAYS: '365',
     });
     expect(config).toMatchObject({
       dataDir: '/srv/estate',
@@ -89,7 +96,15 @@ describe('loadConfig', () => {
       requireAdminMfa: true,
       webDir: '/srv/web',
       jobRetentionDays: 30,
+      metricsRawRetentionDays: 20,
+      metrics5mRetentionDays: 60,
+      metrics1hRetentionDays: 365,
     });
+    // The raw tier's former name still sets it, unless the new one is set too.
+    expect(loadConfig({ ESTATE_AGENT_SAMPLE_RETENTION_DAYS: '9' }).metricsRawRetentionDays).toBe(9);
+    expect(loadConfig({ ESTATE_AGENT_SAMPLE_RETENTION_DAYS: '9', ESTATE_METRICS_RAW_RETENTION_DAYS: '11' }).metricsRawRetentionDays).toBe(
+      11,
+    );
     expect(loadConfig({ ESTATE_SECRET_KEY_FILE: '/etc/estate/key', ESTATE_DATA_DIR: '/srv/estate' }).secretKeyFile).toBe('/etc/estate/key');
   });
 

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ConfigError } from './config-error';
+import { metricsBackendOf } from './metrics-backend';
 
 /** Which parts of Estate a process runs. `all` is the embedded default; split roles need PostgreSQL. */
 export type ProcessRole = 'all' | 'api' | 'worker' | 'scheduler';
@@ -39,16 +41,25 @@ export interface Config {
   localAgent: boolean;
   /** How often agents send inventory, in seconds. */
   agentInventorySeconds: number;
-  /** Days raw agent metric samples are kept before housekeeping deletes them. */
-  agentSampleRetentionDays: number;
+  /** The raw tier's retention under its former name; read only when `metricsRawRetentionDays` is not set. */
+  agentSampleRetentionDays: number | undefined;
+  /** Days raw metric samples are kept (the raw tier). */
+  metricsRawRetentionDays: number;
+  /** Days 5-minute metric rollups are kept. */
+  metrics5mRetentionDays: number;
+  /** Days 1-hour metric rollups are kept. */
+  metrics1hRetentionDays: number;
   /** Days finished jobs (succeeded or dead) and dispatched outbox events are kept before housekeeping deletes them. */
   jobRetentionDays: number;
+  /** A Prometheus-compatible backend's base URL; metrics go there instead of the primary database (ADR 0019). */
+  metricsUrl: string | undefined;
+  /** Where remote_write goes when not at `<metricsUrl>/api/v1/write` (Mimir: `/api/v1/push`). */
+  metricsWriteUrl: string | undefined;
+  /** A bearer token for the metrics backend. A secret: never logged. */
+  metricsBearerToken: string | undefined;
 }
 
-/** Thrown for any configuration problem; the message names the problem and the fix. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 interface OptionSpec {
   env: string;
@@ -197,8 +208,35 @@ export const OPTIONS: readonly OptionSpec[] = [
     kind: 'int',
     min: 1,
     max: 3650,
-    describe: 'Days raw agent metric samples are kept',
-    fallback: () => 7,
+    describe: 'Former name of ESTATE_METRICS_RAW_RETENTION_DAYS, read when that is unset',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_METRICS_RAW_RETENTION_DAYS',
+    key: 'metricsRawRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    describe: 'Days raw metric samples are kept',
+    fallback: (c) => c.agentSampleRetentionDays ?? 15,
+  },
+  {
+    env: 'ESTATE_METRICS_5M_RETENTION_DAYS',
+    key: 'metrics5mRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 3650,
+    describe: 'Days 5-minute metric rollups are kept',
+    fallback: () => 90,
+  },
+  {
+    env: 'ESTATE_METRICS_1H_RETENTION_DAYS',
+    key: 'metrics1hRetentionDays',
+    kind: 'int',
+    min: 1,
+    max: 36500,
+    describe: 'Days 1-hour metric rollups are kept',
+    fallback: () => 730,
   },
   {
     env: 'ESTATE_JOB_RETENTION_DAYS',
@@ -208,6 +246,27 @@ export const OPTIONS: readonly OptionSpec[] = [
     max: 3650,
     describe: 'Days finished jobs and dispatched events are kept',
     fallback: () => 7,
+  },
+  {
+    env: 'ESTATE_METRICS_URL',
+    key: 'metricsUrl',
+    kind: 'string',
+    describe: 'Prometheus-compatible metrics backend (remote_write out, PromQL in)',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_METRICS_WRITE_URL',
+    key: 'metricsWriteUrl',
+    kind: 'string',
+    describe: 'The backend remote_write URL, when not <ESTATE_METRICS_URL>/api/v1/write',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_METRICS_BEARER_TOKEN',
+    key: 'metricsBearerToken',
+    kind: 'string',
+    describe: 'Bearer token for the metrics backend',
+    fallback: () => undefined,
   },
 ];
 
@@ -334,6 +393,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       throw new ConfigError(`ESTATE_PUBLIC_URL must be a full URL such as https://estate.example.org; got ${config.publicUrl}.`);
     }
   }
+  metricsBackendOf(config);
   if (config.role !== 'all' && !config.databaseUrl) {
     throw new ConfigError(`ESTATE_ROLE=${config.role} needs DATABASE_URL: split roles share state through PostgreSQL.`);
   }

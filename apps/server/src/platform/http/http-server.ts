@@ -224,6 +224,10 @@ function toProblem(error: FastifyError | HttpProblem): RenderedProblem {
     const type = status === 404 ? ProblemType.notFound : status === 429 ? ProblemType.tooManyRequests : ProblemType.validation;
     return problem(status, type, status === 429 ? 'Too many requests' : 'Invalid request', fe.message);
   }
+  // An error that says a service Estate depends on is down (the metrics backend): the client may retry later.
+  if (status === 503) {
+    return problem(503, ProblemType.unavailable, 'Service unavailable', 'A service Estate depends on is unavailable; try again later.');
+  }
   return problem(
     500,
     ProblemType.internal,

@@ -14,6 +14,9 @@ import { NoPermission } from '../../components/NoPermission';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useMe } from '../auth/use-me';
 import { SoftwarePanel } from '../identity/SoftwarePanel';
+import { HostMetricsPanel } from '../metrics/HostMetricsPanel';
+import { HOST_CI_TYPES } from '../metrics/host-panels';
+import { ciHasMetricsQuery } from '../metrics/metrics-queries';
 import { AttributesPanel } from './AttributesPanel';
 import { CRITICALITY_COLORS, humanize, STATUS_COLORS } from './ci-labels';
 import { typeLabel } from './ci-type-options';
@@ -28,16 +31,16 @@ import { RelationshipsPanel } from './RelationshipsPanel';
 
 /**
  * One configuration item: its fields and observed facts, relationships, network interfaces, software, history and
- * impact; for racks, their elevation.
+ * impact; for racks, their elevation; for hosts (and anything with series), graphs of its metrics.
  */
 export function CiDetailPage() {
   const me = useMe();
   const { id } = useRouteParams('/inventory/$id');
   if (!can(me, 'inventory:read')) return <NoPermission permission="inventory:read" />;
-  return <CiDetail key={id} id={id} canWrite={can(me, 'inventory:write')} />;
+  return <CiDetail key={id} id={id} canWrite={can(me, 'inventory:write')} canReadMetrics={can(me, 'metrics:read')} />;
 }
 
-function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
+function CiDetail({ id, canWrite, canReadMetrics }: { id: string; canWrite: boolean; canReadMetrics: boolean }) {
   const api = useApi();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -47,6 +50,7 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
   const current = useQuery(ciQuery(api, id));
   const past = useQuery({ ...ciQuery(api, id, asOf), enabled: asOf !== undefined });
   const types = useQuery(ciTypesQuery(api));
+  const hasMetrics = useQuery({ ...ciHasMetricsQuery(id), enabled: canReadMetrics });
 
   if (current.error) {
     return isApiError(current.error, ProblemType.notFound) ? (
@@ -67,6 +71,7 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
   const { ci, etag } = current.data;
   const shown = asOf !== undefined ? past.data?.ci : ci;
   const type = types.data?.find((candidate) => candidate.id === ci.type);
+  const showMetrics = canReadMetrics && (HOST_CI_TYPES.has(ci.type) || hasMetrics.data === true);
 
   return (
     <Stack gap="md">
@@ -132,6 +137,11 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
             <Tabs.Tab value="attributes" data-testid="tab-attributes">
               Attributes
             </Tabs.Tab>
+            {showMetrics && (
+              <Tabs.Tab value="metrics" data-testid="tab-metrics">
+                Metrics
+              </Tabs.Tab>
+            )}
             {ci.type === 'rack' && (
               <Tabs.Tab value="rack" data-testid="tab-rack">
                 Elevation
@@ -167,6 +177,11 @@ function CiDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
             </Center>
           )}
         </Tabs.Panel>
+        {showMetrics && (
+          <Tabs.Panel value="metrics" pt="md">
+            <HostMetricsPanel ciId={ci.id} />
+          </Tabs.Panel>
+        )}
         {ci.type === 'rack' && (
           <Tabs.Panel value="rack" pt="md">
             <RackElevation rack={ci} />

@@ -171,4 +171,16 @@ describe('PromQL engine: semantics outside the shared cases', () => {
       ],
     });
   });
+
+  it("stops a query that runs past its time limit with Prometheus' timeout error, by the injected clock", async () => {
+    let now = 0;
+    // Every reading of the clock moves it a second on: the third step is past a 2.5 s limit.
+    const slow = new PromqlEngine(new InMemorySeriesSource(PROMQL_SERIES), { timeoutMs: 2_500, clock: () => (now += 1_000) });
+    const run = slow.evalRange('up', 0, 600_000, 60_000);
+    await expect(run).rejects.toThrow(PromqlError);
+    await expect(slow.evalRange('up', 0, 600_000, 60_000)).rejects.toMatchObject({ errorType: 'timeout' });
+    now = 0;
+    const quick = new PromqlEngine(new InMemorySeriesSource(PROMQL_SERIES), { timeoutMs: 60_000, clock: () => (now += 1_000) });
+    expect((await quick.evalRange('up', 0, 600_000, 60_000)).resultType).toBe('matrix');
+  });
 });

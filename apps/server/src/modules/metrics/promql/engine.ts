@@ -5,26 +5,14 @@
  * closedRanges for 2.x), extrapolated rate, vector matching, and the API's result shapes.
  */
 
-import { aggregate } from './aggregate';
-import type { Aggregate, AtModifier, Binary, Call, Expr, MatrixSelector, Subquery, VectorSelector } from './ast';
-import { scalarBinary, vectorBinary, vectorScalarBinary } from './binary';
+import type { Expr, VectorSelector } from './ast';
 import { PromqlError } from './errors';
+import { Evaluation } from './evaluation';
 import { parsePromql, typeOf } from './parse';
-import { extrapolatedRate, instantValue, linearRegression, OVER_TIME, quantile, type RangeWindow } from './range-functions';
-import type { SeriesData, SeriesSource } from './series-source';
-import {
-  assertUniqueLabelSets,
-  compareLabels,
-  formatFloat,
-  isStaleNaN,
-  type Labels,
-  labelsKey,
-  type Sample,
-  type Series,
-  type Value,
-  withoutName,
-} from './values';
-import { histogramQuantile, labelJoin, labelReplace, MATH, mapValues, roundTo, sortByValue } from './vector-functions';
+import { planRollups, type Resolution, type RollupRead, type RollupRetention } from './rollup-plan';
+import type { SeriesSource } from './series-source';
+import { type StoredSeries, selectorSpans, withStaleMarkers } from './stored-series';
+import { compareLabels, formatFloat, type Labels, labelsKey, type Series } from './values';
 
 export interface PromqlEngineOptions {
   /** How far back an instant selector looks for a sample (Prometheus: 5 minutes). */
@@ -37,6 +25,12 @@ export interface PromqlEngineOptions {
   maxPointsPerSeries?: number;
   /** Most samples one query may load (Prometheus' --query.max-samples: 50,000,000). */
   maxSamples?: number;
+  /** What the raw and 5-minute tiers keep: `auto` range queries older than that read a coarser tier (ADR 0018). */
+  rollupRetention?: RollupRetention;
+  /** Longest a query may evaluate, in ms (Prometheus' --query.timeout: 2 minutes). */
+  timeoutMs?: number;
+  /** The clock the timeout is measured by. */
+  clock?: () => number;
 }
 
 /** A query result in the shape of Prometheus' HTTP API `data`. */
@@ -54,6 +48,9 @@ export class PromqlEngine {
   private readonly closed: boolean;
   private readonly maxPoints: number;
   private readonly maxSamples: number;
+  private readonly rollupRetention: RollupRetention | undefined;
+  private readonly timeoutMs: number;
+  private readonly clock: () => number;
 
   constructor(
     private readonly source: SeriesSource,
@@ -64,6 +61,9 @@ export class PromqlEngine {
     this.closed = options.closedRanges ?? false;
     this.maxPoints = options.maxPointsPerSeries ?? 11_000;
     this.maxSamples = options.maxSamples ?? 50_000_000;
+    this.rollupRetention = options.rollupRetention;
+    this.timeoutMs = options.timeoutMs ?? 120_000;
+    this.clock = options.clock ?? Date.now;
   }
 
   /** An instant query at timeMs. */
@@ -89,9 +89,19 @@ export class PromqlEngine {
     }
   }
 
-  /** A range query from startMs to endMs every stepMs: always a matrix, sorted by labels. */
-  async evalRange(query: string | Expr, startMs: number, endMs: number, stepMs: number): Promise<PromqlResult> {
-    const expr = typeof query === 'string' ? parsePromql(query) : query;
+  /**
+   * A range query from startMs to endMs every stepMs: always a matrix, sorted by labels. `auto` resolution reads
+   * rollup tiers where they answer the query's functions (rollup-plan.ts) and the source can read them; `raw` (the
+   * default) reads raw samples, as Prometheus does.
+   */
+  async evalRange(
+    query: string | Expr,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    resolution: Resolution = 'raw',
+  ): Promise<PromqlResult> {
+    const parsed = typeof query === 'string' ? parsePromql(query) : query;
     if (!(stepMs > 0)) throw new PromqlError('zero or negative query resolution step widths are not accepted');
     if (endMs < startMs) throw new PromqlError('end timestamp must not be before start time');
     if ((endMs - startMs) / stepMs + 1 > this.maxPoints) {
@@ -99,15 +109,21 @@ export class PromqlEngine {
         `exceeded maximum resolution of ${this.maxPoints} points per timeseries. Try decreasing the query resolution (?step=XX)`,
       );
     }
-    const type = typeOf(expr);
+    const type = typeOf(parsed);
     if (type !== 'vector' && type !== 'scalar') {
       throw new PromqlError(
         `invalid expression type "${type === 'matrix' ? 'range vector' : type}" for range query, must be Scalar or instant Vector`,
       );
     }
-    const run = await this.prepare(expr, startMs, endMs);
+    const plan =
+      resolution === 'auto' && this.source.selectRollup
+        ? planRollups(parsed, { startMs, endMs, stepMs, lookbackMs: this.lookbackMs, retention: this.rollupRetention })
+        : { expr: parsed, reads: new Map<VectorSelector, RollupRead>() };
+    const expr = plan.expr;
+    const run = await this.prepare(expr, startMs, endMs, plan.reads);
     const series = new Map<string, Series>();
     for (let t = startMs; t <= endMs; t += stepMs) {
+      run.checkDeadline();
       const value = run.eval(expr, t);
       const samples = value.type === 'scalar' ? [{ labels: {}, v: value.v }] : value.type === 'vector' ? value.v : [];
       for (const s of samples) {
@@ -128,37 +144,18 @@ export class PromqlEngine {
   }
 
   /** Fetches every selector's series over the span it can reach, then hands back a synchronous evaluation. */
-  private async prepare(expr: Expr, startMs: number, endMs: number): Promise<Evaluation> {
-    const spans = new Map<VectorSelector, [number, number]>();
-    const atTime = (at: AtModifier | undefined, lo: number, hi: number): [number, number] =>
-      !at ? [lo, hi] : at.kind === 'start' ? [startMs, startMs] : at.kind === 'end' ? [endMs, endMs] : [at.ms, at.ms];
-    const widen = (sel: VectorSelector, lo: number, hi: number, backMs: number) => {
-      const [a, b] = atTime(sel.at, lo, hi);
-      const span: [number, number] = [a - sel.offsetMs - backMs, b - sel.offsetMs];
-      const known = spans.get(sel);
-      spans.set(sel, known ? [Math.min(known[0], span[0]), Math.max(known[1], span[1])] : span);
-    };
-    const walk = (e: Expr, lo: number, hi: number): void => {
-      if (e.kind === 'vectorSelector') widen(e, lo, hi, this.lookbackMs);
-      else if (e.kind === 'matrixSelector') widen(e.selector, lo, hi, e.rangeMs);
-      else if (e.kind === 'subquery') {
-        const [a, b] = atTime(e.at, lo, hi);
-        walk(e.expr, a - e.offsetMs - e.rangeMs, b - e.offsetMs);
-      } else if (e.kind === 'call') for (const arg of e.args) walk(arg, lo, hi);
-      else if (e.kind === 'aggregate') {
-        if (e.param) walk(e.param, lo, hi);
-        walk(e.expr, lo, hi);
-      } else if (e.kind === 'binary') {
-        walk(e.lhs, lo, hi);
-        walk(e.rhs, lo, hi);
-      } else if (e.kind === 'unary' || e.kind === 'paren') walk(e.expr, lo, hi);
-    };
-    walk(expr, startMs, endMs);
+  private async prepare(expr: Expr, startMs: number, endMs: number, reads?: Map<VectorSelector, RollupRead>): Promise<Evaluation> {
+    const deadline = this.clock() + this.timeoutMs;
+    const spans = selectorSpans(expr, startMs, endMs, this.lookbackMs);
     const data = new Map<VectorSelector, StoredSeries[]>();
     let loaded = 0;
     await Promise.all(
       [...spans].map(async ([sel, [lo, hi]]) => {
-        const series = await this.source.select(sel.matchers, lo, hi);
+        const read = reads?.get(sel);
+        const series =
+          read && this.source.selectRollup
+            ? await this.source.selectRollup(sel.matchers, lo, hi, read.tier, read.field)
+            : await this.source.select(sel.matchers, lo, hi);
         for (const s of series) loaded += s.samples.length;
         if (loaded > this.maxSamples) {
           throw new PromqlError('query processing would load too many samples into memory in query execution', 'execution');
@@ -172,313 +169,8 @@ export class PromqlEngine {
       subqueryStepMs: this.defaultStepMs,
       lookbackMs: this.lookbackMs,
       closed: this.closed,
+      deadline,
+      clock: this.clock,
     });
   }
-}
-
-/** A series as the evaluator reads it: [ms, value, is a stale marker], in time order. */
-interface StoredSeries {
-  labels: Labels;
-  samples: Array<[number, number, boolean]>;
-}
-
-function withStaleMarkers(s: SeriesData): StoredSeries {
-  const samples: Array<[number, number, boolean]> = s.samples.map(([t, v]) => [t, v, isStaleNaN(v)]);
-  for (const t of s.stale ?? []) samples.push([t, Number.NaN, true]);
-  samples.sort((a, b) => a[0] - b[0]);
-  return { labels: s.labels, samples };
-}
-
-interface EvaluationContext {
-  startMs: number;
-  endMs: number;
-  /** Step of subqueries that name none: the evaluation interval, not the range query's step (as Prometheus). */
-  subqueryStepMs: number;
-  lookbackMs: number;
-  closed: boolean;
-}
-
-/** Index of the last sample at or before t, or -1. */
-function lastAtOrBefore(samples: Array<[number, number, boolean]>, t: number): number {
-  let lo = 0;
-  let hi = samples.length - 1;
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (samples[mid]![0] <= t) {
-      found = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
-const NAME_KEEPING_FUNCTIONS = new Set(['last_over_time']);
-
-class Evaluation {
-  constructor(
-    private readonly data: Map<VectorSelector, StoredSeries[]>,
-    private readonly ctx: EvaluationContext,
-  ) {}
-
-  private atMs(at: AtModifier | undefined, t: number): number {
-    if (!at) return t;
-    return at.kind === 'start' ? this.ctx.startMs : at.kind === 'end' ? this.ctx.endMs : at.ms;
-  }
-
-  private inWindow(t: number, start: number): boolean {
-    return this.ctx.closed ? t >= start : t > start;
-  }
-
-  eval(e: Expr, t: number): Value {
-    switch (e.kind) {
-      case 'number':
-        return { type: 'scalar', v: e.value };
-      case 'string':
-        return { type: 'string', v: e.value };
-      case 'paren':
-        return this.eval(e.expr, t);
-      case 'vectorSelector':
-        return { type: 'vector', v: this.instantSelect(e, t) };
-      case 'matrixSelector':
-      case 'subquery':
-        return { type: 'matrix', v: this.rangeSelect(e, t).series };
-      case 'unary': {
-        const inner = this.eval(e.expr, t);
-        if (e.op === '+') return inner;
-        if (inner.type === 'scalar') return { type: 'scalar', v: -inner.v };
-        const v = mapValues(this.vector(inner), (x) => -x);
-        assertUniqueLabelSets(v);
-        return { type: 'vector', v };
-      }
-      case 'binary':
-        return this.binary(e, t);
-      case 'aggregate':
-        return { type: 'vector', v: this.aggregate(e, t) };
-      case 'call':
-        return this.call(e, t);
-    }
-  }
-
-  private vector(v: Value): Sample[] {
-    if (v.type !== 'vector') throw new PromqlError(`expected instant vector, got ${v.type}`, 'execution');
-    return v.v;
-  }
-
-  private scalar(e: Expr, t: number): number {
-    const v = this.eval(e, t);
-    if (v.type !== 'scalar') throw new PromqlError(`expected scalar, got ${v.type}`, 'execution');
-    return v.v;
-  }
-
-  private string(e: Expr, t: number): string {
-    const v = this.eval(e, t);
-    if (v.type !== 'string') throw new PromqlError(`expected string, got ${v.type}`, 'execution');
-    return v.v;
-  }
-
-  /** The selector's samples at t; with `sampleTime`, each sample's own time in seconds instead of its value. */
-  private instantSelect(sel: VectorSelector, t: number, sampleTime = false): Sample[] {
-    const ref = this.atMs(sel.at, t) - sel.offsetMs;
-    const out: Sample[] = [];
-    for (const series of this.data.get(sel) ?? []) {
-      const i = lastAtOrBefore(series.samples, ref);
-      if (i < 0) continue;
-      const [st, sv, stale] = series.samples[i] as [number, number, boolean];
-      if (!this.inWindow(st, ref - this.ctx.lookbackMs) || stale) continue;
-      out.push({ labels: series.labels, v: sampleTime ? st / 1000 : sv });
-    }
-    return out;
-  }
-
-  /** A range vector at t, with the window rate() and friends extrapolate to. */
-  private rangeSelect(e: MatrixSelector | Subquery, t: number): { series: Series[]; window: RangeWindow } {
-    if (e.kind === 'matrixSelector') {
-      const sel = e.selector;
-      const end = this.atMs(sel.at, t) - sel.offsetMs;
-      const start = end - e.rangeMs;
-      const series: Series[] = [];
-      for (const s of this.data.get(sel) ?? []) {
-        const points: Array<[number, number]> = [];
-        // Binary search for the window's edges: a range query steps over the same samples many times.
-        const last = lastAtOrBefore(s.samples, end);
-        let i = this.ctx.closed ? lastAtOrBefore(s.samples, start - 1) + 1 : lastAtOrBefore(s.samples, start) + 1;
-        for (; i <= last; i++) {
-          const [st, sv, stale] = s.samples[i]!;
-          if (!stale) points.push([st, sv]);
-        }
-        if (points.length > 0) series.push({ labels: s.labels, points });
-      }
-      return { series, window: { startMs: start, endMs: end, rangeMs: e.rangeMs } };
-    }
-    const end = this.atMs(e.at, t) - e.offsetMs;
-    const start = end - e.rangeMs;
-    const step = e.stepMs ?? this.ctx.subqueryStepMs;
-    let first = Math.ceil(start / step) * step;
-    if (!this.inWindow(first, start)) first += step;
-    const bySeries = new Map<string, Series>();
-    for (let at = first; at <= end; at += step) {
-      for (const s of this.vector(this.eval(e.expr, at))) {
-        const key = labelsKey(s.labels);
-        let entry = bySeries.get(key);
-        if (!entry) {
-          entry = { labels: s.labels, points: [] };
-          bySeries.set(key, entry);
-        }
-        entry.points.push([at, s.v]);
-      }
-    }
-    return { series: [...bySeries.values()], window: { startMs: start, endMs: end, rangeMs: e.rangeMs } };
-  }
-
-  private binary(e: Binary, t: number): Value {
-    const l = this.eval(e.lhs, t);
-    const r = this.eval(e.rhs, t);
-    if (l.type === 'scalar' && r.type === 'scalar') return { type: 'scalar', v: scalarBinary(e, l.v, r.v) };
-    let v: Sample[];
-    if (l.type === 'scalar') v = vectorScalarBinary(e, this.vector(r), l.v, true);
-    else if (r.type === 'scalar') v = vectorScalarBinary(e, this.vector(l), r.v, false);
-    else v = vectorBinary(e, this.vector(l), this.vector(r));
-    assertUniqueLabelSets(v);
-    return { type: 'vector', v };
-  }
-
-  private aggregate(e: Aggregate, t: number): Sample[] {
-    const param = e.param ? (e.op === 'count_values' ? this.string(e.param, t) : this.scalar(e.param, t)) : undefined;
-    return aggregate(e, this.vector(this.eval(e.expr, t)), param);
-  }
-
-  private call(e: Call, t: number): Value {
-    const fn = e.func;
-    const arg = (i: number): Expr => {
-      const a = e.args[i];
-      if (!a) throw new PromqlError(`missing argument ${i + 1} in call to ${fn}`);
-      return a;
-    };
-    const vector = (v: Sample[]): Value => {
-      assertUniqueLabelSets(v);
-      return { type: 'vector', v };
-    };
-    const rangeArg = (i: number) => {
-      let range = arg(i);
-      while (range.kind === 'paren') range = range.expr;
-      if (range.kind !== 'matrixSelector' && range.kind !== 'subquery') {
-        throw new PromqlError(`expected a range vector in call to ${fn}`);
-      }
-      return this.rangeSelect(range, t);
-    };
-    const perSeries = (i: number, f: (points: Array<[number, number]>, window: RangeWindow) => number | undefined) => {
-      const { series, window } = rangeArg(i);
-      const out: Sample[] = [];
-      for (const s of series) {
-        const v = f(s.points, window);
-        if (v !== undefined) {
-          out.push({ labels: NAME_KEEPING_FUNCTIONS.has(fn) ? s.labels : withoutName(s.labels), v });
-        }
-      }
-      return vector(out);
-    };
-    const values = (points: Array<[number, number]>) => points.map(([, v]) => v);
-    switch (fn) {
-      case 'rate':
-        return perSeries(0, (p, w) => extrapolatedRate(p, w, true, true));
-      case 'increase':
-        return perSeries(0, (p, w) => extrapolatedRate(p, w, true, false));
-      case 'delta':
-        return perSeries(0, (p, w) => extrapolatedRate(p, w, false, false));
-      case 'irate':
-        return perSeries(0, (p) => instantValue(p, true));
-      case 'idelta':
-        return perSeries(0, (p) => instantValue(p, false));
-      case 'deriv':
-        return perSeries(0, (p) => (p.length < 2 ? undefined : linearRegression(p, p[0]![0]).slope));
-      case 'predict_linear': {
-        const seconds = this.scalar(arg(1), t);
-        return perSeries(0, (p) => {
-          if (p.length < 2) return undefined;
-          const { slope, intercept } = linearRegression(p, t);
-          return slope * seconds + intercept;
-        });
-      }
-      case 'quantile_over_time': {
-        const q = this.scalar(arg(0), t);
-        return perSeries(1, (p) => quantile(q, values(p)));
-      }
-      case 'time':
-        return { type: 'scalar', v: t / 1000 };
-      case 'timestamp': {
-        // Of a selector, each sample's own time; of anything else, the evaluation time (as Prometheus answers).
-        let inner = arg(0);
-        while (inner.kind === 'paren') inner = inner.expr;
-        const samples =
-          inner.kind === 'vectorSelector'
-            ? this.instantSelect(inner, t, true)
-            : mapValues(this.vector(this.eval(inner, t)), () => t / 1000);
-        return vector(samples.map((s) => ({ labels: withoutName(s.labels), v: s.v })));
-      }
-      case 'vector':
-        return vector([{ labels: {}, v: this.scalar(arg(0), t) }]);
-      case 'scalar': {
-        const v = this.vector(this.eval(arg(0), t));
-        return { type: 'scalar', v: v.length === 1 ? v[0]!.v : Number.NaN };
-      }
-      case 'absent': {
-        const v = this.vector(this.eval(arg(0), t));
-        return v.length > 0 ? vector([]) : vector([{ labels: absentLabels(arg(0)), v: 1 }]);
-      }
-      case 'round': {
-        const to = e.args.length > 1 ? this.scalar(arg(1), t) : 1;
-        return vector(mapValues(this.vector(this.eval(arg(0), t)), (v) => roundTo(v, to)));
-      }
-      case 'clamp': {
-        const min = this.scalar(arg(1), t);
-        const max = this.scalar(arg(2), t);
-        if (max < min) return vector([]);
-        return vector(mapValues(this.vector(this.eval(arg(0), t)), (v) => Math.max(min, Math.min(max, v))));
-      }
-      case 'clamp_min': {
-        const min = this.scalar(arg(1), t);
-        return vector(mapValues(this.vector(this.eval(arg(0), t)), (v) => Math.max(min, v)));
-      }
-      case 'clamp_max': {
-        const max = this.scalar(arg(1), t);
-        return vector(mapValues(this.vector(this.eval(arg(0), t)), (v) => Math.min(max, v)));
-      }
-      case 'histogram_quantile':
-        return vector(histogramQuantile(this.scalar(arg(0), t), this.vector(this.eval(arg(1), t))));
-      case 'label_replace': {
-        const [, dst, replacement, src, regex] = e.args.map((a, i) => (i === 0 ? '' : this.string(a, t)));
-        return vector(labelReplace(this.vector(this.eval(arg(0), t)), dst!, replacement!, src!, regex!));
-      }
-      case 'label_join': {
-        const [, dst, separator, ...sources] = e.args.map((a, i) => (i === 0 ? '' : this.string(a, t)));
-        return vector(labelJoin(this.vector(this.eval(arg(0), t)), dst!, separator!, sources));
-      }
-      case 'sort':
-      case 'sort_desc':
-        return { type: 'vector', v: sortByValue(this.vector(this.eval(arg(0), t)), fn === 'sort_desc') };
-    }
-    if (fn in OVER_TIME) return perSeries(0, (p) => OVER_TIME[fn]!(values(p)));
-    if (fn in MATH) return vector(mapValues(this.vector(this.eval(arg(0), t)), MATH[fn]!));
-    throw new PromqlError(`unsupported PromQL function: ${fn}()`);
-  }
-}
-
-/** absent()'s labels: those of the argument's equality matchers, unless a name is matched twice. */
-function absentLabels(arg: Expr): Labels {
-  let e = arg;
-  while (e.kind === 'paren') e = e.expr;
-  if (e.kind !== 'vectorSelector') return {};
-  const labels: Labels = {};
-  const repeated = new Set<string>();
-  for (const m of e.matchers) {
-    if (m.name === '__name__') continue;
-    if (m.name in labels || repeated.has(m.name)) {
-      delete labels[m.name];
-      repeated.add(m.name);
-    } else if (m.op === '=') {
-      labels[m.name] = m.value;
-    }
-  }
-  return labels;
 }

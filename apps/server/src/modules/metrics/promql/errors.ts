@@ -2,8 +2,8 @@
 export class PromqlError extends Error {
   constructor(
     message: string,
-    /** Prometheus' `errorType`: bad_data for a query that is wrong or unsupported, execution for one that failed. */
-    readonly errorType: 'bad_data' | 'execution' = 'bad_data',
+    /** Prometheus' `errorType`: bad_data for a query that is wrong or unsupported, execution for one that failed, timeout. */
+    readonly errorType: 'bad_data' | 'execution' | 'timeout' = 'bad_data',
   ) {
     super(message);
     this.name = 'PromqlError';

@@ -4,6 +4,7 @@
  */
 import type { MatchOp } from './ast';
 import { compileAnchored } from './literals';
+import type { RollupField, RollupTier } from './rollup-plan';
 
 export interface SeriesMatcher {
   name: string;
@@ -25,6 +26,12 @@ export interface SeriesData {
 export interface SeriesSource {
   /** The series every matcher matches (a missing label is ""), with their samples in [startMs, endMs]. */
   select(matchers: SeriesMatcher[], startMs: number, endMs: number): Promise<SeriesData[]>;
+  /**
+   * Optional: the series every matcher matches, with one sample per bucket of `tier` — its `field`, at the bucket's
+   * end (at the time of its newest sample for `last`) — for samples in [startMs, endMs]. Sources without rollups
+   * leave it out and `auto` range queries read raw samples.
+   */
+  selectRollup?(matchers: SeriesMatcher[], startMs: number, endMs: number, tier: RollupTier, field: RollupField): Promise<SeriesData[]>;
 }
 
 /** Builds a predicate over label sets from Prometheus matchers. */

@@ -42,7 +42,8 @@ for (const engine of testEngines()) {
         expect(t).toBe(T0 + i * STEP);
         expect(Object.is(v, values(i))).toBe(true);
       });
-      // 300 samples at 10 s: cut at 120 and 120, a head of 60.
+      // 300 samples at 10 s: cut at 120 and 120, a head of 60 (in its row after a checkpoint).
+      await store.flush();
       const chunks = await db.selectFrom('metric_chunks').select(['count', 'min_time']).orderBy('min_time').execute();
       expect(chunks.map((c) => Number(c.count))).toEqual([MAX_CHUNK_SAMPLES, MAX_CHUNK_SAMPLES, 60]);
       const middle = await store.select([NAME_CPU], T0 + 100 * STEP, T0 + 130 * STEP);
@@ -53,6 +54,7 @@ for (const engine of testEngines()) {
       const db = await fresh();
       const store = new EmbeddedMetricStore(db);
       await store.append(series({ __name__: 'sparse' }, 10, (i) => i, T0).map((s, i) => ({ ...s, t: T0 + i * 1_800_000 })));
+      await store.flush();
       const chunks = await db.selectFrom('metric_chunks').select(['count']).orderBy('min_time').execute();
       expect(chunks.map((c) => Number(c.count))).toEqual([4, 4, 2]);
     });
@@ -147,7 +149,7 @@ for (const engine of testEngines()) {
     it('keeps every acknowledged sample, the open head included: a new store on the same database reads and extends it', async () => {
       const db = await fresh();
       const first = new EmbeddedMetricStore(db);
-      // 130 samples: one full chunk and a head of 10 that was never cut, only written through.
+      // 130 samples: one full chunk, and a head of 10 that is only in the write-ahead log (no checkpoint ran).
       for (let i = 0; i < 130; i += 13) await first.append(series(cpu('a', 'idle'), 13, (j) => (i + j) * 0.5, T0 + i * STEP));
       const second = new EmbeddedMetricStore(db);
       const [read] = await second.select([NAME_CPU], T0, T0 + 1000 * STEP);
@@ -159,6 +161,9 @@ for (const engine of testEngines()) {
         { labels: cpu('a', 'idle'), t: T0 + 130 * STEP, v: 65 },
       ]);
       expect(result).toMatchObject({ appended: 1, duplicates: 1, rejected: [{ index: 1, reason: 'out_of_order' }] });
+      expect((await db.selectFrom('metric_wal').select('id').execute()).length).toBeGreaterThan(0);
+      await second.flush();
+      expect(await db.selectFrom('metric_wal').select('id').execute()).toEqual([]);
       const chunks = await db.selectFrom('metric_chunks').select(['count']).orderBy('min_time').execute();
       expect(chunks.map((c) => Number(c.count))).toEqual([120, 11]);
       const [again] = await new EmbeddedMetricStore(db).select([NAME_CPU], T0, T0 + 1000 * STEP);
@@ -172,6 +177,7 @@ for (const engine of testEngines()) {
       expect(await store.deleteSeries([NAME_CPU, m('instance', '=', 'a')])).toBe(1);
       expect((await store.select([NAME_CPU], T0, T0 + 1000 * STEP)).map((s) => s.labels.instance)).toEqual(['b']);
       expect(await store.labelValues('instance')).toEqual(['b']);
+      await store.flush();
       expect(await db.selectFrom('metric_chunks').select('series_id').execute()).toHaveLength(1);
       // The deleted series starts over: an earlier time is no longer out of order.
       expect((await store.append(series(cpu('a', 'user'), 1))).appended).toBe(1);

@@ -1,14 +1,18 @@
-import { decodeXorChunk, FLOAT_HIGH_WORD as HIGH, isStaleWords, FLOAT_LOW_WORD as LOW, XorChunkEncoder } from '@estate/tsdb';
+import { decodeXorChunk, FLOAT_HIGH_WORD as HIGH, isStaleWords, FLOAT_LOW_WORD as LOW, type XorChunkEncoder } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
-import type { AppendResult, LabelMatcher, MetricSample, MetricStore, SeriesSamples } from './metric-store';
+import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
+import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
+import { MetricWalRepository, type WalRecord } from './metric-wal';
+import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
 
-/** Samples per chunk before a new one is cut (Prometheus' figure: about 1 bit per sample more would not pay). */
-export const MAX_CHUNK_SAMPLES = 120;
-/** The longest time a chunk spans before a new one is cut, in ms. */
-export const MAX_CHUNK_SPAN_MS = 2 * 3_600_000;
+export { MAX_CHUNK_SAMPLES, MAX_CHUNK_SPAN_MS } from './series-head';
+
+/** Appends between checkpoints at most, and the longest time between two, in ms. */
+const CHECKPOINT_EVERY_APPENDS = 64;
+const CHECKPOINT_EVERY_MS = 60_000;
 
 /** Limits of the embedded store. */
 export interface EmbeddedMetricStoreOptions {
@@ -18,54 +22,46 @@ export interface EmbeddedMetricStoreOptions {
   maxLabelsPerSeries?: number;
   /** Characters a label value has at most; longer ones are refused as invalid. Default 4,096. */
   maxLabelValueLength?: number;
-  /** The clock for series' creation times. */
+  /**
+   * Keep acknowledged samples in the write-ahead log until a checkpoint (default), or write every grown head at
+   * once (the migration that moved agent samples in runs before the log's table exists).
+   */
+  writeAheadLog?: boolean;
+  /** The clock for series' creation times, checkpoints and the rollup job. */
   now?: () => number;
-}
-
-/** The open end of a series: the encoder of its newest chunk and its newest sample. */
-interface SeriesHead {
-  id: number;
-  metric: string;
-  head: XorChunkEncoder;
-  lastT: number;
-  lastV: number;
-  /** The newest sample is the stale marker (its bits are not kept in `lastV`). */
-  lastStale: boolean;
-}
-
-/** Whether a sample is the stale marker: said so, or a value with the marker's bits. */
-function isStale(s: MetricSample): boolean {
-  if (s.stale === true) return true;
-  if (!Number.isNaN(s.v)) return false;
-  bits[0] = s.v;
-  return isStaleWords(words[HIGH] as number, words[LOW] as number);
-}
-
-const bits = new Float64Array(2);
-const words = new Uint32Array(bits.buffer);
-function sameBits(a: number, b: number): boolean {
-  bits[0] = a;
-  bits[1] = b;
-  return words[0] === words[2] && words[1] === words[3];
+  /** The rollup job's tuning (ADR 0018). */
+  rollups?: Omit<MetricRollupsOptions, 'now' | 'beforeRun'>;
 }
 
 /**
  * The metric store in the primary database (ADR 0017). Each series' newest chunk is its head, kept in memory as an
- * encoder to append to; every `append` writes the heads it changed (and any chunk it cut) in one transaction before
- * it resolves, so an acknowledged sample is on disk and a crash loses none. Appends run one at a time. The database
- * is the truth: reads go to it, and after a failed append the heads it touched are reloaded from it.
+ * encoder to append to. An append writes its samples as one row of the write-ahead log (and any chunk it cut, and
+ * any series it created) in one transaction before it resolves, so an acknowledged sample is on disk and a crash
+ * loses none. A checkpoint (every 64 appends or minute, and on `flush`) writes the grown heads into their chunk rows
+ * and empties the log; after a crash the log is replayed onto the heads read back from their chunks. Appends run one
+ * at a time; reads see the heads in memory over the rows.
  *
  * One process writes a store: two processes appending to the same series over PostgreSQL would overwrite each
- * other's head chunk (the remote-write path past one machine is the `prometheus` implementation).
+ * other's head chunk, and another process reads samples since the last checkpoint only after the next (the
+ * remote-write path past one machine is the `prometheus` implementation).
  */
 export class EmbeddedMetricStore implements MetricStore {
   private readonly repo: MetricStoreRepository;
+  private readonly wal: MetricWalRepository;
+  /** The rollup tiers: their job, reads and pruning (ADR 0018). */
+  readonly rollups: MetricRollups;
   private readonly heads = new Map<string, SeriesHead>();
+  private readonly byId = new Map<number, SeriesHead>();
+  private readonly dirty = new Set<SeriesHead>();
   private readonly maxSeries: number;
   private readonly maxLabels: number;
   private readonly maxValueLength: number;
+  private readonly useWal: boolean;
   private readonly now: () => number;
   private seriesCount: number | undefined;
+  private replayed = false;
+  private appendsSinceCheckpoint = 0;
+  private lastCheckpoint: number;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -73,31 +69,38 @@ export class EmbeddedMetricStore implements MetricStore {
     options: EmbeddedMetricStoreOptions = {},
   ) {
     this.repo = new MetricStoreRepository(db);
+    this.wal = new MetricWalRepository(db);
     this.maxSeries = options.maxSeries ?? 1_000_000;
     this.maxLabels = options.maxLabelsPerSeries ?? 64;
     this.maxValueLength = options.maxLabelValueLength ?? 4096;
+    this.useWal = options.writeAheadLog ?? true;
     this.now = options.now ?? Date.now;
+    this.lastCheckpoint = this.now();
+    this.rollups = new MetricRollups(db, { ...options.rollups, now: this.now, beforeRun: () => this.flush() });
   }
 
   append(samples: readonly MetricSample[]): Promise<AppendResult> {
-    return this.serially(() => this.appendNow(samples));
+    return this.inTransaction((trx) => this.appendNow(samples, trx));
   }
 
   /**
    * Appends in `executor`, the caller's open transaction (or a migration's handle): the samples are stored exactly
    * when it commits. Everything the append reads and writes goes through `executor`, so it never waits for another
    * connection (SQLite has one). If the caller's transaction rolls back after this resolves, the caller must call
-   * `forgetHeads()`, or the next append would write the rolled-back samples again with its head.
+   * `forgetHeads()`, or the next checkpoint would write the rolled-back samples with its heads.
    */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
   appendWithin(executor: Kysely<any>, samples: readonly MetricSample[]): Promise<AppendResult> {
     return this.serially(() => this.appendNow(samples, executor as Kysely<MetricsTables>));
   }
 
-  /** Drops the in-memory heads: they are read back from the database by the next append of each series. */
+  /** Drops the in-memory heads: they are read back from the database (and the log replayed) by the next use. */
   forgetHeads(): void {
     this.heads.clear();
+    this.byId.clear();
+    this.dirty.clear();
     this.seriesCount = undefined;
+    this.replayed = false;
   }
 
   /**
@@ -107,18 +110,27 @@ export class EmbeddedMetricStore implements MetricStore {
    */
   async deleteBefore(cutoff: number): Promise<number> {
     const deleted = await this.repo.deleteChunksBefore(cutoff);
-    for (const [key, head] of this.heads) if (head.lastT < cutoff) this.heads.delete(key);
+    for (const [key, head] of this.heads) {
+      if (head.lastT < cutoff && !head.dirty) {
+        this.heads.delete(key);
+        this.byId.delete(head.id);
+      }
+    }
     return deleted;
   }
 
-  /** Writes every head. Heads are written by each append already, so this only waits for appends in flight. */
+  /** Writes every grown head into its chunk row and empties the log, after the appends in flight. */
   flush(): Promise<void> {
-    return this.serially(async () => {});
+    return this.inTransaction(async (trx) => {
+      await this.ready(trx);
+      await this.checkpoint(trx);
+    });
   }
 
   async select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]> {
+    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
     const series = await this.repo.matchSeries(compileMatchers(matchers));
-    const chunks = await this.repo.chunksOf(
+    const chunks = await this.chunksWithHeads(
       series.map((s) => s.id),
       start,
       end,
@@ -149,6 +161,33 @@ export class EmbeddedMetricStore implements MetricStore {
       );
   }
 
+  async selectRollup(matchers: readonly LabelMatcher[], start: number, end: number, tier: RollupTier): Promise<SeriesRollup[]> {
+    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
+    const series = await this.repo.matchSeries(compileMatchers(matchers));
+    const ids = series.map((s) => s.id);
+    const buckets = await this.rollups.read(ids, start, end, tier, (from, to) => this.chunksWithHeads(ids, from, to));
+    return series
+      .map((s) => ({ labels: s.labels, buckets: buckets.get(s.id) ?? [], key: canonicalSeries(s.labels) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .map(({ labels, buckets: list }) => ({ labels, buckets: list }));
+  }
+
+  /** The stored chunks of `ids` overlapping [start, end], with each grown head read from memory over its stale row. */
+  private async chunksWithHeads(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
+    const stored = await this.repo.chunksOf(ids, start, end);
+    const chunks = stored.filter((c) => {
+      const head = this.byId.get(c.series_id);
+      return !(head?.dirty && c.min_time === head.head.minTime);
+    });
+    for (const id of ids) {
+      const head = this.byId.get(id);
+      if (head?.dirty && head.head.count > 0 && (head.head.maxTime as number) >= start && (head.head.minTime as number) <= end) {
+        chunks.push(chunkRow(id, head.head));
+      }
+    }
+    return chunks;
+  }
+
   async labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]> {
     if (!matchers || matchers.length === 0) return this.repo.allLabelNames();
     const names = new Set<string>();
@@ -168,15 +207,38 @@ export class EmbeddedMetricStore implements MetricStore {
 
   deleteSeries(matchers: readonly LabelMatcher[]): Promise<number> {
     const compiled = compileMatchers(matchers);
-    return this.serially(async () => {
-      const series = await this.repo.matchSeries(compiled);
+    return this.inTransaction(async (trx) => {
+      const series = await this.repo.matchSeries(compiled, trx);
       if (series.length === 0) return 0;
-      await this.repo.deleteSeries(series.map((s) => s.id));
-      const ids = new Set(series.map((s) => s.id));
-      for (const [key, head] of this.heads) if (ids.has(head.id)) this.heads.delete(key);
+      await this.repo.deleteSeries(
+        trx,
+        series.map((s) => s.id),
+      );
+      for (const { id } of series) {
+        const head = this.byId.get(id);
+        if (!head) continue;
+        this.heads.delete(head.canonical);
+        this.byId.delete(id);
+        this.dirty.delete(head);
+      }
       if (this.seriesCount !== undefined) this.seriesCount -= series.length;
       return series.length;
     });
+  }
+
+  /**
+   * Runs `work` in a transaction of its own, one at a time with the store's other work. The transaction is opened
+   * before the turn is taken: on SQLite's single connection, a caller's open transaction calling `appendWithin` would
+   * otherwise wait in the queue behind work that waits for its connection. Anything failing resets the heads.
+   */
+  private inTransaction<T>(work: (trx: Kysely<MetricsTables>) => Promise<T>): Promise<T> {
+    return this.db
+      .transaction()
+      .execute((trx) => this.serially(() => work(trx)))
+      .catch((err) => {
+        this.forgetHeads();
+        throw err;
+      });
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {
@@ -185,7 +247,62 @@ export class EmbeddedMetricStore implements MetricStore {
     return run;
   }
 
+  /** Replays the log left by a crash onto the heads, once, and checkpoints them. */
+  private async ready(executor?: Kysely<MetricsTables>): Promise<void> {
+    if (this.replayed || !this.useWal) {
+      this.replayed = true;
+      return;
+    }
+    const db = executor ?? this.db;
+    const { records } = await this.wal.readAll(db);
+    if (records.length > 0) {
+      const ids = [...new Set(records.map((r) => r.seriesId))];
+      const known = await this.repo.seriesByIds(ids, db);
+      const latest = new Map((await this.repo.latestChunks([...known.keys()], db)).map((c) => [c.series_id, c]));
+      for (const [id, canonical] of known) {
+        if (this.byId.has(id)) continue;
+        const chunk = latest.get(id);
+        const head = chunk ? headFromChunk(id, canonical, chunk.bytes, chunk.max_time) : emptyHead(id, canonical);
+        this.heads.set(canonical, head);
+        this.byId.set(id, head);
+      }
+      const cut: ChunkRow[] = [];
+      // Records of series deleted since, and samples a chunk already holds, are skipped.
+      for (const r of records) {
+        const head = this.byId.get(r.seriesId);
+        if (!head || r.t <= head.lastT) continue;
+        const full = growHead(head, r.t, r.v, r.stale);
+        if (full) cut.push(chunkRow(head.id, full));
+        head.dirty = true;
+        this.dirty.add(head);
+      }
+      if (cut.length > 0) await this.repo.writeChunks(db, cut);
+    }
+    this.replayed = true;
+    await this.checkpoint(executor);
+  }
+
+  /** Writes the grown heads into their chunk rows and empties the log, in one transaction. */
+  private async checkpoint(executor?: Kysely<MetricsTables>): Promise<void> {
+    if (!this.useWal) return;
+    const grown = [...this.dirty];
+    const write = async (trx: Kysely<MetricsTables>) => {
+      await this.repo.writeChunks(
+        trx,
+        grown.map((h) => chunkRow(h.id, h.head)),
+      );
+      await this.wal.truncate(trx);
+    };
+    if (executor) await write(executor);
+    else await this.db.transaction().execute(write);
+    for (const head of grown) head.dirty = false;
+    this.dirty.clear();
+    this.appendsSinceCheckpoint = 0;
+    this.lastCheckpoint = this.now();
+  }
+
   private async appendNow(samples: readonly MetricSample[], executor?: Kysely<MetricsTables>): Promise<AppendResult> {
+    await this.ready(executor);
     const result: AppendResult = { appended: 0, duplicates: 0, rejected: [] };
     // Each sample's series key, or undefined once refused.
     const keys: Array<string | undefined> = samples.map((s, index) => {
@@ -214,15 +331,19 @@ export class EmbeddedMetricStore implements MetricStore {
     }
 
     // Apply the samples to the heads; new series get their ids in the transaction below.
-    const touched = new Map<string, SeriesHead>();
+    const touched = new Set<SeriesHead>();
+    const cut: Array<{ series: SeriesHead; encoder: XorChunkEncoder }> = [];
+    const logged: Array<{ series: SeriesHead; t: number; v: number; stale: boolean }> = [];
     const decodedHeads = new Map<XorChunkEncoder, ReturnType<typeof decodeXorChunk>>();
-    const written = new Map<XorChunkEncoder, SeriesHead>();
+    // Samples the rollup job may have passed already (ADR 0018): their buckets are marked to roll up again.
+    const lateBefore = this.rollups.lateBefore();
+    const late: Array<[SeriesHead, number]> = [];
     for (let index = 0; index < samples.length; index++) {
       const key = keys[index];
       if (key === undefined) continue;
       const sample = samples[index] as MetricSample;
       const { t, v, labels } = sample;
-      const stale = isStale(sample);
+      const stale = isStaleSample(sample);
       if (refusedSeries.has(key)) {
         const message = `series limit of ${this.maxSeries} reached: new series of metric ${labels.__name__} refused`;
         result.rejected.push({ index, reason: 'too_many_series', message });
@@ -230,19 +351,12 @@ export class EmbeddedMetricStore implements MetricStore {
       }
       let series = this.heads.get(key);
       if (!series) {
-        series = {
-          id: -1,
-          metric: labels.__name__ as string,
-          head: new XorChunkEncoder(),
-          lastT: Number.NEGATIVE_INFINITY,
-          lastV: 0,
-          lastStale: false,
-        };
+        series = emptyHead(-1, key);
         this.heads.set(key, series);
       }
       if (t < series.lastT) {
         // A resent batch (its answer was lost) holds samples already stored: equal ones in the head count as duplicates.
-        if (this.inHead(series, t, v, stale, decodedHeads)) {
+        if (headHolds(series, t, v, stale, decodedHeads)) {
           result.duplicates++;
           continue;
         }
@@ -254,84 +368,65 @@ export class EmbeddedMetricStore implements MetricStore {
         continue;
       }
       if (t === series.lastT) {
-        if (stale ? series.lastStale : !series.lastStale && sameBits(v, series.lastV)) result.duplicates++;
+        if (sameAsLast(series, v, stale)) result.duplicates++;
         else result.rejected.push({ index, reason: 'duplicate_timestamp', message: `${key} already has another value at ${t}` });
         continue;
       }
-      const head = series.head;
-      if (head.count >= MAX_CHUNK_SAMPLES || (head.minTime !== undefined && t - head.minTime >= MAX_CHUNK_SPAN_MS)) {
-        series.head = new XorChunkEncoder();
-      }
-      series.head.append(t, v, stale);
-      series.lastT = t;
-      series.lastV = v;
-      series.lastStale = stale;
-      touched.set(key, series);
-      written.set(series.head, series);
+      const full = growHead(series, t, v, stale);
+      if (full) cut.push({ series, encoder: full });
+      touched.add(series);
+      logged.push({ series, t, v, stale });
+      if (t <= lateBefore) late.push([series, t]);
       result.appended++;
     }
-    if (written.size === 0 && created.size === 0) return result;
+    if (touched.size === 0 && created.size === 0) return result;
 
     try {
       const write = async (trx: Kysely<MetricsTables>) => {
-        const toCreate = [...created.values()].filter((s) => touched.has(s.canonical));
+        const toCreate = [...created.values()].filter((s) => touched.has(this.heads.get(s.canonical) as SeriesHead));
         if (toCreate.length > 0) {
           const ids = await this.repo.createSeries(trx, toCreate, this.now());
-          for (const s of toCreate) (this.heads.get(s.canonical) as SeriesHead).id = ids.get(s.fingerprint) as number;
+          for (const s of toCreate) {
+            const head = this.heads.get(s.canonical) as SeriesHead;
+            head.id = ids.get(s.fingerprint) as number;
+            this.byId.set(head.id, head);
+          }
         }
-        const rows: ChunkRow[] = [];
-        for (const [encoder, series] of written) {
-          rows.push({
-            series_id: series.id,
-            min_time: encoder.minTime as number,
-            max_time: encoder.maxTime as number,
-            count: encoder.count,
-            bytes: encoder.bytes(),
-          });
+        const rows = cut.map(({ series, encoder }) => chunkRow(series.id, encoder));
+        if (this.useWal) {
+          await this.repo.writeChunks(trx, rows);
+          const records: WalRecord[] = logged.map((l) => ({ seriesId: l.series.id, t: l.t, v: l.v, stale: l.stale }));
+          await this.wal.write(trx, records);
+        } else {
+          for (const series of touched) rows.push(chunkRow(series.id, series.head));
+          await this.repo.writeChunks(trx, rows);
         }
-        await this.repo.writeChunks(trx, rows);
+        if (late.length > 0) {
+          await this.rollups.markLate(
+            trx,
+            late.map(([series, t]) => [series.id, t] as const),
+          );
+        }
       };
       if (executor) await write(executor);
       else await this.db.transaction().execute(write);
     } catch (err) {
-      // The heads may now hold samples that were not stored: forget them, so they are read back from the database.
-      for (const key of touched.keys()) this.heads.delete(key);
+      // The heads may now hold samples that were not stored: start again from the database and the log.
+      this.forgetHeads();
       throw err;
     }
-    this.seriesCount += [...created.keys()].filter((k) => touched.has(k)).length;
-    return result;
-  }
-
-  /** Whether the series' head chunk holds exactly this sample (same time, same value bits). */
-  private inHead(
-    series: SeriesHead,
-    t: number,
-    v: number,
-    stale: boolean,
-    decoded: Map<XorChunkEncoder, ReturnType<typeof decodeXorChunk>>,
-  ): boolean {
-    const head = series.head;
-    if (head.minTime === undefined || t < head.minTime) return false;
-    let chunk = decoded.get(head);
-    if (!chunk) {
-      chunk = decodeXorChunk(head.bytes());
-      decoded.set(head, chunk);
-    }
-    const { timestamps, values } = chunk;
-    let lo = 0;
-    let hi = timestamps.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const at = timestamps[mid] as number;
-      if (at < t) lo = mid + 1;
-      else if (at > t) hi = mid - 1;
-      else {
-        const w32 = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-        const storedStale = isStaleWords(w32[2 * mid + HIGH] as number, w32[2 * mid + LOW] as number);
-        return stale ? storedStale : !storedStale && sameBits(v, values[mid] as number);
+    this.seriesCount += [...created.values()].filter((s) => touched.has(this.heads.get(s.canonical) as SeriesHead)).length;
+    if (this.useWal) {
+      for (const series of touched) {
+        series.dirty = true;
+        this.dirty.add(series);
+      }
+      this.appendsSinceCheckpoint++;
+      if (this.appendsSinceCheckpoint >= CHECKPOINT_EVERY_APPENDS || this.now() - this.lastCheckpoint >= CHECKPOINT_EVERY_MS) {
+        await this.checkpoint(executor);
       }
     }
-    return false;
+    return result;
   }
 
   /** Why a sample cannot be stored at all, if it cannot. */
@@ -384,17 +479,9 @@ export class EmbeddedMetricStore implements MetricStore {
         continue;
       }
       const chunk = latest.get(id);
-      const head = chunk ? XorChunkEncoder.from(chunk.bytes) : new XorChunkEncoder();
-      const series: SeriesHead = { id, metric: w.metric, head, lastT: Number.NEGATIVE_INFINITY, lastV: 0, lastStale: false };
-      if (chunk) {
-        const { values } = decodeXorChunk(chunk.bytes);
-        const last = values.length - 1;
-        const w32 = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-        series.lastT = chunk.max_time;
-        series.lastV = values[last] as number;
-        series.lastStale = isStaleWords(w32[2 * last + HIGH] as number, w32[2 * last + LOW] as number);
-      }
+      const series = chunk ? headFromChunk(id, w.canonical, chunk.bytes, chunk.max_time) : emptyHead(id, w.canonical);
       this.heads.set(w.canonical, series);
+      this.byId.set(id, series);
     }
     return toCreate;
   }

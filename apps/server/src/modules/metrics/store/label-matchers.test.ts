@@ -25,3 +25,30 @@ describe('label matchers', () => {
     expect(compileMatchers([{ name: 'a', op: '!=', value: '' }])[0]?.matchesEmpty).toBe(false);
   });
 });
+
+describe('the regular expression guard', () => {
+  it('refuses what RE2 would not take and what could backtrack without bound, and lets ordinary patterns through', () => {
+    const refused = (value: string) => {
+      try {
+        compileMatchers([{ name: 'a', op: '=~', value }]);
+        return undefined;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    };
+    expect(refused('(a+)+$')).toMatch(/exponential/);
+    expect(refused('(x*)*y')).toMatch(/exponential/);
+    expect(refused('((ab)+c)+')).toMatch(/exponential/);
+    expect(refused('([a-z]+){2,}')).toMatch(/exponential/);
+    expect(refused('(?=a)a')).toMatch(/lookahead/);
+    expect(refused('(?<!a)b')).toMatch(/lookbehind/);
+    expect(refused('(a)\\1')).toMatch(/backreference/);
+    for (const ok of ['node.*', 'a+b+c+', '(GET|POST)', '(foo)+', '[(+*)]+', 'host-[0-9]{1,3}', '(?<name>x)+', '\\(a+\\)+', '(ab){3}']) {
+      expect(refused(ok), ok).toBeUndefined();
+    }
+  });
+
+  it('keeps a hostile pattern from stalling: the nested one is refused before it runs over a long value', () => {
+    expect(() => compileMatchers([{ name: 'a', op: '!~', value: '(a|aa)+(b+)+' }])).toThrow(/exponential/);
+  });
+});

@@ -14,8 +14,8 @@ export interface CompiledMatcher extends LabelMatcher {
 /**
  * Compiles matchers. Regular expressions are fully anchored, as Prometheus' are, and `.` matches a newline (its
  * `(?s:…)`). They run on JavaScript's engine with the `u` flag, not RE2: the syntax mostly agrees, but JavaScript
- * backtracks, so a hostile pattern could be slow; the length cap on patterns and on label values (the store's `maxLabelValueLength`) limits that until an
- * RE2-like guard replaces it. Throws a {@link MetricQueryError} for a bad pattern.
+ * backtracks, so what RE2 would not take and what could backtrack without bound is refused first (regexHazard), and
+ * patterns and label values are capped in length. Throws a {@link MetricQueryError} for a bad pattern.
  */
 export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatcher[] {
   return matchers.map((m) => {
@@ -26,6 +26,8 @@ export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatc
       if (m.value.length > MAX_REGEX_LENGTH) {
         throw new MetricQueryError(`regular expression for label ${m.name} is longer than ${MAX_REGEX_LENGTH} characters`);
       }
+      const hazard = regexHazard(m.value);
+      if (hazard) throw new MetricQueryError(`regular expression for label ${m.name} is refused: ${hazard}`);
       let re: RegExp;
       try {
         re = new RegExp(`^(?:${m.value})$`, 'su');
@@ -38,6 +40,38 @@ export function compileMatchers(matchers: readonly LabelMatcher[]): CompiledMatc
   });
 }
 
+/**
+ * Why a pattern is refused before it runs, if it is: lookarounds and backreferences (not RE2 syntax, so Prometheus
+ * refuses them too), and a repeated group that itself repeats, such as `(a+)+` or `(x*)*`, which JavaScript's
+ * backtracking engine can take exponential time over. Character classes and escapes are skipped.
+ */
+export function regexHazard(pattern: string): string | undefined {
+  // Per open group: whether something inside it repeats without bound.
+  const groups: boolean[] = [];
+  let repeatedInside = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (/[1-9]/.test(next) || next === 'k') return 'backreferences are not supported (RE2 syntax)';
+      i++;
+    } else if (c === '[') {
+      for (i++; i < pattern.length && pattern[i] !== ']'; i++) if (pattern[i] === '\\') i++;
+    } else if (c === '(') {
+      if (/^\(\?<?[=!]/.test(pattern.slice(i, i + 4))) return 'lookaheads and lookbehinds are not supported (RE2 syntax)';
+      groups.push(repeatedInside);
+      repeatedInside = false;
+    } else if (c === ')') {
+      const inner: boolean = repeatedInside;
+      repeatedInside = (groups.pop() ?? false) || inner;
+      if (inner && /^[*+]|^\{\d*,\d*\}/.test(pattern.slice(i + 1))) {
+        return 'a repeated group that repeats inside, such as (a+)+, can take exponential time; write it without the nesting';
+      }
+    } else if (c === '*' || c === '+' || (c === '{' && /^\{\d*,\d*\}/.test(pattern.slice(i)))) repeatedInside = true;
+  }
+  return undefined;
+}
+
 /** True when the labels satisfy every matcher. */
 export function matchesAll(matchers: readonly CompiledMatcher[], labels: Readonly<Record<string, string>>): boolean {
   return matchers.every((m) => m.test(labels[m.name] ?? ''));
@@ -45,7 +79,9 @@ export function matchesAll(matchers: readonly CompiledMatcher[], labels: Readonl
 
 const CLASSIC_METRIC = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const CLASSIC_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const quote = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"`;
+const NEEDS_ESCAPE = /["\\\n]/;
+const quote = (s: string) =>
+  NEEDS_ESCAPE.test(s) ? `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n')}"` : `"${s}"`;
 
 /**
  * A series' canonical text in Prometheus 3's notation: `name{a="1",b="2"}`, labels sorted by name, empty values
@@ -54,12 +90,24 @@ const quote = (s: string) => `"${s.replaceAll('\\', '\\\\').replaceAll('"', '\\"
  */
 export function canonicalSeries(labels: Readonly<Record<string, string>>): string {
   const name = labels.__name__ ?? '';
-  const parts = Object.keys(labels)
-    .filter((k) => k !== '__name__' && labels[k] !== '')
-    .sort()
-    .map((k) => `${CLASSIC_LABEL.test(k) ? k : quote(k)}=${quote(labels[k] as string)}`);
-  if (CLASSIC_METRIC.test(name)) return parts.length === 0 ? name : `${name}{${parts.join(',')}}`;
-  return `{${[quote(name), ...parts].join(',')}}`;
+  const keys = Object.keys(labels);
+  // Senders mostly give labels sorted already (remote_write requires it): sort only when they are not.
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] as string) > (keys[i] as string)) {
+      sorted = false;
+      break;
+    }
+  }
+  if (!sorted) keys.sort();
+  let body = '';
+  for (const k of keys) {
+    const v = labels[k] as string;
+    if (k === '__name__' || v === '') continue;
+    body += `${body === '' ? '' : ','}${CLASSIC_LABEL.test(k) ? k : quote(k)}=${quote(v)}`;
+  }
+  if (CLASSIC_METRIC.test(name)) return body === '' ? name : `${name}{${body}}`;
+  return `{${quote(name)}${body === '' ? '' : `,${body}`}}`;
 }
 
 /** The fingerprint stored for a canonical series text: 128 bits of its SHA-256, hex. */

@@ -45,6 +45,16 @@ export class MetricStoreRepository {
     return found;
   }
 
+  /** The canonical label text of the stored series among `ids`, by id. */
+  async seriesByIds(ids: readonly number[], db = this.db): Promise<Map<number, string>> {
+    const found = new Map<number, string>();
+    for (const batch of batches(ids, IDS_PER_QUERY)) {
+      const rows = await db.selectFrom('metric_series').select(['id', 'labels']).where('id', 'in', batch).execute();
+      for (const r of rows) found.set(Number(r.id), r.labels);
+    }
+    return found;
+  }
+
   /** The newest chunk of each series that has one: its open head, or the full chunk the next sample follows. */
   async latestChunks(ids: readonly number[], db = this.db): Promise<ChunkRow[]> {
     const out: ChunkRow[] = [];
@@ -114,10 +124,10 @@ export class MetricStoreRepository {
    * label to be present (an equality with a value, or any matcher the empty string fails); the rest are tested here.
    * Refuses matchers that all match the empty string: they would select every series.
    */
-  async matchSeries(matchers: readonly CompiledMatcher[]): Promise<Array<{ id: number; labels: Record<string, string> }>> {
+  async matchSeries(matchers: readonly CompiledMatcher[], db = this.db): Promise<Array<{ id: number; labels: Record<string, string> }>> {
     const narrowing = matchers.filter((m) => !m.matchesEmpty);
     if (narrowing.length === 0) throw new MetricQueryError('at least one matcher must not match the empty string');
-    let query = this.db.selectFrom('metric_series_labels').select(['series_id', 'name', 'value']);
+    let query = db.selectFrom('metric_series_labels').select(['series_id', 'name', 'value']);
     for (const m of narrowing) {
       query = query.where('series_id', 'in', (eb) => {
         const sub = eb.selectFrom('metric_series_labels').select('series_id').where('name', '=', m.name);
@@ -137,10 +147,10 @@ export class MetricStoreRepository {
   }
 
   /** The chunks of `ids` that overlap [start, end], in each series' time order. */
-  async chunksOf(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
+  async chunksOf(ids: readonly number[], start: number, end: number, db = this.db): Promise<ChunkRow[]> {
     const out: ChunkRow[] = [];
     for (const batch of batches(ids, IDS_PER_QUERY)) {
-      const rows = await this.db
+      const rows = await db
         .selectFrom('metric_chunks')
         .select(['series_id', 'min_time', 'max_time', 'count', 'bytes'])
         .where('series_id', 'in', batch)
@@ -178,15 +188,15 @@ export class MetricStoreRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Deletes series, their labels and their chunks in one transaction. */
-  async deleteSeries(ids: readonly number[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      for (const batch of batches(ids, IDS_PER_QUERY)) {
-        await trx.deleteFrom('metric_chunks').where('series_id', 'in', batch).execute();
-        await trx.deleteFrom('metric_series_labels').where('series_id', 'in', batch).execute();
-        await trx.deleteFrom('metric_series').where('id', 'in', batch).execute();
-      }
-    });
+  /** Deletes series, their labels, chunks and rollups, in `trx`. */
+  async deleteSeries(trx: Kysely<MetricsTables>, ids: readonly number[]): Promise<void> {
+    for (const batch of batches(ids, IDS_PER_QUERY)) {
+      await trx.deleteFrom('metric_chunks').where('series_id', 'in', batch).execute();
+      await trx.deleteFrom('metric_rollups').where('series_id', 'in', batch).execute();
+      await trx.deleteFrom('metric_rollup_late').where('series_id', 'in', batch).execute();
+      await trx.deleteFrom('metric_series_labels').where('series_id', 'in', batch).execute();
+      await trx.deleteFrom('metric_series').where('id', 'in', batch).execute();
+    }
   }
 }
 

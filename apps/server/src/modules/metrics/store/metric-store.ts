@@ -55,6 +55,31 @@ export interface SeriesSamples {
   stale?: number[];
 }
 
+/** A rollup tier: 5-minute buckets computed from raw samples, 1-hour buckets from 5-minute ones. */
+export type RollupTier = '5m' | '1h';
+
+/**
+ * The aggregates of one series' samples in a right-closed bucket (t - size, t] of a tier. Stale markers are not
+ * samples: they are left out.
+ */
+export interface RollupBucket {
+  /** The bucket's end, epoch ms: a multiple of the tier's size. */
+  t: number;
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+  /** The newest sample's value, and its time (epoch ms). */
+  last: number;
+  lastT: number;
+}
+
+/** A series and its buckets of one tier, in time order. */
+export interface SeriesRollup {
+  labels: Record<string, string>;
+  buckets: RollupBucket[];
+}
+
 /** A query the store refuses: a bad or too long regular expression, or matchers that would select every series. */
 export class MetricQueryError extends Error {
   override readonly name = 'MetricQueryError';
@@ -69,6 +94,12 @@ export interface MetricStore {
   append(samples: readonly MetricSample[]): Promise<AppendResult>;
   /** The series matching every matcher, with their samples in [start, end] (epoch ms, inclusive). */
   select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]>;
+  /**
+   * The series matching every matcher, with their buckets of `tier` that end in [start, end] (epoch ms). Complete:
+   * buckets the rollup job has not reached yet are computed from raw samples as they are read, so a bucket looks
+   * the same before and after it is rolled up.
+   */
+  selectRollup?(matchers: readonly LabelMatcher[], start: number, end: number, tier: RollupTier): Promise<SeriesRollup[]>;
   /** Label names, sorted; of the matching series only when matchers are given. */
   labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]>;
   /** Values of one label, sorted; of the matching series only when matchers are given. */

@@ -7,12 +7,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { encodeWriteRequestV1, snappyEncode } from '@estate/tsdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROMETHEUS_BIN, type PrometheusPeer, startPrometheus } from '../../../../../test/fixtures/prometheus-peer';
+import { PROMETHEUS, type RunningBackend, startPrometheus } from '../../../../../test/fixtures/metric-peers';
 import { createTestEstate, type TestEstate, testEngines } from '../../../../../test/harness';
 import { tierRequired } from '../../../../platform/db/test-databases';
 import { GOLDEN_SPAN_MS, goldenSeries } from './golden-series';
 
-const runs = existsSync(PROMETHEUS_BIN) || tierRequired('peers');
+const runs = existsSync(PROMETHEUS) || tierRequired('peers');
 const [engine] = testEngines();
 
 const QUERIES = readFileSync(new URL('./golden-queries.txt', import.meta.url), 'utf8')
@@ -80,7 +80,7 @@ function differences(actual: unknown, expected: unknown, path: string, out: stri
 
 describe.runIf(runs)('golden PromQL: Estate and a real Prometheus over the same remote-written series', () => {
   let t: TestEstate;
-  let prometheus: PrometheusPeer;
+  let prometheus: RunningBackend;
   let reader: Record<string, string>;
 
   const ask = async (path: string, params: URLSearchParams): Promise<[Answer, Answer]> => {
@@ -97,7 +97,7 @@ describe.runIf(runs)('golden PromQL: Estate and a real Prometheus over the same 
       `Bearer ${(await admin.request('POST', '/api/v1/tokens', { name: scopes.join(' '), scopes })).json().token}`;
     reader = { authorization: await token(['metrics:read']) };
     const writer = { authorization: await token(['metrics:write']) };
-    prometheus = await startPrometheus('global: {}\n', ['--web.enable-remote-write-receiver']);
+    prometheus = await startPrometheus();
 
     const body = Buffer.from(snappyEncode(encodeWriteRequestV1(goldenSeries(BASE))));
     const headers = {
