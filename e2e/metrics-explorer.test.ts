@@ -136,6 +136,29 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await rows.first().waitFor();
     expect(new URL(page.url()).searchParams.get('view')).toBeNull();
     expect(await editorText(page)).toBe('room_temperature_celsius');
+
+    // Dragging across the middle of the hour's graph zooms to that quarter hour: range and end pinned in the URL.
+    await page.getByTestId('explore-view').getByText('Graph').click();
+    const chart = page.getByTestId('explore-chart');
+    await chart.locator('canvas').first().waitFor();
+    const plot = await chart.locator('.u-over').boundingBox();
+    if (!plot) throw new Error('the graph has no plot area');
+    await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(plot.x + plot.width * 0.75, plot.y + plot.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForURL(/[?&]end=/);
+    const zoomed = new URL(page.url()).searchParams;
+    const [, minutes] = /^(\d+)m(\d+s)?$/.exec(zoomed.get('range') ?? '') ?? [];
+    expect(Number(minutes)).toBeGreaterThanOrEqual(13);
+    expect(Number(minutes)).toBeLessThanOrEqual(16);
+    // It ended about a quarter of an hour before the newest sample.
+    const zoomEnd = Date.parse(zoomed.get('end') ?? '');
+    expect(Math.abs(zoomEnd - (lastSample - 15 * MINUTE))).toBeLessThan(3 * MINUTE);
+    await page
+      .getByTestId('graph-summary')
+      .filter({ hasText: `over ${zoomed.get('range')}` })
+      .waitFor();
     await page.close();
   }, 120_000);
 
@@ -222,7 +245,10 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
         await page.keyboard.press('Enter');
         await page.getByTestId('explore-view').getByText('Graph').click();
         await page.getByTestId('explore-range').getByText('6h').click();
+        await page.getByTestId('graph-summary').filter({ hasText: 'over 6h' }).waitFor();
         await page.locator('[data-testid="explore-chart"] canvas').first().waitFor({ timeout: 15_000 });
+        // Let the range control's indicator finish sliding before the picture.
+        await page.waitForTimeout(400);
         await page.screenshot({ path: path.join(ARTIFACTS, `65-explore-graph-${name}-${scheme}.png`), fullPage: true });
         await page.close();
       }

@@ -1,5 +1,6 @@
 import { Alert, Loader, Stack, Text } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { useApi } from '../../app/use-api';
 import { ExploreChart } from './ExploreChart';
 import { graphRange, rangeQuery } from './explore-queries';
@@ -24,13 +25,14 @@ export function GraphView({ expr, rangeMs, endMs, onZoom }: GraphViewProps) {
   const params = graphRange(expr, rangeMs, endMs);
   // While a new range loads, the old lines stay instead of the graph collapsing to a spinner.
   const answer = useQuery({ ...rangeQuery(api, params), placeholderData: keepPreviousData });
+  // The chart redraws when its series change identity: only a new answer makes new ones.
+  const answered = answer.data?.data;
+  const graph = useMemo(() => (answered?.resultType === 'matrix' ? graphSeries(answered.result) : null), [answered]);
   if (answer.isPending) return <Loader size="sm" aria-label="Running the query" data-testid="query-running" />;
   if (answer.isError) return <QueryErrorAlert error={answer.error} />;
-  const data = answer.data.data;
-  if (data.resultType !== 'matrix') {
-    return <Alert color="yellow">The server answered a {data.resultType} to a range query; only series can be graphed.</Alert>;
+  if (graph === null) {
+    return <Alert color="yellow">The server answered a {answer.data.data.resultType} to a range query; only series can be graphed.</Alert>;
   }
-  const graph = graphSeries(data.result);
   return (
     <Stack gap="sm">
       <QueryWarnings warnings={answer.data.warnings} />

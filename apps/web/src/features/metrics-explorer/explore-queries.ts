@@ -33,8 +33,11 @@ export function rangeQuery(api: EstateClient, params: RangeQuery) {
   });
 }
 
-/** The range query a graph of `rangeMs` ending at `endMs` asks for: its start, and a step of at most ~500 points. */
+/**
+ * The range query a graph of `rangeMs` ending at `endMs` asks for: a step of at most ~500 points, and a start a
+ * whole number of steps before the end (at most one step early), so that the last point falls on the end itself.
+ */
 export function graphRange(query: string, rangeMs: number, endMs: number): RangeQuery {
   const stepMs = chooseStep(rangeMs);
-  return { query, startMs: endMs - rangeMs, endMs, stepMs };
+  return { query, startMs: endMs - Math.ceil(rangeMs / stepMs) * stepMs, endMs, stepMs };
 }

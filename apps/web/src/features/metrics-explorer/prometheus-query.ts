@@ -1,18 +1,14 @@
 import { ApiError } from '@estate/client';
 import type { Problem } from '@estate/contract';
+import { type Labels, PromQueryError, type Sample } from '../metrics/prometheus-http';
+
+export { type Labels, PromQueryError, type Sample } from '../metrics/prometheus-http';
 
 /*
- * The explorer's calls of Prometheus' query API (/api/v1/query and /query_range). These answer Prometheus' own
- * envelope rather than problem+json, which the typed Estate client does not read, so they are made here with fetch:
- * the session cookie authenticates them, as every call of the UI. Refusals that come before the route (401, 403)
- * are still problem+json and become `ApiError`s, so that a lost session is handled as everywhere else.
+ * The explorer's calls of Prometheus' query API (/api/v1/query and /query_range), made with fetch and the session
+ * cookie like the host graphs' (`../metrics/prometheus-http`, whose error type and sample types they share). Unlike
+ * those they take any result type, keep the server's warnings, and send a long expression as a form POST.
  */
-
-/** A series' labels, the metric name under `__name__`. */
-export type Labels = Record<string, string>;
-
-/** One sample as Prometheus writes it: Unix seconds and the value as text (`"NaN"`, `"+Inf"` included). */
-export type Sample = [seconds: number, value: string];
 
 /** The `data` of a query answer, by result type. */
 export type QueryResult =
@@ -25,25 +21,6 @@ export type QueryResult =
 export interface QueryAnswer {
   data: QueryResult;
   warnings: string[];
-}
-
-/**
- * A query the server refused or failed to evaluate, in Prometheus' words: `bad_data` for an expression or
- * parameter that does not parse (400), `execution` for one that fails while evaluated (422), `timeout` (503).
- */
-export class PromQueryError extends Error {
-  /** Prometheus' error type, e.g. `bad_data`. */
-  readonly errorType: string;
-  /** The HTTP status of the answer. */
-  readonly status: number;
-
-  /** Wraps one error envelope. */
-  constructor(errorType: string, message: string, status: number) {
-    super(message);
-    this.name = 'PromQueryError';
-    this.errorType = errorType;
-    this.status = status;
-  }
 }
 
 /** An instant query's parameters. */

@@ -1,6 +1,6 @@
 import { ApiError } from '@estate/client';
 import { describe, expect, it } from 'vitest';
-import { graphSeries, sampleValue } from './graph-series';
+import { graphSeries } from './graph-series';
 import { PromQueryError, readAnswer } from './prometheus-query';
 import { formatSeries, resultRows } from './result-rows';
 
@@ -70,29 +70,25 @@ describe('result rows', () => {
 });
 
 describe('graph series', () => {
-  it("reads Prometheus' special values", () => {
-    expect(sampleValue('+Inf')).toBe(Number.POSITIVE_INFINITY);
-    expect(sampleValue('-Inf')).toBe(Number.NEGATIVE_INFINITY);
-    expect(sampleValue('NaN')).toBeNaN();
-    expect(sampleValue('1e3')).toBe(1000);
-  });
-
-  it('draws at most the limit of series, each with its times in milliseconds', () => {
+  it('draws at most the limit of series, labelled as PromQL writes them, special values as gaps', () => {
     const result = Array.from({ length: 3 }, (_, i) => ({
       metric: { __name__: 'm', i: String(i) },
       values: [
         [1.5, '1'],
         [2.5, '+Inf'],
+        [3.5, 'NaN'],
       ] as Array<[number, string]>,
     }));
     const graph = graphSeries(result, 2);
     expect(graph.total).toBe(3);
     expect(graph.series).toHaveLength(2);
     expect(graph.series[1]).toEqual({
-      name: 'm{i="1"}',
-      labels: { __name__: 'm', i: '1' },
-      times: [1500, 2500],
-      values: [1, Number.POSITIVE_INFINITY],
+      label: 'm{i="1"}',
+      points: [
+        [1.5, 1],
+        [2.5, null],
+        [3.5, null],
+      ],
     });
   });
 });

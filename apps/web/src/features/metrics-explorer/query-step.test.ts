@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { graphRange } from './explore-queries';
 import { parseDuration } from './explore-search';
 import { chooseStep, MAX_GRAPH_POINTS, pointCount } from './query-step';
 
@@ -33,5 +34,15 @@ describe('graph step', () => {
   it('honours a smaller point budget', () => {
     expect(chooseStep(ms('1h'), 61)).toBe(ms('1m'));
     expect(pointCount(ms('1h'), ms('1m'))).toBe(61);
+  });
+
+  it('starts a graph a whole number of steps before its end, so that the last point is the end', () => {
+    const end = Date.UTC(2026, 11, 4, 10, 0, 7);
+    expect(graphRange('up', ms('1h'), end)).toEqual({ query: 'up', startMs: end - ms('1h'), endMs: end, stepMs: ms('10s') });
+    // A zoomed span of 1h0m3s: step 10s, so 361 steps (one more than the span holds whole), 362 points.
+    const zoomed = graphRange('up', ms('1h') + 3000, end);
+    expect(zoomed.stepMs).toBe(ms('10s'));
+    expect(zoomed.startMs).toBe(end - 361 * ms('10s'));
+    expect(pointCount(zoomed.endMs - zoomed.startMs, zoomed.stepMs)).toBeLessThanOrEqual(MAX_GRAPH_POINTS);
   });
 });
