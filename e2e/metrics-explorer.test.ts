@@ -214,6 +214,7 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await page.getByTestId('result-truncated').waitFor();
     expect(await page.getByTestId('result-truncated').textContent()).toContain('1,200 series; the first 1,000 are shown');
     expect(await page.getByTestId('result-row').count()).toBe(1000);
+    await page.screenshot({ path: path.join(ARTIFACTS, '66-explore-truncated.png') });
     expect(await page.getByTestId('result-summary').textContent()).toBe('Instant vector, 1,200 series');
     await page.getByTestId('explore-view').getByText('Graph').click();
     await page.getByTestId('graph-truncated').waitFor();

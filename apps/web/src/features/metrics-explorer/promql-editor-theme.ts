@@ -55,6 +55,8 @@ export function promqlEditorTheme(dark: boolean): Extension {
         borderRadius: 'var(--mantine-radius-sm)',
         boxShadow: 'var(--mantine-shadow-md)',
       },
+      // CodeMirror places the list at the bottom of the characters' box, right on the underscores: a little lower.
+      '.cm-tooltip.cm-tooltip-autocomplete': { marginTop: '4px' },
       '.cm-tooltip.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--mantine-font-family-monospace)', maxHeight: '16em' },
       '.cm-tooltip.cm-tooltip-autocomplete > ul > li': { padding: '2px 8px' },
       '.cm-tooltip.cm-tooltip-autocomplete > ul > li[aria-selected]': {
