@@ -187,9 +187,13 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('table-empty').filter({ hasText: 'no series' }).waitFor();
 
-    // A scalar is a row without a series.
-    await typeExpression(page, '1 + 1');
-    await page.keyboard.press('Enter');
+    // A scalar is a row without a series. Alt+Enter breaks the line; Shift+Enter runs, as Enter does.
+    await typeExpression(page, '1 +');
+    await page.keyboard.press('Alt+Enter');
+    await page.keyboard.type('1');
+    expect(await page.getByTestId('promql-input').locator('.cm-line').count()).toBe(2);
+    await page.keyboard.press('Shift+Enter');
+    await page.waitForURL(/[?&]expr=1\+%2B%0A1(&|$)/);
     await page.getByTestId('result-summary').filter({ hasText: 'Scalar' }).waitFor();
     expect(await page.getByTestId('result-value').textContent()).toBe('2');
 

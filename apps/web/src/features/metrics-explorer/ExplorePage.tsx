@@ -64,7 +64,7 @@ function Explorer() {
           </Button>
         </Group>
         <Text size="xs" c="dimmed">
-          Enter runs the query, Shift+Enter starts a new line, Ctrl+Space suggests metric names, labels and functions.
+          Enter or Shift+Enter runs the query, Alt+Enter starts a new line, Ctrl+Space suggests metric names, labels and functions.
         </Text>
       </Stack>
       <ExploreControls state={state} nowMs={now} onChange={update} />

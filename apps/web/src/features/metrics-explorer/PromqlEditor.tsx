@@ -14,7 +14,7 @@ export interface PromqlEditorProps {
   value: string;
   /** Called with the text on every edit. */
   onChange: (text: string) => void;
-  /** Called with the text when the user presses Enter (Shift+Enter starts a new line instead). */
+  /** Called with the text when the user presses Enter or Shift+Enter (Alt+Enter starts a new line instead). */
   onRun: (text: string) => void;
 }
 
@@ -61,9 +61,11 @@ export function PromqlEditor({ value, onChange, onRun }: PromqlEditorProps) {
           EditorView.lineWrapping,
           EditorView.contentAttributes.of({ 'aria-label': 'PromQL expression', 'data-testid': 'promql-input' }),
           keymap.of([
+            // Enter runs, as in Prometheus' own UI; Shift+Enter too, as in Grafana's; Alt+Enter starts a new line.
             { key: 'Enter', run },
+            { key: 'Shift-Enter', run },
             { key: 'Mod-Enter', run },
-            { key: 'Shift-Enter', run: insertNewlineAndIndent },
+            { key: 'Alt-Enter', run: insertNewlineAndIndent },
             ...closeBracketsKeymap,
             ...historyKeymap,
             ...defaultKeymap,
