@@ -179,7 +179,10 @@ describe.runIf(browserTier())('the metrics explorer in a real browser', () => {
     await typeExpression(page, 'room_temperature_celsius +');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
-    await page.getByTestId('query-error').filter({ hasText: 'not valid PromQL' }).waitFor();
+    await page.waitForURL(/[?&]expr=room_temperature_celsius\+%2B(&|$)/);
+    await page.getByTestId('query-error-message').filter({ hasText: 'parse error' }).waitFor();
+    expect(await page.getByTestId('query-error-message').textContent()).toMatch(/unexpected end of input/);
+    expect(await page.getByTestId('query-error').textContent()).toContain('not valid PromQL');
 
     // Nothing matches: the table says so.
     await typeExpression(page, 'room_temperature_celsius{room="attic"}');

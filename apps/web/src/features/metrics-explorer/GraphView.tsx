@@ -34,7 +34,7 @@ export function GraphView({ expr, rangeMs, endMs, onZoom }: GraphViewProps) {
     return <Alert color="yellow">The server answered a {answer.data.data.resultType} to a range query; only series can be graphed.</Alert>;
   }
   return (
-    <Stack gap="sm">
+    <Stack gap="sm" style={{ opacity: answer.isPlaceholderData ? 0.6 : 1 }} aria-busy={answer.isPlaceholderData}>
       <QueryWarnings warnings={answer.data.warnings} />
       <Text size="sm" c="dimmed" data-testid="graph-summary">
         {graph.total.toLocaleString()} series over {formatDuration(rangeMs)}, one point every {formatDuration(params.stepMs)}
