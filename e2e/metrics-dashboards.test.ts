@@ -133,7 +133,11 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     await page.getByTestId('metrics-range-from').fill(localInput(new Date(to.getTime() - 3 * 86_400_000)));
     await page.getByTestId('metrics-range-to').fill(localInput(to));
     const threeDays = page.waitForRequest(
-      (r) => r.url().includes('/api/v1/query_range') && new URL(r.url()).searchParams.get('step') === '600',
+      (r) =>
+        r.url().includes('/api/v1/query_range') &&
+        new URL(r.url()).searchParams.get('step') === '600' &&
+        // A step of whole 5-minute buckets reads the rollup tier (ADR 0018).
+        new URL(r.url()).searchParams.get('estate_resolution') === 'auto',
     );
     await page.getByTestId('metrics-range-apply').click();
     await threeDays;

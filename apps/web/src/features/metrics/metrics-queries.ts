@@ -14,7 +14,8 @@ export const METRICS_QUERY_KEY = ['metrics'] as const;
 export async function fetchRange(query: string, range: ResolvedRange, signal?: AbortSignal): Promise<RangeMatrix> {
   const data = await promGet(
     '/api/v1/query_range',
-    { query, start: String(range.start), end: String(range.end), step: String(range.step) },
+    // Estate's extension (ADR 0018): where the step spans whole 5-minute or 1-hour buckets, read the rollup tier.
+    { query, start: String(range.start), end: String(range.end), step: String(range.step), estate_resolution: 'auto' },
     signal,
   );
   return resultOfType<RangeMatrix>(data, 'matrix');
