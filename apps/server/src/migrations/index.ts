@@ -22,6 +22,7 @@ import { metricStore } from './0020-metric-store';
 import { agentSamplesIntoStore } from './0021-agent-samples-into-store';
 import { metricRollups } from './0022-metric-rollups';
 import { metricWal } from './0023-metric-wal';
+import { metricMetadata } from './0024-metric-metadata';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -48,6 +49,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0021-agent-samples-into-store', agentSamplesIntoStore],
   ['0022-metric-rollups', metricRollups],
   ['0023-metric-wal', metricWal],
+  ['0024-metric-metadata', metricMetadata],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -1,5 +1,6 @@
 import type { PromqlEngine } from './promql/engine';
 import type { PromqlAnswer, PromqlBackend, SearchRange, SeriesSelector } from './promql-backend';
+import type { MetricMetadataStore } from './store/metric-metadata';
 import type { LabelMatcher, MetricStore } from './store/metric-store';
 
 const byText = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
@@ -12,6 +13,7 @@ export class EmbeddedPromql implements PromqlBackend {
   constructor(
     private readonly store: MetricStore,
     private readonly engine: PromqlEngine,
+    private readonly metadataStore?: MetricMetadataStore,
   ) {}
 
   async instant(query: string, time: number | undefined): Promise<PromqlAnswer> {
@@ -46,7 +48,7 @@ export class EmbeddedPromql implements PromqlBackend {
   }
 
   async metadata(): Promise<PromqlAnswer> {
-    return { data: {} };
+    return { data: this.metadataStore ? await this.metadataStore.all() : {} };
   }
 
   // The Prometheus version whose query semantics the engine follows; clients such as Grafana pick features by it.

@@ -18,7 +18,9 @@ import type { PromqlBackend } from './promql-backend';
 import { MetricsBackendClient } from './remote/metrics-backend-client';
 import { RemotePromql } from './remote/remote-promql';
 import { registerRemoteWriteRoute } from './remote-write.routes';
+import { selfScrapeSamples } from './self-scrape';
 import { EmbeddedMetricStore } from './store/embedded-metric-store';
+import { MetricMetadataStore } from './store/metric-metadata';
 import type { TierRetention } from './store/metric-rollups';
 import type { MetricStore, RollupTier } from './store/metric-store';
 import { RemoteMetricStore, type RemoteMetricStoreOptions } from './store/remote-metric-store';
@@ -78,12 +80,16 @@ export interface MetricsModule extends EstateModule {
    * backend, whose retention is its own, deletes nothing.
    */
   prune(now?: number): Promise<TierRetention>;
+  /** Appends one scrape of Estate's own registry (`job="estate"`); answers how many samples were stored. */
+  selfScrape(now?: number): Promise<number>;
 }
 
 /** How often the store's grown heads are written into their chunks (ADR 0017). */
 const CHECKPOINT_EVERY_MS = 60_000;
 /** How often samples past the retention are deleted. */
 const PRUNE_EVERY_MS = 10 * 60_000;
+/** How often Estate scrapes its own registry. */
+const SELF_SCRAPE_EVERY_MS = 30_000;
 /** How often the rollup job runs: once per 5-minute bucket. */
 const ROLLUP_EVERY_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
@@ -96,6 +102,7 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
   let store: MetricStore;
   let embedded: EmbeddedMetricStore | undefined;
   let promql: PromqlBackend;
+  let metadata: MetricMetadataStore | undefined;
   if (options.backend) {
     const { timeoutMs, writeTimeoutMs, ...appendOptions } = options.remote ?? {};
     const client = new MetricsBackendClient(options.backend, {
@@ -111,7 +118,8 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
     const engine = new PromqlEngine(new StoreSeriesSource(embedded), {
       rollupRetention: { rawMs: retention.raw, fiveMinuteMs: retention['5m'], now },
     });
-    promql = new EmbeddedPromql(store, engine);
+    metadata = new MetricMetadataStore(options.db as Kysely<MetricsTables>, now);
+    promql = new EmbeddedPromql(store, engine, metadata);
   }
   const sink = new StoreSink(store);
   // The rollup job checkpoints the store first: it reads raw chunks.
@@ -119,26 +127,33 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
     embedded ? embedded.rollups.run({ now: at }) : { '5m': undefined, '1h': undefined };
   const prune = async (at = now()): Promise<TierRetention> =>
     embedded ? embedded.rollups.prune(at, retention, (cutoff) => sink.prune(cutoff)) : { raw: 0, '5m': 0, '1h': 0 };
+  const registry = options.registry;
+  const selfScrape = async (at = now()): Promise<number> => {
+    if (!registry) return 0;
+    const scraped = selfScrapeSamples(await registry.metrics(), at);
+    const result = await store.append(scraped.samples);
+    await metadata?.record(scraped.metadata);
+    return result.appended;
+  };
   return {
     name: 'metrics',
     store,
     sink,
     rollup,
     prune,
+    selfScrape,
     routes(http) {
       registerPrometheusApiRoutes(http, promql);
-      registerRemoteWriteRoute(http, store, { rawRetentionDays: days.raw, registry: options.registry });
+      registerRemoteWriteRoute(http, store, { rawRetentionDays: days.raw, registry: options.registry, metadata });
     },
-    ...(embedded
-      ? {
-          schedules(scheduler) {
-            const local = embedded as EmbeddedMetricStore;
-            scheduler.every('metrics.rollup', ROLLUP_EVERY_MS, rollup);
-            scheduler.every('metrics.prune-samples', PRUNE_EVERY_MS, prune);
-            // Appends checkpoint every 64 calls; this writes the heads of a quiet store too, for other processes to read.
-            scheduler.every('metrics.checkpoint', CHECKPOINT_EVERY_MS, () => local.flush());
-          },
-        }
-      : {}),
+    schedules(scheduler) {
+      if (registry) scheduler.every('metrics.self-scrape', SELF_SCRAPE_EVERY_MS, selfScrape);
+      if (!embedded) return;
+      const local = embedded;
+      scheduler.every('metrics.rollup', ROLLUP_EVERY_MS, rollup);
+      scheduler.every('metrics.prune-samples', PRUNE_EVERY_MS, prune);
+      // Appends checkpoint every 64 calls; this writes the heads of a quiet store too, for other processes to read.
+      scheduler.every('metrics.checkpoint', CHECKPOINT_EVERY_MS, () => local.flush());
+    },
   };
 }

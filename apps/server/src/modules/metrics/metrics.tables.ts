@@ -61,12 +61,22 @@ export interface MetricRollupLateTable {
   mark: number;
 }
 
+/** A metric family's type, help and unit (migration 0024). */
+export interface MetricMetadataTable {
+  metric: string;
+  type: string;
+  help: string;
+  unit: string;
+  updated_at: number;
+}
+
 /** The tables the metrics module reads and writes. */
 export interface MetricsTables {
   metric_series: MetricSeriesTable;
   metric_series_labels: MetricSeriesLabelsTable;
   metric_chunks: MetricChunksTable;
   metric_wal: MetricWalTable;
+  metric_metadata: MetricMetadataTable;
   metric_rollups: MetricRollupsTable;
   metric_rollup_watermarks: MetricRollupWatermarksTable;
   metric_rollup_late: MetricRollupLateTable;

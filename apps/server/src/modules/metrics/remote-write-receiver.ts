@@ -13,6 +13,7 @@ import {
   type WriteRequest,
   type WriteSeries,
 } from '@estate/tsdb';
+import type { MetricMetadata } from './store/metric-metadata';
 import type { MetricSample, MetricStore, RejectReason } from './store/metric-store';
 
 /** Why a request is refused as a whole; `status` is the HTTP status it is answered with. */
@@ -87,6 +88,18 @@ export interface RemoteWriteOutcome {
   refused: Array<{ series: number; reason: RefusalReason; message: string; samples: number }>;
   /** How many series had a sample refused. */
   refusedSeries: number;
+}
+
+/** The metadata a request carries by family: 1.0's list, 2.0's per series (named by the series' metric). */
+export function metadataOf(request: WriteRequest): Map<string, MetricMetadata> {
+  const out = new Map<string, MetricMetadata>();
+  for (const m of request.metadata) out.set(m.family, { type: m.type, help: m.help, unit: m.unit });
+  for (const s of request.series) {
+    if (!s.metadata) continue;
+    const name = s.labels.find(([n]) => n === '__name__')?.[1];
+    if (name) out.set(name, { type: s.metadata.type, help: s.metadata.help, unit: s.metadata.unit });
+  }
+  return out;
 }
 
 /** The window of sample times a receiver takes. */

@@ -79,6 +79,9 @@ for (const engine of testEngines()) {
       const again = await write(body, V2);
       expect(again.statusCode, again.body).toBe(204);
       expect(again.headers['x-prometheus-remote-write-samples-written']).toBe('2');
+      // The metadata 2.0 carries per series is kept by family, for /api/v1/metadata.
+      const metadata = await t.anonymous().request('GET', '/api/v1/metadata', undefined, reader);
+      expect(metadata.json().data.http_requests_total).toEqual([{ type: 'counter', help: 'Requests served', unit: '' }]);
       expect(await query('http_requests_total', T0 + 15_000)).toEqual([
         { metric: { __name__: 'http_requests_total', code: '200', job: 'api' }, value: [(T0 + 15_000) / 1000, '25'] },
       ]);

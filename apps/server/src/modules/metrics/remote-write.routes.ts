@@ -12,7 +12,15 @@ import { Counter, type Registry } from 'prom-client';
 import type { HttpServer } from '../../platform/http/http-server';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import { plural } from '../../platform/plural';
-import { type AcceptWindow, decodeRemoteWrite, RemoteWriteError, receiveRemoteWrite, remoteWriteVersion } from './remote-write-receiver';
+import {
+  type AcceptWindow,
+  decodeRemoteWrite,
+  metadataOf,
+  RemoteWriteError,
+  receiveRemoteWrite,
+  remoteWriteVersion,
+} from './remote-write-receiver';
+import type { MetricMetadataStore } from './store/metric-metadata';
 import type { MetricStore } from './store/metric-store';
 
 /** The largest compressed body taken; the decompressed message is capped at 32 MiB by the snappy decoder. */
@@ -28,6 +36,8 @@ export interface RemoteWriteRouteOptions {
   now?: () => number;
   /** Estate's own registry, for the samples-received counter. */
   registry?: Registry;
+  /** Where the metadata senders describe their families with is kept (the embedded store's; none for a backend). */
+  metadata?: MetricMetadataStore;
 }
 
 export function registerRemoteWriteRoute(app: HttpServer, store: MetricStore, options: RemoteWriteRouteOptions): void {
@@ -63,10 +73,11 @@ export function registerRemoteWriteRoute(app: HttpServer, store: MetricStore, op
           'x-prometheus-remote-write-exemplars-written': '0',
         });
         let outcome: Awaited<ReturnType<typeof receiveRemoteWrite>>;
+        let decoded: ReturnType<typeof decodeRemoteWrite>;
         try {
           const version = remoteWriteVersion(request.headers['content-type']);
           const body = request.body as Buffer;
-          const decoded = decodeRemoteWrite(body, version, request.headers['content-encoding'] as string | undefined);
+          decoded = decodeRemoteWrite(body, version, request.headers['content-encoding'] as string | undefined);
           const at = now();
           const window: AcceptWindow = { oldest: at - options.rawRetentionDays * 86_400_000, newest: at + FUTURE_GRACE_MS };
           try {
@@ -89,6 +100,10 @@ export function registerRemoteWriteRoute(app: HttpServer, store: MetricStore, op
           }
           throw err;
         }
+        // The samples are stored whatever happens to their description: a failure here is logged, not answered.
+        await options.metadata?.record(metadataOf(decoded)).catch((err: unknown) => {
+          request.log.warn({ err }, 'remote_write: the metric metadata could not be stored');
+        });
         received.inc({ outcome: 'written' }, outcome.samplesWritten);
         received.inc({ outcome: 'refused' }, outcome.notWritten.samples);
         const { samples, histograms, exemplars } = outcome.notWritten;

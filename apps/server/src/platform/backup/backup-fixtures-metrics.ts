@@ -5,9 +5,10 @@ import type { Kysely } from 'kysely';
 const T0 = 1_726_000_000_000;
 
 /**
- * Rows for every table of migrations 0020, 0022 and 0023 (the metric store, its rollups and its write-ahead log): a
- * series with a UTF-8 label value, its labels, a real XOR chunk (binary, with zero bytes) holding a NaN and a -0, a
- * 5-minute rollup row, the tiers' watermarks (one with a null), a late bucket and a log row.
+ * Rows for every table of migrations 0020, 0022, 0023 and 0024 (the metric store, its rollups, its write-ahead log
+ * and the metric metadata): a series with a UTF-8 label value, its labels, a real XOR chunk (binary, with zero bytes)
+ * holding a NaN and a -0, a 5-minute rollup row, the tiers' watermarks (one with a null), a late bucket, a log row
+ * and a family's metadata.
  */
 export async function fillMetrics(db: Kysely<any>): Promise<void> {
   const encoder = new XorChunkEncoder();
@@ -65,5 +66,9 @@ export async function fillMetrics(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('metric_wal')
     .values([{ id: 3, bytes: Buffer.from(wal.buffer) }])
+    .execute();
+  await db
+    .insertInto('metric_metadata')
+    .values([{ metric: 'node_load1', type: 'gauge', help: '1m load average — “quoted”', unit: '', updated_at: T0 }])
     .execute();
 }
