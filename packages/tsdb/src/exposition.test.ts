@@ -106,4 +106,12 @@ describe('OpenMetrics 1.0', () => {
     expect(() => parseExposition('a 1\n# EOF\nb 2\n', 'openmetrics')).toThrow(/after # EOF/);
     expect(() => parseExposition('# random\n# EOF\n', 'openmetrics')).toThrow(/allows only/);
   });
+
+  it('reads NaN and infinities in any case, as Go does: prom-client writes "Nan"', () => {
+    const { samples } = parseExposition('a Nan\nb nan\nc +Infinity\nd -INF\ne inf\n');
+    expect(samples[0]?.value).toBeNaN();
+    expect(samples[1]?.value).toBeNaN();
+    expect(samples.slice(2).map((s) => s.value)).toEqual([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]);
+    expect(() => parseExposition('a nanx\n')).toThrow(/is not a number/);
+  });
 });

@@ -173,16 +173,19 @@ function parseSample(line: string, lineNo: number, om: boolean): ExpositionSampl
 }
 
 function parseNumber(raw: string, lineNo: number, what: string): number {
-  switch (raw) {
-    case 'NaN':
+  // NaN and infinities in any case, as Go's strconv.ParseFloat reads them (prom-client writes "Nan").
+  switch (raw.toLowerCase()) {
+    case 'nan':
+    case '+nan':
+    case '-nan':
       return Number.NaN;
-    case '+Inf':
-    case 'Inf':
     case '+inf':
     case 'inf':
+    case '+infinity':
+    case 'infinity':
       return Number.POSITIVE_INFINITY;
-    case '-Inf':
     case '-inf':
+    case '-infinity':
       return Number.NEGATIVE_INFINITY;
   }
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) && !/^[+-]?0[xX][0-9a-fA-F]+$/.test(raw)) {
