@@ -100,10 +100,11 @@ export class Evaluation {
     const ref = this.atMs(sel.at, t) - sel.offsetMs;
     const out: Sample[] = [];
     for (const series of this.data.get(sel) ?? []) {
-      const i = lastAtOrBefore(series.samples, ref);
+      const i = lastAtOrBefore(series.t, ref);
       if (i < 0) continue;
-      const [st, sv, stale] = series.samples[i] as [number, number, boolean];
-      if (!this.inWindow(st, ref - this.ctx.lookbackMs) || stale) continue;
+      const st = series.t[i] as number;
+      const sv = series.v[i] as number;
+      if (!this.inWindow(st, ref - this.ctx.lookbackMs) || series.stale?.[i] === 1) continue;
       out.push({ labels: series.labels, v: sampleTime ? st / 1000 : sv });
     }
     return out;
@@ -119,12 +120,9 @@ export class Evaluation {
       for (const s of this.data.get(sel) ?? []) {
         const points: Array<[number, number]> = [];
         // Binary search for the window's edges: a range query steps over the same samples many times.
-        const last = lastAtOrBefore(s.samples, end);
-        let i = this.ctx.closed ? lastAtOrBefore(s.samples, start - 1) + 1 : lastAtOrBefore(s.samples, start) + 1;
-        for (; i <= last; i++) {
-          const [st, sv, stale] = s.samples[i]!;
-          if (!stale) points.push([st, sv]);
-        }
+        const last = lastAtOrBefore(s.t, end);
+        let i = this.ctx.closed ? lastAtOrBefore(s.t, start - 1) + 1 : lastAtOrBefore(s.t, start) + 1;
+        for (; i <= last; i++) if (s.stale?.[i] !== 1) points.push([s.t[i] as number, s.v[i] as number]);
         if (points.length > 0) series.push({ labels: s.labels, points });
       }
       return { series, window: { startMs: start, endMs: end, rangeMs: e.rangeMs } };

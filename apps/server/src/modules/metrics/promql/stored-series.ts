@@ -5,28 +5,69 @@ import type { AtModifier, Expr, VectorSelector } from './ast';
 import type { SeriesData } from './series-source';
 import { isStaleNaN, type Labels } from './values';
 
-/** A series as the evaluator reads it: [ms, value, is a stale marker], in time order. */
+/**
+ * A series as the evaluator reads it: times (ms) and values in time order, in typed arrays (a long range query holds
+ * millions of samples), and which are stale markers (null when none is).
+ */
 export interface StoredSeries {
   labels: Labels;
-  samples: Array<[number, number, boolean]>;
+  t: Float64Array;
+  v: Float64Array;
+  stale: Uint8Array | null;
 }
 
 /** A fetched series with its stale markers merged back into the samples, in time order. */
 export function withStaleMarkers(s: SeriesData): StoredSeries {
-  const samples: Array<[number, number, boolean]> = s.samples.map(([t, v]) => [t, v, isStaleNaN(v)]);
-  for (const t of s.stale ?? []) samples.push([t, Number.NaN, true]);
-  samples.sort((a, b) => a[0] - b[0]);
-  return { labels: s.labels, samples };
+  const marks = s.stale ?? [];
+  const n = s.samples.length;
+  const t = new Float64Array(n + marks.length);
+  const v = new Float64Array(n + marks.length);
+  let stale: Uint8Array | null = null;
+  // The store reports a marker's time in `stale` and keeps the sample too (as a NaN whose bits JavaScript may have
+  // quietened): a marker time that is also a sample's marks that sample; one that is not is added.
+  const markTimes = new Set(marks);
+  let k = 0;
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const [st, sv] = s.samples[i] as [number, number];
+    t[k] = st;
+    v[k] = sv;
+    if (k > 0 && (t[k - 1] as number) > st) sorted = false;
+    if (markTimes.delete(st) || (sv !== sv && isStaleNaN(sv))) {
+      stale ??= new Uint8Array(t.length);
+      stale[k] = 1;
+    }
+    k++;
+  }
+  for (const mt of markTimes) {
+    t[k] = mt;
+    v[k] = Number.NaN;
+    stale ??= new Uint8Array(t.length);
+    stale[k] = 1;
+    k++;
+    sorted = false;
+  }
+  if (sorted) return { labels: s.labels, t: t.subarray(0, k), v: v.subarray(0, k), stale: stale ? stale.subarray(0, k) : null };
+  const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => (t[a] as number) - (t[b] as number));
+  const st = new Float64Array(k);
+  const sv = new Float64Array(k);
+  const ss = stale ? new Uint8Array(k) : null;
+  order.forEach((from, to) => {
+    st[to] = t[from] as number;
+    sv[to] = v[from] as number;
+    if (ss && stale) ss[to] = stale[from] as number;
+  });
+  return { labels: s.labels, t: st, v: sv, stale: ss };
 }
 
-/** Index of the last sample at or before t, or -1. */
-export function lastAtOrBefore(samples: Array<[number, number, boolean]>, t: number): number {
+/** Index of the last time at or before t, or -1. */
+export function lastAtOrBefore(times: Float64Array, t: number): number {
   let lo = 0;
-  let hi = samples.length - 1;
+  let hi = times.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (samples[mid]![0] <= t) {
+    if ((times[mid] as number) <= t) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
