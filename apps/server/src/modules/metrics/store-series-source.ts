@@ -5,13 +5,27 @@
  */
 import type { RollupField, RollupTier } from './promql/rollup-plan';
 import type { SeriesData, SeriesMatcher, SeriesSource } from './promql/series-source';
-import type { MetricStore } from './store/metric-store';
+import { type StoredSeries, withStaleMarkers } from './promql/stored-series';
+import type { ColumnarSeries } from './store/embedded-metric-store';
+import type { LabelMatcher, MetricStore } from './store/metric-store';
+
+/** A store that decodes straight into typed arrays (the embedded one). */
+interface ColumnarStore {
+  selectColumns(matchers: readonly LabelMatcher[], start: number, end: number): Promise<ColumnarSeries[]>;
+}
+const isColumnar = (store: MetricStore): store is MetricStore & ColumnarStore =>
+  typeof (store as Partial<ColumnarStore>).selectColumns === 'function';
 
 /** A tier's bucket size, in ms. */
 const BUCKET_MS: Readonly<Record<RollupTier, number>> = { '5m': 300_000, '1h': 3_600_000 };
 
 export class StoreSeriesSource implements SeriesSource {
   constructor(private readonly store: MetricStore) {}
+
+  async selectStored(matchers: SeriesMatcher[], startMs: number, endMs: number): Promise<StoredSeries[]> {
+    if (isColumnar(this.store)) return this.store.selectColumns(matchers, Math.floor(startMs), Math.ceil(endMs));
+    return (await this.select(matchers, startMs, endMs)).map(withStaleMarkers);
+  }
 
   async select(matchers: SeriesMatcher[], startMs: number, endMs: number): Promise<SeriesData[]> {
     const found = await this.store.select(matchers, Math.floor(startMs), Math.ceil(endMs));

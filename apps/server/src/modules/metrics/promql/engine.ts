@@ -154,13 +154,15 @@ export class PromqlEngine {
         const read = reads?.get(sel);
         const series =
           read && this.source.selectRollup
-            ? await this.source.selectRollup(sel.matchers, lo, hi, read.tier, read.field)
-            : await this.source.select(sel.matchers, lo, hi);
-        for (const s of series) loaded += s.samples.length;
+            ? (await this.source.selectRollup(sel.matchers, lo, hi, read.tier, read.field)).map(withStaleMarkers)
+            : this.source.selectStored
+              ? await this.source.selectStored(sel.matchers, lo, hi)
+              : (await this.source.select(sel.matchers, lo, hi)).map(withStaleMarkers);
+        for (const s of series) loaded += s.t.length;
         if (loaded > this.maxSamples) {
           throw new PromqlError('query processing would load too many samples into memory in query execution', 'execution');
         }
-        data.set(sel, series.map(withStaleMarkers));
+        data.set(sel, series);
       }),
     );
     return new Evaluation(data, {

@@ -5,6 +5,7 @@
 import type { MatchOp } from './ast';
 import { compileAnchored } from './literals';
 import type { RollupField, RollupTier } from './rollup-plan';
+import type { StoredSeries } from './stored-series';
 
 export interface SeriesMatcher {
   name: string;
@@ -32,6 +33,11 @@ export interface SeriesSource {
    * leave it out and `auto` range queries read raw samples.
    */
   selectRollup?(matchers: SeriesMatcher[], startMs: number, endMs: number, tier: RollupTier, field: RollupField): Promise<SeriesData[]>;
+  /**
+   * Optional: as `select`, already in the evaluator's shape (typed arrays, a stale mask), for a source that can
+   * decode into it without an array per sample. The engine prefers it.
+   */
+  selectStored?(matchers: SeriesMatcher[], startMs: number, endMs: number): Promise<StoredSeries[]>;
 }
 
 /** Builds a predicate over label sets from Prometheus matchers. */

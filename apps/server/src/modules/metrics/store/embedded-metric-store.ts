@@ -10,6 +10,14 @@ import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample,
 
 export { MAX_CHUNK_SAMPLES, MAX_CHUNK_SPAN_MS } from './series-head';
 
+/** A series' samples as typed arrays, with a mask of stale markers (null when there is none). */
+export interface ColumnarSeries {
+  labels: Record<string, string>;
+  t: Float64Array;
+  v: Float64Array;
+  stale: Uint8Array | null;
+}
+
 /** Appends between checkpoints at most, and the longest time between two, in ms. */
 const CHECKPOINT_EVERY_APPENDS = 64;
 const CHECKPOINT_EVERY_MS = 60_000;
@@ -159,6 +167,64 @@ export class EmbeddedMetricStore implements MetricStore {
       .map(({ labels, samples: points, stale: marks }) =>
         marks ? { labels, samples: points, stale: marks } : { labels, samples: points },
       );
+  }
+
+  /**
+   * As `select`, for the PromQL engine: each series' samples in [start, end] as typed arrays of times and values and
+   * a mask of stale markers (null when there is none), decoded straight from the chunks; series with no sample in
+   * the range are left out.
+   */
+  async selectColumns(matchers: readonly LabelMatcher[], start: number, end: number): Promise<ColumnarSeries[]> {
+    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
+    const series = await this.repo.matchSeries(compileMatchers(matchers));
+    const chunks = await this.chunksWithHeads(
+      series.map((s) => s.id),
+      start,
+      end,
+    );
+    const bySeries = new Map<number, Array<ReturnType<typeof decodeXorChunk>>>();
+    for (const chunk of chunks) {
+      const list = bySeries.get(chunk.series_id);
+      const decoded = decodeXorChunk(chunk.bytes);
+      if (list) list.push(decoded);
+      else bySeries.set(chunk.series_id, [decoded]);
+    }
+    const out: Array<ColumnarSeries & { key: string }> = [];
+    for (const s of series) {
+      const decoded = bySeries.get(s.id);
+      if (!decoded) continue;
+      // Chunks of a series do not overlap; the head read from memory comes last, so order them by their first time.
+      decoded.sort((a, b) => (a.timestamps[0] ?? 0) - (b.timestamps[0] ?? 0));
+      let total = 0;
+      for (const d of decoded) total += d.timestamps.length;
+      const t = new Float64Array(total);
+      const v = new Float64Array(total);
+      let stale: Uint8Array | null = null;
+      let n = 0;
+      for (const { timestamps, values } of decoded) {
+        const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+        for (let i = 0; i < timestamps.length; i++) {
+          const ts = timestamps[i] as number;
+          if (ts < start || ts > end) continue;
+          t[n] = ts;
+          v[n] = values[i] as number;
+          if (isStaleWords(words[2 * i + HIGH] as number, words[2 * i + LOW] as number)) {
+            stale ??= new Uint8Array(total);
+            stale[n] = 1;
+          }
+          n++;
+        }
+      }
+      if (n === 0) continue;
+      out.push({
+        labels: s.labels,
+        t: t.subarray(0, n),
+        v: v.subarray(0, n),
+        stale: stale ? stale.subarray(0, n) : null,
+        key: canonicalSeries(s.labels),
+      });
+    }
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ key: _, ...rest }) => rest);
   }
 
   async selectRollup(matchers: readonly LabelMatcher[], start: number, end: number, tier: RollupTier): Promise<SeriesRollup[]> {
