@@ -3,8 +3,6 @@ import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeXorChunk } from '@estate/tsdb';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { setUpAdmin } from './admin-api';
 import { restartServer, type ServerProcess, startServer } from './server-process';
@@ -38,20 +36,14 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, ms: 
 }
 
 /** Times of the metric samples the server holds for one agent's CPU series (`cpu.usage`, stored under its Estate name). */
-function sampleTimes(server: ServerProcess, agentId: string): number[] {
-  const db = new Database(path.join(server.dataDir, 'estate.db'), { readonly: true, fileMustExist: true });
-  try {
-    const chunks = db
-      .prepare(
-        `select c.bytes from metric_chunks c join metric_series s on s.id = c.series_id
-         join metric_series_labels l on l.series_id = s.id and l.name = 'agent_id' and l.value = ?
-         where s.metric = 'estate_host_cpu_utilisation_ratio' order by c.min_time`,
-      )
-      .all(agentId) as Array<{ bytes: Uint8Array }>;
-    return chunks.flatMap((c) => Array.from(decodeXorChunk(c.bytes).timestamps, Number));
-  } finally {
-    db.close();
-  }
+/**
+ * The times of an agent's CPU samples, asked of the server as a user would, through PromQL: the store keeps its newest
+ * samples in its write-ahead log until a checkpoint, so another process reading the chunk table would miss them.
+ */
+async function sampleTimes(api: { get: <T>(url: string) => Promise<T> }, agentId: string): Promise<number[]> {
+  const query = encodeURIComponent(`estate_host_cpu_utilisation_ratio{agent_id="${agentId}"}[1h]`);
+  const answer = await api.get<{ data: { result: Array<{ values: Array<[number, string]> }> } }>(`/query?query=${query}`);
+  return (answer.data.result[0]?.values ?? []).map(([t]) => Math.round(t * 1000));
 }
 
 function runAgent(stateDir: string): ChildProcess & { output: () => string } {
@@ -188,7 +180,7 @@ describe('host agents for real', () => {
         90_000,
         'the agent to report its inventory',
       );
-      await until(async () => sampleTimes(server, enrolled.id).length > 0, 30_000, 'the first metrics');
+      await until(async () => (await sampleTimes(api, enrolled.id)).length > 0, 30_000, 'the first metrics');
 
       // The server goes away; the agent keeps collecting into its disk buffer, and is then killed outright.
       await server.stop();
@@ -202,7 +194,7 @@ describe('host agents for real', () => {
       agent = runAgent(stateDir);
       const delivered = await until(
         async () => {
-          const during = sampleTimes(server, enrolled.id).filter((t) => t >= outageFrom && t <= outageTo);
+          const during = (await sampleTimes(api, enrolled.id)).filter((t) => t >= outageFrom && t <= outageTo);
           return during.length >= 2 ? during : undefined;
         },
         60_000,
