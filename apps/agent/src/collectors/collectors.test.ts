@@ -3,6 +3,7 @@ import os from 'node:os';
 import { HostSnapshot, MetricsReport, mergePatchBetween } from '@estate/contract';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
+import { parsePerCpuSeconds } from './cpu.collector';
 import { collectInventory, defaultInventoryCollectors, snapshotHash } from './inventory';
 import { collectMetrics, defaultMetricCollectors } from './metrics';
 import { decodeProcAddress, parseProcNet } from './ports.collector';
@@ -89,7 +90,35 @@ describe('metrics collectors', () => {
     expect(usage).toBeLessThanOrEqual(100);
     expect(byName('mem.used_bytes')[0]?.points[0]?.[1]).toBeGreaterThan(0);
     expect(byName('load.1')).toHaveLength(1);
+    // node_cpu_seconds_total: every core in node_exporter's eight modes, counters in seconds.
+    const cores = new Set(byName('cpu.seconds').map((s) => s.labels?.cpu));
+    expect(byName('cpu.seconds')).toHaveLength(cores.size * 8);
+    expect(byName('cpu.seconds').find((s) => s.labels?.cpu === '0' && s.labels.mode === 'idle')?.points[0]?.[1]).toBeGreaterThan(0);
     expect(byName('fs.used_bytes').map((s) => s.labels?.mount)).toContain('/');
     expect(byName('net.rx_bytes').map((s) => s.labels?.iface)).not.toContain('lo');
+  });
+});
+
+describe('per-core CPU seconds', () => {
+  it('reads each cpuN line of /proc/stat into seconds per mode at USER_HZ, leaving out the all-cores line', () => {
+    const stat = [
+      'cpu  300 10 200 5000 40 0 6 0 0 0',
+      'cpu0 150 5 100 2500 20 0 3 0 0 0',
+      'cpu1 150 5 100 2500 20 0 3 7 0 0',
+      'intr 12345',
+    ].join('\n');
+    const out = parsePerCpuSeconds(stat);
+    expect(out).toHaveLength(16);
+    expect(out.slice(0, 8)).toEqual([
+      { cpu: '0', mode: 'user', seconds: 1.5 },
+      { cpu: '0', mode: 'nice', seconds: 0.05 },
+      { cpu: '0', mode: 'system', seconds: 1 },
+      { cpu: '0', mode: 'idle', seconds: 25 },
+      { cpu: '0', mode: 'iowait', seconds: 0.2 },
+      { cpu: '0', mode: 'irq', seconds: 0 },
+      { cpu: '0', mode: 'softirq', seconds: 0.03 },
+      { cpu: '0', mode: 'steal', seconds: 0 },
+    ]);
+    expect(out.find((c) => c.cpu === '1' && c.mode === 'steal')?.seconds).toBe(0.07);
   });
 });

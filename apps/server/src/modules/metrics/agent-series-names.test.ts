@@ -9,6 +9,7 @@ describe('agent series names', () => {
     const at = 1_000;
     const stored = toStoredSeries(source, [
       { name: 'cpu.usage', points: [[at, 42.5]] },
+      { name: 'cpu.seconds', labels: { cpu: '1', mode: 'iowait' }, points: [[at, 12.34]] },
       { name: 'load.15', points: [[at, 0.5]] },
       { name: 'net.rx_bytes', labels: { iface: 'eth0' }, points: [[at, 10]] },
       { name: 'net.tx_bytes', labels: { iface: 'eth0' }, points: [[at, 11]] },
@@ -28,6 +29,7 @@ describe('agent series names', () => {
     ]);
     expect(stored).toEqual([
       { labels: { ...identity, __name__: 'estate_host_cpu_utilisation_ratio' }, points: [[at, 0.425]] },
+      { labels: { ...identity, __name__: 'node_cpu_seconds_total', cpu: '1', mode: 'iowait' }, points: [[at, 12.34]] },
       { labels: { ...identity, __name__: 'node_load15' }, points: [[at, 0.5]] },
       { labels: { ...identity, __name__: 'node_network_receive_bytes_total', device: 'eth0' }, points: [[at, 10]] },
       { labels: { ...identity, __name__: 'node_network_transmit_bytes_total', device: 'eth0' }, points: [[at, 11]] },

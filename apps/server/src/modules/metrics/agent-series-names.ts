@@ -16,9 +16,10 @@ interface AgentSeriesName {
 
 /** The mapping, one row per agent metric name. */
 export const AGENT_SERIES_NAMES: Readonly<Record<string, AgentSeriesName>> = {
-  // Percent of all cores busy since the previous collection. node_exporter has only per-core, per-mode counters
-  // (node_cpu_seconds_total{cpu,mode}), which the agent does not report: Estate's own name, as a 0–1 ratio.
+  // Percent of all cores busy since the previous collection: node_exporter has no such gauge, so Estate's own name, as
+  // a 0–1 ratio. The per-core, per-mode counters node_exporter has are reported too, under its name.
   'cpu.usage': { metric: 'estate_host_cpu_utilisation_ratio', scale: 0.01 },
+  'cpu.seconds': { metric: 'node_cpu_seconds_total' },
   'load.1': { metric: 'node_load1' },
   'load.5': { metric: 'node_load5' },
   'load.15': { metric: 'node_load15' },
