@@ -8,6 +8,15 @@ export const CHROMIUM = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
 /** Where browser tests keep their screenshots. */
 export const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');
 
+/**
+ * Whether a browser console message is noise from this machine rather than the page: Chromium aborts requests in
+ * flight with net::ERR_NETWORK_CHANGED when another test of the same run adds a network namespace or veth pair (the
+ * peers tier does), which says nothing about the page.
+ */
+export function isMachineNoise(text: string): boolean {
+  return text.includes('net::ERR_NETWORK_CHANGED');
+}
+
 const required = (process.env.ESTATE_TEST_REQUIRE ?? '').split(',').includes('browser');
 const available = existsSync(CHROMIUM);
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
+import { ARTIFACTS, type BrowserSession, browserTier, isMachineNoise, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
 
 describe.runIf(browserTier())('first run in a real browser', () => {
@@ -23,7 +23,7 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     // Console noise a newcomer would see in the developer tools: errors, and requests that failed.
     const noise: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error') noise.push(`console: ${message.text()}`);
+      if (message.type() === 'error' && !isMachineNoise(message.text())) noise.push(`console: ${message.text()}`);
     });
     page.on('response', (response) => {
       if (response.status() >= 400) noise.push(`${response.status()} ${response.request().method()} ${response.url()}`);
@@ -60,7 +60,7 @@ describe.runIf(browserTier())('first run in a real browser', () => {
     // A fresh browser on the login page, and on `/` signed out: no console errors, no failed requests.
     const fresh = await browser.newPage();
     fresh.on('console', (message) => {
-      if (message.type() === 'error') noise.push(`console: ${message.text()}`);
+      if (message.type() === 'error' && !isMachineNoise(message.text())) noise.push(`console: ${message.text()}`);
     });
     fresh.on('response', (response) => {
       if (response.status() >= 400) noise.push(`${response.status()} ${response.request().method()} ${response.url()}`);
