@@ -7,7 +7,15 @@ import { aggregate } from './aggregate';
 import type { Aggregate, AtModifier, Binary, Call, Expr, MatrixSelector, Subquery, VectorSelector } from './ast';
 import { scalarBinary, vectorBinary, vectorScalarBinary } from './binary';
 import { PromqlError } from './errors';
-import { extrapolatedRate, instantValue, linearRegression, OVER_TIME, quantile, type RangeWindow } from './range-functions';
+import {
+  extrapolatedRate,
+  extrapolatedRateOf,
+  instantValue,
+  linearRegression,
+  OVER_TIME,
+  quantile,
+  type RangeWindow,
+} from './range-functions';
 import { absentLabels, lastAtOrBefore, type StoredSeries } from './stored-series';
 import { assertUniqueLabelSets, labelsKey, type Sample, type Series, type Value, withoutName } from './values';
 import { histogramQuantile, labelJoin, labelReplace, MATH, mapValues, roundTo, sortByValue } from './vector-functions';
@@ -110,6 +118,31 @@ export class Evaluation {
     return out;
   }
 
+  /**
+   * rate, increase or delta of a selector's series at t, read straight from their arrays: the window's samples are
+   * found by binary search and never copied out, unless a stale marker falls inside it (then they are, without it).
+   */
+  private rateOverSelector(e: MatrixSelector, t: number, isCounter: boolean, isRate: boolean): Sample[] {
+    const sel = e.selector;
+    const end = this.atMs(sel.at, t) - sel.offsetMs;
+    const start = end - e.rangeMs;
+    const window: RangeWindow = { startMs: start, endMs: end, rangeMs: e.rangeMs };
+    const out: Sample[] = [];
+    for (const s of this.data.get(sel) ?? []) {
+      const hi = lastAtOrBefore(s.t, end);
+      const lo = this.ctx.closed ? lastAtOrBefore(s.t, start - 1) + 1 : lastAtOrBefore(s.t, start) + 1;
+      if (hi - lo < 1) continue;
+      let value: number | undefined;
+      if (s.stale?.subarray(lo, hi + 1).includes(1)) {
+        const points: Array<[number, number]> = [];
+        for (let i = lo; i <= hi; i++) if (s.stale[i] !== 1) points.push([s.t[i] as number, s.v[i] as number]);
+        value = extrapolatedRate(points, window, isCounter, isRate);
+      } else value = extrapolatedRateOf(s.t, s.v, lo, hi, window, isCounter, isRate);
+      if (value !== undefined) out.push({ labels: withoutName(s.labels), v: value });
+    }
+    return out;
+  }
+
   /** A range vector at t, with the window rate() and friends extrapolate to. */
   private rangeSelect(e: MatrixSelector | Subquery, t: number): { series: Series[]; window: RangeWindow } {
     if (e.kind === 'matrixSelector') {
@@ -198,11 +231,14 @@ export class Evaluation {
     const values = (points: Array<[number, number]>) => points.map(([, v]) => v);
     switch (fn) {
       case 'rate':
-        return perSeries(0, (p, w) => extrapolatedRate(p, w, true, true));
       case 'increase':
-        return perSeries(0, (p, w) => extrapolatedRate(p, w, true, false));
-      case 'delta':
-        return perSeries(0, (p, w) => extrapolatedRate(p, w, false, false));
+      case 'delta': {
+        const [isCounter, isRate] = fn === 'rate' ? [true, true] : fn === 'increase' ? [true, false] : [false, false];
+        let range = arg(0);
+        while (range.kind === 'paren') range = range.expr;
+        if (range.kind === 'matrixSelector') return vector(this.rateOverSelector(range, t, isCounter, isRate));
+        return perSeries(0, (p, w) => extrapolatedRate(p, w, isCounter, isRate));
+      }
       case 'irate':
         return perSeries(0, (p) => instantValue(p, true));
       case 'idelta':

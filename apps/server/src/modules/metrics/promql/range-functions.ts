@@ -14,21 +14,46 @@ type Points = Array<[number, number]>;
 
 /** Prometheus' extrapolatedRate: rate, increase and delta, extrapolated towards the window's edges. */
 export function extrapolatedRate(points: Points, window: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
-  if (points.length < 2) return undefined;
-  const [firstT, firstV] = points[0]!;
-  const [lastT, lastV] = points[points.length - 1]!;
-  let result = lastV - firstV;
+  const t = new Float64Array(points.length);
+  const v = new Float64Array(points.length);
+  points.forEach(([pt, pv], i) => {
+    t[i] = pt;
+    v[i] = pv;
+  });
+  return extrapolatedRateOf(t, v, 0, points.length - 1, window, isCounter, isRate);
+}
+
+/**
+ * extrapolatedRate over samples lo..hi (inclusive) of a series held as arrays of times and values: what a range query
+ * runs per series and step, without building the window's points.
+ */
+export function extrapolatedRateOf(
+  t: ArrayLike<number>,
+  v: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  window: RangeWindow,
+  isCounter: boolean,
+  isRate: boolean,
+): number | undefined {
+  const count = hi - lo + 1;
+  if (count < 2) return undefined;
+  const firstT = t[lo] as number;
+  const firstV = v[lo] as number;
+  const lastT = t[hi] as number;
+  let result = (v[hi] as number) - firstV;
   if (isCounter) {
     let previous = 0;
-    for (const [, v] of points) {
-      if (v < previous) result += previous;
-      previous = v;
+    for (let i = lo; i <= hi; i++) {
+      const value = v[i] as number;
+      if (value < previous) result += previous;
+      previous = value;
     }
   }
   let durationToStart = (firstT - window.startMs) / 1000;
   let durationToEnd = (window.endMs - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
-  const averageBetweenSamples = sampledInterval / (points.length - 1);
+  const averageBetweenSamples = sampledInterval / (count - 1);
   const threshold = averageBetweenSamples * 1.1;
   let extrapolateTo = sampledInterval;
   if (durationToStart >= threshold) durationToStart = averageBetweenSamples / 2;
