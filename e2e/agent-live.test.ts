@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { setUpAdmin } from './admin-api';
-import { restartServer, type ServerProcess, startServer } from './server-process';
+import { restartServer, startServer } from './server-process';
 
 /*
  * The agent run for real on this machine against the real server: `estate serve`'s local agent, and a separate

@@ -33,7 +33,7 @@ export function withStaleMarkers(s: SeriesData): StoredSeries {
     t[k] = st;
     v[k] = sv;
     if (k > 0 && (t[k - 1] as number) > st) sorted = false;
-    if (markTimes.delete(st) || (sv !== sv && isStaleNaN(sv))) {
+    if (markTimes.delete(st) || (Number.isNaN(sv) && isStaleNaN(sv))) {
       stale ??= new Uint8Array(t.length);
       stale[k] = 1;
     }
