@@ -4,20 +4,35 @@ import { PromqlError } from './errors';
 import { kahanSum, mean, quantile, variance } from './range-functions';
 import { formatFloat, type Labels, labelsKey, type Sample } from './values';
 
+/**
+ * Group labels already worked out, by a sample's labels object and the grouping: a range query aggregates the same
+ * series at every step, and one labels object per group lets its key (labelsKey's cache) be computed once.
+ */
+const groupCache = new WeakMap<Labels, Map<string, Labels>>();
+
 /** The labels of the group a sample falls in. */
-function groupLabels(labels: Labels, grouping: string[], without: boolean): Labels {
+function groupLabels(labels: Labels, grouping: string[], without: boolean, signature: string): Labels {
+  let bySignature = groupCache.get(labels);
+  const known = bySignature?.get(signature);
+  if (known) return known;
   const out: Labels = {};
   for (const [k, v] of Object.entries(labels)) {
     if (without ? !grouping.includes(k) && k !== '__name__' : grouping.includes(k)) out[k] = v;
   }
+  if (!bySignature) {
+    bySignature = new Map();
+    groupCache.set(labels, bySignature);
+  }
+  bySignature.set(signature, out);
   return out;
 }
 
 /** Evaluates one aggregation over an instant vector; param is the evaluated parameter (k, φ or the label). */
 export function aggregate(node: Aggregate, samples: Sample[], param: number | string | undefined): Sample[] {
   const groups = new Map<string, { labels: Labels; members: Sample[] }>();
+  const signature = `${node.without ? '-' : '+'}${node.grouping.join('\u0000')}`;
   for (const s of samples) {
-    const labels = groupLabels(s.labels, node.grouping, node.without);
+    const labels = groupLabels(s.labels, node.grouping, node.without, signature);
     const key = labelsKey(labels);
     const group = groups.get(key);
     if (group) group.members.push(s);
