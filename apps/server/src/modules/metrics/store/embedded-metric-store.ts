@@ -1,6 +1,7 @@
-import { decodeXorChunk, FLOAT_HIGH_WORD as HIGH, isStaleWords, FLOAT_LOW_WORD as LOW, type XorChunkEncoder } from '@estate/tsdb';
+import type { decodeXorChunk, XorChunkEncoder } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
+import { type ColumnarSeries, decodeColumns } from './chunk-columns';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
 import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
@@ -8,15 +9,8 @@ import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-s
 import { MetricWalRepository, type WalRecord } from './metric-wal';
 import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
 
+export type { ColumnarSeries } from './chunk-columns';
 export { MAX_CHUNK_SAMPLES, MAX_CHUNK_SPAN_MS } from './series-head';
-
-/** A series' samples as typed arrays, with a mask of stale markers (null when there is none). */
-export interface ColumnarSeries {
-  labels: Record<string, string>;
-  t: Float64Array;
-  v: Float64Array;
-  stale: Uint8Array | null;
-}
 
 /** Appends between checkpoints at most, and the longest time between two, in ms. */
 const CHECKPOINT_EVERY_APPENDS = 64;
@@ -136,99 +130,51 @@ export class EmbeddedMetricStore implements MetricStore {
   }
 
   async select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]> {
-    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
-    const series = await this.repo.matchSeries(compileMatchers(matchers));
-    const chunks = await this.chunksWithHeads(
-      series.map((s) => s.id),
-      start,
-      end,
-    );
-    const samples = new Map<number, Array<[number, number]>>(series.map((s) => [s.id, []]));
-    const stale = new Map<number, number[]>();
-    for (const chunk of chunks) {
-      const out = samples.get(chunk.series_id) as Array<[number, number]>;
-      const { timestamps, values } = decodeXorChunk(chunk.bytes);
-      // The values' bits, read from the decoded buffer: a NaN's payload does not survive a JS array.
-      const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-      for (let i = 0; i < timestamps.length; i++) {
-        const t = timestamps[i] as number;
-        if (t < start || t > end) continue;
-        out.push([t, values[i] as number]);
-        if (isStaleWords(words[2 * i + HIGH] as number, words[2 * i + LOW] as number)) {
-          const marks = stale.get(chunk.series_id);
-          if (marks) marks.push(t);
-          else stale.set(chunk.series_id, [t]);
-        }
-      }
-    }
-    return series
-      .map((s) => ({ labels: s.labels, samples: samples.get(s.id) ?? [], stale: stale.get(s.id), key: canonicalSeries(s.labels) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ labels, samples: points, stale: marks }) =>
-        marks ? { labels, samples: points, stale: marks } : { labels, samples: points },
-      );
+    const { series, columns } = await this.read(matchers, start, end);
+    // Every matching series, with no sample or some: /series and the label searches list them all.
+    return series.map(({ labels, id }) => {
+      const c = columns.get(id);
+      if (!c) return { labels, samples: [] };
+      const samples = Array.from(c.t, (t, i): [number, number] => [t, c.v[i] as number]);
+      const stale = c.stale ? Array.from(c.t).filter((_, i) => c.stale?.[i] === 1) : [];
+      return stale.length > 0 ? { labels, samples, stale } : { labels, samples };
+    });
   }
 
   /**
-   * As `select`, for the PromQL engine: each series' samples in [start, end] as typed arrays of times and values and
-   * a mask of stale markers (null when there is none), decoded straight from the chunks; series with no sample in
-   * the range are left out.
+   * As `select`, for the PromQL engine: each series' samples as typed arrays of times and values and a mask of stale
+   * markers, decoded straight from the chunks; series with no sample in the range are left out.
    */
   async selectColumns(matchers: readonly LabelMatcher[], start: number, end: number): Promise<ColumnarSeries[]> {
-    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
+    const { series, columns } = await this.read(matchers, start, end);
+    return series.flatMap(({ labels, id }) => {
+      const c = columns.get(id);
+      return c ? [{ labels, ...c }] : [];
+    });
+  }
+
+  /** The matching series, sorted by their canonical text, and their samples in [start, end] by id. */
+  private async read(matchers: readonly LabelMatcher[], start: number, end: number) {
+    await this.replayedFirst();
     const series = await this.repo.matchSeries(compileMatchers(matchers));
     const chunks = await this.chunksWithHeads(
       series.map((s) => s.id),
       start,
       end,
     );
-    const bySeries = new Map<number, Array<ReturnType<typeof decodeXorChunk>>>();
-    for (const chunk of chunks) {
-      const list = bySeries.get(chunk.series_id);
-      const decoded = decodeXorChunk(chunk.bytes);
-      if (list) list.push(decoded);
-      else bySeries.set(chunk.series_id, [decoded]);
-    }
-    const out: Array<ColumnarSeries & { key: string }> = [];
-    for (const s of series) {
-      const decoded = bySeries.get(s.id);
-      if (!decoded) continue;
-      // Chunks of a series do not overlap; the head read from memory comes last, so order them by their first time.
-      decoded.sort((a, b) => (a.timestamps[0] ?? 0) - (b.timestamps[0] ?? 0));
-      let total = 0;
-      for (const d of decoded) total += d.timestamps.length;
-      const t = new Float64Array(total);
-      const v = new Float64Array(total);
-      let stale: Uint8Array | null = null;
-      let n = 0;
-      for (const { timestamps, values } of decoded) {
-        const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-        for (let i = 0; i < timestamps.length; i++) {
-          const ts = timestamps[i] as number;
-          if (ts < start || ts > end) continue;
-          t[n] = ts;
-          v[n] = values[i] as number;
-          if (isStaleWords(words[2 * i + HIGH] as number, words[2 * i + LOW] as number)) {
-            stale ??= new Uint8Array(total);
-            stale[n] = 1;
-          }
-          n++;
-        }
-      }
-      if (n === 0) continue;
-      out.push({
-        labels: s.labels,
-        t: t.subarray(0, n),
-        v: v.subarray(0, n),
-        stale: stale ? stale.subarray(0, n) : null,
-        key: canonicalSeries(s.labels),
-      });
-    }
-    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map(({ key: _, ...rest }) => rest);
+    const sorted = series
+      .map((s) => ({ ...s, key: canonicalSeries(s.labels) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return { series: sorted, columns: decodeColumns(chunks, start, end) };
+  }
+
+  /** Replays a write-ahead log left by a crash before the first read, so reads see every acknowledged sample. */
+  private async replayedFirst(): Promise<void> {
+    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
   }
 
   async selectRollup(matchers: readonly LabelMatcher[], start: number, end: number, tier: RollupTier): Promise<SeriesRollup[]> {
-    if (!this.replayed) await this.inTransaction((trx) => this.ready(trx));
+    await this.replayedFirst();
     const series = await this.repo.matchSeries(compileMatchers(matchers));
     const ids = series.map((s) => s.id);
     const buckets = await this.rollups.read(ids, start, end, tier, (from, to) => this.chunksWithHeads(ids, from, to));
