@@ -1,6 +1,5 @@
 import { ApiError } from '@estate/client';
-import type { Problem } from '@estate/contract';
-import { type Labels, PromQueryError, type Sample } from '../metrics/prometheus-http';
+import { type Labels, readEnvelope, type Sample } from '../metrics/prometheus-http';
 
 export { type Labels, PromQueryError, type Sample } from '../metrics/prometheus-http';
 
@@ -75,31 +74,9 @@ async function call(path: string, params: Record<string, string>, csrfToken: str
 
 /** Reads a query answer: the success envelope's data, or the error it stands for. Exported for tests. */
 export async function readAnswer(response: Response): Promise<QueryAnswer> {
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
+  const { data, warnings } = await readEnvelope(response);
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ApiError({ type: 'about:blank', title: 'The server answered something that is not a query result', status: response.status });
   }
-  if (isRecord(body) && body.status === 'success' && isRecord(body.data)) {
-    const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string') : [];
-    return { data: body.data as unknown as QueryResult, warnings };
-  }
-  if (isRecord(body) && body.status === 'error' && typeof body.error === 'string') {
-    throw new PromQueryError(typeof body.errorType === 'string' ? body.errorType : 'unknown', body.error, response.status);
-  }
-  if (isRecord(body) && typeof body.type === 'string' && typeof body.title === 'string') {
-    const problem = body as unknown as Problem;
-    throw new ApiError({ ...problem, status: problem.status || response.status });
-  }
-  throw new ApiError({
-    type: 'about:blank',
-    title: response.ok ? 'The server answered something that is not a query result' : response.statusText || `HTTP ${response.status}`,
-    status: response.status,
-  });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return { data: data as QueryResult, warnings };
 }

@@ -43,6 +43,14 @@ export async function promGet(path: string, params: Record<string, string>, sign
     credentials: 'same-origin',
     signal: signal ?? null,
   });
+  return (await readEnvelope(response)).data;
+}
+
+/**
+ * Reads an answer of Prometheus' API: the success envelope's `data` and `warnings`, or the error it stands for —
+ * `PromQueryError` for an error envelope, `ApiError` for a problem+json refusal or anything else.
+ */
+export async function readEnvelope(response: Response): Promise<{ data: unknown; warnings: string[] }> {
   const text = await response.text();
   let body: unknown;
   try {
@@ -50,15 +58,22 @@ export async function promGet(path: string, params: Record<string, string>, sign
   } catch {
     body = undefined;
   }
-  if (isRecord(body) && body.status === 'success') return body.data;
+  if (isRecord(body) && body.status === 'success') {
+    const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string') : [];
+    return { data: body.data, warnings };
+  }
   if (isRecord(body) && body.status === 'error' && typeof body.error === 'string') {
-    throw new PromQueryError(String(body.errorType ?? 'unknown'), body.error, response.status);
+    throw new PromQueryError(typeof body.errorType === 'string' ? body.errorType : 'unknown', body.error, response.status);
   }
   if (isRecord(body) && typeof body.type === 'string' && typeof body.title === 'string') {
     const problem = body as unknown as Problem;
     throw new ApiError({ ...problem, status: problem.status || response.status });
   }
-  throw new ApiError({ type: 'about:blank', title: response.statusText || `HTTP ${response.status}`, status: response.status });
+  throw new ApiError({
+    type: 'about:blank',
+    title: response.ok ? 'The server answered something that is not a query result' : response.statusText || `HTTP ${response.status}`,
+    status: response.status,
+  });
 }
 
 /** Narrows a query result to the shape asked for; an answer of another type is a server bug, reported as such. */
