@@ -11,7 +11,7 @@ import { formatFloat, type Labels, labelsKey, type Sample } from './values';
 const groupCache = new WeakMap<Labels, Map<string, Labels>>();
 
 /** The labels of the group a sample falls in. */
-function groupLabels(labels: Labels, grouping: string[], without: boolean, signature: string): Labels {
+export function groupLabels(labels: Labels, grouping: string[], without: boolean, signature: string): Labels {
   let bySignature = groupCache.get(labels);
   const known = bySignature?.get(signature);
   if (known) return known;
@@ -27,10 +27,15 @@ function groupLabels(labels: Labels, grouping: string[], without: boolean, signa
   return out;
 }
 
+/** A grouping's identity, by which groupLabels remembers its answers. */
+export function groupingSignature(node: Aggregate): string {
+  return `${node.without ? '-' : '+'}${node.grouping.join('\u0000')}`;
+}
+
 /** Evaluates one aggregation over an instant vector; param is the evaluated parameter (k, φ or the label). */
 export function aggregate(node: Aggregate, samples: Sample[], param: number | string | undefined): Sample[] {
   const groups = new Map<string, { labels: Labels; members: Sample[] }>();
-  const signature = `${node.without ? '-' : '+'}${node.grouping.join('\u0000')}`;
+  const signature = groupingSignature(node);
   for (const s of samples) {
     const labels = groupLabels(s.labels, node.grouping, node.without, signature);
     const key = labelsKey(labels);
@@ -41,31 +46,12 @@ export function aggregate(node: Aggregate, samples: Sample[], param: number | st
   const out: Sample[] = [];
   for (const { labels, members } of groups.values()) {
     const values = members.map((m) => m.v);
+    const reduce = reducerOf(node.op);
+    if (reduce) {
+      out.push({ labels, v: reduce(values) });
+      continue;
+    }
     switch (node.op) {
-      case 'sum':
-        out.push({ labels, v: kahanSum(values) });
-        break;
-      case 'avg':
-        out.push({ labels, v: mean(values) });
-        break;
-      case 'count':
-        out.push({ labels, v: values.length });
-        break;
-      case 'group':
-        out.push({ labels, v: 1 });
-        break;
-      case 'min':
-        out.push({ labels, v: values.reduce((m, v) => (v < m || Number.isNaN(m) ? v : m)) });
-        break;
-      case 'max':
-        out.push({ labels, v: values.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m)) });
-        break;
-      case 'stdvar':
-        out.push({ labels, v: variance(values) });
-        break;
-      case 'stddev':
-        out.push({ labels, v: Math.sqrt(variance(values)) });
-        break;
       case 'quantile':
         out.push({ labels, v: quantile(param as number, values) });
         break;
@@ -80,6 +66,23 @@ export function aggregate(node: Aggregate, samples: Sample[], param: number | st
   }
   return out;
 }
+
+/** The reducer of an aggregation without a parameter, or undefined for one with (or an unknown name). */
+export function reducerOf(op: string): ((values: number[]) => number) | undefined {
+  return Object.hasOwn(REDUCERS, op) ? REDUCERS[op] : undefined;
+}
+
+/** The aggregations without a parameter that answer one value per group from its members' values (never empty). */
+const REDUCERS: Readonly<Record<string, (values: number[]) => number>> = {
+  sum: (values) => kahanSum(values),
+  avg: (values) => mean(values),
+  count: (values) => values.length,
+  group: () => 1,
+  min: (values) => values.reduce((m, v) => (v < m || Number.isNaN(m) ? v : m)),
+  max: (values) => values.reduce((m, v) => (v > m || Number.isNaN(m) ? v : m)),
+  stdvar: (values) => variance(values),
+  stddev: (values) => Math.sqrt(variance(values)),
+};
 
 /** topk/bottomk: the k best members, best first; NaN is never preferred. */
 function selectK(members: Sample[], k: number, top: boolean): Sample[] {

@@ -9,6 +9,7 @@ import type { Expr, VectorSelector } from './ast';
 import { PromqlError } from './errors';
 import { Evaluation } from './evaluation';
 import { parsePromql, typeOf } from './parse';
+import type { StepGrid } from './range-sweep';
 import { planRollups, type Resolution, type RollupRead, type RollupRetention } from './rollup-plan';
 import type { SeriesSource } from './series-source';
 import { type StoredSeries, selectorSpans, withStaleMarkers } from './stored-series';
@@ -120,18 +121,25 @@ export class PromqlEngine {
         ? planRollups(parsed, { startMs, endMs, stepMs, lookbackMs: this.lookbackMs, retention: this.rollupRetention })
         : { expr: parsed, reads: new Map<VectorSelector, RollupRead>() };
     const expr = plan.expr;
-    const run = await this.prepare(expr, startMs, endMs, plan.reads);
+    const grid = { startMs, stepMs, count: Math.floor((endMs - startMs) / stepMs) + 1 };
+    const run = await this.prepare(expr, startMs, endMs, plan.reads, grid);
     const series = new Map<string, Series>();
+    const byObject = new Map<Labels, Series>();
     for (let t = startMs; t <= endMs; t += stepMs) {
       run.checkDeadline();
       const value = run.eval(expr, t);
       const samples = value.type === 'scalar' ? [{ labels: {}, v: value.v }] : value.type === 'vector' ? value.v : [];
       for (const s of samples) {
-        const key = labelsKey(s.labels);
-        let entry = series.get(key);
+        // Most steps answer with the same label objects as the step before: look them up by identity first.
+        let entry = byObject.get(s.labels);
         if (!entry) {
-          entry = { labels: s.labels, points: [] };
-          series.set(key, entry);
+          const key = labelsKey(s.labels);
+          entry = series.get(key);
+          if (!entry) {
+            entry = { labels: s.labels, points: [] };
+            series.set(key, entry);
+          }
+          byObject.set(s.labels, entry);
         }
         entry.points.push([t, s.v]);
       }
@@ -144,7 +152,13 @@ export class PromqlEngine {
   }
 
   /** Fetches every selector's series over the span it can reach, then hands back a synchronous evaluation. */
-  private async prepare(expr: Expr, startMs: number, endMs: number, reads?: Map<VectorSelector, RollupRead>): Promise<Evaluation> {
+  private async prepare(
+    expr: Expr,
+    startMs: number,
+    endMs: number,
+    reads?: Map<VectorSelector, RollupRead>,
+    grid?: StepGrid,
+  ): Promise<Evaluation> {
     const deadline = this.clock() + this.timeoutMs;
     const spans = selectorSpans(expr, startMs, endMs, this.lookbackMs);
     const data = new Map<VectorSelector, StoredSeries[]>();
@@ -173,6 +187,7 @@ export class PromqlEngine {
       closed: this.closed,
       deadline,
       clock: this.clock,
+      ...(grid ? { grid } : {}),
     });
   }
 }

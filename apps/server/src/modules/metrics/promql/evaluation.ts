@@ -3,19 +3,12 @@
  * one time without I/O. Semantics follow Prometheus (see engine.ts).
  */
 
-import { aggregate } from './aggregate';
+import { aggregate, groupingSignature, groupLabels, reducerOf } from './aggregate';
 import type { Aggregate, AtModifier, Binary, Call, Expr, MatrixSelector, Subquery, VectorSelector } from './ast';
 import { scalarBinary, vectorBinary, vectorScalarBinary } from './binary';
 import { PromqlError } from './errors';
-import {
-  extrapolatedRate,
-  extrapolatedRateOf,
-  instantValue,
-  linearRegression,
-  OVER_TIME,
-  quantile,
-  type RangeWindow,
-} from './range-functions';
+import { extrapolatedRate, instantValue, linearRegression, OVER_TIME, quantile, type RangeWindow } from './range-functions';
+import { type StepGrid, type Sweep, type SweptGroup, stepIndex, sweepAggregate, sweepRate, windowRate } from './range-sweep';
 import { absentLabels, lastAtOrBefore, type StoredSeries } from './stored-series';
 import { assertUniqueLabelSets, labelsKey, type Sample, type Series, type Value, withoutName } from './values';
 import { histogramQuantile, labelJoin, labelReplace, MATH, mapValues, roundTo, sortByValue } from './vector-functions';
@@ -31,12 +24,26 @@ export interface EvaluationContext {
   /** When the query must have finished, by `clock`. */
   deadline: number;
   clock: () => number;
+  /** A range query's steps (absent for an instant query): functions that can answer every step at once do. */
+  grid?: StepGrid;
 }
+
+/** rate, increase and delta: [isCounter, isRate]. */
+const RATE_KINDS: Readonly<Record<string, readonly [boolean, boolean]>> = {
+  rate: [true, true],
+  increase: [true, false],
+  delta: [false, false],
+};
 
 const NAME_KEEPING_FUNCTIONS = new Set(['last_over_time']);
 
 /** One query's evaluation over its fetched series; `eval(expr, t)` answers the value at time t. */
 export class Evaluation {
+  /** rate, increase and delta of a selector at every step of the grid, worked out on the first step asked. */
+  private readonly sweeps = new Map<MatrixSelector, Map<string, Sweep>>();
+  /** Aggregations of such sweeps at every step (null: the aggregation is not of that shape). */
+  private readonly groupSweeps = new Map<Aggregate, SweptGroup[] | null>();
+
   constructor(
     private readonly data: Map<VectorSelector, StoredSeries[]>,
     private readonly ctx: EvaluationContext,
@@ -119,11 +126,21 @@ export class Evaluation {
   }
 
   /**
-   * rate, increase or delta of a selector's series at t, read straight from their arrays: the window's samples are
-   * found by binary search and never copied out, unless a stale marker falls inside it (then they are, without it).
+   * rate, increase or delta of a selector's series at t. At a step of a range query the answers for every step are
+   * worked out at once (range-sweep.ts) and read back; elsewhere the window's samples are found by binary search and
+   * never copied out, unless a stale marker falls inside it (then they are, without it). `unique` says the answer
+   * cannot hold one label set twice.
    */
-  private rateOverSelector(e: MatrixSelector, t: number, isCounter: boolean, isRate: boolean): Sample[] {
+  private rateOverSelector(e: MatrixSelector, t: number, isCounter: boolean, isRate: boolean): { v: Sample[]; unique: boolean } {
     const sel = e.selector;
+    const grid = this.ctx.grid;
+    const k = grid ? stepIndex(grid, t) : -1;
+    if (grid && k >= 0) {
+      const sweep = this.sweep(e, grid, isCounter, isRate);
+      const v: Sample[] = [];
+      for (const s of sweep.series) if (s.present[k] === 1) v.push({ labels: s.labels, v: s.values[k] as number });
+      return { v, unique: sweep.unique };
+    }
     const end = this.atMs(sel.at, t) - sel.offsetMs;
     const start = end - e.rangeMs;
     const window: RangeWindow = { startMs: start, endMs: end, rangeMs: e.rangeMs };
@@ -132,14 +149,58 @@ export class Evaluation {
       const hi = lastAtOrBefore(s.t, end);
       const lo = this.ctx.closed ? lastAtOrBefore(s.t, start - 1) + 1 : lastAtOrBefore(s.t, start) + 1;
       if (hi - lo < 1) continue;
-      let value: number | undefined;
-      if (s.stale?.subarray(lo, hi + 1).includes(1)) {
-        const points: Array<[number, number]> = [];
-        for (let i = lo; i <= hi; i++) if (s.stale[i] !== 1) points.push([s.t[i] as number, s.v[i] as number]);
-        value = extrapolatedRate(points, window, isCounter, isRate);
-      } else value = extrapolatedRateOf(s.t, s.v, lo, hi, window, isCounter, isRate);
+      const value = windowRate(s, lo, hi, window, isCounter, isRate);
       if (value !== undefined) out.push({ labels: withoutName(s.labels), v: value });
     }
+    return { v: out, unique: false };
+  }
+
+  /** rate, increase or delta of a selector at every step of the grid, worked out once. */
+  private sweep(e: MatrixSelector, grid: StepGrid, isCounter: boolean, isRate: boolean): Sweep {
+    const fn = `${isCounter}${isRate}`;
+    let bySelector = this.sweeps.get(e);
+    if (!bySelector) {
+      bySelector = new Map();
+      this.sweeps.set(e, bySelector);
+    }
+    let sweep = bySelector.get(fn);
+    if (!sweep) {
+      this.checkDeadline();
+      const sel = e.selector;
+      const window = { endAt: (at: number) => this.atMs(sel.at, at) - sel.offsetMs, rangeMs: e.rangeMs, closed: this.ctx.closed };
+      sweep = sweepRate(this.data.get(sel) ?? [], grid, window, isCounter, isRate);
+      bySelector.set(fn, sweep);
+    }
+    return sweep;
+  }
+
+  /**
+   * An aggregation without a parameter of rate, increase or delta over a selector, at step k of the grid, from every
+   * step's answers worked out at once; undefined when the expression is not of that shape (or its inner answers could
+   * repeat a label set, which must fail at the step it happens).
+   */
+  private aggregateOverSweep(e: Aggregate, grid: StepGrid, k: number): Sample[] | undefined {
+    let cached = this.groupSweeps.get(e);
+    if (cached === undefined) {
+      cached = null;
+      const reduce = e.param ? undefined : reducerOf(e.op);
+      let inner = e.expr;
+      while (inner.kind === 'paren') inner = inner.expr;
+      let range = inner.kind === 'call' && Object.hasOwn(RATE_KINDS, inner.func) ? inner.args[0] : undefined;
+      while (range?.kind === 'paren') range = range.expr;
+      if (reduce && inner.kind === 'call' && range?.kind === 'matrixSelector') {
+        const [isCounter, isRate] = RATE_KINDS[inner.func] as readonly [boolean, boolean];
+        const sweep = this.sweep(range, grid, isCounter, isRate);
+        if (sweep.unique) {
+          const signature = groupingSignature(e);
+          cached = sweepAggregate(sweep, grid, (l) => groupLabels(l, e.grouping, e.without, signature), reduce);
+        }
+      }
+      this.groupSweeps.set(e, cached);
+    }
+    if (cached === null) return undefined;
+    const out: Sample[] = [];
+    for (const g of cached) if (g.present[k] === 1) out.push({ labels: g.labels, v: g.values[k] as number });
     return out;
   }
 
@@ -194,6 +255,12 @@ export class Evaluation {
   }
 
   private aggregate(e: Aggregate, t: number): Sample[] {
+    const grid = this.ctx.grid;
+    const k = grid ? stepIndex(grid, t) : -1;
+    if (grid && k >= 0) {
+      const swept = this.aggregateOverSweep(e, grid, k);
+      if (swept) return swept;
+    }
     const param = e.param ? (e.op === 'count_values' ? this.string(e.param, t) : this.scalar(e.param, t)) : undefined;
     return aggregate(e, this.vector(this.eval(e.expr, t)), param);
   }
@@ -233,10 +300,13 @@ export class Evaluation {
       case 'rate':
       case 'increase':
       case 'delta': {
-        const [isCounter, isRate] = fn === 'rate' ? [true, true] : fn === 'increase' ? [true, false] : [false, false];
+        const [isCounter, isRate] = RATE_KINDS[fn] as readonly [boolean, boolean];
         let range = arg(0);
         while (range.kind === 'paren') range = range.expr;
-        if (range.kind === 'matrixSelector') return vector(this.rateOverSelector(range, t, isCounter, isRate));
+        if (range.kind === 'matrixSelector') {
+          const { v, unique } = this.rateOverSelector(range, t, isCounter, isRate);
+          return unique ? { type: 'vector', v } : vector(v);
+        }
         return perSeries(0, (p, w) => extrapolatedRate(p, w, isCounter, isRate));
       }
       case 'irate':
