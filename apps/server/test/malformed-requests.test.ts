@@ -596,7 +596,8 @@ async function operationsOf(t: TestEstate): Promise<Operation[]> {
         key,
         body: op.requestBody?.content?.['application/json']?.schema,
         query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema })),
-        hasId: path.includes('{'),
+        // A path parameter is an identifier, except Prometheus' label name, which any word is (`abc` is one).
+        hasId: path.includes('{') && !path.startsWith('/api/v1/label/'),
         public: PUBLIC.has(key),
       });
     }

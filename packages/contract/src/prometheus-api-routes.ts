@@ -1,4 +1,12 @@
-import { PromInstantQuery, PromLabelName, PromLabelsQuery, PromRangeQuery, PromSeriesQuery, PromSuccess } from './prometheus-api';
+import {
+  PromExemplarsQuery,
+  PromInstantQuery,
+  PromLabelName,
+  PromLabelsQuery,
+  PromRangeQuery,
+  PromSeriesQuery,
+  PromSuccess,
+} from './prometheus-api';
 import { route } from './route';
 
 /**
@@ -10,6 +18,8 @@ export const PrometheusApiRoutes = {
   promQueryPost: route('POST', '/api/v1/query', { body: PromInstantQuery, response: PromSuccess }),
   promQueryRange: route('GET', '/api/v1/query_range', { query: PromRangeQuery, response: PromSuccess }),
   promQueryRangePost: route('POST', '/api/v1/query_range', { body: PromRangeQuery, response: PromSuccess }),
+  promExemplars: route('GET', '/api/v1/query_exemplars', { query: PromExemplarsQuery, response: PromSuccess }),
+  promExemplarsPost: route('POST', '/api/v1/query_exemplars', { body: PromExemplarsQuery, response: PromSuccess }),
   promSeries: route('GET', '/api/v1/series', { query: PromSeriesQuery, response: PromSuccess }),
   promSeriesPost: route('POST', '/api/v1/series', { body: PromSeriesQuery, response: PromSuccess }),
   promLabels: route('GET', '/api/v1/labels', { query: PromLabelsQuery, response: PromSuccess }),

@@ -31,6 +31,10 @@ export const PromRangeQuery = Type.Object({
 });
 export type PromRangeQuery = Static<typeof PromRangeQuery>;
 
+/** Parameters of an exemplar search: a PromQL query and a time range. */
+export const PromExemplarsQuery = Type.Object({ query: Text, start: Type.Optional(Text), end: Type.Optional(Text) });
+export type PromExemplarsQuery = Static<typeof PromExemplarsQuery>;
+
 /** Parameters of a series search: at least one `match[]`, and an optional time range. */
 export const PromSeriesQuery = Type.Object({
   'match[]': Matches,

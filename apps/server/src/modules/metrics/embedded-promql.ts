@@ -1,4 +1,5 @@
 import type { PromqlEngine } from './promql/engine';
+import { parsePromql } from './promql/parse';
 import type { PromqlAnswer, PromqlBackend, SearchRange, SeriesSelector } from './promql-backend';
 import type { MetricMetadataStore } from './store/metric-metadata';
 import type { LabelMatcher, MetricStore } from './store/metric-store';
@@ -22,6 +23,15 @@ export class EmbeddedPromql implements PromqlBackend {
 
   async range(query: string, start: number, end: number, step: number, resolution: 'raw' | 'auto' = 'raw'): Promise<PromqlAnswer> {
     return { data: await this.engine.evalRange(query, start, end, step, resolution) };
+  }
+
+  /**
+   * Estate keeps no exemplars (remote_write's are counted as not written), so there are none to answer; the query is
+   * still parsed, so a wrong one is refused as Prometheus refuses it. Grafana asks this when exemplars are on.
+   */
+  async exemplars(query: string, _range: SearchRange): Promise<PromqlAnswer> {
+    parsePromql(query);
+    return { data: [] };
   }
 
   async series(selectors: readonly SeriesSelector[], range: SearchRange): Promise<PromqlAnswer> {

@@ -160,6 +160,14 @@ for (const engine of testEngines()) {
       expect((await get(`/api/v1/label/job/values?match[]=up`)).json().data).toEqual(['node']);
     });
 
+    it('answers exemplar searches, GET and form POST, with none: Estate keeps no exemplars', async () => {
+      const got = await get(`/api/v1/query_exemplars?query=${encodeURIComponent('rate(up[5m])')}&start=${T0 / 1000}&end=${T0 / 1000 + 60}`);
+      expect(got.statusCode).toBe(200);
+      expect(got.json()).toEqual({ status: 'success', data: [] });
+      const posted = await form('/api/v1/query_exemplars', `query=up&start=${T0 / 1000}`);
+      expect(posted.json()).toEqual({ status: 'success', data: [] });
+    });
+
     it('answers metadata and build information', async () => {
       expect((await get('/api/v1/metadata')).json()).toEqual({ status: 'success', data: {} });
       const info = await get('/api/v1/status/buildinfo');
@@ -178,6 +186,8 @@ for (const engine of testEngines()) {
         '/api/v1/series',
         '/api/v1/series?match[]=sum(up)',
         '/api/v1/label/not-a-label/values',
+        '/api/v1/query_exemplars?query=sum(',
+        '/api/v1/query_exemplars?query=up&start=soon',
       ];
       for (const url of cases) {
         const res = await get(url);

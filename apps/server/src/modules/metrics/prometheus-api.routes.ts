@@ -149,6 +149,10 @@ export function registerPrometheusApiRoutes(app: HttpServer, backend: PromqlBack
     };
     getAndPost(R.promQueryRange, R.promQueryRangePost, 'PromQL range query', range);
 
+    const exemplars = async (p: { query: string; start?: string | undefined; end?: string | undefined }) =>
+      envelope(await backend.exemplars(p.query, searchRange(p)));
+    getAndPost(R.promExemplars, R.promExemplarsPost, 'Exemplars of a query', exemplars);
+
     const series = async (p: { 'match[]': string[]; start?: string | undefined; end?: string | undefined }) => {
       if (p['match[]'].length === 0) throw bad('no match[] parameter provided');
       const selectors = p['match[]'].map(parseMatch);

@@ -42,12 +42,13 @@ export class PromqlBackendError extends Error {
 export interface PromqlBackend {
   /** An instant query at `time` (epoch ms); at the backend's "now" when undefined. */
   instant(query: string, time: number | undefined): Promise<PromqlAnswer>;
-  /** A range query over [start, end] every `step` ms. */
   /**
    * A range query. `resolution` is Estate's extension: `auto` lets the embedded engine read rollup tiers (ADR 0018);
    * a remote backend answers from its own data either way.
    */
   range(query: string, start: number, end: number, step: number, resolution?: 'raw' | 'auto'): Promise<PromqlAnswer>;
+  /** Exemplars of the series the query's selectors select, in the range. */
+  exemplars(query: string, range: SearchRange): Promise<PromqlAnswer>;
   /** The series matching any selector; with samples in the range when one is given. */
   series(selectors: readonly SeriesSelector[], range: SearchRange): Promise<PromqlAnswer>;
   /** Label names, of the series matching any selector when some are given. */

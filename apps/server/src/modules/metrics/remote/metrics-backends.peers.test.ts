@@ -195,6 +195,12 @@ for (const b of BACKENDS) {
       );
     });
 
+    it("answers exemplar searches as Grafana sends them: the backend's, or none where it keeps none", async () => {
+      const res = await get<unknown[]>(`/api/v1/query_exemplars?query=${enc('node_load1')}&start=${s(T - 60_000)}&end=${s(T + 60_000)}`);
+      expect(res.statusCode, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ status: 'success', data: [] });
+    });
+
     it("keeps Estate's access check and parameter validation, and passes the backend's refusals on in Prometheus' envelope", async () => {
       const anonymous = await t.anonymous().request('GET', '/api/v1/query?query=up');
       expect(anonymous.statusCode).toBe(401);

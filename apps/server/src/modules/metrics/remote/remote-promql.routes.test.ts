@@ -38,6 +38,7 @@ describe('the Prometheus API over a metrics backend that is down', () => {
     '/api/v1/labels',
     '/api/v1/label/job/values',
     '/api/v1/metadata',
+    '/api/v1/query_exemplars?query=up',
   ])('answers %s with 503 unavailable, naming the backend without its password', async (url) => {
     const res = await t.anonymous().request('GET', url, undefined, bearer);
     expect(res.statusCode).toBe(503);

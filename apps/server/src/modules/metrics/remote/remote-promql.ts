@@ -27,6 +27,18 @@ export class RemotePromql implements PromqlBackend {
     return this.call('POST', '/api/v1/query_range', params);
   }
 
+  /** The backend's exemplars; none from a backend that keeps none (VictoriaMetrics answers 404 or 400 for the path). */
+  async exemplars(query: string, range: SearchRange): Promise<PromqlAnswer> {
+    const params = searchParams(undefined, range);
+    params.set('query', query);
+    try {
+      return await this.call('POST', '/api/v1/query_exemplars', params);
+    } catch (err) {
+      if (err instanceof PromqlBackendError && (err.status === 404 || err.status === 405)) return { data: [] };
+      throw err;
+    }
+  }
+
   series(selectors: readonly SeriesSelector[], range: SearchRange): Promise<PromqlAnswer> {
     return this.call('POST', '/api/v1/series', searchParams(selectors, range));
   }
