@@ -135,6 +135,7 @@ export async function createEstate(config: Config, database: Database, options: 
     intervals: { metricsSeconds: config.agentMetricsSeconds, inventorySeconds: config.agentInventorySeconds },
     reconcile: async (trx, observation, ctx) => ({ ciId: (await discovery.reconcileWithin(trx, observation, ctx)).ciId }),
     writeSamples: (trx, source, series) => metrics.sink.append(trx, source, series),
+    samplesRolledBack: () => metrics.sink.discard(),
     hostSeen: (trx, ciId, at) => inventory.service.within(trx).cis.markSeen(ciId, at),
     agentBundle: config.agentBundle,
     publicUrl: config.publicUrl,

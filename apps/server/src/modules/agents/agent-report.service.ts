@@ -60,6 +60,8 @@ export class AgentReportService {
     private readonly reconcile: HostReconciler,
     private readonly writeSamples: SampleWriter,
     private readonly intervals: AgentIntervals,
+    /** Called when a metrics report's transaction rolled back after its samples were written in it. */
+    private readonly samplesRolledBack: () => void = () => {},
   ) {}
 
   /** What the agent should do now; a pending agent learns it must wait. */
@@ -90,11 +92,17 @@ export class AgentReportService {
         { path: 'body/series', message: 'too many points' },
       ]);
     }
-    return this.once(agent.id, idempotencyKey && `metrics:${idempotencyKey}`, async (trx) => {
-      const accepted = await this.writeSamples(trx, { agentId: agent.id, instance: agent.hostname, ciId: agent.ci_id }, report.series);
-      if (report.dropped !== undefined) await this.agents.setDropped(trx, agent.id, report.dropped);
-      return { accepted };
-    });
+    return this.once(
+      agent.id,
+      idempotencyKey && `metrics:${idempotencyKey}`,
+      async (trx) => {
+        const accepted = await this.writeSamples(trx, { agentId: agent.id, instance: agent.hostname, ciId: agent.ci_id }, report.series);
+        if (report.dropped !== undefined) await this.agents.setDropped(trx, agent.id, report.dropped);
+        return { accepted };
+      },
+      // The store may hold the samples in memory already; they must not outlive the report that did not commit.
+      this.samplesRolledBack,
+    );
   }
 
   private async applyInventory(
@@ -150,9 +158,21 @@ export class AgentReportService {
   }
 
   /** Runs `apply` in one transaction with the receipt of `key` (when given), answering a stored receipt instead. */
-  private async once<T>(agentId: string, key: string | undefined, apply: (trx: Kysely<AgentTables>) => Promise<T>): Promise<T> {
+  private async once<T>(
+    agentId: string,
+    key: string | undefined,
+    apply: (trx: Kysely<AgentTables>) => Promise<T>,
+    onRollback: () => void = () => {},
+  ): Promise<T> {
     const db = this.agents.db;
-    if (!key) return db.transaction().execute(apply);
+    if (!key) {
+      try {
+        return await db.transaction().execute(apply);
+      } catch (error) {
+        onRollback();
+        throw error;
+      }
+    }
     try {
       return await db.transaction().execute(async (trx) => {
         const prior = await this.agents.receipt(trx, agentId, key);
@@ -162,6 +182,7 @@ export class AgentReportService {
         return answer;
       });
     } catch (error) {
+      onRollback();
       if (!isUniqueViolation(error)) throw error;
       const prior = await this.agents.receipt(db, agentId, key);
       if (!prior) throw error;

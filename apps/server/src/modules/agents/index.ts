@@ -43,6 +43,8 @@ export interface AgentsModuleOptions {
   reconcile: HostReconciler;
   /** Stores reported samples: the metrics module's sink. */
   writeSamples: SampleWriter;
+  /** Tells the sink that a transaction it wrote samples in rolled back (the metrics module's `discard`). */
+  samplesRolledBack?: () => void;
   /** Records that an agent's host CI was seen (the inventory's `markSeen`); nothing when absent. */
   hostSeen?: HostSeen;
   /** The agent's single-file bundle offered for download to other hosts (config `agentBundle`). */
@@ -82,7 +84,7 @@ export function createAgentsModule(options: AgentsModuleOptions): AgentsModule {
     agents: new AgentService(repository, options.audit, onlineWindowMs),
     tokens: new EnrollmentTokenService(db, options.audit, identity),
     enrollment: new EnrollmentService(db, repository, options.audit, identity, options.intervals, onlineWindowMs),
-    reports: new AgentReportService(repository, options.reconcile, options.writeSamples, options.intervals),
+    reports: new AgentReportService(repository, options.reconcile, options.writeSamples, options.intervals, options.samplesRolledBack),
     auth: new AgentAuthenticator(repository, identity, undefined, options.hostSeen),
     distribution: new AgentDistribution(options.agentBundle, options.publicUrl ?? null),
     prune,

@@ -24,6 +24,11 @@ export interface MetricSink {
     source: SampleSource,
     series: readonly SeriesBatch[],
   ): Promise<number>;
+  /**
+   * The transaction samples were appended in rolled back: whatever the store holds in memory from it is dropped
+   * (the embedded store reads its heads back from the database), so a sample never acknowledged is never stored.
+   */
+  discard(): void;
   /** Deletes samples older than `before` (epoch ms), a chunk at a time; answers how many chunks. */
   prune(before: number): Promise<number>;
 }
@@ -42,6 +47,8 @@ export interface TransactionalMetricStore extends MetricStore {
   deleteBefore(cutoff: number): Promise<number>;
   /** Writes what the store holds in memory to its tables (a checkpoint). */
   flush(): Promise<void>;
+  /** Drops what the store holds in memory; it is read back from its tables (and log) by the next use. */
+  forgetHeads(): void;
 }
 
 const isTransactional = (store: MetricStore): store is TransactionalMetricStore =>
@@ -67,6 +74,10 @@ export class StoreSink implements MetricSink {
     if (samples.length === 0) return 0;
     const result = isTransactional(this.store) ? await this.store.appendWithin(executor, samples) : await this.store.append(samples);
     return result.appended;
+  }
+
+  discard(): void {
+    if (isTransactional(this.store)) this.store.forgetHeads();
   }
 
   /**
