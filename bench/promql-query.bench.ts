@@ -5,15 +5,9 @@ import { encodeWriteRequestV1, snappyEncode, type WriteSeries } from '@estate/ts
 import { createEstate, migrate, openStore } from '../apps/server/src/app';
 import { loadConfig } from '../apps/server/src/platform/config/config';
 import { freePort, start, waitForOk } from './support/process-probe';
-import { type Benchmark, compare, median } from './support/report';
+import { type Benchmark, compare, median, p95 } from './support/report';
 
 const STEP_MS = 30_000;
-
-/** p95 of a small list: the value at the 95th percentile rank (nearest rank). */
-function p95(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] as number;
-}
 
 /** Counters of `series` hosts' request totals, a sample every 30 s over `hours`, as remote_write rounds of two scrapes. */
 function rounds(

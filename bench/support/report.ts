@@ -47,6 +47,13 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** p95 of a small list: the value at the 95th percentile rank (nearest rank). */
+export function p95(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('p95 of an empty list');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)]!;
+}
+
 /** Builds a comparison, computing the ratio ours / peer. */
 export function compare(fields: Omit<Comparison, 'ratio'>): Comparison {
   return { ...fields, ratio: fields.peer === 0 ? Number.NaN : fields.ours / fields.peer };
