@@ -9,7 +9,7 @@ import type { Expr, VectorSelector } from './ast';
 import { PromqlError } from './errors';
 import { Evaluation } from './evaluation';
 import { parsePromql, typeOf } from './parse';
-import type { StepGrid } from './range-sweep';
+import type { StepGrid, SweptSeries } from './range-sweep';
 import { planRollups, type Resolution, type RollupRead, type RollupRetention } from './rollup-plan';
 import type { SeriesSource } from './series-source';
 import { type StoredSeries, selectorSpans, withStaleMarkers } from './stored-series';
@@ -32,6 +32,19 @@ export interface PromqlEngineOptions {
   timeoutMs?: number;
   /** The clock the timeout is measured by. */
   clock?: () => number;
+}
+
+/** Answers worked out for every step at once, as a range query's matrix sorted by labels; steps without one left out. */
+function wholeMatrix(series: readonly SweptSeries[], grid: StepGrid): Array<{ metric: Labels; values: Array<[number, string]> }> {
+  const out: Array<{ metric: Labels; values: Array<[number, string]> }> = [];
+  for (const s of [...series].sort((a, b) => compareLabels(a.labels, b.labels))) {
+    const values: Array<[number, string]> = [];
+    for (let k = 0; k < grid.count; k++) {
+      if (s.present[k] === 1) values.push(point(grid.startMs + k * grid.stepMs, s.values[k] as number));
+    }
+    if (values.length > 0) out.push({ metric: s.labels, values });
+  }
+  return out;
 }
 
 /** A query result in the shape of Prometheus' HTTP API `data`. */
@@ -123,6 +136,8 @@ export class PromqlEngine {
     const expr = plan.expr;
     const grid = { startMs, stepMs, count: Math.floor((endMs - startMs) / stepMs) + 1 };
     const run = await this.prepare(expr, startMs, endMs, plan.reads, grid);
+    const whole = run.wholeRange(expr);
+    if (whole) return { resultType: 'matrix', result: wholeMatrix(whole, grid) };
     const series = new Map<string, Series>();
     const byObject = new Map<Labels, Series>();
     for (let t = startMs; t <= endMs; t += stepMs) {

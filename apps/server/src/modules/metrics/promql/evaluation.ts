@@ -8,7 +8,16 @@ import type { Aggregate, AtModifier, Binary, Call, Expr, MatrixSelector, Subquer
 import { scalarBinary, vectorBinary, vectorScalarBinary } from './binary';
 import { PromqlError } from './errors';
 import { extrapolatedRate, instantValue, linearRegression, OVER_TIME, quantile, type RangeWindow } from './range-functions';
-import { type StepGrid, type Sweep, type SweptGroup, stepIndex, sweepAggregate, sweepRate, windowRate } from './range-sweep';
+import {
+  type StepGrid,
+  type Sweep,
+  type SweptGroup,
+  type SweptSeries,
+  stepIndex,
+  sweepAggregate,
+  sweepRate,
+  windowRate,
+} from './range-sweep';
 import { absentLabels, lastAtOrBefore, type StoredSeries } from './stored-series';
 import { assertUniqueLabelSets, labelsKey, type Sample, type Series, type Value, withoutName } from './values';
 import { histogramQuantile, labelJoin, labelReplace, MATH, mapValues, roundTo, sortByValue } from './vector-functions';
@@ -175,33 +184,47 @@ export class Evaluation {
   }
 
   /**
-   * An aggregation without a parameter of rate, increase or delta over a selector, at step k of the grid, from every
-   * step's answers worked out at once; undefined when the expression is not of that shape (or its inner answers could
-   * repeat a label set, which must fail at the step it happens).
+   * Every step's answer of `expr` at once, for the shapes range-sweep.ts answers whole: rate, increase or delta of a
+   * selector, and aggregations without a parameter of them. Undefined for any other expression, for an instant
+   * query, and where a step's answer could repeat a label set (that must fail at the step it happens).
    */
-  private aggregateOverSweep(e: Aggregate, grid: StepGrid, k: number): Sample[] | undefined {
+  wholeRange(expr: Expr): SweptSeries[] | undefined {
+    const grid = this.ctx.grid;
+    // Whole milliseconds only: then step k's time is exactly the time the step-by-step loop reaches.
+    if (!grid || !Number.isInteger(grid.startMs) || !Number.isInteger(grid.stepMs)) return undefined;
+    let e = expr;
+    while (e.kind === 'paren') e = e.expr;
+    if (e.kind === 'aggregate') return this.groupSweep(e, grid) ?? undefined;
+    const sweep = this.rateSweepOf(e, grid);
+    return sweep?.unique ? sweep.series : undefined;
+  }
+
+  /** The sweep of a call to rate, increase or delta of a selector; undefined for any other expression. */
+  private rateSweepOf(e: Expr, grid: StepGrid): Sweep | undefined {
+    if (e.kind !== 'call' || !Object.hasOwn(RATE_KINDS, e.func)) return undefined;
+    let range = e.args[0];
+    while (range?.kind === 'paren') range = range.expr;
+    if (range?.kind !== 'matrixSelector') return undefined;
+    const [isCounter, isRate] = RATE_KINDS[e.func] as readonly [boolean, boolean];
+    return this.sweep(range, grid, isCounter, isRate);
+  }
+
+  /** An aggregation without a parameter of a rate sweep, at every step, worked out once; null for any other. */
+  private groupSweep(e: Aggregate, grid: StepGrid): SweptGroup[] | null {
     let cached = this.groupSweeps.get(e);
     if (cached === undefined) {
       cached = null;
       const reduce = e.param ? undefined : reducerOf(e.op);
       let inner = e.expr;
       while (inner.kind === 'paren') inner = inner.expr;
-      let range = inner.kind === 'call' && Object.hasOwn(RATE_KINDS, inner.func) ? inner.args[0] : undefined;
-      while (range?.kind === 'paren') range = range.expr;
-      if (reduce && inner.kind === 'call' && range?.kind === 'matrixSelector') {
-        const [isCounter, isRate] = RATE_KINDS[inner.func] as readonly [boolean, boolean];
-        const sweep = this.sweep(range, grid, isCounter, isRate);
-        if (sweep.unique) {
-          const signature = groupingSignature(e);
-          cached = sweepAggregate(sweep, grid, (l) => groupLabels(l, e.grouping, e.without, signature), reduce);
-        }
+      const sweep = reduce ? this.rateSweepOf(inner, grid) : undefined;
+      if (reduce && sweep?.unique) {
+        const signature = groupingSignature(e);
+        cached = sweepAggregate(sweep, grid, (l) => groupLabels(l, e.grouping, e.without, signature), reduce);
       }
       this.groupSweeps.set(e, cached);
     }
-    if (cached === null) return undefined;
-    const out: Sample[] = [];
-    for (const g of cached) if (g.present[k] === 1) out.push({ labels: g.labels, v: g.values[k] as number });
-    return out;
+    return cached;
   }
 
   /** A range vector at t, with the window rate() and friends extrapolate to. */
@@ -257,9 +280,11 @@ export class Evaluation {
   private aggregate(e: Aggregate, t: number): Sample[] {
     const grid = this.ctx.grid;
     const k = grid ? stepIndex(grid, t) : -1;
-    if (grid && k >= 0) {
-      const swept = this.aggregateOverSweep(e, grid, k);
-      if (swept) return swept;
+    const swept = grid && k >= 0 ? this.groupSweep(e, grid) : null;
+    if (swept) {
+      const out: Sample[] = [];
+      for (const g of swept) if (g.present[k] === 1) out.push({ labels: g.labels, v: g.values[k] as number });
+      return out;
     }
     const param = e.param ? (e.op === 'count_values' ? this.string(e.param, t) : this.scalar(e.param, t)) : undefined;
     return aggregate(e, this.vector(this.eval(e.expr, t)), param);
