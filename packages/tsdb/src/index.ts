@@ -20,4 +20,14 @@ export {
   type WriteSeries,
 } from './remote-write';
 export { SnappyError, snappyDecode, snappyDecodedLength, snappyEncode } from './snappy';
-export { decodeXorChunk, FLOAT_HIGH_WORD, FLOAT_LOW_WORD, isStaleWords, STALE_BITS, XorChunkEncoder } from './xor-chunk';
+export {
+  decodeXorChunk,
+  decodeXorChunkInto,
+  FLOAT_HIGH_WORD,
+  FLOAT_LOW_WORD,
+  isStaleWords,
+  STALE_BITS,
+  XorChunkEncoder,
+  xorChunkCount,
+  xorChunkMinTime,
+} from './xor-chunk';

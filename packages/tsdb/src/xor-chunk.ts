@@ -17,7 +17,7 @@
  * Values keep their exact bit pattern, so NaN payloads (Prometheus' stale marker) and -0 survive. Timestamps are
  * integers (milliseconds), never decreasing; duplicates are the caller's business.
  */
-import { BitReader, BitWriter } from './bit-stream';
+import { BitWriter } from './bit-stream';
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -42,12 +42,6 @@ function bitsOf(value: number): [hi: number, lo: number] {
   return [scratch.getUint32(0), scratch.getUint32(4)];
 }
 
-function floatOf(hi: number, lo: number): number {
-  scratch.setUint32(0, hi);
-  scratch.setUint32(4, lo);
-  return scratch.getFloat64(0);
-}
-
 function leadingZeros(hi: number, lo: number): number {
   return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
 }
@@ -63,13 +57,6 @@ function shiftRight(hi: number, lo: number, n: number): [number, number] {
   if (n === 0) return [hi, lo];
   if (n >= 32) return [0, hi >>> (n - 32)];
   return [hi >>> n, ((lo >>> n) | (hi << (32 - n))) >>> 0];
-}
-
-/** `hi:lo << n` for 0 ≤ n < 64, truncated to 64 bits. */
-function shiftLeft(hi: number, lo: number, n: number): [number, number] {
-  if (n === 0) return [hi, lo];
-  if (n >= 32) return [(lo << (n - 32)) >>> 0, 0];
-  return [((hi << n) | (lo >>> (32 - n))) >>> 0, (lo << n) >>> 0];
 }
 
 /** Delta-of-delta buckets: [prefix bits, prefix length, payload bits]. */
@@ -215,55 +202,201 @@ export class XorChunkEncoder {
   }
 }
 
+/*
+ * Decoding. The hot loop keeps its place as a bit position and looks at the 32 bits from there in one read, rather
+ * than pulling bits through a reader object: one look settles a sample's delta-of-delta or its value's control bits
+ * (the sign of the 32-bit number is the first bit). Looks may run past the stream into zero padding; each sample
+ * then checks that the bits it consumed were inside the stream, so a truncated chunk still fails instead of
+ * decoding zeros.
+ */
+
+/**
+ * Zero bytes after the stream: enough for one sample's reads past its end (a varint escape after `1111`, 13 control
+ * bits, 64 value bits, and the five bytes of a look).
+ */
+const PAD_BYTES = 32;
+
+/** The chunk being decoded, copied and padded with zeros; reused between chunks, since decoding never yields. */
+let loaded = new DataView(new ArrayBuffer(1024));
+let loadedBytes = new Uint8Array(loaded.buffer);
+
+/** Copies `chunk` into {@link loaded}, followed by zero bytes. */
+function load(chunk: Uint8Array): DataView {
+  const needed = chunk.length + PAD_BYTES;
+  if (loadedBytes.length < needed) {
+    loadedBytes = new Uint8Array(Math.max(needed, loadedBytes.length * 2));
+    loaded = new DataView(loadedBytes.buffer);
+  }
+  loadedBytes.set(chunk);
+  loadedBytes.fill(0, chunk.length, needed);
+  return loaded;
+}
+
+/** The 32 bits starting at bit `pos`, as a signed 32-bit number (so `< 0` means the first is set). */
+function bitsAt(stream: DataView, pos: number): number {
+  const at = pos >>> 3;
+  const shift = pos & 7;
+  return (stream.getInt32(at) << shift) | (stream.getUint8(at + 4) >>> (8 - shift));
+}
+
+/** The unsigned LEB128 varint at bit `pos` (up to 8 bytes, as BitWriter writes them). */
+function uvarintAt(stream: DataView, pos: number): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < 8; i++) {
+    const byte = bitsAt(stream, pos + 8 * i) >>> 24;
+    result += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) return result;
+    scale *= 0x80;
+  }
+  throw new RangeError('varint is too long');
+}
+
+/** How many bits the varint at bit `pos` takes. */
+function uvarintBits(stream: DataView, pos: number): number {
+  for (let i = 0; i < 8; i++) if (bitsAt(stream, pos + 8 * i) >= 0) return 8 * (i + 1);
+  throw new RangeError('varint is too long');
+}
+
+function unzigzag(u: number): number {
+  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
+}
+
+/**
+ * The number of samples in a chunk, read from its header, to size the arrays for {@link decodeXorChunkInto}. Throws
+ * a RangeError when the header is cut short or claims more samples than the chunk's bits could hold: the first sample
+ * takes at least 72 bits, the second 9 and each later one 2. Such a chunk would fail while decoding anyway; a corrupt
+ * count fails here before it sizes a huge array.
+ */
+export function xorChunkCount(chunk: Uint8Array): number {
+  let count = 0;
+  let scale = 1;
+  for (let i = 0; ; i++) {
+    if (i === 8) throw new RangeError('varint is too long');
+    if (i >= chunk.length) throw new RangeError('chunk is truncated');
+    const byte = chunk[i] as number;
+    count += (byte & 0x7f) * scale;
+    if ((byte & 0x80) === 0) {
+      const needed = count === 0 ? 0 : count === 1 ? 72 : 81 + 2 * (count - 2);
+      if ((chunk.length - i - 1) * 8 < needed) throw new RangeError('chunk is truncated');
+      return count;
+    }
+    scale *= 0x80;
+  }
+}
+
+/** The timestamp of a chunk's first sample, read without decoding the rest (undefined when the chunk is empty). */
+export function xorChunkMinTime(chunk: Uint8Array): number | undefined {
+  if (xorChunkCount(chunk) === 0) return undefined;
+  const stream = load(chunk);
+  return unzigzag(uvarintAt(stream, uvarintBits(stream, 0)));
+}
+
 /** The samples of a chunk, in order. Throws a RangeError on a truncated or malformed chunk. */
 export function decodeXorChunk(chunk: Uint8Array): { timestamps: Float64Array; values: Float64Array } {
-  const header = new BitReader(chunk);
-  const count = header.uvarint();
-  const headerBytes = (chunk.length * 8 - header.remaining) / 8;
+  const count = xorChunkCount(chunk);
   const timestamps = new Float64Array(count);
   const values = new Float64Array(count);
-  if (count === 0) return { timestamps, values };
-  const input = new BitReader(chunk.subarray(headerBytes));
-
-  let t = input.varint();
-  let hi = input.read(32);
-  let lo = input.read(32);
-  timestamps[0] = t;
-  values[0] = floatOf(hi, lo);
-  let delta = 0;
-  let leading = 0;
-  let trailing = 0;
-  for (let i = 1; i < count; i++) {
-    if (i === 1) delta = input.uvarint();
-    else delta += readDeltaOfDelta(input);
-    t += delta;
-    if (input.bit()) {
-      if (input.bit()) {
-        leading = input.read(5);
-        const length = input.read(6) || 64;
-        trailing = 64 - leading - length;
-        if (trailing < 0) throw new RangeError('chunk is malformed');
-      }
-      const significant = 64 - leading - trailing;
-      const [shi, slo] = input.read64(significant);
-      const [xhi, xlo] = shiftLeft(shi, slo, trailing);
-      hi = (hi ^ xhi) >>> 0;
-      lo = (lo ^ xlo) >>> 0;
-    }
-    timestamps[i] = t;
-    values[i] = floatOf(hi, lo);
-  }
+  decodeXorChunkInto(chunk, timestamps, values, 0);
   return { timestamps, values };
 }
 
-function readDeltaOfDelta(input: BitReader): number {
-  if (!input.bit()) return 0;
-  for (const [, , bits] of BUCKETS) {
-    // The prefix so far was all ones; a zero ends it and names this bucket.
-    if (!input.bit()) {
-      const raw = input.read(bits);
-      return raw >= 2 ** (bits - 1) ? raw - 2 ** bits : raw;
-    }
+/**
+ * Decodes a chunk's samples into `times` and `values` from index `offset` on and returns how many it wrote
+ * ({@link xorChunkCount} says beforehand). Values keep their exact bits, written as words into the array's buffer,
+ * so a stale marker's NaN payload survives. Throws a RangeError when the arrays are too short from `offset` or the
+ * chunk is truncated or malformed; the arrays may then hold part of the chunk.
+ */
+export function decodeXorChunkInto(chunk: Uint8Array, times: Float64Array, values: Float64Array, offset: number): number {
+  const count = xorChunkCount(chunk);
+  if (!Number.isInteger(offset) || offset < 0 || offset + count > times.length || offset + count > values.length) {
+    throw new RangeError(`no room for ${count} samples at index ${offset}`);
   }
-  return input.varint();
+  if (count === 0) return 0;
+  // Values go in as their two 32-bit words, so every bit pattern (NaN payloads, -0) arrives as written.
+  const out = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  const stream = load(chunk);
+  const end = chunk.length * 8;
+  let pos = uvarintBits(stream, 0); // past the count
+
+  let t = unzigzag(uvarintAt(stream, pos));
+  pos += uvarintBits(stream, pos);
+  let hi = bitsAt(stream, pos);
+  let lo = bitsAt(stream, pos + 32);
+  pos += 64;
+  if (pos > end) throw new RangeError('chunk is truncated');
+  times[offset] = t;
+  out[2 * offset + FLOAT_HIGH_WORD] = hi;
+  out[2 * offset + FLOAT_LOW_WORD] = lo;
+  let delta = 0;
+  // The window of meaningful bits; an XOR that reuses it before any was set reads all 64 bits, as the encoder wrote.
+  let leading = 0;
+  let trailing = 0;
+  const last = offset + count;
+  for (let i = offset + 1; i < last; i++) {
+    if (i === offset + 1) {
+      delta = uvarintAt(stream, pos);
+      pos += uvarintBits(stream, pos);
+    } else {
+      // `0`, or `10`/`110`/`1110` and a two's complement payload that ends at bit 31 - shifted right arithmetically,
+      // it comes out sign-extended; `1111` escapes to a zig-zag varint.
+      const x = bitsAt(stream, pos);
+      if (x >= 0) pos += 1;
+      else if ((x & 0x40000000) === 0) {
+        delta += (x << 2) >> 18;
+        pos += 16;
+      } else if ((x & 0x20000000) === 0) {
+        delta += (x << 3) >> 15;
+        pos += 20;
+      } else if ((x & 0x10000000) === 0) {
+        delta += (x << 4) >> 12;
+        pos += 24;
+      } else {
+        pos += 4;
+        delta += unzigzag(uvarintAt(stream, pos));
+        pos += uvarintBits(stream, pos);
+      }
+    }
+    t += delta;
+    times[i] = t;
+
+    const control = bitsAt(stream, pos);
+    if (control >= 0) {
+      pos += 1; // `0`: the same value, bit for bit
+    } else {
+      if ((control & 0x40000000) === 0) {
+        pos += 2; // `10`: the meaningful bits fit the current window
+      } else {
+        // `11`, 5 bits of leading zeros, 6 bits of length (64 as 0).
+        leading = (control >>> 25) & 31;
+        trailing = 64 - leading - ((control >>> 19) & 63 || 64);
+        if (trailing < 0) throw new RangeError('chunk is malformed');
+        pos += 13;
+      }
+      const significant = 64 - leading - trailing;
+      let xhi = 0;
+      let xlo: number;
+      if (significant > 32) {
+        xhi = bitsAt(stream, pos) >>> (64 - significant);
+        xlo = bitsAt(stream, pos + significant - 32);
+      } else {
+        xlo = bitsAt(stream, pos) >>> (32 - significant);
+      }
+      pos += significant;
+      // Back up past the trailing zeros; at 32 or more the meaningful bits were all in the low word.
+      if (trailing >= 32) {
+        xhi = xlo << (trailing - 32);
+        xlo = 0;
+      } else if (trailing > 0) {
+        xhi = (xhi << trailing) | (xlo >>> (32 - trailing));
+        xlo <<= trailing;
+      }
+      hi ^= xhi;
+      lo ^= xlo;
+    }
+    if (pos > end) throw new RangeError('chunk is truncated');
+    out[2 * i + FLOAT_HIGH_WORD] = hi;
+    out[2 * i + FLOAT_LOW_WORD] = lo;
+  }
+  return count;
 }

@@ -2,7 +2,14 @@
  * Chunks decoded into columns: each series' samples in a time range as typed arrays of times and values, with a mask
  * of Prometheus' stale markers read from the values' bits (a NaN's payload does not survive a JavaScript array).
  */
-import { decodeXorChunk, FLOAT_HIGH_WORD as HIGH, isStaleWords, FLOAT_LOW_WORD as LOW } from '@estate/tsdb';
+import {
+  decodeXorChunkInto,
+  FLOAT_HIGH_WORD as HIGH,
+  FLOAT_LOW_WORD as LOW,
+  STALE_BITS,
+  xorChunkCount,
+  xorChunkMinTime,
+} from '@estate/tsdb';
 import type { ChunkRow } from './metric-store.repository';
 
 /** One series' samples as typed arrays, with a mask of stale markers (null when there is none). */
@@ -17,43 +24,103 @@ export interface ColumnarSeries extends SampleColumns {
   labels: Record<string, string>;
 }
 
+const [STALE_HIGH, STALE_LOW] = STALE_BITS;
+
 /**
  * The samples in [start, end] of every series the chunks belong to, by series id, in time order. Chunks of a series
  * do not overlap, in whatever order they come (a head read from memory comes last). Series without a sample in the
- * range are absent.
+ * range are absent. Throws a RangeError when a chunk is truncated or malformed.
  */
 export function decodeColumns(chunks: readonly ChunkRow[], start: number, end: number): Map<number, SampleColumns> {
-  const bySeries = new Map<number, Array<ReturnType<typeof decodeXorChunk>>>();
+  const bySeries = new Map<number, ChunkRow[]>();
   for (const chunk of chunks) {
-    const decoded = decodeXorChunk(chunk.bytes);
     const list = bySeries.get(chunk.series_id);
-    if (list) list.push(decoded);
-    else bySeries.set(chunk.series_id, [decoded]);
+    if (list) list.push(chunk);
+    else bySeries.set(chunk.series_id, [chunk]);
   }
   const out = new Map<number, SampleColumns>();
-  for (const [id, decoded] of bySeries) {
-    decoded.sort((a, b) => (a.timestamps[0] ?? 0) - (b.timestamps[0] ?? 0));
-    let total = 0;
-    for (const d of decoded) total += d.timestamps.length;
-    const t = new Float64Array(total);
-    const v = new Float64Array(total);
-    let stale: Uint8Array | null = null;
-    let n = 0;
-    for (const { timestamps, values } of decoded) {
-      const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-      for (let i = 0; i < timestamps.length; i++) {
-        const ts = timestamps[i] as number;
-        if (ts < start || ts > end) continue;
-        t[n] = ts;
-        v[n] = values[i] as number;
-        if (isStaleWords(words[2 * i + HIGH] as number, words[2 * i + LOW] as number)) {
-          stale ??= new Uint8Array(total);
-          stale[n] = 1;
-        }
-        n++;
-      }
-    }
-    if (n > 0) out.set(id, { t: t.subarray(0, n), v: v.subarray(0, n), stale: stale ? stale.subarray(0, n) : null });
+  for (const [id, rows] of bySeries) {
+    const columns = seriesColumns(rows, start, end);
+    if (columns) out.set(id, columns);
   }
   return out;
+}
+
+/**
+ * One series' chunks decoded straight into one pair of arrays, in time order, and cut to [start, end]. The chunks
+ * do not overlap, so the times come out sorted and the cut is two binary searches.
+ */
+function seriesColumns(rows: readonly ChunkRow[], start: number, end: number): SampleColumns | null {
+  let total = 0;
+  for (const row of rows) total += xorChunkCount(row.bytes);
+  const t = new Float64Array(total);
+  const v = new Float64Array(total);
+  // Chunks usually come in time order (stored ones by their first sample, a head last); each chunk is sorted
+  // inside, so the columns are sorted unless a chunk starts before the one decoded ahead of it. Then decode again
+  // in order.
+  if (!decodeInOrder(rows, t, v)) decodeInOrder(byFirstSample(rows), t, v);
+  const from = firstIndexAtOrAfter(t, start);
+  const to = firstIndexAfter(t, end);
+  if (from >= to) return null;
+  return { t: t.subarray(from, to), v: v.subarray(from, to), stale: staleMask(v, from, to) };
+}
+
+/** Decodes the chunks one after another into `t` and `v`; false when a chunk started before the previous one ended. */
+function decodeInOrder(rows: readonly ChunkRow[], t: Float64Array, v: Float64Array): boolean {
+  let n = 0;
+  let sorted = true;
+  for (const row of rows) {
+    const count = decodeXorChunkInto(row.bytes, t, v, n);
+    if (count > 0 && n > 0 && (t[n] as number) < (t[n - 1] as number)) sorted = false;
+    n += count;
+  }
+  return sorted;
+}
+
+/** The chunks sorted by their first sample (empty ones anywhere: they add nothing). */
+function byFirstSample(rows: readonly ChunkRow[]): ChunkRow[] {
+  return rows
+    .map((row) => ({ row, first: xorChunkMinTime(row.bytes) ?? 0 }))
+    .sort((a, b) => a.first - b.first)
+    .map(({ row }) => row);
+}
+
+/** The first index whose time is ≥ `time` (the length when none is). */
+function firstIndexAtOrAfter(t: Float64Array, time: number): number {
+  let low = 0;
+  let high = t.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((t[mid] as number) < time) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The first index whose time is > `time` (the length when none is). */
+function firstIndexAfter(t: Float64Array, time: number): number {
+  let low = 0;
+  let high = t.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((t[mid] as number) <= time) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Which of values [from, to) are stale markers, by their bits, or null when none is. Only a high word equal to the
+ * marker's (the exponent of an infinity or NaN) needs its low word checked.
+ */
+function staleMask(v: Float64Array, from: number, to: number): Uint8Array | null {
+  const words = new Int32Array(v.buffer, v.byteOffset, v.length * 2);
+  let mask: Uint8Array | null = null;
+  for (let i = from; i < to; i++) {
+    if (words[2 * i + HIGH] === STALE_HIGH && words[2 * i + LOW] === STALE_LOW) {
+      mask ??= new Uint8Array(to - from);
+      mask[i - from] = 1;
+    }
+  }
+  return mask;
 }
