@@ -25,7 +25,8 @@ export function extrapolatedRate(points: Points, window: RangeWindow, isCounter:
 
 /**
  * extrapolatedRate over samples lo..hi (inclusive) of a series held as arrays of times and values: what a range query
- * runs per series and step, without building the window's points.
+ * runs per series and step, without building the window's points. `noResets` says no value in the window is below
+ * the one before it.
  */
 export function extrapolatedRateOf(
   t: ArrayLike<number>,
@@ -35,6 +36,7 @@ export function extrapolatedRateOf(
   window: RangeWindow,
   isCounter: boolean,
   isRate: boolean,
+  noResets = false,
 ): number | undefined {
   const count = hi - lo + 1;
   if (count < 2) return undefined;
@@ -42,7 +44,8 @@ export function extrapolatedRateOf(
   const firstV = v[lo] as number;
   const lastT = t[hi] as number;
   let result = (v[hi] as number) - firstV;
-  if (isCounter) {
+  // A caller that knows no value in the window is below the one before it (a counter reset) skips the search.
+  if (isCounter && !noResets) {
     let previous = 0;
     for (let i = lo; i <= hi; i++) {
       const value = v[i] as number;

@@ -72,6 +72,11 @@ export function sweepRate(all: readonly StoredSeries[], grid: StepGrid, window: 
   const bounds: RangeWindow = { startMs: 0, endMs: 0, rangeMs: window.rangeMs };
   for (const s of all) {
     const n = s.t.length;
+    // Running counts of counter resets (a value below the one before it) and of stale markers, so that a window
+    // without either — almost every one — is known to be so without looking at its samples.
+    const resets = isCounter ? runningCount(n, (i) => i > 0 && (s.v[i] as number) < (s.v[i - 1] as number)) : null;
+    const stale = s.stale;
+    const marks = stale ? runningCount(n, (i) => stale[i] === 1) : null;
     const values = new Float64Array(grid.count);
     const present = new Uint8Array(grid.count);
     let lo = 0;
@@ -90,7 +95,10 @@ export function sweepRate(all: readonly StoredSeries[], grid: StepGrid, window: 
       if (hi - lo < 1) continue;
       bounds.startMs = start;
       bounds.endMs = end;
-      const value = windowRate(s, lo, hi, bounds, isCounter, isRate);
+      const clean = !marks || marks[hi] === (lo > 0 ? marks[lo - 1] : 0);
+      const value = clean
+        ? extrapolatedRateOf(s.t, s.v, lo, hi, bounds, isCounter, isRate, resets !== null && resets[hi] === resets[lo])
+        : windowRate(s, lo, hi, bounds, isCounter, isRate);
       if (value === undefined) continue;
       values[k] = value;
       present[k] = 1;
@@ -104,6 +112,17 @@ export function sweepRate(all: readonly StoredSeries[], grid: StepGrid, window: 
     out.push({ labels, values, present });
   }
   return { series: out, unique };
+}
+
+/** counts[i]: how many of indexes 0..i `holds`. */
+function runningCount(n: number, holds: (i: number) => boolean): Int32Array {
+  const counts = new Int32Array(n);
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    if (holds(i)) c++;
+    counts[i] = c;
+  }
+  return counts;
 }
 
 /** One group's answers at every step of the grid. */
