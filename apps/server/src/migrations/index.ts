@@ -23,6 +23,7 @@ import { agentSamplesIntoStore } from './0021-agent-samples-into-store';
 import { metricRollups } from './0022-metric-rollups';
 import { metricWal } from './0023-metric-wal';
 import { metricMetadata } from './0024-metric-metadata';
+import { compactMetricTables } from './0025-compact-metric-tables';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -50,6 +51,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0022-metric-rollups', metricRollups],
   ['0023-metric-wal', metricWal],
   ['0024-metric-metadata', metricMetadata],
+  ['0025-compact-metric-tables', compactMetricTables],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { type ColumnarSeries, decodeColumns } from './chunk-columns';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
+import { reclaimFreePages } from './metric-compaction';
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
 import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
@@ -121,11 +122,15 @@ export class EmbeddedMetricStore implements MetricStore {
     return deleted;
   }
 
-  /** Writes every grown head into its chunk row and empties the log, after the appends in flight. */
+  /**
+   * Writes every grown head into its chunk row and empties the log, after the appends in flight; then, on SQLite,
+   * gives free pages back to the file system once they are a tenth of the file (`metric-compaction.ts`).
+   */
   flush(): Promise<void> {
     return this.inTransaction(async (trx) => {
       await this.ready(trx);
       await this.checkpoint(trx);
+      await reclaimFreePages(trx, this.wal.takePeakBytes());
     });
   }
 

@@ -57,7 +57,22 @@ export function decodeWal(bytes: Uint8Array): WalRecord[] {
 
 /** The log's SQL. */
 export class MetricWalRepository {
+  /** Bytes written since the last truncate, and the most one cycle (writes between two truncates) held since `takePeakBytes`. */
+  private cycleBytes = 0;
+  private peakBytes = 0;
+
   constructor(private readonly db: Kysely<MetricsTables>) {}
+
+  /**
+   * The most bytes of rows one cycle of the log held (from a write after a truncate to the next truncate) since the
+   * last call, and starts counting again: the space the log will take from the database file again soon, which
+   * `reclaimFreePages` keeps. Counts what this process wrote; rows replayed after a restart are not counted.
+   */
+  takePeakBytes(): number {
+    const peak = Math.max(this.peakBytes, this.cycleBytes);
+    this.peakBytes = 0;
+    return peak;
+  }
 
   /** Adds one row in `trx`. */
   async write(trx: Kysely<MetricsTables>, records: readonly WalRecord[]): Promise<void> {
@@ -67,6 +82,7 @@ export class MetricWalRepository {
       .insertInto('metric_wal')
       .values({ bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })
       .execute();
+    this.cycleBytes += bytes.byteLength;
   }
 
   /** Every record of every row, oldest first. */
@@ -80,5 +96,7 @@ export class MetricWalRepository {
   /** Deletes every row, in `trx`: the checkpoint running in it has written what they hold. */
   async truncate(trx: Kysely<MetricsTables>): Promise<void> {
     await trx.deleteFrom('metric_wal').execute();
+    this.peakBytes = Math.max(this.peakBytes, this.cycleBytes);
+    this.cycleBytes = 0;
   }
 }
