@@ -180,6 +180,7 @@ export async function createEstate(config: Config, database: Database, options: 
     logger,
     async close() {
       await http.close();
+      for (const module of modules) await module.close?.();
     },
   };
 }

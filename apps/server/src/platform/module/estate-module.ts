@@ -24,4 +24,6 @@ export interface EstateModule {
   schedules?(scheduler: ScheduleRegistry): void;
   /** Subscribes the module's handlers to other modules' events; delivery is at least once, so handlers are idempotent. */
   subscriptions?(bus: EventBus): void;
+  /** Writes out what the module holds in memory when the process stops cleanly, after the HTTP server has closed. */
+  close?(): Promise<void>;
 }
