@@ -1,0 +1,86 @@
+/**
+ * What one run of a check produced, as conditions see it. Each check type fills the fields it measures and leaves
+ * the others undefined; a condition on an undefined field fails with the reason "absent".
+ */
+export interface CheckResultContext {
+  /** HTTP status code of the final response. */
+  status?: number;
+  /** Response body as text (already capped by the check type); parsed as JSON only when a condition needs it. */
+  body?: string;
+  /** Milliseconds from the start of the request to the full response (or the probe's round trip). */
+  responseTimeMs?: number;
+  /** Milliseconds until the peer's certificate expires; negative once it has. */
+  certificateExpiresInMs?: number;
+  /** Whether the connection (TCP, TLS, ICMP reply, …) was established. */
+  connected?: boolean;
+  /** The DNS response code, as its mnemonic: NOERROR, NXDOMAIN, SERVFAIL, … */
+  dnsRcode?: string;
+  /** The address the check reached (or the first address a DNS check answered), as text. */
+  ip?: string;
+}
+
+/** The name inside the brackets of a placeholder, `[STATUS]` → `STATUS`. */
+export type PlaceholderName = 'STATUS' | 'BODY' | 'RESPONSE_TIME' | 'CERTIFICATE_EXPIRATION' | 'CONNECTED' | 'DNS_RCODE' | 'IP';
+
+/**
+ * How a placeholder's value compares: `number` numerically; `duration` numerically in milliseconds, taking
+ * literals such as `72h`; `boolean` as true/false with == and != only; `rcode` as a DNS response code mnemonic;
+ * `text` as a string (ordered operators convert it to a number).
+ */
+export type PlaceholderKind = 'number' | 'duration' | 'boolean' | 'rcode' | 'text';
+
+/** One placeholder: how it compares, where its value comes from, and whether it takes a JSON path. */
+export interface PlaceholderSpec {
+  kind: PlaceholderKind;
+  read(context: CheckResultContext): unknown;
+  /** True for `[BODY]`, the only placeholder followed by a JSON path (`[BODY].items[0].name`). */
+  takesPath: boolean;
+  /** Words for the UI and for error messages. */
+  description: string;
+}
+
+/** Every placeholder the condition language knows. Check types choose which of them they offer. */
+export const PLACEHOLDERS: Readonly<Record<PlaceholderName, PlaceholderSpec>> = {
+  STATUS: { kind: 'number', read: (c) => c.status, takesPath: false, description: 'the HTTP status code' },
+  BODY: {
+    kind: 'text',
+    read: (c) => c.body,
+    takesPath: true,
+    description: 'the response body; [BODY].a.b[0] reads a value from a JSON body',
+  },
+  RESPONSE_TIME: {
+    kind: 'duration',
+    read: (c) => c.responseTimeMs,
+    takesPath: false,
+    description: 'the response time (a number is milliseconds; 500ms, 2s also work)',
+  },
+  CERTIFICATE_EXPIRATION: {
+    kind: 'duration',
+    read: (c) => c.certificateExpiresInMs,
+    takesPath: false,
+    description: 'the time left before the certificate expires, such as 72h or 30d',
+  },
+  CONNECTED: { kind: 'boolean', read: (c) => c.connected, takesPath: false, description: 'whether the connection was made' },
+  DNS_RCODE: { kind: 'rcode', read: (c) => c.dnsRcode, takesPath: false, description: 'the DNS response code, such as NOERROR' },
+  IP: { kind: 'text', read: (c) => c.ip, takesPath: false, description: 'the address that was reached' },
+};
+
+/** DNS response codes by mnemonic (RFC 1035, RFC 2136), the values `[DNS_RCODE]` compares against. */
+export const DNS_RCODES: ReadonlySet<string> = new Set([
+  'NOERROR',
+  'FORMERR',
+  'SERVFAIL',
+  'NXDOMAIN',
+  'NOTIMP',
+  'REFUSED',
+  'YXDOMAIN',
+  'YXRRSET',
+  'NXRRSET',
+  'NOTAUTH',
+  'NOTZONE',
+]);
+
+/** True when `name` is a placeholder the language knows (whatever the check type). */
+export function isPlaceholderName(name: string): name is PlaceholderName {
+  return Object.hasOwn(PLACEHOLDERS, name);
+}
