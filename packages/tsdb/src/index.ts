@@ -19,5 +19,6 @@ export {
   type WriteRequest,
   type WriteSeries,
 } from './remote-write';
+export { decodeWriteColumnsV1, decodeWriteColumnsV2, type SeriesMetadata, WriteColumns, writeRequestOf } from './remote-write-columns';
 export { SnappyError, snappyDecode, snappyDecodedLength, snappyEncode } from './snappy';
 export { decodeXorChunk, FLOAT_HIGH_WORD, FLOAT_LOW_WORD, isStaleWords, STALE_BITS, XorChunkEncoder } from './xor-chunk';
