@@ -6,7 +6,8 @@ import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matcher
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
 import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
-import { MetricWalRepository, type WalRecord } from './metric-wal';
+import { MetricWalRepository } from './metric-wal';
+import { bucketEnd } from './rollup-codec';
 import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
 
 export type { ColumnarSeries } from './chunk-columns';
@@ -55,6 +56,16 @@ export class EmbeddedMetricStore implements MetricStore {
   private readonly heads = new Map<string, SeriesHead>();
   private readonly byId = new Map<number, SeriesHead>();
   private readonly dirty = new Set<SeriesHead>();
+  /**
+   * Frozen label objects that passed the label checks: their series key and, while `epoch` holds, their head. A
+   * receiver hands the same frozen object for every sample of a series it knows, so a known series' sample is
+   * placed without canonicalising, checking or looking up its labels again.
+   */
+  private readonly checkedLabels = new WeakMap<object, { key: string; head: SeriesHead | undefined; epoch: number }>();
+  /** Bumped whenever heads are dropped, so a head remembered under an older epoch is looked up again. */
+  private epoch = 0;
+  /** Appends so far: the stamp a head grown by the current one carries (`touchedIn`). */
+  private appends = 0;
   private readonly maxSeries: number;
   private readonly maxLabels: number;
   private readonly maxValueLength: number;
@@ -99,6 +110,7 @@ export class EmbeddedMetricStore implements MetricStore {
   /** Drops the in-memory heads: they are read back from the database (and the log replayed) by the next use. */
   forgetHeads(): void {
     this.heads.clear();
+    this.epoch++;
     this.byId.clear();
     this.dirty.clear();
     this.seriesCount = undefined;
@@ -116,6 +128,7 @@ export class EmbeddedMetricStore implements MetricStore {
       if (head.lastT < cutoff && !head.dirty) {
         this.heads.delete(key);
         this.byId.delete(head.id);
+        this.epoch++;
       }
     }
     return deleted;
@@ -230,6 +243,7 @@ export class EmbeddedMetricStore implements MetricStore {
         const head = this.byId.get(id);
         if (!head) continue;
         this.heads.delete(head.canonical);
+        this.epoch++;
         this.byId.delete(id);
         this.dirty.delete(head);
       }
@@ -316,22 +330,55 @@ export class EmbeddedMetricStore implements MetricStore {
   private async appendNow(samples: readonly MetricSample[], executor?: Kysely<MetricsTables>): Promise<AppendResult> {
     await this.ready(executor);
     const result: AppendResult = { appended: 0, duplicates: 0, rejected: [] };
-    // Each sample's series key, or undefined once refused.
-    const keys: Array<string | undefined> = samples.map((s, index) => {
-      const problem = this.invalid(s);
-      if (problem) {
-        result.rejected.push({ index, ...problem });
-        return undefined;
-      }
-      return canonicalSeries(s.labels);
-    });
-
+    const count = samples.length;
+    // Each sample's series key (undefined once refused) and its head when one is held; a sample of each series
+    // without a head, whose head is then read from the database or created.
+    const keys: Array<string | undefined> = new Array(count);
+    const headOf: Array<SeriesHead | undefined> = new Array(count);
     const unknown = new Map<string, MetricSample>();
-    keys.forEach((key, i) => {
-      if (key !== undefined && !this.heads.has(key) && !unknown.has(key)) unknown.set(key, samples[i] as MetricSample);
-    });
+    const epoch = this.epoch;
+    for (let index = 0; index < count; index++) {
+      const sample = samples[index] as MetricSample;
+      const known = this.checkedLabels.get(sample.labels);
+      let key: string;
+      if (known) {
+        const problem = this.invalidSample(sample, sample.labels.__name__ as string);
+        if (problem) {
+          result.rejected.push({ index, ...problem });
+          continue;
+        }
+        key = known.key;
+        if (known.epoch === this.epoch) {
+          keys[index] = key;
+          headOf[index] = known.head;
+          continue;
+        }
+      } else {
+        const problem = this.invalid(sample);
+        if (problem) {
+          result.rejected.push({ index, ...problem });
+          continue;
+        }
+        key = canonicalSeries(sample.labels);
+      }
+      keys[index] = key;
+      const head = this.heads.get(key);
+      if (head) {
+        headOf[index] = head;
+        // Frozen labels cannot change: what the checks and the key answered holds for every later sample of them.
+        if (known) {
+          known.head = head;
+          known.epoch = this.epoch;
+        } else if (Object.isFrozen(sample.labels)) this.checkedLabels.set(sample.labels, { key, head, epoch: this.epoch });
+      } else {
+        if (!known && Object.isFrozen(sample.labels)) this.checkedLabels.set(sample.labels, { key, head: undefined, epoch: -1 });
+        if (!unknown.has(key)) unknown.set(key, sample);
+      }
+    }
     const created = unknown.size > 0 ? await this.loadHeads(unknown, executor) : new Map<string, NewSeries>();
     this.seriesCount ??= await this.repo.countSeries(executor);
+    // Heads dropped meanwhile (deleteBefore is not queued behind appends): find every head again by its key.
+    if (this.epoch !== epoch) headOf.fill(undefined);
     const refusedSeries = new Set<string>();
     let room = this.maxSeries - this.seriesCount;
     for (const key of [...created.keys()]) {
@@ -342,63 +389,77 @@ export class EmbeddedMetricStore implements MetricStore {
       }
     }
 
-    // Apply the samples to the heads; new series get their ids in the transaction below.
-    const touched = new Set<SeriesHead>();
+    // Apply the samples to the heads; new series get their ids in the transaction below, and their log records then.
+    const stamp = ++this.appends;
+    const touched: SeriesHead[] = [];
     const cut: Array<{ series: SeriesHead; encoder: XorChunkEncoder }> = [];
-    const logged: Array<{ series: SeriesHead; t: number; v: number; stale: boolean }> = [];
+    // The log's records, in columns: no object per sample.
+    const recordHeads: SeriesHead[] = [];
+    const recordT = new Float64Array(count);
+    const recordV = new Float64Array(count);
+    const recordStale = new Uint8Array(count);
     const decodedHeads = new Map<XorChunkEncoder, ReturnType<typeof decodeXorChunk>>();
-    // Samples the rollup job may have passed already (ADR 0018): their buckets are marked to roll up again.
+    // Samples the rollup job may have passed already (ADR 0018): their buckets are marked to roll up again. The job
+    // rolls whole buckets, so a bucket that ends after `lateBefore` is as safe for its older samples as for the
+    // newer ones that are never marked: only samples of buckets ending by then are late.
     const lateBefore = this.rollups.lateBefore();
     const late: Array<[SeriesHead, number]> = [];
-    for (let index = 0; index < samples.length; index++) {
+    for (let index = 0; index < count; index++) {
       const key = keys[index];
       if (key === undefined) continue;
       const sample = samples[index] as MetricSample;
-      const { t, v, labels } = sample;
+      const { t, v } = sample;
       const stale = isStaleSample(sample);
-      if (refusedSeries.has(key)) {
-        const message = `series limit of ${this.maxSeries} reached: new series of metric ${labels.__name__} refused`;
-        result.rejected.push({ index, reason: 'too_many_series', message });
-        continue;
-      }
-      let series = this.heads.get(key);
+      let series = headOf[index];
       if (!series) {
-        series = emptyHead(-1, key);
-        this.heads.set(key, series);
-      }
-      if (t < series.lastT) {
-        // A resent batch (its answer was lost) holds samples already stored: equal ones in the head count as duplicates.
-        if (headHolds(series, t, v, stale, decodedHeads)) {
-          result.duplicates++;
+        if (refusedSeries.size > 0 && refusedSeries.has(key)) {
+          const message = `series limit of ${this.maxSeries} reached: new series of metric ${sample.labels.__name__} refused`;
+          result.rejected.push({ index, reason: 'too_many_series', message });
           continue;
         }
-        result.rejected.push({
-          index,
-          reason: 'out_of_order',
-          message: `sample at ${t} is before the newest one of ${key} at ${series.lastT}`,
-        });
-        continue;
+        series = this.heads.get(key);
+        if (!series) {
+          series = emptyHead(-1, key);
+          this.heads.set(key, series);
+        }
       }
-      if (t === series.lastT) {
-        if (sameAsLast(series, v, stale)) result.duplicates++;
+      if (t <= series.lastT) {
+        if (t < series.lastT) {
+          // A resent batch (its answer was lost) holds samples already stored: equal ones in the head count as duplicates.
+          if (headHolds(series, t, v, stale, decodedHeads)) result.duplicates++;
+          else {
+            result.rejected.push({
+              index,
+              reason: 'out_of_order',
+              message: `sample at ${t} is before the newest one of ${key} at ${series.lastT}`,
+            });
+          }
+        } else if (sameAsLast(series, v, stale)) result.duplicates++;
         else result.rejected.push({ index, reason: 'duplicate_timestamp', message: `${key} already has another value at ${t}` });
         continue;
       }
       const full = growHead(series, t, v, stale);
       if (full) cut.push({ series, encoder: full });
-      touched.add(series);
-      logged.push({ series, t, v, stale });
-      if (t <= lateBefore) late.push([series, t]);
+      if (series.touchedIn !== stamp) {
+        series.touchedIn = stamp;
+        touched.push(series);
+      }
+      const r = recordHeads.length;
+      recordHeads.push(series);
+      recordT[r] = t;
+      recordV[r] = v;
+      recordStale[r] = stale ? 1 : 0;
+      if (t <= lateBefore && bucketEnd(t, '5m') <= lateBefore) late.push([series, t]);
       result.appended++;
     }
-    if (touched.size === 0 && created.size === 0) return result;
+    const createdNow = [...created.values()].filter((s) => (this.heads.get(s.canonical) as SeriesHead).touchedIn === stamp);
+    if (touched.length === 0 && created.size === 0) return result;
 
     try {
       const write = async (trx: Kysely<MetricsTables>) => {
-        const toCreate = [...created.values()].filter((s) => touched.has(this.heads.get(s.canonical) as SeriesHead));
-        if (toCreate.length > 0) {
-          const ids = await this.repo.createSeries(trx, toCreate, this.now());
-          for (const s of toCreate) {
+        if (createdNow.length > 0) {
+          const ids = await this.repo.createSeries(trx, createdNow, this.now());
+          for (const s of createdNow) {
             const head = this.heads.get(s.canonical) as SeriesHead;
             head.id = ids.get(s.fingerprint) as number;
             this.byId.set(head.id, head);
@@ -407,8 +468,9 @@ export class EmbeddedMetricStore implements MetricStore {
         const rows = cut.map(({ series, encoder }) => chunkRow(series.id, encoder));
         if (this.useWal) {
           await this.repo.writeChunks(trx, rows);
-          const records: WalRecord[] = logged.map((l) => ({ seriesId: l.series.id, t: l.t, v: l.v, stale: l.stale }));
-          await this.wal.write(trx, records);
+          const seriesIds = new Uint32Array(recordHeads.length);
+          for (let i = 0; i < recordHeads.length; i++) seriesIds[i] = (recordHeads[i] as SeriesHead).id;
+          await this.wal.write(trx, { length: recordHeads.length, seriesIds, t: recordT, v: recordV, stale: recordStale });
         } else {
           for (const series of touched) rows.push(chunkRow(series.id, series.head));
           await this.repo.writeChunks(trx, rows);
@@ -427,11 +489,14 @@ export class EmbeddedMetricStore implements MetricStore {
       this.forgetHeads();
       throw err;
     }
-    this.seriesCount += [...created.values()].filter((s) => touched.has(this.heads.get(s.canonical) as SeriesHead)).length;
+    this.seriesCount += createdNow.length;
     if (this.useWal) {
       for (const series of touched) {
-        series.dirty = true;
-        this.dirty.add(series);
+        // A dirty head is in `dirty` until the checkpoint that writes it.
+        if (!series.dirty) {
+          series.dirty = true;
+          this.dirty.add(series);
+        }
       }
       this.appendsSinceCheckpoint++;
       if (this.appendsSinceCheckpoint >= CHECKPOINT_EVERY_APPENDS || this.now() - this.lastCheckpoint >= CHECKPOINT_EVERY_MS) {
@@ -441,14 +506,21 @@ export class EmbeddedMetricStore implements MetricStore {
     return result;
   }
 
-  /** Why a sample cannot be stored at all, if it cannot. */
-  private invalid(s: MetricSample): { reason: 'invalid' | 'too_many_labels'; message: string } | undefined {
-    const name = s.labels.__name__;
-    if (typeof name !== 'string' || name === '') return { reason: 'invalid', message: 'sample has no metric name (__name__)' };
+  /** Why a sample of a series whose labels are known good cannot be stored, if it cannot. */
+  private invalidSample(s: MetricSample, name: string): { reason: 'invalid'; message: string } | undefined {
     if (!Number.isSafeInteger(s.t) || Math.abs(s.t) > 2 ** 52) {
       return { reason: 'invalid', message: `sample of ${name} has a timestamp that is not an integer in range: ${s.t}` };
     }
     if (typeof s.v !== 'number') return { reason: 'invalid', message: `sample of ${name} has a value that is not a number` };
+    return undefined;
+  }
+
+  /** Why a sample cannot be stored at all, if it cannot. */
+  private invalid(s: MetricSample): { reason: 'invalid' | 'too_many_labels'; message: string } | undefined {
+    const name = s.labels.__name__;
+    if (typeof name !== 'string' || name === '') return { reason: 'invalid', message: 'sample has no metric name (__name__)' };
+    const bad = this.invalidSample(s, name);
+    if (bad) return bad;
     let count = 0;
     for (const [k, v] of Object.entries(s.labels)) {
       if (k === '') return { reason: 'invalid', message: `a label of ${name} has an empty name` };
