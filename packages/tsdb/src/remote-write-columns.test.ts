@@ -64,11 +64,14 @@ describe('remote_write in columns', () => {
     }
   });
 
-  it('reads labels as text only when asked, and refuses then what is not UTF-8', () => {
+  it('reads labels only when asked, and refuses then what is not UTF-8 or not a Label', () => {
     const body = Uint8Array.from([0x0a, ...len([...label(enc('__name__'), [0xc3, 0x28]), ...sample])]);
     const c = decodeWriteColumnsV1(body);
     expect(c.seriesCount).toBe(1);
     expect(() => c.labels(0)).toThrow(ProtobufError);
+    // A label whose name claims more bytes than the label holds.
+    const broken = decodeWriteColumnsV1(Uint8Array.from([0x0a, ...len([0x0a, ...len([0x0a, 5, 97]), ...sample])]));
+    expect(() => broken.labels(0)).toThrow(/runs past/);
   });
 
   it('grows past its first guess of the series and samples a body holds', () => {

@@ -43,11 +43,12 @@ export class WriteColumns {
   /** 1 where the sample is Prometheus' stale marker, read from the wire's bits (a NaN in `values` may lose them). */
   stale: Uint8Array;
   /**
-   * Series i's labels are [labelStart[i], labelStart[i + 1]); label j's name is `bytes[labelBounds[4j],
-   * labelBounds[4j + 1])` and its value `bytes[labelBounds[4j + 2], labelBounds[4j + 3])`, in the order sent.
+   * Labels read as they came (2.0's, and 1.0's that did not come together): series i's are [labelStart[i],
+   * labelStart[i + 1]); label j's name is `bytes[labelBounds[4j], labelBounds[4j + 1])` and its value
+   * `bytes[labelBounds[4j + 2], labelBounds[4j + 3])`, in the order sent.
    */
-  labelStart: Uint32Array;
-  labelBounds: Int32Array;
+  private labelStart: Uint32Array;
+  private labelBounds: Int32Array;
   /**
    * Series i's label set as bytes, `keyBytes[keyBounds[2i], keyBounds[2i + 1])`: equal bytes are always the same label
    * set, so a receiver can know a series again without reading its labels. 1.0's are the label fields as sent, when
@@ -86,6 +87,17 @@ export class WriteColumns {
   /** Series i's labels as strings, in the order sent. Throws ProtobufError when one is not UTF-8. */
   labels(i: number): Array<[name: string, value: string]> {
     const out: Array<[string, string]> = [];
+    const keyStart = this.keyBounds[2 * i] as number;
+    if (this.version === 1 && keyStart >= 0) {
+      // 1.0 label fields that came together were stepped over: read them now.
+      const r = new ProtoReader(this.bytes, keyStart, this.keyBounds[2 * i + 1] as number);
+      while (!r.done) {
+        r.key();
+        const [nameStart, nameEnd, valueStart, valueEnd] = labelV1(r);
+        out.push([utf8Text(this.bytes, nameStart, nameEnd), utf8Text(this.bytes, valueStart, valueEnd)]);
+      }
+      return out;
+    }
     const b = this.labelBounds;
     for (let j = 4 * (this.labelStart[i] as number), end = 4 * (this.labelStart[i + 1] as number); j < end; j += 4) {
       out.push([utf8Text(this.bytes, b[j] as number, b[j + 1] as number), utf8Text(this.bytes, b[j + 2] as number, b[j + 3] as number)]);
@@ -181,7 +193,8 @@ export function decodeWriteColumnsV1(body: Uint8Array): WriteColumns {
 
 function seriesV1(r: ProtoReader, out: WriteColumns): void {
   const outer = r.enter();
-  // The label fields' bytes are the label set's key when they come one after another.
+  // Label fields that come one after another, as senders write them, are stepped over whole: their bytes are the
+  // label set's key, read only when a receiver does not know it. Labels apart from each other are read as they come.
   let keyStart = -1;
   let keyEnd = -1;
   let together = true;
@@ -190,25 +203,14 @@ function seriesV1(r: ProtoReader, out: WriteColumns): void {
     const key = r.key();
     if (key === KEY_1_BYTES) {
       if (keyStart < 0) keyStart = at;
-      else if (keyEnd !== at) together = false;
-      const labelEnd = r.enter();
-      let nameStart = 0;
-      let nameEnd = 0;
-      let valueStart = 0;
-      let valueEnd = 0;
-      while (!r.done) {
-        const k = r.key();
-        if (k === KEY_1_BYTES) {
-          nameStart = r.bytesStart();
-          nameEnd = r.pos;
-        } else if (k === KEY_2_BYTES) {
-          valueStart = r.bytesStart();
-          valueEnd = r.pos;
-        } else r.skip(k % 8);
+      else if (together && keyEnd !== at) {
+        together = false;
+        readLabelsV1(r, keyStart, keyEnd, out);
       }
-      r.leave(labelEnd);
-      keyEnd = r.pos;
-      out.addLabel(nameStart, nameEnd, valueStart, valueEnd);
+      if (together) {
+        r.bytesStart();
+        keyEnd = r.pos;
+      } else out.addLabel(...labelV1(r));
     } else if (key === KEY_2_BYTES) sample(r, out);
     else if (key === KEY_3_BYTES) {
       r.skip(WIRE_BYTES);
@@ -221,6 +223,40 @@ function seriesV1(r: ProtoReader, out: WriteColumns): void {
   r.leave(outer);
   if (together) out.endSeries(keyStart, keyEnd);
   else out.endSeries(-1, -1);
+}
+
+/** Reads the label fields stepped over in [start, end) into `out`'s label bounds, and goes back to where `r` was. */
+function readLabelsV1(r: ProtoReader, start: number, end: number, out: WriteColumns): void {
+  const [pos, outer] = [r.pos, r.end];
+  r.pos = start;
+  r.end = end;
+  while (!r.done) {
+    r.key();
+    out.addLabel(...labelV1(r));
+  }
+  r.pos = pos;
+  r.end = outer;
+}
+
+/** Reads one Label message (its key read already): where its name and its value are. Missing ones are empty. */
+function labelV1(r: ProtoReader): [nameStart: number, nameEnd: number, valueStart: number, valueEnd: number] {
+  const outer = r.enter();
+  let nameStart = 0;
+  let nameEnd = 0;
+  let valueStart = 0;
+  let valueEnd = 0;
+  while (!r.done) {
+    const key = r.key();
+    if (key === KEY_1_BYTES) {
+      nameStart = r.bytesStart();
+      nameEnd = r.pos;
+    } else if (key === KEY_2_BYTES) {
+      valueStart = r.bytesStart();
+      valueEnd = r.pos;
+    } else r.skip(key % 8);
+  }
+  r.leave(outer);
+  return [nameStart, nameEnd, valueStart, valueEnd];
 }
 
 /** Reads one Sample message (value field 1, timestamp field 2, in either version). */
