@@ -1,8 +1,9 @@
 /*
  * Prometheus remote_write into the metric store: the version chosen by Content-Type (1.0 `prometheus.WriteRequest`,
- * 2.0 `io.prometheus.write.v2.Request`), the body unsnappied and decoded by @estate/tsdb, each series checked, and its
- * samples appended in one call, so that what the answer acknowledges is on disk (the store's contract). No HTTP here:
- * the route (remote-write.routes.ts) turns the outcome and the errors into answers.
+ * 2.0 `io.prometheus.write.v2.Request`), the body unsnappied and decoded into columns by @estate/tsdb, each series'
+ * labels checked (once per label set: KnownLabelSets remembers them by their bytes), and the samples appended in one
+ * call, so that what the answer acknowledges is on disk (the store's contract). No HTTP here: the route
+ * (remote-write.routes.ts) turns the outcome and the errors into answers.
  */
 import { decodeWriteColumnsV1, decodeWriteColumnsV2, ProtobufError, SnappyError, snappyDecode, type WriteColumns } from '@estate/tsdb';
 import { KnownLabelSets, type ReceivedLabels } from './remote-write-label-sets';

@@ -452,7 +452,7 @@ export class EmbeddedMetricStore implements MetricStore {
       if (t <= lateBefore && bucketEnd(t, '5m') <= lateBefore) late.push([series, t]);
       result.appended++;
     }
-    const createdNow = [...created.values()].filter((s) => (this.heads.get(s.canonical) as SeriesHead).touchedIn === stamp);
+    const createdNow = [...created.values()].filter((s) => this.heads.get(s.canonical)?.touchedIn === stamp);
     if (touched.length === 0 && created.size === 0) return result;
 
     try {
