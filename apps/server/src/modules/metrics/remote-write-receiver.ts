@@ -8,7 +8,7 @@
 import { decodeWriteColumnsV1, decodeWriteColumnsV2, ProtobufError, SnappyError, snappyDecode, type WriteColumns } from '@estate/tsdb';
 import { KnownLabelSets, type ReceivedLabels } from './remote-write-label-sets';
 import type { MetricMetadata } from './store/metric-metadata';
-import type { MetricSample, MetricStore, RejectReason } from './store/metric-store';
+import type { AppendResult, MetricSample, MetricStore, RejectReason, SampleColumns } from './store/metric-store';
 
 /** Why a request is refused as a whole; `status` is the HTTP status it is answered with. */
 export class RemoteWriteError extends Error {
@@ -143,6 +143,21 @@ export function checkLabels(sent: ReadonlyArray<readonly [string, string]>): Rec
   return Object.freeze(labels);
 }
 
+/** Appends samples in columns: as they are, to a store that takes them so, else as MetricSamples. */
+function appendTo(store: MetricStore, samples: SampleColumns): Promise<AppendResult> {
+  if (store.appendColumns) return store.appendColumns(samples);
+  return store.append(
+    Array.from({ length: samples.length }, (_, i): MetricSample => {
+      const sample = {
+        labels: samples.labels[i] as Readonly<Record<string, string>>,
+        t: samples.t[i] as number,
+        v: samples.v[i] as number,
+      };
+      return samples.stale[i] === 1 ? { ...sample, stale: true } : sample;
+    }),
+  );
+}
+
 /**
  * Appends a decoded request to the store. A series with bad labels, or samples outside the accept window, are
  * refused and reported; everything else is appended in one call, which resolves once it is durable.
@@ -155,9 +170,17 @@ export async function receiveRemoteWrite(store: MetricStore, decoded: DecodedWri
     if (last?.series === series && last.reason === reason) last.samples += samples;
     else refused.push({ series, reason, message, samples });
   };
-  const samples: MetricSample[] = [];
-  const seriesOf: number[] = [];
+  // The samples taken, in columns (no object per sample), and the series each came from.
   const { timestamps, values, stale, sampleStart } = columns;
+  const taken: SampleColumns = {
+    length: 0,
+    labels: new Array(columns.sampleCount),
+    t: new Float64Array(columns.sampleCount),
+    v: new Float64Array(columns.sampleCount),
+    stale: new Uint8Array(columns.sampleCount),
+  };
+  const takenLabels = taken.labels as Array<Readonly<Record<string, string>>>;
+  const seriesOf = new Int32Array(columns.sampleCount);
   for (let index = 0; index < columns.seriesCount; index++) {
     const from = sampleStart[index] as number;
     const to = sampleStart[index + 1] as number;
@@ -176,12 +199,16 @@ export async function receiveRemoteWrite(store: MetricStore, decoded: DecodedWri
         const message = `${labels.__name__}: sample at ${new Date(t).toISOString()} is too far in the future`;
         refuse(index, 'too_far_in_future', message, 1);
       } else {
-        samples.push(stale[i] === 1 ? { labels, t, v: values[i] as number, stale: true } : { labels, t, v: values[i] as number });
-        seriesOf.push(index);
+        const at = taken.length++;
+        takenLabels[at] = labels;
+        taken.t[at] = t;
+        taken.v[at] = values[i] as number;
+        taken.stale[at] = stale[i] as number;
+        seriesOf[at] = index;
       }
     }
   }
-  const result = samples.length > 0 ? await store.append(samples) : { appended: 0, duplicates: 0, rejected: [] };
+  const result = taken.length > 0 ? await appendTo(store, taken) : { appended: 0, duplicates: 0, rejected: [] };
   for (const r of result.rejected) refuse(seriesOf[r.index] as number, r.reason, r.message, 1);
   refused.sort((a, b) => a.series - b.series);
   const refusedSeries = new Set(refused.map((r) => r.series)).size;

@@ -209,7 +209,8 @@ for (const engine of testEngines()) {
     });
 
     it('answers 503 with Retry-After when the store fails, so the sender retries', async () => {
-      const spy = vi.spyOn(t.estate.metrics.store, 'append').mockRejectedValueOnce(new Error('disk I/O error'));
+      const store = t.estate.metrics.store as Required<typeof t.estate.metrics.store>;
+      const spy = vi.spyOn(store, 'appendColumns').mockRejectedValueOnce(new Error('disk I/O error'));
       try {
         const res = await write([series('retried_metric', {}, [[T0, 1]])]);
         expect(res.statusCode).toBe(503);

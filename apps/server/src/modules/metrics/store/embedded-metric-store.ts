@@ -4,7 +4,16 @@ import type { MetricsTables } from '../metrics.tables';
 import { type ColumnarSeries, decodeColumns } from './chunk-columns';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
-import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
+import type {
+  AppendResult,
+  LabelMatcher,
+  MetricSample,
+  MetricStore,
+  RollupTier,
+  SampleColumns,
+  SeriesRollup,
+  SeriesSamples,
+} from './metric-store';
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
 import { MetricWalRepository } from './metric-wal';
 import { bucketEnd } from './rollup-codec';
@@ -93,6 +102,11 @@ export class EmbeddedMetricStore implements MetricStore {
   }
 
   append(samples: readonly MetricSample[]): Promise<AppendResult> {
+    return this.inTransaction((trx) => this.appendSamples(samples, trx));
+  }
+
+  /** As `append`, for samples in columns: a receiver's many samples with no object each. */
+  appendColumns(samples: SampleColumns): Promise<AppendResult> {
     return this.inTransaction((trx) => this.appendNow(samples, trx));
   }
 
@@ -104,7 +118,7 @@ export class EmbeddedMetricStore implements MetricStore {
    */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
   appendWithin(executor: Kysely<any>, samples: readonly MetricSample[]): Promise<AppendResult> {
-    return this.serially(() => this.appendNow(samples, executor as Kysely<MetricsTables>));
+    return this.serially(() => this.appendSamples(samples, executor as Kysely<MetricsTables>));
   }
 
   /** Drops the in-memory heads: they are read back from the database (and the log replayed) by the next use. */
@@ -327,22 +341,58 @@ export class EmbeddedMetricStore implements MetricStore {
     this.lastCheckpoint = this.now();
   }
 
-  private async appendNow(samples: readonly MetricSample[], executor?: Kysely<MetricsTables>): Promise<AppendResult> {
+  /** `append` of MetricSamples: in columns, after refusing values that are not numbers (which columns cannot hold). */
+  private async appendSamples(samples: readonly MetricSample[], executor?: Kysely<MetricsTables>): Promise<AppendResult> {
+    const count = samples.length;
+    const columns: SampleColumns = {
+      length: count,
+      labels: new Array(count),
+      t: new Float64Array(count),
+      v: new Float64Array(count),
+      stale: new Uint8Array(count),
+    };
+    const refused: AppendResult['rejected'] = [];
+    const kept: number[] = [];
+    for (let index = 0; index < count; index++) {
+      const s = samples[index] as MetricSample;
+      if (typeof s.v !== 'number') {
+        refused.push({ index, reason: 'invalid', message: `sample of ${s.labels.__name__} has a value that is not a number` });
+        continue;
+      }
+      const at = kept.length;
+      kept.push(index);
+      (columns.labels as Array<Readonly<Record<string, string>>>)[at] = s.labels;
+      columns.t[at] = s.t;
+      columns.v[at] = s.v;
+      columns.stale[at] = isStaleSample(s) ? 1 : 0;
+    }
+    columns.length = kept.length;
+    const result = await this.appendNow(columns, executor);
+    if (refused.length === 0) return result;
+    // Name the refused samples by their index in `samples`.
+    for (const r of result.rejected) r.index = kept[r.index] as number;
+    result.rejected.unshift(...refused);
+    return result;
+  }
+
+  private async appendNow(samples: SampleColumns, executor?: Kysely<MetricsTables>): Promise<AppendResult> {
     await this.ready(executor);
     const result: AppendResult = { appended: 0, duplicates: 0, rejected: [] };
     const count = samples.length;
-    // Each sample's series key (undefined once refused) and its head when one is held; a sample of each series
+    const { labels: labelsOf, t: times, v: values, stale: staleOf } = samples;
+    // Each sample's series key (undefined once refused) and its head when one is held; the labels of each series
     // without a head, whose head is then read from the database or created.
     const keys: Array<string | undefined> = new Array(count);
     const headOf: Array<SeriesHead | undefined> = new Array(count);
-    const unknown = new Map<string, MetricSample>();
+    const unknown = new Map<string, Readonly<Record<string, string>>>();
     const epoch = this.epoch;
     for (let index = 0; index < count; index++) {
-      const sample = samples[index] as MetricSample;
-      const known = this.checkedLabels.get(sample.labels);
+      const labels = labelsOf[index] as Readonly<Record<string, string>>;
+      const t = times[index] as number;
+      const known = this.checkedLabels.get(labels);
       let key: string;
       if (known) {
-        const problem = this.invalidSample(sample, sample.labels.__name__ as string);
+        const problem = this.invalidTime(t, labels.__name__ as string);
         if (problem) {
           result.rejected.push({ index, ...problem });
           continue;
@@ -354,12 +404,12 @@ export class EmbeddedMetricStore implements MetricStore {
           continue;
         }
       } else {
-        const problem = this.invalid(sample);
+        const problem = this.invalid(labels, t);
         if (problem) {
           result.rejected.push({ index, ...problem });
           continue;
         }
-        key = canonicalSeries(sample.labels);
+        key = canonicalSeries(labels);
       }
       keys[index] = key;
       const head = this.heads.get(key);
@@ -369,10 +419,10 @@ export class EmbeddedMetricStore implements MetricStore {
         if (known) {
           known.head = head;
           known.epoch = this.epoch;
-        } else if (Object.isFrozen(sample.labels)) this.checkedLabels.set(sample.labels, { key, head, epoch: this.epoch });
+        } else if (Object.isFrozen(labels)) this.checkedLabels.set(labels, { key, head, epoch: this.epoch });
       } else {
-        if (!known && Object.isFrozen(sample.labels)) this.checkedLabels.set(sample.labels, { key, head: undefined, epoch: -1 });
-        if (!unknown.has(key)) unknown.set(key, sample);
+        if (!known && Object.isFrozen(labels)) this.checkedLabels.set(labels, { key, head: undefined, epoch: -1 });
+        if (!unknown.has(key)) unknown.set(key, labels);
       }
     }
     const created = unknown.size > 0 ? await this.loadHeads(unknown, executor) : new Map<string, NewSeries>();
@@ -407,13 +457,13 @@ export class EmbeddedMetricStore implements MetricStore {
     for (let index = 0; index < count; index++) {
       const key = keys[index];
       if (key === undefined) continue;
-      const sample = samples[index] as MetricSample;
-      const { t, v } = sample;
-      const stale = isStaleSample(sample);
+      const t = times[index] as number;
+      const v = values[index] as number;
+      const stale = staleOf[index] === 1;
       let series = headOf[index];
       if (!series) {
         if (refusedSeries.size > 0 && refusedSeries.has(key)) {
-          const message = `series limit of ${this.maxSeries} reached: new series of metric ${sample.labels.__name__} refused`;
+          const message = `series limit of ${this.maxSeries} reached: new series of metric ${labelsOf[index]?.__name__} refused`;
           result.rejected.push({ index, reason: 'too_many_series', message });
           continue;
         }
@@ -506,23 +556,25 @@ export class EmbeddedMetricStore implements MetricStore {
     return result;
   }
 
-  /** Why a sample of a series whose labels are known good cannot be stored, if it cannot. */
-  private invalidSample(s: MetricSample, name: string): { reason: 'invalid'; message: string } | undefined {
-    if (!Number.isSafeInteger(s.t) || Math.abs(s.t) > 2 ** 52) {
-      return { reason: 'invalid', message: `sample of ${name} has a timestamp that is not an integer in range: ${s.t}` };
+  /** Why a sample of a series whose labels are known good cannot be stored (its time), if it cannot. */
+  private invalidTime(t: number, name: string): { reason: 'invalid'; message: string } | undefined {
+    if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) {
+      return { reason: 'invalid', message: `sample of ${name} has a timestamp that is not an integer in range: ${t}` };
     }
-    if (typeof s.v !== 'number') return { reason: 'invalid', message: `sample of ${name} has a value that is not a number` };
     return undefined;
   }
 
-  /** Why a sample cannot be stored at all, if it cannot. */
-  private invalid(s: MetricSample): { reason: 'invalid' | 'too_many_labels'; message: string } | undefined {
-    const name = s.labels.__name__;
+  /** Why a sample with these labels, at `t`, cannot be stored at all, if it cannot. */
+  private invalid(
+    labels: Readonly<Record<string, string>>,
+    t: number,
+  ): { reason: 'invalid' | 'too_many_labels'; message: string } | undefined {
+    const name = labels.__name__;
     if (typeof name !== 'string' || name === '') return { reason: 'invalid', message: 'sample has no metric name (__name__)' };
-    const bad = this.invalidSample(s, name);
+    const bad = this.invalidTime(t, name);
     if (bad) return bad;
     let count = 0;
-    for (const [k, v] of Object.entries(s.labels)) {
+    for (const [k, v] of Object.entries(labels)) {
       if (k === '') return { reason: 'invalid', message: `a label of ${name} has an empty name` };
       if (typeof v !== 'string') return { reason: 'invalid', message: `label ${k} of ${name} is not a string` };
       if (v.length > this.maxValueLength) {
@@ -540,15 +592,18 @@ export class EmbeddedMetricStore implements MetricStore {
   }
 
   /**
-   * Loads the heads of stored series among `unknown` (series key → a sample of it) from their newest chunk, and
+   * Loads the heads of stored series among `unknown` (series key → its labels) from their newest chunk, and
    * answers the ones not stored yet, to create.
    */
-  private async loadHeads(unknown: Map<string, MetricSample>, db?: Kysely<MetricsTables>): Promise<Map<string, NewSeries>> {
-    const wanted = [...unknown].map(([canonical, s]) => ({
-      metric: s.labels.__name__ as string,
+  private async loadHeads(
+    unknown: Map<string, Readonly<Record<string, string>>>,
+    db?: Kysely<MetricsTables>,
+  ): Promise<Map<string, NewSeries>> {
+    const wanted = [...unknown].map(([canonical, labels]) => ({
+      metric: labels.__name__ as string,
       canonical,
       fingerprint: fingerprintOf(canonical),
-      labels: s.labels,
+      labels,
     }));
     const found = await this.repo.findSeries(
       wanted.map((w) => w.fingerprint),
