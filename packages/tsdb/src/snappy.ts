@@ -33,7 +33,19 @@ export function snappyDecode(input: Uint8Array, maxLength = 32 * 1024 * 1024): U
   const [length, start] = readUvarint(input, 0);
   if (length > maxLength) throw new SnappyError(`decompressed size ${length} exceeds the limit of ${maxLength} bytes`);
   const out = new Uint8Array(length);
-  const view = new DataView(out.buffer);
+  const written = decodeElements(input, start, out);
+  if (written !== length) throw new SnappyError(`decompressed ${written} bytes, the block declared ${length}`);
+  return out;
+}
+
+/**
+ * Decodes the literals and copies of a block from `start` into `out` (its declared length); answers the bytes written.
+ * A function of its own because V8 compiles a long loop while it runs, before the code after the loop has ever run,
+ * and in one function with that code the compiled loop was thrown away again at the end of every call.
+ */
+function decodeElements(input: Uint8Array, start: number, out: Uint8Array): number {
+  const length = out.length;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let o = 0;
   let i = start;
   while (i < input.length) {
@@ -87,8 +99,7 @@ export function snappyDecode(input: Uint8Array, maxLength = 32 * 1024 * 1024): U
     // Byte by byte: the rest, and copies that repeat a pattern shorter than a word.
     for (; o < end; o++) out[o] = out[o - offset] as number;
   }
-  if (o !== length) throw new SnappyError(`decompressed ${o} bytes, the block declared ${length}`);
-  return out;
+  return o;
 }
 
 const HASH_BITS = 14;
