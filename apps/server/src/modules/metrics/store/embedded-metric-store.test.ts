@@ -219,6 +219,26 @@ for (const engine of testEngines()) {
       expect(await values()).toEqual([6, 8, 9]);
     });
 
+    it('creates and checkpoints many series at once, and a new store reads every one back', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db);
+      // 1,200 series: full batches of 500 rows (one statement each, reused) and a short one, for series, labels and chunks.
+      const many = (round: number) =>
+        Array.from({ length: 1_200 }, (_, i) => ({ labels: cpu(`h${i}`, 'user'), t: T0 + round * STEP, v: i + round }));
+      expect((await store.append(many(0))).appended).toBe(1_200);
+      expect((await store.append(many(1))).appended).toBe(1_200);
+      await store.flush();
+      const back = await new EmbeddedMetricStore(db).select([NAME_CPU], T0, T0 + STEP);
+      expect(back).toHaveLength(1_200);
+      const h7 = back.find((s) => s.labels.instance === 'h7');
+      expect(h7?.labels).toEqual(cpu('h7', 'user'));
+      expect(h7?.samples).toEqual([
+        [T0, 7],
+        [T0 + STEP, 8],
+      ]);
+      expect(await db.selectFrom('metric_series_labels').select('series_id').execute()).toHaveLength(4 * 1_200);
+    });
+
     it('keeps label sets apart whose texts would collide without quoting', async () => {
       const store = new EmbeddedMetricStore(await fresh());
       await store.append([

@@ -1,6 +1,7 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import type { ChunkRow } from './metric-store.repository';
+import { ReusedBatch } from './reused-batch';
 import type { RollupTier } from './rollup-codec';
 
 /** A stored block of one series' buckets in one tier. */
@@ -35,8 +36,10 @@ function readBlock(r: RollupBlockRow): RollupBlockRow {
 
 /** The rollup tiers' SQL, on either engine; every method runs in the executor it is given. */
 export class RollupRepository {
-  /** The compiled upsert of a full batch of late marks (see markLate). */
-  private fullLateBatch: CompiledQuery | undefined;
+  /** Full batches of late marks: appends of old samples send one per 500 series. */
+  private readonly lateMarks = new ReusedBatch<{ series_id: number; bucket_end: number; mark: number }>(ROWS_PER_INSERT, (r, into) =>
+    into.push(r.series_id, r.bucket_end, r.mark),
+  );
 
   constructor(private readonly db: Kysely<MetricsTables>) {}
 
@@ -57,34 +60,15 @@ export class RollupRepository {
     await this.db.updateTable('metric_rollup_watermarks').set({ source_pruned_before: cutoff }).where('tier', '=', tier).execute();
   }
 
-  /**
-   * Marks 5-minute buckets to roll up again, each with a new mark. A full batch's statement is compiled once and
-   * reused with each batch's values: appends of old samples mark many buckets, and Kysely takes longer to build a
-   * 500-row insert than the database takes to run it.
-   */
+  /** Marks 5-minute buckets to roll up again, each with a new mark. */
   async markLate(trx: Kysely<MetricsTables>, rows: ReadonlyArray<{ series_id: number; bucket_end: number; mark: number }>): Promise<void> {
     for (const batch of batches(rows, ROWS_PER_INSERT)) {
-      const upsert = () =>
+      await this.lateMarks.execute(trx, batch, (b) =>
         trx
           .insertInto('metric_rollup_late')
-          .values(batch.map((r) => ({ series_id: r.series_id, bucket_end: r.bucket_end, mark: r.mark })))
-          .onConflict((oc) => oc.columns(['series_id', 'bucket_end']).doUpdateSet((eb) => ({ mark: eb.ref('excluded.mark') })));
-      if (batch.length < ROWS_PER_INSERT) {
-        await upsert().execute();
-        continue;
-      }
-      const parameters: number[] = [];
-      for (const r of batch) parameters.push(r.series_id, r.bucket_end, r.mark);
-      if (!this.fullLateBatch) {
-        const compiled = upsert().compile();
-        // Reusable only if its parameters are exactly the rows' values in order.
-        if (compiled.parameters.length !== parameters.length || compiled.parameters.some((p, i) => p !== parameters[i])) {
-          await trx.executeQuery(compiled);
-          continue;
-        }
-        this.fullLateBatch = compiled;
-      }
-      await trx.executeQuery({ ...this.fullLateBatch, parameters });
+          .values(b.map((r) => ({ series_id: r.series_id, bucket_end: r.bucket_end, mark: r.mark })))
+          .onConflict((oc) => oc.columns(['series_id', 'bucket_end']).doUpdateSet((eb) => ({ mark: eb.ref('excluded.mark') }))),
+      );
     }
   }
 
