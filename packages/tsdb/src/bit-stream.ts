@@ -22,24 +22,33 @@ export class BitWriter {
   write(value: number, count: number): void {
     if (count === 0) return;
     this.ensure(count);
-    let remaining = count;
+    const buf = this.buf;
     // Only the low `count` bits matter; >>> 0 keeps the arithmetic unsigned.
     const v = count === 32 ? value >>> 0 : (value & ((1 << count) - 1)) >>> 0;
+    let pos = this.bitLength;
+    let remaining = count;
+    // The bytes ahead are zero: each step ORs the next bits into the partly filled byte, then whole bytes.
     while (remaining > 0) {
-      const byteIndex = this.bitLength >>> 3;
-      const free = 8 - (this.bitLength & 7);
-      const take = Math.min(free, remaining);
-      const shift = remaining - take;
-      const chunk = (v >>> shift) & ((1 << take) - 1);
-      this.buf[byteIndex] = (this.buf[byteIndex] as number) | (chunk << (free - take));
-      this.bitLength += take;
-      remaining -= take;
+      const free = 8 - (pos & 7);
+      if (remaining >= free) {
+        remaining -= free;
+        buf[pos >>> 3] = (buf[pos >>> 3] as number) | ((v >>> remaining) & ((1 << free) - 1));
+        pos += free;
+      } else {
+        buf[pos >>> 3] = (buf[pos >>> 3] as number) | ((v & ((1 << remaining) - 1)) << (free - remaining));
+        pos += remaining;
+        remaining = 0;
+      }
     }
+    this.bitLength = pos;
   }
 
   /** Writes one bit. */
   bit(on: boolean): void {
-    this.write(on ? 1 : 0, 1);
+    this.ensure(1);
+    const pos = this.bitLength;
+    if (on) this.buf[pos >>> 3] = (this.buf[pos >>> 3] as number) | (0x80 >>> (pos & 7));
+    this.bitLength = pos + 1;
   }
 
   /** Writes the low `count` bits (0–64) of the 64-bit value `hi:lo`. */
@@ -71,6 +80,12 @@ export class BitWriter {
   /** The bytes written, the last one padded with zero bits. A copy, so the writer may go on. */
   bytes(): Uint8Array {
     return this.buf.slice(0, (this.bitLength + 7) >>> 3);
+  }
+
+  /** Copies the bytes written (the last one padded with zero bits) into `target` at `offset`. */
+  copyTo(target: Uint8Array, offset: number): void {
+    const length = (this.bitLength + 7) >>> 3;
+    for (let i = 0; i < length; i++) target[offset + i] = this.buf[i] as number;
   }
 
   private ensure(bits: number): void {

@@ -19,6 +19,7 @@ export {
   type WriteRequest,
   type WriteSeries,
 } from './remote-write';
+export { decodeWriteColumnsV1, decodeWriteColumnsV2, type SeriesMetadata, WriteColumns, writeRequestOf } from './remote-write-columns';
 export { SnappyError, snappyDecode, snappyDecodedLength, snappyEncode } from './snappy';
 export {
   decodeXorChunk,

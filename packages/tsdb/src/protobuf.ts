@@ -15,6 +15,26 @@ export const WIRE_FIXED32 = 5;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
 
+/** The text of `buf[start, end)`, which must be UTF-8 (else ProtobufError). */
+export function utf8Text(buf: Uint8Array, start: number, end: number): string {
+  // Label names and values are mostly short ASCII: read those without the decoder's call and copy.
+  if (end - start <= 64) {
+    let ascii = true;
+    for (let i = start; i < end; i++) {
+      if ((buf[i] as number) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
+  }
+  try {
+    return utf8.decode(buf.subarray(start, end));
+  } catch {
+    throw new ProtobufError('string is not valid UTF-8');
+  }
+}
+
 /** Reads one protobuf message's fields in order. */
 export class ProtoReader {
   pos: number;
@@ -62,14 +82,30 @@ export class ProtoReader {
 
   /** The next field's number and wire type. */
   tag(): [field: number, wire: number] {
+    const key = this.key();
+    return [Math.floor(key / 8), key % 8];
+  }
+
+  /**
+   * The next field's key, `field * 8 + wire`, as one number: a hot loop compares it with a constant (`0x0a` is field
+   * 1, length-delimited) instead of taking a pair apart.
+   */
+  key(): number {
     const key = this.varint();
-    const field = Math.floor(key / 8);
-    if (field === 0) throw new ProtobufError('field number 0');
-    return [field, key % 8];
+    if (key >= 0 && key < 8) throw new ProtobufError('field number 0');
+    return key;
   }
 
   /** A varint as a number: exact up to 2^53; int64 negatives (ten bytes, two's complement) come back negative. */
   varint(): number {
+    // Tags and short lengths are one byte: the common case, without the general loop.
+    if (this.pos < this.end) {
+      const first = this.buf[this.pos] as number;
+      if (first < 0x80) {
+        this.pos++;
+        return first;
+      }
+    }
     let lo = 0;
     let hi = 0;
     let shift = 0;
@@ -114,24 +150,21 @@ export class ProtoReader {
     return [start, this.pos];
   }
 
+  /**
+   * Reads a length-delimited field's length and moves past its bytes, answering where they start (they end at `pos`):
+   * a hot loop's `bytesBounds` without the pair.
+   */
+  bytesStart(): number {
+    const length = this.varint();
+    if (length < 0 || this.pos + length > this.end) throw new ProtobufError('length-delimited field runs past its message');
+    const start = this.pos;
+    this.pos += length;
+    return start;
+  }
+
   string(): string {
     const [start, end] = this.bytesBounds();
-    // Label names and values are mostly short ASCII: read those without the decoder's call and copy.
-    if (end - start <= 64) {
-      let ascii = true;
-      for (let i = start; i < end; i++) {
-        if ((this.buf[i] as number) >= 0x80) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) return String.fromCharCode.apply(null, this.buf.subarray(start, end) as unknown as number[]);
-    }
-    try {
-      return utf8.decode(this.buf.subarray(start, end));
-    } catch {
-      throw new ProtobufError('string is not valid UTF-8');
-    }
+    return utf8Text(this.buf, start, end);
   }
 
   /** Skips a field of the given wire type. */

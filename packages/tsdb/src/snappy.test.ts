@@ -12,6 +12,15 @@ describe('snappy block format', () => {
     expect(snappyDecodedLength(block)).toBe(14);
   });
 
+  it('repeats a pattern shorter than the copy at every offset, as a copy reading what it writes must', () => {
+    // A literal "abcdefghi", then a copy of 45 bytes from `offset` back, for offsets 1 to 9 (two-byte-offset form).
+    for (let offset = 1; offset <= 9; offset++) {
+      const block = Uint8Array.from([54, 8 << 2, ...bytes('abcdefghi'), 2 | (44 << 2), offset, 0]);
+      const pattern = 'abcdefghi'.slice(9 - offset);
+      expect(text(snappyDecode(block)), `offset ${offset}`).toBe(`abcdefghi${pattern.repeat(45).slice(0, 45)}`);
+    }
+  });
+
   it('round-trips text, repetitive protobuf-like data, random bytes, and the empty input', () => {
     let seed = 7;
     const random = () => {

@@ -19,17 +19,14 @@
  */
 import { BitWriter } from './bit-stream';
 
-const scratch = new DataView(new ArrayBuffer(8));
-
-/** The 64 bits of a float as unsigned 32-bit halves. */
-/**
- * Prometheus' stale marker, the NaN 0x7ff0000000000002, as its two words. It is a signalling NaN, which optimised
- * JavaScript may quieten when the number is stored in an array, so callers say "stale" instead of passing the NaN.
- */
 /** The index of a float's low and high 32-bit word in a Uint32Array over its bytes, by the platform's byte order. */
 export const FLOAT_LOW_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
 export const FLOAT_HIGH_WORD = 1 - FLOAT_LOW_WORD;
 
+/**
+ * Prometheus' stale marker, the NaN 0x7ff0000000000002, as its two words. It is a signalling NaN, which optimised
+ * JavaScript may quieten when the number is stored in an array, so callers say "stale" instead of passing the NaN.
+ */
 export const STALE_BITS: readonly [hi: number, lo: number] = [0x7ff00000, 0x00000002];
 
 /** Whether a decoded value's words (from a Float64Array's buffer) are the stale marker. */
@@ -37,39 +34,9 @@ export function isStaleWords(hi: number, lo: number): boolean {
   return hi === 0x7ff00000 && lo === 0x00000002;
 }
 
-function bitsOf(value: number): [hi: number, lo: number] {
-  scratch.setFloat64(0, value);
-  return [scratch.getUint32(0), scratch.getUint32(4)];
-}
-
-function leadingZeros(hi: number, lo: number): number {
-  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
-}
-
-function trailingZeros(hi: number, lo: number): number {
-  if (lo !== 0) return 31 - Math.clz32(lo & -lo);
-  if (hi !== 0) return 32 + 31 - Math.clz32(hi & -hi);
-  return 64;
-}
-
-/** `hi:lo >>> n` for 0 ≤ n < 64. */
-function shiftRight(hi: number, lo: number, n: number): [number, number] {
-  if (n === 0) return [hi, lo];
-  if (n >= 32) return [0, hi >>> (n - 32)];
-  return [hi >>> n, ((lo >>> n) | (hi << (32 - n))) >>> 0];
-}
-
-/** Delta-of-delta buckets: [prefix bits, prefix length, payload bits]. */
-const BUCKETS: ReadonlyArray<readonly [number, number, number]> = [
-  [0b10, 2, 14],
-  [0b110, 3, 17],
-  [0b1110, 4, 20],
-];
-
-function fits(value: number, bits: number): boolean {
-  const half = 2 ** (bits - 1);
-  return value >= -half && value < half;
-}
+/** The encoder's view of a float's bits: written as a number, read as two words (no DataView call, no pair). */
+const encodeFloat = new Float64Array(1);
+const encodeWords = new Uint32Array(encodeFloat.buffer);
 
 /** Appends samples to one chunk. */
 export class XorChunkEncoder {
@@ -111,7 +78,16 @@ export class XorChunkEncoder {
   append(t: number, value: number, stale = false): void {
     if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) throw new RangeError(`timestamp is not an integer in range: ${t}`);
     if (this.n > 0 && t < this.lastT) throw new RangeError(`out of order: ${t} after ${this.lastT}`);
-    const [hi, lo] = stale ? STALE_BITS : bitsOf(value);
+    let hi: number;
+    let lo: number;
+    if (stale) {
+      hi = STALE_BITS[0];
+      lo = STALE_BITS[1];
+    } else {
+      encodeFloat[0] = value;
+      hi = encodeWords[FLOAT_HIGH_WORD] as number;
+      lo = encodeWords[FLOAT_LOW_WORD] as number;
+    }
     if (this.n === 0) {
       this.out.varint(t);
       this.out.write(hi, 32);
@@ -132,13 +108,14 @@ export class XorChunkEncoder {
 
   /** The chunk as bytes: the sample count, then the bit stream. The encoder may go on appending. */
   bytes(): Uint8Array {
-    const header = new BitWriter(8);
-    header.uvarint(this.n);
-    const head = header.bytes();
-    const body = this.out.bytes();
-    const all = new Uint8Array(head.length + body.length);
-    all.set(head);
-    all.set(body, head.length);
+    let header = 1;
+    for (let v = this.n; v >= 0x80; v = Math.floor(v / 0x80)) header++;
+    const all = new Uint8Array(header + this.byteLength);
+    let at = 0;
+    let v = this.n;
+    for (; v >= 0x80; v = Math.floor(v / 0x80)) all[at++] = (v % 0x80) | 0x80;
+    all[at] = v;
+    this.out.copyTo(all, header);
     return all;
   }
 
@@ -157,20 +134,16 @@ export class XorChunkEncoder {
     return encoder;
   }
 
+  /** A bucket's prefix and its payload in one write: `10` + 14 bits, `110` + 17, `1110` + 20 (see the layout). */
   private writeDeltaOfDelta(dod: number): void {
-    if (dod === 0) {
-      this.out.bit(false);
-      return;
+    if (dod === 0) this.out.bit(false);
+    else if (dod >= -0x2000 && dod < 0x2000) this.out.write((0b10 << 14) | (dod & 0x3fff), 16);
+    else if (dod >= -0x10000 && dod < 0x10000) this.out.write((0b110 << 17) | (dod & 0x1ffff), 20);
+    else if (dod >= -0x80000 && dod < 0x80000) this.out.write((0b1110 << 20) | (dod & 0xfffff), 24);
+    else {
+      this.out.write(0b1111, 4);
+      this.out.varint(dod);
     }
-    for (const [prefix, prefixBits, bits] of BUCKETS) {
-      if (fits(dod, bits)) {
-        this.out.write(prefix, prefixBits);
-        this.out.write(dod & ((1 << bits) - 1), bits);
-        return;
-      }
-    }
-    this.out.write(0b1111, 4);
-    this.out.varint(dod);
   }
 
   private writeValue(hi: number, lo: number): void {
@@ -180,25 +153,28 @@ export class XorChunkEncoder {
       this.out.bit(false);
       return;
     }
-    this.out.bit(true);
-    let leading = leadingZeros(xhi, xlo);
-    const trailing = trailingZeros(xhi, xlo);
+    let leading = xhi !== 0 ? Math.clz32(xhi) : 32 + Math.clz32(xlo);
+    const trailing = xlo !== 0 ? 31 - Math.clz32(xlo & -xlo) : 63 - Math.clz32(xhi & -xhi);
     if (leading > 31) leading = 31; // five bits hold at most 31
     if (this.leading !== 0xff && leading >= this.leading && trailing >= this.trailing) {
-      this.out.bit(false);
-      const significant = 64 - this.leading - this.trailing;
-      const [shi, slo] = shiftRight(xhi, xlo, this.trailing);
-      this.out.write64(shi, slo, significant);
+      // `10`: the meaningful bits fit the previous window.
+      this.out.write(0b10, 2);
+      this.writeShifted(xhi, xlo, this.trailing, 64 - this.leading - this.trailing);
       return;
     }
     this.leading = leading;
     this.trailing = trailing;
     const significant = 64 - leading - trailing;
-    this.out.bit(true);
-    this.out.write(leading, 5);
-    this.out.write(significant === 64 ? 0 : significant, 6);
-    const [shi, slo] = shiftRight(xhi, xlo, trailing);
-    this.out.write64(shi, slo, significant);
+    // `11`, five bits of leading zeros, six of length (64 as 0).
+    this.out.write((0b11 << 11) | (leading << 6) | (significant === 64 ? 0 : significant), 13);
+    this.writeShifted(xhi, xlo, trailing, significant);
+  }
+
+  /** Writes the low `count` bits of `hi:lo >>> n` (0 ≤ n < 64). */
+  private writeShifted(hi: number, lo: number, n: number, count: number): void {
+    if (n === 0) this.out.write64(hi, lo, count);
+    else if (n >= 32) this.out.write64(0, hi >>> (n - 32), count);
+    else this.out.write64(hi >>> n, ((lo >>> n) | (hi << (32 - n))) >>> 0, count);
   }
 }
 

@@ -1,20 +1,14 @@
 /*
  * Prometheus remote_write into the metric store: the version chosen by Content-Type (1.0 `prometheus.WriteRequest`,
- * 2.0 `io.prometheus.write.v2.Request`), the body unsnappied and decoded by @estate/tsdb, each series checked, and its
- * samples appended in one call, so that what the answer acknowledges is on disk (the store's contract). No HTTP here:
- * the route (remote-write.routes.ts) turns the outcome and the errors into answers.
+ * 2.0 `io.prometheus.write.v2.Request`), the body unsnappied and decoded into columns by @estate/tsdb, each series'
+ * labels checked (once per label set: KnownLabelSets remembers them by their bytes), and the samples appended in one
+ * call, so that what the answer acknowledges is on disk (the store's contract). No HTTP here: the route
+ * (remote-write.routes.ts) turns the outcome and the errors into answers.
  */
-import {
-  decodeWriteRequestV1,
-  decodeWriteRequestV2,
-  ProtobufError,
-  SnappyError,
-  snappyDecode,
-  type WriteRequest,
-  type WriteSeries,
-} from '@estate/tsdb';
+import { decodeWriteColumnsV1, decodeWriteColumnsV2, ProtobufError, SnappyError, snappyDecode, type WriteColumns } from '@estate/tsdb';
+import { KnownLabelSets, type ReceivedLabels } from './remote-write-label-sets';
 import type { MetricMetadata } from './store/metric-metadata';
-import type { MetricSample, MetricStore, RejectReason } from './store/metric-store';
+import type { AppendResult, MetricSample, MetricStore, RejectReason, SampleColumns } from './store/metric-store';
 
 /** Why a request is refused as a whole; `status` is the HTTP status it is answered with. */
 export class RemoteWriteError extends Error {
@@ -50,8 +44,23 @@ export function remoteWriteVersion(contentType: string | undefined): 1 | 2 {
   throw new RemoteWriteError(415, `unknown remote_write message ${JSON.stringify(proto)}: send ${V1_PROTO} or ${V2_PROTO}`);
 }
 
-/** Decompresses and decodes a request body. Bad snappy or protobuf is a 400 naming what was wrong. */
-export function decodeRemoteWrite(body: Uint8Array, version: 1 | 2, contentEncoding: string | undefined): WriteRequest {
+/** A decoded request: its samples in columns, and each series' labels as the store takes them or why they are refused. */
+export interface DecodedWrite {
+  columns: WriteColumns;
+  /** Per series, by index. */
+  labels: ReceivedLabels[];
+}
+
+/**
+ * Decompresses and decodes a request body, and reads each series' labels (by `known`, which remembers them). Bad
+ * snappy or protobuf, or a label that is not UTF-8, is a 400 naming what was wrong.
+ */
+export function decodeRemoteWrite(
+  body: Uint8Array,
+  version: 1 | 2,
+  contentEncoding: string | undefined,
+  known: KnownLabelSets = new KnownLabelSets(checkLabels),
+): DecodedWrite {
   const encoding = (contentEncoding ?? '').trim().toLowerCase();
   if (encoding !== 'snappy') {
     throw new RemoteWriteError(415, `Content-Encoding must be snappy (the block format), not ${JSON.stringify(encoding || 'none')}`);
@@ -64,7 +73,8 @@ export function decodeRemoteWrite(body: Uint8Array, version: 1 | 2, contentEncod
     throw err;
   }
   try {
-    return version === 1 ? decodeWriteRequestV1(raw) : decodeWriteRequestV2(raw);
+    const columns = version === 1 ? decodeWriteColumnsV1(raw) : decodeWriteColumnsV2(raw);
+    return { columns, labels: known.labelsOf(columns) };
   } catch (err) {
     if (err instanceof ProtobufError) {
       throw new RemoteWriteError(400, `the body is not a valid ${version === 1 ? V1_PROTO : V2_PROTO}: ${err.message}`);
@@ -91,13 +101,12 @@ export interface RemoteWriteOutcome {
 }
 
 /** The metadata a request carries by family: 1.0's list, 2.0's per series (named by the series' metric). */
-export function metadataOf(request: WriteRequest): Map<string, MetricMetadata> {
+export function metadataOf({ columns, labels }: DecodedWrite): Map<string, MetricMetadata> {
   const out = new Map<string, MetricMetadata>();
-  for (const m of request.metadata) out.set(m.family, { type: m.type, help: m.help, unit: m.unit });
-  for (const s of request.series) {
-    if (!s.metadata) continue;
-    const name = s.labels.find(([n]) => n === '__name__')?.[1];
-    if (name) out.set(name, { type: s.metadata.type, help: s.metadata.help, unit: s.metadata.unit });
+  for (const m of columns.metadata) out.set(m.family, { type: m.type, help: m.help, unit: m.unit });
+  for (const [i, m] of columns.seriesMetadata) {
+    const name = nameOf(columns, labels, i);
+    if (name) out.set(name, { type: m.type, help: m.help, unit: m.unit });
   }
   return out;
 }
@@ -110,15 +119,20 @@ export interface AcceptWindow {
   newest: number;
 }
 
-/** A metric name of the series, for messages. */
-function nameOf(series: WriteSeries): string {
-  return series.labels.find(([name]) => name === '__name__')?.[1] ?? '(no metric name)';
+/** Series i's metric name, if it has one. */
+function nameOf(columns: WriteColumns, labels: readonly ReceivedLabels[], i: number): string | undefined {
+  const known = labels[i];
+  if (typeof known === 'object') return known.__name__;
+  return columns.labels(i).find(([name]) => name === '__name__')?.[1];
 }
 
-/** The series' labels as the store takes them, or why they cannot be stored. Empty values mean "no such label". */
-function labelsOf(series: WriteSeries): Record<string, string> | string {
+/**
+ * A series' labels as the store takes them, frozen, or why they cannot be stored. Empty values mean "no such label".
+ * A pure function of the labels, so its answer is remembered by their bytes (KnownLabelSets).
+ */
+export function checkLabels(sent: ReadonlyArray<readonly [string, string]>): ReceivedLabels {
   const labels: Record<string, string> = {};
-  for (const [name, value] of series.labels) {
+  for (const [name, value] of sent) {
     if (name === '') return 'a label has an empty name';
     // `__proto__` as a name would set the prototype of a plain object: refuse it, as no metric system uses it.
     if (name === '__proto__') return 'a label is named __proto__';
@@ -126,31 +140,58 @@ function labelsOf(series: WriteSeries): Record<string, string> | string {
     if (value !== '') labels[name] = value;
   }
   if (!labels.__name__) return 'the series has no metric name (__name__)';
-  return labels;
+  return Object.freeze(labels);
+}
+
+/** Appends samples in columns: as they are, to a store that takes them so, else as MetricSamples. */
+function appendTo(store: MetricStore, samples: SampleColumns): Promise<AppendResult> {
+  if (store.appendColumns) return store.appendColumns(samples);
+  return store.append(
+    Array.from({ length: samples.length }, (_, i): MetricSample => {
+      const sample = {
+        labels: samples.labels[i] as Readonly<Record<string, string>>,
+        t: samples.t[i] as number,
+        v: samples.v[i] as number,
+      };
+      return samples.stale[i] === 1 ? { ...sample, stale: true } : sample;
+    }),
+  );
 }
 
 /**
  * Appends a decoded request to the store. A series with bad labels, or samples outside the accept window, are
  * refused and reported; everything else is appended in one call, which resolves once it is durable.
  */
-export async function receiveRemoteWrite(store: MetricStore, request: WriteRequest, window: AcceptWindow): Promise<RemoteWriteOutcome> {
+export async function receiveRemoteWrite(store: MetricStore, decoded: DecodedWrite, window: AcceptWindow): Promise<RemoteWriteOutcome> {
+  const { columns } = decoded;
   const refused: RemoteWriteOutcome['refused'] = [];
   const refuse = (series: number, reason: RefusalReason, message: string, samples: number) => {
     const last = refused[refused.length - 1];
     if (last?.series === series && last.reason === reason) last.samples += samples;
     else refused.push({ series, reason, message, samples });
   };
-  const samples: MetricSample[] = [];
-  const seriesOf: number[] = [];
-  request.series.forEach((series, index) => {
-    if (series.samples.length === 0) return;
-    const labels = labelsOf(series);
+  // The samples taken, in columns (no object per sample), and the series each came from.
+  const { timestamps, values, stale, sampleStart } = columns;
+  const taken: SampleColumns = {
+    length: 0,
+    labels: new Array(columns.sampleCount),
+    t: new Float64Array(columns.sampleCount),
+    v: new Float64Array(columns.sampleCount),
+    stale: new Uint8Array(columns.sampleCount),
+  };
+  const takenLabels = taken.labels as Array<Readonly<Record<string, string>>>;
+  const seriesOf = new Int32Array(columns.sampleCount);
+  for (let index = 0; index < columns.seriesCount; index++) {
+    const from = sampleStart[index] as number;
+    const to = sampleStart[index + 1] as number;
+    if (from === to) continue;
+    const labels = decoded.labels[index] as ReceivedLabels;
     if (typeof labels === 'string') {
-      refuse(index, 'invalid', `series ${index} (${nameOf(series)}): ${labels}`, series.samples.length);
-      return;
+      refuse(index, 'invalid', `series ${index} (${nameOf(columns, decoded.labels, index) ?? '(no metric name)'}): ${labels}`, to - from);
+      continue;
     }
-    const stale = new Set(series.stale);
-    series.samples.forEach(([t, v], i) => {
+    for (let i = from; i < to; i++) {
+      const t = timestamps[i] as number;
       if (t < window.oldest) {
         const message = `${labels.__name__}: sample at ${new Date(t).toISOString()} is older than the raw retention allows`;
         refuse(index, 'too_old', message, 1);
@@ -158,23 +199,30 @@ export async function receiveRemoteWrite(store: MetricStore, request: WriteReque
         const message = `${labels.__name__}: sample at ${new Date(t).toISOString()} is too far in the future`;
         refuse(index, 'too_far_in_future', message, 1);
       } else {
-        samples.push(stale.has(i) ? { labels, t, v, stale: true } : { labels, t, v });
-        seriesOf.push(index);
+        const at = taken.length++;
+        takenLabels[at] = labels;
+        taken.t[at] = t;
+        taken.v[at] = values[i] as number;
+        taken.stale[at] = stale[i] as number;
+        seriesOf[at] = index;
       }
-    });
-  });
-  const result = samples.length > 0 ? await store.append(samples) : { appended: 0, duplicates: 0, rejected: [] };
+    }
+  }
+  const result = taken.length > 0 ? await appendTo(store, taken) : { appended: 0, duplicates: 0, rejected: [] };
   for (const r of result.rejected) refuse(seriesOf[r.index] as number, r.reason, r.message, 1);
   refused.sort((a, b) => a.series - b.series);
   const refusedSeries = new Set(refused.map((r) => r.series)).size;
-  const sent = request.series.reduce((n, s) => n + s.samples.length, 0);
   // Exact resends (same time, same value) count as written: the sender's data is stored, as it asked.
   const samplesWritten = result.appended + result.duplicates;
   return {
     samplesWritten,
     histogramsWritten: 0,
     exemplarsWritten: 0,
-    notWritten: { samples: sent - samplesWritten, histograms: request.histogramsSkipped, exemplars: request.exemplarsSkipped },
+    notWritten: {
+      samples: columns.sampleCount - samplesWritten,
+      histograms: columns.histogramsSkipped,
+      exemplars: columns.exemplarsSkipped,
+    },
     refused,
     refusedSeries,
   };

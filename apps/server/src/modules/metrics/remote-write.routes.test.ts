@@ -173,6 +173,34 @@ for (const engine of testEngines()) {
       expect(await t.estate.metrics.store.labelValues('__name__')).not.toContain('refused_metric');
     });
 
+    it('stores a series it has received before anew after it was deleted', async () => {
+      const sent = (t0: number, v: number) => write([series('recreated_metric', { job: 'r' }, [[t0, v]])]);
+      expect((await sent(T0, 1)).statusCode).toBe(204);
+      expect((await sent(T0 + 15_000, 2)).statusCode).toBe(204);
+      expect(await t.estate.metrics.store.deleteSeries([{ name: '__name__', op: '=', value: 'recreated_metric' }])).toBe(1);
+      // An earlier time than before the delete: the series starts over, so it is not out of order.
+      expect((await sent(T0 + 5_000, 3)).statusCode).toBe(204);
+      expect((await query('recreated_metric', T0 + 20_000)).map((r) => r.value[1])).toEqual(['3']);
+    });
+
+    it('refuses a label that is not UTF-8 with 400, storing nothing of the request', async () => {
+      const text = (s: string) => [...new TextEncoder().encode(s)];
+      const field = (n: number, bytes: number[]) => [n, bytes.length, ...bytes];
+      const label = (name: number[], value: number[]) => field(0x0a, [...field(0x0a, name), ...field(0x12, value)]);
+      const varint = (n: number): number[] => (n < 0x80 ? [n] : [(n % 0x80) | 0x80, ...varint(Math.floor(n / 0x80))]);
+      const sample = field(0x12, [0x09, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x10, ...varint(T0)]);
+      const good = field(0x0a, [...label(text('__name__'), text('utf8_refused_metric')), ...sample]);
+      const bad = field(0x0a, [...label(text('__name__'), text('utf8_refused_metric')), ...label(text('job'), [0xc3, 0x28]), ...sample]);
+      const res = await post(snappyEncode(Uint8Array.from([...good, ...bad])), {
+        ...writer,
+        'content-type': V1,
+        'content-encoding': 'snappy',
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().detail).toContain('UTF-8');
+      expect(await t.estate.metrics.store.labelValues('__name__')).not.toContain('utf8_refused_metric');
+    });
+
     it('needs a token with metrics:write', async () => {
       const s = [series('unauthorised_metric', {}, [[T0, 1]])];
       expect((await write(s, V1, {})).statusCode).toBe(401);
@@ -181,7 +209,8 @@ for (const engine of testEngines()) {
     });
 
     it('answers 503 with Retry-After when the store fails, so the sender retries', async () => {
-      const spy = vi.spyOn(t.estate.metrics.store, 'append').mockRejectedValueOnce(new Error('disk I/O error'));
+      const store = t.estate.metrics.store as Required<typeof t.estate.metrics.store>;
+      const spy = vi.spyOn(store, 'appendColumns').mockRejectedValueOnce(new Error('disk I/O error'));
       try {
         const res = await write([series('retried_metric', {}, [[T0, 1]])]);
         expect(res.statusCode).toBe(503);

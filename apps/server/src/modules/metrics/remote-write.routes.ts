@@ -12,8 +12,10 @@ import { Counter, type Registry } from 'prom-client';
 import type { HttpServer } from '../../platform/http/http-server';
 import { HttpProblem, problems } from '../../platform/http/problem';
 import { plural } from '../../platform/plural';
+import { KnownLabelSets } from './remote-write-label-sets';
 import {
   type AcceptWindow,
+  checkLabels,
   decodeRemoteWrite,
   metadataOf,
   RemoteWriteError,
@@ -48,6 +50,8 @@ export function registerRemoteWriteRoute(app: HttpServer, store: MetricStore, op
     labelNames: ['outcome'],
     registers: options.registry ? [options.registry] : [],
   });
+  // The label sets senders write, remembered across requests: a known series is not decoded and checked again.
+  const known = new KnownLabelSets(checkLabels);
 
   app.register(async (scope: HttpServer) => {
     // Every body stays bytes here, whatever its type: the handler names what it takes (415) instead of the JSON
@@ -77,7 +81,7 @@ export function registerRemoteWriteRoute(app: HttpServer, store: MetricStore, op
         try {
           const version = remoteWriteVersion(request.headers['content-type']);
           const body = request.body as Buffer;
-          decoded = decodeRemoteWrite(body, version, request.headers['content-encoding'] as string | undefined);
+          decoded = decodeRemoteWrite(body, version, request.headers['content-encoding'] as string | undefined, known);
           const at = now();
           const window: AcceptWindow = { oldest: at - options.rawRetentionDays * 86_400_000, newest: at + FUTURE_GRACE_MS };
           try {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type TestDatabase, testEngines } from '../../../platform/db/test-databases';
 import type { MetricsTables } from '../metrics.tables';
 import { EmbeddedMetricStore, MAX_CHUNK_SAMPLES } from './embedded-metric-store';
@@ -181,6 +181,62 @@ for (const engine of testEngines()) {
       expect(await db.selectFrom('metric_chunks').select('series_id').execute()).toHaveLength(1);
       // The deleted series starts over: an earlier time is no longer out of order.
       expect((await store.append(series(cpu('a', 'user'), 1))).appended).toBe(1);
+    });
+
+    it('places samples of frozen labels it met before, and finds their series again once the head is dropped', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db);
+      // A receiver hands the same frozen object for every sample of a series it knows.
+      const up = Object.freeze({ __name__: 'up', job: 'a' });
+      const at = (i: number, v = i) => ({ labels: up, t: T0 + i * STEP, v });
+      const values = async () => (await store.select([m('__name__', '=', 'up')], T0, T0 + 1000 * STEP))[0]?.samples.map(([, v]) => v);
+      expect((await store.append([at(0), at(1)])).appended).toBe(2);
+      // Known labels are not checked again, but every sample still is.
+      expect((await store.append([{ labels: up, t: T0 + 1.5, v: 1 }, at(2)])).rejected.map((r) => r.reason)).toEqual(['invalid']);
+
+      // Deleted: the next sample creates the series anew, with none of the old samples.
+      expect(await store.deleteSeries([m('__name__', '=', 'up')])).toBe(1);
+      expect((await store.append([at(3)])).appended).toBe(1);
+      expect(await values()).toEqual([3]);
+      expect((await store.append([at(4)])).appended).toBe(1);
+
+      // Pruned: the head goes with its chunk, and the series is read back from the database.
+      await store.flush();
+      await store.deleteBefore(T0 + 5 * STEP);
+      expect((await store.append([at(6)])).appended).toBe(1);
+      expect(await values()).toEqual([6]);
+      expect(await db.selectFrom('metric_series').select('id').execute()).toHaveLength(1);
+
+      // A failed append drops every head: the sample it held is not kept, and the next append starts from the database.
+      const wal = (store as unknown as { wal: { write: () => Promise<void> } }).wal;
+      const failing = vi.spyOn(wal, 'write').mockRejectedValueOnce(new Error('disk I/O error'));
+      await expect(store.append([at(7)])).rejects.toThrow('disk I/O error');
+      failing.mockRestore();
+      expect((await store.append([at(8)])).appended).toBe(1);
+      expect(await values()).toEqual([6, 8]);
+      // The same labels in another object are the same series.
+      expect((await store.append([{ labels: { job: 'a', __name__: 'up' }, t: T0 + 9 * STEP, v: 9 }])).appended).toBe(1);
+      expect(await values()).toEqual([6, 8, 9]);
+    });
+
+    it('creates and checkpoints many series at once, and a new store reads every one back', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db);
+      // 1,200 series: full batches of 500 rows (one statement each, reused) and a short one, for series, labels and chunks.
+      const many = (round: number) =>
+        Array.from({ length: 1_200 }, (_, i) => ({ labels: cpu(`h${i}`, 'user'), t: T0 + round * STEP, v: i + round }));
+      expect((await store.append(many(0))).appended).toBe(1_200);
+      expect((await store.append(many(1))).appended).toBe(1_200);
+      await store.flush();
+      const back = await new EmbeddedMetricStore(db).select([NAME_CPU], T0, T0 + STEP);
+      expect(back).toHaveLength(1_200);
+      const h7 = back.find((s) => s.labels.instance === 'h7');
+      expect(h7?.labels).toEqual(cpu('h7', 'user'));
+      expect(h7?.samples).toEqual([
+        [T0, 7],
+        [T0 + STEP, 8],
+      ]);
+      expect(await db.selectFrom('metric_series_labels').select('series_id').execute()).toHaveLength(4 * 1_200);
     });
 
     it('keeps label sets apart whose texts would collide without quoting', async () => {

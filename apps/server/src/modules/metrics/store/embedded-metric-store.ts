@@ -5,9 +5,19 @@ import { type ColumnarSeries, decodeColumns } from './chunk-columns';
 import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
 import { reclaimFreePages } from './metric-compaction';
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
-import type { AppendResult, LabelMatcher, MetricSample, MetricStore, RollupTier, SeriesRollup, SeriesSamples } from './metric-store';
+import type {
+  AppendResult,
+  LabelMatcher,
+  MetricSample,
+  MetricStore,
+  RollupTier,
+  SampleColumns,
+  SeriesRollup,
+  SeriesSamples,
+} from './metric-store';
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
-import { MetricWalRepository, type WalRecord } from './metric-wal';
+import { MetricWalRepository } from './metric-wal';
+import { bucketEnd } from './rollup-codec';
 import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
 
 export type { ColumnarSeries } from './chunk-columns';
@@ -56,6 +66,16 @@ export class EmbeddedMetricStore implements MetricStore {
   private readonly heads = new Map<string, SeriesHead>();
   private readonly byId = new Map<number, SeriesHead>();
   private readonly dirty = new Set<SeriesHead>();
+  /**
+   * Frozen label objects that passed the label checks: their series key and, while `epoch` holds, their head. A
+   * receiver hands the same frozen object for every sample of a series it knows, so a known series' sample is
+   * placed without canonicalising, checking or looking up its labels again.
+   */
+  private readonly checkedLabels = new WeakMap<object, { key: string; head: SeriesHead | undefined; epoch: number }>();
+  /** Bumped whenever heads are dropped, so a head remembered under an older epoch is looked up again. */
+  private epoch = 0;
+  /** Appends so far: the stamp a head grown by the current one carries (`touchedIn`). */
+  private appends = 0;
   private readonly maxSeries: number;
   private readonly maxLabels: number;
   private readonly maxValueLength: number;
@@ -83,6 +103,11 @@ export class EmbeddedMetricStore implements MetricStore {
   }
 
   append(samples: readonly MetricSample[]): Promise<AppendResult> {
+    return this.inTransaction((trx) => this.appendSamples(samples, trx));
+  }
+
+  /** As `append`, for samples in columns: a receiver's many samples with no object each. */
+  appendColumns(samples: SampleColumns): Promise<AppendResult> {
     return this.inTransaction((trx) => this.appendNow(samples, trx));
   }
 
@@ -94,12 +119,13 @@ export class EmbeddedMetricStore implements MetricStore {
    */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction over the shared store.
   appendWithin(executor: Kysely<any>, samples: readonly MetricSample[]): Promise<AppendResult> {
-    return this.serially(() => this.appendNow(samples, executor as Kysely<MetricsTables>));
+    return this.serially(() => this.appendSamples(samples, executor as Kysely<MetricsTables>));
   }
 
   /** Drops the in-memory heads: they are read back from the database (and the log replayed) by the next use. */
   forgetHeads(): void {
     this.heads.clear();
+    this.epoch++;
     this.byId.clear();
     this.dirty.clear();
     this.seriesCount = undefined;
@@ -117,6 +143,7 @@ export class EmbeddedMetricStore implements MetricStore {
       if (head.lastT < cutoff && !head.dirty) {
         this.heads.delete(key);
         this.byId.delete(head.id);
+        this.epoch++;
       }
     }
     return deleted;
@@ -235,6 +262,7 @@ export class EmbeddedMetricStore implements MetricStore {
         const head = this.byId.get(id);
         if (!head) continue;
         this.heads.delete(head.canonical);
+        this.epoch++;
         this.byId.delete(id);
         this.dirty.delete(head);
       }
@@ -318,25 +346,94 @@ export class EmbeddedMetricStore implements MetricStore {
     this.lastCheckpoint = this.now();
   }
 
-  private async appendNow(samples: readonly MetricSample[], executor?: Kysely<MetricsTables>): Promise<AppendResult> {
+  /** `append` of MetricSamples: in columns, after refusing values that are not numbers (which columns cannot hold). */
+  private async appendSamples(samples: readonly MetricSample[], executor?: Kysely<MetricsTables>): Promise<AppendResult> {
+    const count = samples.length;
+    const columns: SampleColumns = {
+      length: count,
+      labels: new Array(count),
+      t: new Float64Array(count),
+      v: new Float64Array(count),
+      stale: new Uint8Array(count),
+    };
+    const refused: AppendResult['rejected'] = [];
+    const kept: number[] = [];
+    for (let index = 0; index < count; index++) {
+      const s = samples[index] as MetricSample;
+      if (typeof s.v !== 'number') {
+        refused.push({ index, reason: 'invalid', message: `sample of ${s.labels.__name__} has a value that is not a number` });
+        continue;
+      }
+      const at = kept.length;
+      kept.push(index);
+      (columns.labels as Array<Readonly<Record<string, string>>>)[at] = s.labels;
+      columns.t[at] = s.t;
+      columns.v[at] = s.v;
+      columns.stale[at] = isStaleSample(s) ? 1 : 0;
+    }
+    columns.length = kept.length;
+    const result = await this.appendNow(columns, executor);
+    if (refused.length === 0) return result;
+    // Name the refused samples by their index in `samples`.
+    for (const r of result.rejected) r.index = kept[r.index] as number;
+    result.rejected.unshift(...refused);
+    return result;
+  }
+
+  private async appendNow(samples: SampleColumns, executor?: Kysely<MetricsTables>): Promise<AppendResult> {
     await this.ready(executor);
     const result: AppendResult = { appended: 0, duplicates: 0, rejected: [] };
-    // Each sample's series key, or undefined once refused.
-    const keys: Array<string | undefined> = samples.map((s, index) => {
-      const problem = this.invalid(s);
-      if (problem) {
-        result.rejected.push({ index, ...problem });
-        return undefined;
+    const count = samples.length;
+    const { labels: labelsOf, t: times, v: values, stale: staleOf } = samples;
+    // Each sample's series key (undefined once refused) and its head when one is held; the labels of each series
+    // without a head, whose head is then read from the database or created.
+    const keys: Array<string | undefined> = new Array(count);
+    const headOf: Array<SeriesHead | undefined> = new Array(count);
+    const unknown = new Map<string, Readonly<Record<string, string>>>();
+    const epoch = this.epoch;
+    for (let index = 0; index < count; index++) {
+      const labels = labelsOf[index] as Readonly<Record<string, string>>;
+      const t = times[index] as number;
+      const known = this.checkedLabels.get(labels);
+      let key: string;
+      if (known) {
+        const problem = this.invalidTime(t, labels.__name__ as string);
+        if (problem) {
+          result.rejected.push({ index, ...problem });
+          continue;
+        }
+        key = known.key;
+        if (known.epoch === this.epoch) {
+          keys[index] = key;
+          headOf[index] = known.head;
+          continue;
+        }
+      } else {
+        const problem = this.invalid(labels, t);
+        if (problem) {
+          result.rejected.push({ index, ...problem });
+          continue;
+        }
+        key = canonicalSeries(labels);
       }
-      return canonicalSeries(s.labels);
-    });
-
-    const unknown = new Map<string, MetricSample>();
-    keys.forEach((key, i) => {
-      if (key !== undefined && !this.heads.has(key) && !unknown.has(key)) unknown.set(key, samples[i] as MetricSample);
-    });
+      keys[index] = key;
+      const head = this.heads.get(key);
+      if (head) {
+        headOf[index] = head;
+        // Frozen labels cannot change: what the checks and the key answered holds for every later sample of them.
+        if (known) {
+          known.head = head;
+          known.epoch = this.epoch;
+        } else if (Object.isFrozen(labels)) this.checkedLabels.set(labels, { key, head, epoch: this.epoch });
+      } else {
+        if (!known && Object.isFrozen(labels)) this.checkedLabels.set(labels, { key, head: undefined, epoch: -1 });
+        if (!unknown.has(key)) unknown.set(key, labels);
+      }
+    }
     const created = unknown.size > 0 ? await this.loadHeads(unknown, executor) : new Map<string, NewSeries>();
     this.seriesCount ??= await this.repo.countSeries(executor);
+    // Heads dropped meanwhile (deleteBefore is not queued behind appends): find every head again by its key.
+    if (this.epoch !== epoch) headOf.fill(undefined);
     const refusedSeries = new Set<string>();
     let room = this.maxSeries - this.seriesCount;
     for (const key of [...created.keys()]) {
@@ -347,63 +444,77 @@ export class EmbeddedMetricStore implements MetricStore {
       }
     }
 
-    // Apply the samples to the heads; new series get their ids in the transaction below.
-    const touched = new Set<SeriesHead>();
+    // Apply the samples to the heads; new series get their ids in the transaction below, and their log records then.
+    const stamp = ++this.appends;
+    const touched: SeriesHead[] = [];
     const cut: Array<{ series: SeriesHead; encoder: XorChunkEncoder }> = [];
-    const logged: Array<{ series: SeriesHead; t: number; v: number; stale: boolean }> = [];
+    // The log's records, in columns: no object per sample.
+    const recordHeads: SeriesHead[] = [];
+    const recordT = new Float64Array(count);
+    const recordV = new Float64Array(count);
+    const recordStale = new Uint8Array(count);
     const decodedHeads = new Map<XorChunkEncoder, ReturnType<typeof decodeXorChunk>>();
-    // Samples the rollup job may have passed already (ADR 0018): their buckets are marked to roll up again.
+    // Samples the rollup job may have passed already (ADR 0018): their buckets are marked to roll up again. The job
+    // rolls whole buckets, so a bucket that ends after `lateBefore` is as safe for its older samples as for the
+    // newer ones that are never marked: only samples of buckets ending by then are late.
     const lateBefore = this.rollups.lateBefore();
     const late: Array<[SeriesHead, number]> = [];
-    for (let index = 0; index < samples.length; index++) {
+    for (let index = 0; index < count; index++) {
       const key = keys[index];
       if (key === undefined) continue;
-      const sample = samples[index] as MetricSample;
-      const { t, v, labels } = sample;
-      const stale = isStaleSample(sample);
-      if (refusedSeries.has(key)) {
-        const message = `series limit of ${this.maxSeries} reached: new series of metric ${labels.__name__} refused`;
-        result.rejected.push({ index, reason: 'too_many_series', message });
-        continue;
-      }
-      let series = this.heads.get(key);
+      const t = times[index] as number;
+      const v = values[index] as number;
+      const stale = staleOf[index] === 1;
+      let series = headOf[index];
       if (!series) {
-        series = emptyHead(-1, key);
-        this.heads.set(key, series);
-      }
-      if (t < series.lastT) {
-        // A resent batch (its answer was lost) holds samples already stored: equal ones in the head count as duplicates.
-        if (headHolds(series, t, v, stale, decodedHeads)) {
-          result.duplicates++;
+        if (refusedSeries.size > 0 && refusedSeries.has(key)) {
+          const message = `series limit of ${this.maxSeries} reached: new series of metric ${labelsOf[index]?.__name__} refused`;
+          result.rejected.push({ index, reason: 'too_many_series', message });
           continue;
         }
-        result.rejected.push({
-          index,
-          reason: 'out_of_order',
-          message: `sample at ${t} is before the newest one of ${key} at ${series.lastT}`,
-        });
-        continue;
+        series = this.heads.get(key);
+        if (!series) {
+          series = emptyHead(-1, key);
+          this.heads.set(key, series);
+        }
       }
-      if (t === series.lastT) {
-        if (sameAsLast(series, v, stale)) result.duplicates++;
+      if (t <= series.lastT) {
+        if (t < series.lastT) {
+          // A resent batch (its answer was lost) holds samples already stored: equal ones in the head count as duplicates.
+          if (headHolds(series, t, v, stale, decodedHeads)) result.duplicates++;
+          else {
+            result.rejected.push({
+              index,
+              reason: 'out_of_order',
+              message: `sample at ${t} is before the newest one of ${key} at ${series.lastT}`,
+            });
+          }
+        } else if (sameAsLast(series, v, stale)) result.duplicates++;
         else result.rejected.push({ index, reason: 'duplicate_timestamp', message: `${key} already has another value at ${t}` });
         continue;
       }
       const full = growHead(series, t, v, stale);
       if (full) cut.push({ series, encoder: full });
-      touched.add(series);
-      logged.push({ series, t, v, stale });
-      if (t <= lateBefore) late.push([series, t]);
+      if (series.touchedIn !== stamp) {
+        series.touchedIn = stamp;
+        touched.push(series);
+      }
+      const r = recordHeads.length;
+      recordHeads.push(series);
+      recordT[r] = t;
+      recordV[r] = v;
+      recordStale[r] = stale ? 1 : 0;
+      if (t <= lateBefore && bucketEnd(t, '5m') <= lateBefore) late.push([series, t]);
       result.appended++;
     }
-    if (touched.size === 0 && created.size === 0) return result;
+    const createdNow = [...created.values()].filter((s) => this.heads.get(s.canonical)?.touchedIn === stamp);
+    if (touched.length === 0 && created.size === 0) return result;
 
     try {
       const write = async (trx: Kysely<MetricsTables>) => {
-        const toCreate = [...created.values()].filter((s) => touched.has(this.heads.get(s.canonical) as SeriesHead));
-        if (toCreate.length > 0) {
-          const ids = await this.repo.createSeries(trx, toCreate, this.now());
-          for (const s of toCreate) {
+        if (createdNow.length > 0) {
+          const ids = await this.repo.createSeries(trx, createdNow, this.now());
+          for (const s of createdNow) {
             const head = this.heads.get(s.canonical) as SeriesHead;
             head.id = ids.get(s.fingerprint) as number;
             this.byId.set(head.id, head);
@@ -412,8 +523,9 @@ export class EmbeddedMetricStore implements MetricStore {
         const rows = cut.map(({ series, encoder }) => chunkRow(series.id, encoder));
         if (this.useWal) {
           await this.repo.writeChunks(trx, rows);
-          const records: WalRecord[] = logged.map((l) => ({ seriesId: l.series.id, t: l.t, v: l.v, stale: l.stale }));
-          await this.wal.write(trx, records);
+          const seriesIds = new Uint32Array(recordHeads.length);
+          for (let i = 0; i < recordHeads.length; i++) seriesIds[i] = (recordHeads[i] as SeriesHead).id;
+          await this.wal.write(trx, { length: recordHeads.length, seriesIds, t: recordT, v: recordV, stale: recordStale });
         } else {
           for (const series of touched) rows.push(chunkRow(series.id, series.head));
           await this.repo.writeChunks(trx, rows);
@@ -432,11 +544,14 @@ export class EmbeddedMetricStore implements MetricStore {
       this.forgetHeads();
       throw err;
     }
-    this.seriesCount += [...created.values()].filter((s) => touched.has(this.heads.get(s.canonical) as SeriesHead)).length;
+    this.seriesCount += createdNow.length;
     if (this.useWal) {
       for (const series of touched) {
-        series.dirty = true;
-        this.dirty.add(series);
+        // A dirty head is in `dirty` until the checkpoint that writes it.
+        if (!series.dirty) {
+          series.dirty = true;
+          this.dirty.add(series);
+        }
       }
       this.appendsSinceCheckpoint++;
       if (this.appendsSinceCheckpoint >= CHECKPOINT_EVERY_APPENDS || this.now() - this.lastCheckpoint >= CHECKPOINT_EVERY_MS) {
@@ -446,16 +561,25 @@ export class EmbeddedMetricStore implements MetricStore {
     return result;
   }
 
-  /** Why a sample cannot be stored at all, if it cannot. */
-  private invalid(s: MetricSample): { reason: 'invalid' | 'too_many_labels'; message: string } | undefined {
-    const name = s.labels.__name__;
-    if (typeof name !== 'string' || name === '') return { reason: 'invalid', message: 'sample has no metric name (__name__)' };
-    if (!Number.isSafeInteger(s.t) || Math.abs(s.t) > 2 ** 52) {
-      return { reason: 'invalid', message: `sample of ${name} has a timestamp that is not an integer in range: ${s.t}` };
+  /** Why a sample of a series whose labels are known good cannot be stored (its time), if it cannot. */
+  private invalidTime(t: number, name: string): { reason: 'invalid'; message: string } | undefined {
+    if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) {
+      return { reason: 'invalid', message: `sample of ${name} has a timestamp that is not an integer in range: ${t}` };
     }
-    if (typeof s.v !== 'number') return { reason: 'invalid', message: `sample of ${name} has a value that is not a number` };
+    return undefined;
+  }
+
+  /** Why a sample with these labels, at `t`, cannot be stored at all, if it cannot. */
+  private invalid(
+    labels: Readonly<Record<string, string>>,
+    t: number,
+  ): { reason: 'invalid' | 'too_many_labels'; message: string } | undefined {
+    const name = labels.__name__;
+    if (typeof name !== 'string' || name === '') return { reason: 'invalid', message: 'sample has no metric name (__name__)' };
+    const bad = this.invalidTime(t, name);
+    if (bad) return bad;
     let count = 0;
-    for (const [k, v] of Object.entries(s.labels)) {
+    for (const [k, v] of Object.entries(labels)) {
       if (k === '') return { reason: 'invalid', message: `a label of ${name} has an empty name` };
       if (typeof v !== 'string') return { reason: 'invalid', message: `label ${k} of ${name} is not a string` };
       if (v.length > this.maxValueLength) {
@@ -473,15 +597,18 @@ export class EmbeddedMetricStore implements MetricStore {
   }
 
   /**
-   * Loads the heads of stored series among `unknown` (series key → a sample of it) from their newest chunk, and
+   * Loads the heads of stored series among `unknown` (series key → its labels) from their newest chunk, and
    * answers the ones not stored yet, to create.
    */
-  private async loadHeads(unknown: Map<string, MetricSample>, db?: Kysely<MetricsTables>): Promise<Map<string, NewSeries>> {
-    const wanted = [...unknown].map(([canonical, s]) => ({
-      metric: s.labels.__name__ as string,
+  private async loadHeads(
+    unknown: Map<string, Readonly<Record<string, string>>>,
+    db?: Kysely<MetricsTables>,
+  ): Promise<Map<string, NewSeries>> {
+    const wanted = [...unknown].map(([canonical, labels]) => ({
+      metric: labels.__name__ as string,
       canonical,
       fingerprint: fingerprintOf(canonical),
-      labels: s.labels,
+      labels,
     }));
     const found = await this.repo.findSeries(
       wanted.map((w) => w.fingerprint),

@@ -228,6 +228,19 @@ for (const engine of testEngines()) {
       ]);
     });
 
+    it('marks many buckets at once, each keeping its newest mark', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db, clock(T0));
+      await store.append(Array.from({ length: 1_200 }, (_, i) => ({ labels: { __name__: 'many', i: String(i) }, t: T0, v: i })));
+      const ids = (await db.selectFrom('metric_series').select('id').orderBy('id').execute()).map((r) => Number(r.id));
+      const repo = new RollupRepository(db);
+      // 1,200 marks: two full batches (one statement, compiled once) and a short one, twice over with new marks.
+      const rows = (mark: number) => ids.map((id, i) => ({ series_id: id, bucket_end: T0 + (1 + (i % 3)) * 300_000, mark: mark + i }));
+      for (const mark of [1_000, 5_000]) await db.transaction().execute((trx) => repo.markLate(trx, rows(mark)));
+      const stored = await repo.lateBuckets(db, T0 + 3_600_000, 5_000);
+      expect(stored.sort((x, y) => x.series_id - y.series_id)).toEqual(rows(5_000));
+    });
+
     it('prunes each tier past its own retention, and nothing before the next tier has rolled it up', async () => {
       const db = await fresh();
       let now = T0 + 48 * 3_600_000;

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { MetricChunksTable, MetricsTables } from '../metrics.tables';
 import type { CompiledMatcher } from './label-matchers';
 import { MetricQueryError } from './metric-store';
+import { ReusedBatch } from './reused-batch';
 
 /** A chunk row as read or written (the tier is `raw`, the column's default). */
 export type ChunkRow = Omit<MetricChunksTable, 'tier'>;
@@ -14,6 +15,11 @@ export interface NewSeries {
   labels: Readonly<Record<string, string>>;
 }
 
+/** The rows the writes below send, in the order their statements bind the values. */
+type SeriesRow = { metric: string; labels: string; fingerprint: string; created_at: number };
+type LabelRow = { series_id: number; name: string; value: string };
+type StoredChunk = { series_id: number; min_time: number; max_time: number; count: number; bytes: Buffer };
+
 /** Rows per statement, well under both engines' bind-parameter limits. */
 const ROWS_PER_INSERT = 500;
 const IDS_PER_QUERY = 500;
@@ -24,6 +30,15 @@ function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
 
 /** The metric store's SQL: the series index and chunks, on either engine. Runs in the executor it is given. */
 export class MetricStoreRepository {
+  /** Full batches of the writes an append or a checkpoint sends one of per 500 series (see reused-batch.ts). */
+  private readonly seriesRows = new ReusedBatch<SeriesRow>(ROWS_PER_INSERT, (r, into) =>
+    into.push(r.metric, r.labels, r.fingerprint, r.created_at),
+  );
+  private readonly labelRows = new ReusedBatch<LabelRow>(ROWS_PER_INSERT, (r, into) => into.push(r.series_id, r.name, r.value));
+  private readonly chunkRows = new ReusedBatch<StoredChunk>(ROWS_PER_INSERT, (r, into) =>
+    into.push(r.series_id, r.min_time, r.max_time, r.count, r.bytes),
+  );
+
   constructor(private readonly db: Kysely<MetricsTables>) {}
 
   /** Series stored, counted once when the store opens (the cap is checked against it). */
@@ -81,14 +96,18 @@ export class MetricStoreRepository {
    */
   async createSeries(trx: Kysely<MetricsTables>, series: readonly NewSeries[], now: number): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
-    const labelRows: Array<{ series_id: number; name: string; value: string }> = [];
-    for (const batch of batches(series, ROWS_PER_INSERT)) {
-      const created = await trx
-        .insertInto('metric_series')
-        .values(batch.map((s) => ({ metric: s.metric, labels: s.canonical, fingerprint: s.fingerprint, created_at: now })))
-        .onConflict((oc) => oc.column('fingerprint').doNothing())
-        .returning(['id', 'fingerprint'])
-        .execute();
+    const labelRows: LabelRow[] = [];
+    const seriesRows = series.map(
+      (s): SeriesRow => ({ metric: s.metric, labels: s.canonical, fingerprint: s.fingerprint, created_at: now }),
+    );
+    for (const batch of batches(seriesRows, ROWS_PER_INSERT)) {
+      const { rows: created } = await this.seriesRows.execute(trx, batch, (b) =>
+        trx
+          .insertInto('metric_series')
+          .values([...b])
+          .onConflict((oc) => oc.column('fingerprint').doNothing())
+          .returning(['id', 'fingerprint']),
+      );
       for (const r of created) ids.set(r.fingerprint, Number(r.id));
     }
     for (const s of series) {
@@ -96,7 +115,9 @@ export class MetricStoreRepository {
       if (id === undefined) continue;
       for (const [name, value] of Object.entries(s.labels)) if (value !== '') labelRows.push({ series_id: id, name, value });
     }
-    for (const batch of batches(labelRows, ROWS_PER_INSERT)) await trx.insertInto('metric_series_labels').values(batch).execute();
+    for (const batch of batches(labelRows, ROWS_PER_INSERT)) {
+      await this.labelRows.execute(trx, batch, (b) => trx.insertInto('metric_series_labels').values([...b]));
+    }
     const raced = series.filter((s) => !ids.has(s.fingerprint)).map((s) => s.fingerprint);
     if (raced.length > 0) for (const [f, id] of await this.findSeries(raced, trx)) ids.set(f, id);
     return ids;
@@ -105,17 +126,27 @@ export class MetricStoreRepository {
   /** Writes chunks in `trx`, replacing the stored chunk of the same series and start (a head that grew). */
   async writeChunks(trx: Kysely<MetricsTables>, chunks: readonly ChunkRow[]): Promise<void> {
     for (const batch of batches(chunks, ROWS_PER_INSERT)) {
-      await trx
-        .insertInto('metric_chunks')
-        .values(batch.map((c) => ({ ...c, bytes: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength) })))
-        .onConflict((oc) =>
-          oc.columns(['series_id', 'min_time']).doUpdateSet((eb) => ({
-            max_time: eb.ref('excluded.max_time'),
-            count: eb.ref('excluded.count'),
-            bytes: eb.ref('excluded.bytes'),
-          })),
-        )
-        .execute();
+      const rows = batch.map(
+        (c): StoredChunk => ({
+          series_id: c.series_id,
+          min_time: c.min_time,
+          max_time: c.max_time,
+          count: c.count,
+          bytes: Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength),
+        }),
+      );
+      await this.chunkRows.execute(trx, rows, (b) =>
+        trx
+          .insertInto('metric_chunks')
+          .values([...b])
+          .onConflict((oc) =>
+            oc.columns(['series_id', 'min_time']).doUpdateSet((eb) => ({
+              max_time: eb.ref('excluded.max_time'),
+              count: eb.ref('excluded.count'),
+              bytes: eb.ref('excluded.bytes'),
+            })),
+          ),
+      );
     }
   }
 

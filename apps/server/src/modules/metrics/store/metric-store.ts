@@ -16,6 +16,19 @@ export interface MetricSample {
   stale?: boolean;
 }
 
+/**
+ * Samples in columns, for a caller that has many at once (remote_write), with no object per sample: sample i has the
+ * labels `labels[i]` (one object shared by every sample of a series), the time `t[i]` and value `v[i]`, and is the
+ * stale marker when `stale[i]` is 1.
+ */
+export interface SampleColumns {
+  length: number;
+  labels: ReadonlyArray<Readonly<Record<string, string>>>;
+  t: Float64Array;
+  v: Float64Array;
+  stale: Uint8Array;
+}
+
 /** Why a sample was refused. */
 export type RejectReason =
   /** Before the series' newest stored sample. */
@@ -92,6 +105,8 @@ export interface MetricStore {
    * Bad samples are reported in the result, never thrown; a storage failure rejects and stores none of the call.
    */
   append(samples: readonly MetricSample[]): Promise<AppendResult>;
+  /** As `append`, for samples in columns; a refused sample is named by its index in them. Optional: a faster path. */
+  appendColumns?(samples: SampleColumns): Promise<AppendResult>;
   /** The series matching every matcher, with their samples in [start, end] (epoch ms, inclusive). */
   select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]>;
   /**

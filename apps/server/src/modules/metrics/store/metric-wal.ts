@@ -21,19 +21,40 @@ export interface WalRecord {
   stale: boolean;
 }
 
+/** Records in columns, as an append collects them (no object per sample): record i is the i-th of each. */
+export interface WalColumns {
+  length: number;
+  seriesIds: ArrayLike<number>;
+  t: ArrayLike<number>;
+  v: ArrayLike<number>;
+  /** 1 for the stale marker. */
+  stale: ArrayLike<number>;
+}
+
 /** Encodes records into one row's bytes. */
 export function encodeWal(records: readonly WalRecord[]): Uint8Array {
+  return encodeWalColumns({
+    length: records.length,
+    seriesIds: records.map((r) => r.seriesId),
+    t: records.map((r) => r.t),
+    v: records.map((r) => r.v),
+    stale: records.map((r) => (r.stale ? 1 : 0)),
+  });
+}
+
+/** Encodes records in columns into one row's bytes (the one encoder of the format). */
+export function encodeWalColumns(records: WalColumns): Uint8Array {
   const bytes = new Uint8Array(4 + records.length * RECORD_BYTES);
   const view = new DataView(bytes.buffer);
   view.setUint32(0, records.length, true);
   let at = 4;
-  for (const r of records) {
-    view.setUint32(at, r.seriesId, true);
-    view.setFloat64(at + 4, r.t, true);
-    if (r.stale) {
+  for (let i = 0; i < records.length; i++) {
+    view.setUint32(at, records.seriesIds[i] as number, true);
+    view.setFloat64(at + 4, records.t[i] as number, true);
+    if (records.stale[i] === 1) {
       view.setUint32(at + 12, STALE_BITS[1], true);
       view.setUint32(at + 16, STALE_BITS[0], true);
-    } else view.setFloat64(at + 12, r.v, true);
+    } else view.setFloat64(at + 12, records.v[i] as number, true);
     at += RECORD_BYTES;
   }
   return bytes;
@@ -75,9 +96,9 @@ export class MetricWalRepository {
   }
 
   /** Adds one row in `trx`. */
-  async write(trx: Kysely<MetricsTables>, records: readonly WalRecord[]): Promise<void> {
+  async write(trx: Kysely<MetricsTables>, records: readonly WalRecord[] | WalColumns): Promise<void> {
     if (records.length === 0) return;
-    const bytes = encodeWal(records);
+    const bytes = Array.isArray(records) ? encodeWal(records as readonly WalRecord[]) : encodeWalColumns(records as WalColumns);
     await trx
       .insertInto('metric_wal')
       .values({ bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) })

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import type { ChunkRow } from './metric-store.repository';
+import { ReusedBatch } from './reused-batch';
 import type { RollupTier } from './rollup-codec';
 
 /** A stored block of one series' buckets in one tier. */
@@ -35,6 +36,11 @@ function readBlock(r: RollupBlockRow): RollupBlockRow {
 
 /** The rollup tiers' SQL, on either engine; every method runs in the executor it is given. */
 export class RollupRepository {
+  /** Full batches of late marks: appends of old samples send one per 500 series. */
+  private readonly lateMarks = new ReusedBatch<{ series_id: number; bucket_end: number; mark: number }>(ROWS_PER_INSERT, (r, into) =>
+    into.push(r.series_id, r.bucket_end, r.mark),
+  );
+
   constructor(private readonly db: Kysely<MetricsTables>) {}
 
   /** The end of the last bucket of `tier` rolled up for every series, or undefined before the first run. */
@@ -57,11 +63,12 @@ export class RollupRepository {
   /** Marks 5-minute buckets to roll up again, each with a new mark. */
   async markLate(trx: Kysely<MetricsTables>, rows: ReadonlyArray<{ series_id: number; bucket_end: number; mark: number }>): Promise<void> {
     for (const batch of batches(rows, ROWS_PER_INSERT)) {
-      await trx
-        .insertInto('metric_rollup_late')
-        .values(batch)
-        .onConflict((oc) => oc.columns(['series_id', 'bucket_end']).doUpdateSet((eb) => ({ mark: eb.ref('excluded.mark') })))
-        .execute();
+      await this.lateMarks.execute(trx, batch, (b) =>
+        trx
+          .insertInto('metric_rollup_late')
+          .values(b.map((r) => ({ series_id: r.series_id, bucket_end: r.bucket_end, mark: r.mark })))
+          .onConflict((oc) => oc.columns(['series_id', 'bucket_end']).doUpdateSet((eb) => ({ mark: eb.ref('excluded.mark') }))),
+      );
     }
   }
 

@@ -22,6 +22,8 @@ export interface SeriesHead {
   lastStale: boolean;
   /** Grown since its chunk row was last written: the write-ahead log holds what the row lacks. */
   dirty: boolean;
+  /** The stamp of the last append that grew it (the store's count of appends), to list it once per append. */
+  touchedIn: number;
 }
 
 const bits = new Float64Array(2);
@@ -43,7 +45,16 @@ export function isStaleSample(s: MetricSample): boolean {
 
 /** A series with no sample yet. */
 export function emptyHead(id: number, canonical: string): SeriesHead {
-  return { id, canonical, head: new XorChunkEncoder(), lastT: Number.NEGATIVE_INFINITY, lastV: 0, lastStale: false, dirty: false };
+  return {
+    id,
+    canonical,
+    head: new XorChunkEncoder(),
+    lastT: Number.NEGATIVE_INFINITY,
+    lastV: 0,
+    lastStale: false,
+    dirty: false,
+    touchedIn: 0,
+  };
 }
 
 /** A series whose newest stored chunk is `bytes`. */
@@ -59,6 +70,7 @@ export function headFromChunk(id: number, canonical: string, bytes: Uint8Array, 
     lastV: values[last] as number,
     lastStale: isStaleWords(w32[2 * last + HIGH] as number, w32[2 * last + LOW] as number),
     dirty: false,
+    touchedIn: 0,
   };
 }
 
