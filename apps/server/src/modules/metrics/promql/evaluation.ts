@@ -214,13 +214,13 @@ export class Evaluation {
     let cached = this.groupSweeps.get(e);
     if (cached === undefined) {
       cached = null;
-      const reduce = e.param ? undefined : reducerOf(e.op);
+      const reducible = !e.param && reducerOf(e.op) !== undefined;
       let inner = e.expr;
       while (inner.kind === 'paren') inner = inner.expr;
-      const sweep = reduce ? this.rateSweepOf(inner, grid) : undefined;
-      if (reduce && sweep?.unique) {
+      const sweep = reducible ? this.rateSweepOf(inner, grid) : undefined;
+      if (sweep?.unique) {
         const signature = groupingSignature(e);
-        cached = sweepAggregate(sweep, grid, (l) => groupLabels(l, e.grouping, e.without, signature), reduce);
+        cached = sweepAggregate(sweep, grid, (l) => groupLabels(l, e.grouping, e.without, signature), e.op);
       }
       this.groupSweeps.set(e, cached);
     }

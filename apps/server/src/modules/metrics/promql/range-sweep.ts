@@ -4,6 +4,7 @@
  * moving forward finds them all in one pass over its samples, as Prometheus evaluates range functions series by
  * series.
  */
+import { reducerOf } from './aggregate';
 import { extrapolatedRate, extrapolatedRateOf, type RangeWindow } from './range-functions';
 import type { StoredSeries } from './stored-series';
 import { type Labels, labelsKey, withoutName } from './values';
@@ -74,9 +75,8 @@ export function sweepRate(all: readonly StoredSeries[], grid: StepGrid, window: 
     const n = s.t.length;
     // Running counts of counter resets (a value below the one before it) and of stale markers, so that a window
     // without either — almost every one — is known to be so without looking at its samples.
-    const resets = isCounter ? runningCount(n, (i) => i > 0 && (s.v[i] as number) < (s.v[i - 1] as number)) : null;
-    const stale = s.stale;
-    const marks = stale ? runningCount(n, (i) => stale[i] === 1) : null;
+    const resets = isCounter ? resetCounts(s.v) : null;
+    const marks = s.stale ? markCounts(s.stale) : null;
     const values = new Float64Array(grid.count);
     const present = new Uint8Array(grid.count);
     let lo = 0;
@@ -114,12 +114,23 @@ export function sweepRate(all: readonly StoredSeries[], grid: StepGrid, window: 
   return { series: out, unique };
 }
 
-/** counts[i]: how many of indexes 0..i `holds`. */
-function runningCount(n: number, holds: (i: number) => boolean): Int32Array {
-  const counts = new Int32Array(n);
+/** counts[i]: how many values at 1..i are below the one before them (counter resets). */
+function resetCounts(v: Float64Array): Int32Array {
+  const counts = new Int32Array(v.length);
   let c = 0;
-  for (let i = 0; i < n; i++) {
-    if (holds(i)) c++;
+  for (let i = 1; i < v.length; i++) {
+    if ((v[i] as number) < (v[i - 1] as number)) c++;
+    counts[i] = c;
+  }
+  return counts;
+}
+
+/** counts[i]: how many of marks 0..i are set (stale markers). */
+function markCounts(marks: Uint8Array): Int32Array {
+  const counts = new Int32Array(marks.length);
+  let c = 0;
+  for (let i = 0; i < marks.length; i++) {
+    c += marks[i] as number;
     counts[i] = c;
   }
   return counts;
@@ -133,16 +144,11 @@ export interface SweptGroup {
 }
 
 /**
- * An aggregation without a parameter (sum, avg, count, …: `reduce`) of a sweep, at every step: each group's members
+ * An aggregation without a parameter (sum, avg, count, …: `op`) of a sweep, at every step: each group's members
  * are the sweep's series with an answer at that step, in the sweep's order, so every step reduces the same values
  * in the same order as aggregating that step's vector would. `groupOf` names a series' group labels.
  */
-export function sweepAggregate(
-  sweep: Sweep,
-  grid: StepGrid,
-  groupOf: (labels: Labels) => Labels,
-  reduce: (values: number[]) => number,
-): SweptGroup[] {
+export function sweepAggregate(sweep: Sweep, grid: StepGrid, groupOf: (labels: Labels) => Labels, op: string): SweptGroup[] {
   const groups = new Map<string, { labels: Labels; members: SweptSeries[] }>();
   for (const s of sweep.series) {
     const labels = groupOf(s.labels);
@@ -152,6 +158,12 @@ export function sweepAggregate(
     else groups.set(key, { labels, members: [s] });
   }
   const out: SweptGroup[] = [];
+  const reduce = reducerOf(op);
+  if (!reduce) throw new Error(`${op} is not an aggregation without a parameter`);
+  if (op === 'sum') {
+    for (const { labels, members } of groups.values()) out.push(sumAtEveryStep(labels, members, grid.count));
+    return out;
+  }
   const values: number[] = [];
   for (const { labels, members } of groups.values()) {
     const answers = new Float64Array(grid.count);
@@ -166,4 +178,31 @@ export function sweepAggregate(
     out.push({ labels, values: answers, present });
   }
   return out;
+}
+
+/**
+ * sum's Kahan summation at every step at once, member by member (each member's answers read in order), with a running
+ * sum and compensation per step: the same additions in the same order as kahanSum over each step's values.
+ */
+function sumAtEveryStep(labels: Labels, members: readonly SweptSeries[], count: number): SweptGroup {
+  const sum = new Float64Array(count);
+  const c = new Float64Array(count);
+  const present = new Uint8Array(count);
+  for (const m of members) {
+    for (let k = 0; k < count; k++) {
+      if (m.present[k] !== 1) continue;
+      const v = m.values[k] as number;
+      const s = sum[k] as number;
+      const t = s + v;
+      if (Math.abs(s) >= Math.abs(v)) c[k] = (c[k] as number) + (s - t + v);
+      else c[k] = (c[k] as number) + (v - t + s);
+      sum[k] = t;
+      present[k] = 1;
+    }
+  }
+  for (let k = 0; k < count; k++) {
+    const s = sum[k] as number;
+    if (Number.isFinite(s)) sum[k] = s + (c[k] as number);
+  }
+  return { labels, values: sum, present };
 }
