@@ -6,6 +6,7 @@ import { host } from '../src/modules/discovery/scan/scan.fixtures';
 import { observationOf } from '../src/modules/discovery/scan/scan-results';
 import { sampleSnapshot } from './agent-client';
 import { createTestEstate, type TestEstate, testEngines } from './harness';
+import { seededRandom as random } from './seeded-random';
 
 /*
  * Across modules (an agent's snapshot observed as the agents module does, scans as discovery does), so it lives
@@ -13,18 +14,6 @@ import { createTestEstate, type TestEstate, testEngines } from './harness';
  * without SNMP answers, reverse DNS that names it one way or another, an imported CMDB row), the inventory holds
  * exactly one CI for it, of the type the observers that know (agent, import) say. Sequences come from a seeded generator, so a failure names the seed that reproduces it.
  */
-
-/** mulberry32: a small seeded generator, the same sequence for the same seed on every machine. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** One simulated machine: everything any observer could learn about it. */
 interface Machine {

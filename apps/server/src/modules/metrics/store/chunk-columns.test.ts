@@ -1,19 +1,8 @@
 import { decodeXorChunk, FLOAT_HIGH_WORD, FLOAT_LOW_WORD, isStaleWords, XorChunkEncoder } from '@estate/tsdb';
 import { describe, expect, it } from 'vitest';
+import { seededRandom as rng } from '../../../../test/seeded-random';
 import { decodeColumns, type SampleColumns } from './chunk-columns';
 import type { ChunkRow } from './metric-store.repository';
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A stored-chunk row of `seriesId` holding the samples; `stale` marks the samples written as stale markers. */
 function row(seriesId: number, samples: ReadonlyArray<readonly [number, number, boolean?]>): ChunkRow {

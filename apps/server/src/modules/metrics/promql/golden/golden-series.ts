@@ -6,22 +6,11 @@
  * how rate() stops extrapolating at a counter's zero point before a window's first sample, and Debian's Prometheus is 2.
  */
 import type { WriteSeries } from '@estate/tsdb';
+import { seededRandom as random } from '../../../../../test/seeded-random';
 
 export const GOLDEN_STEP_MS = 15_000;
 export const GOLDEN_SPAN_MS = 50 * 60_000;
 const JITTER_MS = 317;
-
-/** A small seeded generator (mulberry32), so the data is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** The golden series, their first sample at `base` (+ the jitter). */
 export function goldenSeries(base: number): WriteSeries[] {
