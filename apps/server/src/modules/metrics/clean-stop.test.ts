@@ -33,5 +33,18 @@ for (const engine of testEngines()) {
       expect(read.map((s) => s.samples.length).sort()).toEqual([3, 3, 4]);
       await t.database.cleanup();
     });
+
+    it('takes no write on the way out when the process wrote no sample (a CLI command beside a running server)', async () => {
+      const t = await createTestEstate(engine);
+      const store = new EmbeddedMetricStore(t.database.db as Kysely<MetricsTables>);
+      expect(store.holdsUnwritten()).toBe(false);
+      await store.select([{ name: '__name__', op: '=', value: 'anything' }], T0, T0 + 1);
+      expect(store.holdsUnwritten()).toBe(false);
+      await store.append([{ labels: { __name__: 'stop_test' }, t: T0, v: 1 }]);
+      expect(store.holdsUnwritten()).toBe(true);
+      await store.flush();
+      expect(store.holdsUnwritten()).toBe(false);
+      await t.close();
+    });
   });
 }

@@ -142,9 +142,10 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
     rollup,
     prune,
     selfScrape,
-    // A checkpoint on a clean stop: the next start has no log to replay.
+    // A checkpoint on a clean stop, when this process wrote samples: the next start has no log to replay. A process
+    // that wrote none (a CLI command) takes no write lock on its way out.
     async close() {
-      await embedded?.flush();
+      if (embedded?.holdsUnwritten()) await embedded.flush();
     },
     routes(http) {
       registerPrometheusApiRoutes(http, promql);

@@ -122,6 +122,11 @@ export class EmbeddedMetricStore implements MetricStore {
     return this.serially(() => this.appendSamples(samples, executor as Kysely<MetricsTables>));
   }
 
+  /** Whether this process holds samples not yet checkpointed into chunks (grown heads, or log rows it wrote). */
+  holdsUnwritten(): boolean {
+    return this.dirty.size > 0 || this.appendsSinceCheckpoint > 0;
+  }
+
   /** Drops the in-memory heads: they are read back from the database (and the log replayed) by the next use. */
   forgetHeads(): void {
     this.heads.clear();
