@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testEngines } from '../../platform/db/test-databases';
+import { describe, expect, it } from 'vitest';
+import { freshDatabases, testEngines } from '../../platform/db/test-databases';
 import { StoreSink } from './metric-sink';
 import type { MetricsTables } from './metrics.tables';
 import { EmbeddedMetricStore } from './store/embedded-metric-store';
@@ -10,14 +10,9 @@ const source = { agentId: 'a-1', instance: 'web-01', ciId: 'ci-1' };
 
 for (const engine of testEngines()) {
   describe(`the store sink on ${engine.dialect}`, () => {
-    const created: TestDatabase[] = [];
-    afterAll(async () => {
-      for (const d of created) await d.cleanup();
-    });
+    const database = freshDatabases(engine);
     async function fresh() {
-      const database = await engine.create();
-      created.push(database);
-      const db = database.db as Kysely<MetricsTables>;
+      const db = (await database()).db as Kysely<MetricsTables>;
       const store = new EmbeddedMetricStore(db);
       return { db, store, sink: new StoreSink(store) };
     }

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 import { migrationsFor } from '../../migrations';
 import { type Database, type Dialect, openDatabase } from './database';
 import { migrateToLatest } from './migrate';
@@ -93,5 +94,21 @@ async function createPostgres(baseUrl: string, options?: { migrate?: boolean }):
       await c.end();
       rmSync(dataDir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A fresh, migrated database of `engine` per call, each dropped once the calling `describe` block has run: call it
+ * inside the block, then `await fresh()` in each test that wants its own database.
+ */
+export function freshDatabases(engine: TestEngine): () => Promise<TestDatabase> {
+  const created: TestDatabase[] = [];
+  afterAll(async () => {
+    for (const d of created) await d.cleanup();
+  });
+  return async () => {
+    const database = await engine.create();
+    created.push(database);
+    return database;
   };
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { type TestDatabase, testEngines } from '../../../platform/db/test-databases';
+import { describe, expect, it, vi } from 'vitest';
+import { freshDatabases, testEngines } from '../../../platform/db/test-databases';
 import type { MetricsTables } from '../metrics.tables';
 import { EmbeddedMetricStore, MAX_CHUNK_SAMPLES } from './embedded-metric-store';
 import { type LabelMatcher, MetricQueryError, type MetricSample } from './metric-store';
@@ -19,15 +19,8 @@ const NAME_CPU = m('__name__', '=', 'node_cpu_seconds_total');
 
 for (const engine of testEngines()) {
   describe(`the embedded metric store on ${engine.dialect}`, () => {
-    const created: TestDatabase[] = [];
-    afterAll(async () => {
-      for (const d of created) await d.cleanup();
-    });
-    async function fresh(): Promise<Kysely<MetricsTables>> {
-      const database = await engine.create();
-      created.push(database);
-      return database.db as Kysely<MetricsTables>;
-    }
+    const database = freshDatabases(engine);
+    const fresh = async () => (await database()).db as Kysely<MetricsTables>;
 
     it('gives back what it was given, bit for bit, across chunks, and only within the range asked', async () => {
       const db = await fresh();
@@ -127,7 +120,8 @@ for (const engine of testEngines()) {
     });
 
     it('caps series and labels per series, naming the metric', async () => {
-      const store = new EmbeddedMetricStore(await fresh(), { maxSeries: 2, maxLabelsPerSeries: 3 });
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db, { maxSeries: 2, maxLabelsPerSeries: 3 });
       const result = await store.append([
         { labels: { __name__: 'a' }, t: T0, v: 1 },
         { labels: { __name__: 'b' }, t: T0, v: 1 },
@@ -141,7 +135,7 @@ for (const engine of testEngines()) {
         { index: 2, reason: 'too_many_series', message: expect.stringContaining('metric exploding') },
       ]);
       // A reopened store counts the stored series against the cap too.
-      const reopened = new EmbeddedMetricStore((created.at(-1) as TestDatabase).db, { maxSeries: 2 });
+      const reopened = new EmbeddedMetricStore(db, { maxSeries: 2 });
       expect((await reopened.append([{ labels: { __name__: 'c' }, t: T0, v: 1 }])).rejected[0]?.reason).toBe('too_many_series');
       expect((await reopened.append([{ labels: { __name__: 'b' }, t: T0 + STEP, v: 1 }])).appended).toBe(1);
     });

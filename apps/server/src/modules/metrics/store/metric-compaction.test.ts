@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testEngines } from '../../../platform/db/test-databases';
+import { describe, expect, it } from 'vitest';
+import { freshDatabases, testEngines } from '../../../platform/db/test-databases';
 import type { MetricsTables } from '../metrics.tables';
 import { EmbeddedMetricStore } from './embedded-metric-store';
 import { reclaimFreePages } from './metric-compaction';
@@ -33,15 +33,8 @@ const everyOddHost = [{ name: 'instance', op: '=~' as const, value: 'host-.*[135
 
 for (const engine of testEngines()) {
   describe(`reclaiming the metric store's free space on ${engine.dialect}`, () => {
-    const created: TestDatabase[] = [];
-    afterAll(async () => {
-      for (const d of created) await d.cleanup();
-    });
-    async function fresh(): Promise<Kysely<MetricsTables>> {
-      const database = await engine.create();
-      created.push(database);
-      return database.db as Kysely<MetricsTables>;
-    }
+    const database = freshDatabases(engine);
+    const fresh = async () => (await database()).db as Kysely<MetricsTables>;
 
     if (engine.dialect === 'postgres') {
       it('leaves PostgreSQL to its autovacuum', async () => {

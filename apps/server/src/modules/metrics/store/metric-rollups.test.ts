@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testEngines } from '../../../platform/db/test-databases';
+import { describe, expect, it } from 'vitest';
+import { freshDatabases, testEngines } from '../../../platform/db/test-databases';
 import type { MetricsTables } from '../metrics.tables';
 import { STALE_NAN } from '../promql/values';
 import { EmbeddedMetricStore } from './embedded-metric-store';
@@ -48,15 +48,8 @@ const rounded = (bs: RollupBucket[]) => bs.map((b) => ({ ...b, sum: Number(b.sum
 
 for (const engine of testEngines()) {
   describe(`rollup tiers of the embedded metric store on ${engine.dialect}`, () => {
-    const created: TestDatabase[] = [];
-    afterAll(async () => {
-      for (const d of created) await d.cleanup();
-    });
-    async function fresh(): Promise<Kysely<MetricsTables>> {
-      const database = await engine.create();
-      created.push(database);
-      return database.db as Kysely<MetricsTables>;
-    }
+    const database = freshDatabases(engine);
+    const fresh = async () => (await database()).db as Kysely<MetricsTables>;
     const clock = (at: number) => ({ now: () => at });
 
     it('rolls raw samples up into 5-minute and hourly buckets exactly, stale markers left out', async () => {

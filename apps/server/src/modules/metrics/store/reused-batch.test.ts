@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type TestDatabase, testEngines } from '../../../platform/db/test-databases';
+import { describe, expect, it } from 'vitest';
+import { freshDatabases, testEngines } from '../../../platform/db/test-databases';
 import type { MetricsTables } from '../metrics.tables';
 import { EmbeddedMetricStore } from './embedded-metric-store';
 import { ReusedBatch } from './reused-batch';
@@ -9,14 +9,9 @@ type Row = { series_id: number; bucket_end: number; mark: number };
 
 for (const engine of testEngines()) {
   describe(`statements reused across batches on ${engine.dialect}`, () => {
-    const created: TestDatabase[] = [];
-    afterAll(async () => {
-      for (const d of created) await d.cleanup();
-    });
+    const fresh = freshDatabases(engine);
     async function seriesIds(n: number): Promise<{ db: Kysely<MetricsTables>; ids: number[] }> {
-      const database = await engine.create();
-      created.push(database);
-      const db = database.db as Kysely<MetricsTables>;
+      const db = (await fresh()).db as Kysely<MetricsTables>;
       // Its clock at the samples' time: they are not late, so the append marks nothing itself.
       await new EmbeddedMetricStore(db, { now: () => 0 }).append(
         Array.from({ length: n }, (_, i) => ({ labels: { __name__: 'x', i: String(i) }, t: 0, v: i })),
