@@ -45,13 +45,17 @@ export function hostScript(dir: string, hostname: string, runUnit: boolean): str
   return file;
 }
 
-/** Polls `probe` every 250 ms until it answers something truthy, for at most `ms`. */
-export async function until<T>(probe: () => Promise<T | undefined | null | false>, ms: number, what: string): Promise<T> {
+/**
+ * Polls `probe` every `everyMs` until it answers something truthy, for at most `ms`. A probe that reloads a page
+ * should wait a second between tries, as a person would: each reload is several API requests against the user's
+ * rate limit.
+ */
+export async function until<T>(probe: () => Promise<T | undefined | null | false>, ms: number, what: string, everyMs = 250): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const value = await probe();
     if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   throw new Error(`timed out waiting for ${what}`);
 }

@@ -104,6 +104,7 @@ describe.runIf(tier)('the first hour', () => {
       },
       60_000,
       'this machine in the inventory',
+      1_000,
     );
     await page.screenshot({ path: path.join(ARTIFACTS, '31-first-hour-inventory.png') });
 
@@ -140,6 +141,7 @@ describe.runIf(tier)('the first hour', () => {
       },
       90_000,
       `${hostname} online`,
+      1_000,
     ).catch((err) => {
       throw new Error(`${(err as Error).message}\n${secondHost?.output()}`);
     });
@@ -153,6 +155,7 @@ describe.runIf(tier)('the first hour', () => {
       },
       120_000,
       `${hostname} bound to its CI`,
+      1_000,
     );
     await ciLink.click();
     await page.getByTestId('ci-attributes').waitFor();

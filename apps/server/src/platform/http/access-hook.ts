@@ -2,6 +2,7 @@ import { ProblemType } from '@estate/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log';
 import { safeEqual } from '../crypto/secret-box';
+import type { FailedAuthThrottle } from './failed-auth-throttle';
 import { type Authenticator, actionContext } from './principal';
 import { HttpProblem, problems } from './problem';
 
@@ -19,6 +20,8 @@ export interface AccessHookOptions {
   audit: AuditLog;
   /** Origins allowed to make cookie requests besides the request's own host. */
   allowedOrigins: string[];
+  /** Counts failed authentications per address (see {@link FailedAuthThrottle}). */
+  failedAuth: FailedAuthThrottle;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface AccessHookOptions {
  * - cookie requests with unsafe methods must carry the session's CSRF token, and any request with a foreign Origin
  *   is refused;
  * - refusals for lack of permission are audited;
+ * - an address that failed to authenticate too often in the last minute gets 429 for requests that do not
+ *   authenticate (see {@link FailedAuthThrottle}); the API rate limit, per user, token or agent, applies later;
  * - `agent` routes ignore cookies and bearer tokens: their own hooks verify the agent's signature over the raw body,
  *   and a request that reaches the handler without a verified agent is refused.
  */
@@ -58,6 +63,23 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
 
   app.decorateRequest('principal', null);
   app.decorateRequest('agentId', null);
+  const { failedAuth } = options;
+  /** 401, counted against the address; or 429 when the address has failed too often already. */
+  const unauthenticated = (request: FastifyRequest): HttpProblem => {
+    const wait = failedAuth.retryAfterSeconds(request.ip);
+    if (wait > 0) {
+      return new HttpProblem(
+        429,
+        ProblemType.tooManyRequests,
+        'Too many failed authentications',
+        `This address failed to authenticate too often; try again in ${wait} s.`,
+        undefined,
+        { 'retry-after': String(wait) },
+      );
+    }
+    failedAuth.failed(request.ip);
+    return problems.unauthenticated();
+  };
 
   app.addHook('onRequest', async (request) => {
     checkOrigin(request, options.allowedOrigins);
@@ -70,11 +92,11 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
     const sessionToken = request.cookies?.[SESSION_COOKIE];
     if (bearer !== undefined || sessionToken) {
       request.principal = await options.authenticator.authenticate({ sessionToken, bearerToken: bearer, ip: request.ip });
-      if (bearer !== undefined && !request.principal && !config.public) throw problems.unauthenticated();
+      if (bearer !== undefined && !request.principal && !config.public) throw unauthenticated(request);
     }
     if (config.public) return;
     const principal = request.principal;
-    if (!principal) throw problems.unauthenticated();
+    if (!principal) throw unauthenticated(request);
     if (principal.via === 'session' && UNSAFE.has(request.method)) {
       const sent = request.headers['x-csrf-token'];
       if (typeof sent !== 'string' || principal.csrfToken === null || !safeEqual(sent, principal.csrfToken)) {

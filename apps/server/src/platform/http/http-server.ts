@@ -21,6 +21,7 @@ import { type AccessHookOptions, installAccessHook } from './access-hook';
 import { API_DOCS_BRANDING } from './api-docs-theme';
 import { isApiPath } from './api-path';
 import { answerClientError } from './client-error';
+import { FailedAuthThrottle } from './failed-auth-throttle';
 import { registerJsonParser } from './json-body';
 import { HttpProblem } from './problem';
 import { installSecurityHeaders } from './security-headers';
@@ -35,7 +36,7 @@ export type HttpServer = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-export interface HttpServerOptions extends AccessHookOptions {
+export interface HttpServerOptions extends Omit<AccessHookOptions, 'failedAuth'> {
   logger: FastifyBaseLogger | false;
   bodyLimit: number;
   rateLimitPerMinute: number;
@@ -115,7 +116,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   await app.register(rateLimit, {
     max: options.rateLimitPerMinute,
     timeWindow: 60_000,
-    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    // After authentication, so a signed-in user, an API token or an agent has a budget of its own: a team behind one
+    // address (an office NAT, a reverse proxy, a site's agents) does not share one. Requests that fail to
+    // authenticate never get here; the access hook throttles those by address.
+    hook: 'preHandler',
+    keyGenerator: rateLimitKey,
+    // The web UI's files, health probes: cheap, and a browser reloading the UI must not use up its API budget.
+    allowList: (request) => request.url === '/healthz' || request.url === '/readyz' || isUiFile(request.url),
     errorResponseBuilder: (_req, ctx) =>
       new HttpProblem(
         429,
@@ -129,7 +136,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       ),
   });
 
-  installAccessHook(app as unknown as FastifyInstance, options);
+  // An address may fail to authenticate a tenth as often as a user may call the API.
+  const failedAuth = new FailedAuthThrottle(Math.max(10, Math.ceil(options.rateLimitPerMinute / 10)));
+  installAccessHook(app as unknown as FastifyInstance, { ...options, failedAuth });
 
   await app.register(swagger, {
     openapi: {
@@ -188,6 +197,20 @@ function logRequest(request: FastifyRequest, reply: FastifyReply): void {
   const level = routine && status < 500 ? 'debug' : 'info';
   const ms = Math.round(reply.elapsedTime * 10) / 10;
   request.log[level]({ method: request.method, path, status, ms }, `${request.method} ${path} ${status} ${ms} ms`);
+}
+
+/** Whose budget a request spends: its API token's, its signed-in user's (all their tabs), its agent's, else its address's. */
+function rateLimitKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.tokenId) return `token:${principal.tokenId}`;
+  if (principal) return `user:${principal.userId}`;
+  if (request.agentId) return `agent:${request.agentId}`;
+  return `ip:${request.ip}`;
+}
+
+/** A request for the web UI (its page and files), not the API, the API docs or the metrics scrape. */
+function isUiFile(url: string): boolean {
+  return !isApiPath(url) && url !== '/metrics' && !url.startsWith('/metrics?');
 }
 
 interface RenderedProblem {
