@@ -18,6 +18,7 @@ export * from './inventory-history';
 export * from './inventory-import';
 export * from './inventory-lifecycle';
 export * from './inventory-views';
+export * from './monitoring';
 export * from './prometheus-api';
 export * from './route';
 export * from './routes';

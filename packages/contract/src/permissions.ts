@@ -20,5 +20,7 @@ export const PERMISSIONS = [
   'agents:write',
   'discovery:read',
   'discovery:write',
+  'monitoring:read',
+  'monitoring:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -39,4 +39,5 @@ export { AuditRoutes } from './audit-routes';
 export { AuthRoutes } from './auth-routes';
 export { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
 export { InventoryRoutes } from './inventory-routes';
+export { MonitoringRoutes } from './monitoring-routes';
 export { PrometheusApiRoutes } from './prometheus-api-routes';

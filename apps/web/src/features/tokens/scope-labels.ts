@@ -17,6 +17,8 @@ export const SCOPE_LABELS: Record<Permission, string> = {
   'agents:write': 'agents:write: enroll, approve and revoke agents',
   'discovery:read': 'discovery:read: read scans, their results and merge suggestions',
   'discovery:write': 'discovery:write: run scans, manage SNMP credentials, merge CIs, import Terraform state',
+  'monitoring:read': 'monitoring:read: read checks, their results, history and uptime',
+  'monitoring:write': 'monitoring:write: create, change, run and delete checks',
 };
 
 /**
