@@ -9,6 +9,9 @@ import type { CheckResultContext, PlaceholderName } from '../conditions/placehol
  */
 export type CheckStatus = 'up' | 'down' | 'unknown';
 
+/** How a run ended once warning conditions are judged too: `degraded` passed every condition but a warning one. */
+export type CheckRunVerdict = CheckStatus | 'degraded';
+
 /** What one run of a check produced; plain data, safe to store and to send to the UI (never holds credentials). */
 export interface CheckOutcome {
   status: CheckStatus;
@@ -20,6 +23,14 @@ export interface CheckOutcome {
   conditions: ConditionResult[];
   /** What the check type measured beyond the conditions: timings, addresses, redirect hops, … */
   details: Record<string, unknown>;
+  /** What the conditions saw, so warning conditions can be judged on the same run (never sent anywhere). */
+  context?: CheckResultContext;
+}
+
+/** A prepared check's outcome: the type's, with warning conditions judged (their verdicts carry `warning: true`). */
+export interface JudgedOutcome extends Omit<CheckOutcome, 'status' | 'conditions' | 'context'> {
+  status: CheckRunVerdict;
+  conditions: (ConditionResult & { warning?: boolean })[];
 }
 
 /** A check configuration the check type refuses; `field` names the offending field (`url`, `conditions[2]`, …). */
@@ -44,8 +55,21 @@ export interface CheckType<Config> {
   readonly placeholders: readonly PlaceholderName[];
   /** The conditions a check of this type gets when it names none. */
   readonly defaultConditions: readonly string[];
-  /** Checks and normalises a raw configuration (defaults filled, conditions parsed); throws {@link CheckConfigError}. */
-  validate(raw: unknown): Config;
+  /**
+   * The secrets the type takes (`password`, `token`, …): stored sealed apart from the configuration, handed to
+   * `validate` when the check is prepared, and never part of an outcome. Absent: none.
+   */
+  readonly secretNames?: readonly string[];
+  /**
+   * Checks and normalises a raw configuration (defaults filled, conditions parsed; `raw.conditions` holds the
+   * condition list) with its secrets; throws {@link CheckConfigError}.
+   */
+  validate(raw: unknown, secrets?: Readonly<Record<string, string>>): Config;
+  /**
+   * What a validated check reaches, for people (`https://example.org/health`, `db1:5432`) and for the scheduler's
+   * per-target cap, which groups runs by the host part (see {@link targetHost}).
+   */
+  target(config: Config): string;
   /**
    * Runs the check once. Resolves, never rejects, for anything the target does (refused, silent, endless, invalid
    * TLS, …): that is a `down` outcome with its cause. Stops soon after `signal` aborts and resolves then; a signal
@@ -57,7 +81,16 @@ export interface CheckType<Config> {
 /** A validated check, bound to its type: what a scheduler's executor calls. */
 export interface PreparedCheck {
   readonly type: string;
-  run(signal: AbortSignal): Promise<CheckOutcome>;
+  /** What it reaches, as its type words it. */
+  readonly target: string;
+  run(signal: AbortSignal): Promise<JudgedOutcome>;
+}
+
+/** What {@link CheckTypeRegistry.prepare} binds besides the type's configuration. */
+export interface PrepareOptions {
+  /** Conditions whose failure turns a passing run into a degraded one. */
+  warningConditions?: readonly string[];
+  secrets?: Readonly<Record<string, string>>;
 }
 
 /** The check types Estate knows, by type name. */
@@ -89,18 +122,29 @@ export class CheckTypeRegistry {
    * {@link CheckConfigError} for an unknown type or a configuration the type refuses. A run of the prepared check that
    * throws (a fault in Estate, not in the target) resolves to an `unknown` outcome naming the fault.
    */
-  prepare(type: string, config: unknown): PreparedCheck {
+  prepare(type: string, config: unknown, options: PrepareOptions = {}): PreparedCheck {
     const checkType = this.byType.get(type);
     if (!checkType) throw new CheckConfigError('type', `unknown check type "${type}"; known: ${this.types().join(', ')}`);
-    const validated = checkType.validate(config);
+    const secrets = options.secrets ?? {};
+    const accepted = new Set(checkType.secretNames ?? []);
+    for (const name of Object.keys(secrets)) {
+      if (!accepted.has(name)) {
+        const known = accepted.size === 0 ? 'it takes none' : `it takes ${[...accepted].join(', ')}`;
+        throw new CheckConfigError(`secrets.${name}`, `a ${type} check has no secret "${name}"; ${known}`);
+      }
+    }
+    const validated = checkType.validate(config, secrets);
+    const warnings = parseWarningConditions(options.warningConditions, checkType.placeholders);
     return {
       type,
+      target: checkType.target(validated),
       async run(signal) {
         const started = performance.now();
+        let outcome: CheckOutcome;
         try {
-          return await checkType.run(validated, signal);
+          outcome = await checkType.run(validated, signal);
         } catch (err) {
-          return {
+          outcome = {
             status: 'unknown',
             durationMs: performance.now() - started,
             message: `The check could not run: ${(err as Error).message}`,
@@ -108,9 +152,34 @@ export class CheckTypeRegistry {
             details: {},
           };
         }
+        return judgeWarnings(outcome, warnings);
       },
     };
   }
+}
+
+function parseWarningConditions(raw: readonly string[] | undefined, placeholders: readonly PlaceholderName[]): Condition[] {
+  if (raw === undefined || raw.length === 0) return [];
+  try {
+    return parseConditions([...raw], { allowedPlaceholders: placeholders });
+  } catch (err) {
+    if (err instanceof ConditionSyntaxError) throw new CheckConfigError(`warningConditions[${err.index ?? 0}]`, err.message);
+    throw err;
+  }
+}
+
+/** Judges warning conditions on a run the type's own conditions passed; a failure makes it degraded. */
+function judgeWarnings(outcome: CheckOutcome, warnings: readonly Condition[]): JudgedOutcome {
+  const { context, ...rest } = outcome;
+  if (warnings.length === 0 || context === undefined || outcome.status !== 'up') return rest;
+  const verdicts = evaluateConditions(warnings, context).map((verdict) => ({ ...verdict, warning: true }));
+  const failed = firstFailure(verdicts);
+  return {
+    ...rest,
+    status: failed ? 'degraded' : 'up',
+    message: failed ? `Warning: ${failed.reason}` : rest.message,
+    conditions: [...rest.conditions, ...verdicts],
+  };
 }
 
 /**
@@ -155,7 +224,7 @@ export interface RunFindings {
 export function concludeRun(findings: RunFindings): CheckOutcome {
   const conditions = evaluateConditions(findings.conditions, findings.context);
   const durationMs = performance.now() - findings.startedAt;
-  const base = { durationMs, conditions, details: findings.details };
+  const base = { durationMs, conditions, details: findings.details, context: findings.context };
   if (findings.aborted) {
     const reason = findings.aborted.reason as { name?: string; message?: string } | undefined;
     const timedOut = reason?.name === 'TimeoutError';
@@ -166,4 +235,20 @@ export function concludeRun(findings: RunFindings): CheckOutcome {
   const failed = firstFailure(conditions);
   if (failed) return { ...base, status: 'down', message: `Condition failed: ${failed.reason}` };
   return { ...base, status: 'up', message: findings.summary };
+}
+
+/**
+ * The host a target names, lower-cased, for the per-target cap: `https://Example.org:8443/x` → `example.org`,
+ * `db1:5432` → `db1`, `[2001:db8::1]:53` → `2001:db8::1`; anything else as it is.
+ */
+export function targetHost(target: string): string {
+  try {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return new URL(target).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  } catch {
+    return target.toLowerCase();
+  }
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(target);
+  if (bracketed) return (bracketed[1] as string).toLowerCase();
+  const hostPort = /^([^:]+):\d+$/.exec(target);
+  return (hostPort ? (hostPort[1] as string) : target).toLowerCase();
 }

@@ -81,18 +81,27 @@ function optionalInteger(r: Record<string, unknown>, field: string, fallback: nu
   return value;
 }
 
-function validateAuth(raw: unknown): HttpCheckAuth | undefined {
+/**
+ * The check's authentication: `{type: "basic", username}` with the secret `password`, or `{type: "bearer"}` with the
+ * secret `token` (given inline only by callers that hold no stored secrets, such as tests).
+ */
+function validateAuth(raw: unknown, secrets: Readonly<Record<string, string>>): HttpCheckAuth | undefined {
   if (raw === undefined) return undefined;
   const a = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  if (a.type === 'basic' && typeof a.username === 'string' && typeof a.password === 'string') {
+  const password = secrets.password ?? a.password;
+  const token = secrets.token ?? a.token;
+  if (a.type === 'basic' && typeof a.username === 'string' && typeof password === 'string') {
     if (a.username.includes(':')) throw new CheckConfigError('auth.username', 'may not contain a colon (basic auth separates with it)');
-    return { type: 'basic', username: a.username, password: a.password };
+    return { type: 'basic', username: a.username, password };
   }
-  if (a.type === 'bearer' && typeof a.token === 'string' && a.token !== '') return { type: 'bearer', token: a.token };
-  throw new CheckConfigError('auth', 'must be {type: "basic", username, password} or {type: "bearer", token}');
+  if (a.type === 'bearer' && typeof token === 'string' && token !== '') return { type: 'bearer', token };
+  throw new CheckConfigError(
+    'auth',
+    'must be {type: "basic", username} with the secret password, or {type: "bearer"} with the secret token',
+  );
 }
 
-function validate(raw: unknown): HttpCheckConfig {
+function validate(raw: unknown, secrets: Readonly<Record<string, string>> = {}): HttpCheckConfig {
   if (typeof raw !== 'object' || raw === null) throw new CheckConfigError('config', 'must be an object');
   const r = raw as Record<string, unknown>;
   if (typeof r.url !== 'string') throw new CheckConfigError('url', 'is required');
@@ -131,7 +140,7 @@ function validate(raw: unknown): HttpCheckConfig {
     method,
     headers,
     body: r.body as string | undefined,
-    auth: validateAuth(r.auth),
+    auth: validateAuth(r.auth, secrets),
     followRedirects: optionalBoolean(r, 'followRedirects', true),
     maxRedirects: optionalInteger(r, 'maxRedirects', 5, 0, MAX_REDIRECTS_LIMIT),
     maxBodyBytes: optionalInteger(r, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES, 0, MAX_BODY_BYTES_LIMIT),
@@ -280,7 +289,9 @@ export function httpCheck(policy: CheckNetworkPolicy = DEFAULT_CHECK_NETWORK_POL
     type: 'http',
     placeholders: PLACEHOLDERS,
     defaultConditions: DEFAULT_CONDITIONS,
+    secretNames: ['password', 'token'],
     validate,
+    target: (config) => config.url,
     async run(config, signal) {
       const startedAt = performance.now();
       const hops: HttpHop[] = [];

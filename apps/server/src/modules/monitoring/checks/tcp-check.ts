@@ -85,6 +85,7 @@ export function tcpCheck(policy: CheckNetworkPolicy = DEFAULT_CHECK_NETWORK_POLI
     placeholders: PLACEHOLDERS,
     defaultConditions: DEFAULT_CONDITIONS,
     validate,
+    target: (config) => (config.host.includes(':') ? `[${config.host}]:${config.port}` : `${config.host}:${config.port}`),
     async run(config, signal): Promise<CheckOutcome> {
       const startedAt = performance.now();
       const attempt: TcpAttempt = signal.aborted ? { connected: false, error: signal.reason } : await connectOnce(config, policy, signal);

@@ -1,0 +1,9 @@
+import type { CheckType } from './check-executor';
+import { httpCheck } from './http-check';
+import type { CheckNetworkPolicy } from './outbound-connection';
+import { tcpCheck } from './tcp-check';
+
+/** Every check type Estate runs, in the order forms offer them; a new type adds one line here. */
+export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknown>[] {
+  return [httpCheck(policy), tcpCheck(policy)] as CheckType<unknown>[];
+}
