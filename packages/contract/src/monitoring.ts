@@ -97,6 +97,11 @@ export const Check = Type.Object({
   secretNames: Type.Array(Type.String()),
   /** The configuration items it watches. */
   ciIds: Type.Array(Id),
+  /**
+   * Push checks: the token of their ping URL, `/api/v1/push/{pushToken}` (with `/start`, `/fail` or `/{exit code}`
+   * after it); null for other types.
+   */
+  pushToken: nullable(Type.String()),
   status: CheckStatus,
   createdAt: EpochMs,
   updatedAt: EpochMs,
@@ -256,3 +261,23 @@ export type CheckTypeList = Static<typeof CheckTypeList>;
 /** The answer to "run now": the run's result, recorded like a scheduled run's. */
 export const CheckRunAnswer = Type.Object({ result: CheckResult, status: CheckStatus });
 export type CheckRunAnswer = Static<typeof CheckRunAnswer>;
+
+/** The path of a push check's ping URL. */
+export const PushParams = Type.Object(
+  {
+    token: Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+  },
+  { additionalProperties: false },
+);
+
+/** A ping's kind after the token: start, fail, or an exit code (0 success, anything else failure). */
+export const PushKindParams = Type.Object(
+  {
+    token: Type.String({ minLength: 16, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    kind: Type.String({ pattern: '^(start|fail|[0-9]{1,3})$' }),
+  },
+  { additionalProperties: false },
+);
+
+/** `rid` pairs a start ping with the ping that ends its run (any text up to 64 characters). */
+export const PushQuery = Type.Object({ rid: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }, { additionalProperties: false });

@@ -23,6 +23,11 @@ export const monitoring: EstateMigration = (_dialect, t) => ({
       // The secrets as JSON sealed with the secret box, bound to the check's id; null when it has none.
       .addColumn('secret', 'text')
       .addColumn('secret_names', t.json, (c) => c.notNull())
+      // Push checks: the token of their ping URL (a capability to ping that check, nothing else), and the run that
+      // a start ping began.
+      .addColumn('push_token', 'text')
+      .addColumn('push_started_at', t.bigint)
+      .addColumn('push_run_id', 'text')
       .addColumn('created_by', 'text', (c) => c.references('users.id').onDelete('set null'))
       .addColumn('created_at', t.bigint, (c) => c.notNull())
       .addColumn('updated_at', t.bigint, (c) => c.notNull())
@@ -30,6 +35,7 @@ export const monitoring: EstateMigration = (_dialect, t) => ({
       .execute();
     await db.schema.createIndex('checks_name_idx').on('checks').columns(['name', 'id']).execute();
     await db.schema.createIndex('checks_updated_idx').on('checks').column('updated_at').execute();
+    await db.schema.createIndex('checks_push_token_idx').on('checks').column('push_token').unique().execute();
 
     await db.schema
       .createTable('check_cis')

@@ -22,6 +22,9 @@ export interface CheckRunnerOptions {
   flushEveryMs?: number;
   /** How often every check is compared with the database, to drop those deleted elsewhere (default 1 min). */
   fullSyncEveryMs?: number;
+  /** Looks for push checks whose ping is late; run every `pushSweepEveryMs` (default 10 s). */
+  sweepPush?: () => Promise<number>;
+  pushSweepEveryMs?: number;
   scheduler?: Pick<CheckSchedulerOptions<RunnableCheck, JudgedOutcome>, 'concurrency' | 'perTargetConcurrency' | 'resolutionMs'>;
 }
 
@@ -83,6 +86,8 @@ export class CheckRunner {
     every(this.options.flushEveryMs ?? 1_000, () => this.options.recorder.flush());
     every(this.options.pollEveryMs ?? 5_000, () => this.sync(() => this.syncChanged()));
     every(this.options.fullSyncEveryMs ?? 60_000, () => this.sync(() => this.syncAll()));
+    const sweepPush = this.options.sweepPush;
+    if (sweepPush) every(this.options.pushSweepEveryMs ?? 10_000, async () => void (await sweepPush()));
   }
 
   /** Compares every check with the database now (what the periodic full sync does). */
@@ -142,7 +147,8 @@ export class CheckRunner {
 
   private apply(row: CheckRow): void {
     if (this.versions.get(row.id) === row.version) return;
-    if (!row.enabled) {
+    // Push checks are never run: they wait for pings, and the push sweep watches their deadlines.
+    if (!row.enabled || row.type === 'push') {
       this.drop(row.id);
       this.versions.set(row.id, row.version);
       return;

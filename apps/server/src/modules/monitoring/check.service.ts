@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type {
   Check,
   CheckListQuery,
@@ -117,6 +118,9 @@ export class CheckService {
       warning_conditions: JSON.stringify(request.warningConditions ?? []),
       secret: sealSecrets(this.deps.secretBox, id, secrets),
       secret_names: JSON.stringify(Object.keys(secrets).sort()),
+      push_token: request.type === 'push' ? randomBytes(18).toString('base64url') : null,
+      push_started_at: null,
+      push_run_id: null,
       created_by: ctx.actor.type === 'user' || ctx.actor.type === 'token' ? ctx.actor.id : null,
       created_at: now,
       updated_at: now,
@@ -422,6 +426,7 @@ export function present(row: CheckRow): Check {
     warningConditions: readJson(row.warning_conditions),
     secretNames: readJson(row.secret_names),
     ciIds: row.ci_ids,
+    pushToken: row.push_token,
     status: statusOfRow(row.state_row),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

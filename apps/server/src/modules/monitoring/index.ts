@@ -16,6 +16,8 @@ import { CheckTypeRegistry } from './checks/check-executor';
 import { builtInCheckTypes } from './checks/check-types';
 import type { CheckNetworkPolicy } from './checks/outbound-connection';
 import type { MonitoringTables } from './monitoring.tables';
+import { registerPushRoutes } from './push.routes';
+import { PushService } from './push.service';
 import { CheckRecorder } from './state/check-recorder';
 
 export type { MonitoringTables } from './monitoring.tables';
@@ -36,6 +38,7 @@ export interface MonitoringModuleOptions {
 
 export interface MonitoringModule extends EstateModule {
   readonly checks: CheckService;
+  readonly push: PushService;
   readonly registry: CheckTypeRegistry;
   /** The runner of this process once the worker role started it. */
   readonly runner: CheckRunner | undefined;
@@ -45,6 +48,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   const db = options.db as Kysely<MonitoringTables>;
   const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy));
   const recorder = new CheckRecorder(db, options.appendSamples);
+  const push = new PushService(db, registry, recorder);
   let runner: CheckRunner | undefined;
   const checks = new CheckService({
     db,
@@ -57,15 +61,25 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   return {
     name: 'monitoring',
     checks,
+    push,
     registry,
     get runner() {
       return runner;
     },
     routes(http) {
       registerCheckRoutes(http, checks);
+      registerPushRoutes(http, push);
     },
     work(logger) {
-      const started = new CheckRunner({ repo: checks.repo, registry, secretBox: options.secretBox, recorder, logger, ...options.runner });
+      const started = new CheckRunner({
+        repo: checks.repo,
+        registry,
+        secretBox: options.secretBox,
+        recorder,
+        logger,
+        sweepPush: () => push.sweep(),
+        ...options.runner,
+      });
       runner = started;
       return {
         start: () => started.start(),

@@ -18,6 +18,11 @@ export interface ChecksTable {
   /** The secrets as JSON, sealed with the secret box and bound to the check's id; null when there are none. */
   secret: string | null;
   secret_names: unknown;
+  /** Push checks: the token of the ping URL; null for other types. */
+  push_token: string | null;
+  /** Push checks: when the last start ping came, and its run id; null when none is open. */
+  push_started_at: number | null;
+  push_run_id: string | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;

@@ -4,6 +4,7 @@ import { icmpCheck } from './icmp-check';
 import { mysqlCheck } from './mysql-check';
 import type { CheckNetworkPolicy } from './outbound-connection';
 import { postgresCheck } from './postgres-check';
+import { pushCheck } from './push-check';
 import { redisCheck } from './redis-check';
 import { tcpCheck } from './tcp-check';
 
@@ -16,5 +17,6 @@ export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknow
     postgresCheck(policy),
     mysqlCheck(policy),
     redisCheck(policy),
+    pushCheck,
   ] as CheckType<unknown>[];
 }
