@@ -1,9 +1,11 @@
 import type { CheckType } from './check-executor';
+import { dnsCheck } from './dns-check';
 import { httpCheck } from './http-check';
 import type { CheckNetworkPolicy } from './outbound-connection';
 import { tcpCheck } from './tcp-check';
+import { tlsCheck } from './tls-check';
 
 /** Every check type Estate runs, in the order forms offer them; a new type adds one line here. */
 export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknown>[] {
-  return [httpCheck(policy), tcpCheck(policy)] as CheckType<unknown>[];
+  return [httpCheck(policy), tcpCheck(policy), dnsCheck(policy), tlsCheck(policy)] as CheckType<unknown>[];
 }
