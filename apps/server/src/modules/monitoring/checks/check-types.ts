@@ -1,3 +1,4 @@
+import { imapCheck, smtpCheck } from './banner-check';
 import type { CheckType } from './check-executor';
 import { dnsCheck } from './dns-check';
 import { httpCheck } from './http-check';
@@ -7,5 +8,12 @@ import { tlsCheck } from './tls-check';
 
 /** Every check type Estate runs, in the order forms offer them; a new type adds one line here. */
 export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknown>[] {
-  return [httpCheck(policy), tcpCheck(policy), dnsCheck(policy), tlsCheck(policy)] as CheckType<unknown>[];
+  return [
+    httpCheck(policy),
+    tcpCheck(policy),
+    dnsCheck(policy),
+    tlsCheck(policy),
+    smtpCheck(policy),
+    imapCheck(policy),
+  ] as CheckType<unknown>[];
 }
