@@ -233,6 +233,17 @@ describe.runIf(runs)('dns check against dnsmasq', () => {
   });
 });
 
+describe('dns check: resolving the resolver', () => {
+  it('stops waiting for the name of its resolver when its signal aborts', async () => {
+    const check = dnsCheck({ refused: CHECK_REFUSED_BY_DEFAULT, resolve: () => new Promise(() => {}) });
+    const timeout = new AbortController();
+    setTimeout(() => timeout.abort(new CheckTimeoutError(100)), 100);
+    const outcome = await check.run(check.validate({ name: 'example.org', resolver: 'ns.slow.test' }), timeout.signal);
+    expect(outcome.status).toBe('down');
+    expect(outcome.message).toBe('Timed out: The check did not finish within 100 ms.');
+  });
+});
+
 describe('dns check: configuration', () => {
   const check = dnsCheck();
   const field = (config: unknown) => {

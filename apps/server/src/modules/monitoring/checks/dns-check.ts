@@ -201,19 +201,29 @@ export function dnsCheck(
 
       // tries is the number of sends per server; c-ares doubles the wait after each.
       const resolver = new dns.Resolver({ timeout: options.attemptTimeoutMs ?? 2_000, tries: options.tries ?? 2 });
-      const onAbort = () => resolver.cancel();
+      let onStopped: (() => void) | undefined;
+      const onAbort = () => {
+        resolver.cancel();
+        onStopped?.();
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       try {
         // The system's resolvers come from the host's own configuration, not from a check, so the policy judges
         // only a resolver a check names.
         if (config.resolver) {
+          let servers: string[] | undefined;
           try {
-            resolver.setServers(await resolverServers(config.resolver, policy));
+            // The resolver's own name may take long to resolve; the signal does not wait for it.
+            servers = await new Promise<string[] | undefined>((resolve, reject) => {
+              onStopped = () => resolve(undefined);
+              resolverServers(config.resolver as { host: string; port: number }, policy).then(resolve, reject);
+            });
           } catch (err) {
             const { host, port } = config.resolver;
             return conclude({ connected: false }, describeConnectionError(err, host, port).replace(/^DNS lookup/, 'Resolver lookup'));
           }
-          if (signal.aborted) return conclude({}, undefined);
+          if (servers === undefined || signal.aborted) return conclude({}, undefined);
+          resolver.setServers(servers);
         }
         let answers: string[] = [];
         let ip: string | undefined;
