@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 
 export type Tier = 'postgres' | 'browser' | 'peers';
 
-/** The tools the peers tier needs (network namespaces, real snmpd and lldpd, fping, openssl, metric backends). */
+/** The tools the peers tier needs (network namespaces, real snmpd and lldpd, fping, openssl, metric backends, dnsmasq). */
 export const PEER_TOOLS: Record<string, string> = {
   ip: '/usr/sbin/ip',
   snmpd: '/usr/sbin/snmpd',
@@ -19,6 +19,7 @@ export const PEER_TOOLS: Record<string, string> = {
   prometheus: '/usr/bin/prometheus',
   promtool: '/usr/bin/promtool',
   'victoria-metrics': '/usr/bin/victoria-metrics',
+  dnsmasq: '/usr/sbin/dnsmasq',
 };
 
 export const CHROMIUM_PATH = process.env.ESTATE_CHROMIUM ?? '/usr/bin/chromium';
@@ -35,7 +36,7 @@ export function tierUnavailable(tier: Tier): string | undefined {
       const why = [
         process.getuid?.() === 0 ? '' : 'not root',
         missing.length
-          ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl prometheus-node-exporter prometheus victoria-metrics)`
+          ? `missing ${missing.join(', ')} (apt-get install snmpd snmp fping iproute2 lldpd openssl prometheus-node-exporter prometheus victoria-metrics dnsmasq)`
           : '',
       ].filter(Boolean);
       return why.length ? why.join(', ') : undefined;

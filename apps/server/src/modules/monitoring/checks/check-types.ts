@@ -1,4 +1,6 @@
+import { imapCheck, smtpCheck } from './banner-check';
 import type { CheckType } from './check-executor';
+import { dnsCheck } from './dns-check';
 import { httpCheck } from './http-check';
 import { icmpCheck } from './icmp-check';
 import { mysqlCheck } from './mysql-check';
@@ -7,6 +9,7 @@ import { postgresCheck } from './postgres-check';
 import { pushCheck } from './push-check';
 import { redisCheck } from './redis-check';
 import { tcpCheck } from './tcp-check';
+import { tlsCheck } from './tls-check';
 
 /** Every check type Estate runs, in the order forms offer them; a new type adds one line here. */
 export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknown>[] {
@@ -14,6 +17,10 @@ export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknow
     httpCheck(policy),
     tcpCheck(policy),
     icmpCheck(policy),
+    dnsCheck(policy),
+    tlsCheck(policy),
+    smtpCheck(policy),
+    imapCheck(policy),
     postgresCheck(policy),
     mysqlCheck(policy),
     redisCheck(policy),
