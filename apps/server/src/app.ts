@@ -142,7 +142,12 @@ export async function createEstate(config: Config, database: Database, options: 
     agentBundle: config.agentBundle,
     publicUrl: config.publicUrl,
   });
-  const monitoring = createMonitoringModule({ ...store, secretBox, appendSamples: (samples) => metrics.store.append(samples) });
+  const monitoring = createMonitoringModule({
+    ...store,
+    secretBox,
+    appendSamples: (samples) => metrics.store.append(samples),
+    registry: observability.registry,
+  });
   const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery, monitoring];
 
   const http = await createHttpServer({

@@ -5,6 +5,7 @@
  * Other modules use it through this file only.
  */
 import type { Kysely } from 'kysely';
+import type { Registry } from 'prom-client';
 import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { EstateModule } from '../../platform/module/estate-module';
@@ -16,6 +17,7 @@ import { CheckTypeRegistry } from './checks/check-executor';
 import { builtInCheckTypes } from './checks/check-types';
 import type { CheckNetworkPolicy } from './checks/outbound-connection';
 import type { MonitoringTables } from './monitoring.tables';
+import { registerMonitoringMetrics } from './monitoring-metrics';
 import { registerPushRoutes } from './push.routes';
 import { PushService } from './push.service';
 import { CheckRecorder } from './state/check-recorder';
@@ -32,6 +34,8 @@ export interface MonitoringModuleOptions {
   appendSamples?: (samples: MetricSample[]) => Promise<unknown>;
   /** The outbound policy checks obey (default: private and loopback yes, link-local and metadata no). */
   networkPolicy?: CheckNetworkPolicy;
+  /** Estate's own Prometheus registry, for the scheduler's and recorder's figures. */
+  registry?: Registry;
   /** The runner's timings (tests). */
   runner?: { pollEveryMs?: number; flushEveryMs?: number; fullSyncEveryMs?: number };
 }
@@ -50,6 +54,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   const recorder = new CheckRecorder(db, options.appendSamples);
   const push = new PushService(db, registry, recorder);
   let runner: CheckRunner | undefined;
+  if (options.registry) registerMonitoringMetrics(options.registry, () => runner, recorder);
   const checks = new CheckService({
     db,
     audit: options.audit,
