@@ -13,7 +13,7 @@ import { type Agent, createTestEstate, STRONG_PASSWORD, type TestEstate, testEng
  * verify` must find the audit chain intact. New classes of input go in INPUT_CLASSES.
  */
 
-const REQUESTS_PER_ENGINE = 2_500;
+const REQUESTS_PER_ENGINE = 3_000;
 
 /**
  * Prometheus' query API (`PrometheusApiRoutes`) answers Prometheus' envelope, not problem+json, so that Grafana and

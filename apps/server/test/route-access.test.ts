@@ -179,7 +179,9 @@ for (const engine of testEngines()) {
       const anonymous = t.anonymous();
       for (const op of operations.filter((o) => policyOf(o).public && o.method === 'GET')) {
         const res = await anonymous.request(op.method, op.url);
-        expect(res.statusCode, op.key).toBe(200);
+        // A ping URL with a made-up token names no check (404), or no ping kind (400): never 401 or 403.
+        if (op.route.startsWith('/api/v1/push/')) expect([400, 404], `${op.key}: ${res.body}`).toContain(res.statusCode);
+        else expect(res.statusCode, op.key).toBe(200);
       }
     });
 
