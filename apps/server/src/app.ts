@@ -8,6 +8,7 @@ import { type AuthModule, createAuthModule } from './modules/auth';
 import { createDiscoveryModule, type DiscoveryModule } from './modules/discovery';
 import { createInventoryModule, type InventoryModule } from './modules/inventory';
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
+import { createMonitoringModule, type MonitoringModule } from './modules/monitoring';
 import { AuditLog } from './platform/audit/audit-log';
 import type { Config } from './platform/config/config';
 import { metricsBackendOf } from './platform/config/metrics-backend';
@@ -41,6 +42,7 @@ export interface Estate {
   metrics: MetricsModule;
   /** Host agents: enrollment, signed reports, administration, housekeeping. */
   agents: AgentsModule;
+  monitoring: MonitoringModule;
   /** Every module, each built once, in the order their routes were registered; `serve` starts their other parts. */
   modules: readonly EstateModule[];
   /** Where modules subscribe to events; delivery runs in processes with the worker role. */
@@ -140,7 +142,8 @@ export async function createEstate(config: Config, database: Database, options: 
     agentBundle: config.agentBundle,
     publicUrl: config.publicUrl,
   });
-  const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery];
+  const monitoring = createMonitoringModule({ ...store, secretBox, appendSamples: (samples) => metrics.store.append(samples) });
+  const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery, monitoring];
 
   const http = await createHttpServer({
     logger: options.logger === false ? false : logger,
@@ -174,6 +177,7 @@ export async function createEstate(config: Config, database: Database, options: 
     discovery,
     metrics,
     agents,
+    monitoring,
     modules,
     bus,
     http,

@@ -6,6 +6,7 @@ import { type Config, ConfigError } from './platform/config/config';
 import { exposedPaths, makePrivateDir } from './platform/crypto/private-files';
 import { OutboxDispatcher, registerEventDelivery } from './platform/events';
 import { JobWorker } from './platform/jobs';
+import type { BackgroundWork } from './platform/module/estate-module';
 import { schedulePlatformTasks } from './platform/module/platform-tasks';
 import { Scheduler } from './platform/scheduler/scheduler';
 
@@ -100,6 +101,7 @@ export async function serve(
     const logger = estate.logger;
     let worker: JobWorker | undefined;
     let dispatcher: OutboxDispatcher | undefined;
+    const background: BackgroundWork[] = [];
     if (runs('worker')) {
       worker = new JobWorker(database, { logger });
       // Subscribers first: event delivery freezes the bus.
@@ -109,6 +111,13 @@ export async function serve(
       dispatcher = new OutboxDispatcher(database, estate.bus, { logger });
       worker.start();
       dispatcher.start();
+      for (const module of estate.modules) {
+        const work = module.work?.(logger);
+        if (work) {
+          await work.start();
+          background.push(work);
+        }
+      }
     }
     let scheduler: Scheduler | undefined;
     if (runs('scheduler')) {
@@ -118,6 +127,7 @@ export async function serve(
       scheduler.start();
     }
     const stopBackground = async () => {
+      for (const work of background.reverse()) await work.stop();
       await scheduler?.stop();
       await dispatcher?.stop();
       await worker?.stop();

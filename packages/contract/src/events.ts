@@ -123,6 +123,23 @@ export const ImportFinishedEvent = Type.Object({
 });
 export type ImportFinishedEvent = Static<typeof ImportFinishedEvent>;
 
+/**
+ * `check.state.changed`: a check entered a new state (its first verdict included, `previous` null then). `ciIds`
+ * are the CIs it watches; `flapping` whether it changes state so often that alerting should hold back.
+ */
+export const CheckStateChangedEvent = Type.Object({
+  checkId: Id,
+  name: Type.String(),
+  type: Type.String(),
+  state: Type.Union([Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down'), Type.Literal('unknown')]),
+  previous: Type.Union([Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down'), Type.Literal('unknown'), Type.Null()]),
+  at: EpochMs,
+  message: Type.String(),
+  ciIds: Type.Array(Id),
+  flapping: Type.Boolean(),
+});
+export type CheckStateChangedEvent = Static<typeof CheckStateChangedEvent>;
+
 /** Every domain event's payload schema by topic: for documentation, validation in tests, and subscribers. */
 export const DOMAIN_EVENTS = {
   /** A CI was created. */
@@ -143,6 +160,8 @@ export const DOMAIN_EVENTS = {
   'discovery.run.finished': DiscoveryRunFinishedEvent,
   /** A CMDB import ended, successfully or not. */
   'import.finished': ImportFinishedEvent,
+  /** A monitoring check changed state. */
+  'check.state.changed': CheckStateChangedEvent,
 } as const;
 
 /** The topic of a domain event. */

@@ -42,7 +42,7 @@ const Retries = Type.Integer({
 export const ConditionVerdict = Type.Object({
   condition: Type.String(),
   passed: Type.Boolean(),
-  /** Why it failed, with the value seen (`[STATUS] (503) == 200`); absent when it passed. */
+  /** The condition with the value it saw (`[STATUS] (503) == 200`): why it failed, or what was measured. */
   reason: Type.Optional(Type.String()),
   /** A warning condition: failing it makes the run degraded, not down. */
   warning: Type.Optional(Type.Boolean()),

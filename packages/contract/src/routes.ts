@@ -3,6 +3,7 @@ import { AuditRoutes } from './audit-routes';
 import { AuthRoutes } from './auth-routes';
 import { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
 import { InventoryRoutes } from './inventory-routes';
+import { MonitoringRoutes } from './monitoring-routes';
 import { PrometheusApiRoutes } from './prometheus-api-routes';
 
 /** The route tables of the domains, each declaring its operations once; a new domain adds its table here. */
@@ -16,6 +17,7 @@ export const ROUTE_TABLES = [
   DiscoveryScanRoutes,
   DiscoveryIdentityRoutes,
   PrometheusApiRoutes,
+  MonitoringRoutes,
 ] as const;
 
 /**
@@ -32,6 +34,7 @@ export const API_ROUTES = {
   ...DiscoveryScanRoutes,
   ...DiscoveryIdentityRoutes,
   ...PrometheusApiRoutes,
+  ...MonitoringRoutes,
 } as const;
 
 export { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';

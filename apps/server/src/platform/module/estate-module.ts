@@ -3,6 +3,12 @@ import type { HttpServer } from '../http/http-server';
 import type { JobWorker } from '../jobs';
 import type { ScheduleRegistry } from '../scheduler/scheduler';
 
+/** Long-running work a module does in a worker process. */
+export interface BackgroundWork {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** The roles a process can run; `all` runs the three. */
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
 
@@ -24,6 +30,11 @@ export interface EstateModule {
   schedules?(scheduler: ScheduleRegistry): void;
   /** Subscribes the module's handlers to other modules' events; delivery is at least once, so handlers are idempotent. */
   subscriptions?(bus: EventBus): void;
+  /**
+   * The module's long-running work where the worker role runs (the monitoring module's check runner): started after
+   * the job worker, stopped before it.
+   */
+  work?(logger: { warn(obj: object, msg: string): void }): BackgroundWork;
   /** Writes out what the module holds in memory when the process stops cleanly, after the HTTP server has closed. */
   close?(): Promise<void>;
 }

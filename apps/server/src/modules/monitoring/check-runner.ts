@@ -1,0 +1,199 @@
+import type { CheckResult } from '@estate/contract';
+import type { SecretBox } from '../../platform/crypto/secret-box';
+import type { CheckRepository, CheckRow } from './check.repository';
+import { type RunnableCheck, resultOf, runnableOf } from './check-definition';
+import { CheckConfigError, type CheckTypeRegistry, type JudgedOutcome } from './checks/check-executor';
+import type { CheckRun } from './scheduler/check-run';
+import { CheckScheduler, type CheckSchedulerOptions } from './scheduler/check-scheduler';
+import type { SchedulerClock } from './scheduler/scheduler-clock';
+import type { CheckRecorder } from './state/check-recorder';
+
+/** What a check runner is built from. */
+export interface CheckRunnerOptions {
+  repo: CheckRepository;
+  registry: CheckTypeRegistry;
+  secretBox: SecretBox;
+  recorder: CheckRecorder;
+  logger: { warn(obj: object, msg: string): void };
+  clock?: SchedulerClock;
+  /** How often changed checks are read from the database (default 5 s): other processes' changes arrive so. */
+  pollEveryMs?: number;
+  /** How often recorded results are written (default 1 s). */
+  flushEveryMs?: number;
+  /** How often every check is compared with the database, to drop those deleted elsewhere (default 1 min). */
+  fullSyncEveryMs?: number;
+  scheduler?: Pick<CheckSchedulerOptions<RunnableCheck, JudgedOutcome>, 'concurrency' | 'perTargetConcurrency' | 'resolutionMs'>;
+}
+
+/** What the runner does with a check it could not prepare: its state says why, once per version. */
+const NOT_PREPARED = 'The check cannot run as saved';
+
+/**
+ * Runs the enabled checks on their intervals in this process: one {@link CheckScheduler} for all of them, fed
+ * from the checks table (at start, then by polling changes, and at once for changes made in this process), its
+ * results recorded by the {@link CheckRecorder} and written once a second. A check whose saved configuration its
+ * type now refuses is not scheduled; its state becomes unknown with the reason.
+ */
+export class CheckRunner {
+  private readonly scheduler: CheckScheduler<RunnableCheck, JudgedOutcome>;
+  /** Scheduled checks' versions, by id. */
+  private readonly versions = new Map<string, number>();
+  private readonly clock: SchedulerClock;
+  private watermark = 0;
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private syncing: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly options: CheckRunnerOptions) {
+    this.clock = options.clock ?? {
+      now: () => Date.now(),
+      monotonic: () => performance.now(),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    };
+    this.scheduler = new CheckScheduler<RunnableCheck, JudgedOutcome>({
+      executor: (check, signal) => check.prepared.run(signal),
+      onResult: (run) => this.onResult(run),
+      clock: this.clock,
+      logger: options.logger,
+      ...options.scheduler,
+    });
+  }
+
+  /** How many checks are scheduled. */
+  get size(): number {
+    return this.scheduler.size;
+  }
+
+  /** The scheduler's record of how far behind it is. */
+  behind() {
+    return this.scheduler.behind();
+  }
+
+  /** Reads every check and starts running them; then keeps in step with the table. */
+  async start(): Promise<void> {
+    await this.sync(() => this.syncAll());
+    const every = (ms: number, fn: () => Promise<void>) => {
+      const timer = setInterval(() => {
+        fn().catch((err) => this.options.logger.warn({ err }, 'monitoring: background work failed; retrying'));
+      }, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.options.flushEveryMs ?? 1_000, () => this.options.recorder.flush());
+    every(this.options.pollEveryMs ?? 5_000, () => this.sync(() => this.syncChanged()));
+    every(this.options.fullSyncEveryMs ?? 60_000, () => this.sync(() => this.syncAll()));
+  }
+
+  /** A check was created, changed or deleted in this process: picks it up now rather than at the next poll. */
+  changed(checkId: string): void {
+    void this.sync(async () => {
+      const row = await this.options.repo.get(checkId);
+      if (row) this.apply(row);
+      else this.drop(checkId);
+    }).catch((err) => this.options.logger.warn({ err, checkId }, 'monitoring: could not pick up a changed check'));
+  }
+
+  /** Stops scheduling, lets runs under way end (aborting them), and writes what was recorded. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await this.scheduler.stop();
+    await this.syncing.catch(() => undefined);
+    await this.options.recorder.flush();
+  }
+
+  /** Runs syncs one after another, never two at once. */
+  private sync(work: () => Promise<void>): Promise<void> {
+    const next = this.syncing.catch(() => undefined).then(() => (this.stopped ? undefined : work()));
+    this.syncing = next;
+    return next;
+  }
+
+  private async syncAll(): Promise<void> {
+    const startedAt = this.clock.now();
+    const rows = await this.options.repo.all();
+    const present = new Set<string>();
+    for (const row of rows) {
+      present.add(row.id);
+      this.apply(row);
+    }
+    for (const id of [...this.versions.keys()]) if (!present.has(id)) this.drop(id);
+    this.watermark = Math.max(this.watermark, startedAt - 1_000);
+  }
+
+  private async syncChanged(): Promise<void> {
+    const startedAt = this.clock.now();
+    // A second of overlap: a change committed in the same millisecond as the last poll is read again, not missed.
+    for (const row of await this.options.repo.changedSince(this.watermark)) this.apply(row);
+    this.watermark = Math.max(this.watermark, startedAt - 1_000);
+  }
+
+  private apply(row: CheckRow): void {
+    if (this.versions.get(row.id) === row.version) return;
+    if (!row.enabled) {
+      this.drop(row.id);
+      this.versions.set(row.id, row.version);
+      return;
+    }
+    let runnable: RunnableCheck;
+    try {
+      runnable = runnableOf(row, this.options.registry, this.options.secretBox);
+    } catch (err) {
+      this.drop(row.id);
+      this.versions.set(row.id, row.version);
+      const message = err instanceof CheckConfigError ? `${NOT_PREPARED}: ${err.message}` : `${NOT_PREPARED}: ${(err as Error).message}`;
+      this.recordUnprepared(row, message);
+      return;
+    }
+    this.scheduler.set(runnable);
+    this.versions.set(row.id, row.version);
+  }
+
+  private drop(id: string): void {
+    this.scheduler.remove(id);
+    this.versions.delete(id);
+  }
+
+  private recordUnprepared(row: CheckRow, message: string): void {
+    const check = {
+      id: row.id,
+      name: row.name,
+      type: row.type,
+      intervalMs: Number(row.interval_ms),
+      retries: 0,
+      ciIds: row.ci_ids,
+    };
+    const result: CheckResult = { at: this.clock.now(), status: 'unknown', durationMs: 0, message, conditions: [], details: {} };
+    this.options.recorder.record(check, result).catch((err) => this.options.logger.warn({ err }, 'monitoring: could not record a result'));
+  }
+
+  private onResult(run: CheckRun<RunnableCheck, JudgedOutcome>): void {
+    const { check, outcome } = run;
+    let result: CheckResult;
+    if (outcome.kind === 'completed') result = resultOf(outcome.result, run.startedAt);
+    else if (outcome.kind === 'timeout') {
+      result = {
+        at: run.startedAt,
+        status: 'down',
+        durationMs: run.finishedAt - run.startedAt,
+        message: `Timed out after ${outcome.timeoutMs / 1000} s`,
+        conditions: [],
+        details: {},
+      };
+    } else {
+      result = {
+        at: run.startedAt,
+        status: 'unknown',
+        durationMs: run.finishedAt - run.startedAt,
+        message: `The check could not run: ${(outcome.error as Error)?.message ?? String(outcome.error)}`,
+        conditions: [],
+        details: {},
+      };
+    }
+    this.options.recorder
+      .record(check, result)
+      .catch((err) => this.options.logger.warn({ err, checkId: check.id }, 'monitoring: could not record a result'));
+  }
+}

@@ -1,0 +1,82 @@
+/*
+ * Monitoring: checks of every type, run on their intervals by one scheduler per worker process, their results
+ * recorded as state, a bounded ring of last results, state history (uptime) and series in the metric store
+ * (`estate_check_up`, `estate_check_duration_seconds`); state changes are published as `check.state.changed`.
+ * Other modules use it through this file only.
+ */
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../../platform/audit/audit-log';
+import type { SecretBox } from '../../platform/crypto/secret-box';
+import type { EstateModule } from '../../platform/module/estate-module';
+import type { MetricSample } from '../metrics';
+import { registerCheckRoutes } from './check.routes';
+import { CheckService } from './check.service';
+import { CheckRunner } from './check-runner';
+import { CheckTypeRegistry } from './checks/check-executor';
+import { builtInCheckTypes } from './checks/check-types';
+import type { CheckNetworkPolicy } from './checks/outbound-connection';
+import type { MonitoringTables } from './monitoring.tables';
+import { CheckRecorder } from './state/check-recorder';
+
+export type { MonitoringTables } from './monitoring.tables';
+
+/** What the monitoring module is built from. */
+export interface MonitoringModuleOptions {
+  // biome-ignore lint/suspicious/noExplicitAny: the shared store, narrowed to this module's tables here.
+  db: Kysely<any>;
+  audit: AuditLog;
+  secretBox: SecretBox;
+  /** Where check results go as series (the metrics module's store); absent: none. */
+  appendSamples?: (samples: MetricSample[]) => Promise<unknown>;
+  /** The outbound policy checks obey (default: private and loopback yes, link-local and metadata no). */
+  networkPolicy?: CheckNetworkPolicy;
+  /** The runner's timings (tests). */
+  runner?: { pollEveryMs?: number; flushEveryMs?: number; fullSyncEveryMs?: number };
+}
+
+export interface MonitoringModule extends EstateModule {
+  readonly checks: CheckService;
+  readonly registry: CheckTypeRegistry;
+  /** The runner of this process once the worker role started it. */
+  readonly runner: CheckRunner | undefined;
+}
+
+export function createMonitoringModule(options: MonitoringModuleOptions): MonitoringModule {
+  const db = options.db as Kysely<MonitoringTables>;
+  const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy));
+  const recorder = new CheckRecorder(db, options.appendSamples);
+  let runner: CheckRunner | undefined;
+  const checks = new CheckService({
+    db,
+    audit: options.audit,
+    secretBox: options.secretBox,
+    registry,
+    recorder,
+    changed: (id) => runner?.changed(id),
+  });
+  return {
+    name: 'monitoring',
+    checks,
+    registry,
+    get runner() {
+      return runner;
+    },
+    routes(http) {
+      registerCheckRoutes(http, checks);
+    },
+    work(logger) {
+      const started = new CheckRunner({ repo: checks.repo, registry, secretBox: options.secretBox, recorder, logger, ...options.runner });
+      runner = started;
+      return {
+        start: () => started.start(),
+        stop: async () => {
+          await started.stop();
+          runner = undefined;
+        },
+      };
+    },
+    async close() {
+      await recorder.flush().catch(() => undefined);
+    },
+  };
+}

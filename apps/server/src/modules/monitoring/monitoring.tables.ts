@@ -1,0 +1,74 @@
+import type { InventoryTables } from '../inventory';
+
+/** Row shapes of the monitoring tables (migration 0026). Times are epoch ms; JSON columns are jsonb/text. */
+export interface ChecksTable {
+  id: string;
+  name: string;
+  type: string;
+  /** 1 or 0. */
+  enabled: number;
+  target: string;
+  interval_ms: number;
+  timeout_ms: number;
+  retries: number;
+  /** The type's settings, without secrets. */
+  config: unknown;
+  conditions: unknown;
+  warning_conditions: unknown;
+  /** The secrets as JSON, sealed with the secret box and bound to the check's id; null when there are none. */
+  secret: string | null;
+  secret_names: unknown;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface CheckCisTable {
+  check_id: string;
+  ci_id: string;
+}
+
+export interface CheckStatesTable {
+  check_id: string;
+  state: string;
+  since: number | null;
+  last_run_at: number | null;
+  last_status: string | null;
+  last_duration_ms: number | null;
+  last_message: string | null;
+  consecutive_failures: number;
+  flapping: number;
+  /** Epoch ms of the latest state changes, oldest first. */
+  changes: unknown;
+  results: number;
+  updated_at: number;
+}
+
+export interface CheckResultsTable {
+  check_id: string;
+  slot: number;
+  at: number;
+  status: string;
+  duration_ms: number;
+  message: string;
+  conditions: unknown;
+  details: unknown;
+}
+
+export interface CheckStateHistoryTable {
+  id: string;
+  check_id: string;
+  at: number;
+  state: string;
+  previous: string | null;
+  message: string;
+}
+
+export interface MonitoringTables extends InventoryTables {
+  checks: ChecksTable;
+  check_cis: CheckCisTable;
+  check_states: CheckStatesTable;
+  check_results: CheckResultsTable;
+  check_state_history: CheckStateHistoryTable;
+}

@@ -1,0 +1,45 @@
+import type { CheckState, UptimePeriod } from '@estate/contract';
+
+/** One state change, as the history table holds it. */
+export interface StateChangeAt {
+  at: number;
+  state: CheckState;
+}
+
+/**
+ * A check's uptime over [from, to), exactly, from its state changes: `changes` must hold every change in the period
+ * and the last one before it (the state the period starts in), in time order. Time before the first change is not
+ * counted at all (the check did not exist or had not run). The ratio is up and degraded time over the time the
+ * state was known (up, degraded or down); unknown time counts for neither. `incidents` counts entries into down.
+ */
+export function uptimeOver(changes: readonly StateChangeAt[], from: number, to: number, label: string): UptimePeriod {
+  const spent: Record<CheckState, number> = { up: 0, degraded: 0, down: 0, unknown: 0 };
+  let incidents = 0;
+  for (let i = 0; i < changes.length; i++) {
+    const change = changes[i] as StateChangeAt;
+    const start = Math.max(change.at, from);
+    const end = Math.min(changes[i + 1]?.at ?? to, to);
+    if (end > start) spent[change.state] += end - start;
+    if (change.state === 'down' && change.at >= from && change.at < to && changes[i - 1]?.state !== 'down') incidents++;
+  }
+  const known = spent.up + spent.degraded + spent.down;
+  return {
+    label,
+    from,
+    to,
+    ratio: known === 0 ? null : (spent.up + spent.degraded) / known,
+    upMs: spent.up,
+    degradedMs: spent.degraded,
+    downMs: spent.down,
+    unknownMs: spent.unknown,
+    incidents,
+  };
+}
+
+/** The standard periods ending at `now`. */
+export const UPTIME_PERIODS: ReadonlyArray<{ label: string; ms: number }> = [
+  { label: '24h', ms: 86_400_000 },
+  { label: '7d', ms: 7 * 86_400_000 },
+  { label: '30d', ms: 30 * 86_400_000 },
+  { label: '90d', ms: 90 * 86_400_000 },
+];
