@@ -2,7 +2,7 @@ import { isApiError } from '@estate/client';
 import { ProblemType } from '@estate/contract';
 import { Alert, Badge, Button, Center, CloseButton, Grid, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMemo } from 'react';
 import { can } from '../../app/auth-guard';
@@ -21,7 +21,7 @@ import { formatRelative } from '../inventory/ci-labels';
 import { ResultsTable, StateTimeline } from './CheckHistoryPanels';
 import { CheckResultView } from './CheckResultView';
 import { CheckStateBadge } from './CheckStateBadge';
-import { checkTypeLabel, latencyPoints } from './check-format';
+import { checkTypeLabel, latencyPoints, latencySpan } from './check-format';
 import { checkHistoryQuery, checkQuery, checkResultsQuery, checkUptimeQuery, MONITORING_QUERY_KEY } from './monitoring-queries';
 import { UptimeCards } from './UptimeCards';
 
@@ -40,7 +40,11 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
   const check = useQuery(checkQuery(api, id));
   const results = useQuery(checkResultsQuery(api, id));
   const history = usePagedQuery(checkHistoryQuery(api, id));
-  const uptime = useQuery(checkUptimeQuery(api, id));
+  const uptime = useQuery({
+    ...checkUptimeQuery(api, id, check.data?.value.status.since ?? null),
+    enabled: check.data !== undefined,
+    placeholderData: keepPreviousData,
+  });
   const refresh = () => queryClient.invalidateQueries({ queryKey: MONITORING_QUERY_KEY });
   const runNow = useMutation({ mutationFn: () => api.runCheck(id), onSuccess: refresh });
   const toggle = useMutation({
@@ -48,6 +52,8 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
     onSuccess: refresh,
   });
   const latency = useMemo(() => [{ label: 'duration', points: latencyPoints(results.data?.items ?? []) }], [results.data]);
+  const interval = check.data?.value.intervalSeconds ?? 60;
+  const span = latencySpan(latency[0]?.points ?? [], interval * 4);
 
   if (check.error) {
     return isApiError(check.error, ProblemType.notFound) ? (
@@ -158,31 +164,32 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
       )}
       <ProblemAlert error={uptime.error} />
       <UptimeCards periods={uptime.data?.periods} />
-      <SectionCard title="Latency" description="How long each of the last runs took.">
-        <TimeSeriesChart
-          series={latency}
-          unit="seconds"
-          yMin={0}
-          height={180}
-          emptyText="No runs yet"
-          aria-label="Run duration"
-          data-testid="latency-chart"
-        />
-      </SectionCard>
       <Grid gap="md">
+        <Grid.Col span={{ base: 12, lg: 8 }}>
+          <SectionCard title="Latency" description="How long each of the last runs took.">
+            <TimeSeriesChart
+              series={latency}
+              unit="seconds"
+              yMin={0}
+              height={180}
+              {...(span ? { timeRange: span } : {})}
+              emptyText="No runs yet"
+              aria-label="Run duration"
+              data-testid="latency-chart"
+            />
+          </SectionCard>
+        </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <SectionCard title="State changes" data-testid="check-history-card">
             <ProblemAlert error={history.error} />
             <StateTimeline history={history} />
           </SectionCard>
         </Grid.Col>
-        <Grid.Col span={{ base: 12, lg: 8 }}>
-          <SectionCard title="Last results">
-            <ProblemAlert error={results.error} />
-            <ResultsTable results={results.data?.items ?? []} loading={results.isPending} />
-          </SectionCard>
-        </Grid.Col>
       </Grid>
+      <SectionCard title="Last results">
+        <ProblemAlert error={results.error} />
+        <ResultsTable results={results.data?.items ?? []} loading={results.isPending} />
+      </SectionCard>
     </Stack>
   );
 }

@@ -17,6 +17,7 @@ import {
   createRequest,
   type FormErrors,
   formErrorsOf,
+  formFieldOf,
   secretsInUse,
   testRequest,
   updateRequest,
@@ -106,7 +107,7 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
   };
 
   const serverErrors = fieldErrorsOf(failure);
-  const shownFields = Object.keys(serverErrors).filter((path) => SHOWN.test(path) || path.startsWith('config.'));
+  const shownFields = Object.keys(serverErrors).filter((path) => SHOWN.test(formFieldOf(path, values.type)));
   const num = (path: 'intervalSeconds' | 'timeoutSeconds' | 'retries', fallback: number, parse: (v: string) => number) => ({
     ...form.getInputProps(path),
     onChange: (value: number | string) => form.setFieldValue(path, typeof value === 'number' ? value : parse(value) || fallback),

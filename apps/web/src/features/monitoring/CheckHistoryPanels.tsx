@@ -47,7 +47,16 @@ export function StateTimeline({ history }: { history: PagedList<CheckStateChange
 }
 
 const RESULT_COLUMNS: DataTableColumn<CheckResult>[] = [
-  { id: 'at', header: 'Ran', width: 170, cell: (result) => <Text size="sm">{formatPreciseDateTime(result.at)}</Text> },
+  {
+    id: 'at',
+    header: 'Ran',
+    width: 190,
+    cell: (result) => (
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {formatPreciseDateTime(result.at)}
+      </Text>
+    ),
+  },
   {
     id: 'status',
     header: 'Result',
@@ -79,7 +88,7 @@ export function ResultsTable({ results, loading }: { results: readonly CheckResu
       loading={loading}
       empty="Not run yet."
       compact
-      minWidth={640}
+      minWidth={680}
       renderExpanded={(result) => <CheckResultView result={result} showTime data-testid="result-detail" />}
       rowLabel={(result) => formatPreciseDateTime(result.at)}
       testId="results-table"

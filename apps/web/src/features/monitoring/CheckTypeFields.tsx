@@ -1,5 +1,6 @@
 import { Code, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
+import { MONO } from './ConditionListEditor';
 import type { CheckFormValues } from './check-form';
 
 /** Props of `CheckTypeFields`. */
@@ -61,7 +62,7 @@ export function CheckTypeFields({ form, secretNames, storedSecrets }: CheckTypeF
           autosize
           minRows={4}
           maxRows={16}
-          ff="monospace"
+          styles={MONO}
           spellCheck={false}
           {...form.getInputProps('configJson')}
           data-testid="check-config-json"
@@ -118,7 +119,7 @@ function HttpFields({ form }: { form: UseFormReturnType<CheckFormValues> }) {
         autosize
         minRows={1}
         maxRows={6}
-        ff="monospace"
+        styles={MONO}
         {...form.getInputProps('http.headers')}
         data-testid="check-http-headers"
       />
@@ -128,7 +129,7 @@ function HttpFields({ form }: { form: UseFormReturnType<CheckFormValues> }) {
           autosize
           minRows={2}
           maxRows={8}
-          ff="monospace"
+          styles={MONO}
           {...form.getInputProps('http.body')}
           data-testid="check-http-body"
         />

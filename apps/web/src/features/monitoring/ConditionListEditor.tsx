@@ -1,5 +1,8 @@
 import { ActionIcon, Button, Code, Group, Stack, Text, TextInput } from '@mantine/core';
 
+/** Inputs that hold code (conditions, headers, JSON) in the monospace font; their labels stay in the body font. */
+export const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+
 /** Props of `ConditionListEditor`. */
 export interface ConditionListEditorProps {
   label: string;
@@ -59,7 +62,7 @@ export function ConditionListEditor({
             placeholder="[STATUS] == 200"
             aria-label={`${label} ${index + 1}`}
             error={errorAt(index)}
-            ff="monospace"
+            styles={MONO}
             style={{ flex: 1, minWidth: 0 }}
             data-testid={`${testId}-input`}
           />

@@ -138,6 +138,10 @@ describe('check form', () => {
       config: 'maxBodyBytes: too big',
     });
     expect(formErrorsOf({ 'config.port': 'must be 1–65535' }, 'tcp')).toEqual({ 'tcp.port': 'must be 1–65535' });
+    expect(formErrorsOf({ 'conditions[2]': 'unknown placeholder [FOO]', 'ciIds[0]': 'no configuration item x' }, 'tcp')).toEqual({
+      'conditions.2': 'unknown placeholder [FOO]',
+      ciIds: 'no configuration item x',
+    });
     expect(formErrorsOf({ 'config.name': 'is required', 'config.server': 'bad' }, 'dns')).toEqual({
       configJson: 'name: is required; server: bad',
     });

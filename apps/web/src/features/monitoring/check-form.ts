@@ -239,30 +239,31 @@ const HTTP_FIELDS: Record<string, string> = {
 };
 
 /**
- * The server's field errors (`config.url`, `conditions.1`, `secrets.password`, `intervalSeconds`) on the form's
- * fields: an HTTP or TCP setting on its input, anything in the configuration of another type on the JSON editor
- * (prefixed with the setting it names), everything else where it is. Unknown configuration fields fall to the
- * `config` key for the form's general alert.
+ * The form field a server error's path lands on: an HTTP or TCP setting on its input (`config.url` → `http.url`),
+ * any setting of another type on the JSON editor, `conditions[1]` or `conditions.1` on that condition, a bound CI on
+ * the CI list; `config` for an HTTP or TCP setting the form has no input for.
+ */
+export function formFieldOf(path: string, type: string): string {
+  const normalized = path.replace(/\[(\d+)\]/g, '.$1');
+  if (normalized.startsWith('ciIds')) return 'ciIds';
+  if (normalized !== 'config' && !normalized.startsWith('config.')) return normalized;
+  const setting = normalized.slice('config.'.length);
+  if (type === 'http') return HTTP_FIELDS[setting] ?? (setting.startsWith('headers') ? 'http.headers' : 'config');
+  if (type === 'tcp') return setting === 'host' || setting === 'port' ? `tcp.${setting}` : 'config';
+  return 'configJson';
+}
+
+/**
+ * The server's field errors on the form's fields (see `formFieldOf`). A message that lands away from its own setting
+ * (on the JSON editor, or the general `config` line) is prefixed with the setting it names; two on one field join.
  */
 export function formErrorsOf(serverErrors: Record<string, string>, type: string): FormErrors {
   const errors: FormErrors = {};
-  const add = (field: string, message: string) => {
-    errors[field] = errors[field] ? `${errors[field]}; ${message}` : message;
-  };
   for (const [path, message] of Object.entries(serverErrors)) {
-    if (path !== 'config' && !path.startsWith('config.')) {
-      add(path === 'secrets' ? 'secrets' : path, message);
-      continue;
-    }
-    const setting = path.slice('config.'.length);
-    if (type === 'http') {
-      const field = HTTP_FIELDS[setting] ?? (setting.startsWith('headers') ? 'http.headers' : undefined);
-      add(field ?? 'config', field ? message : `${setting || 'config'}: ${message}`);
-    } else if (type === 'tcp') {
-      add(setting === 'host' || setting === 'port' ? `tcp.${setting}` : 'config', message);
-    } else {
-      add('configJson', setting ? `${setting}: ${message}` : message);
-    }
+    const field = formFieldOf(path, type);
+    const setting = path.startsWith('config.') ? path.slice('config.'.length) : '';
+    const text = (field === 'configJson' || field === 'config') && setting ? `${setting}: ${message}` : message;
+    errors[field] = errors[field] ? `${errors[field]}; ${text}` : text;
   }
   return errors;
 }

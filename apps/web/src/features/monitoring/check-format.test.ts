@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { conditionLines, detailRows, formatRunDuration, formatSpan, formatUptime, latencyPoints, uptimePeriodLabel } from './check-format';
+import {
+  conditionLines,
+  detailRows,
+  formatRunDuration,
+  formatSpan,
+  formatUptime,
+  latencyPoints,
+  latencySpan,
+  uptimePeriodLabel,
+} from './check-format';
 
 describe('check formatting', () => {
   it('shows uptime with three decimals, never rounding a down time up to 100 %', () => {
@@ -87,5 +96,19 @@ describe('detail page figures', () => {
       [10, 0.012],
       [20, 0.03],
     ]);
+  });
+
+  it('spans the chart over the runs, at least the given width', () => {
+    expect(latencySpan([], 60)).toBeUndefined();
+    expect(latencySpan([[100, 0.1]], 60)).toEqual({ from: 70, to: 130 });
+    expect(
+      latencySpan(
+        [
+          [100, 0.1],
+          [400, 0.2],
+        ],
+        60,
+      ),
+    ).toEqual({ from: 100, to: 400 });
   });
 });

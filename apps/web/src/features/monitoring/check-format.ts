@@ -147,3 +147,15 @@ export function latencyPoints(results: readonly { at: number; durationMs: number
     .map((r): [number, number] => [r.at / 1000, r.durationMs / 1000])
     .sort((a, b) => a[0] - b[0]);
 }
+
+/**
+ * The time span (epoch seconds) the latency chart shows for `points`: from the first run to the last, and at least
+ * `minSeconds` wide around them, so that one or two runs do not stretch the axis over years.
+ */
+export function latencySpan(points: readonly (readonly [number, number])[], minSeconds: number): { from: number; to: number } | undefined {
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last) return undefined;
+  const pad = Math.max(0, minSeconds - (last[0] - first[0])) / 2;
+  return { from: first[0] - pad, to: last[0] + pad };
+}
