@@ -165,6 +165,12 @@ export async function serve(
     const port = typeof address === 'object' && address ? address.port : config.port;
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
     const url = config.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+    // A fresh store starts with checks of its own web UI and of this machine, so the first screen shows live checks.
+    const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const healthUrl = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${port}/healthz`;
+    await estate.monitoring.checks
+      .seedDefaults(healthUrl, { actor: { type: 'system', id: null, label: 'first start' }, requestId: null, sourceIp: null })
+      .catch((err) => logger.warn({ err }, 'monitoring: could not create the default checks'));
     const setupToken = await estate.auth.auth.issueSetupToken();
     const banner = startBanner(url, database.describe, setupToken);
     if (!options.deferBanner) for (const line of banner) print(line);

@@ -45,6 +45,27 @@ describe('serve', () => {
     expect(ready.status).toBe(200);
   });
 
+  it('starts with checks of its own web UI and this machine, running; once deleted they do not come back', async () => {
+    const config = configFor();
+    const server = await serve(config, { print: () => undefined });
+    const { checks } = server.estate.monitoring;
+    const listed = (await checks.list({})).items;
+    expect(listed.map((c) => [c.name, c.type, c.target])).toEqual([
+      ['Estate web UI', 'http', `${server.url}/healthz`],
+      ['This machine (ping)', 'icmp', '127.0.0.1'],
+    ]);
+    // The worker role runs them: the web UI's check is up after a run now, recorded like a scheduled one.
+    const web = listed[0]!;
+    const system = { actor: { type: 'system' as const, id: null, label: 'test' }, requestId: null, sourceIp: null };
+    expect((await checks.runNow(web.id, system)).status.state).toBe('up');
+    expect(server.estate.monitoring.runner?.size).toBe(2);
+    for (const check of listed) await checks.delete(check.id, check.version, system);
+    await server.stop();
+    const again = await serve(config, { print: () => undefined });
+    running.push(again);
+    expect((await again.estate.monitoring.checks.list({})).items).toEqual([]);
+  });
+
   it('fails with a ConfigError naming ESTATE_PORT when the port is taken; the same data then starts elsewhere', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -85,9 +85,19 @@ export class CheckRunner {
     every(this.options.fullSyncEveryMs ?? 60_000, () => this.sync(() => this.syncAll()));
   }
 
+  /** Compares every check with the database now (what the periodic full sync does). */
+  resync(): Promise<void> {
+    return this.sync(() => this.syncAll());
+  }
+
+  /** Reads the checks changed since the last poll now (what the periodic poll does). */
+  poll(): Promise<void> {
+    return this.sync(() => this.syncChanged());
+  }
+
   /** A check was created, changed or deleted in this process: picks it up now rather than at the next poll. */
-  changed(checkId: string): void {
-    void this.sync(async () => {
+  changed(checkId: string): Promise<void> {
+    return this.sync(async () => {
       const row = await this.options.repo.get(checkId);
       if (row) this.apply(row);
       else this.drop(checkId);

@@ -200,6 +200,31 @@ export class CheckService {
     this.deps.changed?.(id);
   }
 
+  /**
+   * Creates the checks a fresh Estate starts with — its own web UI's health endpoint and a ping of this machine —
+   * once in the life of the store (a system_state key remembers it, so deleting them is for good). Answers how many
+   * it created.
+   */
+  async seedDefaults(healthUrl: string, ctx: ActionContext): Promise<number> {
+    const defaults: CreateCheckRequest[] = [
+      { name: 'Estate web UI', type: 'http', config: { url: healthUrl }, conditions: ['[STATUS] == 200'], intervalSeconds: 60 },
+      { name: 'This machine (ping)', type: 'icmp', config: { host: '127.0.0.1' }, intervalSeconds: 60 },
+    ].filter((check) => this.deps.registry.get(check.type) !== undefined);
+    const seeded = await withTransaction(this.deps.db, async (trx) => {
+      const key = 'monitoring.defaults_seeded';
+      const done = await trx.selectFrom('system_state').select('key').where('key', '=', key).executeTakeFirst();
+      if (done) return false;
+      await trx
+        .insertInto('system_state')
+        .values({ key, value: String(this.now()), updated_at: this.now() })
+        .execute();
+      return true;
+    });
+    if (!seeded) return 0;
+    for (const check of defaults) await this.create(check, ctx);
+    return defaults.length;
+  }
+
   /** Runs an unsaved check once (a form's "test now"); with `checkId`, the saved check's secrets fill the gaps. */
   async test(request: TestCheckRequest, ctx: ActionContext): Promise<CheckResult> {
     let secrets = request.secrets ?? {};

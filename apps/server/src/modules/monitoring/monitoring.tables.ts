@@ -66,6 +66,7 @@ export interface CheckStateHistoryTable {
 }
 
 export interface MonitoringTables extends InventoryTables {
+  system_state: { key: string; value: string; updated_at: number };
   checks: ChecksTable;
   check_cis: CheckCisTable;
   check_states: CheckStatesTable;

@@ -17,10 +17,20 @@ export interface CheckResultContext {
   dnsRcode?: string;
   /** The address the check reached (or the first address a DNS check answered), as text. */
   ip?: string;
+  /** Percent of the probes sent that got no reply (ICMP), 0 to 100. */
+  packetLossPercent?: number;
 }
 
 /** The name inside the brackets of a placeholder, `[STATUS]` → `STATUS`. */
-export type PlaceholderName = 'STATUS' | 'BODY' | 'RESPONSE_TIME' | 'CERTIFICATE_EXPIRATION' | 'CONNECTED' | 'DNS_RCODE' | 'IP';
+export type PlaceholderName =
+  | 'STATUS'
+  | 'BODY'
+  | 'RESPONSE_TIME'
+  | 'CERTIFICATE_EXPIRATION'
+  | 'CONNECTED'
+  | 'DNS_RCODE'
+  | 'IP'
+  | 'PACKET_LOSS';
 
 /**
  * How a placeholder's value compares: `number` numerically; `duration` numerically in milliseconds, taking
@@ -63,6 +73,12 @@ export const PLACEHOLDERS: Readonly<Record<PlaceholderName, PlaceholderSpec>> = 
   CONNECTED: { kind: 'boolean', read: (c) => c.connected, takesPath: false, description: 'whether the connection was made' },
   DNS_RCODE: { kind: 'rcode', read: (c) => c.dnsRcode, takesPath: false, description: 'the DNS response code, such as NOERROR' },
   IP: { kind: 'text', read: (c) => c.ip, takesPath: false, description: 'the address that was reached' },
+  PACKET_LOSS: {
+    kind: 'number',
+    read: (c) => c.packetLossPercent,
+    takesPath: false,
+    description: 'the percentage of probes that got no reply, 0 to 100',
+  },
 };
 
 /** DNS response codes by mnemonic (RFC 1035, RFC 2136), the values `[DNS_RCODE]` compares against. */

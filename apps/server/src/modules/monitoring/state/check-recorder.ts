@@ -55,6 +55,8 @@ export class CheckRecorder {
   private readonly entries = new Map<string, Entry>();
   private pending: Pending[] = [];
   private flushing: Promise<void> | undefined;
+  /** Results being applied (their check's state is being read): a flush waits for them. */
+  private readonly recording = new Set<Promise<unknown>>();
   /** Results dropped because the database fell too far behind. */
   dropped = 0;
 
@@ -69,7 +71,15 @@ export class CheckRecorder {
   }
 
   /** Applies a run's result to its check's state and queues it; answers the check's status after it. */
-  async record(check: RecordedCheck, result: CheckResult): Promise<CheckStatus> {
+  record(check: RecordedCheck, result: CheckResult): Promise<CheckStatus> {
+    const recording = this.apply(check, result);
+    this.recording.add(recording);
+    const done = () => this.recording.delete(recording);
+    recording.then(done, done);
+    return recording;
+  }
+
+  private async apply(check: RecordedCheck, result: CheckResult): Promise<CheckStatus> {
     const entry = this.entries.get(check.id) ?? (await this.load(check.id));
     const applied = applyRun(entry.record, { status: result.status, at: result.at, message: result.message }, check);
     const slot = entry.results % RESULT_RING_SIZE;
@@ -97,11 +107,13 @@ export class CheckRecorder {
     this.pending = this.pending.filter((p) => p.check.id !== checkId);
   }
 
-  /** Writes every queued result; concurrent calls share one flush. */
+  /** Writes every result recorded so far; concurrent calls share one flush. */
   flush(): Promise<void> {
-    this.flushing ??= this.writePending().finally(() => {
-      this.flushing = undefined;
-    });
+    this.flushing ??= Promise.allSettled([...this.recording])
+      .then(() => this.writePending())
+      .finally(() => {
+        this.flushing = undefined;
+      });
     return this.flushing;
   }
 
