@@ -5,6 +5,7 @@ import { createDiscoveryIdentityMethods, type DiscoveryIdentityMethods } from '.
 import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discovery-scans';
 import { createInventoryMethods, type InventoryMethods } from './inventory';
 import { createInventoryImportMethods, type InventoryImportMethods } from './inventory-import';
+import { createMonitoringMethods, type MonitoringMethods } from './monitoring';
 import { createTokenMethods, type TokenMethods } from './tokens';
 import { createTransport } from './transport';
 import { createUserMethods, type UserMethods } from './users';
@@ -36,7 +37,8 @@ export interface EstateClient
     InventoryImportMethods,
     AgentMethods,
     DiscoveryScanMethods,
-    DiscoveryIdentityMethods {
+    DiscoveryIdentityMethods,
+    MonitoringMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -56,6 +58,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createAgentMethods(transport),
     ...createDiscoveryScanMethods(transport),
     ...createDiscoveryIdentityMethods(transport),
+    ...createMonitoringMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

@@ -11,6 +11,7 @@ export type { DiscoveryIdentityMethods } from './discovery-identity';
 export type { DiscoveryScanMethods, Versioned } from './discovery-scans';
 export type { CiFilters, InventoryMethods, VersionedCi } from './inventory';
 export type { InventoryImportMethods } from './inventory-import';
+export type { MonitoringMethods } from './monitoring';
 export { collectAll, type ListMethod, type PageOf, paginate } from './page';
 export type { TokenMethods } from './tokens';
 export { type ApiResponse, createTransport, type QueryValue, queryString, type RequestOptions, type Transport } from './transport';

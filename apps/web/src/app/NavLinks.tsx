@@ -22,6 +22,7 @@ interface Section {
     | '/software'
     | '/agents'
     | '/discovery'
+    | '/checks'
     | '/merge-suggestions'
     | '/terraform-imports'
     | '/explore'
@@ -36,6 +37,7 @@ const SECTIONS: readonly Section[] = [
   { to: '/inventory', label: 'Inventory', description: 'Configuration items and their relations', permission: 'inventory:read' },
   { to: '/lifecycle', label: 'Lifecycle', description: 'Expiring, licences, refresh plan', permission: 'inventory:read' },
   { to: '/agents', label: 'Agents', description: 'Enrolled hosts and enrollment tokens', permission: 'agents:read' },
+  { to: '/checks', label: 'Monitoring', description: 'Checks, their state and uptime', permission: 'monitoring:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
   { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
   { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },

@@ -152,6 +152,32 @@ const scanRunRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/discovery/RunPage'), 'RunPage'),
 });
 
+const checksRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/checks',
+  component: lazyRouteComponent(() => import('../features/monitoring/ChecksPage'), 'ChecksPage'),
+});
+
+const newCheckRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/checks/new',
+  validateSearch: (search: Record<string, unknown>): { ciId?: string } =>
+    typeof search.ciId === 'string' && search.ciId !== '' ? { ciId: search.ciId } : {},
+  component: lazyRouteComponent(() => import('../features/monitoring/CheckFormPage'), 'NewCheckPage'),
+});
+
+const checkRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/checks/$id',
+  component: lazyRouteComponent(() => import('../features/monitoring/CheckDetailPage'), 'CheckDetailPage'),
+});
+
+const editCheckRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/checks/$id/edit',
+  component: lazyRouteComponent(() => import('../features/monitoring/CheckFormPage'), 'EditCheckPage'),
+});
+
 const softwareRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/software',
@@ -207,6 +233,10 @@ const routeTree = rootRoute.addChildren([
     snmpCredentialsRoute,
     scanRoute,
     scanRunRoute,
+    checksRoute,
+    newCheckRoute,
+    checkRoute,
+    editCheckRoute,
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,

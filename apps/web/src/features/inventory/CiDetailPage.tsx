@@ -17,6 +17,7 @@ import { SoftwarePanel } from '../identity/SoftwarePanel';
 import { HostMetricsPanel } from '../metrics/HostMetricsPanel';
 import { HOST_CI_TYPES } from '../metrics/host-panels';
 import { ciHasMetricsQuery } from '../metrics/metrics-queries';
+import { CiChecksPanel } from '../monitoring/CiChecksPanel';
 import { AttributesPanel } from './AttributesPanel';
 import { CRITICALITY_COLORS, humanize, STATUS_COLORS } from './ci-labels';
 import { typeLabel } from './ci-type-options';
@@ -37,10 +38,33 @@ export function CiDetailPage() {
   const me = useMe();
   const { id } = useRouteParams('/inventory/$id');
   if (!can(me, 'inventory:read')) return <NoPermission permission="inventory:read" />;
-  return <CiDetail key={id} id={id} canWrite={can(me, 'inventory:write')} canReadMetrics={can(me, 'metrics:read')} />;
+  return (
+    <CiDetail
+      key={id}
+      id={id}
+      canWrite={can(me, 'inventory:write')}
+      canReadMetrics={can(me, 'metrics:read')}
+      monitoring={can(me, 'monitoring:read') ? { canWrite: can(me, 'monitoring:write') } : null}
+    />
+  );
 }
 
-function CiDetail({ id, canWrite, canReadMetrics }: { id: string; canWrite: boolean; canReadMetrics: boolean }) {
+/** What the CI page may show of monitoring: null without monitoring:read. */
+interface CiMonitoringAccess {
+  canWrite: boolean;
+}
+
+function CiDetail({
+  id,
+  canWrite,
+  canReadMetrics,
+  monitoring,
+}: {
+  id: string;
+  canWrite: boolean;
+  canReadMetrics: boolean;
+  monitoring: CiMonitoringAccess | null;
+}) {
   const api = useApi();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -142,6 +166,11 @@ function CiDetail({ id, canWrite, canReadMetrics }: { id: string; canWrite: bool
                 Metrics
               </Tabs.Tab>
             )}
+            {monitoring && (
+              <Tabs.Tab value="monitoring" data-testid="tab-monitoring">
+                Monitoring
+              </Tabs.Tab>
+            )}
             {ci.type === 'rack' && (
               <Tabs.Tab value="rack" data-testid="tab-rack">
                 Elevation
@@ -180,6 +209,11 @@ function CiDetail({ id, canWrite, canReadMetrics }: { id: string; canWrite: bool
         {showMetrics && (
           <Tabs.Panel value="metrics" pt="md">
             <HostMetricsPanel ciId={ci.id} />
+          </Tabs.Panel>
+        )}
+        {monitoring && (
+          <Tabs.Panel value="monitoring" pt="md">
+            <CiChecksPanel ciId={ci.id} canWrite={monitoring.canWrite} />
           </Tabs.Panel>
         )}
         {ci.type === 'rack' && (

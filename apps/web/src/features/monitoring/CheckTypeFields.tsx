@@ -1,0 +1,165 @@
+import { Code, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import type { UseFormReturnType } from '@mantine/form';
+import { MONO } from './ConditionListEditor';
+import type { CheckFormValues } from './check-form';
+
+/** Props of `CheckTypeFields`. */
+export interface CheckTypeFieldsProps {
+  form: UseFormReturnType<CheckFormValues>;
+  /** The secrets the chosen settings use (`password`, `token`, or a type's own). */
+  secretNames: readonly string[];
+  /** The names of the secrets stored for the check being edited. */
+  storedSecrets: readonly string[];
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const AUTH_OPTIONS = [
+  { value: 'none', label: 'None' },
+  { value: 'basic', label: 'Basic (user name and password)' },
+  { value: 'bearer', label: 'Bearer token' },
+];
+
+const int = (value: number | string, fallback: number) => (typeof value === 'number' ? value : Number.parseInt(value, 10) || fallback);
+
+/**
+ * The settings of the chosen check type: fields for HTTP and TCP, a JSON editor for any other type, then the secret
+ * inputs the settings use. Secrets are write-only: an edited check shows which are stored and keeps them when blank.
+ */
+export function CheckTypeFields({ form, secretNames, storedSecrets }: CheckTypeFieldsProps) {
+  const values = form.getValues();
+  return (
+    <Stack gap="sm">
+      {values.type === 'http' && <HttpFields form={form} />}
+      {values.type === 'tcp' && (
+        <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
+          <TextInput
+            label="Host"
+            placeholder="db.example.org or 192.0.2.10"
+            required
+            {...form.getInputProps('tcp.host')}
+            style={{ gridColumn: 'span 2' }}
+            data-testid="check-tcp-host"
+          />
+          <NumberInput
+            label="Port"
+            required
+            min={1}
+            max={65535}
+            allowDecimal={false}
+            {...form.getInputProps('tcp.port')}
+            data-testid="check-tcp-port"
+          />
+        </SimpleGrid>
+      )}
+      {values.type !== 'http' && values.type !== 'tcp' && values.type !== '' && (
+        <Textarea
+          label="Configuration (JSON)"
+          description={
+            <>
+              The {values.type.toUpperCase()} check's settings as a JSON object, e.g. <Code fz="xs">{'{ "host": "example.org" }'}</Code>
+            </>
+          }
+          autosize
+          minRows={4}
+          maxRows={16}
+          styles={MONO}
+          spellCheck={false}
+          {...form.getInputProps('configJson')}
+          data-testid="check-config-json"
+        />
+      )}
+      {form.errors.config && (
+        <Text size="sm" c="red" data-testid="check-config-error">
+          {form.errors.config}
+        </Text>
+      )}
+      {secretNames.map((name) => {
+        const stored = storedSecrets.includes(name);
+        return (
+          <PasswordInput
+            key={name}
+            label={name === 'password' ? 'Password' : name === 'token' ? 'Token' : name}
+            description={stored ? 'Stored — leave blank to keep it.' : 'Write-only: sealed on the server and never shown again.'}
+            placeholder={stored ? '•••••• (stored)' : undefined}
+            autoComplete="new-password"
+            {...form.getInputProps(`secrets.${name}`)}
+            value={values.secrets[name] ?? ''}
+            data-testid={`check-secret-${name}`}
+          />
+        );
+      })}
+    </Stack>
+  );
+}
+
+function HttpFields({ form }: { form: UseFormReturnType<CheckFormValues> }) {
+  const http = form.getValues().http;
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, xs: 4 }} spacing="sm">
+        <Select
+          label="Method"
+          data={METHODS}
+          allowDeselect={false}
+          {...form.getInputProps('http.method')}
+          data-testid="check-http-method"
+        />
+        <TextInput
+          label="URL"
+          placeholder="https://example.org/health"
+          required
+          {...form.getInputProps('http.url')}
+          style={{ gridColumn: 'span 3' }}
+          data-testid="check-http-url"
+        />
+      </SimpleGrid>
+      <Textarea
+        label="Headers"
+        description="One per line: Name: value"
+        autosize
+        minRows={1}
+        maxRows={6}
+        styles={MONO}
+        {...form.getInputProps('http.headers')}
+        data-testid="check-http-headers"
+      />
+      {http.method !== 'GET' && http.method !== 'HEAD' && (
+        <Textarea
+          label="Body"
+          autosize
+          minRows={2}
+          maxRows={8}
+          styles={MONO}
+          {...form.getInputProps('http.body')}
+          data-testid="check-http-body"
+        />
+      )}
+      <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+        <Select
+          label="Authentication"
+          data={AUTH_OPTIONS}
+          allowDeselect={false}
+          {...form.getInputProps('http.auth')}
+          data-testid="check-http-auth"
+        />
+        {http.auth === 'basic' && (
+          <TextInput label="User name" required {...form.getInputProps('http.username')} data-testid="check-http-username" />
+        )}
+      </SimpleGrid>
+      <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm" verticalSpacing="xs">
+        <Switch label="Follow redirects" {...form.getInputProps('http.followRedirects', { type: 'checkbox' })} />
+        <Switch label="Verify TLS certificate" {...form.getInputProps('http.verifyTls', { type: 'checkbox' })} />
+        {http.followRedirects && (
+          <NumberInput
+            label="At most redirects"
+            min={0}
+            max={20}
+            allowDecimal={false}
+            {...form.getInputProps('http.maxRedirects')}
+            onChange={(value) => form.setFieldValue('http.maxRedirects', int(value, 10))}
+          />
+        )}
+      </SimpleGrid>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import { Button } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from '@tanstack/react-router';
+import { useState } from 'react';
+import { can } from '../../app/auth-guard';
+import { useApi } from '../../app/use-api';
+import { DataTable } from '../../components/DataTable';
+import { NoPermission } from '../../components/NoPermission';
+import { PageHeader } from '../../components/PageHeader';
+import { ProblemAlert } from '../../components/ProblemAlert';
+import { usePagedQuery } from '../../components/paged-query';
+import { useMe } from '../auth/use-me';
+import { CheckSummaryBar } from './CheckSummaryBar';
+import { ChecksFilterBar } from './ChecksFilterBar';
+import { CHECK_COLUMNS } from './check-columns';
+import { type CheckListState, EMPTY_CHECK_LIST_STATE, summaryFilterOf, toCheckFilters, withSummaryFilter } from './check-list-state';
+import { checkSummaryQuery, checksListQuery, checkTypesQuery } from './monitoring-queries';
+
+/** Monitoring: every check with its state, filterable, re-read every 5 s while the tab is visible. */
+export function ChecksPage() {
+  const me = useMe();
+  if (!can(me, 'monitoring:read')) return <NoPermission permission="monitoring:read" />;
+  return <Checks canWrite={can(me, 'monitoring:write')} />;
+}
+
+function Checks({ canWrite }: { canWrite: boolean }) {
+  const api = useApi();
+  const [state, setState] = useState<CheckListState>(EMPTY_CHECK_LIST_STATE);
+  const [q] = useDebouncedValue(state.q, 300);
+  const filters = toCheckFilters({ ...state, q });
+  const types = useQuery(checkTypesQuery(api));
+  const summary = useQuery(checkSummaryQuery(api));
+  const list = usePagedQuery(checksListQuery(api, filters));
+  const filtered = Object.keys(filters).length > 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Monitoring"
+        description="Checks run on an interval against your services; their state, and how long they take."
+        actions={
+          canWrite && (
+            <Button renderRoot={(props) => <Link {...props} to="/checks/new" />} data-testid="create-check">
+              New check
+            </Button>
+          )
+        }
+      />
+      <CheckSummaryBar
+        summary={summary.data}
+        active={summaryFilterOf(state)}
+        onSelect={(filter) => setState(withSummaryFilter(state, filter))}
+      />
+      <ChecksFilterBar state={state} onChange={setState} types={(types.data ?? []).map((t) => t.type)} />
+      <ProblemAlert error={list.error ?? summary.error} />
+      <DataTable
+        columns={CHECK_COLUMNS}
+        rows={list.items}
+        rowKey={(check) => check.id}
+        loading={list.isPending}
+        empty={
+          filtered ? 'No check matches these filters.' : `No checks yet.${canWrite ? ' Create one to watch a web site or a port.' : ''}`
+        }
+        list={list}
+        minWidth={900}
+        testId="checks-table"
+        rowTestId="check-row"
+        rowDataset={(check) => ({ state: check.enabled ? check.status.state : 'disabled' })}
+      />
+    </>
+  );
+}

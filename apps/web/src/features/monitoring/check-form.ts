@@ -1,0 +1,269 @@
+import type { Check, CheckTypeInfo, CreateCheckRequest, TestCheckRequest, UpdateCheckRequest } from '@estate/contract';
+
+/** How an HTTP check authenticates, as the form offers it. */
+export type HttpAuthChoice = 'none' | 'basic' | 'bearer';
+
+/** What the check form edits, as text and plain values; `http` and `tcp` have fields, any other type a JSON text. */
+export interface CheckFormValues {
+  name: string;
+  type: string;
+  enabled: boolean;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  http: {
+    url: string;
+    method: string;
+    /** One `Name: value` per line. */
+    headers: string;
+    body: string;
+    auth: HttpAuthChoice;
+    username: string;
+    followRedirects: boolean;
+    maxRedirects: number;
+    verifyTls: boolean;
+  };
+  tcp: { host: string; port: number | '' };
+  /** The configuration of a type without dedicated fields, as JSON text of an object. */
+  configJson: string;
+  conditions: string[];
+  warningConditions: string[];
+  /** Secrets typed in the form; blank ones are not sent (on edit: the stored value is kept). */
+  secrets: Record<string, string>;
+  ciIds: string[];
+}
+
+/** The types the form has dedicated fields for; others get the JSON editor. */
+export const TYPES_WITH_FIELDS: ReadonlySet<string> = new Set(['http', 'tcp']);
+
+const DEFAULT_HTTP: CheckFormValues['http'] = {
+  url: '',
+  method: 'GET',
+  headers: '',
+  body: '',
+  auth: 'none',
+  username: '',
+  followRedirects: true,
+  maxRedirects: 10,
+  verifyTls: true,
+};
+
+const text = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
+/** The form's HTTP fields from a saved configuration. */
+function httpValues(config: Record<string, unknown>): CheckFormValues['http'] {
+  const auth = (typeof config.auth === 'object' && config.auth !== null ? config.auth : {}) as Record<string, unknown>;
+  const headers = typeof config.headers === 'object' && config.headers !== null ? (config.headers as Record<string, unknown>) : {};
+  return {
+    url: text(config.url),
+    method: text(config.method, 'GET').toUpperCase(),
+    headers: Object.entries(headers)
+      .map(([name, value]) => `${name}: ${text(value)}`)
+      .join('\n'),
+    body: text(config.body),
+    auth: auth.type === 'basic' || auth.type === 'bearer' ? auth.type : 'none',
+    username: text(auth.username),
+    followRedirects: typeof config.followRedirects === 'boolean' ? config.followRedirects : true,
+    maxRedirects: typeof config.maxRedirects === 'number' ? config.maxRedirects : 10,
+    verifyTls: typeof config.verifyTls === 'boolean' ? config.verifyTls : true,
+  };
+}
+
+/**
+ * The form's values for a new check (of `type`, with its default conditions, bound to `ciIds`) or for editing
+ * `check`. Secrets always start blank: they are write-only.
+ */
+export function checkFormValues(options: { check?: Check; type?: CheckTypeInfo; ciIds?: string[] } = {}): CheckFormValues {
+  const { check, type } = options;
+  const config = check?.config ?? {};
+  return {
+    name: check?.name ?? '',
+    type: check?.type ?? type?.type ?? '',
+    enabled: check?.enabled ?? true,
+    intervalSeconds: check?.intervalSeconds ?? 60,
+    timeoutSeconds: check?.timeoutSeconds ?? 10,
+    retries: check?.retries ?? 0,
+    http: check?.type === 'http' ? httpValues(config) : { ...DEFAULT_HTTP },
+    tcp:
+      check?.type === 'tcp'
+        ? { host: text(config.host), port: typeof config.port === 'number' ? config.port : '' }
+        : { host: '', port: '' },
+    configJson: check && !TYPES_WITH_FIELDS.has(check.type) ? JSON.stringify(config, null, 2) : '{}',
+    conditions: check ? [...check.conditions] : [...(type?.defaultConditions ?? [])],
+    warningConditions: check ? [...check.warningConditions] : [],
+    secrets: {},
+    ciIds: check ? [...check.ciIds] : [...(options.ciIds ?? [])],
+  };
+}
+
+/** The headers typed one `Name: value` a line; `{ error }` naming the first line without a colon. */
+export function parseHeaders(textValue: string): { headers: Record<string, string> } | { error: string } {
+  const headers: Record<string, string> = {};
+  for (const line of textValue.split('\n')) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) return { error: `"${line.trim()}" is not a header: write Name: value` };
+    headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return { headers };
+}
+
+/** The form's complaints before anything is sent, keyed by form field (`http.url`, `configJson`). */
+export type FormErrors = Record<string, string>;
+
+/** The check type's configuration the form's values make, or the form fields it cannot read. */
+export function configOf(values: CheckFormValues): { config: Record<string, unknown> } | { errors: FormErrors } {
+  if (values.type === 'http') {
+    const h = values.http;
+    const headers = parseHeaders(h.headers);
+    if ('error' in headers) return { errors: { 'http.headers': headers.error } };
+    const config: Record<string, unknown> = { url: h.url.trim(), method: h.method };
+    if (Object.keys(headers.headers).length > 0) config.headers = headers.headers;
+    if (h.body !== '') config.body = h.body;
+    if (h.auth === 'basic') config.auth = { type: 'basic', username: h.username.trim() };
+    if (h.auth === 'bearer') config.auth = { type: 'bearer' };
+    config.followRedirects = h.followRedirects;
+    if (h.followRedirects) config.maxRedirects = h.maxRedirects;
+    config.verifyTls = h.verifyTls;
+    return { config };
+  }
+  if (values.type === 'tcp')
+    return { config: { host: values.tcp.host.trim(), port: values.tcp.port === '' ? undefined : values.tcp.port } };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(values.configJson);
+  } catch (error) {
+    return { errors: { configJson: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    return { errors: { configJson: 'The configuration must be a JSON object: { "name": value, … }' } };
+  }
+  return { config: parsed as Record<string, unknown> };
+}
+
+/**
+ * The secrets the chosen settings use: for HTTP the one its authentication needs (`password` for basic, `token` for
+ * bearer, none without); for other types every secret the type accepts.
+ */
+export function secretsInUse(values: Pick<CheckFormValues, 'type' | 'http'>, type: CheckTypeInfo | undefined): string[] {
+  if (values.type === 'http') return values.http.auth === 'basic' ? ['password'] : values.http.auth === 'bearer' ? ['token'] : [];
+  return type?.secretNames ?? [];
+}
+
+/** The secrets typed in the fields in use; blank ones are left out (on edit they keep their stored value). */
+function typedSecrets(values: CheckFormValues, type: CheckTypeInfo | undefined): Record<string, string> | undefined {
+  const typed = Object.fromEntries(
+    secretsInUse(values, type).flatMap((name) => (values.secrets[name] ? [[name, values.secrets[name]]] : [])),
+  );
+  return Object.keys(typed).length > 0 ? typed : undefined;
+}
+
+const conditionsOf = (list: readonly string[]) => list.map((c) => c.trim()).filter((c) => c !== '');
+
+/** The request that creates the check the form describes, or the form fields it cannot read. */
+export function createRequest(
+  values: CheckFormValues,
+  type: CheckTypeInfo | undefined,
+): { request: CreateCheckRequest } | { errors: FormErrors } {
+  const built = configOf(values);
+  if ('errors' in built) return built;
+  const secrets = typedSecrets(values, type);
+  return {
+    request: {
+      name: values.name.trim(),
+      type: values.type,
+      enabled: values.enabled,
+      intervalSeconds: values.intervalSeconds,
+      timeoutSeconds: values.timeoutSeconds,
+      retries: values.retries,
+      config: built.config,
+      conditions: conditionsOf(values.conditions),
+      warningConditions: conditionsOf(values.warningConditions),
+      ...(secrets ? { secrets } : {}),
+      ciIds: values.ciIds,
+    },
+  };
+}
+
+/**
+ * The change that makes `check` what the form describes: every editable field (the configuration is replaced as a
+ * whole), the secrets typed, and an empty string for each stored secret the settings no longer use (switching an
+ * HTTP check from basic to no authentication removes its password).
+ */
+export function updateRequest(
+  values: CheckFormValues,
+  check: Check,
+  type: CheckTypeInfo | undefined,
+): { request: UpdateCheckRequest } | { errors: FormErrors } {
+  const built = createRequest(values, type);
+  if ('errors' in built) return built;
+  const { type: _type, secrets = {}, ...rest } = built.request;
+  const inUse = new Set(secretsInUse(values, type));
+  const removed = Object.fromEntries(check.secretNames.filter((name) => !inUse.has(name)).map((name) => [name, '']));
+  const all = { ...removed, ...secrets };
+  return { request: { ...rest, ...(Object.keys(all).length > 0 ? { secrets: all } : {}) } };
+}
+
+/** The request that tests the form's check once without saving it; `checkId` lets a saved check's stored secrets stand in. */
+export function testRequest(
+  values: CheckFormValues,
+  type: CheckTypeInfo | undefined,
+  checkId?: string,
+): { request: TestCheckRequest } | { errors: FormErrors } {
+  const built = createRequest(values, type);
+  if ('errors' in built) return built;
+  const { type: checkType, timeoutSeconds, config, conditions, warningConditions, secrets } = built.request;
+  return {
+    request: {
+      type: checkType,
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      config,
+      ...(conditions ? { conditions } : {}),
+      ...(warningConditions ? { warningConditions } : {}),
+      ...(secrets ? { secrets } : {}),
+      ...(checkId ? { checkId } : {}),
+    },
+  };
+}
+
+const HTTP_FIELDS: Record<string, string> = {
+  url: 'http.url',
+  method: 'http.method',
+  headers: 'http.headers',
+  body: 'http.body',
+  auth: 'http.auth',
+  'auth.username': 'http.username',
+  followRedirects: 'http.followRedirects',
+  maxRedirects: 'http.maxRedirects',
+  verifyTls: 'http.verifyTls',
+};
+
+/**
+ * The form field a server error's path lands on: an HTTP or TCP setting on its input (`config.url` → `http.url`),
+ * any setting of another type on the JSON editor, `conditions[1]` or `conditions.1` on that condition, a bound CI on
+ * the CI list; `config` for an HTTP or TCP setting the form has no input for.
+ */
+export function formFieldOf(path: string, type: string): string {
+  const normalized = path.replace(/\[(\d+)\]/g, '.$1');
+  if (normalized.startsWith('ciIds')) return 'ciIds';
+  if (normalized !== 'config' && !normalized.startsWith('config.')) return normalized;
+  const setting = normalized.slice('config.'.length);
+  if (type === 'http') return HTTP_FIELDS[setting] ?? (setting.startsWith('headers') ? 'http.headers' : 'config');
+  if (type === 'tcp') return setting === 'host' || setting === 'port' ? `tcp.${setting}` : 'config';
+  return 'configJson';
+}
+
+/**
+ * The server's field errors on the form's fields (see `formFieldOf`). A message that lands away from its own setting
+ * (on the JSON editor, or the general `config` line) is prefixed with the setting it names; two on one field join.
+ */
+export function formErrorsOf(serverErrors: Record<string, string>, type: string): FormErrors {
+  const errors: FormErrors = {};
+  for (const [path, message] of Object.entries(serverErrors)) {
+    const field = formFieldOf(path, type);
+    const setting = path.startsWith('config.') ? path.slice('config.'.length) : '';
+    const text = (field === 'configJson' || field === 'config') && setting ? `${setting}: ${message}` : message;
+    errors[field] = errors[field] ? `${errors[field]}; ${text}` : text;
+  }
+  return errors;
+}
