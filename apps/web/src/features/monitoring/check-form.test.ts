@@ -29,6 +29,7 @@ const saved: Check = {
   warningConditions: [],
   secretNames: ['password'],
   ciIds: [],
+  pushToken: null,
   status: { state: 'up', since: 1, lastRunAt: 1, lastDurationMs: 3, lastMessage: 'ok', consecutiveFailures: 0, flapping: false },
   createdAt: 1,
   updatedAt: 1,
