@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdminCommands } from './commands/admin.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerBackupCommands } from './commands/backup.command';
+import { registerChecksCommands } from './commands/checks.command';
 import { registerServeCommands } from './commands/serve.command';
 import { registerTokenCommands } from './commands/token.command';
 import { ExitCode } from './exit-codes';
@@ -19,6 +20,7 @@ registerAdminCommands(program);
 registerTokenCommands(program);
 registerBackupCommands(program);
 registerAuditCommands(program);
+registerChecksCommands(program);
 
 try {
   await program.parseAsync(process.argv);
