@@ -162,10 +162,16 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
     const all = await rows.count();
     expect(all).toBeGreaterThanOrEqual(3);
     await page.getByTestId('summary-down').click();
-    await expect.poll(() => rows.count()).toBeLessThan(all);
+    // Until the filtered page has replaced the whole list: fewer rows, every one down.
+    const states = () => rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-state')));
+    await expect
+      .poll(async () => {
+        const shown = await states();
+        return shown.length > 0 && shown.length < all && shown.every((state) => state === 'down');
+      })
+      .toBe(true);
     expect(await page.getByTestId('summary-down').getAttribute('aria-pressed')).toBe('true');
     expect(await rows.filter({ hasText: 'Failing endpoint' }).count()).toBe(1);
-    for (const row of await rows.all()) expect(await row.getAttribute('data-state')).toBe('down');
     await page.getByTestId('summary-down').click();
     await expect.poll(() => rows.count()).toBe(all);
     // The search narrows on the server, debounced.
@@ -237,6 +243,34 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
     await expect.poll(() => page.getByTestId('check-form').textContent()).toContain('host: a host name or address is required');
     expect(await json.getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: path.join(ARTIFACTS, '77-check-json-config-error-desktop-light.png'), fullPage: true });
+  });
+
+  it('a push check shows its ping URL, which a job calls without signing in, and goes up with the ping', async () => {
+    await page.goto(`${server.url}/checks/new`);
+    await page.getByTestId('check-name').fill('Nightly backup');
+    await page.getByTestId('check-type').click();
+    await page.getByRole('option', { name: 'Push (heartbeat)' }).click();
+    await page.getByTestId('check-config-json').fill('{"periodSeconds": 86400, "graceSeconds": 3600}');
+    await page.getByTestId('check-submit').click();
+    const shown = page.getByTestId('check-push-url-value');
+    await shown.waitFor();
+    const pingUrl = (await shown.textContent()) ?? '';
+    expect(pingUrl).toMatch(new RegExp(`^${server.url}/api/v1/push/[A-Za-z0-9_-]{24}$`));
+    expect(await page.getByTestId('check-detail-state').textContent()).toMatch(/unknown/i);
+    expect(await page.locator('main').textContent()).toContain('expects a ping every 1 d (grace 1 h)');
+    expect(await page.getByTestId('check-run').count()).toBe(0);
+    const ping = await fetch(`${pingUrl}/0`, { method: 'POST', body: 'backup finished: 12 GB' });
+    expect(ping.status).toBe(200);
+    expect(await ping.text()).toBe('OK');
+    await expect
+      .poll(async () => {
+        await page.reload();
+        await page.getByTestId('check-detail-state').waitFor();
+        return page.getByTestId('check-detail-state').textContent();
+      })
+      .toMatch(/up/i);
+    expect(await page.locator('main').textContent()).toContain('Exit code 0: backup finished: 12 GB');
+    await page.screenshot({ path: path.join(ARTIFACTS, '78-push-check-desktop-light.png'), fullPage: true });
   });
 
   it('on a 375 px phone, dark: the list, a check’s page and the form fit the screen', { timeout: 60_000 }, async () => {

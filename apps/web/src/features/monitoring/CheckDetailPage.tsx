@@ -1,6 +1,6 @@
 import { isApiError } from '@estate/client';
 import { ProblemType } from '@estate/contract';
-import { Alert, Badge, Button, Center, CloseButton, Grid, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Center, CloseButton, Code, Grid, Group, Loader, Paper, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
@@ -9,6 +9,7 @@ import { can } from '../../app/auth-guard';
 import { useRouteParams } from '../../app/route-params';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { CopyableSecret } from '../../components/CopyableSecret';
 import { formatDateTime } from '../../components/format-time';
 import { NoPermission } from '../../components/NoPermission';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -21,7 +22,7 @@ import { formatRelative } from '../inventory/ci-labels';
 import { ResultsTable, StateTimeline } from './CheckHistoryPanels';
 import { CheckResultView } from './CheckResultView';
 import { CheckStateBadge } from './CheckStateBadge';
-import { checkTypeLabel, latencyPoints, latencySpan } from './check-format';
+import { checkTypeLabel, latencyPoints, latencySpan, pushExpectation } from './check-format';
 import { checkHistoryQuery, checkQuery, checkResultsQuery, checkUptimeQuery, MONITORING_QUERY_KEY } from './monitoring-queries';
 import { UptimeCards } from './UptimeCards';
 
@@ -95,11 +96,27 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
               {status.since === null ? 'not run yet' : `since ${formatDateTime(status.since)} (${formatRelative(status.since)})`}
             </Text>
           </Group>
-          <Text size="sm" style={{ wordBreak: 'break-all' }} data-testid="check-target">
-            {value.target}
-          </Text>
+          {value.pushToken ? (
+            <Stack gap={4} data-testid="check-push-url">
+              <Text size="sm">
+                The job pings this URL when it succeeds (add <Code>/start</Code> when it begins, <Code>/fail</Code> or{' '}
+                <Code>/{'{exit code}'}</Code> when it ends):
+              </Text>
+              <CopyableSecret
+                value={`${window.location.origin}/api/v1/push/${value.pushToken}`}
+                label="Ping URL"
+                testId="check-push-url-value"
+              />
+            </Stack>
+          ) : (
+            <Text size="sm" style={{ wordBreak: 'break-all' }} data-testid="check-target">
+              {value.target}
+            </Text>
+          )}
           <Text size="xs" c="dimmed">
-            every {value.intervalSeconds} s · timeout {value.timeoutSeconds} s · {value.retries} retries
+            {value.pushToken
+              ? `expects a ping ${pushExpectation(value.config)}`
+              : `every ${value.intervalSeconds} s · timeout ${value.timeoutSeconds} s · ${value.retries} retries`}
             {status.lastRunAt !== null ? ` · last run ${formatRelative(status.lastRunAt)}` : ''}
           </Text>
           {value.ciIds.length > 0 && (
@@ -115,9 +132,11 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         </Stack>
         {canWrite && (
           <Group gap="xs">
-            <Button onClick={() => runNow.mutate()} loading={runNow.isPending} data-testid="check-run">
-              Run now
-            </Button>
+            {!value.pushToken && (
+              <Button onClick={() => runNow.mutate()} loading={runNow.isPending} data-testid="check-run">
+                Run now
+              </Button>
+            )}
             <Button
               variant="default"
               renderRoot={(props) => <Link {...props} to="/checks/$id/edit" params={{ id }} />}

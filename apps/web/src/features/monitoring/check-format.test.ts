@@ -7,6 +7,7 @@ import {
   formatUptime,
   latencyPoints,
   latencySpan,
+  pushExpectation,
   uptimePeriodLabel,
 } from './check-format';
 
@@ -110,5 +111,13 @@ describe('detail page figures', () => {
         60,
       ),
     ).toEqual({ from: 100, to: 400 });
+  });
+
+  it("words a push check's expectation", () => {
+    expect(pushExpectation({ periodSeconds: 86_400, graceSeconds: 3_600 })).toBe('every 1 d (grace 1 h)');
+    expect(pushExpectation({ schedule: '0 3 * * *', timezone: 'Europe/Berlin', graceSeconds: 1_800 })).toBe(
+      'at 0 3 * * * Europe/Berlin (grace 30 min)',
+    );
+    expect(pushExpectation({ periodSeconds: 90 })).toBe('every 90 s (grace 5 min)');
   });
 });

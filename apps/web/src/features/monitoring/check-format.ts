@@ -3,10 +3,12 @@ import type { CheckRunStatus, CheckState, ConditionVerdict } from '@estate/contr
 /** The colour of each state and run status: up teal, degraded yellow, down red, unknown gray. */
 export const STATE_COLORS: Record<CheckState | CheckRunStatus, string> = { up: 'teal', degraded: 'yellow', down: 'red', unknown: 'gray' };
 
-/** How a check type is named in lists and selects: `HTTP(S)`, `TCP port`, or the type in capitals (`DNS`). */
+/** How a check type is named in lists and selects: `HTTP(S)`, `TCP port`, `Ping (ICMP)`, `Push (heartbeat)`, or in capitals (`DNS`). */
 export function checkTypeLabel(type: string): string {
   if (type === 'http') return 'HTTP(S)';
   if (type === 'tcp') return 'TCP port';
+  if (type === 'icmp') return 'Ping (ICMP)';
+  if (type === 'push') return 'Push (heartbeat)';
   return type.toUpperCase();
 }
 
@@ -158,4 +160,19 @@ export function latencySpan(points: readonly (readonly [number, number])[], minS
   if (!first || !last) return undefined;
   const pad = Math.max(0, minSeconds - (last[0] - first[0])) / 2;
   return { from: first[0] - pad, to: last[0] + pad };
+}
+
+/** A push check's expectation in words: "every 1 d (grace 1 h)", "at 0 3 * * * Europe/Berlin (grace 30 min)". */
+export function pushExpectation(config: Record<string, unknown>): string {
+  const words = (seconds: number) =>
+    seconds % 86_400 === 0
+      ? `${seconds / 86_400} d`
+      : seconds % 3_600 === 0
+        ? `${seconds / 3_600} h`
+        : seconds % 60 === 0
+          ? `${seconds / 60} min`
+          : `${seconds} s`;
+  const grace = `grace ${words(typeof config.graceSeconds === 'number' ? config.graceSeconds : 300)}`;
+  if (typeof config.periodSeconds === 'number') return `every ${words(config.periodSeconds)} (${grace})`;
+  return `at ${String(config.schedule)} ${typeof config.timezone === 'string' ? config.timezone : 'UTC'} (${grace})`;
 }
