@@ -252,3 +252,17 @@ export function targetHost(target: string): string {
   const hostPort = /^([^:]+):\d+$/.exec(target);
   return (hostPort ? (hostPort[1] as string) : target).toLowerCase();
 }
+
+/**
+ * The `conclude` of one run: {@link concludeRun} with the run's conditions, start, signal (an aborted signal makes
+ * the outcome a timeout or a stop) and details filled in; the type passes what it saw, a failure and a summary.
+ */
+export function concluder(
+  conditions: readonly Condition[],
+  startedAt: number,
+  signal: AbortSignal,
+  details: Record<string, unknown>,
+): (context: CheckResultContext, failure: string | undefined, summary?: string) => CheckOutcome {
+  return (context, failure, summary = '') =>
+    concludeRun({ conditions, context, startedAt, aborted: signal.aborted ? signal : undefined, failure, summary, details });
+}

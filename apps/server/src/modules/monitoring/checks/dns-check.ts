@@ -4,7 +4,7 @@ import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import type { Condition } from '../conditions/condition-parser';
 import type { CheckResultContext, PlaceholderName } from '../conditions/placeholders';
-import { CheckConfigError, type CheckOutcome, type CheckType, concludeRun, parseCheckConditions } from './check-executor';
+import { CheckConfigError, type CheckOutcome, type CheckType, concluder, parseCheckConditions } from './check-executor';
 import {
   addressRefusal,
   type CheckNetworkPolicy,
@@ -187,16 +187,7 @@ export function dnsCheck(
     async run(config, signal): Promise<CheckOutcome> {
       const startedAt = performance.now();
       const details: Record<string, unknown> = { name: config.name, recordType: config.recordType, resolver: resolverText(config) };
-      const conclude = (context: CheckResultContext, failure: string | undefined, summary = '') =>
-        concludeRun({
-          conditions: config.conditions,
-          context,
-          startedAt,
-          aborted: signal.aborted ? signal : undefined,
-          failure,
-          summary,
-          details,
-        });
+      const conclude = concluder(config.conditions, startedAt, signal, details);
       if (signal.aborted) return conclude({}, undefined);
 
       // tries is the number of sends per server; c-ares doubles the wait after each.

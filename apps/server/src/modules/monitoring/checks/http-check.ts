@@ -4,7 +4,7 @@ import net from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Condition } from '../conditions/condition-parser';
 import type { CheckResultContext, PlaceholderName } from '../conditions/placeholders';
-import { CheckConfigError, type CheckType, concludeRun, parseCheckConditions } from './check-executor';
+import { CheckConfigError, type CheckType, concluder, parseCheckConditions } from './check-executor';
 import {
   addressRefusal,
   type CheckNetworkPolicy,
@@ -301,16 +301,7 @@ export function httpCheck(policy: CheckNetworkPolicy = DEFAULT_CHECK_NETWORK_POL
       let body = config.body;
       let headers = { ...config.headers };
       if (config.auth) headers.authorization = authorization(config.auth);
-      const conclude = (context: CheckResultContext, failure: string | undefined, summary = '') =>
-        concludeRun({
-          conditions: config.conditions,
-          context,
-          startedAt,
-          aborted: signal.aborted ? signal : undefined,
-          failure,
-          summary,
-          details,
-        });
+      const conclude = concluder(config.conditions, startedAt, signal, details);
 
       for (let redirects = 0; ; redirects++) {
         if (signal.aborted) return conclude({}, undefined);

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import type { Condition } from '../conditions/condition-parser';
-import type { CheckResultContext, PlaceholderName } from '../conditions/placeholders';
-import { CheckConfigError, type CheckType, concludeRun, parseCheckConditions } from './check-executor';
+import type { PlaceholderName } from '../conditions/placeholders';
+import { CheckConfigError, type CheckType, concluder, parseCheckConditions } from './check-executor';
 import { FpingBatcher } from './fping-batch';
 import {
   addressRefusal,
@@ -111,16 +111,7 @@ export function icmpCheck(
     async run(config, signal) {
       const startedAt = performance.now();
       const details: Record<string, unknown> = {};
-      const conclude = (context: CheckResultContext, failure: string | undefined, summary = '') =>
-        concludeRun({
-          conditions: config.conditions,
-          context,
-          startedAt,
-          aborted: signal.aborted ? signal : undefined,
-          failure,
-          summary,
-          details,
-        });
+      const conclude = concluder(config.conditions, startedAt, signal, details);
       if (signal.aborted) return conclude({}, undefined);
       let address: string | undefined;
       try {

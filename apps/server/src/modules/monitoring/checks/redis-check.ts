@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import type { Condition } from '../conditions/condition-parser';
-import type { CheckResultContext, PlaceholderName } from '../conditions/placeholders';
-import { CheckConfigError, type CheckType, concludeRun, parseCheckConditions } from './check-executor';
+import type { PlaceholderName } from '../conditions/placeholders';
+import { CheckConfigError, type CheckType, concluder, parseCheckConditions } from './check-executor';
 import { configRecord, guardedSocket, hostField, hostPort, optionalText, passwordSecret, portField, redact } from './database-connection';
 import { type CheckNetworkPolicy, DEFAULT_CHECK_NETWORK_POLICY, describeConnectionError, literalRefusal } from './outbound-connection';
 
@@ -221,16 +221,7 @@ export function redisCheck(policy: CheckNetworkPolicy = DEFAULT_CHECK_NETWORK_PO
     async run(config, signal) {
       const startedAt = performance.now();
       const details: Record<string, unknown> = { command: config.command[0] };
-      const conclude = (context: CheckResultContext, failure: string | undefined, summary = '') =>
-        concludeRun({
-          conditions: config.conditions,
-          context,
-          startedAt,
-          aborted: signal.aborted ? signal : undefined,
-          failure,
-          summary,
-          details,
-        });
+      const conclude = concluder(config.conditions, startedAt, signal, details);
       if (signal.aborted) return conclude({}, undefined);
       const refused = literalRefusal(config.host, policy);
       if (refused) return conclude({}, refused.message);
