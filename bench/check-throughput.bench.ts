@@ -8,7 +8,7 @@
  * Estate alone and says what to install. Run: `npm run bench -- check-throughput` (add `--quick` for a smoke run).
  * Set BENCH_CPU_PROF_DIR=<dir> to write a V8 CPU profile of the Estate child there.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,6 +39,22 @@ const urlOf = (i: number, port: number) => `http://${hostOf(i)}:${port}/t/${i}`;
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * Seconds a process's threads spent waiting for a CPU while runnable (the second field of
+ * /proc/<pid>/task/<tid>/schedstat, summed): how much the rest of the machine held the process back.
+ */
+function runQueueWaitSeconds(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return ns / 1e9;
 }
 
 /** The targets: nginx 1 worker on its own prefix, `return 200 "ok"` for any path, an access log line per request. */
@@ -120,9 +136,9 @@ function windowFigures(hits: { at: number; path: string }[], since: number, from
   const byPath = new Map<string, number[]>();
   for (const h of hits) {
     if (h.at < since || h.at >= to) continue;
-    let list = byPath.get(h.path);
-    if (!list) byPath.set(h.path, (list = []));
-    list.push(h.at);
+    const list = byPath.get(h.path);
+    if (list) list.push(h.at);
+    else byPath.set(h.path, [h.at]);
   }
   const drift: number[] = [];
   let missedSlots = 0;
@@ -160,6 +176,8 @@ interface SideRun {
   to: number;
   /** CPU seconds of the side's processes over the window, per process. */
   cpuSeconds: Record<string, number>;
+  /** Seconds the side's processes waited for a CPU over the window (the machine's contention), per process. */
+  runQueueWaitSeconds: Record<string, number>;
   rssMiB: Record<string, number>;
   peakRssMiB: Record<string, number>;
   /** Results the side itself stored with a time in the window (its PromQL count_over_time). */
@@ -172,15 +190,18 @@ interface SideRun {
 async function measureWindow(pids: Record<string, number>, windowMs: number) {
   const loadAverage = os.loadavg();
   const cpu0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const wait0 = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, runQueueWaitSeconds(pid)]));
   const from = Date.now();
   await sleep(windowMs);
   const to = Date.now();
   const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid) - (cpu0[k] as number)]));
+  const wait = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, runQueueWaitSeconds(pid) - (wait0[k] as number)]));
   const memory = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, residentMemory(pid)]));
   return {
     from,
     to,
     cpuSeconds: cpu,
+    runQueueWaitSeconds: wait,
     rssMiB: Object.fromEntries(Object.entries(memory).map(([k, m]) => [k, m.rssMiB])),
     peakRssMiB: Object.fromEntries(Object.entries(memory).map(([k, m]) => [k, m.peakMiB])),
     loadAverage,
@@ -268,13 +289,25 @@ async function runEstate(checks: number, nginxPort: number, warmupMs: number, wi
       window.to,
       headers,
     );
+    const meanRunMs = await instantQuery(
+      base,
+      `avg(avg_over_time(estate_check_duration_seconds[${windowMs / 1000}s])) * 1000`,
+      window.to,
+      headers,
+    );
     const summary = await (await fetch(`${base}/api/v1/checks/summary`, { headers })).json();
     return {
       name: 'Estate',
       since,
       ...window,
       storedInWindow,
-      extra: { createSeconds, checksPerSecondCreated: checks / createSeconds, cpuMsPerCreate: (createCpu * 1000) / checks, summary },
+      extra: {
+        createSeconds,
+        checksPerSecondCreated: checks / createSeconds,
+        cpuMsPerCreate: (createCpu * 1000) / checks,
+        meanRunMs,
+        summary,
+      },
     };
   } finally {
     await proc.stop(30_000);
@@ -432,7 +465,11 @@ export const benchmark: Benchmark = {
       `${f.name}: ${f.hits} requests in ${((f.to - f.from) / 1000).toFixed(1)} s (${f.checksPerSecond.toFixed(1)}/s), ` +
       `${f.storedInWindow ?? 'n/a'} results stored in the window by its own count, CPU ${Object.entries(f.cpuSeconds)
         .map(([k, v]) => `${k} ${v.toFixed(2)} s`)
-        .join(', ')} (${f.cpuMsPerCheck.toFixed(3)} ms per request, ${f.cores.toFixed(2)} cores), ` +
+        .join(', ')} (${f.cpuMsPerCheck.toFixed(3)} ms per request, ${f.cores.toFixed(2)} cores), waiting for a CPU ${Object.entries(
+        f.runQueueWaitSeconds,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+        .join(', ')}, ` +
       `RSS ${Object.entries(f.rssMiB)
         .map(([k, v]) => `${k} ${v.toFixed(0)} MiB`)
         .join(', ')}, drift p50 ${f.driftP50Ms.toFixed(1)} ms / p99 ${f.driftP99Ms.toFixed(1)} ms / max ${f.driftMaxMs.toFixed(0)} ms, ` +
@@ -442,7 +479,7 @@ export const benchmark: Benchmark = {
     const notes = [
       `${checks} HTTP checks at ${INTERVAL_S} s (timeout 5 s) against nginx (1 worker, return 200 "ok") on ${HOSTS} loopback addresses; each side alone, ${warmupMs / 1000} s warm-up after its checks exist, then a ${windowMs / 1000} s window.`,
       ...figures.map(describe),
-      `Estate's checks were created through POST /api/v1/checks, ${CREATE_POOL} at once: ${(ours.extra.checksPerSecondCreated as number).toFixed(0)} checks/s, ${(ours.extra.cpuMsPerCreate as number).toFixed(1)} CPU-ms of Estate per check created.`,
+      `Estate's checks were created through POST /api/v1/checks, ${CREATE_POOL} at once: ${(ours.extra.checksPerSecondCreated as number).toFixed(0)} checks/s, ${(ours.extra.cpuMsPerCreate as number).toFixed(1)} CPU-ms of Estate per check created. A run took ${(ours.extra.meanRunMs as number | null)?.toFixed(1) ?? 'n/a'} ms on average in the window (estate_check_duration_seconds, event-loop delays included).`,
       'Checks/s and drift come from nginx access-log lines ($msec, the end of each request); drift is |gap − 10 s| between consecutive requests of one path with the later one in the window, missed slots count gaps of 15 s or more. CPU is utime+stime of the side’s processes (/proc/<pid>/stat) over the window divided by the requests nginx answered in it; nginx’s own CPU is not counted on either side.',
       'Estate stores per result: its state row, a ring slot and (on a change) history in SQLite, plus estate_check_up and estate_check_duration_seconds in its metric store; Prometheus stores per probe the probe_* series of blackbox_exporter and its scrape series.',
     ];
