@@ -9,6 +9,8 @@ import { applyRun, type CheckStateRecord, initialState, type StateTransition } f
 
 /** The last results kept per check, in a ring of rows. */
 export const RESULT_RING_SIZE = 50;
+/** Results written per transaction. */
+const SLICE = 250;
 /** Results waiting for the database at most; past it the oldest are dropped (and counted). */
 const MAX_PENDING = 100_000;
 
@@ -117,104 +119,115 @@ export class CheckRecorder {
     return this.flushing;
   }
 
+  /**
+   * Writes the queued results in slices of {@link SLICE} results, one transaction each, letting other work run
+   * between them: on SQLite a transaction holds the event loop while it runs, and the scheduler must not wait a
+   * whole second's results for its next slot.
+   */
   private async writePending(): Promise<void> {
     const batch = this.pending;
-    if (batch.length === 0) return;
     this.pending = [];
-    try {
-      await this.db.transaction().execute(async (trx) => {
-        const states = new Map<string, Pending>();
-        for (const p of batch) states.set(p.check.id, p);
-        // Checks deleted while their results waited: their rows would violate the foreign keys.
-        const existing = new Set(
-          (
-            await trx
-              .selectFrom('checks')
-              .select('id')
-              .where('id', 'in', [...states.keys()])
-              .execute()
-          ).map((r) => r.id),
-        );
-        const live = batch.filter((p) => existing.has(p.check.id));
-        for (const chunk of chunks(
-          [...states.values()].filter((p) => existing.has(p.check.id)),
-          200,
-        )) {
-          await trx
-            .insertInto('check_states')
-            .values(chunk.map((p) => stateRow(p.check.id, p.entry, p.result.at)))
-            .onConflict((oc) =>
-              oc.column('check_id').doUpdateSet((eb) => ({
-                state: eb.ref('excluded.state'),
-                since: eb.ref('excluded.since'),
-                last_run_at: eb.ref('excluded.last_run_at'),
-                last_status: eb.ref('excluded.last_status'),
-                last_duration_ms: eb.ref('excluded.last_duration_ms'),
-                last_message: eb.ref('excluded.last_message'),
-                consecutive_failures: eb.ref('excluded.consecutive_failures'),
-                flapping: eb.ref('excluded.flapping'),
-                changes: eb.ref('excluded.changes'),
-                results: eb.ref('excluded.results'),
-                updated_at: eb.ref('excluded.updated_at'),
-              })),
-            )
-            .execute();
-        }
-        // A ring slot written twice in one batch (more results than the ring between flushes): the last one wins.
-        const slots = new Map<string, Pending>();
-        for (const p of live) slots.set(`${p.check.id} ${p.slot}`, p);
-        for (const chunk of chunks([...slots.values()], 200)) {
-          await trx
-            .insertInto('check_results')
-            .values(
-              chunk.map((p) => ({
-                check_id: p.check.id,
-                slot: p.slot,
-                at: p.result.at,
-                status: p.result.status,
-                duration_ms: p.result.durationMs,
-                message: p.result.message,
-                conditions: JSON.stringify(p.result.conditions),
-                details: JSON.stringify(p.result.details),
-              })),
-            )
-            .onConflict((oc) =>
-              oc.columns(['check_id', 'slot']).doUpdateSet((eb) => ({
-                at: eb.ref('excluded.at'),
-                status: eb.ref('excluded.status'),
-                duration_ms: eb.ref('excluded.duration_ms'),
-                message: eb.ref('excluded.message'),
-                conditions: eb.ref('excluded.conditions'),
-                details: eb.ref('excluded.details'),
-              })),
-            )
-            .execute();
-        }
-        for (const p of live) {
-          if (!p.transition) continue;
-          const t = p.transition;
-          await trx
-            .insertInto('check_state_history')
-            .values({ id: newId(t.at), check_id: p.check.id, at: t.at, state: t.state, previous: t.previous, message: t.message })
-            .execute();
-          await publishEvent(trx, 'check.state.changed', {
-            checkId: p.check.id,
-            name: p.check.name,
-            type: p.check.type,
-            state: t.state,
-            previous: t.previous,
-            at: t.at,
-            message: t.message,
-            ciIds: [...p.check.ciIds],
-            flapping: p.entry.record.flapping,
-          });
-        }
-      });
-    } catch (err) {
-      // Kept, in order, ahead of what came since: the next flush tries again.
-      this.pending = [...batch, ...this.pending];
-      throw err;
+    for (let from = 0; from < batch.length; from += SLICE) {
+      try {
+        await this.writeSlice(batch.slice(from, from + SLICE));
+      } catch (err) {
+        // Kept, in order, ahead of what came since: the next flush tries again.
+        this.pending = [...batch.slice(from), ...this.pending];
+        throw err;
+      }
+      if (from + SLICE < batch.length) await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  private async writeSlice(batch: Pending[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const states = new Map<string, Pending>();
+      for (const p of batch) states.set(p.check.id, p);
+      // Checks deleted while their results waited: their rows would violate the foreign keys.
+      const existing = new Set(
+        (
+          await trx
+            .selectFrom('checks')
+            .select('id')
+            .where('id', 'in', [...states.keys()])
+            .execute()
+        ).map((r) => r.id),
+      );
+      const live = batch.filter((p) => existing.has(p.check.id));
+      for (const chunk of chunks(
+        [...states.values()].filter((p) => existing.has(p.check.id)),
+        200,
+      )) {
+        await trx
+          .insertInto('check_states')
+          .values(chunk.map((p) => stateRow(p.check.id, p.entry, p.result.at)))
+          .onConflict((oc) =>
+            oc.column('check_id').doUpdateSet((eb) => ({
+              state: eb.ref('excluded.state'),
+              since: eb.ref('excluded.since'),
+              last_run_at: eb.ref('excluded.last_run_at'),
+              last_status: eb.ref('excluded.last_status'),
+              last_duration_ms: eb.ref('excluded.last_duration_ms'),
+              last_message: eb.ref('excluded.last_message'),
+              consecutive_failures: eb.ref('excluded.consecutive_failures'),
+              flapping: eb.ref('excluded.flapping'),
+              changes: eb.ref('excluded.changes'),
+              results: eb.ref('excluded.results'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }
+      // A ring slot written twice in one batch (more results than the ring between flushes): the last one wins.
+      const slots = new Map<string, Pending>();
+      for (const p of live) slots.set(`${p.check.id} ${p.slot}`, p);
+      for (const chunk of chunks([...slots.values()], 200)) {
+        await trx
+          .insertInto('check_results')
+          .values(
+            chunk.map((p) => ({
+              check_id: p.check.id,
+              slot: p.slot,
+              at: p.result.at,
+              status: p.result.status,
+              duration_ms: p.result.durationMs,
+              message: p.result.message,
+              conditions: JSON.stringify(p.result.conditions),
+              details: JSON.stringify(p.result.details),
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['check_id', 'slot']).doUpdateSet((eb) => ({
+              at: eb.ref('excluded.at'),
+              status: eb.ref('excluded.status'),
+              duration_ms: eb.ref('excluded.duration_ms'),
+              message: eb.ref('excluded.message'),
+              conditions: eb.ref('excluded.conditions'),
+              details: eb.ref('excluded.details'),
+            })),
+          )
+          .execute();
+      }
+      for (const p of live) {
+        if (!p.transition) continue;
+        const t = p.transition;
+        await trx
+          .insertInto('check_state_history')
+          .values({ id: newId(t.at), check_id: p.check.id, at: t.at, state: t.state, previous: t.previous, message: t.message })
+          .execute();
+        await publishEvent(trx, 'check.state.changed', {
+          checkId: p.check.id,
+          name: p.check.name,
+          type: p.check.type,
+          state: t.state,
+          previous: t.previous,
+          at: t.at,
+          message: t.message,
+          ciIds: [...p.check.ciIds],
+          flapping: p.entry.record.flapping,
+        });
+      }
+    });
     if (this.appendSamples) await this.appendSamples(batch.flatMap((p) => samplesOf(p.check, p.result)));
   }
 

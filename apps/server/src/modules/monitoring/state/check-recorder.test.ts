@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
+import type { ActionContext } from '../../../platform/audit/audit-log';
+import type { MonitoringTables } from '../monitoring.tables';
+import { CheckRecorder, RESULT_RING_SIZE } from './check-recorder';
+
+const ctx: ActionContext = { actor: { type: 'system', id: null, label: 'test' }, requestId: null, sourceIp: null };
+
+describe.each(testEngines())('check recorder on $dialect', (engine) => {
+  let t: TestEstate;
+
+  beforeAll(async () => {
+    t = await createTestEstate(engine);
+  });
+  afterAll(() => t?.close());
+
+  it('writes a flush of many results in slices, keeps the last 50 per check in its ring, and every state change', async () => {
+    const db = t.database.db as unknown as Kysely<MonitoringTables>;
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      ids.push(
+        (await t.estate.monitoring.checks.create({ name, type: 'tcp', config: { host: '127.0.0.1', port: 9 }, retries: 0 }, ctx)).id,
+      );
+    }
+    const appended: number[] = [];
+    const recorder = new CheckRecorder(db, async (samples) => void appended.push(samples.length));
+    const start = Date.UTC(2026, 0, 1);
+    // 3 checks × 200 results: more than two slices in one flush; the ring of each check wraps four times.
+    for (let i = 0; i < 200; i++) {
+      for (const [n, id] of ids.entries()) {
+        const status = i % 100 === 99 ? 'down' : 'up';
+        await recorder.record(
+          { id, name: `check ${n}`, type: 'tcp', intervalMs: 10_000, retries: 0, ciIds: [] },
+          { at: start + i * 10_000, status, durationMs: i, message: `run ${i}`, conditions: [], details: { i } },
+        );
+      }
+    }
+    expect(recorder.backlog).toBe(600);
+    await recorder.flush();
+    expect(recorder.backlog).toBe(0);
+    for (const id of ids) {
+      const state = await db.selectFrom('check_states').selectAll().where('check_id', '=', id).executeTakeFirstOrThrow();
+      expect(Number(state.results)).toBe(200);
+      expect(state.last_message).toBe('run 199');
+      expect(state.state).toBe('down');
+      const ring = await db.selectFrom('check_results').select(['slot', 'message']).where('check_id', '=', id).orderBy('at').execute();
+      expect(ring).toHaveLength(RESULT_RING_SIZE);
+      expect(ring[0]?.message).toBe('run 150');
+      expect(ring[49]).toEqual({ slot: 199 % RESULT_RING_SIZE, message: 'run 199' });
+      const history = await db.selectFrom('check_state_history').select('state').where('check_id', '=', id).orderBy('at').execute();
+      expect(history.map((h) => h.state)).toEqual(['up', 'down', 'up', 'down']);
+    }
+    // Each result's samples went to the metric store, one append per slice.
+    expect(appended.reduce((a, b) => a + b, 0)).toBe(600 * 2);
+    expect(appended.length).toBe(3);
+  });
+});
