@@ -3,6 +3,7 @@ import type { Database } from '../db/database';
 import { fillDiscovery } from './backup-fixtures-discovery';
 import { fillImports } from './backup-fixtures-imports';
 import { fillMetrics } from './backup-fixtures-metrics';
+import { fillMonitoring } from './backup-fixtures-monitoring';
 
 /** Ids the fixtures use, for tests that look rows up. */
 export const FIXTURE = {
@@ -217,6 +218,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillImports(db, json);
   await fillDiscovery(db, json);
   await fillMetrics(db);
+  await fillMonitoring(db, json, '0190a000-0000-7000-8000-0000000000c2', FIXTURE.adminId);
 }
 
 /** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */
