@@ -45,7 +45,8 @@ for (const engine of testEngines()) {
         .values([{ series_id: 1, bucket_end: T0 + 300_000, mark: 2 ** 52 - 1 }])
         .execute();
 
-      expect(await migrateToLatest(database, all)).toEqual(['0025-compact-metric-tables']);
+      const through0025 = Object.fromEntries(Object.entries(all).filter(([name]) => name < '0026'));
+      expect(await migrateToLatest(database, through0025)).toEqual(['0025-compact-metric-tables']);
 
       const read = async (table: string, order: string[]) =>
         (await db.selectFrom(table).selectAll().orderBy(order).execute()).map((r) =>

@@ -1,4 +1,4 @@
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import type { Condition } from '../conditions/condition-parser';
 import type { PlaceholderName } from '../conditions/placeholders';
 import { CheckConfigError, type CheckType, concluder, parseCheckConditions } from './check-executor';
@@ -96,7 +96,9 @@ export function mysqlCheck(policy: CheckNetworkPolicy = DEFAULT_CHECK_NETWORK_PO
       let loggedIn = false;
       try {
         guarded.connect();
-        connection = await mysql.createConnection({
+        // The driver loads on the first MySQL check, not with every process that builds the module (CLI commands).
+        const { createConnection } = (await import('mysql2/promise')).default;
+        connection = await createConnection({
           host: config.host,
           port: config.port,
           user: config.user,
