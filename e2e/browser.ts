@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { type ServerProcess, startServer } from './server-process';
 
 /** Debian's Chromium, driven by playwright-core (never a downloaded browser). */
@@ -65,4 +65,24 @@ export async function startBrowserSession(env: Record<string, string> = {}): Pro
       await server.stop();
     },
   };
+}
+
+/**
+ * Waits for the element `testId` on a page that just navigated. When it has not appeared within 20 s, prints what
+ * the page shows (its URL and text) to stderr, so the CI log says why, then reloads once and waits again. CI has seen
+ * the CI page stay unrendered a few times on a loaded machine (causes found so far: 429s from a per-address rate
+ * limit, now per user); this keeps such a run going and leaves the evidence.
+ */
+export async function waitForPage(page: Page, testId: string): Promise<void> {
+  try {
+    await page.getByTestId(testId).waitFor({ timeout: 20_000 });
+  } catch {
+    const text = await page
+      .locator('body')
+      .textContent({ timeout: 2_000 })
+      .catch((err: Error) => `(no text: ${err.message})`);
+    process.stderr.write(`[e2e] ${testId} not shown after 20 s at ${page.url()}; the page showed:\n${(text ?? '').slice(0, 1_500)}\n`);
+    await page.reload();
+    await page.getByTestId(testId).waitFor({ timeout: 30_000 });
+  }
 }

@@ -15,7 +15,7 @@ import {
 } from '../apps/server/src/modules/discovery/scan/engine/peers.test-support';
 import { ADMIN } from './admin-api';
 import { HOST_PATH, hostScript, installCommandFromDialog, until } from './agent-host';
-import { ARTIFACTS, browserTier, CHROMIUM, isMachineNoise } from './browser';
+import { ARTIFACTS, browserTier, CHROMIUM, isMachineNoise, waitForPage } from './browser';
 import { freePort, type ServerProcess, startServer } from './server-process';
 
 /*
@@ -110,7 +110,7 @@ describe.runIf(tier)('the first hour', () => {
 
     // 4. Its CI page: structured facts as tables, no raw JSON anywhere a person reads.
     await thisMachine.getByRole('link').first().click();
-    await page.getByTestId('ci-attributes').waitFor();
+    await waitForPage(page, 'ci-attributes');
     expect(await page.getByTestId('ci-structure-filesystems-row').count()).toBeGreaterThan(0);
     expect(await page.locator('main').textContent()).not.toContain('{"');
     await page.screenshot({ path: path.join(ARTIFACTS, '32-first-hour-this-machine.png'), fullPage: true });
@@ -158,7 +158,7 @@ describe.runIf(tier)('the first hour', () => {
       1_000,
     );
     await ciLink.click();
-    await page.getByTestId('ci-attributes').waitFor();
+    await waitForPage(page, 'ci-attributes');
     expect(await page.getByTestId('ci-title').textContent()).toContain(hostname);
     expect(await page.locator('main').textContent()).not.toContain('{"');
     await page.getByTestId('nav-inventory').click();

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
-import { ARTIFACTS, type BrowserSession, browserTier, isMachineNoise, startBrowserSession } from './browser';
+import { ARTIFACTS, type BrowserSession, browserTier, isMachineNoise, startBrowserSession, waitForPage } from './browser';
 import type { ServerProcess } from './server-process';
 
 /** The admin's API, answering only the JSON body (every call here creates something with an id). */
@@ -152,7 +152,7 @@ describe.runIf(browserTier())('modelling a small data centre in a real browser',
     // On a phone the tabs scroll sideways instead of being cut off.
     const phone = await signInPage(browser, server, { width: 390, height: 844 });
     await phone.goto(`${server.url}/inventory/${ciId}`);
-    await phone.getByTestId('ci-attributes').waitFor();
+    await waitForPage(phone, 'ci-attributes');
     const viewport = phone.getByTestId('ci-tabs-scroll').locator('.mantine-ScrollArea-viewport');
     const { scrollWidth, clientWidth } = await viewport.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
     expect(scrollWidth).toBeGreaterThan(clientWidth);

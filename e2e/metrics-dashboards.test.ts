@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { until } from './agent-host';
-import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
+import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession, waitForPage } from './browser';
 import type { ServerProcess } from './server-process';
 
 /*
@@ -183,7 +183,7 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     await page.close();
   });
 
-  it('without metrics:read, / still opens the inventory and the CI page has no Metrics tab', async () => {
+  it('without metrics:read, / still opens the inventory and the CI page has no Metrics tab', { timeout: 90_000 }, async () => {
     const viewer = { email: 'viewer@example.org', name: 'Viewer', role: 'viewer', password: 'correct horse battery staple 43' };
     await api('POST', '/users', viewer);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -194,7 +194,7 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     await page.waitForURL(`${server.url}/inventory`);
     expect(await page.getByTestId('nav-home').count()).toBe(0);
     await page.goto(`${server.url}/inventory/${ciId}`);
-    await page.getByTestId('tab-attributes').waitFor();
+    await waitForPage(page, 'tab-attributes');
     expect(await page.getByTestId('tab-metrics').count()).toBe(0);
     await page.close();
   });

@@ -7,9 +7,23 @@ import { type TestDatabase, testEngines } from './test-databases';
 /** Full-text search objects are engine-specific by design (FTS5 tables on SQLite, a tsvector column and its GIN index on PostgreSQL). */
 const ENGINE_SPECIFIC = /_fts(_|$)/;
 
+/**
+ * Kysely's introspection reads every schema on PostgreSQL; one that a test beside this one drops meanwhile fails the
+ * read ("schema … does not exist"). Read again then: the schema is gone the second time.
+ */
+async function tablesOf(database: TestDatabase) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await database.db.introspection.getTables();
+    } catch (err) {
+      if (attempt >= 5 || !/schema "[^"]+" does not exist/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
 /** A schema reduced to what must match across engines: tables, columns, nullability, type family, indexes. */
 async function describeSchema(database: TestDatabase): Promise<Record<string, unknown>> {
-  const tables = await database.db.introspection.getTables();
+  const tables = await tablesOf(database);
   // Kysely lists the tables of every schema on PostgreSQL; tests running beside this one have their own schemas.
   const schema =
     database.dialect === 'postgres'
