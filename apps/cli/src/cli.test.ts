@@ -80,7 +80,9 @@ const auditVerified = step(async () => {
   return estate(['audit', 'verify']);
 });
 
-describe.concurrent('estate CLI', () => {
+// Every test runs the CLI as a child process, concurrently, each loading the whole server through tsx: on two busy
+// cores (the full suite beside it) a test takes well over the default 30 s, none of it the CLI's own work.
+describe.concurrent('estate CLI', { timeout: 150_000 }, () => {
   it('--help lists the commands and exits 0', async () => {
     const r = await estate(['--help']);
     expect(r.code, show(r)).toBe(ExitCode.ok);
