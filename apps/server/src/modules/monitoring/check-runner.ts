@@ -2,7 +2,7 @@ import type { CheckResult } from '@estate/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { CheckRepository, CheckRow } from './check.repository';
 import { type RunnableCheck, resultOf, runnableOf } from './check-definition';
-import { CheckConfigError, type CheckTypeRegistry, type JudgedOutcome } from './checks/check-executor';
+import type { CheckTypeRegistry, JudgedOutcome } from './checks/check-executor';
 import type { CheckRun } from './scheduler/check-run';
 import { CheckScheduler, type CheckSchedulerOptions } from './scheduler/check-scheduler';
 import type { SchedulerClock } from './scheduler/scheduler-clock';
@@ -159,8 +159,7 @@ export class CheckRunner {
     } catch (err) {
       this.drop(row.id);
       this.versions.set(row.id, row.version);
-      const message = err instanceof CheckConfigError ? `${NOT_PREPARED}: ${err.message}` : `${NOT_PREPARED}: ${(err as Error).message}`;
-      this.recordUnprepared(row, message);
+      this.recordUnprepared(row, `${NOT_PREPARED}: ${(err as Error).message}`);
       return;
     }
     this.scheduler.set(runnable);
