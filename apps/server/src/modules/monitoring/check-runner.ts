@@ -207,8 +207,9 @@ export class CheckRunner {
         details: {},
       };
     }
+    const series = outcome.kind === 'completed' ? outcome.result.series : undefined;
     this.options.recorder
-      .record(check, result)
+      .record(check, result, series)
       .catch((err) => this.options.logger.warn({ err, checkId: check.id }, 'monitoring: could not record a result'));
   }
 }

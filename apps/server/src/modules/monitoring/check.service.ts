@@ -268,8 +268,9 @@ export class CheckService {
     }
     await this.deps.audit.record(ctx, { action: 'check.run', targetType: 'check', targetId: id });
     const at = this.now();
-    const result = resultOf(await runnable.prepared.run(AbortSignal.timeout(runnable.timeoutMs)), at);
-    const status = await this.deps.recorder.record(runnable, result);
+    const outcome = await runnable.prepared.run(AbortSignal.timeout(runnable.timeoutMs));
+    const result = resultOf(outcome, at);
+    const status = await this.deps.recorder.record(runnable, result, outcome.series);
     await this.deps.recorder.flush();
     return { result, status };
   }

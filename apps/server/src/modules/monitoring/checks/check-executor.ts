@@ -25,6 +25,21 @@ export interface CheckOutcome {
   details: Record<string, unknown>;
   /** What the conditions saw, so warning conditions can be judged on the same run (never sent anywhere). */
   context?: CheckResultContext;
+  /**
+   * Series the run measured (interface rates, scraped samples, plugin performance data), stored in the metric store
+   * at the run's time with the check's `check_id` and `check_name` labels; never part of the stored result.
+   */
+  series?: CheckSeriesSample[];
+}
+
+/** One value a run measured, for the metric store. */
+export interface CheckSeriesSample {
+  /** A Prometheus metric name (`estate_snmp_interface_in_bits_per_second`, `node_load1`, …). */
+  name: string;
+  labels?: Readonly<Record<string, string>>;
+  value: number;
+  /** Its own time (epoch ms) when the target stamped it; absent: the run's time. */
+  t?: number;
 }
 
 /** A prepared check's outcome: the type's, with warning conditions judged (their verdicts carry `warning: true`). */

@@ -55,4 +55,28 @@ describe.each(testEngines())('check recorder on $dialect', (engine) => {
     expect(appended.reduce((a, b) => a + b, 0)).toBe(600 * 2);
     expect(appended.length).toBe(3);
   });
+
+  it("stores the series a run measured with the check's id and name, which a series' own labels cannot replace", async () => {
+    const db = t.database.db as unknown as Kysely<MonitoringTables>;
+    const { id } = await t.estate.monitoring.checks.create({ name: 'ifaces', type: 'tcp', config: { host: '127.0.0.1', port: 9 } }, ctx);
+    const appended: { labels: Record<string, string>; t: number; v: number }[] = [];
+    const recorder = new CheckRecorder(db, async (samples) => void appended.push(...samples));
+    const at = Date.UTC(2026, 0, 2);
+    await recorder.record(
+      { id, name: 'ifaces', type: 'snmp', intervalMs: 10_000, retries: 0, ciIds: [] },
+      { at, status: 'up', durationMs: 3, message: 'ok', conditions: [], details: {} },
+      [
+        { name: 'if_in_bps', labels: { ifName: 'eth0', check_id: 'forged' }, value: 1200 },
+        { name: 'node_load1', value: 0.5, t: at - 1000 },
+      ],
+    );
+    await recorder.flush();
+    const own = appended.filter((s) => !s.labels.__name__?.startsWith('estate_check_'));
+    expect(own).toEqual([
+      { labels: { __name__: 'if_in_bps', ifName: 'eth0', check_id: id, check_name: 'ifaces' }, t: at, v: 1200 },
+      { labels: { __name__: 'node_load1', check_id: id, check_name: 'ifaces' }, t: at - 1000, v: 0.5 },
+    ]);
+    const stored = await db.selectFrom('check_results').select('details').where('check_id', '=', id).executeTakeFirstOrThrow();
+    expect(String(stored.details)).not.toContain('if_in_bps');
+  });
 });

@@ -4,6 +4,7 @@ import { readJson } from '../../../platform/db/database';
 import { publishEvent } from '../../../platform/events';
 import { newId } from '../../../platform/ids';
 import type { MetricSample } from '../../metrics';
+import type { CheckSeriesSample } from '../checks/check-executor';
 import type { CheckStatesTable, MonitoringTables } from '../monitoring.tables';
 import { applyRun, type CheckStateRecord, initialState, type StateTransition } from './check-state';
 
@@ -40,6 +41,7 @@ interface Entry {
 interface Pending {
   check: RecordedCheck;
   result: CheckResult;
+  series: readonly CheckSeriesSample[] | undefined;
   slot: number;
   transition: StateTransition | null;
   entry: Entry;
@@ -72,16 +74,19 @@ export class CheckRecorder {
     return this.pending.length;
   }
 
-  /** Applies a run's result to its check's state and queues it; answers the check's status after it. */
-  record(check: RecordedCheck, result: CheckResult): Promise<CheckStatus> {
-    const recording = this.apply(check, result);
+  /**
+   * Applies a run's result to its check's state and queues it with the series the run measured; answers the check's
+   * status after it.
+   */
+  record(check: RecordedCheck, result: CheckResult, series?: readonly CheckSeriesSample[]): Promise<CheckStatus> {
+    const recording = this.apply(check, result, series);
     this.recording.add(recording);
     const done = () => this.recording.delete(recording);
     recording.then(done, done);
     return recording;
   }
 
-  private async apply(check: RecordedCheck, result: CheckResult): Promise<CheckStatus> {
+  private async apply(check: RecordedCheck, result: CheckResult, series: readonly CheckSeriesSample[] | undefined): Promise<CheckStatus> {
     const entry = this.entries.get(check.id) ?? (await this.load(check.id));
     const applied = applyRun(entry.record, { status: result.status, at: result.at, message: result.message }, check);
     const slot = entry.results % RESULT_RING_SIZE;
@@ -94,7 +99,7 @@ export class CheckRecorder {
       results: entry.results + 1,
     };
     this.entries.set(check.id, next);
-    this.pending.push({ check, result, slot, transition: applied.transition, entry: next });
+    this.pending.push({ check, result, series, slot, transition: applied.transition, entry: next });
     if (this.pending.length > MAX_PENDING) {
       const over = this.pending.length - MAX_PENDING;
       this.pending.splice(0, over);
@@ -228,7 +233,7 @@ export class CheckRecorder {
         });
       }
     });
-    if (this.appendSamples) await this.appendSamples(batch.flatMap((p) => samplesOf(p.check, p.result)));
+    if (this.appendSamples) await this.appendSamples(batch.flatMap((p) => samplesOf(p)));
   }
 
   private async load(checkId: string): Promise<Entry> {
@@ -293,14 +298,21 @@ function stateRow(checkId: string, entry: Entry, at: number): CheckStatesTable {
 
 const UP_VALUE: Record<CheckRunStatus, number> = { up: 1, degraded: 1, down: 0, unknown: Number.NaN };
 
-/** `estate_check_up` (1 up or degraded, 0 down; an unknown run writes no sample) and the run's duration. */
-function samplesOf(check: RecordedCheck, result: CheckResult): MetricSample[] {
+/**
+ * `estate_check_up` (1 up or degraded, 0 down; an unknown run writes no sample), the run's duration, and the series
+ * the run measured, with the check's id and name (a series' own labels cannot replace them).
+ */
+function samplesOf({ check, result, series }: Pending): MetricSample[] {
   const labels = { check_id: check.id, check_name: check.name, check_type: check.type, job: 'estate-checks' };
   const samples: MetricSample[] = [
     { labels: { __name__: 'estate_check_duration_seconds', ...labels }, t: result.at, v: result.durationMs / 1000 },
   ];
   const up = UP_VALUE[result.status];
   if (!Number.isNaN(up)) samples.push({ labels: { __name__: 'estate_check_up', ...labels }, t: result.at, v: up });
+  for (const s of series ?? []) {
+    const own = { ...s.labels, __name__: s.name, check_id: check.id, check_name: check.name };
+    samples.push({ labels: own, t: s.t ?? result.at, v: s.value });
+  }
   return samples;
 }
 
