@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
+import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
 import type { MetricSample } from '../metrics';
 import { registerCheckRoutes } from './check.routes';
@@ -20,6 +21,7 @@ import type { MonitoringTables } from './monitoring.tables';
 import { registerMonitoringMetrics } from './monitoring-metrics';
 import { registerPushRoutes } from './push.routes';
 import { PushService } from './push.service';
+import { ShardLeases } from './shards/shard-leases';
 import { CheckRecorder } from './state/check-recorder';
 
 export type { MonitoringTables } from './monitoring.tables';
@@ -36,6 +38,11 @@ export interface MonitoringModuleOptions {
   networkPolicy?: CheckNetworkPolicy;
   /** Estate's own Prometheus registry, for the scheduler's and recorder's figures. */
   registry?: Registry;
+  /**
+   * `postgres`: any number of worker processes share the checks through leased shards; `sqlite` (one process):
+   * every check runs in this one. Default sqlite.
+   */
+  dialect?: Dialect;
   /** The runner's timings (tests). */
   runner?: { pollEveryMs?: number; flushEveryMs?: number; fullSyncEveryMs?: number };
 }
@@ -83,6 +90,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
         recorder,
         logger,
         sweepPush: () => push.sweep(),
+        shards: options.dialect === 'postgres' ? new ShardLeases({ db, dialect: 'postgres' }) : undefined,
         ...options.runner,
       });
       runner = started;

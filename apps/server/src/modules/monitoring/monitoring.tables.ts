@@ -77,4 +77,24 @@ export interface MonitoringTables extends InventoryTables {
   check_states: CheckStatesTable;
   check_results: CheckResultsTable;
   check_state_history: CheckStateHistoryTable;
+  check_workers: CheckWorkersTable;
+  check_shards: CheckShardsTable;
+}
+
+/** A process that runs checks, and until when it said it is alive (migration 0028). */
+export interface CheckWorkersTable {
+  worker_id: string;
+  host: string;
+  pid: number;
+  started_at: number;
+  alive_until: number;
+}
+
+/** One shard of the checks: who holds its lease and until when (0: nobody). */
+export interface CheckShardsTable {
+  shard: number;
+  worker_id: string | null;
+  expires_at: number;
+  /** How often it changed hands (a taken-over or released lease), for /metrics and tests. */
+  moves: number;
 }

@@ -6,7 +6,7 @@ const CHECK = '0190a000-0000-7000-8000-0000000001a1';
 const PUSH = '0190a000-0000-7000-8000-0000000001a2';
 
 /**
- * Rows for every table of migration 0026 (monitoring): an HTTP check with a sealed secret, bound to a CI, and a
+ * Rows for every table of migrations 0026 and 0028 (monitoring): an HTTP check with a sealed secret, bound to a CI, and a
  * push check with an open run; a state row with a fractional duration and flapping; a result in the ring with
  * conditions and details; a state change with no previous state.
  */
@@ -98,6 +98,18 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
     .values([
       { id: '0190a000-0000-7000-8000-0000000001b1', check_id: CHECK, at: T0, state: 'up', previous: null, message: 'first run' },
       { id: '0190a000-0000-7000-8000-0000000001b2', check_id: CHECK, at: T0 + 10, state: 'degraded', previous: 'up', message: 'slow' },
+    ])
+    .execute();
+  // Migration 0028: a worker that said it is alive, holding one shard; another shard free.
+  await db
+    .insertInto('check_workers')
+    .values([{ worker_id: 'db1.example.org-4242-a1b2c3d4', host: 'db1.example.org', pid: 4242, started_at: T0, alive_until: T0 + 6_000 }])
+    .execute();
+  await db
+    .insertInto('check_shards')
+    .values([
+      { shard: 0, worker_id: 'db1.example.org-4242-a1b2c3d4', expires_at: T0 + 6_000, moves: 3 },
+      { shard: 1, worker_id: null, expires_at: 0, moves: 0 },
     ])
     .execute();
 }
