@@ -6,6 +6,7 @@ import { icmpCheck } from './icmp-check';
 import { mysqlCheck } from './mysql-check';
 import type { CheckNetworkPolicy } from './outbound-connection';
 import { postgresCheck } from './postgres-check';
+import { prometheusCheck } from './prometheus-check';
 import { pushCheck } from './push-check';
 import { redisCheck } from './redis-check';
 import { tcpCheck } from './tcp-check';
@@ -24,6 +25,7 @@ export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknow
     postgresCheck(policy),
     mysqlCheck(policy),
     redisCheck(policy),
+    prometheusCheck(policy),
     pushCheck,
   ] as CheckType<unknown>[];
 }
