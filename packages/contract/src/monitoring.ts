@@ -241,7 +241,14 @@ export const UptimePeriod = Type.Object({
 });
 export type UptimePeriod = Static<typeof UptimePeriod>;
 
-export const CheckUptime = Type.Object({ periods: Type.Array(UptimePeriod) });
+export const CheckUptime = Type.Object({
+  periods: Type.Array(UptimePeriod),
+  /**
+   * Day by day (UTC days, labelled `2026-12-04`, the last one up to now): the last 90 days for the standard periods,
+   * the days of `from`–`to` (at most 366) for a custom one — what a status page's uptime bars show.
+   */
+  days: Type.Array(UptimePeriod),
+});
 export type CheckUptime = Static<typeof CheckUptime>;
 
 /** A check type this server runs, for building forms: its placeholders, default conditions and secret names. */
