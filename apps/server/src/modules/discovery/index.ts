@@ -10,6 +10,7 @@ import { type DiscoveryJobDeps, registerDiscoveryJobs } from './discovery.jobs';
 import { registerIdentityRoutes } from './identity/identity.routes';
 import { createIdentityService, type Observation, type ReconcileResult } from './identity/identity.service';
 import type { IdentityDeps } from './identity/identity-deps';
+import type { SnmpCredential } from './scan/engine/scan-types';
 import type { ScanTables } from './scan/scan.repository';
 import { registerScanRoutes } from './scan/scan.routes';
 import { ScanScheduler } from './scan/scan-run.scheduler';
@@ -42,6 +43,8 @@ export interface DiscoveryModule extends EstateModule {
     observation: Observation,
     ctx: ActionContext,
   ): Promise<ReconcileResult>;
+  /** The SNMP credential `id` with its secrets unsealed (for an SNMP check's run, held only in memory), or undefined. */
+  snmpCredential(id: string): Promise<SnmpCredential | undefined>;
 }
 
 /** How often the scan scheduler looks for due scans and runs whose job died. */
@@ -54,6 +57,7 @@ export function createDiscoveryModule(options: DiscoveryModuleOptions): Discover
   return {
     name: 'discovery',
     reconcileWithin: (trx, observation, ctx) => createIdentityService({ ...options, db: trx }).reconcile(observation, ctx),
+    snmpCredential: async (id) => (await credentials.unseal([id]))[0],
     routes(http) {
       registerSnmpCredentialRoutes(http, credentials);
       registerScanRoutes(http, scans);

@@ -17,6 +17,7 @@ import { CheckRunner } from './check-runner';
 import { CheckTypeRegistry } from './checks/check-executor';
 import { builtInCheckTypes } from './checks/check-types';
 import type { CheckNetworkPolicy } from './checks/outbound-connection';
+import type { SnmpCredentialResolver } from './checks/snmp-target';
 import type { MonitoringTables } from './monitoring.tables';
 import { registerMonitoringMetrics } from './monitoring-metrics';
 import { registerPushRoutes } from './push.routes';
@@ -24,6 +25,7 @@ import { PushService } from './push.service';
 import { ShardLeases } from './shards/shard-leases';
 import { CheckRecorder } from './state/check-recorder';
 
+export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';
 export type { MonitoringTables } from './monitoring.tables';
 
 /** What the monitoring module is built from. */
@@ -36,6 +38,8 @@ export interface MonitoringModuleOptions {
   appendSamples?: (samples: MetricSample[]) => Promise<unknown>;
   /** The outbound policy checks obey (default: private and loopback yes, link-local and metadata no). */
   networkPolicy?: CheckNetworkPolicy;
+  /** Looks up a stored SNMP credential (discovery's) for SNMP checks that name one; absent: they cannot. */
+  snmpCredentials?: SnmpCredentialResolver;
   /** Estate's own Prometheus registry, for the scheduler's and recorder's figures. */
   registry?: Registry;
   /**
@@ -57,7 +61,7 @@ export interface MonitoringModule extends EstateModule {
 
 export function createMonitoringModule(options: MonitoringModuleOptions): MonitoringModule {
   const db = options.db as Kysely<MonitoringTables>;
-  const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy));
+  const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy, options.snmpCredentials));
   const recorder = new CheckRecorder(db, options.appendSamples);
   const push = new PushService(db, registry, recorder);
   let runner: CheckRunner | undefined;

@@ -9,11 +9,17 @@ import { postgresCheck } from './postgres-check';
 import { prometheusCheck } from './prometheus-check';
 import { pushCheck } from './push-check';
 import { redisCheck } from './redis-check';
+import { snmpCheck } from './snmp-check';
+import { snmpInterfacesCheck } from './snmp-interfaces-check';
+import type { SnmpCredentialResolver } from './snmp-target';
 import { tcpCheck } from './tcp-check';
 import { tlsCheck } from './tls-check';
 
-/** Every check type Estate runs, in the order forms offer them; a new type adds one line here. */
-export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknown>[] {
+/**
+ * Every check type Estate runs, in the order forms offer them; a new type adds one line here. `snmpCredentials`
+ * looks up stored SNMP credentials for the SNMP types (without it they take only their own secrets).
+ */
+export function builtInCheckTypes(policy?: CheckNetworkPolicy, snmpCredentials?: SnmpCredentialResolver): CheckType<unknown>[] {
   return [
     httpCheck(policy),
     tcpCheck(policy),
@@ -26,6 +32,8 @@ export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknow
     mysqlCheck(policy),
     redisCheck(policy),
     prometheusCheck(policy),
+    snmpCheck(policy, snmpCredentials),
+    snmpInterfacesCheck(policy, snmpCredentials),
     pushCheck,
   ] as CheckType<unknown>[];
 }

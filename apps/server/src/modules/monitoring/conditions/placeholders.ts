@@ -23,6 +23,14 @@ export interface CheckResultContext {
   samplesScraped?: number;
   /** The samples a scrape read, for `[METRIC].name{label="value"}` to pick from. */
   metrics?: readonly MetricReading[];
+  /** The value read: an SNMP check's first value, a number or text. */
+  value?: number | string;
+  /** The highest receive or transmit utilisation, 0 to 100, of the interfaces a check covers. */
+  utilisationPercent?: number;
+  /** The highest errors per second (received plus sent) of the interfaces a check covers. */
+  errorsPerSecond?: number;
+  /** How many of the interfaces a check covers are enabled but not up. */
+  interfacesDown?: number;
 }
 
 /** One sample a scrape read, as a `[METRIC]` condition sees it. */
@@ -43,7 +51,11 @@ export type PlaceholderName =
   | 'IP'
   | 'PACKET_LOSS'
   | 'SAMPLES'
-  | 'METRIC';
+  | 'METRIC'
+  | 'VALUE'
+  | 'UTILISATION'
+  | 'ERRORS_PER_SECOND'
+  | 'INTERFACES_DOWN';
 
 /**
  * How a placeholder's value compares: `number` numerically; `duration` numerically in milliseconds, taking
@@ -104,6 +116,25 @@ export const PLACEHOLDERS: Readonly<Record<PlaceholderName, PlaceholderSpec>> = 
     takesPath: false,
     takesSelector: true,
     description: 'the value of one scraped sample: [METRIC].node_load1, [METRIC].node_filesystem_avail_bytes{mountpoint="/"}',
+  },
+  VALUE: { kind: 'text', read: (c) => c.value, takesPath: false, description: 'the value read (a number compares as one)' },
+  UTILISATION: {
+    kind: 'number',
+    read: (c) => c.utilisationPercent,
+    takesPath: false,
+    description: "the busiest interface's receive or transmit utilisation in percent of its speed",
+  },
+  ERRORS_PER_SECOND: {
+    kind: 'number',
+    read: (c) => c.errorsPerSecond,
+    takesPath: false,
+    description: 'the highest errors per second (in plus out) of an interface',
+  },
+  INTERFACES_DOWN: {
+    kind: 'number',
+    read: (c) => c.interfacesDown,
+    takesPath: false,
+    description: 'how many enabled interfaces are not up',
   },
 };
 
