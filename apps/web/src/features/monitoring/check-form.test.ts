@@ -30,6 +30,7 @@ const saved: Check = {
   secretNames: ['password'],
   ciIds: [],
   pushToken: null,
+  agentId: null,
   status: { state: 'up', since: 1, lastRunAt: 1, lastDurationMs: 3, lastMessage: 'ok', consecutiveFailures: 0, flapping: false },
   createdAt: 1,
   updatedAt: 1,

@@ -1,3 +1,4 @@
+import { agentSideCheckTypes } from './agent-side-check';
 import { imapCheck, smtpCheck } from './banner-check';
 import type { CheckType } from './check-executor';
 import { dnsCheck } from './dns-check';
@@ -25,5 +26,6 @@ export function builtInCheckTypes(policy?: CheckNetworkPolicy): CheckType<unknow
     mysqlCheck(policy),
     redisCheck(policy),
     pushCheck,
+    ...agentSideCheckTypes(),
   ] as CheckType<unknown>[];
 }
