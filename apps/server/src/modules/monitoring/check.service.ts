@@ -123,6 +123,7 @@ export class CheckService {
       push_started_at: null,
       push_run_id: null,
       agent_id: request.agentId ?? null,
+      agent_result_at: null,
       created_by: ctx.actor.type === 'user' || ctx.actor.type === 'token' ? ctx.actor.id : null,
       created_at: now,
       updated_at: now,

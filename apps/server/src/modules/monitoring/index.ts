@@ -10,6 +10,7 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { EstateModule } from '../../platform/module/estate-module';
 import type { MetricSample } from '../metrics';
+import { AgentCheckService } from './agent-check.service';
 import { registerCheckRoutes } from './check.routes';
 import { CheckService } from './check.service';
 import { CheckRunner } from './check-runner';
@@ -22,7 +23,11 @@ import { registerPushRoutes } from './push.routes';
 import { PushService } from './push.service';
 import { CheckRecorder } from './state/check-recorder';
 
+export type { AgentCheckService } from './agent-check.service';
 export type { MonitoringTables } from './monitoring.tables';
+
+/** How often agent-side checks are swept for silent agents. */
+const AGENT_SWEEP_EVERY_MS = 30_000;
 
 /** What the monitoring module is built from. */
 export interface MonitoringModuleOptions {
@@ -43,6 +48,8 @@ export interface MonitoringModuleOptions {
 export interface MonitoringModule extends EstateModule {
   readonly checks: CheckService;
   readonly push: PushService;
+  /** Agent-side checks: the lists agents fetch, the results they deliver, the sweep for silent agents. */
+  readonly agentChecks: AgentCheckService;
   readonly registry: CheckTypeRegistry;
   /** The runner of this process once the worker role started it. */
   readonly runner: CheckRunner | undefined;
@@ -53,6 +60,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy));
   const recorder = new CheckRecorder(db, options.appendSamples);
   const push = new PushService(db, registry, recorder);
+  const agentChecks = new AgentCheckService(db, recorder);
   let runner: CheckRunner | undefined;
   if (options.registry) registerMonitoringMetrics(options.registry, () => runner, recorder);
   const checks = new CheckService({
@@ -67,6 +75,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
     name: 'monitoring',
     checks,
     push,
+    agentChecks,
     registry,
     get runner() {
       return runner;
@@ -74,6 +83,9 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
     routes(http) {
       registerCheckRoutes(http, checks);
       registerPushRoutes(http, push);
+    },
+    schedules(scheduler) {
+      scheduler.every('monitoring.agent-checks-sweep', AGENT_SWEEP_EVERY_MS, async () => void (await agentChecks.sweep()));
     },
     work(logger) {
       const started = new CheckRunner({

@@ -26,6 +26,8 @@ export interface ChecksTable {
   push_run_id: string | null;
   /** The host agent that runs the check (migration 0027); null: the server's workers run it. */
   agent_id: string | null;
+  /** Agent-side checks: the agent's time of the newest result it delivered; older ones are not recorded again. */
+  agent_result_at: number | null;
   created_by: string | null;
   created_at: number;
   updated_at: number;

@@ -42,6 +42,7 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
         push_started_at: null,
         push_run_id: null,
         agent_id: null,
+        agent_result_at: null,
       },
       {
         ...base,
@@ -57,6 +58,7 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
         push_started_at: T0 + 5,
         push_run_id: 'run ü-1',
         agent_id: null,
+        agent_result_at: null,
       },
       {
         ...base,
@@ -72,6 +74,7 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
         push_started_at: null,
         push_run_id: null,
         agent_id: AGENT,
+        agent_result_at: T0 + 30,
       },
     ])
     .execute();
