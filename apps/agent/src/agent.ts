@@ -172,10 +172,22 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   // The checks last fetched keep running while the server cannot be reached, also across a restart.
   if (assigned) runner.assign(assigned.checks);
 
+  let checksFailing = false;
   async function checksRound(): Promise<void> {
     const query = assigned ? `?version=${encodeURIComponent(assigned.version)}` : '';
-    const answer = await client.send<AgentCheckList>('GET', `${AGENT_PATHS.checks}${query}`);
-    if (answer.status !== 200 || !answer.body) return;
+    let answer: Awaited<ReturnType<typeof client.send<AgentCheckList>>>;
+    try {
+      answer = await client.send<AgentCheckList>('GET', `${AGENT_PATHS.checks}${query}`);
+      if (answer.status !== 200 || !answer.body) throw new Error(`the server answered ${answer.status}`);
+      checksFailing = false;
+    } catch (err) {
+      // An untrusted answer is reported by the heartbeat already; the checks fetched last keep running meanwhile.
+      if (!checksFailing && !(err instanceof ServerNotTrustedError))
+        log.warn(`Could not fetch the assigned checks (${(err as Error).message}); the last ones keep running.`);
+      checksFailing = true;
+      return;
+    }
+    if (!answer.body) return;
     const { version, checks } = answer.body;
     if (checks === null) return;
     assigned = { version, checks };
