@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEstate, type TestEstate, testEngines } from '../../../test/harness';
 import type { ActionContext } from '../../platform/audit/audit-log';
+import { SecretBox } from '../../platform/crypto/secret-box';
 import { AgentCheckService } from './agent-check.service';
+import { CheckRunner } from './check-runner';
 import type { MonitoringTables } from './monitoring.tables';
 import { CheckRecorder } from './state/check-recorder';
 
@@ -50,7 +52,17 @@ describe.each(testEngines())('agent-side checks on $dialect', (engine) => {
     const changed = await service.assigned(agentId, first.version);
     expect(changed.version).not.toBe(first.version);
     expect(changed.checks?.[0]?.intervalSeconds).toBe(120);
-    // The server's own runner never schedules it.
+    // The server's own runner never schedules it, nor answers "run now" for it.
+    const runner = new CheckRunner({
+      repo: t.estate.monitoring.checks.repo,
+      registry: t.estate.monitoring.registry,
+      secretBox: SecretBox.fromKeyFile(t.config.secretKeyFile),
+      recorder: new CheckRecorder(db, undefined),
+      logger: { warn() {} },
+    });
+    await runner.resync();
+    expect(runner.size).toBe(0);
+    await expect(t.estate.monitoring.checks.runNow(created.id, ctx)).rejects.toMatchObject({ status: 409 });
     await t.estate.monitoring.checks.delete(created.id, created.version + 1, ctx);
   });
 

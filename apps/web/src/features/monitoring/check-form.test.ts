@@ -116,6 +116,22 @@ describe('check form', () => {
     expect(configOf(values)).toEqual({ errors: { configJson: 'The configuration must be a JSON object: { "name": value, … }' } });
   });
 
+  it('sends the agent of an agent-side check, and no agent for a server-side one', () => {
+    const nagios: CheckTypeInfo = { type: 'nagios', placeholders: [], defaultConditions: [], secretNames: [] };
+    const values = checkFormValues({ type: nagios });
+    values.name = 'Load';
+    values.configJson = '{"plugin": "load"}';
+    values.agentId = '0190a000-0000-7000-8000-0000000002a1';
+    const created = createRequest(values, nagios);
+    expect('request' in created && created.request).toMatchObject({ type: 'nagios', agentId: '0190a000-0000-7000-8000-0000000002a1' });
+    expect(testRequest(values, nagios)).toEqual({
+      errors: { agentId: 'An agent-side check runs only on its agent: save it and watch its first result.' },
+    });
+    const onServer = createRequest(checkFormValues({ type: DNS }), DNS);
+    expect('request' in onServer && 'agentId' in onServer.request).toBe(false);
+    expect(checkFormValues({ check: { ...saved, type: 'nagios', agentId: 'a1' } }).agentId).toBe('a1');
+  });
+
   it('names a header line without a colon', () => {
     expect(parseHeaders('Accept: a\nX-Token: b:c')).toEqual({ headers: { Accept: 'a', 'X-Token': 'b:c' } });
     expect(parseHeaders('Accept')).toEqual({ error: '"Accept" is not a header: write Name: value' });
