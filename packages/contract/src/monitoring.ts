@@ -102,6 +102,8 @@ export const Check = Type.Object({
    * after it); null for other types.
    */
   pushToken: nullable(Type.String()),
+  /** The host agent that runs it (agent-side types: systemd, process, filesystem, file, certificate-file, nagios); null: the server. */
+  agentId: nullable(Id),
   status: CheckStatus,
   createdAt: EpochMs,
   updatedAt: EpochMs,
@@ -123,6 +125,8 @@ export const CreateCheckRequest = Type.Object(
     warningConditions: Type.Optional(Type.Array(ConditionText, { maxItems: 50 })),
     secrets: Type.Optional(CheckSecrets),
     ciIds: Type.Optional(Type.Array(Id, { maxItems: 100, uniqueItems: true })),
+    /** The host agent that runs it: required for agent-side types, refused for the others. */
+    agentId: Type.Optional(nullable(Id)),
   },
   { additionalProperties: false },
 );
@@ -144,6 +148,7 @@ export const UpdateCheckRequest = Type.Object(
     warningConditions: Type.Optional(Type.Array(ConditionText, { maxItems: 50 })),
     secrets: Type.Optional(CheckSecrets),
     ciIds: Type.Optional(Type.Array(Id, { maxItems: 100, uniqueItems: true })),
+    agentId: Type.Optional(nullable(Id)),
   },
   { additionalProperties: false, minProperties: 1 },
 );

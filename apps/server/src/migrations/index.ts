@@ -25,6 +25,7 @@ import { metricWal } from './0023-metric-wal';
 import { metricMetadata } from './0024-metric-metadata';
 import { compactMetricTables } from './0025-compact-metric-tables';
 import { monitoring } from './0026-monitoring';
+import { agentChecks } from './0027-agent-checks';
 import { checkShards } from './0028-check-shards';
 import { columnTypes, type EstateMigration } from './types';
 
@@ -55,6 +56,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0024-metric-metadata', metricMetadata],
   ['0025-compact-metric-tables', compactMetricTables],
   ['0026-monitoring', monitoring],
+  ['0027-agent-checks', agentChecks],
   ['0028-check-shards', checkShards],
 ];
 

@@ -1,4 +1,4 @@
-import type { CheckResult } from '@estate/contract';
+import { type CheckResult, isAgentCheckType } from '@estate/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { CheckRepository, CheckRow } from './check.repository';
 import { type RunnableCheck, resultOf, runnableOf } from './check-definition';
@@ -178,8 +178,9 @@ export class CheckRunner {
       return;
     }
     if (this.versions.get(row.id) === row.version) return;
-    // Push checks are never run: they wait for pings, and the push sweep watches their deadlines.
-    if (!row.enabled || row.type === 'push') {
+    // Push checks are never run: they wait for pings, and the push sweep watches their deadlines. Checks assigned to
+    // a host agent run there; the agent-check service watches that their results keep coming.
+    if (!row.enabled || row.type === 'push' || row.agent_id !== null || isAgentCheckType(row.type)) {
       this.drop(row.id);
       this.versions.set(row.id, row.version);
       return;

@@ -11,6 +11,7 @@ import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
 import type { MetricSample } from '../metrics';
+import { AgentCheckService } from './agent-check.service';
 import { registerCheckRoutes } from './check.routes';
 import { CheckService } from './check.service';
 import { CheckRunner } from './check-runner';
@@ -25,8 +26,12 @@ import { PushService } from './push.service';
 import { ShardLeases } from './shards/shard-leases';
 import { CheckRecorder } from './state/check-recorder';
 
+export type { AgentCheckService } from './agent-check.service';
 export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';
 export type { MonitoringTables } from './monitoring.tables';
+
+/** How often agent-side checks are swept for silent agents. */
+const AGENT_SWEEP_EVERY_MS = 30_000;
 
 /** What the monitoring module is built from. */
 export interface MonitoringModuleOptions {
@@ -54,6 +59,8 @@ export interface MonitoringModuleOptions {
 export interface MonitoringModule extends EstateModule {
   readonly checks: CheckService;
   readonly push: PushService;
+  /** Agent-side checks: the lists agents fetch, the results they deliver, the sweep for silent agents. */
+  readonly agentChecks: AgentCheckService;
   readonly registry: CheckTypeRegistry;
   /** The runner of this process once the worker role started it. */
   readonly runner: CheckRunner | undefined;
@@ -64,6 +71,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy, options.snmpCredentials));
   const recorder = new CheckRecorder(db, options.appendSamples);
   const push = new PushService(db, registry, recorder);
+  const agentChecks = new AgentCheckService(db, recorder);
   let runner: CheckRunner | undefined;
   if (options.registry) registerMonitoringMetrics(options.registry, () => runner, recorder);
   const checks = new CheckService({
@@ -78,6 +86,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
     name: 'monitoring',
     checks,
     push,
+    agentChecks,
     registry,
     get runner() {
       return runner;
@@ -85,6 +94,9 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
     routes(http) {
       registerCheckRoutes(http, checks);
       registerPushRoutes(http, push);
+    },
+    schedules(scheduler) {
+      scheduler.every('monitoring.agent-checks-sweep', AGENT_SWEEP_EVERY_MS, async () => void (await agentChecks.sweep()));
     },
     work(logger) {
       const started = new CheckRunner({

@@ -4,11 +4,15 @@ import type { Kysely } from 'kysely';
 const T0 = 1_726_000_000_000;
 const CHECK = '0190a000-0000-7000-8000-0000000001a1';
 const PUSH = '0190a000-0000-7000-8000-0000000001a2';
+const PLUGIN = '0190a000-0000-7000-8000-0000000001a3';
+/** The agent of the discovery fixtures. */
+const AGENT = '0190a000-0000-7000-8000-0000000002a1';
 
 /**
- * Rows for every table of migrations 0026 and 0028 (monitoring): an HTTP check with a sealed secret, bound to a CI, and a
- * push check with an open run; a state row with a fractional duration and flapping; a result in the ring with
- * conditions and details; a state change with no previous state.
+ * Rows for every table of migrations 0026, 0027 and 0028 (monitoring): an HTTP check with a sealed secret, bound to
+ * a CI, a push check with an open run, and a Nagios plugin check assigned to a host agent; a state row with a
+ * fractional duration and flapping; a result in the ring with conditions and details; a state change with no
+ * previous state; a worker holding a shard lease.
  */
 export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => string, ciId: string, userId: string): Promise<void> {
   const base = {
@@ -38,6 +42,8 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
         push_token: null,
         push_started_at: null,
         push_run_id: null,
+        agent_id: null,
+        agent_result_at: null,
       },
       {
         ...base,
@@ -52,6 +58,24 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
         push_token: 'AbCdEfGhIjKlMnOpQrStUvWx',
         push_started_at: T0 + 5,
         push_run_id: 'run ü-1',
+        agent_id: null,
+        agent_result_at: null,
+      },
+      {
+        ...base,
+        id: PLUGIN,
+        name: 'Load (plugin)',
+        type: 'nagios',
+        target: 'nagios load',
+        config: json({ plugin: 'load', args: ['-r'] }),
+        conditions: json([]),
+        secret: null,
+        secret_names: json([]),
+        push_token: null,
+        push_started_at: null,
+        push_run_id: null,
+        agent_id: AGENT,
+        agent_result_at: T0 + 30,
       },
     ])
     .execute();

@@ -1,3 +1,4 @@
+import { agentSideCheckTypes } from './agent-side-check';
 import { imapCheck, smtpCheck } from './banner-check';
 import type { CheckType } from './check-executor';
 import { dnsCheck } from './dns-check';
@@ -35,5 +36,6 @@ export function builtInCheckTypes(policy?: CheckNetworkPolicy, snmpCredentials?:
     snmpCheck(policy, snmpCredentials),
     snmpInterfacesCheck(policy, snmpCredentials),
     pushCheck,
+    ...agentSideCheckTypes(),
   ] as CheckType<unknown>[];
 }
