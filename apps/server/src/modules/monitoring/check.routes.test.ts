@@ -250,4 +250,44 @@ describe.each(testEngines())('checks API on $dialect', (engine) => {
     expect((await viewer.request('POST', CHECKS, { name: 'x', type: 'tcp', config: { host: 'a', port: 1 } })).statusCode).toBe(403);
     expect((await viewer.request('POST', `${CHECKS}/test`, { type: 'tcp', config: { host: 'a', port: 1 } })).statusCode).toBe(403);
   });
+
+  it('lets only those who manage SNMP credentials name one in a check', async () => {
+    const token = async (scopes: string[]) =>
+      (await admin.request('POST', '/api/v1/tokens', { name: scopes.join(' '), scopes })).json().token;
+    const monitoringOnly = await token(['monitoring:read', 'monitoring:write']);
+    const withDiscovery = await token(['monitoring:read', 'monitoring:write', 'discovery:write']);
+    const body = {
+      name: 'core switch',
+      type: 'snmp',
+      config: { host: '127.0.0.1', port: 1161, credentialId: '0190a000-0000-7000-8000-00000000dead', oids: ['1.3.6.1.2.1.1.3.0'] },
+    };
+    const as = (bearer: string, method: string, path: string, payload: unknown) =>
+      t.estate.http.inject({
+        method: method as 'POST',
+        url: path,
+        headers: { authorization: `Bearer ${bearer}` },
+        payload: payload as object,
+      });
+    const { name: _name, ...unsaved } = body;
+    for (const [path, payload] of [
+      [CHECKS, body],
+      [`${CHECKS}/test`, unsaved],
+    ] as const) {
+      const refused = await as(monitoringOnly, 'POST', path, payload);
+      expect(refused.statusCode, path).toBe(403);
+      expect(refused.json().detail).toContain('config.credentialId');
+    }
+    const created = await as(withDiscovery, 'POST', CHECKS, body);
+    expect(created.statusCode).toBe(201);
+    const patched = await as(monitoringOnly, 'PATCH', `${CHECKS}/${created.json().id}`, { config: body.config });
+    expect(patched.statusCode).toBe(403);
+    // Without a credential the same token may create SNMP checks (the community as the check's own secret).
+    const own = {
+      ...body,
+      name: 'own community',
+      config: { host: '127.0.0.1', port: 1161, oids: ['1.3.6.1.2.1.1.3.0'] },
+      secrets: { community: 'public' },
+    };
+    expect((await as(monitoringOnly, 'POST', CHECKS, own)).statusCode).toBe(201);
+  });
 });

@@ -21,7 +21,8 @@ import {
 } from '@estate/contract';
 import { requireIfMatch, sendEtag } from '../../platform/http/etag';
 import type { HttpServer } from '../../platform/http/http-server';
-import { actionContext } from '../../platform/http/principal';
+import { actionContext, type Principal } from '../../platform/http/principal';
+import { problems } from '../../platform/http/problem';
 import type { CheckService } from './check.service';
 
 const CHECKS = '/api/v1/checks';
@@ -68,7 +69,10 @@ export function registerCheckRoutes(app: HttpServer, checks: CheckService): void
         response: { 200: CheckResult, 400: Problem, 404: Problem },
       },
     },
-    async (request) => checks.test(request.body, actionContext(request)),
+    async (request) => {
+      guardCredentialUse(request, request.body.config);
+      return checks.test(request.body, actionContext(request));
+    },
   );
 
   app.post(
@@ -78,6 +82,7 @@ export function registerCheckRoutes(app: HttpServer, checks: CheckService): void
       schema: { tags, summary: 'Create a check (validated by its type)', body: CreateCheckRequest, response: { 201: Check, 400: Problem } },
     },
     async (request, reply) => {
+      guardCredentialUse(request, request.body.config);
       const check = await checks.create(request.body, actionContext(request));
       sendEtag(reply, check.id, check.version);
       return reply.code(201).send(check);
@@ -107,6 +112,7 @@ export function registerCheckRoutes(app: HttpServer, checks: CheckService): void
       },
     },
     async (request, reply) => {
+      guardCredentialUse(request, request.body.config);
       const expected = requireIfMatch(request, request.params.id);
       const check = await checks.update(request.params.id, request.body, expected, actionContext(request));
       sendEtag(reply, check.id, check.version);
@@ -190,4 +196,15 @@ export function registerCheckRoutes(app: HttpServer, checks: CheckService): void
     },
     async (request) => checks.uptime(request.params.id, request.query),
   );
+}
+
+/**
+ * A check naming a stored SNMP credential (`config.credentialId`) uses its secrets on the caller's behalf, against a
+ * target the caller chooses: only those who manage credentials (discovery:write) may name one.
+ */
+export function guardCredentialUse(request: { principal: Principal | null }, config: unknown, field = 'config'): void {
+  const named = typeof config === 'object' && config !== null && (config as { credentialId?: unknown }).credentialId != null;
+  if (named && !request.principal?.permissions.has('discovery:write')) {
+    throw problems.forbidden(`${field}.credentialId names a stored SNMP credential; using one needs the discovery:write permission.`);
+  }
 }
