@@ -24,6 +24,7 @@ export const CHECK_FIELDS = [
   'conditions',
   'warningConditions',
   'ciIds',
+  'agentId',
 ] as const;
 
 /** A row that passed validation: its position in the file, the check to create, and its secrets read from the environment. */
@@ -180,7 +181,9 @@ export function pointerToPath(pointer: string): string {
 }
 
 /** One exported row: the check's stored fields, and placeholders for its secrets. */
-export type ExportedCheck = Pick<Check, (typeof CHECK_FIELDS)[number]> & { secretsFromEnv?: Record<string, string> };
+export type ExportedCheck = Pick<Check, Exclude<(typeof CHECK_FIELDS)[number], 'agentId'>> & {
+  agentId?: string | null;
+} & { secretsFromEnv?: Record<string, string> };
 
 /**
  * Renders checks as a checks file. Secrets are never exported: each check's `secretNames` become `secretsFromEnv`
@@ -192,6 +195,8 @@ export function renderCheckFile(checks: readonly Check[], format: CheckFileForma
   const variables: string[] = [];
   const rows: ExportedCheck[] = checks.map((check) => {
     const row = Object.fromEntries(CHECK_FIELDS.map((field) => [field, check[field]])) as ExportedCheck;
+    // Most checks run on the server: only a host agent's checks name one.
+    if (row.agentId === null) delete (row as Partial<ExportedCheck>).agentId;
     if (check.secretNames.length > 0) {
       row.secretsFromEnv = {};
       for (const secret of check.secretNames) {

@@ -9,7 +9,17 @@ export type CheckChange =
   | { kind: 'delete'; check: Check };
 
 /** The fields of a row that a PATCH can change, compared only when the row sets them. */
-const COMPARED = ['enabled', 'intervalSeconds', 'timeoutSeconds', 'retries', 'config', 'conditions', 'warningConditions', 'ciIds'] as const;
+const COMPARED = [
+  'enabled',
+  'intervalSeconds',
+  'timeoutSeconds',
+  'retries',
+  'config',
+  'conditions',
+  'warningConditions',
+  'ciIds',
+  'agentId',
+] as const;
 
 /**
  * Works out what applying the valid rows to the server's checks would do, matching rows to checks by name: a row
