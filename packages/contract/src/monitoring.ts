@@ -264,6 +264,8 @@ export const CheckTypeInfo = Type.Object({
   defaultConditions: Type.Array(Type.String()),
   /** The secrets it accepts (`password`, …). */
   secretNames: Type.Array(Type.String()),
+  /** A configuration the type accepts, for a form to start from. */
+  example: Type.Record(Type.String(), Type.Unknown()),
 });
 export type CheckTypeInfo = Static<typeof CheckTypeInfo>;
 

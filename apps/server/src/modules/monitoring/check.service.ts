@@ -25,6 +25,7 @@ import { type FieldError, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { CheckRepository, type CheckRow } from './check.repository';
 import { resultOf, runnableOf, sealSecrets, unsealSecrets } from './check-definition';
+import { CHECK_EXAMPLES } from './checks/check-examples';
 import { CheckConfigError, type CheckTypeRegistry, type PreparedCheck } from './checks/check-executor';
 import type { ChecksTable, MonitoringTables } from './monitoring.tables';
 import { type CheckRecorder, RESULT_RING_SIZE, statusOfRow } from './state/check-recorder';
@@ -70,6 +71,7 @@ export class CheckService {
         placeholders: (type?.placeholders ?? []).map((p) => `[${p}]`),
         defaultConditions: [...(type?.defaultConditions ?? [])],
         secretNames: [...(type?.secretNames ?? [])],
+        example: { ...CHECK_EXAMPLES[name] },
       };
     });
   }

@@ -23,6 +23,7 @@ import {
   type CheckFormValues,
   checkFormValues,
   createRequest,
+  exampleJson,
   type FormErrors,
   formErrorsOf,
   formFieldOf,
@@ -108,9 +109,11 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
     const nextType = types.find((t) => t.type === next);
     const previousDefaults = type?.defaultConditions ?? [];
     const untouched = values.conditions.length === 0 || values.conditions.join('\n') === previousDefaults.join('\n');
+    const configUntouched = values.configJson.trim() === '{}' || values.configJson === exampleJson(type);
     form.setFieldValue('type', next);
-    // Conditions still at the previous type's defaults follow the type; conditions the user wrote stay.
+    // Conditions and settings still at the previous type's defaults follow the type; what the user wrote stays.
     if (untouched) form.setFieldValue('conditions', [...(nextType?.defaultConditions ?? [])]);
+    if (configUntouched) form.setFieldValue('configJson', exampleJson(nextType));
     test.reset();
   };
 

@@ -1,14 +1,30 @@
 import type { Check, CheckTypeInfo } from '@estate/contract';
 import { describe, expect, it } from 'vitest';
-import { checkFormValues, configOf, createRequest, formErrorsOf, parseHeaders, testRequest, updateRequest } from './check-form';
+import {
+  checkFormValues,
+  configOf,
+  createRequest,
+  exampleJson,
+  formErrorsOf,
+  parseHeaders,
+  testRequest,
+  updateRequest,
+} from './check-form';
 
 const HTTP: CheckTypeInfo = {
   type: 'http',
   placeholders: ['[STATUS]', '[BODY]'],
   defaultConditions: ['[STATUS] < 400'],
   secretNames: ['password', 'token'],
+  example: { url: 'https://example.org/health' },
 };
-const DNS: CheckTypeInfo = { type: 'dns', placeholders: ['[DNS_RCODE]'], defaultConditions: ['[DNS_RCODE] == NOERROR'], secretNames: [] };
+const DNS: CheckTypeInfo = {
+  type: 'dns',
+  placeholders: ['[DNS_RCODE]'],
+  defaultConditions: ['[DNS_RCODE] == NOERROR'],
+  secretNames: [],
+  example: { name: 'example.org', recordType: 'A' },
+};
 
 const saved: Check = {
   id: '00000000-0000-4000-8000-000000000001',
@@ -117,7 +133,7 @@ describe('check form', () => {
   });
 
   it('sends the agent of an agent-side check, and no agent for a server-side one', () => {
-    const nagios: CheckTypeInfo = { type: 'nagios', placeholders: [], defaultConditions: [], secretNames: [] };
+    const nagios: CheckTypeInfo = { type: 'nagios', placeholders: [], defaultConditions: [], secretNames: [], example: {} };
     const values = checkFormValues({ type: nagios });
     values.name = 'Load';
     values.configJson = '{"plugin": "load"}';
@@ -163,5 +179,12 @@ describe('check form', () => {
     expect(formErrorsOf({ 'config.name': 'is required', 'config.server': 'bad' }, 'dns')).toEqual({
       configJson: 'name: is required; server: bad',
     });
+  });
+
+  it("starts a new check of a type without its own fields from the type's example", () => {
+    expect(checkFormValues({ type: DNS }).configJson).toBe(exampleJson(DNS));
+    expect(JSON.parse(exampleJson(DNS))).toEqual({ name: 'example.org', recordType: 'A' });
+    expect(exampleJson({ example: {} })).toBe('{}');
+    expect(exampleJson(undefined)).toBe('{}');
   });
 });

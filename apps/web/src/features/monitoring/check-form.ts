@@ -97,7 +97,7 @@ export function checkFormValues(options: { check?: Check; type?: CheckTypeInfo; 
       check?.type === 'tcp'
         ? { host: text(config.host), port: typeof config.port === 'number' ? config.port : '' }
         : { host: '', port: '' },
-    configJson: check && !TYPES_WITH_FIELDS.has(check.type) ? JSON.stringify(config, null, 2) : '{}',
+    configJson: check && !TYPES_WITH_FIELDS.has(check.type) ? JSON.stringify(config, null, 2) : exampleJson(type),
     conditions: check ? [...check.conditions] : [...(type?.defaultConditions ?? [])],
     warningConditions: check ? [...check.warningConditions] : [],
     secrets: {},
@@ -279,4 +279,9 @@ export function formErrorsOf(serverErrors: Record<string, string>, type: string)
     errors[field] = errors[field] ? `${errors[field]}; ${text}` : text;
   }
   return errors;
+}
+
+/** A type's example configuration as the JSON editor shows it (`{}` when there is none). */
+export function exampleJson(type: Pick<CheckTypeInfo, 'example'> | undefined): string {
+  return type && Object.keys(type.example).length > 0 ? JSON.stringify(type.example, null, 2) : '{}';
 }
