@@ -147,6 +147,7 @@ export async function createEstate(config: Config, database: Database, options: 
     secretBox,
     appendSamples: (samples) => metrics.store.append(samples),
     registry: observability.registry,
+    observedServices: discovery.observedServices,
   });
   const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery, monitoring];
 

@@ -7,9 +7,11 @@ import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../platform/audit/audit-log';
 import type { EstateModule } from '../../platform/module/estate-module';
 import { type DiscoveryJobDeps, registerDiscoveryJobs } from './discovery.jobs';
+import type { DiscoveryTables } from './discovery.tables';
 import { registerIdentityRoutes } from './identity/identity.routes';
 import { createIdentityService, type Observation, type ReconcileResult } from './identity/identity.service';
 import type { IdentityDeps } from './identity/identity-deps';
+import { createObservedServicesReader, type ObservedServicesReader } from './scan/observed-services';
 import type { ScanTables } from './scan/scan.repository';
 import { registerScanRoutes } from './scan/scan.routes';
 import { ScanScheduler } from './scan/scan-run.scheduler';
@@ -24,6 +26,7 @@ export type { IdentityDeps } from './identity/identity-deps';
 export { createMergeService, type MergeService } from './identity/merge.service';
 export type { ObservedInterface } from './identity/observed.repository';
 export { createSoftwareService, type SoftwareService } from './identity/software.service';
+export type { ObservedService, ObservedServices, ObservedServicesReader } from './scan/observed-services';
 export type { DiscoveryScanDeps } from './scan/scan-services';
 export { createTerraformService, type TerraformService } from './terraform/terraform.service';
 
@@ -42,6 +45,8 @@ export interface DiscoveryModule extends EstateModule {
     observation: Observation,
     ctx: ActionContext,
   ): Promise<ReconcileResult>;
+  /** What the latest scans and the agent saw of a CI: its open ports with their hints, and whether it answers ping or SNMP. */
+  readonly observedServices: ObservedServicesReader;
 }
 
 /** How often the scan scheduler looks for due scans and runs whose job died. */
@@ -54,6 +59,7 @@ export function createDiscoveryModule(options: DiscoveryModuleOptions): Discover
   return {
     name: 'discovery',
     reconcileWithin: (trx, observation, ctx) => createIdentityService({ ...options, db: trx }).reconcile(observation, ctx),
+    observedServices: createObservedServicesReader(options.db as Kysely<DiscoveryTables>),
     routes(http) {
       registerSnmpCredentialRoutes(http, credentials);
       registerScanRoutes(http, scans);
