@@ -48,6 +48,13 @@ describe('check suggestions', () => {
       ['tls:8443', { host: '10.0.0.5', port: 8443, serverName: 'app.lan' }],
       ['icmp', { host: '10.0.0.5' }],
     ]);
+    expect(items.map((s) => s.request.name)).toEqual([
+      'db-01 SSH (TCP 2222)',
+      'db-01 HTTP 8080',
+      'db-01 HTTPS 8443',
+      'db-01 TLS certificate 8443',
+      'db-01 ping',
+    ]);
     expect(items.at(-1)?.reason).toBe('answered SNMP at 10.0.0.5 (scan LAN)');
   });
 

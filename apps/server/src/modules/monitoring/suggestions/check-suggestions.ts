@@ -78,15 +78,16 @@ function suggestFor(ci: SuggestedFor, s: ObservedService, add: Add): void {
   if (tls) {
     const serverName = s.tlsNames?.find((n) => !n.startsWith('*') && n !== s.address);
     const suffix = s.port === 443 ? '' : `:${s.port}`;
+    const port = s.port === 443 ? '' : ` ${s.port}`;
     if (s.port === 443 || s.http) {
       add(`http:${s.port}`, `${seen}, speaks TLS`, {
-        name: `${ci.name} HTTPS`,
+        name: `${ci.name} HTTPS${port}`,
         type: 'http',
         config: { url: `https://${hostPart(webHost)}${suffix}/` },
       });
     }
     add(`tls:${s.port}`, `${seen}, speaks TLS`, {
-      name: `${ci.name} TLS certificate${suffix}`,
+      name: `${ci.name} TLS certificate${port}`,
       type: 'tls',
       config: { host: s.address, port: s.port, ...(serverName ? { serverName } : {}) },
     });
@@ -95,7 +96,7 @@ function suggestFor(ci: SuggestedFor, s: ObservedService, add: Add): void {
   if (s.port === 80 || s.http) {
     const suffix = s.port === 80 ? '' : `:${s.port}`;
     add(`http:${s.port}`, `${seen}, speaks HTTP`, {
-      name: `${ci.name} HTTP${suffix}`,
+      name: `${ci.name} HTTP${s.port === 80 ? '' : ` ${s.port}`}`,
       type: 'http',
       config: { url: `http://${hostPart(webHost)}${suffix}/` },
     });
