@@ -13,13 +13,20 @@ module.exports = {
   forbidden: [
     {
       name: 'module-internals',
-      comment: 'A module may import another module only through its index.ts.',
+      comment: 'A module may import another module only through its index.ts (tests also through its *.test-support.ts).',
       severity: 'error',
       from: { path: '^apps/server/src/modules/([^/]+)/' },
       to: {
         path: '^apps/server/src/modules/([^/]+)/',
-        pathNot: ['^apps/server/src/modules/$1/', '^apps/server/src/modules/[^/]+/index\\.ts$'],
+        pathNot: ['^apps/server/src/modules/$1/', '^apps/server/src/modules/[^/]+/index\\.ts$', '\\.test-support\\.ts$'],
       },
+    },
+    {
+      name: 'test-support-stays-in-tests',
+      comment: 'A *.test-support.ts file (test peers, fixtures) is imported only by tests and other test support.',
+      severity: 'error',
+      from: { path: '^apps/', pathNot: '\\.(test|test-support|fixtures)\\.ts$' },
+      to: { path: '\\.test-support\\.ts$' },
     },
     {
       name: 'inventory-stands-alone',

@@ -1,7 +1,5 @@
-import Fastify from 'fastify';
 import { sql } from 'kysely';
-import { createEstate } from '../apps/server/src/app';
-import { openBenchStore } from './support/bench-store';
+import { startBare, startBenchEstate } from './support/bench-estate';
 import { serverCsv, timeImport } from './support/import-run';
 import { type GeneratedEstate, generateEstate } from './support/inventory-generator';
 import { type LoadResult, runLoad } from './support/load-loop';
@@ -17,43 +15,16 @@ interface Running {
 
 /** A real Estate over a fresh store of the given engine, filled with a generated estate, listening on loopback. */
 async function startEstate(databaseUrl: string | undefined, size: { cis: number; relationships: number }): Promise<Running> {
-  const { config, database, drop } = await openBenchStore(databaseUrl);
-  const started = performance.now();
-  const generated = await generateEstate(database.db, size);
-  // Fresh statistics, as a real store would have, so both planners choose their indexes.
-  await sql`analyze`.execute(database.db);
-  const generateMs = performance.now() - started;
-  const estate = await createEstate(config, database, { logger: false });
-  const ctx = { actor: { type: 'system' as const, id: null, label: 'bench' }, requestId: null, sourceIp: null };
-  const { user } = await estate.auth.users.create(
-    { email: 'bench@example.org', name: 'Bench', role: 'admin', password: 'correct horse battery staple 42' },
-    ctx,
-  );
-  const { token } = await estate.auth.tokens.create(user.id, { name: 'bench', scopes: ['inventory:read'], expiresInDays: 1 }, ctx);
-  await estate.http.listen({ host: '127.0.0.1', port: 0 });
-  const address = estate.http.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening');
-  return {
-    base: `http://127.0.0.1:${address.port}`,
-    headers: { authorization: `Bearer ${token}` },
-    estate: generated,
-    generateMs,
-    async close() {
-      await estate.close();
-      await drop();
-    },
-  };
-}
-
-/** The peer: a bare Fastify server answering the same paths with bodies of the same shape and size. */
-async function startBare(sampleCi: unknown, samplePage: unknown): Promise<{ base: string; close(): Promise<void> }> {
-  const app = Fastify({ logger: false });
-  app.get('/api/v1/cis/:id', async () => sampleCi);
-  app.get('/api/v1/cis', async () => samplePage);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening');
-  return { base: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+  let estate: GeneratedEstate | undefined;
+  let generateMs = 0;
+  const ours = await startBenchEstate(databaseUrl, ['inventory:read'], async (database) => {
+    const started = performance.now();
+    estate = await generateEstate(database.db, size);
+    // Fresh statistics, as a real store would have, so both planners choose their indexes.
+    await sql`analyze`.execute(database.db);
+    generateMs = performance.now() - started;
+  });
+  return { base: ours.base, headers: ours.headers, estate: estate as GeneratedEstate, generateMs, close: () => ours.close() };
 }
 
 async function getJson(url: string, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
@@ -120,7 +91,7 @@ export const benchmark: Benchmark = {
           notes.push(`${engine}: CI endpoints not available yet (GET /cis/:id → ${oneCi.status}, GET /cis → ${onePage.status}); skipped.`);
           continue;
         }
-        const bare = await startBare(oneCi.body, onePage.body);
+        const bare = await startBare({ '/api/v1/cis/:id': oneCi.body, '/api/v1/cis': onePage.body });
         try {
           for (const [metric, ourUrl, peerUrl, target] of [
             ['single-CI GET', single, `${bare.base}/api/v1/cis/x`, 0.4],

@@ -129,6 +129,11 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
     expect(await page.getByTestId('result-row').first().getByTestId('result-row-status').textContent()).toBe('up');
     await expect.poll(() => page.getByTestId('uptime-24h').getByTestId('uptime-ratio').textContent()).toBe('100.000%');
     expect(await page.getByTestId('uptime-90d').getByTestId('uptime-down').textContent()).toBe('no down time');
+    // 90 day bars: the days before the check existed have no data, today is up.
+    const bars = page.getByTestId('uptime-bars').getByRole('listitem');
+    expect(await bars.count()).toBe(90);
+    expect(await bars.first().getAttribute('data-tone')).toBe('none');
+    expect(await bars.last().getAttribute('data-tone')).toBe('good');
     expect(await page.getByTestId('check-history-entry').first().textContent()).toContain('up');
     await page.locator('[data-testid="latency-chart"] canvas').first().waitFor();
 

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type AgentConfig, type AgentIntervals, AgentProblemType, type AgentStatus } from '@estate/contract';
+import { type AgentCheckList, type AgentConfig, type AgentIntervals, AgentProblemType, type AgentStatus } from '@estate/contract';
+import { loadAssignedChecks, saveAssignedChecks } from './checks/assigned-checks';
+import { AgentCheckRunner, type RunnerClock } from './checks/check-runner';
+import { DEFAULT_CONFIG_FILE, loadPluginAllowList, type PluginAllowList } from './checks/plugin-config';
 import type { InventoryCollector, MetricCollector } from './collectors/collector';
 import { collectInventory, defaultInventoryCollectors, snapshotHash } from './collectors/inventory';
 import { collectMetrics, defaultMetricCollectors } from './collectors/metrics';
@@ -25,6 +28,16 @@ export interface StartAgentOptions {
   log?: AgentLogger;
   inventoryCollectors?: InventoryCollector[];
   metricCollectors?: MetricCollector[];
+  /** The host's own configuration file (plugin allow-list); default /etc/estate-agent/agent.json. */
+  configFile?: string;
+  /** The plugin allow-list itself, instead of reading `configFile` (tests). */
+  plugins?: PluginAllowList;
+  /** How often the assigned checks are fetched (default 60 s). */
+  checksSyncSeconds?: number;
+  /** The check runner's clock (tests). */
+  checksClock?: RunnerClock;
+  /** Where in its interval each check first runs, a fraction in [0, 1) (default random; tests give 0). */
+  checksJitter?: (checkId: string) => number;
 }
 
 /** A started agent. */
@@ -32,6 +45,8 @@ export interface RunningAgent {
   readonly agentId: string;
   /** Collects inventory (and sends it when it changed) and one metrics round now, without waiting for the timers. */
   collectNow(): Promise<void>;
+  /** Fetches the assigned checks now; answers the ids scheduled afterwards. */
+  syncChecks(): Promise<string[]>;
   /** Resolves once every buffered record has been acknowledged (or the agent stopped). */
   flush(): Promise<void>;
   stats(): AgentStats;
@@ -55,6 +70,14 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   try {
     buffer = new DiskBuffer<OutboxRecord>({ dir: paths.buffer, ...(options.bufferMaxBytes ? { maxBytes: options.bufferMaxBytes } : {}) });
   } catch (err) {
+    release();
+    throw err;
+  }
+  let plugins: PluginAllowList;
+  try {
+    plugins = options.plugins ?? loadPluginAllowList(options.configFile ?? process.env.ESTATE_AGENT_CONFIG ?? DEFAULT_CONFIG_FILE);
+  } catch (err) {
+    buffer.close();
     release();
     throw err;
   }
@@ -138,6 +161,41 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     }
   }
 
+  const checksFile = `${options.stateDir}/checks.json`;
+  let assigned = loadAssignedChecks(checksFile);
+  const runner = new AgentCheckRunner({
+    plugins,
+    onRun: (run) => append({ kind: 'checks', key: randomUUID(), runs: [run] }),
+    ...(options.checksClock ? { clock: options.checksClock } : {}),
+    ...(options.checksJitter ? { jitter: options.checksJitter } : {}),
+  });
+  // The checks last fetched keep running while the server cannot be reached, also across a restart.
+  if (assigned) runner.assign(assigned.checks);
+
+  let checksFailing = false;
+  async function checksRound(): Promise<void> {
+    const query = assigned ? `?version=${encodeURIComponent(assigned.version)}` : '';
+    let answer: Awaited<ReturnType<typeof client.send<AgentCheckList>>>;
+    try {
+      answer = await client.send<AgentCheckList>('GET', `${AGENT_PATHS.checks}${query}`);
+      if (answer.status !== 200 || !answer.body) throw new Error(`the server answered ${answer.status}`);
+      checksFailing = false;
+    } catch (err) {
+      // An untrusted answer is reported by the heartbeat already; the checks fetched last keep running meanwhile.
+      if (!checksFailing && !(err instanceof ServerNotTrustedError))
+        log.warn(`Could not fetch the assigned checks (${(err as Error).message}); the last ones keep running.`);
+      checksFailing = true;
+      return;
+    }
+    if (!answer.body) return;
+    const { version, checks } = answer.body;
+    if (checks === null) return;
+    assigned = { version, checks };
+    saveAssignedChecks(checksFile, assigned);
+    runner.assign(checks);
+    log.info(`${checks.length} check${checks.length === 1 ? '' : 's'} assigned to this agent (version ${version.slice(0, 8)}).`);
+  }
+
   async function inventoryRound(): Promise<void> {
     await heartbeat();
     const collectedAt = Date.now();
@@ -183,12 +241,17 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   log.info(`Agent ${identity.agentId} reporting to ${identity.serverUrl}.`);
   every(inventoryRound, () => intervals().inventorySeconds, 'inventory');
   every(metricsRound, () => intervals().metricsSeconds, 'metrics');
+  every(checksRound, () => options.checksSyncSeconds ?? 60, 'checks');
 
   let stopped: Promise<void> | null = null;
   return {
     agentId: identity.agentId,
     async collectNow() {
       await Promise.all([inventoryRound(), metricsRound()]);
+    },
+    async syncChecks() {
+      await checksRound();
+      return runner.ids();
     },
     flush: () => sender.idle(),
     stats,
@@ -198,6 +261,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         await Promise.all(inFlight);
+        await runner.stop();
         await sender.stop();
         writeStatus(options.stateDir, stats());
         buffer.close();

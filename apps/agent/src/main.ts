@@ -68,9 +68,17 @@ program
   .command('run')
   .description('Run the agent in the foreground until SIGTERM or SIGINT')
   .option(stateDirOption, stateDirHelp)
-  .action(async (opts: { stateDir?: string }) => {
+  .option(
+    '--config <file>',
+    "this host's agent configuration, which lists the plugins checks may run (default: $ESTATE_AGENT_CONFIG or /etc/estate-agent/agent.json)",
+  )
+  .action(async (opts: { stateDir?: string; config?: string }) => {
     try {
-      const agent = await startAgent({ stateDir: resolveStateDir(opts.stateDir), log: stderrLogger });
+      const agent = await startAgent({
+        stateDir: resolveStateDir(opts.stateDir),
+        log: stderrLogger,
+        ...(opts.config ? { configFile: opts.config } : {}),
+      });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: string) => {
           stderrLogger.info(`${signal} received; stopping.`);

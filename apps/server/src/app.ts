@@ -131,6 +131,14 @@ export async function createEstate(config: Config, database: Database, options: 
     version: VERSION,
   });
   const discovery = createDiscoveryModule({ ...store, secretBox, inventory: inventory.service });
+  const monitoring = createMonitoringModule({
+    ...store,
+    secretBox,
+    appendSamples: (samples) => metrics.store.append(samples),
+    registry: observability.registry,
+    snmpCredentials: (id) => discovery.snmpCredential(id),
+    observedServices: discovery.observedServices,
+  });
   const agents = createAgentsModule({
     ...store,
     secretBox,
@@ -139,15 +147,9 @@ export async function createEstate(config: Config, database: Database, options: 
     writeSamples: (trx, source, series) => metrics.sink.append(trx, source, series),
     samplesRolledBack: () => metrics.sink.discard(),
     hostSeen: (trx, ciId, at) => inventory.service.within(trx).cis.markSeen(ciId, at),
+    checks: monitoring.agentChecks,
     agentBundle: config.agentBundle,
     publicUrl: config.publicUrl,
-  });
-  const monitoring = createMonitoringModule({
-    ...store,
-    secretBox,
-    appendSamples: (samples) => metrics.store.append(samples),
-    registry: observability.registry,
-    observedServices: discovery.observedServices,
   });
   const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery, monitoring];
 

@@ -40,7 +40,13 @@ const EXPECTED_PUBLIC = PUBLIC_OPERATIONS;
  * Operations host agents call with signed requests instead of a session or token. Adding one must be a deliberate,
  * reviewed change to this list: such a route is authenticated by the agents module, not by a permission.
  */
-const EXPECTED_AGENT = ['GET /api/v1/agent/config', 'POST /api/v1/agent/inventory', 'POST /api/v1/agent/metrics'].sort();
+const EXPECTED_AGENT = [
+  'GET /api/v1/agent/config',
+  'POST /api/v1/agent/inventory',
+  'POST /api/v1/agent/metrics',
+  'GET /api/v1/agent/checks',
+  'POST /api/v1/agent/check-results',
+].sort();
 
 /** Routes outside the OpenAPI document that must still be walked. */
 const EXTRA_OPERATIONS = ['GET /api/v1/openapi.json', 'GET /metrics', 'GET /healthz', 'GET /readyz'];

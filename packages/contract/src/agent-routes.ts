@@ -1,3 +1,4 @@
+import { AgentCheckAck, AgentCheckList, AgentCheckListQuery, AgentCheckReport } from './agent-checks';
 import {
   Agent,
   AgentConfig,
@@ -41,6 +42,8 @@ export const AgentProtocolRoutes = {
   getAgentConfig: route('GET', '/api/v1/agent/config', { response: AgentConfig }),
   reportInventory: route('POST', '/api/v1/agent/inventory', { body: InventoryReport, response: InventoryAck }),
   reportMetrics: route('POST', '/api/v1/agent/metrics', { body: MetricsReport, response: MetricsAck }),
+  listAgentChecks: route('GET', '/api/v1/agent/checks', { query: AgentCheckListQuery, response: AgentCheckList }),
+  reportAgentChecks: route('POST', '/api/v1/agent/check-results', { body: AgentCheckReport, response: AgentCheckAck }),
 } as const;
 
 /**

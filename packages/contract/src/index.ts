@@ -3,6 +3,7 @@
  * them and generates its OpenAPI document from them; the web UI, CLI and agent share only these types.
  */
 
+export * from './agent-checks';
 export * from './agent-protocol';
 export * from './agents';
 export * from './audit';

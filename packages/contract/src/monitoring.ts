@@ -102,6 +102,8 @@ export const Check = Type.Object({
    * after it); null for other types.
    */
   pushToken: nullable(Type.String()),
+  /** The host agent that runs it (agent-side types: systemd, process, filesystem, file, certificate-file, nagios); null: the server. */
+  agentId: nullable(Id),
   status: CheckStatus,
   createdAt: EpochMs,
   updatedAt: EpochMs,
@@ -123,6 +125,8 @@ export const CreateCheckRequest = Type.Object(
     warningConditions: Type.Optional(Type.Array(ConditionText, { maxItems: 50 })),
     secrets: Type.Optional(CheckSecrets),
     ciIds: Type.Optional(Type.Array(Id, { maxItems: 100, uniqueItems: true })),
+    /** The host agent that runs it: required for agent-side types, refused for the others. */
+    agentId: Type.Optional(nullable(Id)),
   },
   { additionalProperties: false },
 );
@@ -144,6 +148,7 @@ export const UpdateCheckRequest = Type.Object(
     warningConditions: Type.Optional(Type.Array(ConditionText, { maxItems: 50 })),
     secrets: Type.Optional(CheckSecrets),
     ciIds: Type.Optional(Type.Array(Id, { maxItems: 100, uniqueItems: true })),
+    agentId: Type.Optional(nullable(Id)),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -241,7 +246,14 @@ export const UptimePeriod = Type.Object({
 });
 export type UptimePeriod = Static<typeof UptimePeriod>;
 
-export const CheckUptime = Type.Object({ periods: Type.Array(UptimePeriod) });
+export const CheckUptime = Type.Object({
+  periods: Type.Array(UptimePeriod),
+  /**
+   * Day by day (UTC days, labelled `2026-12-04`, the last one up to now): the last 90 days for the standard periods,
+   * the days of `from`–`to` (at most 366) for a custom one — what a status page's uptime bars show.
+   */
+  days: Type.Array(UptimePeriod),
+});
 export type CheckUptime = Static<typeof CheckUptime>;
 
 /** A check type this server runs, for building forms: its placeholders, default conditions and secret names. */

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import {
   AGENT_CLOCK_SKEW_MS,
   AGENT_HEADERS,
+  type AgentCheckDefinition,
+  type AgentCheckReport,
+  type AgentCheckRun,
   type AgentIntervals,
   AgentProtocolRoutes,
   agentSigningPayload,
@@ -56,6 +59,10 @@ export interface SeamServer {
   dropped: number;
   /** The agent's public key, once enrolled. */
   agentKey: KeyObject | null;
+  /** The checks it assigns to the agent, and the version of that list. */
+  checks: { version: string; checks: AgentCheckDefinition[] };
+  /** Check runs received, in arrival order (resends included: the real server skips them, this one records all). */
+  checkRuns: AgentCheckRun[];
   close(): Promise<void>;
 }
 
@@ -82,6 +89,8 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
     points: new Map(),
     dropped: 0,
     agentKey: null,
+    checks: { version: 'none', checks: [] },
+    checkRuns: [],
   };
 
   const answer = (res: http.ServerResponse, nonce: string | null, status: number, body: unknown) => {
@@ -162,6 +171,15 @@ export async function startSeamServer(options: { intervals?: AgentIntervals } = 
       state.snapshot = next;
       state.snapshotHash = hash;
       return record(200, { hash, ciId: null });
+    }
+    if (req.method === 'GET' && path.split('?')[0] === AgentProtocolRoutes.listAgentChecks.path) {
+      const known = new URL(req.url ?? '/', 'http://seam').searchParams.get('version');
+      return record(200, { version: state.checks.version, checks: known === state.checks.version ? null : state.checks.checks });
+    }
+    if (req.method === 'POST' && path === AgentProtocolRoutes.reportAgentChecks.path) {
+      const runs = (json as AgentCheckReport).runs;
+      state.checkRuns.push(...runs);
+      return record(200, { recorded: runs.length, ignored: 0 });
     }
     if (req.method === 'POST' && path === AgentProtocolRoutes.reportMetrics.path) {
       const report = json as MetricsReport;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
+  type AgentCheckAck,
+  type AgentCheckRun,
   AgentProblemType,
   AgentProtocolRoutes,
   canonicalJson,
@@ -22,12 +24,15 @@ export const AGENT_PATHS = {
   config: AgentProtocolRoutes.getAgentConfig.path,
   inventory: AgentProtocolRoutes.reportInventory.path,
   metrics: AgentProtocolRoutes.reportMetrics.path,
+  checks: AgentProtocolRoutes.listAgentChecks.path,
+  checkResults: AgentProtocolRoutes.reportAgentChecks.path,
 } as const;
 
 /** One record of the store-and-forward buffer. `key` is its Idempotency-Key, fixed when it was buffered. */
 export type OutboxRecord =
   | { kind: 'inventory'; key: string; collectedAt: number; hash: string; snapshot: HostSnapshot }
-  | { kind: 'metrics'; key: string; series: MetricSeries[] };
+  | { kind: 'metrics'; key: string; series: MetricSeries[] }
+  | { kind: 'checks'; key: string; runs: AgentCheckRun[] };
 
 /** What the sender has seen, for status output and tests. */
 export interface SenderStats {
@@ -70,6 +75,20 @@ const PERMANENT = new Set([400, 413, 422]);
 const MAX_RUN = 60;
 const MAX_RUN_SERIES = 4000;
 const MAX_RUN_BYTES = 512 * 1024;
+
+/** Most check runs sent in one report (the contract allows 1,000). */
+const MAX_CHECK_RUNS = 500;
+
+/** True when `value` is a check runs record that still fits the run `taken`. */
+function fitsChecks(value: OutboxRecord, taken: ReadonlyArray<BufferedRecord<OutboxRecord>>): boolean {
+  if (value.kind !== 'checks') return false;
+  let runs = value.runs.length;
+  for (const t of taken) {
+    if (t.value.kind !== 'checks') return false;
+    runs += t.value.runs.length;
+  }
+  return runs <= MAX_CHECK_RUNS;
+}
 
 /** True when `value` is a metrics record that still fits the run `taken` (series count and rough size). */
 function fitsRun(value: OutboxRecord, taken: ReadonlyArray<BufferedRecord<OutboxRecord>>): boolean {
@@ -196,6 +215,18 @@ export function createSender(options: SenderOptions): Sender {
     return judge(answer, 'metrics report');
   }
 
+  async function sendChecks(records: ReadonlyArray<BufferedRecord<OutboxRecord>>): Promise<Outcome> {
+    const runs = records.flatMap((r) => (r.value as Extract<OutboxRecord, { kind: 'checks' }>).runs);
+    // Runs already recorded are skipped by the server (not newer than the last one), so a retried run is harmless.
+    const key = records.length === 1 ? records[0]?.value.key : `checks-${records[0]?.value.key}-${records.length}`;
+    const answer = await client.send<AgentCheckAck>('POST', AGENT_PATHS.checkResults, {
+      body: { runs },
+      ...(key ? { idempotencyKey: key } : {}),
+    });
+    if (answer.status >= 200 && answer.status < 300) return 'done';
+    return judge(answer, 'check results report');
+  }
+
   function judge(answer: AgentAnswer<unknown>, what: string): Outcome {
     const detail = describe(answer);
     if (PERMANENT.has(answer.status)) {
@@ -220,10 +251,22 @@ export function createSender(options: SenderOptions): Sender {
         continue;
       }
       // A backlog of metrics rounds (after an outage) goes out as one report per run of up to MAX_RUN records.
-      const run = record.value.kind === 'metrics' ? buffer.peekRun(MAX_RUN, (value, taken) => fitsRun(value, taken)) : [record];
+      let run =
+        record.value.kind === 'metrics'
+          ? buffer.peekRun(MAX_RUN, (value, taken) => fitsRun(value, taken))
+          : record.value.kind === 'checks'
+            ? buffer.peekRun(MAX_RUN, (value, taken) => fitsChecks(value, taken))
+            : [record];
+      // A record too large for a run on its own still goes, alone.
+      if (run.length === 0) run = [record];
       let outcome: Outcome;
       try {
-        outcome = record.value.kind === 'inventory' ? await sendInventory(record.value) : await sendMetrics(run);
+        outcome =
+          record.value.kind === 'inventory'
+            ? await sendInventory(record.value)
+            : record.value.kind === 'checks'
+              ? await sendChecks(run)
+              : await sendMetrics(run);
       } catch (err) {
         const message = err instanceof ServerNotTrustedError ? err.message : `The server is unreachable: ${(err as Error).message}`;
         outcome = fail(message);

@@ -25,6 +25,8 @@ import { metricWal } from './0023-metric-wal';
 import { metricMetadata } from './0024-metric-metadata';
 import { compactMetricTables } from './0025-compact-metric-tables';
 import { monitoring } from './0026-monitoring';
+import { agentChecks } from './0027-agent-checks';
+import { checkShards } from './0028-check-shards';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -54,6 +56,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0024-metric-metadata', metricMetadata],
   ['0025-compact-metric-tables', compactMetricTables],
   ['0026-monitoring', monitoring],
+  ['0027-agent-checks', agentChecks],
+  ['0028-check-shards', checkShards],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

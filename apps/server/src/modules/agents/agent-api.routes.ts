@@ -1,4 +1,8 @@
 import {
+  AgentCheckAck,
+  AgentCheckList,
+  AgentCheckListQuery,
+  AgentCheckReport,
   AgentConfig,
   EnrollRequest,
   EnrollResponse,
@@ -14,7 +18,7 @@ import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
 import type { AgentSummaryRow } from './agent.repository';
 import type { AgentAuthenticator } from './agent-auth';
-import type { AgentReportService } from './agent-report.service';
+import type { AgentCheckChannel, AgentReportService } from './agent-report.service';
 import type { EnrollmentService } from './enrollment.service';
 
 /** Largest inventory report accepted: a full snapshot of a host with tens of thousands of packages. */
@@ -27,7 +31,11 @@ export interface AgentApiDeps {
   auth: AgentAuthenticator;
   enrollment: EnrollmentService;
   reports: AgentReportService;
+  checks: AgentCheckChannel;
 }
+
+/** Largest check results report accepted: a backlog of runs after an outage. */
+const CHECK_RESULTS_BODY_LIMIT = 4 * 1024 * 1024;
 
 /** The audit context of an agent's own request: the agent as a system actor. */
 function agentContext(request: FastifyRequest, agent: AgentSummaryRow): ActionContext {
@@ -108,5 +116,36 @@ export function registerAgentApiRoutes(app: HttpServer, deps: AgentApiDeps): voi
       const { agent, idempotencyKey } = deps.auth.of(request);
       return deps.reports.metrics(agent, idempotencyKey, request.body);
     },
+  );
+
+  app.get(
+    '/api/v1/agent/checks',
+    {
+      ...deps.auth.routeOptions(),
+      schema: {
+        tags,
+        summary: 'The checks assigned to this agent; unchanged since `version`: no checks (signed request)',
+        security: [],
+        querystring: AgentCheckListQuery,
+        response: { 200: AgentCheckList, 401: Problem, 403: Problem },
+      },
+    },
+    async (request) => deps.checks.assigned(deps.auth.of(request).agent.id, request.query.version),
+  );
+
+  app.post(
+    '/api/v1/agent/check-results',
+    {
+      ...deps.auth.routeOptions(),
+      bodyLimit: CHECK_RESULTS_BODY_LIMIT,
+      schema: {
+        tags,
+        summary: "Report runs of this agent's checks, oldest first; resent runs are skipped (signed request)",
+        security: [],
+        body: AgentCheckReport,
+        response: { 200: AgentCheckAck, ...problemAnswers },
+      },
+    },
+    async (request) => deps.checks.report(deps.auth.of(request).agent.id, request.body),
   );
 }

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
+  type AgentCheckAck,
+  type AgentCheckList,
+  type AgentCheckReport,
   type AgentConfig,
   type AgentIntervals,
   AgentProblemType,
@@ -42,6 +45,15 @@ export type SampleWriter = (
   agent: { agentId: string; instance: string; ciId: string | null },
   series: MetricsReport['series'],
 ) => Promise<number>;
+
+/**
+ * Agent-side checks as the agents module sees them: the checks assigned to an agent (with a version; `checks` null when
+ * `known` is still current) and the recording of the runs it reports. The monitoring module's agent-check service.
+ */
+export interface AgentCheckChannel {
+  assigned(agentId: string, known: string | undefined): Promise<AgentCheckList>;
+  report(agentId: string, report: AgentCheckReport): Promise<AgentCheckAck>;
+}
 
 /** Most points one metrics report may carry, across all its series. */
 export const MAX_POINTS_PER_REPORT = 100_000;

@@ -11,14 +11,14 @@ import { registerAgentApiRoutes } from './agent-api.routes';
 import { AgentAuthenticator, type HostSeen } from './agent-auth';
 import { AgentDistribution } from './agent-distribution';
 import { registerAgentDownloadRoutes } from './agent-download.routes';
-import { AgentReportService, type HostReconciler, type SampleWriter } from './agent-report.service';
+import { type AgentCheckChannel, AgentReportService, type HostReconciler, type SampleWriter } from './agent-report.service';
 import type { AgentTables } from './agents.tables';
 import { EnrollmentService } from './enrollment.service';
 import { EnrollmentTokenService } from './enrollment-token.service';
 import { ServerIdentity } from './server-identity';
 
 export type { HostSeen } from './agent-auth';
-export type { HostReconciler, SampleWriter } from './agent-report.service';
+export type { AgentCheckChannel, HostReconciler, SampleWriter } from './agent-report.service';
 export type { AgentTables } from './agents.tables';
 export type { HostObservation } from './host-observation';
 export { ServerIdentity } from './server-identity';
@@ -47,6 +47,8 @@ export interface AgentsModuleOptions {
   samplesRolledBack?: () => void;
   /** Records that an agent's host CI was seen (the inventory's `markSeen`); nothing when absent. */
   hostSeen?: HostSeen;
+  /** Agent-side checks: the monitoring module's lists and recorder, as agents see them; absent: agents run no checks. */
+  checks?: AgentCheckChannel;
   /** The agent's single-file bundle offered for download to other hosts (config `agentBundle`). */
   agentBundle: string;
   /** The address hosts reach the server at (config `publicUrl`); the install command uses it when set. */
@@ -60,6 +62,8 @@ export interface AgentsModule extends EstateModule {
   tokens: EnrollmentTokenService;
   enrollment: EnrollmentService;
   reports: AgentReportService;
+  /** The agent-side checks channel (none assigned when the module was built without one). */
+  checks: AgentCheckChannel;
   auth: AgentAuthenticator;
   /** The agent bundle offered for download, with its checksum. */
   distribution: AgentDistribution;
@@ -85,6 +89,10 @@ export function createAgentsModule(options: AgentsModuleOptions): AgentsModule {
     tokens: new EnrollmentTokenService(db, options.audit, identity),
     enrollment: new EnrollmentService(db, repository, options.audit, identity, options.intervals, onlineWindowMs),
     reports: new AgentReportService(repository, options.reconcile, options.writeSamples, options.intervals, options.samplesRolledBack),
+    checks: options.checks ?? {
+      assigned: async () => ({ version: 'none', checks: [] }),
+      report: async (_id, r) => ({ recorded: 0, ignored: r.runs.length }),
+    },
     auth: new AgentAuthenticator(repository, identity, undefined, options.hostSeen),
     distribution: new AgentDistribution(options.agentBundle, options.publicUrl ?? null),
     prune,

@@ -7,10 +7,10 @@ import type { Kysely } from 'kysely';
 import type { ActionContext } from '../../platform/audit/audit-log';
 import type { EstateModule } from '../../platform/module/estate-module';
 import { type DiscoveryJobDeps, registerDiscoveryJobs } from './discovery.jobs';
-import type { DiscoveryTables } from './discovery.tables';
 import { registerIdentityRoutes } from './identity/identity.routes';
 import { createIdentityService, type Observation, type ReconcileResult } from './identity/identity.service';
 import type { IdentityDeps } from './identity/identity-deps';
+import type { SnmpCredential } from './scan/engine/scan-types';
 import { createObservedServicesReader, type ObservedServicesReader } from './scan/observed-services';
 import type { ScanTables } from './scan/scan.repository';
 import { registerScanRoutes } from './scan/scan.routes';
@@ -47,6 +47,8 @@ export interface DiscoveryModule extends EstateModule {
   ): Promise<ReconcileResult>;
   /** What the latest scans and the agent saw of a CI: its open ports with their hints, and whether it answers ping or SNMP. */
   readonly observedServices: ObservedServicesReader;
+  /** The SNMP credential `id` with its secrets unsealed (for an SNMP check's run, held only in memory), or undefined. */
+  snmpCredential(id: string): Promise<SnmpCredential | undefined>;
 }
 
 /** How often the scan scheduler looks for due scans and runs whose job died. */
@@ -59,7 +61,8 @@ export function createDiscoveryModule(options: DiscoveryModuleOptions): Discover
   return {
     name: 'discovery',
     reconcileWithin: (trx, observation, ctx) => createIdentityService({ ...options, db: trx }).reconcile(observation, ctx),
-    observedServices: createObservedServicesReader(options.db as Kysely<DiscoveryTables>),
+    observedServices: createObservedServicesReader(options.db as Kysely<ScanTables>),
+    snmpCredential: async (id) => (await credentials.unseal([id]))[0],
     routes(http) {
       registerSnmpCredentialRoutes(http, credentials);
       registerScanRoutes(http, scans);

@@ -2,42 +2,21 @@
  * The exposition parser against a real exporter: Debian's prometheus-node-exporter, started on a loopback port and
  * scraped in both formats it negotiates. Peers tier (skipped without the binary unless ESTATE_TEST_REQUIRE has peers).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { expositionFormatOf, parseExposition } from '@estate/tsdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, tierRequired } from '../../platform/db/test-databases';
+import { nodeExporterTier, type RunningNodeExporter, startNodeExporter } from '../../../test/fixtures/node-exporter';
 
-const NODE_EXPORTER = '/usr/bin/prometheus-node-exporter';
-const runs = existsSync(NODE_EXPORTER) || tierRequired('peers');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-describe.runIf(runs)('parsing a real prometheus-node-exporter', () => {
-  let exporter: ChildProcess | undefined;
+describe.runIf(nodeExporterTier)('parsing a real prometheus-node-exporter', () => {
+  let exporter: RunningNodeExporter | undefined;
   let url = '';
 
   beforeAll(async () => {
-    if (!existsSync(NODE_EXPORTER))
-      throw new Error(`ESTATE_TEST_REQUIRE includes peers but ${NODE_EXPORTER} is missing (apt-get install prometheus-node-exporter).`);
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}/metrics`;
-    exporter = spawn(NODE_EXPORTER, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-    await eventually(async () => (await fetch(url).catch(() => undefined))?.ok === true, 15_000);
+    exporter = await startNodeExporter();
+    url = exporter.url;
   }, 30_000);
 
-  afterAll(() => {
-    exporter?.kill('SIGTERM');
+  afterAll(async () => {
+    await exporter?.stop();
   });
 
   it('reads the 0.0.4 text format: every sample, the families typed, node_cpu_seconds_total as labelled counters', async () => {

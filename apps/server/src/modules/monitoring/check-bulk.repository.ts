@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ChecksTable, MonitoringTables } from './monitoring.tables';
 
-/** Rows per INSERT: 22 columns a check keeps a statement far under both engines' parameter limits. */
+/** Rows per INSERT: at two dozen columns a check, far under both engines' limits on parameters per statement. */
 const INSERT_CHUNK = 200;
 /** Ids per IN list. */
 const ID_CHUNK = 500;

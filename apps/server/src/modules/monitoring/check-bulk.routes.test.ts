@@ -66,6 +66,7 @@ describe.each(testEngines())('bulk checks API on $dialect', (engine) => {
         { name: 'Bad url', type: 'http', config: { url: 'ftp://nope' } },
         { name: 'Fine 2', type: 'tcp', config: { host: 'db-02', port: 5432 }, ciIds: [ciIds[0], '0190d1c8-0000-7000-8000-000000000000'] },
         { name: 'Bad type', type: 'gopher', config: {} },
+        { name: 'Fine agent', type: 'systemd', config: { unit: 'ssh.service' } },
       ],
     });
     expect(res.statusCode).toBe(400);
@@ -75,8 +76,9 @@ describe.each(testEngines())('bulk checks API on $dialect', (engine) => {
       { path: 'items[1].config.url', message: 'must start with http:// or https://' },
       { path: 'items[3].type', message: expect.any(String) },
       { path: 'items[2].ciIds[1]', message: 'no configuration item 0190d1c8-0000-7000-8000-000000000000' },
+      { path: 'items[4].agentId', message: 'a systemd check needs the agent that runs it' },
     ]);
-    expect(problem.detail).toMatch(/^3 of 4 checks refused; nothing was created\. First: items\[1\]\.config\.url/);
+    expect(problem.detail).toMatch(/^4 of 5 checks refused; nothing was created\. First: items\[1\]\.config\.url/);
     expect(await count('Fine')).toBe(0);
     expect(await auditOf('check.bulk_create')).toHaveLength(1);
   });

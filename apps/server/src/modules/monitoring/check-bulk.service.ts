@@ -41,10 +41,10 @@ export class CheckBulkService {
   async create(request: BulkCreateChecksRequest, ctx: ActionContext): Promise<Check[]> {
     const now = this.now();
     const errors: FieldError[] = [];
-    const drafts: Array<{ row: ChecksTable; ciIds: string[] }> = [];
+    const drafts: Array<{ row: ChecksTable; ciIds: string[]; item: number }> = [];
     request.items.forEach((item, i) => {
       try {
-        drafts.push({ row: this.deps.checks.draft(item, ctx, now), ciIds: item.ciIds ?? [] });
+        drafts.push({ row: this.deps.checks.draft(item, ctx, now), ciIds: item.ciIds ?? [], item: i });
       } catch (err) {
         if (!(err instanceof HttpProblem) || err.status !== 400) throw err;
         const refusals = err.errors?.length ? err.errors : [{ path: 'config', message: err.detail ?? err.title }];
@@ -52,7 +52,7 @@ export class CheckBulkService {
       }
     });
     const created = await withTransaction(this.deps.db, async (trx) => {
-      errors.push(...(await this.unknownCis(trx, request)));
+      errors.push(...(await this.unknownCis(trx, request)), ...(await this.unusableAgents(trx, drafts)));
       if (errors.length > 0) throw refused(errors, request.items.length, 'check', 'nothing was created');
       await this.repo.insert(trx, drafts);
       const checks = drafts.map(({ row, ciIds }) => present({ ...row, ci_ids: ciIds, state_row: undefined }));
@@ -114,6 +114,26 @@ export class CheckBulkService {
     const missing = ids.flatMap((id, i) => (found.has(id) ? [] : [{ path: `ids[${i}]`, message: `no check ${id}` }]));
     if (missing.length > 0) throw refused(missing, ids.length, 'id', 'nothing was changed');
     return rows;
+  }
+
+  /**
+   * `items[i].agentId` errors for agent-side checks without a usable agent. Only agent-side items read the agents
+   * table (one query each); a server-side item with no agent costs nothing.
+   */
+  private async unusableAgents(
+    trx: Kysely<MonitoringTables>,
+    drafts: ReadonlyArray<{ row: ChecksTable; item: number }>,
+  ): Promise<FieldError[]> {
+    const errors: FieldError[] = [];
+    for (const { row, item } of drafts) {
+      try {
+        await this.deps.checks.checkAgent(trx, row.type, row.agent_id);
+      } catch (err) {
+        if (!(err instanceof HttpProblem) || err.status !== 400) throw err;
+        for (const e of err.errors ?? []) errors.push({ path: `items[${item}].${e.path}`, message: e.message });
+      }
+    }
+    return errors;
   }
 
   /** `items[i].ciIds[j]` errors for the CIs the items name that do not exist (one query for all of them). */

@@ -1,4 +1,4 @@
-import type { CheckResult } from '@estate/contract';
+import { type CheckResult, isAgentCheckType } from '@estate/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { CheckRepository, CheckRow } from './check.repository';
 import { type RunnableCheck, resultOf, runnableOf } from './check-definition';
@@ -6,6 +6,7 @@ import type { CheckTypeRegistry, JudgedOutcome } from './checks/check-executor';
 import type { CheckRun } from './scheduler/check-run';
 import { CheckScheduler, type CheckSchedulerOptions } from './scheduler/check-scheduler';
 import type { SchedulerClock } from './scheduler/scheduler-clock';
+import { type ShardLeases, shardOf } from './shards/shard-leases';
 import type { CheckRecorder } from './state/check-recorder';
 
 /** What a check runner is built from. */
@@ -25,6 +26,8 @@ export interface CheckRunnerOptions {
   /** Looks for push checks whose ping is late; run every `pushSweepEveryMs` (default 10 s). */
   sweepPush?: () => Promise<number>;
   pushSweepEveryMs?: number;
+  /** This process's share of the checks when several workers run them; absent: every check runs here. */
+  shards?: ShardLeases;
   scheduler?: Pick<CheckSchedulerOptions<RunnableCheck, JudgedOutcome>, 'concurrency' | 'perTargetConcurrency' | 'resolutionMs'>;
 }
 
@@ -68,14 +71,22 @@ export class CheckRunner {
     return this.scheduler.size;
   }
 
+  /** How many shards of the checks this process holds (0 without shards). */
+  get shardsHeld(): number {
+    return this.options.shards?.owned().length ?? 0;
+  }
+
   /** The scheduler's record of how far behind it is. */
   behind() {
     return this.scheduler.behind();
   }
 
-  /** Reads every check and starts running them; then keeps in step with the table. */
+  /** Reads every check (of its shards) and starts running them; then keeps in step with the table. */
   async start(): Promise<void> {
-    await this.sync(() => this.syncAll());
+    const shards = this.options.shards;
+    // With shards, the first share's `gained` reads the checks.
+    if (shards) await shards.start({ gained: () => this.resync(), lost: (lost) => this.loseShards(lost) });
+    else await this.sync(() => this.syncAll());
     const every = (ms: number, fn: () => Promise<void>) => {
       const timer = setInterval(() => {
         fn().catch((err) => this.options.logger.warn({ err }, 'monitoring: background work failed; retrying'));
@@ -87,7 +98,9 @@ export class CheckRunner {
     every(this.options.pollEveryMs ?? 5_000, () => this.sync(() => this.syncChanged()));
     every(this.options.fullSyncEveryMs ?? 60_000, () => this.sync(() => this.syncAll()));
     const sweepPush = this.options.sweepPush;
-    if (sweepPush) every(this.options.pushSweepEveryMs ?? 10_000, async () => void (await sweepPush()));
+    // One worker looks for late pings: the holder of the first shard.
+    const sweeps = () => !shards || shards.owned()[0] === 0;
+    if (sweepPush) every(this.options.pushSweepEveryMs ?? 10_000, async () => void (sweeps() && (await sweepPush())));
   }
 
   /** Compares every check with the database now (what the periodic full sync does). */
@@ -116,6 +129,7 @@ export class CheckRunner {
     this.timers = [];
     await this.scheduler.stop();
     await this.syncing.catch(() => undefined);
+    await this.options.shards?.stop();
     await this.options.recorder.flush();
   }
 
@@ -145,10 +159,28 @@ export class CheckRunner {
     this.watermark = Math.max(this.watermark, startedAt - 1_000);
   }
 
+  /** Stops running the checks of shards another worker takes, and writes their results before it does. */
+  private async loseShards(shards: readonly number[]): Promise<void> {
+    const lost = new Set(shards);
+    const count = this.options.shards?.count ?? 0;
+    const ids = [...this.versions.keys()].filter((id) => lost.has(shardOf(id, count)));
+    for (const id of ids) this.drop(id);
+    try {
+      await this.options.recorder.flush();
+    } finally {
+      this.options.recorder.release(ids);
+    }
+  }
+
   private apply(row: CheckRow): void {
+    if (this.options.shards && !this.options.shards.owns(row.id)) {
+      this.drop(row.id);
+      return;
+    }
     if (this.versions.get(row.id) === row.version) return;
-    // Push checks are never run: they wait for pings, and the push sweep watches their deadlines.
-    if (!row.enabled || row.type === 'push') {
+    // Push checks are never run: they wait for pings, and the push sweep watches their deadlines. Checks assigned to
+    // a host agent run there; the agent-check service watches that their results keep coming.
+    if (!row.enabled || row.type === 'push' || row.agent_id !== null || isAgentCheckType(row.type)) {
       this.drop(row.id);
       this.versions.set(row.id, row.version);
       return;

@@ -97,6 +97,11 @@ describe.each(testEngines())('checks API on $dialect', (engine) => {
     const uptime = (await admin.request('GET', `${CHECKS}/${check.id}/uptime`)).json();
     expect(uptime.periods.map((p: { label: string }) => p.label)).toEqual(['24h', '7d', '30d', '90d']);
     expect(uptime.periods[0].incidents).toBe(1);
+    // Day bars: the last 90 UTC days, today last, holding today's incident.
+    expect(uptime.days).toHaveLength(90);
+    const today = uptime.days.at(-1);
+    expect(today).toMatchObject({ label: new Date(today.from).toISOString().slice(0, 10), to: uptime.periods[0].to, incidents: 1 });
+    expect(uptime.days[0].ratio).toBeNull();
     expect(uptime.periods[0].upMs + uptime.periods[0].downMs).toBeGreaterThanOrEqual(0);
     const custom = await admin.request('GET', `${CHECKS}/${check.id}/uptime?from=10&to=5`);
     expect(custom.statusCode).toBe(400);

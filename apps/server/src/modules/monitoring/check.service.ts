@@ -14,6 +14,7 @@ import type {
   TestCheckRequest,
   UpdateCheckRequest,
 } from '@estate/contract';
+import { isAgentCheckType } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
@@ -27,7 +28,7 @@ import { resultOf, runnableOf, sealSecrets, unsealSecrets } from './check-defini
 import { CheckConfigError, type CheckTypeRegistry, type PreparedCheck } from './checks/check-executor';
 import type { ChecksTable, MonitoringTables } from './monitoring.tables';
 import { type CheckRecorder, RESULT_RING_SIZE, statusOfRow } from './state/check-recorder';
-import { UPTIME_PERIODS, uptimeOver } from './state/uptime';
+import { dailyUptime, UPTIME_PERIODS, uptimeOver } from './state/uptime';
 
 /** What the check service is built from. */
 export interface CheckServiceDeps {
@@ -95,6 +96,7 @@ export class CheckService {
     const ciIds = request.ciIds ?? [];
     const check = await withTransaction(this.deps.db, async (trx) => {
       await this.checkCis(trx, ciIds);
+      await this.checkAgent(trx, request.type, row.agent_id);
       await this.repo.insert(trx, row, ciIds);
       const created = present({ ...row, ci_ids: ciIds, state_row: undefined });
       await this.deps.audit.append(trx, ctx, { action: 'check.create', targetType: 'check', targetId: id, after: created });
@@ -139,6 +141,8 @@ export class CheckService {
       push_token: request.type === 'push' ? randomBytes(18).toString('base64url') : null,
       push_started_at: null,
       push_run_id: null,
+      agent_id: request.agentId ?? null,
+      agent_result_at: null,
       created_by: ctx.actor.type === 'user' || ctx.actor.type === 'token' ? ctx.actor.id : null,
       created_at: now,
       updated_at: now,
@@ -186,6 +190,8 @@ export class CheckService {
         version: current.version + 1,
       };
       if (request.ciIds) await this.checkCis(trx, request.ciIds);
+      if (request.agentId !== undefined) row.agent_id = request.agentId;
+      await this.checkAgent(trx, current.type, row.agent_id);
       if (!(await this.repo.update(trx, row, expected, request.ciIds))) throw problems.preconditionFailed();
       const updated = present({ ...row, ci_ids: request.ciIds ?? current.ci_ids, state_row: current.state_row });
       await this.deps.audit.append(trx, ctx, {
@@ -267,6 +273,8 @@ export class CheckService {
   /** Runs a saved check now and records the result like a scheduled run's. */
   async runNow(id: string, ctx: ActionContext): Promise<CheckRunAnswer> {
     const row = await this.row(id);
+    if (row.agent_id !== null)
+      throw problems.conflict("The check runs on its host agent, on the agent's schedule; it cannot be run from the server.");
     let runnable: ReturnType<typeof runnableOf>;
     try {
       runnable = runnableOf(row, this.deps.registry, this.deps.secretBox);
@@ -366,7 +374,12 @@ export class CheckService {
       .orderBy('id')
       .execute();
     const changes = [...before, ...within].map((r) => ({ at: Number(r.at), state: r.state as CheckState }));
-    return { periods: periods.map((p) => uptimeOver(changes, p.from, p.to, p.label)) };
+    // The last 90 UTC days, today included (within the 90 d period read above), or the custom period's days.
+    const custom = periods[0]?.label === 'custom' ? periods[0] : undefined;
+    const days = custom
+      ? dailyUptime(changes, custom.from, custom.to)
+      : dailyUptime(changes, Math.floor(now / 86_400_000) * 86_400_000 - 89 * 86_400_000, now);
+    return { periods: periods.map((p) => uptimeOver(changes, p.from, p.to, p.label)), days };
   }
 
   private async row(id: string): Promise<CheckRow> {
@@ -384,6 +397,26 @@ export class CheckService {
         missing.map(({ ci, i }) => ({ path: `ciIds[${i}]`, message: `no configuration item ${ci}` })),
       );
     }
+  }
+
+  /** An agent-side type needs an agent that exists and is not revoked; other types run on the server and take none. */
+  async checkAgent(trx: Kysely<MonitoringTables>, type: string, agentId: string | null): Promise<void> {
+    if (!isAgentCheckType(type)) {
+      if (agentId !== null)
+        throw problems.validation('agentId: only agent-side check types run on an agent.', [
+          { path: 'agentId', message: `a ${type} check runs on the server; leave agentId out` },
+        ]);
+      return;
+    }
+    if (agentId === null)
+      throw problems.validation('agentId: a check of this type runs on a host agent.', [
+        { path: 'agentId', message: `a ${type} check needs the agent that runs it` },
+      ]);
+    const agent = await trx.selectFrom('agents').select(['id', 'status']).where('id', '=', agentId).executeTakeFirst();
+    if (!agent || agent.status === 'revoked')
+      throw problems.validation('agentId: no such agent.', [
+        { path: 'agentId', message: agent ? `agent ${agentId} is revoked` : `no agent ${agentId}` },
+      ]);
   }
 
   /** Validates a definition through its type; a refusal is a 400 naming the field as the request spells it. */
@@ -436,6 +469,7 @@ export function present(row: CheckRow): Check {
     secretNames: readJson(row.secret_names),
     ciIds: row.ci_ids,
     pushToken: row.push_token,
+    agentId: row.agent_id,
     status: statusOfRow(row.state_row),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),

@@ -8,9 +8,11 @@ import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
+import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
 import type { ObservedServicesReader } from '../discovery';
 import type { MetricSample } from '../metrics';
+import { AgentCheckService } from './agent-check.service';
 import { registerCheckRoutes } from './check.routes';
 import { CheckService } from './check.service';
 import { registerCheckBulkRoutes } from './check-bulk.routes';
@@ -19,6 +21,7 @@ import { CheckRunner } from './check-runner';
 import { CheckTypeRegistry } from './checks/check-executor';
 import { builtInCheckTypes } from './checks/check-types';
 import type { CheckNetworkPolicy } from './checks/outbound-connection';
+import type { SnmpCredentialResolver } from './checks/snmp-target';
 import { registerCheckEventRoutes } from './live/check-events.routes';
 import { CheckStatusRepository } from './live/check-status.repository';
 import { CheckStatusFeed, type CheckStatusFeedOptions } from './live/check-status-feed';
@@ -26,11 +29,17 @@ import type { MonitoringTables } from './monitoring.tables';
 import { registerMonitoringMetrics } from './monitoring-metrics';
 import { registerPushRoutes } from './push.routes';
 import { PushService } from './push.service';
+import { ShardLeases } from './shards/shard-leases';
 import { CheckRecorder } from './state/check-recorder';
 import { registerCheckSuggestionRoutes } from './suggestions/check-suggestion.routes';
 import { CheckSuggestionService } from './suggestions/check-suggestion.service';
 
+export type { AgentCheckService } from './agent-check.service';
+export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';
 export type { MonitoringTables } from './monitoring.tables';
+
+/** How often agent-side checks are swept for silent agents. */
+const AGENT_SWEEP_EVERY_MS = 30_000;
 
 /** What the monitoring module is built from. */
 export interface MonitoringModuleOptions {
@@ -42,8 +51,15 @@ export interface MonitoringModuleOptions {
   appendSamples?: (samples: MetricSample[]) => Promise<unknown>;
   /** The outbound policy checks obey (default: private and loopback yes, link-local and metadata no). */
   networkPolicy?: CheckNetworkPolicy;
+  /** Looks up a stored SNMP credential (discovery's) for SNMP checks that name one; absent: they cannot. */
+  snmpCredentials?: SnmpCredentialResolver;
   /** Estate's own Prometheus registry, for the scheduler's and recorder's figures. */
   registry?: Registry;
+  /**
+   * `postgres`: any number of worker processes share the checks through leased shards; `sqlite` (one process):
+   * every check runs in this one. Default sqlite.
+   */
+  dialect?: Dialect;
   /** The runner's timings (tests). */
   runner?: { pollEveryMs?: number; flushEveryMs?: number; fullSyncEveryMs?: number };
   /** What discovery saw of a CI, for check suggestions; absent: none are suggested. */
@@ -58,6 +74,8 @@ export interface MonitoringModule extends EstateModule {
   /** Check status changes for the open checks lists (`GET /api/v1/checks/events`). */
   readonly feed: CheckStatusFeed;
   readonly push: PushService;
+  /** Agent-side checks: the lists agents fetch, the results they deliver, the sweep for silent agents. */
+  readonly agentChecks: AgentCheckService;
   readonly registry: CheckTypeRegistry;
   /** The runner of this process once the worker role started it. */
   readonly runner: CheckRunner | undefined;
@@ -65,9 +83,10 @@ export interface MonitoringModule extends EstateModule {
 
 export function createMonitoringModule(options: MonitoringModuleOptions): MonitoringModule {
   const db = options.db as Kysely<MonitoringTables>;
-  const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy));
+  const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy, options.snmpCredentials));
   const recorder = new CheckRecorder(db, options.appendSamples);
   const push = new PushService(db, registry, recorder);
+  const agentChecks = new AgentCheckService(db, recorder);
   let runner: CheckRunner | undefined;
   if (options.registry) registerMonitoringMetrics(options.registry, () => runner, recorder);
   let feed: CheckStatusFeed | undefined;
@@ -85,6 +104,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
     bulk,
     feed,
     push,
+    agentChecks,
     registry,
     get runner() {
       return runner;
@@ -96,6 +116,9 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
       registerCheckSuggestionRoutes(http, suggestions);
       registerPushRoutes(http, push);
     },
+    schedules(scheduler) {
+      scheduler.every('monitoring.agent-checks-sweep', AGENT_SWEEP_EVERY_MS, async () => void (await agentChecks.sweep()));
+    },
     work(logger) {
       const started = new CheckRunner({
         repo: checks.repo,
@@ -104,6 +127,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
         recorder,
         logger,
         sweepPush: () => push.sweep(),
+        shards: options.dialect === 'postgres' ? new ShardLeases({ db, dialect: 'postgres' }) : undefined,
         ...options.runner,
       });
       runner = started;

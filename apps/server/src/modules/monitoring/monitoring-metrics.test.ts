@@ -13,6 +13,7 @@ describe('monitoring metrics', () => {
     expect(await registry.metrics()).toContain('estate_checks_scheduled 0');
     runner = {
       size: 10_000,
+      shardsHeld: 32,
       behind: () => ({ runs: 5_000, lateRuns: 12, skippedSlots: 3, queued: 4, lateness: { p99Seconds: 0.25 } }),
     } as unknown as CheckRunner;
     const text = await registry.metrics();
@@ -22,6 +23,7 @@ describe('monitoring metrics', () => {
       'estate_check_runs_late 12',
       'estate_check_slots_skipped 3',
       'estate_check_runs_queued 4',
+      'estate_check_shards_held 32',
       'estate_check_scheduler_lateness_p99_seconds 0.25',
       'estate_check_results_backlog 7',
       'estate_check_results_dropped 2',

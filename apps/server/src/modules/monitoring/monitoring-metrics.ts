@@ -27,6 +27,11 @@ export function registerMonitoringMetrics(registry: Registry, runner: () => Chec
     'Check slots that got no run (still running, or passed during a pause)',
     (r) => r.behind().skippedSlots,
   );
+  gauge(
+    'estate_check_shards_held',
+    'Shards of the checks this worker holds when several share them (PostgreSQL); 0 when one process runs every check',
+    (r) => r.shardsHeld,
+  );
   gauge('estate_check_runs_queued', 'Check runs waiting behind a concurrency cap', (r) => r.behind().queued);
   gauge(
     'estate_check_scheduler_lateness_p99_seconds',

@@ -4,11 +4,15 @@ import type { Kysely } from 'kysely';
 const T0 = 1_726_000_000_000;
 const CHECK = '0190a000-0000-7000-8000-0000000001a1';
 const PUSH = '0190a000-0000-7000-8000-0000000001a2';
+const PLUGIN = '0190a000-0000-7000-8000-0000000001a3';
+/** The agent of the discovery fixtures. */
+const AGENT = '0190a000-0000-7000-8000-0000000002a1';
 
 /**
- * Rows for every table of migration 0026 (monitoring): an HTTP check with a sealed secret, bound to a CI, and a
- * push check with an open run; a state row with a fractional duration and flapping; a result in the ring with
- * conditions and details; a state change with no previous state.
+ * Rows for every table of migrations 0026, 0027 and 0028 (monitoring): an HTTP check with a sealed secret, bound to
+ * a CI, a push check with an open run, and a Nagios plugin check assigned to a host agent; a state row with a
+ * fractional duration and flapping; a result in the ring with conditions and details; a state change with no
+ * previous state; a worker holding a shard lease.
  */
 export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => string, ciId: string, userId: string): Promise<void> {
   const base = {
@@ -38,6 +42,8 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
         push_token: null,
         push_started_at: null,
         push_run_id: null,
+        agent_id: null,
+        agent_result_at: null,
       },
       {
         ...base,
@@ -52,6 +58,24 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
         push_token: 'AbCdEfGhIjKlMnOpQrStUvWx',
         push_started_at: T0 + 5,
         push_run_id: 'run ü-1',
+        agent_id: null,
+        agent_result_at: null,
+      },
+      {
+        ...base,
+        id: PLUGIN,
+        name: 'Load (plugin)',
+        type: 'nagios',
+        target: 'nagios load',
+        config: json({ plugin: 'load', args: ['-r'] }),
+        conditions: json([]),
+        secret: null,
+        secret_names: json([]),
+        push_token: null,
+        push_started_at: null,
+        push_run_id: null,
+        agent_id: AGENT,
+        agent_result_at: T0 + 30,
       },
     ])
     .execute();
@@ -98,6 +122,18 @@ export async function fillMonitoring(db: Kysely<any>, json: (v: unknown) => stri
     .values([
       { id: '0190a000-0000-7000-8000-0000000001b1', check_id: CHECK, at: T0, state: 'up', previous: null, message: 'first run' },
       { id: '0190a000-0000-7000-8000-0000000001b2', check_id: CHECK, at: T0 + 10, state: 'degraded', previous: 'up', message: 'slow' },
+    ])
+    .execute();
+  // Migration 0028: a worker that said it is alive, holding one shard; another shard free.
+  await db
+    .insertInto('check_workers')
+    .values([{ worker_id: 'db1.example.org-4242-a1b2c3d4', host: 'db1.example.org', pid: 4242, started_at: T0, alive_until: T0 + 6_000 }])
+    .execute();
+  await db
+    .insertInto('check_shards')
+    .values([
+      { shard: 0, worker_id: 'db1.example.org-4242-a1b2c3d4', expires_at: T0 + 6_000, moves: 3 },
+      { shard: 1, worker_id: null, expires_at: 0, moves: 0 },
     ])
     .execute();
 }

@@ -24,6 +24,7 @@ import { CheckResultView } from './CheckResultView';
 import { CheckStateBadge } from './CheckStateBadge';
 import { checkTypeLabel, latencyPoints, latencySpan, pushExpectation } from './check-format';
 import { checkHistoryQuery, checkQuery, checkResultsQuery, checkUptimeQuery, MONITORING_QUERY_KEY } from './monitoring-queries';
+import { UptimeBars } from './UptimeBars';
 import { UptimeCards } from './UptimeCards';
 import { useCheckEvents } from './use-check-events';
 
@@ -184,6 +185,7 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
         </Paper>
       )}
       <ProblemAlert error={uptime.error} />
+      <UptimeBars days={uptime.data?.days} />
       <UptimeCards periods={uptime.data?.periods} />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, lg: 8 }}>

@@ -1,4 +1,11 @@
-import type { Check, CheckTypeInfo, CreateCheckRequest, TestCheckRequest, UpdateCheckRequest } from '@estate/contract';
+import {
+  type Check,
+  type CheckTypeInfo,
+  type CreateCheckRequest,
+  isAgentCheckType,
+  type TestCheckRequest,
+  type UpdateCheckRequest,
+} from '@estate/contract';
 import { Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, TextInput, Title } from '@mantine/core';
 import { isNotEmpty, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
@@ -7,6 +14,7 @@ import { useApi } from '../../app/use-api';
 import { fieldErrorsOf } from '../../components/field-errors';
 import { focusFirstInvalid } from '../../components/focus-first-invalid';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { AgentSelect } from './AgentSelect';
 import { CheckResultView } from './CheckResultView';
 import { CheckTypeFields } from './CheckTypeFields';
 import { CiBindings } from './CiBindings';
@@ -43,7 +51,7 @@ export interface CheckFormProps {
 
 /** Form fields a server error can land on; anything else is listed in the problem alert. */
 const SHOWN =
-  /^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|config|configJson|(http|tcp|secrets)\..+|(conditions|warningConditions)(\.\d+)?)$/;
+  /^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|agentId|config|configJson|(http|tcp|secrets)\..+|(conditions|warningConditions)(\.\d+)?)$/;
 
 /**
  * The check form: name, type, schedule, the type's settings, conditions, secrets and bound CIs, with "Test now",
@@ -168,28 +176,39 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
         <Section title={`${values.type ? checkTypeLabel(values.type) : 'Type'} settings`}>
           <CheckTypeFields form={form} secretNames={secretsInUse(values, type)} storedSecrets={check?.secretNames ?? []} />
         </Section>
-        <Section title="Conditions">
-          <ConditionListEditor
-            label="Conditions"
-            description="Every run must pass all of them; saved empty, the type's defaults apply."
-            value={values.conditions}
-            onChange={(list) => form.setFieldValue('conditions', list)}
-            placeholders={type?.placeholders ?? []}
-            errorAt={(i) => form.errors[`conditions.${i}`] as string | undefined}
-            error={form.errors.conditions as string | undefined}
-            testId="check-conditions"
-          />
-          <ConditionListEditor
-            label="Warning conditions"
-            description="Failing one of these makes a passing run degraded rather than down."
-            value={values.warningConditions}
-            onChange={(list) => form.setFieldValue('warningConditions', list)}
-            placeholders={[]}
-            errorAt={(i) => form.errors[`warningConditions.${i}`] as string | undefined}
-            error={form.errors.warningConditions as string | undefined}
-            testId="check-warning-conditions"
-          />
-        </Section>
+        {isAgentCheckType(values.type) && (
+          <Section title="Runs on">
+            <AgentSelect
+              value={values.agentId}
+              onChange={(id) => form.setFieldValue('agentId', id)}
+              error={form.errors.agentId as string | undefined}
+            />
+          </Section>
+        )}
+        {!isAgentCheckType(values.type) && (
+          <Section title="Conditions">
+            <ConditionListEditor
+              label="Conditions"
+              description="Every run must pass all of them; saved empty, the type's defaults apply."
+              value={values.conditions}
+              onChange={(list) => form.setFieldValue('conditions', list)}
+              placeholders={type?.placeholders ?? []}
+              errorAt={(i) => form.errors[`conditions.${i}`] as string | undefined}
+              error={form.errors.conditions as string | undefined}
+              testId="check-conditions"
+            />
+            <ConditionListEditor
+              label="Warning conditions"
+              description="Failing one of these makes a passing run degraded rather than down."
+              value={values.warningConditions}
+              onChange={(list) => form.setFieldValue('warningConditions', list)}
+              placeholders={[]}
+              errorAt={(i) => form.errors[`warningConditions.${i}`] as string | undefined}
+              error={form.errors.warningConditions as string | undefined}
+              testId="check-warning-conditions"
+            />
+          </Section>
+        )}
         {canBindCis && (
           <Section title="Watches">
             <CiBindings

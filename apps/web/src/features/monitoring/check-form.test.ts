@@ -30,6 +30,7 @@ const saved: Check = {
   secretNames: ['password'],
   ciIds: [],
   pushToken: null,
+  agentId: null,
   status: { state: 'up', since: 1, lastRunAt: 1, lastDurationMs: 3, lastMessage: 'ok', consecutiveFailures: 0, flapping: false },
   createdAt: 1,
   updatedAt: 1,
@@ -113,6 +114,22 @@ describe('check form', () => {
     expect('errors' in broken && broken.errors.configJson).toMatch(/^Not valid JSON/);
     values.configJson = '["example.org"]';
     expect(configOf(values)).toEqual({ errors: { configJson: 'The configuration must be a JSON object: { "name": value, … }' } });
+  });
+
+  it('sends the agent of an agent-side check, and no agent for a server-side one', () => {
+    const nagios: CheckTypeInfo = { type: 'nagios', placeholders: [], defaultConditions: [], secretNames: [] };
+    const values = checkFormValues({ type: nagios });
+    values.name = 'Load';
+    values.configJson = '{"plugin": "load"}';
+    values.agentId = '0190a000-0000-7000-8000-0000000002a1';
+    const created = createRequest(values, nagios);
+    expect('request' in created && created.request).toMatchObject({ type: 'nagios', agentId: '0190a000-0000-7000-8000-0000000002a1' });
+    expect(testRequest(values, nagios)).toEqual({
+      errors: { agentId: 'An agent-side check runs only on its agent: save it and watch its first result.' },
+    });
+    const onServer = createRequest(checkFormValues({ type: DNS }), DNS);
+    expect('request' in onServer && 'agentId' in onServer.request).toBe(false);
+    expect(checkFormValues({ check: { ...saved, type: 'nagios', agentId: 'a1' } }).agentId).toBe('a1');
   });
 
   it('names a header line without a colon', () => {

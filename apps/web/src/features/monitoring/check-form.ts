@@ -1,4 +1,11 @@
-import type { Check, CheckTypeInfo, CreateCheckRequest, TestCheckRequest, UpdateCheckRequest } from '@estate/contract';
+import {
+  type Check,
+  type CheckTypeInfo,
+  type CreateCheckRequest,
+  isAgentCheckType,
+  type TestCheckRequest,
+  type UpdateCheckRequest,
+} from '@estate/contract';
 
 /** How an HTTP check authenticates, as the form offers it. */
 export type HttpAuthChoice = 'none' | 'basic' | 'bearer';
@@ -31,6 +38,8 @@ export interface CheckFormValues {
   /** Secrets typed in the form; blank ones are not sent (on edit: the stored value is kept). */
   secrets: Record<string, string>;
   ciIds: string[];
+  /** The host agent that runs an agent-side check (systemd, process, filesystem, file, certificate-file, nagios). */
+  agentId: string | null;
 }
 
 /** The types the form has dedicated fields for; others get the JSON editor. */
@@ -93,6 +102,7 @@ export function checkFormValues(options: { check?: Check; type?: CheckTypeInfo; 
     warningConditions: check ? [...check.warningConditions] : [],
     secrets: {},
     ciIds: check ? [...check.ciIds] : [...(options.ciIds ?? [])],
+    agentId: check?.agentId ?? null,
   };
 }
 
@@ -181,6 +191,7 @@ export function createRequest(
       warningConditions: conditionsOf(values.warningConditions),
       ...(secrets ? { secrets } : {}),
       ciIds: values.ciIds,
+      ...(isAgentCheckType(values.type) ? { agentId: values.agentId } : {}),
     },
   };
 }
@@ -213,6 +224,8 @@ export function testRequest(
   const built = createRequest(values, type);
   if ('errors' in built) return built;
   const { type: checkType, timeoutSeconds, config, conditions, warningConditions, secrets } = built.request;
+  if (isAgentCheckType(checkType))
+    return { errors: { agentId: 'An agent-side check runs only on its agent: save it and watch its first result.' } };
   return {
     request: {
       type: checkType,

@@ -8,6 +8,7 @@ import {
   latencyPoints,
   latencySpan,
   pushExpectation,
+  uptimeBarTone,
   uptimePeriodLabel,
 } from './check-format';
 
@@ -119,5 +120,18 @@ describe('detail page figures', () => {
       'at 0 3 * * * Europe/Berlin (grace 30 min)',
     );
     expect(pushExpectation({ periodSeconds: 90 })).toBe('every 90 s (grace 5 min)');
+  });
+
+  it('tones a day of uptime by how much of it was down', () => {
+    expect([null, 1, 0.999, 0.9989, 0.99, 0.95, 0.9499, 0].map(uptimeBarTone)).toEqual([
+      'none',
+      'good',
+      'good',
+      'fair',
+      'fair',
+      'poor',
+      'bad',
+      'bad',
+    ]);
   });
 });

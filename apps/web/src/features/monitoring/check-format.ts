@@ -30,6 +30,15 @@ const SPANS: readonly [number, string][] = [
   [1_000, 's'],
 ];
 
+/** How a day's uptime bar looks: no data, at least 99.9 %, 99 %, 95 %, or worse. */
+export function uptimeBarTone(ratio: number | null): 'none' | 'good' | 'fair' | 'poor' | 'bad' {
+  if (ratio === null) return 'none';
+  if (ratio >= 0.999) return 'good';
+  if (ratio >= 0.99) return 'fair';
+  if (ratio >= 0.95) return 'poor';
+  return 'bad';
+}
+
 /** A span of time as at most its two largest units: "0 s", "42 s", "4 min 12 s", "1 h 3 min", "2 d 4 h". */
 export function formatSpan(ms: number): string {
   const parts: string[] = [];

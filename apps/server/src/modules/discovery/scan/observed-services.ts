@@ -1,7 +1,7 @@
 import type { HostData } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { readJson } from '../../../platform/db/database';
-import type { DiscoveryTables } from '../discovery.tables';
+import type { ScanTables } from './scan.repository';
 
 /** A TCP service discovery saw open on a CI. */
 export interface ObservedService {
@@ -23,8 +23,11 @@ export interface ObservedService {
 /** What discovery knows of a CI's reachable services: open ports, and whether it answered ping or SNMP. */
 export interface ObservedServices {
   services: ObservedService[];
-  /** The address a scan reached the CI at by ICMP or SNMP (an SNMP device), or null. */
-  reachable: { address: string; seenBy: string; snmp: boolean } | null;
+  /**
+   * The address a scan reached the CI at by ICMP or SNMP (an SNMP device), or null; for an SNMP device found by a
+   * scan with one SNMP credential, that credential (with several, which one answered is not recorded).
+   */
+  reachable: { address: string; seenBy: string; snmp: boolean; snmpCredentialId?: string } | null;
 }
 
 /** Reads what discovery saw of one CI. */
@@ -36,14 +39,14 @@ const isLoopback = (address: string) => address === '::1' || address.startsWith(
 /**
  * The services of a CI as its latest scans and its agent saw them: for each scan that found the CI (its `scan_target`
  * identifiers), the host the scan's newest successful run recorded at that address; and the TCP ports its agent
- * reported listening on other than loopback. Five statements whatever the CI.
+ * reported listening on other than loopback. Six statements whatever the CI.
  */
-export function createObservedServicesReader(db: Kysely<DiscoveryTables>): ObservedServicesReader {
+export function createObservedServicesReader(db: Kysely<ScanTables>): ObservedServicesReader {
   return async (ciId) => {
     const [scanned, agent] = await Promise.all([scannedHosts(db, ciId), agentPorts(db, ciId)]);
     const services: ObservedService[] = [];
     let reachable: ObservedServices['reachable'] = null;
-    for (const { address, data, seenBy } of scanned) {
+    for (const { address, data, seenBy, credentialIds } of scanned) {
       for (const port of data.openPorts) {
         const hints = data.services[String(port)] ?? {};
         services.push({
@@ -56,17 +59,26 @@ export function createObservedServicesReader(db: Kysely<DiscoveryTables>): Obser
           ...(hints.ssh !== undefined ? { ssh: true } : {}),
         });
       }
-      if (!reachable && (data.snmp || data.alive === 'icmp')) reachable = { address, seenBy, snmp: data.snmp !== undefined };
+      // An SNMP device says more than an address that answered ping.
+      if ((data.snmp && !reachable?.snmp) || (!reachable && data.alive === 'icmp')) {
+        const credential = data.snmp && credentialIds.length === 1 ? { snmpCredentialId: credentialIds[0] as string } : {};
+        reachable = { address, seenBy, snmp: data.snmp !== undefined, ...credential };
+      }
     }
     services.push(...agent);
     return { services, reachable };
   };
 }
 
-async function scannedHosts(
-  db: Kysely<DiscoveryTables>,
-  ciId: string,
-): Promise<Array<{ address: string; data: HostData; seenBy: string }>> {
+interface ScannedHost {
+  address: string;
+  data: HostData;
+  seenBy: string;
+  /** The SNMP credentials of the scan that saw it. */
+  credentialIds: string[];
+}
+
+async function scannedHosts(db: Kysely<ScanTables>, ciId: string): Promise<ScannedHost[]> {
   const targets = (
     await db.selectFrom('ci_identifiers').select('value').where('ci_id', '=', ciId).where('kind', '=', 'scan_target').execute()
   ).flatMap((r) => {
@@ -75,7 +87,7 @@ async function scannedHosts(
   });
   if (targets.length === 0) return [];
   const scanIds = [...new Set(targets.map((t) => t.scanId))];
-  const [runs, scans] = await Promise.all([
+  const [runs, scans, credentials] = await Promise.all([
     db
       .selectFrom('discovery_runs')
       .select(['scan_id', (eb) => eb.fn.max('id').as('run_id')])
@@ -84,6 +96,12 @@ async function scannedHosts(
       .groupBy('scan_id')
       .execute(),
     db.selectFrom('discovery_scans').select(['id', 'name']).where('id', 'in', scanIds).execute(),
+    db
+      .selectFrom('discovery_scan_credentials')
+      .select(['scan_id', 'credential_id'])
+      .where('scan_id', 'in', scanIds)
+      .orderBy('position')
+      .execute(),
   ]);
   const runOf = new Map(runs.map((r) => [r.scan_id, String(r.run_id)]));
   const nameOf = new Map(scans.map((s) => [s.id, s.name]));
@@ -101,13 +119,15 @@ async function scannedHosts(
     .execute();
   return wanted.flatMap((w) => {
     const host = hosts.find((h) => h.run_id === w.runId && h.address === w.address);
-    return host ? [{ address: w.address, data: readJson<HostData>(host.data), seenBy: `scan ${nameOf.get(w.scanId) ?? w.scanId}` }] : [];
+    if (!host) return [];
+    const credentialIds = credentials.filter((c) => c.scan_id === w.scanId).map((c) => c.credential_id);
+    return [{ address: w.address, data: readJson<HostData>(host.data), seenBy: `scan ${nameOf.get(w.scanId) ?? w.scanId}`, credentialIds }];
   });
 }
 
 type ListeningPort = string | { port: string; address?: string };
 
-async function agentPorts(db: Kysely<DiscoveryTables>, ciId: string): Promise<ObservedService[]> {
+async function agentPorts(db: Kysely<ScanTables>, ciId: string): Promise<ObservedService[]> {
   const ci = await db.selectFrom('cis').select(['name', 'attributes']).where('id', '=', ciId).executeTakeFirst();
   if (!ci) return [];
   const attributes = readJson<Record<string, unknown>>(ci.attributes) ?? {};

@@ -1,15 +1,12 @@
-import net from 'node:net';
 import type { Condition } from '../conditions/condition-parser';
 import type { PlaceholderName } from '../conditions/placeholders';
 import { CheckConfigError, type CheckType, concluder, parseCheckConditions } from './check-executor';
 import { FpingBatcher } from './fping-batch';
 import {
-  addressRefusal,
   type CheckNetworkPolicy,
   DEFAULT_CHECK_NETWORK_POLICY,
-  DestinationRefusedError,
   describeConnectionError,
-  literalRefusal,
+  resolveAllowedAddress,
 } from './outbound-connection';
 
 /** An ICMP (ping) check's configuration after validation. */
@@ -48,22 +45,6 @@ function validate(raw: unknown): IcmpCheckConfig {
   const intervalMs = integerField(r, 'intervalMs', DEFAULT_INTERVAL_MS, 10, 10_000);
   const { sources, parsed } = parseCheckConditions(r.conditions, PLACEHOLDERS, DEFAULT_CONDITIONS);
   return { host, count, intervalMs, conditionSources: sources, conditions: parsed };
-}
-
-/** The address to ping: the literal itself, or the first address of the name the policy allows. */
-async function resolveTarget(host: string, policy: CheckNetworkPolicy): Promise<string> {
-  if (net.isIP(host) !== 0) {
-    const refused = literalRefusal(host, policy);
-    if (refused) throw refused;
-    return host;
-  }
-  const found = await policy.resolve(host);
-  const allowed = found.find((a) => addressRefusal(a.address, policy.refused) === null);
-  if (allowed) return allowed.address;
-  const first = found[0];
-  const refusal = first ? addressRefusal(first.address, policy.refused) : null;
-  if (first && refusal) throw new DestinationRefusedError(host, first.address, refusal);
-  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
 }
 
 /** Resolves `promise`, or undefined as soon as `signal` aborts. */
@@ -115,7 +96,7 @@ export function icmpCheck(
       if (signal.aborted) return conclude({}, undefined);
       let address: string | undefined;
       try {
-        address = await untilAborted(resolveTarget(config.host, policy), signal);
+        address = await untilAborted(resolveAllowedAddress(config.host, policy), signal);
       } catch (err) {
         return conclude({}, describeConnectionError(err, config.host, 0));
       }

@@ -69,6 +69,26 @@ export function literalRefusal(host: string, policy: CheckNetworkPolicy): Destin
 }
 
 /**
+ * The address a connectionless check (ICMP, SNMP over UDP) sends to: an address literal itself, or the first address
+ * of the name that the policy allows. Rejects with a {@link DestinationRefusedError} when the policy refuses every
+ * address, and with ENOTFOUND when the name has none.
+ */
+export async function resolveAllowedAddress(host: string, policy: CheckNetworkPolicy): Promise<string> {
+  if (net.isIP(host) !== 0) {
+    const refused = literalRefusal(host, policy);
+    if (refused) throw refused;
+    return host;
+  }
+  const found = await policy.resolve(host);
+  const allowed = found.find((a) => addressRefusal(a.address, policy.refused) === null);
+  if (allowed) return allowed.address;
+  const first = found[0];
+  const refusal = first ? addressRefusal(first.address, policy.refused) : null;
+  if (first && refusal) throw new DestinationRefusedError(host, first.address, refusal);
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+}
+
+/**
  * A `lookup` for `net.connect` / `http.request` that resolves through the policy's resolver and hands the socket
  * only addresses the policy allows, so a refused address is never connected to. When every address is refused the
  * lookup fails with a {@link DestinationRefusedError}. `onResolved` is told when resolution ended, with the addresses

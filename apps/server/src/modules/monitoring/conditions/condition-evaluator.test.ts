@@ -28,6 +28,33 @@ describe('evaluating conditions', () => {
     expect(one('len([BODY].items) > 0', { body: '{"items":[]}' })?.reason).toBe('len([BODY].items) (0) > 0');
   });
 
+  it('reads the one scraped sample a [METRIC] selector picks, and counts them with len() and has()', () => {
+    const metrics = [
+      { name: 'node_load1', value: 0.75 },
+      { name: 'node_filesystem_avail_bytes', labels: { mountpoint: '/', fstype: 'ext4' }, value: 5e9 },
+      { name: 'node_filesystem_avail_bytes', labels: { mountpoint: '/boot', fstype: 'ext4' }, value: 2e8 },
+      { name: 'up', value: Number.NaN },
+    ];
+    const ctx: CheckResultContext = { metrics, samplesScraped: 4 };
+    expect(one('[METRIC].node_load1 < 4', ctx)).toMatchObject({ passed: true, reason: '[METRIC].node_load1 (0.75) < 4' });
+    expect(passes('[METRIC].node_filesystem_avail_bytes{mountpoint="/boot"} > 1000000000', ctx)).toBe(false);
+    expect(passes('[METRIC].node_filesystem_avail_bytes{mountpoint="/"} > 1000000000', ctx)).toBe(true);
+    // A label the sample lacks counts as "", as in PromQL.
+    expect(passes('[METRIC].node_load1{cpu=""} == 0.75', ctx)).toBe(true);
+    expect(one('[METRIC].node_filesystem_avail_bytes > 1', ctx)?.reason).toBe(
+      '[METRIC].node_filesystem_avail_bytes (2 samples match; name labels that pick one) > 1',
+    );
+    expect(one('[METRIC].node_load5 < 4', ctx)?.reason).toBe('[METRIC].node_load5 (absent) < 4');
+    expect(passes('[METRIC].up == 1', ctx)).toBe(false);
+    expect(one('len([METRIC].node_filesystem_avail_bytes{fstype="ext4"}) == 2', ctx)?.passed).toBe(true);
+    expect(passes('has([METRIC].node_load5) == false', ctx)).toBe(true);
+    expect(passes('has([METRIC].node_load1) == true', ctx)).toBe(true);
+    expect(passes('[SAMPLES] == 4', ctx)).toBe(true);
+    // A failed scrape has no samples: every [METRIC] comparison fails as absent, has() is false.
+    expect(one('[METRIC].node_load1 < 4', {})?.reason).toBe('[METRIC].node_load1 (absent) < 4');
+    expect(passes('has([METRIC].node_load1) == false', {})).toBe(true);
+  });
+
   it('compares every placeholder with every operator', () => {
     const ctx: CheckResultContext = {
       status: 204,

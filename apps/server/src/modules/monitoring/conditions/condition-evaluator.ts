@@ -1,6 +1,6 @@
-import type { Condition, ConditionLiteral, ConditionSubject } from './condition-parser';
+import type { Condition, ConditionLiteral, ConditionSubject, MetricSelector } from './condition-parser';
 import { formatDuration } from './duration';
-import { type CheckResultContext, PLACEHOLDERS } from './placeholders';
+import { type CheckResultContext, type MetricReading, PLACEHOLDERS } from './placeholders';
 
 /**
  * What one condition made of one result. `reason` is the condition with the value it saw, in Gatus' form —
@@ -59,6 +59,7 @@ function resolveSubject(subject: ConditionSubject, scope: ResultScope): Resolved
   let resolved: Resolved;
   const raw = PLACEHOLDERS[ref.name].read(scope.context);
   if (raw === undefined || raw === null) resolved = { ok: false, why: 'absent' };
+  else if (ref.selector) return selectMetric(raw as readonly MetricReading[], ref.selector, subject.fn);
   else if (ref.path.length === 0) resolved = { ok: true, value: raw };
   else {
     resolved = scope.json();
@@ -84,6 +85,22 @@ function resolveSubject(subject: ConditionSubject, scope: ResultScope): Resolved
     return { ok: false, why: `len() of ${typeof v === 'number' ? 'a number' : typeof v === 'boolean' ? 'a boolean' : 'null'}` };
   }
   return resolved;
+}
+
+/**
+ * The value of the one sample a selector picks; len() counts the samples it picks and has() says whether there is
+ * any. Several samples for a plain value cannot answer: the condition must name labels that pick one.
+ */
+function selectMetric(readings: readonly MetricReading[], selector: MetricSelector, fn: ConditionSubject['fn']): Resolved {
+  const labelOf = (r: MetricReading, name: string) => (r.labels !== undefined && Object.hasOwn(r.labels, name) ? r.labels[name] : '');
+  const matches = readings.filter(
+    (r) => r.name === selector.metric && selector.labels.every(([name, value]) => labelOf(r, name) === value),
+  );
+  if (fn === 'len') return { ok: true, value: matches.length };
+  if (fn === 'has') return { ok: true, value: matches.length > 0 };
+  if (matches.length === 1) return { ok: true, value: (matches[0] as MetricReading).value };
+  if (matches.length === 0) return { ok: false, why: 'absent' };
+  return { ok: false, why: `${matches.length} samples match; name labels that pick one` };
 }
 
 /** The text a pattern or regular expression is matched against. */

@@ -114,6 +114,36 @@ describe('parsing conditions', () => {
     expect(refusal('[BODY] =~ ""')).toMatchObject({ column: 11, expected: 'a regular expression' });
   });
 
+  it('reads a [METRIC] selector: a metric name and label equalities, compared as a number', () => {
+    expect(parse('[METRIC].node_load1 < 4').subject).toMatchObject({
+      fn: 'value',
+      kind: 'number',
+      ref: { name: 'METRIC', path: [], selector: { metric: 'node_load1', labels: [] } },
+      text: '[METRIC].node_load1',
+    });
+    const labelled = parse('[METRIC].node_filesystem_avail_bytes{ mountpoint = "/", fstype="ext\\"4\\"" , } >= 1000');
+    expect(labelled.subject.ref.selector).toEqual({
+      metric: 'node_filesystem_avail_bytes',
+      labels: [
+        ['mountpoint', '/'],
+        ['fstype', 'ext"4"'],
+      ],
+    });
+    expect(labelled.subject.text).toBe('[METRIC].node_filesystem_avail_bytes{ mountpoint = "/", fstype="ext\\"4\\"" , }');
+    expect(parse('len([METRIC].node_cpu_seconds_total{mode="idle"}) > 0').subject).toMatchObject({ fn: 'len', kind: 'number' });
+    expect(parse('has([METRIC].up) == true').subject.ref.selector?.metric).toBe('up');
+    expect(parse('[SAMPLES] > 100').subject.kind).toBe('number');
+  });
+
+  it('names what is wrong in a [METRIC] selector', () => {
+    expect(refusal('[METRIC] < 4')).toMatchObject({ column: 9, expected: expect.stringContaining('[METRIC].node_load1') });
+    expect(refusal('[METRIC].1x < 4')).toMatchObject({ column: 10, expected: 'a metric name such as node_load1' });
+    expect(refusal('[METRIC].up{job!="x"} == 1')).toMatchObject({ column: 16, expected: expect.stringContaining('equality only') });
+    expect(refusal('[METRIC].up{job=x} == 1')).toMatchObject({ column: 17, expected: 'a quoted value for the label job' });
+    expect(refusal('[METRIC].up{job="x" a="b"} == 1')).toMatchObject({ column: 21, expected: '"," or "}" in the label selector' });
+    expect(refusal('[METRIC].up{job="x"} == up')).toMatchObject({ column: 25, expected: 'a number for [METRIC].up{job="x"}' });
+  });
+
   it('refuses a catastrophic or invalid regular expression when the check is saved, pointing into the pattern', () => {
     const hazard = refusal('[BODY] =~ "(a+)+$"');
     expect(hazard).toMatchObject({ column: 12, found: '"(a+)+$"' });

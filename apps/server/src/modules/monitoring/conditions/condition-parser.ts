@@ -8,7 +8,7 @@ import { RegexSyntaxError } from './regex-syntax';
 /**
  * The condition language of checks, after Gatus: `SUBJECT OPERATOR EXPECTED`, one condition per string.
  *
- *   SUBJECT   [STATUS] | [BODY] | [BODY].a.b[0]["odd key"] | len(PLACEHOLDER) | has(PLACEHOLDER) | …
+ *   SUBJECT   [STATUS] | [BODY] | [BODY].a.b[0]["odd key"] | [METRIC].name{label="v"} | len(PLACEHOLDER) | has(PLACEHOLDER) | …
  *   OPERATOR  == != < <= > >= =~
  *   EXPECTED  a value (200, true, NOERROR, 10.0.0.1, 72h, "quoted text") | any(V, V, …) | pat(GLOB) | "regex" (after =~)
  *
@@ -27,6 +27,14 @@ export type ConditionOperator = '==' | '!=' | '<' | '<=' | '>' | '>=' | '=~';
 export interface PlaceholderRef {
   name: PlaceholderName;
   path: readonly (string | number)[];
+  /** For `[METRIC]`: the metric and the labels a sample must have, `[METRIC].up{job="node"}`. */
+  selector?: MetricSelector;
+}
+
+/** The samples a `[METRIC]` condition reads: those named `metric` whose labels equal `labels` (absent counts as ""). */
+export interface MetricSelector {
+  metric: string;
+  labels: readonly (readonly [name: string, value: string])[];
 }
 
 /** What a condition tests: a placeholder's value, its length (`len`) or its presence (`has`). */
@@ -169,6 +177,7 @@ class Cursor {
       this.fail(`one of the placeholders this check type offers, ${this.offered()}`, start, JSON.stringify(`[${name}]`));
     }
     this.pos = close + 1;
+    if (PLACEHOLDERS[name].takesSelector) return { name, path: [], selector: this.selector(name) };
     const path: (string | number)[] = [];
     for (;;) {
       const c = this.src[this.pos];
@@ -194,6 +203,35 @@ class Cursor {
       }
     }
     return { name, path };
+  }
+
+  /** `.metric_name` and optional `{label="value", …}` after a placeholder that takes a selector. */
+  private selector(placeholder: PlaceholderName): MetricSelector {
+    if (this.src[this.pos] !== '.') this.fail(`"." and a metric name after [${placeholder}], such as [${placeholder}].node_load1`);
+    this.pos++;
+    const metric = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(this.src.slice(this.pos))?.[0];
+    if (metric === undefined) this.fail('a metric name such as node_load1');
+    this.pos += metric.length;
+    const labels: [string, string][] = [];
+    if (this.src[this.pos] !== '{') return { metric, labels };
+    this.pos++;
+    for (;;) {
+      this.skipSpace();
+      if (this.src[this.pos] === '}') break;
+      const label = /^[a-zA-Z_][a-zA-Z0-9_]*/.exec(this.src.slice(this.pos))?.[0];
+      if (label === undefined) this.fail('a label name or "}"');
+      this.pos += label.length;
+      this.skipSpace();
+      this.expect('=', '"=" (a selector matches labels by equality only)');
+      this.skipSpace();
+      if (this.src[this.pos] !== '"') this.fail(`a quoted value for the label ${label}`);
+      labels.push([label, this.quoted().text]);
+      this.skipSpace();
+      if (this.src[this.pos] === ',') this.pos++;
+      else if (this.src[this.pos] !== '}') this.fail('"," or "}" in the label selector');
+    }
+    this.pos++;
+    return { metric, labels };
   }
 
   private offered(): string {

@@ -19,6 +19,25 @@ export interface CheckResultContext {
   ip?: string;
   /** Percent of the probes sent that got no reply (ICMP), 0 to 100. */
   packetLossPercent?: number;
+  /** How many samples a scrape read (Prometheus check). */
+  samplesScraped?: number;
+  /** The samples a scrape read, for `[METRIC].name{label="value"}` to pick from. */
+  metrics?: readonly MetricReading[];
+  /** The value read: an SNMP check's first value, a number or text. */
+  value?: number | string;
+  /** The highest receive or transmit utilisation, 0 to 100, of the interfaces a check covers. */
+  utilisationPercent?: number;
+  /** The highest errors per second (received plus sent) of the interfaces a check covers. */
+  errorsPerSecond?: number;
+  /** How many of the interfaces a check covers are enabled but not up. */
+  interfacesDown?: number;
+}
+
+/** One sample a scrape read, as a `[METRIC]` condition sees it. */
+export interface MetricReading {
+  name: string;
+  labels?: Readonly<Record<string, string>>;
+  value: number;
 }
 
 /** The name inside the brackets of a placeholder, `[STATUS]` → `STATUS`. */
@@ -30,7 +49,13 @@ export type PlaceholderName =
   | 'CONNECTED'
   | 'DNS_RCODE'
   | 'IP'
-  | 'PACKET_LOSS';
+  | 'PACKET_LOSS'
+  | 'SAMPLES'
+  | 'METRIC'
+  | 'VALUE'
+  | 'UTILISATION'
+  | 'ERRORS_PER_SECOND'
+  | 'INTERFACES_DOWN';
 
 /**
  * How a placeholder's value compares: `number` numerically; `duration` numerically in milliseconds, taking
@@ -45,6 +70,11 @@ export interface PlaceholderSpec {
   read(context: CheckResultContext): unknown;
   /** True for `[BODY]`, the only placeholder followed by a JSON path (`[BODY].items[0].name`). */
   takesPath: boolean;
+  /**
+   * True for `[METRIC]`, which is always followed by a metric name and optional label equalities,
+   * `[METRIC].node_filesystem_avail_bytes{mountpoint="/"}`, and reads the value of the one sample they select.
+   */
+  takesSelector?: boolean;
   /** Words for the UI and for error messages. */
   description: string;
 }
@@ -78,6 +108,33 @@ export const PLACEHOLDERS: Readonly<Record<PlaceholderName, PlaceholderSpec>> = 
     read: (c) => c.packetLossPercent,
     takesPath: false,
     description: 'the percentage of probes that got no reply, 0 to 100',
+  },
+  SAMPLES: { kind: 'number', read: (c) => c.samplesScraped, takesPath: false, description: 'the number of samples the scrape read' },
+  METRIC: {
+    kind: 'number',
+    read: (c) => c.metrics,
+    takesPath: false,
+    takesSelector: true,
+    description: 'the value of one scraped sample: [METRIC].node_load1, [METRIC].node_filesystem_avail_bytes{mountpoint="/"}',
+  },
+  VALUE: { kind: 'text', read: (c) => c.value, takesPath: false, description: 'the value read (a number compares as one)' },
+  UTILISATION: {
+    kind: 'number',
+    read: (c) => c.utilisationPercent,
+    takesPath: false,
+    description: "the busiest interface's receive or transmit utilisation in percent of its speed",
+  },
+  ERRORS_PER_SECOND: {
+    kind: 'number',
+    read: (c) => c.errorsPerSecond,
+    takesPath: false,
+    description: 'the highest errors per second (in plus out) of an interface',
+  },
+  INTERFACES_DOWN: {
+    kind: 'number',
+    read: (c) => c.interfacesDown,
+    takesPath: false,
+    description: 'how many enabled interfaces are not up',
   },
 };
 

@@ -71,6 +71,14 @@ export class CheckRecorder {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * Lets go of these checks' state, keeping results not yet written (another process runs them now): a result
+   * recorded here later reads the state from the database again.
+   */
+  release(checkIds: Iterable<string>): void {
+    for (const id of checkIds) this.entries.delete(id);
+  }
+
   /** How many results wait for the next flush. */
   get backlog(): number {
     return this.pending.length;

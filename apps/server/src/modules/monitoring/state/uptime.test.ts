@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uptimeOver } from './uptime';
+import { dailyUptime, uptimeOver } from './uptime';
 
 describe('uptime from state changes', () => {
   it('counts each state from where the period starts, leaving out time before the first change', () => {
@@ -29,5 +29,32 @@ describe('uptime from state changes', () => {
     const period = uptimeOver(changes, 100, 500, 'custom');
     expect(period).toMatchObject({ downMs: 100 + 100, upMs: 100, degradedMs: 100, incidents: 1 });
     expect(period.ratio).toBeCloseTo(0.5, 12);
+  });
+
+  it('splits a period into UTC days that add up to the whole, each knowing the state it starts in', () => {
+    const day = 86_400_000;
+    const d0 = Date.UTC(2026, 11, 1);
+    const changes = [
+      { at: d0 - day, state: 'up' as const },
+      { at: d0 + day + 6 * 3_600_000, state: 'down' as const },
+      { at: d0 + day + 9 * 3_600_000, state: 'up' as const },
+      { at: d0 + 3 * day, state: 'unknown' as const },
+    ];
+    const from = d0 + 12 * 3_600_000;
+    const to = d0 + 3 * day + 12 * 3_600_000;
+    const days = dailyUptime(changes, from, to);
+    expect(days.map((d) => d.label)).toEqual(['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']);
+    expect(days[0]).toMatchObject({ from, to: d0 + day, upMs: 12 * 3_600_000, ratio: 1 });
+    expect(days[1]).toMatchObject({ downMs: 3 * 3_600_000, upMs: 21 * 3_600_000, incidents: 1 });
+    expect(days[1]?.ratio).toBeCloseTo(21 / 24, 12);
+    expect(days[2]).toMatchObject({ upMs: day, incidents: 0, ratio: 1 });
+    expect(days[3]).toMatchObject({ unknownMs: 12 * 3_600_000, ratio: null, to });
+    const whole = uptimeOver(changes, from, to, 'custom');
+    for (const key of ['upMs', 'downMs', 'unknownMs', 'incidents'] as const) {
+      expect(days.reduce((sum, d) => sum + d[key], 0)).toBe(whole[key]);
+    }
+    // Days before the first change know nothing; a period over 366 days is not split.
+    expect(dailyUptime(changes, d0 - 3 * day, d0 - day)[0]?.ratio).toBeNull();
+    expect(dailyUptime(changes, 0, 400 * day)).toEqual([]);
   });
 });

@@ -43,3 +43,28 @@ export const UPTIME_PERIODS: ReadonlyArray<{ label: string; ms: number }> = [
   { label: '30d', ms: 30 * 86_400_000 },
   { label: '90d', ms: 90 * 86_400_000 },
 ];
+
+const DAY_MS = 86_400_000;
+/** The most days {@link dailyUptime} splits a period into. */
+export const MAX_UPTIME_DAYS = 366;
+
+/**
+ * Uptime per UTC day over [from, to): the days it touches, the first and last cut to the period (empty when it
+ * spans more than {@link MAX_UPTIME_DAYS}). `changes` as for {@link uptimeOver}. One pass over the changes.
+ */
+export function dailyUptime(changes: readonly StateChangeAt[], from: number, to: number): UptimePeriod[] {
+  const firstDay = Math.floor(from / DAY_MS) * DAY_MS;
+  if ((to - firstDay) / DAY_MS > MAX_UPTIME_DAYS) return [];
+  const days: UptimePeriod[] = [];
+  let i = 0;
+  for (let day = firstDay; day < to; day += DAY_MS) {
+    const start = Math.max(day, from);
+    const end = Math.min(day + DAY_MS, to);
+    // The changes that matter for this day: the last one before it and those within it.
+    while (i + 1 < changes.length && (changes[i + 1] as StateChangeAt).at <= start) i++;
+    let j = i;
+    while (j < changes.length && (changes[j] as StateChangeAt).at < end) j++;
+    days.push(uptimeOver(changes.slice(i, j), start, end, new Date(day).toISOString().slice(0, 10)));
+  }
+  return days;
+}

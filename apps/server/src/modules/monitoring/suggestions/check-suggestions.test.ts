@@ -38,7 +38,7 @@ describe('check suggestions', () => {
         { port: 2222, address: '10.0.0.5', seenBy: 'scan LAN', ssh: true },
         { port: 9999, address: '10.0.0.5', seenBy: 'scan LAN' },
       ],
-      reachable: { address: '10.0.0.5', seenBy: 'scan LAN', snmp: true },
+      reachable: { address: '10.0.0.5', seenBy: 'scan LAN', snmp: true, snmpCredentialId: '0190d1c8-0000-7000-8000-0000000000cc' },
     };
     const items = suggestChecks(CI, observed, [], ALL_TYPES);
     expect(items.map((s) => [s.key, s.request.config])).toEqual([
@@ -56,6 +56,19 @@ describe('check suggestions', () => {
       'db-01 ping',
     ]);
     expect(items.at(-1)?.reason).toBe('answered SNMP at 10.0.0.5 (scan LAN)');
+    // Where the server runs interface checks, the SNMP device gets one, with the credential its scan used.
+    const withInterfaces = suggestChecks(CI, observed, [], new Set([...ALL_TYPES, 'snmp-interfaces']));
+    expect(withInterfaces.at(-1)).toMatchObject({
+      key: 'snmp-interfaces',
+      reason: 'answered SNMP at 10.0.0.5 (scan LAN), with its credential',
+      request: {
+        name: 'db-01 interfaces',
+        type: 'snmp-interfaces',
+        config: { host: '10.0.0.5', credentialId: '0190d1c8-0000-7000-8000-0000000000cc' },
+      },
+    });
+    const covered = suggestChecks(CI, observed, [{ type: 'snmp-interfaces', config: { host: 'sw' } }], new Set(['snmp-interfaces']));
+    expect(covered).toEqual([]);
   });
 
   it('leaves out what a bound check covers already, what the server cannot run, and repeats', () => {

@@ -23,7 +23,7 @@ const password: SuggestionInput = { path: 'secrets.password', label: 'Password',
  */
 export function coverageKey(check: BoundCheck): string | undefined {
   const { type, config } = check;
-  if (type === 'icmp') return 'icmp';
+  if (type === 'icmp' || type === 'snmp-interfaces') return type;
   if (type === 'http' && typeof config.url === 'string') {
     try {
       const url = new URL(config.url);
@@ -41,7 +41,8 @@ const hostPart = (host: string) => (host.includes(':') ? `[${host}]` : host);
 /**
  * The checks discovery's findings suggest for a CI: open 443 (or a port that spoke TLS) → HTTPS and the TLS
  * certificate; 80 (or a port that spoke HTTP) → HTTP; 22 (or an SSH greeting) → TCP; 5432, 3306, 6379 → PostgreSQL,
- * MySQL, Redis; a host that answered ping or SNMP → ping. Only types in `types`, only what no check bound to the CI
+ * MySQL, Redis; a host that answered ping or SNMP → ping; an SNMP device with its scan's credential → its interfaces
+ * (up, errors, utilisation). Only types in `types`, only what no check bound to the CI
  * covers yet (by `coverageKey`), each once, in the order of the ports.
  */
 export function suggestChecks(
@@ -59,12 +60,16 @@ export function suggestChecks(
   const services = [...observed.services].sort((a, b) => a.port - b.port);
   for (const service of services) suggestFor(ci, service, add);
   if (observed.reachable) {
-    const { address, seenBy, snmp } = observed.reachable;
-    add('icmp', `${snmp ? 'answered SNMP' : 'answered ping'} at ${address} (${seenBy})`, {
-      name: `${ci.name} ping`,
-      type: 'icmp',
-      config: { host: address },
-    });
+    const { address, seenBy, snmp, snmpCredentialId } = observed.reachable;
+    const reason = `${snmp ? 'answered SNMP' : 'answered ping'} at ${address} (${seenBy})`;
+    add('icmp', reason, { name: `${ci.name} ping`, type: 'icmp', config: { host: address } });
+    if (snmpCredentialId) {
+      add('snmp-interfaces', `${reason}, with its credential`, {
+        name: `${ci.name} interfaces`,
+        type: 'snmp-interfaces',
+        config: { host: address, credentialId: snmpCredentialId },
+      });
+    }
   }
   return [...out.values()];
 }
