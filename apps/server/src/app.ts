@@ -137,6 +137,7 @@ export async function createEstate(config: Config, database: Database, options: 
     appendSamples: (samples) => metrics.store.append(samples),
     registry: observability.registry,
     snmpCredentials: (id) => discovery.snmpCredential(id),
+    observedServices: discovery.observedServices,
   });
   const agents = createAgentsModule({
     ...store,

@@ -58,7 +58,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createAgentMethods(transport),
     ...createDiscoveryScanMethods(transport),
     ...createDiscoveryIdentityMethods(transport),
-    ...createMonitoringMethods(transport),
+    ...createMonitoringMethods(transport, options.baseUrl),
     get csrfToken() {
       return transport.csrfToken;
     },

@@ -1,15 +1,19 @@
 import {
+  type BulkChecksAnswer,
+  type BulkCreateChecksRequest,
   type Check,
   type CheckListQuery,
   type CheckResult,
   type CheckResultList,
   type CheckRunAnswer,
   type CheckStateChange,
+  type CheckSuggestion,
   type CheckSummary,
   type CheckTypeList,
   type CheckUptime,
   type CheckUptimeQuery,
   type CreateCheckRequest,
+  pathOf,
   MonitoringRoutes as routes,
   type TestCheckRequest,
   type UpdateCheckRequest,
@@ -44,12 +48,23 @@ export interface MonitoringMethods {
   listCheckHistory(id: string, query?: { limit?: number; cursor?: string }): Promise<PageOf<CheckStateChange>>;
   /** `GET /checks/{id}/uptime`: uptime over 24 h, 7 d, 30 d and 90 d ending now, or over `from`–`to`. */
   checkUptime(id: string, query?: CheckUptimeQuery): Promise<CheckUptime>;
+  /** `POST /checks/bulk`: up to 1,000 checks in one transaction; a 400 names every refused `items[i].<field>`. */
+  bulkCreateChecks(request: BulkCreateChecksRequest): Promise<Check[]>;
+  /** `POST /checks/bulk-update`: enables or disables the checks; answers those it changed. */
+  bulkSetChecksEnabled(ids: string[], enabled: boolean): Promise<BulkChecksAnswer>;
+  /** `POST /checks/bulk-delete`: deletes the checks with their results and history. */
+  bulkDeleteChecks(ids: string[]): Promise<BulkChecksAnswer>;
+  /** `GET /cis/{id}/check-suggestions`: checks discovery's findings suggest for the CI, not yet covered. */
+  listCheckSuggestions(ciId: string): Promise<CheckSuggestion[]>;
+  /** The URL of the live stream of check status changes (Server-Sent Events), for `new EventSource(url)`. */
+  checkEventsUrl(): string;
 }
 
 const versioned = <T>(answer: ApiResponse<T>): Versioned<T> => ({ value: answer.body, etag: answer.headers.get('etag') });
 
-/** Builds the monitoring methods over a transport. */
-export function createMonitoringMethods(transport: Transport): MonitoringMethods {
+/** Builds the monitoring methods over a transport; `baseUrl` makes the event stream's URL absolute. */
+export function createMonitoringMethods(transport: Transport, baseUrl = ''): MonitoringMethods {
+  const base = baseUrl.replace(/\/+$/, '');
   return {
     async listCheckTypes() {
       return (await transport.call(routes.listCheckTypes)).body;
@@ -86,6 +101,21 @@ export function createMonitoringMethods(transport: Transport): MonitoringMethods
     },
     async checkUptime(id, query = {}) {
       return (await transport.call(routes.checkUptime, { params: { id }, query })).body;
+    },
+    async bulkCreateChecks(request) {
+      return (await transport.call(routes.bulkCreateChecks, { body: request })).body.items;
+    },
+    async bulkSetChecksEnabled(ids, enabled) {
+      return (await transport.call(routes.bulkUpdateChecks, { body: { ids, enabled } })).body;
+    },
+    async bulkDeleteChecks(ids) {
+      return (await transport.call(routes.bulkDeleteChecks, { body: { ids } })).body;
+    },
+    async listCheckSuggestions(ciId) {
+      return (await transport.call(routes.listCheckSuggestions, { params: { id: ciId } })).body.items;
+    },
+    checkEventsUrl() {
+      return `${base}${pathOf(routes.checkEvents)}`;
     },
   };
 }

@@ -20,6 +20,7 @@ export * from './inventory-import';
 export * from './inventory-lifecycle';
 export * from './inventory-views';
 export * from './monitoring';
+export * from './monitoring-bulk';
 export * from './prometheus-api';
 export * from './route';
 export * from './routes';

@@ -16,6 +16,14 @@ import {
   TestCheckRequest,
   UpdateCheckRequest,
 } from './monitoring';
+import {
+  BulkChecksAnswer,
+  BulkCreateChecksAnswer,
+  BulkCreateChecksRequest,
+  BulkDeleteChecksRequest,
+  BulkUpdateChecksRequest,
+  CheckSuggestionList,
+} from './monitoring-bulk';
 import { route } from './route';
 
 /** Monitoring: checks, their state, results, history and uptime. */
@@ -36,4 +44,10 @@ export const MonitoringRoutes = {
     response: Page(CheckStateChange),
   }),
   checkUptime: route('GET', '/api/v1/checks/{id}/uptime', { params: IdParams, query: CheckUptimeQuery, response: CheckUptime }),
+  bulkCreateChecks: route('POST', '/api/v1/checks/bulk', { body: BulkCreateChecksRequest, status: 201, response: BulkCreateChecksAnswer }),
+  bulkUpdateChecks: route('POST', '/api/v1/checks/bulk-update', { body: BulkUpdateChecksRequest, response: BulkChecksAnswer }),
+  bulkDeleteChecks: route('POST', '/api/v1/checks/bulk-delete', { body: BulkDeleteChecksRequest, response: BulkChecksAnswer }),
+  /** A Server-Sent Events stream of `checks` events (`CheckEventBatch`), not JSON. */
+  checkEvents: route('GET', '/api/v1/checks/events', {}),
+  listCheckSuggestions: route('GET', '/api/v1/cis/{id}/check-suggestions', { params: IdParams, response: CheckSuggestionList }),
 } as const;

@@ -11,6 +11,7 @@ import { registerIdentityRoutes } from './identity/identity.routes';
 import { createIdentityService, type Observation, type ReconcileResult } from './identity/identity.service';
 import type { IdentityDeps } from './identity/identity-deps';
 import type { SnmpCredential } from './scan/engine/scan-types';
+import { createObservedServicesReader, type ObservedServicesReader } from './scan/observed-services';
 import type { ScanTables } from './scan/scan.repository';
 import { registerScanRoutes } from './scan/scan.routes';
 import { ScanScheduler } from './scan/scan-run.scheduler';
@@ -25,6 +26,7 @@ export type { IdentityDeps } from './identity/identity-deps';
 export { createMergeService, type MergeService } from './identity/merge.service';
 export type { ObservedInterface } from './identity/observed.repository';
 export { createSoftwareService, type SoftwareService } from './identity/software.service';
+export type { ObservedService, ObservedServices, ObservedServicesReader } from './scan/observed-services';
 export type { DiscoveryScanDeps } from './scan/scan-services';
 export { createTerraformService, type TerraformService } from './terraform/terraform.service';
 
@@ -43,6 +45,8 @@ export interface DiscoveryModule extends EstateModule {
     observation: Observation,
     ctx: ActionContext,
   ): Promise<ReconcileResult>;
+  /** What the latest scans and the agent saw of a CI: its open ports with their hints, and whether it answers ping or SNMP. */
+  readonly observedServices: ObservedServicesReader;
   /** The SNMP credential `id` with its secrets unsealed (for an SNMP check's run, held only in memory), or undefined. */
   snmpCredential(id: string): Promise<SnmpCredential | undefined>;
 }
@@ -57,6 +61,7 @@ export function createDiscoveryModule(options: DiscoveryModuleOptions): Discover
   return {
     name: 'discovery',
     reconcileWithin: (trx, observation, ctx) => createIdentityService({ ...options, db: trx }).reconcile(observation, ctx),
+    observedServices: createObservedServicesReader(options.db as Kysely<ScanTables>),
     snmpCredential: async (id) => (await credentials.unseal([id]))[0],
     routes(http) {
       registerSnmpCredentialRoutes(http, credentials);

@@ -93,7 +93,26 @@ export class CheckService {
 
   /** Creates a check; 400 naming the field for a configuration its type refuses or an unknown CI. */
   async create(request: CreateCheckRequest, ctx: ActionContext): Promise<Check> {
-    const now = this.now();
+    const row = this.draft(request, ctx, this.now());
+    const id = row.id;
+    const ciIds = request.ciIds ?? [];
+    const check = await withTransaction(this.deps.db, async (trx) => {
+      await this.checkCis(trx, ciIds);
+      await this.checkAgent(trx, request.type, row.agent_id);
+      await this.repo.insert(trx, row, ciIds);
+      const created = present({ ...row, ci_ids: ciIds, state_row: undefined });
+      await this.deps.audit.append(trx, ctx, { action: 'check.create', targetType: 'check', targetId: id, after: created });
+      return created;
+    });
+    this.deps.changed?.(id);
+    return check;
+  }
+
+  /**
+   * The row of a new check (id, defaults, sealed secrets) made at `now`, validated by its type; throws a 400 naming
+   * the field as the request spells it. Writes nothing: `create` and bulk creation insert it.
+   */
+  draft(request: CreateCheckRequest, ctx: ActionContext, now: number): ChecksTable {
     const id = newId(now);
     const intervalSeconds = request.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
     const timeoutSeconds = request.timeoutSeconds ?? Math.min(DEFAULT_TIMEOUT_SECONDS, intervalSeconds);
@@ -107,7 +126,7 @@ export class CheckService {
       intervalSeconds,
       timeoutSeconds,
     });
-    const row: ChecksTable = {
+    return {
       id,
       name: request.name,
       type: request.type,
@@ -131,17 +150,6 @@ export class CheckService {
       updated_at: now,
       version: 1,
     };
-    const ciIds = request.ciIds ?? [];
-    const check = await withTransaction(this.deps.db, async (trx) => {
-      await this.checkCis(trx, ciIds);
-      await this.checkAgent(trx, request.type, row.agent_id);
-      await this.repo.insert(trx, row, ciIds);
-      const created = present({ ...row, ci_ids: ciIds, state_row: undefined });
-      await this.deps.audit.append(trx, ctx, { action: 'check.create', targetType: 'check', targetId: id, after: created });
-      return created;
-    });
-    this.deps.changed?.(id);
-    return check;
   }
 
   /** Changes a check when its version is `expected` (412 otherwise); same checks as `create`. */
@@ -394,7 +402,7 @@ export class CheckService {
   }
 
   /** An agent-side type needs an agent that exists and is not revoked; other types run on the server and take none. */
-  private async checkAgent(trx: Kysely<MonitoringTables>, type: string, agentId: string | null): Promise<void> {
+  async checkAgent(trx: Kysely<MonitoringTables>, type: string, agentId: string | null): Promise<void> {
     if (!isAgentCheckType(type)) {
       if (agentId !== null)
         throw problems.validation('agentId: only agent-side check types run on an agent.', [

@@ -10,21 +10,29 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
+import type { ObservedServicesReader } from '../discovery';
 import type { MetricSample } from '../metrics';
 import { AgentCheckService } from './agent-check.service';
 import { registerCheckRoutes } from './check.routes';
 import { CheckService } from './check.service';
+import { registerCheckBulkRoutes } from './check-bulk.routes';
+import { CheckBulkService } from './check-bulk.service';
 import { CheckRunner } from './check-runner';
 import { CheckTypeRegistry } from './checks/check-executor';
 import { builtInCheckTypes } from './checks/check-types';
 import type { CheckNetworkPolicy } from './checks/outbound-connection';
 import type { SnmpCredentialResolver } from './checks/snmp-target';
+import { registerCheckEventRoutes } from './live/check-events.routes';
+import { CheckStatusRepository } from './live/check-status.repository';
+import { CheckStatusFeed, type CheckStatusFeedOptions } from './live/check-status-feed';
 import type { MonitoringTables } from './monitoring.tables';
 import { registerMonitoringMetrics } from './monitoring-metrics';
 import { registerPushRoutes } from './push.routes';
 import { PushService } from './push.service';
 import { ShardLeases } from './shards/shard-leases';
 import { CheckRecorder } from './state/check-recorder';
+import { registerCheckSuggestionRoutes } from './suggestions/check-suggestion.routes';
+import { CheckSuggestionService } from './suggestions/check-suggestion.service';
 
 export type { AgentCheckService } from './agent-check.service';
 export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';
@@ -54,10 +62,17 @@ export interface MonitoringModuleOptions {
   dialect?: Dialect;
   /** The runner's timings (tests). */
   runner?: { pollEveryMs?: number; flushEveryMs?: number; fullSyncEveryMs?: number };
+  /** What discovery saw of a CI, for check suggestions; absent: none are suggested. */
+  observedServices?: ObservedServicesReader;
+  /** The live feed's timer and limits (tests). */
+  feed?: CheckStatusFeedOptions;
 }
 
 export interface MonitoringModule extends EstateModule {
   readonly checks: CheckService;
+  readonly bulk: CheckBulkService;
+  /** Check status changes for the open checks lists (`GET /api/v1/checks/events`). */
+  readonly feed: CheckStatusFeed;
   readonly push: PushService;
   /** Agent-side checks: the lists agents fetch, the results they deliver, the sweep for silent agents. */
   readonly agentChecks: AgentCheckService;
@@ -74,17 +89,20 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   const agentChecks = new AgentCheckService(db, recorder);
   let runner: CheckRunner | undefined;
   if (options.registry) registerMonitoringMetrics(options.registry, () => runner, recorder);
-  const checks = new CheckService({
-    db,
-    audit: options.audit,
-    secretBox: options.secretBox,
-    registry,
-    recorder,
-    changed: (id) => runner?.changed(id),
-  });
+  let feed: CheckStatusFeed | undefined;
+  const changed = (id: string) => {
+    runner?.changed(id);
+    feed?.checksChanged();
+  };
+  const checks = new CheckService({ db, audit: options.audit, secretBox: options.secretBox, registry, recorder, changed });
+  const bulk = new CheckBulkService({ db, audit: options.audit, checks, recorder, changed });
+  feed = new CheckStatusFeed(new CheckStatusRepository(db, () => checks.summary()), options.feed);
+  const suggestions = new CheckSuggestionService({ db, registry, observed: options.observedServices });
   return {
     name: 'monitoring',
     checks,
+    bulk,
+    feed,
     push,
     agentChecks,
     registry,
@@ -92,7 +110,10 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
       return runner;
     },
     routes(http) {
+      registerCheckEventRoutes(http, feed);
+      registerCheckBulkRoutes(http, bulk);
       registerCheckRoutes(http, checks);
+      registerCheckSuggestionRoutes(http, suggestions);
       registerPushRoutes(http, push);
     },
     schedules(scheduler) {
@@ -119,6 +140,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
       };
     },
     async close() {
+      feed.close();
       await recorder.flush().catch(() => undefined);
     },
   };

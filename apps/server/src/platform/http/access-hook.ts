@@ -30,8 +30,8 @@ export interface AccessHookOptions {
  * - each request is authenticated once (cookie or bearer), then the matched route's own policy decides: because the
  *   policy belongs to the route the router matched, no spelling of a path (`//`, `%2e`, case) can reach a route
  *   without its check;
- * - cookie requests with unsafe methods must carry the session's CSRF token, and any request with a foreign Origin
- *   is refused;
+ * - cookie requests with unsafe methods must carry the session's CSRF token, and any unsafe request with a foreign
+ *   Origin is refused (any request at all on a `sameOrigin` route, such as an event stream);
  * - refusals for lack of permission are audited;
  * - an address that failed to authenticate too often in the last minute gets 429 for requests that do not
  *   authenticate (see {@link FailedAuthThrottle}); the API rate limit, per user, token or agent, applies later;
@@ -82,10 +82,10 @@ export function installAccessHook(app: FastifyInstance, options: AccessHookOptio
   };
 
   app.addHook('onRequest', async (request) => {
-    checkOrigin(request, options.allowedOrigins);
+    const config = request.routeOptions.config ?? {};
+    checkOrigin(request, options.allowedOrigins, config.sameOrigin === true);
     // No route matched: the not-found handler answers 404 and runs nothing, so there is nothing to guard or audit.
     if (request.is404) return;
-    const config = request.routeOptions.config ?? {};
     // Agent routes take no cookie and no bearer token: only a signature, verified by the route once the body is read.
     if (config.agent) return;
     const bearer = parseBearer(request.headers.authorization);
@@ -135,9 +135,10 @@ function parseBearer(header: string | undefined): string | undefined {
   return match ? match[1] : '';
 }
 
-function checkOrigin(request: FastifyRequest, allowed: string[]): void {
+/** Refuses a foreign Origin on unsafe methods, and on every method of a `sameOrigin` route (event streams). */
+function checkOrigin(request: FastifyRequest, allowed: string[], always: boolean): void {
   const origin = request.headers.origin;
-  if (!origin || !UNSAFE.has(request.method)) return;
+  if (!origin || (!always && !UNSAFE.has(request.method))) return;
   const host = request.headers.host;
   let originHost: string;
   try {

@@ -30,6 +30,11 @@ export interface RouteAccess {
   public?: boolean;
   /** The permission the caller must hold. */
   permission?: Permission;
+  /**
+   * Refuses a foreign Origin even on GET: a long-lived stream (Server-Sent Events) that another site's page could open
+   * with the user's cookie, as a WebSocket upgrade could.
+   */
+  sameOrigin?: boolean;
   /** Still reachable by an admin who must enrol MFA first (me, logout, MFA enrolment). */
   allowDuringMfaEnrolment?: boolean;
   /**

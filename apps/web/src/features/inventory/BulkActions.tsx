@@ -3,7 +3,7 @@ import { Button, Group, Modal, Paper, Select, Stack, TagsInput, Text } from '@ma
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useApi } from '../../app/use-api';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -14,6 +14,8 @@ import { INVENTORY_QUERY_KEY } from './inventory-queries';
 export interface BulkActionsProps {
   ids: readonly string[];
   onDone: () => void;
+  /** Actions other features offer on the selection (monitoring's "Create checks…"). */
+  children?: ReactNode;
 }
 
 type BulkField = 'status' | 'environment' | 'criticality' | 'addTags' | 'removeTags';
@@ -47,7 +49,7 @@ function bulkPatch({ field, value, tags }: BulkChangeValues): BulkCiPatch | null
  * Actions on the selected CIs: set one field on all of them, or delete them. Both say how many CIs they hit and
  * send that count as `confirm`; the server refuses (409, with the real count) if it does not match.
  */
-export function BulkActions({ ids, onDone }: BulkActionsProps) {
+export function BulkActions({ ids, onDone, children }: BulkActionsProps) {
   const api = useApi();
   const queryClient = useQueryClient();
   const form = useForm<BulkChangeValues>({ initialValues: NO_CHANGE });
@@ -111,6 +113,7 @@ export function BulkActions({ ids, onDone }: BulkActionsProps) {
           }}
           data-testid="bulk-delete"
         />
+        {children}
         <Button variant="subtle" onClick={onDone}>
           Clear selection
         </Button>

@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
+import { CreateChecksButton } from '../monitoring/CreateChecksModal';
 import { BulkActions } from './BulkActions';
 import { CiTable } from './CiTable';
 import { ColumnChooser } from './ColumnChooser';
@@ -23,10 +24,10 @@ import { SavedViewsMenu } from './SavedViewsMenu';
 export function InventoryPage() {
   const me = useMe();
   if (!can(me, 'inventory:read')) return <NoPermission permission="inventory:read" />;
-  return <Inventory canWrite={can(me, 'inventory:write')} />;
+  return <Inventory canWrite={can(me, 'inventory:write')} canCreateChecks={can(me, 'monitoring:write')} />;
 }
 
-function Inventory({ canWrite }: { canWrite: boolean }) {
+function Inventory({ canWrite, canCreateChecks }: { canWrite: boolean; canCreateChecks: boolean }) {
   const api = useApi();
   const [state, setState] = useState<CiListState>(EMPTY_LIST_STATE);
   const [q] = useDebouncedValue(state.q.trim(), 300);
@@ -81,7 +82,11 @@ function Inventory({ canWrite }: { canWrite: boolean }) {
         }
       />
       <InventoryFilterBar state={state} onChange={changeState} types={types.data ?? []} />
-      {canWrite && selected.size > 0 && <BulkActions ids={[...selected]} onDone={() => setSelected(new Set())} />}
+      {canWrite && selected.size > 0 && (
+        <BulkActions ids={[...selected]} onDone={() => setSelected(new Set())}>
+          {canCreateChecks && <CreateChecksButton cis={cis.filter((ci) => selected.has(ci.id))} onDone={() => setSelected(new Set())} />}
+        </BulkActions>
+      )}
       <ProblemAlert error={list.error ?? types.error} />
       <CiTable
         cis={cis}

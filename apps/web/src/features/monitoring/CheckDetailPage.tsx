@@ -26,6 +26,7 @@ import { checkTypeLabel, latencyPoints, latencySpan, pushExpectation } from './c
 import { checkHistoryQuery, checkQuery, checkResultsQuery, checkUptimeQuery, MONITORING_QUERY_KEY } from './monitoring-queries';
 import { UptimeBars } from './UptimeBars';
 import { UptimeCards } from './UptimeCards';
+import { useCheckEvents } from './use-check-events';
 
 /** One check: its state and since when, uptime, latency, state changes and last results; run it now, edit, pause, delete. */
 export function CheckDetailPage() {
@@ -39,9 +40,10 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
   const api = useApi();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const check = useQuery(checkQuery(api, id));
-  const results = useQuery(checkResultsQuery(api, id));
-  const history = usePagedQuery(checkHistoryQuery(api, id));
+  const refetchInterval = useCheckEvents();
+  const check = useQuery({ ...checkQuery(api, id), refetchInterval });
+  const results = useQuery({ ...checkResultsQuery(api, id), refetchInterval });
+  const history = usePagedQuery({ ...checkHistoryQuery(api, id), refetchInterval });
   const uptime = useQuery({
     ...checkUptimeQuery(api, id, check.data?.value.status.since ?? null),
     enabled: check.data !== undefined,

@@ -16,8 +16,12 @@ import { ChecksFilterBar } from './ChecksFilterBar';
 import { CHECK_COLUMNS } from './check-columns';
 import { type CheckListState, EMPTY_CHECK_LIST_STATE, summaryFilterOf, toCheckFilters, withSummaryFilter } from './check-list-state';
 import { checkSummaryQuery, checksListQuery, checkTypesQuery } from './monitoring-queries';
+import { useCheckEvents } from './use-check-events';
 
-/** Monitoring: every check with its state, filterable, re-read every 5 s while the tab is visible. */
+/**
+ * Monitoring: every check with its state, filterable; rows and counts change in place as the server's live stream
+ * reports, and the list is re-read every 5 s only while the stream is not open.
+ */
 export function ChecksPage() {
   const me = useMe();
   if (!can(me, 'monitoring:read')) return <NoPermission permission="monitoring:read" />;
@@ -29,9 +33,10 @@ function Checks({ canWrite }: { canWrite: boolean }) {
   const [state, setState] = useState<CheckListState>(EMPTY_CHECK_LIST_STATE);
   const [q] = useDebouncedValue(state.q, 300);
   const filters = toCheckFilters({ ...state, q });
+  const refetchInterval = useCheckEvents();
   const types = useQuery(checkTypesQuery(api));
-  const summary = useQuery(checkSummaryQuery(api));
-  const list = usePagedQuery(checksListQuery(api, filters));
+  const summary = useQuery({ ...checkSummaryQuery(api), refetchInterval });
+  const list = usePagedQuery({ ...checksListQuery(api, filters), refetchInterval });
   const filtered = Object.keys(filters).length > 0;
 
   return (

@@ -4,8 +4,10 @@ import { useApi } from '../../app/use-api';
 import { DataTable } from '../../components/DataTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
+import { CheckSuggestions } from './CheckSuggestions';
 import { CHECK_COLUMNS } from './check-columns';
 import { checksListQuery } from './monitoring-queries';
+import { useCheckEvents } from './use-check-events';
 
 /** Props of `CiChecksPanel`. */
 export interface CiChecksPanelProps {
@@ -16,10 +18,11 @@ export interface CiChecksPanelProps {
 
 const COLUMNS = CHECK_COLUMNS.filter((column) => column.id !== 'duration');
 
-/** The CI page's Monitoring tab: the checks bound to the CI with their state, re-read every 5 s. */
+/** The CI page's Monitoring tab: the checks bound to the CI with their live state, and checks discovery suggests. */
 export function CiChecksPanel({ ciId, canWrite }: CiChecksPanelProps) {
   const api = useApi();
-  const list = usePagedQuery(checksListQuery(api, { ciId }));
+  const refetchInterval = useCheckEvents();
+  const list = usePagedQuery({ ...checksListQuery(api, { ciId }), refetchInterval });
   return (
     <Stack gap="sm" data-testid="ci-checks">
       <Group justify="space-between" gap="xs">
@@ -32,6 +35,7 @@ export function CiChecksPanel({ ciId, canWrite }: CiChecksPanelProps) {
           </Button>
         )}
       </Group>
+      {canWrite && <CheckSuggestions ciId={ciId} />}
       <ProblemAlert error={list.error} />
       <DataTable
         columns={COLUMNS}

@@ -90,3 +90,12 @@ export function checkUptimeQuery(api: EstateClient, id: string, since: number | 
     refetchInterval: 60_000,
   });
 }
+
+/** The checks discovery's findings suggest for a CI; a created check drops out when the lists are invalidated. */
+export function checkSuggestionsQuery(api: EstateClient, ciId: string) {
+  return queryOptions({
+    queryKey: [...MONITORING_QUERY_KEY, 'suggestions', ciId] as const,
+    queryFn: () => api.listCheckSuggestions(ciId),
+    staleTime: 30_000,
+  });
+}

@@ -67,6 +67,8 @@ export class CheckRecorder {
   constructor(
     private readonly db: Kysely<MonitoringTables>,
     private readonly appendSamples: AppendSamples | undefined,
+    /** The clock of `check_states.updated_at`: when a row was written, which the live feed polls by. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -154,6 +156,7 @@ export class CheckRecorder {
 
   private async writeSlice(batch: Pending[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      const writtenAt = this.now();
       const states = new Map<string, Pending>();
       for (const p of batch) states.set(p.check.id, p);
       // Checks deleted while their results waited: their rows would violate the foreign keys.
@@ -173,7 +176,7 @@ export class CheckRecorder {
       )) {
         await trx
           .insertInto('check_states')
-          .values(chunk.map((p) => stateRow(p.check.id, p.entry, p.result.at)))
+          .values(chunk.map((p) => stateRow(p.check.id, p.entry, writtenAt)))
           .onConflict((oc) =>
             oc.column('check_id').doUpdateSet((eb) => ({
               state: eb.ref('excluded.state'),
@@ -287,7 +290,7 @@ function statusOf(entry: Entry): CheckStatus {
   };
 }
 
-function stateRow(checkId: string, entry: Entry, at: number): CheckStatesTable {
+function stateRow(checkId: string, entry: Entry, writtenAt: number): CheckStatesTable {
   return {
     check_id: checkId,
     state: entry.record.state,
@@ -300,7 +303,7 @@ function stateRow(checkId: string, entry: Entry, at: number): CheckStatesTable {
     flapping: entry.record.flapping ? 1 : 0,
     changes: JSON.stringify(entry.record.changes),
     results: entry.results,
-    updated_at: at,
+    updated_at: writtenAt,
   };
 }
 
