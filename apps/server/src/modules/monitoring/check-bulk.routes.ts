@@ -8,6 +8,7 @@ import {
 } from '@estate/contract';
 import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext } from '../../platform/http/principal';
+import { guardCredentialUse } from './check.routes';
 import type { CheckBulkService } from './check-bulk.service';
 
 const tags = ['monitoring'];
@@ -26,7 +27,10 @@ export function registerCheckBulkRoutes(app: HttpServer, bulk: CheckBulkService)
         response: { 201: BulkCreateChecksAnswer, 400: Problem },
       },
     },
-    async (request, reply) => reply.code(201).send({ items: await bulk.create(request.body, actionContext(request)) }),
+    async (request, reply) => {
+      for (const [i, item] of request.body.items.entries()) guardCredentialUse(request, item.config, `items[${i}].config`);
+      return reply.code(201).send({ items: await bulk.create(request.body, actionContext(request)) });
+    },
   );
 
   app.post(

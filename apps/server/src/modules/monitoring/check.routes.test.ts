@@ -277,6 +277,9 @@ describe.each(testEngines())('checks API on $dialect', (engine) => {
       expect(refused.statusCode, path).toBe(403);
       expect(refused.json().detail).toContain('config.credentialId');
     }
+    const bulk = await as(monitoringOnly, 'POST', `${CHECKS}/bulk`, { items: [{ ...body, name: 'a' }] });
+    expect(bulk.statusCode).toBe(403);
+    expect(bulk.json().detail).toContain('items[0].config.credentialId');
     const created = await as(withDiscovery, 'POST', CHECKS, body);
     expect(created.statusCode).toBe(201);
     const patched = await as(monitoringOnly, 'PATCH', `${CHECKS}/${created.json().id}`, { config: body.config });
