@@ -8,17 +8,14 @@
  * Estate alone and says what to install. Run: `npm run bench -- check-throughput` (add `--quick` for a smoke run).
  * Set BENCH_CPU_PROF_DIR=<dir> to write a V8 CPU profile of the Estate child there.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { createEstate, migrate, openStore } from '../apps/server/src/app';
-import { loadConfig } from '../apps/server/src/platform/config/config';
-import { freePort, residentMemory, type StartedProcess, start, waitForOk } from './support/process-probe';
+import { createChecks, startEstateChild } from './support/estate-child';
+import { cpuSeconds, freePort, residentMemory, runQueueWaitSeconds, type StartedProcess, start, waitForOk } from './support/process-probe';
 import { type Benchmark, type Comparison, compare } from './support/report';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NGINX = '/usr/sbin/nginx';
 const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -34,28 +31,6 @@ const CREATE_POOL = 16;
 
 const hostOf = (i: number) => `127.1.0.${(i % HOSTS) + 1}`;
 const urlOf = (i: number, port: number) => `http://${hostOf(i)}:${port}/t/${i}`;
-
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/**
- * Seconds a process's threads spent waiting for a CPU while runnable (the second field of
- * /proc/<pid>/task/<tid>/schedstat, summed): how much the rest of the machine held the process back.
- */
-function runQueueWaitSeconds(pid: number): number {
-  let ns = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return ns / 1e9;
-}
 
 /** The targets: nginx 1 worker on its own prefix, `return 200 "ok"` for any path, an access log line per request. */
 async function startNginx(): Promise<{ proc: StartedProcess; dir: string; port: number; log: string }> {
@@ -217,70 +192,22 @@ async function instantQuery(base: string, query: string, time: number, headers: 
   return value === undefined ? null : Number(value);
 }
 
-/** Estate: a fresh data directory, an admin token made beforehand, the built bundle as a child process. */
+/** Estate: a child `estate serve` over a fresh data directory, its checks created through the API. */
 async function runEstate(checks: number, nginxPort: number, warmupMs: number, windowMs: number): Promise<SideRun> {
   const since = Date.now();
-  const dir = mkdtempSync(path.join(tmpdir(), 'estate-bench-chk-'));
-  const port = await freePort();
-  const config = loadConfig({}, { dataDir: dir, host: '127.0.0.1', port: 0, logLevel: 'silent', webDir: path.join(dir, 'no-web') });
-  const database = await openStore(config);
-  await migrate(database);
-  const estate = await createEstate(config, database, { logger: false });
-  const ctx = { actor: { type: 'system' as const, id: null, label: 'bench' }, requestId: null, sourceIp: null };
-  const { user } = await estate.auth.users.create(
-    { email: 'bench@example.org', name: 'Bench', role: 'admin', password: 'correct horse battery staple 42' },
-    ctx,
-  );
-  const { token } = await estate.auth.tokens.create(
-    user.id,
-    { name: 'checks', scopes: ['monitoring:read', 'monitoring:write', 'metrics:read'], expiresInDays: 1 },
-    ctx,
-  );
-  await estate.close();
-  await database.close();
-  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ESTATE_')));
-  Object.assign(env, {
-    ESTATE_DATA_DIR: dir,
-    ESTATE_HOST: '127.0.0.1',
-    ESTATE_PORT: String(port),
-    ESTATE_LOG_LEVEL: 'warn',
-    ESTATE_RATE_LIMIT: '1000000',
-    ESTATE_LOCAL_AGENT: 'false',
-  });
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const proc = start(process.execPath, [...nodeFlags, path.join(ROOT, 'apps/cli/dist/estate.mjs'), 'serve'], { cwd: ROOT, env });
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { authorization: `Bearer ${token}` };
+  const estate = await startEstateChild(['monitoring:read', 'monitoring:write', 'metrics:read'], { nodeFlags });
+  const { base, headers } = estate;
   try {
-    await waitForOk(`${base}/readyz`, proc, performance.now());
-    const pid = proc.child.pid as number;
-    const created0 = performance.now();
-    const createCpu0 = cpuSeconds(pid);
-    let next = 0;
-    const worker = async () => {
-      while (next < checks) {
-        const i = next++;
-        const res = await fetch(`${base}/api/v1/checks`, {
-          method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            name: `t${i}`,
-            type: 'http',
-            intervalSeconds: INTERVAL_S,
-            timeoutSeconds: 5,
-            config: { url: urlOf(i, nginxPort) },
-          }),
-        });
-        if (res.status !== 201) throw new Error(`POST /api/v1/checks answered ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-      }
-    };
-    await Promise.all(Array.from({ length: CREATE_POOL }, worker));
-    const createSeconds = (performance.now() - created0) / 1000;
-    const createCpu = cpuSeconds(pid) - createCpu0;
+    const created = await createChecks(
+      estate,
+      checks,
+      (i) => ({ name: `t${i}`, type: 'http', intervalSeconds: INTERVAL_S, timeoutSeconds: 5, config: { url: urlOf(i, nginxPort) } }),
+      CREATE_POOL,
+    );
     await sleep(warmupMs);
-    const window = await measureWindow({ estate: pid }, windowMs);
+    const window = await measureWindow({ estate: estate.pid }, windowMs);
     // Results are written once a second, samples after them: give the last ones time to land.
     await sleep(3_000);
     const storedInWindow = await instantQuery(
@@ -302,16 +229,15 @@ async function runEstate(checks: number, nginxPort: number, warmupMs: number, wi
       ...window,
       storedInWindow,
       extra: {
-        createSeconds,
-        checksPerSecondCreated: checks / createSeconds,
-        cpuMsPerCreate: (createCpu * 1000) / checks,
+        createSeconds: created.seconds,
+        checksPerSecondCreated: checks / created.seconds,
+        cpuMsPerCreate: (created.cpuSeconds * 1000) / checks,
         meanRunMs,
         summary,
       },
     };
   } finally {
-    await proc.stop(30_000);
-    rmSync(dir, { recursive: true, force: true });
+    await estate.stop();
   }
 }
 

@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 /** Where Debian's fping lives (installed by .ci/run). */
 export const FPING_PATH = '/usr/bin/fping';
 
+/** fping's -i the batcher uses unless told otherwise: 1 ms between any two probes, fping's minimum. */
+export const DEFAULT_SEND_INTERVAL_MS = 1;
+
 /** One caller's ping: an address (never a name: fping must not resolve), how many probes, how far apart. */
 export interface PingRequest {
   address: string;
@@ -102,6 +105,15 @@ export function parseFpingOutput(text: string, targets: readonly string[]): Fpin
   return { results, notes };
 }
 
+/**
+ * fping's options for `count` probes per target `periodMs` apart, each waited for up to the period (at most 2 s), no
+ * retries, at most one probe every `sendIntervalMs` overall; the targets follow them.
+ */
+export function fpingOptions(count: number, periodMs: number, sendIntervalMs: number): string[] {
+  const timeoutMs = Math.min(periodMs, 2_000);
+  return ['-C', String(count), '-q', '-p', String(periodMs), '-t', String(timeoutMs), '-B1', '-r0', '-i', String(sendIntervalMs)];
+}
+
 interface Waiter {
   resolve(outcome: PingOutcome): void;
   settled: boolean;
@@ -134,7 +146,7 @@ export class FpingBatcher {
   constructor(options: FpingBatcherOptions = {}) {
     this.windowMs = options.windowMs ?? 20;
     this.maxTargets = options.maxTargets ?? 1_000;
-    this.sendIntervalMs = options.sendIntervalMs ?? 1;
+    this.sendIntervalMs = options.sendIntervalMs ?? DEFAULT_SEND_INTERVAL_MS;
     this.runner = options.run ?? spawnFping(options.fpingPath ?? FPING_PATH);
   }
 
@@ -187,22 +199,7 @@ export class FpingBatcher {
     if (batch.running || batch.waiters.size === 0) return;
     batch.running = new AbortController();
     this.runs++;
-    const targets = [...batch.waiters.keys()];
-    const timeoutMs = Math.min(batch.periodMs, 2_000);
-    const args = [
-      '-C',
-      String(batch.count),
-      '-q',
-      '-p',
-      String(batch.periodMs),
-      '-t',
-      String(timeoutMs),
-      '-B1',
-      '-r0',
-      '-i',
-      String(this.sendIntervalMs),
-      ...targets,
-    ];
+    const args = [...fpingOptions(batch.count, batch.periodMs, this.sendIntervalMs), ...batch.waiters.keys()];
     this.runner(args, batch.running.signal).then(
       (ran) => this.finish(batch, ran),
       (error: Error) => this.finish(batch, { stderr: '', code: null, error }),
