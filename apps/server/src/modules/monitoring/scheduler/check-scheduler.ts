@@ -25,7 +25,10 @@ export interface CheckSchedulerOptions<C extends ScheduledCheck, R> {
   /** Called once per finished run, timeouts and errors included; what it throws is logged, never lost upward. */
   onResult: (run: CheckRun<C, R>) => void;
   clock?: SchedulerClock;
-  /** Runs at once across all checks (default 256); more wait in a queue, never dropped. */
+  /**
+   * Runs at once across all checks (default 2,048: ICMP runs spend seconds waiting inside a shared fping, and 5,000
+   * hosts at 10 s keep over a thousand in flight); more wait in a queue, never dropped.
+   */
   concurrency?: number;
   /** Runs at once against one target (default 4); more wait in the target's queue. */
   perTargetConcurrency?: number;
@@ -158,7 +161,7 @@ export class CheckScheduler<C extends ScheduledCheck, R> {
     this.clock = options.clock ?? systemClock;
     this.executor = options.executor;
     this.onResult = options.onResult;
-    this.concurrency = positive(options.concurrency ?? 256, 'concurrency');
+    this.concurrency = positive(options.concurrency ?? 2_048, 'concurrency');
     this.queues = new RunQueues(positive(options.perTargetConcurrency ?? 4, 'perTargetConcurrency'));
     this.abandonAfterMs = options.abandonAfterMs ?? 5_000;
     this.maxSleepMs = options.maxSleepMs ?? 1_000;
