@@ -108,7 +108,7 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
     const saved = (await api('GET', `/checks/${healthId}`)).body;
     expect(saved).toMatchObject({ type: 'http', intervalSeconds: 10, conditions: ['[STATUS] < 400', '[BODY].ok == true'] });
 
-    // On the list, the server's scheduler runs it and the 5 s refresh shows it up, with no reload.
+    // On the list, the server's scheduler runs it and the live stream shows it up, with no reload.
     await page.getByTestId('nav-checks').click();
     const row = page.getByTestId('check-row').filter({ hasText: 'Health endpoint' });
     await row.waitFor();
