@@ -9,6 +9,7 @@ import {
 } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { readJson } from '../../platform/db/database';
+import { ciIdsByCheck } from './check.repository';
 import type { MonitoringTables } from './monitoring.tables';
 import type { CheckRecorder, RecordedCheck } from './state/check-recorder';
 
@@ -77,18 +78,10 @@ export class AgentCheckService {
       .where('id', 'in', ids)
       .where('agent_id', '=', agentId)
       .execute();
-    const links =
-      rows.length === 0
-        ? []
-        : await this.db
-            .selectFrom('check_cis')
-            .selectAll()
-            .where(
-              'check_id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .execute();
+    const links = await ciIdsByCheck(
+      this.db,
+      rows.map((r) => r.id),
+    );
     const checks = new Map(rows.map((r) => [r.id, { row: r, newest: r.agent_result_at === null ? null : Number(r.agent_result_at) }]));
     const latest = this.now() + AGENT_CLOCK_SKEW_MS;
     let recorded = 0;
@@ -138,15 +131,10 @@ export class AgentCheckService {
       return now - since > SILENT_INTERVALS * Number(r.interval_ms);
     });
     if (silent.length === 0) return 0;
-    const links = await this.db
-      .selectFrom('check_cis')
-      .selectAll()
-      .where(
-        'check_id',
-        'in',
-        silent.map((r) => r.id),
-      )
-      .execute();
+    const links = await ciIdsByCheck(
+      this.db,
+      silent.map((r) => r.id),
+    );
     for (const row of silent) {
       const last = row.agent_result_at === null ? 'it was assigned the check' : new Date(Number(row.agent_result_at)).toISOString();
       await this.recorder.record(recordedOf(row, links), {
@@ -165,7 +153,7 @@ export class AgentCheckService {
 
 function recordedOf(
   row: { id: string; name: string; type: string; interval_ms: number; retries: number },
-  links: readonly { check_id: string; ci_id: string }[],
+  links: ReadonlyMap<string, string[]>,
 ): RecordedCheck {
   return {
     id: row.id,
@@ -173,6 +161,6 @@ function recordedOf(
     type: row.type,
     intervalMs: Number(row.interval_ms),
     retries: row.retries,
-    ciIds: links.filter((l) => l.check_id === row.id).map((l) => l.ci_id),
+    ciIds: links.get(row.id) ?? [],
   };
 }

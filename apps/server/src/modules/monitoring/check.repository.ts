@@ -8,6 +8,19 @@ export interface CheckRow extends ChecksTable {
   state_row: CheckStatesTable | undefined;
 }
 
+/** The CIs each of these checks watches, by check id (a check without any is absent). */
+export async function ciIdsByCheck(db: Kysely<MonitoringTables>, checkIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byCheck = new Map<string, string[]>();
+  if (checkIds.length === 0) return byCheck;
+  const links = await db
+    .selectFrom('check_cis')
+    .select(['check_id', 'ci_id'])
+    .where('check_id', 'in', [...checkIds])
+    .execute();
+  for (const link of links) byCheck.set(link.check_id, [...(byCheck.get(link.check_id) ?? []), link.ci_id]);
+  return byCheck;
+}
+
 /** Reads and writes of the checks tables; no rules here (see CheckService). */
 export class CheckRepository {
   constructor(private readonly db: Kysely<MonitoringTables>) {}

@@ -2,6 +2,7 @@ import type { CheckResult } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { readJson } from '../../platform/db/database';
 import { problems } from '../../platform/http/problem';
+import { ciIdsByCheck } from './check.repository';
 import type { CheckTypeRegistry } from './checks/check-executor';
 import { describeExpectation, type PushCheckConfig, pushDeadline } from './checks/push-check';
 import type { MonitoringTables } from './monitoring.tables';
@@ -98,18 +99,10 @@ export class PushService {
       .where('checks.type', '=', 'push')
       .where('checks.enabled', '=', 1)
       .execute();
-    const links =
-      rows.length === 0
-        ? []
-        : await this.db
-            .selectFrom('check_cis')
-            .selectAll()
-            .where(
-              'check_id',
-              'in',
-              rows.map((r) => r.id),
-            )
-            .execute();
+    const links = await ciIdsByCheck(
+      this.db,
+      rows.map((r) => r.id),
+    );
     let recorded_ = 0;
     for (const row of rows) {
       let config: PushCheckConfig;
@@ -130,7 +123,7 @@ export class PushService {
         message = `No ping since ${new Date(since).toISOString()}; expected ${describeExpectation(config)}`;
       }
       if (message === undefined) continue;
-      const ciIds = links.filter((l) => l.check_id === row.id).map((l) => l.ci_id);
+      const ciIds = links.get(row.id) ?? [];
       await this.recorder.record(recorded({ ...row, ci_ids: ciIds }), {
         at: now,
         status: 'down',
