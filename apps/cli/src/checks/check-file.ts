@@ -12,10 +12,8 @@ import YAML from 'yaml';
 /** The file's formats; JSON when the file name ends in `.json`, YAML otherwise. */
 export type CheckFileFormat = 'yaml' | 'json';
 
-/** The fields of a row the server stores, in the order an export writes them. */
-export const CHECK_FIELDS = [
-  'name',
-  'type',
+/** The fields of a row that a change (PATCH) may set, in the order an export writes them after name and type. */
+export const CHANGEABLE_FIELDS = [
   'enabled',
   'intervalSeconds',
   'timeoutSeconds',
@@ -26,6 +24,9 @@ export const CHECK_FIELDS = [
   'ciIds',
   'agentId',
 ] as const;
+
+/** The fields of a row the server stores, in the order an export writes them. */
+export const CHECK_FIELDS = ['name', 'type', ...CHANGEABLE_FIELDS] as const;
 
 /** A row that passed validation: its position in the file, the check to create, and its secrets read from the environment. */
 export interface CheckEntry {

@@ -1,5 +1,5 @@
 import { type Check, type CreateCheckRequest, canonicalJson, type UpdateCheckRequest } from '@estate/contract';
-import type { CheckEntry, RowError } from './check-file';
+import { CHANGEABLE_FIELDS, type CheckEntry, type RowError } from './check-file';
 
 /** One step of applying a file: what happens to one check. */
 export type CheckChange =
@@ -7,19 +7,6 @@ export type CheckChange =
   | { kind: 'update'; entry: CheckEntry; check: Check; patch: UpdateCheckRequest; fields: string[] }
   | { kind: 'unchanged'; entry: CheckEntry; check: Check }
   | { kind: 'delete'; check: Check };
-
-/** The fields of a row that a PATCH can change, compared only when the row sets them. */
-const COMPARED = [
-  'enabled',
-  'intervalSeconds',
-  'timeoutSeconds',
-  'retries',
-  'config',
-  'conditions',
-  'warningConditions',
-  'ciIds',
-  'agentId',
-] as const;
 
 /**
  * Works out what applying the valid rows to the server's checks would do, matching rows to checks by name: a row
@@ -68,7 +55,7 @@ export function planChanges(
     }
     const patch: UpdateCheckRequest = {};
     const fields: string[] = [];
-    for (const field of COMPARED) {
+    for (const field of CHANGEABLE_FIELDS) {
       const wanted = entry.request[field];
       if (wanted === undefined || same(field, wanted, check[field])) continue;
       (patch as Record<string, unknown>)[field] = wanted;
@@ -88,7 +75,7 @@ export function planChanges(
   return { changes, errors };
 }
 
-function same(field: (typeof COMPARED)[number], wanted: unknown, current: unknown): boolean {
+function same(field: (typeof CHANGEABLE_FIELDS)[number], wanted: unknown, current: unknown): boolean {
   if (field === 'ciIds') return sameSet(wanted as string[], current as string[]);
   return canonicalJson(wanted) === canonicalJson(current);
 }
