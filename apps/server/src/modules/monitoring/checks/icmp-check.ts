@@ -7,6 +7,7 @@ import {
   DEFAULT_CHECK_NETWORK_POLICY,
   describeConnectionError,
   resolveAllowedAddress,
+  untilAborted,
 } from './outbound-connection';
 
 /** An ICMP (ping) check's configuration after validation. */
@@ -45,24 +46,6 @@ function validate(raw: unknown): IcmpCheckConfig {
   const intervalMs = integerField(r, 'intervalMs', DEFAULT_INTERVAL_MS, 10, 10_000);
   const { sources, parsed } = parseCheckConditions(r.conditions, PLACEHOLDERS, DEFAULT_CONDITIONS);
   return { host, count, intervalMs, conditionSources: sources, conditions: parsed };
-}
-
-/** Resolves `promise`, or undefined as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
 
 let sharedBatcher: FpingBatcher | undefined;

@@ -142,3 +142,22 @@ export function describeConnectionError(err: unknown, host: string, port: number
   }
   return `Connection to ${host} port ${port} failed: ${e?.message ?? String(err)}${code ? ` (${code})` : ''}`;
 }
+
+/** Resolves `promise`, or undefined as soon as `signal` aborts (a name lookup cannot be stopped, only left). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}

@@ -1,6 +1,12 @@
 import { isIPv6 } from 'node:net';
 import snmp from 'net-snmp';
-import { type CheckNetworkPolicy, DestinationRefusedError, describeConnectionError, resolveAllowedAddress } from './outbound-connection';
+import {
+  type CheckNetworkPolicy,
+  DestinationRefusedError,
+  describeConnectionError,
+  resolveAllowedAddress,
+  untilAborted,
+} from './outbound-connection';
 import { authSecrets, type SnmpAuth, type SnmpCredentialResolver, type SnmpTarget, snmpTargetText } from './snmp-target';
 
 /**
@@ -222,23 +228,4 @@ export async function openSnmpSession(
   }
   if (address === undefined) return { failure: 'aborted' };
   return { session: new SnmpSession(address, target, auth as SnmpAuth, signal), address };
-}
-
-/** Resolves `promise`, or undefined as soon as `signal` aborts (a name lookup cannot be stopped, only left). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
-  if (signal.aborted) return Promise.resolve(undefined);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
