@@ -13,6 +13,10 @@ export interface BenchEstate {
   close(): Promise<void>;
 }
 
+/** The admin every bench store gets (its API token is what benches use; browsers sign in with these). */
+export const BENCH_EMAIL = 'bench@example.org';
+export const BENCH_PASSWORD = 'correct horse battery staple 42';
+
 export const BENCH_ACTOR = { actor: { type: 'system' as const, id: null, label: 'bench' }, requestId: null, sourceIp: null };
 
 /**
@@ -28,7 +32,7 @@ export async function startBenchEstate(
   await fill?.(database);
   const estate = await createEstate(config, database, { logger: false });
   const { user } = await estate.auth.users.create(
-    { email: 'bench@example.org', name: 'Bench', role: 'admin', password: 'correct horse battery staple 42' },
+    { email: BENCH_EMAIL, name: 'Bench', role: 'admin', password: BENCH_PASSWORD },
     BENCH_ACTOR,
   );
   const { token } = await estate.auth.tokens.create(user.id, { name: 'bench', scopes, expiresInDays: 1 }, BENCH_ACTOR);

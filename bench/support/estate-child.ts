@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Permission } from '@estate/contract';
 import { createEstate, migrate, openStore } from '../../apps/server/src/app';
 import { loadConfig } from '../../apps/server/src/platform/config/config';
-import { BENCH_ACTOR } from './bench-estate';
+import { BENCH_ACTOR, BENCH_EMAIL, BENCH_PASSWORD } from './bench-estate';
 import { cpuSeconds, freePort, type StartedProcess, start, waitForOk } from './process-probe';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,7 +40,7 @@ export async function startEstateChild(
     await migrate(database);
     const estate = await createEstate(config, database, { logger: false });
     const { user } = await estate.auth.users.create(
-      { email: 'bench@example.org', name: 'Bench', role: 'admin', password: 'correct horse battery staple 42' },
+      { email: BENCH_EMAIL, name: 'Bench', role: 'admin', password: BENCH_PASSWORD },
       BENCH_ACTOR,
     );
     const { token } = await estate.auth.tokens.create(user.id, { name: 'bench', scopes, expiresInDays: 1 }, BENCH_ACTOR);
