@@ -172,7 +172,7 @@ export const benchmark: Benchmark = {
       ...[ours, peer].map(describe),
       estateScheduler(ours, hosts),
       "Runs and loss count the runs that started in the window: Estate's from its results (details.sent and details.received, read back through GET /api/v1/checks/:id/results), the loop's from fping's output per run. CPU is utime+stime+cutime+cstime of the side's process tree (/proc/<pid>/stat) over the window, so the fping runs a side waited for count; the loop's bash and sleep count too.",
-      `The peer splits the hosts into ${PEER_SLICES} slices and starts one slice's fping every ${INTERVAL_S / PEER_SLICES} s on a fixed grid; Estate batches the pings that start within 20 ms into one fping (up to 1,000 targets), its checks spread over the interval.`,
+      `The peer splits the hosts into ${PEER_SLICES} slices and starts one slice's fping every ${INTERVAL_S / PEER_SLICES} s on a fixed grid; Estate batches the pings that start within 250 ms into one fping (up to 1,000 targets), its checks spread over the interval.`,
     ];
     return {
       peerName: `fping ${COUNT}×${PERIOD_MS} ms driven by a bash loop, ${PEER_SLICES} runs per ${INTERVAL_S} s over the same hosts`,

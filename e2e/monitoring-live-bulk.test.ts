@@ -90,6 +90,30 @@ describe.runIf(browserTier())('monitoring: live list, bulk create from the inven
     expect(listReads).toEqual([]);
   });
 
+  it('disables and deletes the selected checks together from the checks list', { timeout: 90_000 }, async () => {
+    const ids: string[] = [];
+    for (const name of ['Bulk pick 1', 'Bulk pick 2']) {
+      ids.push((await api('POST', '/checks', { name, type: 'tcp', config: { host: '127.0.0.1', port: targetPort } })).body.id as string);
+    }
+    await page.goto(`${server.url}/checks`);
+    await page.getByTestId('check-search').fill('Bulk pick');
+    const rows = page.locator('[data-testid="check-row"]').filter({ hasText: 'Bulk pick' });
+    await expect.poll(() => rows.count()).toBe(2);
+    for (let i = 0; i < 2; i++) await rows.nth(i).getByTestId('select-row').click();
+    expect(await page.getByTestId('check-bulk-count').textContent()).toBe('2 selected');
+    await page.getByTestId('check-bulk-disable').click();
+    await expect
+      .poll(() => page.locator('[data-testid="check-row"][data-state="disabled"]').filter({ hasText: 'Bulk pick' }).count())
+      .toBe(2);
+    for (const id of ids) expect((await api('GET', `/checks/${id}`)).body.enabled).toBe(false);
+
+    for (let i = 0; i < 2; i++) await rows.nth(i).getByTestId('select-row').click();
+    await page.getByTestId('check-bulk-delete').click();
+    await page.getByTestId('confirm-action').click();
+    await expect.poll(() => rows.count()).toBe(0);
+    for (const id of ids) await expect(api('GET', `/checks/${id}`)).rejects.toThrow(/→ 404/);
+  });
+
   it('creates a check for each selected CI from a template, previewed, with the server’s refusals on their rows', {
     timeout: 90_000,
   }, async () => {

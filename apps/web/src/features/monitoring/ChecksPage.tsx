@@ -11,6 +11,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { usePagedQuery } from '../../components/paged-query';
 import { useMe } from '../auth/use-me';
+import { CheckBulkActions } from './CheckBulkActions';
 import { CheckSummaryBar } from './CheckSummaryBar';
 import { ChecksFilterBar } from './ChecksFilterBar';
 import { CHECK_COLUMNS } from './check-columns';
@@ -20,7 +21,8 @@ import { useCheckEvents } from './use-check-events';
 
 /**
  * Monitoring: every check with its state, filterable; rows and counts change in place as the server's live stream
- * reports, and the list is re-read every 5 s only while the stream is not open.
+ * reports, and the list is re-read every 5 s only while the stream is not open. Selected checks can be enabled,
+ * disabled or deleted together.
  */
 export function ChecksPage() {
   const me = useMe();
@@ -31,6 +33,7 @@ export function ChecksPage() {
 function Checks({ canWrite }: { canWrite: boolean }) {
   const api = useApi();
   const [state, setState] = useState<CheckListState>(EMPTY_CHECK_LIST_STATE);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [q] = useDebouncedValue(state.q, 300);
   const filters = toCheckFilters({ ...state, q });
   const refetchInterval = useCheckEvents();
@@ -59,6 +62,7 @@ function Checks({ canWrite }: { canWrite: boolean }) {
       />
       <ChecksFilterBar state={state} onChange={setState} types={(types.data ?? []).map((t) => t.type)} />
       <ProblemAlert error={list.error ?? summary.error} />
+      {canWrite && selected.size > 0 && <CheckBulkActions ids={[...selected]} onDone={() => setSelected(new Set())} />}
       <DataTable
         columns={CHECK_COLUMNS}
         rows={list.items}
@@ -72,6 +76,7 @@ function Checks({ canWrite }: { canWrite: boolean }) {
         testId="checks-table"
         rowTestId="check-row"
         rowDataset={(check) => ({ state: check.enabled ? check.status.state : 'disabled' })}
+        selection={canWrite ? { selected, onChange: setSelected } : undefined}
       />
     </>
   );
