@@ -24,6 +24,7 @@ import { CheckResultView } from './CheckResultView';
 import { CheckStateBadge } from './CheckStateBadge';
 import { checkTypeLabel, latencyPoints, latencySpan, pushExpectation } from './check-format';
 import { checkHistoryQuery, checkQuery, checkResultsQuery, checkUptimeQuery, MONITORING_QUERY_KEY } from './monitoring-queries';
+import { ResponseTimePanel } from './ResponseTimePanel';
 import { UptimeBars } from './UptimeBars';
 import { UptimeCards } from './UptimeCards';
 import { useCheckEvents } from './use-check-events';
@@ -33,10 +34,10 @@ export function CheckDetailPage() {
   const me = useMe();
   const { id } = useRouteParams('/checks/$id');
   if (!can(me, 'monitoring:read')) return <NoPermission permission="monitoring:read" />;
-  return <CheckDetail key={id} id={id} canWrite={can(me, 'monitoring:write')} />;
+  return <CheckDetail key={id} id={id} canWrite={can(me, 'monitoring:write')} canReadMetrics={can(me, 'metrics:read')} />;
 }
 
-function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
+function CheckDetail({ id, canWrite, canReadMetrics }: { id: string; canWrite: boolean; canReadMetrics: boolean }) {
   const api = useApi();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -209,6 +210,7 @@ function CheckDetail({ id, canWrite }: { id: string; canWrite: boolean }) {
           </SectionCard>
         </Grid.Col>
       </Grid>
+      {canReadMetrics && <ResponseTimePanel checkId={id} />}
       <SectionCard title="Last results">
         <ProblemAlert error={results.error} />
         <ResultsTable results={results.data?.items ?? []} loading={results.isPending} />
