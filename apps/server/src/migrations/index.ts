@@ -27,6 +27,7 @@ import { compactMetricTables } from './0025-compact-metric-tables';
 import { monitoring } from './0026-monitoring';
 import { agentChecks } from './0027-agent-checks';
 import { checkShards } from './0028-check-shards';
+import { checkStatesWritten } from './0029-check-states-written';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -58,6 +59,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0026-monitoring', monitoring],
   ['0027-agent-checks', agentChecks],
   ['0028-check-shards', checkShards],
+  ['0029-check-states-written', checkStatesWritten],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */
