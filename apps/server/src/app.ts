@@ -8,8 +8,9 @@ import { type AuthModule, createAuthModule } from './modules/auth';
 import { createDiscoveryModule, type DiscoveryModule } from './modules/discovery';
 import { createInventoryModule, type InventoryModule } from './modules/inventory';
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
-import { createMonitoringModule, type MonitoringModule } from './modules/monitoring';
+import { checkNetworkPolicyAllowing, createMonitoringModule, type MonitoringModule } from './modules/monitoring';
 import { AuditLog } from './platform/audit/audit-log';
+import { checksAllowOf } from './platform/config/checks-allow';
 import type { Config } from './platform/config/config';
 import { metricsBackendOf } from './platform/config/metrics-backend';
 import { SecretBox } from './platform/crypto/secret-box';
@@ -138,6 +139,7 @@ export async function createEstate(config: Config, database: Database, options: 
     registry: observability.registry,
     snmpCredentials: (id) => discovery.snmpCredential(id),
     observedServices: discovery.observedServices,
+    networkPolicy: checkNetworkPolicyAllowing(checksAllowOf(config)),
   });
   const agents = createAgentsModule({
     ...store,

@@ -35,6 +35,7 @@ import { registerCheckSuggestionRoutes } from './suggestions/check-suggestion.ro
 import { CheckSuggestionService } from './suggestions/check-suggestion.service';
 
 export type { AgentCheckService } from './agent-check.service';
+export { checkNetworkPolicyAllowing } from './checks/outbound-connection';
 export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';
 export type { MonitoringTables } from './monitoring.tables';
 

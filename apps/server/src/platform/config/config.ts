@@ -57,6 +57,8 @@ export interface Config {
   metricsWriteUrl: string | undefined;
   /** A bearer token for the metrics backend. A secret: never logged. */
   metricsBearerToken: string | undefined;
+  /** Destinations checks may reach beyond the default (`link-local`, `cloud-metadata`), comma-separated; see checks-allow.ts. */
+  checksAllow: string | undefined;
 }
 
 export { ConfigError };
@@ -266,6 +268,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'metricsBearerToken',
     kind: 'string',
     describe: 'Bearer token for the metrics backend',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_CHECKS_ALLOW',
+    key: 'checksAllow',
+    kind: 'string',
+    describe: 'Destinations checks may reach beyond private and loopback: link-local, cloud-metadata (comma-separated)',
     fallback: () => undefined,
   },
 ];

@@ -56,6 +56,9 @@ const CLASSIFIED: ClassRange[] = [
   range('ff00::/8', 'multicast', 'multicast (ff00::/8)'),
   range('169.254.0.0/16', 'linkLocal', 'link-local (169.254.0.0/16, includes the 169.254.169.254 cloud metadata service)'),
   range('fe80::/10', 'linkLocal', 'link-local (fe80::/10)'),
+  // Inside link-local, listed again so a policy that allows link-local but not metadata still refuses them.
+  range('169.254.169.254/32', 'cloudMetadata', 'a cloud metadata service (169.254.169.254: AWS, GCP, Azure, OpenStack, …)'),
+  range('169.254.170.2/32', 'cloudMetadata', 'a cloud metadata service (AWS ECS task metadata 169.254.170.2)'),
   range('fd00:ec2::254/128', 'cloudMetadata', 'a cloud metadata service (AWS IPv6 fd00:ec2::254)'),
   range('100.100.100.200/32', 'cloudMetadata', 'a cloud metadata service (Alibaba Cloud 100.100.100.200)'),
   range('168.63.129.16/32', 'cloudMetadata', 'a cloud platform service (Azure WireServer 168.63.129.16)'),

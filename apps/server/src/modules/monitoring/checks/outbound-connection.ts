@@ -33,6 +33,12 @@ export interface CheckNetworkPolicy {
 /** The policy checks get unless told otherwise. */
 export const DEFAULT_CHECK_NETWORK_POLICY: CheckNetworkPolicy = { refused: CHECK_REFUSED_BY_DEFAULT, resolve: systemResolver };
 
+/** The default policy with the classes an administrator allowed lifted (ESTATE_CHECKS_ALLOW). */
+export function checkNetworkPolicyAllowing(allowed: readonly DestinationClass[]): CheckNetworkPolicy {
+  if (allowed.length === 0) return DEFAULT_CHECK_NETWORK_POLICY;
+  return { refused: new Set([...CHECK_REFUSED_BY_DEFAULT].filter((c) => !allowed.includes(c))), resolve: systemResolver };
+}
+
 /** A connection the outbound policy refused; it was never opened (or, if the socket reached it anyway, closed at once). */
 export class DestinationRefusedError extends Error {
   readonly code = 'EDESTINATIONREFUSED';
