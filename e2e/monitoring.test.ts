@@ -233,10 +233,12 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
     expect(await row.textContent()).toContain('web-01 port');
   });
 
-  it('a type without fields of its own (the seeded ping) is edited as JSON, checked on the client and by the server', async () => {
+  it('a typed check (the seeded ping) switched to JSON is checked on the client and by the server', async () => {
     await page.goto(`${server.url}/checks`);
     await page.getByTestId('check-row').filter({ hasText: 'This machine (ping)' }).getByTestId('check-link').click();
     await page.getByTestId('check-edit').click();
+    expect(await page.getByTestId('check-icmp-host').inputValue()).toBe('127.0.0.1');
+    await page.getByTestId('check-toggle-json').click();
     const json = page.getByTestId('check-config-json');
     expect(JSON.parse(await json.inputValue())).toMatchObject({ host: '127.0.0.1' });
     // Not JSON: said on the client, nothing sent.
@@ -257,7 +259,12 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
     await page.getByTestId('check-name').fill('Nightly backup');
     await page.getByTestId('check-type').click();
     await page.getByRole('option', { name: 'Push (heartbeat)' }).click();
-    await page.getByTestId('check-config-json').fill('{"periodSeconds": 86400, "graceSeconds": 3600}');
+    expect(await page.getByTestId('check-push-period').inputValue()).toBe('86400');
+    expect(await page.getByTestId('check-push-grace').inputValue()).toBe('3600');
+    await page.getByTestId('check-push-expects').getByText('On a schedule (cron)').click();
+    await page.getByTestId('check-push-schedule').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, '80-push-check-schedule-fields-desktop-light.png'), fullPage: true });
+    await page.getByTestId('check-push-expects').getByText('Every so often').click();
     await page.getByTestId('check-submit').click();
     const shown = page.getByTestId('check-push-url-value');
     await shown.waitFor();
@@ -278,6 +285,37 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
       .toMatch(/up/i);
     expect(await page.locator('main').textContent()).toContain('Exit code 0: backup finished: 12 GB');
     await page.screenshot({ path: path.join(ARTIFACTS, '78-push-check-desktop-light.png'), fullPage: true });
+  });
+
+  it('creates a DNS check through its fields and saves the name, record type and resolver it was given', async () => {
+    await page.goto(`${server.url}/checks/new`);
+    await page.getByTestId('check-name').fill('Mail exchangers');
+    await page.getByTestId('check-type').click();
+    await page.getByRole('option', { name: 'DNS' }).click();
+    // The fields start from the type's example.
+    expect(await page.getByTestId('check-dns-name').inputValue()).toBe('example.org');
+    expect(await page.getByTestId('check-dns-record-type').inputValue()).toBe('A');
+    await page.getByTestId('check-dns-name').fill('example.net');
+    await page.getByTestId('check-dns-record-type').click();
+    await page.getByRole('option', { name: 'MX', exact: true }).click();
+    // A resolver the type refuses comes back as a 400 on the resolver field.
+    await page.getByTestId('check-dns-resolver').fill('not a resolver');
+    await page.getByTestId('check-submit').click();
+    await page.locator('[data-testid="check-dns-resolver"][aria-invalid="true"]').waitFor();
+    expect(await page.getByTestId('check-form').textContent()).toContain('must be "host" or "host:port"');
+    await page.getByTestId('check-dns-resolver').fill('127.0.0.1:5353');
+    await page.screenshot({ path: path.join(ARTIFACTS, '79-check-dns-fields-desktop-light.png'), fullPage: true });
+    await page.getByTestId('check-submit').click();
+    await page.waitForURL(/\/checks\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop() as string;
+    const saved = await api('GET', `/checks/${id}`);
+    expect(saved.body).toMatchObject({ type: 'dns', config: { name: 'example.net', recordType: 'MX', resolver: '127.0.0.1:5353' } });
+
+    // Edited, the saved settings are back in the fields.
+    await page.getByTestId('check-edit').click();
+    expect(await page.getByTestId('check-dns-name').inputValue()).toBe('example.net');
+    expect(await page.getByTestId('check-dns-record-type').inputValue()).toBe('MX');
+    expect(await page.getByTestId('check-dns-resolver').inputValue()).toBe('127.0.0.1:5353');
   });
 
   it('on a 375 px phone, dark: the list, a check’s page and the form fit the screen', { timeout: 60_000 }, async () => {

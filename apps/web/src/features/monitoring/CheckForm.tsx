@@ -23,15 +23,18 @@ import {
   type CheckFormValues,
   checkFormValues,
   createRequest,
+  editorOf,
   exampleJson,
   type FormErrors,
   formErrorsOf,
   formFieldOf,
   secretsInUse,
   testRequest,
+  typedFieldValues,
   updateRequest,
 } from './check-form';
 import { checkTypeLabel } from './check-format';
+import { blankTypedFields, isTypedCheckType } from './check-type-config';
 
 /** Props of `CheckForm`. */
 export interface CheckFormProps {
@@ -52,7 +55,7 @@ export interface CheckFormProps {
 
 /** Form fields a server error can land on; anything else is listed in the problem alert. */
 const SHOWN =
-  /^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|agentId|config|configJson|(http|tcp|secrets)\..+|(conditions|warningConditions)(\.\d+)?)$/;
+  /^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|agentId|config|configJson|(http|tcp|icmp|dns|tls|push|prometheus|secrets)\..+|(conditions|warningConditions)(\.\d+)?)$/;
 
 /**
  * The check form: name, type, schedule, the type's settings, conditions, secrets and bound CIs, with "Test now",
@@ -78,10 +81,10 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
   const failure = error ?? test.error;
 
   const { setErrors } = form;
-  const failedType = values.type;
+  const editor = editorOf(values);
   useEffect(() => {
-    setErrors(formErrorsOf(fieldErrorsOf(failure), failedType));
-  }, [setErrors, failure, failedType]);
+    setErrors(formErrorsOf(fieldErrorsOf(failure), editor));
+  }, [setErrors, failure, editor]);
 
   const showLocal = (errors: FormErrors) => {
     form.setErrors(errors);
@@ -114,11 +117,14 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
     // Conditions and settings still at the previous type's defaults follow the type; what the user wrote stays.
     if (untouched) form.setFieldValue('conditions', [...(nextType?.defaultConditions ?? [])]);
     if (configUntouched) form.setFieldValue('configJson', exampleJson(nextType));
+    // A typed type's fields start from its example unless the user already filled them in.
+    if (isTypedCheckType(next) && JSON.stringify(values[next]) === JSON.stringify(blankTypedFields()[next]))
+      form.setFieldValue(next, typedFieldValues(next, nextType?.example ?? {})[next]);
     test.reset();
   };
 
   const serverErrors = fieldErrorsOf(failure);
-  const shownFields = Object.keys(serverErrors).filter((path) => SHOWN.test(formFieldOf(path, values.type)));
+  const shownFields = Object.keys(serverErrors).filter((path) => SHOWN.test(formFieldOf(path, editor)));
   const num = (path: 'intervalSeconds' | 'timeoutSeconds' | 'retries', fallback: number, parse: (v: string) => number) => ({
     ...form.getInputProps(path),
     onChange: (value: number | string) => form.setFieldValue(path, typeof value === 'number' ? value : parse(value) || fallback),

@@ -1,7 +1,22 @@
-import { Code, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Code,
+  Group,
+  NumberInput,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
+import { TypedCheckFields } from './CheckTypeFieldsMore';
 import { MONO } from './ConditionListEditor';
-import type { CheckFormValues } from './check-form';
+import { type CheckFormValues, editorOf, toggleJson } from './check-form';
+import { isTypedCheckType } from './check-type-config';
 
 /** Props of `CheckTypeFields`. */
 export interface CheckTypeFieldsProps {
@@ -22,13 +37,32 @@ const AUTH_OPTIONS = [
 const int = (value: number | string, fallback: number) => (typeof value === 'number' ? value : Number.parseInt(value, 10) || fallback);
 
 /**
- * The settings of the chosen check type: fields for HTTP and TCP, a JSON editor for any other type, then the secret
- * inputs the settings use. Secrets are write-only: an edited check shows which are stored and keeps them when blank.
+ * The settings of the chosen check type: fields for the types that have them (ICMP, DNS, TLS, push and Prometheus
+ * may switch to the JSON editor and back), a JSON editor for any other type, then the secret inputs the settings use.
+ * Secrets are write-only: an edited check shows which are stored and keeps them when blank.
  */
 export function CheckTypeFields({ form, secretNames, storedSecrets }: CheckTypeFieldsProps) {
   const values = form.getValues();
+  const editor = editorOf(values);
+  const kept = Object.keys(values.keptConfig);
+  const toggle = () => {
+    const next = toggleJson(form.getValues());
+    if ('errors' in next) form.setErrors(next.errors);
+    else form.setValues(next);
+  };
   return (
     <Stack gap="sm">
+      {isTypedCheckType(values.type) && (
+        <Group justify="space-between" gap="xs">
+          <Text size="xs" c="dimmed" data-testid="check-kept-config">
+            {editor !== 'json' && kept.length > 0 ? `Also kept as saved: ${kept.join(', ')} (edit as JSON to change them).` : ''}
+          </Text>
+          <Anchor component="button" type="button" size="xs" onClick={toggle} data-testid="check-toggle-json">
+            {editor === 'json' ? 'Edit with fields' : 'Edit as JSON'}
+          </Anchor>
+        </Group>
+      )}
+      {isTypedCheckType(editor) && <TypedCheckFields type={editor} form={form} />}
       {values.type === 'http' && <HttpFields form={form} />}
       {values.type === 'tcp' && (
         <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="sm">
@@ -51,7 +85,7 @@ export function CheckTypeFields({ form, secretNames, storedSecrets }: CheckTypeF
           />
         </SimpleGrid>
       )}
-      {values.type !== 'http' && values.type !== 'tcp' && values.type !== '' && (
+      {editor === 'json' && values.type !== '' && (
         <Textarea
           label="Configuration (JSON)"
           description={

@@ -26,6 +26,14 @@ const DNS: CheckTypeInfo = {
   example: { name: 'example.org', recordType: 'A' },
 };
 
+const SMTP: CheckTypeInfo = {
+  type: 'smtp',
+  placeholders: ['[CONNECTED]'],
+  defaultConditions: ['[CONNECTED] == true'],
+  secretNames: [],
+  example: { host: 'mail.example.org', port: 25, starttls: true },
+};
+
 const saved: Check = {
   id: '00000000-0000-4000-8000-000000000001',
   name: 'API',
@@ -122,9 +130,9 @@ describe('check form', () => {
   });
 
   it('reads the JSON configuration of other types, and says when it is not a JSON object', () => {
-    const values = checkFormValues({ type: DNS });
-    values.configJson = '{"name": "example.org", "recordType": "A"}';
-    expect(configOf(values)).toEqual({ config: { name: 'example.org', recordType: 'A' } });
+    const values = checkFormValues({ type: SMTP });
+    values.configJson = '{"host": "mail.example.org", "port": 25}';
+    expect(configOf(values)).toEqual({ config: { host: 'mail.example.org', port: 25 } });
     values.configJson = '{"name": ';
     const broken = configOf(values);
     expect('errors' in broken && broken.errors.configJson).toMatch(/^Not valid JSON/);
@@ -176,14 +184,14 @@ describe('check form', () => {
       'conditions.2': 'unknown placeholder [FOO]',
       ciIds: 'no configuration item x',
     });
-    expect(formErrorsOf({ 'config.name': 'is required', 'config.server': 'bad' }, 'dns')).toEqual({
-      configJson: 'name: is required; server: bad',
+    expect(formErrorsOf({ 'config.host': 'is required', 'config.helo': 'bad' }, 'smtp')).toEqual({
+      configJson: 'host: is required; helo: bad',
     });
   });
 
   it("starts a new check of a type without its own fields from the type's example", () => {
-    expect(checkFormValues({ type: DNS }).configJson).toBe(exampleJson(DNS));
-    expect(JSON.parse(exampleJson(DNS))).toEqual({ name: 'example.org', recordType: 'A' });
+    expect(checkFormValues({ type: SMTP }).configJson).toBe(exampleJson(SMTP));
+    expect(JSON.parse(exampleJson(SMTP))).toEqual({ host: 'mail.example.org', port: 25, starttls: true });
     expect(exampleJson({ example: {} })).toBe('{}');
     expect(exampleJson(undefined)).toBe('{}');
   });

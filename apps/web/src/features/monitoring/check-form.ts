@@ -6,12 +6,24 @@ import {
   type TestCheckRequest,
   type UpdateCheckRequest,
 } from '@estate/contract';
+import {
+  blankTypedFields,
+  isTypedCheckType,
+  type TypedFieldValues,
+  typedConfigOf,
+  typedFieldOf,
+  typedFieldsOf,
+  uncoveredConfig,
+} from './check-type-config';
 
 /** How an HTTP check authenticates, as the form offers it. */
 export type HttpAuthChoice = 'none' | 'basic' | 'bearer';
 
-/** What the check form edits, as text and plain values; `http` and `tcp` have fields, any other type a JSON text. */
-export interface CheckFormValues {
+/**
+ * What the check form edits, as text and plain values: `http`, `tcp` and the types of `TypedFieldValues` have
+ * fields, any other type a JSON text.
+ */
+export interface CheckFormValues extends TypedFieldValues {
   name: string;
   type: string;
   enabled: boolean;
@@ -31,8 +43,12 @@ export interface CheckFormValues {
     verifyTls: boolean;
   };
   tcp: { host: string; port: number | '' };
-  /** The configuration of a type without dedicated fields, as JSON text of an object. */
+  /** The configuration of a type without dedicated fields, or of a typed one edited as JSON, as JSON text of an object. */
   configJson: string;
+  /** Whether a type with dedicated fields is edited as JSON instead (`configJson`). */
+  asJson: boolean;
+  /** A saved check's settings its type's fields do not cover (a TLS check's `caPem`), sent back as they were. */
+  keptConfig: Record<string, unknown>;
   conditions: string[];
   warningConditions: string[];
   /** Secrets typed in the form; blank ones are not sent (on edit: the stored value is kept). */
@@ -43,7 +59,7 @@ export interface CheckFormValues {
 }
 
 /** The types the form has dedicated fields for; others get the JSON editor. */
-export const TYPES_WITH_FIELDS: ReadonlySet<string> = new Set(['http', 'tcp']);
+export const TYPES_WITH_FIELDS: ReadonlySet<string> = new Set(['http', 'tcp', 'icmp', 'dns', 'tls', 'push', 'prometheus']);
 
 const DEFAULT_HTTP: CheckFormValues['http'] = {
   url: '',
@@ -85,6 +101,7 @@ function httpValues(config: Record<string, unknown>): CheckFormValues['http'] {
 export function checkFormValues(options: { check?: Check; type?: CheckTypeInfo; ciIds?: string[] } = {}): CheckFormValues {
   const { check, type } = options;
   const config = check?.config ?? {};
+  const typeName = check?.type ?? type?.type ?? '';
   return {
     name: check?.name ?? '',
     type: check?.type ?? type?.type ?? '',
@@ -97,13 +114,27 @@ export function checkFormValues(options: { check?: Check; type?: CheckTypeInfo; 
       check?.type === 'tcp'
         ? { host: text(config.host), port: typeof config.port === 'number' ? config.port : '' }
         : { host: '', port: '' },
+    ...typedFieldValues(typeName, check ? config : (type?.example ?? {})),
     configJson: check && !TYPES_WITH_FIELDS.has(check.type) ? JSON.stringify(config, null, 2) : exampleJson(type),
+    asJson: false,
+    keptConfig: check ? uncoveredConfig(check.type, config) : {},
     conditions: check ? [...check.conditions] : [...(type?.defaultConditions ?? [])],
     warningConditions: check ? [...check.warningConditions] : [],
     secrets: {},
     ciIds: check ? [...check.ciIds] : [...(options.ciIds ?? [])],
     agentId: check?.agentId ?? null,
   };
+}
+
+/** Every typed type's fields, those of `type` (when it has them) read from `config`. */
+export function typedFieldValues(type: string, config: Record<string, unknown>): TypedFieldValues {
+  const blank = blankTypedFields();
+  return isTypedCheckType(type) ? { ...blank, [type]: typedFieldsOf(type, config) } : blank;
+}
+
+/** The fields that edit the form's configuration: its type's own, or `json` (the JSON editor). */
+export function editorOf(values: Pick<CheckFormValues, 'type' | 'asJson'>): string {
+  return TYPES_WITH_FIELDS.has(values.type) && !values.asJson ? values.type : 'json';
 }
 
 /** The headers typed one `Name: value` a line; `{ error }` naming the first line without a colon. */
@@ -139,9 +170,15 @@ export function configOf(values: CheckFormValues): { config: Record<string, unkn
   }
   if (values.type === 'tcp')
     return { config: { host: values.tcp.host.trim(), port: values.tcp.port === '' ? undefined : values.tcp.port } };
+  if (isTypedCheckType(values.type) && !values.asJson) return typedConfigOf(values.type, values, values.keptConfig);
+  return parseConfigJson(values.configJson);
+}
+
+/** The JSON editor's text as a configuration object, or why it is not one. */
+export function parseConfigJson(json: string): { config: Record<string, unknown> } | { errors: FormErrors } {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(values.configJson);
+    parsed = JSON.parse(json);
   } catch (error) {
     return { errors: { configJson: `Not valid JSON: ${error instanceof Error ? error.message : String(error)}` } };
   }
@@ -252,17 +289,19 @@ const HTTP_FIELDS: Record<string, string> = {
 };
 
 /**
- * The form field a server error's path lands on: an HTTP or TCP setting on its input (`config.url` → `http.url`),
- * any setting of another type on the JSON editor, `conditions[1]` or `conditions.1` on that condition, a bound CI on
- * the CI list; `config` for an HTTP or TCP setting the form has no input for.
+ * The form field a server error's path lands on, for the form's `editor` (see `editorOf`): a setting of a type with
+ * fields on its input (`config.url` → `http.url`), any setting on the JSON editor when `editor` is `json`,
+ * `conditions[1]` or `conditions.1` on that condition, a bound CI on the CI list; `config` for a setting of a type
+ * with fields that the form has no input for.
  */
-export function formFieldOf(path: string, type: string): string {
+export function formFieldOf(path: string, editor: string): string {
   const normalized = path.replace(/\[(\d+)\]/g, '.$1');
   if (normalized.startsWith('ciIds')) return 'ciIds';
   if (normalized !== 'config' && !normalized.startsWith('config.')) return normalized;
   const setting = normalized.slice('config.'.length);
-  if (type === 'http') return HTTP_FIELDS[setting] ?? (setting.startsWith('headers') ? 'http.headers' : 'config');
-  if (type === 'tcp') return setting === 'host' || setting === 'port' ? `tcp.${setting}` : 'config';
+  if (editor === 'http') return HTTP_FIELDS[setting] ?? (setting.startsWith('headers') ? 'http.headers' : 'config');
+  if (editor === 'tcp') return setting === 'host' || setting === 'port' ? `tcp.${setting}` : 'config';
+  if (isTypedCheckType(editor)) return typedFieldOf(editor, setting) ?? 'config';
   return 'configJson';
 }
 
@@ -270,15 +309,27 @@ export function formFieldOf(path: string, type: string): string {
  * The server's field errors on the form's fields (see `formFieldOf`). A message that lands away from its own setting
  * (on the JSON editor, or the general `config` line) is prefixed with the setting it names; two on one field join.
  */
-export function formErrorsOf(serverErrors: Record<string, string>, type: string): FormErrors {
+export function formErrorsOf(serverErrors: Record<string, string>, editor: string): FormErrors {
   const errors: FormErrors = {};
   for (const [path, message] of Object.entries(serverErrors)) {
-    const field = formFieldOf(path, type);
+    const field = formFieldOf(path, editor);
     const setting = path.startsWith('config.') ? path.slice('config.'.length) : '';
     const text = (field === 'configJson' || field === 'config') && setting ? `${setting}: ${message}` : message;
     errors[field] = errors[field] ? `${errors[field]}; ${text}` : text;
   }
   return errors;
+}
+
+/**
+ * The form switched between its type's fields and the JSON editor, carrying the configuration across: to JSON, the
+ * configuration the fields make (`{ errors }` when they cannot make one); back, the fields read from the JSON, the
+ * settings they do not cover kept.
+ */
+export function toggleJson(values: CheckFormValues): Partial<CheckFormValues> | { errors: FormErrors } {
+  const built = configOf(values);
+  if ('errors' in built) return built;
+  if (!values.asJson) return { asJson: true, configJson: JSON.stringify(built.config, null, 2) };
+  return { asJson: false, ...typedFieldValues(values.type, built.config), keptConfig: uncoveredConfig(values.type, built.config) };
 }
 
 /** A type's example configuration as the JSON editor shows it (`{}` when there is none). */
