@@ -146,6 +146,7 @@ describe.runIf(browserTier())('metrics dashboards: the CI page’s graphs and th
     // A server without an agent yet: the tab says how to get metrics.
     const bare = await api('POST', '/cis', { type: 'physical_server', name: 'bare-metal-01' });
     await page.goto(`${server.url}/inventory/${bare.body.id as string}`);
+    await waitForPage(page, 'tab-metrics');
     await page.getByTestId('tab-metrics').click();
     const empty = page.getByTestId('metrics-empty');
     await empty.waitFor();

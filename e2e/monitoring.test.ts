@@ -283,7 +283,8 @@ describe.runIf(browserTier())('monitoring: checks created, tested and watched in
         return page.getByTestId('check-detail-state').textContent();
       })
       .toMatch(/up/i);
-    expect(await page.locator('main').textContent()).toContain('Exit code 0: backup finished: 12 GB');
+    // The state and the last results are read apart: the result may show a moment after the state.
+    await page.getByTestId('result-row').filter({ hasText: 'Exit code 0: backup finished: 12 GB' }).first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, '78-push-check-desktop-light.png'), fullPage: true });
   });
 
