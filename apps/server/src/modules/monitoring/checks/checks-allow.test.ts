@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addressRefusal,
-  checkNetworkPolicyAllowing,
-  DEFAULT_CHECK_NETWORK_POLICY,
-} from '../../modules/monitoring/checks/outbound-connection';
-import { checksAllowOf } from './checks-allow';
-import { loadConfig } from './config';
-import { ConfigError } from './config-error';
+import { checksAllowOf } from '../../../platform/config/checks-allow';
+import { loadConfig } from '../../../platform/config/config';
+import { ConfigError } from '../../../platform/config/config-error';
+import { addressRefusal, checkNetworkPolicyAllowing, DEFAULT_CHECK_NETWORK_POLICY } from './outbound-connection';
 
 describe('ESTATE_CHECKS_ALLOW', () => {
   it('lifts link-local and cloud-metadata from what checks are refused, and nothing by default', () => {
