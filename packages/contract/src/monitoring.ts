@@ -22,6 +22,9 @@ export type CheckState = (typeof CHECK_STATES)[number];
 export const CHECK_RUN_STATUSES = ['up', 'degraded', 'down', 'unknown'] as const;
 export type CheckRunStatus = (typeof CHECK_RUN_STATUSES)[number];
 
+/** The record types a DNS check can ask for. */
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'PTR', 'SRV', 'CAA'] as const;
+
 /** A check type's name: `http`, `tcp`, `dns`, … (`GET /api/v1/check-types` lists those this server runs). */
 const CheckTypeName = Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z][a-z0-9-]*$' });
 /** A condition in the style of Gatus: `[STATUS] == 200`, `[BODY].data.ok == true`, `[RESPONSE_TIME] < 500`. */

@@ -1,7 +1,8 @@
+import { DNS_RECORD_TYPES } from '@estate/contract';
 import { Autocomplete, Input, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
 import type { CheckFormValues } from './check-form';
-import { DNS_RECORD_TYPES, type TypedCheckType } from './check-type-config';
+import type { TypedCheckType } from './check-type-config';
 
 type Form = UseFormReturnType<CheckFormValues>;
 

@@ -1,6 +1,3 @@
-/** The record types a DNS check asks for (the server's `DNS_RECORD_TYPES`). */
-export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'PTR', 'SRV', 'CAA'] as const;
-
 /** A number input's value: blank leaves the setting out, so the server's default applies. */
 export type OptionalNumber = number | '';
 

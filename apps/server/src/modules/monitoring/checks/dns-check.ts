@@ -1,6 +1,7 @@
 import { promises as dns } from 'node:dns';
 import net from 'node:net';
 import { domainToASCII } from 'node:url';
+import { DNS_RECORD_TYPES } from '@estate/contract';
 import ipaddr from 'ipaddr.js';
 import type { Condition } from '../conditions/condition-parser';
 import type { CheckResultContext, PlaceholderName } from '../conditions/placeholders';
@@ -14,7 +15,6 @@ import {
   literalRefusal,
 } from './outbound-connection';
 
-export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS', 'SOA', 'PTR', 'SRV', 'CAA'] as const;
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
 /** A DNS check's configuration after validation. */
