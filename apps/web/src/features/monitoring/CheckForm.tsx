@@ -55,7 +55,7 @@ export interface CheckFormProps {
 
 /** Form fields a server error can land on; anything else is listed in the problem alert. */
 const SHOWN =
-  /^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|agentId|config|configJson|(http|tcp|icmp|dns|tls|push|prometheus|secrets)\..+|(conditions|warningConditions)(\.\d+)?)$/;
+  /^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|agentId|config|configJson|(http|tcp|icmp|dns|tls|push|prometheus|snmp|secrets)\..+|(conditions|warningConditions)(\.\d+)?)$/;
 
 /**
  * The check form: name, type, schedule, the type's settings, conditions, secrets and bound CIs, with "Test now",

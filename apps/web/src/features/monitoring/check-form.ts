@@ -59,7 +59,7 @@ export interface CheckFormValues extends TypedFieldValues {
 }
 
 /** The types the form has dedicated fields for; others get the JSON editor. */
-export const TYPES_WITH_FIELDS: ReadonlySet<string> = new Set(['http', 'tcp', 'icmp', 'dns', 'tls', 'push', 'prometheus']);
+export const TYPES_WITH_FIELDS: ReadonlySet<string> = new Set(['http', 'tcp', 'icmp', 'dns', 'tls', 'push', 'prometheus', 'snmp']);
 
 const DEFAULT_HTTP: CheckFormValues['http'] = {
   url: '',

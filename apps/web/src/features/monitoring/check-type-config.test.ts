@@ -157,4 +157,23 @@ describe('check form fields of ICMP, DNS, TLS, push and Prometheus', () => {
     expect(formErrorsOf({ 'config.job': 'too long' }, 'prometheus')).toEqual({ 'prometheus.job': 'too long' });
     expect(formErrorsOf({ 'config.host': 'is required' }, 'json')).toEqual({ configJson: 'host: is required' });
   });
+
+  it('edits an SNMP GET as fields: OIDs one per line, a saved walk or credential kept when no OID is given', () => {
+    const values = checkFormValues({
+      type: typeInfo('snmp', { host: 'switch1.example.org', version: 'v2c', oids: ['1.3.6.1.2.1.1.3.0'] }),
+    });
+    expect(values.snmp).toEqual({ host: 'switch1.example.org', port: '', version: 'v2c', oids: '1.3.6.1.2.1.1.3.0' });
+    values.snmp = { host: ' 192.0.2.1 ', port: 1161, version: 'v1', oids: '1.3.6.1.2.1.1.3.0\n\n 1.3.6.1.2.1.1.5.0 ' };
+    expect(configFrom(values)).toEqual({ host: '192.0.2.1', port: 1161, version: 'v1', oids: ['1.3.6.1.2.1.1.3.0', '1.3.6.1.2.1.1.5.0'] });
+    values.snmp.host = '';
+    expect(configOf(values)).toEqual({ errors: { 'snmp.host': 'Enter the device’s host name or address' } });
+    // The server's refusal of an OID lands on the OIDs field.
+    expect(formErrorsOf({ 'config.oids[1]': 'is not an OID' }, 'snmp')).toEqual({ 'snmp.oids': 'is not an OID' });
+
+    const walk = checkFormValues({
+      check: savedCheck('snmp', { host: 'sw', version: 'v2c', walk: '1.3.6.1.2.1.2.2.1.2', credentialId: 'c1' }),
+    });
+    expect(walk.snmp.oids).toBe('');
+    expect(configFrom(walk)).toEqual({ host: 'sw', version: 'v2c', walk: '1.3.6.1.2.1.2.2.1.2', credentialId: 'c1' });
+  });
 });

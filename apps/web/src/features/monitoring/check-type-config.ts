@@ -4,13 +4,15 @@ export type OptionalNumber = number | '';
 /** How a push check expects its pings: every so many seconds, or on a cron schedule. */
 export type PushExpectation = 'period' | 'schedule';
 
-/** The dedicated fields of the ICMP, DNS, TLS, push and Prometheus types, as the form edits them. */
+/** The dedicated fields of the ICMP, DNS, TLS, push, Prometheus and SNMP types, as the form edits them. */
 export interface TypedFieldValues {
   icmp: { host: string; count: OptionalNumber };
   dns: { name: string; recordType: string; resolver: string };
   tls: { host: string; port: OptionalNumber; minDaysValid: OptionalNumber };
   push: { expects: PushExpectation; periodSeconds: OptionalNumber; schedule: string; timezone: string; graceSeconds: OptionalNumber };
   prometheus: { url: string; job: string; sampleLimit: OptionalNumber };
+  /** SNMP v1/v2c GETs; the OIDs one per line (v3 and walks are kept as saved, or edited as JSON). */
+  snmp: { host: string; port: OptionalNumber; version: string; oids: string };
 }
 
 /** A type with dedicated fields in this file. */
@@ -23,6 +25,7 @@ const COVERED: { readonly [T in TypedCheckType]: readonly string[] } = {
   tls: ['host', 'port', 'minDaysValid'],
   push: ['periodSeconds', 'schedule', 'timezone', 'graceSeconds'],
   prometheus: ['url', 'job', 'sampleLimit'],
+  snmp: ['host', 'port', 'version', 'oids'],
 };
 
 /** Whether `type` has dedicated fields in this file. */
@@ -41,6 +44,7 @@ export function blankTypedFields(): TypedFieldValues {
     tls: { host: '', port: '', minDaysValid: '' },
     push: { expects: 'period', periodSeconds: '', schedule: '', timezone: '', graceSeconds: '' },
     prometheus: { url: '', job: '', sampleLimit: '' },
+    snmp: { host: '', port: '', version: 'v2c', oids: '' },
   };
 }
 
@@ -58,6 +62,12 @@ export function typedFieldsOf<T extends TypedCheckType>(type: T, config: Record<
       graceSeconds: num(config.graceSeconds),
     }),
     prometheus: () => ({ url: text(config.url), job: text(config.job), sampleLimit: num(config.sampleLimit) }),
+    snmp: () => ({
+      host: text(config.host),
+      port: num(config.port),
+      version: text(config.version, 'v2c'),
+      oids: Array.isArray(config.oids) ? config.oids.map(String).join('\n') : '',
+    }),
   };
   return fields[type]();
 }
@@ -68,9 +78,13 @@ export function uncoveredConfig(type: string, config: Record<string, unknown>): 
   return Object.fromEntries(Object.entries(config).filter(([key]) => !COVERED[type].includes(key)));
 }
 
-/** The form field a server error on setting `setting` of `type` lands on (`host` → `tls.host`); undefined when none. */
+/**
+ * The form field a server error on setting `setting` of `type` lands on (`host` → `tls.host`, `oids[1]` →
+ * `snmp.oids`); undefined when none.
+ */
 export function typedFieldOf(type: TypedCheckType, setting: string): string | undefined {
-  return COVERED[type].includes(setting) ? `${type}.${setting}` : undefined;
+  const key = setting.split(/[.[]/)[0] ?? setting;
+  return COVERED[type].includes(key) ? `${type}.${key}` : undefined;
 }
 
 type Built = { config: Record<string, unknown> } | { errors: Record<string, string> };
@@ -107,6 +121,17 @@ export function typedConfigOf(type: TypedCheckType, values: TypedFieldValues, ke
     }
     case 'push':
       return pushConfigOf(values.push, kept);
+    case 'snmp': {
+      const { host, port, version, oids } = values.snmp;
+      const list = oids
+        .split('\n')
+        .map((oid) => oid.trim())
+        .filter((oid) => oid !== '');
+      // No OIDs: a saved walk (kept) reads the values instead.
+      const config: Record<string, unknown> = { ...kept, host: host.trim(), version };
+      if (list.length > 0) config.oids = list;
+      return required('host', host, 'Enter the device’s host name or address') ?? { config: withNumber(config, 'port', port) };
+    }
     case 'prometheus': {
       const { url, job, sampleLimit } = values.prometheus;
       const config: Record<string, unknown> = { ...kept, url: url.trim() };
