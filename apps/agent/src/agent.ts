@@ -190,10 +190,13 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     if (!answer.body) return;
     const { version, checks } = answer.body;
     if (checks === null) return;
+    const before = assigned?.checks.length ?? 0;
     assigned = { version, checks };
     saveAssignedChecks(checksFile, assigned);
     runner.assign(checks);
-    log.info(`${checks.length} check${checks.length === 1 ? '' : 's'} assigned to this agent (version ${version.slice(0, 8)}).`);
+    // Most agents run no checks: an empty list is news only when it replaces checks this agent ran.
+    if (checks.length > 0 || before > 0)
+      log.info(`${checks.length} check${checks.length === 1 ? '' : 's'} assigned to this agent (version ${version.slice(0, 8)}).`);
   }
 
   async function inventoryRound(): Promise<void> {
