@@ -29,7 +29,7 @@ import { CHECK_EXAMPLES } from './checks/check-examples';
 import { CheckConfigError, type CheckTypeRegistry, type PreparedCheck } from './checks/check-executor';
 import type { ChecksTable, MonitoringTables } from './monitoring.tables';
 import { type CheckRecorder, RESULT_RING_SIZE, statusOfRow } from './state/check-recorder';
-import { dailyUptime, UPTIME_PERIODS, uptimeOver } from './state/uptime';
+import { dailyUptime, lastDaysFrom, UPTIME_PERIODS, uptimeOver } from './state/uptime';
 
 /** What the check service is built from. */
 export interface CheckServiceDeps {
@@ -378,9 +378,7 @@ export class CheckService {
     const changes = [...before, ...within].map((r) => ({ at: Number(r.at), state: r.state as CheckState }));
     // The last 90 UTC days, today included (within the 90 d period read above), or the custom period's days.
     const custom = periods[0]?.label === 'custom' ? periods[0] : undefined;
-    const days = custom
-      ? dailyUptime(changes, custom.from, custom.to)
-      : dailyUptime(changes, Math.floor(now / 86_400_000) * 86_400_000 - 89 * 86_400_000, now);
+    const days = custom ? dailyUptime(changes, custom.from, custom.to) : dailyUptime(changes, lastDaysFrom(now, 90), now);
     return { periods: periods.map((p) => uptimeOver(changes, p.from, p.to, p.label)), days };
   }
 

@@ -36,15 +36,16 @@ export function uptimeOver(changes: readonly StateChangeAt[], from: number, to: 
   };
 }
 
+const DAY_MS = 86_400_000;
+
 /** The standard periods ending at `now`. */
 export const UPTIME_PERIODS: ReadonlyArray<{ label: string; ms: number }> = [
-  { label: '24h', ms: 86_400_000 },
-  { label: '7d', ms: 7 * 86_400_000 },
-  { label: '30d', ms: 30 * 86_400_000 },
-  { label: '90d', ms: 90 * 86_400_000 },
+  { label: '24h', ms: DAY_MS },
+  { label: '7d', ms: 7 * DAY_MS },
+  { label: '30d', ms: 30 * DAY_MS },
+  { label: '90d', ms: 90 * DAY_MS },
 ];
 
-const DAY_MS = 86_400_000;
 /** The most days {@link dailyUptime} splits a period into. */
 export const MAX_UPTIME_DAYS = 366;
 
@@ -67,4 +68,9 @@ export function dailyUptime(changes: readonly StateChangeAt[], from: number, to:
     days.push(uptimeOver(changes.slice(i, j), start, end, new Date(day).toISOString().slice(0, 10)));
   }
   return days;
+}
+
+/** Where the last `days` UTC days up to `now` begin, today included: what uptime bars cover. */
+export function lastDaysFrom(now: number, days: number): number {
+  return Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS;
 }
