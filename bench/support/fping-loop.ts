@@ -1,12 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  DEFAULT_SEND_INTERVAL_MS,
-  FPING_PATH,
-  fpingOptions,
-  parseFpingOutput,
-} from '../../apps/server/src/modules/monitoring/checks/fping-batch';
+import { DEFAULT_SEND_INTERVAL_MS, FPING_PATH, fpingOptions, parseFpingOutput } from '@estate/checks/checks/fping-batch';
 import { descendants, type StartedProcess, start } from './process-probe';
 
 /** How the loop pings: every target once per interval, `count` probes `periodMs` apart, as Estate's checks do. */

@@ -1,8 +1,8 @@
+import { type CheckTypeRegistry, type JudgedOutcome, type PreparedCheck, targetHost } from '@estate/checks';
 import type { CheckResult } from '@estate/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import { readJson } from '../../platform/db/database';
 import type { CheckRow } from './check.repository';
-import { type CheckTypeRegistry, type JudgedOutcome, type PreparedCheck, targetHost } from './checks/check-executor';
 import type { ScheduledCheck } from './scheduler/check-run';
 import type { RecordedCheck } from './state/check-recorder';
 

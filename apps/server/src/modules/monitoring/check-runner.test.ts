@@ -1,3 +1,4 @@
+import { type CheckType, CheckTypeRegistry, concludeRun, parseCheckConditions } from '@estate/checks/checks/check-executor';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEstate, type TestEstate, testEngines } from '../../../test/harness';
@@ -5,7 +6,6 @@ import type { ActionContext } from '../../platform/audit/audit-log';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { CheckService } from './check.service';
 import { CheckRunner } from './check-runner';
-import { type CheckType, CheckTypeRegistry, concludeRun, parseCheckConditions } from './checks/check-executor';
 import type { MonitoringTables } from './monitoring.tables';
 import { FakeClock, settle } from './scheduler/scheduler-clock.fixtures';
 import { CheckRecorder } from './state/check-recorder';

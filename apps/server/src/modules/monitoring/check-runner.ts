@@ -1,8 +1,8 @@
+import type { CheckTypeRegistry, JudgedOutcome } from '@estate/checks';
 import { type CheckResult, isAgentCheckType } from '@estate/contract';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { CheckRepository, CheckRow } from './check.repository';
 import { type RunnableCheck, resultOf, runnableOf } from './check-definition';
-import type { CheckTypeRegistry, JudgedOutcome } from './checks/check-executor';
 import type { CheckRun } from './scheduler/check-run';
 import { CheckScheduler, type CheckSchedulerOptions } from './scheduler/check-scheduler';
 import type { SchedulerClock } from './scheduler/scheduler-clock';

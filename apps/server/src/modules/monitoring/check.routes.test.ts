@@ -1,8 +1,8 @@
+import { startHttpServer, type TestServer } from '@estate/checks/checks/check-servers.fixtures';
 import type { Check } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../test/harness';
 import { publishedEvents } from '../../platform/events/outbox.fixtures';
-import { startHttpServer, type TestServer } from './checks/check-servers.fixtures';
 
 const CHECKS = '/api/v1/checks';
 

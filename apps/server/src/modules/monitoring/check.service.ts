@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CHECK_EXAMPLES, CheckConfigError, type CheckTypeRegistry, type PreparedCheck } from '@estate/checks';
 import type {
   Check,
   CheckListQuery,
@@ -25,8 +26,6 @@ import { type FieldError, problems } from '../../platform/http/problem';
 import { newId } from '../../platform/ids';
 import { CheckRepository, type CheckRow } from './check.repository';
 import { resultOf, runnableOf, sealSecrets, unsealSecrets } from './check-definition';
-import { CHECK_EXAMPLES } from './checks/check-examples';
-import { CheckConfigError, type CheckTypeRegistry, type PreparedCheck } from './checks/check-executor';
 import type { ChecksTable, MonitoringTables } from './monitoring.tables';
 import { type CheckRecorder, RESULT_RING_SIZE, statusOfRow } from './state/check-recorder';
 import { dailyUptime, lastDaysFrom, UPTIME_PERIODS, uptimeOver } from './state/uptime';

@@ -4,6 +4,9 @@
  * (`estate_check_up`, `estate_check_duration_seconds`); state changes are published as `check.state.changed`.
  * Other modules use it through this file only.
  */
+
+import type { CheckNetworkPolicy, SnmpCredentialResolver } from '@estate/checks';
+import { builtInCheckTypes, CheckTypeRegistry } from '@estate/checks';
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { AuditLog } from '../../platform/audit/audit-log';
@@ -18,10 +21,6 @@ import { CheckService } from './check.service';
 import { registerCheckBulkRoutes } from './check-bulk.routes';
 import { CheckBulkService } from './check-bulk.service';
 import { CheckRunner } from './check-runner';
-import { CheckTypeRegistry } from './checks/check-executor';
-import { builtInCheckTypes } from './checks/check-types';
-import type { CheckNetworkPolicy } from './checks/outbound-connection';
-import type { SnmpCredentialResolver } from './checks/snmp-target';
 import { registerCheckEventRoutes } from './live/check-events.routes';
 import { CheckStatusRepository } from './live/check-status.repository';
 import { CheckStatusFeed, type CheckStatusFeedOptions } from './live/check-status-feed';
@@ -34,9 +33,9 @@ import { CheckRecorder } from './state/check-recorder';
 import { registerCheckSuggestionRoutes } from './suggestions/check-suggestion.routes';
 import { CheckSuggestionService } from './suggestions/check-suggestion.service';
 
+export type { SnmpAuth, SnmpCredentialResolver } from '@estate/checks';
+export { checkNetworkPolicyAllowing } from '@estate/checks';
 export type { AgentCheckService } from './agent-check.service';
-export { checkNetworkPolicyAllowing } from './checks/outbound-connection';
-export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';
 export type { MonitoringTables } from './monitoring.tables';
 
 /** How often agent-side checks are swept for silent agents. */

@@ -1,10 +1,10 @@
+import type { CheckTypeRegistry } from '@estate/checks';
+import { describeExpectation, type PushCheckConfig, pushDeadline } from '@estate/checks';
 import type { CheckResult } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { readJson } from '../../platform/db/database';
 import { problems } from '../../platform/http/problem';
 import { ciIdsByCheck } from './check.repository';
-import type { CheckTypeRegistry } from './checks/check-executor';
-import { describeExpectation, type PushCheckConfig, pushDeadline } from './checks/push-check';
 import type { MonitoringTables } from './monitoring.tables';
 import type { CheckRecorder, RecordedCheck } from './state/check-recorder';
 

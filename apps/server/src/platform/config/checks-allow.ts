@@ -1,4 +1,4 @@
-import type { DestinationClass } from '../net/outbound-policy';
+import type { DestinationClass } from '@estate/checks';
 import { ConfigError } from './config-error';
 
 /** What `ESTATE_CHECKS_ALLOW` may name, and the destination class each lifts from the checks' outbound policy. */

@@ -1,7 +1,7 @@
+import { carriedIpv4, type DestinationClass, destinationRefusal, rangeOf, rangeRefusal } from '@estate/checks/net/outbound-policy';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { parseIp } from './addresses';
-import { carriedIpv4, type DestinationClass, destinationRefusal, rangeOf, rangeRefusal } from './outbound-policy';
 
 const EVERY_CLASS: ReadonlySet<DestinationClass> = new Set([
   'unspecified',

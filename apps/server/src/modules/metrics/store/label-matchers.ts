@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { regexHazard } from '../../../platform/regex/regex-hazard';
+import { regexHazard } from '@estate/checks';
 import { type LabelMatcher, MetricQueryError } from './metric-store';
 
 /** The longest regular expression a matcher may hold. */

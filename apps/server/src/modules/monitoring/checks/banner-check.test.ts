@@ -1,15 +1,15 @@
 import { rmSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
+import { imapCheck, MAX_REPLY_BYTES, smtpCheck } from '@estate/checks/checks/banner-check';
+import { CheckConfigError } from '@estate/checks/checks/check-executor';
+import { listen, policyWithNames, startSilentServer, type TestServer } from '@estate/checks/checks/check-servers.fixtures';
+import { CHECK_REFUSED_BY_DEFAULT } from '@estate/checks/checks/outbound-connection';
+import { makeTestPki, type TestPki } from '@estate/checks/checks/tls-pki.fixtures';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../platform/db/test-databases';
 import { CheckRemovedError, CheckTimeoutError } from '../scheduler/check-run';
-import { imapCheck, MAX_REPLY_BYTES, smtpCheck } from './banner-check';
-import { CheckConfigError } from './check-executor';
-import { listen, policyWithNames, startSilentServer, type TestServer } from './check-servers.fixtures';
-import { CHECK_REFUSED_BY_DEFAULT } from './outbound-connection';
-import { makeTestPki, type TestPki } from './tls-pki.fixtures';
 
 const servers: TestServer[] = [];
 afterEach(async () => {

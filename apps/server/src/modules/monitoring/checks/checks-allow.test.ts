@@ -1,8 +1,8 @@
+import { addressRefusal, checkNetworkPolicyAllowing, DEFAULT_CHECK_NETWORK_POLICY } from '@estate/checks/checks/outbound-connection';
 import { describe, expect, it } from 'vitest';
 import { checksAllowOf } from '../../../platform/config/checks-allow';
 import { loadConfig } from '../../../platform/config/config';
 import { ConfigError } from '../../../platform/config/config-error';
-import { addressRefusal, checkNetworkPolicyAllowing, DEFAULT_CHECK_NETWORK_POLICY } from './outbound-connection';
 
 describe('ESTATE_CHECKS_ALLOW', () => {
   it('lifts link-local and cloud-metadata from what checks are refused, and nothing by default', () => {

@@ -7,13 +7,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { promises as dns } from 'node:dns';
 import { existsSync } from 'node:fs';
+import { CheckConfigError, targetHost } from '@estate/checks/checks/check-executor';
+import { policyWithNames } from '@estate/checks/checks/check-servers.fixtures';
+import { dnsCheck } from '@estate/checks/checks/dns-check';
+import { CHECK_REFUSED_BY_DEFAULT } from '@estate/checks/checks/outbound-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, tierRequired } from '../../../platform/db/test-databases';
 import { CheckRemovedError, CheckTimeoutError } from '../scheduler/check-run';
-import { CheckConfigError, targetHost } from './check-executor';
-import { policyWithNames } from './check-servers.fixtures';
-import { dnsCheck } from './dns-check';
-import { CHECK_REFUSED_BY_DEFAULT } from './outbound-connection';
 
 const DNSMASQ = '/usr/sbin/dnsmasq';
 const runs = existsSync(DNSMASQ) || tierRequired('peers');

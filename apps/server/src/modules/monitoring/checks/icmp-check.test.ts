@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { CheckConfigError } from '@estate/checks/checks/check-executor';
+import { policyWithNames } from '@estate/checks/checks/check-servers.fixtures';
+import { FPING_PATH, FpingBatcher } from '@estate/checks/checks/fping-batch';
+import { icmpCheck } from '@estate/checks/checks/icmp-check';
+import { CHECK_REFUSED_BY_DEFAULT } from '@estate/checks/checks/outbound-connection';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tierRequired } from '../../../platform/db/test-databases';
 import { CheckTimeoutError } from '../scheduler/check-run';
-import { CheckConfigError } from './check-executor';
-import { policyWithNames } from './check-servers.fixtures';
-import { FPING_PATH, FpingBatcher } from './fping-batch';
-import { icmpCheck } from './icmp-check';
-import { CHECK_REFUSED_BY_DEFAULT } from './outbound-connection';
 
 const IP = '/usr/sbin/ip';
 const withFping = existsSync(FPING_PATH) || tierRequired('peers');

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { CheckConfigError } from '@estate/checks/checks/check-executor';
+import { closedPort, policyWithNames } from '@estate/checks/checks/check-servers.fixtures';
+import { mysqlCheck } from '@estate/checks/checks/mysql-check';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../platform/db/test-databases';
 import { CheckTimeoutError } from '../scheduler/check-run';
-import { CheckConfigError } from './check-executor';
-import { closedPort, policyWithNames } from './check-servers.fixtures';
 import { serviceTier } from './database-tier.fixtures';
-import { mysqlCheck } from './mysql-check';
 
 const HOST = '127.0.0.1';
 const PORT = 3306;

@@ -1,12 +1,12 @@
 import net from 'node:net';
+import { CheckConfigError } from '@estate/checks/checks/check-executor';
+import { closedPort, listen, policyWithNames, type TestServer } from '@estate/checks/checks/check-servers.fixtures';
+import { CHECK_REFUSED_BY_DEFAULT } from '@estate/checks/checks/outbound-connection';
+import { postgresCheck } from '@estate/checks/checks/postgres-check';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, tierRequired } from '../../../platform/db/test-databases';
 import { CheckTimeoutError } from '../scheduler/check-run';
-import { CheckConfigError } from './check-executor';
-import { closedPort, listen, policyWithNames, type TestServer } from './check-servers.fixtures';
-import { CHECK_REFUSED_BY_DEFAULT } from './outbound-connection';
-import { postgresCheck } from './postgres-check';
 
 const url = process.env.ESTATE_TEST_DATABASE_URL;
 if (!url && tierRequired('postgres')) throw new Error('ESTATE_TEST_REQUIRE includes postgres but ESTATE_TEST_DATABASE_URL is not set.');

@@ -2,11 +2,12 @@
  * The Prometheus scrape check against Debian's real prometheus-node-exporter on a loopback port (peers tier: skipped
  * without the binary unless ESTATE_TEST_REQUIRE has peers).
  */
+
+import { CheckTypeRegistry } from '@estate/checks/checks/check-executor';
+import { policyWithNames } from '@estate/checks/checks/check-servers.fixtures';
+import { prometheusCheck } from '@estate/checks/checks/prometheus-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeExporterTier, type RunningNodeExporter, startNodeExporter } from '../../../../test/fixtures/node-exporter';
-import { CheckTypeRegistry } from './check-executor';
-import { policyWithNames } from './check-servers.fixtures';
-import { prometheusCheck } from './prometheus-check';
 
 describe.runIf(nodeExporterTier)('prometheus check scraping a real node_exporter', () => {
   let exporter: RunningNodeExporter | undefined;

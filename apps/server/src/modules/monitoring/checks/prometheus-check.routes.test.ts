@@ -3,9 +3,10 @@
  * the check's labels, its secret stays sealed, and a failed scrape stores only `up` 0. SQLite always, PostgreSQL too
  * when configured.
  */
+
+import { startHttpServer, type TestServer } from '@estate/checks/checks/check-servers.fixtures';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
-import { startHttpServer, type TestServer } from './check-servers.fixtures';
 
 const PASSWORD = 'sealed-scrape-pw';
 const AUTHORIZATION = `Basic ${Buffer.from(`prom:${PASSWORD}`).toString('base64')}`;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { CheckTimeoutError } from '@estate/checks/checks/abort-reasons';
+import { CheckConfigError } from '@estate/checks/checks/check-executor';
+import { closedPort, policyWithNames, startSilentServer, type TestServer } from '@estate/checks/checks/check-servers.fixtures';
+import { encodeCommand, parseReply, RespError, redisCheck, replyText } from '@estate/checks/checks/redis-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CheckTimeoutError } from '../scheduler/check-run';
-import { CheckConfigError } from './check-executor';
-import { closedPort, policyWithNames, startSilentServer, type TestServer } from './check-servers.fixtures';
 import { serviceTier } from './database-tier.fixtures';
-import { encodeCommand, parseReply, RespError, redisCheck, replyText } from './redis-check';
 
 const HOST = '127.0.0.1';
 const PORT = 6379;

@@ -1,10 +1,10 @@
+import type { CheckOutcome } from '@estate/checks/checks/check-executor';
+import { policyWithNames } from '@estate/checks/checks/check-servers.fixtures';
+import { snmpCheck } from '@estate/checks/checks/snmp-check';
+import type { SnmpAuth } from '@estate/checks/checks/snmp-target';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckTimeoutError } from '../scheduler/check-run';
-import type { CheckOutcome } from './check-executor';
-import { policyWithNames } from './check-servers.fixtures';
 import { freeUdpPort, peersTier, SNMPD, startSnmpd, type TestSnmpd } from './snmp.peers.test-support';
-import { snmpCheck } from './snmp-check';
-import type { SnmpAuth } from './snmp-target';
 
 const SYS_DESCR = '1.3.6.1.2.1.1.1.0';
 const SYS_UP_TIME = '1.3.6.1.2.1.1.3.0';

@@ -1,11 +1,11 @@
 import dgram from 'node:dgram';
+import type { CheckOutcome } from '@estate/checks/checks/check-executor';
+import { policyWithNames } from '@estate/checks/checks/check-servers.fixtures';
+import type { InterfaceRow } from '@estate/checks/checks/snmp-interface-row';
+import { snmpInterfacesCheck } from '@estate/checks/checks/snmp-interfaces-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNamespace, freeSubnet, type Namespace, run as runCommand } from '../../discovery/scan/engine/peers.test-support';
-import type { CheckOutcome } from './check-executor';
-import { policyWithNames } from './check-servers.fixtures';
 import { peersTier, SNMPD, startSnmpd, type TestSnmpd } from './snmp.peers.test-support';
-import type { InterfaceRow } from './snmp-interface-row';
-import { snmpInterfacesCheck } from './snmp-interfaces-check';
 
 /** The host end of a namespace's veth pair, named like createNamespace names it. */
 function hostLinkOf(ns: Namespace): string {

@@ -1,10 +1,10 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startHttpServer, type TestServer } from '@estate/checks/checks/check-servers.fixtures';
 import type { CheckEventBatch } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { eventually } from '../../../platform/db/test-databases';
-import { startHttpServer, type TestServer } from '../checks/check-servers.fixtures';
 
 const EVENTS = '/api/v1/checks/events';
 

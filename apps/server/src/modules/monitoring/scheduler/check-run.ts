@@ -1,3 +1,5 @@
+export { CheckRemovedError, CheckTimeoutError } from '@estate/checks';
+
 /** The shortest interval a check may have. */
 export const MIN_CHECK_INTERVAL_MS = 10_000;
 
@@ -37,22 +39,6 @@ export interface CheckRun<C extends ScheduledCheck, R> {
   /** startedAt − slotAt, never negative: timer delay plus the wait behind the concurrency caps. */
   latenessMs: number;
   outcome: CheckRunOutcome<R>;
-}
-
-/** The abort reason a timed-out run's signal carries. */
-export class CheckTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`The check did not finish within ${timeoutMs} ms.`);
-    this.name = 'TimeoutError';
-  }
-}
-
-/** The abort reason of a run whose check was removed while it ran; its result is not delivered. */
-export class CheckRemovedError extends Error {
-  constructor() {
-    super('The check was removed while it ran.');
-    this.name = 'AbortError';
-  }
 }
 
 /** A check the scheduler refuses: its message says which field and why. */

@@ -1,10 +1,10 @@
+import type { CheckSeriesSample } from '@estate/checks';
 import type { CheckResult, CheckRunStatus, CheckState, CheckStatus } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { readJson } from '../../../platform/db/database';
 import { publishEvent } from '../../../platform/events';
 import { newId } from '../../../platform/ids';
 import type { MetricSample } from '../../metrics';
-import type { CheckSeriesSample } from '../checks/check-executor';
 import type { CheckStatesTable, MonitoringTables } from '../monitoring.tables';
 import { applyRun, type CheckStateRecord, initialState, type StateTransition } from './check-state';
 

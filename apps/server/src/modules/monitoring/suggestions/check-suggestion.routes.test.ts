@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
+import { closedPort, listen, startHttpServer, type TestServer } from '@estate/checks/checks/check-servers.fixtures';
 import type { CheckSuggestion } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, createTestEstate, type TestEstate, testEngines } from '../../../../test/harness';
 import { JobWorker } from '../../../platform/jobs';
-import { closedPort, listen, startHttpServer, type TestServer } from '../checks/check-servers.fixtures';
 
 const quiet = { warn: () => undefined, error: () => undefined };
 const keysOf = (items: CheckSuggestion[]) => items.map((s) => s.key).sort();

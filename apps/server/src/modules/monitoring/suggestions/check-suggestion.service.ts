@@ -1,9 +1,9 @@
+import type { CheckTypeRegistry } from '@estate/checks';
 import type { CheckSuggestion } from '@estate/contract';
 import type { Kysely } from 'kysely';
 import { readJson } from '../../../platform/db/database';
 import { problems } from '../../../platform/http/problem';
 import type { ObservedServicesReader } from '../../discovery';
-import type { CheckTypeRegistry } from '../checks/check-executor';
 import type { MonitoringTables } from '../monitoring.tables';
 import { suggestChecks } from './check-suggestions';
 

@@ -4,9 +4,10 @@
  * are fine (finding them is the job), link-local and cloud-metadata addresses only when allowed, multicast,
  * unspecified and reserved addresses never, whether written plainly or carried in an IPv6 address (NAT64, 6to4…).
  */
+
+import { type AddressRange, type DestinationClass, rangeOf, rangeRefusal } from '@estate/checks';
 import ipaddr from 'ipaddr.js';
 import { parseIp } from '../../../../platform/net/addresses';
-import { type AddressRange, type DestinationClass, rangeOf, rangeRefusal } from '../../../../platform/net/outbound-policy';
 
 /** More addresses than this need `force`. */
 export const SCAN_SOFT_LIMIT = 4_096;

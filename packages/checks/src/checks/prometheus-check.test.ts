@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CheckRemovedError, CheckTimeoutError } from '../scheduler/check-run';
+import { CheckRemovedError, CheckTimeoutError } from './abort-reasons';
 import { CheckConfigError, type CheckSeriesSample, CheckTypeRegistry } from './check-executor';
 import { policyWithNames, startHttpServer, startSilentServer, type TestServer } from './check-servers.fixtures';
 import { prometheusCheck, SCRAPE_ACCEPT } from './prometheus-check';

@@ -1,8 +1,8 @@
-import { regexHazard } from '../../../platform/regex/regex-hazard';
 import { parseDuration } from './duration';
 import { compileGlob, type GlobPattern } from './glob';
 import { compileLinearRegex, type LinearRegex } from './linear-regex';
 import { DNS_RCODES, isPlaceholderName, PLACEHOLDERS, type PlaceholderKind, type PlaceholderName } from './placeholders';
+import { regexHazard } from './regex-hazard';
 import { RegexSyntaxError } from './regex-syntax';
 
 /**

@@ -1,7 +1,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { type DestinationClass, destinationRefusal, type Refusal } from '../../../platform/net/outbound-policy';
+import { type DestinationClass, destinationRefusal, type Refusal } from '../net/outbound-policy';
 
 /**
  * What checks may not reach unless an administrator lifts it: link-local and cloud metadata addresses, and the

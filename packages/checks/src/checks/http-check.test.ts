@@ -4,7 +4,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CheckRemovedError, CheckTimeoutError } from '../scheduler/check-run';
+import { CheckRemovedError, CheckTimeoutError } from './abort-reasons';
 import { CheckConfigError } from './check-executor';
 import { closedPort, listen, policyWithNames, startHttpServer, startSilentServer, type TestServer } from './check-servers.fixtures';
 import { type HttpHop, httpCheck } from './http-check';

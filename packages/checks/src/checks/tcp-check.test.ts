@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CheckTimeoutError } from '../scheduler/check-run';
+import { CheckTimeoutError } from './abort-reasons';
 import { CheckConfigError } from './check-executor';
 import { closedPort, listen, policyWithNames, type TestServer } from './check-servers.fixtures';
 import { CHECK_REFUSED_BY_DEFAULT } from './outbound-connection';

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CheckRemovedError, CheckTimeoutError } from '../scheduler/check-run';
+import { CheckRemovedError, CheckTimeoutError } from './abort-reasons';
 import { CheckConfigError } from './check-executor';
 import { listen, policyWithNames, startSilentServer, type TestServer } from './check-servers.fixtures';
 import { CHECK_REFUSED_BY_DEFAULT } from './outbound-connection';
