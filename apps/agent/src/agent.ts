@@ -34,6 +34,11 @@ export interface StartAgentOptions {
   plugins?: PluginAllowList;
   /** How often the assigned checks are fetched (default 60 s). */
   checksSyncSeconds?: number;
+  /**
+   * Runs as a remote collector: besides its own host's checks, the network checks (HTTP, TCP, ICMP, SNMP, …) assigned
+   * to it, from inside its site; their results travel through the same buffered, signed channel.
+   */
+  collector?: boolean;
   /** The check runner's clock (tests). */
   checksClock?: RunnerClock;
   /** Where in its interval each check first runs, a fraction in [0, 1) (default random; tests give 0). */
@@ -163,8 +168,11 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
 
   const checksFile = `${options.stateDir}/checks.json`;
   let assigned = loadAssignedChecks(checksFile);
+  // The network check types (and their database and SNMP clients) load only in a collector: a plain agent stays small.
+  const network = options.collector ? new (await import('./checks/network-checks')).NetworkChecks() : undefined;
   const runner = new AgentCheckRunner({
     plugins,
+    ...(network ? { network } : {}),
     onRun: (run) => append({ kind: 'checks', key: randomUUID(), runs: [run] }),
     ...(options.checksClock ? { clock: options.checksClock } : {}),
     ...(options.checksJitter ? { jitter: options.checksJitter } : {}),
@@ -174,7 +182,10 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
 
   let checksFailing = false;
   async function checksRound(): Promise<void> {
-    const query = assigned ? `?version=${encodeURIComponent(assigned.version)}` : '';
+    const params = new URLSearchParams();
+    if (assigned) params.set('version', assigned.version);
+    if (options.collector) params.set('collector', 'true');
+    const query = params.size > 0 ? `?${params}` : '';
     let answer: Awaited<ReturnType<typeof client.send<AgentCheckList>>>;
     try {
       answer = await client.send<AgentCheckList>('GET', `${AGENT_PATHS.checks}${query}`);
@@ -241,7 +252,9 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     tick();
   };
 
-  log.info(`Agent ${identity.agentId} reporting to ${identity.serverUrl}.`);
+  log.info(
+    `Agent ${identity.agentId} reporting to ${identity.serverUrl}${options.collector ? ', also running network checks as a remote collector' : ''}.`,
+  );
   every(inventoryRound, () => intervals().inventorySeconds, 'inventory');
   every(metricsRound, () => intervals().metricsSeconds, 'metrics');
   every(checksRound, () => options.checksSyncSeconds ?? 60, 'checks');

@@ -72,11 +72,16 @@ program
     '--config <file>',
     "this host's agent configuration, which lists the plugins checks may run (default: $ESTATE_AGENT_CONFIG or /etc/estate-agent/agent.json)",
   )
-  .action(async (opts: { stateDir?: string; config?: string }) => {
+  .option(
+    '--collector',
+    'also run the network checks (HTTP, TCP, ICMP, DNS, SNMP, …) the server assigns to this agent, as a remote collector',
+  )
+  .action(async (opts: { stateDir?: string; config?: string; collector?: boolean }) => {
     try {
       const agent = await startAgent({
         stateDir: resolveStateDir(opts.stateDir),
         log: stderrLogger,
+        ...(opts.collector ? { collector: true } : {}),
         ...(opts.config ? { configFile: opts.config } : {}),
       });
       await new Promise<void>((resolve) => {
@@ -99,7 +104,8 @@ program
   .option('--unit-path <file>', 'where to write the unit', DEFAULT_UNIT_PATH)
   .option(stateDirOption, stateDirHelp)
   .option('--now', 'run systemctl daemon-reload and enable --now afterwards')
-  .action(async (opts: { unitPath: string; stateDir?: string; now?: boolean }) => {
+  .option('--collector', 'the unit runs the agent as a remote collector (run --collector)')
+  .action(async (opts: { unitPath: string; stateDir?: string; now?: boolean; collector?: boolean }) => {
     try {
       const stateDir = resolveStateDir(opts.stateDir);
       if (!isEnrolled(stateDir))
@@ -107,7 +113,11 @@ program
       const unitPath = path.resolve(opts.unitPath);
       mkdirSync(path.dirname(unitPath), { recursive: true });
       const scriptPath = agentScript();
-      writeFileSync(unitPath, renderUnit({ nodePath: process.execPath, scriptPath, stateDir }), { mode: 0o644 });
+      writeFileSync(
+        unitPath,
+        renderUnit({ nodePath: process.execPath, scriptPath, stateDir, ...(opts.collector ? { collector: true } : {}) }),
+        { mode: 0o644 },
+      );
       process.stdout.write(`Wrote ${unitPath} (runs ${scriptPath})\n`);
       if (scriptPath.endsWith(path.join('bin', 'estate-agent.mjs')))
         process.stderr.write(

@@ -19,6 +19,8 @@ export interface UnitOptions {
   /** Absolute path of the agent script: the bundle (dist/estate-agent.mjs) or bin/estate-agent.mjs. */
   scriptPath: string;
   stateDir: string;
+  /** Runs the agent as a remote collector (`run --collector`). */
+  collector?: boolean;
 }
 
 const quote = (arg: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"${arg.replace(/["\\]/g, '\\$&')}"`);
@@ -33,13 +35,13 @@ const quote = (arg: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `"$
 export function renderUnit(options: UnitOptions): string {
   const stateDir = path.resolve(options.stateDir);
   return `[Unit]
-Description=Estate host agent (inventory and metrics)
+Description=Estate host agent (inventory and metrics${options.collector ? ', remote collector' : ''})
 Wants=network-online.target
 After=network-online.target
 
 [Service]
 Type=simple
-ExecStart=${quote(path.resolve(options.nodePath))} ${AGENT_NODE_FLAGS.join(' ')} ${quote(path.resolve(options.scriptPath))} run --state-dir ${quote(stateDir)}
+ExecStart=${quote(path.resolve(options.nodePath))} ${AGENT_NODE_FLAGS.join(' ')} ${quote(path.resolve(options.scriptPath))} run --state-dir ${quote(stateDir)}${options.collector ? ' --collector' : ''}
 Environment=NODE_ENV=production
 Restart=on-failure
 RestartSec=10s

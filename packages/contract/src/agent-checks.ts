@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
 import { EpochMs, Id } from './common';
+import { ConditionVerdict } from './monitoring';
 
 /*
  * Agent-side checks: checks an administrator assigns to a host agent, which runs them on its own host and reports
@@ -127,15 +128,28 @@ export function checkAgentCheckConfig<T extends AgentCheckType>(type: T, raw: un
   return { ok: true, config: raw as AgentCheckConfig<T> };
 }
 
-/** One check an agent should run, as the server validated it. */
+/**
+ * One check an agent should run, as the server validated it: an agent-side type on its own host, or — for an agent
+ * started as a collector — a network check type (HTTP, TCP, ICMP, DNS, …) run from the collector's site.
+ */
 export const AgentCheckDefinition = Type.Object({
   id: Id,
   name: Type.String(),
-  type: Type.Unsafe<AgentCheckType>({ type: 'string', enum: [...AGENT_CHECK_TYPES] }),
+  /** An agent-side type (`systemd`, `nagios`, …) or, for a collector, a network type (`http`, `tcp`, `snmp`, …). */
+  type: Type.String({ minLength: 1, maxLength: 64 }),
   intervalSeconds: Type.Integer({ minimum: 10 }),
   timeoutSeconds: Type.Number({ minimum: 0.1 }),
-  /** The type's settings (unit, path, plugin name and arguments, thresholds). */
+  /** The type's settings (unit, path, plugin name and arguments, thresholds; a network type's URL, host, port, …). */
   config: Type.Record(Type.String(), Type.Unknown()),
+  /** A network check's conditions (Gatus style); absent for agent-side types. */
+  conditions: Type.Optional(Type.Array(Type.String())),
+  /** A network check's warning conditions: failing one makes a passing run degraded. */
+  warningConditions: Type.Optional(Type.Array(Type.String())),
+  /**
+   * A network check's secrets (password, token, SNMP keys), sent only to the collector that runs it, over its signed
+   * channel; the collector keeps them in its state directory (mode 0600) and never reports them.
+   */
+  secrets: Type.Optional(Type.Record(Type.String(), Type.String())),
   /** Changes whenever the check changes. */
   version: Type.Integer({ minimum: 1 }),
 });
@@ -143,7 +157,11 @@ export type AgentCheckDefinition = Static<typeof AgentCheckDefinition>;
 
 /** `version`: the version the agent holds; when it is still current the answer carries no checks. */
 export const AgentCheckListQuery = Type.Object(
-  { version: Type.Optional(Type.String({ maxLength: 128 })) },
+  {
+    version: Type.Optional(Type.String({ maxLength: 128 })),
+    /** True from an agent started with `--collector`: the list then holds the network checks assigned to it too. */
+    collector: Type.Optional(Type.Boolean()),
+  },
   { additionalProperties: false },
 );
 export type AgentCheckListQuery = Static<typeof AgentCheckListQuery>;
@@ -175,6 +193,8 @@ export const AgentCheckRun = Type.Object(
     durationMs: Type.Number({ minimum: 0 }),
     message: Type.String({ maxLength: 2_000 }),
     details: Type.Record(Type.String(), Type.Unknown()),
+    /** A network check's condition verdicts, in the check's order (a collector's runs). */
+    conditions: Type.Optional(Type.Array(ConditionVerdict, { maxItems: 100 })),
     series: Type.Optional(Type.Array(AgentCheckSeries, { maxItems: 200 })),
   },
   { additionalProperties: false },

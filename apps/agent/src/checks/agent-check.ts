@@ -1,4 +1,4 @@
-import type { AgentCheckConfig, AgentCheckRun, AgentCheckSeries, AgentCheckType } from '@estate/contract';
+import type { AgentCheckConfig, AgentCheckRun, AgentCheckSeries, AgentCheckType, ConditionVerdict } from '@estate/contract';
 import type { PluginAllowList } from './plugin-config';
 
 /** How a run ended, as the server's states word it: degraded is "passed, but over a warning threshold". */
@@ -10,6 +10,8 @@ export interface AgentCheckOutcome {
   /** One line for people: what failed and why, or what was measured. */
   message: string;
   details: Record<string, unknown>;
+  /** A network check's condition verdicts (collectors). */
+  conditions?: ConditionVerdict[];
   series?: AgentCheckSeries[];
 }
 

@@ -1,4 +1,5 @@
 import type { AgentCheckDefinition, AgentCheckRun } from '@estate/contract';
+import type { NetworkChecks } from './network-checks';
 import type { PluginAllowList } from './plugin-config';
 import { runAgentCheck } from './run-check';
 
@@ -12,6 +13,8 @@ export interface RunnerClock {
 /** Options of `AgentCheckRunner`. */
 export interface AgentCheckRunnerOptions {
   plugins: PluginAllowList;
+  /** The network check types, when the agent runs as a remote collector. */
+  network?: NetworkChecks;
   /** Receives every finished run, in the order runs finish (the agent buffers it for the server). */
   onRun: (run: AgentCheckRun) => void;
   clock?: RunnerClock;
@@ -108,6 +111,7 @@ export class AgentCheckRunner {
         now: () => this.clock.now(),
         plugins: this.options.plugins,
         signal: this.stopping.signal,
+        ...(this.options.network ? { network: this.options.network } : {}),
       })
         .then((run) => {
           if (!this.stopped) this.options.onRun(run);

@@ -1,9 +1,16 @@
-import { type AgentCheckDefinition, type AgentCheckRun, type AgentCheckType, checkAgentCheckConfig } from '@estate/contract';
+import {
+  type AgentCheckDefinition,
+  type AgentCheckRun,
+  type AgentCheckType,
+  checkAgentCheckConfig,
+  isAgentCheckType,
+} from '@estate/contract';
 import type { AgentCheckContext, AgentCheckExecutor, AgentCheckOutcome } from './agent-check';
 import { certificateFileCheck } from './certificate-file.check';
 import { fileCheck } from './file.check';
 import { filesystemCheck } from './filesystem.check';
 import { nagiosCheck } from './nagios.check';
+import type { NetworkChecks } from './network-checks';
 import { processCheck } from './process.check';
 import { systemdCheck } from './systemd.check';
 
@@ -23,6 +30,8 @@ export interface RunCheckContext extends Omit<AgentCheckContext, 'signal'> {
   signal?: AbortSignal;
   /** A monotonic clock in ms for the run's duration (default `performance.now`). */
   monotonic?: () => number;
+  /** The network check types, when this agent runs as a remote collector; without them a network check is unknown. */
+  network?: NetworkChecks;
 }
 
 /**
@@ -45,22 +54,33 @@ export async function runAgentCheck(definition: AgentCheckDefinition, context: R
     durationMs: Math.max(0, Math.round((monotonic() - started) * 1000) / 1000),
     message: outcome.message.slice(0, 2_000),
     details: outcome.details,
+    ...(outcome.conditions && outcome.conditions.length > 0 ? { conditions: outcome.conditions.slice(0, 100) } : {}),
     ...(outcome.series && outcome.series.length > 0 ? { series: outcome.series.slice(0, 200) } : {}),
   };
 }
 
 async function outcomeOf(
   definition: AgentCheckDefinition,
-  context: AgentCheckContext,
+  context: AgentCheckContext & { network?: NetworkChecks },
   timeoutMs: number,
   timeout: AbortSignal,
 ): Promise<AgentCheckOutcome> {
-  const executor = EXECUTORS[definition.type] as AgentCheckExecutor<AgentCheckType> | undefined;
-  if (!executor)
-    return { status: 'unknown', message: `This agent does not know the check type "${definition.type}"; update it.`, details: {} };
-  const verdict = checkAgentCheckConfig(definition.type, definition.config);
-  if (!verdict.ok)
-    return { status: 'unknown', message: `This agent refuses the check's settings: ${verdict.field} ${verdict.message}`, details: {} };
+  let execute: () => Promise<AgentCheckOutcome>;
+  if (isAgentCheckType(definition.type)) {
+    const executor = EXECUTORS[definition.type] as AgentCheckExecutor<AgentCheckType>;
+    const verdict = checkAgentCheckConfig(definition.type, definition.config);
+    if (!verdict.ok)
+      return { status: 'unknown', message: `This agent refuses the check's settings: ${verdict.field} ${verdict.message}`, details: {} };
+    execute = () => executor(verdict.config, context);
+  } else if (context.network?.runs(definition.type)) {
+    const network = context.network;
+    execute = () => network.run(definition, context.signal);
+  } else {
+    const lacking = context.network
+      ? `This collector does not know the check type "${definition.type}"; update it.`
+      : `This agent does not run "${definition.type}" checks: update it, or start it with --collector for network checks.`;
+    return { status: 'unknown', message: lacking, details: {} };
+  }
   const timedOut = new Promise<AgentCheckOutcome>((resolve) => {
     const onAbort = () =>
       resolve(
@@ -72,7 +92,7 @@ async function outcomeOf(
     else context.signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
-    return await Promise.race([executor(verdict.config, context), timedOut]);
+    return await Promise.race([execute(), timedOut]);
   } catch (err) {
     return { status: 'unknown', message: `The check could not run: ${(err as Error).message}`, details: {} };
   }

@@ -124,13 +124,14 @@ export function registerAgentApiRoutes(app: HttpServer, deps: AgentApiDeps): voi
       ...deps.auth.routeOptions(),
       schema: {
         tags,
-        summary: 'The checks assigned to this agent; unchanged since `version`: no checks (signed request)',
+        summary:
+          'The checks assigned to this agent (with `collector=true`, its network checks too); unchanged since `version`: no checks (signed request)',
         security: [],
         querystring: AgentCheckListQuery,
         response: { 200: AgentCheckList, 401: Problem, 403: Problem },
       },
     },
-    async (request) => deps.checks.assigned(deps.auth.of(request).agent.id, request.query.version),
+    async (request) => deps.checks.assigned(deps.auth.of(request).agent.id, request.query.version, request.query.collector ?? false),
   );
 
   app.post(

@@ -47,11 +47,12 @@ export type SampleWriter = (
 ) => Promise<number>;
 
 /**
- * Agent-side checks as the agents module sees them: the checks assigned to an agent (with a version; `checks` null when
+ * Agent-side and collector checks as the agents module sees them: the checks assigned to an agent (with a version; `checks` null when
  * `known` is still current) and the recording of the runs it reports. The monitoring module's agent-check service.
  */
 export interface AgentCheckChannel {
-  assigned(agentId: string, known: string | undefined): Promise<AgentCheckList>;
+  /** `collector`: the agent runs network checks too (started with `--collector`). */
+  assigned(agentId: string, known: string | undefined, collector?: boolean): Promise<AgentCheckList>;
   report(agentId: string, report: AgentCheckReport): Promise<AgentCheckAck>;
 }
 

@@ -37,7 +37,7 @@ describe.each(testEngines())('agent-side checks on $dialect', (engine) => {
         version_no: 1,
       })
       .execute();
-    service = new AgentCheckService(db, new CheckRecorder(db, undefined), () => clock);
+    service = new AgentCheckService(db, new CheckRecorder(db, undefined), SecretBox.fromKeyFile(t.config.secretKeyFile), () => clock);
   });
   afterAll(() => t?.close());
 
@@ -100,5 +100,65 @@ describe.each(testEngines())('agent-side checks on $dialect', (engine) => {
     state = await db.selectFrom('check_states').selectAll().where('check_id', '=', check.id).executeTakeFirstOrThrow();
     expect(state.state).toBe('unknown');
     expect(state.last_message).toBe(`Agent web-1 has not reported this check since ${new Date(base + 61_000).toISOString()}`);
+  });
+
+  it('lists network checks, with their conditions and secrets, only to an agent asking as a remote collector', async () => {
+    const http = await t.estate.monitoring.checks.create(
+      {
+        name: 'intranet',
+        type: 'http',
+        config: { url: 'http://10.1.2.3/health', auth: { type: 'basic', username: 'watcher' } },
+        conditions: ['[STATUS] == 200'],
+        warningConditions: ['[RESPONSE_TIME] < 300'],
+        secrets: { password: 's3cret' },
+        intervalSeconds: 30,
+        agentId,
+      },
+      ctx,
+    );
+    const host = await service.assigned(agentId, undefined);
+    expect(host.checks?.map((c) => c.type)).not.toContain('http');
+    const asCollector = await service.assigned(agentId, undefined, true);
+    expect(asCollector.version).not.toBe(host.version);
+    expect(asCollector.checks?.find((c) => c.id === http.id)).toMatchObject({
+      type: 'http',
+      config: { url: 'http://10.1.2.3/health' },
+      conditions: ['[STATUS] == 200'],
+      warningConditions: ['[RESPONSE_TIME] < 300'],
+      secrets: { password: 's3cret' },
+      intervalSeconds: 30,
+    });
+    expect(await service.assigned(agentId, asCollector.version, true)).toEqual({ version: asCollector.version, checks: null });
+
+    // A collector's run carries its condition verdicts into the stored result.
+    clock = http.updatedAt + 1_000;
+    const verdicts = [{ condition: '[STATUS] == 200', passed: false, reason: '[STATUS] (503) == 200' }];
+    const ack = await service.report(agentId, {
+      runs: [{ checkId: http.id, at: clock, status: 'down', durationMs: 4, message: 'status 503', details: {}, conditions: verdicts }],
+    });
+    expect(ack).toEqual({ recorded: 1, ignored: 0 });
+    const results = await t.estate.monitoring.checks.results(http.id, 5);
+    expect(results[0]).toMatchObject({ status: 'down', conditions: verdicts });
+    await t.estate.monitoring.checks.delete(http.id, http.version, ctx);
+  });
+
+  it('assigns network checks to a collector but keeps push checks and stored credentials on the server', async () => {
+    const refused = (request: Record<string, unknown>, path: string) =>
+      expect(t.estate.monitoring.checks.create({ name: 'x', intervalSeconds: 60, ...request } as never, ctx)).rejects.toMatchObject({
+        status: 400,
+        errors: [expect.objectContaining({ path })],
+      });
+    await refused({ type: 'push', config: { periodSeconds: 60 }, agentId }, 'agentId');
+    await refused(
+      { type: 'snmp', config: { host: '10.0.0.1', oids: ['1.3.6.1.2.1.1.3.0'], credentialId: agentId }, agentId },
+      'config.credentialId',
+    );
+    await refused({ type: 'tcp', config: { host: '10.0.0.1', port: 22 }, agentId: '0190a000-0000-7000-8000-00000000ffff' }, 'agentId');
+    const tcp = await t.estate.monitoring.checks.create(
+      { name: 'ssh', type: 'tcp', config: { host: '10.0.0.1', port: 22 }, intervalSeconds: 60, agentId },
+      ctx,
+    );
+    expect(tcp.agentId).toBe(agentId);
+    await t.estate.monitoring.checks.delete(tcp.id, tcp.version, ctx);
   });
 });

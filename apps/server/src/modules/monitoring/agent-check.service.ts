@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
 import {
+  AGENT_CHECK_TYPES,
   AGENT_CLOCK_SKEW_MS,
   type AgentCheckAck,
   type AgentCheckDefinition,
   type AgentCheckList,
   type AgentCheckReport,
-  type AgentCheckType,
+  isAgentCheckType,
 } from '@estate/contract';
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../../platform/crypto/secret-box';
 import { readJson } from '../../platform/db/database';
 import { ciIdsByCheck } from './check.repository';
+import { unsealSecrets } from './check-definition';
 import type { MonitoringTables } from './monitoring.tables';
 import type { CheckRecorder, RecordedCheck } from './state/check-recorder';
 
@@ -26,20 +29,27 @@ export class AgentCheckService {
   constructor(
     private readonly db: Kysely<MonitoringTables>,
     private readonly recorder: CheckRecorder,
+    private readonly secretBox: SecretBox,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The enabled checks assigned to `agentId`; `checks` is null when `known` is still the current version. */
-  async assigned(agentId: string, known: string | undefined): Promise<AgentCheckList> {
+  /**
+   * The enabled checks assigned to `agentId`; `checks` is null when `known` is still the current version. The
+   * network checks assigned to it (it runs them as a remote collector) are listed, with their conditions and unsealed
+   * secrets, only when the agent asks as a collector; an agent that does not leaves them to go unknown.
+   */
+  async assigned(agentId: string, known: string | undefined, collector = false): Promise<AgentCheckList> {
     const heads = await this.db
       .selectFrom('checks')
       .select(['id', 'version'])
       .where('agent_id', '=', agentId)
       .where('enabled', '=', 1)
+      .where('type', '!=', 'push')
+      .$if(!collector, (query) => query.where('type', 'in', AGENT_CHECK_TYPES))
       .orderBy('id')
       .execute();
     const version = createHash('sha256')
-      .update(heads.map((h) => `${h.id}:${h.version}`).join(','))
+      .update(`${collector ? 'collector' : 'host'};${heads.map((h) => `${h.id}:${h.version}`).join(',')}`)
       .digest('hex')
       .slice(0, 32);
     if (known === version) return { version, checks: null };
@@ -48,20 +58,33 @@ export class AgentCheckService {
         ? []
         : await this.db
             .selectFrom('checks')
-            .select(['id', 'name', 'type', 'interval_ms', 'timeout_ms', 'config', 'version'])
-            .where('agent_id', '=', agentId)
-            .where('enabled', '=', 1)
+            .select(['id', 'name', 'type', 'interval_ms', 'timeout_ms', 'config', 'conditions', 'warning_conditions', 'secret', 'version'])
+            .where(
+              'id',
+              'in',
+              heads.map((h) => h.id),
+            )
             .orderBy('id')
             .execute();
-    const checks: AgentCheckDefinition[] = rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      type: r.type as AgentCheckType,
-      intervalSeconds: Number(r.interval_ms) / 1000,
-      timeoutSeconds: Number(r.timeout_ms) / 1000,
-      config: readJson<Record<string, unknown>>(r.config),
-      version: r.version,
-    }));
+    const checks: AgentCheckDefinition[] = rows.map((r) => {
+      const definition: AgentCheckDefinition = {
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        intervalSeconds: Number(r.interval_ms) / 1000,
+        timeoutSeconds: Number(r.timeout_ms) / 1000,
+        config: readJson<Record<string, unknown>>(r.config),
+        version: r.version,
+      };
+      if (isAgentCheckType(r.type)) return definition;
+      const secrets = unsealSecrets(this.secretBox, r.id, r.secret);
+      return {
+        ...definition,
+        conditions: readJson<string[]>(r.conditions),
+        warningConditions: readJson<string[]>(r.warning_conditions),
+        ...(Object.keys(secrets).length > 0 ? { secrets } : {}),
+      };
+    });
     return { version, checks };
   }
 
@@ -90,7 +113,7 @@ export class AgentCheckService {
       if (!check || (check.newest !== null && run.at <= check.newest) || run.at > latest) continue;
       check.newest = run.at;
       const { series, checkId: _id, ...result } = run;
-      await this.recorder.record(recordedOf(check.row, links), { ...result, conditions: [] }, series);
+      await this.recorder.record(recordedOf(check.row, links), { ...result, conditions: result.conditions ?? [] }, series);
       recorded++;
     }
     if (recorded > 0) {

@@ -127,7 +127,7 @@ export class CheckBulkService {
     const errors: FieldError[] = [];
     for (const { row, item } of drafts) {
       try {
-        await this.deps.checks.checkAgent(trx, row.type, row.agent_id);
+        await this.deps.checks.checkAgent(trx, row);
       } catch (err) {
         if (!(err instanceof HttpProblem) || err.status !== 400) throw err;
         for (const e of err.errors ?? []) errors.push({ path: `items[${item}].${e.path}`, message: e.message });

@@ -97,7 +97,7 @@ export class CheckService {
     const ciIds = request.ciIds ?? [];
     const check = await withTransaction(this.deps.db, async (trx) => {
       await this.checkCis(trx, ciIds);
-      await this.checkAgent(trx, request.type, row.agent_id);
+      await this.checkAgent(trx, row);
       await this.repo.insert(trx, row, ciIds);
       const created = present({ ...row, ci_ids: ciIds, state_row: undefined });
       await this.deps.audit.append(trx, ctx, { action: 'check.create', targetType: 'check', targetId: id, after: created });
@@ -192,7 +192,7 @@ export class CheckService {
       };
       if (request.ciIds) await this.checkCis(trx, request.ciIds);
       if (request.agentId !== undefined) row.agent_id = request.agentId;
-      await this.checkAgent(trx, current.type, row.agent_id);
+      await this.checkAgent(trx, { ...row, type: current.type });
       if (!(await this.repo.update(trx, row, expected, request.ciIds))) throw problems.preconditionFailed();
       const updated = present({ ...row, ci_ids: request.ciIds ?? current.ci_ids, state_row: current.state_row });
       await this.deps.audit.append(trx, ctx, {
@@ -398,18 +398,31 @@ export class CheckService {
     }
   }
 
-  /** An agent-side type needs an agent that exists and is not revoked; other types run on the server and take none. */
-  async checkAgent(trx: Kysely<MonitoringTables>, type: string, agentId: string | null): Promise<void> {
-    if (!isAgentCheckType(type)) {
-      if (agentId !== null)
-        throw problems.validation('agentId: only agent-side check types run on an agent.', [
-          { path: 'agentId', message: `a ${type} check runs on the server; leave agentId out` },
+  /**
+   * Where a check runs: an agent-side type on the host agent it names; a network type on the server, or on the agent
+   * it names, which then runs it as a remote collector (from inside its own site); a push check only at the server,
+   * where the pings arrive. A named agent must exist and not be revoked. A collector runs with the check's own
+   * secrets only: a stored discovery credential stays on the server.
+   */
+  async checkAgent(trx: Kysely<MonitoringTables>, row: { type: string; agent_id: string | null; config: unknown }): Promise<void> {
+    const { type, agent_id: agentId } = row;
+    if (agentId === null) {
+      if (isAgentCheckType(type))
+        throw problems.validation('agentId: a check of this type runs on a host agent.', [
+          { path: 'agentId', message: `a ${type} check needs the agent that runs it` },
         ]);
       return;
     }
-    if (agentId === null)
-      throw problems.validation('agentId: a check of this type runs on a host agent.', [
-        { path: 'agentId', message: `a ${type} check needs the agent that runs it` },
+    if (type === 'push')
+      throw problems.validation('agentId: a push check waits for pings at the server.', [
+        { path: 'agentId', message: 'a push check runs on the server; leave agentId out' },
+      ]);
+    if (!isAgentCheckType(type) && readJson<Record<string, unknown>>(row.config).credentialId !== undefined)
+      throw problems.validation('config.credentialId: a check run by a collector cannot use a stored credential.', [
+        {
+          path: 'config.credentialId',
+          message: "stored credentials stay on the server; give the collector's check its own community or v3 keys as secrets",
+        },
       ]);
     const agent = await trx.selectFrom('agents').select(['id', 'status']).where('id', '=', agentId).executeTakeFirst();
     if (!agent || agent.status === 'revoked')

@@ -86,7 +86,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   const registry = new CheckTypeRegistry(builtInCheckTypes(options.networkPolicy, options.snmpCredentials));
   const recorder = new CheckRecorder(db, options.appendSamples);
   const push = new PushService(db, registry, recorder);
-  const agentChecks = new AgentCheckService(db, recorder);
+  const agentChecks = new AgentCheckService(db, recorder, options.secretBox);
   let runner: CheckRunner | undefined;
   if (options.registry) registerMonitoringMetrics(options.registry, () => runner, recorder);
   let feed: CheckStatusFeed | undefined;
