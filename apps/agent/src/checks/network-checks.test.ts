@@ -41,11 +41,15 @@ describe('network checks on a collector', () => {
 
   it('runs an HTTP check with its conditions and secrets, and reports every verdict', async () => {
     const run = await runAgentCheck(
-      definition('http', { url: `${url}/health`, auth: { type: 'basic', username: 'watcher' } }, {
-        conditions: ['[STATUS] == 200', '[BODY].ok == true'],
-        warningConditions: ['[RESPONSE_TIME] < 0'],
-        secrets: { password: 's3cret' },
-      }),
+      definition(
+        'http',
+        { url: `${url}/health`, auth: { type: 'basic', username: 'watcher' } },
+        {
+          conditions: ['[STATUS] == 200', '[BODY].ok == true'],
+          warningConditions: ['[RESPONSE_TIME] < 0'],
+          secrets: { password: 's3cret' },
+        },
+      ),
       collector,
     );
     expect(run.status).toBe('degraded');
@@ -84,7 +88,9 @@ describe('network checks on a collector', () => {
     expect(bad.status).toBe('unknown');
     expect(bad.message).toMatch(/refuses the check's settings: port/);
     expect(network.runs('push')).toBe(false);
-    expect((await runAgentCheck(definition('push', { periodSeconds: 60 }), collector)).message).toMatch(/does not know the check type "push"/);
+    expect((await runAgentCheck(definition('push', { periodSeconds: 60 }), collector)).message).toMatch(
+      /does not know the check type "push"/,
+    );
   });
 
   it('leaves network checks unknown on an agent that is not a collector', async () => {
