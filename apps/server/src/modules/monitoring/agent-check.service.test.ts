@@ -100,6 +100,21 @@ describe.each(testEngines())('agent-side checks on $dialect', (engine) => {
     state = await db.selectFrom('check_states').selectAll().where('check_id', '=', check.id).executeTakeFirstOrThrow();
     expect(state.state).toBe('unknown');
     expect(state.last_message).toBe(`Agent web-1 has not reported this check since ${new Date(base + 61_000).toISOString()}`);
+
+    // A server that was down itself gives its agents three intervals from its start before judging them silent: a
+    // collector's backlog arrives in the first seconds after the server is back.
+    clock += 3_600_000;
+    const restarted = new AgentCheckService(
+      db,
+      new CheckRecorder(db, undefined),
+      SecretBox.fromKeyFile(t.config.secretKeyFile),
+      () => clock,
+    );
+    await service.report(agentId, { runs: [run(clock - 3_000_000, 'up')] });
+    clock += 3 * 60_000;
+    expect(await restarted.sweep()).toBe(0);
+    clock += 1;
+    expect(await restarted.sweep()).toBe(1);
   });
 
   it('lists network checks, with their conditions and secrets, only to an agent asking as a remote collector', async () => {

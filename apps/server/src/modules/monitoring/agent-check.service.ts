@@ -26,12 +26,17 @@ export const SILENT_INTERVALS = 3;
  * records a check unknown when its agent has fallen silent.
  */
 export class AgentCheckService {
+  /** When this process started watching: an agent could not report while the server itself was down. */
+  private readonly watchingSince: number;
+
   constructor(
     private readonly db: Kysely<MonitoringTables>,
     private readonly recorder: CheckRecorder,
     private readonly secretBox: SecretBox,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.watchingSince = now();
+  }
 
   /**
    * The enabled checks assigned to `agentId`; `checks` is null when `known` is still the current version. The
@@ -127,7 +132,8 @@ export class AgentCheckService {
 
   /**
    * Records every enabled agent-side check whose agent delivered nothing for {@link SILENT_INTERVALS} of its intervals
-   * as unknown, naming the agent and when it last delivered; once per silent stretch (the unknown result starts the
+   * (counted from this process's start at the earliest: while the server was down no agent could deliver, and a
+   * collector's backlog arrives in the first seconds after it is back) as unknown, naming the agent and when it last delivered; once per silent stretch (the unknown result starts the
    * next one). Answers how many it recorded.
    */
   async sweep(): Promise<number> {
@@ -150,7 +156,7 @@ export class AgentCheckService {
       .where('checks.enabled', '=', 1)
       .execute();
     const silent = rows.filter((r) => {
-      const since = Math.max(Number(r.agent_result_at ?? 0), Number(r.last_run_at ?? 0), Number(r.updated_at));
+      const since = Math.max(Number(r.agent_result_at ?? 0), Number(r.last_run_at ?? 0), Number(r.updated_at), this.watchingSince);
       return now - since > SILENT_INTERVALS * Number(r.interval_ms);
     });
     if (silent.length === 0) return 0;
