@@ -105,7 +105,10 @@ export const Check = Type.Object({
    * after it); null for other types.
    */
   pushToken: nullable(Type.String()),
-  /** The host agent that runs it (agent-side types: systemd, process, filesystem, file, certificate-file, nagios); null: the server. */
+  /**
+   * The host agent that runs it: agent-side types (systemd, process, filesystem, file, certificate-file, nagios) on its
+   * own host; network types from its site, as a remote collector (`estate-agent run --collector`). Null: the server.
+   */
   agentId: nullable(Id),
   status: CheckStatus,
   createdAt: EpochMs,
@@ -128,7 +131,7 @@ export const CreateCheckRequest = Type.Object(
     warningConditions: Type.Optional(Type.Array(ConditionText, { maxItems: 50 })),
     secrets: Type.Optional(CheckSecrets),
     ciIds: Type.Optional(Type.Array(Id, { maxItems: 100, uniqueItems: true })),
-    /** The host agent that runs it: required for agent-side types, refused for the others. */
+    /** The host agent that runs it: required for agent-side types; for network types a remote collector (null: the server); refused for push. */
     agentId: Type.Optional(nullable(Id)),
   },
   { additionalProperties: false },

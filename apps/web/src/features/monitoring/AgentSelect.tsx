@@ -7,10 +7,18 @@ export interface AgentSelectProps {
   value: string | null;
   onChange: (agentId: string | null) => void;
   error?: string | undefined;
+  /**
+   * A network check: the agent is optional and runs it as a remote collector from its own site; none means the Estate
+   * server runs it.
+   */
+  collector?: boolean;
 }
 
-/** The host agent an agent-side check runs on: the active agents by host name (the first 500). */
-export function AgentSelect({ value, onChange, error }: AgentSelectProps) {
+/**
+ * The host agent an agent-side check runs on, or the remote collector a network check runs from: the active agents by
+ * host name (the first 500).
+ */
+export function AgentSelect({ value, onChange, error, collector = false }: AgentSelectProps) {
   const api = useApi();
   const agents = useQuery({
     queryKey: ['agents', 'check-form'] as const,
@@ -20,14 +28,19 @@ export function AgentSelect({ value, onChange, error }: AgentSelectProps) {
   if (value && !data.some((d) => d.value === value)) data.push({ value, label: value });
   return (
     <Select
-      label="Runs on"
-      description="The host agent that runs this check on its own host and reports its results."
-      placeholder={agents.isError ? 'Agents cannot be listed (needs agents:read)' : 'Choose an agent'}
+      label={collector ? 'Runs from' : 'Runs on'}
+      description={
+        collector
+          ? 'Leave empty for the Estate server, or choose an agent started with --collector to check from inside its site; it keeps checking while the server is away and delivers the results later.'
+          : 'The host agent that runs this check on its own host and reports its results.'
+      }
+      placeholder={agents.isError ? 'Agents cannot be listed (needs agents:read)' : collector ? 'The Estate server' : 'Choose an agent'}
       data={data}
       value={value}
       onChange={onChange}
       searchable
-      required
+      required={!collector}
+      clearable={collector}
       error={error}
       data-testid="check-agent"
     />

@@ -19,6 +19,7 @@ import { TimeSeriesChart } from '../../components/TimeSeriesChart';
 import { useMe } from '../auth/use-me';
 import { CiLink } from '../inventory/CiLink';
 import { formatRelative } from '../inventory/ci-labels';
+import { CheckAgentLine } from './CheckAgentLine';
 import { ResultsTable, StateTimeline } from './CheckHistoryPanels';
 import { CheckResultView } from './CheckResultView';
 import { CheckStateBadge } from './CheckStateBadge';
@@ -123,6 +124,7 @@ function CheckDetail({ id, canWrite, canReadMetrics }: { id: string; canWrite: b
               : `every ${value.intervalSeconds} s · timeout ${value.timeoutSeconds} s · ${value.retries} retries`}
             {status.lastRunAt !== null ? ` · last run ${formatRelative(status.lastRunAt)}` : ''}
           </Text>
+          {value.agentId !== null && <CheckAgentLine agentId={value.agentId} type={value.type} />}
           {value.ciIds.length > 0 && (
             <Group gap={6}>
               <Text size="xs" c="dimmed">
@@ -136,7 +138,7 @@ function CheckDetail({ id, canWrite, canReadMetrics }: { id: string; canWrite: b
         </Stack>
         {canWrite && (
           <Group gap="xs">
-            {!value.pushToken && (
+            {!value.pushToken && value.agentId === null && (
               <Button onClick={() => runNow.mutate()} loading={runNow.isPending} data-testid="check-run">
                 Run now
               </Button>

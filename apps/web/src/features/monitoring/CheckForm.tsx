@@ -185,12 +185,13 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
         <Section title={`${values.type ? checkTypeLabel(values.type) : 'Type'} settings`}>
           <CheckTypeFields form={form} secretNames={secretsInUse(values, type)} storedSecrets={check?.secretNames ?? []} />
         </Section>
-        {isAgentCheckType(values.type) && (
-          <Section title="Runs on">
+        {values.type !== '' && values.type !== 'push' && (
+          <Section title={isAgentCheckType(values.type) ? 'Runs on' : 'Runs from'}>
             <AgentSelect
               value={values.agentId}
               onChange={(id) => form.setFieldValue('agentId', id)}
               error={form.errors.agentId as string | undefined}
+              collector={!isAgentCheckType(values.type)}
             />
           </Section>
         )}

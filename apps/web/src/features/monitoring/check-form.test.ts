@@ -156,6 +156,20 @@ describe('check form', () => {
     expect(checkFormValues({ check: { ...saved, type: 'nagios', agentId: 'a1' } }).agentId).toBe('a1');
   });
 
+  it('sends the remote collector of a network check, and moves it back to the server when the agent is cleared', () => {
+    const values = checkFormValues({ check: saved });
+    values.agentId = '0190a000-0000-7000-8000-0000000002a1';
+    const created = createRequest(values, HTTP);
+    expect('request' in created && created.request.agentId).toBe('0190a000-0000-7000-8000-0000000002a1');
+    const collected = { ...saved, agentId: '0190a000-0000-7000-8000-0000000002a1' };
+    const back = checkFormValues({ check: collected });
+    back.agentId = null;
+    const update = updateRequest(back, collected, HTTP);
+    expect('request' in update && update.request.agentId).toBeNull();
+    const unchanged = updateRequest(checkFormValues({ check: collected }), collected, HTTP);
+    expect('request' in unchanged && unchanged.request.agentId).toBe('0190a000-0000-7000-8000-0000000002a1');
+  });
+
   it('names a header line without a colon', () => {
     expect(parseHeaders('Accept: a\nX-Token: b:c')).toEqual({ headers: { Accept: 'a', 'X-Token': 'b:c' } });
     expect(parseHeaders('Accept')).toEqual({ error: '"Accept" is not a header: write Name: value' });

@@ -228,7 +228,8 @@ export function createRequest(
       warningConditions: conditionsOf(values.warningConditions),
       ...(secrets ? { secrets } : {}),
       ciIds: values.ciIds,
-      ...(isAgentCheckType(values.type) ? { agentId: values.agentId } : {}),
+      // Agent-side types need their agent; a network type names one only when a remote collector runs it.
+      ...(values.agentId !== null || isAgentCheckType(values.type) ? { agentId: values.agentId } : {}),
     },
   };
 }
@@ -249,7 +250,9 @@ export function updateRequest(
   const inUse = new Set(secretsInUse(values, type));
   const removed = Object.fromEntries(check.secretNames.filter((name) => !inUse.has(name)).map((name) => [name, '']));
   const all = { ...removed, ...secrets };
-  return { request: { ...rest, ...(Object.keys(all).length > 0 ? { secrets: all } : {}) } };
+  // A check a collector ran goes back to the server when the form names no agent.
+  const agent = check.agentId !== null && values.agentId === null ? { agentId: null } : {};
+  return { request: { ...rest, ...agent, ...(Object.keys(all).length > 0 ? { secrets: all } : {}) } };
 }
 
 /** The request that tests the form's check once without saving it; `checkId` lets a saved check's stored secrets stand in. */
