@@ -111,6 +111,8 @@ export class AgentCheckService {
       rows.map((r) => r.id),
     );
     const checks = new Map(rows.map((r) => [r.id, { row: r, newest: r.agent_result_at === null ? null : Number(r.agent_result_at) }]));
+    // Another API process may have recorded runs of these checks since this one last did.
+    await this.recorder.refresh(checks.keys());
     const latest = this.now() + AGENT_CLOCK_SKEW_MS;
     let recorded = 0;
     for (const run of report.runs) {
@@ -164,6 +166,7 @@ export class AgentCheckService {
       this.db,
       silent.map((r) => r.id),
     );
+    await this.recorder.refresh(silent.map((r) => r.id));
     for (const row of silent) {
       const last = row.agent_result_at === null ? 'it was assigned the check' : new Date(Number(row.agent_result_at)).toISOString();
       await this.recorder.record(recordedOf(row, links), {

@@ -71,6 +71,7 @@ export class PushService {
       conditions: [],
       details: { ...(text ? { body: text } : {}), ...(runId ? { runId } : {}), ...(started !== null ? { startedAt: started } : {}) },
     };
+    await this.recorder.refresh([row.id]);
     await this.recorder.record(recorded(row), result);
     await this.recorder.flush();
   }
@@ -124,6 +125,7 @@ export class PushService {
       }
       if (message === undefined) continue;
       const ciIds = links.get(row.id) ?? [];
+      await this.recorder.refresh([row.id]);
       await this.recorder.record(recorded({ ...row, ci_ids: ciIds }), {
         at: now,
         status: 'down',

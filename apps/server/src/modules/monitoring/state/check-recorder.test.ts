@@ -79,4 +79,42 @@ describe.each(testEngines())('check recorder on $dialect', (engine) => {
     const stored = await db.selectFrom('check_results').select('details').where('check_id', '=', id).executeTakeFirstOrThrow();
     expect(String(stored.details)).not.toContain('if_in_bps');
   });
+
+  it('starts from the stored state after refresh, so two processes recording one push check count its failures together', async () => {
+    const db = t.database.db as unknown as Kysely<MonitoringTables>;
+    const id = (
+      await t.estate.monitoring.checks.create({ name: 'shared', type: 'tcp', config: { host: '127.0.0.1', port: 9 }, retries: 1 }, ctx)
+    ).id;
+    const check = { id, name: 'shared', type: 'tcp', intervalMs: 60_000, retries: 1, ciIds: [] };
+    // Two API processes, each with its own recorder, receive the check's results in turn.
+    const first = new CheckRecorder(db, undefined);
+    const second = new CheckRecorder(db, undefined);
+    const at = Date.UTC(2026, 1, 1);
+    const run = async (recorder: CheckRecorder, i: number, status: 'up' | 'down') => {
+      await recorder.refresh([id]);
+      const after = await recorder.record(check, {
+        at: at + i * 60_000,
+        status,
+        durationMs: 1,
+        message: `run ${i}`,
+        conditions: [],
+        details: {},
+      });
+      await recorder.flush();
+      return after;
+    };
+    expect((await run(first, 0, 'up')).state).toBe('up');
+    expect((await run(second, 1, 'up')).state).toBe('up');
+    // One failure (retries 1) is not down yet; the second, recorded by the other process, is.
+    expect((await run(first, 2, 'down')).consecutiveFailures).toBe(1);
+    const second_ = await run(second, 3, 'down');
+    expect([second_.state, second_.consecutiveFailures]).toEqual(['down', 2]);
+    expect((await run(first, 4, 'up')).state).toBe('up');
+    const state = await db.selectFrom('check_states').selectAll().where('check_id', '=', id).executeTakeFirstOrThrow();
+    expect([state.state, Number(state.results), state.last_message]).toEqual(['up', 5, 'run 4']);
+    const ring = await db.selectFrom('check_results').select('message').where('check_id', '=', id).orderBy('at').execute();
+    expect(ring.map((r) => r.message)).toEqual(['run 0', 'run 1', 'run 2', 'run 3', 'run 4']);
+    const history = await db.selectFrom('check_state_history').select('state').where('check_id', '=', id).orderBy('at').execute();
+    expect(history.map((h) => h.state)).toEqual(['up', 'down', 'up']);
+  });
 });

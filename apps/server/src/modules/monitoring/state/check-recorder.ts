@@ -79,6 +79,20 @@ export class CheckRecorder {
     for (const id of checkIds) this.entries.delete(id);
   }
 
+  /**
+   * Makes the next result of each of these checks start from the state in the database: for results that may arrive
+   * at any process (push pings, agent and collector reports, and the sweeps that judge them late), where another
+   * process may have recorded one since this one cached the check's state. This process's own unwritten results for
+   * them are written first, so nothing it recorded is read back stale. (Two processes recording the same check within
+   * the same few milliseconds can still each start from the same state: the later write wins.)
+   */
+  async refresh(checkIds: Iterable<string>): Promise<void> {
+    const ids = new Set(checkIds);
+    if (ids.size === 0) return;
+    if (this.pending.some((p) => ids.has(p.check.id)) || this.recording.size > 0) await this.flush();
+    for (const id of ids) this.entries.delete(id);
+  }
+
   /** How many results wait for the next flush. */
   get backlog(): number {
     return this.pending.length;
