@@ -34,7 +34,7 @@ import {
   updateRequest,
 } from './check-form';
 import { checkTypeLabel } from './check-format';
-import { blankTypedFields, isTypedCheckType } from './check-type-config';
+import { blankTypedFields, isTypedCheckType, TYPED_CHECK_TYPES } from './check-type-config';
 
 /** Props of `CheckForm`. */
 export interface CheckFormProps {
@@ -54,8 +54,9 @@ export interface CheckFormProps {
 }
 
 /** Form fields a server error can land on; anything else is listed in the problem alert. */
-const SHOWN =
-  /^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|agentId|config|configJson|(http|tcp|icmp|dns|tls|push|prometheus|snmp|secrets)\..+|(conditions|warningConditions)(\.\d+)?)$/;
+const SHOWN = new RegExp(
+  `^(name|type|enabled|intervalSeconds|timeoutSeconds|retries|ciIds|agentId|config|configJson|(${['http', 'tcp', 'secrets', ...TYPED_CHECK_TYPES].join('|')})\\..+|(conditions|warningConditions)(\\.\\d+)?)$`,
+);
 
 /**
  * The check form: name, type, schedule, the type's settings, conditions, secrets and bound CIs, with "Test now",
@@ -101,7 +102,7 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
   );
 
   const runTest = () => {
-    const built = testRequest(form.getValues(), type, check?.id);
+    const built = testRequest(form.getValues(), type, check?.id, check?.secretNames);
     if ('errors' in built) return showLocal(built.errors);
     form.clearErrors();
     test.mutate(built.request);

@@ -34,12 +34,21 @@ const AUTH_OPTIONS = [
   { value: 'bearer', label: 'Bearer token' },
 ];
 
+/** How the form names each secret a type takes; any other by its own name. */
+const SECRET_LABELS: Record<string, { label: string; hint?: string }> = {
+  password: { label: 'Password' },
+  token: { label: 'Token' },
+  community: { label: 'Community' },
+  authKey: { label: 'Authentication key', hint: 'At least 8 characters.' },
+  privKey: { label: 'Privacy key', hint: 'At least 8 characters.' },
+};
+
 const int = (value: number | string, fallback: number) => (typeof value === 'number' ? value : Number.parseInt(value, 10) || fallback);
 
 /**
- * The settings of the chosen check type: fields for the types that have them (ICMP, DNS, TLS, push and Prometheus
- * may switch to the JSON editor and back), a JSON editor for any other type, then the secret inputs the settings use.
- * Secrets are write-only: an edited check shows which are stored and keeps them when blank.
+ * The settings of the chosen check type: its fields (every type but HTTP and TCP may switch to the JSON editor and
+ * back), a JSON editor for a type the form has no fields for, then the secret inputs the settings use. Secrets are
+ * write-only: an edited check shows which are stored and keeps them when blank.
  */
 export function CheckTypeFields({ form, secretNames, storedSecrets }: CheckTypeFieldsProps) {
   const values = form.getValues();
@@ -109,11 +118,12 @@ export function CheckTypeFields({ form, secretNames, storedSecrets }: CheckTypeF
       )}
       {secretNames.map((name) => {
         const stored = storedSecrets.includes(name);
+        const { label, hint } = SECRET_LABELS[name] ?? { label: name };
         return (
           <PasswordInput
             key={name}
-            label={name === 'password' ? 'Password' : name === 'token' ? 'Token' : name}
-            description={stored ? 'Stored — leave blank to keep it.' : 'Write-only: sealed on the server and never shown again.'}
+            label={label}
+            description={`${stored ? 'Stored — leave blank to keep it.' : 'Write-only: sealed on the server and never shown again.'}${hint ? ` ${hint}` : ''}`}
             placeholder={stored ? '•••••• (stored)' : undefined}
             autoComplete="new-password"
             {...form.getInputProps(`secrets.${name}`)}

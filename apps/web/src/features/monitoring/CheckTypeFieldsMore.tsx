@@ -1,12 +1,19 @@
 import { DNS_RECORD_TYPES } from '@estate/contract';
-import { Autocomplete, Input, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
+import { Autocomplete, Input, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, TextInput } from '@mantine/core';
 import type { UseFormReturnType } from '@mantine/form';
+import { AgentCheckFields } from './CheckTypeFieldsAgent';
+import { MysqlFields, PostgresFields, RedisFields } from './CheckTypeFieldsDb';
+import { MailFields } from './CheckTypeFieldsMail';
+import { SnmpFields, SnmpInterfacesFields } from './CheckTypeFieldsSnmp';
 import type { CheckFormValues } from './check-form';
 import type { TypedCheckType } from './check-type-config';
 
 type Form = UseFormReturnType<CheckFormValues>;
 
-/** The dedicated fields of an ICMP, DNS, TLS, push, Prometheus or SNMP check. */
+/**
+ * The dedicated fields of a check type other than HTTP and TCP: those of ICMP, DNS, TLS, push and Prometheus here,
+ * the other families' in their own files.
+ */
 export function TypedCheckFields({ type, form }: { type: TypedCheckType; form: Form }) {
   switch (type) {
     case 'icmp':
@@ -21,51 +28,20 @@ export function TypedCheckFields({ type, form }: { type: TypedCheckType; form: F
       return <PrometheusFields form={form} />;
     case 'snmp':
       return <SnmpFields form={form} />;
+    case 'snmp-interfaces':
+      return <SnmpInterfacesFields form={form} />;
+    case 'postgres':
+      return <PostgresFields form={form} />;
+    case 'mysql':
+      return <MysqlFields form={form} />;
+    case 'redis':
+      return <RedisFields form={form} />;
+    case 'smtp':
+    case 'imap':
+      return <MailFields form={form} type={type} />;
+    default:
+      return <AgentCheckFields form={form} type={type} />;
   }
-}
-
-function SnmpFields({ form }: { form: Form }) {
-  return (
-    <Stack gap="sm">
-      <SimpleGrid cols={{ base: 1, xs: 4 }} spacing="sm">
-        <TextInput
-          label="Device"
-          placeholder="switch1.example.org or 192.0.2.1"
-          required
-          {...form.getInputProps('snmp.host')}
-          style={{ gridColumn: 'span 2' }}
-          data-testid="check-snmp-host"
-        />
-        <NumberInput
-          label="Port"
-          placeholder="161"
-          min={1}
-          max={65535}
-          allowDecimal={false}
-          {...form.getInputProps('snmp.port')}
-          data-testid="check-snmp-port"
-        />
-        <Select
-          label="Version"
-          description="v3: edit as JSON"
-          data={['v1', 'v2c', 'v3']}
-          allowDeselect={false}
-          {...form.getInputProps('snmp.version')}
-          data-testid="check-snmp-version"
-        />
-      </SimpleGrid>
-      <Textarea
-        label="OIDs"
-        description="One per line; each value is checked by the conditions ([VALUE] is the first) and stored as a series. The community is a secret below."
-        placeholder="1.3.6.1.2.1.1.3.0"
-        autosize
-        minRows={2}
-        maxRows={8}
-        {...form.getInputProps('snmp.oids')}
-        data-testid="check-snmp-oids"
-      />
-    </Stack>
-  );
 }
 
 function IcmpFields({ form }: { form: Form }) {

@@ -26,12 +26,13 @@ const DNS: CheckTypeInfo = {
   example: { name: 'example.org', recordType: 'A' },
 };
 
-const SMTP: CheckTypeInfo = {
-  type: 'smtp',
+/** A type newer than the form, which has no fields for it. */
+const LDAP: CheckTypeInfo = {
+  type: 'ldap',
   placeholders: ['[CONNECTED]'],
   defaultConditions: ['[CONNECTED] == true'],
   secretNames: [],
-  example: { host: 'mail.example.org', port: 25, starttls: true },
+  example: { host: 'ldap.example.org', port: 389, starttls: true },
 };
 
 const saved: Check = {
@@ -130,9 +131,9 @@ describe('check form', () => {
   });
 
   it('reads the JSON configuration of other types, and says when it is not a JSON object', () => {
-    const values = checkFormValues({ type: SMTP });
-    values.configJson = '{"host": "mail.example.org", "port": 25}';
-    expect(configOf(values)).toEqual({ config: { host: 'mail.example.org', port: 25 } });
+    const values = checkFormValues({ type: LDAP });
+    values.configJson = '{"host": "ldap.example.org", "port": 636}';
+    expect(configOf(values)).toEqual({ config: { host: 'ldap.example.org', port: 636 } });
     values.configJson = '{"name": ';
     const broken = configOf(values);
     expect('errors' in broken && broken.errors.configJson).toMatch(/^Not valid JSON/);
@@ -144,7 +145,7 @@ describe('check form', () => {
     const nagios: CheckTypeInfo = { type: 'nagios', placeholders: [], defaultConditions: [], secretNames: [], example: {} };
     const values = checkFormValues({ type: nagios });
     values.name = 'Load';
-    values.configJson = '{"plugin": "load"}';
+    values.nagios.plugin = 'load';
     values.agentId = '0190a000-0000-7000-8000-0000000002a1';
     const created = createRequest(values, nagios);
     expect('request' in created && created.request).toMatchObject({ type: 'nagios', agentId: '0190a000-0000-7000-8000-0000000002a1' });
@@ -198,14 +199,14 @@ describe('check form', () => {
       'conditions.2': 'unknown placeholder [FOO]',
       ciIds: 'no configuration item x',
     });
-    expect(formErrorsOf({ 'config.host': 'is required', 'config.helo': 'bad' }, 'smtp')).toEqual({
+    expect(formErrorsOf({ 'config.host': 'is required', 'config.helo': 'bad' }, 'ldap')).toEqual({
       configJson: 'host: is required; helo: bad',
     });
   });
 
   it("starts a new check of a type without its own fields from the type's example", () => {
-    expect(checkFormValues({ type: SMTP }).configJson).toBe(exampleJson(SMTP));
-    expect(JSON.parse(exampleJson(SMTP))).toEqual({ host: 'mail.example.org', port: 25, starttls: true });
+    expect(checkFormValues({ type: LDAP }).configJson).toBe(exampleJson(LDAP));
+    expect(JSON.parse(exampleJson(LDAP))).toEqual({ host: 'ldap.example.org', port: 389, starttls: true });
     expect(exampleJson({ example: {} })).toBe('{}');
     expect(exampleJson(undefined)).toBe('{}');
   });

@@ -9,10 +9,12 @@ import {
 import {
   blankTypedFields,
   isTypedCheckType,
+  TYPED_CHECK_TYPES,
   type TypedFieldValues,
   typedConfigOf,
   typedFieldOf,
   typedFieldsOf,
+  typedSecretsOf,
   uncoveredConfig,
 } from './check-type-config';
 
@@ -58,8 +60,8 @@ export interface CheckFormValues extends TypedFieldValues {
   agentId: string | null;
 }
 
-/** The types the form has dedicated fields for; others get the JSON editor. */
-export const TYPES_WITH_FIELDS: ReadonlySet<string> = new Set(['http', 'tcp', 'icmp', 'dns', 'tls', 'push', 'prometheus', 'snmp']);
+/** The types the form has dedicated fields for; others (a type newer than this UI) get the JSON editor. */
+export const TYPES_WITH_FIELDS: ReadonlySet<string> = new Set(['http', 'tcp', ...TYPED_CHECK_TYPES]);
 
 const DEFAULT_HTTP: CheckFormValues['http'] = {
   url: '',
@@ -190,11 +192,14 @@ export function parseConfigJson(json: string): { config: Record<string, unknown>
 
 /**
  * The secrets the chosen settings use: for HTTP the one its authentication needs (`password` for basic, `token` for
- * bearer, none without); for other types every secret the type accepts.
+ * bearer, none without); for SNMP those of its login (the community, or the keys of a v3 level); for other types,
+ * and for any type edited as JSON, every secret the type accepts.
  */
-export function secretsInUse(values: Pick<CheckFormValues, 'type' | 'http'>, type: CheckTypeInfo | undefined): string[] {
+export function secretsInUse(values: Omit<CheckFormValues, 'secrets' | 'ciIds'>, type: CheckTypeInfo | undefined): string[] {
   if (values.type === 'http') return values.http.auth === 'basic' ? ['password'] : values.http.auth === 'bearer' ? ['token'] : [];
-  return type?.secretNames ?? [];
+  const accepted = type?.secretNames ?? [];
+  const used = isTypedCheckType(values.type) && !values.asJson ? typedSecretsOf(values.type, values) : undefined;
+  return used ? accepted.filter((name) => used.includes(name)) : [...accepted];
 }
 
 /** The secrets typed in the fields in use; blank ones are left out (on edit they keep their stored value). */
@@ -255,17 +260,25 @@ export function updateRequest(
   return { request: { ...rest, ...agent, ...(Object.keys(all).length > 0 ? { secrets: all } : {}) } };
 }
 
-/** The request that tests the form's check once without saving it; `checkId` lets a saved check's stored secrets stand in. */
+/**
+ * The request that tests the form's check once without saving it; `checkId` lets a saved check's stored secrets
+ * stand in, except those of `storedSecrets` the settings no longer use (an SNMP check switched from v2c to v3 is
+ * tested without its stored community), which are sent blank.
+ */
 export function testRequest(
   values: CheckFormValues,
   type: CheckTypeInfo | undefined,
   checkId?: string,
+  storedSecrets: readonly string[] = [],
 ): { request: TestCheckRequest } | { errors: FormErrors } {
   const built = createRequest(values, type);
   if ('errors' in built) return built;
-  const { type: checkType, timeoutSeconds, config, conditions, warningConditions, secrets } = built.request;
+  const { type: checkType, timeoutSeconds, config, conditions, warningConditions, secrets = {} } = built.request;
   if (isAgentCheckType(checkType))
     return { errors: { agentId: 'An agent-side check runs only on its agent: save it and watch its first result.' } };
+  const inUse = new Set(secretsInUse(values, type));
+  const unused = checkId ? storedSecrets.filter((name) => !inUse.has(name)) : [];
+  const sent = { ...Object.fromEntries(unused.map((name) => [name, ''])), ...secrets };
   return {
     request: {
       type: checkType,
@@ -273,7 +286,7 @@ export function testRequest(
       config,
       ...(conditions ? { conditions } : {}),
       ...(warningConditions ? { warningConditions } : {}),
-      ...(secrets ? { secrets } : {}),
+      ...(Object.keys(sent).length > 0 ? { secrets: sent } : {}),
       ...(checkId ? { checkId } : {}),
     },
   };
