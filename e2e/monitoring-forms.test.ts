@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkTypeLabel } from '../apps/web/src/features/monitoring/check-format';
 import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
 import type { ServerProcess } from './server-process';
@@ -11,13 +12,10 @@ import type { ServerProcess } from './server-process';
  * the server's refusals landing on the fields they name and the secrets sent apart from the configuration.
  */
 
-/** The form's label of a check type (check-format.ts): its name in capitals, but for a few. */
-const typeLabel = (type: string) => ({ icmp: 'Ping (ICMP)', push: 'Push (heartbeat)' })[type] ?? type.toUpperCase();
-
 /** Chooses a check type in the form. */
 async function chooseType(page: Page, type: string): Promise<void> {
   await page.getByTestId('check-type').click();
-  await page.getByRole('option', { name: typeLabel(type), exact: true }).click();
+  await page.getByRole('option', { name: checkTypeLabel(type), exact: true }).click();
 }
 
 /** Scrolls to the top, so a full-page screenshot has the sticky header where it belongs. */

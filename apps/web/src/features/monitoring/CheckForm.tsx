@@ -187,7 +187,7 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
           <CheckTypeFields form={form} secretNames={secretsInUse(values, type)} storedSecrets={check?.secretNames ?? []} />
         </Section>
         {values.type !== '' && values.type !== 'push' && (
-          <Section title={isAgentCheckType(values.type) ? 'Runs on' : 'Runs from'}>
+          <Section title="Where it runs">
             <AgentSelect
               value={values.agentId}
               onChange={(id) => form.setFieldValue('agentId', id)}

@@ -5,12 +5,32 @@ export const STATE_COLORS: Record<CheckState | CheckRunStatus, string> = { up: '
 
 /** How a check type is named in lists and selects: `HTTP(S)`, `TCP port`, `Ping (ICMP)`, `Push (heartbeat)`, or in capitals (`DNS`). */
 export function checkTypeLabel(type: string): string {
-  if (type === 'http') return 'HTTP(S)';
-  if (type === 'tcp') return 'TCP port';
-  if (type === 'icmp') return 'Ping (ICMP)';
-  if (type === 'push') return 'Push (heartbeat)';
-  return type.toUpperCase();
+  return TYPE_LABELS[type] ?? type.toUpperCase();
 }
+
+/** How forms, lists and titles name each check type; an unknown type shows as its name in capitals. */
+const TYPE_LABELS: Readonly<Record<string, string>> = {
+  http: 'HTTP(S)',
+  tcp: 'TCP port',
+  icmp: 'Ping (ICMP)',
+  dns: 'DNS',
+  tls: 'TLS certificate',
+  smtp: 'SMTP',
+  imap: 'IMAP',
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL / MariaDB',
+  redis: 'Redis',
+  prometheus: 'Prometheus scrape',
+  snmp: 'SNMP',
+  'snmp-interfaces': 'SNMP interfaces',
+  push: 'Push (heartbeat)',
+  systemd: 'systemd service',
+  process: 'Process',
+  filesystem: 'Filesystem',
+  file: 'File',
+  'certificate-file': 'Certificate file',
+  nagios: 'Nagios plugin',
+};
 
 /**
  * An uptime ratio (0–1) as a percentage with three decimals, rounded down so that a check that was down at all never
