@@ -87,10 +87,11 @@ module.exports = {
     },
     {
       name: 'agent-shares-only-the-contract',
-      comment: 'The host agent runs on hosts without the server: it imports only @estate/contract and @estate/client.',
+      comment:
+        'The host agent runs on hosts without the server: it imports only @estate/contract, @estate/client and, for collector mode, @estate/checks (and what that package builds on).',
       severity: 'error',
       from: { path: '^apps/agent/' },
-      to: { path: '^(apps/(server|cli|web)|packages/(?!contract/|client/))' },
+      to: { path: '^(apps/(server|cli|web)|packages/(?!contract/|client/|checks/|tsdb/))' },
     },
     {
       name: 'nothing-imports-the-agent-internals',
@@ -104,6 +105,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/contract/' },
       to: { path: '^(apps|packages/client)/' },
+    },
+    {
+      name: 'checks-package-stands-alone',
+      comment: 'The check types run in the server and in collectors: they import only the contract and tsdb packages, never an app.',
+      severity: 'error',
+      from: { path: '^packages/checks/' },
+      to: { path: '^(apps/|packages/(?!checks/|contract/|tsdb/))' },
     },
     {
       name: 'tsdb-is-pure',
