@@ -152,7 +152,7 @@ describe.each(testEngines())('agent-side checks on $dialect', (engine) => {
       runs: [{ checkId: http.id, at: clock, status: 'down', durationMs: 4, message: 'status 503', details: {}, conditions: verdicts }],
     });
     expect(ack).toEqual({ recorded: 1, ignored: 0 });
-    const results = await t.estate.monitoring.checks.results(http.id, 5);
+    const results = await t.estate.monitoring.reads.results(http.id, 5);
     expect(results[0]).toMatchObject({ status: 'down', conditions: verdicts });
     await t.estate.monitoring.checks.delete(http.id, http.version, ctx);
   });

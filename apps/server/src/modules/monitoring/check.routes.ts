@@ -24,6 +24,7 @@ import type { HttpServer } from '../../platform/http/http-server';
 import { actionContext, type Principal } from '../../platform/http/principal';
 import { problems } from '../../platform/http/problem';
 import type { CheckService } from './check.service';
+import type { CheckReads } from './check-reads';
 
 const CHECKS = '/api/v1/checks';
 const tags = ['monitoring'];
@@ -31,7 +32,7 @@ const read = { permission: 'monitoring:read' } as const;
 const write = { permission: 'monitoring:write' } as const;
 
 /** Checks, their types, test and run now, and what their runs left: results, state history, uptime. */
-export function registerCheckRoutes(app: HttpServer, checks: CheckService): void {
+export function registerCheckRoutes(app: HttpServer, checks: CheckService, reads: CheckReads): void {
   app.get(
     '/api/v1/check-types',
     { config: read, schema: { tags, summary: 'The check types this server runs', response: { 200: CheckTypeList } } },
@@ -164,7 +165,7 @@ export function registerCheckRoutes(app: HttpServer, checks: CheckService): void
         response: { 200: CheckResultList, 404: Problem },
       },
     },
-    async (request) => ({ items: await checks.results(request.params.id, request.query.limit ?? 20) }),
+    async (request) => ({ items: await reads.results(request.params.id, request.query.limit ?? 20) }),
   );
 
   app.get(
@@ -179,7 +180,7 @@ export function registerCheckRoutes(app: HttpServer, checks: CheckService): void
         response: { 200: Page(CheckStateChange), 400: Problem, 404: Problem },
       },
     },
-    async (request) => checks.history(request.params.id, request.query),
+    async (request) => reads.history(request.params.id, request.query),
   );
 
   app.get(
@@ -194,7 +195,7 @@ export function registerCheckRoutes(app: HttpServer, checks: CheckService): void
         response: { 200: CheckUptime, 400: Problem, 404: Problem },
       },
     },
-    async (request) => checks.uptime(request.params.id, request.query),
+    async (request) => reads.uptime(request.params.id, request.query),
   );
 }
 

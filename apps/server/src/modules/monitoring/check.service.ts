@@ -5,12 +5,8 @@ import type {
   CheckListQuery,
   CheckResult,
   CheckRunAnswer,
-  CheckState,
-  CheckStateChange,
   CheckSummary,
   CheckTypeInfo,
-  CheckUptime,
-  CheckUptimeQuery,
   CreateCheckRequest,
   TestCheckRequest,
   UpdateCheckRequest,
@@ -27,8 +23,7 @@ import { newId } from '../../platform/ids';
 import { CheckRepository, type CheckRow } from './check.repository';
 import { resultOf, runnableOf, sealSecrets, unsealSecrets } from './check-definition';
 import type { ChecksTable, MonitoringTables } from './monitoring.tables';
-import { type CheckRecorder, RESULT_RING_SIZE, statusOfRow } from './state/check-recorder';
-import { dailyUptime, lastDaysFrom, UPTIME_PERIODS, uptimeOver } from './state/uptime';
+import { type CheckRecorder, statusOfRow } from './state/check-recorder';
 
 /** What the check service is built from. */
 export interface CheckServiceDeps {
@@ -50,8 +45,8 @@ const SECRET_KEY = /^(password|passwd|token|secret|api[_-]?key|community|auth[_-
 
 /**
  * Checks: their definitions (validated by their type when saved, so a refused configuration is a 400 naming the
- * field, never a failing check later), their secrets (sealed, write-only), runs on demand, and what their runs
- * left — state, last results, state history and uptime.
+ * field, never a failing check later), their secrets (sealed, write-only) and runs on demand. What their runs left
+ * (last results, state history, uptime) is read through CheckReads.
  */
 export class CheckService {
   readonly repo: CheckRepository;
@@ -290,95 +285,6 @@ export class CheckService {
     const status = await this.deps.recorder.record(runnable, result, outcome.series);
     await this.deps.recorder.flush();
     return { result, status };
-  }
-
-  /** The last results, newest first. */
-  async results(id: string, limit: number): Promise<CheckResult[]> {
-    await this.row(id);
-    const rows = await this.deps.db
-      .selectFrom('check_results')
-      .selectAll()
-      .where('check_id', '=', id)
-      .orderBy('at', 'desc')
-      .limit(Math.min(limit, RESULT_RING_SIZE))
-      .execute();
-    return rows.map((r) => ({
-      at: Number(r.at),
-      status: r.status as CheckResult['status'],
-      durationMs: Number(r.duration_ms),
-      message: r.message,
-      conditions: readJson(r.conditions),
-      details: readJson(r.details),
-    }));
-  }
-
-  /** State changes, newest first, keyset-paginated. */
-  async history(id: string, query: { limit?: number; cursor?: string }): Promise<{ items: CheckStateChange[]; nextCursor: string | null }> {
-    await this.row(id);
-    const limit = query.limit ?? 50;
-    let q = this.deps.db.selectFrom('check_state_history').selectAll().where('check_id', '=', id);
-    if (query.cursor !== undefined) {
-      const [at, historyId] = decodeCursor(query.cursor, 2);
-      q = q.where((eb) => eb.or([eb('at', '<', Number(at)), eb.and([eb('at', '=', Number(at)), eb('id', '<', String(historyId))])]));
-    }
-    const rows = await q
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(limit + 1)
-      .execute();
-    const page = toPage(rows, limit, (r) => [Number(r.at), r.id]);
-    return {
-      items: page.items.map((r) => ({
-        at: Number(r.at),
-        state: r.state as CheckState,
-        previous: r.previous as CheckState | null,
-        message: r.message,
-      })),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  /** Uptime over the standard periods ending now, or over `from`–`to`. */
-  async uptime(id: string, query: CheckUptimeQuery): Promise<CheckUptime> {
-    await this.row(id);
-    const now = this.now();
-    if ((query.from === undefined) !== (query.to === undefined)) {
-      throw problems.validation('Give both from and to, or neither.', [
-        { path: query.from === undefined ? 'from' : 'to', message: 'is required with the other' },
-      ]);
-    }
-    if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
-      throw problems.validation('from must be before to.', [{ path: 'from', message: 'must be before to' }]);
-    }
-    const periods =
-      query.from !== undefined && query.to !== undefined
-        ? [{ label: 'custom', from: query.from, to: query.to }]
-        : UPTIME_PERIODS.map((p) => ({ label: p.label, from: now - p.ms, to: now }));
-    const earliest = Math.min(...periods.map((p) => p.from));
-    const latest = Math.max(...periods.map((p) => p.to));
-    const before = await this.deps.db
-      .selectFrom('check_state_history')
-      .select(['at', 'state'])
-      .where('check_id', '=', id)
-      .where('at', '<', earliest)
-      .orderBy('at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(1)
-      .execute();
-    const within = await this.deps.db
-      .selectFrom('check_state_history')
-      .select(['at', 'state'])
-      .where('check_id', '=', id)
-      .where('at', '>=', earliest)
-      .where('at', '<', latest)
-      .orderBy('at')
-      .orderBy('id')
-      .execute();
-    const changes = [...before, ...within].map((r) => ({ at: Number(r.at), state: r.state as CheckState }));
-    // The last 90 UTC days, today included (within the 90 d period read above), or the custom period's days.
-    const custom = periods[0]?.label === 'custom' ? periods[0] : undefined;
-    const days = custom ? dailyUptime(changes, custom.from, custom.to) : dailyUptime(changes, lastDaysFrom(now, 90), now);
-    return { periods: periods.map((p) => uptimeOver(changes, p.from, p.to, p.label)), days };
   }
 
   private async row(id: string): Promise<CheckRow> {

@@ -20,6 +20,7 @@ import { registerCheckRoutes } from './check.routes';
 import { CheckService } from './check.service';
 import { registerCheckBulkRoutes } from './check-bulk.routes';
 import { CheckBulkService } from './check-bulk.service';
+import { CheckReads } from './check-reads';
 import { CheckRunner } from './check-runner';
 import { registerCheckEventRoutes } from './live/check-events.routes';
 import { CheckStatusRepository } from './live/check-status.repository';
@@ -70,6 +71,8 @@ export interface MonitoringModuleOptions {
 
 export interface MonitoringModule extends EstateModule {
   readonly checks: CheckService;
+  /** What checks' runs left: last results, state history, uptime. */
+  readonly reads: CheckReads;
   readonly bulk: CheckBulkService;
   /** Check status changes for the open checks lists (`GET /api/v1/checks/events`). */
   readonly feed: CheckStatusFeed;
@@ -95,12 +98,14 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
     feed?.checksChanged();
   };
   const checks = new CheckService({ db, audit: options.audit, secretBox: options.secretBox, registry, recorder, changed });
+  const reads = new CheckReads(db, checks.repo);
   const bulk = new CheckBulkService({ db, audit: options.audit, checks, recorder, changed });
   feed = new CheckStatusFeed(new CheckStatusRepository(db, () => checks.summary()), options.feed);
   const suggestions = new CheckSuggestionService({ db, registry, observed: options.observedServices });
   return {
     name: 'monitoring',
     checks,
+    reads,
     bulk,
     feed,
     push,
@@ -112,7 +117,7 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
     routes(http) {
       registerCheckEventRoutes(http, feed);
       registerCheckBulkRoutes(http, bulk);
-      registerCheckRoutes(http, checks);
+      registerCheckRoutes(http, checks, reads);
       registerCheckSuggestionRoutes(http, suggestions);
       registerPushRoutes(http, push);
     },

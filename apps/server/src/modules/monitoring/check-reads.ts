@@ -1,0 +1,111 @@
+import type { CheckResult, CheckState, CheckStateChange, CheckUptime, CheckUptimeQuery } from '@estate/contract';
+import type { Kysely } from 'kysely';
+import { readJson } from '../../platform/db/database';
+import { decodeCursor, toPage } from '../../platform/http/pagination';
+import { problems } from '../../platform/http/problem';
+import type { CheckRepository } from './check.repository';
+import type { MonitoringTables } from './monitoring.tables';
+import { RESULT_RING_SIZE } from './state/check-recorder';
+import { dailyUptime, lastDaysFrom, UPTIME_PERIODS, uptimeOver } from './state/uptime';
+
+/** What a check's runs left: its last results (the ring), its state changes and its uptime, exact from the history. */
+export class CheckReads {
+  constructor(
+    private readonly db: Kysely<MonitoringTables>,
+    private readonly repo: CheckRepository,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The last results, newest first. */
+  async results(id: string, limit: number): Promise<CheckResult[]> {
+    await this.exists(id);
+    const rows = await this.db
+      .selectFrom('check_results')
+      .selectAll()
+      .where('check_id', '=', id)
+      .orderBy('at', 'desc')
+      .limit(Math.min(limit, RESULT_RING_SIZE))
+      .execute();
+    return rows.map((r) => ({
+      at: Number(r.at),
+      status: r.status as CheckResult['status'],
+      durationMs: Number(r.duration_ms),
+      message: r.message,
+      conditions: readJson(r.conditions),
+      details: readJson(r.details),
+    }));
+  }
+
+  /** State changes, newest first, keyset-paginated. */
+  async history(id: string, query: { limit?: number; cursor?: string }): Promise<{ items: CheckStateChange[]; nextCursor: string | null }> {
+    await this.exists(id);
+    const limit = query.limit ?? 50;
+    let q = this.db.selectFrom('check_state_history').selectAll().where('check_id', '=', id);
+    if (query.cursor !== undefined) {
+      const [at, historyId] = decodeCursor(query.cursor, 2);
+      q = q.where((eb) => eb.or([eb('at', '<', Number(at)), eb.and([eb('at', '=', Number(at)), eb('id', '<', String(historyId))])]));
+    }
+    const rows = await q
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
+    const page = toPage(rows, limit, (r) => [Number(r.at), r.id]);
+    return {
+      items: page.items.map((r) => ({
+        at: Number(r.at),
+        state: r.state as CheckState,
+        previous: r.previous as CheckState | null,
+        message: r.message,
+      })),
+      nextCursor: page.nextCursor,
+    };
+  }
+
+  /** Uptime over the standard periods ending now, or over `from`–`to`. */
+  async uptime(id: string, query: CheckUptimeQuery): Promise<CheckUptime> {
+    await this.exists(id);
+    const now = this.now();
+    if ((query.from === undefined) !== (query.to === undefined)) {
+      throw problems.validation('Give both from and to, or neither.', [
+        { path: query.from === undefined ? 'from' : 'to', message: 'is required with the other' },
+      ]);
+    }
+    if (query.from !== undefined && query.to !== undefined && query.from >= query.to) {
+      throw problems.validation('from must be before to.', [{ path: 'from', message: 'must be before to' }]);
+    }
+    const periods =
+      query.from !== undefined && query.to !== undefined
+        ? [{ label: 'custom', from: query.from, to: query.to }]
+        : UPTIME_PERIODS.map((p) => ({ label: p.label, from: now - p.ms, to: now }));
+    const earliest = Math.min(...periods.map((p) => p.from));
+    const latest = Math.max(...periods.map((p) => p.to));
+    const before = await this.db
+      .selectFrom('check_state_history')
+      .select(['at', 'state'])
+      .where('check_id', '=', id)
+      .where('at', '<', earliest)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .execute();
+    const within = await this.db
+      .selectFrom('check_state_history')
+      .select(['at', 'state'])
+      .where('check_id', '=', id)
+      .where('at', '>=', earliest)
+      .where('at', '<', latest)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    const changes = [...before, ...within].map((r) => ({ at: Number(r.at), state: r.state as CheckState }));
+    // The last 90 UTC days, today included (within the 90 d period read above), or the custom period's days.
+    const custom = periods[0]?.label === 'custom' ? periods[0] : undefined;
+    const days = custom ? dailyUptime(changes, custom.from, custom.to) : dailyUptime(changes, lastDaysFrom(now, 90), now);
+    return { periods: periods.map((p) => uptimeOver(changes, p.from, p.to, p.label)), days };
+  }
+
+  private async exists(id: string): Promise<void> {
+    if (!(await this.repo.get(id))) throw problems.notFound('The check');
+  }
+}
