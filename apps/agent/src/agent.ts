@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type AgentCheckList, type AgentConfig, type AgentIntervals, AgentProblemType, type AgentStatus } from '@estate/contract';
 import { loadAssignedChecks, saveAssignedChecks } from './checks/assigned-checks';
 import { AgentCheckRunner, type RunnerClock } from './checks/check-runner';
+import { loadNetworkChecks } from './checks/load-network-checks';
 import { DEFAULT_CONFIG_FILE, loadPluginAllowList, type PluginAllowList } from './checks/plugin-config';
 import type { InventoryCollector, MetricCollector } from './collectors/collector';
 import { collectInventory, defaultInventoryCollectors, snapshotHash } from './collectors/inventory';
@@ -169,7 +170,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const checksFile = `${options.stateDir}/checks.json`;
   let assigned = loadAssignedChecks(checksFile);
   // The network check types (and their database and SNMP clients) load only in a collector: a plain agent stays small.
-  const network = options.collector ? new (await import('./checks/network-checks')).NetworkChecks() : undefined;
+  const network = options.collector ? new (await loadNetworkChecks())() : undefined;
   const runner = new AgentCheckRunner({
     plugins,
     ...(network ? { network } : {}),

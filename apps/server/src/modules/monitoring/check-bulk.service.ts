@@ -16,7 +16,7 @@ export interface CheckBulkDeps {
   checks: CheckService;
   recorder: CheckRecorder;
   /** Told about every check created, switched or deleted, after the commit (the runner of this process). */
-  changed?: (checkId: string) => void;
+  changed?: (checkIds: readonly string[]) => void;
   now?: () => number;
 }
 
@@ -66,7 +66,7 @@ export class CheckBulkService {
       });
       return checks;
     });
-    for (const check of created) this.deps.changed?.(check.id);
+    this.deps.changed?.(created.map((check) => check.id));
     return created;
   }
 
@@ -84,7 +84,7 @@ export class CheckBulkService {
       });
       return changing;
     });
-    for (const id of changed) this.deps.changed?.(id);
+    this.deps.changed?.(changed);
     return { count: changed.length, ids: changed };
   }
 
@@ -100,10 +100,8 @@ export class CheckBulkService {
       });
       return rows.map((r) => r.id);
     });
-    for (const id of deleted) {
-      this.deps.recorder.forget(id);
-      this.deps.changed?.(id);
-    }
+    for (const id of deleted) this.deps.recorder.forget(id);
+    this.deps.changed?.(deleted);
     return { count: deleted.length, ids: deleted };
   }
 

@@ -87,7 +87,7 @@ describe.each(testEngines())('check runner on $dialect', (engine) => {
 
   it('schedules a check saved through the service, runs it on its interval and records each run', async () => {
     const check = await service.create({ name: 'alpha', type: 'switch', config: { name: 'alpha' }, intervalSeconds: 10, retries: 0 }, ctx);
-    await runner.changed(check.id);
+    await runner.changed([check.id]);
     expect(runner.size).toBe(1);
     await clock.advance(10_000);
     await recorder.flush();
@@ -113,9 +113,9 @@ describe.each(testEngines())('check runner on $dialect', (engine) => {
 
   it('drops a disabled check, picks up one changed by another process when polling, and one deleted elsewhere on a full sync', async () => {
     const beta = await service.create({ name: 'beta', type: 'switch', config: { name: 'beta' }, intervalSeconds: 10 }, ctx);
-    await runner.changed(beta.id);
+    await runner.changed([beta.id]);
     const gamma = await service.create({ name: 'gamma', type: 'switch', config: { name: 'gamma' }, intervalSeconds: 10 }, ctx);
-    await runner.changed(gamma.id);
+    await runner.changed([gamma.id]);
     expect(runner.size).toBe(3);
     await service.update(beta.id, { enabled: false }, beta.version, ctx);
     await settle();
@@ -132,7 +132,7 @@ describe.each(testEngines())('check runner on $dialect', (engine) => {
 
   it('does not schedule a check its type now refuses, and says why in its state', async () => {
     const check = await service.create({ name: 'delta', type: 'switch', config: { name: 'delta' }, intervalSeconds: 10 }, ctx);
-    await runner.changed(check.id);
+    await runner.changed([check.id]);
     const before = runner.size;
     await t.database.db
       .updateTable('checks')

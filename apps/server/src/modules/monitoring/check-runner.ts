@@ -113,13 +113,17 @@ export class CheckRunner {
     return this.sync(() => this.syncChanged());
   }
 
-  /** A check was created, changed or deleted in this process: picks it up now rather than at the next poll. */
-  changed(checkId: string): Promise<void> {
+  /**
+   * Checks were created, changed or deleted in this process: picks them up now, in one read, rather than at the next
+   * poll.
+   */
+  changed(checkIds: readonly string[]): Promise<void> {
     return this.sync(async () => {
-      const row = await this.options.repo.get(checkId);
-      if (row) this.apply(row);
-      else this.drop(checkId);
-    }).catch((err) => this.options.logger.warn({ err, checkId }, 'monitoring: could not pick up a changed check'));
+      const rows = await this.options.repo.getMany(checkIds);
+      for (const row of rows) this.apply(row);
+      const found = new Set(rows.map((r) => r.id));
+      for (const id of checkIds) if (!found.has(id)) this.drop(id);
+    }).catch((err) => this.options.logger.warn({ err, checks: checkIds.length }, 'monitoring: could not pick up changed checks'));
   }
 
   /** Stops scheduling, lets runs under way end (aborting them), and writes what was recorded. */

@@ -74,6 +74,16 @@ export class CheckRepository {
     return row ? (await this.decorate([row], executor))[0] : undefined;
   }
 
+  /** The checks among `ids` that exist, decorated (in chunks, so a bulk change of thousands stays within bind limits). */
+  async getMany(ids: readonly string[]): Promise<CheckRow[]> {
+    const rows: CheckRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      rows.push(...(await this.decorate(await this.db.selectFrom('checks').selectAll().where('id', 'in', chunk).execute())));
+    }
+    return rows;
+  }
+
   /** Every check, decorated, for the runner's start (and its full resyncs). */
   async all(): Promise<CheckRow[]> {
     return this.decorate(await this.db.selectFrom('checks').selectAll().orderBy('id').execute());

@@ -33,7 +33,7 @@ export interface CheckServiceDeps {
   registry: CheckTypeRegistry;
   recorder: CheckRecorder;
   /** Told when a check was created, changed or deleted, so a runner in this process picks it up at once. */
-  changed?: (checkId: string) => void;
+  changed?: (checkIds: readonly string[]) => void;
   now?: () => number;
 }
 
@@ -98,7 +98,7 @@ export class CheckService {
       await this.deps.audit.append(trx, ctx, { action: 'check.create', targetType: 'check', targetId: id, after: created });
       return created;
     });
-    this.deps.changed?.(id);
+    this.deps.changed?.([id]);
     return check;
   }
 
@@ -199,7 +199,7 @@ export class CheckService {
       });
       return updated;
     });
-    this.deps.changed?.(id);
+    this.deps.changed?.([id]);
     return check;
   }
 
@@ -211,7 +211,7 @@ export class CheckService {
       await this.deps.audit.append(trx, ctx, { action: 'check.delete', targetType: 'check', targetId: id, before: present(current) });
     });
     this.deps.recorder.forget(id);
-    this.deps.changed?.(id);
+    this.deps.changed?.([id]);
   }
 
   /**

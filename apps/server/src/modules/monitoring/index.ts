@@ -93,8 +93,8 @@ export function createMonitoringModule(options: MonitoringModuleOptions): Monito
   let runner: CheckRunner | undefined;
   if (options.registry) registerMonitoringMetrics(options.registry, () => runner, recorder);
   let feed: CheckStatusFeed | undefined;
-  const changed = (id: string) => {
-    runner?.changed(id);
+  const changed = (ids: readonly string[]) => {
+    runner?.changed(ids);
     feed?.checksChanged();
   };
   const checks = new CheckService({ db, audit: options.audit, secretBox: options.secretBox, registry, recorder, changed });
