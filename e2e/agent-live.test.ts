@@ -1,10 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { setUpAdmin } from './admin-api';
+import { until } from './agent-host';
+import { AGENT_SOURCES, type AgentProcess, exited, ROOT, startAgentProcess } from './agent-process';
 import { restartServer, startServer } from './server-process';
 
 /*
@@ -13,26 +15,12 @@ import { restartServer, startServer } from './server-process';
  * the server's SQLite store, since metrics have no read API before the monitoring issue.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const AGENT_BIN = path.join(ROOT, 'apps/agent/bin/estate-agent.mjs');
-
 interface AgentRow {
   id: string;
   hostname: string;
   status: string;
   online: boolean;
   ciId: string | null;
-}
-
-/** Polls `probe` every 250 ms until it answers something truthy, for at most `ms`. */
-async function until<T>(probe: () => Promise<T | undefined | null | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** Times of the metric samples the server holds for one agent's CPU series (`cpu.usage`, stored under its Estate name). */
@@ -45,21 +33,6 @@ async function sampleTimes(api: { get: <T>(url: string) => Promise<T> }, agentId
   const answer = await api.get<{ data: { result: Array<{ values: Array<[number, string]> }> } }>(`/query?query=${query}`);
   return (answer.data.result[0]?.values ?? []).map(([t]) => Math.round(t * 1000));
 }
-
-function runAgent(stateDir: string): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [AGENT_BIN, 'run', '--state-dir', stateDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  return Object.assign(child, { output: () => out });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('host agents for real', () => {
   it('estate serve reports this machine through its local agent: one CI with agent provenance and its packages', {
@@ -129,7 +102,7 @@ describe('host agents for real', () => {
     const env = { ESTATE_AGENT_METRICS_SECONDS: '5', ESTATE_LOCAL_AGENT: 'false' };
     let server = await startServer(env);
     const stateDir = mkdtempSync(path.join(tmpdir(), 'estate-agent-e2e-'));
-    let agent: ReturnType<typeof runAgent> | undefined;
+    let agent: AgentProcess | undefined;
     try {
       const admin = await setUpAdmin(server);
       const api = {
@@ -143,7 +116,7 @@ describe('host agents for real', () => {
       const enroll = spawnSync(
         process.execPath,
         [
-          AGENT_BIN,
+          AGENT_SOURCES,
           'enroll',
           '--server',
           server.url,
@@ -161,7 +134,7 @@ describe('host agents for real', () => {
       const again = spawnSync(
         process.execPath,
         [
-          AGENT_BIN,
+          AGENT_SOURCES,
           'enroll',
           '--server',
           server.url,
@@ -174,7 +147,7 @@ describe('host agents for real', () => {
       );
       expect(again.status).not.toBe(0);
 
-      agent = runAgent(stateDir);
+      agent = startAgentProcess(AGENT_SOURCES, ['run', '--state-dir', stateDir]);
       const enrolled = await until(
         async () => (await api.get<{ items: AgentRow[] }>('/agents')).items.find((a) => a.ciId !== null),
         90_000,
@@ -191,7 +164,7 @@ describe('host agents for real', () => {
       const outageTo = Date.now();
 
       server = await restartServer(server, env);
-      agent = runAgent(stateDir);
+      agent = startAgentProcess(AGENT_SOURCES, ['run', '--state-dir', stateDir]);
       const delivered = await until(
         async () => {
           const during = (await sampleTimes(api, enrolled.id)).filter((t) => t >= outageFrom && t <= outageTo);

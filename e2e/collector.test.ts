@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +7,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { setUpAdmin } from './admin-api';
+import { until } from './agent-host';
+import { AGENT_BUNDLE, AGENT_SOURCES, type AgentProcess, exited, ROOT, startAgentProcess } from './agent-process';
 import { restartServer, startServer } from './server-process';
 
 /*
@@ -16,9 +18,6 @@ import { restartServer, startServer } from './server-process';
  * in order — so the check's history shows the outage's failure at the time it happened.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-const AGENT_SOURCES = path.join(ROOT, 'apps/agent/bin/estate-agent.mjs');
-const AGENT_BUNDLE = path.join(ROOT, 'apps/agent/dist/estate-agent.mjs');
 const INTERVAL_MS = 10_000;
 
 interface Result {
@@ -32,34 +31,6 @@ interface StateChange {
   state: string;
   previous: string | null;
 }
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-function runCollector(stateDir: string): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [AGENT_BUNDLE, 'run', '--collector', '--state-dir', stateDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += d;
-  });
-  child.stderr?.on('data', (d) => {
-    out += d;
-  });
-  return Object.assign(child, { output: () => out });
-}
-
-const exited = (child: ChildProcess) =>
-  new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 
 describe('remote collectors for real', () => {
   it('a collector keeps checking while the server is down and delivers every result afterwards, in order', {
@@ -81,7 +52,7 @@ describe('remote collectors for real', () => {
     const env = { ESTATE_LOCAL_AGENT: 'false' };
     let server = await startServer(env);
     const stateDir = mkdtempSync(path.join(tmpdir(), 'estate-collector-e2e-'));
-    let collector: ReturnType<typeof runCollector> | undefined;
+    let collector: AgentProcess | undefined;
     try {
       const admin = await setUpAdmin(server);
       const api = async <T>(method: string, url: string, body?: unknown) => {
@@ -124,7 +95,7 @@ describe('remote collectors for real', () => {
         agentId,
       });
       expect(check.agentId).toBe(agentId);
-      collector = runCollector(stateDir);
+      collector = startAgentProcess(AGENT_BUNDLE, ['run', '--collector', '--state-dir', stateDir]);
       const results = () => api<{ items: Result[] }>('GET', `/checks/${check.id}/results?limit=100`).then((r) => r.items);
       await until(async () => (await results()).length >= 2, 60_000, `two results from the collector\n${collector?.output()}`);
       const first = await results();
