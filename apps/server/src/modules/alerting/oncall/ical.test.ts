@@ -69,6 +69,12 @@ describe('iCalendar feeds', () => {
     const folded = foldLine(line).split('\r\n');
     expect(folded.map((part) => Buffer.byteLength(part))).toEqual([74, 75, 21]);
     expect(folded.map((part, i) => (i === 0 ? part : part.slice(1))).join('')).toBe(line);
+    // ASCII fills each line to exactly 75 octets, the leading space of a continuation included.
+    expect(
+      foldLine(`SUMMARY:${'x'.repeat(200)}`)
+        .split('\r\n')
+        .map((part) => Buffer.byteLength(part)),
+    ).toEqual([75, 75, 60]);
     expect(foldLine('SHORT:x')).toBe('SHORT:x');
   });
 

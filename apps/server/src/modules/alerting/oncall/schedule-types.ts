@@ -30,7 +30,7 @@ export interface Rotation {
 /**
  * A window in which a layer applies, in the schedule's zone. `daily`: every day (or only `days`) from `start` to
  * `end`; an `end` at or before `start` runs into the next day, and `start` equal to `end` is the whole day.
- * A daily window belongs to the day it starts on. `weekly`: one window a week, from `startDay` at `start` to `endDay` at `end` (e.g. Friday 17:00 to Monday 09:00).
+ * A daily window belongs to the day it starts on. `weekly`: one window a week, from `startDay` at `start` to `endDay` at `end` (e.g. Friday 17:00 to Monday 09:00); the same day and time at both ends is the whole week.
  */
 export type Restriction =
   | { kind: 'daily'; start: string; end: string; days?: readonly Weekday[] }

@@ -52,6 +52,21 @@ describe('handoffs at wall-clock times a DST change repeats or skips', () => {
     ]);
   });
 
+  it.each([
+    // Repeated times: the first occurrence, before the clocks go back.
+    { zone: 'Australia/Sydney', day: '2026-04-05', time: '02:30', expected: '2026-04-04T15:30:00.000Z' }, // +11:00
+    { zone: 'Australia/Lord_Howe', day: '2026-04-05', time: '01:45', expected: '2026-04-04T14:45:00.000Z' }, // +11:00
+    { zone: 'America/New_York', day: '2026-11-01', time: '01:30', expected: '2026-11-01T05:30:00.000Z' }, // -04:00
+    // Skipped times: the instant the clocks jump to, shifted by the gap.
+    { zone: 'Australia/Lord_Howe', day: '2026-10-04', time: '02:15', expected: '2026-10-03T15:45:00.000Z' }, // 02:45 +11:00
+    { zone: 'Australia/Sydney', day: '2026-10-04', time: '02:30', expected: '2026-10-03T16:30:00.000Z' }, // 03:30 +11:00
+  ])('hands off at $time on $day in $zone at $expected', ({ zone, day, time, expected }) => {
+    const schedule = buildSchedule({ timeZone: zone, layers: [buildLayer('l', { handoffTime: time, startDate: '2026-01-01' })] });
+    const change = at(`${day}T00:00:00Z`);
+    const handoffs = scheduleHandoffs(schedule, change - 86_400_000, change + 86_400_000);
+    expect(handoffs.map((h) => new Date(h.at).toISOString())).toContain(expected);
+  });
+
   it('keeps a 2-hour rotation on even wall-clock hours across spring-forward in New York', () => {
     const schedule = buildSchedule({
       timeZone: 'America/New_York',
