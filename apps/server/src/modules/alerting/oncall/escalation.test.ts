@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type EscalationPolicy, escalationDue, type OnCallLookup, scheduleLookup, validateEscalationPolicy } from './escalation';
+import {
+  type EscalationPolicy,
+  escalationAlertOf,
+  escalationDue,
+  type OnCallLookup,
+  scheduleLookup,
+  validateEscalationPolicy,
+} from './escalation';
 import { at, buildLayer, buildSchedule } from './schedule.fixtures';
 
 const T0 = at('2026-01-06T10:00:00Z'); // Tuesday 11:00 in Berlin: bob's turn on primary, cy's office hours
@@ -120,6 +127,26 @@ describe('escalation', () => {
       [30, 1, 0, 'bob'],
       [30, 1, 0, 'ada'],
     ]);
+  });
+
+  it('reads the trigger and resolution times from a shared-model alert', () => {
+    const alert = {
+      labels: {},
+      annotations: {},
+      state: 'inactive' as const,
+      activeAt: min(-3),
+      firedAt: T0,
+      resolvedAt: min(7),
+      value: 1,
+      source: 'rule:1',
+    };
+    const progress = escalationDue(escalationAlertOf(alert, null), policy, onCall, min(1000));
+    expect(summary(progress.notifications).map((n) => n[0])).toEqual([0, 0, 5]);
+    expect(escalationAlertOf({ ...alert, firedAt: null, resolvedAt: null }, min(1))).toEqual({
+      triggeredAt: min(-3),
+      acknowledgedAt: min(1),
+      resolvedAt: null,
+    });
   });
 
   it('validates policies', () => {

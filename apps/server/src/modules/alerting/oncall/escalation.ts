@@ -8,6 +8,7 @@
  * policy starts over while repeats remain). A step whose targets resolve to nobody at that instant (a schedule with a
  * gap, an unknown schedule) is skipped, and the next step notifies at once rather than after a wait on nobody.
  */
+import type { Alert } from '../alert-model';
 import { whoIsOnCall } from './schedule';
 import type { PersonId, Schedule } from './schedule-types';
 
@@ -66,6 +67,14 @@ export interface EscalationAlert {
   acknowledgedAt: number | null;
   /** Null while active. Resolution stops escalation as acknowledgement does. */
   resolvedAt?: number | null;
+}
+
+/**
+ * The escalation view of a shared-model alert: it triggers when it starts firing (or becomes active, if it never
+ * fired) and stops when it resolves. Acknowledgement is a person's act on the notification side, so the caller brings it.
+ */
+export function escalationAlertOf(alert: Alert, acknowledgedAt: number | null): EscalationAlert {
+  return { triggeredAt: alert.firedAt ?? alert.activeAt, acknowledgedAt, resolvedAt: alert.resolvedAt };
 }
 
 /** The outcome of {@link escalationDue}. */

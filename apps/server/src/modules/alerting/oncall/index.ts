@@ -15,7 +15,7 @@ export type {
   Recipient,
   SkippedStep,
 } from './escalation';
-export { escalationDue, scheduleLookup, validateEscalationPolicy } from './escalation';
+export { escalationAlertOf, escalationDue, scheduleLookup, validateEscalationPolicy } from './escalation';
 export type { Calendar, CalendarEvent, FeedOptions } from './ical';
 export { personCalendar, renderCalendar, scheduleCalendar } from './ical';
 export { finalShifts, layerShifts, scheduleGaps, scheduleHandoffs, whoIsOnCall } from './schedule';
