@@ -119,6 +119,8 @@ export class AlertTracker {
    * The alerts due for sending after the evaluation at `ts`, marked as sent: a firing alert when it starts firing
    * and then whenever `resendDelayMs` has passed since its last send (so every first multiple of the interval at or
    * past the delay); a resolved one when it resolves and then likewise until the retention ends. Never pending ones.
+   * The specification's "first multiple at or past the delay" is followed: Prometheus itself waits for strictly
+   * more than the delay, so with a 1-minute delay and interval it re-sends every other evaluation, and this every one.
    */
   due(ts: number, resendDelayMs: number, intervalMs: number): AlertNotice[] {
     const out: AlertNotice[] = [];

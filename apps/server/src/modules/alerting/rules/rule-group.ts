@@ -87,6 +87,7 @@ export class RuleGroupEvaluator {
   private lastEvaluation: number | null = null;
   private evaluationMs = 0;
 
+  /** `spec` must be valid, as parseRuleFile yields it; a label or annotation template that does not parse throws TemplateSyntaxError. */
   constructor(
     readonly spec: RuleGroupSpec,
     private readonly options: RuleGroupOptions,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatPromtoolReport, runPromtoolTestFile, runPromtoolTests } from './promtool-runner';
@@ -6,6 +7,17 @@ import { expandValues } from './series-notation';
 const TESTDATA = join(import.meta.dirname, '..', 'testdata');
 
 describe('promtool test rules, run through Estate', () => {
+  it('passes the edges file: keep_firing_for restarts, stale markers, gaps, group_eval_order', async () => {
+    const result = await runPromtoolTestFile(join(TESTDATA, 'edges.test.yml'));
+    expect(result.groups).toEqual([{ name: 'edges', failures: [] }]);
+    expect(result.passed).toBe(true);
+    // With the alerts evaluated before the recording they read, TotalHigh has nothing to read at 0s.
+    const text = await readFile(join(TESTDATA, 'edges.test.yml'), 'utf8');
+    const swapped = text.replace('  - recordings\n  - alerts', '  - alerts\n  - recordings');
+    const reordered = await runPromtoolTests(swapped, 'edges.test.yml', { readRuleFile: (p) => readFile(join(TESTDATA, p), 'utf8') });
+    expect(reordered.groups[0]?.failures.map((f) => f.split('\n')[0])).toEqual(['    alertname: TotalHigh, time: 0s, ']);
+  });
+
   it('passes the semantics file, every group', async () => {
     const result = await runPromtoolTestFile(join(TESTDATA, 'semantics.test.yml'));
     expect(result.errors).toEqual([]);
