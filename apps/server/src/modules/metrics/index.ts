@@ -29,6 +29,11 @@ import { StoreSeriesSource } from './store-series-source';
 export { AGENT_JOB, AGENT_SERIES_NAMES, storedMetricName } from './agent-series-names';
 export { type MetricSink, type SampleSource, type SeriesBatch, toMetricSamples } from './metric-sink';
 export type { MetricsTables } from './metrics.tables';
+// PromQL as a library, for rule evaluation (alerting) and promtool-style rule tests over in-memory series.
+export type { PromqlEngineOptions, PromqlResult } from './promql/engine';
+export { PromqlError } from './promql/errors';
+export { parsePromql, typeOf } from './promql/parse';
+export { InMemorySeriesSource, type SeriesData, type SeriesSource } from './promql/series-source';
 export { MetricsBackendRefusedError, MetricsBackendUnavailableError } from './remote/metrics-backend-client';
 export type { EmbeddedMetricStoreOptions } from './store/embedded-metric-store';
 export type { TierRetention } from './store/metric-rollups';
@@ -44,7 +49,7 @@ export {
   type SeriesSamples,
 } from './store/metric-store';
 export type { RemoteMetricStoreOptions } from './store/remote-metric-store';
-export { EmbeddedMetricStore, RemoteMetricStore };
+export { EmbeddedMetricStore, PromqlEngine, RemoteMetricStore };
 
 /** What the metrics module is built from. */
 export interface MetricsModuleOptions {
