@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Alert, type Labels, labelsFingerprint } from '../alert-model.js';
-import { type Notification, NotificationDispatcher } from './dispatcher.js';
+import { type DispatcherState, type Notification, NotificationDispatcher } from './dispatcher.js';
 import { type Matcher, matchersMatch, parseMatchers } from './matchers.js';
 import { groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching.js';
 import { firingAlert, resolvedAlert } from './routing.fixtures.js';
@@ -95,12 +95,20 @@ interface Run {
   end: number;
 }
 
-function simulate(start: number, steps: readonly { dtSeconds: number; event: Event }[]): Run {
-  const dispatcher = new NotificationDispatcher(config);
+/** Runs the events; with `restartAfter`, the dispatcher is exported to JSON and restored after that many steps. */
+function simulate(start: number, steps: readonly { dtSeconds: number; event: Event }[], restartAfter = -1): Run {
+  let dispatcher = new NotificationDispatcher(config);
   const run: Run = { notifications: [], firings: [], resolves: [], silences: [], end: start };
   const firingSince = new Map<number, number>();
   let now = start;
-  for (const { dtSeconds, event } of steps) {
+  for (const [index, { dtSeconds, event }] of steps.entries()) {
+    if (index === restartAfter) {
+      const state = JSON.parse(JSON.stringify(dispatcher.exportState())) as DispatcherState;
+      dispatcher = NotificationDispatcher.restore(config, state);
+      for (const version of latestVersions(run.silences, now + 1)) {
+        dispatcher.putSilence({ ...version, createdBy: 'fuzz', comment: 'restored' });
+      }
+    }
     now += dtSeconds * 1_000;
     run.notifications.push(...dispatcher.advance(now));
     if (event.kind === 'fire' && !firingSince.has(event.alert)) {
@@ -223,6 +231,16 @@ describe('notification pipeline properties', () => {
         expect(simulate(start, steps).notifications).toEqual(simulate(start, steps).notifications);
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('continues after export and restore exactly as if it had never stopped', () => {
+    fc.assert(
+      fc.property(startArb, stepsArb, fc.nat(80), (start, steps, restartAfter) => {
+        const restarted = simulate(start, steps, restartAfter).notifications;
+        expect(restarted.map((n) => n.dedupKey)).toEqual(simulate(start, steps).notifications.map((n) => n.dedupKey));
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -249,3 +249,28 @@ time_intervals:
     expect(muted?.routeMute).toEqual({ kind: 'mute_time_interval', name: 'weekend' });
   });
 });
+
+describe('NotificationDispatcher: restore', () => {
+  it('re-routes the alerts of a group whose route a new config removed, keeping the notification log', () => {
+    const before = parseRoutingConfig(`
+route: {receiver: default, group_by: [alertname], routes: [{matchers: [team="db"], receiver: db}]}
+receivers: [{name: default}, {name: db}]
+`);
+    const after = parseRoutingConfig(`
+route: {receiver: default, group_by: [alertname]}
+receivers: [{name: default}, {name: db}]
+`);
+    const dispatcher = new NotificationDispatcher(before);
+    dispatcher.receive(firingAlert({ alertname: 'Lag', team: 'db', instance: 'x' }, 0), 0);
+    dispatcher.receive(firingAlert({ alertname: 'Up', instance: 'y' }, 0), 0);
+    expect(dispatcher.advance(30 * S).map((n) => n.receiver)).toEqual(['db', 'default']);
+    const restored = NotificationDispatcher.restore(after, JSON.parse(JSON.stringify(dispatcher.exportState())));
+    expect(restored.snapshot().map((g) => [g.groupKey, g.nextFlushAt])).toEqual([
+      // It already waited group_wait under its old route, so its new group flushes at once.
+      ['{}:{alertname="Lag"}', 30 * S],
+      ['{}:{alertname="Up"}', 330 * S],
+    ]);
+    // The moved alert is news to its new receiver; the kept group stays quiet until repeat_interval.
+    expect(summary(restored.advance(330 * S))).toEqual(['30s default {}:{alertname="Lag"} +x -']);
+  });
+});

@@ -59,6 +59,29 @@ export interface GroupSnapshot {
   readonly nextFlushAt: number;
 }
 
+/**
+ * Everything a dispatcher must remember across a restart, as plain JSON-safe data: its groups with their timers and
+ * its notification log. Silences are not in it: their owner puts them back with {@link NotificationDispatcher.putSilence}.
+ */
+export interface DispatcherState {
+  readonly version: 1;
+  /** The last moment the dispatcher was told about (epoch ms), or null if never. */
+  readonly now: number | null;
+  readonly groups: readonly {
+    readonly routePath: string;
+    readonly groupKey: string;
+    readonly alerts: readonly Alert[];
+    readonly nextFlushAt: number;
+    readonly hasFlushed: boolean;
+  }[];
+  readonly notificationLog: readonly {
+    readonly receiver: string;
+    readonly groupKey: string;
+    readonly firing: readonly { readonly fingerprint: string; readonly startsAt: number }[];
+    readonly sentAt: number;
+  }[];
+}
+
 /** Options of a {@link NotificationDispatcher}. */
 export interface DispatcherOptions {
   /** Consulted after inhibition and silences, in order; the first cause found wins. */
@@ -232,6 +255,65 @@ export class NotificationDispatcher {
       if (cause) return cause;
     }
     return null;
+  }
+
+  /** The state to persist; {@link NotificationDispatcher.restore} continues from it. */
+  exportState(): DispatcherState {
+    return {
+      version: 1,
+      now: Number.isFinite(this.lastNow) ? this.lastNow : null,
+      groups: [...this.groups.values()].map((group) => ({
+        routePath: group.route.path,
+        groupKey: group.groupKey,
+        alerts: [...group.alerts.values()],
+        nextFlushAt: group.nextFlushAt,
+        hasFlushed: group.hasFlushed,
+      })),
+      notificationLog: [...this.log.entries()].map(([key, entry]) => {
+        const [receiver = '', groupKey = ''] = key.split('\u0000');
+        const firing = [...entry.firing.entries()].map(([fingerprint, startsAt]) => ({ fingerprint, startsAt }));
+        return { receiver, groupKey, firing, sentAt: entry.sentAt };
+      }),
+    };
+  }
+
+  /**
+   * A dispatcher continuing from an exported state, possibly under a changed config: a group whose route still
+   * exists with the same key keeps its alerts and timers; alerts of any other group are routed afresh as if they
+   * arrived at the state's `now`. The notification log carries over, so nothing already sent is sent again as new.
+   */
+  static restore(config: RoutingConfig, state: DispatcherState, options: DispatcherOptions = {}): NotificationDispatcher {
+    const dispatcher = new NotificationDispatcher(config, options);
+    for (const entry of state.notificationLog) {
+      const firing = new Map(entry.firing.map((f) => [f.fingerprint, f.startsAt]));
+      dispatcher.log.set(`${entry.receiver}\u0000${entry.groupKey}`, { firing, sentAt: entry.sentAt });
+    }
+    const routes = new Map<string, Route>();
+    const walk = (route: Route) => {
+      routes.set(route.path, route);
+      route.routes.forEach(walk);
+    };
+    walk(config.route);
+    const orphans: Alert[] = [];
+    for (const saved of state.groups) {
+      const route = routes.get(saved.routePath);
+      const first = saved.alerts[0];
+      const groupLabels = route && first ? groupLabelsOf(route, first.labels) : null;
+      if (!route || !groupLabels || groupKeyOf(route, groupLabels) !== saved.groupKey) {
+        orphans.push(...saved.alerts);
+        continue;
+      }
+      const alerts = new Map(saved.alerts.map((alert) => [labelsFingerprint(alert.labels), alert]));
+      const { groupKey, nextFlushAt, hasFlushed } = saved;
+      dispatcher.groups.set(groupKey, { route, groupKey, groupLabels, alerts, nextFlushAt, hasFlushed });
+      for (const [fingerprint, alert] of alerts) {
+        dispatcher.inhibitor.observe(fingerprint, alert.labels, alert.state === 'firing');
+      }
+    }
+    const now = state.now ?? 0;
+    for (const alert of orphans) dispatcher.receive(alert, now);
+    if (state.now !== null) dispatcher.tick(state.now);
+    return dispatcher;
   }
 
   private tick(now: number): void {

@@ -84,10 +84,14 @@ function quote(text: string): string {
   return JSON.stringify(text);
 }
 
+/** A label name as Alertmanager prints it: bare when plain (`[a-zA-Z_:][a-zA-Z0-9_:]*`), else quoted. */
+export function formatLabelName(name: string): string {
+  return PLAIN_NAME.test(name) ? name : quote(name);
+}
+
 /** A matcher as Alertmanager prints it: `name="value"`, the name quoted only when it needs to be. */
 export function formatMatcher(matcher: Matcher): string {
-  const name = PLAIN_NAME.test(matcher.name) ? matcher.name : quote(matcher.name);
-  return `${name}${matcher.type}${quote(matcher.value)}`;
+  return `${formatLabelName(matcher.name)}${matcher.type}${quote(matcher.value)}`;
 }
 
 /** A matcher list as `{a="b", c=~"d"}`. */

@@ -56,5 +56,6 @@ describe('matchRoutes', () => {
     if (!audit) throw new Error('no route');
     const labels = groupLabelsOf(audit, { env: 'prod', b: '2', a: '1' });
     expect(groupKeyOf(audit, labels)).toBe('{}/{env="prod"}:{a="1", b="2", env="prod"}');
+    expect(groupKeyOf(audit, { 'service.name': 'api' })).toBe('{}/{env="prod"}:{"service.name"="api"}');
   });
 });

@@ -3,7 +3,7 @@
  * and among siblings matching stops at the first match unless that route says `continue`.
  */
 import type { Labels } from '../alert-model.js';
-import { matchersMatch } from './matchers.js';
+import { formatLabelName, matchersMatch } from './matchers.js';
 import type { Route } from './routing-config.js';
 
 /**
@@ -32,10 +32,10 @@ export function groupLabelsOf(route: Route, labels: Labels): Labels {
   return out;
 }
 
-/** A label set as Prometheus prints it, sorted by name: `{alertname="Down", env="prod"}`. */
+/** A label set as Prometheus prints it, sorted by name, odd names quoted: `{alertname="Down", "service.name"="api"}`. */
 export function formatLabels(labels: Labels): string {
   const names = Object.keys(labels).sort();
-  return `{${names.map((name) => `${name}=${JSON.stringify(labels[name])}`).join(', ')}}`;
+  return `{${names.map((name) => `${formatLabelName(name)}=${JSON.stringify(labels[name])}`).join(', ')}}`;
 }
 
 /** Alertmanager's group key: the route's key and the group labels, `{}/{team="db"}:{alertname="Down"}`. */
