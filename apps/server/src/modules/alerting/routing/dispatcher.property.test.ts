@@ -106,7 +106,7 @@ function simulate(start: number, steps: readonly { dtSeconds: number; event: Eve
       const state = JSON.parse(JSON.stringify(dispatcher.exportState())) as DispatcherState;
       dispatcher = NotificationDispatcher.restore(config, state);
       for (const version of latestVersions(run.silences, now + 1)) {
-        dispatcher.putSilence({ ...version, createdBy: 'fuzz', comment: 'restored' });
+        dispatcher.putSilence({ ...version, createdBy: 'fuzz', comment: 'restored' }, now);
       }
     }
     now += dtSeconds * 1_000;
@@ -129,13 +129,13 @@ function simulate(start: number, steps: readonly { dtSeconds: number; event: Eve
         putAt: now,
       };
       run.silences.push(version);
-      dispatcher.putSilence({ ...version, createdBy: 'fuzz', comment: 'property test' });
+      dispatcher.putSilence({ ...version, createdBy: 'fuzz', comment: 'property test' }, now);
     } else if (event.kind === 'expire') {
       const current = latestVersions(run.silences, now + 1).find((s) => s.id === `s${event.silence}`);
       if (current && current.endsAt > now) {
         const version = { ...current, endsAt: now, putAt: now };
         run.silences.push(version);
-        dispatcher.putSilence({ ...version, createdBy: 'fuzz', comment: 'expired early' });
+        dispatcher.putSilence({ ...version, createdBy: 'fuzz', comment: 'expired early' }, now);
       }
     }
   }

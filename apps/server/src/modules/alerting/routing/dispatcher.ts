@@ -74,6 +74,8 @@ export interface DispatcherState {
     readonly nextFlushAt: number;
     readonly hasFlushed: boolean;
   }[];
+  /** Notifications flushed but not yet handed out by advance(); the restored dispatcher hands them out. */
+  readonly pending: readonly Notification[];
   readonly notificationLog: readonly {
     readonly receiver: string;
     readonly groupKey: string;
@@ -120,6 +122,8 @@ export class NotificationDispatcher {
   private readonly groups = new Map<string, Group>();
   private readonly log = new Map<string, LogEntry>();
   private readonly silences = new Map<string, Silence>();
+  /** Notifications of flushes run but not yet handed out by {@link advance}. */
+  private readonly pending: Notification[] = [];
   private readonly inhibitor: Inhibitor;
   private readonly suppressors: readonly AlertSuppressor[];
   private lastNow = Number.NEGATIVE_INFINITY;
@@ -158,13 +162,18 @@ export class NotificationDispatcher {
     }
   }
 
-  /** Adds or replaces a silence (by id). Expiring one early is putting it with `endsAt` set to now. */
-  putSilence(silence: Silence): void {
+  /**
+   * Adds or replaces a silence (by id) at `now`: flushes due before it run without it. Expiring one early is putting
+   * it with `endsAt` set to now.
+   */
+  putSilence(silence: Silence, now: number): void {
+    this.tick(now);
     this.silences.set(silence.id, silence);
   }
 
-  /** Forgets a silence; a no-op for an unknown id. */
-  deleteSilence(id: string): void {
+  /** Forgets a silence at `now`; a no-op for an unknown id. */
+  deleteSilence(id: string, now: number): void {
+    this.tick(now);
     this.silences.delete(id);
   }
 
@@ -175,22 +184,14 @@ export class NotificationDispatcher {
     return next;
   }
 
-  /** Runs every flush due at or before `now`, earliest first (ties by group key), and returns their notifications. */
+  /**
+   * Runs every flush due at or before `now`, earliest first (ties by group key), and returns their notifications
+   * together with those of flushes that {@link receive} and the silence methods ran on the way to their `now`.
+   * Each notification is returned once; the caller delivers it (its `dedupKey` makes a second delivery detectable).
+   */
   advance(now: number): Notification[] {
     this.tick(now);
-    const out: Notification[] = [];
-    for (;;) {
-      let due: Group | null = null;
-      for (const group of this.groups.values()) {
-        if (group.nextFlushAt > now) continue;
-        if (!due || group.nextFlushAt < due.nextFlushAt || (group.nextFlushAt === due.nextFlushAt && group.groupKey < due.groupKey)) {
-          due = group;
-        }
-      }
-      if (!due) return out;
-      const notification = this.flush(due, due.nextFlushAt);
-      if (notification) out.push(notification);
-    }
+    return this.pending.splice(0);
   }
 
   /** Why each route an alert with these labels takes would or would not notify at `now`. */
@@ -262,6 +263,7 @@ export class NotificationDispatcher {
     return {
       version: 1,
       now: Number.isFinite(this.lastNow) ? this.lastNow : null,
+      pending: [...this.pending],
       groups: [...this.groups.values()].map((group) => ({
         routePath: group.route.path,
         groupKey: group.groupKey,
@@ -284,6 +286,7 @@ export class NotificationDispatcher {
    */
   static restore(config: RoutingConfig, state: DispatcherState, options: DispatcherOptions = {}): NotificationDispatcher {
     const dispatcher = new NotificationDispatcher(config, options);
+    dispatcher.pending.push(...state.pending);
     for (const entry of state.notificationLog) {
       const firing = new Map(entry.firing.map((f) => [f.fingerprint, f.startsAt]));
       dispatcher.log.set(`${entry.receiver}\u0000${entry.groupKey}`, { firing, sentAt: entry.sentAt });
@@ -316,9 +319,25 @@ export class NotificationDispatcher {
     return dispatcher;
   }
 
+  /**
+   * Moves time to `now`, running every flush due by then, so that a change made at `now` (an alert, a silence) is
+   * never seen by a flush that was due earlier.
+   */
   private tick(now: number): void {
     if (now < this.lastNow) throw new RangeError(`time went back: ${now} is before ${this.lastNow}`);
     this.lastNow = now;
+    for (;;) {
+      let due: Group | null = null;
+      for (const group of this.groups.values()) {
+        if (group.nextFlushAt > now) continue;
+        if (!due || group.nextFlushAt < due.nextFlushAt || (group.nextFlushAt === due.nextFlushAt && group.groupKey < due.groupKey)) {
+          due = group;
+        }
+      }
+      if (!due) return;
+      const notification = this.flush(due, due.nextFlushAt);
+      if (notification) this.pending.push(notification);
+    }
   }
 
   private flush(group: Group, at: number): Notification | null {
