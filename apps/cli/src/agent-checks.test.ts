@@ -104,12 +104,25 @@ async function stateOf(id: string, until: (check: Check) => boolean): Promise<Ch
 }
 
 describe('agent-side checks', () => {
-  it('refuses an agent-side type without an agent, and a server type with one', async () => {
+  it('refuses an agent-side type without an agent and a push check with one; a network type with one is a collector check', async () => {
     const without = await api('POST', '/api/v1/checks', { name: 'x', type: 'nagios', config: { plugin: 'load' } });
     expect(without.status).toBe(400);
     expect(without.body.errors).toEqual([{ path: 'agentId', message: 'a nagios check needs the agent that runs it' }]);
-    const serverType = await api('POST', '/api/v1/checks', { name: 'y', type: 'tcp', config: { host: '127.0.0.1', port: 1 }, agentId });
-    expect(serverType.status).toBe(400);
+    const push = await api('POST', '/api/v1/checks', { name: 'p', type: 'push', config: { periodSeconds: 60 }, agentId });
+    expect(push.status).toBe(400);
+    expect(push.body.errors[0].path).toBe('agentId');
+    const collected = await api('POST', '/api/v1/checks', { name: 'y', type: 'tcp', config: { host: '127.0.0.1', port: 1 }, agentId });
+    expect(collected.status).toBe(201);
+    expect(collected.body.agentId).toBe(agentId);
+    // This agent is not a collector: its list leaves the network check out.
+    expect(await agent?.syncChecks()).not.toContain(collected.body.id);
+    expect(
+      (
+        await api('DELETE', `/api/v1/checks/${collected.body.id}`, undefined, {
+          'if-match': `"${collected.body.id}.${collected.body.version}"`,
+        })
+      ).status,
+    ).toBe(204);
     const badConfig = await api('POST', '/api/v1/checks', { name: 'z', type: 'nagios', config: { plugin: '../../bin/sh' }, agentId });
     expect(badConfig.status).toBe(400);
     expect(badConfig.body.errors[0].path).toBe('config.plugin');
