@@ -75,8 +75,9 @@ export function validateSettings<S>(
 }
 
 /**
- * Renders and delivers `notification` through `channel` in one attempt. A template that fails is `failed` (the
- * reason names the template and line); nothing here throws.
+ * Renders and delivers `notification` through `channel` in one attempt: the entry point delivery jobs call. A
+ * template that fails is `failed` (the reason names the template and line); a provider quoting a secret back (an
+ * echoing endpoint, a URL in an error) has it replaced by `***` in the verdict; nothing here throws.
  */
 export async function sendNotification<S, M>(
   channel: ChannelType<S, M>,
@@ -91,7 +92,42 @@ export async function sendNotification<S, M>(
     const reason = err instanceof TemplateError ? err.message : `Could not render the message: ${(err as Error)?.message ?? err}`;
     return { outcome: 'failed', reason };
   }
-  return channel.deliver(message, settings, context);
+  return redactVerdict(await channel.deliver(message, settings, context), secretValues(channel.fields, settings));
+}
+
+/** Shortest piece of a secret URL (a path segment, a query value) that is treated as a secret on its own. */
+const SECRET_PIECE_CHARS = 8;
+
+/**
+ * The secret strings of `settings`: each secret field's value, each header value of a secret header map, and for a
+ * secret URL its longer path segments and query values (a provider quoting the path back quotes the key).
+ */
+export function secretValues(fields: readonly ChannelField[], settings: unknown): string[] {
+  const out: string[] = [];
+  const values = settings as Record<string, unknown>;
+  for (const field of fields) {
+    const value = values?.[field.name];
+    if (!field.secret || value === undefined || value === null) continue;
+    if (typeof value === 'object') out.push(...Object.values(value as Record<string, unknown>).map(String));
+    else out.push(String(value));
+    if (field.kind === 'url' && typeof value === 'string') {
+      try {
+        const url = new URL(value);
+        out.push(...url.pathname.split('/').map(decodeURIComponent), ...url.searchParams.values());
+      } catch {
+        // Validated settings always parse; nothing more to hide otherwise.
+      }
+    }
+  }
+  return [...new Set(out.filter((s) => s.length >= SECRET_PIECE_CHARS))].sort((a, b) => b.length - a.length);
+}
+
+/** `verdict` with every secret string in its reason or detail replaced by `***`. */
+export function redactVerdict(verdict: DeliveryVerdict, secrets: readonly string[]): DeliveryVerdict {
+  if (secrets.length === 0) return verdict;
+  const hide = (text: string) => secrets.reduce((acc, secret) => acc.split(secret).join('***'), text);
+  if (verdict.outcome === 'delivered') return verdict.detail === undefined ? verdict : { ...verdict, detail: hide(verdict.detail) };
+  return { ...verdict, reason: hide(verdict.reason) };
 }
 
 /** Sends `channel`'s test message (see {@link testNotification}) to `settings` as receiver `receiver`. */

@@ -191,6 +191,16 @@ describe('outbound policy', () => {
     for (const reason of reasons) expect(reason).not.toContain(SECRET);
   });
 
+  it('a provider echoing the request back has the secrets blanked in the reason', async () => {
+    receiver.answer({ status: 400, body: `bad request to /hook/${SECRET}?token=${SECRET} with Authorization: Bearer ${SECRET}` });
+    const verdict = await send();
+    expect(verdict).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('bad request to /hook/***?token=*** with Authorization: ***'),
+    });
+    expect(JSON.stringify(verdict)).not.toContain(SECRET);
+  });
+
   it('verdictOfResponse reads 2xx through the channel’s reader', () => {
     const verdict = verdictOfResponse({ status: 200, headers: {}, body: '{"id":"x"}' }, 'https://p.example', FIXED_NOW, () => ({
       providerId: 'x',

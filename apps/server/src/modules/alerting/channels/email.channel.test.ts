@@ -8,7 +8,7 @@ import { makeTestPki, type TestPki } from '@estate/checks/checks/tls-pki.fixture
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelSettingsError } from './channel-settings';
-import { type SendContext, sendNotification } from './channel-type';
+import { type SendContext, sendNotification, sendTest } from './channel-type';
 import { emailChannel } from './email.channel';
 import { FIXED_NOW, sampleNotification } from './notification.fixtures';
 import { channelNetworkPolicy } from './outbound-http';
@@ -183,6 +183,21 @@ describe('email channel', () => {
     });
     expect(verdict).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('loopback') });
     expect(server.connections()).toBe(0);
+  });
+
+  it('sends a test message, and places the acknowledge and resolve links in both bodies', async () => {
+    const server = await smtp({ authOptional: true });
+    const verdict = await sendTest(emailChannel, settings(server.port, {}), {
+      ...context,
+      receiver: 'ops-team',
+      externalUrl: 'https://estate.example.com',
+    });
+    expect(verdict.outcome).toBe('delivered');
+    expect(server.received[0]!.data).toContain('EstateTestNotification');
+    await sendNotification(emailChannel, settings(server.port, {}), sampleNotification(), context);
+    const mail = server.received[1]!.data.replace(/=\r?\n/g, '');
+    expect(mail).toContain('Acknowledge: https://estate.example.com/a/ack/SIGNED-ACK-TOKEN');
+    expect(mail).toContain('<a href=3D"https://estate.example.com/a/resolve/SIGNED-RESOLVE-TOKEN">Resolve</a>');
   });
 
   it('validates settings, naming each bad field', () => {
