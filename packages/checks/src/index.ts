@@ -22,9 +22,16 @@ export {
 } from './checks/check-executor';
 export { builtInCheckTypes } from './checks/check-types';
 export {
+  type AddressResolver,
+  addressRefusal,
   type CheckNetworkPolicy,
   checkNetworkPolicyAllowing,
   DEFAULT_CHECK_NETWORK_POLICY,
+  DestinationRefusedError,
+  guardedLookup,
+  literalRefusal,
+  resolveAllowedAddress,
+  systemResolver,
 } from './checks/outbound-connection';
 export { describeExpectation, type PushCheckConfig, pushDeadline } from './checks/push-check';
 export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';

@@ -232,7 +232,7 @@ function connectPlain(
     socket.on('error', onError);
     socket.once('connect', () => {
       const reached = socket.remoteAddress;
-      const refusal = reached ? addressRefusal(reached, policy.refused) : null;
+      const refusal = reached ? addressRefusal(reached, policy) : null;
       done(refusal ? { error: new DestinationRefusedError(config.host, reached as string, refusal) } : { socket });
     });
   });

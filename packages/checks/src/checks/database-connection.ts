@@ -37,7 +37,7 @@ export function guardedSocket(host: string, port: number, policy: CheckNetworkPo
   socket.once('connect', () => {
     connectedAt = performance.now();
     address = socket.remoteAddress;
-    const refusal = address ? addressRefusal(address, policy.refused) : null;
+    const refusal = address ? addressRefusal(address, policy) : null;
     if (refusal) socket.destroy(new DestinationRefusedError(host, address!, refusal));
   });
   return {

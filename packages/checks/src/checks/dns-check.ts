@@ -145,10 +145,10 @@ async function resolverServers(target: { host: string; port: number }, policy: C
   const refused = literalRefusal(target.host, policy);
   if (refused) throw refused;
   const addresses = net.isIP(target.host) !== 0 ? [target.host] : (await policy.resolve(target.host)).map((a) => a.address);
-  const allowed = addresses.filter((address) => addressRefusal(address, policy.refused) === null);
+  const allowed = addresses.filter((address) => addressRefusal(address, policy) === null);
   if (allowed.length === 0) {
     const first = addresses[0];
-    const refusal = first === undefined ? null : addressRefusal(first, policy.refused);
+    const refusal = first === undefined ? null : addressRefusal(first, policy);
     if (refusal) throw new DestinationRefusedError(target.host, first as string, refusal);
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${target.host}`), { code: 'ENOTFOUND' });
   }

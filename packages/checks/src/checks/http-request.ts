@@ -133,7 +133,7 @@ export function requestOnce(request: HttpRequest, policy: CheckNetworkPolicy, si
         marks.connect = performance.now();
         hop.address = socket.remoteAddress;
         // The lookup handed on only allowed addresses; this guards against the socket reaching any other.
-        const refusal = hop.address ? addressRefusal(hop.address, policy.refused) : null;
+        const refusal = hop.address ? addressRefusal(hop.address, policy) : null;
         if (refusal) finish({ error: new DestinationRefusedError(host, hop.address!, refusal) });
       });
       if (https_) {

@@ -24,9 +24,11 @@ export const systemResolver: AddressResolver = async (hostname) => {
   return found.map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
 };
 
-/** Where a check's connections may go, and how names are resolved. */
+/** Where a check's (or a notification's) connections may go, and how names are resolved. */
 export interface CheckNetworkPolicy {
   refused: ReadonlySet<DestinationClass>;
+  /** CIDR ranges an administrator allowed although their class is refused (a mail relay's `10.1.2.3/32`). */
+  allowedRanges?: readonly string[];
   resolve: AddressResolver;
 }
 
@@ -57,11 +59,25 @@ export class DestinationRefusedError extends Error {
   }
 }
 
-/** Why the policy refuses the address `address` (text, IPv4 or IPv6, with or without a zone), or null. */
-export function addressRefusal(address: string, refused: ReadonlySet<DestinationClass>): Refusal | null {
+/**
+ * Why `policy` refuses the address `address` (text, IPv4 or IPv6, with or without a zone), or null: allowed, in one of
+ * the policy's allowed ranges, or not an address.
+ */
+export function addressRefusal(address: string, policy: Pick<CheckNetworkPolicy, 'refused' | 'allowedRanges'>): Refusal | null {
   const bare = address.replace(/%.*$/, '');
   if (!ipaddr.isValid(bare)) return null;
-  return destinationRefusal(ipaddr.parse(bare), refused);
+  const parsed = ipaddr.parse(bare);
+  if (policy.allowedRanges && inRanges(parsed, policy.allowedRanges)) return null;
+  return destinationRefusal(parsed, policy.refused);
+}
+
+function inRanges(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly string[]): boolean {
+  const plain =
+    address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+  return ranges.some((text) => {
+    const range = ipaddr.parseCIDR(text);
+    return range[0].kind() === plain.kind() && plain.match(range);
+  });
 }
 
 /**
@@ -70,7 +86,7 @@ export function addressRefusal(address: string, refused: ReadonlySet<Destination
  */
 export function literalRefusal(host: string, policy: CheckNetworkPolicy): DestinationRefusedError | null {
   if (net.isIP(host) === 0) return null;
-  const refusal = addressRefusal(host, policy.refused);
+  const refusal = addressRefusal(host, policy);
   return refusal ? new DestinationRefusedError(host, host, refusal) : null;
 }
 
@@ -86,10 +102,10 @@ export async function resolveAllowedAddress(host: string, policy: CheckNetworkPo
     return host;
   }
   const found = await policy.resolve(host);
-  const allowed = found.find((a) => addressRefusal(a.address, policy.refused) === null);
+  const allowed = found.find((a) => addressRefusal(a.address, policy) === null);
   if (allowed) return allowed.address;
   const first = found[0];
-  const refusal = first ? addressRefusal(first.address, policy.refused) : null;
+  const refusal = first ? addressRefusal(first.address, policy) : null;
   if (first && refusal) throw new DestinationRefusedError(host, first.address, refusal);
   throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
 }
@@ -105,11 +121,11 @@ export function guardedLookup(policy: CheckNetworkPolicy, onResolved: (addresses
     policy.resolve(hostname).then(
       (found) => {
         const wanted = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
-        const allowed = wanted.filter((a) => addressRefusal(a.address, policy.refused) === null);
+        const allowed = wanted.filter((a) => addressRefusal(a.address, policy) === null);
         onResolved(allowed.map((a) => a.address));
         if (allowed.length === 0) {
           const first = wanted[0];
-          const refusal = first ? addressRefusal(first.address, policy.refused) : null;
+          const refusal = first ? addressRefusal(first.address, policy) : null;
           const error: NodeJS.ErrnoException = refusal
             ? new DestinationRefusedError(hostname, first!.address, refusal)
             : Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });

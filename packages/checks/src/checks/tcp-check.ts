@@ -67,7 +67,7 @@ function connectOnce(config: TcpCheckConfig, policy: CheckNetworkPolicy, signal:
     socket.once('connect', () => {
       const address = socket.remoteAddress;
       // The lookup already refused what the policy refuses; this guards the address the socket actually reached.
-      const refusal = address ? addressRefusal(address, policy.refused) : null;
+      const refusal = address ? addressRefusal(address, policy) : null;
       if (refusal) return done({ connected: false, address, error: new DestinationRefusedError(config.host, address!, refusal) });
       done({ connected: true, address, connectMs: performance.now() - (resolvedAt ?? started) });
     });

@@ -211,7 +211,7 @@ export function tlsHandshake(
       marks.connect = performance.now();
       // The lookup handed on only allowed addresses; this guards the address the socket actually reached.
       const reached = socket.remoteAddress;
-      const refusal = reached ? addressRefusal(reached, policy.refused) : null;
+      const refusal = reached ? addressRefusal(reached, policy) : null;
       if (refusal) finish({ error: new DestinationRefusedError(host, reached as string, refusal) });
     });
     socket.once('secureConnect', () => {

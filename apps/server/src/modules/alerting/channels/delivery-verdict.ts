@@ -3,8 +3,9 @@
  * before when the provider said), or give up. Follows Alertmanager's notifier: 5xx, 429 and network errors are
  * retried; any other 4xx is a configuration problem that a retry cannot fix.
  */
+
+import { DestinationRefusedError } from '@estate/checks';
 import type { OutboundResponse } from './outbound-http';
-import { DestinationRefusedError } from './outbound-http';
 
 /** The outcome of one attempt. `reason` and `detail` are safe to show and log: they never contain a secret. */
 export type DeliveryVerdict =

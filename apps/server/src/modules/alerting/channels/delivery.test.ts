@@ -2,13 +2,15 @@
  * One delivery attempt's verdicts against a real local server (status codes, Retry-After, provider hints, network
  * failures) and the outbound policy (loopback, private, metadata refused unless allowed), with no secret in a reason.
  */
+
+import type { AddressResolver } from '@estate/checks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SendContext, sendNotification } from './channel-type';
 import { retryAfter, verdictOfResponse } from './delivery-verdict';
 import { type HttpReceiver, LOOPBACK_ALLOWED, startReceiver } from './http-receiver.fixtures';
 import { matrixChannel } from './matrix.channel';
 import { FIXED_NOW, sampleNotification } from './notification.fixtures';
-import { type AddressResolver, channelNetworkPolicy } from './outbound-http';
+import { channelNetworkPolicy } from './outbound-http';
 import { slackChannel } from './slack.channel';
 import { telegramChannel } from './telegram.channel';
 import { webhookChannel } from './webhook.channel';

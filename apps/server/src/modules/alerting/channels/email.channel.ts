@@ -6,12 +6,12 @@
  * retried message is recognisably the same one, and a References header per group, so a group's mails thread.
  */
 import { createHash } from 'node:crypto';
+import { DestinationRefusedError, resolveAllowedAddress } from '@estate/checks';
 import nodemailer from 'nodemailer';
 import { type ChannelType, DEFAULT_SEND_TIMEOUT_MS, type SendContext, validateSettings } from './channel-type';
 import { DEFAULT_TITLE, defaultText } from './default-templates';
 import type { DeliveryVerdict } from './delivery-verdict';
 import { TEXT_FIELD, TITLE_FIELD } from './message-parts';
-import { DestinationRefusedError, resolveAllowed } from './outbound-http';
 import { renderTemplate, templateScope } from './templates';
 
 /** The email channel's settings. */
@@ -127,7 +127,7 @@ export const emailChannel: ChannelType<EmailSettings, EmailMessage> = {
     const target = `smtp://${settings.host}:${settings.port}`;
     let address: string;
     try {
-      address = await resolveAllowed(settings.host.replace(/^\[(.*)\]$/, '$1'), context.policy);
+      address = await resolveAllowedAddress(settings.host.replace(/^\[(.*)\]$/, '$1'), context.policy);
     } catch (err) {
       return emailVerdict(err, target);
     }

@@ -3,23 +3,26 @@
  * on the addresses a name resolves to (a refused address is never handed to the socket) and again on the address
  * the socket reached, so neither DNS rebinding nor an address literal in any IPv6 spelling gets past it.
  */
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { type DestinationClass, destinationRefusal, type Refusal } from '@estate/checks';
+import {
+  type AddressResolver,
+  addressRefusal,
+  type CheckNetworkPolicy,
+  type DestinationClass,
+  DestinationRefusedError,
+  guardedLookup,
+  literalRefusal,
+  systemResolver,
+} from '@estate/checks';
 import ipaddr from 'ipaddr.js';
 
-/** Resolves a host name to its addresses; rejects with the resolver's error (ENOTFOUND, EAI_AGAIN, …). */
-export type AddressResolver = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
-
-/** Where channels' connections may go: refused destination classes, CIDR ranges allowed anyway, and the resolver. */
-export interface ChannelNetworkPolicy {
-  refused: ReadonlySet<DestinationClass>;
-  /** CIDR ranges an administrator allowed even though their class is refused (e.g. the mail relay `10.1.2.3/32`). */
-  allowedRanges: readonly string[];
-  resolve: AddressResolver;
-}
+/**
+ * Where channels' connections may go: the checks' outbound policy (the same classes, resolution and refusals), with
+ * stricter defaults and CIDR ranges an administrator allowed.
+ */
+export type ChannelNetworkPolicy = CheckNetworkPolicy & { allowedRanges: readonly string[] };
 
 /** Notification targets reach only public addresses unless allowed: loopback, private and link-local included. */
 export const CHANNEL_REFUSED_BY_DEFAULT: ReadonlySet<DestinationClass> = new Set<DestinationClass>([
@@ -31,12 +34,6 @@ export const CHANNEL_REFUSED_BY_DEFAULT: ReadonlySet<DestinationClass> = new Set
   'loopback',
   'private',
 ]);
-
-/** The operating system's resolver (getaddrinfo). */
-export const systemResolver: AddressResolver = async (hostname) => {
-  const found = await dns.promises.lookup(hostname, { all: true, verbatim: true });
-  return found.map((entry) => ({ address: entry.address, family: entry.family === 6 ? 6 : 4 }));
-};
 
 /**
  * The channels' policy with what an administrator allowed lifted: whole classes (`loopback`, `private`, …) and
@@ -50,51 +47,6 @@ export function channelNetworkPolicy(
   for (const range of ranges) ipaddr.parseCIDR(range);
   const classes = allow.classes ?? [];
   return { refused: new Set([...CHANNEL_REFUSED_BY_DEFAULT].filter((c) => !classes.includes(c))), allowedRanges: ranges, resolve };
-}
-
-/** An outbound connection the policy refused; nothing was sent. */
-export class DestinationRefusedError extends Error {
-  readonly code = 'EDESTINATIONREFUSED';
-  constructor(
-    readonly host: string,
-    readonly address: string,
-    readonly refusal: Refusal,
-  ) {
-    super(`the outbound policy refuses ${host === address ? address : `${host} (${address})`}: ${refusal.what}`);
-    this.name = 'DestinationRefusedError';
-  }
-}
-
-function inAllowedRange(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly string[]): boolean {
-  const plain =
-    address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
-  return ranges.some((text) => {
-    const range = ipaddr.parseCIDR(text);
-    return range[0].kind() === plain.kind() && plain.match(range);
-  });
-}
-
-/** Why `policy` refuses the address `address`, or null when it may be reached (non-addresses: null). */
-export function addressRefusal(address: string, policy: ChannelNetworkPolicy): Refusal | null {
-  const bare = address.replace(/%.*$/, '');
-  if (!ipaddr.isValid(bare)) return null;
-  const parsed = ipaddr.parse(bare);
-  if (inAllowedRange(parsed, policy.allowedRanges)) return null;
-  return destinationRefusal(parsed, policy.refused);
-}
-
-/**
- * Resolves `host` (a name or an address literal) to the first address the policy allows. Rejects with a
- * {@link DestinationRefusedError} when every address is refused, and with the resolver's error when there is none.
- */
-export async function resolveAllowed(host: string, policy: ChannelNetworkPolicy): Promise<string> {
-  const found = net.isIP(host) !== 0 ? [{ address: host, family: net.isIPv6(host) ? 6 : 4 }] : await policy.resolve(host);
-  const allowed = found.find((a) => addressRefusal(a.address, policy) === null);
-  if (allowed) return allowed.address;
-  const first = found[0];
-  const refusal = first ? addressRefusal(first.address, policy) : null;
-  if (first && refusal) throw new DestinationRefusedError(host, first.address, refusal);
-  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
 }
 
 /** One request a channel renders. `url` and headers may hold secrets: never log them (see {@link describeTarget}). */
@@ -133,8 +85,8 @@ export function sendOutbound(request: OutboundRequest, policy: ChannelNetworkPol
   const url = new URL(request.url);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new Error(`unsupported scheme ${url.protocol}`));
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const literal = net.isIP(host) !== 0 ? addressRefusal(host, policy) : null;
-  if (literal) return Promise.reject(new DestinationRefusedError(host, host, literal));
+  const literal = literalRefusal(host, policy);
+  if (literal) return Promise.reject(literal);
   return new Promise((resolve, reject) => {
     let settled = false;
     const finish = (error: unknown, response?: OutboundResponse) => {
@@ -145,27 +97,7 @@ export function sendOutbound(request: OutboundRequest, policy: ChannelNetworkPol
       if (response) resolve(response);
       else reject(error);
     };
-    const lookup: net.LookupFunction = (hostname, options, callback) => {
-      policy.resolve(hostname).then(
-        (found) => {
-          const wanted = options.family === 4 || options.family === 6 ? found.filter((a) => a.family === options.family) : found;
-          const allowed = wanted.filter((a) => addressRefusal(a.address, policy) === null);
-          if (allowed.length === 0) {
-            const first = wanted[0];
-            const refusal = first ? addressRefusal(first.address, policy) : null;
-            callback(
-              refusal && first
-                ? new DestinationRefusedError(hostname, first.address, refusal)
-                : Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
-              '',
-              0,
-            );
-          } else if (options.all) callback(null, allowed);
-          else callback(null, allowed[0]!.address, allowed[0]!.family);
-        },
-        (err: NodeJS.ErrnoException) => callback(err, '', 0),
-      );
-    };
+    const lookup = guardedLookup(policy, () => undefined);
     const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
     const req = (url.protocol === 'https:' ? https : http).request({
       host,
