@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { setUpAdmin } from './admin-api';
 import { until } from './agent-host';
-import { AGENT_SOURCES, type AgentProcess, exited, ROOT, startAgentProcess } from './agent-process';
+import { AGENT_SOURCES, type AgentProcess, enrollAgent, exited, startAgentProcess } from './agent-process';
 import { restartServer, startServer } from './server-process';
 
 /*
@@ -113,38 +113,10 @@ describe('host agents for real', () => {
         name: 'e2e host',
         ttlMinutes: 10,
       });
-      const enroll = spawnSync(
-        process.execPath,
-        [
-          AGENT_SOURCES,
-          'enroll',
-          '--server',
-          server.url,
-          '--token',
-          token,
-          '--server-fingerprint',
-          serverKeyFingerprint,
-          '--state-dir',
-          stateDir,
-        ],
-        { cwd: ROOT, encoding: 'utf8' },
-      );
+      const enroll = enrollAgent(server.url, token, stateDir, serverKeyFingerprint);
       expect(enroll.status, enroll.stderr).toBe(0);
       // The token was single-use: a second enrollment with it is refused (exit code 5 or 1, never 0).
-      const again = spawnSync(
-        process.execPath,
-        [
-          AGENT_SOURCES,
-          'enroll',
-          '--server',
-          server.url,
-          '--token',
-          token,
-          '--state-dir',
-          mkdtempSync(path.join(tmpdir(), 'estate-agent-e2e-')),
-        ],
-        { cwd: ROOT, encoding: 'utf8' },
-      );
+      const again = enrollAgent(server.url, token, mkdtempSync(path.join(tmpdir(), 'estate-agent-e2e-')));
       expect(again.status).not.toBe(0);
 
       agent = startAgentProcess(AGENT_SOURCES, ['run', '--state-dir', stateDir]);

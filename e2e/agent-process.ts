@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 /** The repository root, where the agent runs from in these tests. */
@@ -27,3 +27,12 @@ export function startAgentProcess(script: string, args: string[]): AgentProcess 
 /** Resolves once `child` has exited (at once if it already has). */
 export const exited = (child: ChildProcess) =>
   new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+/** Runs `estate-agent enroll` from the sources into `stateDir`, pinning the server key when a fingerprint is given. */
+export function enrollAgent(serverUrl: string, token: string, stateDir: string, fingerprint?: string): SpawnSyncReturns<string> {
+  const pin = fingerprint ? ['--server-fingerprint', fingerprint] : [];
+  return spawnSync(process.execPath, [AGENT_SOURCES, 'enroll', '--server', serverUrl, '--token', token, ...pin, '--state-dir', stateDir], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+}

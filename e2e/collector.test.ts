@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { setUpAdmin } from './admin-api';
 import { until } from './agent-host';
-import { AGENT_BUNDLE, AGENT_SOURCES, type AgentProcess, exited, ROOT, startAgentProcess } from './agent-process';
+import { AGENT_BUNDLE, type AgentProcess, enrollAgent, exited, startAgentProcess } from './agent-process';
 import { restartServer, startServer } from './server-process';
 
 /*
@@ -64,22 +63,7 @@ describe('remote collectors for real', () => {
         name: 'site collector',
         ttlMinutes: 10,
       });
-      const enroll = spawnSync(
-        process.execPath,
-        [
-          AGENT_SOURCES,
-          'enroll',
-          '--server',
-          server.url,
-          '--token',
-          token,
-          '--server-fingerprint',
-          serverKeyFingerprint,
-          '--state-dir',
-          stateDir,
-        ],
-        { cwd: ROOT, encoding: 'utf8' },
-      );
+      const enroll = enrollAgent(server.url, token, stateDir, serverKeyFingerprint);
       expect(enroll.status, enroll.stderr).toBe(0);
       const agentId = (await api<{ items: { id: string }[] }>('GET', '/agents')).items[0]?.id ?? '';
       expect(agentId).not.toBe('');
