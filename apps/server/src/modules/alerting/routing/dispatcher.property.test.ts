@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Alert, type Labels, labelsFingerprint } from '../alert-model.js';
-import { type DispatcherState, type Notification, NotificationDispatcher } from './dispatcher.js';
-import { type Matcher, matchersMatch, parseMatchers } from './matchers.js';
-import { groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching.js';
-import { firingAlert, resolvedAlert } from './routing.fixtures.js';
-import { parseRoutingConfig } from './routing-config.js';
+import { type Alert, type Labels, labelsFingerprint } from '../alert-model';
+import { type DispatcherState, type Notification, NotificationDispatcher } from './dispatcher';
+import { type Matcher, matchersMatch, parseMatchers } from './matchers';
+import { groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching';
+import { firingAlert, resolvedAlert } from './routing.fixtures';
+import { parseRoutingConfig } from './routing-config';
 
 const config = parseRoutingConfig(`
 route:

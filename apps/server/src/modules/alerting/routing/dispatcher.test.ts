@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { labelsFingerprint } from '../alert-model.js';
-import { type Notification, NotificationDispatcher } from './dispatcher.js';
-import { parseMatchers } from './matchers.js';
-import { firingAlert, resolvedAlert, utc } from './routing.fixtures.js';
-import { parseRoutingConfig } from './routing-config.js';
-import { MarkedSuppressions } from './suppression.js';
+import { labelsFingerprint } from '../alert-model';
+import { type Notification, NotificationDispatcher } from './dispatcher';
+import { parseMatchers } from './matchers';
+import { firingAlert, resolvedAlert, utc } from './routing.fixtures';
+import { parseRoutingConfig } from './routing-config';
+import { MarkedSuppressions } from './suppression';
 
 const S = 1_000;
 const M = 60 * S;

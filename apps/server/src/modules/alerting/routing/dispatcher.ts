@@ -6,11 +6,11 @@
  * calls give the same notifications: no timers, no I/O, no Date.now().
  */
 import { createHash } from 'node:crypto';
-import { type Alert, type Labels, labelsFingerprint } from '../alert-model.js';
-import { groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching.js';
-import type { Route, RoutingConfig } from './routing-config.js';
-import { type AlertSuppressor, Inhibitor, type Silence, type SuppressionCause, silenceMutes } from './suppression.js';
-import { intervalContains } from './time-intervals.js';
+import { type Alert, type Labels, labelsFingerprint } from '../alert-model';
+import { groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching';
+import type { Route, RoutingConfig } from './routing-config';
+import { type AlertSuppressor, Inhibitor, type Silence, type SuppressionCause, silenceMutes } from './suppression';
+import { intervalContains } from './time-intervals';
 
 /** An alert in a notification, with its identity. */
 export interface NotifiedAlert {

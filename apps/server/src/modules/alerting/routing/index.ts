@@ -16,7 +16,8 @@
  *   lacks fail at parse time with the path named.
  * - Delivery is assumed to succeed: retries and failure handling belong to the channels.
  */
-export { type ConfigIssue, RoutingConfigError } from './config-issues.js';
+
+export { type ConfigIssue, RoutingConfigError } from './config-issues';
 export {
   type DispatcherOptions,
   type DispatcherState,
@@ -26,8 +27,7 @@ export {
   type NotifiedAlert,
   type RouteExplanation,
   type RouteMute,
-} from './dispatcher.js';
-export { formatDuration, parseDuration } from './duration.js';
+} from './dispatcher';
 export {
   createMatcher,
   formatMatcher,
@@ -37,8 +37,8 @@ export {
   type MatchType,
   matchersMatch,
   parseMatchers,
-} from './matchers.js';
-export { formatLabels, groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching.js';
+} from './matchers';
+export { formatLabels, groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching';
 export {
   type InhibitRule,
   parseRoutingConfig,
@@ -46,7 +46,7 @@ export {
   ROUTE_DEFAULTS,
   type Route,
   type RoutingConfig,
-} from './routing-config.js';
+} from './routing-config';
 export {
   type AlertSuppressor,
   Inhibitor,
@@ -57,5 +57,5 @@ export {
   silenceMutes,
   silenceProblems,
   silenceState,
-} from './suppression.js';
-export { intervalContains, type TimeInterval, type TimeIntervalSpec } from './time-intervals.js';
+} from './suppression';
+export { intervalContains, type TimeInterval, type TimeIntervalSpec } from './time-intervals';

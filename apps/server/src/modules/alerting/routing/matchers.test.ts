@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMatchers, MatcherSyntaxError, matchersMatch, parseMatchers } from './matchers.js';
+import { formatMatchers, MatcherSyntaxError, matchersMatch, parseMatchers } from './matchers';
 
 describe('parseMatchers', () => {
   it('reads the four operators, quoted and unquoted', () => {

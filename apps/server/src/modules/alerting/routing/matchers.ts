@@ -3,7 +3,7 @@
  * `name=~"regex"`, `name!~"regex"`, several separated by commas and optionally wrapped in braces, names and values
  * quoted when they hold anything but plain characters (so UTF-8 label names work).
  */
-import type { Labels } from '../alert-model.js';
+import type { Labels } from '../alert-model';
 
 /** The four matcher operators. */
 export type MatchType = '=' | '!=' | '=~' | '!~';

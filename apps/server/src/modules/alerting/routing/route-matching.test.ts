@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching.js';
-import { parseRoutingConfig } from './routing-config.js';
+import { groupKeyOf, groupLabelsOf, matchRoutes } from './route-matching';
+import { parseRoutingConfig } from './routing-config';
 
 const config = parseRoutingConfig(`
 route:

@@ -2,9 +2,9 @@
  * Which routes an alert takes, as Alertmanager's dispatcher decides: depth first, the deepest matching routes win,
  * and among siblings matching stops at the first match unless that route says `continue`.
  */
-import type { Labels } from '../alert-model.js';
-import { formatLabelName, matchersMatch } from './matchers.js';
-import type { Route } from './routing-config.js';
+import type { Labels } from '../alert-model';
+import { formatLabelName, matchersMatch } from './matchers';
+import type { Route } from './routing-config';
 
 /**
  * The routes an alert with these labels is delivered through, in config order. Empty when the root's matchers (which

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RoutingConfigError } from './config-issues.js';
-import { formatMatchers } from './matchers.js';
-import { parseRoutingConfig } from './routing-config.js';
+import { RoutingConfigError } from './config-issues';
+import { formatMatchers } from './matchers';
+import { parseRoutingConfig } from './routing-config';
 
 const PASTED = `
 global:

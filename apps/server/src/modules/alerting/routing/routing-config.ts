@@ -4,10 +4,10 @@
  * plain, validated data with defaults and inheritance already applied.
  */
 import { parseDocument } from 'yaml';
-import { type ConfigIssue, checkKeys, child, Issues, isRecord, item, RoutingConfigError, stringList } from './config-issues.js';
-import { parseDuration } from './duration.js';
-import { createMatcher, formatMatchers, type Matcher, parseMatchers } from './matchers.js';
-import { parseTimeInterval, type TimeInterval } from './time-intervals.js';
+import { parseDuration } from '../prometheus-duration';
+import { type ConfigIssue, checkKeys, child, Issues, isRecord, item, RoutingConfigError, stringList } from './config-issues';
+import { createMatcher, formatMatchers, type Matcher, parseMatchers } from './matchers';
+import { parseTimeInterval, type TimeInterval } from './time-intervals';
 
 /** A node of the route tree with every inherited setting resolved. Durations are milliseconds. */
 export interface Route {

@@ -1,7 +1,7 @@
 /*
  * Builders for routing tests: alerts in the shared model from a label set and a moment.
  */
-import type { Alert, Labels } from '../alert-model.js';
+import type { Alert, Labels } from '../alert-model';
 
 /** A firing alert that started at `at` (epoch ms). */
 export function firingAlert(labels: Labels, at: number, annotations: Labels = {}): Alert {

@@ -11,13 +11,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Labels } from '../alert-model.js';
-import { type Notification, NotificationDispatcher } from './dispatcher.js';
-import { parseDuration } from './duration.js';
-import { parseMatchers } from './matchers.js';
-import { formatLabels } from './route-matching.js';
-import { firingAlert, resolvedAlert } from './routing.fixtures.js';
-import { parseRoutingConfig } from './routing-config.js';
+import type { Labels } from '../alert-model';
+import { parseDuration } from '../prometheus-duration';
+import { type Notification, NotificationDispatcher } from './dispatcher';
+import { parseMatchers } from './matchers';
+import { formatLabels } from './route-matching';
+import { firingAlert, resolvedAlert } from './routing.fixtures';
+import { parseRoutingConfig } from './routing-config';
 
 const DIR = join(import.meta.dirname, 'testdata');
 const START = Date.parse('2026-03-27T12:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseMatchers } from './matchers.js';
-import { Inhibitor, type Silence, silenceMutes, silenceProblems, silenceState } from './suppression.js';
+import { parseMatchers } from './matchers';
+import { Inhibitor, type Silence, silenceMutes, silenceProblems, silenceState } from './suppression';
 
 const silence: Silence = {
   id: 's',

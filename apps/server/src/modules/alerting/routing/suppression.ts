@@ -2,9 +2,9 @@
  * Why an alert is kept out of notifications: a silence, an inhibit rule, or a cause another part of Estate supplies
  * through {@link AlertSuppressor} (the inventory's dependency graph: "the switch this host hangs off is down").
  */
-import type { Alert, Labels } from '../alert-model.js';
-import { type Matcher, matchersMatch } from './matchers.js';
-import type { InhibitRule } from './routing-config.js';
+import type { Alert, Labels } from '../alert-model';
+import { type Matcher, matchersMatch } from './matchers';
+import type { InhibitRule } from './routing-config';
 
 /** A silence as Alertmanager keeps one. Times are epoch ms; active from `startsAt` (inclusive) to `endsAt`. */
 export interface Silence {

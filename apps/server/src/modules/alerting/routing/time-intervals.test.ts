@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Issues } from './config-issues.js';
-import { utc } from './routing.fixtures.js';
-import { intervalContains, parseTimeInterval, type TimeInterval } from './time-intervals.js';
+import { Issues } from './config-issues';
+import { utc } from './routing.fixtures';
+import { intervalContains, parseTimeInterval, type TimeInterval } from './time-intervals';
 
 function interval(spec: Record<string, unknown>): TimeInterval {
   const issues = new Issues();

@@ -4,7 +4,7 @@
  * Intl in the interval's zone, so daylight-saving changes need no arithmetic of ours: 09:00 is 09:00 local on both
  * sides of a change, and a local time skipped by a change simply never occurs.
  */
-import { checkKeys, child, type Issues, isRecord, item, stringList } from './config-issues.js';
+import { checkKeys, child, type Issues, isRecord, item, stringList } from './config-issues';
 
 /** An inclusive range of integers (weekdays 0 = Sunday, days of month with negatives from the end, months, years). */
 export interface InclusiveRange {

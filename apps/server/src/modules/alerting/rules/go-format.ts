@@ -1,46 +1,8 @@
 /*
- * The few Go formatting rules Prometheus' rule output depends on: its duration notation (model.Duration), and how
+ * The few Go formatting rules Prometheus' rule output depends on (durations: ../prometheus-duration.ts): how
  * Go prints floats in templates (%v, %.4g) and in the API (strconv 'e'). Rule files and promtool expectations are
  * written against these exact strings.
  */
-
-const UNITS: ReadonlyArray<[string, number]> = [
-  ['y', 31_536_000_000],
-  ['w', 604_800_000],
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1000],
-  ['ms', 1],
-];
-const DURATION = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
-
-/** Prometheus' duration ("1h30m", "5m", "0s", "1w") → ms; undefined when the text is not one. */
-export function parseDuration(text: string): number | undefined {
-  if (text === '0') return 0;
-  const m = DURATION.exec(text);
-  if (!m || text === '') return undefined;
-  let total = 0;
-  UNITS.forEach(([, ms], i) => {
-    if (m[i + 1] !== undefined) total += Number(m[i + 1]) * ms;
-  });
-  return total;
-}
-
-/** ms → Prometheus' duration notation, largest units first ("90m" → "1h30m", 0 → "0s"), as model.Duration prints. */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  let rest = ms;
-  let out = '';
-  for (const [unit, size] of UNITS) {
-    const n = Math.floor(rest / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      rest -= n * size;
-    }
-  }
-  return out;
-}
 
 /** Splits a finite non-zero |v| into decimal digits and exponent, rounded to `precision` digits (shortest when undefined). */
 function decimal(v: number, precision?: number): { digits: string; exp: number } {

@@ -4,7 +4,6 @@
  * storage, scheduler and routes sit on these.
  */
 export { type ActiveCandidate, type AlertNotice, AlertTracker, RESOLVED_RETENTION_MS, type TrackedAlert } from './alert-tracker';
-export { formatDuration, parseDuration } from './go-format';
 export { engineQuery, type InstantEngine } from './promql-query';
 export { formatPromtoolReport, type PromtoolFileResult, runPromtoolTestFile, runPromtoolTests } from './promtool/promtool-runner';
 export { formatRuleFile, parseRuleFile, type RuleFileError, type RuleFileResult } from './rule-file';

@@ -7,7 +7,7 @@
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, stringify } from 'yaml';
 import { parsePromql, typeOf } from '../../metrics';
 import type { Labels } from '../alert-model';
-import { formatDuration, parseDuration } from './go-format';
+import { formatDuration, parseDuration } from '../prometheus-duration';
 import type { CheckStatus, RuleGroupSpec, RuleSpec } from './rule-model';
 import { templateError } from './template';
 
@@ -89,7 +89,7 @@ export function parseRuleFile(text: string): RuleFileResult {
     const interval = field('interval');
     if (interval) {
       const ms = parseDuration(scalarText(interval.value) ?? '');
-      if (ms === undefined || ms <= 0)
+      if (ms === null || ms <= 0)
         fail(`interval: not a valid duration "${scalarText(interval.value) ?? ''}"`, interval.value, { field: 'interval' });
       else group.intervalMs = ms;
     }
@@ -161,7 +161,7 @@ function readRule(entries: Entry[], report: Fail): RuleSpec | undefined {
     if (!f) return 0;
     if (record !== undefined) fail(`invalid field "${key}" in recording rule`, key, f.value);
     const ms = parseDuration(scalarText(f.value) ?? '');
-    if (ms === undefined) {
+    if (ms === null) {
       fail(`not a valid duration "${scalarText(f.value) ?? ''}"`, key, f.value);
       return 0;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatFloatE, formatFloatG, parseDuration } from './go-format';
+import { formatFloatE, formatFloatG } from './go-format';
 import { compileTemplate, templateError } from './template';
 
 const data = {
@@ -51,15 +51,6 @@ describe('alert templates', () => {
 });
 
 describe('Go formats', () => {
-  it('reads and writes Prometheus durations', () => {
-    expect(parseDuration('1h30m')).toBe(5_400_000);
-    expect(parseDuration('0')).toBe(0);
-    expect(parseDuration('90')).toBeUndefined();
-    expect(parseDuration('5m1h')).toBeUndefined();
-    expect(formatDuration(5_400_000)).toBe('1h30m');
-    expect(formatDuration(604_800_000 + 500)).toBe('1w500ms');
-  });
-
   it('prints floats in the e and g forms', () => {
     expect(formatFloatE(1)).toBe('1e+00');
     expect(formatFloatE(15)).toBe('1.5e+01');

@@ -10,7 +10,8 @@ import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { InMemorySeriesSource, PromqlEngine, type SeriesData } from '../../../metrics';
 import type { Labels } from '../../alert-model';
-import { formatDuration, formatFloatE, formatFloatG, parseDuration } from '../go-format';
+import { formatDuration, parseDuration } from '../../prometheus-duration';
+import { formatFloatE, formatFloatG } from '../go-format';
 import { engineQuery } from '../promql-query';
 import { parseRuleFile } from '../rule-file';
 import { RuleGroupEvaluator } from '../rule-group';
@@ -123,7 +124,7 @@ function rank(order: string[], name: string): number {
 function duration(text: string | undefined, fallback: number, what: string, errors: string[]): number {
   if (text === undefined) return fallback;
   const ms = parseDuration(String(text));
-  if (ms === undefined) {
+  if (ms === null) {
     errors.push(`${what}: not a valid duration "${text}"`);
     return fallback;
   }

@@ -1,5 +1,6 @@
 /*
- * Prometheus' duration syntax (`1h30m`, `30s`, `1d`, `0`), as Alertmanager's route timers use it.
+ * Prometheus' duration syntax (model.Duration: `1h30m`, `30s`, `1d`, `0`), as rule files, promtool tests and
+ * Alertmanager's route timers write it.
  */
 
 const UNITS_MS: Readonly<Record<string, number>> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, parseDuration } from './prometheus-duration';
 
 describe('Prometheus durations', () => {
   it.each([
@@ -24,5 +24,6 @@ describe('Prometheus durations', () => {
   it('formats the shortest form', () => {
     expect(formatDuration(5_400_000)).toBe('1h30m');
     expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(604_800_000 + 500)).toBe('1w500ms');
   });
 });
