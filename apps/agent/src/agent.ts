@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { DestinationClass } from '@estate/checks/net/outbound-policy';
 import { type AgentCheckList, type AgentConfig, type AgentIntervals, AgentProblemType, type AgentStatus } from '@estate/contract';
 import { loadAssignedChecks, saveAssignedChecks } from './checks/assigned-checks';
 import { AgentCheckRunner, type RunnerClock } from './checks/check-runner';
 import { loadNetworkChecks } from './checks/load-network-checks';
-import { DEFAULT_CONFIG_FILE, loadPluginAllowList, type PluginAllowList } from './checks/plugin-config';
+import { DEFAULT_CONFIG_FILE, loadChecksAllow, loadPluginAllowList, type PluginAllowList } from './checks/plugin-config';
 import type { InventoryCollector, MetricCollector } from './collectors/collector';
 import { collectInventory, defaultInventoryCollectors, snapshotHash } from './collectors/inventory';
 import { collectMetrics, defaultMetricCollectors } from './collectors/metrics';
@@ -80,8 +81,11 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
     throw err;
   }
   let plugins: PluginAllowList;
+  let checksAllow: DestinationClass[] = [];
   try {
-    plugins = options.plugins ?? loadPluginAllowList(options.configFile ?? process.env.ESTATE_AGENT_CONFIG ?? DEFAULT_CONFIG_FILE);
+    const configFile = options.configFile ?? process.env.ESTATE_AGENT_CONFIG ?? DEFAULT_CONFIG_FILE;
+    plugins = options.plugins ?? loadPluginAllowList(configFile);
+    if (options.collector) checksAllow = loadChecksAllow(configFile);
   } catch (err) {
     buffer.close();
     release();
@@ -170,7 +174,7 @@ export async function startAgent(options: StartAgentOptions): Promise<RunningAge
   const checksFile = `${options.stateDir}/checks.json`;
   let assigned = loadAssignedChecks(checksFile);
   // The network check types (and their database and SNMP clients) load only in a collector: a plain agent stays small.
-  const network = options.collector ? new (await loadNetworkChecks())() : undefined;
+  const network = options.collector ? new (await loadNetworkChecks())(checksAllow) : undefined;
   const runner = new AgentCheckRunner({
     plugins,
     ...(network ? { network } : {}),

@@ -37,6 +37,7 @@ export { describeExpectation, type PushCheckConfig, pushDeadline } from './check
 export type { SnmpAuth, SnmpCredentialResolver } from './checks/snmp-target';
 export type { ConditionResult } from './conditions/condition-evaluator';
 export { regexHazard } from './conditions/regex-hazard';
+export { LIFTABLE_CLASSES, liftableClassesOf } from './net/allow-names';
 export {
   type AddressRange,
   type DestinationClass,

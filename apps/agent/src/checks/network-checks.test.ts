@@ -1,5 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
+import { addressRefusal } from '@estate/checks';
 import type { AgentCheckDefinition } from '@estate/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkChecks } from './network-checks';
@@ -77,10 +78,15 @@ describe('network checks on a collector', () => {
     expect(open.status).toBe('up');
   });
 
-  it('refuses what the outbound policy refuses, as on the server', async () => {
+  it("refuses what the outbound policy refuses, as on the server, unless this host's configuration lifts it", async () => {
     const run = await runAgentCheck(definition('tcp', { host: '169.254.169.254', port: 80 }), collector);
     expect(run.status).toBe('down');
     expect(run.message).toMatch(/outbound policy refuses 169\.254\.169\.254/);
+    // Judged without connecting anywhere: link-local is refused unless this host's agent.json lifts it.
+    expect(addressRefusal('169.254.10.1', network.policy)?.class).toBe('linkLocal');
+    const lifted = new NetworkChecks(['linkLocal']);
+    expect(addressRefusal('169.254.10.1', lifted.policy)).toBeNull();
+    expect(addressRefusal('169.254.169.254', lifted.policy)?.class).toBe('cloudMetadata');
   });
 
   it('answers unknown, naming the field, for settings its type refuses, and for push checks', async () => {

@@ -2,7 +2,8 @@ import {
   builtInCheckTypes,
   type CheckNetworkPolicy,
   CheckTypeRegistry,
-  DEFAULT_CHECK_NETWORK_POLICY,
+  checkNetworkPolicyAllowing,
+  type DestinationClass,
   type JudgedOutcome,
   type PreparedCheck,
 } from '@estate/checks';
@@ -17,17 +18,21 @@ const SERIES_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
  * The network check types an agent runs as a remote collector (`estate-agent run --collector`): the server's own
  * types from @estate/checks — HTTP, TCP, ICMP, DNS, TLS, SMTP/IMAP, databases, Prometheus, SNMP — run from inside the
  * collector's site, under the same outbound policy as on the server (private and loopback ranges reachable; link-local
- * and cloud metadata refused). Push checks stay on the server, where their pings arrive.
+ * and cloud metadata refused unless the host's own agent.json lifts them with `checksAllow`). Push checks stay on the server, where their pings arrive.
  *
  * A definition is validated by its type once, on its first run, and kept with the definition object (a changed check
  * arrives as a new object); the configuration and secrets are checked again here, whatever the server said.
  */
 export class NetworkChecks {
   private readonly registry: CheckTypeRegistry;
+  /** Where this collector's checks may connect. */
+  readonly policy: CheckNetworkPolicy;
   private readonly prepared = new WeakMap<AgentCheckDefinition, PreparedCheck | Error>();
 
-  constructor(policy: CheckNetworkPolicy = DEFAULT_CHECK_NETWORK_POLICY) {
-    this.registry = new CheckTypeRegistry(builtInCheckTypes(policy).filter((t) => t.type !== 'push' && !isAgentCheckType(t.type)));
+  /** `allowed`: the classes this host's agent.json lifts (`checksAllow`), or a whole policy (tests). */
+  constructor(allowed: readonly DestinationClass[] | CheckNetworkPolicy = []) {
+    this.policy = Array.isArray(allowed) ? checkNetworkPolicyAllowing(allowed) : (allowed as CheckNetworkPolicy);
+    this.registry = new CheckTypeRegistry(builtInCheckTypes(this.policy).filter((t) => t.type !== 'push' && !isAgentCheckType(t.type)));
   }
 
   /** Whether `type` is a network type a collector runs. */

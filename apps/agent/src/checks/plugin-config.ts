@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { LIFTABLE_CLASSES, liftableClassesOf } from '@estate/checks/net/allow-names';
+import type { DestinationClass } from '@estate/checks/net/outbound-policy';
 import { AgentConfigError } from '../identity';
 
 /** Where an installed agent reads its own configuration; `--config` or `ESTATE_AGENT_CONFIG` override it. */
@@ -55,18 +57,7 @@ export class PluginAllowList {
  * write (group or world writable), that is not valid JSON, or that names a relative command.
  */
 export function loadPluginAllowList(file: string): PluginAllowList {
-  if (!existsSync(file)) return new PluginAllowList();
-  const mode = statSync(file).mode;
-  if ((mode & 0o022) !== 0)
-    throw new AgentConfigError(
-      `${file} may be written by others (mode ${(mode & 0o777).toString(8)}): run \`chmod go-w ${file}\`; it decides what the agent may run.`,
-    );
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new AgentConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
-  }
+  const raw = readAgentConfig(file);
   const plugins = new Map<string, AllowedPlugin>();
   const section = (raw as { plugins?: unknown } | null)?.plugins ?? {};
   if (typeof section !== 'object' || section === null || Array.isArray(section))
@@ -85,6 +76,36 @@ export function loadPluginAllowList(file: string): PluginAllowList {
     });
   }
   return new PluginAllowList(plugins);
+}
+
+/**
+ * The destination classes this host lets its collector's network checks reach beyond private and loopback ranges:
+ * `"checksAllow": ["link-local", "cloud-metadata"]` in the same file (the server cannot widen it). None when absent.
+ */
+export function loadChecksAllow(file: string): DestinationClass[] {
+  const raw = readAgentConfig(file);
+  const names = strings((raw as { checksAllow?: unknown } | null)?.checksAllow, `${file}: checksAllow`);
+  const verdict = liftableClassesOf(names);
+  if ('unknown' in verdict)
+    throw new AgentConfigError(
+      `${file}: checksAllow names "${verdict.unknown}"; it may name ${Object.keys(LIFTABLE_CLASSES).join(' and ')}. Private and loopback ranges are always allowed.`,
+    );
+  return verdict.classes;
+}
+
+/** The parsed configuration file, or null when there is none; refused when others may write it or it is not JSON. */
+function readAgentConfig(file: string): unknown {
+  if (!existsSync(file)) return null;
+  const mode = statSync(file).mode;
+  if ((mode & 0o022) !== 0)
+    throw new AgentConfigError(
+      `${file} may be written by others (mode ${(mode & 0o777).toString(8)}): run \`chmod go-w ${file}\`; it decides what the agent may run.`,
+    );
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new AgentConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
 }
 
 function strings(value: unknown, where: string): string[] {

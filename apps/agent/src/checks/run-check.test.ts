@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AgentCheckDefinition } from '@estate/contract';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AgentConfigError } from '../identity';
-import { loadPluginAllowList, PluginAllowList } from './plugin-config';
+import { loadChecksAllow, loadPluginAllowList, PluginAllowList } from './plugin-config';
 import { runAgentCheck } from './run-check';
 import { parseSystemctlShow } from './systemd.check';
 
@@ -119,6 +119,17 @@ describe('plugin allow-list file', () => {
     expect(() => loadPluginAllowList(file)).toThrow(AgentConfigError);
     writeFileSync(path.join(dir, 'relative.json'), JSON.stringify({ plugins: { x: { command: 'check_load' } } }), { mode: 0o600 });
     expect(() => loadPluginAllowList(path.join(dir, 'relative.json'))).toThrow(/must be an absolute path/);
+  });
+
+  it("reads which refused destinations this host's collector may check (checksAllow), and nothing else", () => {
+    const file = path.join(dir, 'collector.json');
+    writeFileSync(file, JSON.stringify({ checksAllow: ['link-local', ' Cloud-Metadata '] }), { mode: 0o600 });
+    expect(loadChecksAllow(file)).toEqual(['linkLocal', 'cloudMetadata']);
+    expect(loadChecksAllow(path.join(dir, 'absent.json'))).toEqual([]);
+    writeFileSync(file, JSON.stringify({ checksAllow: ['loopback'] }), { mode: 0o600 });
+    expect(() => loadChecksAllow(file)).toThrow(/checksAllow names "loopback"; it may name link-local and cloud-metadata/);
+    writeFileSync(file, JSON.stringify({ checksAllow: 'link-local' }), { mode: 0o600 });
+    expect(() => loadChecksAllow(file)).toThrow(/checksAllow must be a list of strings/);
   });
 });
 
