@@ -6,7 +6,7 @@ import {
   type TestCheckRequest,
   type UpdateCheckRequest,
 } from '@estate/contract';
-import { Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, TextInput, Title } from '@mantine/core';
+import { Button, Group, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { isNotEmpty, useForm } from '@mantine/form';
 import { useMutation } from '@tanstack/react-query';
 import { type ReactNode, useEffect } from 'react';
@@ -235,6 +235,11 @@ export function CheckForm({ types, check, ciIds, canBindCis, onSave, onCancel, p
             <Title order={3} fz="h5" mb="xs">
               Test result
             </Title>
+            {values.agentId !== null && !isAgentCheckType(values.type) && (
+              <Text size="xs" c="dimmed" mb="xs" data-testid="test-from-server">
+                Tested from the Estate server; once saved, the chosen collector runs it from its own site.
+              </Text>
+            )}
             <CheckResultView result={test.data} data-testid="test-result" />
           </Paper>
         )}
