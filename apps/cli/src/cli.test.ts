@@ -197,6 +197,17 @@ describe.concurrent('estate CLI', { timeout: 150_000 }, () => {
     }
   });
 
+  it('rules test runs promtool test files unchanged: exit 0 and SUCCESS when they pass, 4 with the failures when not', async () => {
+    const testdata = fileURLToPath(new URL('../../server/src/modules/alerting/rules/testdata/', import.meta.url));
+    const passing = await estate(['rules', 'test', path.join(testdata, 'semantics.test.yml'), path.join(testdata, 'edges.test.yml')]);
+    expect(passing.code, passing.stderr).toBe(ExitCode.ok);
+    expect(passing.stdout.match(/ {2}SUCCESS/g)).toHaveLength(2);
+    const failing = await estate(['rules', 'test', path.join(testdata, 'failing.test.yml')]);
+    expect(failing.code).toBe(ExitCode.verification);
+    expect(failing.stdout).toMatch(/FAILED:\n\s+name: /);
+    expect(failing.stderr).toBe('estate: 1 of 1 rule test file failed.\n');
+  });
+
   it('audit verify exits 0 and reports the chain intact', async () => {
     const r = await auditVerified();
     expect(r.code, show(r)).toBe(ExitCode.ok);

@@ -3,6 +3,7 @@ import { registerAdminCommands } from './commands/admin.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerBackupCommands } from './commands/backup.command';
 import { registerChecksCommands } from './commands/checks.command';
+import { registerRulesCommands } from './commands/rules.command';
 import { registerServeCommands } from './commands/serve.command';
 import { registerTokenCommands } from './commands/token.command';
 import { ExitCode } from './exit-codes';
@@ -21,6 +22,7 @@ registerTokenCommands(program);
 registerBackupCommands(program);
 registerAuditCommands(program);
 registerChecksCommands(program);
+registerRulesCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@
  * API-level commands in the CLI go through `@estate/client` instead.
  */
 export { createEstate, createLogger, type Estate, migrate, openStore, VERSION } from './app';
+export { formatPromtoolReport, type PromtoolFileResult, runPromtoolTestFile } from './modules/alerting';
 export { AuditLog, type AuditVerification } from './platform/audit/audit-log';
 export { BackupError, backup, restore, tableChecksums, verifyBackup } from './platform/backup';
 export { type Config, ConfigError, loadConfig, OPTIONS } from './platform/config/config';
