@@ -111,8 +111,8 @@ describe.runIf(browserTier())('modelling a small data centre in a real browser',
       if ((message.type() === 'warning' || message.type() === 'error') && !isMachineNoise(message.text())) warnings.push(message.text());
     });
     await page.goto(`${server.url}/inventory/${ciId}`);
-    const attributes = page.getByTestId('ci-attributes');
-    await attributes.waitFor();
+    // A loaded CI machine has left this page unrendered for 30 s a few times: wait, say what it showed, reload once.
+    await waitForPage(page, 'ci-attributes');
     // A container or a VM is typed as such.
     if (typeLabel) expect(await page.getByTestId('ci-type-badge').textContent()).toBe(typeLabel);
     // Values are not labels: the architecture reads as the kernel names it.
