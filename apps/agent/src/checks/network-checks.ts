@@ -29,9 +29,9 @@ export class NetworkChecks {
   readonly policy: CheckNetworkPolicy;
   private readonly prepared = new WeakMap<AgentCheckDefinition, PreparedCheck | Error>();
 
-  /** `allowed`: the classes this host's agent.json lifts (`checksAllow`), or a whole policy (tests). */
-  constructor(allowed: readonly DestinationClass[] | CheckNetworkPolicy = []) {
-    this.policy = Array.isArray(allowed) ? checkNetworkPolicyAllowing(allowed) : (allowed as CheckNetworkPolicy);
+  /** `allowed`: the destination classes this host's agent.json lifts (`checksAllow`). */
+  constructor(allowed: readonly DestinationClass[] = []) {
+    this.policy = checkNetworkPolicyAllowing(allowed);
     this.registry = new CheckTypeRegistry(builtInCheckTypes(this.policy).filter((t) => t.type !== 'push' && !isAgentCheckType(t.type)));
   }
 

@@ -1,3 +1,4 @@
+import { CHECK_EXAMPLES } from '@estate/checks/checks/check-examples';
 import type { Check, CheckTypeInfo } from '@estate/contract';
 import { describe, expect, it } from 'vitest';
 import {
@@ -207,27 +208,10 @@ describe('check form fields of ICMP, DNS, TLS, push and Prometheus', () => {
   });
 });
 
-/** The examples the server serves for the types with fields here (check-examples.ts; the e2e test reads the real ones). */
-const EXAMPLES: Record<string, Record<string, unknown>> = {
-  icmp: { host: '192.0.2.10', count: 3 },
-  dns: { name: 'example.org', recordType: 'A' },
-  tls: { host: 'example.org', port: 443, minDaysValid: 14 },
-  smtp: { host: 'mail.example.org', port: 25, starttls: true },
-  imap: { host: 'mail.example.org', port: 993, tls: true },
-  postgres: { host: 'db.example.org', port: 5432, database: 'postgres', user: 'monitor', query: 'select 1' },
-  mysql: { host: 'db.example.org', port: 3306, database: 'mysql', user: 'monitor', query: 'select 1' },
-  redis: { host: 'cache.example.org', port: 6379 },
-  push: { periodSeconds: 86_400, graceSeconds: 3_600 },
-  prometheus: { url: 'http://192.0.2.10:9100/metrics', job: 'node' },
-  snmp: { host: 'switch1.example.org', version: 'v2c', oids: ['1.3.6.1.2.1.1.3.0'] },
-  'snmp-interfaces': { host: 'switch1.example.org', version: 'v2c', interfaces: ['Gi*'] },
-  systemd: { unit: 'nginx.service' },
-  process: { name: 'nginx', minCount: 1 },
-  filesystem: { path: '/', warnPercent: 80, critPercent: 90 },
-  file: { path: '/var/backups/db.dump', maxAgeSeconds: 93_600, minBytes: 1 },
-  'certificate-file': { path: '/etc/ssl/certs/server.pem', warnDays: 21, critDays: 7 },
-  nagios: { plugin: 'load' },
-};
+/** The examples the server serves (check-examples.ts) for the types with fields here: all but HTTP and TCP. */
+const EXAMPLES: Record<string, Readonly<Record<string, unknown>>> = Object.fromEntries(
+  Object.entries(CHECK_EXAMPLES).filter(([type]) => type !== 'http' && type !== 'tcp'),
+);
 
 /** A saved check of `type` with `config` read into the form and saved again: the configuration the update sends. */
 const resaved = (type: string, config: Record<string, unknown>, secretNames: string[] = []) => {
