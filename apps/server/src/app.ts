@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { migrationsFor } from './migrations';
 import { type AgentsModule, createAgentsModule } from './modules/agents';
+import { type AlertingModule, createAlertingModule } from './modules/alerting';
 import { createAuditModule } from './modules/audit';
 import { type AuthModule, createAuthModule } from './modules/auth';
 import { createDiscoveryModule, type DiscoveryModule } from './modules/discovery';
@@ -44,6 +45,7 @@ export interface Estate {
   /** Host agents: enrollment, signed reports, administration, housekeeping. */
   agents: AgentsModule;
   monitoring: MonitoringModule;
+  alerting: AlertingModule;
   /** Every module, each built once, in the order their routes were registered; `serve` starts their other parts. */
   modules: readonly EstateModule[];
   /** Where modules subscribe to events; delivery runs in processes with the worker role. */
@@ -153,7 +155,17 @@ export async function createEstate(config: Config, database: Database, options: 
     agentBundle: config.agentBundle,
     publicUrl: config.publicUrl,
   });
-  const modules: EstateModule[] = [auth, createAuditModule({ audit, db: database.db }), inventory, metrics, agents, discovery, monitoring];
+  const alerting = createAlertingModule({ ...store, secretBox, publicUrl: config.publicUrl });
+  const modules: EstateModule[] = [
+    auth,
+    createAuditModule({ audit, db: database.db }),
+    inventory,
+    metrics,
+    agents,
+    discovery,
+    monitoring,
+    alerting,
+  ];
 
   const http = await createHttpServer({
     logger: options.logger === false ? false : logger,
@@ -188,6 +200,7 @@ export async function createEstate(config: Config, database: Database, options: 
     metrics,
     agents,
     monitoring,
+    alerting,
     modules,
     bus,
     http,

@@ -22,5 +22,8 @@ export const PERMISSIONS = [
   'discovery:write',
   'monitoring:read',
   'monitoring:write',
+  'alerting:read',
+  'alerting:write',
+  'alerting:ingest',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -1,10 +1,14 @@
 import { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
+import { AlertingRoutes } from './alerting-routes';
 import { AuditRoutes } from './audit-routes';
 import { AuthRoutes } from './auth-routes';
+import { NotificationChannelRoutes } from './channel-routes';
 import { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
 import { InventoryRoutes } from './inventory-routes';
 import { MonitoringRoutes } from './monitoring-routes';
+import { OnCallRoutes } from './oncall-routes';
 import { PrometheusApiRoutes } from './prometheus-api-routes';
+import { SuppressionRoutes } from './suppression-routes';
 
 /** The route tables of the domains, each declaring its operations once; a new domain adds its table here. */
 export const ROUTE_TABLES = [
@@ -18,6 +22,10 @@ export const ROUTE_TABLES = [
   DiscoveryIdentityRoutes,
   PrometheusApiRoutes,
   MonitoringRoutes,
+  AlertingRoutes,
+  NotificationChannelRoutes,
+  OnCallRoutes,
+  SuppressionRoutes,
 ] as const;
 
 /**
@@ -35,12 +43,20 @@ export const API_ROUTES = {
   ...DiscoveryIdentityRoutes,
   ...PrometheusApiRoutes,
   ...MonitoringRoutes,
+  ...AlertingRoutes,
+  ...NotificationChannelRoutes,
+  ...OnCallRoutes,
+  ...SuppressionRoutes,
 } as const;
 
 export { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
+export { AlertingRoutes } from './alerting-routes';
 export { AuditRoutes } from './audit-routes';
 export { AuthRoutes } from './auth-routes';
+export { NotificationChannelRoutes } from './channel-routes';
 export { DiscoveryIdentityRoutes, DiscoveryScanRoutes } from './discovery-routes';
 export { InventoryRoutes } from './inventory-routes';
 export { MonitoringRoutes } from './monitoring-routes';
+export { OnCallRoutes } from './oncall-routes';
 export { PrometheusApiRoutes } from './prometheus-api-routes';
+export { SuppressionRoutes } from './suppression-routes';

@@ -28,6 +28,10 @@ import { monitoring } from './0026-monitoring';
 import { agentChecks } from './0027-agent-checks';
 import { checkShards } from './0028-check-shards';
 import { checkStatesWritten } from './0029-check-states-written';
+import { alerting } from './0030-alerting';
+import { oncall } from './0031-oncall';
+import { notificationChannels } from './0032-notification-channels';
+import { suppression } from './0033-suppression';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -60,6 +64,10 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0027-agent-checks', agentChecks],
   ['0028-check-shards', checkShards],
   ['0029-check-states-written', checkStatesWritten],
+  ['0030-alerting', alerting],
+  ['0031-oncall', oncall],
+  ['0032-notification-channels', notificationChannels],
+  ['0033-suppression', suppression],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

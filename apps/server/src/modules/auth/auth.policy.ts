@@ -1,6 +1,6 @@
 import { PERMISSIONS, type Permission, type Role } from '@estate/contract';
 
-const READ: Permission[] = ['self', 'users:read', 'inventory:read', 'agents:read', 'discovery:read', 'monitoring:read'];
+const READ: Permission[] = ['self', 'users:read', 'inventory:read', 'agents:read', 'discovery:read', 'monitoring:read', 'alerting:read'];
 
 /**
  * What each role may do. Admin: everything. Operator: read and operate (later issues add operations permissions).
@@ -8,7 +8,7 @@ const READ: Permission[] = ['self', 'users:read', 'inventory:read', 'agents:read
  */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set([...READ, 'metrics:read', 'metrics:write', 'inventory:write', 'discovery:write', 'monitoring:write']),
+  operator: new Set([...READ, 'metrics:read', 'metrics:write', 'inventory:write', 'discovery:write', 'monitoring:write', 'alerting:write', 'alerting:ingest']),
   viewer: new Set(READ),
   auditor: new Set([...READ, 'audit:read', 'tokens:read-all']),
 };

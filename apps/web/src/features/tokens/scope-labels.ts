@@ -19,6 +19,9 @@ export const SCOPE_LABELS: Record<Permission, string> = {
   'discovery:write': 'discovery:write: run scans, manage SNMP credentials, merge CIs, import Terraform state',
   'monitoring:read': 'monitoring:read: read checks, their results, history and uptime',
   'monitoring:write': 'monitoring:write: create, change, run and delete checks',
+  'alerting:read': 'alerting:read: read alerts, rules, silences, channels and on-call schedules',
+  'alerting:write': 'alerting:write: change rules, silences, channels, routing and schedules; acknowledge alerts',
+  'alerting:ingest': 'alerting:ingest: send alerts in (Alertmanager receiver, events API)',
 };
 
 /**

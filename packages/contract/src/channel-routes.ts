@@ -1,0 +1,2 @@
+/** Notification channels: create, change, send a test, the delivery log. */
+export const NotificationChannelRoutes = {} as const;

@@ -1,0 +1,2 @@
+/** Suppression: silences, maintenance windows, the routing configuration. */
+export const SuppressionRoutes = {} as const;
