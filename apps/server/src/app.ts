@@ -155,7 +155,13 @@ export async function createEstate(config: Config, database: Database, options: 
     agentBundle: config.agentBundle,
     publicUrl: config.publicUrl,
   });
-  const alerting = createAlertingModule({ ...store, secretBox, publicUrl: config.publicUrl });
+  const alerting = createAlertingModule({
+    ...store,
+    secretBox,
+    promql: metrics.promql,
+    checkStates: () => monitoring.reads.currentStates(),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
   const modules: EstateModule[] = [
     auth,
     createAuditModule({ audit, db: database.db }),

@@ -171,6 +171,9 @@ export async function serve(
     await estate.monitoring.checks
       .seedDefaults(healthUrl, { actor: { type: 'system', id: null, label: 'first start' }, requestId: null, sourceIp: null })
       .catch((err) => logger.warn({ err }, 'monitoring: could not create the default checks'));
+    await estate.alerting
+      .seedDefaults({ actor: { type: 'system', id: null, label: 'first start' }, requestId: null, sourceIp: null })
+      .catch((err) => logger.warn({ err }, 'alerting: could not create the starter rules'));
     const setupToken = await estate.auth.auth.issueSetupToken();
     const banner = startBanner(url, database.describe, setupToken);
     if (!options.deferBanner) for (const line of banner) print(line);

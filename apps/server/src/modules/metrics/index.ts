@@ -34,6 +34,7 @@ export type { PromqlEngineOptions, PromqlResult } from './promql/engine';
 export { PromqlError } from './promql/errors';
 export { parsePromql, typeOf } from './promql/parse';
 export { InMemorySeriesSource, type SeriesData, type SeriesSource } from './promql/series-source';
+export type { PromqlBackend } from './promql-backend';
 export { MetricsBackendRefusedError, MetricsBackendUnavailableError } from './remote/metrics-backend-client';
 export type { EmbeddedMetricStoreOptions } from './store/embedded-metric-store';
 export type { TierRetention } from './store/metric-rollups';
@@ -74,6 +75,8 @@ export interface MetricsModule extends EstateModule {
   /** The metric store, written by the sink: embedded in the primary database (ADR 0017) or remote (ADR 0019). */
   readonly store: MetricStore;
   readonly sink: MetricSink;
+  /** PromQL over the store (or the metrics backend): what alert rules and the query API ask. */
+  readonly promql: PromqlBackend;
   /**
    * Rolls up every complete bucket past each tier's watermark, as of `now` (idempotent; resumes where a crash
    * stopped it); answers the watermarks. With a remote backend there is nothing to roll up.
@@ -144,6 +147,7 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
     name: 'metrics',
     store,
     sink,
+    promql,
     rollup,
     prune,
     selfScrape,

@@ -8,6 +8,17 @@ import type { MonitoringTables } from './monitoring.tables';
 import { RESULT_RING_SIZE } from './state/check-recorder';
 import { dailyUptime, lastDaysFrom, UPTIME_PERIODS, uptimeOver } from './state/uptime';
 
+/** A check as alert rules over check states see it. */
+export interface CurrentCheckState {
+  checkId: string;
+  name: string;
+  type: string;
+  target: string;
+  cis: Array<{ id: string; name: string }>;
+  state: CheckState;
+  since: number;
+}
+
 /** What a check's runs left: its last results (the ring), its state changes and its uptime, exact from the history. */
 export class CheckReads {
   constructor(
@@ -15,6 +26,41 @@ export class CheckReads {
     private readonly repo: CheckRepository,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /**
+   * Every enabled check's current state with what identifies it (for alert rules over check states): its id, name,
+   * type and target, the CIs it watches (with their names), its state and since when. Checks never run yet are
+   * `unknown` since they were created.
+   */
+  async currentStates(): Promise<CurrentCheckState[]> {
+    const rows = await this.db
+      .selectFrom('checks')
+      .leftJoin('check_states', 'check_states.check_id', 'checks.id')
+      .select(['checks.id', 'checks.name', 'checks.type', 'checks.target', 'checks.created_at', 'check_states.state', 'check_states.since'])
+      .where('checks.enabled', '=', 1)
+      .execute();
+    const links = await this.db
+      .selectFrom('check_cis')
+      .innerJoin('cis', 'cis.id', 'check_cis.ci_id')
+      .select(['check_cis.check_id', 'check_cis.ci_id', 'cis.name'])
+      .orderBy('cis.name')
+      .execute();
+    const cis = new Map<string, Array<{ id: string; name: string }>>();
+    for (const l of links) {
+      const list = cis.get(l.check_id) ?? [];
+      list.push({ id: l.ci_id, name: l.name });
+      cis.set(l.check_id, list);
+    }
+    return rows.map((r) => ({
+      checkId: r.id,
+      name: r.name,
+      type: r.type,
+      target: r.target,
+      cis: cis.get(r.id) ?? [],
+      state: (r.state ?? 'unknown') as CheckState,
+      since: Number(r.since ?? r.created_at),
+    }));
+  }
 
   /** The last results, newest first. */
   async results(id: string, limit: number): Promise<CheckResult[]> {

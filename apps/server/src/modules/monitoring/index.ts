@@ -37,6 +37,7 @@ import { CheckSuggestionService } from './suggestions/check-suggestion.service';
 export type { SnmpAuth, SnmpCredentialResolver } from '@estate/checks';
 export { checkNetworkPolicyAllowing } from '@estate/checks';
 export type { AgentCheckService } from './agent-check.service';
+export type { CurrentCheckState } from './check-reads';
 export type { MonitoringTables } from './monitoring.tables';
 
 /** How often agent-side checks are swept for silent agents. */

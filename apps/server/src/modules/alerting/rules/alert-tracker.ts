@@ -100,6 +100,12 @@ export class AlertTracker {
     }
   }
 
+  /** Takes back alerts a previous {@link alerts} returned (after a restart); any held now are dropped first. */
+  restore(alerts: readonly TrackedAlert[]): void {
+    this.active.clear();
+    for (const a of alerts) this.active.set(labelsFingerprint(a.labels), { ...a, source: this.source });
+  }
+
   /** Drops every alert (a rule over its limit starts again from nothing, as Prometheus does). */
   clear(): void {
     this.active.clear();

@@ -10,6 +10,7 @@ export { formatRuleFile, parseRuleFile, type RuleFileError, type RuleFileResult 
 export {
   type CheckStateSource,
   type GroupEvaluation,
+  type GroupState,
   type InstantQuery,
   RuleGroupEvaluator,
   type RuleGroupOptions,

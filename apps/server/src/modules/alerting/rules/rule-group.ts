@@ -79,6 +79,21 @@ interface RuleSlot {
   previous: Map<string, Labels>;
 }
 
+/** What a group must carry across a restart: per rule (by position and name) its alerts and the series it wrote. */
+export interface GroupState {
+  lastEvaluation: number | null;
+  evaluationMs: number;
+  rules: Array<{
+    name: string;
+    alerts: TrackedAlert[];
+    previous: Labels[];
+    health: RuleHealth;
+    lastError: string;
+    lastEvaluation: number | null;
+    evaluationMs: number;
+  }>;
+}
+
 /** Evaluates one rule group; not reentrant (await one `evaluate` before the next). */
 export class RuleGroupEvaluator {
   readonly intervalMs: number;
@@ -144,6 +159,43 @@ export class RuleGroupEvaluator {
     }
     const vector = await this.options.query(spec.expr, timeMs);
     return spec.kind === 'recording' ? runtime.record(vector) : runtime.alert(timeMs, vector);
+  }
+
+  /** The state {@link restore} continues from. */
+  exportState(): GroupState {
+    return {
+      lastEvaluation: this.lastEvaluation,
+      evaluationMs: this.evaluationMs,
+      rules: this.slots.map((s) => ({
+        name: s.runtime.spec.name,
+        alerts: s.runtime.tracker?.alerts() ?? [],
+        previous: [...s.previous.values()],
+        health: s.health,
+        lastError: s.lastError,
+        lastEvaluation: s.lastEvaluation,
+        evaluationMs: s.evaluationMs,
+      })),
+    };
+  }
+
+  /**
+   * Continues from an exported state, possibly of an earlier version of the group: a rule at the same position with
+   * the same name takes its alerts back (so `for` keeps counting across a restart, as Prometheus' ALERTS_FOR_STATE
+   * restore does); other rules start afresh.
+   */
+  restore(state: GroupState): void {
+    this.lastEvaluation = state.lastEvaluation;
+    this.evaluationMs = state.evaluationMs;
+    for (const [i, slot] of this.slots.entries()) {
+      const saved = state.rules[i];
+      if (!saved || saved.name !== slot.runtime.spec.name) continue;
+      slot.runtime.tracker?.restore(saved.alerts);
+      slot.previous = new Map(saved.previous.map((l) => [labelsKey(l), l]));
+      slot.health = saved.health;
+      slot.lastError = saved.lastError;
+      slot.lastEvaluation = saved.lastEvaluation;
+      slot.evaluationMs = saved.evaluationMs;
+    }
   }
 
   /** Every rule's standing, in group order. */
