@@ -108,7 +108,8 @@ export function presentGroup(group: StoredRuleGroup, standing?: RuleGroupStandin
   };
 }
 
-const sameSpec = (a: RuleGroupSpec, b: RuleGroupSpec) => JSON.stringify(a) === JSON.stringify(b);
+/** Same rules, whatever order the stored JSON keeps keys in (jsonb sorts them). */
+const sameSpec = (a: RuleGroupSpec, b: RuleGroupSpec) => formatRuleFile([a]) === formatRuleFile([b]);
 
 export class RuleGroupService {
   constructor(
