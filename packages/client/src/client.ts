@@ -1,4 +1,5 @@
 import { type AgentMethods, createAgentMethods } from './agents';
+import { type AlertingMethods, createAlertingMethods } from './alerting';
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
 import { createDiscoveryIdentityMethods, type DiscoveryIdentityMethods } from './discovery-identity';
@@ -38,7 +39,8 @@ export interface EstateClient
     AgentMethods,
     DiscoveryScanMethods,
     DiscoveryIdentityMethods,
-    MonitoringMethods {
+    MonitoringMethods,
+    AlertingMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -59,6 +61,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createDiscoveryScanMethods(transport),
     ...createDiscoveryIdentityMethods(transport),
     ...createMonitoringMethods(transport, options.baseUrl),
+    ...createAlertingMethods(transport, options.baseUrl),
     get csrfToken() {
       return transport.csrfToken;
     },

@@ -3,6 +3,7 @@
  * `@estate/contract` and works wherever a global `fetch` exists (browsers, Node ≥ 20).
  */
 export type { AgentMethods } from './agents';
+export type { AlertingMethods } from './alerting';
 export { ApiError, type FieldError, isApiError } from './api-error';
 export type { AuditMethods } from './audit';
 export type { AuthMethods } from './auth';
