@@ -178,6 +178,36 @@ const editCheckRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/monitoring/CheckFormPage'), 'EditCheckPage'),
 });
 
+const alertsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts',
+  component: lazyRouteComponent(() => import('../features/alerting/alerts/AlertsPage'), 'AlertsPage'),
+});
+
+const alertRulesRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/rules',
+  component: lazyRouteComponent(() => import('../features/alerting/alerts/RuleGroupsPage'), 'RuleGroupsPage'),
+});
+
+const newAlertRuleGroupRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/rules/new',
+  component: lazyRouteComponent(() => import('../features/alerting/alerts/RuleGroupPage'), 'NewRuleGroupPage'),
+});
+
+const alertRuleGroupRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/rules/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/alerts/RuleGroupPage'), 'RuleGroupPage'),
+});
+
+const alertRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerts/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/alerts/AlertDetailPage'), 'AlertDetailPage'),
+});
+
 const softwareRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/software',
@@ -237,6 +267,11 @@ const routeTree = rootRoute.addChildren([
     newCheckRoute,
     checkRoute,
     editCheckRoute,
+    alertsRoute,
+    alertRulesRoute,
+    newAlertRuleGroupRoute,
+    alertRuleGroupRoute,
+    alertRoute,
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,
