@@ -46,6 +46,8 @@ export const alerting: EstateMigration = (_dialect, t) => ({
       .addColumn('active_at', t.bigint, (c) => c.notNull())
       .addColumn('fired_at', t.bigint)
       .addColumn('resolved_at', t.bigint)
+      // Alerts sent in from outside: when it resolves unless it is sent again (Alertmanager's endsAt).
+      .addColumn('ends_at', t.bigint)
       .addColumn('acknowledged_at', t.bigint)
       .addColumn('acknowledged_by', 'text', (c) => c.references('users.id').onDelete('set null'))
       // Why notifications of it are held back now ({ kind, … }); null when nothing holds them.
@@ -56,7 +58,7 @@ export const alerting: EstateMigration = (_dialect, t) => ({
       .execute();
     await db.schema.createIndex('alerts_episode_idx').on('alerts').columns(['fingerprint', 'active_at']).unique().execute();
     await db.schema.createIndex('alerts_state_idx').on('alerts').columns(['state', 'active_at']).execute();
-    await db.schema.createIndex('alerts_updated_idx').on('alerts').column('updated_at').execute();
+    await db.schema.createIndex('alerts_updated_idx').on('alerts').columns(['updated_at', 'source']).execute();
 
     await db.schema
       .createTable('alert_events')

@@ -18,6 +18,7 @@ import { AlertStore } from './alerts/alert-store';
 import { registerAlertRoutes } from './alerts/alerts.routes';
 import { AlertsService } from './alerts/alerts.service';
 import type { AlertTables } from './alerts/alerts.tables';
+import { ExternalAlerts } from './alerts/external-alerts';
 import { RuleGroupService } from './alerts/rule-groups.service';
 import { checkStateSource, DEFAULT_RULES_YAML, defaultRouting, promqlQuery } from './alerts/sources';
 
@@ -53,6 +54,8 @@ export interface AlertingModuleOptions {
 export interface AlertingModule extends EstateModule {
   readonly alerts: AlertsService;
   readonly ruleGroups: RuleGroupService;
+  /** Alerts sent in from outside (Alertmanager's shape, PagerDuty-style events). */
+  readonly external: ExternalAlerts;
   /** The evaluation and dispatch engine; it works only where the worker role runs, one process at a time. */
   readonly engine: AlertEngine;
   /** Creates Estate's starter rules on a fresh store (once: deleting them later is respected). */
@@ -68,6 +71,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
   const alerts = new AlertsService(store, ruleGroups, options.audit, now, {
     acknowledged: () => engine?.acknowledgementsChanged(),
   });
+  const external = new ExternalAlerts(store, now);
   const routing: RoutingSource = defaultRouting();
   engine = new AlertEngine({
     store,
@@ -83,6 +87,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     name: 'alerting',
     alerts,
     ruleGroups,
+    external,
     engine: running,
     async seedDefaults(ctx) {
       const seeded = await store.loadState<boolean>('seeded');

@@ -9,6 +9,7 @@ import { AlertEngine } from './alert-engine';
 import { AlertStore } from './alert-store';
 import { AlertsService } from './alerts.service';
 import type { AlertTables } from './alerts.tables';
+import { ExternalAlerts } from './external-alerts';
 import { RuleGroupService } from './rule-groups.service';
 import { checkStateSource, defaultRouting, promqlQuery } from './sources';
 
@@ -65,10 +66,10 @@ describe.each(testEngines())('the alert engine on $dialect', (engine) => {
       },
     });
 
-  /** Cycles once a second until `until` (inclusive), as the worker's timer does. */
-  async function runUntil(e: AlertEngine, until: number) {
+  /** Cycles every `step` (the worker's timer: once a second) until `until`. */
+  async function runUntil(e: AlertEngine, until: number, step = 1_000) {
     while (clock < until) {
-      clock += 1_000;
+      clock += step;
       await e.cycle(clock);
     }
   }
@@ -187,7 +188,7 @@ describe.each(testEngines())('the alert engine on $dialect', (engine) => {
     await alerts.acknowledge(alert?.id as string, 'looking', ctx);
     e.acknowledgementsChanged();
     // repeat_interval is 4 h: without the acknowledgement it would be sent again.
-    await runUntil(e, T0 + 60_000 + 4 * 3_600_000 + 600_000);
+    await runUntil(e, T0 + 60_000 + 4 * 3_600_000 + 600_000, 10_000);
     expect(sent).toHaveLength(1);
     const detail = await alerts.detail(alert?.id as string);
     expect(detail.alert.acknowledgedAt).not.toBeNull();
@@ -226,5 +227,99 @@ describe.each(testEngines())('the alert engine on $dialect', (engine) => {
     expect(body.data.alerts.map((a) => [a.labels.check_name, a.state])).toEqual([['web', 'firing']]);
     const [listed] = await alerts.ruleGroups();
     expect(listed?.rules[0]).toMatchObject({ name: 'CheckDown', kind: 'check-state', firing: 1, health: 'ok' });
+  });
+});
+
+describe.each(testEngines())('alerts sent in from outside, on $dialect', (engine) => {
+  const fresh = freshDatabases(engine);
+  let clock: number;
+  let sent: Notification[];
+  let store: AlertStore;
+  let alerts: AlertsService;
+  let external: ExternalAlerts;
+  let e: AlertEngine;
+
+  async function runUntil(until: number, step = 2_000) {
+    while (clock < until) {
+      clock += step;
+      await e.cycle(clock);
+    }
+  }
+
+  beforeEach(async () => {
+    const database = await fresh();
+    clock = T0;
+    sent = [];
+    store = new AlertStore(database.db as unknown as Kysely<AlertTables>, database.dialect);
+    const audit = new AuditLog(database);
+    const groups = new RuleGroupService(database.db as unknown as Kysely<AlertTables>, audit, () => clock);
+    alerts = new AlertsService(store, groups, audit, () => clock);
+    external = new ExternalAlerts(store, () => clock);
+    e = new AlertEngine({
+      store,
+      query: promqlQuery(undefined),
+      checkStates: checkStateSource(async () => []),
+      routing: defaultRouting(),
+      now: () => clock,
+      processName: 'p1',
+      notify: async (_trx, n) => {
+        sent.push(n);
+      },
+    });
+  });
+
+  it('routes Alertmanager-shaped alerts, keeps them while they are sent again, and resolves them at their end', async () => {
+    const alert = { labels: { alertname: 'HighLoad', instance: 'db-1' }, annotations: { summary: 'load is high' } };
+    await external.receive([{ ...alert, startsAt: T0 - 5_000, endsAt: T0 + 120_000 }], 'prometheus');
+    await runUntil(T0 + 40_000);
+    expect(sent.map((n) => n.firing.map((a) => a.alert.labels.instance))).toEqual([['db-1']]);
+    // Sent again with a later end: still one episode, no new notification.
+    await external.receive([{ ...alert, startsAt: T0 - 5_000, endsAt: T0 + 240_000 }], 'prometheus');
+    await runUntil(T0 + 200_000);
+    expect((await alerts.list({})).items).toHaveLength(1);
+    expect(sent).toHaveLength(1);
+    // Not sent again: it resolves at its end, and the recovery goes at the next flush.
+    await runUntil(T0 + 600_000);
+    const [resolved] = (await alerts.list({ state: 'resolved' })).items;
+    expect(resolved).toMatchObject({ name: 'HighLoad', source: 'prometheus', resolvedAt: T0 + 240_000 });
+    expect(sent.map((n) => [n.firing.length, n.resolved.length])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+  });
+
+  it('refuses alerts with invalid labels and takes none of the batch', async () => {
+    await expect(
+      external.receive([{ labels: { alertname: 'Fine' } }, { labels: { 'bad-name': 'x' } }], 'alertmanager'),
+    ).rejects.toMatchObject({ status: 400 });
+    expect((await alerts.list({})).items).toEqual([]);
+  });
+
+  it('opens, refreshes, acknowledges and resolves an event by its dedup key', async () => {
+    const first = await external.event(
+      { action: 'trigger', dedupKey: 'disk-7', summary: 'Disk 7 failing', source: 'nas-1', severity: 'error' },
+      ctx,
+    );
+    const again = await external.event(
+      { action: 'trigger', dedupKey: 'disk-7', summary: 'Disk 7 failed', source: 'nas-1', severity: 'error' },
+      ctx,
+    );
+    expect(again.alertId).toBe(first.alertId);
+    await runUntil(T0 + 35_000);
+    expect(sent).toHaveLength(1);
+    await external.event({ action: 'acknowledge', dedupKey: 'disk-7' }, ctx);
+    let detail = await alerts.detail(first.alertId as string);
+    expect(detail.alert).toMatchObject({ state: 'firing', annotations: { summary: 'Disk 7 failed' } });
+    expect(detail.alert.acknowledgedAt).not.toBeNull();
+    await external.event({ action: 'resolve', dedupKey: 'disk-7' }, ctx);
+    await runUntil(T0 + 400_000);
+    detail = await alerts.detail(first.alertId as string);
+    expect(detail.alert.state).toBe('resolved');
+    expect(detail.timeline.map((x) => x.kind)).toEqual(
+      expect.arrayContaining(['firing', 'notified', 'acknowledged', 'resolved', 'recovery-notified']),
+    );
+    const fresh = await external.event({ action: 'trigger', summary: 'no key given' }, ctx);
+    expect(fresh.dedupKey).toMatch(/^[0-9a-f-]{36}$/);
+    await expect(external.event({ action: 'resolve' }, ctx)).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -100,6 +100,10 @@ export class AlertEngine {
   private silenceIds = new Set<string>();
   /** Acknowledged open episodes: fingerprint → the episode's activeAt. */
   private acknowledged = new Map<string, number>();
+  /** Alerts sent in from outside, by fingerprint, as last routed. */
+  private readonly external = new Map<string, Alert>();
+  /** The newest `updated_at` of an external episode this holder has routed. */
+  private externalSeen = 0;
   private leader = false;
   private groupsStale = true;
   private poked = false;
@@ -155,8 +159,51 @@ export class AlertEngine {
       notices.push(...(await this.evaluate(group, now)));
       group.nextAt = nextSlot(now + 1, group.evaluator.intervalMs, offsetOf(group.stored.id, group.evaluator.intervalMs));
     }
+    await this.syncExternal(now);
     await this.dispatch(notices, now);
     return true;
+  }
+
+  /**
+   * Routes alerts sent in from outside that changed since the last cycle (with 2 s of overlap for writers whose
+   * clock or commit lagged: routing the same state twice changes nothing), and resolves those whose endsAt passed.
+   */
+  private async syncExternal(now: number): Promise<void> {
+    const { store } = this.options;
+    const expired = await store.db
+      .selectFrom('alerts')
+      .select(['id', 'ends_at'])
+      .where('state', '=', 'firing')
+      .where('ends_at', 'is not', null)
+      .where('ends_at', '<=', now)
+      .execute();
+    if (expired.length > 0) {
+      await store.db.transaction().execute(async (trx) => {
+        for (const row of expired) {
+          await store.updateEpisode(trx, row.id, { state: 'resolved', resolved_at: Number(row.ends_at), updated_at: now });
+          await store.event(trx, row.id, now, 'resolved', { reason: 'not sent again before its end' });
+        }
+      });
+    }
+    const rows = await store.db
+      .selectFrom('alerts')
+      .selectAll()
+      .where('updated_at', '>=', this.externalSeen - 2_000)
+      .where('source', 'not like', 'rule:%')
+      .orderBy('updated_at')
+      .execute();
+    const dispatcher = this.dispatcher;
+    for (const row of rows) {
+      this.externalSeen = Math.max(this.externalSeen, Number(row.updated_at));
+      const known = this.episodes.get(row.fingerprint);
+      if (known && known.activeAt > Number(row.active_at)) continue;
+      const alert = alertOfRow(row);
+      if (row.acknowledged_at !== null && row.state !== 'resolved') this.acknowledged.set(row.fingerprint, alert.activeAt);
+      if (row.state === 'resolved') this.external.delete(row.fingerprint);
+      else this.external.set(row.fingerprint, alert);
+      this.episodes.set(row.fingerprint, mark(row));
+      dispatcher?.receive(alert, now);
+    }
   }
 
   /** Gives the lease up (a clean stop), so another process takes over at once. */
@@ -170,6 +217,8 @@ export class AlertEngine {
     this.groups.clear();
     this.episodes.clear();
     this.dispatcher = undefined;
+    this.external.clear();
+    this.externalSeen = 0;
     this.routingVersion = -1;
     this.silenceIds = new Set();
     this.groupsStale = true;
@@ -179,9 +228,12 @@ export class AlertEngine {
   private async takeOver(now: number): Promise<void> {
     this.forget();
     this.leader = true;
+    // Alerts sent in within the last 15 minutes are routed again (the last holder may not have saved them).
+    this.externalSeen = now - 15 * 60_000;
     for (const row of await this.options.store.openEpisodes(now - 15 * 60_000)) {
       if (row.state === 'resolved' && !this.isLatest(row)) continue;
       this.episodes.set(row.fingerprint, mark(row));
+      if (row.state === 'firing' && !row.source.startsWith('rule:')) this.external.set(row.fingerprint, alertOfRow(row));
     }
   }
 
@@ -295,6 +347,7 @@ export class AlertEngine {
         active_at: alert.activeAt,
         fired_at: alert.firedAt,
         resolved_at: alert.resolvedAt,
+        ends_at: null,
         acknowledged_at: null,
         acknowledged_by: null,
         suppressed_by: null,
@@ -404,7 +457,7 @@ export class AlertEngine {
 
   /** Every alert the evaluators hold, by fingerprint. */
   private heldAlerts(): Map<string, Alert> {
-    const out = new Map<string, Alert>();
+    const out = new Map<string, Alert>(this.external);
     for (const group of this.groups.values()) {
       for (const rule of group.evaluator.rules()) for (const a of rule.alerts) out.set(labelsFingerprint(a.labels), a);
     }
@@ -426,6 +479,20 @@ export function presentCause(cause: SuppressionCause): { kind: string; reason: s
     default:
       return { kind: cause.source, reason: cause.reason, ...(cause.ref ? { ref: cause.ref } : {}) };
   }
+}
+
+/** An episode sent in from outside as the dispatcher takes it. */
+function alertOfRow(row: AlertsTable): Alert {
+  return {
+    labels: readJson(row.labels),
+    annotations: readJson(row.annotations),
+    state: row.state === 'resolved' ? 'inactive' : 'firing',
+    activeAt: Number(row.active_at),
+    firedAt: row.fired_at === null ? null : Number(row.fired_at),
+    resolvedAt: row.resolved_at === null ? null : Number(row.resolved_at),
+    value: Number.NaN,
+    source: row.source,
+  };
 }
 
 function mark(row: AlertsTable): EpisodeMark {

@@ -17,7 +17,7 @@ export function presentEpisode(row: AlertsTable): AlertEpisode {
   return {
     id: row.id,
     fingerprint: row.fingerprint,
-    name: labels.alertname ?? row.rule_name,
+    name: labels.alertname || row.rule_name,
     source: row.source,
     ruleGroupId: row.rule_group_id,
     ruleVersion: row.rule_version,

@@ -30,6 +30,8 @@ export interface AlertsTable {
   active_at: number;
   fired_at: number | null;
   resolved_at: number | null;
+  /** Alerts sent in: when it resolves unless sent again; null for rule alerts. */
+  ends_at: number | null;
   acknowledged_at: number | null;
   acknowledged_by: string | null;
   suppressed_by: unknown;
