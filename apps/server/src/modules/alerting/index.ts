@@ -10,6 +10,10 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
+// --- on-call part (oncall helper) ---
+import { createOnCallPart, type EscalationService } from './oncall/oncall-part';
+
+// --- end on-call part ---
 
 export {
   formatPromtoolReport,
@@ -30,14 +34,36 @@ export interface AlertingModuleOptions {
   now?: () => number;
 }
 
-export interface AlertingModule extends EstateModule {}
+// --- on-call part (oncall helper) ---
+export type { EscalationAlertSummary, EscalationService, OnCallNotice, OnCallNotify } from './oncall/oncall-part';
+// --- end on-call part ---
+
+export interface AlertingModule extends EstateModule {
+  // --- on-call part (oncall helper) ---
+  /** The escalation runtime: start / acknowledge / resolve an incident's escalation (in the caller's transaction). */
+  oncall: EscalationService;
+  // --- end on-call part ---
+}
 
 export function createAlertingModule(options: AlertingModuleOptions): AlertingModule {
-  void options;
+  // --- on-call part (oncall helper) ---
+  // TODO(lead): pass `notify` (escalation pages and handoff notices) wired to channel delivery.
+  const onCall = createOnCallPart({
+    db: options.db,
+    dialect: options.dialect,
+    audit: options.audit,
+    publicUrl: options.publicUrl,
+    now: options.now,
+  });
+  // --- end on-call part ---
   return {
     name: 'alerting',
+    oncall: onCall.escalations,
     routes(http) {
-      void http;
+      onCall.routes(http);
+    },
+    schedules(scheduler) {
+      onCall.schedules(scheduler);
     },
   };
 }
