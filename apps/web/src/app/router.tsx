@@ -178,6 +178,32 @@ const editCheckRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/monitoring/CheckFormPage'), 'EditCheckPage'),
 });
 
+// --- on-call (oncall helper) ---
+const onCallRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/SchedulesPage'), 'SchedulesPage'),
+});
+
+const onCallScheduleRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall/schedules/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/SchedulePage'), 'SchedulePage'),
+});
+
+const escalationPoliciesRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall/escalation-policies',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/EscalationPoliciesPage'), 'EscalationPoliciesPage'),
+});
+
+const myOnCallRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall/me',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/MyOnCallPage'), 'MyOnCallPage'),
+});
+// --- end on-call ---
+
 const softwareRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/software',
@@ -237,6 +263,12 @@ const routeTree = rootRoute.addChildren([
     newCheckRoute,
     checkRoute,
     editCheckRoute,
+    // --- on-call (oncall helper) ---
+    onCallRoute,
+    onCallScheduleRoute,
+    escalationPoliciesRoute,
+    myOnCallRoute,
+    // --- end on-call ---
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,
