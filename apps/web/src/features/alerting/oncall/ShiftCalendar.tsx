@@ -19,10 +19,12 @@ const timeLabel = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: 
 
 /**
  * The final shifts as a week or two of day rows (local time): one bar per day, a coloured piece per person; layer
- * turns are filled, overrides striped and outlined; a handoff is a thick line with the incoming person's name.
+ * turns are filled, overrides striped and outlined; a handoff is a thick line with the incoming person's name; a red
+ * line marks now.
  */
 export function ShiftCalendar({ shifts, from, days, onDaysChange, layerName }: ShiftCalendarProps) {
   const rows = calendarDays(shifts, from, days);
+  const now = Date.now();
   return (
     <Stack gap={6} data-testid="shift-calendar">
       <Group justify="space-between">
@@ -44,6 +46,16 @@ export function ShiftCalendar({ shifts, from, days, onDaysChange, layerName }: S
           ]}
           data-testid="calendar-range"
         />
+      </Group>
+      <Group gap="xs" wrap="nowrap" aria-hidden>
+        <Box w={90} style={{ flexShrink: 0 }} />
+        <Box pos="relative" h={16} style={{ flex: 1 }}>
+          {[0, 6, 12, 18].map((hour) => (
+            <Text key={hour} size="xs" c="dimmed" pos="absolute" left={`${(hour / 24) * 100}%`} top={0}>
+              {String(hour).padStart(2, '0')}:00
+            </Text>
+          ))}
+        </Box>
       </Group>
       {rows.map((row) => (
         <Group key={row.start} gap="xs" wrap="nowrap" align="stretch">
@@ -94,6 +106,18 @@ export function ShiftCalendar({ shifts, from, days, onDaysChange, layerName }: S
                 </Tooltip>
               );
             })}
+            {now >= row.start && now < row.end && (
+              <Box
+                pos="absolute"
+                top={0}
+                bottom={0}
+                left={`${((now - row.start) / (row.end - row.start)) * 100}%`}
+                w={2}
+                bg="red"
+                title="Now"
+                data-testid="calendar-now"
+              />
+            )}
           </Box>
         </Group>
       ))}
