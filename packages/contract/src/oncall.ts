@@ -199,11 +199,11 @@ export type FeedToken = Static<typeof FeedToken>;
 export const FeedTokenList = Type.Object({ items: Type.Array(FeedToken) });
 export type FeedTokenList = Static<typeof FeedTokenList>;
 
-/** A feed of the caller's own shifts (`user`) or of a schedule. */
-export const CreateFeedTokenRequest = Type.Union([
-  Type.Object({ kind: Type.Literal('user') }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('schedule'), scheduleId: Id }, { additionalProperties: false }),
-]);
+/** A feed of the caller's own shifts (`user`) or of a schedule (`schedule`, naming it in `scheduleId`). */
+export const CreateFeedTokenRequest = Type.Object(
+  { kind: Type.Union([Type.Literal('user'), Type.Literal('schedule')]), scheduleId: Type.Optional(Id) },
+  { additionalProperties: false },
+);
 export type CreateFeedTokenRequest = Static<typeof CreateFeedTokenRequest>;
 
 /** A new token: `token` and `url` are shown once; the server keeps only a hash. */

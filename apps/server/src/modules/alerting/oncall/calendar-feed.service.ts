@@ -63,7 +63,13 @@ export class CalendarFeedService {
 
   /** A new token for the caller's own feed or a schedule's; the secret and URL are answered once. */
   async create(userId: string, request: CreateFeedTokenRequest, ctx: ActionContext): Promise<CreatedFeedToken> {
-    const subjectId = request.kind === 'user' ? userId : request.scheduleId;
+    if (request.kind === 'schedule' && request.scheduleId === undefined) {
+      throw problems.validation('A schedule feed names its schedule.', [{ path: 'scheduleId', message: 'required for a schedule feed' }]);
+    }
+    if (request.kind === 'user' && request.scheduleId !== undefined) {
+      throw problems.validation('Your own feed names no schedule.', [{ path: 'scheduleId', message: 'only for a schedule feed' }]);
+    }
+    const subjectId = request.kind === 'schedule' ? (request.scheduleId as string) : userId;
     if (request.kind === 'schedule' && !(await this.repo.getSchedule(subjectId))) throw problems.notFound('The schedule');
     const secret = randomBytes(32).toString('base64url');
     const row: FeedTokenRow = {

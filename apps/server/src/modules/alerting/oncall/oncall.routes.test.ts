@@ -223,6 +223,7 @@ describe.each(testEngines())('on-call API on $dialect', (engine) => {
     expect((await anonymous.request('GET', `${SCHEDULES}/${schedule.id}/calendar.ics?token=wrong`)).statusCode).toBe(404);
     expect((await anonymous.request('GET', `${SCHEDULES}/${schedule.id}`)).statusCode).toBe(401);
 
+    expect((await ann.request('POST', '/api/v1/oncall/feed-tokens', { kind: 'schedule' })).json().errors[0].path).toBe('scheduleId');
     const mine = (await ann.request('POST', '/api/v1/oncall/feed-tokens', { kind: 'user' })).json();
     const personal = await anonymous.request('GET', mine.url);
     expect(personal.statusCode).toBe(200);
