@@ -86,4 +86,51 @@ describe.runIf(browserTier())('on-call: a schedule of two people through the UI'
     await expect.poll(() => row.getByTestId('on-call-now').textContent()).toBe(expected);
     await page.screenshot({ path: path.join(ARTIFACTS, '92-oncall-schedules.png'), fullPage: true });
   });
+
+  it('adds an override shown apart from layer turns, an escalation policy paging the schedule, and a revocable feed', {
+    timeout: 90_000,
+  }, async () => {
+    await page.getByTestId('schedule-row').filter({ hasText: 'Primary' }).getByTestId('schedule-link').click();
+    await waitForPage(page, 'shift-calendar');
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const tomorrow = new Date(Date.now() + DAY);
+    const local = (hour: number) => `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}T${pad(hour)}:00`;
+    await choose(page, 'override-person', 'Admin');
+    await page.getByTestId('override-start').fill(local(12));
+    await page.getByTestId('override-end').fill(local(15));
+    await page.getByTestId('add-override').click();
+    await page.getByTestId('override-row').waitFor();
+    const override = page.locator('[data-testid="calendar-shift"][data-source="override"]');
+    await override.first().waitFor();
+    expect(await override.first().getAttribute('data-person')).toBe('Admin');
+    await page.getByTestId('shift-calendar').screenshot({ path: path.join(ARTIFACTS, '93-oncall-calendar-override.png') });
+
+    await page.goto(`${server.url}/oncall/escalation-policies`);
+    await waitForPage(page, 'policies-table');
+    await page.getByTestId('create-policy').click();
+    await page.getByTestId('policy-name').fill('Primary first');
+    await choose(page, 'step-schedules', 'Primary');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('step-delay').fill('5');
+    await page.getByTestId('save-policy').click();
+    const policy = page.getByTestId('policy-row').filter({ hasText: 'Primary first' });
+    await policy.waitFor();
+    expect(await policy.textContent()).toContain('on call in Primary — then 5 min');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.screenshot({ path: path.join(ARTIFACTS, '94-oncall-policies.png'), fullPage: true });
+
+    await page.getByTestId('oncall-tab-me').click();
+    await waitForPage(page, 'create-feed');
+    await page.getByTestId('create-feed').click();
+    const url = (await page.getByTestId('feed-url').textContent({ timeout: 10_000 })) ?? '';
+    const feedUrl = url.slice(url.indexOf('http'));
+    const feed = await fetch(feedUrl);
+    expect(feed.status).toBe(200);
+    expect(feed.headers.get('content-type')).toMatch(/^text\/calendar/);
+    expect(await feed.text()).toContain('SUMMARY:On call: Primary');
+    await page.screenshot({ path: path.join(ARTIFACTS, '95-oncall-me.png'), fullPage: true });
+    await page.getByTestId('revoke-feed').click();
+    await page.getByTestId('feed-token-row').waitFor({ state: 'detached' });
+    expect((await fetch(feedUrl)).status).toBe(404);
+  });
 });

@@ -84,7 +84,13 @@ function MyOnCall() {
           title="Calendar feed"
           description="Subscribe in your calendar app. The link is shown once; it works until you revoke it."
         >
-          {created && <CopyableSecret value={`${window.location.origin}${created}`} label="Feed URL" testId="feed-url" />}
+          {created && (
+            <CopyableSecret
+              value={/^https?:/.test(created) ? created : `${window.location.origin}${created}`}
+              label="Feed URL"
+              testId="feed-url"
+            />
+          )}
           <Table>
             <Table.Tbody>
               {myFeeds.map((token) => (
