@@ -76,6 +76,7 @@ describe.runIf(browserTier())('on-call: a schedule of two people through the UI'
     expect(people).toContain('Ann Oncall');
     expect(people).toContain('Bob Oncall');
     expect(await handoffs.first().textContent()).toMatch(/^0?9:00( AM)? → (Ann|Bob) Oncall$/);
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(ARTIFACTS, '91-oncall-schedule-page.png'), fullPage: true });
 
     await page.getByTestId('calendar-range').getByText('2 weeks').click();

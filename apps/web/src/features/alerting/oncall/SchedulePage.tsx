@@ -1,8 +1,8 @@
 import type { OnCallSchedule } from '@estate/contract';
-import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from '@tanstack/react-router';
+import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { can } from '../../../app/auth-guard';
 import { useRouteParams } from '../../../app/route-params';
@@ -76,6 +76,9 @@ function Schedule({ id, canWrite }: { id: string; canWrite: boolean }) {
           )
         }
       />
+      <Anchor renderRoot={(props) => <Link {...props} to="/oncall" />} size="sm" mb="sm" display="inline-block">
+        ← All schedules
+      </Anchor>
       <Stack gap="md">
         <SectionCard title="On call now" data-testid="on-call-now-card">
           {now.data?.person ? (
@@ -118,6 +121,16 @@ function Schedule({ id, canWrite }: { id: string; canWrite: boolean }) {
           </Group>
           <ProblemAlert error={shifts.error} />
           <ShiftCalendar shifts={shifts.data?.items ?? []} from={from} days={days} onDaysChange={setDays} layerName={layerName} />
+        </SectionCard>
+        <SectionCard title="Layers" description="Bottom to top: a later layer wins where it has someone.">
+          {value.layers.map((layer) => (
+            <Text key={layer.id} size="sm" data-testid="layer-summary">
+              <b>{layer.name}</b>:{' '}
+              {layer.rotation.participants.map((p) => (users.data ?? []).find((u) => u.id === p)?.name ?? 'unknown user').join(' → ')}
+              {` · every ${layer.rotation.shiftLength.count} ${layer.rotation.shiftLength.unit} at ${layer.rotation.handoffTime} from ${layer.rotation.startDate}`}
+              {(layer.restrictions ?? []).length > 0 && ` · ${(layer.restrictions ?? []).length} restriction window(s)`}
+            </Text>
+          ))}
         </SectionCard>
         <Overrides
           schedule={value}
