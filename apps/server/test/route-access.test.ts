@@ -187,6 +187,8 @@ for (const engine of testEngines()) {
         const res = await anonymous.request(op.method, op.url);
         // A ping URL with a made-up token names no check (404), or no ping kind (400): never 401 or 403.
         if (op.route.startsWith('/api/v1/push/')) expect([400, 404], `${op.key}: ${res.body}`).toContain(res.statusCode);
+        // A calendar feed without its token is a 404 (nothing said about whether the feed exists): never 401 or 403.
+        else if (op.route.endsWith('/calendar.ics')) expect(res.statusCode, `${op.key}: ${res.body}`).toBe(404);
         else expect(res.statusCode, op.key).toBe(200);
       }
     });

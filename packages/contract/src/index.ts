@@ -22,6 +22,7 @@ export * from './inventory-lifecycle';
 export * from './inventory-views';
 export * from './monitoring';
 export * from './monitoring-bulk';
+export * from './oncall';
 export * from './prometheus-api';
 export * from './route';
 export * from './routes';

@@ -23,6 +23,7 @@ interface Section {
     | '/agents'
     | '/discovery'
     | '/checks'
+    | '/oncall'
     | '/merge-suggestions'
     | '/terraform-imports'
     | '/explore'
@@ -40,6 +41,7 @@ const SECTIONS: readonly Section[] = [
   { to: '/agents', label: 'Agents', description: 'Enrolled hosts and enrollment tokens', permission: 'agents:read' },
   { to: '/checks', label: 'Monitoring', description: 'Checks, their state and uptime', permission: 'monitoring:read' },
   { to: '/alerts', label: 'Alerts', description: 'What is firing, and the rules', permission: 'alerting:read' },
+  { to: '/oncall', label: 'On-call', description: 'Schedules, escalation, my shifts', permission: 'alerting:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
   { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
   { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },

@@ -207,6 +207,31 @@ const alertRoute = createRoute({
   path: '/alerts/$id',
   component: lazyRouteComponent(() => import('../features/alerting/alerts/AlertDetailPage'), 'AlertDetailPage'),
 });
+// --- on-call (oncall helper) ---
+const onCallRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/SchedulesPage'), 'SchedulesPage'),
+});
+
+const onCallScheduleRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall/schedules/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/SchedulePage'), 'SchedulePage'),
+});
+
+const escalationPoliciesRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall/escalation-policies',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/EscalationPoliciesPage'), 'EscalationPoliciesPage'),
+});
+
+const myOnCallRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/oncall/me',
+  component: lazyRouteComponent(() => import('../features/alerting/oncall/MyOnCallPage'), 'MyOnCallPage'),
+});
+// --- end on-call ---
 
 const softwareRoute = createRoute({
   getParentRoute: () => shellRoute,
@@ -272,6 +297,12 @@ const routeTree = rootRoute.addChildren([
     newAlertRuleGroupRoute,
     alertRuleGroupRoute,
     alertRoute,
+    // --- on-call (oncall helper) ---
+    onCallRoute,
+    onCallScheduleRoute,
+    escalationPoliciesRoute,
+    myOnCallRoute,
+    // --- end on-call ---
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,

@@ -21,8 +21,10 @@ import type { AlertTables } from './alerts/alerts.tables';
 import { ExternalAlerts } from './alerts/external-alerts';
 import { RuleGroupService } from './alerts/rule-groups.service';
 import { checkStateSource, DEFAULT_RULES_YAML, defaultRouting, promqlQuery } from './alerts/sources';
+import { createOnCallPart, type EscalationService } from './oncall/oncall-part';
 
 export type { AlertTables } from './alerts/alerts.tables';
+export type { EscalationAlertSummary, EscalationService, OnCallNotice, OnCallNotify } from './oncall/oncall-part';
 export {
   formatPromtoolReport,
   type PromtoolFileResult,
@@ -58,6 +60,8 @@ export interface AlertingModule extends EstateModule {
   readonly external: ExternalAlerts;
   /** The evaluation and dispatch engine; it works only where the worker role runs, one process at a time. */
   readonly engine: AlertEngine;
+  /** On-call: the escalation runtime (start / acknowledge / resolve an incident's escalation, in the caller's transaction). */
+  readonly oncall: EscalationService;
   /** Creates Estate's starter rules on a fresh store (once: deleting them later is respected). */
   seedDefaults(ctx: Parameters<RuleGroupService['create']>[2]): Promise<void>;
 }
@@ -83,12 +87,21 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     ...(options.publicUrl ? { externalUrl: options.publicUrl } : {}),
   });
   const running = engine;
+  // TODO(lead): escalation pages and handoff notices to channel delivery.
+  const onCall = createOnCallPart({
+    db: options.db,
+    dialect: options.dialect,
+    audit: options.audit,
+    publicUrl: options.publicUrl,
+    now: options.now,
+  });
   return {
     name: 'alerting',
     alerts,
     ruleGroups,
     external,
     engine: running,
+    oncall: onCall.escalations,
     async seedDefaults(ctx) {
       const seeded = await store.loadState<boolean>('seeded');
       if (seeded) return;
@@ -98,6 +111,10 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     },
     routes(http) {
       registerAlertRoutes(http, alerts, ruleGroups);
+      onCall.routes(http);
+    },
+    schedules(scheduler) {
+      onCall.schedules(scheduler);
     },
     subscriptions(bus) {
       // A check changed state: evaluate check-state rules now rather than at their next slot.
