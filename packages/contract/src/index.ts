@@ -24,4 +24,5 @@ export * from './monitoring-bulk';
 export * from './prometheus-api';
 export * from './route';
 export * from './routes';
+export * from './suppression';
 export * from './system';

@@ -10,6 +10,10 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
+// --- suppression part (silences, maintenance windows, routing configuration) ---
+import { createSuppressionPart, type SuppressionService } from './suppression';
+
+// --- end suppression part ---
 
 export {
   formatPromtoolReport,
@@ -30,14 +34,26 @@ export interface AlertingModuleOptions {
   now?: () => number;
 }
 
-export interface AlertingModule extends EstateModule {}
+export interface AlertingModule extends EstateModule {
+  // --- suppression part ---
+  /** Silences, maintenance windows and the routing configuration, for the dispatcher and other parts. */
+  readonly suppression: SuppressionService;
+  // --- end suppression part ---
+}
 
 export function createAlertingModule(options: AlertingModuleOptions): AlertingModule {
-  void options;
+  // --- suppression part ---
+  const suppression = createSuppressionPart({ db: options.db, audit: options.audit, now: options.now });
+  // --- end suppression part ---
   return {
     name: 'alerting',
+    // --- suppression part ---
+    suppression: suppression.service,
+    // --- end suppression part ---
     routes(http) {
-      void http;
+      // --- suppression part ---
+      suppression.routes(http);
+      // --- end suppression part ---
     },
   };
 }

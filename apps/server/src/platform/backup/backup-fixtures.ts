@@ -4,6 +4,7 @@ import { fillDiscovery } from './backup-fixtures-discovery';
 import { fillImports } from './backup-fixtures-imports';
 import { fillMetrics } from './backup-fixtures-metrics';
 import { fillMonitoring } from './backup-fixtures-monitoring';
+import { fillSuppression } from './backup-fixtures-suppression';
 
 /** Ids the fixtures use, for tests that look rows up. */
 export const FIXTURE = {
@@ -219,6 +220,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillDiscovery(db, json);
   await fillMetrics(db);
   await fillMonitoring(db, json, '0190a000-0000-7000-8000-0000000000c2', FIXTURE.adminId);
+  await fillSuppression(db, json, '0190a000-0000-7000-8000-0000000000c2', FIXTURE.adminId);
 }
 
 /** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */
