@@ -6,6 +6,9 @@ import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discove
 import { createInventoryMethods, type InventoryMethods } from './inventory';
 import { createInventoryImportMethods, type InventoryImportMethods } from './inventory-import';
 import { createMonitoringMethods, type MonitoringMethods } from './monitoring';
+// --- suppression (issue 15) ---
+import { createSuppressionMethods, type SuppressionMethods } from './suppression';
+// --- end suppression ---
 import { createTokenMethods, type TokenMethods } from './tokens';
 import { createTransport } from './transport';
 import { createUserMethods, type UserMethods } from './users';
@@ -38,7 +41,8 @@ export interface EstateClient
     AgentMethods,
     DiscoveryScanMethods,
     DiscoveryIdentityMethods,
-    MonitoringMethods {
+    MonitoringMethods,
+    SuppressionMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -59,6 +63,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createDiscoveryScanMethods(transport),
     ...createDiscoveryIdentityMethods(transport),
     ...createMonitoringMethods(transport, options.baseUrl),
+    ...createSuppressionMethods(transport), // suppression (issue 15)
     get csrfToken() {
       return transport.csrfToken;
     },
