@@ -128,5 +128,14 @@ describe.runIf(browserTier())('alerting suppression: silences and routing in a r
     await page.getByTestId('calendar-occurrence').filter({ hasText: 'Nightly backups' }).first().waitFor();
     expect(await page.getByTestId('calendar-occurrence').filter({ hasText: 'Nightly backups' }).count()).toBeGreaterThanOrEqual(28);
     await page.screenshot({ path: path.join(ARTIFACTS, '95-maintenance-calendar-desktop-light.png'), fullPage: true });
+
+    // Edited with the ETag it was read with: the new start time shows in the list.
+    await page.getByTestId('maintenance-row').getByText('Nightly backups').click();
+    await waitForPage(page, 'maintenance-start-time');
+    expect(await page.getByTestId('scope-matchers').inputValue()).toBe('{job="backup"}');
+    await page.getByTestId('maintenance-start-time').fill('02:30');
+    await page.getByTestId('save-maintenance').click();
+    await page.waitForURL('**/alerting/maintenance');
+    await page.getByTestId('maintenance-row').filter({ hasText: 'Daily at 02:30' }).waitFor();
   });
 });

@@ -193,6 +193,12 @@ const newMaintenanceRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/alerting/suppression/MaintenanceFormPage'), 'MaintenanceFormPage'),
 });
 
+const editMaintenanceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/maintenance/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/suppression/MaintenanceFormPage'), 'EditMaintenancePage'),
+});
+
 const alertRoutingRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/alerting/routing',
@@ -275,6 +281,7 @@ const routeTree = rootRoute.addChildren([
     newSilenceRoute, // alerting: suppression
     maintenanceRoute, // alerting: suppression
     newMaintenanceRoute, // alerting: suppression
+    editMaintenanceRoute, // alerting: suppression
     alertRoutingRoute, // alerting: suppression
     softwareRoute,
     mergeSuggestionsRoute,

@@ -98,24 +98,29 @@ export class RoutingConfigService {
   async put(yaml: string, expected: number, ctx: ActionContext): Promise<AlertRouting> {
     const config = parse(yaml);
     const now = this.deps.now();
-    const answer = await withTransaction(this.deps.db, async (trx) => {
-      const current = await this.repo.current(trx);
-      const version = current?.version ?? 0;
-      if (version !== expected) throw problems.preconditionFailed();
-      const updatedBy = ctx.actor.type === 'user' || ctx.actor.type === 'token' ? ctx.actor.id : null;
-      const row = { yaml, version: version + 1, updated_by: updatedBy, updated_at: now };
-      if (!(await this.repo.put(trx, row, expected))) throw problems.preconditionFailed();
-      await bumpRevision(trx, now);
-      // Receivers may carry credentials (webhook URLs, keys): the log keeps a digest and the shape, never the text.
-      await this.deps.audit.append(trx, ctx, {
-        action: 'alert_routing.update',
-        targetType: 'alert_routing',
-        targetId: 'routing',
-        before: current ? { version: current.version, sha256: digest(current.yaml) } : { version: 0, default: true },
-        after: { version: row.version, sha256: digest(yaml), ...summary(config) },
-      });
-      return present(yaml, config, { ...row, updated_by_email: ctx.actor.label });
-    });
+    const answer = await withTransaction(
+      this.deps.db,
+      async (trx) => {
+        const current = await this.repo.current(trx);
+        const version = current?.version ?? 0;
+        if (version !== expected) throw problems.preconditionFailed();
+        const updatedBy = ctx.actor.type === 'user' || ctx.actor.type === 'token' ? ctx.actor.id : null;
+        const row = { yaml, version: version + 1, updated_by: updatedBy, updated_at: now };
+        if (!(await this.repo.put(trx, row, expected))) throw problems.preconditionFailed();
+        await bumpRevision(trx, now);
+        // Receivers may carry credentials (webhook URLs, keys): the log keeps a digest and the shape, never the text.
+        await this.deps.audit.append(trx, ctx, {
+          action: 'alert_routing.update',
+          targetType: 'alert_routing',
+          targetId: 'routing',
+          before: current ? { version: current.version, sha256: digest(current.yaml) } : { version: 0, default: true },
+          after: { version: row.version, sha256: digest(yaml), ...summary(config) },
+        });
+        return present(yaml, config, { ...row, updated_by_email: ctx.actor.label });
+        // Two first saves racing on PostgreSQL: the loser's insert hits the primary key.
+      },
+      { conflict: 'The routing configuration changed since you read it; reload it and apply your change again.' },
+    );
     this.cached = null;
     this.deps.changed();
     return answer;

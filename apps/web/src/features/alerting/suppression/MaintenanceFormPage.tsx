@@ -1,4 +1,5 @@
-import { type CreateMaintenanceWindowRequest, type MaintenanceSchedule, WEEKDAY_NAMES } from '@estate/contract';
+import type { Versioned } from '@estate/client';
+import { type CreateMaintenanceWindowRequest, type MaintenanceSchedule, type MaintenanceWindow, WEEKDAY_NAMES } from '@estate/contract';
 import {
   Button,
   Chip,
@@ -14,10 +15,11 @@ import {
   TextInput,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { can } from '../../../app/auth-guard';
+import { useRouteParams } from '../../../app/route-params';
 import { useApi } from '../../../app/use-api';
 import { fieldErrorsOf } from '../../../components/field-errors';
 import { NoPermission } from '../../../components/NoPermission';
@@ -25,7 +27,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { useMe } from '../../auth/use-me';
 import { ScopePicker, type ScopeValue, scopeRequest } from './ScopePicker';
-import { SUPPRESSION_QUERY_KEY } from './suppression-queries';
+import { maintenanceWindowQuery, SUPPRESSION_QUERY_KEY } from './suppression-queries';
 
 type Kind = MaintenanceSchedule['kind'];
 
@@ -52,24 +54,45 @@ export function MaintenanceFormPage() {
   return <MaintenanceForm />;
 }
 
-function MaintenanceForm() {
+/** Edits a window (`/alerting/maintenance/$id`); saving sends the change with the ETag read. */
+export function EditMaintenancePage() {
+  const me = useMe();
+  const { id } = useRouteParams('/alerting/maintenance/$id');
+  const api = useApi();
+  const window = useQuery({ ...maintenanceWindowQuery(api, id), refetchOnWindowFocus: false });
+  if (!can(me, 'alerting:write')) return <NoPermission permission="alerting:write" />;
+  if (window.error) return <ProblemAlert error={window.error} />;
+  if (!window.data) return null;
+  return <MaintenanceForm window={window.data} />;
+}
+
+const recurring = (schedule: MaintenanceSchedule | undefined) => (schedule && schedule.kind !== 'once' ? schedule : undefined);
+
+function MaintenanceForm({ window }: { window?: Versioned<MaintenanceWindow> }) {
+  const existing = window?.value;
+  const rule = recurring(existing?.schedule);
   const api = useApi();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const zones = useMemo(timeZones, []);
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
-  const [timeZone, setTimeZone] = useState(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
-  const [kind, setKind] = useState<Kind>('once');
-  const [start, setStart] = useState('');
-  const [end, setEnd] = useState('');
-  const [days, setDays] = useState<string[]>(['sun']);
-  const [dayOfMonth, setDayOfMonth] = useState<number | string>(1);
-  const [startTime, setStartTime] = useState('02:00');
-  const [durationMinutes, setDurationMinutes] = useState<number | string>(120);
-  const [from, setFrom] = useState('');
-  const [until, setUntil] = useState('');
-  const [scope, setScope] = useState<ScopeValue>({ ciIds: [], checks: [], tags: [], matchers: '' });
+  const [name, setName] = useState(existing?.name ?? '');
+  const [description, setDescription] = useState(existing?.description ?? '');
+  const [timeZone, setTimeZone] = useState(existing?.timeZone ?? (Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'));
+  const [kind, setKind] = useState<Kind>(existing?.schedule.kind ?? 'once');
+  const [start, setStart] = useState(existing?.schedule.kind === 'once' ? existing.schedule.start : '');
+  const [end, setEnd] = useState(existing?.schedule.kind === 'once' ? existing.schedule.end : '');
+  const [days, setDays] = useState<string[]>(rule?.kind === 'weekly' ? [...rule.days] : ['sun']);
+  const [dayOfMonth, setDayOfMonth] = useState<number | string>(rule?.kind === 'monthly' ? rule.dayOfMonth : 1);
+  const [startTime, setStartTime] = useState(rule?.startTime ?? '02:00');
+  const [durationMinutes, setDurationMinutes] = useState<number | string>(rule?.durationMinutes ?? 120);
+  const [from, setFrom] = useState(rule?.from ?? '');
+  const [until, setUntil] = useState(rule?.until ?? '');
+  const [scope, setScope] = useState<ScopeValue>({
+    ciIds: existing?.scope.ciIds ?? [],
+    checks: (existing?.scope.checkIds ?? []).map((id) => ({ id, name: '' })),
+    tags: existing?.scope.tags ?? [],
+    matchers: existing?.scope.matchersText ?? '',
+  });
 
   const schedule = (): MaintenanceSchedule => {
     if (kind === 'once') return { kind, start, end };
@@ -81,10 +104,10 @@ function MaintenanceForm() {
   const save = useMutation({
     mutationFn: () => {
       const request: CreateMaintenanceWindowRequest = { name, description, timeZone, schedule: schedule(), scope: scopeRequest(scope) };
-      return api.createMaintenanceWindow(request);
+      return window ? api.updateMaintenanceWindow(window.value.id, request, window.etag ?? '') : api.createMaintenanceWindow(request);
     },
     onSuccess: async ({ value }) => {
-      notifications.show({ color: 'teal', title: 'Maintenance window created', message: value.name });
+      notifications.show({ color: 'teal', title: window ? 'Maintenance window saved' : 'Maintenance window created', message: value.name });
       await queryClient.invalidateQueries({ queryKey: SUPPRESSION_QUERY_KEY });
       await navigate({ to: '/alerting/maintenance' });
     },
@@ -93,7 +116,10 @@ function MaintenanceForm() {
 
   return (
     <>
-      <PageHeader title="New maintenance window" description="Alerts about what it covers are held back while it holds." />
+      <PageHeader
+        title={existing ? `Edit ${existing.name}` : 'New maintenance window'}
+        description="Alerts about what it covers are held back while it holds."
+      />
       <Paper withBorder p={{ base: 'sm', sm: 'lg' }} radius="md" maw={900}>
         <form
           onSubmit={(event) => {
@@ -230,7 +256,7 @@ function MaintenanceForm() {
                 Cancel
               </Button>
               <Button type="submit" loading={save.isPending} data-testid="save-maintenance">
-                Create window
+                {window ? 'Save window' : 'Create window'}
               </Button>
             </Group>
           </Stack>

@@ -1,5 +1,5 @@
 import type { MaintenanceWindow } from '@estate/contract';
-import { Badge, Button, Code, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -61,9 +61,15 @@ function Maintenance({ canWrite }: { canWrite: boolean }) {
       header: 'Name',
       cell: (w) => (
         <Stack gap={0}>
-          <Text size="sm" fw={500}>
-            {w.name}
-          </Text>
+          {canWrite ? (
+            <Anchor size="sm" fw={500} renderRoot={(props) => <Link {...props} to="/alerting/maintenance/$id" params={{ id: w.id }} />}>
+              {w.name}
+            </Anchor>
+          ) : (
+            <Text size="sm" fw={500}>
+              {w.name}
+            </Text>
+          )}
           {w.current && (
             <Badge size="xs" color="violet" data-testid="window-now">
               in maintenance until {formatDateTime(w.current.end)}

@@ -25,6 +25,19 @@ export function scopeRequest(scope: ScopeValue): MaintenanceScopeInput {
   };
 }
 
+/** A check's name; read from the server when the form only knows its id (editing a saved window). */
+function CheckName({ id, name }: { id: string; name: string }) {
+  const api = useApi();
+  const read = useQuery({
+    queryKey: ['suppression', 'check-name', id],
+    queryFn: () => api.getCheck(id),
+    enabled: name === '',
+    staleTime: 60_000,
+    retry: false,
+  });
+  return <Text size="sm">{name || read.data?.value.name || id}</Text>;
+}
+
 /** Props of `ScopePicker`. */
 export interface ScopePickerProps {
   value: ScopeValue;
@@ -83,7 +96,7 @@ export function ScopePicker({ value, onChange, errors }: ScopePickerProps) {
           {value.checks.map((check) => (
             <Paper key={check.id} withBorder px={8} py={2} radius="xl">
               <Group gap={4} wrap="nowrap">
-                <Text size="sm">{check.name}</Text>
+                <CheckName id={check.id} name={check.name} />
                 <CloseButton
                   size="sm"
                   aria-label={`Remove ${check.name}`}
