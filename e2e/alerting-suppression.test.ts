@@ -138,4 +138,20 @@ describe.runIf(browserTier())('alerting suppression: silences and routing in a r
     await page.waitForURL('**/alerting/maintenance');
     await page.getByTestId('maintenance-row').filter({ hasText: 'Daily at 02:30' }).waitFor();
   });
+
+  it('fits a phone: the silences, maintenance and routing pages scroll only down', { timeout: 90_000 }, async () => {
+    const phone = await signInPage(browser, server, { width: 390, height: 844 });
+    for (const [route, testId] of [
+      ['/alerting/silences', 'silences-table'],
+      ['/alerting/maintenance', 'maintenance-calendar'],
+      ['/alerting/routing', 'routing-yaml'],
+    ] as const) {
+      await phone.goto(`${server.url}${route}`);
+      await waitForPage(phone, testId);
+      const wider = await phone.locator('html').evaluate((html) => html.scrollWidth > (html.ownerDocument.defaultView?.innerWidth ?? 0));
+      expect(wider, route).toBe(false);
+    }
+    await phone.screenshot({ path: path.join(ARTIFACTS, '96-routing-phone-light.png'), fullPage: true });
+    await phone.close();
+  });
 });
