@@ -7,6 +7,7 @@ import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discove
 import { createInventoryMethods, type InventoryMethods } from './inventory';
 import { createInventoryImportMethods, type InventoryImportMethods } from './inventory-import';
 import { createMonitoringMethods, type MonitoringMethods } from './monitoring';
+import { createSuppressionMethods, type SuppressionMethods } from './suppression';
 import { createTokenMethods, type TokenMethods } from './tokens';
 import { createTransport } from './transport';
 import { createUserMethods, type UserMethods } from './users';
@@ -40,7 +41,8 @@ export interface EstateClient
     DiscoveryScanMethods,
     DiscoveryIdentityMethods,
     MonitoringMethods,
-    AlertingMethods {
+    AlertingMethods,
+    SuppressionMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -62,6 +64,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createDiscoveryIdentityMethods(transport),
     ...createMonitoringMethods(transport, options.baseUrl),
     ...createAlertingMethods(transport, options.baseUrl),
+    ...createSuppressionMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

@@ -14,6 +14,7 @@ export type { CiFilters, InventoryMethods, VersionedCi } from './inventory';
 export type { InventoryImportMethods } from './inventory-import';
 export type { MonitoringMethods } from './monitoring';
 export { collectAll, type ListMethod, type PageOf, paginate } from './page';
+export type { SuppressionMethods } from './suppression';
 export type { TokenMethods } from './tokens';
 export { type ApiResponse, createTransport, type QueryValue, queryString, type RequestOptions, type Transport } from './transport';
 export type { UserMethods, VersionedUser } from './users';

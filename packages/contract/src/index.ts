@@ -26,4 +26,5 @@ export * from './oncall';
 export * from './prometheus-api';
 export * from './route';
 export * from './routes';
+export * from './suppression';
 export * from './system';

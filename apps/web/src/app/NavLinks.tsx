@@ -24,6 +24,8 @@ interface Section {
     | '/discovery'
     | '/checks'
     | '/oncall'
+    | '/alerting/silences'
+    | '/alerting/maintenance'
     | '/merge-suggestions'
     | '/terraform-imports'
     | '/explore'
@@ -42,6 +44,8 @@ const SECTIONS: readonly Section[] = [
   { to: '/checks', label: 'Monitoring', description: 'Checks, their state and uptime', permission: 'monitoring:read' },
   { to: '/alerts', label: 'Alerts', description: 'What is firing, and the rules', permission: 'alerting:read' },
   { to: '/oncall', label: 'On-call', description: 'Schedules, escalation, my shifts', permission: 'alerting:read' },
+  { to: '/alerting/silences', label: 'Silences', description: 'Mute alerts for a while', permission: 'alerting:read' },
+  { to: '/alerting/maintenance', label: 'Maintenance', description: 'Planned work windows, alert routing', permission: 'alerting:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
   { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
   { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },

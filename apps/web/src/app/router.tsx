@@ -166,6 +166,46 @@ const newCheckRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/monitoring/CheckFormPage'), 'NewCheckPage'),
 });
 
+// --- alerting: suppression (silences, maintenance windows, routing) ---
+const silencesRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/silences',
+  component: lazyRouteComponent(() => import('../features/alerting/suppression/SilencesPage'), 'SilencesPage'),
+});
+
+const newSilenceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/silences/new',
+  validateSearch: (search: Record<string, unknown>): { matchers?: string } =>
+    typeof search.matchers === 'string' && search.matchers !== '' ? { matchers: search.matchers } : {},
+  component: lazyRouteComponent(() => import('../features/alerting/suppression/SilenceFormPage'), 'SilenceFormPage'),
+});
+
+const maintenanceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/maintenance',
+  component: lazyRouteComponent(() => import('../features/alerting/suppression/MaintenancePage'), 'MaintenancePage'),
+});
+
+const newMaintenanceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/maintenance/new',
+  component: lazyRouteComponent(() => import('../features/alerting/suppression/MaintenanceFormPage'), 'MaintenanceFormPage'),
+});
+
+const editMaintenanceRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/maintenance/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/suppression/MaintenanceFormPage'), 'EditMaintenancePage'),
+});
+
+const alertRoutingRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/routing',
+  component: lazyRouteComponent(() => import('../features/alerting/suppression/RoutingPage'), 'RoutingPage'),
+});
+// --- end alerting: suppression ---
+
 const checkRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/checks/$id',
@@ -303,6 +343,12 @@ const routeTree = rootRoute.addChildren([
     escalationPoliciesRoute,
     myOnCallRoute,
     // --- end on-call ---
+    silencesRoute, // alerting: suppression
+    newSilenceRoute, // alerting: suppression
+    maintenanceRoute, // alerting: suppression
+    newMaintenanceRoute, // alerting: suppression
+    editMaintenanceRoute, // alerting: suppression
+    alertRoutingRoute, // alerting: suppression
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,

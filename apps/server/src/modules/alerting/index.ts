@@ -20,8 +20,10 @@ import { AlertsService } from './alerts/alerts.service';
 import type { AlertTables } from './alerts/alerts.tables';
 import { ExternalAlerts } from './alerts/external-alerts';
 import { RuleGroupService } from './alerts/rule-groups.service';
-import { checkStateSource, DEFAULT_RULES_YAML, defaultRouting, promqlQuery } from './alerts/sources';
+import { checkStateSource, DEFAULT_RULES_YAML, promqlQuery } from './alerts/sources';
+import { maintenanceSuppressor, suppressionRouting } from './alerts/suppression-source';
 import { createOnCallPart, type EscalationService } from './oncall/oncall-part';
+import { createSuppressionPart, type SuppressionService } from './suppression';
 
 export type { AlertTables } from './alerts/alerts.tables';
 export type { EscalationAlertSummary, EscalationService, OnCallNotice, OnCallNotify } from './oncall/oncall-part';
@@ -62,6 +64,8 @@ export interface AlertingModule extends EstateModule {
   readonly engine: AlertEngine;
   /** On-call: the escalation runtime (start / acknowledge / resolve an incident's escalation, in the caller's transaction). */
   readonly oncall: EscalationService;
+  /** Silences, maintenance windows and the routing configuration. */
+  readonly suppression: SuppressionService;
   /** Creates Estate's starter rules on a fresh store (once: deleting them later is respected). */
   seedDefaults(ctx: Parameters<RuleGroupService['create']>[2]): Promise<void>;
 }
@@ -76,12 +80,16 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     acknowledged: () => engine?.acknowledgementsChanged(),
   });
   const external = new ExternalAlerts(store, now);
-  const routing: RoutingSource = defaultRouting();
+  const suppression = createSuppressionPart({ db: options.db, audit: options.audit, now });
+  const routing: RoutingSource = suppressionRouting(suppression.service);
+  const maintenance = maintenanceSuppressor(suppression.service);
   engine = new AlertEngine({
     store,
     query: promqlQuery(options.promql),
     checkStates: checkStateSource(options.checkStates),
     routing,
+    suppressors: [maintenance],
+    beforeCycle: (at) => maintenance.refresh(at),
     now,
     processName: newId(),
     ...(options.publicUrl ? { externalUrl: options.publicUrl } : {}),
@@ -102,6 +110,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     external,
     engine: running,
     oncall: onCall.escalations,
+    suppression: suppression.service,
     async seedDefaults(ctx) {
       const seeded = await store.loadState<boolean>('seeded');
       if (seeded) return;
@@ -112,6 +121,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     routes(http) {
       registerAlertRoutes(http, alerts, ruleGroups);
       onCall.routes(http);
+      suppression.routes(http);
     },
     schedules(scheduler) {
       onCall.schedules(scheduler);

@@ -44,6 +44,8 @@ export interface AlertEngineOptions {
   routing: RoutingSource;
   /** Consulted after inhibition and silences (maintenance windows, the dependency graph). */
   suppressors?: readonly AlertSuppressor[];
+  /** Runs at the start of each cycle the process holds the lease (refreshing what suppressors read). */
+  beforeCycle?: (now: number) => Promise<void>;
   /** Delivers one notification inside the cycle's transaction (channels, escalation); absent: only recorded. */
   notify?: (trx: Db, notification: Notification, now: number) => Promise<void>;
   /** Writes rule output (ALERTS, recording rules) into the metric store. */
@@ -149,6 +151,7 @@ export class AlertEngine {
     }
     if (!this.leader) await this.takeOver(now);
     if (this.groupsStale) await this.loadGroups(now);
+    await this.options.beforeCycle?.(now);
     await this.syncRouting(now);
     const poked = this.poked;
     this.poked = false;

@@ -7,6 +7,7 @@ import type { PromqlBackend, PromqlResult } from '../../metrics';
 import type { CurrentCheckState } from '../../monitoring';
 import { parseRoutingConfig } from '../routing';
 import { type CheckState, type CheckStateSource, engineQuery, type InstantQuery, RuleEvaluationError } from '../rules';
+import { DEFAULT_ROUTING_YAML } from '../suppression';
 import type { RoutingSource } from './alert-engine';
 
 /** Rules' instant queries through the metrics module's PromQL (embedded engine or the metrics backend). */
@@ -39,15 +40,7 @@ export function checkStateSource(read: (() => Promise<readonly CurrentCheckState
   };
 }
 
-/** Alertmanager's defaults: every alert to one receiver, grouped by alert name. */
-export const DEFAULT_ROUTING_YAML = `route:
-  receiver: default
-  group_by: [alertname]
-receivers:
-  - name: default
-`;
-
-/** Routing with the default configuration and no silences (until a configuration and silences are stored). */
+/** Routing with the default configuration and no silences (tests of the engine alone). */
 export function defaultRouting(): RoutingSource {
   const config = parseRoutingConfig(DEFAULT_ROUTING_YAML);
   return { current: async () => ({ version: 0, config }), silences: async () => [] };

@@ -1,0 +1,157 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
+import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession, waitForPage } from './browser';
+import type { ServerProcess } from './server-process';
+
+/*
+ * Suppression through the UI: a silence created in the form (prefilled from `?matchers=` as an alert page links it)
+ * is listed active and expired from the list; an invalid routing configuration pasted on the routing page shows its
+ * issues by path, and a valid one shows its route tree.
+ */
+describe.runIf(browserTier())('alerting suppression: silences and routing in a real browser', () => {
+  let session: BrowserSession;
+  let server: ServerProcess;
+  let browser: Browser;
+  let api: AdminApi;
+  let page: Page;
+
+  beforeAll(async () => {
+    session = await startBrowserSession();
+    ({ server, browser } = session);
+    api = await setUpAdmin(server);
+    page = await signInPage(browser, server);
+  }, 90_000);
+
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('creates a silence through the form, sees it active, then expires it', { timeout: 90_000 }, async () => {
+    await page.getByTestId('nav-alerting/silences').click();
+    await waitForPage(page, 'silences-table');
+    await page.getByTestId('create-silence').click();
+    await page.waitForURL('**/alerting/silences/new');
+    // An alert page links here with its labels as matchers.
+    await page.goto(`${server.url}/alerting/silences/new?matchers=${encodeURIComponent('{alertname="DiskFull", instance=~"db-.*"}')}`);
+    await waitForPage(page, 'matchers-editor');
+    expect(await page.getByTestId('matcher-name').nth(1).inputValue()).toBe('instance');
+    expect(await page.getByTestId('matcher-value').nth(1).inputValue()).toBe('db-.*');
+
+    // A broken regex comes back from the server naming the matcher.
+    await page.getByTestId('matcher-value').nth(1).fill('(db');
+    await page.getByTestId('silence-comment').fill('Replacing the disk in db-7');
+    await page.getByTestId('save-silence').click();
+    await page.getByTestId('matchers-error').waitFor();
+    expect(await page.getByTestId('matchers-error').textContent()).toContain('instance=~"(db"');
+
+    await page.getByTestId('matcher-value').nth(1).fill('db-.*');
+    await page.getByText('4 hours').click();
+    await page.screenshot({ path: path.join(ARTIFACTS, '90-silence-form-desktop-light.png'), fullPage: true });
+    await page.getByTestId('save-silence').click();
+    await page.waitForURL('**/alerting/silences');
+    const row = page.getByTestId('silence-row').filter({ hasText: 'Replacing the disk in db-7' });
+    await row.waitFor();
+    expect(await row.getByTestId('silence-state').textContent()).toBe('active');
+    await page.screenshot({ path: path.join(ARTIFACTS, '91-silences-active-desktop-light.png'), fullPage: true });
+
+    await row.getByTestId('expire-silence').click();
+    await page.getByRole('button', { name: 'Expire now' }).click();
+    await row.waitFor({ state: 'detached' });
+    await page.getByText('Expired', { exact: true }).click();
+    const expired = page.getByTestId('silence-row').filter({ hasText: 'Replacing the disk in db-7' });
+    await expired.waitFor();
+    expect(await expired.getByTestId('silence-state').textContent()).toBe('expired');
+    const listed = (await api('GET', '/silences?state=expired')).body as { items: { comment: string }[] };
+    expect(listed.items.map((s) => s.comment)).toContain('Replacing the disk in db-7');
+  });
+
+  it('shows the issues of an invalid pasted routing config by path, and the tree of a valid one', { timeout: 90_000 }, async () => {
+    await page.goto(`${server.url}/alerting/routing`);
+    await waitForPage(page, 'routing-yaml');
+    await page.getByTestId('routing-tree').waitFor();
+    const yaml = page.getByTestId('routing-yaml');
+    await yaml.fill(
+      ['route:', '  receiver: ops', '  routes:', '    - receiver: nobody', '      group_wiat: 10s', 'receivers:', '  - name: ops', ''].join(
+        '\n',
+      ),
+    );
+    await page.getByTestId('save-routing').click();
+    await page.getByTestId('routing-issues').waitFor();
+    const issues = await page.getByTestId('routing-issue').allTextContents();
+    expect(issues).toEqual(
+      expect.arrayContaining([expect.stringContaining('route.routes[0].receiver'), expect.stringContaining('route.routes[0].group_wiat')]),
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, '92-routing-issues-desktop-light.png'), fullPage: true });
+
+    await yaml.fill(
+      [
+        'route:',
+        '  receiver: ops',
+        '  group_by: [alertname]',
+        '  routes:',
+        '    - receiver: db',
+        '      matchers: [\'team="db"\']',
+        '      continue: true',
+        'receivers:',
+        '  - name: ops',
+        '  - name: db',
+        '',
+      ].join('\n'),
+    );
+    await page.getByTestId('save-routing').click();
+    await page.locator('[data-testid="routing-node"][data-path="route.routes[0]"]').waitFor();
+    await page.getByTestId('routing-test-labels').fill('alertname=Lag\nteam=db');
+    await page.getByTestId('routing-test').click();
+    await page.getByTestId('routing-test-result').waitFor();
+    expect(await page.getByTestId('routing-test-result').textContent()).toContain('db');
+    await page.screenshot({ path: path.join(ARTIFACTS, '93-routing-tree-desktop-light.png'), fullPage: true });
+  });
+
+  it('creates a recurring maintenance window through the form and sees it on the calendar', { timeout: 90_000 }, async () => {
+    await page.getByTestId('nav-alerting/maintenance').click();
+    await waitForPage(page, 'maintenance-calendar');
+    await page.getByTestId('create-maintenance').click();
+    await waitForPage(page, 'maintenance-name');
+    await page.getByTestId('maintenance-name').fill('Nightly backups');
+    await page.getByText('Daily', { exact: true }).click();
+    await page.getByTestId('maintenance-start-time').fill('01:00');
+    await page.getByTestId('scope-tags').fill('backup');
+    await page.getByTestId('scope-tags').press('Enter');
+    await page.getByTestId('scope-matchers').fill('{job="backup"}');
+    await page.screenshot({ path: path.join(ARTIFACTS, '94-maintenance-form-desktop-light.png'), fullPage: true });
+    await page.getByTestId('save-maintenance').click();
+    await page.waitForURL('**/alerting/maintenance');
+    await page.getByTestId('maintenance-row').filter({ hasText: 'Nightly backups' }).waitFor();
+    // A daily window shows on every day of the month view.
+    await page.getByTestId('calendar-occurrence').filter({ hasText: 'Nightly backups' }).first().waitFor();
+    expect(await page.getByTestId('calendar-occurrence').filter({ hasText: 'Nightly backups' }).count()).toBeGreaterThanOrEqual(28);
+    await page.screenshot({ path: path.join(ARTIFACTS, '95-maintenance-calendar-desktop-light.png'), fullPage: true });
+
+    // Edited with the ETag it was read with: the new start time shows in the list.
+    await page.getByTestId('maintenance-row').getByText('Nightly backups').click();
+    await waitForPage(page, 'maintenance-start-time');
+    expect(await page.getByTestId('scope-matchers').inputValue()).toBe('{job="backup"}');
+    await page.getByTestId('maintenance-start-time').fill('02:30');
+    await page.getByTestId('save-maintenance').click();
+    await page.waitForURL('**/alerting/maintenance');
+    await page.getByTestId('maintenance-row').filter({ hasText: 'Daily at 02:30' }).waitFor();
+  });
+
+  it('fits a phone: the silences, maintenance and routing pages scroll only down', { timeout: 90_000 }, async () => {
+    const phone = await signInPage(browser, server, { width: 390, height: 844 });
+    for (const [route, testId] of [
+      ['/alerting/silences', 'silences-table'],
+      ['/alerting/maintenance', 'maintenance-calendar'],
+      ['/alerting/routing', 'routing-yaml'],
+    ] as const) {
+      await phone.goto(`${server.url}${route}`);
+      await waitForPage(phone, testId);
+      const wider = await phone.locator('html').evaluate((html) => html.scrollWidth > (html.ownerDocument.defaultView?.innerWidth ?? 0));
+      expect(wider, route).toBe(false);
+    }
+    await phone.screenshot({ path: path.join(ARTIFACTS, '96-routing-phone-light.png'), fullPage: true });
+    await phone.close();
+  });
+});
