@@ -11,6 +11,7 @@ import { createInventoryModule, type InventoryModule } from './modules/inventory
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { checkNetworkPolicyAllowing, createMonitoringModule, type MonitoringModule } from './modules/monitoring';
 import { AuditLog } from './platform/audit/audit-log';
+import { channelsAllowOf } from './platform/config/channels-allow';
 import { checksAllowOf } from './platform/config/checks-allow';
 import type { Config } from './platform/config/config';
 import { metricsBackendOf } from './platform/config/metrics-backend';
@@ -155,7 +156,7 @@ export async function createEstate(config: Config, database: Database, options: 
     agentBundle: config.agentBundle,
     publicUrl: config.publicUrl,
   });
-  const alerting = createAlertingModule({ ...store, secretBox, publicUrl: config.publicUrl });
+  const alerting = createAlertingModule({ ...store, secretBox, publicUrl: config.publicUrl, channelsAllow: channelsAllowOf(config) });
   const modules: EstateModule[] = [
     auth,
     createAuditModule({ audit, db: database.db }),

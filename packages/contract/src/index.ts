@@ -9,6 +9,7 @@ export * from './agents';
 export * from './audit';
 export * from './auth';
 export * from './canonical-json';
+export * from './channels';
 export * from './common';
 export * from './discovery-identity';
 export * from './discovery-observed';

@@ -10,6 +10,14 @@ import type { AuditLog } from '../../platform/audit/audit-log';
 import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
+// --- channels part (notification channels, delivery log, durable delivery) ---
+import { type ChannelsPartOptions, createChannelsPart } from './channels/channels-part';
+import type { NotificationQueue } from './channels/delivery.service';
+
+export type { ChannelTables } from './channels/channels.tables';
+export type { NotificationQueue } from './channels/delivery.service';
+export type { Notification } from './channels/notification';
+// --- end channels part ---
 
 export {
   formatPromtoolReport,
@@ -28,16 +36,41 @@ export interface AlertingModuleOptions {
   publicUrl?: string;
   /** The clock (tests). */
   now?: () => number;
+  // --- channels part ---
+  /** What notification channels may reach beyond public addresses (ESTATE_CHANNELS_ALLOW: classes and CIDR ranges). */
+  channelsAllow?: ChannelsPartOptions['allow'];
+  /** Delivery tuning and test seams of the channels part. */
+  channelDelivery?: ChannelsPartOptions['delivery'];
+  // --- end channels part ---
 }
 
-export interface AlertingModule extends EstateModule {}
+export interface AlertingModule extends EstateModule {
+  // --- channels part ---
+  /** Durable notification delivery: the dispatcher calls `channels.enqueueWithin(trx, channelIds, notification)`. */
+  channels: NotificationQueue;
+  // --- end channels part ---
+}
 
 export function createAlertingModule(options: AlertingModuleOptions): AlertingModule {
-  void options;
+  // --- channels part ---
+  const channelsPart = createChannelsPart({
+    db: options.db,
+    audit: options.audit,
+    secretBox: options.secretBox,
+    publicUrl: options.publicUrl,
+    allow: options.channelsAllow,
+    now: options.now,
+    delivery: options.channelDelivery,
+  });
+  // --- end channels part ---
   return {
     name: 'alerting',
+    channels: channelsPart.queue,
     routes(http) {
-      void http;
+      channelsPart.routes(http);
+    },
+    jobs(worker) {
+      channelsPart.jobs(worker);
     },
   };
 }

@@ -8,7 +8,16 @@ const READ: Permission[] = ['self', 'users:read', 'inventory:read', 'agents:read
  */
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  operator: new Set([...READ, 'metrics:read', 'metrics:write', 'inventory:write', 'discovery:write', 'monitoring:write', 'alerting:write', 'alerting:ingest']),
+  operator: new Set([
+    ...READ,
+    'metrics:read',
+    'metrics:write',
+    'inventory:write',
+    'discovery:write',
+    'monitoring:write',
+    'alerting:write',
+    'alerting:ingest',
+  ]),
   viewer: new Set(READ),
   auditor: new Set([...READ, 'audit:read', 'tokens:read-all']),
 };

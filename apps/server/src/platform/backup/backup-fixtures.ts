@@ -1,5 +1,6 @@
 import { AuditLog } from '../audit/audit-log';
 import type { Database } from '../db/database';
+import { fillChannels } from './backup-fixtures-channels';
 import { fillDiscovery } from './backup-fixtures-discovery';
 import { fillImports } from './backup-fixtures-imports';
 import { fillMetrics } from './backup-fixtures-metrics';
@@ -219,6 +220,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillDiscovery(db, json);
   await fillMetrics(db);
   await fillMonitoring(db, json, '0190a000-0000-7000-8000-0000000000c2', FIXTURE.adminId);
+  await fillChannels(db, json, FIXTURE.adminId);
 }
 
 /** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */
