@@ -1,6 +1,7 @@
 import { type AgentMethods, createAgentMethods } from './agents';
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
+import { type ChannelMethods, createChannelMethods } from './channels';
 import { createDiscoveryIdentityMethods, type DiscoveryIdentityMethods } from './discovery-identity';
 import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discovery-scans';
 import { createInventoryMethods, type InventoryMethods } from './inventory';
@@ -38,7 +39,8 @@ export interface EstateClient
     AgentMethods,
     DiscoveryScanMethods,
     DiscoveryIdentityMethods,
-    MonitoringMethods {
+    MonitoringMethods,
+    ChannelMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -59,6 +61,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createDiscoveryScanMethods(transport),
     ...createDiscoveryIdentityMethods(transport),
     ...createMonitoringMethods(transport, options.baseUrl),
+    ...createChannelMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

@@ -23,6 +23,7 @@ interface Section {
     | '/agents'
     | '/discovery'
     | '/checks'
+    | '/alerting/channels'
     | '/merge-suggestions'
     | '/terraform-imports'
     | '/explore'
@@ -38,6 +39,7 @@ const SECTIONS: readonly Section[] = [
   { to: '/lifecycle', label: 'Lifecycle', description: 'Expiring, licences, refresh plan', permission: 'inventory:read' },
   { to: '/agents', label: 'Agents', description: 'Enrolled hosts and enrollment tokens', permission: 'agents:read' },
   { to: '/checks', label: 'Monitoring', description: 'Checks, their state and uptime', permission: 'monitoring:read' },
+  { to: '/alerting/channels', label: 'Channels', description: 'Where notifications go, and their log', permission: 'alerting:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
   { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
   { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },

@@ -1,4 +1,5 @@
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { validateNotificationsSearch } from '../features/alerting/channels/notifications-search';
 import { validateExploreSearch } from '../features/metrics-explorer/explore-search';
 import { AppShellLayout } from './AppShellLayout';
 import { can, isSetupRequired, loadMe, type RouterContext, requireSignedIn } from './auth-guard';
@@ -178,6 +179,33 @@ const editCheckRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/monitoring/CheckFormPage'), 'EditCheckPage'),
 });
 
+// --- alerting: notification channels ---
+const channelsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/channels',
+  component: lazyRouteComponent(() => import('../features/alerting/channels/ChannelsPage'), 'ChannelsPage'),
+});
+
+const newChannelRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/channels/new',
+  component: lazyRouteComponent(() => import('../features/alerting/channels/ChannelFormPage'), 'NewChannelPage'),
+});
+
+const channelRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/channels/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/channels/ChannelFormPage'), 'ChannelPage'),
+});
+
+const notificationsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/notifications',
+  validateSearch: validateNotificationsSearch,
+  component: lazyRouteComponent(() => import('../features/alerting/channels/NotificationsPage'), 'NotificationsPage'),
+});
+// --- end alerting: notification channels ---
+
 const softwareRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/software',
@@ -237,6 +265,10 @@ const routeTree = rootRoute.addChildren([
     newCheckRoute,
     checkRoute,
     editCheckRoute,
+    channelsRoute,
+    newChannelRoute,
+    channelRoute,
+    notificationsRoute,
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,
