@@ -62,7 +62,8 @@ describe.runIf(browserTier())('alerting: notification channels', () => {
   });
 
   it('creates a webhook channel through its fields and sends a test that the receiver gets', { timeout: 90_000 }, async () => {
-    await page.goto(`${server.url}/alerting/channels`);
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('nav-alerting/channels').click();
     await waitForPage(page, 'channels-table');
     await page.getByTestId('channels-table').getByText('No channels yet').waitFor();
     await page.getByTestId('create-channel').click();

@@ -94,7 +94,35 @@ describe.each(testEngines())('notification channels API on $dialect', (engine) =
     );
     expect(audit.body).not.toContain(SECRET_PATH);
 
-    const gone = await admin.request('DELETE', `${CHANNELS}/${channel.id}`, undefined, { 'if-match': read.headers.etag as string });
+    // At rest the secrets are sealed: the row holds neither the URL nor its key.
+    const stored = await t.database.db
+      .selectFrom('notification_channels')
+      .select(['secret', 'settings'])
+      .where('id', '=', channel.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(SECRET_PATH);
+    expect(stored.secret).toMatch(/^v1\./);
+
+    // A secret set to "" is removed; one left out stays.
+    const signed = await admin.request(
+      'PATCH',
+      `${CHANNELS}/${channel.id}`,
+      { secrets: { signingSecret: 'a signing secret of some length' } },
+      { 'if-match': read.headers.etag as string },
+    );
+    expect(signed.json().secretNames).toEqual(['signingSecret', 'url']);
+    const unsigned = await admin.request(
+      'PATCH',
+      `${CHANNELS}/${channel.id}`,
+      { secrets: { signingSecret: '' } },
+      { 'if-match': signed.headers.etag as string },
+    );
+    expect(unsigned.json().secretNames).toEqual(['url']);
+    expect((await admin.request('GET', `/api/v1/audit-events?targetId=${channel.id}`)).body).not.toContain(
+      'a signing secret of some length',
+    );
+
+    const gone = await admin.request('DELETE', `${CHANNELS}/${channel.id}`, undefined, { 'if-match': unsigned.headers.etag as string });
     expect(gone.statusCode).toBe(204);
     expect((await admin.request('GET', `${CHANNELS}/${channel.id}`)).statusCode).toBe(404);
   });
