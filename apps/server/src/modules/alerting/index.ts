@@ -72,5 +72,8 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     jobs(worker) {
       channelsPart.jobs(worker);
     },
+    schedules(scheduler) {
+      channelsPart.schedules(scheduler);
+    },
   };
 }

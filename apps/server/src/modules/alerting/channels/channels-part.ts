@@ -9,6 +9,7 @@ import type { AuditLog } from '../../../platform/audit/audit-log';
 import type { SecretBox } from '../../../platform/crypto/secret-box';
 import type { HttpServer } from '../../../platform/http/http-server';
 import type { JobWorker } from '../../../platform/jobs';
+import type { ScheduleRegistry } from '../../../platform/scheduler/scheduler';
 import { registerChannelRoutes } from './channel.routes';
 import { ChannelService } from './channel.service';
 import type { ChannelTables } from './channels.tables';
@@ -28,6 +29,8 @@ export interface ChannelsPartOptions {
   /** The outbound policy itself (tests with their own resolver); wins over `allow`. */
   policy?: ChannelNetworkPolicy;
   now?: () => number;
+  /** Days finished deliveries stay in the log (default {@link DEFAULT_LOG_RETENTION_DAYS}). */
+  logRetentionDays?: number;
   /** Delivery tuning and seams (tests): retry policy, jitter, a crash after sending. */
   delivery?: Pick<DeliveryJobDeps, 'retry' | 'random' | 'afterSend'>;
 }
@@ -41,7 +44,11 @@ export interface ChannelsPart {
   job: DeliveryJob;
   routes(http: HttpServer): void;
   jobs(worker: JobWorker): void;
+  schedules(scheduler: ScheduleRegistry): void;
 }
+
+/** Days a finished delivery stays in the log by default. */
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
 /** Builds the channels part. */
 export function createChannelsPart(options: ChannelsPartOptions): ChannelsPart {
@@ -64,6 +71,10 @@ export function createChannelsPart(options: ChannelsPartOptions): ChannelsPart {
     job,
     routes(http) {
       registerChannelRoutes(http, channels, deliveries);
+    },
+    schedules(scheduler) {
+      const keepMs = (options.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS) * 86_400_000;
+      scheduler.every('alerting.notification-log-prune', 3_600_000, (now) => deliveries.prune(now - keepMs));
     },
     jobs(worker) {
       worker.handle<DeliveryJobPayload>(DELIVERY_QUEUE, (ctx) => job.run(ctx), {

@@ -195,6 +195,27 @@ for (const engine of testEngines()) {
       });
     });
 
+    it('the log keeps live deliveries and prunes finished ones past their retention, with their attempts', async () => {
+      const channel = await webhook();
+      await notify(channel, 'old-delivered');
+      await worker.drain();
+      receiver.answer({ status: 503 });
+      await notify(channel, 'still-retrying');
+      await worker.drain();
+      const before = await deliveriesOf(channel);
+      expect(before.map((d) => d.status).sort()).toEqual(['delivered', 'retrying']);
+      expect(await part.deliveries.prune(clock + 1)).toBeGreaterThanOrEqual(1);
+      const after = await deliveriesOf(channel);
+      expect(after.map((d) => d.notificationId)).toEqual(['still-retrying']);
+      const orphans = await database.db
+        .selectFrom('notification_attempts')
+        .select('delivery_id')
+        .where('delivery_id', 'not in', database.db.selectFrom('notification_deliveries').select('id'))
+        .execute();
+      expect(orphans).toEqual([]);
+      expect(await part.deliveries.prune(clock - 1)).toBe(0);
+    });
+
     it('a resolved notification skips channels that do not want resolved ones', async () => {
       const quietChannel = (
         await part.channels.create(

@@ -4,7 +4,7 @@ import { readJson } from '../../../platform/db/database';
 import { decodeCursor, toPage } from '../../../platform/http/pagination';
 import { problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
-import { type EnqueueOptions, type Executor, enqueueMany } from '../../../platform/jobs';
+import { deleteInBatches, type EnqueueOptions, type Executor, enqueueMany } from '../../../platform/jobs';
 import type { ChannelTables, NotificationDeliveriesTable } from './channels.tables';
 import { DeliveryRepository, type DeliveryRow } from './delivery.repository';
 import { type Notification, notificationStatus } from './notification';
@@ -51,7 +51,10 @@ export class DeliveryService implements NotificationQueue {
   readonly repo: DeliveryRepository;
   private readonly now: () => number;
 
+  private readonly db: Kysely<ChannelTables>;
+
   constructor(deps: { db: Kysely<ChannelTables>; now?: () => number }) {
+    this.db = deps.db;
     this.repo = new DeliveryRepository(deps.db);
     this.now = deps.now ?? Date.now;
   }
@@ -102,6 +105,28 @@ export class DeliveryService implements NotificationQueue {
       trx,
       inserted.map((r) => deliveryJob(r.id, 1, now)),
     );
+  }
+
+  /**
+   * Deletes finished deliveries (delivered or failed) that finished before `cutoff` (epoch ms), with their attempts,
+   * in batches; live ones are never touched. A pruned delivery's dedup key is free again, so keep the log longer
+   * than anyone would hand the same notification over again. Returns how many it deleted.
+   */
+  prune(cutoff: number, batchSize = 1_000): Promise<number> {
+    return deleteInBatches(batchSize, async (size) => {
+      const result = await this.db
+        .deleteFrom('notification_deliveries')
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('notification_deliveries')
+            .select('id')
+            .where('status', 'in', ['delivered', 'failed'])
+            .where('finished_at', '<', cutoff)
+            .limit(size),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
   }
 
   async list(query: NotificationListQuery): Promise<{ items: NotificationDelivery[]; nextCursor: string | null }> {
