@@ -216,6 +216,16 @@ for (const engine of testEngines()) {
       expect(await part.deliveries.prune(clock - 1)).toBe(0);
     });
 
+    it('an alert without a sample value (NaN) renders the same after the round trip through the log', async () => {
+      const channel = await webhook();
+      const base = sampleNotification({ id: 'no-value' });
+      const firing = base.firing.map((alert) => ({ ...alert, value: Number.NaN }));
+      await database.db.transaction().execute((trx) => part.queue.enqueueWithin(trx, [channel], { ...base, firing }));
+      await worker.drain();
+      const body = JSON.parse(receiver.requests[0]!.body);
+      expect(body.alerts.map((a: { value: string }) => a.value)).toEqual(['', '', '0']);
+    });
+
     it('a resolved notification skips channels that do not want resolved ones', async () => {
       const quietChannel = (
         await part.channels.create(

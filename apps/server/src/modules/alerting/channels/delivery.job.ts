@@ -14,9 +14,8 @@ import { channelType } from './channel-registry';
 import { prepareChannelSettings, unsealChannelSecrets } from './channel-secrets';
 import { sendNotification } from './channel-type';
 import type { ChannelTables, NotificationChannelsTable, NotificationDeliveriesTable } from './channels.tables';
-import { type DeliveryJobPayload, deliveryJob } from './delivery.service';
+import { type DeliveryJobPayload, deliveryJob, notificationOfStored } from './delivery.service';
 import type { DeliveryVerdict } from './delivery-verdict';
-import type { Notification } from './notification';
 import type { ChannelNetworkPolicy } from './outbound-http';
 
 /** How long a delivery keeps trying while its provider says "later". */
@@ -153,7 +152,7 @@ export class DeliveryJob {
     } catch (err) {
       return { outcome: 'failed', reason: `The channel's stored settings cannot be used: ${(err as Error).message}` };
     }
-    const notification = readJson<Notification>(delivery.notification);
+    const notification = notificationOfStored(delivery.notification);
     return sendNotification(type, settings, notification, { policy: this.deps.policy, now: this.now, signal });
   }
 

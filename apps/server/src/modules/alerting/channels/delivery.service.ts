@@ -21,6 +21,17 @@ export interface DeliveryJobPayload {
   round: number;
 }
 
+/**
+ * A notification read back from the log. JSON has no NaN (an alert without a sample value, a test alert): it was
+ * stored as null and becomes NaN again, so a retry renders the same message as the first attempt.
+ */
+export function notificationOfStored(stored: unknown): Notification {
+  const notification = readJson<Notification>(stored);
+  const revive = (alerts: Notification['firing']) =>
+    alerts.map((alert) => (typeof alert.value === 'number' ? alert : { ...alert, value: Number.NaN }));
+  return { ...notification, firing: revive(notification.firing ?? []), resolved: revive(notification.resolved ?? []) };
+}
+
 /** The job of `deliveryId`'s `round`, idempotent per delivery and round. */
 export function deliveryJob(deliveryId: string, round: number, runAt: number): EnqueueOptions<DeliveryJobPayload> {
   return {
@@ -156,7 +167,7 @@ export class DeliveryService implements NotificationQueue {
 }
 
 function presentDelivery(row: DeliveryRow): NotificationDelivery {
-  const notification = readJson<Notification>(row.notification);
+  const notification = notificationOfStored(row.notification);
   return {
     id: row.id,
     notificationId: row.notification_id,
