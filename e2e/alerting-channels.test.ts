@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeliveryService } from '../apps/server/src/modules/alerting/channels/delivery.service';
+import { sampleNotification } from '../apps/server/src/modules/alerting/channels/notification.fixtures';
+import { openDatabase } from '../apps/server/src/platform/db/database';
 import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession, waitForPage } from './browser';
 import type { ServerProcess } from './server-process';
@@ -95,9 +98,40 @@ describe.runIf(browserTier())('alerting: notification channels', () => {
     await page.getByTestId('channel-row').first().waitFor();
     expect(await page.getByTestId('channel-link').textContent()).toBe('Ops webhook');
     await page.screenshot({ path: path.join(ARTIFACTS, '92-channels-list-desktop-light.png'), fullPage: true });
+  });
+
+  it('a notification handed over as the dispatcher does is delivered by the worker and shown in the log with its attempt', {
+    timeout: 90_000,
+  }, async () => {
+    const [channel] = (await api('GET', '/notification-channels')).body.items as { id: string }[];
+    // The dispatcher's part, played here: enqueue in a transaction of the server's own store (SQLite, WAL).
+    const store = await openDatabase({ sqliteFile: path.join(server.dataDir, 'estate.db') });
+    try {
+      await store.db
+        .transaction()
+        .execute((trx) =>
+          new DeliveryService({ db: store.db }).enqueueWithin(trx, [channel!.id], sampleNotification({ id: 'e2e-notification-1' })),
+        );
+    } finally {
+      await store.close();
+    }
+    const deadline = Date.now() + 30_000;
+    while (!receiver.received.some((r) => r.body.includes('e2e-notification-1')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(receiver.received.filter((r) => r.body.includes('e2e-notification-1'))).toHaveLength(1);
 
     await page.goto(`${server.url}/alerting/notifications`);
     await waitForPage(page, 'notifications-table');
+    const row = page.getByTestId('notification-row').first();
+    await row.locator('[data-testid="delivery-status"][data-status="delivered"]').waitFor();
+    await row.click();
+    await page.getByTestId('notification-attempts').waitFor();
+    expect(await page.getByTestId('attempt-outcome').getAttribute('data-status')).toBe('delivered');
+    expect(await page.getByTestId('notification-attempts').textContent()).toContain('e2e-notification-1');
     await page.screenshot({ path: path.join(ARTIFACTS, '93-notifications-desktop-light.png'), fullPage: true });
+
+    await page.goto(`${server.url}/alerting/channels`);
+    await page.locator('[data-testid="channel-row"] [data-testid="delivery-status"][data-status="delivered"]').waitFor();
   });
 });
