@@ -11,6 +11,7 @@ import { createInventoryModule, type InventoryModule } from './modules/inventory
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { checkNetworkPolicyAllowing, createMonitoringModule, type MonitoringModule } from './modules/monitoring';
 import { AuditLog } from './platform/audit/audit-log';
+import { channelsAllowOf } from './platform/config/channels-allow';
 import { checksAllowOf } from './platform/config/checks-allow';
 import type { Config } from './platform/config/config';
 import { metricsBackendOf } from './platform/config/metrics-backend';
@@ -158,6 +159,7 @@ export async function createEstate(config: Config, database: Database, options: 
   const alerting = createAlertingModule({
     ...store,
     secretBox,
+    channelsAllow: channelsAllowOf(config),
     promql: metrics.promql,
     checkStates: () => monitoring.reads.currentStates(),
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

@@ -2,6 +2,7 @@ import { type AgentMethods, createAgentMethods } from './agents';
 import { type AlertingMethods, createAlertingMethods } from './alerting';
 import { type AuditMethods, createAuditMethods } from './audit';
 import { type AuthMethods, createAuthMethods } from './auth';
+import { type ChannelMethods, createChannelMethods } from './channels';
 import { createDiscoveryIdentityMethods, type DiscoveryIdentityMethods } from './discovery-identity';
 import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discovery-scans';
 import { createInventoryMethods, type InventoryMethods } from './inventory';
@@ -42,7 +43,8 @@ export interface EstateClient
     DiscoveryIdentityMethods,
     MonitoringMethods,
     AlertingMethods,
-    SuppressionMethods {
+    SuppressionMethods,
+    ChannelMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -65,6 +67,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createMonitoringMethods(transport, options.baseUrl),
     ...createAlertingMethods(transport, options.baseUrl),
     ...createSuppressionMethods(transport),
+    ...createChannelMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

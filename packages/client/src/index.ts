@@ -7,6 +7,7 @@ export type { AlertingMethods } from './alerting';
 export { ApiError, type FieldError, isApiError } from './api-error';
 export type { AuditMethods } from './audit';
 export type { AuthMethods } from './auth';
+export type { ChannelMethods } from './channels';
 export { type ClientOptions, createClient, type EstateClient } from './client';
 export type { DiscoveryIdentityMethods } from './discovery-identity';
 export type { DiscoveryScanMethods, Versioned } from './discovery-scans';

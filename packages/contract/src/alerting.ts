@@ -214,3 +214,9 @@ export const PromRulesQuery = Type.Object(
   { additionalProperties: false },
 );
 export type PromRulesQuery = Static<typeof PromRulesQuery>;
+
+/** Alertmanager matcher text selecting exactly this label set (`{a="1",b="x \\"y\\""}`), for a silence. */
+export function labelsAsMatchers(labels: Readonly<Record<string, string>>): string {
+  const pairs = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+}

@@ -10,6 +10,7 @@ export * from './alerting';
 export * from './audit';
 export * from './auth';
 export * from './canonical-json';
+export * from './channels';
 export * from './common';
 export * from './discovery-identity';
 export * from './discovery-observed';

@@ -26,6 +26,7 @@ interface Section {
     | '/oncall'
     | '/alerting/silences'
     | '/alerting/maintenance'
+    | '/alerting/channels'
     | '/merge-suggestions'
     | '/terraform-imports'
     | '/explore'
@@ -46,6 +47,7 @@ const SECTIONS: readonly Section[] = [
   { to: '/oncall', label: 'On-call', description: 'Schedules, escalation, my shifts', permission: 'alerting:read' },
   { to: '/alerting/silences', label: 'Silences', description: 'Mute alerts for a while', permission: 'alerting:read' },
   { to: '/alerting/maintenance', label: 'Maintenance', description: 'Planned work windows, alert routing', permission: 'alerting:read' },
+  { to: '/alerting/channels', label: 'Channels', description: 'Where notifications go, and their log', permission: 'alerting:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
   { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
   { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },

@@ -1,4 +1,5 @@
 import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
+import { validateNotificationsSearch } from '../features/alerting/channels/notifications-search';
 import { validateExploreSearch } from '../features/metrics-explorer/explore-search';
 import { AppShellLayout } from './AppShellLayout';
 import { can, isSetupRequired, loadMe, type RouterContext, requireSignedIn } from './auth-guard';
@@ -272,6 +273,32 @@ const myOnCallRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/alerting/oncall/MyOnCallPage'), 'MyOnCallPage'),
 });
 // --- end on-call ---
+// --- alerting: notification channels ---
+const channelsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/channels',
+  component: lazyRouteComponent(() => import('../features/alerting/channels/ChannelsPage'), 'ChannelsPage'),
+});
+
+const newChannelRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/channels/new',
+  component: lazyRouteComponent(() => import('../features/alerting/channels/ChannelFormPage'), 'NewChannelPage'),
+});
+
+const channelRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/channels/$id',
+  component: lazyRouteComponent(() => import('../features/alerting/channels/ChannelFormPage'), 'ChannelPage'),
+});
+
+const notificationsRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/alerting/notifications',
+  validateSearch: validateNotificationsSearch,
+  component: lazyRouteComponent(() => import('../features/alerting/channels/NotificationsPage'), 'NotificationsPage'),
+});
+// --- end alerting: notification channels ---
 
 const softwareRoute = createRoute({
   getParentRoute: () => shellRoute,
@@ -349,6 +376,10 @@ const routeTree = rootRoute.addChildren([
     newMaintenanceRoute, // alerting: suppression
     editMaintenanceRoute, // alerting: suppression
     alertRoutingRoute, // alerting: suppression
+    channelsRoute,
+    newChannelRoute,
+    channelRoute,
+    notificationsRoute,
     softwareRoute,
     mergeSuggestionsRoute,
     terraformImportsRoute,

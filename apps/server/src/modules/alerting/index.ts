@@ -19,13 +19,19 @@ import { registerAlertRoutes } from './alerts/alerts.routes';
 import { AlertsService } from './alerts/alerts.service';
 import type { AlertTables } from './alerts/alerts.tables';
 import { ExternalAlerts } from './alerts/external-alerts';
+import { Notifier } from './alerts/notifier';
 import { RuleGroupService } from './alerts/rule-groups.service';
 import { checkStateSource, DEFAULT_RULES_YAML, promqlQuery } from './alerts/sources';
 import { maintenanceSuppressor, suppressionRouting } from './alerts/suppression-source';
+import { type ChannelsPartOptions, createChannelsPart } from './channels/channels-part';
+import type { NotificationQueue } from './channels/delivery.service';
 import { createOnCallPart, type EscalationService } from './oncall/oncall-part';
 import { createSuppressionPart, type SuppressionService } from './suppression';
 
 export type { AlertTables } from './alerts/alerts.tables';
+export type { ChannelTables } from './channels/channels.tables';
+export type { NotificationQueue } from './channels/delivery.service';
+export type { Notification } from './channels/notification';
 export type { EscalationAlertSummary, EscalationService, OnCallNotice, OnCallNotify } from './oncall/oncall-part';
 export {
   formatPromtoolReport,
@@ -53,6 +59,10 @@ export interface AlertingModuleOptions {
   now?: () => number;
   /** The engine's cycle period, ms (tests). */
   cycleEveryMs?: number;
+  /** What notification channels may reach beyond public addresses (ESTATE_CHANNELS_ALLOW: classes and CIDR ranges). */
+  channelsAllow?: ChannelsPartOptions['allow'];
+  /** Delivery tuning and test seams of the channels part. */
+  channelDelivery?: ChannelsPartOptions['delivery'];
 }
 
 export interface AlertingModule extends EstateModule {
@@ -64,6 +74,8 @@ export interface AlertingModule extends EstateModule {
   readonly engine: AlertEngine;
   /** On-call: the escalation runtime (start / acknowledge / resolve an incident's escalation, in the caller's transaction). */
   readonly oncall: EscalationService;
+  /** Durable notification delivery: `channels.enqueueWithin(trx, channelIds, notification)`. */
+  readonly channels: NotificationQueue;
   /** Silences, maintenance windows and the routing configuration. */
   readonly suppression: SuppressionService;
   /** Creates Estate's starter rules on a fresh store (once: deleting them later is respected). */
@@ -76,12 +88,43 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
   const store = new AlertStore(db, options.dialect);
   let engine: AlertEngine | undefined;
   const ruleGroups = new RuleGroupService(db, options.audit, now, () => engine?.groupsChanged());
+  // Acknowledging an alert stops the escalations of the incidents it was notified in (set once on-call exists).
+  let escalations: EscalationService | undefined;
   const alerts = new AlertsService(store, ruleGroups, options.audit, now, {
-    acknowledged: () => engine?.acknowledgementsChanged(),
+    acknowledged: async (alert) => {
+      engine?.acknowledgementsChanged();
+      const by = alert.acknowledgedBy;
+      if (!escalations || !by) return;
+      const running = escalations;
+      await db.transaction().execute(async (trx) => {
+        for (const key of await store.incidentKeys(trx, alert.id)) await running.acknowledge(trx, key, by);
+      });
+    },
   });
   const external = new ExternalAlerts(store, now);
   const suppression = createSuppressionPart({ db: options.db, audit: options.audit, now });
   const routing: RoutingSource = suppressionRouting(suppression.service);
+  const channelsPart = createChannelsPart({
+    db: options.db,
+    audit: options.audit,
+    secretBox: options.secretBox,
+    publicUrl: options.publicUrl,
+    allow: options.channelsAllow,
+    now: options.now,
+    delivery: options.channelDelivery,
+  });
+  // Escalation pages and handoff notices go out through the channels; the notifier decides which.
+  let notifier: Notifier | undefined;
+  const onCall = createOnCallPart({
+    db: options.db,
+    dialect: options.dialect,
+    audit: options.audit,
+    publicUrl: options.publicUrl,
+    now: options.now,
+    notify: (trx, notice) => (notifier as Notifier).onCall(trx, notice),
+  });
+  escalations = onCall.escalations;
+  notifier = new Notifier({ queue: channelsPart.queue, escalations: onCall.escalations, publicUrl: options.publicUrl ?? '' });
   const maintenance = maintenanceSuppressor(suppression.service);
   engine = new AlertEngine({
     store,
@@ -89,20 +132,13 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     checkStates: checkStateSource(options.checkStates),
     routing,
     suppressors: [maintenance],
+    notify: (trx, notification, config) => (notifier as Notifier).route(trx, notification, config),
     beforeCycle: (at) => maintenance.refresh(at),
     now,
     processName: newId(),
     ...(options.publicUrl ? { externalUrl: options.publicUrl } : {}),
   });
   const running = engine;
-  // TODO(lead): escalation pages and handoff notices to channel delivery.
-  const onCall = createOnCallPart({
-    db: options.db,
-    dialect: options.dialect,
-    audit: options.audit,
-    publicUrl: options.publicUrl,
-    now: options.now,
-  });
   return {
     name: 'alerting',
     alerts,
@@ -110,6 +146,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     external,
     engine: running,
     oncall: onCall.escalations,
+    channels: channelsPart.queue,
     suppression: suppression.service,
     async seedDefaults(ctx) {
       const seeded = await store.loadState<boolean>('seeded');
@@ -122,9 +159,14 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
       registerAlertRoutes(http, alerts, ruleGroups);
       onCall.routes(http);
       suppression.routes(http);
+      channelsPart.routes(http);
+    },
+    jobs(worker) {
+      channelsPart.jobs(worker);
     },
     schedules(scheduler) {
       onCall.schedules(scheduler);
+      channelsPart.schedules(scheduler);
     },
     subscriptions(bus) {
       // A check changed state: evaluate check-state rules now rather than at their next slot.

@@ -1,6 +1,7 @@
 import { AuditLog } from '../audit/audit-log';
 import type { Database } from '../db/database';
 import { fillAlerting } from './backup-fixtures-alerting';
+import { fillChannels } from './backup-fixtures-channels';
 import { fillDiscovery } from './backup-fixtures-discovery';
 import { fillImports } from './backup-fixtures-imports';
 import { fillMetrics } from './backup-fixtures-metrics';
@@ -225,6 +226,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillAlerting(db, json, FIXTURE.adminId);
   await fillOnCall(db, json, FIXTURE.adminId);
   await fillSuppression(db, json, '0190a000-0000-7000-8000-0000000000c2', FIXTURE.adminId);
+  await fillChannels(db, json, FIXTURE.adminId);
 }
 
 /** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */

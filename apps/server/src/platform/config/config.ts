@@ -59,6 +59,8 @@ export interface Config {
   metricsBearerToken: string | undefined;
   /** Destinations checks may reach beyond the default (`link-local`, `cloud-metadata`), comma-separated; see checks-allow.ts. */
   checksAllow: string | undefined;
+  /** Destinations notification channels may reach beyond public addresses (classes and CIDR ranges); see channels-allow.ts. */
+  channelsAllow: string | undefined;
 }
 
 export { ConfigError };
@@ -275,6 +277,14 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'checksAllow',
     kind: 'string',
     describe: 'Destinations checks may reach beyond private and loopback: link-local, cloud-metadata (comma-separated)',
+    fallback: () => undefined,
+  },
+  {
+    env: 'ESTATE_CHANNELS_ALLOW',
+    key: 'channelsAllow',
+    kind: 'string',
+    describe:
+      'Destinations notification channels may reach beyond public addresses: loopback, private, link-local, cloud-metadata, CIDR ranges (comma-separated)',
     fallback: () => undefined,
   },
 ];

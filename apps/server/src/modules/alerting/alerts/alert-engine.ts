@@ -47,7 +47,7 @@ export interface AlertEngineOptions {
   /** Runs at the start of each cycle the process holds the lease (refreshing what suppressors read). */
   beforeCycle?: (now: number) => Promise<void>;
   /** Delivers one notification inside the cycle's transaction (channels, escalation); absent: only recorded. */
-  notify?: (trx: Db, notification: Notification, now: number) => Promise<void>;
+  notify?: (trx: Db, notification: Notification, config: RoutingConfig) => Promise<void>;
   /** Writes rule output (ALERTS, recording rules) into the metric store. */
   appendSamples?: (timeMs: number, samples: readonly OutputSample[], stale: readonly Labels[]) => Promise<void>;
   now: () => number;
@@ -99,6 +99,7 @@ export class AlertEngine {
   private readonly episodes = new Map<string, EpisodeMark>();
   private dispatcher: NotificationDispatcher | undefined;
   private routingVersion = -1;
+  private routingConfig: RoutingConfig | undefined;
   private silenceIds = new Set<string>();
   /** Acknowledged open episodes: fingerprint → the episode's activeAt. */
   private acknowledged = new Map<string, number>();
@@ -389,6 +390,7 @@ export class AlertEngine {
         ? NotificationDispatcher.restore(current.config, saved, options)
         : new NotificationDispatcher(current.config, options);
       this.routingVersion = current.version;
+      this.routingConfig = current.config;
       this.silenceIds = new Set();
     }
     const silences = await routing.silences(now);
@@ -441,12 +443,12 @@ export class AlertEngine {
         );
       }
       for (const n of notifications) {
-        await this.options.notify?.(trx, n, now);
+        if (this.routingConfig) await this.options.notify?.(trx, n, this.routingConfig);
         for (const a of n.firing) {
           const m = this.episodes.get(a.fingerprint);
           if (!m) continue;
           await store.updateEpisode(trx, m.id, { notified: 1, updated_at: now });
-          await store.event(trx, m.id, now, 'notified', { receiver: n.receiver, groupKey: n.groupKey });
+          await store.event(trx, m.id, now, 'notified', { receiver: n.receiver, groupKey: n.groupKey, incidentKey: n.incidentKey });
         }
         for (const a of n.resolved) {
           const m = this.episodes.get(a.fingerprint);

@@ -85,6 +85,15 @@ export class AlertStore {
       .execute();
   }
 
+  /** The incidents (receiver and group) an episode was notified as: what its escalations are keyed by. */
+  async incidentKeys(trx: Db, id: string): Promise<string[]> {
+    const rows = await trx.selectFrom('alert_events').select('detail').where('alert_id', '=', id).where('kind', '=', 'notified').execute();
+    const keys = rows
+      .map((r) => readJson<{ incidentKey?: string }>(r.detail)?.incidentKey)
+      .filter((k): k is string => typeof k === 'string');
+    return [...new Set(keys)];
+  }
+
   async get(id: string, db: Db = this.db): Promise<AlertsTable> {
     const row = await db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw problems.notFound('The alert');

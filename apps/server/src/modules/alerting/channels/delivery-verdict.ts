@@ -8,10 +8,14 @@ import { DestinationRefusedError } from '@estate/checks';
 import type { OutboundResponse } from './outbound-http';
 
 /** The outcome of one attempt. `reason` and `detail` are safe to show and log: they never contain a secret. */
-export type DeliveryVerdict =
+export type DeliveryVerdict = (
   | { outcome: 'delivered'; providerId?: string; detail?: string }
   | { outcome: 'retry'; reason: string /** Epoch ms before which the provider asked not to be called again. */; notBefore?: number }
-  | { outcome: 'failed'; reason: string };
+  | { outcome: 'failed'; reason: string }
+) & {
+  /** The HTTP status the provider answered with, when the attempt got an HTTP answer (the delivery log shows it). */
+  httpStatus?: number;
+};
 
 /** Longest excerpt of a provider's answer quoted in a reason. */
 const EXCERPT_CHARS = 300;
@@ -53,17 +57,27 @@ export function verdictOfResponse(
   const said = response.body ? `: ${excerpt(response.body)}` : '';
   if (status >= 200 && status < 300) {
     const found = read ? read(response) : {};
-    if ('failed' in found) return { outcome: 'failed', reason: `${target} answered ${status} but refused the message: ${found.failed}` };
-    return { outcome: 'delivered', ...found };
+    if ('failed' in found)
+      return { outcome: 'failed', reason: `${target} answered ${status} but refused the message: ${found.failed}`, httpStatus: status };
+    return { outcome: 'delivered', ...found, httpStatus: status };
   }
   if (status === 408 || status === 429 || status >= 500) {
     const notBefore = retryAfter(response.headers['retry-after'], now) ?? hintNotBefore?.(response);
-    return { outcome: 'retry', reason: `${target} answered ${status}${said}`, ...(notBefore !== undefined ? { notBefore } : {}) };
+    return {
+      outcome: 'retry',
+      reason: `${target} answered ${status}${said}`,
+      ...(notBefore !== undefined ? { notBefore } : {}),
+      httpStatus: status,
+    };
   }
   if (status >= 300 && status < 400) {
-    return { outcome: 'failed', reason: `${target} answered ${status} (a redirect); redirects are not followed: use the final URL` };
+    return {
+      outcome: 'failed',
+      reason: `${target} answered ${status} (a redirect); redirects are not followed: use the final URL`,
+      httpStatus: status,
+    };
   }
-  return { outcome: 'failed', reason: `${target} answered ${status}${said}` };
+  return { outcome: 'failed', reason: `${target} answered ${status}${said}`, httpStatus: status };
 }
 
 /**

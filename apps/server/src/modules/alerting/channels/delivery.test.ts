@@ -175,7 +175,7 @@ describe('outbound policy', () => {
     const allowed = channelNetworkPolicy({ ranges: ['127.0.0.1/32'] }, names({ 'receiver.test': ['127.0.0.1'] }));
     receiver.answer({ status: 200 });
     const settings = webhookChannel.validate({ url: `http://receiver.test:${receiver.port}/hook` });
-    expect(await send({ ...context, policy: allowed }, settings)).toEqual({ outcome: 'delivered' });
+    expect(await send({ ...context, policy: allowed }, settings)).toEqual({ outcome: 'delivered', httpStatus: 200 });
     const other = webhookChannel.validate({ url: `http://127.0.0.2:${receiver.port}/hook` });
     expect((await send({ ...context, policy: allowed }, other)).outcome).toBe('failed');
   });
@@ -207,6 +207,6 @@ describe('outbound policy', () => {
     const verdict = verdictOfResponse({ status: 200, headers: {}, body: '{"id":"x"}' }, 'https://p.example', FIXED_NOW, () => ({
       providerId: 'x',
     }));
-    expect(verdict).toEqual({ outcome: 'delivered', providerId: 'x' });
+    expect(verdict).toEqual({ outcome: 'delivered', providerId: 'x', httpStatus: 200 });
   });
 });

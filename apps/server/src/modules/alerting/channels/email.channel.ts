@@ -115,7 +115,8 @@ export const emailChannel: ChannelType<EmailSettings, EmailMessage> = {
     const group = createHash('sha256').update(`${notification.receiver}\n${notification.groupKey}`).digest('hex').slice(0, 32);
     return {
       from: settings.from,
-      to: settings.to,
+      // A person paged by an escalation is written to at their own address, through this channel's server.
+      to: notification.recipients && notification.recipients.length > 0 ? [...notification.recipients] : settings.to,
       subject,
       text,
       html,

@@ -190,7 +190,11 @@ describe.each(CASES)('$name', (c) => {
     receiver.answer(c.answer);
     const settings = c.channel.validate(c.settings(receiver.base));
     const verdict = await sendNotification(c.channel, settings, c.notification ?? sampleNotification(), context);
-    expect(verdict).toEqual({ outcome: 'delivered', ...(c.providerId ? { providerId: c.providerId } : {}) });
+    expect(verdict).toEqual({
+      outcome: 'delivered',
+      ...(c.providerId ? { providerId: c.providerId } : {}),
+      httpStatus: c.answer.status,
+    });
     expect(receiver.requests).toHaveLength(1);
     const { actual, expected } = goldenOf(c.name, receiver.requests[0]!);
     expect(actual).toEqual(expected);

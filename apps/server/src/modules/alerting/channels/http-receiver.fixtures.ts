@@ -36,8 +36,8 @@ export interface HttpReceiver {
 /** Headers that depend on the connection, not on the channel: left out of recorded requests. */
 const TRANSPORT_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding']);
 
-/** Starts a receiver answering 200 with an empty body until told otherwise. */
-export async function startReceiver(): Promise<HttpReceiver> {
+/** Starts a receiver answering 200 with an empty body until told otherwise, on `port` (default: any free one). */
+export async function startReceiver(port = 0): Promise<HttpReceiver> {
   let scripted: ScriptedAnswer = { status: 200 };
   let connections = 0;
   const requests: ReceivedRequest[] = [];
@@ -61,11 +61,11 @@ export async function startReceiver(): Promise<HttpReceiver> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    base: `http://127.0.0.1:${port}`,
-    port,
+    base: `http://127.0.0.1:${bound}`,
+    port: bound,
     requests,
     connections: () => connections,
     answer(next) {

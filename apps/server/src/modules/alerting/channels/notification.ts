@@ -36,6 +36,10 @@ export interface Notification {
   impacted?: readonly string[];
   /** Alerts left out of `firing`/`resolved` by a size limit upstream (Alertmanager's `truncatedAlerts`). */
   truncatedAlerts?: number;
+  /** Addresses to write to instead of the channel's own (a person paged by an escalation); only email uses them. */
+  recipients?: readonly string[];
+  /** Why this message goes out besides the alerts: an escalation step or an on-call handoff, for people. */
+  reason?: string;
 }
 
 /** `firing` while any alert of the group fires, else `resolved`: the group's status as Alertmanager reports it. */

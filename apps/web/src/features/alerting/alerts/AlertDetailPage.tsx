@@ -1,6 +1,6 @@
 import { isApiError } from '@estate/client';
 import type { AlertDetail } from '@estate/contract';
-import { ProblemType } from '@estate/contract';
+import { labelsAsMatchers, ProblemType } from '@estate/contract';
 import { Alert, Anchor, Button, Center, Code, Group, Loader, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from '@tanstack/react-router';
@@ -15,7 +15,6 @@ import { SectionCard } from '../../../components/SectionCard';
 import { useMe } from '../../auth/use-me';
 import { formatRelative } from '../../inventory/ci-labels';
 import { AlertBadges } from './AlertBadges';
-import { silenceMatchers } from './alert-format';
 import { ALERTING_QUERY_KEY, alertQuery } from './alerting-queries';
 
 const EVENT_LABELS: Record<string, string> = {
@@ -122,7 +121,7 @@ function AlertView({ id, canWrite }: { id: string; canWrite: boolean }) {
             <Button
               variant="default"
               component="a"
-              href={`/alerting/silences?matchers=${encodeURIComponent(silenceMatchers(alert.labels))}`}
+              href={`/alerting/silences?matchers=${encodeURIComponent(labelsAsMatchers(alert.labels))}`}
               data-testid="alert-silence"
             >
               Silence…

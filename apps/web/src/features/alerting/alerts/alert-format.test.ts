@@ -1,6 +1,7 @@
 import type { AlertEpisode } from '@estate/contract';
+import { labelsAsMatchers } from '@estate/contract';
 import { describe, expect, it } from 'vitest';
-import { groupByName, shownLabels, silenceMatchers } from './alert-format';
+import { groupByName, shownLabels } from './alert-format';
 
 const alert = (name: string, state: AlertEpisode['state']) => ({ name, state }) as AlertEpisode;
 
@@ -15,7 +16,7 @@ describe('alert formatting', () => {
   });
 
   it('writes matchers that quote values, and leaves the name and severity out of the shown labels', () => {
-    expect(silenceMatchers({ b: 'x "y"', alertname: 'Down' })).toBe('{alertname="Down",b="x \\"y\\""}');
+    expect(labelsAsMatchers({ b: 'x "y"', alertname: 'Down' })).toBe('{alertname="Down",b="x \\"y\\""}');
     expect(shownLabels({ alertname: 'Down', severity: 'critical', z: '1', a: '2' })).toEqual([
       ['a', '2'],
       ['z', '1'],

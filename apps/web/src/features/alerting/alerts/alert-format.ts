@@ -17,12 +17,6 @@ export function shownLabels(labels: Record<string, string>): Array<[string, stri
     .sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
-/** An Alertmanager matcher list selecting exactly this alert's label set, for a silence. */
-export function silenceMatchers(labels: Record<string, string>): string {
-  const pairs = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1));
-  return `{${pairs.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
-}
-
 /** Alerts grouped by their name, groups with firing alerts first, then by name. */
 export function groupByName(alerts: readonly AlertEpisode[]): Array<{ name: string; alerts: AlertEpisode[] }> {
   const groups = new Map<string, AlertEpisode[]>();
