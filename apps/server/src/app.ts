@@ -7,7 +7,7 @@ import { type AlertingModule, createAlertingModule } from './modules/alerting';
 import { createAuditModule } from './modules/audit';
 import { type AuthModule, createAuthModule } from './modules/auth';
 import { createDiscoveryModule, type DiscoveryModule } from './modules/discovery';
-import { createInventoryModule, type InventoryModule } from './modules/inventory';
+import { createInventoryModule, type InventoryModule, readDependencyGraph } from './modules/inventory';
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { checkNetworkPolicyAllowing, createMonitoringModule, type MonitoringModule } from './modules/monitoring';
 import { AuditLog } from './platform/audit/audit-log';
@@ -102,6 +102,9 @@ export function migrate(database: Database): Promise<string[]> {
   return migrateToLatest(database, migrationsFor(database.dialect));
 }
 
+/** Who re-checks a provider before its dependant's alert is sent. */
+const SYSTEM_RECHECK = { actor: { type: 'system' as const, id: null, label: 'dependency re-check' }, requestId: null, sourceIp: null };
+
 /**
  * Wires a whole Estate process over an open, migrated store: builds each module once (the only place modules are
  * wired to each other), then the HTTP server with every module's routes. Job handlers, subscriptions and periodic
@@ -162,6 +165,11 @@ export async function createEstate(config: Config, database: Database, options: 
     channelsAllow: channelsAllowOf(config),
     promql: metrics.promql,
     checkStates: () => monitoring.reads.currentStates(),
+    dependencyGraph: () => readDependencyGraph(database.db),
+    // A provider re-checked before its dependant is paged: run where the engine runs, the result recorded as usual.
+    recheck: (ids) => {
+      for (const id of ids) void monitoring.checks.runNow(id, SYSTEM_RECHECK).catch(() => undefined);
+    },
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   const modules: EstateModule[] = [

@@ -11,6 +11,7 @@ import type { SecretBox } from '../../platform/crypto/secret-box';
 import type { Dialect } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { EstateModule } from '../../platform/module/estate-module';
+import type { DependencyGraph } from '../inventory';
 import type { PromqlBackend } from '../metrics';
 import type { CurrentCheckState } from '../monitoring';
 import { AlertEngine, type RoutingSource } from './alerts/alert-engine';
@@ -18,6 +19,7 @@ import { AlertStore } from './alerts/alert-store';
 import { registerAlertRoutes } from './alerts/alerts.routes';
 import { AlertsService } from './alerts/alerts.service';
 import type { AlertTables } from './alerts/alerts.tables';
+import { DependencySuppressor } from './alerts/dependency-suppressor';
 import { ExternalAlerts } from './alerts/external-alerts';
 import { Notifier } from './alerts/notifier';
 import { RuleGroupService } from './alerts/rule-groups.service';
@@ -53,6 +55,10 @@ export interface AlertingModuleOptions {
   promql?: PromqlBackend;
   /** The checks' current states, for check-state rules (the monitoring module's). */
   checkStates?: () => Promise<readonly CurrentCheckState[]>;
+  /** The inventory's dependency graph, for dependency suppression; absent: none. */
+  dependencyGraph?: () => Promise<DependencyGraph>;
+  /** Runs checks now (a provider re-checked before its dependant is paged); absent: providers are only waited for. */
+  recheck?: (checkIds: readonly string[]) => void;
   /** Estate's public URL (links in messages, iCalendar feeds); absent: links are relative. */
   publicUrl?: string;
   /** The clock (tests). */
@@ -126,14 +132,22 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
   escalations = onCall.escalations;
   notifier = new Notifier({ queue: channelsPart.queue, escalations: onCall.escalations, publicUrl: options.publicUrl ?? '' });
   const maintenance = maintenanceSuppressor(suppression.service);
+  const readChecks = options.checkStates;
+  const dependencies =
+    options.dependencyGraph && readChecks
+      ? new DependencySuppressor({ graph: options.dependencyGraph, checks: readChecks, recheck: options.recheck })
+      : undefined;
   engine = new AlertEngine({
     store,
     query: promqlQuery(options.promql),
     checkStates: checkStateSource(options.checkStates),
     routing,
-    suppressors: [maintenance],
+    suppressors: dependencies ? [maintenance, dependencies] : [maintenance],
     notify: (trx, notification, config) => (notifier as Notifier).route(trx, notification, config),
-    beforeCycle: (at) => maintenance.refresh(at),
+    beforeCycle: async (at) => {
+      await maintenance.refresh(at);
+      await dependencies?.refresh(at);
+    },
     now,
     processName: newId(),
     ...(options.publicUrl ? { externalUrl: options.publicUrl } : {}),

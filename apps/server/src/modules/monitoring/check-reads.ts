@@ -17,6 +17,9 @@ export interface CurrentCheckState {
   cis: Array<{ id: string; name: string }>;
   state: CheckState;
   since: number;
+  /** When it last ran; null before its first run. */
+  lastRunAt: number | null;
+  intervalMs: number;
 }
 
 /** What a check's runs left: its last results (the ring), its state changes and its uptime, exact from the history. */
@@ -36,7 +39,17 @@ export class CheckReads {
     const rows = await this.db
       .selectFrom('checks')
       .leftJoin('check_states', 'check_states.check_id', 'checks.id')
-      .select(['checks.id', 'checks.name', 'checks.type', 'checks.target', 'checks.created_at', 'check_states.state', 'check_states.since'])
+      .select([
+        'checks.id',
+        'checks.name',
+        'checks.type',
+        'checks.target',
+        'checks.interval_ms',
+        'checks.created_at',
+        'check_states.state',
+        'check_states.since',
+        'check_states.last_run_at',
+      ])
       .where('checks.enabled', '=', 1)
       .execute();
     const links = await this.db
@@ -59,6 +72,8 @@ export class CheckReads {
       cis: cis.get(r.id) ?? [],
       state: (r.state ?? 'unknown') as CheckState,
       since: Number(r.since ?? r.created_at),
+      lastRunAt: r.last_run_at === null || r.last_run_at === undefined ? null : Number(r.last_run_at),
+      intervalMs: Number(r.interval_ms),
     }));
   }
 

@@ -40,7 +40,17 @@ const PENDING_RULES = `groups:
 `;
 
 function check(state: CurrentCheckState['state'], since: number, name = 'web'): CurrentCheckState {
-  return { checkId: `c-${name}`, name, type: 'http', target: `https://${name}.example.org/`, cis: [], state, since };
+  return {
+    checkId: `c-${name}`,
+    name,
+    type: 'http',
+    target: `https://${name}.example.org/`,
+    cis: [],
+    state,
+    since,
+    lastRunAt: since,
+    intervalMs: 10_000,
+  };
 }
 
 describe.each(testEngines())('the alert engine on $dialect', (engine) => {
