@@ -119,6 +119,12 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     now: options.now,
     delivery: options.channelDelivery,
   });
+  const maintenance = maintenanceSuppressor(suppression.service);
+  const readChecks = options.checkStates;
+  const dependencies =
+    options.dependencyGraph && readChecks
+      ? new DependencySuppressor({ graph: options.dependencyGraph, checks: readChecks, recheck: options.recheck })
+      : undefined;
   // Escalation pages and handoff notices go out through the channels; the notifier decides which.
   let notifier: Notifier | undefined;
   const onCall = createOnCallPart({
@@ -130,13 +136,12 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     notify: (trx, notice) => (notifier as Notifier).onCall(trx, notice),
   });
   escalations = onCall.escalations;
-  notifier = new Notifier({ queue: channelsPart.queue, escalations: onCall.escalations, publicUrl: options.publicUrl ?? '' });
-  const maintenance = maintenanceSuppressor(suppression.service);
-  const readChecks = options.checkStates;
-  const dependencies =
-    options.dependencyGraph && readChecks
-      ? new DependencySuppressor({ graph: options.dependencyGraph, checks: readChecks, recheck: options.recheck })
-      : undefined;
+  notifier = new Notifier({
+    queue: channelsPart.queue,
+    escalations: onCall.escalations,
+    publicUrl: options.publicUrl ?? '',
+    ...(dependencies ? { impacted: (labels) => dependencies.impacted(labels) } : {}),
+  });
   engine = new AlertEngine({
     store,
     query: promqlQuery(options.promql),

@@ -27,15 +27,42 @@ export interface ProviderGroup {
   providers: string[];
 }
 
-/** The dependency graph: each CI's provider groups, and every CI's name (for messages). */
+/** The dependency graph: each CI's provider groups, and every CI's name and type (for messages). */
 export interface DependencyGraph {
   needs: ReadonlyMap<string, readonly ProviderGroup[]>;
   names: ReadonlyMap<string, string>;
+  /** CI types of the CIs in the graph (absent in hand-made graphs: nothing is then a business service). */
+  types?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The business services that need any of `cis`, directly or through other CIs (what a failure of them impacts),
+ * by name, in name order.
+ */
+export function impactedServices(graph: DependencyGraph, cis: Iterable<string>): string[] {
+  const dependants = new Map<string, string[]>();
+  for (const [child, groups] of graph.needs) {
+    for (const g of groups) for (const p of g.providers) dependants.set(p, [...(dependants.get(p) ?? []), child]);
+  }
+  const seen = new Set<string>();
+  const queue = [...cis];
+  while (queue.length > 0) {
+    const id = queue.pop() as string;
+    for (const child of dependants.get(id) ?? []) {
+      if (seen.has(child)) continue;
+      seen.add(child);
+      queue.push(child);
+    }
+  }
+  return [...seen]
+    .filter((id) => graph.types?.get(id) === 'business_service')
+    .map((id) => graph.names.get(id) ?? id)
+    .sort();
 }
 
 /** Reads the whole graph (one pass over the relationships). */
 export async function readDependencyGraph(db: Kysely<InventoryTables>): Promise<DependencyGraph> {
-  const types = Object.keys(FAILURE_TYPES) as RelationshipType[];
+  const failureTypes = Object.keys(FAILURE_TYPES) as RelationshipType[];
   const rows = await db
     .selectFrom('relationships as r')
     .innerJoin('cis as s', 's.id', 'r.source_id')
@@ -49,10 +76,11 @@ export async function readDependencyGraph(db: Kysely<InventoryTables>): Promise<
       's.name as source_name',
       't.name as target_name',
     ])
-    .where('r.type', 'in', types)
+    .where('r.type', 'in', failureTypes)
     .execute();
   const groups = new Map<string, Map<RelationshipType, ProviderGroup>>();
   const names = new Map<string, string>();
+  const types = new Map<string, string>();
   const add = (child: string, provider: string, type: RelationshipType) => {
     const byType = groups.get(child) ?? new Map<RelationshipType, ProviderGroup>();
     groups.set(child, byType);
@@ -64,6 +92,8 @@ export async function readDependencyGraph(db: Kysely<InventoryTables>): Promise<
     const type = r.type as RelationshipType;
     names.set(r.source_id, r.source_name);
     names.set(r.target_id, r.target_name);
+    types.set(r.source_id, r.source_type);
+    types.set(r.target_id, r.target_type);
     const rule = ruleOf(type);
     if (rule.impacted === 'source') add(r.source_id, r.target_id, type);
     else if (rule.impacted === 'target') add(r.target_id, r.source_id, type);
@@ -75,7 +105,7 @@ export async function readDependencyGraph(db: Kysely<InventoryTables>): Promise<
   }
   const needs = new Map<string, ProviderGroup[]>();
   for (const [child, byType] of groups) needs.set(child, [...byType.values()]);
-  return { needs, names };
+  return { needs, names, types };
 }
 
 /**

@@ -26,7 +26,7 @@ export type { CiService, ObservedConflict, ObservedFields } from './ci.service';
 export type { HistoryRecord } from './ci-history.repository';
 export { type CiTypeId, categoryOf, typesIn } from './ci-type-ids';
 export { type AttributeMisfit, splitAttributes } from './ci-types';
-export { cutOffBy, type DependencyGraph, type ProviderGroup, readDependencyGraph } from './dependency-graph';
+export { cutOffBy, type DependencyGraph, impactedServices, type ProviderGroup, readDependencyGraph } from './dependency-graph';
 export { ImportService } from './import/import.service';
 export { createCiService, createInventoryService, type InventoryService, type InventoryWriter } from './inventory.service';
 export type { InventoryTables } from './inventory.tables';

@@ -6,13 +6,20 @@ import { freshDatabases, testEngines } from '../../../platform/db/test-databases
 import type { DependencyGraph, ProviderGroup } from '../../inventory';
 import type { CurrentCheckState } from '../../monitoring';
 import type { Notification } from '../routing';
+import { parseRoutingConfig } from '../routing';
 import { AlertEngine } from './alert-engine';
 import { AlertStore } from './alert-store';
 import { AlertsService } from './alerts.service';
 import type { AlertTables } from './alerts.tables';
 import { DependencySuppressor } from './dependency-suppressor';
+import { Notifier } from './notifier';
 import { RuleGroupService } from './rule-groups.service';
 import { checkStateSource, defaultRouting, promqlQuery } from './sources';
+
+const routingOf = (yaml: string) => {
+  const config = parseRoutingConfig(yaml);
+  return { current: async () => ({ version: 1, config }), silences: async () => [] };
+};
 
 const ctx: ActionContext = { actor: { type: 'system', id: null, label: 'test' }, requestId: null, sourceIp: null };
 const T0 = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -198,4 +205,81 @@ describe.each(testEngines())('dependency suppression on $dialect', (engine) => {
     expect(notifiedFor()).toContain('web-2');
     expect(notifiedFor()).not.toContain('web-1');
   });
+});
+
+describe.each(testEngines())('a storm behind one switch on $dialect', (engine) => {
+  const fresh = freshDatabases(engine);
+  const CHILDREN = 1_000;
+
+  it(`${CHILDREN} servers behind one switch fail together: exactly one page, naming the switch and the business service`, async () => {
+    const database = await fresh();
+    let clock = T0;
+    const names = new Map<string, string>([
+      ['sw', 'core switch'],
+      ['shop', 'Web shop'],
+    ]);
+    const types = new Map<string, string>([
+      ['sw', 'switch'],
+      ['shop', 'business_service'],
+    ]);
+    const needs = new Map<string, ProviderGroup[]>();
+    for (let i = 0; i < CHILDREN; i++) {
+      names.set(`srv-${i}`, `srv-${i}`);
+      types.set(`srv-${i}`, 'physical_server');
+      needs.set(`srv-${i}`, [group('connected_to', true, 'sw')]);
+    }
+    needs.set('shop', [group('depends_on', false, 'srv-0', 'srv-1')]);
+    const graph: DependencyGraph = { needs, names, types };
+    let failed = false;
+    const states = async (): Promise<CurrentCheckState[]> =>
+      ['sw', ...Array.from({ length: CHILDREN }, (_, i) => `srv-${i}`)].map((ci) => ({
+        checkId: `check-${ci}`,
+        name: names.get(ci) as string,
+        type: 'icmp',
+        target: ci,
+        cis: [{ id: ci, name: names.get(ci) as string }],
+        state: failed ? 'down' : 'up',
+        since: failed ? T0 + 10_000 : T0 - 600_000,
+        lastRunAt: failed ? T0 + 10_000 : T0,
+        intervalMs: INTERVAL,
+      }));
+    const store = new AlertStore(database.db as unknown as Kysely<AlertTables>, database.dialect);
+    const audit = new AuditLog(database);
+    const groups = new RuleGroupService(database.db as unknown as Kysely<AlertTables>, audit, () => clock);
+    await groups.create(RULES, true, ctx);
+    const dependencies = new DependencySuppressor({ graph: async () => graph, checks: states });
+    const notifier = new Notifier({
+      queue: { enqueueWithin: async () => undefined },
+      escalations: { start: async () => true, acknowledge: async () => true, resolve: async () => true, tick: async () => 0 },
+      publicUrl: 'https://estate.example.org',
+      impacted: (labels) => dependencies.impacted(labels),
+    });
+    const pages: ReturnType<Notifier['message']>[] = [];
+    const e = new AlertEngine({
+      store,
+      query: promqlQuery(undefined),
+      checkStates: checkStateSource(states),
+      // One group per alert: without suppression every server would be its own page.
+      routing: routingOf('route:\n  receiver: on-call\n  group_by: [alertname, ci_id]\n  group_wait: 5s\nreceivers:\n  - name: on-call\n'),
+      suppressors: [dependencies],
+      beforeCycle: (at) => dependencies.refresh(at),
+      now: () => clock,
+      processName: 'p1',
+      notify: async (_trx, n) => {
+        pages.push(notifier.message(n));
+      },
+    });
+    clock = T0 + 10_000;
+    failed = true;
+    while (clock < T0 + 60_000) {
+      clock += 1_000;
+      await e.cycle(clock);
+    }
+    expect(pages).toHaveLength(1);
+    expect(pages[0]?.firing.map((a) => a.labels.ci_name)).toEqual(['core switch']);
+    expect(pages[0]?.impacted).toEqual(['Web shop']);
+    const alerts = new AlertsService(store, groups, audit, () => clock);
+    const summary = await alerts.summary();
+    expect(summary).toMatchObject({ firing: CHILDREN + 1, suppressed: CHILDREN });
+  }, 120_000);
 });

@@ -10,7 +10,7 @@
  * off are re-checked at once, so their state (and their alerts) follow without waiting for their next slot.
  */
 
-import { cutOffBy, type DependencyGraph } from '../../inventory';
+import { cutOffBy, type DependencyGraph, impactedServices } from '../../inventory';
 import type { CurrentCheckState } from '../../monitoring';
 import type { Alert } from '../alert-model';
 import type { AlertSuppressor, SuppressionCause } from '../routing';
@@ -93,6 +93,12 @@ export class DependencySuppressor implements AlertSuppressor {
       reason: `waiting for ${names.join(', ')} to be checked again`,
       ref: waiting[0] as string,
     };
+  }
+
+  /** The business services that need the CIs these alerts are about (for messages). */
+  impacted(labelSets: Iterable<Readonly<Record<string, string>>>): string[] {
+    const cis = [...labelSets].map((l) => l.ci_id).filter((id): id is string => typeof id === 'string');
+    return cis.length === 0 ? [] : impactedServices(this.graph, cis);
   }
 
   /** Direct providers not known down whose checks have not run since `since`, while one of their intervals lasts. */

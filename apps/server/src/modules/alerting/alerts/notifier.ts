@@ -21,6 +21,8 @@ export interface NotifierDeps {
   escalations: EscalationService;
   /** Estate's public URL, for links in messages; empty: links are relative. */
   publicUrl: string;
+  /** The business services the alerts' CIs impact (from the inventory graph); absent: none named. */
+  impacted?: (labelSets: Iterable<Readonly<Record<string, string>>>) => string[];
   /** Told when a receiver names something that does not exist (once per cycle is fine). */
   warn?: (message: string) => void;
 }
@@ -121,7 +123,9 @@ export class Notifier {
     const base = this.deps.publicUrl.replace(/\/+$/, '');
     const firing = n.firing.map((f) => f.alert);
     const resolved = n.resolved.map((f) => f.alert);
+    const impacted = this.deps.impacted?.(firing.map((a) => a.labels)) ?? [];
     return {
+      ...(impacted.length > 0 ? { impacted } : {}),
       id: n.dedupKey,
       receiver: n.receiver,
       groupKey: n.groupKey,
