@@ -58,6 +58,7 @@ export const alerting: EstateMigration = (_dialect, t) => ({
       .execute();
     await db.schema.createIndex('alerts_episode_idx').on('alerts').columns(['fingerprint', 'active_at']).unique().execute();
     await db.schema.createIndex('alerts_state_idx').on('alerts').columns(['state', 'active_at']).execute();
+    await db.schema.createIndex('alerts_acknowledged_idx').on('alerts').column('acknowledged_at').execute();
     await db.schema.createIndex('alerts_updated_idx').on('alerts').columns(['updated_at', 'source']).execute();
 
     await db.schema

@@ -131,6 +131,16 @@ describe.each(testEngines())('the alert engine on $dialect', (engine) => {
     expect((await alerts.detail(firing?.id as string)).timeline.map((ev) => ev.kind)).toContain('recovery-notified');
   });
 
+  it('picks up a rule group created by another process within a cycle', async () => {
+    const e = newEngine('p1');
+    checks = [check('down', T0)];
+    await runUntil(e, T0 + 5_000);
+    expect((await alerts.list({})).items).toEqual([]);
+    await groups.create(RULES, true, ctx); // this service does not tell the engine
+    await runUntil(e, T0 + 20_000);
+    expect((await alerts.list({})).items.map((a) => a.name)).toEqual(['CheckDown']);
+  });
+
   it('drops a pending alert whose check recovered before `for` passed, and never notifies it', async () => {
     await groups.create(PENDING_RULES, true, ctx);
     const e = newEngine('p1');

@@ -109,6 +109,10 @@ export class AlertEngine {
   private externalSeen = 0;
   private leader = false;
   private groupsStale = true;
+  /** Count and newest change of the rule groups at the last look. */
+  private groupsMark = '';
+  /** The newest acknowledgement time read. */
+  private acksSeen = 0;
   private poked = false;
 
   constructor(private readonly options: AlertEngineOptions) {}
@@ -151,7 +155,8 @@ export class AlertEngine {
       return false;
     }
     if (!this.leader) await this.takeOver(now);
-    if (this.groupsStale) await this.loadGroups(now);
+    if (this.groupsStale || (await this.groupsChangedElsewhere())) await this.loadGroups(now);
+    else await this.readNewAcknowledgements();
     await this.options.beforeCycle?.(now);
     await this.syncRouting(now);
     const poked = this.poked;
@@ -246,6 +251,32 @@ export class AlertEngine {
     return !known || known.activeAt < Number(row.active_at);
   }
 
+  /** Rule groups changed by another process: their count or newest change moved (one tiny aggregate a cycle). */
+  private async groupsChangedElsewhere(): Promise<boolean> {
+    const row = await this.options.store.db
+      .selectFrom('alert_rule_groups')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('updated_at').as('newest')])
+      .executeTakeFirst();
+    const mark = `${Number(row?.n ?? 0)}:${Number(row?.newest ?? 0)}`;
+    const changed = mark !== this.groupsMark;
+    this.groupsMark = mark;
+    return changed;
+  }
+
+  /** Acknowledgements made since the last read, in any process (the acknowledged_at index keeps this small). */
+  private async readNewAcknowledgements(): Promise<void> {
+    const rows = await this.options.store.db
+      .selectFrom('alerts')
+      .select(['fingerprint', 'active_at', 'acknowledged_at'])
+      .where('acknowledged_at', '>=', this.acksSeen - 2_000)
+      .where('state', '!=', 'resolved')
+      .execute();
+    for (const r of rows) {
+      this.acknowledged.set(r.fingerprint, Number(r.active_at));
+      this.acksSeen = Math.max(this.acksSeen, Number(r.acknowledged_at));
+    }
+  }
+
   private async loadGroups(now: number): Promise<void> {
     this.groupsStale = false;
     const { store } = this.options;
@@ -273,11 +304,12 @@ export class AlertEngine {
     for (const id of [...this.groups.keys()]) if (!seen.has(id)) this.groups.delete(id);
     const acked = await store.db
       .selectFrom('alerts')
-      .select(['fingerprint', 'active_at'])
+      .select(['fingerprint', 'active_at', 'acknowledged_at'])
       .where('state', '!=', 'resolved')
       .where('acknowledged_at', 'is not', null)
       .execute();
     this.acknowledged = new Map(acked.map((a) => [a.fingerprint, Number(a.active_at)]));
+    this.acksSeen = Math.max(now, ...acked.map((a) => Number(a.acknowledged_at)));
   }
 
   private evaluatorOf(stored: StoredRuleGroup): RuleGroupEvaluator {

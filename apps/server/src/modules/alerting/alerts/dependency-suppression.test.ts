@@ -84,10 +84,11 @@ describe.each(testEngines())('dependency suppression on $dialect', (engine) => {
       intervalMs: INTERVAL,
     }));
 
-  /** A check run of `ci` at the current time with this outcome. */
+  /** A check run of `ci` at the current time with this outcome; a change pokes the engine, as check.state.changed does. */
   const run = (ci: string, state: Host['state']) => {
     const h = hosts.get(ci) as Host;
     hosts.set(ci, { state, since: h.state === state ? h.since : clock, lastRunAt: clock });
+    if (h.state !== state) e.poke();
   };
 
   async function runUntil(until: number) {
@@ -271,6 +272,7 @@ describe.each(testEngines())('a storm behind one switch on $dialect', (engine) =
     });
     clock = T0 + 10_000;
     failed = true;
+    e.poke();
     while (clock < T0 + 60_000) {
       clock += 1_000;
       await e.cycle(clock);

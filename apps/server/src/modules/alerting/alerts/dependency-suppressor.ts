@@ -83,7 +83,8 @@ export class DependencySuppressor implements AlertSuppressor {
         ref: causes[0] as string,
       };
     }
-    const waiting = this.unconfirmed(ci, alert.firedAt ?? alert.activeAt);
+    // Providers must have run since the child's condition began (a check-state alert's activeAt is the check's since).
+    const waiting = this.unconfirmed(ci, alert.activeAt);
     if (waiting.length === 0) return null;
     this.ask(waiting.flatMap((id) => this.cis.get(id)?.checkIds ?? []));
     const names = waiting.map((id) => this.graph.names.get(id) ?? id);
