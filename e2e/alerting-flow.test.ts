@@ -112,6 +112,11 @@ receivers:
     });
     expect(log).toBeDefined();
 
+    // The rule's ALERTS series is in the metric store, as Prometheus writes it.
+    const series = await api('GET', `/query?query=${encodeURIComponent('ALERTS{alertname="CheckDown",check_name="Payments"}')}`);
+    const result = (series.body.data as { result: Array<{ metric: Record<string, string>; value: [number, string] }> }).result;
+    expect(result.map((r) => [r.metric.alertstate, r.value[1]])).toEqual([['firing', '1']]);
+
     healthy = true;
     await until('the recovery', () =>
       received.find((r) => r.body.alerts?.some((a) => a.status === 'resolved' && a.labels.check_name === 'Payments')),

@@ -164,6 +164,7 @@ export async function createEstate(config: Config, database: Database, options: 
     secretBox,
     channelsAllow: channelsAllowOf(config),
     promql: metrics.promql,
+    appendSamples: (samples) => metrics.store.append(samples),
     checkStates: () => monitoring.reads.currentStates(),
     dependencyGraph: () => readDependencyGraph(database.db),
     // A provider re-checked before its dependant is paged: run where the engine runs, the result recorded as usual.

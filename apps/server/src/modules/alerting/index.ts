@@ -12,7 +12,7 @@ import type { Dialect } from '../../platform/db/database';
 import { newId } from '../../platform/ids';
 import type { EstateModule } from '../../platform/module/estate-module';
 import type { DependencyGraph } from '../inventory';
-import type { PromqlBackend } from '../metrics';
+import type { MetricSample, PromqlBackend } from '../metrics';
 import type { CurrentCheckState } from '../monitoring';
 import { AlertEngine, type RoutingSource } from './alerts/alert-engine';
 import { AlertStore } from './alerts/alert-store';
@@ -53,6 +53,8 @@ export interface AlertingModuleOptions {
   secretBox: SecretBox;
   /** PromQL for alerting rules (the metrics module's); absent: PromQL rules fail with a clear error. */
   promql?: PromqlBackend;
+  /** Where rule output goes as series (ALERTS, ALERTS_FOR_STATE, recording rules): the metrics module's store. */
+  appendSamples?: (samples: MetricSample[]) => Promise<unknown>;
   /** The checks' current states, for check-state rules (the monitoring module's). */
   checkStates?: () => Promise<readonly CurrentCheckState[]>;
   /** The inventory's dependency graph, for dependency suppression; absent: none. */
@@ -86,6 +88,19 @@ export interface AlertingModule extends EstateModule {
   readonly suppression: SuppressionService;
   /** Creates Estate's starter rules on a fresh store (once: deleting them later is respected). */
   seedDefaults(ctx: Parameters<RuleGroupService['create']>[2]): Promise<void>;
+}
+
+/** Rule output as metric samples at the evaluation time; series a rule stopped returning get a stale marker. */
+function seriesWriter(append: (samples: MetricSample[]) => Promise<unknown>) {
+  return async (
+    t: number,
+    samples: readonly { labels: Record<string, string>; value: number }[],
+    stale: readonly Record<string, string>[],
+  ) => {
+    const out: MetricSample[] = samples.map((s) => ({ labels: s.labels, t, v: s.value }));
+    for (const labels of stale) out.push({ labels, t, v: Number.NaN, stale: true });
+    if (out.length > 0) await append(out);
+  };
 }
 
 export function createAlertingModule(options: AlertingModuleOptions): AlertingModule {
@@ -146,6 +161,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     store,
     query: promqlQuery(options.promql),
     checkStates: checkStateSource(options.checkStates),
+    ...(options.appendSamples ? { appendSamples: seriesWriter(options.appendSamples) } : {}),
     routing,
     suppressors: dependencies ? [maintenance, dependencies] : [maintenance],
     notify: (trx, notification, config) => (notifier as Notifier).route(trx, notification, config),

@@ -140,6 +140,11 @@ function AlertRow({ alert }: { alert: AlertEpisode }) {
         <Anchor renderRoot={(props) => <Link {...props} to="/alerts/$id" params={{ id: alert.id }} />} size="sm" data-testid="alert-link">
           {alert.annotations.summary || alert.name}
         </Anchor>
+        {alert.suppressedBy && alert.state === 'firing' && alert.suppressedBy.kind !== 'acknowledged' && (
+          <Text size="xs" c="dimmed" data-testid="alert-cause">
+            {alert.suppressedBy.kind === 'dependency' ? `Held back: ${alert.suppressedBy.reason}` : alert.suppressedBy.reason}
+          </Text>
+        )}
         <Group gap={4} mt={2}>
           {shownLabels(alert.labels)
             .slice(0, 4)
