@@ -100,7 +100,7 @@ describe.runIf(runs)('a real Prometheus and Alertmanager sending alerts into Est
         '        expr: vector(1)',
         // Pending a few seconds: Prometheus drops what it sends before its first discovery of its alertmanagers
         // has run, and would resend only a minute later.
-        "        for: 6s",
+        '        for: 6s',
         '        labels: { severity: warning }',
         "        annotations: { summary: 'always firing, straight from Prometheus' }",
         '',
@@ -118,7 +118,7 @@ describe.runIf(runs)('a real Prometheus and Alertmanager sending alerts into Est
         '    rules:',
         '      - alert: MailQueueStuck',
         '        expr: mail_queue_stuck == 1',
-        "        for: 6s",
+        '        for: 6s',
         '        labels: { severity: critical }',
         "        annotations: { summary: 'the mail queue is stuck' }",
         '',

@@ -57,7 +57,11 @@ describe.each(testEngines())('alerts in (Alertmanager API, webhook, events) on $
 
     // Sent again with an end that has passed (Prometheus' resolution): resolved, the same episode.
     const again = await post(V2, [
-      { labels: { alertname: 'DiskFull', instance: 'db1:9100', severity: 'critical' }, startsAt, endsAt: new Date(Date.now() - 1000).toISOString() },
+      {
+        labels: { alertname: 'DiskFull', instance: 'db1:9100', severity: 'critical' },
+        startsAt,
+        endsAt: new Date(Date.now() - 1000).toISOString(),
+      },
     ]);
     expect(again.statusCode, again.body).toBe(200);
     expect(await named('DiskFull')).toEqual([]);
@@ -65,10 +69,7 @@ describe.each(testEngines())('alerts in (Alertmanager API, webhook, events) on $
   });
 
   it('refuses invalid alerts with a problem naming the label, and takes none of the batch', async () => {
-    const res = await post(V2, [
-      { labels: { alertname: 'FineOne' } },
-      { labels: { alertname: 'Bad', 'bad-name': 'x' } },
-    ]);
+    const res = await post(V2, [{ labels: { alertname: 'FineOne' } }, { labels: { alertname: 'Bad', 'bad-name': 'x' } }]);
     expect(res.statusCode, res.body).toBe(400);
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json().errors).toEqual([expect.objectContaining({ path: '[1].labels.bad-name' })]);
@@ -183,7 +184,9 @@ describe.each(testEngines())('alerts in (Alertmanager API, webhook, events) on $
       expect(res.statusCode, res.body).toBe(400);
       return (res.json().errors as Array<{ path: string }>).map((e) => e.path).join(' ');
     };
-    expect(await fields({ event_action: 'trigger', payload: { summary: 's', source: 'h', severity: 'fatal' } })).toContain('payload/severity');
+    expect(await fields({ event_action: 'trigger', payload: { summary: 's', source: 'h', severity: 'fatal' } })).toContain(
+      'payload/severity',
+    );
     expect(await fields({ event_action: 'trigger', payload: { source: 'h', severity: 'info' } })).toContain('payload/summary');
     expect(await fields({ event_action: 'trigger' })).toContain('payload');
     expect(await fields({ event_action: 'resolve' })).toContain('dedup_key');

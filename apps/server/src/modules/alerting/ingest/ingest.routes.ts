@@ -8,10 +8,10 @@
  * Alerts sent in are telemetry, like remote_write samples: each episode's timeline records its source (and an
  * event's sender), and they are not written to the audit log, which a Prometheus resending every minute would flood.
  */
-import { AlertIngestRoutes as R, Problem } from '@estate/contract';
+import { Problem, AlertIngestRoutes as R } from '@estate/contract';
 import type { HttpServer } from '../../../platform/http/http-server';
-import { type FieldError, problems } from '../../../platform/http/problem';
 import { actionContext } from '../../../platform/http/principal';
+import { type FieldError, problems } from '../../../platform/http/problem';
 import type { ExternalAlerts, IncomingAlert } from '../alerts/external-alerts';
 
 /** The largest body taken: thousands of alerts with their annotations. */
@@ -92,7 +92,7 @@ export function registerIngestRoutes(app: HttpServer, external: ExternalAlerts, 
       bodyLimit: INGEST_BODY_LIMIT,
       schema: {
         tags,
-        summary: "An Alertmanager webhook_configs delivery (payload version 4): firing alerts open, resolved ones resolve",
+        summary: 'An Alertmanager webhook_configs delivery (payload version 4): firing alerts open, resolved ones resolve',
         body: R.alertmanagerWebhook.body,
         response: { 200: R.alertmanagerWebhook.response, 400: Problem, 403: Problem },
       },
