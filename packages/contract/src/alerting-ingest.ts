@@ -5,8 +5,8 @@ import { route } from './route';
  * Alerts sent into Estate from outside (issue 15, "integrations in"), each for an API token with the
  * `alerting:ingest` scope: Alertmanager's API v2 `POST /api/v2/alerts` (what Prometheus sends to its
  * Alertmanagers), Alertmanager's webhook payload (what an Alertmanager's `webhook_configs` forwards), and events
- * shaped like PagerDuty Events v2. Bodies keep the senders' own field names; unknown fields are ignored, as the
- * senders add some over versions.
+ * shaped like PagerDuty Events v2. Bodies keep the senders' own field names. Every field the senders send is named
+ * (those Estate does not use too), and an unknown one is refused, as everywhere in the API.
  */
 
 const enumOf = <T extends string>(values: readonly T[]) => Type.Unsafe<T>({ type: 'string', enum: [...values] });
@@ -19,13 +19,16 @@ const LabelSet = Type.Record(Type.String({ maxLength: 1_024 }), Type.String({ ma
 const Rfc3339 = Type.String({ maxLength: 64, description: 'RFC 3339 time' });
 
 /** One alert of Alertmanager's API v2 (`postableAlert`). */
-export const PostableAlert = Type.Object({
-  labels: LabelSet,
-  annotations: Type.Optional(LabelSet),
-  startsAt: Type.Optional(Rfc3339),
-  endsAt: Type.Optional(Rfc3339),
-  generatorURL: Type.Optional(Type.String({ maxLength: 4_096 })),
-});
+export const PostableAlert = Type.Object(
+  {
+    labels: LabelSet,
+    annotations: Type.Optional(LabelSet),
+    startsAt: Type.Optional(Rfc3339),
+    endsAt: Type.Optional(Rfc3339),
+    generatorURL: Type.Optional(Type.String({ maxLength: 4_096 })),
+  },
+  { additionalProperties: false },
+);
 export type PostableAlert = Static<typeof PostableAlert>;
 
 /** The most alerts one request may carry (Prometheus sends at most 64 at a time). */
@@ -35,27 +38,35 @@ export const PostableAlerts = Type.Array(PostableAlert, { maxItems: INGEST_MAX_A
 export type PostableAlerts = Static<typeof PostableAlerts>;
 
 /** One alert of Alertmanager's webhook payload. */
-export const WebhookAlert = Type.Object({
-  status: enumOf(['firing', 'resolved'] as const),
-  labels: LabelSet,
-  annotations: Type.Optional(LabelSet),
-  startsAt: Type.Optional(Rfc3339),
-  endsAt: Type.Optional(Rfc3339),
-  generatorURL: Type.Optional(Type.String({ maxLength: 4_096 })),
-  fingerprint: Type.Optional(Type.String({ maxLength: 64 })),
-});
+export const WebhookAlert = Type.Object(
+  {
+    status: enumOf(['firing', 'resolved'] as const),
+    labels: LabelSet,
+    annotations: Type.Optional(LabelSet),
+    startsAt: Type.Optional(Rfc3339),
+    endsAt: Type.Optional(Rfc3339),
+    generatorURL: Type.Optional(Type.String({ maxLength: 4_096 })),
+    fingerprint: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
 
 /** Alertmanager's webhook payload, version 4. */
-export const AlertmanagerWebhook = Type.Object({
-  version: Type.Optional(Type.String({ maxLength: 16 })),
-  receiver: Type.Optional(Type.String({ maxLength: 1_024 })),
-  status: Type.Optional(enumOf(['firing', 'resolved'] as const)),
-  alerts: Type.Array(WebhookAlert, { maxItems: INGEST_MAX_ALERTS }),
-  groupLabels: Type.Optional(LabelSet),
-  commonLabels: Type.Optional(LabelSet),
-  commonAnnotations: Type.Optional(LabelSet),
-  externalURL: Type.Optional(Type.String({ maxLength: 4_096 })),
-});
+export const AlertmanagerWebhook = Type.Object(
+  {
+    version: Type.Optional(Type.String({ maxLength: 16 })),
+    groupKey: Type.Optional(Type.String({ maxLength: 65_536 })),
+    truncatedAlerts: Type.Optional(Type.Integer({ minimum: 0 })),
+    receiver: Type.Optional(Type.String({ maxLength: 1_024 })),
+    status: Type.Optional(enumOf(['firing', 'resolved'] as const)),
+    alerts: Type.Array(WebhookAlert, { maxItems: INGEST_MAX_ALERTS }),
+    groupLabels: Type.Optional(LabelSet),
+    commonLabels: Type.Optional(LabelSet),
+    commonAnnotations: Type.Optional(LabelSet),
+    externalURL: Type.Optional(Type.String({ maxLength: 4_096 })),
+  },
+  { additionalProperties: false },
+);
 export type AlertmanagerWebhook = Static<typeof AlertmanagerWebhook>;
 
 /** How many alerts a webhook delivery carried. */
@@ -65,23 +76,34 @@ export type AlertmanagerWebhookAnswer = Static<typeof AlertmanagerWebhookAnswer>
 export const EVENT_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 
 /** An event shaped like PagerDuty Events v2. */
-export const IngestEvent = Type.Object({
-  routing_key: Type.Optional(Type.String({ maxLength: 256 })),
-  event_action: enumOf(['trigger', 'acknowledge', 'resolve'] as const),
-  dedup_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  payload: Type.Optional(
-    Type.Object({
-      summary: Type.String({ minLength: 1, maxLength: 1_024 }),
-      source: Type.String({ minLength: 1, maxLength: 1_024 }),
-      severity: enumOf(EVENT_SEVERITIES),
-      timestamp: Type.Optional(Rfc3339),
-      component: Type.Optional(Type.String({ maxLength: 1_024 })),
-      group: Type.Optional(Type.String({ maxLength: 1_024 })),
-      class: Type.Optional(Type.String({ maxLength: 1_024 })),
-      custom_details: Type.Optional(Type.Unknown()),
-    }),
-  ),
-});
+export const IngestEvent = Type.Object(
+  {
+    routing_key: Type.Optional(Type.String({ maxLength: 256 })),
+    event_action: enumOf(['trigger', 'acknowledge', 'resolve'] as const),
+    dedup_key: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+    payload: Type.Optional(
+      Type.Object(
+        {
+          summary: Type.String({ minLength: 1, maxLength: 1_024 }),
+          source: Type.String({ minLength: 1, maxLength: 1_024 }),
+          severity: enumOf(EVENT_SEVERITIES),
+          timestamp: Type.Optional(Rfc3339),
+          component: Type.Optional(Type.String({ maxLength: 1_024 })),
+          group: Type.Optional(Type.String({ maxLength: 1_024 })),
+          class: Type.Optional(Type.String({ maxLength: 1_024 })),
+          custom_details: Type.Optional(Type.Unknown()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    // Sent by PagerDuty's clients; taken and not used.
+    client: Type.Optional(Type.String({ maxLength: 1_024 })),
+    client_url: Type.Optional(Type.String({ maxLength: 4_096 })),
+    links: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 50 })),
+    images: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
 export type IngestEvent = Static<typeof IngestEvent>;
 
 /** PagerDuty's answer to an accepted event. */
