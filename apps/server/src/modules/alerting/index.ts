@@ -162,7 +162,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
       suppression.routes(http);
       channelsPart.routes(http);
       // Integrations in: Alertmanager's API v2 and webhook, PagerDuty-style events (ingest/).
-      registerIngestRoutes(http, external, now);
+      registerIngestRoutes(http, external, alerts, now);
     },
     jobs(worker) {
       channelsPart.jobs(worker);

@@ -194,6 +194,18 @@ export class ExternalAlerts {
     return answer;
   }
 
+  /** The open episode of an event's dedup key, if any. */
+  async openEvent(dedupKey: string): Promise<string | undefined> {
+    const row = await this.store.db
+      .selectFrom('alerts')
+      .select('id')
+      .where('source', '=', 'events')
+      .where('rule_name', '=', dedupKey)
+      .where('state', '!=', 'resolved')
+      .executeTakeFirst();
+    return row?.id;
+  }
+
   private async openEpisode(trx: Db, fingerprint: string) {
     const row = await trx
       .selectFrom('alerts')

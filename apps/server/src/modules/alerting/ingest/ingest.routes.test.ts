@@ -165,6 +165,9 @@ describe.each(testEngines())('alerts in (Alertmanager API, webhook, events) on $
     const ack = await post(EVENTS, { event_action: 'acknowledge', dedup_key: 'backup-db1' });
     expect(ack.statusCode, ack.body).toBe(202);
     expect((await named('BackupFailed'))[0]?.acknowledgedAt).not.toBeNull();
+    // Acknowledged as a person would: audited, under the token's owner.
+    const audit = (await admin.request('GET', '/api/v1/audit-events?action=alert.acknowledge')).json().items;
+    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'alert.acknowledge', targetId: alert?.id })]));
     expect((await post(EVENTS, { event_action: 'resolve', dedup_key: 'backup-db1' })).statusCode).toBe(202);
     expect(await named('BackupFailed')).toEqual([]);
 

@@ -7,11 +7,13 @@
  * - `POST /api/v1/alerting/events`: events shaped like PagerDuty Events v2; 202 with PagerDuty's answer.
  * Alerts sent in are telemetry, like remote_write samples: each episode's timeline records its source (and an
  * event's sender), and they are not written to the audit log, which a Prometheus resending every minute would flood.
+ * An event's acknowledge and resolve are a person's actions by another way in: they go through AlertsService, audited.
  */
 import { Problem, AlertIngestRoutes as R } from '@estate/contract';
 import type { HttpServer } from '../../../platform/http/http-server';
 import { actionContext } from '../../../platform/http/principal';
 import { type FieldError, problems } from '../../../platform/http/problem';
+import type { AlertsService } from '../alerts/alerts.service';
 import type { ExternalAlerts, IncomingAlert } from '../alerts/external-alerts';
 
 /** The largest body taken: thousands of alerts with their annotations. */
@@ -67,7 +69,7 @@ function incoming(alerts: readonly SentAlert[], at: string, now: number, resolve
   return out;
 }
 
-export function registerIngestRoutes(app: HttpServer, external: ExternalAlerts, now: () => number = Date.now): void {
+export function registerIngestRoutes(app: HttpServer, external: ExternalAlerts, alerts: AlertsService, now: () => number = Date.now): void {
   app.post(
     R.postAlertmanagerAlerts.path,
     {
@@ -125,6 +127,16 @@ export function registerIngestRoutes(app: HttpServer, external: ExternalAlerts, 
       const { event_action: action, dedup_key: dedupKey, payload } = request.body;
       if (action === 'trigger' && !payload) {
         throw problems.validation('A trigger needs a payload.', [{ path: 'payload', message: 'required for trigger' }]);
+      }
+      if (action !== 'trigger') {
+        if (!dedupKey) {
+          throw problems.validation(`An ${action} event needs the dedup_key of its trigger.`, [{ path: 'dedup_key', message: 'required' }]);
+        }
+        // As a person's acknowledgement or resolution: audited, and escalations and the engine are told.
+        const id = await external.openEvent(dedupKey);
+        if (id && action === 'acknowledge') await alerts.acknowledge(id, undefined, actionContext(request));
+        if (id && action === 'resolve') await alerts.resolve(id, undefined, actionContext(request));
+        return reply.code(202).send({ status: 'success' as const, message: 'Event processed', dedup_key: dedupKey });
       }
       const errors: FieldError[] = [];
       const timestamp = timeOf(payload?.timestamp, 'payload.timestamp', errors);
