@@ -461,7 +461,8 @@ function familiesFor(op: Operation, identity: Identity, bodyLimit: number): Arra
     }
   }
 
-  if (op.body && base) {
+  // Field-level families apply to object bodies (Alertmanager's API v2 takes an array).
+  if (op.body?.properties && base) {
     const props = Object.keys(op.body.properties ?? {});
     const required: string[] = op.body.required ?? [];
     out.push((rng) => {

@@ -1,4 +1,5 @@
 import { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
+import { AlertIngestRoutes } from './alerting-ingest';
 import { AlertingRoutes } from './alerting-routes';
 import { AuditRoutes } from './audit-routes';
 import { AuthRoutes } from './auth-routes';
@@ -26,6 +27,7 @@ export const ROUTE_TABLES = [
   NotificationChannelRoutes,
   OnCallRoutes,
   SuppressionRoutes,
+  AlertIngestRoutes,
 ] as const;
 
 /**
@@ -47,9 +49,11 @@ export const API_ROUTES = {
   ...NotificationChannelRoutes,
   ...OnCallRoutes,
   ...SuppressionRoutes,
+  ...AlertIngestRoutes,
 } as const;
 
 export { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
+export { AlertIngestRoutes } from './alerting-ingest';
 export { AlertingRoutes } from './alerting-routes';
 export { AuditRoutes } from './audit-routes';
 export { AuthRoutes } from './auth-routes';

@@ -27,6 +27,7 @@ import { checkStateSource, DEFAULT_RULES_YAML, promqlQuery } from './alerts/sour
 import { maintenanceSuppressor, suppressionRouting } from './alerts/suppression-source';
 import { type ChannelsPartOptions, createChannelsPart } from './channels/channels-part';
 import type { NotificationQueue } from './channels/delivery.service';
+import { registerIngestRoutes } from './ingest/ingest.routes';
 import { createOnCallPart, type EscalationService } from './oncall/oncall-part';
 import { createSuppressionPart, type SuppressionService } from './suppression';
 
@@ -195,6 +196,8 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
       onCall.routes(http);
       suppression.routes(http);
       channelsPart.routes(http);
+      // Integrations in: Alertmanager's API v2 and webhook, PagerDuty-style events (ingest/).
+      registerIngestRoutes(http, external, alerts, now);
     },
     jobs(worker) {
       channelsPart.jobs(worker);

@@ -20,7 +20,8 @@ export interface IncomingAlert {
   labels: Labels;
   annotations?: Labels;
   startsAt?: number;
-  endsAt?: number;
+  /** When it ends; absent: resolve_timeout after now; null: when a resolution comes (an Alertmanager webhook's firing alert). */
+  endsAt?: number | null;
   generatorURL?: string;
 }
 
@@ -59,9 +60,9 @@ export class ExternalAlerts {
    * Takes alerts in Alertmanager's shape from `source` (`alertmanager`, `prometheus`): each is firing until its
    * endsAt (resolve_timeout after now when it has none), resolved when endsAt has passed. Answers how many were taken.
    */
-  async receive(alerts: readonly IncomingAlert[], source: string): Promise<number> {
+  async receive(alerts: readonly IncomingAlert[], source: string, at = 'alerts'): Promise<number> {
     const now = this.now();
-    const problemsFound = alerts.flatMap((a, i) => labelProblems(a.labels, `alerts[${i}].labels`));
+    const problemsFound = alerts.flatMap((a, i) => labelProblems(a.labels, `${at}[${i}].labels`));
     if (problemsFound.length > 0) throw problems.validation('Some alerts have invalid labels; none was taken.', problemsFound);
     await withTransaction(this.store.db, async (trx) => {
       for (const alert of alerts) await this.upsert(trx, alert, source, now);
@@ -73,20 +74,21 @@ export class ExternalAlerts {
   private async upsert(trx: Db, alert: IncomingAlert, source: string, now: number): Promise<void> {
     const labels = alert.labels;
     const fingerprint = labelsFingerprint(labels);
-    const endsAt = alert.endsAt ?? now + RESOLVE_TIMEOUT_MS;
-    const resolved = endsAt <= now;
+    const endsAt = alert.endsAt === null ? null : (alert.endsAt ?? now + RESOLVE_TIMEOUT_MS);
+    const resolved = endsAt !== null && endsAt <= now;
+    const annotations = { ...(alert.annotations ?? {}), ...(alert.generatorURL ? { generator_url: alert.generatorURL } : {}) };
     const open = await this.openEpisode(trx, fingerprint);
     if (open) {
       if (resolved) {
         await this.store.updateEpisode(trx, open.id, {
           state: 'resolved',
-          resolved_at: Math.min(endsAt, now),
+          resolved_at: Math.min(endsAt as number, now),
           ends_at: endsAt,
           updated_at: now,
         });
         await this.store.event(trx, open.id, now, 'resolved', { source });
       } else {
-        await this.store.updateEpisode(trx, open.id, { ends_at: endsAt, annotations: alert.annotations ?? {}, updated_at: now });
+        await this.store.updateEpisode(trx, open.id, { ends_at: endsAt, annotations, updated_at: now });
       }
       return;
     }
@@ -100,7 +102,7 @@ export class ExternalAlerts {
       rule_name: labels.alertname ?? '',
       rule_version: null,
       labels,
-      annotations: { ...(alert.annotations ?? {}), ...(alert.generatorURL ? { generator_url: alert.generatorURL } : {}) },
+      annotations,
       state: 'firing',
       severity: severityOf(labels),
       value: null,
@@ -190,6 +192,18 @@ export class ExternalAlerts {
     });
     this.changed();
     return answer;
+  }
+
+  /** The open episode of an event's dedup key, if any. */
+  async openEvent(dedupKey: string): Promise<string | undefined> {
+    const row = await this.store.db
+      .selectFrom('alerts')
+      .select('id')
+      .where('source', '=', 'events')
+      .where('rule_name', '=', dedupKey)
+      .where('state', '!=', 'resolved')
+      .executeTakeFirst();
+    return row?.id;
   }
 
   private async openEpisode(trx: Db, fingerprint: string) {
