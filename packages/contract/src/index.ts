@@ -7,6 +7,7 @@ export * from './agent-checks';
 export * from './agent-protocol';
 export * from './agents';
 export * from './alerting';
+export * from './alerting-links';
 export * from './audit';
 export * from './auth';
 export * from './canonical-json';

@@ -25,6 +25,7 @@ import { checkStateSource, DEFAULT_RULES_YAML, promqlQuery } from './alerts/sour
 import { maintenanceSuppressor, suppressionRouting } from './alerts/suppression-source';
 import { type ChannelsPartOptions, createChannelsPart } from './channels/channels-part';
 import type { NotificationQueue } from './channels/delivery.service';
+import { type ActionLinksService, createActionLinksPart } from './links';
 import { createOnCallPart, type EscalationService } from './oncall/oncall-part';
 import { createSuppressionPart, type SuppressionService } from './suppression';
 
@@ -78,6 +79,8 @@ export interface AlertingModule extends EstateModule {
   readonly channels: NotificationQueue;
   /** Silences, maintenance windows and the routing configuration. */
   readonly suppression: SuppressionService;
+  /** Signed acknowledge/resolve links in messages (mint, describe, use once). */
+  readonly actionLinks: ActionLinksService;
   /** Creates Estate's starter rules on a fresh store (once: deleting them later is respected). */
   seedDefaults(ctx: Parameters<RuleGroupService['create']>[2]): Promise<void>;
 }
@@ -124,7 +127,15 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     notify: (trx, notice) => (notifier as Notifier).onCall(trx, notice),
   });
   escalations = onCall.escalations;
-  notifier = new Notifier({ queue: channelsPart.queue, escalations: onCall.escalations, publicUrl: options.publicUrl ?? '' });
+  // --- action links (signed acknowledge/resolve links in messages; links/) ---
+  const actionLinks = createActionLinksPart({ db: options.db, secretBox: options.secretBox, alerts, now: options.now });
+  // --- end action links ---
+  notifier = new Notifier({
+    queue: channelsPart.queue,
+    escalations: onCall.escalations,
+    publicUrl: options.publicUrl ?? '',
+    mintLink: actionLinks.mint,
+  });
   const maintenance = maintenanceSuppressor(suppression.service);
   engine = new AlertEngine({
     store,
@@ -148,6 +159,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     oncall: onCall.escalations,
     channels: channelsPart.queue,
     suppression: suppression.service,
+    actionLinks: actionLinks.service,
     async seedDefaults(ctx) {
       const seeded = await store.loadState<boolean>('seeded');
       if (seeded) return;
@@ -160,6 +172,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
       onCall.routes(http);
       suppression.routes(http);
       channelsPart.routes(http);
+      actionLinks.routes(http);
     },
     jobs(worker) {
       channelsPart.jobs(worker);
