@@ -23,6 +23,7 @@ import { Notifier } from './alerts/notifier';
 import { RuleGroupService } from './alerts/rule-groups.service';
 import { checkStateSource, DEFAULT_RULES_YAML, promqlQuery } from './alerts/sources';
 import { maintenanceSuppressor, suppressionRouting } from './alerts/suppression-source';
+import { backtestRuleGroup } from './backtest/backtest';
 import { type ChannelsPartOptions, createChannelsPart } from './channels/channels-part';
 import type { NotificationQueue } from './channels/delivery.service';
 import { type ActionLinksService, createActionLinksPart } from './links';
@@ -168,7 +169,10 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
       await store.saveState(db, 'seeded', true, now());
     },
     routes(http) {
-      registerAlertRoutes(http, alerts, ruleGroups);
+      // --- backtest (rule editor: how often a group would have fired; backtest/) ---
+      const backtestDeps = { db: options.db, query: promqlQuery(options.promql), now };
+      registerAlertRoutes(http, alerts, ruleGroups, (request) => backtestRuleGroup(backtestDeps, request));
+      // --- end backtest ---
       onCall.routes(http);
       suppression.routes(http);
       channelsPart.routes(http);
