@@ -1,5 +1,6 @@
 import Type, { type Static } from 'typebox';
 import { EpochMs, Id } from './common';
+import { route } from './route';
 
 /** A signed action link's token (`<payload>.<mac>`, base64url). */
 export const ActionLinkParams = Type.Object(
@@ -33,3 +34,16 @@ export const ActionLinkView = Type.Object({
   message: Type.String(),
 });
 export type ActionLinkView = Static<typeof ActionLinkView>;
+
+/** The public routes of action links (not in the signed-in route tables: the token is the credential). */
+export const ActionLinkRoutes = {
+  describeActionLink: route('GET', '/api/v1/alerting/actions/{token}', { params: ActionLinkParams, response: ActionLinkView }),
+  useActionLink: route('POST', '/api/v1/alerting/actions/{token}', {
+    params: ActionLinkParams,
+    body: Type.Object(
+      { action: Type.Optional(Type.Union([Type.Literal('acknowledge'), Type.Literal('resolve')])) },
+      { additionalProperties: false },
+    ),
+    response: ActionLinkView,
+  }),
+} as const;
