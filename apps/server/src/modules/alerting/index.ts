@@ -97,8 +97,9 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
   const alerts = new AlertsService(store, ruleGroups, options.audit, now, {
     acknowledged: async (alert) => {
       engine?.acknowledgementsChanged();
+      // No user when acknowledged through a signed link in a message: the escalation stops all the same.
       const by = alert.acknowledgedBy;
-      if (!escalations || !by) return;
+      if (!escalations) return;
       const running = escalations;
       await db.transaction().execute(async (trx) => {
         for (const key of await store.incidentKeys(trx, alert.id)) await running.acknowledge(trx, key, by);

@@ -80,6 +80,24 @@ describe.each(testEngines())('signed action links on $dialect', (engine) => {
     expect((await anonymous.request('GET', `${ACTIONS}/${token}`)).json()).toMatchObject({ status: 'used' });
   });
 
+  it("stops the incident's escalation, though no account acknowledged it", async () => {
+    await incident('inc-esc', ['Paging']);
+    const policy = await admin.request('POST', '/api/v1/escalation-policies', {
+      name: 'Link policy',
+      steps: [{ targets: [{ kind: 'user', userId: admin.me?.user.id }], delayMinutes: 5 }],
+      repeat: 0,
+    });
+    expect(policy.statusCode, policy.body).toBe(201);
+    await db
+      .transaction()
+      .execute((trx) => t.estate.alerting.oncall.start(trx, { incidentKey: 'inc-esc', policyId: policy.json().id, alert: {} }));
+    const res = await anonymous.request('POST', `${ACTIONS}/${mint('acknowledge', 'inc-esc')}`, {});
+    expect(res.json()).toMatchObject({ status: 'done' });
+    const escalation = await db.selectFrom('escalations').selectAll().where('incident_key', '=', 'inc-esc').executeTakeFirstOrThrow();
+    expect(escalation.acknowledged_at).not.toBeNull();
+    expect(escalation.next_at).toBeNull();
+  });
+
   it('answers an expired link clearly (410) and acts on nothing', async () => {
     const [id] = await incident('inc-old', ['Old']);
     const token = mint('acknowledge', 'inc-old', Date.now() - 2 * HOUR + 1000, HOUR);
