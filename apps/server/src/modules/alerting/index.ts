@@ -185,6 +185,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     schedules(scheduler) {
       onCall.schedules(scheduler);
       channelsPart.schedules(scheduler);
+      actionLinks.schedules(scheduler);
     },
     subscriptions(bus) {
       // A check changed state: evaluate check-state rules now rather than at their next slot.

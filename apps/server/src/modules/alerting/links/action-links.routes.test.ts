@@ -138,6 +138,23 @@ describe.each(testEngines())('signed action links on $dialect', (engine) => {
     expect((await alert(ruled as string)).state).not.toBe('resolved');
   });
 
+  it('forgets used nonces only once their links have expired', async () => {
+    await incident('inc-prune', ['Prune']);
+    const token = mint('acknowledge', 'inc-prune');
+    expect((await anonymous.request('POST', `${ACTIONS}/${token}`, {})).statusCode).toBe(200);
+    const nonces = () => db.selectFrom('alerting_state').select(['key', 'until']).where('key', 'like', 'action-link:%').execute();
+    const count = (await nonces()).length;
+    expect(await t.estate.alerting.actionLinks.prune()).toBe(0);
+    const [first] = await nonces();
+    await db
+      .updateTable('alerting_state')
+      .set({ until: Date.now() - 1 })
+      .where('key', '=', first?.key)
+      .execute();
+    expect(await t.estate.alerting.actionLinks.prune()).toBe(1);
+    expect(await nonces()).toHaveLength(count - 1);
+  });
+
   it('does not act on alerts notified in the incident after the link was minted', async () => {
     const token = mint('acknowledge', 'inc-later', Date.now() - 60_000);
     const [later] = await incident('inc-later', ['Later']);

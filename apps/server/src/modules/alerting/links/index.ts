@@ -4,6 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../../../platform/crypto/secret-box';
 import type { HttpServer } from '../../../platform/http/http-server';
+import type { ScheduleRegistry } from '../../../platform/scheduler/scheduler';
 import type { AlertsService } from '../alerts/alerts.service';
 import type { AlertTables } from '../alerts/alerts.tables';
 import { registerActionLinkRoutes } from './action-links.routes';
@@ -36,6 +37,12 @@ export function createActionLinksPart(options: ActionLinksPartOptions) {
     mint,
     routes(http: HttpServer) {
       registerActionLinkRoutes(http, service);
+    },
+    /** Forgets the nonces of used links once the links have expired (they are refused as expired from then on). */
+    schedules(scheduler: ScheduleRegistry) {
+      scheduler.every('alerting.action-link-prune', 3_600_000, async () => {
+        await service.prune();
+      });
     },
   };
 }
