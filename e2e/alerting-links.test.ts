@@ -7,7 +7,7 @@ import { ActionTokens, LINK_KEY_PURPOSE } from '../apps/server/src/modules/alert
 import { SecretBox } from '../apps/server/src/platform/crypto/secret-box';
 import { openDatabase } from '../apps/server/src/platform/db/database';
 import { newId } from '../apps/server/src/platform/ids';
-import { type AdminApi, setUpAdmin } from './admin-api';
+import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession, waitForPage } from './browser';
 import type { ServerProcess } from './server-process';
 
@@ -81,5 +81,21 @@ describe.runIf(browserTier())('alerting: signed action links in a real browser',
     await page.locator('[data-testid="action-link-message"][data-status="used"]').waitFor();
     expect(await page.getByTestId('action-link-confirm').count()).toBe(0);
     await context.close();
+  });
+
+  it("backtests the rule editor's YAML before saving and shows a line per alerting rule", { timeout: 60_000 }, async () => {
+    const page = await signInPage(browser, server);
+    await page.goto(`${server.url}/alerts/rules/new`);
+    await waitForPage(page, 'rule-backtest-run');
+    await page.getByText('6 h').click();
+    await page.getByTestId('rule-backtest-run').click();
+    await page.getByTestId('rule-backtest-result').waitFor();
+    // The starter YAML's two alerting rules; no disk series and no checks here: neither would have fired.
+    for (const rule of ['HostDiskFullSoon', 'ServiceDown']) {
+      expect(await page.getByTestId(`rule-backtest-${rule}`).textContent()).toContain('0 times');
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, 'alerting-rule-backtest.png'), fullPage: true });
+    const groups = (await api('GET', '/alert-rule-groups')).body.items as Array<{ name: string }>;
+    expect(groups.map((g) => g.name)).not.toContain('my rules');
   });
 });
