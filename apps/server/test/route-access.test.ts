@@ -188,6 +188,8 @@ for (const engine of testEngines()) {
         // A ping URL with a made-up token names no check (404), or no ping kind (400): never 401 or 403.
         if (op.route.startsWith('/api/v1/push/')) expect([400, 404], `${op.key}: ${res.body}`).toContain(res.statusCode);
         // A calendar feed without its token is a 404 (nothing said about whether the feed exists): never 401 or 403.
+        // A made-up action-link token is malformed (400) or signed by no one (404): never 401 or 403.
+        else if (op.route.startsWith('/api/v1/alerting/actions/')) expect([400, 404], `${op.key}: ${res.body}`).toContain(res.statusCode);
         else if (op.route.endsWith('/calendar.ics')) expect(res.statusCode, `${op.key}: ${res.body}`).toBe(404);
         else expect(res.statusCode, op.key).toBe(200);
       }

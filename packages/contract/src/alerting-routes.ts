@@ -6,6 +6,8 @@ import {
   AlertRuleGroup,
   AlertRuleGroupList,
   AlertSummary,
+  BacktestAlertRulesAnswer,
+  BacktestAlertRulesRequest,
   CreateAlertRuleGroupRequest,
   ImportAlertRulesAnswer,
   ImportAlertRulesRequest,
@@ -27,6 +29,11 @@ export const AlertingRoutes = {
     response: AlertRuleGroup,
   }),
   importAlertRules: route('POST', '/api/v1/alert-rule-groups/import', { body: ImportAlertRulesRequest, response: ImportAlertRulesAnswer }),
+  /** How often a group (YAML, not saved) would have fired over stored history. */
+  backtestAlertRules: route('POST', '/api/v1/alert-rule-groups/backtest', {
+    body: BacktestAlertRulesRequest,
+    response: BacktestAlertRulesAnswer,
+  }),
   /** The whole set as one Prometheus rule file (YAML, not JSON). */
   exportAlertRules: route('GET', '/api/v1/alert-rule-groups/export', {}),
   getAlertRuleGroup: route('GET', '/api/v1/alert-rule-groups/{id}', { params: IdParams, response: AlertRuleGroup }),

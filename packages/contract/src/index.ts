@@ -8,6 +8,7 @@ export * from './agent-protocol';
 export * from './agents';
 export * from './alerting';
 export * from './alerting-ingest';
+export * from './alerting-links';
 export * from './audit';
 export * from './auth';
 export * from './canonical-json';

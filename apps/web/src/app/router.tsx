@@ -55,6 +55,14 @@ const enrolMfaRoute = createRoute({
   component: lazyRouteComponent(() => import('../features/profile/EnrolMfaPage'), 'EnrolMfaPage'),
 });
 
+// --- alerting: signed action links (public: the token is the credential; the page acts only on its button) ---
+const actionLinkRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/alerting/actions/$token',
+  component: lazyRouteComponent(() => import('../features/alerting/links/ActionLinkPage'), 'ActionLinkPage'),
+});
+// --- end alerting: signed action links ---
+
 const shellRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'shell',
@@ -340,6 +348,7 @@ const routeTree = rootRoute.addChildren([
   setupRoute,
   loginRoute,
   enrolMfaRoute,
+  actionLinkRoute, // alerting: signed action links
   shellRoute.addChildren([
     homeRoute,
     usersRoute,

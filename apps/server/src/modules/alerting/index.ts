@@ -25,9 +25,11 @@ import { Notifier } from './alerts/notifier';
 import { RuleGroupService } from './alerts/rule-groups.service';
 import { checkStateSource, DEFAULT_RULES_YAML, promqlQuery } from './alerts/sources';
 import { maintenanceSuppressor, suppressionRouting } from './alerts/suppression-source';
+import { backtestRuleGroup } from './backtest/backtest';
 import { type ChannelsPartOptions, createChannelsPart } from './channels/channels-part';
 import type { NotificationQueue } from './channels/delivery.service';
 import { registerIngestRoutes } from './ingest/ingest.routes';
+import { type ActionLinksService, createActionLinksPart } from './links';
 import { createOnCallPart, type EscalationService } from './oncall/oncall-part';
 import { createSuppressionPart, type SuppressionService } from './suppression';
 
@@ -87,6 +89,8 @@ export interface AlertingModule extends EstateModule {
   readonly channels: NotificationQueue;
   /** Silences, maintenance windows and the routing configuration. */
   readonly suppression: SuppressionService;
+  /** Signed acknowledge/resolve links in messages (mint, describe, use once). */
+  readonly actionLinks: ActionLinksService;
   /** Creates Estate's starter rules on a fresh store (once: deleting them later is respected). */
   seedDefaults(ctx: Parameters<RuleGroupService['create']>[2]): Promise<void>;
 }
@@ -115,8 +119,9 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
   const alerts = new AlertsService(store, ruleGroups, options.audit, now, {
     acknowledged: async (alert) => {
       engine?.acknowledgementsChanged();
+      // No user when acknowledged through a signed link in a message: the escalation stops all the same.
       const by = alert.acknowledgedBy;
-      if (!escalations || !by) return;
+      if (!escalations) return;
       const running = escalations;
       await db.transaction().execute(async (trx) => {
         for (const key of await store.incidentKeys(trx, alert.id)) await running.acknowledge(trx, key, by);
@@ -152,11 +157,15 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     notify: (trx, notice) => (notifier as Notifier).onCall(trx, notice),
   });
   escalations = onCall.escalations;
+  // --- action links (signed acknowledge/resolve links in messages; links/) ---
+  const actionLinks = createActionLinksPart({ db: options.db, secretBox: options.secretBox, alerts, now: options.now });
+  // --- end action links ---
   notifier = new Notifier({
     queue: channelsPart.queue,
     escalations: onCall.escalations,
     publicUrl: options.publicUrl ?? '',
     ...(dependencies ? { impacted: (labels) => dependencies.impacted(labels) } : {}),
+    mintLink: actionLinks.mint,
   });
   engine = new AlertEngine({
     store,
@@ -184,6 +193,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     oncall: onCall.escalations,
     channels: channelsPart.queue,
     suppression: suppression.service,
+    actionLinks: actionLinks.service,
     async seedDefaults(ctx) {
       const seeded = await store.loadState<boolean>('seeded');
       if (seeded) return;
@@ -192,12 +202,16 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
       await store.saveState(db, 'seeded', true, now());
     },
     routes(http) {
-      registerAlertRoutes(http, alerts, ruleGroups);
+      // --- backtest (rule editor: how often a group would have fired; backtest/) ---
+      const backtestDeps = { db: options.db, query: promqlQuery(options.promql), now };
+      registerAlertRoutes(http, alerts, ruleGroups, (request) => backtestRuleGroup(backtestDeps, request));
+      // --- end backtest ---
       onCall.routes(http);
       suppression.routes(http);
       channelsPart.routes(http);
       // Integrations in: Alertmanager's API v2 and webhook, PagerDuty-style events (ingest/).
       registerIngestRoutes(http, external, alerts, now);
+      actionLinks.routes(http);
     },
     jobs(worker) {
       channelsPart.jobs(worker);
@@ -205,6 +219,7 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     schedules(scheduler) {
       onCall.schedules(scheduler);
       channelsPart.schedules(scheduler);
+      actionLinks.schedules(scheduler);
     },
     subscriptions(bus) {
       // A check changed state: evaluate check-state rules now rather than at their next slot.

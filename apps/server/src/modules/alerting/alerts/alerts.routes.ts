@@ -1,4 +1,4 @@
-import { Problem, AlertingRoutes as R } from '@estate/contract';
+import { type BacktestAlertRulesAnswer, type BacktestAlertRulesRequest, Problem, AlertingRoutes as R } from '@estate/contract';
 import { requireIfMatch, sendEtag } from '../../../platform/http/etag';
 import type { HttpServer } from '../../../platform/http/http-server';
 import { actionContext } from '../../../platform/http/principal';
@@ -13,7 +13,12 @@ const path = (p: string) => p.replace(/\{(\w+)\}/g, ':$1');
 const list = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
 /** Rule groups, Prometheus' rules and alerts bodies, and the alerts people act on. */
-export function registerAlertRoutes(app: HttpServer, alerts: AlertsService, groups: RuleGroupService): void {
+export function registerAlertRoutes(
+  app: HttpServer,
+  alerts: AlertsService,
+  groups: RuleGroupService,
+  backtest?: (request: BacktestAlertRulesRequest) => Promise<BacktestAlertRulesAnswer>,
+): void {
   app.get(
     R.promRules.path,
     {
@@ -88,6 +93,23 @@ export function registerAlertRoutes(app: HttpServer, alerts: AlertsService, grou
     },
     async (request) => groups.import(request.body.yaml, request.body.file ?? '', actionContext(request)),
   );
+
+  if (backtest) {
+    // Evaluates (writes nothing, so nothing is audited); for rule editors, as it may run up to 2,000 evaluations.
+    app.post(
+      R.backtestAlertRules.path,
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: 'Backtest a rule group (YAML) over stored history: per rule, how often it would have fired',
+          body: R.backtestAlertRules.body,
+          response: { 200: R.backtestAlertRules.response, 400: Problem },
+        },
+      },
+      async (request) => backtest(request.body),
+    );
+  }
 
   app.get(
     R.exportAlertRules.path,

@@ -23,6 +23,12 @@ export interface NotifierDeps {
   publicUrl: string;
   /** The business services the alerts' CIs impact (from the inventory graph); absent: none named. */
   impacted?: (labelSets: Iterable<Readonly<Record<string, string>>>) => string[];
+  /**
+   * Mints signed action links (links/): a message for firing alerts carries an acknowledge link for its incident,
+   * and a resolve link when every firing alert was sent in from outside (a rule's alert resolves only by its rule).
+   * Absent: messages carry no action links.
+   */
+  mintLink?: (action: 'acknowledge' | 'resolve', incidentKey: string, issuedAt: number) => string;
   /** Told when a receiver names something that does not exist (once per cycle is fine). */
   warn?: (message: string) => void;
 }
@@ -136,8 +142,18 @@ export class Notifier {
         externalUrl: base,
         alerts: `${base}/alerts`,
         silence: `${base}/alerting/silences?matchers=${encodeURIComponent(labelsAsMatchers(n.groupLabels))}`,
+        ...this.actionLinks(n, base),
       },
     };
+  }
+
+  /** Acknowledge (and, for alerts sent in, resolve) links for the notification's incident, while it fires. */
+  private actionLinks(n: Notification, base: string): { acknowledge?: string; resolve?: string } {
+    const mint = this.deps.mintLink;
+    if (!mint || n.firing.length === 0) return {};
+    const link = (action: 'acknowledge' | 'resolve') => `${base}/alerting/actions/${mint(action, n.incidentKey, n.at)}`;
+    const external = n.firing.every((f) => !f.alert.source.startsWith('rule:'));
+    return { acknowledge: link('acknowledge'), ...(external ? { resolve: link('resolve') } : {}) };
   }
 
   private empty(receiver: string): ChannelNotification {

@@ -38,9 +38,12 @@ export interface EscalationService {
   /** Starts escalating an incident under a policy; idempotent per incident key (answers false if it was running). */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction on the shared store.
   start(trx: Kysely<any>, input: { incidentKey: string; policyId: string; alert: EscalationAlertSummary }): Promise<boolean>;
-  /** Stops paging for an incident: a person took it. Answers false when it was not running. */
+  /**
+   * Stops paging for an incident: a person took it (`userId`, or null when no account is known: a signed link in a
+   * message). Answers false when it was not running.
+   */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction on the shared store.
-  acknowledge(trx: Kysely<any>, incidentKey: string, userId: string): Promise<boolean>;
+  acknowledge(trx: Kysely<any>, incidentKey: string, userId: string | null): Promise<boolean>;
   /** Stops paging for an incident: it is over. Answers false when it was not running. */
   // biome-ignore lint/suspicious/noExplicitAny: the caller's transaction on the shared store.
   resolve(trx: Kysely<any>, incidentKey: string): Promise<boolean>;

@@ -10,6 +10,7 @@ import { NoPermission } from '../../../components/NoPermission';
 import { ProblemAlert } from '../../../components/ProblemAlert';
 import { useMe } from '../../auth/use-me';
 import { ALERTING_QUERY_KEY, ruleGroupQuery } from './alerting-queries';
+import { RuleBacktest } from './RuleBacktest';
 
 /** What a new group starts from: one rule of each kind, ready to adapt. */
 export const NEW_GROUP_YAML = `groups:
@@ -123,6 +124,7 @@ function RuleGroupEditor({
         data-testid="rule-group-yaml"
       />
       <ProblemAlert error={save.error ?? toggle.error} />
+      {canWrite && <RuleBacktest yaml={yaml} />}
       {canWrite && (
         <Group gap="xs">
           <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="rule-group-save">
