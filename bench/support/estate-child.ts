@@ -25,11 +25,12 @@ export interface EstateChild {
  * Makes a fresh data directory with an admin's API token of `scopes` (written before the child starts), then starts
  * the built bundle (apps/cli/dist/estate.mjs) with `nodeFlags` on a free loopback port and waits for /readyz.
  * The child runs without the local agent and with a rate limit too high to matter; it logs warnings only. The data
- * directory is made under `tmpRoot` (the system's temp directory by default).
+ * directory is made under `tmpRoot` (the system's temp directory by default); `env` adds settings of the child
+ * (e.g. ESTATE_CHANNELS_ALLOW), after the bench's own.
  */
 export async function startEstateChild(
   scopes: Permission[],
-  options: { nodeFlags?: string[]; tmpRoot?: string } = {},
+  options: { nodeFlags?: string[]; tmpRoot?: string; env?: Record<string, string> } = {},
 ): Promise<EstateChild> {
   const nodeFlags = options.nodeFlags ?? [];
   const dir = mkdtempSync(path.join(options.tmpRoot ?? tmpdir(), 'estate-bench-child-'));
@@ -55,6 +56,7 @@ export async function startEstateChild(
       ESTATE_LOG_LEVEL: 'warn',
       ESTATE_RATE_LIMIT: '1000000',
       ESTATE_LOCAL_AGENT: 'false',
+      ...options.env,
     });
     const started = start(process.execPath, [...nodeFlags, path.join(ROOT, 'apps/cli/dist/estate.mjs'), 'serve'], { cwd: ROOT, env });
     proc = started;
