@@ -183,12 +183,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
 /**
  * Logs one line per answered request: method, path (never the query string, which may carry a setup token or
- * other secrets; headers and cookies are never logged), status and milliseconds. API requests are logged at info;
+ * other secrets, and a route's pattern in place of a path that carries a token; headers and cookies are never logged), status and milliseconds. API requests are logged at info;
  * the web UI's files, the API docs' assets, health probes, metrics scrapes and signed agent reports (every few
  * seconds per agent) at debug, unless the server failed them (5xx).
  */
 function logRequest(request: FastifyRequest, reply: FastifyReply): void {
-  const path = request.url.split('?')[0] ?? '';
+  // A token in the path is a capability (push ping URLs, signed action links): log the route's pattern instead.
+  const pattern = request.routeOptions.url;
+  const path = pattern?.includes(':token') ? pattern : (request.url.split('?')[0] ?? '');
   const status = reply.statusCode;
   const routine =
     !isApiPath(request.url) ||

@@ -70,6 +70,18 @@ describe('request logging and the API docs page', () => {
     expect(take()).toMatchObject([{ level: 30, path: '/api/v1/users', status: 401 }]);
   });
 
+  it('logs the route pattern, not the token, for capability URLs (push pings, signed action links)', async () => {
+    take();
+    for (const url of ['/api/v1/push/push-capability-0123456789abcdef', '/api/v1/alerting/actions/link-capability-abcdef.0123']) {
+      await logged.http.inject({ method: 'GET', url });
+    }
+    const records = take();
+    expect(records.map((r) => r.path)).toEqual(['/api/v1/push/:token', '/api/v1/alerting/actions/:token']);
+    const text = JSON.stringify(records);
+    expect(text).not.toContain('push-capability');
+    expect(text).not.toContain('link-capability');
+  });
+
   it('logs static files at debug when asked for', async () => {
     const debugLines: string[] = [];
     const sink = new Writable({
