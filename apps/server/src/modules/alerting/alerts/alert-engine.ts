@@ -132,16 +132,6 @@ export class AlertEngine {
     this.groupsStale = true;
   }
 
-  /** Whether this process holds the lease (after its last cycle). */
-  get isLeader(): boolean {
-    return this.leader;
-  }
-
-  /** The loaded groups' evaluators (for the Prometheus API bodies in this process). */
-  evaluators(): RuleGroupEvaluator[] {
-    return [...this.groups.values()].map((g) => g.evaluator);
-  }
-
   /**
    * One cycle at `now`: take or keep the lease, load what changed, evaluate the due groups, route their alerts,
    * deliver due notifications, save. Answers whether this process did the work (holds the lease).

@@ -190,8 +190,10 @@ export class AlertStore {
       .execute();
   }
 
-  async dropState(trx: Db, key: string): Promise<void> {
-    await trx.deleteFrom('alerting_state').where('key', '=', key).execute();
+  /** Every saved state whose key starts with `prefix` (`group:`), by the rest of its key: one read for all groups. */
+  async loadStates<T>(prefix: string): Promise<Map<string, T>> {
+    const rows = await this.db.selectFrom('alerting_state').select(['key', 'value']).where('key', 'like', `${prefix}%`).execute();
+    return new Map(rows.map((r) => [r.key.slice(prefix.length), readJson<T>(r.value)]));
   }
 
   /**

@@ -90,37 +90,39 @@ export class AlertsService {
     return alert;
   }
 
-  /** The stored groups as evaluators carrying their last saved state. */
-  private async evaluators(): Promise<Array<{ group: StoredRuleGroup; evaluator: RuleGroupEvaluator }>> {
-    const out: Array<{ group: StoredRuleGroup; evaluator: RuleGroupEvaluator }> = [];
-    for (const group of await this.groups.list()) {
+  /** The stored groups (all, or one) as evaluators carrying their last saved state; the states in one read. */
+  private async evaluators(only?: string): Promise<Array<{ group: StoredRuleGroup; evaluator: RuleGroupEvaluator }>> {
+    const groups = only === undefined ? await this.groups.list() : [await this.groups.get(only)];
+    const states = await this.store.loadStates<GroupState>('group:');
+    return groups.map((group) => {
       const evaluator = new RuleGroupEvaluator(group.spec, { query: async () => [], file: group.file });
-      const state = await this.store.loadState<GroupState>(`group:${group.id}`);
+      const state = states.get(group.id);
       if (state) evaluator.restore(state);
-      out.push({ group, evaluator });
-    }
-    return out;
-  }
-
-  async ruleGroups(): Promise<AlertRuleGroup[]> {
-    return (await this.evaluators()).map(({ group, evaluator }) => {
-      const status = evaluator.status();
-      return presentGroup(group, {
-        lastEvaluation: status.lastEvaluation,
-        rules: evaluator.rules().map((r) => ({
-          health: r.health,
-          lastError: r.lastError,
-          pending: r.alerts.filter((a) => a.state === 'pending').length,
-          firing: r.alerts.filter((a) => a.state === 'firing').length,
-        })),
-      });
+      return { group, evaluator };
     });
   }
 
+  private present({ group, evaluator }: { group: StoredRuleGroup; evaluator: RuleGroupEvaluator }): AlertRuleGroup {
+    const status = evaluator.status();
+    return presentGroup(group, {
+      lastEvaluation: status.lastEvaluation,
+      rules: evaluator.rules().map((r) => ({
+        health: r.health,
+        lastError: r.lastError,
+        pending: r.alerts.filter((a) => a.state === 'pending').length,
+        firing: r.alerts.filter((a) => a.state === 'firing').length,
+      })),
+    });
+  }
+
+  async ruleGroups(): Promise<AlertRuleGroup[]> {
+    return (await this.evaluators()).map((e) => this.present(e));
+  }
+
+  /** One group; 404 when it does not exist. */
   async ruleGroup(id: string): Promise<AlertRuleGroup> {
-    const found = (await this.ruleGroups()).find((g) => g.id === id);
-    if (!found) throw problems.notFound('The rule group');
-    return found;
+    const [found] = await this.evaluators(id);
+    return this.present(found as { group: StoredRuleGroup; evaluator: RuleGroupEvaluator });
   }
 
   async prometheusRules(filter: RulesFilter) {
