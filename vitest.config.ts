@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     maxWorkers: 2,
+    // expect.poll waits 1 s by default: too short for a page on a loaded 2-core CI machine with browsers running.
+    expect: { poll: { timeout: 10_000 } },
     // Prints one line per optional tier this machine skips (PostgreSQL, browser, peers), once per run.
     globalSetup: ['scripts/test-tiers.ts'],
   },

@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNamespace,
@@ -18,6 +17,7 @@ import {
 import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { hostScript, installCommandFromDialog, HOST_PATH as PATH, until } from './agent-host';
 import { ARTIFACTS, browserTier, CHROMIUM } from './browser';
+import { launchChromium } from './isolated-chromium';
 import { type ServerProcess, startServer } from './server-process';
 
 /*
@@ -50,7 +50,7 @@ describe.runIf(tier)('installing the agent on a second host from the enroll dial
     hostUrl = `http://${subnet}.1:${new URL(server.url).port}`;
     mkdirSync(ARTIFACTS, { recursive: true });
     admin = await setUpAdmin(server);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run']);
   }, 90_000);
 
   afterAll(async () => {

@@ -63,13 +63,13 @@ describe.runIf(browserTier())('alerting: a check down becomes an alert, acknowle
     await waitForPage(page, 'alert-title');
     expect(await page.getByTestId('alert-title').textContent()).toBe('Billing API is down');
     expect(await page.getByTestId('alert-labels').textContent()).toContain('check_name');
-    await page.getByTestId('alert-timeline').getByText('Firing').waitFor();
+    await page.getByTestId('alert-timeline').getByText('Firing', { exact: true }).waitFor();
     // Rule alerts resolve themselves: there is no resolve button, only acknowledge and silence.
     expect(await page.getByTestId('alert-resolve').count()).toBe(0);
     await page.getByLabel('Comment (optional)').fill('looking into it');
     await page.getByTestId('alert-acknowledge').click();
     await page.getByTestId('alert-acknowledged').first().waitFor();
-    await page.getByTestId('alert-timeline').getByText('Acknowledged').waitFor();
+    await page.getByTestId('alert-timeline').getByText('Acknowledged', { exact: true }).waitFor();
     expect(await page.getByTestId('alert-timeline').textContent()).toContain('“looking into it”');
     await page.screenshot({ path: path.join(ARTIFACTS, 'alert-detail.png'), fullPage: true });
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './isolated-chromium';
 import { type ServerProcess, startServer } from './server-process';
 
 /** Debian's Chromium, driven by playwright-core (never a downloaded browser). */
@@ -46,17 +47,14 @@ export async function startBrowserSession(env: Record<string, string> = {}): Pro
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   const server = await startServer(env);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium(CHROMIUM, [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+  ]);
   return {
     server,
     browser,
@@ -69,9 +67,10 @@ export async function startBrowserSession(env: Record<string, string> = {}): Pro
 
 /**
  * Waits for the element `testId` on a page that just navigated. When it has not appeared within 20 s, prints what
- * the page shows (its URL and text) to stderr, so the CI log says why, then reloads once and waits again. CI has seen
- * the CI page stay unrendered a few times on a loaded machine (causes found so far: 429s from a per-address rate
- * limit, now per user); this keeps such a run going and leaves the evidence.
+ * the page shows (its URL and text) to stderr, so the CI log says why, then reloads once and waits again. CI saw the
+ * CI page stay unrendered a few times on a loaded machine; the causes found: 429s from a per-address rate limit (now
+ * per user), and requests Chromium aborted with net::ERR_NETWORK_CHANGED when the peers tier added a veth pair
+ * (Chromium now runs in a network namespace of its own, `isolated-chromium.ts`).
  */
 export async function waitForPage(page: Page, testId: string): Promise<void> {
   try {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createNamespace,
@@ -16,6 +16,7 @@ import {
 import { ADMIN } from './admin-api';
 import { HOST_PATH, hostScript, installCommandFromDialog, until } from './agent-host';
 import { ARTIFACTS, browserTier, CHROMIUM, isMachineNoise, waitForPage } from './browser';
+import { launchChromium } from './isolated-chromium';
 import { freePort, type ServerProcess, startServer } from './server-process';
 
 /*
@@ -50,10 +51,13 @@ describe.runIf(tier)('the first hour', () => {
       ESTATE_AGENT_METRICS_SECONDS: '5',
     });
     mkdirSync(ARTIFACTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium(CHROMIUM, [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ]);
   }, 90_000);
 
   afterAll(async () => {

@@ -64,7 +64,7 @@ async function spawnServer(dataDir: string, port: number, env: Record<string, st
     out += d;
   });
   const match = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not print ${ready}:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not print ${ready}:\n${out}`)), 60_000);
     const poll = setInterval(() => {
       const found = ready.exec(out);
       if (found?.[1]) {
