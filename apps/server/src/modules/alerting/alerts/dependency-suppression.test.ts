@@ -210,7 +210,7 @@ describe.each(testEngines())('dependency suppression on $dialect', (engine) => {
 
 describe.each(testEngines())('a storm behind one switch on $dialect', (engine) => {
   const fresh = freshDatabases(engine);
-  const CHILDREN = 1_000;
+  const CHILDREN = 5_000;
 
   it(`${CHILDREN} servers behind one switch fail together: exactly one page, naming the switch and the business service`, async () => {
     const database = await fresh();
