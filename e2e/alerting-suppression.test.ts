@@ -67,10 +67,10 @@ describe.runIf(browserTier())('alerting suppression: silences and routing in a r
     expect(listed.items.map((s) => s.comment)).toContain('Replacing the disk in db-7');
   });
 
-  it('shows the issues of an invalid pasted routing config by path, and the tree of a valid one', { timeout: 90_000 }, async () => {
+  it('shows the issues of an invalid pasted routing config by path, and edits the tree of a valid one', { timeout: 90_000 }, async () => {
     await page.goto(`${server.url}/alerting/routing`);
     await waitForPage(page, 'routing-yaml');
-    await page.getByTestId('routing-tree').waitFor();
+    await page.getByTestId('route-editor').waitFor();
     const yaml = page.getByTestId('routing-yaml');
     await yaml.fill(
       ['route:', '  receiver: ops', '  routes:', '    - receiver: nobody', '      group_wiat: 10s', 'receivers:', '  - name: ops', ''].join(
@@ -101,12 +101,47 @@ describe.runIf(browserTier())('alerting suppression: silences and routing in a r
       ].join('\n'),
     );
     await page.getByTestId('save-routing').click();
-    await page.locator('[data-testid="routing-node"][data-path="route.routes[0]"]').waitFor();
+    await page.locator('[data-testid="route-editor-node"][data-path="route.routes[0]"]').waitFor();
     await page.getByTestId('routing-test-labels').fill('alertname=Lag\nteam=db');
     await page.getByTestId('routing-test').click();
     await page.getByTestId('routing-test-result').waitFor();
     expect(await page.getByTestId('routing-test-result').textContent()).toContain('db');
+
+    // The tree editor: a child route for critical alerts, first among the root's routes, paging ops quickly.
+    const root = page.locator('[data-testid="route-editor-node"][data-path="route"]');
+    await root.getByTestId('route-add-child').click();
+    const added = page.locator('[data-testid="route-editor-node"][data-path="route.routes[1]"]');
+    await added.getByTestId('route-edit').click();
+    const form = page.getByTestId('route-form');
+    await form.getByTestId('add-matcher').click();
+    await form.getByTestId('matcher-name').fill('severity');
+    await form.getByTestId('matcher-value').fill('critical');
+    await form.getByTestId('route-receiver').click();
+    await page.getByRole('option', { name: 'ops', exact: true }).click();
+    await form.getByTestId('route-groupWait').fill('10 s');
+    expect(await form.getByTestId('route-apply').isDisabled()).toBe(true);
+    await form.getByTestId('route-groupWait').fill('10s');
+    await form.getByTestId('route-apply').click();
+    await page.getByRole('button', { name: 'Move route.routes[1] up' }).click();
+    // Written into the YAML, kept where it was not touched.
+    const edited = await yaml.inputValue();
+    expect(edited).toContain('severity="critical"');
+    expect(edited).toContain('group_wait: 10s');
+    expect(edited).toContain('matchers: [\'team="db"\']');
     await page.screenshot({ path: path.join(ARTIFACTS, '93-routing-tree-desktop-light.png'), fullPage: true });
+    await page.getByTestId('save-routing').click();
+    await expect
+      .poll(async () => {
+        const saved = (await api('GET', '/alert-routing')).body as {
+          routes: { path: string; receiver: string; matchers: string; groupWaitMs: number }[];
+        };
+        return saved.routes.map((r) => [r.path, r.receiver, r.matchers, r.groupWaitMs]);
+      })
+      .toEqual([
+        ['route', 'ops', '{}', 30_000],
+        ['route.routes[0]', 'ops', '{severity="critical"}', 10_000],
+        ['route.routes[1]', 'db', '{team="db"}', 30_000],
+      ]);
   });
 
   it('creates a recurring maintenance window through the form and sees it on the calendar', { timeout: 90_000 }, async () => {

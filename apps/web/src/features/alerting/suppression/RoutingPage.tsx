@@ -13,6 +13,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { usePagedQuery } from '../../../components/paged-query';
 import { SectionCard } from '../../../components/SectionCard';
 import { useMe } from '../../auth/use-me';
+import { RouteTreeEditor } from './RouteTreeEditor';
 import { RoutingTree } from './RoutingTree';
 import { SuppressionTabs } from './SuppressionTabs';
 import { alertRoutingQuery, alertRoutingVersionsQuery, SUPPRESSION_QUERY_KEY } from './suppression-queries';
@@ -108,9 +109,18 @@ function Routing({ canWrite }: { canWrite: boolean }) {
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack>
-            <SectionCard title="Route tree" description="As saved: where each alert goes, top to bottom.">
-              {current && <RoutingTree routing={current} />}
-            </SectionCard>
+            {canWrite && yaml !== null ? (
+              <SectionCard
+                title="Route tree"
+                description="Of the YAML being edited: where each alert goes, top to bottom. A change made here is written into the YAML; Save to use it."
+              >
+                <RouteTreeEditor yaml={yaml} onChange={setYaml} />
+              </SectionCard>
+            ) : (
+              <SectionCard title="Route tree" description="As saved: where each alert goes, top to bottom.">
+                {current && <RoutingTree routing={current} />}
+              </SectionCard>
+            )}
             <RoutingTestBox yaml={yaml !== null && yaml !== current?.yaml ? yaml : undefined} />
             <SectionCard title="Versions">
               <Stack gap={4} data-testid="routing-versions">
