@@ -248,7 +248,7 @@ function teams(key: string, short: string): IntegrationKind {
   return {
     key,
     short,
-    channelType: 'teams',
+    channelType: 'msteams',
     sendResolved: true,
     map: withPresentation((r) => ({ url: r.text('webhook_url', { estate: 'url', required: true }) }), ['title', 'summary', 'text']),
   };
