@@ -16,7 +16,7 @@ export function ChannelImportCard({ result, preview }: { result: RoutingChannelI
     >
       <Stack gap="xs" data-testid="routing-channel-import">
         {result.channels.map((channel) => (
-          <Group key={channel.path} gap={6} wrap="nowrap" data-testid="routing-imported-channel">
+          <Group key={channel.path} gap={6} data-testid="routing-imported-channel">
             {channel.id ? (
               <Anchor
                 size="sm"

@@ -219,6 +219,13 @@ receivers:
     expect(config.global).toEqual({ resolve_timeout: '5m' });
   });
 
+  it('notes only the fields written, not those a kind could have', () => {
+    expect(planInlineChannels(configWith({ webhook_configs: [{ url: 'https://x.example/' }] })).ignored).toEqual([]);
+    expect(planInlineChannels(configWith({ webhook_configs: [{ url: 'https://x.example/', timeout: '5s' }] })).ignored).toEqual([
+      { path: 'receivers[0].webhook_configs[0].timeout', message: expect.stringContaining('timeout') },
+    ]);
+  });
+
   it('leaves a configuration without inline integrations as written', () => {
     const yaml = 'route: {receiver: a}\nreceivers:\n  - name: a\n    estate_channels: [x]\n';
     expect(planInlineChannels(yaml).rewrite([])).toBe(yaml);

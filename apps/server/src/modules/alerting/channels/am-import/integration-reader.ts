@@ -143,16 +143,13 @@ export class IntegrationReader {
 
   /** Marks presentation fields as carried over by Estate's own templates, noting each one present. */
   presentation(keys: readonly string[]): void {
-    for (const key of keys) {
-      this.used.add(key);
-      if (this.raw[key] !== undefined) this.ignore(key, "Estate's channel uses its own message templates (edit them on the channel)");
-    }
+    for (const key of keys) this.ignore(key, "Estate's channel uses its own message templates (edit them on the channel)");
   }
 
-  /** Notes a field that has no effect in Estate. */
+  /** Notes a field that has no effect in Estate, when it was written. */
   ignore(key: string, message: string): void {
     this.used.add(key);
-    this.ignored.push({ path: this.at(key), message });
+    if (this.raw[key] !== undefined) this.ignored.push({ path: this.at(key), message });
   }
 
   /** Reports every field no mapper read: an unknown or unsupported setting refuses the configuration. */
