@@ -142,6 +142,31 @@ describe.runIf(browserTier())('alerting suppression: silences and routing in a r
         ['route.routes[0]', 'ops', '{severity="critical"}', 10_000],
         ['route.routes[1]', 'db', '{team="db"}', 30_000],
       ]);
+
+    // An inline webhook_configs entry: the preview says it will become a channel; the save makes it one, linked.
+    await yaml.fill(
+      [
+        'route:',
+        '  receiver: ops',
+        'receivers:',
+        '  - name: ops',
+        '    webhook_configs:',
+        '      - url: https://hooks.example.org/estate?key=PageSecret99',
+        '',
+      ].join('\n'),
+    );
+    await page.getByTestId('preview-routing').click();
+    await page.getByTestId('routing-channel-import').waitFor();
+    expect(await page.getByTestId('routing-imported-channel').allTextContents()).toEqual([
+      expect.stringMatching(/^ops\/webhook\/0.*alertmanager-webhook.*new.*receivers\[0\]\.webhook_configs\[0\]$/),
+    ]);
+    await page.getByTestId('save-routing').click();
+    await page.getByTestId('routing-imported-channel').getByText('created').waitFor();
+    expect(await yaml.inputValue()).not.toContain('PageSecret99');
+    await page.screenshot({ path: path.join(ARTIFACTS, '93b-routing-inline-channels-desktop-light.png'), fullPage: true });
+    await page.getByTestId('routing-imported-channel').getByRole('link', { name: 'ops/webhook/0' }).click();
+    await page.getByTestId('channel-form').waitFor();
+    expect(page.url()).toMatch(/\/alerting\/channels\/[\w-]+$/);
   });
 
   it('creates a recurring maintenance window through the form and sees it on the calendar', { timeout: 90_000 }, async () => {

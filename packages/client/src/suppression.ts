@@ -48,6 +48,8 @@ export interface SuppressionMethods {
   /** `PUT /alert-routing` with `If-Match`; a 400 lists every issue by its path in the YAML. */
   putAlertRouting(yaml: string, etag: string): Promise<Versioned<AlertRouting>>;
   /** `POST /alert-routing/test`: the routes and receivers an alert with these labels reaches. */
+  /** What saving `yaml` would store (inline integrations as channels), without saving anything. */
+  previewAlertRouting(yaml: string): Promise<AlertRouting>;
   testAlertRouting(request: TestAlertRoutingRequest): Promise<AlertRoutingTestAnswer>;
   /** `GET /alert-routing/versions`: stored versions, newest first. */
   listAlertRoutingVersions(query?: { limit?: number; cursor?: string }): Promise<PageOf<AlertRoutingVersion>>;
@@ -101,6 +103,9 @@ export function createSuppressionMethods(transport: Transport): SuppressionMetho
     },
     async putAlertRouting(yaml, etag) {
       return versioned(await transport.call(routes.putAlertRouting, { body: { yaml }, headers: { 'if-match': etag } }));
+    },
+    async previewAlertRouting(yaml) {
+      return (await transport.call(routes.previewAlertRouting, { body: { yaml } })).body;
     },
     async testAlertRouting(request) {
       return (await transport.call(routes.testAlertRouting, { body: request })).body;

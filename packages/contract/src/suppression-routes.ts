@@ -51,6 +51,7 @@ export const SuppressionRoutes = {
   deleteMaintenanceWindow: route('DELETE', '/api/v1/maintenance-windows/{id}', { params: IdParams, status: 204, response: Empty }),
   getAlertRouting: route('GET', '/api/v1/alert-routing', { response: AlertRouting }),
   putAlertRouting: route('PUT', '/api/v1/alert-routing', { body: PutAlertRoutingRequest, response: AlertRouting }),
+  previewAlertRouting: route('POST', '/api/v1/alert-routing/preview', { body: PutAlertRoutingRequest, response: AlertRouting }),
   testAlertRouting: route('POST', '/api/v1/alert-routing/test', { body: TestAlertRoutingRequest, response: AlertRoutingTestAnswer }),
   listAlertRoutingVersions: route('GET', '/api/v1/alert-routing/versions', {
     query: AlertRoutingVersionQuery,

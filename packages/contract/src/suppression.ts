@@ -227,6 +227,32 @@ export const RoutingTreeNode = Type.Object({
 });
 export type RoutingTreeNode = Static<typeof RoutingTreeNode>;
 
+/**
+ * What a save (or its preview) made of the pasted receivers' inline Alertmanager integrations: each became a stored
+ * notification channel (or reused an identical one), and the receiver names it in `estate_channels` instead.
+ */
+export const RoutingChannelImport = Type.Object({
+  channels: Type.Array(
+    Type.Object({
+      /** The channel's name, as the receiver's `estate_channels` now lists it. */
+      name: Type.String(),
+      /** The stored channel; null in a preview for a channel not created yet. */
+      id: nullable(Type.String()),
+      type: Type.String(),
+      receiver: Type.String(),
+      /** Where the integration was written: `receivers[2].slack_configs[0]`. */
+      path: Type.String(),
+      /** True when an identical stored channel was used rather than a new one created. */
+      reused: Type.Boolean(),
+    }),
+  ),
+  /** Fields without effect in Estate (Go-template presentation, timeouts), by path. */
+  ignored: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+  /** `global` keys dropped: integration defaults, which only the inline integrations used. */
+  removedGlobals: Type.Array(Type.String()),
+});
+export type RoutingChannelImport = Static<typeof RoutingChannelImport>;
+
 /** The current routing configuration: as pasted, and parsed for display. */
 export const AlertRouting = Type.Object({
   yaml: Type.String(),
@@ -239,6 +265,8 @@ export const AlertRouting = Type.Object({
   receivers: Type.Array(Type.Object({ name: Type.String(), integrations: Type.Array(Type.String()) })),
   inhibitRules: Type.Array(Type.Object({ source: Type.String(), target: Type.String(), equal: Type.Array(Type.String()) })),
   timeIntervals: Type.Array(Type.String()),
+  /** Present in the answer of a save or preview: what the inline integrations became. */
+  channelImport: Type.Optional(RoutingChannelImport),
 });
 export type AlertRouting = Static<typeof AlertRouting>;
 

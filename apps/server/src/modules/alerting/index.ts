@@ -26,6 +26,7 @@ import { RuleGroupService } from './alerts/rule-groups.service';
 import { checkStateSource, DEFAULT_RULES_YAML, promqlQuery } from './alerts/sources';
 import { maintenanceSuppressor, suppressionRouting } from './alerts/suppression-source';
 import { backtestRuleGroup } from './backtest/backtest';
+import { createInlineChannelImport } from './channels/am-import/inline-channel-import';
 import { type ChannelsPartOptions, createChannelsPart } from './channels/channels-part';
 import type { NotificationQueue } from './channels/delivery.service';
 import { registerIngestRoutes } from './ingest/ingest.routes';
@@ -129,7 +130,9 @@ export function createAlertingModule(options: AlertingModuleOptions): AlertingMo
     },
   });
   const external = new ExternalAlerts(store, now);
-  const suppression = createSuppressionPart({ db: options.db, audit: options.audit, now });
+  // A pasted receiver's inline integrations become stored channels when the routing configuration is saved.
+  const inlineChannels = createInlineChannelImport({ secretBox: options.secretBox, audit: options.audit, now });
+  const suppression = createSuppressionPart({ db: options.db, audit: options.audit, now, inlineChannels });
   const routing: RoutingSource = suppressionRouting(suppression.service);
   const channelsPart = createChannelsPart({
     db: options.db,

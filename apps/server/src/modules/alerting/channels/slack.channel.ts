@@ -7,9 +7,15 @@ import { actionLinks, JSON_HEADERS, renderTitleText, TEXT_FIELD, TITLE_FIELD, ty
 import type { OutboundRequest } from './outbound-http';
 import { escapeSlack } from './templates';
 
-/** Slack's settings: the webhook URL (it is the credential) and the optional templates. */
+/**
+ * Slack's settings: the webhook URL (it is the credential), the optional templates, and a channel and sender name
+ * (honoured by legacy webhooks and Mattermost-style Slack-compatible ones; newer Slack webhooks post where they
+ * were created).
+ */
 export interface SlackSettings extends TitleTextSettings {
   url: string;
+  channel?: string;
+  username?: string;
 }
 
 /** Block Kit limits: header text 150 characters, section text 3,000, five buttons per actions block. */
@@ -22,6 +28,8 @@ export const slackChannel: ChannelType<SlackSettings, OutboundRequest> = {
   title: 'Slack',
   fields: [
     { name: 'url', label: 'Webhook URL', kind: 'url', required: true, secret: true, help: 'https://hooks.slack.com/services/…' },
+    { name: 'channel', label: 'Channel override', kind: 'string', help: 'Only legacy webhooks honour it: #ops or @someone.' },
+    { name: 'username', label: 'Sender name override', kind: 'string' },
     TITLE_FIELD,
     TEXT_FIELD,
   ],
@@ -42,7 +50,17 @@ export const slackChannel: ChannelType<SlackSettings, OutboundRequest> = {
       { type: 'context', elements: [{ type: 'mrkdwn', text: `Receiver *${escapeSlack(scope.receiver)}* · Estate` }] },
     ];
     if (buttons.length > 0) blocks.push({ type: 'actions', elements: buttons.slice(0, 5) });
-    return { method: 'POST', url: settings.url, headers: { ...JSON_HEADERS }, body: JSON.stringify({ text: title, blocks }) };
+    return {
+      method: 'POST',
+      url: settings.url,
+      headers: { ...JSON_HEADERS },
+      body: JSON.stringify({
+        ...(settings.channel ? { channel: settings.channel } : {}),
+        ...(settings.username ? { username: settings.username } : {}),
+        text: title,
+        blocks,
+      }),
+    };
   },
   deliver(message, _settings, context) {
     // Slack answers 200 "ok"; errors come as 4xx with a word (invalid_payload, no_service, channel_is_archived).

@@ -9,6 +9,7 @@ import type { HttpServer } from '../../../platform/http/http-server';
 import type { RoutingConfig, Silence } from '../routing';
 import { MaintenanceService } from './maintenance.service';
 import type { ActiveMaintenance } from './maintenance-scope';
+import type { InlineChannels } from './routing-config.service';
 import { RoutingConfigService } from './routing-config.service';
 import { SilenceService } from './silence.service';
 import { registerMaintenanceRoutes, registerRoutingRoutes, registerSilenceRoutes } from './suppression.routes';
@@ -21,7 +22,7 @@ export {
   covers,
   type MaintenanceSubject,
 } from './maintenance-scope';
-export { DEFAULT_ROUTING_YAML } from './routing-config.service';
+export { DEFAULT_ROUTING_YAML, type InlineChannels } from './routing-config.service';
 export type { SuppressionTables } from './suppression.tables';
 
 /**
@@ -53,6 +54,8 @@ export interface SuppressionPartOptions {
   audit: AuditLog;
   now?: () => number;
   warn?: (message: string) => void;
+  /** Carries pasted receivers' inline integrations over into stored channels on save (the channels part's importer). */
+  inlineChannels?: InlineChannels;
 }
 
 /** The suppression part: its routes and the service other alerting parts use. */
@@ -80,6 +83,7 @@ export function createSuppressionPart(options: SuppressionPartOptions): Suppress
     changed,
     activeSilences: (at) => silences.active(at),
     warn: options.warn,
+    inlineChannels: options.inlineChannels,
   });
   const service: SuppressionService = {
     activeSilences: (at) => silences.active(at),

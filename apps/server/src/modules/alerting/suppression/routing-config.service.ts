@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { AlertRouting, AlertRoutingTestAnswer, AlertRoutingVersion, TestAlertRoutingRequest } from '@estate/contract';
+import type {
+  AlertRouting,
+  AlertRoutingTestAnswer,
+  AlertRoutingVersion,
+  RoutingChannelImport,
+  TestAlertRoutingRequest,
+} from '@estate/contract';
 import type { Kysely } from 'kysely';
 import type { ActionContext, AuditLog } from '../../../platform/audit/audit-log';
 import { withTransaction } from '../../../platform/db/transaction';
@@ -42,7 +48,20 @@ export interface RoutingConfigServiceDeps {
   activeSilences: (now: number) => Promise<Silence[]>;
   /** Told when a stored configuration no longer parses (a stricter parser after an upgrade); the default is used. */
   warn?: (message: string) => void;
+  /**
+   * Carries receivers' inline Alertmanager integrations over into stored channels within the save's transaction,
+   * answering the text to store instead (see channels/am-import). Absent: the text is stored as written.
+   */
+  inlineChannels?: InlineChannels;
 }
+
+/** The channels part's importer, as this service calls it: `dryRun` writes nothing. */
+export type InlineChannels = (
+  trx: Kysely<SuppressionTables>,
+  yaml: string,
+  ctx: ActionContext,
+  dryRun: boolean,
+) => Promise<{ yaml: string; channelImport: RoutingChannelImport }>;
 
 /**
  * The routing configuration as Alertmanager users paste it: validated by the routing library (every issue with its
@@ -94,9 +113,13 @@ export class RoutingConfigService {
     return present(row.yaml, config, row);
   }
 
-  /** Replaces the configuration if the current version is `expected`; 400 listing every issue by path. */
-  async put(yaml: string, expected: number, ctx: ActionContext): Promise<AlertRouting> {
-    const config = parse(yaml);
+  /**
+   * Replaces the configuration if the current version is `expected`; 400 listing every issue by path. Inline
+   * integrations become stored channels in the same transaction and the stored text names them instead, so a
+   * refused integration leaves nothing behind and no secret reaches the stored versions.
+   */
+  async put(pasted: string, expected: number, ctx: ActionContext): Promise<AlertRouting> {
+    parse(pasted);
     const now = this.deps.now();
     const answer = await withTransaction(
       this.deps.db,
@@ -104,6 +127,9 @@ export class RoutingConfigService {
         const current = await this.repo.current(trx);
         const version = current?.version ?? 0;
         if (version !== expected) throw problems.preconditionFailed();
+        const carried = await this.deps.inlineChannels?.(trx, pasted, ctx, false);
+        const yaml = carried?.yaml ?? pasted;
+        const config = parse(yaml);
         const updatedBy = ctx.actor.type === 'user' || ctx.actor.type === 'token' ? ctx.actor.id : null;
         const row = { yaml, version: version + 1, updated_by: updatedBy, updated_at: now };
         if (!(await this.repo.put(trx, row, expected))) throw problems.preconditionFailed();
@@ -114,9 +140,19 @@ export class RoutingConfigService {
           targetType: 'alert_routing',
           targetId: 'routing',
           before: current ? { version: current.version, sha256: digest(current.yaml) } : { version: 0, default: true },
-          after: { version: row.version, sha256: digest(yaml), ...summary(config) },
+          after: {
+            version: row.version,
+            sha256: digest(yaml),
+            ...summary(config),
+            ...(carried && carried.channelImport.channels.length > 0
+              ? { channels: carried.channelImport.channels.map((c) => ({ name: c.name, id: c.id, reused: c.reused })) }
+              : {}),
+          },
         });
-        return present(yaml, config, { ...row, updated_by_email: ctx.actor.label });
+        return {
+          ...present(yaml, config, { ...row, updated_by_email: ctx.actor.label }),
+          ...(carried ? { channelImport: carried.channelImport } : {}),
+        };
         // Two first saves racing on PostgreSQL: the loser's insert hits the primary key.
       },
       { conflict: 'The routing configuration changed since you read it; reload it and apply your change again.' },
@@ -124,6 +160,21 @@ export class RoutingConfigService {
     this.cached = null;
     this.deps.changed();
     return answer;
+  }
+
+  /**
+   * What saving `pasted` would store, without storing anything: the rewritten text, its tree, and the channels its
+   * inline integrations would create or reuse. The same 400s as a save.
+   */
+  async preview(pasted: string, ctx: ActionContext): Promise<AlertRouting> {
+    parse(pasted);
+    const current = await this.repo.current();
+    const carried = await this.deps.inlineChannels?.(this.deps.db, pasted, ctx, true);
+    const yaml = carried?.yaml ?? pasted;
+    return {
+      ...present(yaml, parse(yaml), current ?? null),
+      ...(carried ? { channelImport: carried.channelImport } : {}),
+    };
   }
 
   /** Which routes an alert with these labels takes, what mutes them, and which silences mute it. */

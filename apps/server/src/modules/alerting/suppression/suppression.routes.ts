@@ -250,7 +250,7 @@ export function registerRoutingRoutes(app: HttpServer, routing: RoutingConfigSer
         tags,
         summary: "Replace the routing configuration with Alertmanager's YAML (If-Match required)",
         body: PutAlertRoutingRequest,
-        response: { 200: AlertRouting, 400: Problem, 412: Problem, 428: Problem },
+        response: { 200: AlertRouting, 400: Problem, 409: Problem, 412: Problem, 428: Problem },
       },
     },
     async (request, reply) => {
@@ -259,6 +259,19 @@ export function registerRoutingRoutes(app: HttpServer, routing: RoutingConfigSer
       sendEtag(reply, ROUTING_ID, answer.version);
       return answer;
     },
+  );
+  app.post(
+    `${ROUTING}/preview`,
+    {
+      config: write,
+      schema: {
+        tags,
+        summary: 'What saving this configuration would store, with the channels its inline integrations become (saves nothing)',
+        body: PutAlertRoutingRequest,
+        response: { 200: AlertRouting, 400: Problem, 409: Problem },
+      },
+    },
+    async (request) => routing.preview(request.body.yaml, actionContext(request)),
   );
   app.post(
     `${ROUTING}/test`,

@@ -13,6 +13,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { usePagedQuery } from '../../../components/paged-query';
 import { SectionCard } from '../../../components/SectionCard';
 import { useMe } from '../../auth/use-me';
+import { ChannelImportCard } from './ChannelImportCard';
 import { RouteTreeEditor } from './RouteTreeEditor';
 import { RoutingTree } from './RoutingTree';
 import { SuppressionTabs } from './SuppressionTabs';
@@ -47,7 +48,12 @@ function Routing({ canWrite }: { canWrite: boolean }) {
       await queryClient.invalidateQueries({ queryKey: SUPPRESSION_QUERY_KEY });
     },
   });
-  const issues = save.error instanceof ApiError && save.error.status === 400 ? (save.error.problem.errors ?? []) : [];
+  const preview = useMutation({ mutationFn: () => api.previewAlertRouting(yaml ?? '') });
+  // The newest of save and preview speaks: a save after a preview replaces what the preview said, and back.
+  const [shown, setShown] = useState<'save' | 'preview'>('save');
+  const attempt = shown === 'save' ? save : preview;
+  const issues = attempt.error instanceof ApiError && attempt.error.status === 400 ? (attempt.error.problem.errors ?? []) : [];
+  const carried = shown === 'save' ? save.data?.value.channelImport : preview.data?.channelImport;
 
   return (
     <>
@@ -83,7 +89,11 @@ function Routing({ canWrite }: { canWrite: boolean }) {
                 data-testid="routing-yaml"
               />
               {issues.length > 0 && (
-                <Alert color="red" title={save.error instanceof ApiError ? save.error.detail : 'Invalid'} data-testid="routing-issues">
+                <Alert
+                  color="red"
+                  title={attempt.error instanceof ApiError ? attempt.error.detail : 'Invalid'}
+                  data-testid="routing-issues"
+                >
                   <List size="sm" spacing={2}>
                     {issues.map((issue) => (
                       <List.Item key={`${issue.path}:${issue.message}`} data-testid="routing-issue">
@@ -93,19 +103,44 @@ function Routing({ canWrite }: { canWrite: boolean }) {
                   </List>
                 </Alert>
               )}
-              {issues.length === 0 && <ProblemAlert error={save.error} />}
+              {issues.length === 0 && <ProblemAlert error={attempt.error} />}
               {canWrite && (
                 <Group justify="flex-end">
                   <Button variant="default" disabled={!current} onClick={() => setYaml(current?.yaml ?? '')}>
                     Revert
                   </Button>
-                  <Button onClick={() => save.mutate()} loading={save.isPending} disabled={yaml === null} data-testid="save-routing">
+                  <Button
+                    variant="light"
+                    onClick={() => {
+                      setShown('preview');
+                      preview.mutate();
+                    }}
+                    loading={preview.isPending}
+                    disabled={yaml === null}
+                    data-testid="preview-routing"
+                  >
+                    Preview
+                  </Button>
+                  <Button
+                    onClick={() => {
+                      setShown('save');
+                      save.mutate(undefined, { onSuccess: ({ value }) => setYaml(value.yaml) });
+                    }}
+                    loading={save.isPending}
+                    disabled={yaml === null}
+                    data-testid="save-routing"
+                  >
                     Save
                   </Button>
                 </Group>
               )}
             </Stack>
           </SectionCard>
+          {carried && (
+            <Stack mt="md">
+              <ChannelImportCard result={carried} preview={shown === 'preview'} />
+            </Stack>
+          )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 5 }}>
           <Stack>
