@@ -83,7 +83,7 @@ function dataset(jobs: number, t0: number): Dataset {
 }
 
 /** The rule file both sides load: per job a gauge threshold and a counter rate rule, 100 rules a group. */
-function ruleFile(jobs: number): string {
+export function ruleFile(jobs: number): string {
   const rules: string[] = [];
   for (let j = 0; j < jobs; j++) {
     rules.push(`      - alert: GaugeHigh\n        expr: bench_gauge{job="j${j}"} > 99.5\n        labels:\n          severity: warning`);
@@ -120,7 +120,12 @@ interface SideFigures {
   extra: Record<string, unknown>;
 }
 
-async function runEstate(jobs: number, rules: string, cycles: number): Promise<SideFigures> {
+export async function runEstate(
+  jobs: number,
+  rules: string,
+  cycles: number,
+  around?: { before(): Promise<void>; after(): Promise<void> },
+): Promise<SideFigures> {
   const data = dataset(jobs, Math.floor(Date.now() / STEP_MS) * STEP_MS);
   const store = await openBenchStore(undefined);
   const estate = await createEstate(store.config, store.database, { logger: false });
@@ -148,6 +153,7 @@ async function runEstate(jobs: number, rules: string, cycles: number): Promise<S
     let failures = 0;
     // Cycle 0 warms up (as Prometheus' first cycle is left out of its window); the next `cycles` are measured.
     const t0 = data.times[10] as number;
+    await around?.before();
     for (let c = 0; c <= cycles; c++) {
       const timeMs = t0 + c * INTERVAL_S * 1000;
       const cpu0 = process.cpuUsage();
@@ -167,6 +173,7 @@ async function runEstate(jobs: number, rules: string, cycles: number): Promise<S
       cpu.push((used.user + used.system) / 1e6);
       wall.push(wallSeconds);
     }
+    await around?.after();
     if (failures > 0) throw new Error(`Estate: ${failures} rules failed in the last cycle`);
     return {
       loadSeconds,
