@@ -247,15 +247,16 @@ export class EmbeddedMetricStore implements MetricStore {
 
   /**
    * The chunks of `ids` overlapping [start, end]: from memory alone for a series whose head (its newest chunk, which
-   * no other chunk overlaps) starts by `start`, or that has no sample yet; otherwise the stored ones, with a grown
-   * head read from memory over its stale row.
+   * no other chunk overlaps) starts by `start` or holds all its samples; otherwise the stored ones, with a grown head
+   * read from memory over its stale row.
    */
   private async chunksWithHeads(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
     const chunks: ChunkRow[] = [];
     const unheld: number[] = [];
     for (const id of ids) {
-      const head = this.byId.get(id)?.head;
-      if (head === undefined || (head.count > 0 && (head.minTime as number) > start)) unheld.push(id);
+      const series = this.byId.get(id);
+      const head = series?.head;
+      if (head === undefined || !(series?.wholeSeries || (head.count > 0 && (head.minTime as number) <= start))) unheld.push(id);
       else if (head.count > 0 && (head.maxTime as number) >= start && (head.minTime as number) <= end) chunks.push(chunkRow(id, head));
     }
     if (unheld.length === 0) return chunks;
