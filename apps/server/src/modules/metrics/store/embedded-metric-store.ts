@@ -190,7 +190,8 @@ export class EmbeddedMetricStore implements MetricStore {
   async select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]> {
     const { series, columns } = await this.read(matchers, start, end);
     // Every matching series, with no sample or some: /series and the label searches list them all.
-    return series.map(({ labels, id }) => {
+    return series.map(({ labels: shared, id }) => {
+      const labels = { ...shared };
       const c = columns.get(id);
       if (!c) return { labels, samples: [] };
       const samples = Array.from(c.t, (t, i): [number, number] => [t, c.v[i] as number]);
@@ -201,28 +202,28 @@ export class EmbeddedMetricStore implements MetricStore {
 
   /**
    * As `select`, for the PromQL engine: each series' samples as typed arrays of times and values and a mask of stale
-   * markers, decoded straight from the chunks; series with no sample in the range are left out.
+   * markers, decoded straight from the chunks; series with no sample in the range are left out. The labels are the
+   * index's own, frozen, and the same object at every read of the series, so what the engine caches by label set
+   * (its key, the set without its name) is worked out once per series, not once per query.
    */
   async selectColumns(matchers: readonly LabelMatcher[], start: number, end: number): Promise<ColumnarSeries[]> {
     const { series, columns } = await this.read(matchers, start, end);
-    return series.flatMap(({ labels, id }) => {
+    const out: ColumnarSeries[] = [];
+    for (const { labels, id } of series) {
       const c = columns.get(id);
-      return c ? [{ labels, ...c }] : [];
-    });
+      if (c) out.push({ labels: labels as Record<string, string>, t: c.t, v: c.v, stale: c.stale });
+    }
+    return out;
   }
 
-  /**
-   * The matching series, sorted by their canonical text, each with a copy of its labels, and their samples in
-   * [start, end] by id.
-   */
+  /** The matching series, sorted by their canonical text (their labels shared, frozen), and their samples in [start, end] by id. */
   private async read(matchers: readonly LabelMatcher[], start: number, end: number) {
-    const found = await this.matching(matchers);
+    const series = await this.matching(matchers);
     const chunks = await this.chunksWithHeads(
-      found.map((s) => s.id),
+      series.map((s) => s.id),
       start,
       end,
     );
-    const series = found.map((s) => ({ id: s.id, labels: { ...s.labels } }));
     return { series, columns: decodeColumns(chunks, start, end) };
   }
 
