@@ -2,7 +2,7 @@ import type { decodeXorChunk, XorChunkEncoder } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { type ColumnarSeries, decodeColumns } from './chunk-columns';
-import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
+import { type CompiledMatcher, canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
 import { LiveSeriesIndex } from './live-series-index';
 import { reclaimFreePages } from './metric-compaction';
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
@@ -73,6 +73,8 @@ export class EmbeddedMetricStore implements MetricStore {
   private readonly wal: MetricWalRepository;
   /** Every series' labels and postings, in memory (ADR 0026): what matchers are answered from. */
   private readonly index: LiveSeriesIndex;
+  /** Compiled forms of frozen matcher lists (see `compiled`). */
+  private readonly compiledMatchers = new WeakMap<readonly LabelMatcher[], CompiledMatcher[]>();
   /** The rollup tiers: their job, reads and pruning (ADR 0018). */
   readonly rollups: MetricRollups;
   private readonly heads = new Map<string, SeriesHead>();
@@ -229,9 +231,23 @@ export class EmbeddedMetricStore implements MetricStore {
 
   /** The series matching every matcher, from the index, sorted by canonical text (labels shared: copy before handing out). */
   private async matching(matchers: readonly LabelMatcher[]): Promise<IndexedSeries[]> {
-    const compiled = compileMatchers(matchers);
+    const compiled = this.compiled(matchers);
     await this.replayedFirst();
     return (await this.index.current()).select(compiled);
+  }
+
+  /**
+   * Compiles matchers; a frozen list (a selector of a parsed query the PromQL engine keeps) is compiled once, so a
+   * rule's regular expressions are not checked and built again at every evaluation.
+   */
+  private compiled(matchers: readonly LabelMatcher[]): CompiledMatcher[] {
+    if (!Object.isFrozen(matchers) || !matchers.every((m) => Object.isFrozen(m))) return compileMatchers(matchers);
+    let compiled = this.compiledMatchers.get(matchers);
+    if (!compiled) {
+      compiled = compileMatchers(matchers);
+      this.compiledMatchers.set(matchers, compiled);
+    }
+    return compiled;
   }
 
   /** Replays a write-ahead log left by a crash before the first read, so reads see every acknowledged sample. */
