@@ -14,10 +14,13 @@
  * (/proc/<pid>/stat) over whole cycles after its first, less its idle CPU measured over the same length before the
  * rules were loaded; also the sum over groups of prometheus_rule_group_last_duration_seconds (wall time per cycle).
  *
- * `--quick` (and BENCH_RULE_EVAL_SCALE=<n> for a full run) divides series and rules by the same factor. Estate's cost
- * per rule grows with the size of the metric family its selector names (each selector's series lookup reads every
- * series of the family from SQLite), so its cycle grows with rules × series: at 1/10 scale about 3 CPU-s, at 1/2 about
- * 64 CPU-s (measured 2026-12-05); a full-scale run takes the better part of an hour on 2 cores.
+ * `--quick` (and BENCH_RULE_EVAL_SCALE=<n> for a full run) divides series and rules by the same factor. Estate answers
+ * each selector from its series index in memory and the head chunks it holds (ADR 0026), so a rule costs the same
+ * whatever the size of the metric family its selector names, and the cycle grows with the rules alone. Measured
+ * 2026-12-05 on 2 cores shared with other work, CPU per cycle Estate vs Prometheus in the same run: 1/10 scale
+ * (`--quick`) 0.12 vs 0.24 s; 1/2 scale (`BENCH_RULE_EVAL_SCALE=2`) 0.71 vs 1.15 s. Before ADR 0026 each selector's
+ * series lookup read every series of its family from SQLite, and the cycle grew with rules × series: 1.06–1.41 vs
+ * 0.12–0.15 s at 1/10, about 64 CPU-s at 1/2.
  * Needs /usr/bin/prometheus (Debian: apt-get install -y prometheus). Run: `npm run bench -- rule-eval`.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,7 +86,7 @@ function dataset(jobs: number, t0: number): Dataset {
 }
 
 /** The rule file both sides load: per job a gauge threshold and a counter rate rule, 100 rules a group. */
-export function ruleFile(jobs: number): string {
+function ruleFile(jobs: number): string {
   const rules: string[] = [];
   for (let j = 0; j < jobs; j++) {
     rules.push(`      - alert: GaugeHigh\n        expr: bench_gauge{job="j${j}"} > 99.5\n        labels:\n          severity: warning`);
@@ -120,12 +123,7 @@ interface SideFigures {
   extra: Record<string, unknown>;
 }
 
-export async function runEstate(
-  jobs: number,
-  rules: string,
-  cycles: number,
-  around?: { before(): Promise<void>; after(): Promise<void> },
-): Promise<SideFigures> {
+async function runEstate(jobs: number, rules: string, cycles: number): Promise<SideFigures> {
   const data = dataset(jobs, Math.floor(Date.now() / STEP_MS) * STEP_MS);
   const store = await openBenchStore(undefined);
   const estate = await createEstate(store.config, store.database, { logger: false });
@@ -154,7 +152,6 @@ export async function runEstate(
     // Cycle 0 warms up (as Prometheus' first cycle is left out of its window); the next `cycles` are measured.
     const t0 = data.times[10] as number;
     for (let c = 0; c <= cycles; c++) {
-      if (c === 1) await around?.before();
       const timeMs = t0 + c * INTERVAL_S * 1000;
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
@@ -173,7 +170,6 @@ export async function runEstate(
       cpu.push((used.user + used.system) / 1e6);
       wall.push(wallSeconds);
     }
-    await around?.after();
     if (failures > 0) throw new Error(`Estate: ${failures} rules failed in the last cycle`);
     return {
       loadSeconds,
