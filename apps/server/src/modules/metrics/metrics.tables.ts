@@ -70,6 +70,12 @@ export interface MetricMetadataTable {
   updated_at: number;
 }
 
+/** How many times series were deleted (migration 0034): one row, id 1, that in-memory series indexes watch. */
+export interface MetricSeriesDeletionsTable {
+  id: number;
+  deletions: number;
+}
+
 /** The tables the metrics module reads and writes. */
 export interface MetricsTables {
   metric_series: MetricSeriesTable;
@@ -80,4 +86,5 @@ export interface MetricsTables {
   metric_rollups: MetricRollupsTable;
   metric_rollup_watermarks: MetricRollupWatermarksTable;
   metric_rollup_late: MetricRollupLateTable;
+  metric_series_deletions: MetricSeriesDeletionsTable;
 }

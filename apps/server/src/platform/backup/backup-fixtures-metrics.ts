@@ -5,10 +5,10 @@ import type { Kysely } from 'kysely';
 const T0 = 1_726_000_000_000;
 
 /**
- * Rows for every table of migrations 0020, 0022, 0023 and 0024 (the metric store, its rollups, its write-ahead log
- * and the metric metadata): a series with a UTF-8 label value, its labels, a real XOR chunk (binary, with zero bytes)
- * holding a NaN and a -0, a 5-minute rollup row, the tiers' watermarks (one with a null), a late bucket, a log row
- * and a family's metadata.
+ * Rows for every table of migrations 0020, 0022, 0023, 0024 and 0034 (the metric store, its rollups, its write-ahead
+ * log, the metric metadata and the count of series deletions): a series with a UTF-8 label value, its labels, a real
+ * XOR chunk (binary, with zero bytes) holding a NaN and a -0, a 5-minute rollup row, the tiers' watermarks (one with
+ * a null), a late bucket, a log row, a family's metadata and a deletion count past 2^32.
  */
 export async function fillMetrics(db: Kysely<any>): Promise<void> {
   const encoder = new XorChunkEncoder();
@@ -70,5 +70,9 @@ export async function fillMetrics(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('metric_metadata')
     .values([{ metric: 'node_load1', type: 'gauge', help: '1m load average — “quoted”', unit: '', updated_at: T0 }])
+    .execute();
+  await db
+    .insertInto('metric_series_deletions')
+    .values([{ id: 1, deletions: 2 ** 40 + 3 }])
     .execute();
 }

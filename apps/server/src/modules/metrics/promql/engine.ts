@@ -56,6 +56,18 @@ export type PromqlResult =
 
 const point = (ms: number, v: number): [number, string] => [ms / 1000, formatFloat(v)];
 
+/** Query texts whose parse is kept: alert rules ask the same few thousand again every interval. */
+const PARSED_KEPT = 20_000;
+
+/** Freezes a parsed expression, so one shared by many evaluations can never be changed by one of them. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 export class PromqlEngine {
   private readonly lookbackMs: number;
   private readonly defaultStepMs: number;
@@ -65,6 +77,8 @@ export class PromqlEngine {
   private readonly rollupRetention: RollupRetention | undefined;
   private readonly timeoutMs: number;
   private readonly clock: () => number;
+  /** Parsed query texts, oldest use first; a text that does not parse is not kept. */
+  private readonly parsed = new Map<string, Expr>();
 
   constructor(
     private readonly source: SeriesSource,
@@ -80,9 +94,24 @@ export class PromqlEngine {
     this.clock = options.clock ?? Date.now;
   }
 
+  /** A query's expression: parsed once, and again only after PARSED_KEPT other texts were used since. */
+  private parse(query: string | Expr): Expr {
+    if (typeof query !== 'string') return query;
+    const kept = this.parsed.get(query);
+    if (kept) {
+      this.parsed.delete(query);
+      this.parsed.set(query, kept);
+      return kept;
+    }
+    const expr = deepFreeze(parsePromql(query));
+    if (this.parsed.size >= PARSED_KEPT) this.parsed.delete(this.parsed.keys().next().value as string);
+    this.parsed.set(query, expr);
+    return expr;
+  }
+
   /** An instant query at timeMs. */
   async evalInstant(query: string | Expr, timeMs: number): Promise<PromqlResult> {
-    const expr = typeof query === 'string' ? parsePromql(query) : query;
+    const expr = this.parse(query);
     const run = await this.prepare(expr, timeMs, timeMs);
     const value = run.eval(expr, timeMs);
     switch (value.type) {
@@ -115,7 +144,7 @@ export class PromqlEngine {
     stepMs: number,
     resolution: Resolution = 'raw',
   ): Promise<PromqlResult> {
-    const parsed = typeof query === 'string' ? parsePromql(query) : query;
+    const parsed = this.parse(query);
     if (!(stepMs > 0)) throw new PromqlError('zero or negative query resolution step widths are not accepted');
     if (endMs < startMs) throw new PromqlError('end timestamp must not be before start time');
     if ((endMs - startMs) / stepMs + 1 > this.maxPoints) {

@@ -2,7 +2,8 @@ import type { decodeXorChunk, XorChunkEncoder } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import { type ColumnarSeries, decodeColumns } from './chunk-columns';
-import { canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
+import { type CompiledMatcher, canonicalSeries, compileMatchers, fingerprintOf } from './label-matchers';
+import { LiveSeriesIndex } from './live-series-index';
 import { reclaimFreePages } from './metric-compaction';
 import { MetricRollups, type MetricRollupsOptions } from './metric-rollups';
 import type {
@@ -19,6 +20,7 @@ import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-s
 import { MetricWalRepository } from './metric-wal';
 import { bucketEnd } from './rollup-codec';
 import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
+import type { IndexedSeries } from './series-index';
 
 export type { ColumnarSeries } from './chunk-columns';
 export { MAX_CHUNK_SAMPLES, MAX_CHUNK_SPAN_MS } from './series-head';
@@ -44,7 +46,15 @@ export interface EmbeddedMetricStoreOptions {
   now?: () => number;
   /** The rollup job's tuning (ADR 0018). */
   rollups?: Omit<MetricRollupsOptions, 'now' | 'beforeRun'>;
+  /**
+   * Least time between two looks for series other processes created or deleted, in ms of `now` (ADR 0026). Series
+   * this store creates or deletes are seen by its next read whatever this is. Default 1,000; 0 looks at every read.
+   */
+  seriesRefreshMs?: number;
 }
+
+/** How long an id another process skipped is looked for again (a PostgreSQL transaction committing late), ms. */
+const SKIPPED_ID_WAIT_MS = 60_000;
 
 /**
  * The metric store in the primary database (ADR 0017). Each series' newest chunk is its head, kept in memory as an
@@ -61,6 +71,10 @@ export interface EmbeddedMetricStoreOptions {
 export class EmbeddedMetricStore implements MetricStore {
   private readonly repo: MetricStoreRepository;
   private readonly wal: MetricWalRepository;
+  /** Every series' labels and postings, in memory (ADR 0026): what matchers are answered from. */
+  private readonly index: LiveSeriesIndex;
+  /** Compiled forms of frozen matcher lists (see `compiled`). */
+  private readonly compiledMatchers = new WeakMap<readonly LabelMatcher[], CompiledMatcher[]>();
   /** The rollup tiers: their job, reads and pruning (ADR 0018). */
   readonly rollups: MetricRollups;
   private readonly heads = new Map<string, SeriesHead>();
@@ -99,6 +113,11 @@ export class EmbeddedMetricStore implements MetricStore {
     this.useWal = options.writeAheadLog ?? true;
     this.now = options.now ?? Date.now;
     this.lastCheckpoint = this.now();
+    this.index = new LiveSeriesIndex(this.repo, {
+      now: this.now,
+      refreshMs: options.seriesRefreshMs ?? 1_000,
+      gapWaitMs: SKIPPED_ID_WAIT_MS,
+    });
     this.rollups = new MetricRollups(db, { ...options.rollups, now: this.now, beforeRun: () => this.flush() });
   }
 
@@ -127,9 +146,13 @@ export class EmbeddedMetricStore implements MetricStore {
     return this.dirty.size > 0 || this.appendsSinceCheckpoint > 0;
   }
 
-  /** Drops the in-memory heads: they are read back from the database (and the log replayed) by the next use. */
+  /**
+   * Drops the in-memory heads and series index: they are read back from the database (and the log replayed) by the
+   * next use.
+   */
   forgetHeads(): void {
     this.heads.clear();
+    this.index.invalidate();
     this.epoch++;
     this.byId.clear();
     this.dirty.clear();
@@ -169,7 +192,8 @@ export class EmbeddedMetricStore implements MetricStore {
   async select(matchers: readonly LabelMatcher[], start: number, end: number): Promise<SeriesSamples[]> {
     const { series, columns } = await this.read(matchers, start, end);
     // Every matching series, with no sample or some: /series and the label searches list them all.
-    return series.map(({ labels, id }) => {
+    return series.map(({ labels: shared, id }) => {
+      const labels = { ...shared };
       const c = columns.get(id);
       if (!c) return { labels, samples: [] };
       const samples = Array.from(c.t, (t, i): [number, number] => [t, c.v[i] as number]);
@@ -180,29 +204,50 @@ export class EmbeddedMetricStore implements MetricStore {
 
   /**
    * As `select`, for the PromQL engine: each series' samples as typed arrays of times and values and a mask of stale
-   * markers, decoded straight from the chunks; series with no sample in the range are left out.
+   * markers, decoded straight from the chunks; series with no sample in the range are left out. The labels are the
+   * index's own, frozen, and the same object at every read of the series, so what the engine caches by label set
+   * (its key, the set without its name) is worked out once per series, not once per query.
    */
   async selectColumns(matchers: readonly LabelMatcher[], start: number, end: number): Promise<ColumnarSeries[]> {
     const { series, columns } = await this.read(matchers, start, end);
-    return series.flatMap(({ labels, id }) => {
+    const out: ColumnarSeries[] = [];
+    for (const { labels, id } of series) {
       const c = columns.get(id);
-      return c ? [{ labels, ...c }] : [];
-    });
+      if (c) out.push({ labels: labels as Record<string, string>, t: c.t, v: c.v, stale: c.stale });
+    }
+    return out;
   }
 
-  /** The matching series, sorted by their canonical text, and their samples in [start, end] by id. */
+  /** The matching series, sorted by their canonical text (their labels shared, frozen), and their samples in [start, end] by id. */
   private async read(matchers: readonly LabelMatcher[], start: number, end: number) {
-    await this.replayedFirst();
-    const series = await this.repo.matchSeries(compileMatchers(matchers));
+    const series = await this.matching(matchers);
     const chunks = await this.chunksWithHeads(
       series.map((s) => s.id),
       start,
       end,
     );
-    const sorted = series
-      .map((s) => ({ ...s, key: canonicalSeries(s.labels) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return { series: sorted, columns: decodeColumns(chunks, start, end) };
+    return { series, columns: decodeColumns(chunks, start, end) };
+  }
+
+  /** The series matching every matcher, from the index, sorted by canonical text (labels shared: copy before handing out). */
+  private async matching(matchers: readonly LabelMatcher[]): Promise<IndexedSeries[]> {
+    const compiled = this.compiled(matchers);
+    await this.replayedFirst();
+    return (await this.index.current()).select(compiled);
+  }
+
+  /**
+   * Compiles matchers; a frozen list (a selector of a parsed query the PromQL engine keeps) is compiled once, so a
+   * rule's regular expressions are not checked and built again at every evaluation.
+   */
+  private compiled(matchers: readonly LabelMatcher[]): CompiledMatcher[] {
+    if (!Object.isFrozen(matchers) || !matchers.every((m) => Object.isFrozen(m))) return compileMatchers(matchers);
+    let compiled = this.compiledMatchers.get(matchers);
+    if (!compiled) {
+      compiled = compileMatchers(matchers);
+      this.compiledMatchers.set(matchers, compiled);
+    }
+    return compiled;
   }
 
   /** Replays a write-ahead log left by a crash before the first read, so reads see every acknowledged sample. */
@@ -211,24 +256,33 @@ export class EmbeddedMetricStore implements MetricStore {
   }
 
   async selectRollup(matchers: readonly LabelMatcher[], start: number, end: number, tier: RollupTier): Promise<SeriesRollup[]> {
-    await this.replayedFirst();
-    const series = await this.repo.matchSeries(compileMatchers(matchers));
+    const series = await this.matching(matchers);
     const ids = series.map((s) => s.id);
     const buckets = await this.rollups.read(ids, start, end, tier, (from, to) => this.chunksWithHeads(ids, from, to));
-    return series
-      .map((s) => ({ labels: s.labels, buckets: buckets.get(s.id) ?? [], key: canonicalSeries(s.labels) }))
-      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .map(({ labels, buckets: list }) => ({ labels, buckets: list }));
+    return series.map((s) => ({ labels: { ...s.labels }, buckets: buckets.get(s.id) ?? [] }));
   }
 
-  /** The stored chunks of `ids` overlapping [start, end], with each grown head read from memory over its stale row. */
+  /**
+   * The chunks of `ids` overlapping [start, end]: from memory alone for a series whose head (its newest chunk, which
+   * no other chunk overlaps) starts by `start` or holds all its samples; otherwise the stored ones, with a grown head
+   * read from memory over its stale row.
+   */
   private async chunksWithHeads(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
-    const stored = await this.repo.chunksOf(ids, start, end);
-    const chunks = stored.filter((c) => {
-      const head = this.byId.get(c.series_id);
-      return !(head?.dirty && c.min_time === head.head.minTime);
-    });
+    const chunks: ChunkRow[] = [];
+    const unheld: number[] = [];
     for (const id of ids) {
+      const series = this.byId.get(id);
+      const head = series?.head;
+      if (head === undefined || !(series?.wholeSeries || (head.count > 0 && (head.minTime as number) <= start))) unheld.push(id);
+      else if (head.count > 0 && (head.maxTime as number) >= start && (head.minTime as number) <= end) chunks.push(chunkRow(id, head));
+    }
+    if (unheld.length === 0) return chunks;
+    const stored = await this.repo.chunksOf(unheld, start, end);
+    for (const c of stored) {
+      const head = this.byId.get(c.series_id);
+      if (!(head?.dirty && c.min_time === head.head.minTime)) chunks.push(c);
+    }
+    for (const id of unheld) {
       const head = this.byId.get(id);
       if (head?.dirty && head.head.count > 0 && (head.head.maxTime as number) >= start && (head.head.minTime as number) <= end) {
         chunks.push(chunkRow(id, head.head));
@@ -238,31 +292,42 @@ export class EmbeddedMetricStore implements MetricStore {
   }
 
   async labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]> {
-    if (!matchers || matchers.length === 0) return this.repo.allLabelNames();
+    if (!matchers || matchers.length === 0) {
+      await this.replayedFirst();
+      return (await this.index.current()).labelNames();
+    }
     const names = new Set<string>();
-    for (const s of await this.repo.matchSeries(compileMatchers(matchers))) for (const n of Object.keys(s.labels)) names.add(n);
+    for (const s of await this.matching(matchers)) for (const n of Object.keys(s.labels)) names.add(n);
     return [...names].sort();
   }
 
   async labelValues(name: string, matchers?: readonly LabelMatcher[]): Promise<string[]> {
-    if (!matchers || matchers.length === 0) return this.repo.allLabelValues(name);
+    if (!matchers || matchers.length === 0) {
+      await this.replayedFirst();
+      return (await this.index.current()).labelValues(name);
+    }
     const values = new Set<string>();
-    for (const s of await this.repo.matchSeries(compileMatchers(matchers))) {
+    for (const s of await this.matching(matchers)) {
       const v = s.labels[name];
       if (v !== undefined) values.add(v);
     }
     return [...values].sort();
   }
 
-  deleteSeries(matchers: readonly LabelMatcher[]): Promise<number> {
+  /**
+   * Deletes the matching series. They are found by the database, in the deleting transaction (the index may not have
+   * caught up with another process yet), and the deletion is counted there, for other processes' indexes.
+   */
+  async deleteSeries(matchers: readonly LabelMatcher[]): Promise<number> {
     const compiled = compileMatchers(matchers);
-    return this.inTransaction(async (trx) => {
+    const done = await this.inTransaction(async (trx) => {
       const series = await this.repo.matchSeries(compiled, trx);
-      if (series.length === 0) return 0;
+      if (series.length === 0) return undefined;
       await this.repo.deleteSeries(
         trx,
         series.map((s) => s.id),
       );
+      const deletions = await this.repo.countSeriesDeletion(trx);
       for (const { id } of series) {
         const head = this.byId.get(id);
         if (!head) continue;
@@ -272,8 +337,11 @@ export class EmbeddedMetricStore implements MetricStore {
         this.dirty.delete(head);
       }
       if (this.seriesCount !== undefined) this.seriesCount -= series.length;
-      return series.length;
+      return { ids: series.map((s) => s.id), deletions };
     });
+    if (!done) return 0;
+    this.index.deleted(done.ids, done.deletions);
+    return done.ids.length;
   }
 
   /**
@@ -524,6 +592,8 @@ export class EmbeddedMetricStore implements MetricStore {
             head.id = ids.get(s.fingerprint) as number;
             this.byId.set(head.id, head);
           }
+          // Seen by this store's next read; a rollback after this drops the index (forgetHeads).
+          this.index.created(createdNow.map((s) => ({ id: ids.get(s.fingerprint) as number, labels: s.labels, canonical: s.canonical })));
         }
         const rows = cut.map(({ series, encoder }) => chunkRow(series.id, encoder));
         if (this.useWal) {

@@ -17,7 +17,8 @@ export interface NewSeries {
 
 /** The rows the writes below send, in the order their statements bind the values. */
 type SeriesRow = { metric: string; labels: string; fingerprint: string; created_at: number };
-type LabelRow = { series_id: number; name: string; value: string };
+/** One label of a series, as stored. */
+export type LabelRow = { series_id: number; name: string; value: string };
 type StoredChunk = { series_id: number; min_time: number; max_time: number; count: number; bytes: Buffer };
 
 /** Rows per statement, well under both engines' bind-parameter limits. */
@@ -181,6 +182,48 @@ export class MetricStoreRepository {
       .map(([id, labels]) => ({ id, labels }));
   }
 
+  /**
+   * The label rows of the series whose id is above `floor` (every series when it is undefined), by id: what the
+   * in-memory index is loaded and caught up from. Series ids are positive, so an id is never at or below 0.
+   */
+  async labelRowsAbove(floor: number | undefined, db = this.db): Promise<LabelRow[]> {
+    let query = db.selectFrom('metric_series_labels').select(['series_id', 'name', 'value']);
+    if (floor !== undefined) query = query.where('series_id', '>', floor);
+    return (await query.orderBy('series_id').execute()).map(readLabelRow);
+  }
+
+  /** The label rows of the series among `ids` (those still stored), by id. */
+  async labelRowsOf(ids: readonly number[], db = this.db): Promise<LabelRow[]> {
+    const out: LabelRow[] = [];
+    for (const batch of batches(ids, IDS_PER_QUERY)) {
+      const rows = await db
+        .selectFrom('metric_series_labels')
+        .select(['series_id', 'name', 'value'])
+        .where('series_id', 'in', batch)
+        .orderBy('series_id')
+        .execute();
+      out.push(...rows.map(readLabelRow));
+    }
+    return out;
+  }
+
+  /** How many times series were deleted from the store (migration 0034); 0 before the first. */
+  async seriesDeletions(db = this.db): Promise<number> {
+    const row = await db.selectFrom('metric_series_deletions').select('deletions').where('id', '=', 1).executeTakeFirst();
+    return row ? Number(row.deletions) : 0;
+  }
+
+  /** Counts one deletion of series, in the deleting transaction; answers the count after it. */
+  async countSeriesDeletion(trx: Kysely<MetricsTables>): Promise<number> {
+    const row = await trx
+      .insertInto('metric_series_deletions')
+      .values({ id: 1, deletions: 1 })
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ deletions: eb('metric_series_deletions.deletions', '+', 1) })))
+      .returning('deletions')
+      .executeTakeFirstOrThrow();
+    return Number(row.deletions);
+  }
+
   /** The chunks of `ids` that overlap [start, end], in each series' time order. */
   async chunksOf(ids: readonly number[], start: number, end: number, db = this.db): Promise<ChunkRow[]> {
     const out: ChunkRow[] = [];
@@ -199,24 +242,6 @@ export class MetricStoreRepository {
     return out;
   }
 
-  /** Every label name in the store, sorted. */
-  async allLabelNames(): Promise<string[]> {
-    const rows = await this.db.selectFrom('metric_series_labels').select('name').distinct().orderBy('name').execute();
-    return rows.map((r) => r.name);
-  }
-
-  /** Every value of one label in the store, sorted. */
-  async allLabelValues(name: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('metric_series_labels')
-      .select('value')
-      .distinct()
-      .where('name', '=', name)
-      .orderBy('value')
-      .execute();
-    return rows.map((r) => r.value);
-  }
-
   /** Deletes raw chunks that end before `cutoff` (epoch ms); answers how many. */
   async deleteChunksBefore(cutoff: number): Promise<number> {
     const result = await this.db.deleteFrom('metric_chunks').where('tier', '=', 'raw').where('max_time', '<', cutoff).executeTakeFirst();
@@ -233,6 +258,10 @@ export class MetricStoreRepository {
       await trx.deleteFrom('metric_series').where('id', 'in', batch).execute();
     }
   }
+}
+
+function readLabelRow(r: LabelRow): LabelRow {
+  return { series_id: Number(r.series_id), name: r.name, value: r.value };
 }
 
 function readChunk(r: ChunkRow): ChunkRow {

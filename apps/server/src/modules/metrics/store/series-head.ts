@@ -24,6 +24,8 @@ export interface SeriesHead {
   dirty: boolean;
   /** The stamp of the last append that grew it (the store's count of appends), to list it once per append. */
   touchedIn: number;
+  /** No chunk of the series comes before the head: it holds every sample (a new series, until its first cut). */
+  wholeSeries: boolean;
 }
 
 const bits = new Float64Array(2);
@@ -54,6 +56,7 @@ export function emptyHead(id: number, canonical: string): SeriesHead {
     lastStale: false,
     dirty: false,
     touchedIn: 0,
+    wholeSeries: true,
   };
 }
 
@@ -71,6 +74,7 @@ export function headFromChunk(id: number, canonical: string, bytes: Uint8Array, 
     lastStale: isStaleWords(w32[2 * last + HIGH] as number, w32[2 * last + LOW] as number),
     dirty: false,
     touchedIn: 0,
+    wholeSeries: false,
   };
 }
 
@@ -89,6 +93,7 @@ export function growHead(series: SeriesHead, t: number, v: number, stale: boolea
   if (head.count >= MAX_CHUNK_SAMPLES || (head.minTime !== undefined && t - head.minTime >= MAX_CHUNK_SPAN_MS)) {
     cut = head;
     series.head = new XorChunkEncoder();
+    series.wholeSeries = false;
   }
   series.head.append(t, v, stale);
   series.lastT = t;
