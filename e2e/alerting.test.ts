@@ -145,11 +145,11 @@ describe.runIf(browserTier())('alerting: a check down becomes an alert, acknowle
     // A rule key completes too, on a new line of the rule.
     await page.keyboard.press('Enter');
     await page.keyboard.type('keep_f');
+    // Picked by a click: CodeMirror ignores Enter for a moment after the list opens, against accidental picks.
     await page
       .locator('.cm-tooltip-autocomplete li')
       .filter({ hasText: /^keep_firing_for/ })
-      .waitFor();
-    await page.keyboard.press('Enter');
+      .click();
     await page.keyboard.type('5m');
     const written = await editorText(page);
     expect(written).toContain(`        expr: ${QUEUE_METRIC} > 100\n        keep_firing_for: 5m\n        for: 30m`);
@@ -191,6 +191,14 @@ describe.runIf(browserTier())('alerting: a check down becomes an alert, acknowle
         // No part of the editor is wider than the screen.
         const box = await look.getByTestId('rule-group-yaml-editor').boundingBox();
         expect((box?.x ?? 0) + (box?.width ?? Number.POSITIVE_INFINITY)).toBeLessThanOrEqual(width);
+        // Tab indents inside the editor; Escape (closing the list), then Escape and Tab, moves on to the next control.
+        const editorHost = look.getByTestId('rule-group-yaml-editor');
+        const focusInEditor = () => editorHost.evaluate((el) => el.contains(el.ownerDocument.activeElement));
+        expect(await focusInEditor()).toBe(true);
+        await look.keyboard.press('Escape');
+        await look.keyboard.press('Escape');
+        await look.keyboard.press('Tab');
+        expect(await focusInEditor()).toBe(false);
         await look.close();
       }
     }
