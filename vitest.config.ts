@@ -11,5 +11,8 @@ export default defineConfig({
     expect: { poll: { timeout: 10_000 } },
     // Prints one line per optional tier this machine skips (PostgreSQL, browser, peers), once per run.
     globalSetup: ['scripts/test-tiers.ts'],
+    // Its package.json names the CommonJS build as main (and has no exports map), which would bring a second
+    // @codemirror/state into the web UI's tests; point it at its ES build, as Vite's bundle reads it.
+    alias: { '@prometheus-io/codemirror-promql': '@prometheus-io/codemirror-promql/dist/esm/index.js' },
   },
 });

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { encodeWriteRequestV1, snappyEncode, type WriteSeries } from '@estate/tsdb';
+import type { WriteSeries } from '@estate/tsdb';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession } from './browser';
+import { writeSeries } from './remote-write';
 import type { ServerProcess } from './server-process';
 
 /*
@@ -24,7 +25,6 @@ const temperature = (room: string, i: number) => (room === 'lab' ? 20 + (i % 12)
 
 /** Writes the test's series through the remote_write receiver; answers the time of the newest sample. */
 async function seedMetrics(server: ServerProcess, admin: AdminApi): Promise<number> {
-  const { token } = (await admin('POST', '/tokens', { name: 'explorer e2e writer', scopes: ['metrics:write'] })).body as { token: string };
   const newest = Math.floor(Date.now() / MINUTE) * MINUTE;
   const times = Array.from({ length: 361 }, (_, i) => newest - (360 - i) * MINUTE);
   const series: WriteSeries[] = [
@@ -44,17 +44,7 @@ async function seedMetrics(server: ServerProcess, admin: AdminApi): Promise<numb
       samples: [[newest, i] as [number, number]],
     })),
   ];
-  const res = await fetch(`${server.url}/api/v1/write`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/x-protobuf',
-      'content-encoding': 'snappy',
-      'x-prometheus-remote-write-version': '0.1.0',
-    },
-    body: Buffer.from(snappyEncode(encodeWriteRequestV1(series))),
-  });
-  expect(res.status, await res.text()).toBe(204);
+  await writeSeries(server, admin, series);
   return newest;
 }
 

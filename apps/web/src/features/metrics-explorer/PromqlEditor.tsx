@@ -6,7 +6,8 @@ import { drawSelection, EditorView, highlightSpecialChars, keymap, placeholder }
 import { useComputedColorScheme } from '@mantine/core';
 import { PromQLExtension } from '@prometheus-io/codemirror-promql';
 import { useEffect, useRef } from 'react';
-import { promqlEditorTheme } from './promql-editor-theme';
+import { codeEditorTheme } from '../../components/code-editor-theme';
+import { promqlCompletion } from '../../components/promql-completion';
 
 /** Props of `PromqlEditor`. */
 export interface PromqlEditorProps {
@@ -18,14 +19,10 @@ export interface PromqlEditorProps {
   onRun: (text: string) => void;
 }
 
-/** How long the completion client keeps label names and values before asking the server again. */
-const COMPLETION_CACHE_MS = 60_000;
-
 /**
  * A one-to-a-few-line PromQL editor (CodeMirror 6 with Prometheus' own PromQL language package): highlighting,
  * syntax errors underlined as the user types, and completion of functions, metric names, label names and label
- * values, the last three asked of Estate's own Prometheus API. It uses GET for those, which a cookie session may
- * send without a CSRF token.
+ * values, the last three asked of Estate's own Prometheus API (`promqlCompletion`, shared with the rule editor).
  */
 export function PromqlEditor({ value, onChange, onRun }: PromqlEditorProps) {
   const host = useRef<HTMLDivElement>(null);
@@ -39,9 +36,7 @@ export function PromqlEditor({ value, onChange, onRun }: PromqlEditorProps) {
 
   useEffect(() => {
     if (!host.current) return;
-    const promql = new PromQLExtension().setComplete({
-      remote: { url: '', httpMethod: 'GET', cache: { maxAge: COMPLETION_CACHE_MS } },
-    });
+    const promql = new PromQLExtension().setComplete({ completeStrategy: promqlCompletion() });
     const run = (target: EditorView) => {
       callbacks.current.onRun(target.state.doc.toString());
       return true;
@@ -71,7 +66,7 @@ export function PromqlEditor({ value, onChange, onRun }: PromqlEditorProps) {
             ...defaultKeymap,
           ]),
           promql.asExtension(),
-          themeSlot.current.of(promqlEditorTheme(initial.current.dark)),
+          themeSlot.current.of(codeEditorTheme(initial.current.dark)),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) callbacks.current.onChange(update.state.doc.toString());
           }),
@@ -87,7 +82,7 @@ export function PromqlEditor({ value, onChange, onRun }: PromqlEditorProps) {
   }, []);
 
   useEffect(() => {
-    view.current?.dispatch({ effects: themeSlot.current.reconfigure(promqlEditorTheme(dark)) });
+    view.current?.dispatch({ effects: themeSlot.current.reconfigure(codeEditorTheme(dark)) });
   }, [dark]);
 
   useEffect(() => {

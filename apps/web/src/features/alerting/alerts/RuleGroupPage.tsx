@@ -1,4 +1,4 @@
-import { Badge, Button, Center, Group, Loader, Stack, Switch, Text, Textarea, Title } from '@mantine/core';
+import { Badge, Button, Center, Group, Loader, Stack, Switch, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -11,6 +11,7 @@ import { ProblemAlert } from '../../../components/ProblemAlert';
 import { useMe } from '../../auth/use-me';
 import { ALERTING_QUERY_KEY, ruleGroupQuery } from './alerting-queries';
 import { RuleBacktest } from './RuleBacktest';
+import { RuleYamlEditor } from './RuleYamlEditor';
 
 /** What a new group starts from: one rule of each kind, ready to adapt. */
 export const NEW_GROUP_YAML = `groups:
@@ -108,21 +109,11 @@ function RuleGroupEditor({
         </Group>
         <Text size="sm" c="dimmed">
           Prometheus rule-file YAML with one group. Use <code>expr:</code> for PromQL, or Estate's <code>check_state:</code> with the check
-          states that count as a problem.
+          states that count as a problem. Inside <code>expr:</code>, metric names, labels and functions complete as you type (Ctrl+Space
+          asks); Tab indents, Escape then Tab moves on.
         </Text>
       </Stack>
-      <Textarea
-        value={yaml}
-        onChange={(e) => setYaml(e.currentTarget.value)}
-        autosize
-        minRows={12}
-        maxRows={40}
-        spellCheck={false}
-        readOnly={!canWrite}
-        aria-label="Rule group YAML"
-        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 13 } }}
-        data-testid="rule-group-yaml"
-      />
+      <RuleYamlEditor value={yaml} onChange={setYaml} readOnly={!canWrite} error={save.error} />
       <ProblemAlert error={save.error ?? toggle.error} />
       {canWrite && <RuleBacktest yaml={yaml} />}
       {canWrite && (

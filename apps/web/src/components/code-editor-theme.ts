@@ -4,12 +4,16 @@ import { EditorView } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 
 /*
- * The PromQL editor's look, drawn from Mantine's CSS variables, which follow the light or dark scheme by themselves;
- * only CodeMirror's own defaults (selection, cursor, tooltips it styles) need to be told which scheme is on.
+ * The look of Estate's code editors (the explorer's PromQL editor, the alert rule editor's YAML), drawn from Mantine's
+ * CSS variables, which follow the light or dark scheme by themselves; only CodeMirror's own defaults (selection,
+ * cursor, tooltips it styles) need to be told which scheme is on.
  */
 
-/** Token colours of PromQL, by the highlight tags lezer-promql gives its nodes. */
-const promqlHighlight = HighlightStyle.define([
+/** The space left and right of every line's text. */
+export const LINE_PADDING_X = '10px';
+
+/** Token colours, by the highlight tags lezer-promql and lezer-yaml give their nodes. */
+const codeHighlight = HighlightStyle.define([
   { tag: tags.variableName, color: 'var(--mantine-color-text)' },
   { tag: tags.function(tags.variableName), color: 'var(--mantine-color-blue-text)' },
   { tag: tags.operatorKeyword, color: 'var(--mantine-color-violet-text)', fontWeight: '600' },
@@ -21,10 +25,16 @@ const promqlHighlight = HighlightStyle.define([
   { tag: [tags.paren, tags.squareBracket, tags.brace], color: 'var(--mantine-color-dimmed)' },
   { tag: tags.comment, color: 'var(--mantine-color-dimmed)', fontStyle: 'italic' },
   { tag: tags.invalid, color: 'var(--mantine-color-red-text)' },
+  // YAML: keys stand out from values; dashes and colons step back; tags and directives are rare.
+  { tag: tags.definition(tags.propertyName), color: 'var(--mantine-color-blue-text)' },
+  { tag: tags.separator, color: 'var(--mantine-color-dimmed)' },
+  { tag: [tags.typeName, tags.keyword, tags.meta], color: 'var(--mantine-color-grape-text)' },
 ]);
 
-/** The editor's frame, text and autocomplete popup, in the light (`dark` false) or dark scheme. */
-export function promqlEditorTheme(dark: boolean): Extension {
+/**
+ * A code editor's frame, text, gutter, lint marks and autocomplete popup, in the light (`dark` false) or dark scheme.
+ */
+export function codeEditorTheme(dark: boolean): Extension {
   const frame = EditorView.theme(
     {
       '&': {
@@ -38,7 +48,7 @@ export function promqlEditorTheme(dark: boolean): Extension {
       // A whole number of pixels per line keeps thin glyphs (underscores) on whole pixel rows.
       '.cm-scroller': { fontFamily: 'var(--mantine-font-family-monospace)', lineHeight: '22px' },
       '.cm-content': { padding: '8px 0', caretColor: 'var(--mantine-color-text)' },
-      '.cm-line': { padding: '0 10px' },
+      '.cm-line': { padding: `0 ${LINE_PADDING_X}` },
       '.cm-cursor, .cm-dropCursor': { borderLeftColor: 'var(--mantine-color-text)' },
       '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, ::selection': {
         backgroundColor: dark ? 'var(--mantine-color-blue-9)' : 'var(--mantine-color-blue-1)',
@@ -66,8 +76,24 @@ export function promqlEditorTheme(dark: boolean): Extension {
       '.cm-completionDetail': { color: 'var(--mantine-color-dimmed)', fontStyle: 'normal', marginLeft: '8px' },
       '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
       '.cm-diagnostic-error': { borderLeftColor: 'var(--mantine-color-red-filled)' },
+      '.cm-lintRange-error': {
+        backgroundImage: 'none',
+        textDecoration: 'underline wavy var(--mantine-color-red-filled)',
+        textUnderlineOffset: '3px',
+      },
+      '.cm-gutters': {
+        backgroundColor: 'var(--mantine-color-default-hover)',
+        color: 'var(--mantine-color-dimmed)',
+        borderRight: '1px solid var(--mantine-color-default-border)',
+        borderTopLeftRadius: 'var(--mantine-radius-md)',
+        borderBottomLeftRadius: 'var(--mantine-radius-md)',
+      },
+      '.cm-gutters .cm-gutterElement': { lineHeight: '22px' },
+      '.cm-lineNumbers .cm-gutterElement': { padding: '0 6px 0 8px', minWidth: '28px' },
+      '.cm-activeLineGutter': { backgroundColor: 'transparent', color: 'var(--mantine-color-text)' },
+      '.cm-lint-marker': { width: '12px', height: '12px' },
     },
     { dark },
   );
-  return [frame, syntaxHighlighting(promqlHighlight)];
+  return [frame, syntaxHighlighting(codeHighlight)];
 }
