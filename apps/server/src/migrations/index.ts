@@ -32,6 +32,7 @@ import { alerting } from './0030-alerting';
 import { oncall } from './0031-oncall';
 import { notificationChannels } from './0032-notification-channels';
 import { suppression } from './0033-suppression';
+import { statusPages } from './0034-status-pages';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -68,6 +69,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0031-oncall', oncall],
   ['0032-notification-channels', notificationChannels],
   ['0033-suppression', suppression],
+  ['0034-status-pages', statusPages],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */
