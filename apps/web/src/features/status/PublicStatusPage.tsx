@@ -32,7 +32,8 @@ const DAY_COLOR: Record<string, string> = {
   operational: 'var(--mantine-color-green-6)',
   degraded: 'var(--mantine-color-yellow-6)',
   outage: 'var(--mantine-color-red-7)',
-  unknown: 'var(--mantine-color-gray-4)',
+  // Days without data recede on both schemes (gray-4 glares on a dark page).
+  unknown: 'light-dark(var(--mantine-color-gray-3), var(--mantine-color-dark-4))',
 };
 
 /** A public status page at /status/$slug: renders signed out, from the public view only. Refreshes every 30 s. */
