@@ -10,6 +10,7 @@ import { createDiscoveryModule, type DiscoveryModule } from './modules/discovery
 import { createInventoryModule, type InventoryModule, readDependencyGraph } from './modules/inventory';
 import { createMetricsModule, type MetricsModule } from './modules/metrics';
 import { checkNetworkPolicyAllowing, createMonitoringModule, type MonitoringModule } from './modules/monitoring';
+import { createStatusModule, type StatusModule } from './modules/status';
 import { AuditLog } from './platform/audit/audit-log';
 import { channelsAllowOf } from './platform/config/channels-allow';
 import { checksAllowOf } from './platform/config/checks-allow';
@@ -47,6 +48,8 @@ export interface Estate {
   agents: AgentsModule;
   monitoring: MonitoringModule;
   alerting: AlertingModule;
+  /** Status pages over checks, the inventory graph and maintenance windows. */
+  status: StatusModule;
   /** Every module, each built once, in the order their routes were registered; `serve` starts their other parts. */
   modules: readonly EstateModule[];
   /** Where modules subscribe to events; delivery runs in processes with the worker role. */
@@ -173,6 +176,15 @@ export async function createEstate(config: Config, database: Database, options: 
     },
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
+  const status = createStatusModule({
+    ...store,
+    sources: {
+      graph: () => readDependencyGraph(database.db),
+      checkStates: () => monitoring.reads.currentStates(),
+      stateChanges: (ids, from, to) => monitoring.reads.stateChangesOf(ids, from, to),
+      maintenance: (from, to) => alerting.suppression.maintenanceBetween(from, to),
+    },
+  });
   const modules: EstateModule[] = [
     auth,
     createAuditModule({ audit, db: database.db }),
@@ -182,6 +194,7 @@ export async function createEstate(config: Config, database: Database, options: 
     discovery,
     monitoring,
     alerting,
+    status,
   ];
 
   const http = await createHttpServer({
@@ -218,6 +231,7 @@ export async function createEstate(config: Config, database: Database, options: 
     agents,
     monitoring,
     alerting,
+    status,
     modules,
     bus,
     http,

@@ -191,6 +191,8 @@ for (const engine of testEngines()) {
         // A made-up action-link token is malformed (400) or signed by no one (404): never 401 or 403.
         else if (op.route.startsWith('/api/v1/alerting/actions/')) expect([400, 404], `${op.key}: ${res.body}`).toContain(res.statusCode);
         else if (op.route.endsWith('/calendar.ics')) expect(res.statusCode, `${op.key}: ${res.body}`).toBe(404);
+        // A made-up slug names no public status page: 404, never 401 or 403.
+        else if (op.route.startsWith('/api/v1/public/status/')) expect(res.statusCode, `${op.key}: ${res.body}`).toBe(404);
         else expect(res.statusCode, op.key).toBe(200);
       }
     });

@@ -29,5 +29,6 @@ export * from './oncall';
 export * from './prometheus-api';
 export * from './route';
 export * from './routes';
+export * from './status';
 export * from './suppression';
 export * from './system';

@@ -9,6 +9,7 @@ import { InventoryRoutes } from './inventory-routes';
 import { MonitoringRoutes } from './monitoring-routes';
 import { OnCallRoutes } from './oncall-routes';
 import { PrometheusApiRoutes } from './prometheus-api-routes';
+import { StatusPageRoutes } from './status-routes';
 import { SuppressionRoutes } from './suppression-routes';
 
 /** The route tables of the domains, each declaring its operations once; a new domain adds its table here. */
@@ -28,6 +29,7 @@ export const ROUTE_TABLES = [
   OnCallRoutes,
   SuppressionRoutes,
   AlertIngestRoutes,
+  StatusPageRoutes,
 ] as const;
 
 /**
@@ -50,6 +52,7 @@ export const API_ROUTES = {
   ...OnCallRoutes,
   ...SuppressionRoutes,
   ...AlertIngestRoutes,
+  ...StatusPageRoutes,
 } as const;
 
 export { AgentAdminRoutes, AgentDownloadRoutes, AgentProtocolRoutes } from './agent-routes';
@@ -63,4 +66,5 @@ export { InventoryRoutes } from './inventory-routes';
 export { MonitoringRoutes } from './monitoring-routes';
 export { OnCallRoutes } from './oncall-routes';
 export { PrometheusApiRoutes } from './prometheus-api-routes';
+export { StatusPageRoutes } from './status-routes';
 export { SuppressionRoutes } from './suppression-routes';

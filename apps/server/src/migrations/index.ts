@@ -33,6 +33,7 @@ import { oncall } from './0031-oncall';
 import { notificationChannels } from './0032-notification-channels';
 import { suppression } from './0033-suppression';
 import { metricSeriesDeletions } from './0034-metric-series-deletions';
+import { statusPages } from './0035-status-pages';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -70,6 +71,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0032-notification-channels', notificationChannels],
   ['0033-suppression', suppression],
   ['0034-metric-series-deletions', metricSeriesDeletions],
+  ['0035-status-pages', statusPages],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

@@ -63,6 +63,13 @@ const actionLinkRoute = createRoute({
 });
 // --- end alerting: signed action links ---
 
+// Public status pages: render signed out from the public view (only pages marked public answer).
+const publicStatusRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: '/status/$slug',
+  component: lazyRouteComponent(() => import('../features/status/PublicStatusPage'), 'PublicStatusPage'),
+});
+
 const shellRoute = createRoute({
   getParentRoute: () => rootRoute,
   id: 'shell',
@@ -349,6 +356,7 @@ const routeTree = rootRoute.addChildren([
   loginRoute,
   enrolMfaRoute,
   actionLinkRoute, // alerting: signed action links
+  publicStatusRoute,
   shellRoute.addChildren([
     homeRoute,
     usersRoute,

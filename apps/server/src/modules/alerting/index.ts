@@ -44,6 +44,7 @@ export {
   type PromtoolFileResult,
   runPromtoolTestFile,
 } from './rules';
+export { covers, type MaintenanceSubject, type MaintenanceWindowSpans, type SuppressionService } from './suppression';
 
 /** How often the engine looks for due rule groups and flushes (ms). */
 const CYCLE_EVERY_MS = 1_000;

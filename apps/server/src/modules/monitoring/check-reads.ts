@@ -6,7 +6,7 @@ import { problems } from '../../platform/http/problem';
 import type { CheckRepository } from './check.repository';
 import type { MonitoringTables } from './monitoring.tables';
 import { RESULT_RING_SIZE } from './state/check-recorder';
-import { dailyUptime, lastDaysFrom, UPTIME_PERIODS, uptimeOver } from './state/uptime';
+import { dailyUptime, lastDaysFrom, type StateChangeAt, UPTIME_PERIODS, uptimeOver } from './state/uptime';
 
 /** A check as alert rules over check states see it. */
 export interface CurrentCheckState {
@@ -75,6 +75,51 @@ export class CheckReads {
       lastRunAt: r.last_run_at === null || r.last_run_at === undefined ? null : Number(r.last_run_at),
       intervalMs: Number(r.interval_ms),
     }));
+  }
+
+  /**
+   * The state changes of many checks over `[from, to)`, each list starting with the last change before `from` (the
+   * state the span starts in), in time order: what {@link dailyUptime} takes. Two statements whatever the number of
+   * checks; checks without history are absent.
+   */
+  async stateChangesOf(checkIds: readonly string[], from: number, to: number): Promise<Map<string, StateChangeAt[]>> {
+    const out = new Map<string, StateChangeAt[]>();
+    // Guard against running an invalid `in ()` when there is nothing to read.
+    if (checkIds.length === 0) return out;
+    const ids = [...new Set(checkIds)];
+    const before = await this.db
+      .selectFrom('check_state_history as h')
+      .innerJoin(
+        (eb) =>
+          eb
+            .selectFrom('check_state_history')
+            .select(['check_id', (e) => e.fn.max('at').as('at')])
+            .where('check_id', 'in', ids)
+            .where('at', '<', from)
+            .groupBy('check_id')
+            .as('last'),
+        (join) => join.onRef('last.check_id', '=', 'h.check_id').onRef('last.at', '=', 'h.at'),
+      )
+      .select(['h.check_id', 'h.at', 'h.state', 'h.id'])
+      .orderBy('h.id')
+      .execute();
+    const within = await this.db
+      .selectFrom('check_state_history')
+      .select(['check_id', 'at', 'state'])
+      .where('check_id', 'in', ids)
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    // Two changes at the same last moment before the span: the later id wins, as the history orders them.
+    for (const r of before) out.set(r.check_id, [{ at: Number(r.at), state: r.state as CheckState }]);
+    for (const r of within) {
+      const list = out.get(r.check_id) ?? [];
+      list.push({ at: Number(r.at), state: r.state as CheckState });
+      out.set(r.check_id, list);
+    }
+    return out;
   }
 
   /** The last results, newest first. */

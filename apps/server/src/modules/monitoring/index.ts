@@ -39,6 +39,7 @@ export { checkNetworkPolicyAllowing } from '@estate/checks';
 export type { AgentCheckService } from './agent-check.service';
 export type { CurrentCheckState } from './check-reads';
 export type { MonitoringTables } from './monitoring.tables';
+export { dailyUptime, lastDaysFrom, type StateChangeAt } from './state/uptime';
 
 /** How often agent-side checks are swept for silent agents. */
 const AGENT_SWEEP_EVERY_MS = 30_000;

@@ -8,7 +8,7 @@ import type { AuditLog } from '../../../platform/audit/audit-log';
 import type { HttpServer } from '../../../platform/http/http-server';
 import type { RoutingConfig, Silence } from '../routing';
 import { MaintenanceService } from './maintenance.service';
-import type { ActiveMaintenance } from './maintenance-scope';
+import type { ActiveMaintenance, MaintenanceWindowSpans } from './maintenance-scope';
 import type { InlineChannels } from './routing-config.service';
 import { RoutingConfigService } from './routing-config.service';
 import { SilenceService } from './silence.service';
@@ -21,6 +21,7 @@ export {
   type ActiveMaintenanceWindow,
   covers,
   type MaintenanceSubject,
+  type MaintenanceWindowSpans,
 } from './maintenance-scope';
 export { DEFAULT_ROUTING_YAML, type InlineChannels } from './routing-config.service';
 export type { SuppressionTables } from './suppression.tables';
@@ -34,6 +35,11 @@ export interface SuppressionService {
   activeSilences(now: number): Promise<Silence[]>;
   /** The maintenance windows holding at `now`, with `covers(subject, window)` and `coveringWindows(subject)`. */
   maintenanceAt(now: number): Promise<ActiveMaintenance>;
+  /**
+   * The windows with an occurrence overlapping `[from, to)` (epoch ms), with those occurrences and their scopes: the
+   * same windows {@link maintenanceAt} mutes alerts with, for status pages. Ask {@link covers} of each.
+   */
+  maintenanceBetween(from: number, to: number): Promise<MaintenanceWindowSpans[]>;
   /** The parsed current routing configuration (the default while none is stored), cached by version. */
   routingConfig(): Promise<RoutingConfig>;
   /** The stored routing configuration's version; 0 while the default is in use. One primary-key read. */
@@ -88,6 +94,7 @@ export function createSuppressionPart(options: SuppressionPartOptions): Suppress
   const service: SuppressionService = {
     activeSilences: (at) => silences.active(at),
     maintenanceAt: (at) => maintenance.maintenanceAt(at),
+    maintenanceBetween: (from, to) => maintenance.windowsBetween(from, to),
     routingConfig: () => routing.routingConfig(),
     routingVersion: () => routing.version(),
     revision: () => readRevision(db),

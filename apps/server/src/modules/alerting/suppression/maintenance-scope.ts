@@ -27,6 +27,12 @@ export interface ActiveMaintenanceWindow {
   readonly taggedCiIds: ReadonlySet<string>;
 }
 
+/** A window with its occurrences over a span of time (a status page's "now and the next 7 days"). */
+export interface MaintenanceWindowSpans extends Omit<ActiveMaintenanceWindow, 'occurrence'> {
+  /** The occurrences overlapping the span, in start order; never empty. */
+  readonly occurrences: readonly Occurrence[];
+}
+
 /** What an alert is about, as far as maintenance cares; every part is optional. */
 export interface MaintenanceSubject {
   readonly labels?: Labels;

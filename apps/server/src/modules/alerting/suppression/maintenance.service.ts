@@ -15,8 +15,21 @@ import { type FieldError, problems } from '../../../platform/http/problem';
 import { newId } from '../../../platform/ids';
 import { formatMatchers } from '../routing';
 import { MaintenanceRepository } from './maintenance.repository';
-import { type MaintenanceSchedule, occurrenceAt, occurrencesBetween, scheduleBounds, scheduleProblems } from './maintenance-schedule';
-import { type ActiveMaintenance, type ActiveMaintenanceWindow, activeMaintenance, type MaintenanceScopeSpec } from './maintenance-scope';
+import {
+  type MaintenanceSchedule,
+  type Occurrence,
+  occurrenceAt,
+  occurrencesBetween,
+  scheduleBounds,
+  scheduleProblems,
+} from './maintenance-schedule';
+import {
+  type ActiveMaintenance,
+  type ActiveMaintenanceWindow,
+  activeMaintenance,
+  type MaintenanceScopeSpec,
+  type MaintenanceWindowSpans,
+} from './maintenance-scope';
 import { matchersFromInput, plainMatchers, storedMatchers } from './matchers-input';
 import type { MaintenanceWindowsTable, SuppressionTables } from './suppression.tables';
 import { bumpRevision } from './suppression-revision';
@@ -185,14 +198,27 @@ export class MaintenanceService {
 
   /** The windows holding at `now`, with the CIs their tags name, for the dispatcher to ask {@link ActiveMaintenance.covers}. */
   async maintenanceAt(now: number): Promise<ActiveMaintenance> {
-    const holding: { row: MaintenanceWindowsTable; occurrence: { start: number; end: number } }[] = [];
-    for (const row of await this.repo.overlapping(now, now + 1)) {
-      const occurrence = occurrenceAt(readJson(row.schedule), row.time_zone, now);
-      if (occurrence) holding.push({ row, occurrence });
+    const windows: ActiveMaintenanceWindow[] = (await this.windowsBetween(now, now + 1)).map(({ occurrences, ...window }) => ({
+      ...window,
+      occurrence: occurrences[0] as Occurrence,
+    }));
+    return activeMaintenance(now, windows);
+  }
+
+  /**
+   * The windows with an occurrence overlapping `[from, to)`, each with those occurrences (in start order), its scope
+   * and the CIs its tags name now: the same windows that mute alerts, for a status page to show. Three statements
+   * whatever the number of windows.
+   */
+  async windowsBetween(from: number, to: number): Promise<MaintenanceWindowSpans[]> {
+    const holding: { row: MaintenanceWindowsTable; occurrences: Occurrence[] }[] = [];
+    for (const row of await this.repo.overlapping(from, to)) {
+      const occurrences = occurrencesBetween(readJson(row.schedule), row.time_zone, from, to);
+      if (occurrences.length > 0) holding.push({ row, occurrences });
     }
     const scopes = holding.map(({ row }) => scopeSpec(readJson<StoredScope>(row.scope)));
     const tagged = await this.repo.cisTagged([...new Set(scopes.flatMap((scope) => scope.tags))]);
-    const windows: ActiveMaintenanceWindow[] = holding.map(({ row, occurrence }, index) => {
+    return holding.map(({ row, occurrences }, index) => {
       const scope = scopes[index] as MaintenanceScopeSpec;
       return {
         id: row.id,
@@ -200,11 +226,10 @@ export class MaintenanceService {
         timeZone: row.time_zone,
         schedule: readJson(row.schedule),
         scope,
-        occurrence,
+        occurrences,
         taggedCiIds: new Set(scope.tags.flatMap((tag) => [...(tagged.get(tag) ?? [])])),
       };
     });
-    return activeMaintenance(now, windows);
   }
 
   private async checkScope(trx: Kysely<SuppressionTables>, scope: StoredScope): Promise<void> {
