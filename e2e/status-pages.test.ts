@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AdminApi, setUpAdmin } from './admin-api';
+import { type AdminApi, setUpAdmin, signInPage } from './admin-api';
 import { ARTIFACTS, type BrowserSession, browserTier, startBrowserSession, waitForPage } from './browser';
 import type { ServerProcess } from './server-process';
 
@@ -47,16 +47,45 @@ describe.runIf(browserTier())('status pages in a real browser', () => {
       schedule: { kind: 'once', start, end },
       scope: { ciIds: [mail] },
     });
-    await api('POST', '/status-pages', {
-      title: 'Acme status',
-      slug: 'acme',
-      description: 'Services for our customers',
-      public: true,
-      components: [
-        { kind: 'service', refId: shop, group: 'Shop' },
-        { kind: 'service', refId: mail, group: 'Office' },
+    // Made through its management page: two business services picked by name, grouped, the page public.
+    const admin = await signInPage(browser, server);
+    await admin.goto(`${server.url}/status-pages`);
+    await waitForPage(admin, 'create-status-page');
+    await admin.getByTestId('create-status-page').click();
+    await admin.getByTestId('status-page-title').fill('Acme status');
+    expect(await admin.getByTestId('status-page-slug').inputValue()).toBe('acme-status');
+    await admin.getByTestId('status-page-slug').fill('acme');
+    await admin.getByTestId('status-page-public').click();
+    for (const [index, [name, group]] of [
+      ['Web shop', 'Shop'],
+      ['Mail', 'Office'],
+    ].entries()) {
+      await admin.getByTestId('status-add-service').click();
+      await admin.getByTestId('status-add-service').fill(name as string);
+      await admin.getByRole('option', { name: `${name} · Business service` }).click();
+      await admin
+        .getByTestId('status-component-row')
+        .nth(index)
+        .getByText(name as string)
+        .waitFor();
+      await admin.getByLabel(`Group of component ${index + 1}`).fill(group as string);
+    }
+    await expect.poll(async () => admin.getByTestId('status-component-row').count()).toBe(2);
+    await admin.getByTestId('save-status-page').click();
+    await admin.getByTestId('open-status-page').waitFor();
+    const pages = (await api('GET', '/status-pages')).body as { items: Array<{ slug: string; public: boolean; components: unknown[] }> };
+    expect(pages.items.map((p) => [p.slug, p.public, p.components])).toEqual([
+      [
+        'acme',
+        true,
+        [
+          expect.objectContaining({ kind: 'service', refId: shop, group: 'Shop' }),
+          expect.objectContaining({ kind: 'service', refId: mail, group: 'Office' }),
+        ],
       ],
-    });
+    ]);
+    await admin.screenshot({ path: path.join(ARTIFACTS, 'status-page-editor.png'), fullPage: true });
+    await admin.close();
 
     const shots: Array<[string, { width: number; height: number }, 'light' | 'dark']> = [
       ['status-page-desktop-light.png', { width: 1280, height: 900 }, 'light'],

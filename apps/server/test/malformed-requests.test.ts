@@ -246,7 +246,15 @@ function badQueryValue(rng: Rng, name: string, schema: Schema): { value: string;
   }
   if (t === 'boolean') return { value: rng.pick(['maybe', '2', 'yes please', '', 'TRUE1']), expect: 'reject' };
   if (schema.anyOf || schema.enum) return { value: rng.pick(['superuser', 'ADMIN', '', '%00', 'admin,viewer']), expect: 'reject' };
-  if (schema.pattern) return { value: rng.pick(['nope', 'x'.repeat(36), '%00']), expect: 'reject' };
+  if (schema.pattern) {
+    // Only values the pattern (or the length limit) really refuses: `nope` is a fine channel type name, say.
+    const pattern = new RegExp(schema.pattern);
+    const refused = ['nope', 'x'.repeat(36), '%00', 'NOPE!', ' '].filter((v) => {
+      const text = decodeURIComponent(v);
+      return !pattern.test(text) || (schema.maxLength !== undefined && text.length > schema.maxLength);
+    });
+    if (refused.length > 0) return { value: rng.pick(refused), expect: 'reject' };
+  }
   if (schema.maxLength !== undefined) {
     if (rng.next() < 0.5) return { value: 'x'.repeat(schema.maxLength + 1 + rng.int(2000)), expect: 'reject' };
     return { value: rng.pick(['%25', '_', '\\', "'", '%E2%80%AE', '%F0%9F%98%80', '%0A', '%20']), expect: 'any' };

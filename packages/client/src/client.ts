@@ -8,6 +8,7 @@ import { createDiscoveryScanMethods, type DiscoveryScanMethods } from './discove
 import { createInventoryMethods, type InventoryMethods } from './inventory';
 import { createInventoryImportMethods, type InventoryImportMethods } from './inventory-import';
 import { createMonitoringMethods, type MonitoringMethods } from './monitoring';
+import { createStatusPageMethods, type StatusPageMethods } from './status-pages';
 import { createSuppressionMethods, type SuppressionMethods } from './suppression';
 import { createTokenMethods, type TokenMethods } from './tokens';
 import { createTransport } from './transport';
@@ -44,7 +45,8 @@ export interface EstateClient
     MonitoringMethods,
     AlertingMethods,
     SuppressionMethods,
-    ChannelMethods {
+    ChannelMethods,
+    StatusPageMethods {
   /** The CSRF token currently sent on unsafe requests, or null. */
   readonly csrfToken: string | null;
   /** Replaces the CSRF token, for callers that learned it elsewhere; null stops sending it. */
@@ -68,6 +70,7 @@ export function createClient(options: ClientOptions): EstateClient {
     ...createAlertingMethods(transport, options.baseUrl),
     ...createSuppressionMethods(transport),
     ...createChannelMethods(transport),
+    ...createStatusPageMethods(transport),
     get csrfToken() {
       return transport.csrfToken;
     },

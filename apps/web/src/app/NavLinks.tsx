@@ -27,6 +27,7 @@ interface Section {
     | '/alerting/silences'
     | '/alerting/maintenance'
     | '/alerting/channels'
+    | '/status-pages'
     | '/merge-suggestions'
     | '/terraform-imports'
     | '/explore'
@@ -48,6 +49,7 @@ const SECTIONS: readonly Section[] = [
   { to: '/alerting/silences', label: 'Silences', description: 'Mute alerts for a while', permission: 'alerting:read' },
   { to: '/alerting/maintenance', label: 'Maintenance', description: 'Planned work windows, alert routing', permission: 'alerting:read' },
   { to: '/alerting/channels', label: 'Channels', description: 'Where notifications go, and their log', permission: 'alerting:read' },
+  { to: '/status-pages', label: 'Status pages', description: 'What your services’ users see', permission: 'monitoring:read' },
   { to: '/discovery', label: 'Discovery', description: 'Network scans and SNMP credentials', permission: 'discovery:read' },
   { to: '/software', label: 'Software', description: 'Where a package is installed', permission: 'inventory:read' },
   { to: '/merge-suggestions', label: 'Merge suggestions', description: 'Two records of one machine?', permission: 'discovery:read' },

@@ -222,6 +222,24 @@ const alertRoutingRoute = createRoute({
 });
 // --- end alerting: suppression ---
 
+const statusPagesRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/status-pages',
+  component: lazyRouteComponent(() => import('../features/status/StatusPagesPage'), 'StatusPagesPage'),
+});
+
+const newStatusPageRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/status-pages/new',
+  component: lazyRouteComponent(() => import('../features/status/StatusPagesPage'), 'NewStatusPagePage'),
+});
+
+const editStatusPageRoute = createRoute({
+  getParentRoute: () => shellRoute,
+  path: '/status-pages/$id',
+  component: lazyRouteComponent(() => import('../features/status/StatusPagesPage'), 'EditStatusPagePage'),
+});
+
 const checkRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: '/checks/$id',
@@ -393,6 +411,9 @@ const routeTree = rootRoute.addChildren([
     newMaintenanceRoute, // alerting: suppression
     editMaintenanceRoute, // alerting: suppression
     alertRoutingRoute, // alerting: suppression
+    statusPagesRoute,
+    newStatusPageRoute,
+    editStatusPageRoute,
     channelsRoute,
     newChannelRoute,
     channelRoute,

@@ -7,6 +7,7 @@ import { fillImports } from './backup-fixtures-imports';
 import { fillMetrics } from './backup-fixtures-metrics';
 import { fillMonitoring } from './backup-fixtures-monitoring';
 import { fillOnCall } from './backup-fixtures-oncall';
+import { fillStatus } from './backup-fixtures-status';
 import { fillSuppression } from './backup-fixtures-suppression';
 
 /** Ids the fixtures use, for tests that look rows up. */
@@ -227,6 +228,7 @@ export async function fillEveryTable(database: Database): Promise<void> {
   await fillOnCall(db, json, FIXTURE.adminId);
   await fillSuppression(db, json, '0190a000-0000-7000-8000-0000000000c2', FIXTURE.adminId);
   await fillChannels(db, json, FIXTURE.adminId);
+  await fillStatus(db, json, '0190a000-0000-7000-8000-0000000000c2', '0190a000-0000-7000-8000-0000000001a1', FIXTURE.adminId);
 }
 
 /** Rows for every table of migration 0002 (inventory), including self-references and a cost with a fraction. */

@@ -12,7 +12,7 @@ function stateAt(snippet: string): { state: EditorState; pos: number } {
   const pos = snippet.indexOf(CURSOR);
   if (pos < 0 || snippet.indexOf(CURSOR, pos + 1) >= 0) throw new Error(`one ${CURSOR} expected in ${snippet}`);
   const state = EditorState.create({ doc: snippet.replace(CURSOR, ''), extensions: [yaml()] });
-  ensureSyntaxTree(state, state.doc.length, 5_000);
+  ensureSyntaxTree(state, state.doc.length, 60_000);
   return { state, pos };
 }
 
