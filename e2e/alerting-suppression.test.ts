@@ -162,7 +162,7 @@ describe.runIf(browserTier())('alerting suppression: silences and routing in a r
     ]);
     await page.getByTestId('save-routing').click();
     await page.getByTestId('routing-imported-channel').getByText('created').waitFor();
-    expect(await yaml.inputValue()).not.toContain('PageSecret99');
+    await expect.poll(() => yaml.inputValue()).not.toContain('PageSecret99');
     await page.screenshot({ path: path.join(ARTIFACTS, '93b-routing-inline-channels-desktop-light.png'), fullPage: true });
     await page.getByTestId('routing-imported-channel').getByRole('link', { name: 'ops/webhook/0' }).click();
     await page.getByTestId('channel-form').waitFor();

@@ -124,7 +124,9 @@ function Routing({ canWrite }: { canWrite: boolean }) {
                   <Button
                     onClick={() => {
                       setShown('save');
-                      save.mutate(undefined, { onSuccess: ({ value }) => setYaml(value.yaml) });
+                      const sent = yaml;
+                      // The stored text (inline secrets gone) replaces what was sent, not what was typed since.
+                      save.mutate(undefined, { onSuccess: ({ value }) => setYaml((now) => (now === sent ? value.yaml : now)) });
                     }}
                     loading={save.isPending}
                     disabled={yaml === null}
