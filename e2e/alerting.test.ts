@@ -156,11 +156,12 @@ describe.runIf(browserTier())('alerting: a check down becomes an alert, acknowle
 
     await page.getByTestId('rule-group-save').click();
     await page.waitForURL(/\/alerts\/rules\/[0-9a-f-]{36}$/);
-    expect(await page.getByTestId('rule-group-title').textContent()).toBe('my rules');
+    // The saved group's page renders once its group is read: poll, the URL changes before that.
+    await expect.poll(() => page.getByTestId('rule-group-title').textContent()).toBe('my rules');
     // The page of the saved group shows what the server stored.
     await page.getByTestId('rule-group-yaml').locator('.cm-line').first().waitFor();
-    expect(await editorText(page)).toContain(`expr: ${QUEUE_METRIC} > 100`);
-    expect(await editorText(page)).toContain('keep_firing_for: 5m');
+    await expect.poll(() => editorText(page)).toContain(`expr: ${QUEUE_METRIC} > 100`);
+    await expect.poll(() => editorText(page)).toContain('keep_firing_for: 5m');
     await page.getByRole('link', { name: 'Alert rules' }).click();
     await page.getByTestId('rule-group').filter({ hasText: 'my rules' }).waitFor();
     expect(await page.getByTestId('rule-group').filter({ hasText: 'my rules' }).getByTestId('rule-row').count()).toBe(2);
