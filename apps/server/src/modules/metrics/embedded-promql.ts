@@ -1,6 +1,6 @@
 import type { PromqlEngine } from './promql/engine';
 import { parsePromql } from './promql/parse';
-import type { PromqlAnswer, PromqlBackend, SearchRange, SeriesSelector } from './promql-backend';
+import { type PromqlAnswer, type PromqlBackend, type SearchRange, SerializedData, type SeriesSelector } from './promql-backend';
 import type { MetricMetadataStore } from './store/metric-metadata';
 import type { LabelMatcher, MetricStore } from './store/metric-store';
 
@@ -22,7 +22,7 @@ export class EmbeddedPromql implements PromqlBackend {
   }
 
   async range(query: string, start: number, end: number, step: number, resolution: 'raw' | 'auto' = 'raw'): Promise<PromqlAnswer> {
-    return { data: await this.engine.evalRange(query, start, end, step, resolution) };
+    return { data: new SerializedData(await this.engine.evalRangeJson(query, start, end, step, resolution)) };
   }
 
   /**

@@ -13,7 +13,14 @@ import type { HttpServer } from '../../platform/http/http-server';
 import { PromqlError } from './promql/errors';
 import { parseDurationMs } from './promql/literals';
 import { parsePromql } from './promql/parse';
-import { type PromqlAnswer, type PromqlBackend, PromqlBackendError, type SearchRange, type SeriesSelector } from './promql-backend';
+import {
+  type PromqlAnswer,
+  type PromqlBackend,
+  PromqlBackendError,
+  type SearchRange,
+  SerializedData,
+  type SeriesSelector,
+} from './promql-backend';
 import { MetricQueryError } from './store/metric-store';
 
 type ErrorType = 'bad_data' | 'execution' | 'timeout';
@@ -73,6 +80,18 @@ function searchRange(p: { start?: string | undefined; end?: string | undefined }
 
 const envelope = (answer: PromqlAnswer) => ({ status: 'success' as const, ...answer });
 
+/**
+ * Sends a handler's envelope: as it is, or — when its `data` was already written as JSON — as bytes put around that
+ * JSON, so the serialiser never walks a large answer.
+ */
+async function answer(reply: FastifyReply, pending: Promise<unknown>): Promise<unknown> {
+  const body = (await pending) as ReturnType<typeof envelope>;
+  if (!(body.data instanceof SerializedData)) return body;
+  const warnings = body.warnings ? `,"warnings":${JSON.stringify(body.warnings)}` : '';
+  const bytes = Buffer.concat([Buffer.from('{"status":"success","data":'), ...body.data.json, Buffer.from(`${warnings}}`)]);
+  return reply.type('application/json').send(bytes);
+}
+
 /** Sends a refusal in Prometheus' envelope; anything else is rethrown to the app's problem+json handler. */
 function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   if (error instanceof PromqlBackendError) {
@@ -120,13 +139,13 @@ export function registerPrometheusApiRoutes(app: HttpServer, backend: PromqlBack
       summary: string,
       handle: (params: P) => Promise<unknown>,
     ) => {
-      scope.get(get.path, { config, schema: { tags, summary, querystring: get.query, response: { 200: get.response } } }, (req) =>
-        handle(req.query as P),
+      scope.get(get.path, { config, schema: { tags, summary, querystring: get.query, response: { 200: get.response } } }, (req, reply) =>
+        answer(reply, handle(req.query as P)),
       );
       scope.post(
         post.path,
         { config, schema: { tags, summary: `${summary} (form)`, consumes: form, body: post.body, response: { 200: post.response } } },
-        (req) => handle(req.body as P),
+        (req, reply) => answer(reply, handle(req.body as P)),
       );
     };
 

@@ -17,6 +17,11 @@ export interface SearchRange {
   end?: number | undefined;
 }
 
+/** A `data` already written as JSON (UTF-8 bytes, in pieces), for answers too large to build as objects first. */
+export class SerializedData {
+  constructor(readonly json: readonly Buffer[]) {}
+}
+
 /** A successful answer: the endpoint's `data`, and warnings when the backend gave some. */
 export interface PromqlAnswer {
   data: unknown;

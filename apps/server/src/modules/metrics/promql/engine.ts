@@ -8,12 +8,13 @@
 import type { Expr, VectorSelector } from './ast';
 import { PromqlError } from './errors';
 import { Evaluation } from './evaluation';
+import { type MatrixRow, matrixJson } from './matrix-json';
 import { parsePromql, typeOf } from './parse';
 import type { StepGrid, SweptSeries } from './range-sweep';
 import { planRollups, type Resolution, type RollupRead, type RollupRetention } from './rollup-plan';
 import type { SeriesSource } from './series-source';
 import { type StoredSeries, selectorSpans, withStaleMarkers } from './stored-series';
-import { compareLabels, formatFloat, type Labels, labelsKey, type Series } from './values';
+import { compareLabels, formatFloat, type Labels, labelsKey } from './values';
 
 export interface PromqlEngineOptions {
   /** How far back an instant selector looks for a sample (Prometheus: 5 minutes). */
@@ -34,17 +35,21 @@ export interface PromqlEngineOptions {
   clock?: () => number;
 }
 
-/** Answers worked out for every step at once, as a range query's matrix sorted by labels; steps without one left out. */
-function wholeMatrix(series: readonly SweptSeries[], grid: StepGrid): Array<{ metric: Labels; values: Array<[number, string]> }> {
-  const out: Array<{ metric: Labels; values: Array<[number, string]> }> = [];
+/** Answers worked out for every step at once, as a range query's matrix rows sorted by labels; series without a point left out. */
+function wholeRows(series: readonly SweptSeries[], grid: StepGrid): MatrixRow[] {
+  const rows: MatrixRow[] = [];
   for (const s of [...series].sort((a, b) => compareLabels(a.labels, b.labels))) {
-    const values: Array<[number, string]> = [];
+    const times: number[] = [];
+    const values: number[] = [];
     for (let k = 0; k < grid.count; k++) {
-      if (s.present[k] === 1) values.push(point(grid.startMs + k * grid.stepMs, s.values[k] as number));
+      if (s.present[k] === 1) {
+        times.push(grid.startMs + k * grid.stepMs);
+        values.push(s.values[k] as number);
+      }
     }
-    if (values.length > 0) out.push({ metric: s.labels, values });
+    if (times.length > 0) rows.push({ metric: s.labels, times, values });
   }
-  return out;
+  return rows;
 }
 
 /** A query result in the shape of Prometheus' HTTP API `data`. */
@@ -144,6 +149,35 @@ export class PromqlEngine {
     stepMs: number,
     resolution: Resolution = 'raw',
   ): Promise<PromqlResult> {
+    const rows = await this.rangeRows(query, startMs, endMs, stepMs, resolution);
+    return {
+      resultType: 'matrix',
+      result: rows.map((r) => ({ metric: r.metric, values: Array.from(r.times, (t, i) => point(t, r.values[i] as number)) })),
+    };
+  }
+
+  /**
+   * The same range query's `data` as Prometheus' API writes it, already serialised (matrix-json.ts): a large answer
+   * never becomes one array and string per point first.
+   */
+  async evalRangeJson(
+    query: string | Expr,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    resolution: Resolution = 'raw',
+  ): Promise<Buffer[]> {
+    return matrixJson(await this.rangeRows(query, startMs, endMs, stepMs, resolution));
+  }
+
+  /** A range query's answer as matrix rows sorted by labels, each with its step times and values. */
+  private async rangeRows(
+    query: string | Expr,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+    resolution: Resolution,
+  ): Promise<MatrixRow[]> {
     const parsed = this.parse(query);
     if (!(stepMs > 0)) throw new PromqlError('zero or negative query resolution step widths are not accepted');
     if (endMs < startMs) throw new PromqlError('end timestamp must not be before start time');
@@ -166,9 +200,9 @@ export class PromqlEngine {
     const grid = { startMs, stepMs, count: Math.floor((endMs - startMs) / stepMs) + 1 };
     const run = await this.prepare(expr, startMs, endMs, plan.reads, grid);
     const whole = run.wholeRange(expr);
-    if (whole) return { resultType: 'matrix', result: wholeMatrix(whole, grid) };
-    const series = new Map<string, Series>();
-    const byObject = new Map<Labels, Series>();
+    if (whole) return wholeRows(whole, grid);
+    const series = new Map<string, { labels: Labels; times: number[]; values: number[] }>();
+    const byObject = new Map<Labels, { labels: Labels; times: number[]; values: number[] }>();
     for (let t = startMs; t <= endMs; t += stepMs) {
       run.checkDeadline();
       const value = run.eval(expr, t);
@@ -180,19 +214,18 @@ export class PromqlEngine {
           const key = labelsKey(s.labels);
           entry = series.get(key);
           if (!entry) {
-            entry = { labels: s.labels, points: [] };
+            entry = { labels: s.labels, times: [], values: [] };
             series.set(key, entry);
           }
           byObject.set(s.labels, entry);
         }
-        entry.points.push([t, s.v]);
+        entry.times.push(t);
+        entry.values.push(s.v);
       }
     }
-    const result = [...series.values()].sort((a, b) => compareLabels(a.labels, b.labels));
-    return {
-      resultType: 'matrix',
-      result: result.map((s) => ({ metric: s.labels, values: s.points.map(([t, v]) => point(t, v)) })),
-    };
+    return [...series.values()]
+      .sort((a, b) => compareLabels(a.labels, b.labels))
+      .map((s) => ({ metric: s.labels, times: s.times, values: s.values }));
   }
 
   /** Fetches every selector's series over the span it can reach, then hands back a synchronous evaluation. */
