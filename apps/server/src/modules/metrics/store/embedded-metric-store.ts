@@ -19,8 +19,9 @@ import type {
 import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-store.repository';
 import { MetricWalRepository } from './metric-wal';
 import { bucketEnd } from './rollup-codec';
+import { SEALED_CHUNK_CACHE_BYTES, SealedChunkCache } from './sealed-chunk-cache';
 import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
-import type { IndexedSeries } from './series-index';
+import type { IndexedSeries, SeriesIndex } from './series-index';
 
 export type { ColumnarSeries } from './chunk-columns';
 export { MAX_CHUNK_SAMPLES, MAX_CHUNK_SPAN_MS } from './series-head';
@@ -51,6 +52,8 @@ export interface EmbeddedMetricStoreOptions {
    * this store creates or deletes are seen by its next read whatever this is. Default 1,000; 0 looks at every read.
    */
   seriesRefreshMs?: number;
+  /** Bytes of sealed chunks kept in memory for reads (sealed-chunk-cache.ts); 0 keeps none. Default 64 MiB. */
+  chunkCacheBytes?: number;
 }
 
 /** How long an id another process skipped is looked for again (a PostgreSQL transaction committing late), ms. */
@@ -73,6 +76,9 @@ export class EmbeddedMetricStore implements MetricStore {
   private readonly wal: MetricWalRepository;
   /** Every series' labels and postings, in memory (ADR 0026): what matchers are answered from. */
   private readonly index: LiveSeriesIndex;
+  /** Sealed chunks read before, and the index they were read under (a rebuilt index means series were deleted). */
+  private readonly sealed: SealedChunkCache | undefined;
+  private sealedUnder: SeriesIndex | undefined;
   /** Compiled forms of frozen matcher lists (see `compiled`). */
   private readonly compiledMatchers = new WeakMap<readonly LabelMatcher[], CompiledMatcher[]>();
   /** The rollup tiers: their job, reads and pruning (ADR 0018). */
@@ -119,6 +125,8 @@ export class EmbeddedMetricStore implements MetricStore {
       gapWaitMs: SKIPPED_ID_WAIT_MS,
     });
     this.rollups = new MetricRollups(db, { ...options.rollups, now: this.now, beforeRun: () => this.flush() });
+    const cacheBytes = options.chunkCacheBytes ?? SEALED_CHUNK_CACHE_BYTES;
+    this.sealed = cacheBytes > 0 ? new SealedChunkCache(cacheBytes) : undefined;
   }
 
   append(samples: readonly MetricSample[]): Promise<AppendResult> {
@@ -233,7 +241,12 @@ export class EmbeddedMetricStore implements MetricStore {
   private async matching(matchers: readonly LabelMatcher[]): Promise<IndexedSeries[]> {
     const compiled = this.compiled(matchers);
     await this.replayedFirst();
-    return (await this.index.current()).select(compiled);
+    const index = await this.index.current();
+    if (index !== this.sealedUnder) {
+      this.sealed?.clear();
+      this.sealedUnder = index;
+    }
+    return index.select(compiled);
   }
 
   /**
@@ -277,7 +290,7 @@ export class EmbeddedMetricStore implements MetricStore {
       else if (head.count > 0 && (head.maxTime as number) >= start && (head.minTime as number) <= end) chunks.push(chunkRow(id, head));
     }
     if (unheld.length === 0) return chunks;
-    const stored = await this.repo.chunksOf(unheld, start, end);
+    const stored = await this.storedChunks(unheld, start, end);
     for (const c of stored) {
       const head = this.byId.get(c.series_id);
       if (!(head?.dirty && c.min_time === head.head.minTime)) chunks.push(c);
@@ -289,6 +302,16 @@ export class EmbeddedMetricStore implements MetricStore {
       }
     }
     return chunks;
+  }
+
+  /** The stored chunks of `ids` overlapping [start, end]: the sealed ones read before from memory, the rest from the table. */
+  private async storedChunks(ids: readonly number[], start: number, end: number): Promise<ChunkRow[]> {
+    if (!this.sealed) return this.repo.chunksOf(ids, start, end);
+    const keys = await this.repo.chunkKeys(ids, start, end);
+    const { held, fetch } = this.sealed.plan(keys, start);
+    const fetched = fetch.length > 0 ? await this.repo.chunksAt(fetch, start) : [];
+    this.sealed.keep(keys, fetched);
+    return held.length === 0 ? fetched : fetched.length === 0 ? held : [...held, ...fetched];
   }
 
   async labelNames(matchers?: readonly LabelMatcher[]): Promise<string[]> {
@@ -341,6 +364,7 @@ export class EmbeddedMetricStore implements MetricStore {
     });
     if (!done) return 0;
     this.index.deleted(done.ids, done.deletions);
+    this.sealed?.clear();
     return done.ids.length;
   }
 

@@ -96,7 +96,14 @@ export class LiveSeriesIndex {
   deleted(ids: readonly number[], deletions: number): void {
     this.version++;
     if (!this.index) return;
-    for (const id of ids) this.index.remove(id);
+    let lowest = this.seenThrough + 1;
+    for (const id of ids) {
+      this.index.remove(id);
+      if (id < lowest) lowest = id;
+    }
+    // SQLite gives the highest deleted ids to the next series created, here or in another process: the next look
+    // reads ids from the lowest deleted one up again.
+    this.seenThrough = Math.min(this.seenThrough, lowest - 1);
     if (deletions === this.deletionsSeen + 1) this.deletionsSeen = deletions;
     else this.invalidate();
   }

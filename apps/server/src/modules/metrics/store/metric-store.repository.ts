@@ -3,9 +3,12 @@ import type { MetricChunksTable, MetricsTables } from '../metrics.tables';
 import type { CompiledMatcher } from './label-matchers';
 import { MetricQueryError } from './metric-store';
 import { ReusedBatch } from './reused-batch';
+import { MAX_CHUNK_SPAN_MS } from './series-head';
 
 /** A chunk row as read or written (the tier is `raw`, the column's default). */
 export type ChunkRow = Omit<MetricChunksTable, 'tier'>;
+/** A chunk's key: its series and its first sample's time. */
+export type ChunkKey = Pick<ChunkRow, 'series_id' | 'min_time'>;
 
 /** A new series to create: its canonical text, fingerprint and labels (`__name__` included). */
 export interface NewSeries {
@@ -236,6 +239,49 @@ export class MetricStoreRepository {
         .where('min_time', '<=', end)
         .orderBy('series_id')
         .orderBy('min_time')
+        .execute();
+      out.push(...rows.map(readChunk));
+    }
+    return out;
+  }
+
+  /**
+   * The keys of the chunks of `ids` that may overlap [start, end], sorted by series then time: read from the primary
+   * key's index alone. A chunk spans less than MAX_CHUNK_SPAN_MS (series-head.ts), so one starting that long before
+   * `start` ends before it.
+   */
+  async chunkKeys(ids: readonly number[], start: number, end: number, db = this.db): Promise<ChunkKey[]> {
+    const out: ChunkKey[] = [];
+    for (const batch of batches(ids, IDS_PER_QUERY)) {
+      const rows = await db
+        .selectFrom('metric_chunks')
+        .select(['series_id', 'min_time'])
+        .where('series_id', 'in', batch)
+        .where('min_time', '>', start - MAX_CHUNK_SPAN_MS)
+        .where('min_time', '<=', end)
+        .orderBy('series_id')
+        .orderBy('min_time')
+        .execute();
+      for (const r of rows) out.push({ series_id: Number(r.series_id), min_time: Number(r.min_time) });
+    }
+    return out;
+  }
+
+  /** The chunks at `keys` that end at or after `start`. */
+  async chunksAt(keys: readonly ChunkKey[], start: number, db = this.db): Promise<ChunkRow[]> {
+    const out: ChunkRow[] = [];
+    for (const batch of batches(keys, IDS_PER_QUERY)) {
+      const rows = await db
+        .selectFrom('metric_chunks')
+        .select(['series_id', 'min_time', 'max_time', 'count', 'bytes'])
+        .where(({ eb, refTuple, tuple }) =>
+          eb(
+            refTuple('series_id', 'min_time'),
+            'in',
+            batch.map((k) => tuple(k.series_id, k.min_time)),
+          ),
+        )
+        .where('max_time', '>=', start)
         .execute();
       out.push(...rows.map(readChunk));
     }
