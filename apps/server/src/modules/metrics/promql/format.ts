@@ -1,8 +1,9 @@
 /*
  * PromQL printed back from Estate's syntax tree in Prometheus' canonical spelling, for `/api/v1/format_query`:
  * single spaces around binary operators, `sum by (job) (x)`, a selector's matchers sorted and joined by commas,
- * durations as Prometheus writes them (`1h30m`, `1w`), numbers in plain decimal. Prometheus also breaks expressions
- * longer than 100 characters across indented lines; Estate keeps every expression on one line.
+ * durations as Prometheus writes them (`1h30m`, `1w`), numbers in plain decimal as current Prometheus writes them
+ * (Prometheus 2 wrote `1e-06`). Checked by hand against a real Prometheus 2.42, which agrees except for that and for
+ * `{__name__="up"}`, which Estate writes `up` (see selector()). Prometheus also breaks expressions longer than 100 characters across indented lines; Estate keeps every expression on one line.
  */
 import type { AtModifier, Expr, LabelMatcher, VectorMatching, VectorSelector } from './ast';
 
