@@ -57,14 +57,18 @@ for (const engine of testEngines()) {
     let admin: Agent;
     let bearer: Record<string, string>;
 
-    /** A request as Grafana's backend sends it: GET with a query string, POST with a form, or POST with the URL's. */
+    /**
+     * A request as Grafana's backend sends it: GET with a query string, POST with a form, or POST with the URL's.
+     * Its Go client adds no Accept; Go's transport asks for gzip, which Grafana would undo transparently.
+     */
     const send = async (how: 'GET' | 'POST' | 'POST-URL', path: string, params: Params) => {
+      const headers = { ...bearer, 'user-agent': 'Grafana/12.0.0', 'accept-encoding': 'gzip' };
       const res = await t.estate.http.inject(
         how === 'GET'
-          ? { method: 'GET', url: `${path}?${encode(params)}`, headers: bearer }
+          ? { method: 'GET', url: `${path}?${encode(params)}`, headers }
           : how === 'POST'
-            ? { method: 'POST', url: path, payload: encode(params), headers: { ...bearer, 'content-type': FORM } }
-            : { method: 'POST', url: `${path}?${encode(params)}`, payload: '', headers: { ...bearer, 'content-type': FORM } },
+            ? { method: 'POST', url: path, payload: encode(params), headers: { ...headers, 'content-type': FORM } }
+            : { method: 'POST', url: `${path}?${encode(params)}`, payload: '', headers: { ...headers, 'content-type': FORM } },
       );
       return { status: res.statusCode, type: String(res.headers['content-type']), body: res.json() };
     };
