@@ -180,6 +180,7 @@ const PROTO_BODIES = [
   '{"\\u005f_proto__": {"role": "admin"}}',
 ];
 
+const FORM = 'application/x-www-form-urlencoded';
 const WRONG_CONTENT_TYPES = [
   'application/xml',
   'application/x-www-form-urlencoded',
@@ -433,8 +434,10 @@ function familiesFor(op: Operation, identity: Identity, bodyLimit: number): Arra
     out.push((rng) => jsonCase('proto-keys', op, rng, rng.pick(PROTO_BODIES)));
     out.push((rng) => jsonCase('oversized', op, rng, oversizedBody(bodyLimit).subarray(0, bodyLimit + 1 + rng.int(64 * 1024))));
     out.push((rng) => {
-      // text/plain has a parser; it yields a string, which only a route with an object body schema refuses.
-      const types = op.body ? [...WRONG_CONTENT_TYPES, 'text/plain'] : WRONG_CONTENT_TYPES;
+      // text/plain has a parser; it yields a string, which only a route with an object body schema refuses. A form
+      // is what Prometheus' query API takes, so there it is no wrong type (and unknown keys are ignored, as there).
+      const wrong = isPrometheusApi(op.path) ? WRONG_CONTENT_TYPES.filter((t) => t !== FORM) : WRONG_CONTENT_TYPES;
+      const types = op.body ? [...wrong, 'text/plain'] : wrong;
       return jsonCase('content-type', op, rng, baseText, rng.pick(types));
     });
     out.push((rng) => ({

@@ -35,21 +35,47 @@ export type PromRangeQuery = Static<typeof PromRangeQuery>;
 export const PromExemplarsQuery = Type.Object({ query: Text, start: Type.Optional(Text), end: Type.Optional(Text) });
 export type PromExemplarsQuery = Static<typeof PromExemplarsQuery>;
 
-/** Parameters of a series search: at least one `match[]`, and an optional time range. */
+/**
+ * The most entries a search answers (`limit`, a non-negative integer; 0 or absent: all). A longer answer is cut and
+ * carries the warning "results truncated due to limit", as Prometheus answers it.
+ */
+const Limit = Type.Optional(Text);
+
+/** Parameters of a series search: at least one `match[]`, an optional time range and `limit`. */
 export const PromSeriesQuery = Type.Object({
   'match[]': Matches,
   start: Type.Optional(Text),
   end: Type.Optional(Text),
+  limit: Limit,
 });
 export type PromSeriesQuery = Static<typeof PromSeriesQuery>;
 
-/** Parameters of a label name or value search: optional `match[]` and time range. */
+/** Parameters of a label name or value search: optional `match[]`, time range and `limit`. */
 export const PromLabelsQuery = Type.Object({
   'match[]': Type.Optional(Matches),
   start: Type.Optional(Text),
   end: Type.Optional(Text),
+  limit: Limit,
 });
 export type PromLabelsQuery = Static<typeof PromLabelsQuery>;
+
+/**
+ * Parameters of a metadata search: one `metric` only, at most `limit` metrics (negative: all) and at most
+ * `limit_per_metric` descriptions of each (0 or negative: all), as Prometheus takes them.
+ */
+export const PromMetadataQuery = Type.Object({
+  metric: Type.Optional(Text),
+  limit: Type.Optional(Text),
+  limit_per_metric: Type.Optional(Text),
+});
+export type PromMetadataQuery = Static<typeof PromMetadataQuery>;
+
+/** The parameter of `format_query`: a PromQL expression, answered in Prometheus' canonical spelling. */
+export const PromFormatQuery = Type.Object({ query: Text });
+export type PromFormatQuery = Static<typeof PromFormatQuery>;
+
+/** No parameters (build information); any sent are ignored, as Prometheus ignores them. */
+export const PromNoQuery = Type.Object({});
 
 export const PromLabelName = Type.Object({ name: Type.String({ minLength: 1, maxLength: 1024 }) });
 

@@ -10,8 +10,20 @@ import { PrometheusApiRoutes as R } from '@estate/contract';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { TSchema } from 'typebox';
 import type { HttpServer } from '../../platform/http/http-server';
+import {
+  bad,
+  type ErrorType,
+  mergeForm,
+  PromApiError,
+  parseForm,
+  parseLimit,
+  parseSignedLimit,
+  parseStep,
+  parseTime,
+  TRUNCATED,
+} from './prometheus-api.params';
 import { PromqlError } from './promql/errors';
-import { parseDurationMs } from './promql/literals';
+import { formatPromql } from './promql/format';
 import { parsePromql } from './promql/parse';
 import {
   type PromqlAnswer,
@@ -23,45 +35,8 @@ import {
 } from './promql-backend';
 import { MetricQueryError } from './store/metric-store';
 
-type ErrorType = 'bad_data' | 'execution' | 'timeout';
 const STATUS: Record<ErrorType, number> = { bad_data: 400, execution: 422, timeout: 503 };
-
-/** An answer in Prometheus' error envelope. */
-class PromApiError extends Error {
-  constructor(
-    readonly errorType: ErrorType,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const bad = (message: string) => new PromApiError('bad_data', message);
-
-const SECONDS = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** A time as Prometheus takes it: Unix seconds with an optional fraction, or RFC 3339; in epoch ms. */
-export function parseTime(name: string, text: string): number {
-  let ms = Number.NaN;
-  if (SECONDS.test(text)) ms = Math.round(Number(text) * 1000);
-  else if (RFC3339.test(text)) ms = Date.parse(text);
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
-    throw bad(`invalid parameter "${name}": cannot parse "${text}" to a valid timestamp`);
-  }
-  return ms;
-}
-
-/** A duration as Prometheus takes it: seconds with an optional fraction, or a duration such as 1m30s; in ms. */
-export function parseStep(name: string, text: string): number {
-  let ms = Number.NaN;
-  if (SECONDS.test(text)) ms = Number(text) * 1000;
-  else if (DURATION.test(text)) ms = parseDurationMs(text);
-  if (!Number.isFinite(ms)) throw bad(`invalid parameter "${name}": cannot parse "${text}" to a valid duration`);
-  return ms;
-}
 
 /** One `match[]` selector, checked to be a series selector. */
 function parseMatch(text: string): SeriesSelector {
@@ -84,7 +59,7 @@ const envelope = (answer: PromqlAnswer) => ({ status: 'success' as const, ...ans
  * Sends a handler's envelope: as it is, or — when its `data` was already written as JSON — as bytes put around that
  * JSON, so the serialiser never walks a large answer.
  */
-async function answer(reply: FastifyReply, pending: Promise<unknown>): Promise<unknown> {
+async function sendAnswer(reply: FastifyReply, pending: Promise<unknown>): Promise<unknown> {
   const body = (await pending) as ReturnType<typeof envelope>;
   if (!(body.data instanceof SerializedData)) return body;
   const warnings = body.warnings ? `,"warnings":${JSON.stringify(body.warnings)}` : '';
@@ -107,17 +82,6 @@ function sendError(reply: FastifyReply, error: unknown): FastifyReply {
   return reply.code(STATUS[errorType]).type('application/json').send({ status: 'error', errorType, error: message });
 }
 
-/** Parses an application/x-www-form-urlencoded body; `match[]` is always a list, other repeated keys become lists. */
-function parseForm(text: string): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = Object.create(null);
-  for (const [key, value] of new URLSearchParams(text)) {
-    const seen = out[key];
-    if (seen === undefined) out[key] = key === 'match[]' ? [value] : value;
-    else out[key] = Array.isArray(seen) ? [...seen, value] : [seen, value];
-  }
-  return { ...out };
-}
-
 /** Registers the API; its routes need `metrics:read` (Grafana and promtool use an API token). */
 export function registerPrometheusApiRoutes(app: HttpServer, backend: PromqlBackend): void {
   // A scope of its own, so that the form parser and the Prometheus-shaped error answers apply to these routes only.
@@ -132,20 +96,35 @@ export function registerPrometheusApiRoutes(app: HttpServer, backend: PromqlBack
     const config = { permission: 'metrics:read' as const };
     const tags = ['metrics'];
     const form = ['application/x-www-form-urlencoded'];
-    /** Prometheus answers these both as GET with a query string and as POST with a form body, the same way. */
+    /**
+     * Prometheus answers these both as GET with a query string and as POST with a form, the same way. A POST's
+     * parameters are its body's and its URL's together, merged before the schema checks them.
+     */
     const getAndPost = <P>(
-      get: { path: string; query: TSchema; response: TSchema },
-      post: { path: string; body: TSchema; response: TSchema },
+      get: { path: string; params?: TSchema; query: TSchema; response: TSchema },
+      post: { body: TSchema },
       summary: string,
-      handle: (params: P) => Promise<unknown>,
+      handle: (params: P, path: Record<string, string>) => Promise<unknown>,
     ) => {
-      scope.get(get.path, { config, schema: { tags, summary, querystring: get.query, response: { 200: get.response } } }, (req, reply) =>
-        answer(reply, handle(req.query as P)),
+      const params = get.params ? { params: get.params } : {};
+      scope.get(
+        get.path,
+        { config, schema: { tags, summary, ...params, querystring: get.query, response: { 200: get.response } } },
+        (req, reply) => sendAnswer(reply, handle(req.query as P, req.params as Record<string, string>)),
       );
       scope.post(
-        post.path,
-        { config, schema: { tags, summary: `${summary} (form)`, consumes: form, body: post.body, response: { 200: post.response } } },
-        (req, reply) => answer(reply, handle(req.body as P)),
+        get.path,
+        {
+          config,
+          schema: { tags, summary: `${summary} (form)`, consumes: form, ...params, body: post.body, response: { 200: get.response } },
+          preValidation: async (req) => {
+            // Only a form (or no body) is merged; anything else (text/plain's string) is left for the schema to refuse.
+            const body = req.body;
+            if (body === undefined || (typeof body === 'object' && body !== null && !Array.isArray(body)))
+              req.body = mergeForm(body, req.query);
+          },
+        },
+        (req, reply) => sendAnswer(reply, handle(req.body as P, req.params as Record<string, string>)),
       );
     };
 
@@ -172,44 +151,73 @@ export function registerPrometheusApiRoutes(app: HttpServer, backend: PromqlBack
       envelope(await backend.exemplars(p.query, searchRange(p)));
     getAndPost(R.promExemplars, R.promExemplarsPost, 'Exemplars of a query', exemplars);
 
-    const series = async (p: { 'match[]': string[]; start?: string | undefined; end?: string | undefined }) => {
-      if (p['match[]'].length === 0) throw bad('no match[] parameter provided');
+    type Search = { 'match[]'?: string[] | undefined; start?: string | undefined; end?: string | undefined; limit?: string | undefined };
+    const series = async (p: Search) => {
+      const limit = parseLimit(p.limit);
+      if (!p['match[]'] || p['match[]'].length === 0) throw bad('no match[] parameter provided');
       const selectors = p['match[]'].map(parseMatch);
-      return envelope(await backend.series(selectors, searchRange(p)));
+      return envelope(truncate(await backend.series(selectors, searchRange(p)), limit));
     };
     getAndPost(R.promSeries, R.promSeriesPost, 'Find series', series);
 
-    const labels = async (p: { 'match[]'?: string[] | undefined; start?: string | undefined; end?: string | undefined }) =>
-      envelope(await backend.labelNames(p['match[]']?.map(parseMatch), searchRange(p)));
+    const labels = async (p: Search) => {
+      const limit = parseLimit(p.limit);
+      return envelope(truncate(await backend.labelNames(p['match[]']?.map(parseMatch), searchRange(p)), limit));
+    };
     getAndPost(R.promLabels, R.promLabelsPost, 'Label names', labels);
-    scope.get(
-      '/api/v1/label/:name/values',
+
+    const labelValues = async (p: Search, { name }: Record<string, string>) => {
+      if (!LABEL_NAME.test(name ?? '')) throw bad(`invalid label name: ${JSON.stringify(name)}`);
+      const limit = parseLimit(p.limit);
+      return envelope(truncate(await backend.labelValues(name as string, p['match[]']?.map(parseMatch), searchRange(p)), limit));
+    };
+    getAndPost(
       {
-        config,
-        schema: {
-          tags,
-          summary: 'Values of a label',
-          params: R.promLabelValues.params,
-          querystring: R.promLabelValues.query,
-          response: { 200: R.promLabelValues.response },
-        },
+        path: '/api/v1/label/:name/values',
+        params: R.promLabelValues.params,
+        query: R.promLabelValues.query,
+        response: R.promLabelValues.response,
       },
-      async (req) => {
-        const { name } = req.params;
-        if (!LABEL_NAME.test(name)) throw bad(`invalid label name: ${JSON.stringify(name)}`);
-        return envelope(await backend.labelValues(name, req.query['match[]']?.map(parseMatch), searchRange(req.query)));
-      },
+      R.promLabelValuesPost,
+      'Values of a label',
+      labelValues,
     );
 
-    scope.get(
-      R.promMetadata.path,
-      { config, schema: { tags, summary: 'Metric metadata', response: { 200: R.promMetadata.response } } },
-      async () => envelope(await backend.metadata()),
-    );
-    scope.get(
-      R.promBuildInfo.path,
-      { config, schema: { tags, summary: 'Build information', response: { 200: R.promBuildInfo.response } } },
-      async () => envelope(await backend.buildInfo()),
-    );
+    const metadata = async (p: { metric?: string | undefined; limit?: string | undefined; limit_per_metric?: string | undefined }) => {
+      const limit = parseSignedLimit('limit', p.limit, -1);
+      const perMetric = parseSignedLimit('limit_per_metric', p.limit_per_metric, -1);
+      const answer = await backend.metadata();
+      return envelope({ ...answer, data: narrowMetadata(answer.data, p.metric, limit, perMetric) });
+    };
+    getAndPost(R.promMetadata, R.promMetadataPost, 'Metric metadata', metadata);
+
+    getAndPost(R.promBuildInfo, R.promBuildInfoPost, 'Build information', async () => envelope(await backend.buildInfo()));
+
+    // Estate's own parser answers, whichever backend evaluates: the canonical spelling is PromQL's, not a backend's.
+    const format = async (p: { query: string }) => envelope({ data: formatPromql(parsePromql(p.query)) });
+    getAndPost(R.promFormatQuery, R.promFormatQueryPost, 'Format a PromQL query', format);
   });
+}
+
+/** Cuts a list answer to `limit` entries (0: all), with Prometheus' warning when something was cut. */
+function truncate(answer: PromqlAnswer, limit: number): PromqlAnswer {
+  if (limit === 0 || !Array.isArray(answer.data) || answer.data.length <= limit) return answer;
+  return { data: answer.data.slice(0, limit), warnings: [...(answer.warnings ?? []), TRUNCATED] };
+}
+
+/**
+ * Metadata as Prometheus narrows it: one `metric` only; at most `limit` metrics (negative: all, 0: none), in name
+ * order; at most `perMetric` descriptions of each (0 or negative: all).
+ */
+function narrowMetadata(data: unknown, metric: string | undefined, limit: number, perMetric: number): unknown {
+  if (typeof data !== 'object' || data === null) return data;
+  // A Map, then fromEntries: a key such as `__proto__` stays a key.
+  const out = new Map<string, unknown>();
+  const names = Object.keys(data).sort();
+  for (const name of metric === undefined || metric === '' ? names : names.filter((n) => n === metric)) {
+    if (limit >= 0 && out.size >= limit) break;
+    const entries = (data as Record<string, unknown>)[name];
+    out.set(name, perMetric > 0 && Array.isArray(entries) ? entries.slice(0, perMetric) : entries);
+  }
+  return Object.fromEntries(out);
 }
