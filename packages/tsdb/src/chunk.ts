@@ -66,13 +66,22 @@ export function encoderOf(chunk: Uint8Array): XorChunkEncoder {
   return XorChunkEncoder.of(timestamps, values);
 }
 
+/** The samples of the chunk being sealed, reused between chunks (sealing never yields). */
+let sealTimes = new Float64Array(128);
+let sealValues = new Float64Array(128);
+
 /**
  * A chunk that will not grow any more in its smallest format: the decimal one when its values qualify and it is
  * smaller, else `chunk` itself. Takes a chunk of either format and gives back the same samples, bit for bit.
  */
 export function sealChunk(chunk: Uint8Array): Uint8Array {
   if (chunkFormat(chunk) !== 'xor') return chunk;
-  const { timestamps, values } = decodeXorChunk(chunk);
-  const decimal = encodeDecimalChunk(timestamps, values);
+  const count = xorChunkCount(chunk);
+  if (sealTimes.length < count) {
+    sealTimes = new Float64Array(Math.max(count, sealTimes.length * 2));
+    sealValues = new Float64Array(sealTimes.length);
+  }
+  decodeXorChunkInto(chunk, sealTimes, sealValues, 0);
+  const decimal = encodeDecimalChunk(sealTimes.subarray(0, count), sealValues);
   return decimal !== undefined && decimal.length < chunk.length ? decimal : chunk;
 }

@@ -204,6 +204,14 @@ describe('decimal chunks', () => {
     expect(Array.from(decodeChunk(encoder.bytes()).values)).toEqual([10.5, 11, 11.5, 0.1 + 0.2]);
   });
 
+  it('refuse timestamps out of order or not integers, as the XOR encoder does', () => {
+    const values = Float64Array.of(1, 2, 3);
+    expect(() => encodeDecimalChunk(Float64Array.of(0, 20, 10), values)).toThrow(/out of order: 10 after 20/);
+    expect(() => encodeDecimalChunk(Float64Array.of(0, 1.5, 2), values)).toThrow(/not an integer/);
+    expect(() => encodeDecimalChunk(Float64Array.of(0, 1, 2 ** 53), values)).toThrow(/not an integer/);
+    expect(encodeDecimalChunk(Float64Array.of(-5, 0, 0), values)).toBeInstanceOf(Uint8Array);
+  });
+
   it('fail on a truncated or corrupt chunk instead of decoding zeros', () => {
     const random = rng(3);
     const samples = Array.from({ length: 100 }, (_, i) => ({ t: i * SCRAPE, v: Math.round(random() * 1e5) / 100 }));

@@ -34,6 +34,8 @@ const POWERS = Array.from({ length: MAX_SCALE + 1 }, (_, k) => 10 ** k);
 /** A bucket's prefix length, by bucket. */
 const PREFIX_BITS = [1, 2, 3, 3] as const;
 const TWO_32 = 4294967296;
+/** The largest timestamp magnitude, as the XOR chunk allows. */
+const MAX_TIME = 2 ** 52;
 
 /**
  * The smallest scale k at which every one of the first `count` values is `m / 10 ** k` for an integer |m| ≤ 2^50
@@ -116,6 +118,15 @@ function bestWidths(histogram: Uint32Array): { widths: [number, number, number, 
   return { widths, bits: best };
 }
 
+/*
+ * The encoder's working space, reused between chunks (encoding never yields): allocating it per chunk cost more
+ * than the encoding.
+ */
+let scratch = new Float64Array(128);
+let scratchDeltas = new Float64Array(128);
+const histograms = [new Uint32Array(64), new Uint32Array(64)] as const;
+const writer = new BitWriter(1024);
+
 /**
  * The samples as a decimal chunk, or undefined when a value does not qualify (see the module's comment) or there
  * are no samples. Timestamps are integers (|t| ≤ 2^52), never decreasing; values are the first `timestamps.length`
@@ -127,19 +138,26 @@ export function encodeDecimalChunk(timestamps: Float64Array, values: Float64Arra
   const k = decimalScale(values, n);
   if (k < 0) return undefined;
   const power = POWERS[k] as number;
-  const mantissas = new Float64Array(n);
+  if (scratch.length < n) {
+    scratch = new Float64Array(Math.max(n, scratch.length * 2));
+    scratchDeltas = new Float64Array(scratch.length);
+  }
+  const mantissas = scratch;
+  const deltas = scratchDeltas;
+  deltas[0] = 0;
   for (let i = 0; i < n; i++) mantissas[i] = Math.round((values[i] as number) * power);
 
   // Differences in both modes, and their common divisor (a divisor of every delta divides every delta of deltas).
-  const deltas = new Float64Array(n);
   let divisor = 0;
   for (let i = 1; i < n; i++) {
     deltas[i] = (mantissas[i] as number) - (mantissas[i - 1] as number);
     divisor = gcd(divisor, deltas[i] as number);
   }
   if (divisor === 0) divisor = 1;
-  const byDelta = new Uint32Array(64);
-  const byDeltaOfDelta = new Uint32Array(64);
+  const byDelta = histograms[0];
+  const byDeltaOfDelta = histograms[1];
+  byDelta.fill(0);
+  byDeltaOfDelta.fill(0);
   for (let i = 1; i < n; i++) {
     const delta = (deltas[i] as number) / divisor;
     const previous = (deltas[i - 1] as number) / divisor;
@@ -151,13 +169,14 @@ export function encodeDecimalChunk(timestamps: Float64Array, values: Float64Arra
   const ofDeltas = second.bits < plain.bits;
   const { widths } = ofDeltas ? second : plain;
 
-  const out = new BitWriter(16 + n * 2);
+  const out = writer;
+  out.reset();
   let previousT = 0;
   let previousDelta = 0;
   for (let i = 0; i < n; i++) {
     const t = timestamps[i] as number;
-    if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) throw new RangeError(`timestamp is not an integer in range: ${t}`);
-    if (i > 0 && t < previousT) throw new RangeError(`out of order: ${t} after ${previousT}`);
+    // The message is built elsewhere: a template literal in this loop kept it from being optimised (10× slower).
+    if (!(Math.abs(t) <= MAX_TIME) || Math.floor(t) !== t || (i > 0 && t < previousT)) throw badTimestamp(t, i, previousT);
     if (i === 0) out.varint(t);
     else if (i === 1) out.uvarint(t - previousT);
     else writeDeltaOfDelta(out, t - previousT - previousDelta);
@@ -191,6 +210,11 @@ export function encodeDecimalChunk(timestamps: Float64Array, values: Float64Arra
   all[at] = v;
   out.copyTo(all, header);
   return all;
+}
+
+function badTimestamp(t: number, i: number, previous: number): RangeError {
+  if (!Number.isSafeInteger(t) || Math.abs(t) > MAX_TIME) return new RangeError(`timestamp is not an integer in range: ${t}`);
+  return new RangeError(`out of order: ${t} after ${previous} (sample ${i})`);
 }
 
 /** Whether a chunk begins with the decimal chunk's marker. */

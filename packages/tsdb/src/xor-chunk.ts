@@ -35,6 +35,12 @@ export function isStaleWords(hi: number, lo: number): boolean {
   return hi === 0x7ff00000 && lo === 0x00000002;
 }
 
+/** The error for a timestamp `append` refuses, built outside it (a template literal there slowed every append). */
+function badTimestamp(t: number, last: number): RangeError {
+  if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) return new RangeError(`timestamp is not an integer in range: ${t}`);
+  return new RangeError(`out of order: ${t} after ${last}`);
+}
+
 /** The encoder's view of a float's bits: written as a number, read as two words (no DataView call, no pair). */
 const encodeFloat = new Float64Array(1);
 const encodeWords = new Uint32Array(encodeFloat.buffer);
@@ -77,8 +83,7 @@ export class XorChunkEncoder {
    * value is then ignored).
    */
   append(t: number, value: number, stale = false): void {
-    if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) throw new RangeError(`timestamp is not an integer in range: ${t}`);
-    if (this.n > 0 && t < this.lastT) throw new RangeError(`out of order: ${t} after ${this.lastT}`);
+    if (!(Math.abs(t) <= 2 ** 52) || Math.floor(t) !== t || (this.n > 0 && t < this.lastT)) throw badTimestamp(t, this.lastT);
     let hi: number;
     let lo: number;
     if (stale) {
