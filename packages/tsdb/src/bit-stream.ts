@@ -18,6 +18,12 @@ export class BitWriter {
     return this.bitLength;
   }
 
+  /** Forgets what was written, keeping the buffer, so one writer can serve many chunks in turn. */
+  reset(): void {
+    this.buf.fill(0, 0, (this.bitLength + 7) >>> 3);
+    this.bitLength = 0;
+  }
+
   /** Writes the low `count` bits (0–32) of `value`, highest first. */
   write(value: number, count: number): void {
     if (count === 0) return;

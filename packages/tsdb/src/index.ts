@@ -1,4 +1,6 @@
 export { BitReader, BitWriter } from './bit-stream';
+export { type ChunkFormat, chunkCount, chunkFormat, chunkMinTime, decodeChunk, decodeChunkInto, encoderOf, sealChunk } from './chunk';
+export { DECIMAL_CHUNK_MARKER, decimalScale, encodeDecimalChunk } from './decimal-chunk';
 export {
   type Exposition,
   ExpositionError,

@@ -18,6 +18,7 @@
  * integers (milliseconds), never decreasing; duplicates are the caller's business.
  */
 import { BitWriter } from './bit-stream';
+import { bitsAt, load, unzigzag, uvarintAt, uvarintBits, writeDeltaOfDelta } from './chunk-bits';
 
 /** The index of a float's low and high 32-bit word in a Uint32Array over its bytes, by the platform's byte order. */
 export const FLOAT_LOW_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
@@ -32,6 +33,12 @@ export const STALE_BITS: readonly [hi: number, lo: number] = [0x7ff00000, 0x0000
 /** Whether a decoded value's words (from a Float64Array's buffer) are the stale marker. */
 export function isStaleWords(hi: number, lo: number): boolean {
   return hi === 0x7ff00000 && lo === 0x00000002;
+}
+
+/** The error for a timestamp `append` refuses, built outside it (a template literal there slowed every append). */
+function badTimestamp(t: number, last: number): RangeError {
+  if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) return new RangeError(`timestamp is not an integer in range: ${t}`);
+  return new RangeError(`out of order: ${t} after ${last}`);
 }
 
 /** The encoder's view of a float's bits: written as a number, read as two words (no DataView call, no pair). */
@@ -76,8 +83,7 @@ export class XorChunkEncoder {
    * value is then ignored).
    */
   append(t: number, value: number, stale = false): void {
-    if (!Number.isSafeInteger(t) || Math.abs(t) > 2 ** 52) throw new RangeError(`timestamp is not an integer in range: ${t}`);
-    if (this.n > 0 && t < this.lastT) throw new RangeError(`out of order: ${t} after ${this.lastT}`);
+    if (!(Math.abs(t) <= 2 ** 52) || Math.floor(t) !== t || (this.n > 0 && t < this.lastT)) throw badTimestamp(t, this.lastT);
     let hi: number;
     let lo: number;
     if (stale) {
@@ -96,7 +102,7 @@ export class XorChunkEncoder {
     } else {
       const delta = t - this.lastT;
       if (this.n === 1) this.out.uvarint(delta);
-      else this.writeDeltaOfDelta(delta - this.lastDelta);
+      else writeDeltaOfDelta(this.out, delta - this.lastDelta);
       this.lastDelta = delta;
       this.writeValue(hi, lo);
     }
@@ -121,8 +127,16 @@ export class XorChunkEncoder {
 
   /** An encoder holding the samples of `chunk`, to append more after a restart. */
   static from(chunk: Uint8Array): XorChunkEncoder {
-    const encoder = new XorChunkEncoder();
     const { timestamps, values } = decodeXorChunk(chunk);
+    return XorChunkEncoder.of(timestamps, values);
+  }
+
+  /**
+   * An encoder holding the samples of two decoded columns of equal length (from any chunk format), to append more.
+   * A value with the stale marker's bits is appended as the marker.
+   */
+  static of(timestamps: Float64Array, values: Float64Array): XorChunkEncoder {
+    const encoder = new XorChunkEncoder();
     const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
     for (let i = 0; i < timestamps.length; i++) {
       encoder.append(
@@ -132,18 +146,6 @@ export class XorChunkEncoder {
       );
     }
     return encoder;
-  }
-
-  /** A bucket's prefix and its payload in one write: `10` + 14 bits, `110` + 17, `1110` + 20 (see the layout). */
-  private writeDeltaOfDelta(dod: number): void {
-    if (dod === 0) this.out.bit(false);
-    else if (dod >= -0x2000 && dod < 0x2000) this.out.write((0b10 << 14) | (dod & 0x3fff), 16);
-    else if (dod >= -0x10000 && dod < 0x10000) this.out.write((0b110 << 17) | (dod & 0x1ffff), 20);
-    else if (dod >= -0x80000 && dod < 0x80000) this.out.write((0b1110 << 20) | (dod & 0xfffff), 24);
-    else {
-      this.out.write(0b1111, 4);
-      this.out.varint(dod);
-    }
   }
 
   private writeValue(hi: number, lo: number): void {
@@ -178,65 +180,7 @@ export class XorChunkEncoder {
   }
 }
 
-/*
- * Decoding. The hot loop keeps its place as a bit position and looks at the 32 bits from there in one read, rather
- * than pulling bits through a reader object: one look settles a sample's delta-of-delta or its value's control bits
- * (the sign of the 32-bit number is the first bit). Looks may run past the stream into zero padding; each sample
- * then checks that the bits it consumed were inside the stream, so a truncated chunk still fails instead of
- * decoding zeros.
- */
-
-/**
- * Zero bytes after the stream: enough for one sample's reads past its end (a varint escape after `1111`, 13 control
- * bits, 64 value bits, and the five bytes of a look).
- */
-const PAD_BYTES = 32;
-
-/** The chunk being decoded, copied and padded with zeros; reused between chunks, since decoding never yields. */
-let loaded = new DataView(new ArrayBuffer(1024));
-let loadedBytes = new Uint8Array(loaded.buffer);
-
-/** Copies `chunk` into {@link loaded}, followed by zero bytes. */
-function load(chunk: Uint8Array): DataView {
-  const needed = chunk.length + PAD_BYTES;
-  if (loadedBytes.length < needed) {
-    loadedBytes = new Uint8Array(Math.max(needed, loadedBytes.length * 2));
-    loaded = new DataView(loadedBytes.buffer);
-  }
-  loadedBytes.set(chunk);
-  loadedBytes.fill(0, chunk.length, needed);
-  return loaded;
-}
-
-/** The 32 bits starting at bit `pos`, as a signed 32-bit number (so `< 0` means the first is set). */
-function bitsAt(stream: DataView, pos: number): number {
-  const at = pos >>> 3;
-  const shift = pos & 7;
-  return (stream.getInt32(at) << shift) | (stream.getUint8(at + 4) >>> (8 - shift));
-}
-
-/** The unsigned LEB128 varint at bit `pos` (up to 8 bytes, as BitWriter writes them). */
-function uvarintAt(stream: DataView, pos: number): number {
-  let result = 0;
-  let scale = 1;
-  for (let i = 0; i < 8; i++) {
-    const byte = bitsAt(stream, pos + 8 * i) >>> 24;
-    result += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) return result;
-    scale *= 0x80;
-  }
-  throw new RangeError('varint is too long');
-}
-
-/** How many bits the varint at bit `pos` takes. */
-function uvarintBits(stream: DataView, pos: number): number {
-  for (let i = 0; i < 8; i++) if (bitsAt(stream, pos + 8 * i) >= 0) return 8 * (i + 1);
-  throw new RangeError('varint is too long');
-}
-
-function unzigzag(u: number): number {
-  return u % 2 === 0 ? u / 2 : -(u + 1) / 2;
-}
+/* Decoding: see chunk-bits.ts for how the stream is looked at. */
 
 /**
  * The number of samples in a chunk, read from its header, to size the arrays for {@link decodeXorChunkInto}. Throws

@@ -1,15 +1,9 @@
 /*
  * Chunks decoded into columns: each series' samples in a time range as typed arrays of times and values, with a mask
  * of Prometheus' stale markers read from the values' bits (a NaN's payload does not survive a JavaScript array).
+ * Chunks of either format (XOR, decimal) decode straight into the arrays.
  */
-import {
-  decodeXorChunkInto,
-  FLOAT_HIGH_WORD as HIGH,
-  FLOAT_LOW_WORD as LOW,
-  STALE_BITS,
-  xorChunkCount,
-  xorChunkMinTime,
-} from '@estate/tsdb';
+import { chunkCount, chunkMinTime, decodeChunkInto, FLOAT_HIGH_WORD as HIGH, FLOAT_LOW_WORD as LOW, STALE_BITS } from '@estate/tsdb';
 import type { ChunkRow } from './metric-store.repository';
 
 /** One series' samples as typed arrays, with a mask of stale markers (null when there is none). */
@@ -52,7 +46,7 @@ export function decodeColumns(chunks: readonly ChunkRow[], start: number, end: n
  */
 function seriesColumns(rows: readonly ChunkRow[], start: number, end: number): SampleColumns | null {
   let total = 0;
-  for (const row of rows) total += xorChunkCount(row.bytes);
+  for (const row of rows) total += chunkCount(row.bytes);
   const t = new Float64Array(total);
   const v = new Float64Array(total);
   // Chunks usually come in time order (stored ones by their first sample, a head last); each chunk is sorted
@@ -70,7 +64,7 @@ function decodeInOrder(rows: readonly ChunkRow[], t: Float64Array, v: Float64Arr
   let n = 0;
   let sorted = true;
   for (const row of rows) {
-    const count = decodeXorChunkInto(row.bytes, t, v, n);
+    const count = decodeChunkInto(row.bytes, t, v, n);
     if (count > 0 && n > 0 && (t[n] as number) < (t[n - 1] as number)) sorted = false;
     n += count;
   }
@@ -80,7 +74,7 @@ function decodeInOrder(rows: readonly ChunkRow[], t: Float64Array, v: Float64Arr
 /** The chunks sorted by their first sample (empty ones anywhere: they add nothing). */
 function byFirstSample(rows: readonly ChunkRow[]): ChunkRow[] {
   return rows
-    .map((row) => ({ row, first: xorChunkMinTime(row.bytes) ?? 0 }))
+    .map((row) => ({ row, first: chunkMinTime(row.bytes) ?? 0 }))
     .sort((a, b) => a.first - b.first)
     .map(({ row }) => row);
 }

@@ -1,3 +1,4 @@
+import { chunkFormat, decodeChunk } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import { describe, expect, it, vi } from 'vitest';
 import { freshDatabases, testEngines } from '../../../platform/db/test-databases';
@@ -41,6 +42,47 @@ for (const engine of testEngines()) {
       expect(chunks.map((c) => Number(c.count))).toEqual([MAX_CHUNK_SAMPLES, MAX_CHUNK_SAMPLES, 60]);
       const middle = await store.select([NAME_CPU], T0 + 100 * STEP, T0 + 130 * STEP);
       expect(middle[0]?.samples.map(([t]) => (t - T0) / STEP)).toEqual(Array.from({ length: 31 }, (_, i) => 100 + i));
+    });
+
+    it('seals full chunks of decimal values in the decimal format, keeps the rest XOR, and reads both exactly', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db);
+      const gauge = (i: number) => Math.round(Math.sin(i / 10) * 4000) / 100;
+      // A stale marker in the second chunk keeps that one XOR; the head of 30 stays XOR while it may grow.
+      const input = [...series({ __name__: 'load' }, 270, gauge), ...series({ __name__: 'bytes' }, 130, (i) => 2 ** 40 + i * 4096)].map(
+        (s) => (s.labels.__name__ === 'load' && s.t === T0 + 200 * STEP ? { ...s, stale: true } : s),
+      );
+      await store.append(input);
+      await store.flush();
+      const rows = await db.selectFrom('metric_chunks').select(['series_id', 'count', 'bytes']).orderBy('min_time').execute();
+      const bySeries = new Map<number, Array<[number, string]>>();
+      for (const r of rows) {
+        const list = bySeries.get(Number(r.series_id)) ?? [];
+        list.push([Number(r.count), chunkFormat(r.bytes)]);
+        bySeries.set(Number(r.series_id), list);
+      }
+      expect([...bySeries.values()].sort((a, b) => a.length - b.length)).toEqual([
+        [
+          [120, 'decimal'],
+          [10, 'xor'],
+        ],
+        [
+          [120, 'decimal'],
+          [120, 'xor'],
+          [30, 'xor'],
+        ],
+      ]);
+      // Memory sizes moving a page a scrape: about a bit per timestamp and per value, and some 30 bytes of headers.
+      const pages = rows.find(
+        (r) => Number(r.count) === 120 && chunkFormat(r.bytes) === 'decimal' && decodeChunk(r.bytes).values[0] === 2 ** 40,
+      );
+      expect(pages?.bytes.length).toBeLessThan(60);
+      for (const reader of [store, new EmbeddedMetricStore(db)]) {
+        const [bytes, load] = await reader.select([m('__name__', '=~', 'bytes|load')], T0, T0 + 1000 * STEP);
+        expect(bytes?.samples).toEqual(Array.from({ length: 130 }, (_, i) => [T0 + i * STEP, 2 ** 40 + i * 4096]));
+        // The decimals read back exactly; the stale marker comes back as a NaN sample.
+        expect(load?.samples).toEqual(Array.from({ length: 270 }, (_, i) => [T0 + i * STEP, i === 200 ? Number.NaN : gauge(i)]));
+      }
     });
 
     it('cuts a chunk when it would span more than two hours, however few samples it has', async () => {

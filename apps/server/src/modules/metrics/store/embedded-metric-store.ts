@@ -20,7 +20,17 @@ import { type ChunkRow, MetricStoreRepository, type NewSeries } from './metric-s
 import { MetricWalRepository } from './metric-wal';
 import { bucketEnd } from './rollup-codec';
 import { SEALED_CHUNK_CACHE_BYTES, SealedChunkCache } from './sealed-chunk-cache';
-import { chunkRow, emptyHead, growHead, headFromChunk, headHolds, isStaleSample, type SeriesHead, sameAsLast } from './series-head';
+import {
+  chunkRow,
+  emptyHead,
+  growHead,
+  headFromChunk,
+  headHolds,
+  isStaleSample,
+  type SeriesHead,
+  sameAsLast,
+  sealedChunkRow,
+} from './series-head';
 import type { IndexedSeries, SeriesIndex } from './series-index';
 
 export type { ColumnarSeries } from './chunk-columns';
@@ -414,7 +424,7 @@ export class EmbeddedMetricStore implements MetricStore {
         const head = this.byId.get(r.seriesId);
         if (!head || r.t <= head.lastT) continue;
         const full = growHead(head, r.t, r.v, r.stale);
-        if (full) cut.push(chunkRow(head.id, full));
+        if (full) cut.push(sealedChunkRow(head.id, full));
         head.dirty = true;
         this.dirty.add(head);
       }
@@ -619,7 +629,7 @@ export class EmbeddedMetricStore implements MetricStore {
           // Seen by this store's next read; a rollback after this drops the index (forgetHeads).
           this.index.created(createdNow.map((s) => ({ id: ids.get(s.fingerprint) as number, labels: s.labels, canonical: s.canonical })));
         }
-        const rows = cut.map(({ series, encoder }) => chunkRow(series.id, encoder));
+        const rows = cut.map(({ series, encoder }) => sealedChunkRow(series.id, encoder));
         if (this.useWal) {
           await this.repo.writeChunks(trx, rows);
           const seriesIds = new Uint32Array(recordHeads.length);

@@ -1,4 +1,4 @@
-import { decodeXorChunk } from '@estate/tsdb';
+import { decodeChunk } from '@estate/tsdb';
 import type { Kysely } from 'kysely';
 import type { MetricsTables } from '../metrics.tables';
 import type { RollupBucket, RollupTier } from './metric-store';
@@ -57,7 +57,7 @@ function isStale(values: Float64Array, i: number): boolean {
 
 /** The samples of a raw chunk in (from, to], stale markers left out. */
 function samplesIn(chunk: ChunkRow, from: number, to: number): Array<[number, number]> {
-  const { timestamps, values } = decodeXorChunk(chunk.bytes);
+  const { timestamps, values } = decodeChunk(chunk.bytes);
   const out: Array<[number, number]> = [];
   for (let i = 0; i < timestamps.length; i++) {
     const t = timestamps[i] as number;

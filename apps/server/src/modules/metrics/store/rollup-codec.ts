@@ -1,9 +1,9 @@
 /*
  * Rollup buckets and their storage form. A bucket of a tier is right-closed, (end - size, end], named by its end,
  * so that a PromQL window (t - range, t] whose t and range are multiples of the size is exactly a run of buckets.
- * A block (one row) holds a UTC day of 5-minute buckets or a week of 1-hour ones, as six XOR-encoded arrays.
+ * A block (one row) holds a UTC day of 5-minute buckets or a week of 1-hour ones, as six chunk-encoded arrays.
  */
-import { decodeXorChunk, XorChunkEncoder } from '@estate/tsdb';
+import { decodeChunk, sealChunk, XorChunkEncoder } from '@estate/tsdb';
 import type { RollupBucket, RollupTier } from './metric-store';
 
 export type { RollupBucket, RollupTier };
@@ -70,15 +70,17 @@ export function addBuckets(into: Map<number, RollupBucket>, tier: RollupTier, bu
 const FIELDS = ['min', 'max', 'sum', 'count', 'last'] as const;
 
 /**
- * Encodes buckets (in time order, one per end) as six XOR arrays sharing the bucket ends as timestamps: min, max,
+ * Encodes buckets (in time order, one per end) as six chunks sharing the bucket ends as timestamps: min, max,
  * sum, count, last, and the time of last as its distance before the bucket's end (constant for a steady scraper,
- * so about a bit a bucket). Each array is prefixed by its length as a 32-bit little-endian integer.
+ * so about a bit a bucket). Each is sealed into the smaller chunk format (counts, distances and the min, max and
+ * last of decimal values are decimal chunks; sums of floats mostly stay XOR) and prefixed by its length as a
+ * 32-bit little-endian integer. Blocks written before the decimal format hold XOR chunks and read the same way.
  */
 export function encodeRollupBlock(buckets: readonly RollupBucket[]): Uint8Array {
   const arrays = [...FIELDS, 'lastT' as const].map((field) => {
     const enc = new XorChunkEncoder();
     for (const b of buckets) enc.append(b.t, field === 'lastT' ? b.t - b.lastT : b[field]);
-    return enc.bytes();
+    return sealChunk(enc.bytes());
   });
   const out = new Uint8Array(arrays.reduce((n, a) => n + 4 + a.length, 0));
   const view = new DataView(out.buffer);
@@ -99,7 +101,7 @@ export function decodeRollupBlock(bytes: Uint8Array): RollupBucket[] {
   let at = 0;
   for (let i = 0; i < 6; i++) {
     const length = view.getUint32(at, true);
-    const decoded = decodeXorChunk(bytes.subarray(at + 4, at + 4 + length));
+    const decoded = decodeChunk(bytes.subarray(at + 4, at + 4 + length));
     if (i === 0) times = decoded.timestamps;
     arrays.push(decoded.values);
     at += 4 + length;

@@ -1,8 +1,18 @@
 /*
  * A series' open end in memory: the encoder of its newest chunk and its newest sample, and the rules for growing it
- * (cut a new chunk past 120 samples or two hours; keep the stale marker's bits).
+ * (cut a new chunk past 120 samples or two hours; keep the stale marker's bits). The head grows as an XOR chunk; a
+ * chunk cut off is sealed into the smallest format (`sealChunk`: decimal values as scaled integers, ADR 0017).
  */
-import { decodeXorChunk, FLOAT_HIGH_WORD as HIGH, isStaleWords, FLOAT_LOW_WORD as LOW, XorChunkEncoder } from '@estate/tsdb';
+import {
+  decodeChunk,
+  decodeXorChunk,
+  encoderOf,
+  FLOAT_HIGH_WORD as HIGH,
+  isStaleWords,
+  FLOAT_LOW_WORD as LOW,
+  sealChunk,
+  XorChunkEncoder,
+} from '@estate/tsdb';
 import type { MetricSample } from './metric-store';
 import type { ChunkRow } from './metric-store.repository';
 
@@ -60,15 +70,15 @@ export function emptyHead(id: number, canonical: string): SeriesHead {
   };
 }
 
-/** A series whose newest stored chunk is `bytes`. */
+/** A series whose newest stored chunk is `bytes` (of either format: a sealed one is reopened as XOR). */
 export function headFromChunk(id: number, canonical: string, bytes: Uint8Array, maxTime: number): SeriesHead {
-  const { values } = decodeXorChunk(bytes);
+  const { values } = decodeChunk(bytes);
   const last = values.length - 1;
   const w32 = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
   return {
     id,
     canonical,
-    head: XorChunkEncoder.from(bytes),
+    head: encoderOf(bytes),
     lastT: maxTime,
     lastV: values[last] as number,
     lastStale: isStaleWords(w32[2 * last + HIGH] as number, w32[2 * last + LOW] as number),
@@ -102,7 +112,15 @@ export function growHead(series: SeriesHead, t: number, v: number, stale: boolea
   return cut;
 }
 
-/** A chunk row of an encoder of the series. */
+/**
+ * A chunk row of a sealed chunk of the series (one cut off its head, which will not grow again), in whichever
+ * format is smaller.
+ */
+export function sealedChunkRow(seriesId: number, encoder: XorChunkEncoder): ChunkRow {
+  return { ...chunkRow(seriesId, encoder), bytes: sealChunk(encoder.bytes()) };
+}
+
+/** A chunk row of an encoder of the series, as it is (XOR): a head, which may grow. */
 export function chunkRow(seriesId: number, encoder: XorChunkEncoder): ChunkRow {
   return {
     series_id: seriesId,
