@@ -18,6 +18,11 @@ const PER_REQUEST = 2_000;
 /** Requests in flight at once (Prometheus' remote_write sends over several shards). */
 const CONCURRENCY = 4;
 const INTERVAL_MS = 10_000;
+/**
+ * Rounds in a full run (BENCH_INGEST_ROUNDS, default 60: ten minutes per series). Each tool's per-series index
+ * weighs most in a short stream; 360 rounds (an hour per series) compares the samples' own bytes more fairly.
+ */
+const ROUNDS = Number(process.env.BENCH_INGEST_ROUNDS ?? 60);
 
 /** One scrape round of 10,000 node_exporter-like series, as remote_write 1.0 bodies of 2,000 series each. */
 function round(r: number, t0: number, state: Float64Array): Buffer[] {
@@ -86,7 +91,7 @@ interface Receiver {
    * form takes on disk, with the same files for every receiver as far as each tool allows (see the notes). May stop
    * the receiver.
    */
-  compact(): Promise<{ bytes: number; vacuumedBytes?: number }>;
+  compact(): Promise<{ bytes: number; vacuumedBytes?: number; tables?: Record<string, number> }>;
 }
 
 /** Estate as `npm start` runs it (the built bundle), with an admin's metrics:write token made beforehand. */
@@ -141,11 +146,20 @@ async function startEstate(): Promise<Receiver> {
       const native = new SQLite(file);
       native.exec('PRAGMA incremental_vacuum');
       const bytes = directoryBytes(dir);
+      // Where the bytes are: SQLite's dbstat, pages per table and index (the metric ones; the rest summed).
+      const tables: Record<string, number> = {};
+      for (const r of native.prepare('SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name').all() as Array<{
+        name: string;
+        bytes: number;
+      }>) {
+        const key = r.name.includes('metric_') ? r.name : 'other tables and indexes';
+        tables[key] = (tables[key] ?? 0) + r.bytes;
+      }
       // For comparison only: VACUUM rewrites the whole file packed, which Estate never does by itself.
       native.exec('VACUUM');
       native.pragma('wal_checkpoint(TRUNCATE)');
       native.close();
-      return { bytes, vacuumedBytes: directoryBytes(dir) };
+      return { bytes, vacuumedBytes: directoryBytes(dir), tables };
     },
   };
 }
@@ -225,6 +239,8 @@ interface Figures {
   compactedBytesPerSample: number;
   /** Estate only: bytes per sample had a full VACUUM followed (see the notes). */
   vacuumedBytesPerSample?: number;
+  /** Estate only: bytes per sample of each table and index after compaction (SQLite dbstat). */
+  tableBytesPerSample?: Record<string, number>;
 }
 
 async function feed(receiver: Receiver, rounds: Buffer[][], samples: number): Promise<Figures> {
@@ -265,6 +281,9 @@ async function feed(receiver: Receiver, rounds: Buffer[][], samples: number): Pr
     bytesPerSample: rightAfter / samples,
     compactedBytesPerSample: compacted.bytes / samples,
     ...(compacted.vacuumedBytes !== undefined ? { vacuumedBytesPerSample: compacted.vacuumedBytes / samples } : {}),
+    ...(compacted.tables
+      ? { tableBytesPerSample: Object.fromEntries(Object.entries(compacted.tables).map(([name, bytes]) => [name, bytes / samples])) }
+      : {}),
   };
 }
 
@@ -273,16 +292,19 @@ async function feed(receiver: Receiver, rounds: Buffer[][], samples: number): Pr
  * 2,000 series per request, 4 requests in flight, rounds in order — fed as fast as each receiver answers to Estate
  * (a child `estate serve`, SQLite), Debian's Prometheus 2.42 and VictoriaMetrics 1.79. Figures: samples/s at
  * saturation, receiver CPU per sample (/proc), peak RSS, and disk bytes per sample right after the run and after
- * each tool's compaction (see the notes for how).
+ * each tool's compaction (see the notes for how), with Estate's split by table and index (SQLite dbstat).
+ * BENCH_INGEST_ROUNDS sets the rounds of a full run (default 60, ten minutes per series; 360 is an hour).
  */
 export const benchmark: Benchmark = {
   name: 'remote-write-ingest',
-  description: 'remote_write of 10,000 series to saturation: Estate vs Prometheus vs VictoriaMetrics',
+  description:
+    'remote_write of 10,000 series to saturation: Estate vs Prometheus vs VictoriaMetrics (BENCH_INGEST_ROUNDS rounds of 10 s, default 60)',
   async run({ quick }) {
     for (const bin of ['/usr/bin/prometheus', '/usr/bin/victoria-metrics']) {
       if (!existsSync(bin)) throw new Error(`${bin} is missing (apt-get install prometheus victoria-metrics)`);
     }
-    const roundCount = quick ? 6 : 60;
+    const roundCount = quick ? 6 : ROUNDS;
+    if (!Number.isInteger(roundCount) || roundCount < 1) throw new Error(`BENCH_INGEST_ROUNDS must be a positive integer`);
     const t0 = Date.now() - roundCount * INTERVAL_MS - 60_000;
     const state = new Float64Array(SERIES);
     const rounds = Array.from({ length: roundCount }, (_, r) => round(r, t0, state));
@@ -350,6 +372,10 @@ export const benchmark: Benchmark = {
           .join('; ')}.`,
         "Disk right after the run (data directory): Prometheus' samples are still in its WAL and head (compaction into blocks comes after 2 h), VictoriaMetrics' 6 s after a force_flush (its in-memory parts may not all be on disk yet), Estate's SQLite file with its -wal file and the metric_wal rows since the last checkpoint.",
         "Disk after compaction: Prometheus — the block its admin API's snapshot writes from the head (--web.enable-admin-api, POST /api/v1/admin/tsdb/snapshot; chunks, index, meta), the form compaction gives the samples, without the WAL it then truncates. VictoriaMetrics — its data directory after /internal/force_flush and /internal/force_merge, once its size stops changing. Estate — its data directory after a clean stop (SQLite's -wal folded in), a checkpoint (flush: metric_wal replayed and emptied, heads written) and PRAGMA incremental_vacuum (every free page handed back; the file is not rewritten as VACUUM would).",
+        `Estate after compaction by table and index (SQLite dbstat), B/sample: ${Object.entries(ours.tableBytesPerSample ?? {})
+          .sort(([, a], [, b]) => b - a)
+          .map(([name, b]) => `${name} ${b.toFixed(2)}`)
+          .join(', ')}.`,
         `Estate after a full VACUUM (which rewrites the file packed, as the others' compactions write new blocks or parts, but which Estate never runs by itself): ${ours.vacuumedBytesPerSample?.toFixed(2)} B/sample.`,
         'Estate replays history here (the stream ends a minute ago), so samples older than its rollup grace mark their 5-minute buckets in metric_rollup_late for the rollup job to redo; those rows stay until the job next runs and are counted.',
       ],

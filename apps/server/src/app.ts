@@ -135,6 +135,7 @@ export async function createEstate(config: Config, database: Database, options: 
   const observability = createMetrics();
   const metrics = createMetricsModule({
     db: database.db,
+    dialect: database.dialect,
     retentionDays: { raw: config.metricsRawRetentionDays, '5m': config.metrics5mRetentionDays, '1h': config.metrics1hRetentionDays },
     registry: observability.registry,
     backend: metricsBackendOf(config),

@@ -34,6 +34,7 @@ import { notificationChannels } from './0032-notification-channels';
 import { suppression } from './0033-suppression';
 import { metricSeriesDeletions } from './0034-metric-series-deletions';
 import { statusPages } from './0035-status-pages';
+import { slimMetricSeries } from './0036-slim-metric-series';
 import { columnTypes, type EstateMigration } from './types';
 
 /** Every migration in order. Forward-only: a released migration is never edited, only followed by a new one. */
@@ -72,6 +73,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, EstateMigration]> = [
   ['0033-suppression', suppression],
   ['0034-metric-series-deletions', metricSeriesDeletions],
   ['0035-status-pages', statusPages],
+  ['0036-slim-metric-series', slimMetricSeries],
 ];
 
 /** The migrations for one engine, keyed by name (Kysely applies them in key order). */

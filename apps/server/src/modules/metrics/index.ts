@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { MetricsBackendTarget } from '../../platform/config/metrics-backend';
+import type { Dialect } from '../../platform/db/database';
 import type { EstateModule } from '../../platform/module/estate-module';
 import { EmbeddedPromql } from './embedded-promql';
 import { type MetricSink, StoreSink } from './metric-sink';
@@ -58,6 +59,8 @@ export interface MetricsModuleOptions {
   db: Kysely<any>;
   /** Days each tier keeps: raw samples, 5-minute and 1-hour rollups (embedded store only: a backend has its own). */
   retentionDays: { raw: number; '5m': number; '1h': number };
+  /** The engine of `db`: on SQLite, whose writes are serialized, appends mark fewer buckets late (ADR 0018). */
+  dialect?: Dialect;
   /** The clock of the rollup job and pruning (tests). */
   now?: () => number;
   /** Estate's own Prometheus registry, for the module's counters. */
@@ -121,7 +124,10 @@ export function createMetricsModule(options: MetricsModuleOptions): MetricsModul
     store = new RemoteMetricStore(client, appendOptions);
     promql = new RemotePromql(client);
   } else {
-    embedded = new EmbeddedMetricStore(options.db as Kysely<MetricsTables>, { now });
+    embedded = new EmbeddedMetricStore(options.db as Kysely<MetricsTables>, {
+      now,
+      rollups: { serializedWrites: options.dialect === 'sqlite' },
+    });
     store = embedded;
     const engine = new PromqlEngine(new StoreSeriesSource(embedded), {
       rollupRetention: { rawMs: retention.raw, fiveMinuteMs: retention['5m'], now },

@@ -1,20 +1,16 @@
 import type { Generated } from 'kysely';
 
-/** A series of the metric store (migration 0020): its name and canonical label set, found by fingerprint. */
+/**
+ * A series of the metric store (migrations 0020 and 0036): its canonical label set, which its labels are read back
+ * from (the in-memory series index), found by fingerprint.
+ */
 export interface MetricSeriesTable {
   id: Generated<number>;
-  metric: string;
-  /** The canonical label set, `name{a="1",b="2"}`. */
+  /** The canonical label set, `name{a="1",b="2"}` (label-matchers.ts). */
   labels: string;
-  fingerprint: string;
+  /** The first 16 bytes of the SHA-256 of `labels`, unique. */
+  fingerprint: Uint8Array;
   created_at: number;
-}
-
-/** One label of a series, `__name__` included: what label matchers look up. */
-export interface MetricSeriesLabelsTable {
-  series_id: number;
-  name: string;
-  value: string;
 }
 
 /** A compressed chunk of one series' samples; the newest of a series is its open head, rewritten as it grows. */
@@ -79,7 +75,6 @@ export interface MetricSeriesDeletionsTable {
 /** The tables the metrics module reads and writes. */
 export interface MetricsTables {
   metric_series: MetricSeriesTable;
-  metric_series_labels: MetricSeriesLabelsTable;
   metric_chunks: MetricChunksTable;
   metric_wal: MetricWalTable;
   metric_metadata: MetricMetadataTable;

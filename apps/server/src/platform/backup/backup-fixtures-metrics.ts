@@ -5,10 +5,11 @@ import type { Kysely } from 'kysely';
 const T0 = 1_726_000_000_000;
 
 /**
- * Rows for every table of migrations 0020, 0022, 0023, 0024 and 0034 (the metric store, its rollups, its write-ahead
- * log, the metric metadata and the count of series deletions): a series with a UTF-8 label value, its labels, a real
- * XOR chunk (binary, with zero bytes) holding a NaN and a -0, a 5-minute rollup row, the tiers' watermarks (one with
- * a null), a late bucket, a log row, a family's metadata and a deletion count past 2^32.
+ * Rows for every table of migrations 0020, 0022, 0023, 0024 and 0034 as 0036 leaves them (the metric store, its
+ * rollups, its write-ahead log, the metric metadata and the count of series deletions): a series with a UTF-8 label
+ * value in its canonical text and a binary fingerprint, a real XOR chunk (binary, with zero bytes) holding a NaN and
+ * a -0, a 5-minute rollup row, the tiers' watermarks (one with a null), a late bucket, a log row, a family's metadata
+ * and a deletion count past 2^32.
  */
 export async function fillMetrics(db: Kysely<any>): Promise<void> {
   const encoder = new XorChunkEncoder();
@@ -16,14 +17,8 @@ export async function fillMetrics(db: Kysely<any>): Promise<void> {
   const bytes = encoder.bytes();
   await db
     .insertInto('metric_series')
-    .values([{ id: 7, metric: 'node_load1', labels: 'node_load1{instance="hôte-1 🖥"}', fingerprint: 'f'.repeat(32), created_at: T0 }])
-    .execute();
-  await db
-    .insertInto('metric_series_labels')
-    .values([
-      { series_id: 7, name: '__name__', value: 'node_load1' },
-      { series_id: 7, name: 'instance', value: 'hôte-1 🖥' },
-    ])
+    // The fingerprint's 16 bytes (migration 0036), a zero byte among them.
+    .values([{ id: 7, labels: 'node_load1{instance="hôte-1 🖥"}', fingerprint: Buffer.from('f0'.repeat(15) + '00', 'hex'), created_at: T0 }])
     .execute();
   await db
     .insertInto('metric_chunks')

@@ -714,7 +714,6 @@ export class EmbeddedMetricStore implements MetricStore {
     db?: Kysely<MetricsTables>,
   ): Promise<Map<string, NewSeries>> {
     const wanted = [...unknown].map(([canonical, labels]) => ({
-      metric: labels.__name__ as string,
       canonical,
       fingerprint: fingerprintOf(canonical),
       labels,

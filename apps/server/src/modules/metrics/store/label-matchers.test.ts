@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalSeries, compileMatchers, fingerprintOf, matchesAll } from './label-matchers';
+import { canonicalSeries, compileMatchers, fingerprintOf, matchesAll, parseCanonicalSeries } from './label-matchers';
 
 describe('canonical series text', () => {
   it('sorts labels, drops empty ones, escapes values and quotes names outside the classic set', () => {
@@ -10,6 +11,43 @@ describe('canonical series text', () => {
     expect(canonicalSeries({ __name__: 'http.requests', 'le.x': '1' })).toBe('{"http.requests","le.x"="1"}');
     expect(fingerprintOf('up')).toMatch(/^[0-9a-f]{32}$/);
     expect(fingerprintOf('up')).not.toBe(fingerprintOf('up{a="1"}'));
+  });
+
+  it('is read back into the labels it was written from, escapes and quoted names included', () => {
+    expect(parseCanonicalSeries('up{instance="a\\"b\\\\c\\nd",job="node"}')).toEqual({
+      __name__: 'up',
+      instance: 'a"b\\c\nd',
+      job: 'node',
+    });
+    expect(parseCanonicalSeries('{"http.requests","le.x"="1"}')).toEqual({ __name__: 'http.requests', 'le.x': '1' });
+    expect(parseCanonicalSeries('{"",a="1"}')).toEqual({ a: '1' });
+    for (const bad of ['up{a="1"', 'up{a="1"}x', 'up{a=1}', 'up{a="\\x"}', '{"up"']) expect(() => parseCanonicalSeries(bad), bad).toThrow();
+    // Characters the notation gives meaning to, more often than arbitrary strings would hold them.
+    const text = fc.string({
+      unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '{', '}', ',', '=', '.', 'a', '_', '1'), fc.string({ unit: 'binary', maxLength: 1 })),
+    });
+    const labels = fc.record(
+      {
+        name: text,
+        rest: fc.dictionary(
+          text.filter((k) => k !== '' && k !== '__name__'),
+          text,
+          { maxKeys: 6 },
+        ),
+      },
+      { requiredKeys: ['rest'] },
+    );
+    fc.assert(
+      fc.property(labels, ({ name, rest }) => {
+        const given: Record<string, string> = { ...rest };
+        if (name !== undefined) given.__name__ = name;
+        const expected = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== ''));
+        const parsed = parseCanonicalSeries(canonicalSeries(given));
+        expect(parsed).toEqual(expected);
+        expect(canonicalSeries(parsed)).toBe(canonicalSeries(given));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 

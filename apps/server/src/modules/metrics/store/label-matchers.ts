@@ -79,6 +79,67 @@ export function canonicalSeries(labels: Readonly<Record<string, string>>): strin
   return `{${quote(name)}${body === '' ? '' : `,${body}`}}`;
 }
 
+/** Reads a quoted string of {@link canonicalSeries} at `from` (its opening quote); answers it and where it ends. */
+function readQuoted(text: string, from: number): [string, number] {
+  if (text[from] !== '"') throw new Error(`expected a quote at ${from} in ${text}`);
+  let out = '';
+  let i = from + 1;
+  for (;;) {
+    const next = text.indexOf('"', i);
+    const slash = text.indexOf('\\', i);
+    if (next < 0) throw new Error(`unterminated quote in ${text}`);
+    if (slash < 0 || slash > next) return [out + text.slice(i, next), next + 1];
+    const escaped = text[slash + 1];
+    if (escaped !== 'n' && escaped !== '\\' && escaped !== '"') throw new Error(`unknown escape at ${slash} in ${text}`);
+    out += text.slice(i, slash) + (escaped === 'n' ? '\n' : escaped);
+    i = slash + 2;
+  }
+}
+
+/** Reads a label name at `from`: quoted, or up to the `=` that follows a classic one. */
+function readName(text: string, from: number): [string, number] {
+  if (text[from] === '"') return readQuoted(text, from);
+  const end = text.indexOf('=', from);
+  if (end < 0) throw new Error(`expected = after ${from} in ${text}`);
+  return [text.slice(from, end), end];
+}
+
+/**
+ * The labels of a canonical series text, `__name__` included: the exact inverse of {@link canonicalSeries}, so
+ * `parseCanonicalSeries(canonicalSeries(l))` equals `l` without its empty values. Throws on a text it did not write.
+ */
+export function parseCanonicalSeries(text: string): Record<string, string> {
+  // Entries, made an object at the end: a label named `__proto__` is then a label, not the object's prototype.
+  const labels: Array<[string, string]> = [];
+  let i: number;
+  if (text[0] === '{') {
+    const [name, end] = readQuoted(text, 1);
+    if (name !== '') labels.push(['__name__', name]);
+    i = end;
+    if (text[i] === '}') i++;
+    else if (text[i] === ',') i++;
+    else throw new Error(`expected , or } at ${i} in ${text}`);
+  } else {
+    const open = text.indexOf('{');
+    labels.push(['__name__', open < 0 ? text : text.slice(0, open)]);
+    i = open < 0 ? text.length : open + 1;
+  }
+  while (i < text.length) {
+    const [name, afterName] = readName(text, i);
+    if (text[afterName] !== '=') throw new Error(`expected = at ${afterName} in ${text}`);
+    const [value, afterValue] = readQuoted(text, afterName + 1);
+    labels.push([name, value]);
+    const sep = text[afterValue];
+    if (sep !== ',' && sep !== '}') throw new Error(`expected , or } at ${afterValue} in ${text}`);
+    i = afterValue + 1;
+    if (sep === '}') {
+      if (i !== text.length) throw new Error(`text after } at ${i} in ${text}`);
+      break;
+    }
+  }
+  return Object.fromEntries(labels);
+}
+
 /** The fingerprint stored for a canonical series text: 128 bits of its SHA-256, hex. */
 export function fingerprintOf(canonical: string): string {
   // The one-shot form: no Hash object per series, which matters when thousands are created at once.

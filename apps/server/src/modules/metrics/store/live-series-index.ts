@@ -1,12 +1,12 @@
 /*
- * The series index of one store instance, kept in step with the database (ADR 0026). Loaded from
- * `metric_series_labels` on first use; the series this instance creates or deletes change it at once; what other
+ * The series index of one store instance, kept in step with the database (ADR 0026). Loaded from the
+ * canonical texts of `metric_series` on first use; the series this instance creates or deletes change it at once; what other
  * processes do on the same database is read back by the next use at least `refreshMs` after the last look: series
  * with ids above the highest seen (and, for a while, ids that were skipped, which a PostgreSQL transaction may still
  * commit), and a full rebuild when the count of deletions (migration 0034) has moved.
  */
-import { canonicalSeries } from './label-matchers';
-import type { LabelRow, MetricStoreRepository } from './metric-store.repository';
+import { parseCanonicalSeries } from './label-matchers';
+import type { MetricStoreRepository, StoredSeries } from './metric-store.repository';
 import { SeriesIndex } from './series-index';
 
 /** How the index follows other processes. */
@@ -34,18 +34,9 @@ export interface CreatedSeries {
   canonical: string;
 }
 
-/** Adds label rows (ordered by series id) to `index`, skipping ids it holds. */
-function addRows(index: SeriesIndex, rows: readonly LabelRow[]): void {
-  let i = 0;
-  while (i < rows.length) {
-    const id = (rows[i] as LabelRow).series_id;
-    const labels: Record<string, string> = {};
-    for (; i < rows.length && (rows[i] as LabelRow).series_id === id; i++) {
-      const r = rows[i] as LabelRow;
-      labels[r.name] = r.value;
-    }
-    if (!index.has(id)) index.add(id, labels, canonicalSeries(labels));
-  }
+/** Adds stored series to `index`, their labels read from their canonical texts, skipping ids it holds. */
+function addRows(index: SeriesIndex, rows: readonly StoredSeries[]): void {
+  for (const r of rows) if (!index.has(r.id)) index.add(r.id, parseCanonicalSeries(r.canonical), r.canonical);
 }
 
 export class LiveSeriesIndex {
@@ -128,7 +119,7 @@ export class LiveSeriesIndex {
       const version = this.version;
       const started = this.options.now();
       const deletions = await this.repo.seriesDeletions();
-      const rows = await this.repo.labelRowsAbove(undefined);
+      const rows = await this.repo.seriesAbove(undefined);
       // A deletion or a rolled-back append while reading: the rows may hold what is gone; read again.
       if (this.version !== version) continue;
       const index = new SeriesIndex();
@@ -136,7 +127,7 @@ export class LiveSeriesIndex {
       for (const s of this.createdDuringLoad) index.add(s.id, s.labels, s.canonical);
       this.createdDuringLoad = [];
       this.gaps.clear();
-      this.seenThrough = rows.length > 0 ? (rows[rows.length - 1] as LabelRow).series_id : 0;
+      this.seenThrough = rows.length > 0 ? (rows[rows.length - 1] as StoredSeries).id : 0;
       for (let id = Math.max(1, this.seenThrough - GAP_WINDOW_AFTER_LOAD); id < this.seenThrough; id++) {
         if (!index.has(id)) this.gaps.set(id, started);
       }
@@ -159,16 +150,17 @@ export class LiveSeriesIndex {
       return;
     }
     const floor = this.seenThrough;
-    const rows = await this.repo.labelRowsAbove(floor);
+    const rows = await this.repo.seriesAbove(floor);
     for (const [id, since] of this.gaps) if (now - since >= this.options.gapWaitMs) this.gaps.delete(id);
-    const filled = this.gaps.size > 0 ? await this.repo.labelRowsOf([...this.gaps.keys()]) : [];
+    const filled =
+      this.gaps.size > 0 ? [...(await this.repo.seriesByIds([...this.gaps.keys()]))].map(([id, canonical]) => ({ id, canonical })) : [];
     if (this.version !== version || this.index !== index) return;
     addRows(index, rows);
     addRows(index, filled);
-    for (const r of filled) this.gaps.delete(r.series_id);
+    for (const r of filled) this.gaps.delete(r.id);
     if (rows.length === 0) return;
-    const highest = (rows[rows.length - 1] as LabelRow).series_id;
-    const stored = new Set(rows.map((r) => r.series_id));
+    const highest = (rows[rows.length - 1] as StoredSeries).id;
+    const stored = new Set(rows.map((r) => r.id));
     for (let id = floor + 1; id < highest && this.gaps.size < MAX_GAPS; id++) {
       if (!stored.has(id) && !index.has(id)) this.gaps.set(id, now);
     }

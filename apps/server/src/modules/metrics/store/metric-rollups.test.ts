@@ -188,6 +188,27 @@ for (const engine of testEngines()) {
       expect(await db.selectFrom('metric_rollup_late').selectAll().execute()).toEqual([]);
     });
 
+    it('with serialized writes, marks only the late buckets the job has passed, and still rolls up the others whole', async () => {
+      const db = await fresh();
+      const store = new EmbeddedMetricStore(db, { now: () => T0 + 10 * 3_600_000, rollups: { serializedWrites: true } });
+      // History before the job ever ran: nothing it has passed, so no mark; its first run rolls the buckets up.
+      const history = samples(2).filter((s) => s.labels.instance === 'a');
+      await store.append(history);
+      expect(await db.selectFrom('metric_rollup_late').selectAll().execute()).toEqual([]);
+      await store.rollups.run();
+      expect(await store.rollups.watermark('5m')).toBe(T0 + 9 * 3_600_000);
+      // Behind the watermark now: marked, and rolled up again with the sample.
+      const b = { __name__: 'node_load1', instance: 'b' };
+      await store.append([{ labels: b, t: T0 + 10_000, v: 42 }]);
+      const late = await db.selectFrom('metric_rollup_late').select(['bucket_end']).execute();
+      expect(late.map((r) => Number(r.bucket_end) - T0)).toEqual([300_000]);
+      await store.rollups.run();
+      const [fiveA, fiveB] = await store.selectRollup([NAME], T0, T0 + 3 * 3_600_000, '5m');
+      expect(fiveB?.buckets).toEqual([{ t: T0 + 300_000, min: 42, max: 42, sum: 42, count: 1, last: 42, lastT: T0 + 10_000 }]);
+      expect(fiveA?.buckets).toEqual(byHand(history, 'a', 300_000));
+      expect(await db.selectFrom('metric_rollup_late').selectAll().execute()).toEqual([]);
+    });
+
     it('does not roll a late bucket up again once its raw samples are pruned: it keeps what it had', async () => {
       const db = await fresh();
       const now = T0 + 10 * 3_600_000;

@@ -28,6 +28,14 @@ export interface MetricRollupsOptions {
    */
   markLate?: boolean;
   /**
+   * True when the database runs one write transaction at a time (SQLite, whose one connection and one writer lock
+   * serialize them): an append then marks only the buckets the job has passed, by the 5-minute watermark it reads in
+   * its own transaction — no slice of the job can be in flight meanwhile, so a later bucket is rolled up from raw
+   * samples that hold the append's. Otherwise (PostgreSQL, where a slice may have read the raw chunks before the
+   * append commits) every late sample marks its bucket. Default false.
+   */
+  serializedWrites?: boolean;
+  /**
    * Writes samples held in memory to the raw chunks before a run reads them: the embedded store's checkpoint, which
    * the write-ahead log (ADR 0017) otherwise leaves for up to a minute.
    */
@@ -143,12 +151,17 @@ export class MetricRollups {
    * buckets. Each mark is new, so a run that read an older one leaves this one for the next run.
    */
   async markLate(trx: Kysely<MetricsTables>, samples: ReadonlyArray<readonly [number, number]>): Promise<void> {
+    // Read after the append's other writes, so on SQLite its transaction holds the writer lock by then.
+    const passed = this.options.serializedWrites
+      ? ((await this.repo.watermark('5m', trx)) ?? Number.NEGATIVE_INFINITY)
+      : Number.POSITIVE_INFINITY;
     const rows = new Map<string, { series_id: number; bucket_end: number; mark: number }>();
     for (const [id, t] of samples) {
       const end = bucketEnd(t, '5m');
+      if (end > passed) continue;
       rows.set(`${id}:${end}`, { series_id: id, bucket_end: end, mark: Math.floor(Math.random() * 2 ** 52) });
     }
-    await this.repo.markLate(trx, [...rows.values()]);
+    if (rows.size > 0) await this.repo.markLate(trx, [...rows.values()]);
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { MetricChunksTable, MetricsTables } from '../metrics.tables';
-import type { CompiledMatcher } from './label-matchers';
+import { type CompiledMatcher, matchesAll, parseCanonicalSeries } from './label-matchers';
 import { MetricQueryError } from './metric-store';
 import { ReusedBatch } from './reused-batch';
 import { MAX_CHUNK_SPAN_MS } from './series-head';
@@ -10,18 +10,21 @@ export type ChunkRow = Omit<MetricChunksTable, 'tier'>;
 /** A chunk's key: its series and its first sample's time. */
 export type ChunkKey = Pick<ChunkRow, 'series_id' | 'min_time'>;
 
-/** A new series to create: its canonical text, fingerprint and labels (`__name__` included). */
+/** A new series to create: its canonical text, fingerprint (hex, fingerprintOf) and labels (`__name__` included). */
 export interface NewSeries {
-  metric: string;
   canonical: string;
   fingerprint: string;
   labels: Readonly<Record<string, string>>;
 }
 
+/** A stored series: its id and canonical text (the labels, parseCanonicalSeries). */
+export interface StoredSeries {
+  id: number;
+  canonical: string;
+}
+
 /** The rows the writes below send, in the order their statements bind the values. */
-type SeriesRow = { metric: string; labels: string; fingerprint: string; created_at: number };
-/** One label of a series, as stored. */
-export type LabelRow = { series_id: number; name: string; value: string };
+type SeriesRow = { labels: string; fingerprint: Buffer; created_at: number };
 type StoredChunk = { series_id: number; min_time: number; max_time: number; count: number; bytes: Buffer };
 
 /** Rows per statement, well under both engines' bind-parameter limits. */
@@ -35,10 +38,7 @@ function* batches<T>(items: readonly T[], size: number): Generator<T[]> {
 /** The metric store's SQL: the series index and chunks, on either engine. Runs in the executor it is given. */
 export class MetricStoreRepository {
   /** Full batches of the writes an append or a checkpoint sends one of per 500 series (see reused-batch.ts). */
-  private readonly seriesRows = new ReusedBatch<SeriesRow>(ROWS_PER_INSERT, (r, into) =>
-    into.push(r.metric, r.labels, r.fingerprint, r.created_at),
-  );
-  private readonly labelRows = new ReusedBatch<LabelRow>(ROWS_PER_INSERT, (r, into) => into.push(r.series_id, r.name, r.value));
+  private readonly seriesRows = new ReusedBatch<SeriesRow>(ROWS_PER_INSERT, (r, into) => into.push(r.labels, r.fingerprint, r.created_at));
   private readonly chunkRows = new ReusedBatch<StoredChunk>(ROWS_PER_INSERT, (r, into) =>
     into.push(r.series_id, r.min_time, r.max_time, r.count, r.bytes),
   );
@@ -54,12 +54,16 @@ export class MetricStoreRepository {
     return Number(row.n);
   }
 
-  /** The ids of the stored series among `fingerprints`. */
+  /** The ids of the stored series among `fingerprints` (hex), by fingerprint. */
   async findSeries(fingerprints: readonly string[], db = this.db): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     for (const batch of batches(fingerprints, IDS_PER_QUERY)) {
-      const rows = await db.selectFrom('metric_series').select(['id', 'fingerprint']).where('fingerprint', 'in', batch).execute();
-      for (const r of rows) found.set(r.fingerprint, Number(r.id));
+      const rows = await db
+        .selectFrom('metric_series')
+        .select(['id', 'fingerprint'])
+        .where('fingerprint', 'in', batch.map(fingerprintBytes))
+        .execute();
+      for (const r of rows) found.set(fingerprintHex(r.fingerprint), Number(r.id));
     }
     return found;
   }
@@ -95,14 +99,13 @@ export class MetricStoreRepository {
   }
 
   /**
-   * Creates series and their label rows in `trx`; a series another writer created first is found instead. Answers
-   * the id of every fingerprint.
+   * Creates series in `trx`; a series another writer created first is found instead. Answers the id of every
+   * fingerprint.
    */
   async createSeries(trx: Kysely<MetricsTables>, series: readonly NewSeries[], now: number): Promise<Map<string, number>> {
     const ids = new Map<string, number>();
-    const labelRows: LabelRow[] = [];
     const seriesRows = series.map(
-      (s): SeriesRow => ({ metric: s.metric, labels: s.canonical, fingerprint: s.fingerprint, created_at: now }),
+      (s): SeriesRow => ({ labels: s.canonical, fingerprint: fingerprintBytes(s.fingerprint), created_at: now }),
     );
     for (const batch of batches(seriesRows, ROWS_PER_INSERT)) {
       const { rows: created } = await this.seriesRows.execute(trx, batch, (b) =>
@@ -112,15 +115,7 @@ export class MetricStoreRepository {
           .onConflict((oc) => oc.column('fingerprint').doNothing())
           .returning(['id', 'fingerprint']),
       );
-      for (const r of created) ids.set(r.fingerprint, Number(r.id));
-    }
-    for (const s of series) {
-      const id = ids.get(s.fingerprint);
-      if (id === undefined) continue;
-      for (const [name, value] of Object.entries(s.labels)) if (value !== '') labelRows.push({ series_id: id, name, value });
-    }
-    for (const batch of batches(labelRows, ROWS_PER_INSERT)) {
-      await this.labelRows.execute(trx, batch, (b) => trx.insertInto('metric_series_labels').values([...b]));
+      for (const r of created) ids.set(fingerprintHex(r.fingerprint), Number(r.id));
     }
     const raced = series.filter((s) => !ids.has(s.fingerprint)).map((s) => s.fingerprint);
     if (raced.length > 0) for (const [f, id] of await this.findSeries(raced, trx)) ids.set(f, id);
@@ -155,59 +150,29 @@ export class MetricStoreRepository {
   }
 
   /**
-   * The series matching every matcher, with all their labels. The database narrows by the matchers that need the
-   * label to be present (an equality with a value, or any matcher the empty string fails); the rest are tested here.
-   * Refuses matchers that all match the empty string: they would select every series.
+   * The series matching every matcher, with all their labels, read from the canonical texts of every stored series:
+   * the path of `deleteSeries`, which must see the database as its transaction does (the in-memory index may be
+   * behind another process), and is an administrator's rare act. Refuses matchers that all match the empty string:
+   * they would select every series.
    */
   async matchSeries(matchers: readonly CompiledMatcher[], db = this.db): Promise<Array<{ id: number; labels: Record<string, string> }>> {
-    // Most selective first: SQLite drives the plan from the first `IN`, and a metric name alone can name a whole
-    // family (50,000 series of one gauge), while `job="x"` or `instance="y"` usually names a handful. Equality before
-    // presence, the metric name after other labels; the answer is the same in any order.
-    const rank = (m: CompiledMatcher) => (m.op === '=' ? (m.name === '__name__' ? 1 : 0) : 2);
-    const narrowing = matchers.filter((m) => !m.matchesEmpty).sort((a, b) => rank(a) - rank(b));
-    if (narrowing.length === 0) throw new MetricQueryError('at least one matcher must not match the empty string');
-    let query = db.selectFrom('metric_series_labels').select(['series_id', 'name', 'value']);
-    for (const m of narrowing) {
-      query = query.where('series_id', 'in', (eb) => {
-        const sub = eb.selectFrom('metric_series_labels').select('series_id').where('name', '=', m.name);
-        return m.op === '=' ? sub.where('value', '=', m.value) : sub;
-      });
+    if (matchers.every((m) => m.matchesEmpty)) throw new MetricQueryError('at least one matcher must not match the empty string');
+    const out: Array<{ id: number; labels: Record<string, string> }> = [];
+    for (const s of await this.seriesAbove(undefined, db)) {
+      const labels = parseCanonicalSeries(s.canonical);
+      if (matchesAll(matchers, labels)) out.push({ id: s.id, labels });
     }
-    const bySeries = new Map<number, Record<string, string>>();
-    for (const r of await query.execute()) {
-      const id = Number(r.series_id);
-      const labels = bySeries.get(id) ?? {};
-      labels[r.name] = r.value;
-      bySeries.set(id, labels);
-    }
-    return [...bySeries]
-      .filter(([, labels]) => matchers.every((m) => m.test(labels[m.name] ?? '')))
-      .map(([id, labels]) => ({ id, labels }));
+    return out;
   }
 
   /**
-   * The label rows of the series whose id is above `floor` (every series when it is undefined), by id: what the
-   * in-memory index is loaded and caught up from. Series ids are positive, so an id is never at or below 0.
+   * The series whose id is above `floor` (every series when it is undefined), by id: what the in-memory index is
+   * loaded and caught up from. Series ids are positive, so an id is never at or below 0.
    */
-  async labelRowsAbove(floor: number | undefined, db = this.db): Promise<LabelRow[]> {
-    let query = db.selectFrom('metric_series_labels').select(['series_id', 'name', 'value']);
-    if (floor !== undefined) query = query.where('series_id', '>', floor);
-    return (await query.orderBy('series_id').execute()).map(readLabelRow);
-  }
-
-  /** The label rows of the series among `ids` (those still stored), by id. */
-  async labelRowsOf(ids: readonly number[], db = this.db): Promise<LabelRow[]> {
-    const out: LabelRow[] = [];
-    for (const batch of batches(ids, IDS_PER_QUERY)) {
-      const rows = await db
-        .selectFrom('metric_series_labels')
-        .select(['series_id', 'name', 'value'])
-        .where('series_id', 'in', batch)
-        .orderBy('series_id')
-        .execute();
-      out.push(...rows.map(readLabelRow));
-    }
-    return out;
+  async seriesAbove(floor: number | undefined, db = this.db): Promise<StoredSeries[]> {
+    let query = db.selectFrom('metric_series').select(['id', 'labels']);
+    if (floor !== undefined) query = query.where('id', '>', floor);
+    return (await query.orderBy('id').execute()).map((r) => ({ id: Number(r.id), canonical: r.labels }));
   }
 
   /** How many times series were deleted from the store (migration 0034); 0 before the first. */
@@ -294,20 +259,24 @@ export class MetricStoreRepository {
     return Number(result.numDeletedRows);
   }
 
-  /** Deletes series, their labels, chunks and rollups, in `trx`. */
+  /** Deletes series, their chunks and rollups, in `trx`. */
   async deleteSeries(trx: Kysely<MetricsTables>, ids: readonly number[]): Promise<void> {
     for (const batch of batches(ids, IDS_PER_QUERY)) {
       await trx.deleteFrom('metric_chunks').where('series_id', 'in', batch).execute();
       await trx.deleteFrom('metric_rollups').where('series_id', 'in', batch).execute();
       await trx.deleteFrom('metric_rollup_late').where('series_id', 'in', batch).execute();
-      await trx.deleteFrom('metric_series_labels').where('series_id', 'in', batch).execute();
       await trx.deleteFrom('metric_series').where('id', 'in', batch).execute();
     }
   }
 }
 
-function readLabelRow(r: LabelRow): LabelRow {
-  return { series_id: Number(r.series_id), name: r.name, value: r.value };
+/** A fingerprint as stored (migration 0036): its 16 bytes. */
+function fingerprintBytes(hex: string): Buffer {
+  return Buffer.from(hex, 'hex');
+}
+
+function fingerprintHex(stored: Uint8Array): string {
+  return Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('hex');
 }
 
 function readChunk(r: ChunkRow): ChunkRow {
