@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chunkCount, chunkFormat, chunkMinTime, decodeChunk, decodeChunkInto, encoderOf, sealChunk } from './chunk';
 import { decimalChunkCount, decimalScale, encodeDecimalChunk } from './decimal-chunk';
+import { bits, rng } from './test-values';
 import { STALE_BITS, XorChunkEncoder } from './xor-chunk';
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A value's 64 bits as hex, so -0, NaN payloads and the last ulp show in a failed comparison. */
-function bits(value: number): string {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value);
-  return view.getBigUint64(0).toString(16);
-}
 
 type Sample = { t: number; v: number; stale?: boolean };
 

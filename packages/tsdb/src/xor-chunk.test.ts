@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BitReader, BitWriter } from './bit-stream';
+import { bits, rng } from './test-values';
 import {
   decodeXorChunk,
   decodeXorChunkInto,
@@ -10,24 +11,6 @@ import {
   xorChunkCount,
   xorChunkMinTime,
 } from './xor-chunk';
-
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function bits(value: number): string {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, value);
-  return view.getBigUint64(0).toString(16);
-}
 
 function roundTrip(samples: Array<[number, number]>): Array<[number, number]> {
   const encoder = new XorChunkEncoder();
