@@ -50,6 +50,16 @@ describe('the in-memory series index', () => {
     expect(index.labelValues('instance')).toEqual(['a', 'b', 'c']);
   });
 
+  it('keeps a label named __proto__ as a label like any other', () => {
+    const labels = JSON.parse('{"__name__":"up","__proto__":"x"}') as Record<string, string>;
+    const index = indexOf([[1, labels]]);
+    expect(ids(index, [m('__proto__', '=', 'x')])).toEqual([1]);
+    const [found] = index.select(compileMatchers([m('__name__', '=', 'up')]));
+    expect(Object.getPrototypeOf(found?.labels)).toBe(Object.prototype);
+    expect(JSON.stringify(found?.labels)).toBe('{"__name__":"up","__proto__":"x"}');
+    expect(index.labelNames()).toContain('__proto__');
+  });
+
   it('forgets what it removes, postings, names and values included, and takes an id again with new labels', () => {
     const index = indexOf([
       [1, cpu('a', 'user')],

@@ -100,7 +100,11 @@ export class SeriesIndex {
   add(id: number, labels: Readonly<Record<string, string>>, key: string): void {
     if (this.series.has(id)) return;
     const copy: Record<string, string> = {};
-    for (const name in labels) if (labels[name] !== '') copy[name] = labels[name] as string;
+    for (const name in labels) {
+      const value = labels[name] as string;
+      // Defined, not assigned: `__proto__` is a valid label name, and assigning it would set the object's prototype.
+      if (value !== '') Object.defineProperty(copy, name, { value, enumerable: true, writable: true, configurable: true });
+    }
     const own = Object.freeze(copy);
     this.series.set(id, { id, labels: own, key });
     if (id > this.highest) this.highest = id;
