@@ -85,6 +85,45 @@ for (const engine of testEngines()) {
       }
     });
 
+    it('stores a full head sealed at the checkpoint, before the next sample cuts it, here or after a restart', async () => {
+      const db = await fresh();
+      const gauge = (i: number) => Math.round(Math.cos(i / 7) * 9000) / 100;
+      const formats = async () =>
+        (await db.selectFrom('metric_chunks').select(['count', 'bytes']).orderBy('min_time').execute()).map((r) => [
+          Number(r.count),
+          chunkFormat(r.bytes),
+        ]);
+      const samples = series({ __name__: 'load' }, 242, gauge);
+      const readsBack = async (n: number) => {
+        const [load] = await new EmbeddedMetricStore(db).select([m('__name__', '=', 'load')], T0, T0 + 1000 * STEP);
+        expect(load?.samples).toEqual(samples.slice(0, n).map((x) => [x.t, x.v]));
+      };
+      const store = new EmbeddedMetricStore(db);
+      await store.append(samples.slice(0, 120));
+      await store.flush();
+      expect(await formats()).toEqual([[120, 'decimal']]);
+      // The same process cuts it with the next sample: the sealed row stays as it is.
+      await store.append(samples.slice(120, 121));
+      await store.flush();
+      expect(await formats()).toEqual([
+        [120, 'decimal'],
+        [1, 'xor'],
+      ]);
+      await readsBack(121);
+      await store.append(samples.slice(121, 240));
+      await store.flush();
+      // A new process reopens the sealed head and cuts it with its next sample.
+      const next = new EmbeddedMetricStore(db);
+      await next.append(samples.slice(240, 242));
+      await next.flush();
+      expect(await formats()).toEqual([
+        [120, 'decimal'],
+        [120, 'decimal'],
+        [2, 'xor'],
+      ]);
+      await readsBack(242);
+    });
+
     it('cuts a chunk when it would span more than two hours, however few samples it has', async () => {
       const db = await fresh();
       const store = new EmbeddedMetricStore(db);

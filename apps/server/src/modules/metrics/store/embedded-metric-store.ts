@@ -27,6 +27,7 @@ import {
   headFromChunk,
   headHolds,
   isStaleSample,
+  MAX_CHUNK_SAMPLES,
   type SeriesHead,
   sameAsLast,
   sealedChunkRow,
@@ -89,6 +90,8 @@ export class EmbeddedMetricStore implements MetricStore {
   /** Sealed chunks read before, and the index they were read under (a rebuilt index means series were deleted). */
   private readonly sealed: SealedChunkCache | undefined;
   private sealedUnder: SeriesIndex | undefined;
+  /** Full heads a committed checkpoint stored sealed: cutting them writes nothing more. */
+  private readonly storedSealed = new WeakSet<XorChunkEncoder>();
   /** Compiled forms of frozen matcher lists (see `compiled`). */
   private readonly compiledMatchers = new WeakMap<readonly LabelMatcher[], CompiledMatcher[]>();
   /** The rollup tiers: their job, reads and pruning (ADR 0018). */
@@ -438,15 +441,18 @@ export class EmbeddedMetricStore implements MetricStore {
   private async checkpoint(executor?: Kysely<MetricsTables>): Promise<void> {
     if (!this.useWal) return;
     const grown = [...this.dirty];
+    // A full head takes no more samples: it is stored sealed now, and not written again when the next sample cuts it.
+    const full = grown.filter((h) => h.head.count >= MAX_CHUNK_SAMPLES);
     const write = async (trx: Kysely<MetricsTables>) => {
       await this.repo.writeChunks(
         trx,
-        grown.map((h) => chunkRow(h.id, h.head)),
+        grown.map((h) => (h.head.count >= MAX_CHUNK_SAMPLES ? sealedChunkRow(h.id, h.head) : chunkRow(h.id, h.head))),
       );
       await this.wal.truncate(trx);
     };
     if (executor) await write(executor);
     else await this.db.transaction().execute(write);
+    for (const head of full) this.storedSealed.add(head.head);
     for (const head of grown) head.dirty = false;
     this.dirty.clear();
     this.appendsSinceCheckpoint = 0;
@@ -629,7 +635,9 @@ export class EmbeddedMetricStore implements MetricStore {
           // Seen by this store's next read; a rollback after this drops the index (forgetHeads).
           this.index.created(createdNow.map((s) => ({ id: ids.get(s.fingerprint) as number, labels: s.labels, canonical: s.canonical })));
         }
-        const rows = cut.map(({ series, encoder }) => sealedChunkRow(series.id, encoder));
+        const rows = cut
+          .filter(({ encoder }) => !this.storedSealed.has(encoder))
+          .map(({ series, encoder }) => sealedChunkRow(series.id, encoder));
         if (this.useWal) {
           await this.repo.writeChunks(trx, rows);
           const seriesIds = new Uint32Array(recordHeads.length);
