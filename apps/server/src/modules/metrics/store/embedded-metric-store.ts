@@ -431,7 +431,7 @@ export class EmbeddedMetricStore implements MetricStore {
         head.dirty = true;
         this.dirty.add(head);
       }
-      if (cut.length > 0) await this.repo.writeChunks(db, cut);
+      if (cut.length > 0) await this.repo.writeSealedChunks(db, cut);
     }
     this.replayed = true;
     await this.checkpoint(executor);
@@ -446,7 +446,11 @@ export class EmbeddedMetricStore implements MetricStore {
     const write = async (trx: Kysely<MetricsTables>) => {
       await this.repo.writeChunks(
         trx,
-        grown.map((h) => (h.head.count >= MAX_CHUNK_SAMPLES ? sealedChunkRow(h.id, h.head) : chunkRow(h.id, h.head))),
+        grown.filter((h) => h.head.count < MAX_CHUNK_SAMPLES).map((h) => chunkRow(h.id, h.head)),
+      );
+      await this.repo.writeSealedChunks(
+        trx,
+        full.map((h) => sealedChunkRow(h.id, h.head)),
       );
       await this.wal.truncate(trx);
     };
@@ -639,7 +643,7 @@ export class EmbeddedMetricStore implements MetricStore {
           .filter(({ encoder }) => !this.storedSealed.has(encoder))
           .map(({ series, encoder }) => sealedChunkRow(series.id, encoder));
         if (this.useWal) {
-          await this.repo.writeChunks(trx, rows);
+          await this.repo.writeSealedChunks(trx, rows);
           const seriesIds = new Uint32Array(recordHeads.length);
           for (let i = 0; i < recordHeads.length; i++) seriesIds[i] = (recordHeads[i] as SeriesHead).id;
           await this.wal.write(trx, { length: recordHeads.length, seriesIds, t: recordT, v: recordV, stale: recordStale });

@@ -150,6 +150,27 @@ export class MetricStoreRepository {
   }
 
   /**
+   * Writes sealed chunks (which will not change again) in `trx` as new rows, replacing a stored head of the same
+   * series and start: deleted and inserted rather than updated in place, so that on SQLite they take the next row
+   * ids and fill pages at the table's end, instead of growing in the pages that growing heads keep splitting.
+   */
+  async writeSealedChunks(trx: Kysely<MetricsTables>, chunks: readonly ChunkRow[]): Promise<void> {
+    for (const batch of batches(chunks, ROWS_PER_INSERT)) {
+      await trx
+        .deleteFrom('metric_chunks')
+        .where(({ eb, refTuple, tuple }) =>
+          eb(
+            refTuple('series_id', 'min_time'),
+            'in',
+            batch.map((c) => tuple(c.series_id, c.min_time)),
+          ),
+        )
+        .execute();
+    }
+    await this.writeChunks(trx, chunks);
+  }
+
+  /**
    * The series matching every matcher, with all their labels, read from the canonical texts of every stored series:
    * the path of `deleteSeries`, which must see the database as its transaction does (the in-memory index may be
    * behind another process), and is an administrator's rare act. Refuses matchers that all match the empty string:
