@@ -37,6 +37,11 @@ describe.runIf(browserTier())('the profile page and sign-in forms in a real brow
     const other = page.locator('[data-testid="session-row"][data-current="false"]');
     await other.getByTestId('revoke-session').click();
     const dialog = page.getByRole('dialog');
+    // The dialog has opened once it has moved the focus to its password field (data-autofocus): a click during its
+    // opening transition was seen to submit nothing in a loaded CI run.
+    await expect
+      .poll(() => dialog.getByTestId('revoke-session-password').evaluate((el) => el === el.ownerDocument.activeElement))
+      .toBe(true);
     await dialog.getByTestId('confirm-action').click();
     await expect.poll(() => dialog.locator('.mantine-InputWrapper-error').allTextContents()).toEqual(['Enter your password']);
     await dialog.getByTestId('revoke-session-password').fill('not my password at all');

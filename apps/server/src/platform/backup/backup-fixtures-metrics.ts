@@ -18,7 +18,7 @@ export async function fillMetrics(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('metric_series')
     // The fingerprint's 16 bytes (migration 0036), a zero byte among them.
-    .values([{ id: 7, labels: 'node_load1{instance="hôte-1 🖥"}', fingerprint: Buffer.from('f0'.repeat(15) + '00', 'hex'), created_at: T0 }])
+    .values([{ id: 7, labels: 'node_load1{instance="hôte-1 🖥"}', fingerprint: Buffer.from(`${'f0'.repeat(15)}00`, 'hex'), created_at: T0 }])
     .execute();
   await db
     .insertInto('metric_chunks')
